@@ -1,0 +1,15 @@
+"""All ORM models, importable from one place (Alembic and the tools import them from here)."""
+from backend.models.base import Base
+from backend.models.catalog import PriceList, PriceListItem, Product, StockLevel, Warehouse
+from backend.models.crm import Contact, Customer, Interaction, Opportunity, Ticket
+from backend.models.finance import FxRate, Invoice, Payment, PaymentAllocation
+from backend.models.org import ApiToken, Company, Employee
+from backend.models.sales import Quote, QuoteLine, SalesOrder, SalesOrderLine
+from backend.models.system import AuditEntry, Confirmation, DocumentSequence
+
+__all__ = [
+    "ApiToken", "AuditEntry", "Base", "Company", "Confirmation", "Contact", "Customer", "DocumentSequence",
+    "Employee", "FxRate", "Interaction", "Invoice", "Opportunity", "Payment", "PaymentAllocation",
+    "PriceList", "PriceListItem", "Product", "Quote", "QuoteLine", "SalesOrder", "SalesOrderLine",
+    "StockLevel", "Ticket", "Warehouse",
+]

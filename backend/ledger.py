@@ -1,0 +1,79 @@
+"""Invariants shared by every writer (tools, importer, demo): FX lookup, order amounts, payment allocation."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.money import convert, line_amount, round_money
+from backend.models import Company, FxRate, Invoice, PaymentAllocation, SalesOrder, SalesOrderLine
+
+
+class MissingFxRate(LookupError):
+    pass
+
+
+def company(session: Session) -> Company:
+    found = session.execute(select(Company).limit(1)).scalar_one_or_none()
+    if found is None:
+        found = Company(name="My Company", base_currency="USD", timezone="UTC", tax_rate_pct=Decimal(0))
+        session.add(found)
+        session.flush()
+    return found
+
+
+def fx_rate(session: Session, currency: str, on: date, base_currency: str | None = None) -> Decimal:
+    """Units of base currency per unit of `currency`: the latest rate dated on or before `on`."""
+    base = base_currency or company(session).base_currency
+    if currency == base:
+        return Decimal(1)
+    rate = session.execute(
+        select(FxRate.rate).where(FxRate.currency == currency, FxRate.rate_date <= on)
+        .order_by(FxRate.rate_date.desc()).limit(1)
+    ).scalar_one_or_none()
+    if rate is not None:
+        return rate
+    inverse = session.execute(
+        select(FxRate.rate).where(FxRate.currency == base, FxRate.rate_date <= on)
+        .order_by(FxRate.rate_date.desc()).limit(1)
+    ).scalar_one_or_none()
+    if inverse is None:
+        raise MissingFxRate(f"no FX rate for {currency} on or before {on.isoformat()}; add one to fx_rates")
+    return Decimal(1) / inverse
+
+
+def cross_rate(session: Session, from_currency: str, to_currency: str, on: date) -> Decimal:
+    if from_currency == to_currency:
+        return Decimal(1)
+    base = company(session).base_currency
+    return fx_rate(session, from_currency, on, base) / fx_rate(session, to_currency, on, base)
+
+
+def price_order(order: SalesOrder, rate: Decimal, base_currency: str) -> None:
+    """Fill net line amounts (document and base currency) and the order's totals from its lines."""
+    order.fx_rate = rate
+    total = Decimal(0)
+    total_base = Decimal(0)
+    for number, line in enumerate(order.lines, start=1):
+        line.line_no = number
+        line.line_amount = line_amount(line.quantity, line.unit_price, line.discount_pct or Decimal(0), order.currency)
+        line.line_amount_base = convert(line.line_amount, rate, base_currency)
+        total += line.line_amount
+        total_base += line.line_amount_base
+    order.net_amount = round_money(total, order.currency)
+    order.net_amount_base = total_base
+
+
+def allocated_to(session: Session, invoice_id: int) -> Decimal:
+    return session.execute(
+        select(func.coalesce(func.sum(PaymentAllocation.amount), 0)).where(PaymentAllocation.invoice_id == invoice_id)
+    ).scalar_one() or Decimal(0)
+
+
+def refresh_invoice_status(session: Session, invoice: Invoice) -> None:
+    if invoice.status == "void":
+        return
+    session.flush()
+    invoice.status = "paid" if allocated_to(session, invoice.id) >= invoice.amount else "open"

@@ -1,0 +1,50 @@
+"""Gapless document numbers per type and year (QUO-2026-000123), safe under concurrent writers.
+
+The counter row is incremented with UPDATE ... RETURNING inside the caller's transaction: the row lock
+serialises writers, and a rollback returns the number, so no gap and no duplicate can appear.
+"""
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.models import DocumentSequence
+
+PREFIXES = {"quote": "QUO", "order": "SO", "invoice": "INV", "ticket": "TCK", "payment": "PAY"}
+
+
+def format_number(doc_type: str, year: int, seq: int) -> str:
+    return f"{PREFIXES[doc_type]}-{year}-{seq:06d}"
+
+
+def next_number(session: Session, doc_type: str, year: int) -> str:
+    if doc_type not in PREFIXES:
+        raise ValueError(f"unknown document type {doc_type!r}")
+    bump = (
+        update(DocumentSequence)
+        .where(DocumentSequence.doc_type == doc_type, DocumentSequence.year == year)
+        .values(last_number=DocumentSequence.last_number + 1)
+        .returning(DocumentSequence.last_number)
+    )
+    value = session.execute(bump).scalar_one_or_none()
+    if value is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(DocumentSequence).values(doc_type=doc_type, year=year, last_number=0))
+        except IntegrityError:
+            pass  # another writer created the row first; the UPDATE below waits for its lock
+        value = session.execute(bump).scalar_one()
+    return format_number(doc_type, year, value)
+
+
+def reserve_through(session: Session, doc_type: str, year: int, last_number: int) -> None:
+    """After importing numbered documents, move the counter past the highest imported number."""
+    row = session.execute(
+        select(DocumentSequence).where(DocumentSequence.doc_type == doc_type, DocumentSequence.year == year)
+    ).scalar_one_or_none()
+    if row is None:
+        session.add(DocumentSequence(doc_type=doc_type, year=year, last_number=last_number))
+    elif row.last_number < last_number:
+        row.last_number = last_number
+    session.flush()

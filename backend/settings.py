@@ -1,0 +1,98 @@
+"""Tandem's settings: one pydantic-settings class read from TANDEM_* variables, cached per process."""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "placeholder", "xxx"}
+
+
+class LLMSettings(BaseModel):
+    model: str | None = Field(None, description="Chat model name; empty means the offline planner")
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp...)")
+    api_key: SecretStr | None = None
+    timeout_s: float = 30.0
+    max_retries: int = 2
+    send_tool_choice: bool = False
+
+
+class SlackSettings(BaseModel):
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    api_url: str = "https://slack.com/api/"
+
+
+class QuoteRules(BaseModel):
+    """Discount limits per role (percent) and the margin floor below which a quote needs approval."""
+
+    discount_limits: dict[str, Decimal] = Field(
+        default_factory=lambda: {"sales": Decimal("10"), "manager": Decimal("25"), "admin": Decimal("100")}
+    )
+    margin_floor_pct: Decimal = Decimal("15")
+    validity_days: int = 30
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TANDEM_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    env: str = Field("development", description="development | test | production")
+    data_dir: Path = Path("./tandem-data")
+    database_url: str | None = None
+    chroma_url: str | None = None
+    secret_key: SecretStr = SecretStr("dev-only-secret-key")
+    # Flat aliases keep the documented variables (TANDEM_LLM_MODEL, TANDEM_SLACK_BOT_TOKEN) short.
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str | None = None
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    quotes: QuoteRules = Field(default_factory=QuoteRules)
+    commission_rate_pct: Decimal = Decimal("3")
+    confirmation_ttl_minutes: int = 15
+    session_ttl_minutes: int = 480
+
+    @model_validator(mode="after")
+    def _merge_flat_aliases(self) -> "Settings":
+        if self.llm_model:
+            self.llm.model = self.llm_model
+        if self.llm_base_url:
+            self.llm.base_url = self.llm_base_url
+        if self.llm_api_key:
+            self.llm.api_key = self.llm_api_key
+        for name in ("bot_token", "app_token", "signing_secret"):
+            value = getattr(self, f"slack_{name}")
+            if value:
+                setattr(self.slack, name, value)
+        if self.slack_api_url:
+            self.slack.api_url = self.slack_api_url
+        if self.env == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret.startswith("dev-only") or secret.lower() in PLACEHOLDER_SECRETS:
+                raise ValueError("TANDEM_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'tandem.sqlite3').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
