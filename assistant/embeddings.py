@@ -135,9 +135,15 @@ class MiniLMEmbedder:
         return tokenizer
 
 
-@lru_cache
 def get_embedder(name: str = MiniLMEmbedder.name) -> Embedder:
     """The process-wide embedder called `name`; its model loads on first use, not here."""
+    # Through one positional argument, so that get_embedder() and get_embedder(name=...) share a cache
+    # entry: a second entry would load a second copy of the model.
+    return _embedder_named(name)
+
+
+@lru_cache
+def _embedder_named(name: str) -> Embedder:
     if name != MiniLMEmbedder.name:
         raise ValueError(f"unknown embedder {name!r}")
     return MiniLMEmbedder()
