@@ -59,4 +59,6 @@ class Confirmation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     executed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Key of the confirming request, so a retried confirm returns the stored result instead of failing.
+    confirm_key: Mapped[str | None] = mapped_column(String(100))
     result: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 15:01:12.884991
+Create Date: 2026-11-26 15:06:42.315624
 """
 from alembic import op
 import sqlalchemy as sa
@@ -142,6 +142,7 @@ def upgrade() -> None:
     sa.Column('created_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('expires_at', backend.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('executed_at', backend.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirm_key', sa.String(length=100), nullable=True),
     sa.Column('result', sa.Text(), nullable=True),
     sa.CheckConstraint("status IN ('pending', 'executed', 'cancelled', 'failed')", name=op.f('ck_confirmations_status_allowed')),
     sa.ForeignKeyConstraint(['actor_id'], ['employees.id'], name=op.f('fk_confirmations_actor_id_employees')),

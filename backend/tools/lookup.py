@@ -1,0 +1,133 @@
+"""Resolving what people type ("hoang long", "MINHPHAT", "lan@minhphat.vn") to records, fuzzily and
+accent-insensitively; shared by every tool that takes a customer or product reference."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from backend.errors import Ambiguous, NotFound
+from backend.models import Contact, Customer, Product
+from backend.text import fold
+
+MIN_SCORE = 60.0
+# A clear winner: this far ahead of the runner-up, the name is not ambiguous.
+CLEAR_LEAD = 8.0
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+
+
+@dataclass
+class Match:
+    id: int
+    code: str
+    name: str
+    score: float
+    matched_on: str
+    city: str | None = None
+
+
+def _tokens(query: str) -> list[str]:
+    return [t for t in fold(query).replace("|", " ").split() if len(t) >= 2]
+
+
+def _score(query: str, key: str) -> float:
+    name = key.split(" | ", 1)[0]
+    return max(fuzz.WRatio(query, name), fuzz.token_set_ratio(query, key) * 0.95)
+
+
+def match_customers(session: Session, query: str, limit: int = 10) -> list[Match]:
+    """Ranked candidates for a customer reference: exact code/email/phone first, then fuzzy name."""
+    text = query.strip()
+    if not text:
+        return []
+    exact = session.execute(select(Customer).where(func.upper(Customer.code) == text.upper())).scalar_one_or_none()
+    if exact:
+        return [Match(exact.id, exact.code, exact.name, 100.0, "code", exact.city)]
+    if _EMAIL.match(text):
+        rows = session.execute(
+            select(Customer, Contact.email).outerjoin(Contact, Contact.customer_id == Customer.id)
+            .where(or_(func.lower(Customer.email) == text.lower(), func.lower(Contact.email) == text.lower()))
+        ).all()
+        seen: dict[int, Match] = {}
+        for customer, _ in rows:
+            seen.setdefault(customer.id, Match(customer.id, customer.code, customer.name, 100.0, "email", customer.city))
+        if seen:
+            return list(seen.values())[:limit]
+        domain = text.split("@", 1)[1].lower()
+        rows = session.execute(select(Customer).where(func.lower(Customer.email).like(f"%@{domain}")).limit(limit)).scalars()
+        return [Match(c.id, c.code, c.name, 90.0, "email domain", c.city) for c in rows]
+    if _PHONE.match(text):
+        digits = re.sub(r"\D", "", text)[-9:]
+        rows = session.execute(
+            select(Customer).outerjoin(Contact, Contact.customer_id == Customer.id)
+            .where(or_(func.replace(func.replace(Customer.phone, " ", ""), ".", "").like(f"%{digits}"),
+                       func.replace(func.replace(Contact.phone, " ", ""), ".", "").like(f"%{digits}")))
+            .limit(limit)).scalars().unique()
+        found = [Match(c.id, c.code, c.name, 100.0, "phone", c.city) for c in rows]
+        if found:
+            return found
+    folded = fold(text)
+    tokens = _tokens(text)
+    if not tokens:
+        return []
+    # Pre-filter in SQL with the rarest-looking (longest) tokens, then rank in Python.
+    conditions = [Customer.search_key.like(f"%{t}%") for t in sorted(tokens, key=len, reverse=True)[:3]]
+    candidates = session.execute(select(Customer.id, Customer.code, Customer.name, Customer.city, Customer.search_key)
+                                 .where(or_(*conditions)).limit(500)).all()
+    if not candidates:
+        # Typos: fall back to prefixes of the tokens ("hoag" still finds "hoang").
+        prefixes = [Customer.search_key.like(f"%{t[:3]}%") for t in tokens if len(t) >= 3]
+        if prefixes:
+            candidates = session.execute(select(Customer.id, Customer.code, Customer.name, Customer.city, Customer.search_key)
+                                         .where(or_(*prefixes)).limit(2000)).all()
+    ranked = sorted((Match(r.id, r.code, r.name, round(_score(folded, r.search_key), 1), "name", r.city) for r in candidates),
+                    key=lambda m: (-m.score, m.name))
+    return [m for m in ranked if m.score >= MIN_SCORE][:limit]
+
+
+def resolve_customer(session: Session, reference: str) -> Customer:
+    """One customer for a reference, or NotFound / Ambiguous (with candidates) — never a guess."""
+    matches = match_customers(session, reference, limit=6)
+    if not matches:
+        raise NotFound(f"No customer matches '{reference}'.",
+                       hint="Check the spelling, or search by customer code, e-mail or phone.")
+    top = matches[0]
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    if top.score < 100.0 and top.score - runner_up < CLEAR_LEAD:
+        raise Ambiguous(f"'{reference}' matches several customers.",
+                        candidates=[{"code": m.code, "name": m.name, "city": m.city, "score": m.score} for m in matches])
+    return session.get(Customer, top.id)
+
+
+def match_products(session: Session, query: str, limit: int = 10, active_only: bool = False) -> list[tuple[Product, float]]:
+    text = query.strip()
+    if not text:
+        return []
+    exact = session.execute(select(Product).where(func.upper(Product.sku) == text.upper())).scalar_one_or_none()
+    if exact:
+        return [(exact, 100.0)]
+    folded = fold(text)
+    tokens = _tokens(text)
+    if not tokens:
+        return []
+    stmt = select(Product).where(or_(*[Product.search_key.like(f"%{t}%") for t in tokens]))
+    if active_only:
+        stmt = stmt.where(Product.active.is_(True))
+    rows = session.execute(stmt.limit(500)).scalars().all()
+    ranked = sorted(((p, round(_score(folded, p.search_key), 1)) for p in rows), key=lambda pair: (-pair[1], pair[0].sku))
+    return [pair for pair in ranked if pair[1] >= MIN_SCORE][:limit]
+
+
+def resolve_product(session: Session, reference: str) -> Product:
+    matches = match_products(session, reference, limit=6)
+    if not matches:
+        raise NotFound(f"No product matches '{reference}'.", hint="Check the SKU or search products by name.")
+    top, score = matches[0]
+    if score < 100.0 and len(matches) > 1 and score - matches[1][1] < CLEAR_LEAD:
+        raise Ambiguous(f"'{reference}' matches several products.",
+                        candidates=[{"sku": p.sku, "name": p.name, "score": s} for p, s in matches])
+    return top

@@ -1,0 +1,49 @@
+"""The role x tool matrix — the one place that says who may call what.
+
+Every tool looks its roles up here when it is registered (an unlisted tool cannot be registered), the
+guard enforces them inside the call, and the surfaces use them to filter what a caller is offered.
+"""
+from __future__ import annotations
+
+ALL = frozenset({"sales", "support", "finance", "manager", "admin"})
+SALES_SIDE = frozenset({"sales", "manager", "admin"})
+
+TOOL_ROLES: dict[str, frozenset[str]] = {
+    "find_customers": ALL,
+    "customer_overview": ALL,
+    "customer_history": ALL,
+    "check_credit": frozenset({"sales", "finance", "manager", "admin"}),
+    "find_products": ALL,
+    "product_availability": ALL,
+    "create_quote": SALES_SIDE,
+    "approve_quote": frozenset({"manager", "admin"}),
+    "convert_quote_to_order": SALES_SIDE,
+    "order_status": ALL,
+    "list_tickets": ALL,
+    "create_ticket": frozenset({"support", "sales", "manager", "admin"}),
+    "log_interaction": frozenset({"sales", "support", "manager", "admin"}),
+    "run_report": frozenset({"sales", "finance", "manager", "admin"}),
+    "search_docs": ALL,
+    "write_report": frozenset({"finance", "manager", "admin"}),
+}
+
+# Fields that reveal costs and margins; support never sees them.
+COST_VIEWERS = frozenset({"sales", "finance", "manager", "admin"})
+# Reports a sales rep may run (restricted to their own figures where it matters); finance/manager/admin: all.
+SALES_REPORTS = frozenset({"sales", "top", "open_orders", "pipeline", "commissions", "restock", "overdue_invoices", "ar_aging"})
+
+
+def roles_for(tool: str) -> frozenset[str]:
+    try:
+        return TOOL_ROLES[tool]
+    except KeyError:
+        raise LookupError(f"tool {tool!r} is missing from the role matrix in backend/tools/permissions.py") from None
+
+
+def allowed(tool: str, role: str) -> bool:
+    return role in TOOL_ROLES.get(tool, frozenset())
+
+
+def roles_needed_text(tool: str) -> str:
+    roles = sorted(roles_for(tool))
+    return ", ".join(roles[:-1]) + (" or " if len(roles) > 1 else "") + roles[-1]

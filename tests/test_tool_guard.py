@@ -1,0 +1,133 @@
+"""The guard every tool call goes through: roles, audit chain, confirmations (replay, actor, args, expiry)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from backend.errors import ConfirmationError, NotFound, PermissionDenied, ValidationFailed
+from backend.models import AuditEntry
+from backend.tools import audit
+from backend.tools.context import ToolContext
+from backend.tools.registry import invoke, tools_for_role
+from tests.factories.customers import make_customer
+from tests.factories.org import make_company, make_employee
+
+
+@pytest.fixture
+def ctx(session, now, settings):
+    make_company(session)
+    return ToolContext(session=session, actor=make_employee(session, role="sales"), channel="test", now=now, settings=settings)
+
+
+def test_find_customers_is_accent_insensitive_and_ranked(ctx):
+    make_customer(ctx.session, name="Hoàng Long Trading", code="HOANGLONG")
+    make_customer(ctx.session, name="Bólido Comidas preparadas", code="BOLIDO", city="Madrid")
+    make_customer(ctx.session, name="Minh Phát Stationery", code="MINHPHAT")
+    result = invoke("find_customers", ctx, {"query": "hoang long"})
+    assert result.candidates[0].code == "HOANGLONG"
+    assert invoke("find_customers", ctx, {"query": "bolido"}).candidates[0].code == "BOLIDO"
+    assert invoke("find_customers", ctx, {"query": "minhphat"}).candidates[0].matched_on == "code"
+
+
+def test_every_call_is_audited_and_chain_verifies(ctx):
+    invoke("find_customers", ctx, {"query": "x"})
+    with pytest.raises(ValidationFailed):
+        invoke("find_customers", ctx, {"query": ""})
+    rows = audit.tail(ctx.session, 5)
+    assert [r.outcome for r in rows[-2:]] == ["ok", "rejected"]
+    assert audit.verify(ctx.session).ok
+
+
+def test_edited_audit_row_breaks_the_chain(ctx):
+    for q in ("a", "b", "c"):
+        invoke("find_customers", ctx, {"query": q})
+    rows = audit.tail(ctx.session, 3)
+    ctx.session.execute(update(AuditEntry).where(AuditEntry.id == rows[1].id).values(arguments='{"query":"zzz"}'))
+    ctx.session.expire_all()
+    report = audit.verify(ctx.session)
+    assert not report.ok and report.first_bad_id == rows[1].id
+
+
+def test_unknown_tool_is_not_found(ctx):
+    with pytest.raises(NotFound):
+        invoke("drop_database", ctx, {})
+
+
+def test_tools_for_role_filters(ctx):
+    names = {spec.name for spec in tools_for_role("support")}
+    assert "find_customers" in names
+
+
+def test_denied_role_is_refused_and_audited(ctx, session):
+    finance = make_employee(session, role="finance")
+    make_customer(session, name="Acme", code="ACME")
+    finance_ctx = ToolContext(session=session, actor=finance, channel="test", now=ctx.now, settings=ctx.settings)
+    with pytest.raises(PermissionDenied, match="support"):
+        invoke("create_ticket", finance_ctx, {"customer": "ACME", "subject": "Broken stapler"})
+    assert audit.tail(session, 1)[0].outcome == "denied"
+
+
+def _pending_ticket(ctx, **overrides):
+    make_customer(ctx.session, name="Acme", code="ACME")
+    args = {"customer": "ACME", "subject": "Broken stapler", "priority": "high"} | overrides
+    return invoke("create_ticket", ctx, args)
+
+
+def _ticket_count(session):
+    from sqlalchemy import func
+    from backend.models import Ticket
+    return session.execute(select(func.count()).select_from(Ticket)).scalar_one()
+
+
+def test_write_stops_at_preview_then_confirm_executes_once(ctx):
+    from backend.tools.registry import confirm
+    pending = _pending_ticket(ctx)
+    assert pending.status == "pending_confirmation" and not pending.preview.created
+    assert _ticket_count(ctx.session) == 0
+    done = confirm(ctx, pending.confirmation_id)
+    assert done.created and done.ticket.number.startswith("TCK-2026-")
+    assert _ticket_count(ctx.session) == 1
+    with pytest.raises(ConfirmationError, match="already"):
+        confirm(ctx, pending.confirmation_id)
+    assert _ticket_count(ctx.session) == 1
+
+
+def test_confirm_by_another_actor_is_refused(ctx, session):
+    from backend.tools.registry import confirm
+    pending = _pending_ticket(ctx)
+    other = ToolContext(session=session, actor=make_employee(session, role="sales"), channel="test", now=ctx.now, settings=ctx.settings)
+    with pytest.raises(PermissionDenied):
+        confirm(other, pending.confirmation_id)
+    assert _ticket_count(session) == 0
+
+
+def test_expired_confirmation_is_refused(ctx):
+    from backend.tools.registry import confirm
+    pending = _pending_ticket(ctx)
+    ctx.now = ctx.now + timedelta(minutes=16)
+    with pytest.raises(ConfirmationError, match="expired"):
+        confirm(ctx, pending.confirmation_id)
+    assert _ticket_count(ctx.session) == 0
+
+
+def test_changed_arguments_are_refused(ctx):
+    from backend.tools.registry import confirm
+    pending = _pending_ticket(ctx)
+    with pytest.raises(ConfirmationError, match="changed"):
+        confirm(ctx, pending.confirmation_id, {"customer": "ACME", "subject": "Broken stapler", "priority": "low"})
+    assert _ticket_count(ctx.session) == 0
+
+
+def test_idempotency_key_returns_same_confirmation_and_retried_confirm_same_result(ctx):
+    from backend.tools.registry import confirm
+    ctx.idempotency_key = "req-1"
+    first = _pending_ticket(ctx)
+    second = invoke("create_ticket", ctx, {"customer": "ACME", "subject": "Broken stapler", "priority": "high"})
+    assert first.confirmation_id == second.confirmation_id
+    ctx.idempotency_key = "confirm-1"
+    a = confirm(ctx, first.confirmation_id)
+    b = confirm(ctx, first.confirmation_id)
+    assert a.ticket.number == b.ticket.number
+    assert _ticket_count(ctx.session) == 1
