@@ -1,0 +1,92 @@
+"""The offline planner as a LangChain chat model, so the same agent loop runs with or without an LLM.
+
+On a user message it plans one tool call (or asks a question); once the tool results are back it writes
+the answer from them with templates. Deterministic, no network, grounded by construction.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from assistant.planner.answers import compose_answer, no_intent_answer
+from assistant.planner.planner import Memory, make_plan
+from assistant.turn import current_turn
+
+
+def _memory(messages: list[BaseMessage]) -> Memory:
+    """The customer in focus and the last intent, from the plans of earlier turns."""
+    memory = Memory()
+    for msg in messages:
+        if isinstance(msg, AIMessage):
+            plan = msg.additional_kwargs.get("tandem_plan")
+            if plan:
+                memory.intent = plan.get("intent") or memory.intent
+                memory.args = plan.get("args") or memory.args
+                if plan.get("customer_code"):
+                    memory.customer_code = plan["customer_code"]
+            for call in msg.tool_calls or []:
+                customer = (call.get("args") or {}).get("customer")
+                if customer:
+                    memory.customer_code = customer
+        if isinstance(msg, ToolMessage):
+            try:
+                body = json.loads(msg.content)
+            except (TypeError, ValueError):
+                continue
+            result = body.get("result") or {}
+            code = (result.get("customer") or {}).get("code") if isinstance(result.get("customer"), dict) else result.get("customer_code")
+            if code:
+                memory.customer_code = code
+    return memory
+
+
+class OfflinePlanner(BaseChatModel):
+    brain_name: str = "offline"
+
+    @property
+    def _llm_type(self) -> str:
+        return "tandem-offline-planner"
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> "OfflinePlanner":
+        return self
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
+                  **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self._respond(messages))])
+
+    def _respond(self, messages: list[BaseMessage]) -> AIMessage:
+        turn = current_turn.get()
+        if turn is None:
+            raise RuntimeError("the offline planner runs only inside an Assistant turn")
+        last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=None)
+        if last_human is None:
+            return AIMessage(no_intent_answer("en"))
+        after = messages[last_human + 1:]
+        tool_messages = [m for m in after if isinstance(m, ToolMessage)]
+        plan_message = next((m for m in after if isinstance(m, AIMessage) and m.tool_calls), None)
+        if tool_messages and plan_message is not None:
+            plan = plan_message.additional_kwargs.get("tandem_plan", {})
+            results = []
+            for m in tool_messages:
+                try:
+                    results.append(json.loads(m.content))
+                except (TypeError, ValueError):
+                    results.append({"status": "error", "result": {"message": str(m.content)}})
+            turn.language = plan.get("language", "en")
+            return AIMessage(compose_answer(plan, results), additional_kwargs={"tandem_plan": plan})
+        text = str(messages[last_human].content)
+        memory = _memory(messages[:last_human])
+        plan = make_plan(text, session=turn.session, actor_id=turn.actor.id, today=turn.tool_ctx.today, memory=memory)
+        turn.language = plan.language
+        if plan.question:
+            return AIMessage(plan.question, additional_kwargs={"tandem_plan": plan.to_dict()})
+        if plan.tool is None:
+            return AIMessage(no_intent_answer(plan.language, help_requested=plan.intent == "help"),
+                             additional_kwargs={"tandem_plan": plan.to_dict()})
+        call = {"name": plan.tool, "args": plan.args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+        return AIMessage("", tool_calls=[call], additional_kwargs={"tandem_plan": plan.to_dict()})

@@ -1,0 +1,331 @@
+"""Answers written from tool results with templates, in English or Vietnamese. Every figure shown is
+read from a result; nothing is computed or invented here beyond formatting."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from assistant.planner.planner import language_of
+from backend.money import format_money
+
+__all__ = ["compose_answer", "describe_executed", "no_intent_answer", "language_of"]
+
+CAPABILITIES = {
+    "en": ("I can brief you on a customer, check credit, find customers and products, check stock and prices, draft quotes, "
+           "show order status and history, list or open support tickets, log calls and meetings, run sales and finance "
+           "reports, and answer policy questions from the handbook. Try: \"brief me on Hoàng Long\", \"can Saigon Foods take "
+           "another 50k on credit?\", \"quote 20 x A4 paper to Minh Phát, 5% off\", \"top 5 customers by revenue last quarter\"."),
+    "vi": ("Tôi có thể tóm tắt tình hình khách hàng, kiểm tra hạn mức tín dụng, tìm khách hàng và sản phẩm, xem tồn kho và giá, "
+           "lập báo giá, xem trạng thái và lịch sử đơn hàng, xem hoặc tạo phiếu hỗ trợ, ghi nhận cuộc gọi, chạy báo cáo doanh thu "
+           "và công nợ, và trả lời câu hỏi về chính sách công ty. Ví dụ: \"tình hình Hoàng Long\", \"doanh thu tháng trước\"."),
+}
+
+
+def no_intent_answer(language: str, help_requested: bool = False) -> str:
+    if help_requested:
+        return CAPABILITIES[language]
+    lead = "Tôi chưa làm được việc đó. " if language == "vi" else "I can't do that yet. Here is what I can do: "
+    return lead + CAPABILITIES[language]
+
+
+def _m(amount: Any, currency: str | None) -> str:
+    if amount is None:
+        return "—"
+    try:
+        return format_money(Decimal(str(amount)), currency or "")
+    except (InvalidOperation, ValueError):
+        return str(amount)
+
+
+def _t(language: str, en: str, vi: str) -> str:
+    return vi if language == "vi" else en
+
+
+def _error_answer(result: dict[str, Any], language: str) -> str:
+    error = result.get("error")
+    if error == "ambiguous":
+        candidates = (result.get("details") or {}).get("candidates", [])
+        names = "; ".join(f"{c.get('name')} ({c.get('code') or c.get('sku')})" for c in candidates[:6])
+        return _t(language, f"That matches several records: {names}. Which one do you mean?",
+                  f"Có nhiều kết quả khớp: {names}. Bạn muốn chọn cái nào?")
+    message = result.get("message") or "Something went wrong."
+    hint = result.get("hint")
+    return message + (f" {hint}" if hint else "")
+
+
+def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
+    p = r.get("profile", {})
+    lines = []
+    if contacts_only:
+        contacts = r.get("contacts", [])
+        if not contacts:
+            return _t(lang, f"No contacts recorded for {p.get('name')}.", f"Chưa có người liên hệ nào cho {p.get('name')}.")
+        lines.append(_t(lang, f"Contacts at {p.get('name')} ({p.get('code')}):", f"Người liên hệ tại {p.get('name')} ({p.get('code')}):"))
+        for c in contacts:
+            bits = [b for b in (c.get("title"), c.get("email"), c.get("phone")) if b]
+            lines.append(f"- {c.get('name')}" + (f" — {', '.join(bits)}" if bits else ""))
+        if p.get("owner"):
+            lines.append(_t(lang, f"Account owner: {p['owner']}.", f"Phụ trách: {p['owner']}."))
+        return "\n".join(lines)
+    where = ", ".join(x for x in (p.get("city"), p.get("country")) if x)
+    lines.append(f"**{p.get('name')}** ({p.get('code')})" + (f" — {where}" if where else "") +
+                 (f", {p.get('segment')}" if p.get("segment") else "") +
+                 _t(lang, f". Owner: {p.get('owner') or '—'}; terms net {p.get('payment_terms_days')} days.",
+                    f". Phụ trách: {p.get('owner') or '—'}; hạn thanh toán {p.get('payment_terms_days')} ngày."))
+    rev = r.get("revenue") or {}
+    if rev:
+        cur = rev.get("currency")
+        change = rev.get("change_pct")
+        change_txt = f" ({'+' if change and Decimal(str(change)) >= 0 else ''}{change}%)" if change is not None else ""
+        lines.append(_t(lang, f"Revenue YTD {_m(rev.get('year_to_date'), cur)} vs {_m(rev.get('same_period_last_year'), cur)} same period last year{change_txt}; last year {_m(rev.get('last_year'), cur)}.",
+                        f"Doanh thu từ đầu năm {_m(rev.get('year_to_date'), cur)} so với {_m(rev.get('same_period_last_year'), cur)} cùng kỳ năm trước{change_txt}; cả năm trước {_m(rev.get('last_year'), cur)}."))
+    inv = r.get("invoices") or {}
+    if inv:
+        cur = inv.get("currency")
+        lines.append(_t(lang, f"Open invoices: {inv.get('open_count')} for {_m(inv.get('open_amount'), cur)}; overdue {_m(inv.get('overdue_amount'), cur)}"
+                        + (f" (oldest {inv.get('oldest_overdue_days')} days)." if inv.get("oldest_overdue_days") else "."),
+                        f"Hóa đơn chưa thanh toán: {inv.get('open_count')} ({_m(inv.get('open_amount'), cur)}); quá hạn {_m(inv.get('overdue_amount'), cur)}"
+                        + (f" (lâu nhất {inv.get('oldest_overdue_days')} ngày)." if inv.get("oldest_overdue_days") else ".")))
+    credit = r.get("credit")
+    if credit:
+        lines.append(_credit_line(credit, lang))
+    orders = r.get("last_orders") or []
+    if orders:
+        lines.append(_t(lang, "Last orders: ", "Đơn gần đây: ") + "; ".join(
+            f"{o.get('number')} {o.get('order_date')} {_m(o.get('net_amount'), o.get('currency'))} ({o.get('status')})" for o in orders[:3]))
+    quotes = r.get("open_quotes") or []
+    if quotes:
+        lines.append(_t(lang, "Open quotes: ", "Báo giá đang mở: ") + "; ".join(
+            f"{q.get('number')} {_m(q.get('total'), q.get('currency'))} ({q.get('status')})" for q in quotes[:3]))
+    tickets = r.get("open_tickets") or []
+    if tickets:
+        lines.append(_t(lang, "Open tickets: ", "Phiếu hỗ trợ đang mở: ") + "; ".join(
+            f"{t.get('number')} [{t.get('priority')}] {t.get('subject')}" for t in tickets[:3]))
+    interactions = r.get("recent_interactions") or []
+    if interactions:
+        last = interactions[0]
+        lines.append(_t(lang, "Last contact: ", "Lần liên hệ gần nhất: ") +
+                     f"{str(last.get('occurred_at'))[:10]} {last.get('kind')}" + (f" by {last.get('employee')}" if last.get("employee") else "") +
+                     f" — “{(last.get('summary') or '')[:160]}”")
+    opps = r.get("open_opportunities") or []
+    if opps:
+        lines.append(_t(lang, "Open opportunities: ", "Cơ hội đang mở: ") + "; ".join(
+            f"{o.get('name')} {_m(o.get('amount'), o.get('currency'))} ({o.get('stage')}, {o.get('probability')}%)" for o in opps[:3]))
+    contacts = r.get("contacts") or []
+    if contacts:
+        c = contacts[0]
+        lines.append(_t(lang, "Main contact: ", "Liên hệ chính: ") + ", ".join(x for x in (c.get("name"), c.get("title"), c.get("email"), c.get("phone")) if x))
+    watch = r.get("watch_outs") or []
+    if watch:
+        lines.append(_t(lang, "Watch out:", "Lưu ý:"))
+        lines.extend(f"- {w}" for w in watch)
+    return "\n".join(lines)
+
+
+def _credit_line(c: dict[str, Any], lang: str) -> str:
+    cur = c.get("currency")
+    if not c.get("limit_configured"):
+        return _t(lang, f"No credit limit is set (no credit check configured); exposure {_m(c.get('exposure'), cur)}.",
+                  f"Chưa cấu hình hạn mức tín dụng; dư nợ rủi ro {_m(c.get('exposure'), cur)}.")
+    if c.get("cash_only"):
+        return _t(lang, "Cash only (credit limit 0): orders must be prepaid.", "Chỉ bán thu tiền trước (hạn mức 0).")
+    return _t(lang, f"Credit: limit {_m(c.get('credit_limit'), cur)}, exposure {_m(c.get('exposure'), cur)}, available {_m(c.get('available'), cur)}"
+              + (f" ({c.get('used_pct')}% used)." if c.get("used_pct") is not None else "."),
+              f"Tín dụng: hạn mức {_m(c.get('credit_limit'), cur)}, dư nợ rủi ro {_m(c.get('exposure'), cur)}, còn lại {_m(c.get('available'), cur)}"
+              + (f" (đã dùng {c.get('used_pct')}%)." if c.get("used_pct") is not None else "."))
+
+
+def _credit(r: dict[str, Any], lang: str) -> str:
+    cur = r.get("currency")
+    head = f"**{r.get('customer_name')}** ({r.get('customer_code')})"
+    lines = []
+    if r.get("can_take_order") is not None or r.get("order_amount") is not None:
+        verdict = {True: _t(lang, "Yes", "Có"), False: _t(lang, "No", "Không"), None: _t(lang, "No check configured", "Chưa cấu hình")}[r.get("can_take_order")]
+        lines.append(f"{verdict} — {head}: {r.get('reason')}")
+    else:
+        lines.append(f"{head}: {r.get('reason')}" if r.get("reason") else head)
+    lines.append(_credit_line(r, lang))
+    lines.append(_t(lang, f"Outstanding {_m(r.get('outstanding'), cur)} on {r.get('open_invoice_count')} open invoice(s); uninvoiced orders {_m(r.get('uninvoiced_orders'), cur)}.",
+                    f"Công nợ {_m(r.get('outstanding'), cur)} trên {r.get('open_invoice_count')} hóa đơn; đơn chưa xuất hóa đơn {_m(r.get('uninvoiced_orders'), cur)}."))
+    if r.get("overdue_invoice_count"):
+        lines.append(_t(lang, f"Overdue {_m(r.get('overdue_amount'), cur)} on {r.get('overdue_invoice_count')} invoice(s), oldest {r.get('oldest_overdue_days')} days ({r.get('oldest_overdue_invoice')}).",
+                        f"Quá hạn {_m(r.get('overdue_amount'), cur)} trên {r.get('overdue_invoice_count')} hóa đơn, lâu nhất {r.get('oldest_overdue_days')} ngày ({r.get('oldest_overdue_invoice')})."))
+    aging = r.get("aging") or {}
+    if aging:
+        labels = [("current", "current"), ("days_1_30", "1–30"), ("days_31_60", "31–60"), ("days_61_90", "61–90"), ("days_91_plus", "91+")]
+        parts = [f"{label} {_m(aging.get(key), cur)}" for key, label in labels if key in aging]
+        if parts:
+            lines.append(_t(lang, "Aging: ", "Tuổi nợ: ") + ", ".join(parts))
+    behaviour = r.get("payment_behaviour") or {}
+    if behaviour.get("avg_days_late") is not None:
+        lines.append(_t(lang, f"Pays on average {behaviour['avg_days_late']} days late ({behaviour.get('paid_invoice_count')} invoices since {behaviour.get('since')}).",
+                        f"Trung bình trả trễ {behaviour['avg_days_late']} ngày ({behaviour.get('paid_invoice_count')} hóa đơn từ {behaviour.get('since')})."))
+    return "\n".join(lines)
+
+
+def _quote(r: dict[str, Any], lang: str, executed: bool = False) -> str:
+    cur = r.get("currency")
+    head = _t(lang, f"Quote {r.get('number')} for {r.get('customer_name')}" if executed else f"Quote preview for {r.get('customer_name')}",
+              f"Báo giá {r.get('number')} cho {r.get('customer_name')}" if executed else f"Bản xem trước báo giá cho {r.get('customer_name')}")
+    lines = [f"**{head}** ({r.get('status')})"]
+    for ln in r.get("lines", []):
+        disc = f", -{ln.get('discount_pct')}%" if ln.get("discount_pct") and Decimal(str(ln.get("discount_pct"))) else ""
+        lines.append(f"- {ln.get('quantity')} × {ln.get('name')} ({ln.get('sku')}) @ {_m(ln.get('unit_price'), cur)}{disc} = {_m(ln.get('line_amount'), cur)}")
+    lines.append(_t(lang, f"Subtotal {_m(r.get('subtotal'), cur)}, VAT {r.get('tax_rate_pct')}% {_m(r.get('tax'), cur)}, total {_m(r.get('total'), cur)}; valid until {r.get('valid_until')}.",
+                    f"Cộng {_m(r.get('subtotal'), cur)}, VAT {r.get('tax_rate_pct')}% {_m(r.get('tax'), cur)}, tổng {_m(r.get('total'), cur)}; hiệu lực đến {r.get('valid_until')}."))
+    if r.get("margin_pct") is not None:
+        lines.append(_t(lang, f"Margin {r['margin_pct']}%.", f"Biên lợi nhuận {r['margin_pct']}%."))
+    for reason in r.get("approval_reasons") or []:
+        lines.append(_t(lang, f"Needs approval: {reason}", f"Cần phê duyệt: {reason}"))
+    if r.get("credit_warning"):
+        lines.append(_t(lang, f"Credit warning: {r['credit_warning']}", f"Cảnh báo tín dụng: {r['credit_warning']}"))
+    return "\n".join(lines)
+
+
+def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
+    columns = r.get("columns", [])
+    rows = r.get("rows", [])
+    period = r.get("period") or {}
+    currency = r.get("currency")
+    title = f"**{r.get('title')}**" + (f" — {period.get('label')}" if period.get("label") else "")
+    if not rows:
+        return title + "\n" + _t(lang, "No data for this period.", "Không có dữ liệu cho kỳ này.")
+
+    def cell(col: dict[str, Any], value: Any) -> str:
+        if value is None:
+            return "—"
+        if col.get("type") == "money":
+            return _m(value, currency)
+        if col.get("type") == "percent":
+            return f"{value}%"
+        return str(value)
+
+    header = " | ".join(c.get("label", c.get("key")) for c in columns)
+    body = [" | ".join(cell(c, row.get(c.get("key"))) for c in columns) for row in rows[:limit]]
+    lines = [title, header, " | ".join("---" for _ in columns), *body]
+    if len(rows) > limit:
+        lines.append(_t(lang, f"… and {len(rows) - limit} more rows.", f"… và {len(rows) - limit} dòng khác."))
+    totals = r.get("totals") or {}
+    if totals:
+        by_key = {c.get("key"): c for c in columns}
+        parts = [f"{by_key.get(k, {}).get('label', k)} {cell(by_key.get(k, {'type': 'text'}), v)}" for k, v in totals.items()]
+        lines.append(_t(lang, "Totals: ", "Tổng: ") + ", ".join(parts))
+    for note in r.get("notes") or []:
+        lines.append(f"_{note}_")
+    return "\n".join(lines)
+
+
+def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
+    if tool == "find_customers":
+        cands = r.get("candidates", [])
+        if not cands:
+            return _t(lang, f"No customer matches '{r.get('query')}'.", f"Không tìm thấy khách hàng nào khớp '{r.get('query')}'.")
+        head = _t(lang, "Which one do you mean?" if r.get("ambiguous") else "Customers found:",
+                  "Bạn muốn chọn khách hàng nào?" if r.get("ambiguous") else "Khách hàng tìm thấy:")
+        return head + "\n" + "\n".join(f"- {c.get('name')} ({c.get('code')})" + (f", {c.get('city')}" if c.get("city") else "") for c in cands[:8])
+    if tool == "list_tickets":
+        tickets = r.get("tickets", [])
+        if not tickets:
+            return _t(lang, "No tickets match.", "Không có phiếu hỗ trợ nào.")
+        head = _t(lang, f"{r.get('total')} ticket(s):", f"{r.get('total')} phiếu hỗ trợ:")
+        return head + "\n" + "\n".join(f"- {t.get('number')} [{t.get('priority')}, {t.get('status')}] {t.get('customer_name')}: {t.get('subject')}" for t in tickets[:10])
+    if tool == "order_status":
+        orders = r.get("orders", [])
+        if not orders:
+            return _t(lang, "No orders found.", "Không tìm thấy đơn hàng.")
+        out = []
+        for o in orders[:5]:
+            out.append(f"- {o.get('number')} ({o.get('order_date')}) {o.get('customer_name')}: {o.get('status')}, "
+                       f"{_m(o.get('net_amount'), o.get('currency'))}" + (f", shipped {o.get('shipped_date')}" if o.get("shipped_date") else "")
+                       + f", {o.get('payment_state')}")
+        return "\n".join(out)
+    if tool == "customer_history":
+        entries = r.get("entries", [])
+        head = _t(lang, f"History of {r.get('customer_name')}: {r.get('total_entries')} entries", f"Lịch sử của {r.get('customer_name')}: {r.get('total_entries')} mục")
+        tot = r.get("totals") or {}
+        parts = [f"{k} {_m(v, tot.get('currency'))}" for k, v in tot.items() if k != "currency" and v is not None]
+        lines = [head + (f" ({', '.join(parts)})" if parts else "") + "."]
+        for e in entries[:10]:
+            amount = f" {_m(e.get('amount'), e.get('currency'))}" if e.get("amount") is not None else ""
+            lines.append(f"- {e.get('date')} {e.get('kind')} {e.get('reference') or ''}{amount} {e.get('status') or ''} — {(e.get('description') or '')[:100]}")
+        return "\n".join(lines)
+    if tool == "find_products":
+        products = r.get("products", [])
+        if not products:
+            return _t(lang, "No product matches.", "Không tìm thấy sản phẩm.")
+        return "\n".join(f"- {p.get('sku')} {p.get('name')}: {_m(p.get('list_price'), p.get('currency'))}, "
+                         + _t(lang, f"{p.get('stock_available')} available", f"còn {p.get('stock_available')}")
+                         + ("" if p.get("active") else _t(lang, f" (inactive: {p.get('inactive_reason')})", f" (ngừng bán: {p.get('inactive_reason')})"))
+                         for p in products[:10])
+    if tool == "product_availability":
+        lines = [f"**{r.get('name')}** ({r.get('sku')}): {_m(r.get('unit_price'), r.get('currency'))} / {r.get('unit')}"
+                 + (f" for {r.get('customer_name')}" if r.get("customer_name") else "")]
+        lines.extend(f"- {s.get('warehouse')}: {s.get('available')} available ({s.get('quantity')} on hand, {s.get('reserved')} reserved)"
+                     + (" — below reorder level" if s.get("below_reorder") else "") for s in r.get("stock", []))
+        if r.get("can_fulfil") is not None:
+            lines.append(_t(lang, "Enough stock for the quantity." if r["can_fulfil"] else f"Short by {r.get('shortfall')} units.",
+                            "Đủ hàng." if r["can_fulfil"] else f"Thiếu {r.get('shortfall')} đơn vị."))
+        return "\n".join(lines)
+    if tool == "search_docs":
+        hits = r.get("results", [])
+        if not hits:
+            return _t(lang, "I found nothing in the handbook about that.", "Tôi không tìm thấy gì trong tài liệu về việc này.")
+        lines = [_t(lang, "From the handbook:", "Theo tài liệu công ty:")]
+        for i, h in enumerate(hits[:3], start=1):
+            lines.append(f"{i}. “{h.get('quote')}” — {h.get('source')}, {h.get('section')}")
+        return "\n".join(lines)
+    if "columns" in r and "rows" in r:
+        return _table(r, lang)
+    return str(r)
+
+
+def compose_answer(plan: dict[str, Any], results: list[dict[str, Any]]) -> str:
+    lang = plan.get("language", "en")
+    parts = []
+    for body in results:
+        status, result = body.get("status"), body.get("result") or {}
+        tool = plan.get("tool")
+        if status == "error":
+            parts.append(_error_answer(result, lang))
+        elif status == "pending_confirmation":
+            parts.append(_pending(plan, result, lang))
+        elif tool == "customer_overview":
+            parts.append(_overview(result, lang, contacts_only=plan.get("intent") == "contacts"))
+        elif tool == "check_credit":
+            parts.append(_credit(result, lang))
+        elif tool == "run_report":
+            parts.append(_table(result, lang))
+        else:
+            parts.append(_generic(tool or "", result, lang))
+    return "\n\n".join(parts)
+
+
+def _pending(plan: dict[str, Any], pending: dict[str, Any], lang: str) -> str:
+    preview = pending.get("preview") or {}
+    tool = pending.get("tool")
+    if tool == "create_quote":
+        body = _quote(preview, lang)
+    else:
+        body = pending.get("summary", "")
+    ask = _t(lang, "Reply **yes** to confirm or **no** to cancel (confirmation expires in 15 minutes).",
+             "Trả lời **có** để xác nhận hoặc **không** để hủy (hết hạn sau 15 phút).")
+    return f"{body}\n\n{ask}"
+
+
+def describe_executed(tool: str, result: dict[str, Any], language: str) -> str:
+    if tool == "create_quote":
+        return _t(language, "Done. ", "Đã tạo. ") + _quote(result, language, executed=True)
+    if tool == "create_ticket":
+        t = result.get("ticket", {})
+        return _t(language, f"Ticket {t.get('number')} opened for {t.get('customer_name')} ({t.get('priority')}): {t.get('subject')}.",
+                  f"Đã tạo phiếu {t.get('number')} cho {t.get('customer_name')} ({t.get('priority')}): {t.get('subject')}.")
+    if tool == "log_interaction":
+        i = result.get("interaction", {})
+        return _t(language, f"Logged the {i.get('kind')} with {i.get('customer_name')}.", f"Đã ghi nhận {i.get('kind')} với {i.get('customer_name')}.")
+    if tool == "approve_quote":
+        q = result.get("quote", {})
+        return _t(language, f"Quote {q.get('number')} approved.", f"Đã duyệt báo giá {q.get('number')}.")
+    if tool == "convert_quote_to_order":
+        return _t(language, f"Order {result.get('order_number')} created from quote {result.get('quote_number')}.",
+                  f"Đã tạo đơn {result.get('order_number')} từ báo giá {result.get('quote_number')}.")
+    return _t(language, "Done.", "Xong.")

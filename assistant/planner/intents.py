@@ -1,0 +1,153 @@
+"""Intent classification for the offline planner: weighted rules, then nearest neighbours over example
+requests (embedded with the packaged MiniLM model) when the rules are not sure."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from backend.text import fold
+
+EXAMPLES_FILE = Path(__file__).with_name("examples.json")
+
+# intent -> (pattern on folded text, weight). Patterns are English and Vietnamese (accents folded).
+RULES: dict[str, list[tuple[str, float]]] = {
+    "overview": [(r"\b(what'?s|whats) (going on|up|new|happening) with\b", 3), (r"\bbrief( me)?\b", 3), (r"\bbriefing\b", 3),
+                 (r"\b(overview|summary|profile|snapshot|rundown)\b", 2), (r"\btell me about\b", 2.5), (r"\bbefore (my|the|our) (\d|meeting|call|visit)", 1.5),
+                 (r"\bmeeting (with|at)\b", 1), (r"\bhow (is|are) .* doing\b", 2), (r"\btinh hinh\b", 3), (r"\btong quan\b", 3),
+                 (r"\bthong tin (ve )?khach hang\b", 2.5), (r"\bgap khach\b", 1.5), (r"\bcheck on\b", 1.5), (r"\bupdate on\b", 2)],
+    "contacts": [(r"\bcontacts?\b", 2.5), (r"\bwho('?s| is| do we)\b.*\b(contact|talk to|call|speak|buyer|person)\b", 3.5),
+                 (r"\b(phone|email|e-mail) (number |address )?(of|for)\b", 2), (r"\bnguoi lien he\b", 3.5), (r"\blien he (voi )?ai\b", 3),
+                 (r"\bdecision maker\b", 2.5), (r"\bpoint of contact\b", 3)],
+    "credit": [(r"\bcredit\b", 3), (r"\b(credit )?limit\b", 2), (r"\bexposure\b", 2.5), (r"\bhan muc\b", 3), (r"\btin dung\b", 3),
+               (r"\bcan .* take (another|an? |more|on)\b", 2.5), (r"\bno them\b", 2), (r"\bheadroom\b", 2.5), (r"\bavailable credit\b", 3),
+               (r"\bcong no\b", 2), (r"\bowe|owes|outstanding balance\b", 1.5), (r"\baging\b", 0.5), (r"\bon hold\b", 1.5)],
+    "quote": [(r"\bquote\b", 3), (r"\bquotation\b", 3), (r"\bbao gia\b", 3.5), (r"\bprice (it|this|up)\b", 1.5),
+              (r"\b\d+\s*(x|×)\s*\w", 1.5), (r"\b\d+ (boxes|reams|cases|packs|units|pcs|cartons|thung|hop|ram|cai)\b", 1.5),
+              (r"\b\d+(\.\d+)?\s*% off\b", 1)],
+    "approve": [(r"\bapprove\b", 4), (r"\bduyet\b", 4), (r"\bphe duyet\b", 4), (r"\bsign off\b", 2.5)],
+    "convert": [(r"\bconvert\b", 3.5), (r"\bturn .* into (an? )?order\b", 3.5), (r"\bchuyen .* thanh don\b", 4),
+                (r"\b(place|book) (the |an )?order (from|for) (the )?quote\b", 3.5), (r"\bquote .* to (an? )?order\b", 2)],
+    "history": [(r"\bhistory\b", 3), (r"\blich su\b", 3.5), (r"\b(past|previous|recent|last \d+) (orders|invoices|payments)\b", 2.5),
+                (r"\b(orders|invoices|payments|interactions) (of|from|for|by)\b", 2), (r"\bwhat did .* (buy|order|pay)\b", 3),
+                (r"\bwhen did .* (last )?(pay|order|buy)\b", 3), (r"\bdon hang cua\b", 2.5), (r"\bhoa don cua\b", 2.5),
+                (r"\bthanh toan cua\b", 2.5), (r"\bpayments?\b", 1), (r"\binvoices\b", 1), (r"\borders\b", 0.5)],
+    "order_status": [(r"\b(order|don hang)\b.*\bstatus\b|\bstatus of\b", 2.5), (r"\bwhere is (my |our |the )?order\b", 3.5),
+                     (r"\bso-\d{4}-\d+", 4), (r"\bhas .* (shipped|been shipped|been delivered)\b", 3), (r"\btrang thai don\b", 4),
+                     (r"\bda giao chua\b", 3), (r"\blatest orders?\b", 2), (r"\blast orders?\b", 1.5), (r"\bshipped\b", 1)],
+    "tickets": [(r"\btickets?\b", 3), (r"\bcomplaints?\b", 2), (r"\bsupport (cases?|requests?|issues?)\b", 3), (r"\bkhieu nai\b", 2.5),
+                (r"\bphieu ho tro\b", 3.5), (r"\b(open|unresolved|pending) (issues|cases)\b", 2.5), (r"\byeu cau ho tro\b", 3)],
+    "new_ticket": [(r"\b(open|create|raise|file|log|new|make) (a |an )?(new )?(support )?(ticket|case)\b", 5),
+                   (r"\btao (phieu|ticket|yeu cau)\b", 5), (r"\bmo (phieu|ticket)\b", 5)],
+    "log": [(r"\blog (a |an )?(call|meeting|email|note|chat|visit)\b", 5), (r"\b(record|note) (that|a call|a meeting)\b", 4),
+            (r"\badd (a )?note\b", 4.5), (r"\bghi (lai|nhan|chu)\b", 4), (r"\bjust (called|met|spoke|talked|emailed)\b", 4),
+            (r"\b(i|we) (called|met|spoke with|talked to|emailed|visited)\b", 3), (r"\bvua (goi|gap|gui)\b", 4)],
+    "find_customer": [(r"\b(find|search|look ?up|lookup)\b", 2), (r"\bcustomer with (email|e-mail|phone)\b", 4),
+                      (r"\bwhich customer\b", 2.5), (r"\btim (kiem )?khach\b", 4), (r"\bkhach hang nao\b", 3),
+                      (r"\bcustomers? (in|from|named|called)\b", 2.5), (r"\bwho is\b", 1), (r"@", 1.5)],
+    "products": [(r"\bproducts?\b", 1.5), (r"\bsku\b", 2), (r"\bcatalog(ue)?\b", 2.5), (r"\bsan pham\b", 2.5),
+                 (r"\bdo we (sell|carry|have)\b", 2.5), (r"\bprice (of|for)\b", 2), (r"\bhow much (is|are|does)\b", 2.5), (r"\bgia (cua|ban)?\b", 1.5),
+                 (r"\bwhat .* (do we sell|products)\b", 2)],
+    "availability": [(r"\b(in stock|stock level|stock of|availability|available)\b", 3), (r"\bton kho\b", 4), (r"\bcon hang\b", 4),
+                     (r"\bhow many .* (left|in stock|do we have)\b", 3.5), (r"\bcan we (ship|deliver|supply)\b", 2.5),
+                     (r"\bwarehouse\b", 1.5), (r"\bkho\b", 1.5)],
+    "report": [(r"\breport\b", 2), (r"\brevenue\b", 3), (r"\bsales\b", 2), (r"\bdoanh (thu|so)\b", 3.5), (r"\btop \d+\b", 2.5),
+               (r"\btop (customers|products|clients|salespeople|reps)\b", 3), (r"\bbest[- ]selling\b", 3),
+               (r"\b(aging|ageing)\b", 3.5), (r"\boverdue invoices\b", 3), (r"\bwho (is|are) overdue\b", 3.5), (r"\bqua han\b", 3),
+               (r"\bpipeline\b", 3.5), (r"\bforecast\b", 3), (r"\bcommissions?\b", 3.5), (r"\bhoa hong\b", 4),
+               (r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock)\b", 4), (r"\bnhap them\b", 4), (r"\bsap het hang\b", 4),
+               (r"\blifetime value\b", 4), (r"\bclv\b", 3), (r"\bopen orders\b", 3.5), (r"\bunshipped\b", 3.5), (r"\bchua giao\b", 3),
+               (r"\bby (month|quarter|week|day|year|product|customer|salesperson|rep|country|region)\b", 2.5),
+               (r"\b(how much|how many) .* (sell|sold|revenue)\b", 2), (r"\bban duoc\b", 3), (r"\bthang truoc\b|\bquy truoc\b", 0.5)],
+    "docs": [(r"\bpolicy\b", 3), (r"\bchinh sach\b", 3.5), (r"\bhow (do|should|can) (i|we)\b", 2.5), (r"\bwhat (are|is) (our|the) .* (rules?|terms|process|procedure|sla)\b", 2.5),
+             (r"\b(sla|warranty|returns?|refund|shipping|delivery times?|onboard(ing)?|payment terms)\b", 2),
+             (r"\bwithout approval\b", 3), (r"\b(allowed|permitted) to\b", 2), (r"\bquy (trinh|dinh)\b", 3.5), (r"\bhuong dan\b", 3),
+             (r"\bdoi tra\b", 3), (r"\bbao hanh\b", 3), (r"\bhandbook\b", 3), (r"\bprocedure\b", 2.5), (r"\bwhat discount can\b", 3.5)],
+    "help": [(r"^(hi|hello|hey|xin chao|chao)\b", 2), (r"\bwhat can you do\b", 4), (r"\bhelp\b", 2), (r"\bban lam duoc gi\b", 4)],
+}
+INTENT_TOOL = {
+    "overview": "customer_overview", "contacts": "customer_overview", "credit": "check_credit", "quote": "create_quote",
+    "approve": "approve_quote", "convert": "convert_quote_to_order", "history": "customer_history",
+    "order_status": "order_status", "tickets": "list_tickets", "new_ticket": "create_ticket", "log": "log_interaction",
+    "find_customer": "find_customers", "products": "find_products", "availability": "product_availability",
+    "report": "run_report", "docs": "search_docs", "help": None,
+}
+_COMPILED = {intent: [(re.compile(p), w) for p, w in rules] for intent, rules in RULES.items()}
+
+
+@dataclass
+class IntentGuess:
+    intent: str | None
+    score: float
+    scores: dict[str, float]
+    via: str
+
+
+def rule_scores(text: str) -> dict[str, float]:
+    folded = " ".join(fold(text).replace("|", " ").split())
+    raw = text.lower()
+    scores: dict[str, float] = {}
+    for intent, rules in _COMPILED.items():
+        total = sum(weight for pattern, weight in rules if pattern.search(folded) or pattern.search(raw))
+        if total:
+            scores[intent] = total
+    return scores
+
+
+@lru_cache(maxsize=1)
+def _examples() -> tuple[list[str], list[str]]:
+    data = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
+    texts, labels = [], []
+    for intent, examples in data.items():
+        for example in examples:
+            texts.append(example)
+            labels.append(intent)
+    return texts, labels
+
+
+@lru_cache(maxsize=1)
+def _example_matrix():
+    from assistant.embeddings import get_embedder
+
+    texts, _ = _examples()
+    return get_embedder().embed(texts)
+
+
+def knn_scores(text: str, k: int = 5) -> dict[str, float]:
+    """Similarity-weighted votes of the k nearest example requests."""
+    from assistant.embeddings import get_embedder
+
+    matrix = _example_matrix()
+    query = get_embedder().embed([text])[0]
+    sims = matrix @ query
+    _, labels = _examples()
+    order = sims.argsort()[::-1][:k]
+    votes: dict[str, float] = {}
+    for index in order:
+        votes[labels[index]] = votes.get(labels[index], 0.0) + float(sims[index])
+    return votes
+
+
+def classify(text: str, *, use_embeddings: bool = True) -> IntentGuess:
+    scores = rule_scores(text)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if ranked:
+        top, top_score = ranked[0]
+        runner = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top_score >= 3 and top_score - runner >= 1.5:
+            return IntentGuess(top, top_score, scores, "rules")
+    if use_embeddings and EXAMPLES_FILE.exists():
+        votes = knn_scores(text)
+        combined = dict(scores)
+        for intent, vote in votes.items():
+            combined[intent] = combined.get(intent, 0.0) + 2.0 * vote
+        best = max(combined.items(), key=lambda kv: kv[1])
+        best_vote = max(votes.values()) if votes else 0.0
+        if best[1] >= 1.5 or best_vote >= 1.6:
+            return IntentGuess(best[0], best[1], combined, "rules+knn")
+        return IntentGuess(None, best[1], combined, "rules+knn")
+    if ranked and ranked[0][1] >= 2:
+        return IntentGuess(ranked[0][0], ranked[0][1], scores, "rules")
+    return IntentGuess(None, 0.0, scores, "none")

@@ -1,0 +1,185 @@
+"""Entity linking for the offline planner: which customer, contact or product a message talks about.
+
+Works on folded text (no accents, lower case), token by token, tolerant of small typos; a name shared by
+several customers is reported as ambiguous rather than guessed, unless exactly one belongs to the asker.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.models import Contact, Customer, Product
+from backend.text import fold
+
+# Words that say what kind of company it is, not which one.
+GENERIC = {
+    "cong", "ty", "tnhh", "co", "ltd", "jsc", "corp", "corporation", "company", "inc", "llc", "gmbh", "plc", "pte",
+    "the", "and", "of", "group", "tap", "doan", "cp", "co.", "ltd.", "sa", "sl", "srl", "kk", "pty", "limited",
+    "mtv", "thuong", "mai", "dich", "vu", "san", "xuat", "&", "-", "|",
+}
+
+
+@dataclass
+class CustomerEntry:
+    id: int
+    code: str
+    name: str
+    owner_id: int | None
+    core: list[str]
+
+
+@dataclass
+class ProductEntry:
+    sku: str
+    name: str
+    tokens: set[str]
+    active: bool
+
+
+@dataclass
+class LinkResult:
+    customer: CustomerEntry | None = None
+    candidates: list[CustomerEntry] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # token positions of the mention in the folded message
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.customer is None and len(self.candidates) > 1
+
+
+def _core_tokens(name: str) -> list[str]:
+    tokens = [t.strip(".,") for t in fold(name).split()]
+    core = [t for t in tokens if t and t not in GENERIC]
+    return core or tokens
+
+
+def tokens_of(text: str) -> list[str]:
+    return [t.strip(".,!?;:'\"()") for t in fold(text).replace("'s ", " ").split() if t.strip(".,!?;:'\"()")]
+
+
+def _same(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) >= 4 and len(b) >= 4:
+        if a.rstrip("s") == b.rstrip("s"):
+            return True
+        return fuzz.ratio(a, b) >= 80
+    return False
+
+
+class EntityIndex:
+    """In-memory copy of the names to link against, refreshed when the tables change."""
+
+    def __init__(self, session: Session):
+        self.stamp = self._stamp(session)
+        self.customers = [CustomerEntry(r.id, r.code, r.name, r.owner_id, _core_tokens(r.name)) for r in
+                          session.execute(select(Customer.id, Customer.code, Customer.name, Customer.owner_id))]
+        self.by_code = {c.code.lower(): c for c in self.customers}
+        self.by_id = {c.id: c for c in self.customers}
+        self.contacts = [(fold(r.name), r.customer_id, r.email) for r in
+                         session.execute(select(Contact.name, Contact.customer_id, Contact.email))]
+        self.products = [ProductEntry(r.sku, r.name, set(tokens_of(r.search_key.replace("|", " "))), r.active) for r in
+                         session.execute(select(Product.sku, Product.name, Product.search_key, Product.active))]
+        self.product_by_sku = {p.sku.lower(): p for p in self.products}
+
+    @staticmethod
+    def _stamp(session: Session) -> tuple:
+        customers = session.execute(select(func.count(), func.max(Customer.id))).one()
+        products = session.execute(select(func.count(), func.max(Product.id))).one()
+        return (str(session.get_bind().url), tuple(customers), tuple(products))
+
+    def link_customer(self, text: str, asker_id: int | None = None) -> LinkResult:
+        tokens = tokens_of(text)
+        for token in tokens:
+            if token in self.by_code and len(token) >= 3:
+                return LinkResult(customer=self.by_code[token])
+        best_score = 0.0
+        best: list[tuple[CustomerEntry, tuple[int, int]]] = []
+        for entry in self.customers:
+            score, span = self._match(entry.core, tokens)
+            if score <= 0:
+                continue
+            if score > best_score + 1e-9:
+                best_score, best = score, [(entry, span)]
+            elif abs(score - best_score) <= 1e-9:
+                best.append((entry, span))
+        if not best:
+            return LinkResult()
+        if len(best) == 1:
+            return LinkResult(customer=best[0][0], span=best[0][1])
+        # Prefer the one whose full name was written out; then the asker's own customer.
+        full = [(e, s) for e, s in best if s[1] - s[0] == len(e.core)]
+        if len(full) == 1:
+            return LinkResult(customer=full[0][0], span=full[0][1])
+        own = [(e, s) for e, s in best if asker_id is not None and e.owner_id == asker_id]
+        if len(own) == 1:
+            return LinkResult(customer=own[0][0], span=own[0][1])
+        return LinkResult(candidates=[e for e, _ in best][:6], span=best[0][1])
+
+    @staticmethod
+    def _match(core: list[str], tokens: list[str]) -> tuple[float, tuple[int, int]]:
+        """Longest run of the name's core tokens, from its first token, found in the message."""
+        best, span = 0.0, (0, 0)
+        first = core[0]
+        for i, token in enumerate(tokens):
+            if not _same(first, token):
+                continue
+            length = 1
+            while length < len(core) and i + length < len(tokens) and _same(core[length], tokens[i + length]):
+                length += 1
+            if length == 1 and len(core) > 1 and len(first) < 5:
+                continue  # one short common word ("minh", "an") is not a mention
+            if length == 1 and len(core) > 1 and first in {"saigon", "hanoi", "viet", "vietnam", "asia", "global", "new", "sai"}:
+                continue
+            exact = sum(1 for k in range(length) if core[k] == tokens[i + k])
+            score = length + exact * 0.01 + (0.5 if length == len(core) else 0)
+            if score > best:
+                best, span = score, (i, i + length)
+        return best, span
+
+    def link_contact_email(self, email: str) -> CustomerEntry | None:
+        for _, customer_id, contact_email in self.contacts:
+            if contact_email and contact_email.lower() == email.lower():
+                return self.by_id.get(customer_id)
+        return None
+
+    def link_product(self, phrase: str) -> tuple[ProductEntry | None, list[ProductEntry]]:
+        """Best product for a phrase like 'A4 paper' or 'PAP-A4-80'; (None, candidates) when unsure."""
+        words = [w for w in tokens_of(phrase) if w not in {"of", "the", "a", "an", "cai", "hop", "boxes", "box", "reams", "ream", "units", "pcs", "x"}]
+        if not words:
+            return None, []
+        for word in words:
+            if word in self.product_by_sku:
+                return self.product_by_sku[word], []
+        scored = []
+        for product in self.products:
+            hits = sum(1 for w in words if any(_same(w, t) for t in product.tokens))
+            if hits:
+                scored.append((hits / len(words) + (0.01 if product.active else 0), product))
+        if not scored:
+            return None, []
+        scored.sort(key=lambda pair: (-pair[0], pair[1].sku))
+        top_score = scored[0][0]
+        if top_score < 0.5:
+            return None, [p for _, p in scored[:5]]
+        tied = [p for s, p in scored if abs(s - top_score) < 1e-9]
+        if len(tied) == 1:
+            return tied[0], []
+        return None, tied[:6]
+
+
+_cache: dict[str, EntityIndex] = {}
+_lock = threading.Lock()
+
+
+def entity_index(session: Session) -> EntityIndex:
+    key = str(session.get_bind().url)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is None or cached.stamp != EntityIndex._stamp(session):
+            cached = _cache[key] = EntityIndex(session)
+        return cached

@@ -1,0 +1,278 @@
+"""The offline planner's reasoning: from a request (and the conversation so far) to one tool call with
+filled arguments, a clarifying question, or an honest 'I can't do that yet'."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assistant.planner import slots as slot_mod
+from assistant.planner.intents import INTENT_TOOL, classify
+from assistant.planner.linker import LinkResult, entity_index, tokens_of
+from backend.text import fold
+
+VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao", "gia", "khong", "nhung", "nao", "ton",
+            "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no"}
+FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con)\b|\b(their|them|they|it|its|this customer|that customer|"
+                       r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
+HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
+                 "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac)\b",
+                 "tickets": r"\b(tickets?|khieu nai)\b"}
+CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
+
+
+def language_of(text: str) -> str:
+    if VI_MARKERS.search(text):
+        return "vi"
+    words = set(fold(text).split())
+    return "vi" if len(words & VI_WORDS) >= 2 else "en"
+
+
+@dataclass
+class Plan:
+    intent: str | None
+    tool: str | None
+    args: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
+    question: str | None = None  # a clarifying question instead of a tool call
+    customer_code: str | None = None
+    via: str = "rules"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"intent": self.intent, "tool": self.tool, "args": self.args, "language": self.language,
+                "customer_code": self.customer_code}
+
+
+@dataclass
+class Memory:
+    """What earlier turns established: the customer in focus and the last intent."""
+
+    customer_code: str | None = None
+    intent: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
+    t = fold(text)
+    args: dict[str, Any] = {}
+    checks = [
+        ("ar_aging", r"\b(aging|ageing|tuoi no)\b"), ("overdue_invoices", r"\b(overdue|qua han|past due|late pay)"),
+        ("pipeline", r"\b(pipeline|forecast|du bao|co hoi)\b"), ("commissions", r"\b(commissions?|hoa hong)\b"),
+        ("restock", r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock|nhap them|sap het)"),
+        ("customer_lifetime_value", r"\b(lifetime|clv|ltv)\b"), ("open_orders", r"\b(open orders|unshipped|chua giao|not (yet )?shipped)\b"),
+        ("sales_by_product", r"\b(products?|skus?|items?|best[- ]selling|san pham|mat hang)\b"),
+        ("sales_by_salesperson", r"\b(salespeople|salesperson|sales ?reps?|reps|by rep|nhan vien|sellers?)\b"),
+        ("sales_by_country", r"\b(country|countries|quoc gia|nuoc)\b"), ("sales_by_region", r"\b(regions?|vung|mien)\b"),
+        ("sales_by_customer", r"\b(customers?|clients?|accounts?|khach hang|khach)\b"),
+    ]
+    report = "sales_over_time"
+    for name, pattern in checks:
+        if re.search(pattern, t):
+            report = name
+            break
+    args["report"] = report
+    if report == "sales_over_time":
+        group = re.search(r"\b(?:by|per|each|theo)\s+(day|week|month|quarter|year|ngay|tuan|thang|quy|nam)\b", t)
+        vi = {"ngay": "day", "tuan": "week", "thang": "month", "quy": "quarter", "nam": "year"}
+        if group:
+            args["group_by"] = vi.get(group.group(1), group.group(1))
+        elif re.search(r"\b(monthly|hang thang)\b", t):
+            args["group_by"] = "month"
+        elif re.search(r"\b(weekly|hang tuan)\b", t):
+            args["group_by"] = "week"
+    if slots.period and report not in {"restock", "ar_aging", "overdue_invoices", "open_orders"}:
+        args["period"] = slots.period
+    if slots.top_n:
+        args["top_n"] = slots.top_n
+    return args
+
+
+_QUOTE_LINE = re.compile(
+    r"(?P<qty>\d{1,6})\s*(?:x|×|\*)?\s*(?:(?:boxes|box|reams|ream|cases|case|packs|pack|units|pcs|cartons|carton|thung|hop|ram|cai|chiec|goi)\s+(?:of\s+)?)?"
+    r"(?P<what>[^,;]+?)(?=\s*(?:,|;|\band\b|\bva\b|\bto\b|\bfor\b|\bcho\b|\bat\b|\bwith\b|\bvoi\b|\d+(?:[.,]\d+)?\s*%|$))")
+
+
+def quote_lines(text: str, index, default_discount: Decimal | None) -> tuple[list[dict[str, Any]], list[str]]:
+    """'20 x A4 paper and 5 toner, 5% off' -> lines with a product reference (SKU when sure), quantity, discount."""
+    t = slot_mod.plain(text)
+    t = re.sub(r"^\s*(please\s+)?(make |create |draft |prepare |send |lam |tao )?(a |an )?(new )?(quote|quotation|bao gia)\s*(for|cho)?\s*", "", t)
+    lines, unsure = [], []
+    for m in _QUOTE_LINE.finditer(t):
+        what = m.group("what").strip()
+        what = re.sub(r"^(of|the)\s+", "", what)
+        if not what or re.fullmatch(r"[\d\s%.,]+", what) or re.search(r"\b(days?|ngay|%)\b", what):
+            continue
+        product, candidates = index.link_product(what)
+        reference = product.sku if product else what
+        if product is None:
+            unsure.append(what)
+        line: dict[str, Any] = {"product": reference, "quantity": int(m.group("qty"))}
+        if default_discount is not None:
+            line["discount_pct"] = str(default_discount)
+        lines.append(line)
+    return lines, unsure
+
+
+def _customer_phrase(text: str) -> str | None:
+    """The words naming a customer when no record matched ('... with Acme Foods before ...')."""
+    t = text.strip().rstrip("?.!")
+    m = re.search(r"\b(?:with|for|at|on|about|to|of|from|cho|cua|của|với|voi|về|ve)\s+([A-ZÀ-Ỹ0-9][\w&.'-]*(?:\s+[A-ZÀ-Ỹ0-9][\w&.'-]*){0,5})", t)
+    return m.group(1).strip() if m else None
+
+
+def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
+    language = language_of(text)
+    guess = classify(text)
+    intent = guess.intent
+    slots = slot_mod.extract(text, today)
+    index = entity_index(session)
+
+    link = LinkResult()
+    if slots.email:
+        entry = index.link_contact_email(slots.email) or index.by_code.get("")
+        if entry:
+            link = LinkResult(customer=entry)
+    if link.customer is None:
+        link = index.link_customer(text, asker_id=actor_id)
+
+    follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
+    if intent is None and follow_up and memory.intent:
+        intent = memory.intent
+    if intent is None:
+        if link.customer is not None or link.ambiguous:
+            intent = "overview"
+        elif slots.period and re.search(r"\b(sales|revenue|doanh)\b", fold(text)):
+            intent = "report"
+    plan = Plan(intent=intent, tool=INTENT_TOOL.get(intent) if intent else None, language=language, via=guess.via)
+    if intent is None or intent == "help":
+        return plan
+
+    customer_ref: str | None = None
+    if link.customer is not None:
+        customer_ref = link.customer.code
+    elif link.ambiguous:
+        customer_ref = None
+    elif memory.customer_code and (follow_up or intent in CUSTOMER_NEEDED):
+        customer_ref = memory.customer_code
+    elif slots.email and intent in {"find_customer", "overview", "contacts"}:
+        customer_ref = None
+    else:
+        customer_ref = _customer_phrase(text) if intent in CUSTOMER_NEEDED else None
+    plan.customer_code = customer_ref
+
+    if link.ambiguous and intent in CUSTOMER_NEEDED | {"tickets", "order_status"}:
+        names = ", ".join(f"{c.name} ({c.code})" for c in link.candidates)
+        plan.question = (f"Khách hàng nào: {names}?" if language == "vi" else f"Which customer do you mean: {names}?")
+        plan.args = {"candidates": [c.code for c in link.candidates]}
+        return plan
+
+    args: dict[str, Any] = {}
+    if intent in {"overview", "contacts"}:
+        if slots.email and not customer_ref and intent != "contacts":
+            plan.intent, plan.tool = "find_customer", "find_customers"
+            plan.args = {"query": slots.email}
+            return plan
+        args["customer"] = customer_ref
+    elif intent == "credit":
+        args["customer"] = customer_ref
+        if slots.amount is not None:
+            args["order_amount"] = str(slots.amount)
+            if slots.currency:
+                args["order_currency"] = slots.currency
+    elif intent == "quote":
+        args["customer"] = customer_ref
+        skip_text = text
+        if link.span:
+            words = tokens_of(text)
+            skip_text = text  # quantities never overlap customer names in practice
+        lines, _ = quote_lines(skip_text, index, slots.discount_pct)
+        if link.customer:
+            lines = [ln for ln in lines if fold(ln["product"]) not in fold(link.customer.name)]
+        args["lines"] = lines
+        if not lines:
+            plan.question = ("Báo giá gồm những sản phẩm nào, số lượng bao nhiêu?" if language == "vi"
+                             else "What should the quote contain? For example: 20 x A4 paper, 5 x toner, 5% off.")
+    elif intent in {"approve", "convert"}:
+        number = slots.documents.get("QUO") or memory.args.get("quote")
+        args["quote"] = number
+        if not number:
+            plan.question = "Số báo giá nào (QUO-...)?" if language == "vi" else "Which quote number (QUO-...)?"
+    elif intent == "history":
+        args["customer"] = customer_ref
+        kinds = [kind for kind, pattern in HISTORY_KINDS.items() if re.search(pattern, fold(text))]
+        if kinds and len(kinds) < len(HISTORY_KINDS):
+            args["kinds"] = kinds
+        if slots.period:
+            from backend.reports.periods import parse_period
+
+            period = parse_period(slots.period, today)
+            args["date_from"], args["date_to"] = period.start.isoformat(), period.end.isoformat()
+    elif intent == "order_status":
+        if "SO" in slots.documents:
+            args["order"] = slots.documents["SO"]
+        else:
+            args["customer"] = customer_ref
+            if not customer_ref:
+                plan.question = "Đơn hàng số mấy, hoặc của khách nào?" if language == "vi" else "Which order number, or which customer?"
+    elif intent == "tickets":
+        if customer_ref:
+            args["customer"] = customer_ref
+        t = fold(text)
+        if re.search(r"\b(closed|resolved|da dong)\b", t):
+            args["status"] = "closed"
+        elif re.search(r"\b(all|every|tat ca)\b", t):
+            args["status"] = "any"
+        for priority in ("urgent", "high", "medium", "low"):
+            if re.search(rf"\b{priority}\b", t):
+                args["priority"] = priority
+    elif intent == "new_ticket":
+        args["customer"] = customer_ref
+        subject = re.split(r"[:\-–]\s*", text, maxsplit=1)
+        args["subject"] = subject[1].strip() if len(subject) > 1 and len(subject[1].strip()) >= 3 else text.strip()[:120]
+        t = fold(text)
+        for priority in ("urgent", "high", "low"):
+            if re.search(rf"\b{priority}\b", t) or (priority == "urgent" and re.search(r"\bkhan cap\b", t)):
+                args["priority"] = priority
+                break
+    elif intent == "log":
+        args["customer"] = customer_ref
+        t = fold(text)
+        kind = "note"
+        for candidate, pattern in (("call", r"\b(call|called|phone|goi)\b"), ("meeting", r"\b(meeting|met|visit|visited|gap)\b"),
+                                   ("email", r"\b(email|e-mail|emailed)\b"), ("chat", r"\b(chat|zalo|messaged)\b")):
+            if re.search(pattern, t):
+                kind = candidate
+                break
+        args["kind"] = kind
+        summary = re.split(r":\s*", text, maxsplit=1)
+        args["summary"] = summary[1].strip() if len(summary) > 1 and len(summary[1].strip()) >= 3 else text.strip()
+    elif intent == "find_customer":
+        query = slots.email
+        if not query:
+            m = re.search(r"\b(?:find|search|look ?up|lookup|tim|tìm)\s+(?:for\s+)?(?:the\s+)?(?:customers?|clients?|khach hang|khách hàng)?\s*(?:named|called|ten)?\s*(.+)$", text, re.IGNORECASE)
+            query = (m.group(1) if m else (link.customer.name if link.customer else text)).strip().rstrip("?.!")
+        args["query"] = query
+    elif intent in {"products", "availability"}:
+        phrase = re.sub(r"(?i)\b(do we have|in stock|stock|availability|available|how many|left|price of|price for|how much is|how much are|"
+                        r"products?|find|search|show|me|the|any|ton kho|con hang|khong|gia|bao nhieu|is|are|what|of|for|we|there)\b", " ", text)
+        phrase = re.sub(r"[?!.]", " ", phrase).strip()
+        product, candidates = index.link_product(phrase) if phrase else (None, [])
+        if intent == "availability":
+            args["product"] = product.sku if product else phrase
+            if customer_ref and link.customer:
+                args["customer"] = customer_ref
+        else:
+            args["query"] = product.sku if product else (phrase or text)
+    elif intent == "report":
+        args = _report_for(text, slots)
+    elif intent == "docs":
+        args["query"] = text.strip()
+    plan.args = {k: v for k, v in args.items() if v is not None}
+    if intent in CUSTOMER_NEEDED and not plan.args.get("customer") and plan.question is None:
+        plan.question = ("Bạn muốn hỏi về khách hàng nào?" if language == "vi" else "Which customer do you mean?")
+    return plan

@@ -1,0 +1,198 @@
+"""`tandem import DIR`: load a company's CSV files in dependency order, all or nothing.
+
+Two phases. Every file is read and checked first (types, required values, duplicates, references to other
+files and to the database) and all problems are reported together. Only a clean folder is written, inside a
+savepoint, so a failure while writing (a missing FX rate, a constraint) leaves the database as it was even
+if the caller forgets to roll back. The caller owns the transaction and commits.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from backend import ledger, numbering
+from backend.errors import ValidationFailed
+from backend.importers.catalog import ProductLoader
+from backend.importers.company import CompanyLoader, EmployeeLoader, FxRateLoader
+from backend.importers.crm import InteractionLoader, OpportunityLoader, TicketLoader
+from backend.importers.customers import ContactLoader, CustomerLoader
+from backend.importers.reading import Problems, read_table
+from backend.importers.receivables import InvoiceLoader, PaymentLoader
+from backend.importers.sales import OrderLineLoader, OrderLoader
+from backend.importers.state import FileLoader, ImportState, chunked
+from backend.models import Invoice
+
+# Dependency order: a file only refers to files above it.
+LOADERS: tuple[type[FileLoader], ...] = (
+    CompanyLoader, FxRateLoader, EmployeeLoader, CustomerLoader, ContactLoader, ProductLoader, OrderLoader,
+    OrderLineLoader, InvoiceLoader, PaymentLoader, InteractionLoader, TicketLoader, OpportunityLoader,
+)
+FILE_NAMES = tuple(f"{loader.stem}.csv" for loader in LOADERS)
+
+
+class ImportFailed(ValidationFailed):
+    """The folder cannot be imported; `errors` lists every problem as 'file line N, column 'value': fix'."""
+
+    code = "import_failed"
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"The import found {len(errors)} problem(s); nothing was written.",
+                         hint="Correct the lines listed and run the import again; --dry-run checks without writing.",
+                         details={"errors": errors})
+        self.errors = list(errors)
+
+
+@dataclass
+class ImportReport:
+    counts: dict[str, int]  # rows read per file (by stem), in import order
+    rows: int
+    seconds: float
+    created: dict[str, int] = field(default_factory=dict)  # of the rows read, how many were new
+    dry_run: bool = False
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else float(self.rows)
+
+
+def import_directory(session: Session, directory: Path, *, dry_run: bool = False, progress: bool = False) -> ImportReport:
+    """Import every known CSV file in `directory`; raises ImportFailed (and writes nothing) on any problem."""
+    started = time.perf_counter()
+    say = _reporter(progress)
+    problems = Problems()
+    paths = _find_files(Path(directory), problems)
+    if problems:
+        raise ImportFailed(problems.messages)
+
+    state = ImportState(session, problems)
+    loaders: list[FileLoader] = []
+    for loader_class in LOADERS:
+        path = paths.get(loader_class.stem)
+        if path is None:
+            continue
+        loader = loader_class()
+        table = read_table(path, loader.columns, loader.required, problems)
+        if table is None or not table.complete:
+            state.broken.add(loader.stem)
+            continue
+        rows = list(table.rows(problems, state.timezone))
+        loader.rows = len(rows)
+        loader.parse(rows, state)
+        loaders.append(loader)
+        say(f"checked {loader.file:<20} {loader.rows:>10,} rows")
+    if problems:
+        raise ImportFailed(problems.messages)
+
+    _open_transaction(session)
+    savepoint = session.begin_nested()
+    try:
+        _write(state, loaders, say)
+    except BaseException as exc:
+        savepoint.rollback()
+        if isinstance(exc, DBAPIError):
+            raise ImportFailed([f"the database refused the data ({_first_line(exc)})"]) from exc
+        raise
+    if dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+        session.expire_all()  # bulk statements bypass objects the caller may hold
+    report = ImportReport(counts={loader.stem: loader.rows for loader in loaders},
+                          rows=sum(loader.rows for loader in loaders),
+                          created={loader.stem: loader.created for loader in loaders},
+                          seconds=time.perf_counter() - started, dry_run=dry_run)
+    say(f"{'checked' if dry_run else 'imported'} {report.rows:,} rows in {report.seconds:.2f} s")
+    return report
+
+
+def _write(state: ImportState, loaders: list[FileLoader], say) -> None:
+    session = state.session
+    for loader in loaders:
+        if loader.early:
+            loader.write(state)
+    ledger.company(session)  # a database imported without company.csv gets the default profile
+    for loader in loaders:
+        loader.prepare(state)
+    if state.problems:
+        raise ImportFailed(state.problems.messages)
+    for loader in loaders:
+        if not loader.early:
+            loader.write(state)
+            say(f"wrote   {loader.file:<20} {loader.created:>10,} new")
+    session.flush()
+    _refresh_invoices(state)
+    _reserve_numbers(state)
+
+
+def _refresh_invoices(state: ImportState) -> None:
+    """Paid or open, from the allocations: the ledger's rule, applied to every invoice the import touched."""
+    session = state.session
+    session.expire_all()
+    ids = [state.invoices[number].id for number in state.invoices_to_refresh]
+    for chunk in chunked(sorted(ids)):
+        for invoice in session.execute(select(Invoice).where(Invoice.id.in_(chunk))).scalars():
+            ledger.refresh_invoice_status(session, invoice)
+    session.flush()
+
+
+def _reserve_numbers(state: ImportState) -> None:
+    """Numbers like SO-2026-000123 move the gapless counter past them; other numbers are kept as they are."""
+    for doc_type, numbers in state.document_numbers.items():
+        pattern = re.compile(rf"{numbering.PREFIXES[doc_type]}-(\d{{4}})-(\d{{6,}})\Z")
+        highest: dict[int, int] = {}
+        for number in numbers:
+            match = pattern.match(number)
+            if match:
+                year, sequence = int(match.group(1)), int(match.group(2))
+                highest[year] = max(highest.get(year, 0), sequence)
+        for year, sequence in sorted(highest.items()):
+            numbering.reserve_through(state.session, doc_type, year, sequence)
+
+
+def _find_files(directory: Path, problems: Problems) -> dict[str, Path]:
+    if not directory.is_dir():
+        problems.in_file(str(directory), "is not a folder; give the folder that holds the CSV files")
+        return {}
+    found: dict[str, Path] = {}
+    for path in sorted(directory.iterdir()):
+        if not path.is_file() or path.suffix.lower() != ".csv" or path.name.startswith("."):
+            continue
+        if path.name in FILE_NAMES:
+            found[path.stem] = path
+            continue
+        close = difflib.get_close_matches(path.name.lower(), FILE_NAMES, n=1, cutoff=0.6)
+        hint = f"rename it to {close[0]}" if close else "rename or remove it"
+        problems.in_file(path.name, f"is not a file Tandem imports; {hint} (known files: {', '.join(FILE_NAMES)})")
+    if not found and not problems:
+        problems.in_file(str(directory), f"holds none of the import files ({', '.join(FILE_NAMES)})")
+    return found
+
+
+def _open_transaction(session: Session) -> None:
+    """Make the caller's transaction real before the savepoint.
+
+    The sqlite3 driver sends BEGIN only before the first INSERT/UPDATE/DELETE; a SAVEPOINT sent earlier would
+    itself become the outermost transaction, and releasing it would commit there and then.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _first_line(exc: DBAPIError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return text.strip().splitlines()[0][:200] if text.strip() else type(exc).__name__
+
+
+def _reporter(progress: bool):
+    if not progress:
+        return lambda message: None
+    return lambda message: print(f"  {message}", file=sys.stderr, flush=True)

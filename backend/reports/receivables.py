@@ -1,0 +1,141 @@
+"""Receivables: open balances per invoice as of a date, aged into buckets (ar_aging) or listed (overdue_invoices).
+
+An invoice's open balance as of a day = its amount minus the payments allocated to it that were made on or
+before that day; void invoices and invoices issued later are left out. As of today that is exactly the
+invoices with status 'open'. Balances are converted to base currency at the invoice's own FX rate
+(balance × invoice.fx_rate, rounded to the base currency's minor unit), per invoice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from backend.money import round_money
+from backend.models import Customer, Invoice, Payment, PaymentAllocation
+from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, snapshot
+
+ZERO = Decimal(0)
+BUCKETS = (("current", "Current"), ("days_1_30", "1–30 days"), ("days_31_60", "31–60 days"),
+           ("days_61_90", "61–90 days"), ("days_91_plus", "91+ days"))
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    number: str
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    issue_date: date
+    due_date: date
+    currency: str
+    amount: Decimal
+    balance: Decimal
+    balance_base: Decimal
+
+    def days_past_due(self, as_of: date) -> int:
+        return (as_of - self.due_date).days
+
+
+def bucket_of(days_past_due: int) -> str:
+    if days_past_due <= 0:
+        return "current"
+    if days_past_due <= 30:
+        return "days_1_30"
+    if days_past_due <= 60:
+        return "days_31_60"
+    return "days_61_90" if days_past_due <= 90 else "days_91_plus"
+
+
+def open_invoices(session: Session, as_of: date, base_currency: str, *, owner_id: int | None = None,
+                  customer_id: int | None = None) -> list[OpenInvoice]:
+    """Invoices with a positive open balance as of `as_of`, one aggregate query."""
+    paid_by_then = (select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
+                    .join(Payment, Payment.id == PaymentAllocation.payment_id)
+                    .where(PaymentAllocation.invoice_id == Invoice.id, Payment.paid_on <= as_of)
+                    .correlate(Invoice).scalar_subquery())
+    # Paid now but not yet on as_of: invoices with an allocation from a later payment.
+    paid_later = (select(PaymentAllocation.invoice_id).join(Payment, Payment.id == PaymentAllocation.payment_id)
+                  .where(Payment.paid_on > as_of))
+    stmt = (select(Invoice.number, Invoice.customer_id, Customer.code, Customer.name, Invoice.issue_date,
+                   Invoice.due_date, Invoice.currency, Invoice.fx_rate, Invoice.amount,
+                   paid_by_then.label("allocated"))
+            .join(Customer, Customer.id == Invoice.customer_id)
+            .where(Invoice.issue_date <= as_of, Invoice.status != "void",
+                   or_(Invoice.status == "open", Invoice.id.in_(paid_later))))
+    if owner_id is not None:
+        stmt = stmt.where(Customer.owner_id == owner_id)
+    if customer_id is not None:
+        stmt = stmt.where(Invoice.customer_id == customer_id)
+    found = []
+    for number, cid, code, name, issued, due, currency, rate, amount, allocated in session.execute(stmt):
+        balance = amount - allocated
+        if balance <= 0:
+            continue
+        found.append(OpenInvoice(number=number, customer_id=cid, customer_code=code, customer_name=name,
+                                 issue_date=issued, due_date=due, currency=currency, amount=amount, balance=balance,
+                                 balance_base=round_money(balance * rate, base_currency)))
+    return found
+
+
+def _notes(req: ReportRequest) -> list[str]:
+    notes = [f"Open balance = invoice amount minus payments allocated to it by {req.as_of.isoformat()} (void invoices "
+             f"excluded), converted to {req.base_currency} at each invoice's FX rate and rounded per invoice."]
+    if req.rep_id is not None:
+        notes.append(f"Only customers owned by {req.rep_name} are included.")
+    return notes
+
+
+def ar_aging(session: Session, req: ReportRequest) -> ReportTable:
+    as_of, base = req.as_of, req.base_currency
+    per_customer: dict[int, dict] = {}
+    for inv in open_invoices(session, as_of, base, owner_id=req.rep_id, customer_id=req.customer_id):
+        row = per_customer.setdefault(inv.customer_id, {"customer_code": inv.customer_code, "customer": inv.customer_name,
+                                                        **{key: ZERO for key, _ in BUCKETS}, "total": ZERO,
+                                                        "invoices": 0})
+        row[bucket_of(inv.days_past_due(as_of))] += inv.balance_base
+        row["total"] += inv.balance_base
+        row["invoices"] += 1
+    all_rows = sorted(per_customer.values(), key=lambda r: (-r["total"], r["customer_code"]))
+    rows = cut(all_rows, req.limit)
+    totals = {key: sum((r[key] for r in all_rows), ZERO) for key, _ in BUCKETS}
+    totals["total"] = sum((r["total"] for r in all_rows), ZERO)
+    totals["invoices"] = sum(r["invoices"] for r in all_rows)
+    notes = _notes(req) + [f"Buckets count days past the due date as of {as_of.isoformat()}: current = not yet due "
+                           "(or due that day)."] + limit_note(len(rows), len(all_rows), "customers")
+    return ReportTable(
+        name="ar_aging", title=f"Receivables aging as of {as_of.isoformat()}", period=snapshot(as_of), currency=base,
+        columns=[Column(key="customer_code", label="Code", type="text"), Column(key="customer", label="Customer", type="text"),
+                 *[Column(key=key, label=label, type="money") for key, label in BUCKETS],
+                 Column(key="total", label="Total open", type="money"), Column(key="invoices", label="Invoices", type="int")],
+        rows=rows, total_rows=len(all_rows), totals=totals,
+        chart=ChartHint(kind="bar", x="customer", y=[key for key, _ in BUCKETS], title=f"Open receivables by age ({base})"),
+        notes=notes)
+
+
+def overdue_invoices(session: Session, req: ReportRequest) -> ReportTable:
+    as_of, base = req.as_of, req.base_currency
+    overdue = [inv for inv in open_invoices(session, as_of, base, owner_id=req.rep_id, customer_id=req.customer_id)
+               if inv.days_past_due(as_of) > 0]
+    overdue.sort(key=lambda inv: (-inv.days_past_due(as_of), inv.number))
+    rows = [{"number": inv.number, "customer_code": inv.customer_code, "customer": inv.customer_name,
+             "due_date": inv.due_date.isoformat(), "days_overdue": inv.days_past_due(as_of), "currency": inv.currency,
+             "open_balance_doc": inv.balance, "open_balance": inv.balance_base}
+            for inv in cut(overdue, req.limit)]
+    notes = _notes(req) + ["Overdue = open balance past its due date; the longest overdue first. "
+                           "'Open (invoice currency)' is the balance in the invoice's own currency."]
+    notes += limit_note(len(rows), len(overdue), "overdue invoices")
+    return ReportTable(
+        name="overdue_invoices", title=f"Overdue invoices as of {as_of.isoformat()}", period=snapshot(as_of), currency=base,
+        columns=[Column(key="number", label="Invoice", type="text"), Column(key="customer_code", label="Code", type="text"),
+                 Column(key="customer", label="Customer", type="text"), Column(key="due_date", label="Due", type="date"),
+                 Column(key="days_overdue", label="Days overdue", type="int"),
+                 Column(key="currency", label="Invoice currency", type="text"),
+                 Column(key="open_balance_doc", label="Open (invoice currency)", type="number"),
+                 Column(key="open_balance", label="Open balance", type="money")],
+        rows=rows, total_rows=len(overdue),
+        totals={"open_balance": sum((inv.balance_base for inv in overdue), ZERO), "invoices": len(overdue)},
+        chart=ChartHint(kind="none", title="Overdue invoices"), notes=notes)

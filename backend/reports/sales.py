@@ -1,0 +1,397 @@
+"""Sales reports: revenue over time and by customer, product, salesperson, country and region; open orders,
+commissions and customer lifetime value.
+
+Revenue follows ARCHITECTURE.md: net line amounts of orders that are not cancelled, dated by order date, in
+base currency as stored on the order (SalesOrder.net_amount_base = sum of its lines' line_amount_base). SQL
+only sums stored amounts (exact on SQLite, where money is a scaled integer); products and roundings happen
+in Python. Lines are joined only where units or products are needed.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.errors import ValidationFailed
+from backend.money import round_money
+from backend.models import Customer, Employee, Product, SalesOrder, SalesOrderLine
+from backend.reports.periods import Period, month_end, quarter_of, quarter_start
+from backend.reports.table import (ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, share_pct,
+                                   snapshot)
+
+ZERO = Decimal(0)
+GRAINS = ("day", "week", "month", "quarter", "year")
+MAX_BUCKETS = 1000
+OPEN_ORDER_STATUSES = ("draft", "confirmed")
+_ID_CHUNK = 500
+
+
+def revenue_note(base: str) -> str:
+    return (f"Revenue = net line amounts (after discounts, before VAT) of orders that are not cancelled (drafts "
+            f"included), dated by order date, converted to {base} at the FX rate of the order date.")
+
+
+def _order_conditions(req: ReportRequest, period: Period) -> list[Any]:
+    conditions = [SalesOrder.order_date >= period.start, SalesOrder.order_date <= period.end,
+                  SalesOrder.status != "cancelled"]
+    if req.rep_id is not None:
+        conditions.append(SalesOrder.salesperson_id == req.rep_id)
+    if req.customer_id is not None:
+        conditions.append(SalesOrder.customer_id == req.customer_id)
+    return conditions
+
+
+def _scope_notes(req: ReportRequest) -> list[str]:
+    return [] if req.rep_id is None else [f"Only orders credited to {req.rep_name} are included."]
+
+
+def _names(session: Session, model: Any, code_col: Any, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """id -> (code, name) for the ids shown, fetched in chunks (never one query per row)."""
+    wanted = [i for i in set(ids) if i is not None]
+    found: dict[int, tuple[str, str]] = {}
+    for offset in range(0, len(wanted), _ID_CHUNK):
+        chunk = wanted[offset:offset + _ID_CHUNK]
+        for row in session.execute(select(model.id, code_col, model.name).where(model.id.in_(chunk))):
+            found[row[0]] = (row[1], row[2])
+    return found
+
+
+# --- sales over time -------------------------------------------------------------------------------------
+
+def default_grain(period: Period) -> str:
+    days = period.days
+    if days <= 31:
+        return "day"
+    if days <= 92:
+        return "week"
+    if days <= 731:
+        return "month"
+    return "quarter" if days <= 1830 else "year"
+
+
+def bucket_start(day: date, grain: str) -> date:
+    if grain == "day":
+        return day
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return quarter_start(day.year, quarter_of(day))
+    return date(day.year, 1, 1)
+
+
+def _bucket_end(start: date, grain: str) -> date:
+    if grain == "day":
+        return start
+    if grain == "week":
+        return start + timedelta(days=6)
+    if grain == "month":
+        return month_end(start.year, start.month)
+    if grain == "quarter":
+        return month_end(start.year, start.month + 2)
+    return date(start.year, 12, 31)
+
+
+def bucket_label(start: date, grain: str) -> str:
+    if grain == "day":
+        return start.isoformat()
+    if grain == "week":
+        iso = start.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    if grain == "month":
+        return f"{start.year}-{start.month:02d}"
+    if grain == "quarter":
+        return f"{start.year}-Q{quarter_of(start)}"
+    return str(start.year)
+
+
+def sales_over_time(session: Session, req: ReportRequest) -> ReportTable:
+    period = req.period
+    grain = req.group_by or default_grain(period)
+    if grain not in GRAINS:
+        raise ValidationFailed(f"Can't group sales by '{grain}'.", hint="Use day, week, month, quarter or year.")
+    buckets: list[tuple[date, date]] = []
+    cursor = bucket_start(period.start, grain)
+    while cursor <= period.end:
+        buckets.append((cursor, _bucket_end(cursor, grain)))
+        if len(buckets) > MAX_BUCKETS:
+            raise ValidationFailed(f"Grouping {period.label} by {grain} gives more than {MAX_BUCKETS} rows.",
+                                   hint="Choose a coarser group_by (week, month, quarter or year) or a shorter period.")
+        cursor = buckets[-1][1] + timedelta(days=1)
+
+    conditions = _order_conditions(req, period)
+    per_day = session.execute(select(SalesOrder.order_date, func.sum(SalesOrder.net_amount_base), func.count())
+                              .where(*conditions).group_by(SalesOrder.order_date)).all()
+    units_per_day = session.execute(select(SalesOrder.order_date, func.sum(SalesOrderLine.quantity))
+                                    .join(SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
+                                    .where(*conditions).group_by(SalesOrder.order_date)).all()
+    index = {start: i for i, (start, _) in enumerate(buckets)}
+    sums: list[list[Any]] = [[ZERO, 0, 0] for _ in buckets]
+    for day, revenue, orders in per_day:
+        slot = sums[index[bucket_start(day, grain)]]
+        slot[0] += revenue or ZERO
+        slot[1] += orders
+    for day, units in units_per_day:
+        sums[index[bucket_start(day, grain)]][2] += int(units or 0)
+
+    rows = [{"bucket": bucket_label(start, grain), "start": max(start, period.start).isoformat(),
+             "end": min(end, period.end).isoformat(), "revenue": round_money(revenue, req.base_currency),
+             "orders": orders, "units": units}
+            for (start, end), (revenue, orders, units) in zip(buckets, sums)]
+    totals = {"revenue": sum((r["revenue"] for r in rows), ZERO), "orders": sum(r["orders"] for r in rows),
+              "units": sum(r["units"] for r in rows)}
+    first, last = bucket_label(buckets[0][0], grain), bucket_label(buckets[-1][0], grain)
+    notes = [revenue_note(req.base_currency), f"Grouped by {grain}; every {grain} of the period is listed, "
+             "including those without sales." + (" Weeks run Monday to Sunday (ISO weeks)." if grain == "week" else "")]
+    if buckets[0][0] < period.start or buckets[-1][1] > period.end:
+        notes.append(f"The first or last {grain} is cut to the period ({first} starts {rows[0]['start']}, "
+                     f"{last} ends {rows[-1]['end']}).")
+    return ReportTable(
+        name="sales_over_time", title=f"Sales by {grain}, {period.label}", period=period, currency=req.base_currency,
+        columns=[Column(key="bucket", label=grain.capitalize(), type="text"), Column(key="start", label="From", type="date"),
+                 Column(key="end", label="To", type="date"), Column(key="revenue", label="Revenue", type="money"),
+                 Column(key="orders", label="Orders", type="int"), Column(key="units", label="Units", type="int")],
+        rows=rows, total_rows=len(rows), totals=totals,
+        chart=ChartHint(kind="line" if len(rows) > 4 else "bar", x="bucket", y=["revenue"],
+                        title=f"Revenue by {grain} ({req.base_currency})"),
+        notes=notes + _scope_notes(req))
+
+
+# --- sales by a dimension ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Dimension:
+    report: str
+    noun: str  # plural, for notes
+    label_columns: tuple[Column, ...]
+    chart: str
+
+
+DIMENSIONS: dict[str, _Dimension] = {
+    "customer": _Dimension("sales_by_customer", "customers",
+                           (Column(key="customer_code", label="Code", type="text"),
+                            Column(key="customer", label="Customer", type="text")), "bar"),
+    "product": _Dimension("sales_by_product", "products",
+                          (Column(key="sku", label="SKU", type="text"), Column(key="product", label="Product", type="text")),
+                          "bar"),
+    "salesperson": _Dimension("sales_by_salesperson", "salespeople",
+                              (Column(key="salesperson_code", label="Code", type="text"),
+                               Column(key="salesperson", label="Salesperson", type="text")), "bar"),
+    "country": _Dimension("sales_by_country", "countries", (Column(key="country", label="Country", type="text"),), "pie"),
+    "region": _Dimension("sales_by_region", "regions", (Column(key="region", label="Region", type="text"),), "pie"),
+}
+
+
+def _grouped(session: Session, dimension: str, conditions: list[Any]) -> dict[Any, list[Any]]:
+    """key -> [revenue, orders, units] for one dimension, from at most two GROUP BY queries."""
+    lines_join = (SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
+    groups: dict[Any, list[Any]] = {}
+    if dimension == "product":
+        stmt = (select(SalesOrderLine.product_id, func.sum(SalesOrderLine.line_amount_base),
+                       func.count(func.distinct(SalesOrderLine.order_id)), func.sum(SalesOrderLine.quantity))
+                .select_from(SalesOrder).join(*lines_join).where(*conditions).group_by(SalesOrderLine.product_id))
+        for key, revenue, orders, units in session.execute(stmt):
+            groups[key] = [revenue or ZERO, orders, int(units or 0)]
+        return groups
+    if dimension == "customer":
+        key, joins = SalesOrder.customer_id, []
+    elif dimension == "salesperson":
+        key, joins = SalesOrder.salesperson_id, []
+    elif dimension == "country":
+        key, joins = Customer.country, [(Customer, Customer.id == SalesOrder.customer_id, False)]
+    else:
+        key, joins = Employee.region, [(Employee, Employee.id == SalesOrder.salesperson_id, True)]
+
+    def joined(stmt):
+        for target, on, outer in joins:
+            stmt = stmt.join(target, on, isouter=outer)
+        return stmt
+
+    for k, revenue, orders in session.execute(joined(select(key, func.sum(SalesOrder.net_amount_base), func.count())
+                                                     .select_from(SalesOrder)).where(*conditions).group_by(key)):
+        groups[k] = [revenue or ZERO, orders, 0]
+    for k, units in session.execute(joined(select(key, func.sum(SalesOrderLine.quantity)).select_from(SalesOrder)
+                                           .join(*lines_join)).where(*conditions).group_by(key)):
+        groups.setdefault(k, [ZERO, 0, 0])[2] = int(units or 0)
+    return groups
+
+
+def sales_by(session: Session, req: ReportRequest, dimension: str) -> ReportTable:
+    spec = DIMENSIONS[dimension]
+    period = req.period
+    conditions = _order_conditions(req, period)
+    groups = _grouped(session, dimension, conditions)
+    total_revenue = sum((g[0] for g in groups.values()), ZERO)
+    if dimension == "product":
+        total_orders = session.execute(select(func.count()).select_from(SalesOrder).where(*conditions)).scalar_one()
+    else:
+        total_orders = sum(g[1] for g in groups.values())
+    ranked = sorted(groups.items(), key=lambda kv: (-kv[1][0], -kv[1][1], str(kv[0])))
+    shown = cut(ranked, req.limit)
+    keys = [k for k, _ in shown]
+    names: dict[int, tuple[str, str]] = {}
+    if dimension == "customer":
+        names = _names(session, Customer, Customer.code, keys)
+    elif dimension == "product":
+        names = _names(session, Product, Product.sku, keys)
+    elif dimension == "salesperson":
+        names = _names(session, Employee, Employee.code, keys)
+    rows = []
+    for key, (revenue, orders, units) in shown:
+        if dimension in ("customer", "product", "salesperson"):
+            code, name = names.get(key, (None, "(no salesperson)" if dimension == "salesperson" else "(unknown)"))
+            label = {spec.label_columns[0].key: code, spec.label_columns[1].key: name}
+        else:
+            label = {spec.label_columns[0].key: key or ("(unknown)" if dimension == "country" else "(no region)")}
+        rows.append(label | {"revenue": round_money(revenue, req.base_currency), "orders": orders, "units": units,
+                             "share_pct": share_pct(revenue, total_revenue)})
+    notes = [revenue_note(req.base_currency)]
+    if dimension == "product":
+        notes.append("Orders per product count the orders that contain the product; the total counts each order once.")
+    if dimension == "country":
+        notes.append("Country is the customer's country.")
+    if dimension == "region":
+        notes.append("Region is the salesperson's region.")
+    notes += limit_note(len(rows), len(groups), spec.noun) + _scope_notes(req)
+    name_key = spec.label_columns[-1].key
+    return ReportTable(
+        name=spec.report, title=f"Sales by {dimension}, {period.label}", period=period, currency=req.base_currency,
+        columns=[*spec.label_columns, Column(key="revenue", label="Revenue", type="money"),
+                 Column(key="orders", label="Orders", type="int"), Column(key="units", label="Units", type="int"),
+                 Column(key="share_pct", label="Share of revenue", type="percent")],
+        rows=rows, total_rows=len(groups),
+        totals={"revenue": round_money(total_revenue, req.base_currency), "orders": total_orders,
+                "units": sum(g[2] for g in groups.values())},
+        chart=ChartHint(kind=spec.chart, x=name_key, y=["revenue"], title=f"Revenue by {dimension} ({req.base_currency})"),
+        notes=notes)
+
+
+# --- open orders ---------------------------------------------------------------------------------------------
+
+def open_orders(session: Session, req: ReportRequest) -> ReportTable:
+    conditions = [SalesOrder.status.in_(OPEN_ORDER_STATUSES), SalesOrder.shipped_date.is_(None)]
+    if req.period is not None:
+        conditions += [SalesOrder.order_date >= req.period.start, SalesOrder.order_date <= req.period.end]
+    if req.rep_id is not None:
+        conditions.append(SalesOrder.salesperson_id == req.rep_id)
+    if req.customer_id is not None:
+        conditions.append(SalesOrder.customer_id == req.customer_id)
+    count, amount = session.execute(select(func.count(), func.sum(SalesOrder.net_amount_base)).where(*conditions)).one()
+    stmt = (select(SalesOrder.number, Customer.code, Customer.name, SalesOrder.status, SalesOrder.order_date,
+                   SalesOrder.required_date, SalesOrder.net_amount_base)
+            .join(Customer, Customer.id == SalesOrder.customer_id).where(*conditions)
+            .order_by(SalesOrder.order_date, SalesOrder.number))
+    if req.limit is not None:
+        stmt = stmt.limit(req.limit)
+    rows = [{"number": number, "customer_code": code, "customer": name, "status": status,
+             "order_date": ordered.isoformat(), "required_date": required.isoformat() if required else None,
+             "amount": round_money(value, req.base_currency), "age_days": (req.as_of - ordered).days}
+            for number, code, name, status, ordered, required, value in session.execute(stmt)]
+    period = req.period or snapshot(req.as_of, f"Open as of {req.as_of.isoformat()}")
+    notes = [f"Open = draft or confirmed orders not yet shipped; amounts are net of discounts, before VAT, in "
+             f"{req.base_currency} at the FX rate of the order date. Age counts days since the order date as of "
+             f"{req.as_of.isoformat()}; oldest first."]
+    if req.period is not None:
+        notes.append(f"Only orders dated in {req.period.label}.")
+    notes += limit_note(len(rows), count, "open orders") + _scope_notes(req)
+    return ReportTable(
+        name="open_orders", title=f"Open orders, {period.label}", period=period, currency=req.base_currency,
+        columns=[Column(key="number", label="Order", type="text"), Column(key="customer_code", label="Code", type="text"),
+                 Column(key="customer", label="Customer", type="text"), Column(key="status", label="Status", type="text"),
+                 Column(key="order_date", label="Order date", type="date"),
+                 Column(key="required_date", label="Required", type="date"),
+                 Column(key="amount", label="Amount", type="money"), Column(key="age_days", label="Age (days)", type="int")],
+        rows=rows, total_rows=count, totals={"amount": round_money(amount or ZERO, req.base_currency), "orders": count},
+        chart=ChartHint(kind="none", title="Open orders"), notes=notes)
+
+
+# --- commissions ---------------------------------------------------------------------------------------------
+
+def commissions(session: Session, req: ReportRequest) -> ReportTable:
+    period, base, rate = req.period, req.base_currency, req.commission_rate_pct
+    conditions = [SalesOrder.order_date >= period.start, SalesOrder.order_date <= period.end,
+                  SalesOrder.status == "invoiced"]
+    if req.rep_id is not None:
+        conditions.append(SalesOrder.salesperson_id == req.rep_id)
+    if req.customer_id is not None:
+        conditions.append(SalesOrder.customer_id == req.customer_id)
+    groups = session.execute(select(SalesOrder.salesperson_id, func.sum(SalesOrder.net_amount_base), func.count())
+                             .where(*conditions).group_by(SalesOrder.salesperson_id)).all()
+    unassigned = next(((revenue or ZERO, orders) for who, revenue, orders in groups if who is None), None)
+    credited = [(who, revenue or ZERO, orders) for who, revenue, orders in groups if who is not None]
+    names = _names(session, Employee, Employee.code, [who for who, _, _ in credited])
+    all_rows = [{"salesperson_code": names[who][0], "salesperson": names[who][1], "orders": orders,
+                 "revenue": round_money(revenue, base), "rate_pct": rate,
+                 "commission": round_money(revenue * rate / 100, base)} for who, revenue, orders in credited]
+    all_rows.sort(key=lambda r: (-r["commission"], -r["revenue"], r["salesperson"]))
+    rows = cut(all_rows, req.limit)
+    notes = [f"Commission = {rate} % of invoiced revenue: orders with status 'invoiced' dated (by order date) in "
+             f"{period.label}, net of discounts, before VAT, in {base}. An order counts once it is invoiced, in the "
+             "month it was ordered, so a past period can still grow as late orders are invoiced.",
+             "Each salesperson's commission is rounded separately; the total is their sum."]
+    if unassigned:
+        notes.append(f"{unassigned[1]} invoiced order(s) worth {round_money(unassigned[0], base)} {base} have no "
+                     "salesperson and earn no commission.")
+    notes += limit_note(len(rows), len(all_rows), "salespeople") + _scope_notes(req)
+    return ReportTable(
+        name="commissions", title=f"Commissions, {period.label}", period=period, currency=base,
+        columns=[Column(key="salesperson_code", label="Code", type="text"),
+                 Column(key="salesperson", label="Salesperson", type="text"),
+                 Column(key="orders", label="Invoiced orders", type="int"),
+                 Column(key="revenue", label="Invoiced revenue", type="money"),
+                 Column(key="rate_pct", label="Rate", type="percent"),
+                 Column(key="commission", label="Commission", type="money")],
+        rows=rows, total_rows=len(all_rows),
+        totals={"orders": sum(r["orders"] for r in all_rows), "revenue": sum((r["revenue"] for r in all_rows), ZERO),
+                "commission": sum((r["commission"] for r in all_rows), ZERO)},
+        chart=ChartHint(kind="bar", x="salesperson", y=["commission"], title=f"Commission ({base})"), notes=notes)
+
+
+# --- customer lifetime value ----------------------------------------------------------------------------------
+
+DAYS_PER_YEAR = Decimal("365.25")
+
+
+def customer_lifetime_value(session: Session, req: ReportRequest) -> ReportTable:
+    base, as_of = req.base_currency, req.as_of
+    stmt = (select(SalesOrder.customer_id, func.min(SalesOrder.order_date), func.max(SalesOrder.order_date),
+                   func.count(), func.sum(SalesOrder.net_amount_base))
+            .where(SalesOrder.status != "cancelled", SalesOrder.order_date <= as_of).group_by(SalesOrder.customer_id))
+    if req.rep_id is not None:
+        stmt = stmt.join(Customer, Customer.id == SalesOrder.customer_id).where(Customer.owner_id == req.rep_id)
+    if req.customer_id is not None:
+        stmt = stmt.where(SalesOrder.customer_id == req.customer_id)
+    groups = sorted(((cid, first, last, orders, revenue or ZERO) for cid, first, last, orders, revenue in session.execute(stmt)),
+                    key=lambda g: (-g[4], -g[3], g[0]))
+    shown = cut(groups, req.limit)
+    names = _names(session, Customer, Customer.code, [g[0] for g in shown])
+    rows = [{"customer_code": names[cid][0], "customer": names[cid][1], "first_order": first.isoformat(),
+             "last_order": last.isoformat(), "orders": orders, "revenue": round_money(revenue, base),
+             "average_order": round_money(revenue / orders, base),
+             "years_active": (Decimal((last - first).days) / DAYS_PER_YEAR).quantize(Decimal("0.1"), ROUND_HALF_UP)}
+            for cid, first, last, orders, revenue in shown]
+    period = Period(start=min((g[1] for g in groups), default=as_of), end=as_of,
+                    label=f"Lifetime to {as_of.isoformat()}")
+    notes = [revenue_note(base) + f" Lifetime = every order up to {as_of.isoformat()}.",
+             "Average order = lifetime revenue / orders; years active = days from first to last order / 365.25."]
+    if req.rep_id is not None:
+        notes.append(f"Only customers owned by {req.rep_name} are included (all their orders, whoever sold them).")
+    notes += limit_note(len(rows), len(groups), "customers")
+    return ReportTable(
+        name="customer_lifetime_value", title=f"Customer lifetime value to {as_of.isoformat()}", period=period,
+        currency=base,
+        columns=[Column(key="customer_code", label="Code", type="text"), Column(key="customer", label="Customer", type="text"),
+                 Column(key="first_order", label="First order", type="date"),
+                 Column(key="last_order", label="Last order", type="date"),
+                 Column(key="orders", label="Orders", type="int"), Column(key="revenue", label="Lifetime revenue", type="money"),
+                 Column(key="average_order", label="Average order", type="money"),
+                 Column(key="years_active", label="Years active", type="number")],
+        rows=rows, total_rows=len(groups),
+        totals={"orders": sum(g[3] for g in groups), "revenue": round_money(sum((g[4] for g in groups), ZERO), base)},
+        chart=ChartHint(kind="bar", x="customer", y=["revenue"], title=f"Lifetime revenue ({base})"), notes=notes)
