@@ -78,12 +78,12 @@ class Assistant:
 
         return choose_brain(self.settings)
 
-    def _checkpointer(self, session: Session):
+    def _checkpointer(self, session: Session, turn: TurnContext):
         if self._checkpointer_factory:
             return self._checkpointer_factory(session)
         from assistant.memory import SqlCheckpointer
 
-        return SqlCheckpointer.for_session(session)
+        return SqlCheckpointer.for_session(session, turn.lock)
 
     def _system_prompt(self, ctx: ToolContext) -> str:
         from prompts import load
@@ -100,7 +100,7 @@ class Assistant:
                           now=now or datetime.now(timezone.utc), settings=self.settings)
         turn = TurnContext(tool_ctx=ctx, conversation_id=conversation_id, deadline=time.monotonic() + TURN_SECONDS)
         self._claim_conversation(session, conversation_id, actor, channel)
-        checkpointer = self._checkpointer(session)
+        checkpointer = self._checkpointer(session, turn)
         brain = self._brain()
         brain_name = getattr(brain, "brain_name", "offline")
 

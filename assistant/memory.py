@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+from contextlib import contextmanager
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
@@ -58,6 +60,27 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
             raise ValueError(f"SqlCheckpointer supports SQLite and PostgreSQL, not {engine.dialect.name}")
         self.engine = engine
         self._insert = _INSERTS[engine.dialect.name]
+        self._session: Session | None = None
+        self._lock: threading.Lock | None = None
+
+    @classmethod
+    def for_session(cls, session: Session, lock: threading.Lock | None = None) -> "SqlCheckpointer":
+        """A checkpointer that writes inside the turn's own transaction (one transaction per turn; on SQLite a
+        second connection would wait for the turn's write lock). LangGraph calls it from worker threads, so
+        every use of the shared connection goes through `lock`."""
+        saver = cls(session.get_bind())
+        saver._session = session
+        saver._lock = lock or threading.Lock()
+        return saver
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        if self._session is None:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self._lock:
+            yield self._session.connection()
 
     # --- reading -----------------------------------------------------------------------------------------
 
@@ -69,7 +92,7 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
             query = query.where(_cp.c.checkpoint_id == checkpoint_id)
         else:
             query = query.order_by(_cp.c.checkpoint_id.desc()).limit(1)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             row = conn.execute(query).first()
             if row is None:
                 return None
@@ -99,7 +122,7 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
         query = query.order_by(_cp.c.checkpoint_id.desc(), _cp.c.thread_id, _cp.c.checkpoint_ns)
         if limit is not None and not filter:
             query = query.limit(max(limit, 0))
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             candidates = conn.execute(query).all()
 
         keys: list[tuple[str, str, str]] = []
@@ -115,7 +138,7 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
         for start in range(0, len(keys), _LIST_BATCH):
             batch = keys[start:start + _LIST_BATCH]
             key_columns = tuple_(*(_cp.c[k] for k in _CHECKPOINT_KEY))
-            with self.engine.begin() as conn:
+            with self._begin() as conn:
                 rows = {(r.thread_id, r.checkpoint_ns, r.checkpoint_id): r
                         for r in conn.execute(select(_cp).where(key_columns.in_(batch)))}
                 writes = self._load_writes(conn, batch)
@@ -167,6 +190,8 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
             "parent_checkpoint_id": conf.get("checkpoint_id"),
             "type": type_,
             "checkpoint": blob,
+            # LangGraph's metadata is JSON-shaped (str/int/float/bool, dicts, counter pairs); anything else is
+            # kept as its text rather than failing a user's turn.
             "metadata": json.dumps(get_serializable_checkpoint_metadata(config, metadata), default=str),
             "created_at": utcnow(),
         }
@@ -175,7 +200,7 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
             index_elements=list(_CHECKPOINT_KEY),
             set_={k: statement.excluded[k] for k in ("parent_checkpoint_id", "type", "checkpoint", "metadata")},
         )
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(statement)
         return _thread_config(thread_id, checkpoint_ns, checkpoint["id"])
 
@@ -191,7 +216,7 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
         conf = config["configurable"]
         base = {"thread_id": str(conf["thread_id"]), "checkpoint_ns": conf.get("checkpoint_ns", ""),
                 "checkpoint_id": conf["checkpoint_id"], "task_id": task_id, "task_path": task_path}
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             for idx, (channel, value) in enumerate(writes):
                 type_, blob = self.serde.dumps_typed(value)
                 idx = WRITES_IDX_MAP.get(channel, idx)
@@ -206,7 +231,7 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
                 conn.execute(statement)
 
     def delete_thread(self, thread_id: str) -> None:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(delete(_wr).where(_wr.c.thread_id == str(thread_id)))
             conn.execute(delete(_cp).where(_cp.c.thread_id == str(thread_id)))
 
@@ -257,7 +282,8 @@ def ensure_conversation(session: Session, conversation_id: str, employee: Employ
     """The conversation `conversation_id` of `employee`, created on first use; refuses anyone else's.
 
     Call it before running the agent on the thread: the checkpointer itself does not know who is asking.
-    Flushes; the caller's boundary commits.
+    Flushes; the caller's boundary commits. On SQLite, commit before the agent runs: the checkpointer writes
+    on its own connections, and an uncommitted write here would hold the database lock against them.
     """
     if channel not in CHANNELS:
         raise ValidationFailed(f"Unknown channel {channel!r}.")

@@ -36,7 +36,8 @@ def run_tool(spec: ToolSpec, turn: TurnContext, arguments: dict[str, Any]) -> tu
         turn.calls.append(ToolCallRecord(spec.name, arguments, "error", result))
         return "error", result
     try:
-        outcome = call(spec, turn.tool_ctx, arguments)
+        with turn.lock:
+            outcome = call(spec, turn.tool_ctx, arguments)
     except TandemError as exc:
         status, result = "error", exc.to_dict()
     else:

@@ -1,6 +1,7 @@
 """Per-turn state shared by the agent loop, the tools adapter and the brains: who asks, what was called."""
 from __future__ import annotations
 
+import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ class TurnContext:
     calls: list[ToolCallRecord] = field(default_factory=list)
     language: str = "en"
     notices: list[str] = field(default_factory=list)
+    # One session serves the whole turn; tool calls and checkpoint writes from LangGraph's worker threads
+    # take turns on it.
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
     def session(self):

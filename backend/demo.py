@@ -357,7 +357,7 @@ NAMED: tuple[NamedSpec, ...] = (
               "hoanglong.vn", (("Phạm Văn Tuấn", "tuan.pham", "Purchasing manager"),
                                ("Đỗ Thị Hằng", "hang.do", "Kế toán trưởng"),
                                ("Lâm Quốc Việt", "viet.lam", "Giám đốc")),
-              size=4.0, notes="Key account since 2019. Pays late around Tết; call Mr. Tuấn before large shipments."),
+              size=5.5, notes="Key account since 2019. Pays late around Tết; call Mr. Tuấn before large shipments."),
     NamedSpec("Hoàng Long Packaging", "HOANGLONGPKG", "Binh Duong", "SMB", "packaging", "E008", "prompt", 30,
               "hoanglongpack.vn", (("Trịnh Văn Khải", "khai", "Giám đốc"),), size=1.2,
               notes="Not related to Hoàng Long Trading; different owners."),
@@ -577,21 +577,26 @@ class FxBook:
         return self._cache[key]
 
 
-def bulk_insert(session: Session, model, objects: list, *, with_ids: bool = False) -> None:
+def bulk_insert(session: Session, model, objects: list, *, key: str | None = None) -> None:
     """Insert transient ORM objects with one executemany (the unit of work is too slow at demo scale).
 
-    with_ids sets each object's primary key from RETURNING, in parameter order, for rows that children need.
+    With `key` (a unique column), each object then gets its primary key by looking that key up. RETURNING
+    with sort_by_parameter_order would do the same, but SQLite runs it one row per statement.
     """
     if not objects:
         return
-    keys = [attr.key for attr in inspect(model).column_attrs if attr.key != "id"]
-    rows = [{key: getattr(obj, key) for key in keys} for obj in objects]
-    if with_ids:
-        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-        for obj, new_id in zip(objects, session.execute(statement, rows).scalars().all(), strict=True):
-            obj.id = new_id
-    else:
-        session.execute(insert(model), rows)
+    columns = [attr.key for attr in inspect(model).column_attrs if attr.key != "id"]
+    session.execute(insert(model), [{name: getattr(obj, name) for name in columns} for obj in objects])
+    if key is None:
+        return
+    column = getattr(model, key)
+    wanted = [getattr(obj, key) for obj in objects]
+    ids: dict[str, int] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start:start + 5000]
+        ids.update(session.execute(select(column, model.id).where(column.in_(chunk))).tuples().all())
+    for obj in objects:
+        obj.id = ids[getattr(obj, key)]
 
 
 # --------------------------------------------------------------------------------------- reference data
@@ -986,7 +991,7 @@ class _DemoBuilder:
         self.orders = orders
         for order in orders:  # numbers follow creation order, which is date order
             order.number = self.number("order", order.order_date.year)
-        bulk_insert(self.session, SalesOrder, orders, with_ids=True)
+        bulk_insert(self.session, SalesOrder, orders, key="number")
         lines = []
         for order in orders:
             for line in order.lines:
@@ -1099,11 +1104,11 @@ class _DemoBuilder:
         if account.payer == "prompt":
             paid = due + timedelta(days=rng.randint(-12, 3))
         elif account.payer == "slow":
-            paid = due + timedelta(days=int(rng.triangular(0, 30, 4)))
+            paid = due + timedelta(days=int(rng.triangular(0, 20, 1)))
         else:
-            if (self.today - issue).days < 240 and rng.random() < 0.07:
-                return []  # disputed or stuck: still unpaid, ages into 91+
-            paid = due + timedelta(days=int(rng.triangular(3, 70, 15)))
+            if 100 <= (self.today - issue).days <= 300 and rng.random() < 0.05:
+                return []  # disputed or stuck: still unpaid, now 61-90 or 91+ days past due
+            paid = due + timedelta(days=int(rng.triangular(2, 50, 10)))
         paid = max(paid, issue + timedelta(days=1))
         if rng.random() < 0.06:
             first = round_money(invoice.amount * Decimal(rng.randint(30, 70)) / 100, invoice.currency)
@@ -1114,27 +1119,28 @@ class _DemoBuilder:
     def _payments(self) -> None:
         orders_by_id = {o.id: o for o in self.orders}
         payments: list[tuple[Payment, Invoice]] = []
-        self.allocated: dict[int, Decimal] = {}
+        self.allocated: dict[str, Decimal] = {}  # by invoice number
         for account in self.accounts:
             for invoice in account.invoices:
                 plan = self._payment_plan(account, invoice, orders_by_id[invoice.order_id].order_date)
                 if account.customer.code == "HOANGLONG" and (self.today - timedelta(days=55)) <= invoice.due_date < self.today:
                     plan = []  # Hoàng Long's story: the last weeks' invoices are unpaid
                 applied = ZERO
-                for paid_on, amount in plan:
+                for instalment, (paid_on, amount) in enumerate(plan, start=1):
                     if paid_on > self.today:
                         break
                     method = "cash" if (account.payer == "cash" and amount <= Decimal(20_000_000)) else "bank transfer"
                     payment = Payment(customer_id=invoice.customer_id, paid_on=paid_on, amount=amount,
                                       currency=invoice.currency, method=method,
-                                      reference=f"{'SWIFT' if account.export else 'CK'} {invoice.number}",
+                                      reference=f"{'SWIFT' if account.export else 'CK'} {invoice.number}"
+                                                + (f" ({instalment}/{len(plan)})" if len(plan) > 1 else ""),
                                       created_at=at_local(paid_on, 15))
                     payments.append((payment, invoice))
                     applied += amount
                 self.allocated[invoice.number] = applied
                 invoice.status = "paid" if applied >= invoice.amount else "open"
-        bulk_insert(self.session, Invoice, self.invoices, with_ids=True)
-        bulk_insert(self.session, Payment, [p for p, _ in payments], with_ids=True)
+        bulk_insert(self.session, Invoice, self.invoices, key="number")
+        bulk_insert(self.session, Payment, [p for p, _ in payments], key="reference")
         bulk_insert(self.session, PaymentAllocation,
                     [PaymentAllocation(payment_id=p.id, invoice_id=i.id, amount=p.amount) for p, i in payments])
 
@@ -1198,6 +1204,8 @@ class _DemoBuilder:
             count = (1 if rng.random() < 0.75 else 0) + (1 if rng.random() < 0.25 else 0)
             for _ in range(count):
                 stage = pick(rng, OPPORTUNITY_STAGE_WEIGHTS)
+                if account.customer.code == "HOANGLONG" and not stage.startswith("closed"):
+                    stage = "closed_won"  # its one open deal is the scripted negotiation below
                 if stage.startswith("closed"):
                     close = self.today - timedelta(days=rng.randint(5, 600))
                     close = max(close, account.since + timedelta(days=30))
@@ -1228,9 +1236,14 @@ class _DemoBuilder:
     def _tickets(self) -> None:
         rng, drafts = self.rng, []
         buyers = [a for a in self.accounts if a.orders]
-        for _ in range(180):
-            account = rng.choices(buyers, weights=[len(a.orders) for a in buyers])[0]
-            order = rng.choice(account.orders)
+        weights = [len(a.orders) for a in buyers]
+        for n in range(200):
+            account = rng.choices(buyers, weights=weights)[0]
+            # The last 20 are this month's backlog, the rest spread over the history.
+            pool = account.orders if n < 180 else [o for o in account.orders if (self.today - o.order_date).days <= 30]
+            if not pool:
+                continue
+            order = rng.choice(pool)
             opened = min(order.order_date + timedelta(days=rng.randint(1, 12)), self.today)
             drafts.append((opened, account, order))
         drafts.sort(key=lambda item: (item[0], item[1].customer.code, item[2].number))
@@ -1328,8 +1341,6 @@ class _DemoBuilder:
             exposure = self._exposure(account)
             if customer.code == "HOANGLONG":
                 limit = (exposure / Decimal("0.82") / step).to_integral_value(ROUND_CEILING) * step
-            elif customer.code == "SAIGONFOODS":
-                limit = (exposure / Decimal("0.55") / step).to_integral_value(ROUND_CEILING) * step
             elif account.payer == "cash":
                 limit = ZERO
             elif customer.code not in ("MINHPHAT", "BOLIDO") and rng.random() < 0.08:
@@ -1343,6 +1354,8 @@ class _DemoBuilder:
                             .to_integral_value(ROUND_CEILING) * step)
                 if account.payer == "poor" and exposure > 0 and rng.random() < 0.5:
                     limit = max(floor, (exposure * Decimal("0.9") / step).to_integral_value() * step)
+                if customer.code == "SAIGONFOODS":  # a good payer with clear headroom
+                    limit = max(limit, (exposure / Decimal("0.55") / step).to_integral_value(ROUND_CEILING) * step)
             customer.credit_limit = limit
         self.session.flush()
 

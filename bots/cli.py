@@ -85,6 +85,205 @@ def import_csv(directory: Path = typer.Argument(..., exists=True, file_okay=Fals
     console.print(f"{report.rows:,} rows in {report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)")
 
 
+# --- the web server ---------------------------------------------------------------------------------
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: every interface)."),
+          port: int = typer.Option(8000, min=1, max=65535, help="TCP port.")) -> None:
+    """Run the web server: the REST API (interactive docs at /docs)."""
+    import uvicorn
+
+    from bots.server import create_app
+
+    engine = _engine()
+    console.print(f"Tandem on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(engine=engine), host=host, port=port)
+
+
+# --- API tokens, the audit log, users ---------------------------------------------------------------
+
+token_app = typer.Typer(help="API tokens: bearer tokens that let an employee call the REST API.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log: check its hash chain, show the latest calls.", no_args_is_help=True)
+user_app = typer.Typer(help="Employees as users: list them, set their web passwords.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
+
+
+def _employee(session, reference: str):
+    from backend.api.auth import resolve_employee
+    from backend.errors import NotFound
+
+    try:
+        return resolve_employee(session, reference)
+    except NotFound as exc:
+        _fail(f"{exc.message} {exc.hint or ''}".strip())
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@token_app.command("create")
+def token_create(employee: str = typer.Option(..., "--employee", "-e", help="Employee code or e-mail."),
+                 label: str | None = typer.Option(None, help="What the token is for, e.g. 'laptop' (used to revoke it)."),
+                 days: int | None = typer.Option(None, min=1, help="Expire after this many days (default: never).")) -> None:
+    """Create an API token and print it once; only its hash is stored, so copy it now."""
+    from backend.api.auth import create_token
+    from backend.db import transaction
+
+    with transaction(_engine()) as session:
+        person = _employee(session, employee)
+        if not person.active:
+            _fail(f"{person.name} is deactivated; a token for them would not work.")
+        token = create_token(session, person, label=label, ttl_days=days)
+        who = f"{person.name} ({person.code}, {person.role})"
+    expiry = f"expires in {days} day(s)" if days else "does not expire"
+    err_console.print(f"API token for {who}{f', label {label!r}' if label else ''}; it {expiry}. "
+                      "It is shown only this once:")
+    typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(employee: str = typer.Option(..., "--employee", "-e", help="Employee code or e-mail."),
+                 label: str | None = typer.Option(None, help="Revoke the tokens with this label."),
+                 all_tokens: bool = typer.Option(False, "--all", help="Revoke every token of the employee.")) -> None:
+    """Revoke an employee's tokens, by label or all of them; requests with them get 401 at once."""
+    from backend.api.auth import revoke_tokens
+    from backend.db import transaction
+
+    if (label is None) == (not all_tokens):
+        _fail("Say which tokens: --label LABEL, or --all.")
+    with transaction(_engine()) as session:
+        person = _employee(session, employee)
+        count = revoke_tokens(session, person, label=label)
+    if count == 0:
+        _fail(f"{person.name} has no live token{f' labelled {label!r}' if label else ''}; nothing revoked.")
+    console.print(f"Revoked {count} token(s) of {person.name}.")
+
+
+@token_app.command("list")
+def token_list(employee: str | None = typer.Option(None, "--employee", "-e", help="Only this employee's tokens.")) -> None:
+    """List tokens (never the tokens themselves): who, label, created, expiry, revoked, last use."""
+    from rich.table import Table
+    from rich.text import Text
+    from sqlalchemy import select
+
+    from backend.db import transaction
+    from backend.models import ApiToken, Employee
+
+    with transaction(_engine()) as session:
+        stmt = select(ApiToken, Employee).join(Employee, Employee.id == ApiToken.employee_id).order_by(ApiToken.id)
+        if employee:
+            stmt = stmt.where(ApiToken.employee_id == _employee(session, employee).id)
+        rows = session.execute(stmt).all()
+    table = Table("id", "employee", "label", "created", "expires", "revoked", "last used", "uses")
+    for token, person in rows:
+        table.add_row(str(token.id), Text(person.code), Text(token.label or "-"), _when(token.created_at), _when(token.expires_at),
+                      _when(token.revoked_at), _when(token.last_used_at), str(token.uses))
+    console.print(table if rows else "No API tokens.")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit log's hash chain; exit 1 if a row was edited, removed or reordered."""
+    from backend.db import transaction
+    from backend.tools import audit
+
+    with transaction(_engine()) as session:
+        report = audit.verify(session)
+    if not report.ok:
+        err_console.print(f"[bold red]The audit log is broken[/] at row id {report.first_bad_id} "
+                          f"(after {report.rows - 1:,} good rows): {report.reason}.")
+        err_console.print("Rows from there on can't be trusted. Restore the log from a backup and find out who "
+                          "had write access to the database.")
+        raise typer.Exit(1)
+    console.print(f"Audit log intact: {report.rows:,} rows, hash chain verified.")
+
+
+_OUTCOME_STYLE = {"ok": "green", "pending": "yellow", "denied": "red", "rejected": "red", "failed": "bold red"}
+
+
+@audit_app.command("tail")
+def audit_tail(lines: int = typer.Option(20, "-n", "--lines", min=1, max=10000, help="How many of the latest rows.")) -> None:
+    """The latest audit rows: time, actor, channel, tool, outcome, duration and arguments (shortened)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from backend.db import transaction
+    from backend.tools import audit
+
+    with transaction(_engine()) as session:
+        rows = audit.tail(session, lines)
+    if not rows:
+        console.print("The audit log is empty.")
+        return
+    table = Table("time (UTC)", "actor", "channel", "tool", "outcome", "ms", "arguments")
+    for row in rows:
+        args = row.arguments if len(row.arguments) <= 60 else row.arguments[:59] + "…"
+        # Text(), not markup: arguments are user data and may contain [brackets].
+        table.add_row(row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), Text(row.actor), row.channel, Text(row.tool),
+                      Text(row.outcome, style=_OUTCOME_STYLE.get(row.outcome, "")), str(row.duration_ms), Text(args))
+    console.print(table)
+
+
+@user_app.command("set-password")
+def user_set_password(employee: str = typer.Argument(..., help="Employee code or e-mail.")) -> None:
+    """Set an employee's password for the web chat (asked twice, not echoed)."""
+    from backend.api.auth import set_password
+    from backend.db import transaction
+    from backend.errors import ValidationFailed
+
+    engine = _engine()
+    with transaction(engine) as session:
+        name = _employee(session, employee).name
+    password = typer.prompt(f"New password for {name}", hide_input=True, confirmation_prompt=True)
+    with transaction(engine) as session:
+        try:
+            set_password(session, _employee(session, employee), password)
+        except ValidationFailed as exc:
+            _fail(f"{exc.message} {exc.hint or ''}".strip())
+    console.print(f"Password set for {name}.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Employees: code, name, e-mail, role, active, whether a password is set, live API tokens."""
+    from datetime import datetime, timezone
+
+    from rich.table import Table
+    from rich.text import Text
+    from sqlalchemy import func, or_, select
+
+    from backend.db import transaction
+    from backend.models import ApiToken, Employee
+
+    now = datetime.now(timezone.utc)
+    live = (select(ApiToken.employee_id, func.count().label("n")).where(
+        ApiToken.revoked_at.is_(None), or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now))
+        .group_by(ApiToken.employee_id).subquery())
+    with transaction(_engine()) as session:
+        rows = session.execute(select(Employee, live.c.n).outerjoin(live, live.c.employee_id == Employee.id)
+                               .order_by(Employee.code)).all()
+    if not rows:
+        console.print("No employees yet: `tandem demo` or `tandem import` adds them.")
+        return
+    table = Table("code", "name", "e-mail", "role", "active", "password", "tokens")
+    for person, tokens in rows:
+        table.add_row(Text(person.code), Text(person.name), Text(person.email or "-"), person.role,
+                      "yes" if person.active else "no", "set" if person.password_hash else "-", str(tokens or 0))
+    console.print(table)
+
+
+def _register_extras() -> None:
+    from bots import cli_assistant
+
+    cli_assistant.register(app)
+
+
+_register_extras()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -6,9 +6,11 @@ from backend.settings import Settings
 
 def choose_brain(settings: Settings):
     if settings.llm.model:
-        from assistant.brains.llm import FallbackLLM
+        # The OpenAI-compatible brain is tracked in issue 4; until it lands, say so instead of answering wrongly.
+        from backend.errors import ValidationFailed
 
-        return FallbackLLM.from_settings(settings)
+        raise ValidationFailed("TANDEM_LLM_MODEL is set, but the LLM brain is not available in this version.",
+                               hint="Unset TANDEM_LLM_MODEL to use the offline planner.")
     from assistant.brains.offline import OfflinePlanner
 
     return OfflinePlanner()

@@ -47,13 +47,15 @@ def _memory(messages: list[BaseMessage]) -> Memory:
 
 class OfflinePlanner(BaseChatModel):
     brain_name: str = "offline"
+    allowed_tools: frozenset[str] | None = None
 
     @property
     def _llm_type(self) -> str:
         return "tandem-offline-planner"
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> "OfflinePlanner":
-        return self
+        names = frozenset(getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else str(t)) for t in tools)
+        return self.model_copy(update={"allowed_tools": names})
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None,
                   **kwargs: Any) -> ChatResult:
@@ -88,5 +90,12 @@ class OfflinePlanner(BaseChatModel):
         if plan.tool is None:
             return AIMessage(no_intent_answer(plan.language, help_requested=plan.intent == "help"),
                              additional_kwargs={"tandem_plan": plan.to_dict()})
+        if self.allowed_tools is not None and plan.tool not in self.allowed_tools:
+            from backend.tools.permissions import roles_needed_text
+
+            needed = roles_needed_text(plan.tool)
+            text = (f"Việc này cần vai trò {needed}; bạn đang đăng nhập với vai trò {turn.tool_ctx.role}." if plan.language == "vi"
+                    else f"That needs the {needed} role; you are signed in as {turn.tool_ctx.role}, so I can't do it for you.")
+            return AIMessage(text, additional_kwargs={"tandem_plan": plan.to_dict()})
         call = {"name": plan.tool, "args": plan.args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
         return AIMessage("", tool_calls=[call], additional_kwargs={"tandem_plan": plan.to_dict()})

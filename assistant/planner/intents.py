@@ -11,6 +11,7 @@ from pathlib import Path
 from backend.text import fold
 
 EXAMPLES_FILE = Path(__file__).with_name("examples.json")
+MIN_SIMILARITY = 0.5
 
 # intent -> (pattern on folded text, weight). Patterns are English and Vietnamese (accents folded).
 RULES: dict[str, list[tuple[str, float]]] = {
@@ -126,7 +127,8 @@ def knn_scores(text: str, k: int = 5) -> dict[str, float]:
     order = sims.argsort()[::-1][:k]
     votes: dict[str, float] = {}
     for index in order:
-        votes[labels[index]] = votes.get(labels[index], 0.0) + float(sims[index])
+        if sims[index] >= MIN_SIMILARITY:  # far neighbours are noise, not evidence
+            votes[labels[index]] = votes.get(labels[index], 0.0) + float(sims[index])
     return votes
 
 
@@ -143,9 +145,10 @@ def classify(text: str, *, use_embeddings: bool = True) -> IntentGuess:
         combined = dict(scores)
         for intent, vote in votes.items():
             combined[intent] = combined.get(intent, 0.0) + 2.0 * vote
+        if not combined:
+            return IntentGuess(None, 0.0, combined, "rules+knn")
         best = max(combined.items(), key=lambda kv: kv[1])
-        best_vote = max(votes.values()) if votes else 0.0
-        if best[1] >= 1.5 or best_vote >= 1.6:
+        if best[1] >= 1.5:
             return IntentGuess(best[0], best[1], combined, "rules+knn")
         return IntentGuess(None, best[1], combined, "rules+knn")
     if ranked and ranked[0][1] >= 2:

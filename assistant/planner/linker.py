@@ -88,9 +88,9 @@ class EntityIndex:
 
     @staticmethod
     def _stamp(session: Session) -> tuple:
-        customers = session.execute(select(func.count(), func.max(Customer.id))).one()
-        products = session.execute(select(func.count(), func.max(Product.id))).one()
-        return (str(session.get_bind().url), tuple(customers), tuple(products))
+        customers = session.execute(select(func.count(), func.max(Customer.id), func.sum(func.length(Customer.name)))).one()
+        products = session.execute(select(func.count(), func.max(Product.id), func.sum(func.length(Product.name)))).one()
+        return (str(session.get_bind().engine.url), tuple(customers), tuple(products))
 
     def link_customer(self, text: str, asker_id: int | None = None) -> LinkResult:
         tokens = tokens_of(text)
@@ -177,7 +177,7 @@ _lock = threading.Lock()
 
 
 def entity_index(session: Session) -> EntityIndex:
-    key = str(session.get_bind().url)
+    key = str(session.get_bind().engine.url)
     with _lock:
         cached = _cache.get(key)
         if cached is None or cached.stamp != EntityIndex._stamp(session):

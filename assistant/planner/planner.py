@@ -85,6 +85,10 @@ def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
             args["group_by"] = "month"
         elif re.search(r"\b(weekly|hang tuan)\b", t):
             args["group_by"] = "week"
+        elif slots.period and re.fullmatch(r"\d{4}-\d{2}|last-month|this-month", slots.period):
+            args["group_by"] = "week"
+        else:
+            args["group_by"] = "month"
     if slots.period and report not in {"restock", "ar_aging", "overdue_invoices", "open_orders"}:
         args["period"] = slots.period
     if slots.top_n:

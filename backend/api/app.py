@@ -275,7 +275,11 @@ def _result_model(spec: ToolSpec) -> Any:
 
 
 def _summary(spec: ToolSpec) -> str:
+    """The description's first clause: a short title for API listings (the full text is the description)."""
     line = spec.description.splitlines()[0].strip() if spec.description else spec.name
+    if len(line) > 60:
+        cuts = [i for i in (line.find(mark) for mark in (": ", "; ", " (")) if i > 15]
+        line = line[:min(cuts)] if cuts else line
     return line.rstrip(".")
 
 
@@ -371,8 +375,9 @@ def _picked(resource: ResourceRoute, spec: ToolSpec) -> tuple[str | None, Any]:
     return None, _result_model(spec)
 
 
-def _path_param(resource: ResourceRoute, field: str) -> _Param:
-    annotation = Annotated[str, Path(description=f"Passed to the tool as `{field}`")]
+def _path_param(resource: ResourceRoute, field: str, spec: ToolSpec | None = None) -> _Param:
+    documented = _field_type(spec, field) if spec is not None and field in spec.input_model.model_fields else str
+    annotation = Annotated[str, _documented_as(documented), Path(description=f"Passed to the tool as `{field}`")]
     return _Param(inspect.Parameter(resource.path_param, inspect.Parameter.KEYWORD_ONLY, annotation=annotation), field)
 
 
@@ -393,7 +398,7 @@ def _resource_route(router: APIRouter, resource: ResourceRoute) -> None:
             if not found:
                 log.warning("%s: no input field named %s in %s; using %r", resource.path, resource.path_fields,
                             spec.name, field)
-            params.append(_path_param(resource, field))
+            params.append(_path_param(resource, field, spec))
         if resource.method == "GET":
             params += _query_params(spec, skip={field} if field else set(), renames=dict(resource.renames))
         else:
@@ -460,7 +465,7 @@ def _confirmation_routes() -> APIRouter:
         return _json(registry.confirm(ctx, confirmation_id, body.arguments if body else None))
 
     @router.delete("/{confirmation_id}", summary="Cancel a previewed write", response_model=ConfirmationState,
-                   responses=error_responses(401, 404, 500), operation_id="cancel_confirmation")
+                   responses=error_responses(401, 404, 422, 500), operation_id="cancel_confirmation")
     def cancel(confirmation_id: ConfirmationId, ctx: ToolCtx) -> Response:
         """Cancels your own pending confirmation; one already carried out keeps its state (see `status`)."""
         registry.cancel(ctx, confirmation_id)

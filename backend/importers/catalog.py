@@ -47,8 +47,6 @@ class ProductLoader(FileLoader):
             if row.has("active"):
                 active = row.boolean("active")
                 values["active"] = True if active is None else active
-                if values["active"]:
-                    values["inactive_reason"] = None
             stock: dict[str, int] = {}
             quantity = row.integer("stock_qty", minimum=0)
             reorder = row.integer("reorder_level", minimum=0)
@@ -71,8 +69,10 @@ class ProductLoader(FileLoader):
     def write(self, state: ImportState) -> None:
         session = state.session
         new = [record for record in self.records if record.id is None]
-        update_rows(session, Product, [{"id": record.id, **record.values} for record in self.records if record.id is not None])
-        for record, product_id in zip(new, insert_rows(session, Product, [record.values for record in new])):
+        # A product made active again loses the reason it was inactive.
+        update_rows(session, Product, [{"id": record.id, **record.values, **({"inactive_reason": None} if record.values.get("active") else {})}
+                                       for record in self.records if record.id is not None])
+        for record, product_id in zip(new, insert_rows(session, Product, [record.values for record in new], with_ids=True)):
             record.id = product_id
             state.products[record.sku].id = product_id
         self.created = len(new)

@@ -162,7 +162,7 @@ class EmployeeLoader(FileLoader):
         session = state.session
         new = [record for record in self.records if record.id is None]
         update_rows(session, Employee, [{"id": record.id, **record.values} for record in self.records if record.id is not None])
-        for record, employee_id in zip(new, insert_rows(session, Employee, [record.values for record in new])):
+        for record, employee_id in zip(new, insert_rows(session, Employee, [record.values for record in new], with_ids=True)):
             record.id = employee_id
             state.employees[record.code] = employee_id
         if self.with_manager:

@@ -12,9 +12,10 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -27,8 +28,8 @@ from backend.importers.customers import ContactLoader, CustomerLoader
 from backend.importers.reading import Problems, read_table
 from backend.importers.receivables import InvoiceLoader, PaymentLoader
 from backend.importers.sales import OrderLineLoader, OrderLoader
-from backend.importers.state import FileLoader, ImportState, chunked
-from backend.models import Invoice
+from backend.importers.state import FileLoader, ImportState, chunked, update_rows
+from backend.models import Invoice, PaymentAllocation
 
 # Dependency order: a file only refers to files above it.
 LOADERS: tuple[type[FileLoader], ...] = (
@@ -119,8 +120,10 @@ def _write(state: ImportState, loaders: list[FileLoader], say) -> None:
         if loader.early:
             loader.write(state)
     ledger.company(session)  # a database imported without company.csv gets the default profile
+    say("wrote company profile and FX rates")
     for loader in loaders:
         loader.prepare(state)
+    say("priced orders, checked FX rates")
     if state.problems:
         raise ImportFailed(state.problems.messages)
     for loader in loaders:
@@ -130,17 +133,28 @@ def _write(state: ImportState, loaders: list[FileLoader], say) -> None:
     session.flush()
     _refresh_invoices(state)
     _reserve_numbers(state)
+    say("invoice statuses and document numbers updated")
 
 
 def _refresh_invoices(state: ImportState) -> None:
-    """Paid or open, from the allocations: the ledger's rule, applied to every invoice the import touched."""
+    """Paid or open for every invoice the import touched: the rule of ledger.refresh_invoice_status (paid iff
+    the allocations cover the amount; void stays void), applied a thousand invoices per query rather than
+    with two statements per invoice."""
     session = state.session
-    session.expire_all()
-    ids = [state.invoices[number].id for number in state.invoices_to_refresh]
-    for chunk in chunked(sorted(ids)):
-        for invoice in session.execute(select(Invoice).where(Invoice.id.in_(chunk))).scalars():
-            ledger.refresh_invoice_status(session, invoice)
-    session.flush()
+    ids = sorted(state.invoices[number].id for number in state.invoices_to_refresh)
+    changed = []
+    for chunk in chunked(ids):
+        allocated = dict(session.execute(
+            select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount))
+            .where(PaymentAllocation.invoice_id.in_(chunk)).group_by(PaymentAllocation.invoice_id)).all())
+        for invoice_id, amount, status in session.execute(
+                select(Invoice.id, Invoice.amount, Invoice.status).where(Invoice.id.in_(chunk))):
+            if status == "void":
+                continue
+            derived = "paid" if allocated.get(invoice_id, Decimal(0)) >= amount else "open"
+            if derived != status:
+                changed.append({"id": invoice_id, "status": derived})
+    update_rows(session, Invoice, changed)
 
 
 def _reserve_numbers(state: ImportState) -> None:
@@ -180,11 +194,12 @@ def _open_transaction(session: Session) -> None:
     """Make the caller's transaction real before the savepoint.
 
     The sqlite3 driver sends BEGIN only before the first INSERT/UPDATE/DELETE; a SAVEPOINT sent earlier would
-    itself become the outermost transaction, and releasing it would commit there and then.
+    itself become the outermost transaction, and releasing it would commit there and then. IMMEDIATE takes
+    SQLite's write lock now, which the bulk writer relies on to hand out ids.
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _first_line(exc: DBAPIError) -> str:
@@ -195,4 +210,5 @@ def _first_line(exc: DBAPIError) -> str:
 def _reporter(progress: bool):
     if not progress:
         return lambda message: None
-    return lambda message: print(f"  {message}", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    return lambda message: print(f"  {time.perf_counter() - started:6.2f} s  {message}", file=sys.stderr, flush=True)

@@ -75,7 +75,7 @@ class CustomerLoader(FileLoader):
                 record.values["owner_id"] = state.employees.get(record.owner_code)
         new = [record for record in self.records if record.id is None]
         update_rows(session, Customer, [{"id": record.id, **record.values} for record in self.records if record.id is not None])
-        for record, customer_id in zip(new, insert_rows(session, Customer, [record.values for record in new])):
+        for record, customer_id in zip(new, insert_rows(session, Customer, [record.values for record in new], with_ids=True)):
             record.id = customer_id
             state.customers[record.code].id = customer_id
         self.created = len(new)

@@ -112,7 +112,7 @@ class InvoiceLoader(FileLoader):
         new = [(record, row) for record, row in zip(self.records, rows) if record.id is None]
         update_rows(session, Invoice, [{"id": record.id, **row} for record, row in zip(self.records, rows)
                                        if record.id is not None])
-        for (record, _), invoice_id in zip(new, insert_rows(session, Invoice, [row for _, row in new])):
+        for (record, _), invoice_id in zip(new, insert_rows(session, Invoice, [row for _, row in new], with_ids=True)):
             record.id = invoice_id
             state.invoices[record.number].id = invoice_id
         self.created = len(new)
@@ -182,7 +182,7 @@ class PaymentLoader(FileLoader):
             payments.append({"customer_id": invoice.customer_id, "paid_on": record.paid_on, "amount": record.amount,
                              "currency": invoice.currency, "method": record.method})
             state.invoices_to_refresh.add(record.invoice_number)
-        payment_ids = insert_rows(session, Payment, payments)
+        payment_ids = insert_rows(session, Payment, payments, with_ids=True)
         insert_rows(session, PaymentAllocation, [
             {"payment_id": payment_id, "invoice_id": state.invoices[record.invoice_number].id, "amount": record.amount}
             for record, payment_id in zip(self.records, payment_ids)])

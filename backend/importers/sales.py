@@ -19,16 +19,33 @@ ORDER_STATUS_IN_FILE = {"open": "confirmed", "draft": "draft", "confirmed": "con
 _STATUS_CHOICES = tuple(ORDER_STATUS_IN_FILE)
 
 
-def price_lines(currency: str, rate: Decimal, base_currency: str,
-                lines: list[tuple[int, Decimal, Decimal]]) -> SalesOrder:
-    """Run the ledger's pricing on a detached order built from (quantity, unit price, discount) lines."""
-    order = SalesOrder(currency=currency, lines=[SalesOrderLine(quantity=quantity, unit_price=price, discount_pct=discount)
-                                                 for quantity, price, discount in lines])
-    ledger.price_order(order, rate, base_currency)
+class _Pricing:
+    """A detached stand-in for SalesOrder: `ledger.price_order` reads and sets plain attributes only, and ORM
+    instances would cost more than the pricing itself over tens of thousands of lines."""
+
+    __slots__ = ("currency", "lines", "fx_rate", "net_amount", "net_amount_base")
+
+    def __init__(self, currency: str, lines: list["_PricedLine"]):
+        self.currency, self.lines = currency, lines
+        self.fx_rate = self.net_amount = self.net_amount_base = Decimal(0)
+
+
+class _PricedLine:
+    __slots__ = ("quantity", "unit_price", "discount_pct", "line_no", "line_amount", "line_amount_base")
+
+    def __init__(self, quantity: int, unit_price: Decimal, discount_pct: Decimal):
+        self.quantity, self.unit_price, self.discount_pct = quantity, unit_price, discount_pct
+        self.line_no, self.line_amount, self.line_amount_base = 0, Decimal(0), Decimal(0)
+
+
+def price_lines(currency: str, rate: Decimal, base_currency: str, lines: list[tuple[int, Decimal, Decimal]]) -> _Pricing:
+    """Net amounts of (quantity, unit price, discount) lines and their totals, by the ledger's pricing rule."""
+    order = _Pricing(currency, [_PricedLine(quantity, price, discount) for quantity, price, discount in lines])
+    ledger.price_order(order, rate, base_currency)  # type: ignore[arg-type] - duck-typed on purpose, see _Pricing
     return order
 
 
-def _fill_lines(records: list[LineRecord], currency: str, rate: Decimal, base_currency: str) -> SalesOrder:
+def _fill_lines(records: list[LineRecord], currency: str, rate: Decimal, base_currency: str) -> _Pricing:
     priced = price_lines(currency, rate, base_currency, [(r.quantity, r.unit_price, r.discount_pct) for r in records])
     for record, line in zip(records, priced.lines):
         record.line_no, record.line_amount, record.line_amount_base = line.line_no, line.line_amount, line.line_amount_base
@@ -134,7 +151,7 @@ class OrderLoader(FileLoader):
         new = [(record, row) for record, row in zip(self.records, rows) if record.id is None]
         update_rows(session, SalesOrder, [{"id": record.id, **row} for record, row in zip(self.records, rows)
                                           if record.id is not None])
-        for (record, _), order_id in zip(new, insert_rows(session, SalesOrder, [row for _, row in new])):
+        for (record, _), order_id in zip(new, insert_rows(session, SalesOrder, [row for _, row in new], with_ids=True)):
             record.id = order_id
             state.orders[record.number].id = order_id
         update_rows(session, SalesOrderLine, self.kept_line_amounts)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from backend import ledger
@@ -27,12 +27,67 @@ def chunked(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
         yield batch[start:start + size]
 
 
-def insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
-    """Bulk INSERT (one executemany per batch); returns the new ids in the order of `rows`."""
+def insert_rows(session: Session, model: type, rows: list[dict[str, Any]], *, with_ids: bool = False) -> list[int]:
+    """Bulk INSERT through the driver's executemany; with `with_ids`, returns the new ids in the order of `rows`.
+
+    Values go through each column type's own bind processor, so Decimal and UTC handling stay in the models,
+    but the per-row statement machinery of the ORM (about three quarters of the time) is skipped.
+    """
     if not rows:
         return []
-    result = session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows)
-    return list(result.scalars())
+    table = model.__table__
+    connection = session.connection()
+    ids: list[int] = []
+    if with_ids:
+        ids = _allocate_ids(connection, table, len(rows))
+        rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids)]
+    keys = list(rows[0])
+    if any(len(row) != len(keys) for row in rows):
+        raise ValueError(f"bulk insert into {table.name}: every row must set the same columns")
+    constants = _python_defaults(table, keys)
+    names = keys + list(constants)
+    dialect = connection.dialect
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    compiled = table.insert().compile(dialect=dialect, column_keys=names)
+    sql = str(compiled)
+    order = [names.index(name) for name in compiled.positiontup] if compiled.positiontup is not None else None
+    tail = list(constants.values())
+    for batch in chunked(rows, 5000):
+        converted = [[value if process is None or value is None else process(value)
+                      for process, value in zip(processors, [row[key] for key in keys] + tail)] for row in batch]
+        if order is not None:
+            parameters: list[Any] = [tuple(row[i] for i in order) for row in converted]
+        else:
+            parameters = [dict(zip(names, row)) for row in converted]
+        connection.exec_driver_sql(sql, parameters)
+    return ids
+
+
+def _python_defaults(table, given: list[str]) -> dict[str, Any]:
+    """Values of Python-side column defaults (created_at=utcnow, active=True...) for the columns not given."""
+    constants: dict[str, Any] = {}
+    for column in table.columns:
+        default = column.default
+        if column.key in given or default is None or column.primary_key:
+            continue
+        if default.is_scalar:
+            constants[column.key] = default.arg
+        elif default.is_callable:
+            constants[column.key] = default.arg(None)
+    return constants
+
+
+def _allocate_ids(connection, table, count: int) -> list[int]:
+    """Ids for rows about to be inserted, so children can refer to them without reading them back."""
+    if connection.dialect.name == "postgresql":
+        sequence = connection.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}).scalar_one()
+        return list(connection.execute(text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :count)"),
+                                       {"sequence": sequence, "count": count}).scalars())
+    if connection.dialect.name == "sqlite":
+        # The import's transaction holds SQLite's single write lock, so max(id) cannot move under us.
+        highest = connection.execute(select(func.max(table.c.id))).scalar_one() or 0
+        return list(range(highest + 1, highest + 1 + count))
+    raise NotImplementedError(f"bulk import does not support {connection.dialect.name}")
 
 
 def update_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:

@@ -113,5 +113,10 @@ def one_of(column: str, values: tuple[str, ...], name: str | None = None) -> Che
     return CheckConstraint(f"{column} IN ({allowed})", name=name or f"{column}_allowed")
 
 
-def Code(length: int = 40) -> String:  # noqa: N802
-    return String(length)
+def percent_range_checks(column: str) -> tuple[CheckConstraint, CheckConstraint]:
+    """0 <= column <= 100 for a Percent column; on SQLite the stored value is scaled by 10^4."""
+    name = f"{column}_range"
+    return (
+        CheckConstraint(f"{column} >= 0 AND {column} <= 100", name=name).ddl_if(dialect="postgresql"),
+        CheckConstraint(f"{column} >= 0 AND {column} <= 1000000", name=name).ddl_if(dialect="sqlite"),
+    )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.models.base import Base, Money, Percent, Rate, UTCDateTime, one_of, utcnow
+from backend.models.base import Base, Money, Percent, Rate, UTCDateTime, one_of, percent_range_checks, utcnow
 from backend.models.catalog import Product
 from backend.models.crm import Customer
 from backend.models.org import Employee
@@ -48,7 +48,7 @@ class QuoteLine(Base):
     __tablename__ = "quote_lines"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("discount_pct >= 0 AND discount_pct <= 100", name="discount_range"),
+        *percent_range_checks("discount_pct"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,7 +100,7 @@ class SalesOrderLine(Base):
     __tablename__ = "sales_order_lines"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("discount_pct >= 0 AND discount_pct <= 100", name="discount_range"),
+        *percent_range_checks("discount_pct"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

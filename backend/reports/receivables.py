@@ -8,7 +8,7 @@ invoices with status 'open'. Balances are converted to base currency at the invo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, exists, func, select
@@ -114,7 +114,7 @@ class CreditStatus(BaseModel):
         description="Credit limit - exposure; negative when over the limit; 0 for a cash-only customer; None when "
                     "no limit is set")
     used_pct: Decimal | None = Field(
-        description="Exposure as a percentage of the limit (one decimal); None when the limit is 0 or not set")
+        description="Exposure as a percentage of the limit (one decimal, rounded down); None when the limit is 0 or not set")
     over_limit: bool = Field(description="Exposure is above the configured limit")
     overdue_amount: Decimal = Field(description="Open balance of open invoices past their due date")
     overdue_invoice_count: int
@@ -218,7 +218,7 @@ def credit_snapshot(session: Session, customer: Customer, today: date) -> Credit
         available, used_pct = ZERO, None
     else:
         available = money(limit) - exposure
-        used_pct = (exposure * 100 / limit).quantize(Decimal("0.1"))
+        used_pct = (exposure * 100 / limit).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
     return CreditStatus(
         customer_code=customer.code, customer_name=customer.name, currency=currency, as_of=today,
         limit_configured=limit is not None, credit_limit=money(limit) if limit is not None else None,

@@ -194,7 +194,7 @@ def _watch_outs(*, credit: CreditStatus, show_credit: bool, tickets: list[Ticket
             notes.append(f"Over the credit limit by {format_money(credit.exposure - credit.credit_limit, cur)} "
                          f"(exposure {format_money(credit.exposure, cur)}, limit "
                          f"{format_money(credit.credit_limit, cur)}).")
-        elif credit.used_pct is not None and credit.used_pct >= NEARLY_USED_PCT:
+        elif credit.credit_limit and credit.exposure * 100 >= credit.credit_limit * NEARLY_USED_PCT:
             notes.append(f"Credit nearly used: {credit.used_pct}% of the {format_money(credit.credit_limit, cur)} "
                          f"limit; {format_money(credit.available, cur)} available.")
     if urgent_count:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -234,7 +234,8 @@ def create_quote(ctx: ToolContext, params: CreateQuoteInput) -> CreateQuoteResul
     margin = gross_margin_pct([(line.quantity, line.line_amount, line.unit_cost) for line in lines])
     floor = ctx.settings.quotes.margin_floor_pct
     if margin is not None and margin < floor:
-        reasons.append(f"Gross margin {_pct(round_pct(margin))}% is below the {_pct(floor)}% floor.")
+        shown = margin.quantize(Decimal("0.01"), rounding=ROUND_FLOOR)  # 14.999 must not read as 15
+        reasons.append(f"Gross margin {_pct(shown)}% is below the {_pct(floor)}% floor.")
     elif margin is None and any(line.unit_cost is not None and line.unit_cost > 0 for line in lines):
         reasons.append("The lines with a cost bring no revenue (fully discounted).")
 
@@ -306,7 +307,8 @@ def approve_quote(ctx: ToolContext, params: ApproveQuoteInput) -> ApproveQuoteRe
         worst = max(line.discount_pct for line in too_deep)
         raise PermissionDenied(
             f"Quote {quote.number} has a {_pct(worst)}% discount; as {ctx.role} you can approve discounts up to "
-            f"{_pct(own_limit)}%.", hint="Ask an admin to approve it, or reduce the discount in a new quote.")
+            f"{_pct(own_limit)}%, so it needs an admin's approval.",
+            hint="Ask an admin to approve it, or reduce the discount in a new quote.")
     quote.status = "approved"
     quote.approved_by_id = ctx.actor.id
     quote.approved_at = ctx.now

@@ -1,0 +1,66 @@
+"""`tandem ask` and `tandem chat`: the assistant from the terminal (local trusted access, `--as` any employee)."""
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+
+console = Console()
+
+
+def _run_turn(actor_ref: str, message: str, conversation: str | None, confirm: bool):
+    from assistant.agent import Assistant
+    from backend.db import ensure_database, transaction
+    from backend.errors import TandemError
+    from bots.cli import _employee
+
+    engine = ensure_database()
+    with transaction(engine) as session:
+        actor = _employee(session, actor_ref)
+        try:
+            return Assistant().ask(session, actor, message, channel="cli", conversation_id=conversation, confirm=confirm)
+        except TandemError as exc:
+            raise typer.BadParameter(exc.message) from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def ask(message: str = typer.Argument(..., help="What to ask, in English or Vietnamese."),
+            as_: str = typer.Option(..., "--as", help="Employee code or e-mail to act as."),
+            as_json: bool = typer.Option(False, "--json", help="Print one JSON object (answer, tool calls, ...)."),
+            yes: bool = typer.Option(False, "--yes", help="Confirm the write this turn proposes."),
+            conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id.")) -> None:
+        """Ask the assistant one question."""
+        result = _run_turn(as_, message, conversation, yes)
+        if as_json:
+            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, default=str) + "\n")
+            return
+        console.print(Markdown(result.answer.replace("\n", "  \n")))
+        if result.confirmation:
+            console.print(f"\n[yellow]Nothing written yet.[/] To confirm: tandem ask yes --as {as_} --conversation {result.conversation}"
+                          f"  (or re-run with --yes)")
+        console.print(f"[dim]conversation {result.conversation} · {result.brain} · {result.elapsed_ms} ms[/]")
+
+    @app.command()
+    def chat(as_: str = typer.Option(..., "--as", help="Employee code or e-mail to act as."),
+             conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id.")) -> None:
+        """Talk to the assistant (a REPL with history; empty line or Ctrl-D to quit)."""
+        import uuid
+
+        from rich.prompt import Prompt
+
+        conversation = conversation or str(uuid.uuid4())
+        console.print(f"[dim]Tandem chat — conversation {conversation}. Reply 'yes' to confirm a preview. Ctrl-D to quit.[/]")
+        while True:
+            try:
+                message = Prompt.ask("[bold cyan]you[/]")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not message.strip():
+                break
+            result = _run_turn(as_, message, conversation, False)
+            console.print(Markdown(result.answer.replace("\n", "  \n")))
+            console.print(f"[dim]{result.brain} · {result.elapsed_ms} ms[/]")
