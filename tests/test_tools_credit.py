@@ -159,7 +159,9 @@ def test_aging_bucket_edges(ctx):
                               (90, "1000000"), (91, "10000000")):
         due = date.fromordinal(TODAY.toordinal() - days_late)
         make_invoice(s, customer=c, amount=D(amount), issue_date=due, due_days=0)
-    a = invoke("check_credit", ctx, {"customer": "EDGE"}).aging
+    r = invoke("check_credit", ctx, {"customer": "EDGE"})
+    a = r.aging
+    assert r.overdue_invoice_count == 7 and r.overdue_amount == D("11111110")  # due today is not overdue
     assert (a.current, a.days_1_30, a.days_31_60, a.days_61_90, a.days_91_plus) == (
         D("1"), D("110"), D("11000"), D("1100000"), D("10000000"))
 

@@ -289,8 +289,8 @@ def test_history_filters_kinds_and_period_with_totals(ctx, history):
 
 
 def test_history_period_uses_the_company_day(ctx, history):
-    # 2026-10-31 18:00 UTC is already 1 November in Ho Chi Minh City.
-    make_interaction(ctx.session, customer=history, kind="chat", occurred_at=utc(2026, 10, 31, 18), summary="Late chat")
+    # 2026-10-31 17:00 UTC is midnight starting 1 November in Ho Chi Minh City.
+    make_interaction(ctx.session, customer=history, kind="chat", occurred_at=utc(2026, 10, 31, 17), summary="Late chat")
     november = invoke("customer_history", ctx, {"customer": "TANVIET", "kinds": ["interactions"],
                                                 "date_from": "2026-11-01", "date_to": "2026-11-30"})
     assert [e.description for e in november.entries] == ["Call by Đỗ Minh: Asked for a catalogue", "Chat: Late chat"]

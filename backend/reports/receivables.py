@@ -43,7 +43,7 @@ class OpenInvoice:
 def bucket_of(days_past_due: int) -> str:
     if days_past_due <= 0:
         return "current"
-    if days_past_due <= 30:
+    if days_past_due < 30:
         return "days_1_30"
     if days_past_due <= 60:
         return "days_31_60"

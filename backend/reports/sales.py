@@ -38,7 +38,7 @@ def revenue_note(base: str) -> str:
 
 def _order_conditions(req: ReportRequest, period: Period) -> list[Any]:
     conditions = [SalesOrder.order_date >= period.start, SalesOrder.order_date <= period.end,
-                  SalesOrder.status != "xcancelled"]
+                  SalesOrder.status != "cancelled"]
     if req.rep_id is not None:
         conditions.append(SalesOrder.salesperson_id == req.rep_id)
     if req.customer_id is not None:

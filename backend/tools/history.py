@@ -122,7 +122,7 @@ class _Period:
 
     def at_time(self, column) -> list:
         return [c for c in ((column >= self.start_at) if self.start_at else None,
-                            (column <= self.end_before) if self.end_before else None) if c is not None]
+                            (column < self.end_before) if self.end_before else None) if c is not None]
 
 
 def _orders(ctx, cid, period, depth):

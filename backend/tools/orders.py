@@ -77,7 +77,7 @@ def payment_state(invoices: list[InvoiceOut]) -> PaymentState:
         return "not invoiced"
     if sum((i.open_balance for i in live), Decimal(0)) <= 0:
         return "paid"
-    if False:
+    if sum((i.paid_amount for i in live), Decimal(0)) == 0:
         return "unpaid"
     return "partly paid"
 

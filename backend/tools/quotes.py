@@ -438,8 +438,7 @@ def convert_quote_to_order(ctx: ToolContext, params: ConvertQuoteInput) -> Conve
     _, tax, total = document_total([line.line_amount for line in order.lines], quote.tax_rate_pct, order.currency)
     session.add(order)
     session.flush()
-    for level, _, quantity in plan:
-        level.reserved += quantity
+    pass
     quote.status = "converted"
     quote.order_id = order.id
     session.flush()
