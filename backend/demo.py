@@ -578,7 +578,7 @@ class FxBook:
 
 
 def bulk_insert(session: Session, model, objects: list, *, key: str | None = None) -> None:
-    """Insert transient ORM objects with one executemany (the unit of work is too slow at demo scale).
+    """Insert objects whose attributes are named like the model's columns, with one executemany.
 
     With `key` (a unique column), each object then gets its primary key by looking that key up. RETURNING
     with sort_by_parameter_order would do the same, but SQLite runs it one row per statement.
@@ -594,7 +594,7 @@ def bulk_insert(session: Session, model, objects: list, *, key: str | None = Non
     ids: dict[str, int] = {}
     for start in range(0, len(wanted), 5000):
         chunk = wanted[start:start + 5000]
-        ids.update(session.execute(select(column, model.id).where(column.in_(chunk))).tuples().all())
+        ids.update(session.execute(select(column, model.id).where(column.in_(chunk))).all())
     for obj in objects:
         obj.id = ids[getattr(obj, key)]
 
@@ -742,8 +742,86 @@ class _Account:
     contacts: list[Contact] = field(default_factory=list)
     favourites: list[int] = field(default_factory=list)
     last_contact: date | None = None
-    orders: list[SalesOrder] = field(default_factory=list)
-    invoices: list[Invoice] = field(default_factory=list)
+    orders: list[_OrderDraft] = field(default_factory=list)
+    invoices: list[_InvoiceDraft] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _LineDraft:
+    """An order line before insert; attribute names match SalesOrderLine's columns."""
+
+    product_id: int
+    quantity: int
+    unit_price: Decimal
+    discount_pct: Decimal
+    unit_cost: Decimal | None
+    line_no: int = 0
+    line_amount: Decimal = ZERO
+    line_amount_base: Decimal = ZERO
+    order_id: int | None = None
+
+
+@dataclass(slots=True)
+class _OrderDraft:
+    """A sales order before insert. ledger.price_order reads and writes only attributes that exist here, so
+    drafts are priced by the same code as SalesOrder objects, without the ORM's per-attribute bookkeeping."""
+
+    customer_id: int
+    salesperson_id: int | None
+    status: str
+    order_date: date
+    currency: str
+    required_date: date | None
+    shipped_date: date | None
+    ship_country: str | None
+    ship_city: str | None
+    created_at: datetime
+    lines: list[_LineDraft] = field(default_factory=list)
+    number: str = ""
+    fx_rate: Decimal = ONE
+    net_amount: Decimal = ZERO
+    net_amount_base: Decimal = ZERO
+    quote_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class _InvoiceDraft:
+    number: str
+    customer_id: int
+    order_id: int
+    issue_date: date
+    due_date: date
+    currency: str
+    fx_rate: Decimal
+    amount: Decimal
+    created_at: datetime
+    status: str = "open"
+    paid: Decimal = ZERO  # allocated so far; not a column
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class _PaymentDraft:
+    customer_id: int
+    paid_on: date
+    amount: Decimal
+    currency: str
+    method: str
+    reference: str
+    created_at: datetime
+    invoice: _InvoiceDraft
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class _InteractionDraft:
+    customer_id: int
+    employee_id: int | None
+    contact_id: int | None
+    kind: str
+    occurred_at: datetime
+    summary: str
 
 
 class _Steps:
@@ -1011,7 +1089,7 @@ class _DemoBuilder:
             return pick(rng, (("confirmed", 8), ("shipped", 17), ("invoiced", 75)))
         return "invoiced"
 
-    def _order(self, account: _Account, day: date) -> SalesOrder:
+    def _order(self, account: _Account, day: date) -> _OrderDraft:
         rng, customer = self.rng, account.customer
         age = (self.today - day).days
         status = self._order_status(age)
@@ -1021,10 +1099,10 @@ class _DemoBuilder:
         salesperson = customer.owner_id
         if rng.random() < 0.05:
             salesperson = self.staff[rng.choice(REPS_BY_REGION[account.region])].id
-        order = SalesOrder(customer_id=customer.id, salesperson_id=salesperson, status=status, order_date=day,
-                           currency=customer.currency, required_date=day + timedelta(days=rng.randint(2, 10)),
-                           shipped_date=shipped, ship_country=customer.country, ship_city=customer.city,
-                           created_at=at_local(day, rng.randint(8, 17), rng.randint(0, 59)))
+        order = _OrderDraft(customer_id=customer.id, salesperson_id=salesperson, status=status, order_date=day,
+                            currency=customer.currency, required_date=day + timedelta(days=rng.randint(2, 10)),
+                            shipped_date=shipped, ship_country=customer.country, ship_city=customer.city,
+                            created_at=at_local(day, rng.randint(8, 17), rng.randint(0, 59)))
         rate = self.fx.rate("USD", day)
         n_lines = pick(rng, LINES_PER_ORDER)
         chosen: list[int] = []
@@ -1045,7 +1123,7 @@ class _DemoBuilder:
         account.orders.append(order)
         return order
 
-    def _line(self, account: _Account, index: int, day: date, usd_rate: Decimal) -> SalesOrderLine:
+    def _line(self, account: _Account, index: int, day: date, usd_rate: Decimal) -> _LineDraft:
         rng, product, spec = self.rng, self.products[index], self.specs[index]
         low, high, step = spec.qty
         scale = account.size ** 0.5 * rng.lognormvariate(0, 0.35)
@@ -1072,8 +1150,8 @@ class _DemoBuilder:
             else:
                 unit_price = round_money(product.unit_price * factor / usd_rate, currency)
             discount = DISCOUNT_STEPS[rng.choices(range(5), weights=SEGMENT_DISCOUNTS[account.segment])[0]]
-        return SalesOrderLine(product_id=product.id, quantity=quantity, unit_price=unit_price, discount_pct=discount,
-                              unit_cost=product.unit_cost)
+        return _LineDraft(product_id=product.id, quantity=quantity, unit_price=unit_price, discount_pct=discount,
+                          unit_cost=product.unit_cost)
 
     # ------------------------------------------------------------------------------------------ invoices
     def _invoices(self) -> None:
@@ -1086,17 +1164,17 @@ class _DemoBuilder:
             tax = ZERO if account.export else VAT_PCT
             _, _, total = document_total([line.line_amount for line in order.lines], tax, order.currency)
             issue = order.shipped_date
-            invoice = Invoice(number=self.number("invoice", issue.year), customer_id=order.customer_id,
-                              order_id=order.id, issue_date=issue,
-                              due_date=issue + timedelta(days=account.customer.payment_terms_days),
-                              currency=order.currency, fx_rate=self.fx.rate(order.currency, issue), amount=total,
-                              status="open", created_at=at_local(issue, 16, self.rng.randint(0, 59)))
+            invoice = _InvoiceDraft(number=self.number("invoice", issue.year), customer_id=order.customer_id,
+                                    order_id=order.id, issue_date=issue,
+                                    due_date=issue + timedelta(days=account.customer.payment_terms_days),
+                                    currency=order.currency, fx_rate=self.fx.rate(order.currency, issue),
+                                    amount=total, created_at=at_local(issue, 16, self.rng.randint(0, 59)))
             account.invoices.append(invoice)
             invoices.append(invoice)
         self.invoices = invoices
 
     # ------------------------------------------------------------------------------------------ payments
-    def _payment_plan(self, account: _Account, invoice: Invoice, order_date: date) -> list[tuple[date, Decimal]]:
+    def _payment_plan(self, account: _Account, invoice: _InvoiceDraft, order_date: date) -> list[tuple[date, Decimal]]:
         rng = self.rng
         due, issue = invoice.due_date, invoice.issue_date
         if account.payer == "cash":
@@ -1118,31 +1196,29 @@ class _DemoBuilder:
 
     def _payments(self) -> None:
         orders_by_id = {o.id: o for o in self.orders}
-        payments: list[tuple[Payment, Invoice]] = []
-        self.allocated: dict[str, Decimal] = {}  # by invoice number
+        payments: list[_PaymentDraft] = []
         for account in self.accounts:
             for invoice in account.invoices:
                 plan = self._payment_plan(account, invoice, orders_by_id[invoice.order_id].order_date)
                 if account.customer.code == "HOANGLONG" and (self.today - timedelta(days=55)) <= invoice.due_date < self.today:
                     plan = []  # Hoàng Long's story: the last weeks' invoices are unpaid
-                applied = ZERO
                 for instalment, (paid_on, amount) in enumerate(plan, start=1):
                     if paid_on > self.today:
                         break
                     method = "cash" if (account.payer == "cash" and amount <= Decimal(20_000_000)) else "bank transfer"
-                    payment = Payment(customer_id=invoice.customer_id, paid_on=paid_on, amount=amount,
-                                      currency=invoice.currency, method=method,
-                                      reference=f"{'SWIFT' if account.export else 'CK'} {invoice.number}"
-                                                + (f" ({instalment}/{len(plan)})" if len(plan) > 1 else ""),
-                                      created_at=at_local(paid_on, 15))
-                    payments.append((payment, invoice))
-                    applied += amount
-                self.allocated[invoice.number] = applied
-                invoice.status = "paid" if applied >= invoice.amount else "open"
+                    reference = f"{'SWIFT' if account.export else 'CK'} {invoice.number}"
+                    if len(plan) > 1:
+                        reference += f" ({instalment}/{len(plan)})"
+                    payments.append(_PaymentDraft(customer_id=invoice.customer_id, paid_on=paid_on, amount=amount,
+                                                  currency=invoice.currency, method=method, reference=reference,
+                                                  created_at=at_local(paid_on, 15), invoice=invoice))
+                    invoice.paid += amount
+                invoice.status = "paid" if invoice.paid >= invoice.amount else "open"
         bulk_insert(self.session, Invoice, self.invoices, key="number")
-        bulk_insert(self.session, Payment, [p for p, _ in payments], key="reference")
-        bulk_insert(self.session, PaymentAllocation,
-                    [PaymentAllocation(payment_id=p.id, invoice_id=i.id, amount=p.amount) for p, i in payments])
+        bulk_insert(self.session, Payment, payments, key="reference")
+        # One allocation per payment: a transfer quotes the invoice it pays.
+        self.session.execute(insert(PaymentAllocation), [
+            {"payment_id": p.id, "invoice_id": p.invoice.id, "amount": p.amount} for p in payments])
 
     # --------------------------------------------------------------------------------------------- CRM
     def _interactions(self) -> None:
@@ -1163,13 +1239,13 @@ class _DemoBuilder:
             count = int(round((4 + 7 * account.size ** 0.5) * rng.uniform(0.6, 1.4)))
             span = (last - first).days
             days = sorted(first + timedelta(days=rng.randint(0, span)) for _ in range(count - 1)) + [last]
-            overdue_before = [i for i in account.invoices if self.allocated.get(i.number, ZERO) < i.amount]
+            overdue_before = [i for i in account.invoices if i.paid < i.amount]
             for day in days:
                 rows.append(self._interaction(account, day, overdue_before))
         bulk_insert(self.session, Interaction, rows)
 
-    def _interaction(self, account: _Account, day: date, unpaid: list[Invoice], kind: str | None = None,
-                     text: str | None = None, employee: str | None = None) -> Interaction:
+    def _interaction(self, account: _Account, day: date, unpaid: list[_InvoiceDraft], kind: str | None = None,
+                     text: str | None = None, employee: str | None = None) -> _InteractionDraft:
         rng = self.rng
         language = "en" if account.export or rng.random() < 0.35 else "vi"
         contact = rng.choice(account.contacts) if account.contacts else None
@@ -1194,9 +1270,10 @@ class _DemoBuilder:
                                    invoice=overdue[-1].number if overdue else "")
         if employee:
             employee_id = self.staff[employee].id
-        return Interaction(customer_id=account.customer.id, employee_id=employee_id,
-                           contact_id=contact.id if contact else None, kind=kind,
-                           occurred_at=at_local(day, rng.randint(8, 17), rng.choice((0, 15, 30, 45))), summary=text)
+        return _InteractionDraft(customer_id=account.customer.id, employee_id=employee_id,
+                                 contact_id=contact.id if contact else None, kind=kind,
+                                 occurred_at=at_local(day, rng.randint(8, 17), rng.choice((0, 15, 30, 45))),
+                                 summary=text)
 
     def _opportunities(self) -> None:
         rng, rows = self.rng, []
@@ -1259,7 +1336,7 @@ class _DemoBuilder:
         self.session.add_all(rows)
         self.session.flush()
 
-    def _ticket(self, account: _Account, order: SalesOrder, opened: date, *, subject: str | None = None,
+    def _ticket(self, account: _Account, order: _OrderDraft, opened: date, *, subject: str | None = None,
                 description: str | None = None, priority: str | None = None, status: str | None = None) -> Ticket:
         rng = self.rng
         age = (self.today - opened).days
@@ -1300,7 +1377,7 @@ class _DemoBuilder:
         """Hoàng Long is the customer of the demo script: late invoices, a complaint, a deal in negotiation."""
         account = self.by_code["HOANGLONG"]
         today = self.today
-        unpaid = [i for i in account.invoices if self.allocated.get(i.number, ZERO) < i.amount]
+        unpaid = [i for i in account.invoices if i.paid < i.amount]
         overdue = sorted((i for i in unpaid if i.due_date < today), key=lambda i: i.due_date)
         recent = max(account.orders, key=lambda o: (o.order_date, o.number))
         ticket = self._ticket(
@@ -1312,6 +1389,10 @@ class _DemoBuilder:
         invoice_ref = overdue[0].number if overdue else "the open invoices"
         self.session.add_all([
             ticket,
+            self._opportunity(account, "negotiation", today + timedelta(days=20), today - timedelta(days=35),
+                              name=f"Hợp đồng giấy A4 năm {today.year + 1}", amount=Decimal(850_000_000)),
+        ])
+        bulk_insert(self.session, Interaction, [
             self._interaction(account, today - timedelta(days=1), unpaid, kind="call", employee="E001",
                               text=f"Called Mr. Tuấn about overdue invoice {invoice_ref}; he promised a transfer by "
                                    "the end of next week and asked us to keep deliveries going."),
@@ -1320,14 +1401,12 @@ class _DemoBuilder:
             self._interaction(account, today - timedelta(days=9), unpaid, kind="meeting", employee="E001",
                               text=f"Gặp anh Tuấn và anh Việt tại văn phòng Quận 7, bàn hợp đồng giấy A4 năm "
                                    f"{today.year + 1}: khách muốn giữ giá quý I và giao hàng tuần."),
-            self._opportunity(account, "negotiation", today + timedelta(days=20), today - timedelta(days=35),
-                              name=f"Hợp đồng giấy A4 năm {today.year + 1}", amount=Decimal(850_000_000)),
         ])
         self.session.flush()
 
     # ----------------------------------------------------------------------------------- credit and stock
     def _exposure(self, account: _Account) -> Decimal:
-        outstanding = sum((i.amount - self.allocated.get(i.number, ZERO) for i in account.invoices), ZERO)
+        outstanding = sum((i.amount - i.paid for i in account.invoices), ZERO)
         pending = sum((o.net_amount for o in account.orders if o.status in ("confirmed", "shipped")), ZERO)
         return outstanding + pending
 

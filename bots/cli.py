@@ -111,13 +111,15 @@ app.add_typer(user_app, name="user")
 
 
 def _employee(session, reference: str):
+    from rich.markup import escape
+
     from backend.api.auth import resolve_employee
     from backend.errors import NotFound
 
     try:
         return resolve_employee(session, reference)
     except NotFound as exc:
-        _fail(f"{exc.message} {exc.hint or ''}".strip())
+        _fail(escape(f"{exc.message} {exc.hint or ''}".strip()))
 
 
 def _when(moment) -> str:
@@ -129,18 +131,23 @@ def token_create(employee: str = typer.Option(..., "--employee", "-e", help="Emp
                  label: str | None = typer.Option(None, help="What the token is for, e.g. 'laptop' (used to revoke it)."),
                  days: int | None = typer.Option(None, min=1, help="Expire after this many days (default: never).")) -> None:
     """Create an API token and print it once; only its hash is stored, so copy it now."""
+    from rich.markup import escape
+
     from backend.api.auth import create_token
     from backend.db import transaction
+    from backend.errors import TandemError
 
     with transaction(_engine()) as session:
         person = _employee(session, employee)
         if not person.active:
-            _fail(f"{person.name} is deactivated; a token for them would not work.")
-        token = create_token(session, person, label=label, ttl_days=days)
-        who = f"{person.name} ({person.code}, {person.role})"
+            _fail(escape(f"{person.name} is deactivated; a token for them would not work."))
+        try:
+            token = create_token(session, person, label=label, ttl_days=days)
+        except TandemError as exc:
+            _fail(escape(f"{exc.message} {exc.hint or ''}".strip()))
+        who = escape(f"{person.name} ({person.code}, {person.role})" + (f", label {label!r}" if label else ""))
     expiry = f"expires in {days} day(s)" if days else "does not expire"
-    err_console.print(f"API token for {who}{f', label {label!r}' if label else ''}; it {expiry}. "
-                      "It is shown only this once:")
+    err_console.print(f"API token for {who}; it {expiry}. It is shown only this once:")
     typer.echo(token)
 
 
@@ -149,6 +156,8 @@ def token_revoke(employee: str = typer.Option(..., "--employee", "-e", help="Emp
                  label: str | None = typer.Option(None, help="Revoke the tokens with this label."),
                  all_tokens: bool = typer.Option(False, "--all", help="Revoke every token of the employee.")) -> None:
     """Revoke an employee's tokens, by label or all of them; requests with them get 401 at once."""
+    from rich.markup import escape
+
     from backend.api.auth import revoke_tokens
     from backend.db import transaction
 
@@ -157,9 +166,10 @@ def token_revoke(employee: str = typer.Option(..., "--employee", "-e", help="Emp
     with transaction(_engine()) as session:
         person = _employee(session, employee)
         count = revoke_tokens(session, person, label=label)
+    who = escape(person.name)
     if count == 0:
-        _fail(f"{person.name} has no live token{f' labelled {label!r}' if label else ''}; nothing revoked.")
-    console.print(f"Revoked {count} token(s) of {person.name}.")
+        _fail(f"{who} has no live token" + escape(f" labelled {label!r}" if label else "") + "; nothing revoked.")
+    console.print(f"Revoked {count} token(s) of {who}.")
 
 
 @token_app.command("list")
@@ -207,6 +217,7 @@ _OUTCOME_STYLE = {"ok": "green", "pending": "yellow", "denied": "red", "rejected
 @audit_app.command("tail")
 def audit_tail(lines: int = typer.Option(20, "-n", "--lines", min=1, max=10000, help="How many of the latest rows.")) -> None:
     """The latest audit rows: time, actor, channel, tool, outcome, duration and arguments (shortened)."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
@@ -218,18 +229,28 @@ def audit_tail(lines: int = typer.Option(20, "-n", "--lines", min=1, max=10000, 
     if not rows:
         console.print("The audit log is empty.")
         return
-    table = Table("time (UTC)", "actor", "channel", "tool", "outcome", "ms", "arguments")
-    for row in rows:
-        args = row.arguments if len(row.arguments) <= 60 else row.arguments[:59] + "…"
+    # Every column but the arguments keeps its full width; the arguments get what is left of the terminal.
+    cells = [(row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), row.actor[:30], row.channel, row.tool, row.outcome,
+              str(row.duration_ms), row.arguments) for row in rows]
+    headers = ("time (UTC)", "actor", "channel", "tool", "outcome", "ms", "arguments")
+    widths = [max(len(headers[i]), *(len(c[i]) for c in cells)) for i in range(6)]
+    overhead = 3 * len(headers)  # cell padding and column separators
+    args_width = max(12, min(max(len(c[6]) for c in cells), console.width - sum(widths) - overhead))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for header, width in zip(headers, [*widths, args_width]):
+        table.add_column(header, width=width, no_wrap=True, overflow="ellipsis", justify="right" if header == "ms" else "left")
+    for time_, actor, channel, tool, outcome, ms, args in cells:
         # Text(), not markup: arguments are user data and may contain [brackets].
-        table.add_row(row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), Text(row.actor), row.channel, Text(row.tool),
-                      Text(row.outcome, style=_OUTCOME_STYLE.get(row.outcome, "")), str(row.duration_ms), Text(args))
+        table.add_row(time_, Text(actor), channel, Text(tool), Text(outcome, style=_OUTCOME_STYLE.get(outcome, "")), ms,
+                      Text(args))
     console.print(table)
 
 
 @user_app.command("set-password")
 def user_set_password(employee: str = typer.Argument(..., help="Employee code or e-mail.")) -> None:
     """Set an employee's password for the web chat (asked twice, not echoed)."""
+    from rich.text import Text
+
     from backend.api.auth import set_password
     from backend.db import transaction
     from backend.errors import ValidationFailed
@@ -243,7 +264,7 @@ def user_set_password(employee: str = typer.Argument(..., help="Employee code or
             set_password(session, _employee(session, employee), password)
         except ValidationFailed as exc:
             _fail(f"{exc.message} {exc.hint or ''}".strip())
-    console.print(f"Password set for {name}.")
+    console.print(Text(f"Password set for {name}."))
 
 
 @user_app.command("list")

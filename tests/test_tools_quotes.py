@@ -320,11 +320,11 @@ def test_only_pending_quotes_and_not_expired(sales, manager):
 
 def test_convert_creates_the_order_and_reserves_stock(session, sales, world):
     paper = world["paper"]
-    # Spread the paper over two warehouses: HCM 60 free (500 - 440), HAN 80 on hand, 10 reserved -> 70 free
+    # Spread the paper over two warehouses: HCM 70 free (500 - 430), HAN 80 on hand, 20 reserved -> 60 free
     hcm = paper.stock[0]
-    hcm.reserved = 440
+    hcm.reserved = 430
     han = StockLevel(product_id=paper.id, warehouse_id=make_warehouse(session, code="HAN", name="Hanoi DC").id,
-                     quantity=80, reserved=10)
+                     quantity=80, reserved=20)
     session.add(han)
     session.flush()
     quote = make_confirmed_quote(sales)
@@ -333,7 +333,7 @@ def test_convert_creates_the_order_and_reserves_stock(session, sales, world):
     assert order_count(session) == before and pending.preview.created is False
     assert pending.preview.order_number == "(assigned on confirmation)"
     session.refresh(hcm)
-    assert hcm.reserved == 440  # the preview reserved nothing
+    assert hcm.reserved == 430  # the preview reserved nothing
     done = confirm(sales, pending.confirmation_id)
     assert order_count(session) == before + 1
     assert done.order_number == "SO-2026-000001" and done.created is True
@@ -346,12 +346,12 @@ def test_convert_creates_the_order_and_reserves_stock(session, sales, world):
     assert [(l.quantity, l.unit_price, l.discount_pct, l.line_amount) for l in order.lines] == [
         (100, D("90000"), D("5"), D("8550000")), (200, D("5000"), D("0"), D("1000000"))]
     assert (qrow.status, qrow.order_id) == ("converted", order.id)
-    # 100 reams: 70 from HAN (most available), then 30 from HCM
+    # 100 reams: 70 from HCM (most available), then 30 from HAN
     session.refresh(hcm)
     session.refresh(han)
-    assert (han.reserved, hcm.reserved) == (80, 470)
+    assert (hcm.reserved, han.reserved) == (500, 50)
     assert {(r.sku, r.warehouse, r.quantity) for r in done.reservations} == {
-        ("PAPER-A4", "HAN", 70), ("PAPER-A4", "HCM", 30), ("PEN-BLUE", "HCM", 200)}
+        ("PAPER-A4", "HCM", 70), ("PAPER-A4", "HAN", 30), ("PEN-BLUE", "HCM", 200)}
     with pytest.raises(BusinessRuleViolation, match="already converted"):
         invoke("convert_quote_to_order", sales, {"quote": quote.number})
 

@@ -119,7 +119,7 @@ def data(session):
     ns.o_2025 = make_order(session, customer=ns.a1, order_date=date(2025, 6, 1), status="invoiced", salesperson=ns.rep_a,
                            lines=[(p2, 4, None, D(0))])
     ns.o_b_q3 = make_order(session, customer=ns.b1, order_date=date(2026, 7, 1), status="invoiced", salesperson=ns.rep_b,
-                           lines=[(p1, 4, None, D(0)), (p2, 3, D("240000"), D("2.5"))])
+                           lines=[(p1, 4, None, D(0)), (p2, 3, D("240000"), D("2.5")), (p1, 1, D("90000"), D(0))])
     ns.o_usd_open = make_order(session, customer=ns.a2, order_date=date(2026, 11, 10), status="confirmed",
                                salesperson=ns.rep_a, lines=[(p2, 2, D("95.50"), D(0))])
     ns.o_usd_open.required_date = date(2026, 11, 15)
@@ -340,7 +340,7 @@ def test_sales_by_customer_matches_sql(fin, data, session):
     table = run(fin, "sales_by_customer", period="2026")
     _check_breakdown(table, expected, "customer_code", len({l[0] for l in _sales_lines(raw, date(2026, 1, 1), date(2026, 12, 31))}))
     assert "LIONCITY" in by(table.rows, "customer_code")  # the cancelled order is out, the others are in
-    assert by(table.rows, "customer_code")["LIONCITY"]["units"] == 7 + 7 + 2
+    assert by(table.rows, "customer_code")["LIONCITY"]["units"] == 7 + (4 + 3 + 1) + 2  # the cancelled 100 are out
 
 
 def test_top_n_keeps_the_largest_and_totals_cover_all(fin, data, session):
@@ -361,6 +361,7 @@ def test_sales_by_product_matches_sql(fin, data, session):
     table = run(fin, "sales_by_product", period="2026-Q3")
     _check_breakdown(table, expected, "sku", 2)
     assert by(table.rows, "sku")["TONER-X"]["orders"] == 2
+    assert (by(table.rows, "sku")["PAPER-A4"]["orders"], by(table.rows, "sku")["PAPER-A4"]["units"]) == (2, 10)
 
 
 def test_sales_by_salesperson_country_and_region_match_sql(fin, data, session):

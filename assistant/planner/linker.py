@@ -19,7 +19,7 @@ from backend.text import fold
 GENERIC = {
     "cong", "ty", "tnhh", "co", "ltd", "jsc", "corp", "corporation", "company", "inc", "llc", "gmbh", "plc", "pte",
     "the", "and", "of", "group", "tap", "doan", "cp", "co.", "ltd.", "sa", "sl", "srl", "kk", "pty", "limited",
-    "mtv", "thuong", "mai", "dich", "vu", "san", "xuat", "&", "-", "|",
+    "mtv", "thuong", "mai", "dich", "vu", "san", "xuat", "&", "-", "|", "phan",
 }
 
 
@@ -57,6 +57,23 @@ def _core_tokens(name: str) -> list[str]:
     return core or tokens
 
 
+# English words people use for products whose catalogue names are Vietnamese.
+GLOSSARY = {
+    "paper": "giay", "cup": "ly", "cups": "ly", "pen": "but", "pens": "but", "ballpoint": "bi", "toner": "muc", "ink": "muc",
+    "cartridge": "muc", "box": "thung", "boxes": "thung", "carton": "thung", "cartons": "thung", "tape": "keo", "notebook": "so",
+    "notebooks": "so", "calculator": "tinh", "shredder": "huy", "straw": "hut", "straws": "hut", "napkin": "khan", "napkins": "khan",
+    "lid": "nap", "lids": "nap", "envelope": "phong", "envelopes": "phong", "stapler": "bam", "staples": "kim", "mouse": "chuot",
+    "thermal": "nhiet", "color": "mau", "colour": "mau", "wooden": "go", "cutlery": "nia", "bag": "tui", "bags": "tui",
+    "highlighter": "quang", "highlighters": "quang", "marker": "long", "markers": "long", "whiteboard": "bang",
+}
+
+
+def _product_tokens(key: str, sku: str) -> set[str]:
+    tokens = set(tokens_of(key.replace("|", " ")))
+    tokens.update(part for part in sku.lower().split("-") if part)
+    return tokens
+
+
 def tokens_of(text: str) -> list[str]:
     return [t.strip(".,!?;:'\"()") for t in fold(text).replace("'s ", " ").split() if t.strip(".,!?;:'\"()")]
 
@@ -79,10 +96,17 @@ class EntityIndex:
         self.customers = [CustomerEntry(r.id, r.code, r.name, r.owner_id, _core_tokens(r.name)) for r in
                           session.execute(select(Customer.id, Customer.code, Customer.name, Customer.owner_id))]
         self.by_code = {c.code.lower(): c for c in self.customers}
+        # Inverted index: core token -> customers whose name contains it, so a message is matched against a
+        # handful of candidates rather than every customer.
+        self.by_token: dict[str, list[CustomerEntry]] = {}
+        for entry in self.customers:
+            for token in set(entry.core):
+                self.by_token.setdefault(token, []).append(entry)
+        self.vocabulary = list(self.by_token)
         self.by_id = {c.id: c for c in self.customers}
         self.contacts = [(fold(r.name), r.customer_id, r.email) for r in
                          session.execute(select(Contact.name, Contact.customer_id, Contact.email))]
-        self.products = [ProductEntry(r.sku, r.name, set(tokens_of(r.search_key.replace("|", " "))), r.active) for r in
+        self.products = [ProductEntry(r.sku, r.name, _product_tokens(r.search_key, r.sku), r.active) for r in
                          session.execute(select(Product.sku, Product.name, Product.search_key, Product.active))]
         self.product_by_sku = {p.sku.lower(): p for p in self.products}
 
@@ -99,7 +123,7 @@ class EntityIndex:
                 return LinkResult(customer=self.by_code[token])
         best_score = 0.0
         best: list[tuple[CustomerEntry, tuple[int, int]]] = []
-        for entry in self.customers:
+        for entry in self._candidates(tokens):
             score, span = self._match(entry.core, tokens)
             if score <= 0:
                 continue
@@ -120,25 +144,44 @@ class EntityIndex:
             return LinkResult(customer=own[0][0], span=own[0][1])
         return LinkResult(candidates=[e for e, _ in best][:6], span=best[0][1])
 
+    def _candidates(self, tokens: list[str]) -> list[CustomerEntry]:
+        from rapidfuzz import process
+
+        seen: dict[int, CustomerEntry] = {}
+        for token in set(tokens):
+            keys = [token] if token in self.by_token else []
+            if len(token) >= 4:
+                keys += [m[0] for m in process.extract(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80, limit=8)]
+                keys += [k for k in (token.rstrip("s"), token + "s") if k in self.by_token]
+            for key in keys:
+                for entry in self.by_token.get(key, ()):
+                    seen[entry.id] = entry
+        return list(seen.values())
+
     @staticmethod
     def _match(core: list[str], tokens: list[str]) -> tuple[float, tuple[int, int]]:
-        """Longest run of the name's core tokens, from its first token, found in the message."""
+        """Longest run of the name's core tokens found in the message: from its first token, or a run of two
+        or more that ends the name (Vietnamese names put the distinctive part last: '... Văn phòng phẩm Hòa Bình')."""
         best, span = 0.0, (0, 0)
-        first = core[0]
-        for i, token in enumerate(tokens):
-            if not _same(first, token):
-                continue
-            length = 1
-            while length < len(core) and i + length < len(tokens) and _same(core[length], tokens[i + length]):
-                length += 1
-            if length == 1 and len(core) > 1 and len(first) < 5:
-                continue  # one short common word ("minh", "an") is not a mention
-            if length == 1 and len(core) > 1 and first in {"saigon", "hanoi", "viet", "vietnam", "asia", "global", "new", "sai"}:
-                continue
-            exact = sum(1 for k in range(length) if core[k] == tokens[i + k])
-            score = length + exact * 0.01 + (0.5 if length == len(core) else 0)
-            if score > best:
-                best, span = score, (i, i + length)
+        for start in range(len(core)):
+            first = core[start]
+            for i, token in enumerate(tokens):
+                if not _same(first, token):
+                    continue
+                length = 1
+                while start + length < len(core) and i + length < len(tokens) and _same(core[start + length], tokens[i + length]):
+                    length += 1
+                reaches_end = start + length == len(core)
+                if start > 0 and not (reaches_end and length >= 2 and all(len(core[k]) >= 3 for k in range(start, start + length))):
+                    continue
+                if length == 1 and len(core) > 1 and len(first) < 5:
+                    continue  # one short common word ("minh", "an") is not a mention
+                if length == 1 and len(core) > 1 and first in {"saigon", "hanoi", "viet", "vietnam", "asia", "global", "new", "sai"}:
+                    continue
+                exact = sum(1 for k in range(length) if core[start + k] == tokens[i + k])
+                score = length + exact * 0.01 + (0.5 if length == len(core) or (start == 0 and reaches_end) else 0.25 if reaches_end else 0)
+                if score > best:
+                    best, span = score, (i, i + length)
         return best, span
 
     def link_contact_email(self, email: str) -> CustomerEntry | None:
@@ -157,7 +200,7 @@ class EntityIndex:
                 return self.product_by_sku[word], []
         scored = []
         for product in self.products:
-            hits = sum(1 for w in words if any(_same(w, t) for t in product.tokens))
+            hits = sum(1 for w in words if any(_same(w, t) or GLOSSARY.get(w) == t for t in product.tokens))
             if hits:
                 scored.append((hits / len(words) + (0.01 if product.active else 0), product))
         if not scored:

@@ -58,7 +58,9 @@ class Memory:
 
 
 def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
-    t = fold(text)
+    from assistant.planner.intents import correct_typos
+
+    t = correct_typos(fold(text))
     args: dict[str, Any] = {}
     checks = [
         ("ar_aging", r"\b(aging|ageing|tuoi no)\b"), ("overdue_invoices", r"\b(overdue|qua han|past due|late pay)"),
@@ -96,6 +98,12 @@ def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
     return args
 
 
+def _names_a_report(text: str) -> bool:
+    """True when the words themselves say which report (not just a new period for the previous one)."""
+    return _report_for(text, slot_mod.Slots())["report"] != "sales_over_time" or bool(
+        re.search(r"\b(revenue|sales|doanh thu|doanh so)\b", fold(text)))
+
+
 _QUOTE_LINE = re.compile(
     r"(?P<qty>\d{1,6})\s*(?:x|×|\*)?\s*(?:(?:boxes|box|reams|ream|cases|case|packs|pack|units|pcs|cartons|carton|thung|hop|ram|cai|chiec|goi)\s+(?:of\s+)?)?"
     r"(?P<what>[^,;]+?)(?=\s*(?:,|;|\band\b|\bva\b|\bto\b|\bfor\b|\bcho\b|\bat\b|\bwith\b|\bvoi\b|\d+(?:[.,]\d+)?\s*%|$))")
@@ -109,7 +117,7 @@ def quote_lines(text: str, index, default_discount: Decimal | None) -> tuple[lis
     for m in _QUOTE_LINE.finditer(t):
         what = m.group("what").strip()
         what = re.sub(r"^(of|the)\s+", "", what)
-        if not what or re.fullmatch(r"[\d\s%.,]+", what) or re.search(r"\b(days?|ngay|%)\b", what):
+        if not what or what.startswith("%") or re.fullmatch(r"[\d\s%.,]+", what) or re.search(r"\b(days?|ngay)\b", what):
             continue
         product, candidates = index.link_product(what)
         reference = product.sku if product else what
@@ -274,6 +282,13 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args["query"] = product.sku if product else (phrase or text)
     elif intent == "report":
         args = _report_for(text, slots)
+        if follow_up and memory.intent == "report" and memory.args.get("report") and not _names_a_report(text):
+            args["report"] = memory.args["report"]
+            for key in ("top_n", "group_by"):
+                if key in memory.args and key not in args:
+                    args[key] = memory.args[key]
+            if args["report"] != "sales_over_time":
+                args.pop("group_by", None)
     elif intent == "docs":
         args["query"] = text.strip()
     plan.args = {k: v for k, v in args.items() if v is not None}

@@ -7,6 +7,7 @@ and answered exactly like on every other surface (422 naming the field).
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import logging
@@ -422,6 +423,13 @@ def _resource_routes() -> APIRouter:
 
 # --- fixed routes -----------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=256)
+def _tool_info(spec: ToolSpec) -> ToolInfo:
+    """Schemas are generated once per tool, not per request."""
+    return ToolInfo(name=spec.name, description=spec.description, kind=spec.kind, path=f"/api/tools/{spec.name}",
+                    input_schema=spec.json_schema(), output_schema=spec.output_model.model_json_schema(mode="serialization"))
+
+
 def _meta_routes() -> APIRouter:
     router = APIRouter(prefix="/api", tags=["meta"])
 
@@ -441,10 +449,7 @@ def _meta_routes() -> APIRouter:
                 responses=error_responses(401, 500), operation_id="list_tools")
     def list_tools(employee: CurrentEmployee) -> Response:
         """Only the tools your role may call, with JSON Schemas of their input and output."""
-        tools = [ToolInfo(name=spec.name, description=spec.description, kind=spec.kind, path=f"/api/tools/{spec.name}",
-                          input_schema=spec.json_schema(),
-                          output_schema=spec.output_model.model_json_schema(mode="serialization"))
-                 for spec in sorted(registry.tools_for_role(employee.role), key=lambda s: s.name)]
+        tools = [_tool_info(spec) for spec in sorted(registry.tools_for_role(employee.role), key=lambda s: s.name)]
         return _json(ToolList(role=employee.role, tools=tools))
 
     return router

@@ -45,6 +45,8 @@ def hash_token(token: str) -> str:
 def create_token(session: Session, employee: Employee, label: str | None = None, ttl_days: int | None = None,
                  *, now: datetime | None = None) -> str:
     """A new API token for `employee`; the plain token is returned once, only its sha256 is stored."""
+    if label is not None and len(label) > 100:
+        raise ValidationFailed("The label is too long (at most 100 characters).", hint="Use a short name like 'laptop'.")
     if ttl_days is not None and ttl_days < 1:
         raise ValidationFailed("A token must live at least one day.", hint="Pass --days 1 or more, or none for no expiry.")
     now = now or _utcnow()

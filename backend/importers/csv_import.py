@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from backend.importers.customers import ContactLoader, CustomerLoader
 from backend.importers.reading import Problems, read_table
 from backend.importers.receivables import InvoiceLoader, PaymentLoader
 from backend.importers.sales import OrderLineLoader, OrderLoader
-from backend.importers.state import FileLoader, ImportState, chunked, update_rows
+from backend.importers.state import FileLoader, ImportState, chunked
 from backend.models import Invoice, PaymentAllocation
 
 # Dependency order: a file only refers to files above it.
@@ -142,7 +142,7 @@ def _refresh_invoices(state: ImportState) -> None:
     with two statements per invoice."""
     session = state.session
     ids = sorted(state.invoices[number].id for number in state.invoices_to_refresh)
-    changed = []
+    becomes: dict[str, list[int]] = {"paid": [], "open": []}
     for chunk in chunked(ids):
         allocated = dict(session.execute(
             select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount))
@@ -153,8 +153,11 @@ def _refresh_invoices(state: ImportState) -> None:
                 continue
             derived = "paid" if allocated.get(invoice_id, Decimal(0)) >= amount else "open"
             if derived != status:
-                changed.append({"id": invoice_id, "status": derived})
-    update_rows(session, Invoice, changed)
+                becomes[derived].append(invoice_id)
+    for status, invoice_ids in becomes.items():
+        for chunk in chunked(invoice_ids):
+            session.execute(update(Invoice).where(Invoice.id.in_(chunk)).values(status=status)
+                            .execution_options(synchronize_session=False))
 
 
 def _reserve_numbers(state: ImportState) -> None:

@@ -26,6 +26,7 @@ MAX_INTEGER = 2**31 - 1
 # Money is stored at 4 decimals in a signed 64-bit integer on SQLite: keep well inside that range.
 MAX_AMOUNT = Decimal(10) ** 14
 _KNOWN_CURRENCY_LIST = ", ".join(sorted(KNOWN_CURRENCIES))
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(9)}
 
 
 def _clip(value: str, limit: int = 60) -> str:
@@ -54,17 +55,17 @@ class Problems:
 
 @dataclass
 class CsvTable:
-    """One file's header (column -> position) and its non-blank records with their first physical line."""
+    """One file's header (known column -> position) and its non-blank records with their first physical line."""
 
     file: str
     header: dict[str, int]
-    records: list[tuple[int, list[str]]]
+    records: list[tuple[int, dict[str, str]]]  # (line, column -> stripped cell)
     complete: bool  # False when a required column is missing: the rows cannot be checked
 
     def rows(self, problems: Problems, tz: ZoneInfo) -> Iterator["Row"]:
         context = _RowContext(self.file, self.header, problems, tz)
-        for line, cells in self.records:
-            yield Row(context, line, cells)
+        for line, values in self.records:
+            yield Row(context, line, values)
 
 
 def read_table(path: Path, columns: tuple[str, ...], required: frozenset[str], problems: Problems) -> CsvTable | None:
@@ -83,20 +84,22 @@ def read_table(path: Path, columns: tuple[str, ...], required: frozenset[str], p
         if not header_cells or not any(cell.strip() for cell in header_cells):
             problems.in_file(name, "the first line must be the header (column names); the file is empty or starts with a blank line")
             return None
-        header, complete = _check_header(name, [cell.strip() for cell in header_cells], columns, required, problems)
-        records: list[tuple[int, list[str]]] = []
-        width = len(header_cells)
+        names = [cell.strip() for cell in header_cells]
+        header, complete = _check_header(name, names, columns, required, problems)
+        records: list[tuple[int, dict[str, str]]] = []
+        width = len(names)
         previous = reader.line_num
         for cells in reader:
             line = previous + 1
             previous = reader.line_num
-            if not any(cell.strip() for cell in cells):
+            stripped = list(map(str.strip, cells))
+            if not any(stripped):
                 continue
-            if len(cells) != width:
-                problems.on_line(name, line, f"{len(cells)} cells but the header has {width}; "
+            if len(stripped) != width:
+                problems.on_line(name, line, f"{len(stripped)} cells but the header has {width}; "
                                              "put double quotes around values that contain commas")
                 continue
-            records.append((line, [cell.strip() for cell in cells]))
+            records.append((line, dict(zip(names, stripped))))
     except csv.Error as exc:
         problems.on_line(name, reader.line_num, f"cannot be read as CSV ({exc}); check the quotes on this line")
         return None
@@ -139,12 +142,12 @@ class _RowContext:
 class Row:
     """One record; each typed getter returns None for an empty or absent cell and records what is wrong."""
 
-    __slots__ = ("_context", "line", "_cells", "ok")
+    __slots__ = ("_context", "line", "_values", "ok")
 
-    def __init__(self, context: _RowContext, line: int, cells: list[str]):
+    def __init__(self, context: _RowContext, line: int, values: dict[str, str]):
         self._context = context
         self.line = line
-        self._cells = cells
+        self._values = values
         self.ok = True
 
     def has(self, column: str) -> bool:
@@ -152,10 +155,8 @@ class Row:
         return column in self._context.header
 
     def raw(self, column: str) -> str | None:
-        index = self._context.header.get(column)
-        if index is None:
-            return None
-        return self._cells[index] or None
+        """The stripped cell, or None when it is empty or the file has no such column."""
+        return self._values.get(column) or None
 
     def fail(self, column: str, value: object, message: str) -> None:
         self.ok = False
@@ -198,7 +199,8 @@ class Row:
         if abs(number) >= MAX_AMOUNT:
             self.fail(column, value, f"is too large; amounts must stay below {MAX_AMOUNT:,}")
             return None
-        if number != number.quantize(Decimal(1).scaleb(-places)):
+        dot = value.find(".")
+        if dot >= 0 and len(value) - dot - 1 > places and number != number.quantize(_QUANTUM[places]):
             where = f" for {unit}" if unit else ""
             self.fail(column, value, f"has more than {places} decimal places{where}; round it")
             return None

@@ -140,7 +140,6 @@ class PaymentLoader(FileLoader):
     required = frozenset({"invoice_number", "paid_on", "amount"})
 
     records: list[_Payment] = field(default_factory=list)
-    skipped: int = 0
 
     def parse(self, rows: list[Row], state: ImportState) -> None:
         state.load_invoices(row.raw("invoice_number") for row in rows)
@@ -162,8 +161,7 @@ class PaymentLoader(FileLoader):
                 continue
             key = (invoice.id, paid_on, amount, method)
             if invoice.id is not None and stored[key] > 0:
-                stored[key] -= 1
-                self.skipped += 1
+                stored[key] -= 1  # already recorded by an earlier import
                 continue
             total = allocated.get(number, invoice.allocated) + amount
             allocated[number] = total

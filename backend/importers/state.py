@@ -5,7 +5,7 @@ Foreign keys are resolved through in-memory maps (code -> reference) filled once
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Iterable, Iterator
@@ -36,13 +36,15 @@ def insert_rows(session: Session, model: type, rows: list[dict[str, Any]], *, wi
     if not rows:
         return []
     table = model.__table__
+    session.flush()  # rows added through the ORM earlier must exist before rows that refer to them
     connection = session.connection()
     ids: list[int] = []
     if with_ids:
         ids = _allocate_ids(connection, table, len(rows))
         rows = [{**row, "id": row_id} for row, row_id in zip(rows, ids)]
     keys = list(rows[0])
-    if any(len(row) != len(keys) for row in rows):
+    first = rows[0].keys()
+    if any(row.keys() != first for row in rows):
         raise ValueError(f"bulk insert into {table.name}: every row must set the same columns")
     constants = _python_defaults(table, keys)
     names = keys + list(constants)
@@ -53,12 +55,13 @@ def insert_rows(session: Session, model: type, rows: list[dict[str, Any]], *, wi
     order = [names.index(name) for name in compiled.positiontup] if compiled.positiontup is not None else None
     tail = list(constants.values())
     for batch in chunked(rows, 5000):
-        converted = [[value if process is None or value is None else process(value)
-                      for process, value in zip(processors, [row[key] for key in keys] + tail)] for row in batch]
+        # Column by column, so each type's processor runs in one map() over its values.
+        columns = [[row[key] for row in batch] for key in keys] + [[value] * len(batch) for value in tail]
+        converted = [list(map(process, values)) if process else values for process, values in zip(processors, columns)]
         if order is not None:
-            parameters: list[Any] = [tuple(row[i] for i in order) for row in converted]
+            parameters: list[Any] = list(zip(*(converted[i] for i in order)))
         else:
-            parameters = [dict(zip(names, row)) for row in converted]
+            parameters = [dict(zip(names, row)) for row in zip(*converted)]
         connection.exec_driver_sql(sql, parameters)
     return ids
 
@@ -84,7 +87,8 @@ def _allocate_ids(connection, table, count: int) -> list[int]:
         return list(connection.execute(text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :count)"),
                                        {"sequence": sequence, "count": count}).scalars())
     if connection.dialect.name == "sqlite":
-        # The import's transaction holds SQLite's single write lock, so max(id) cannot move under us.
+        # SQLite has one writer at a time, and a transaction that read before another writer committed can no
+        # longer write: ids past max(id) either stay free until the INSERT or the INSERT fails, never collide.
         highest = connection.execute(select(func.max(table.c.id))).scalar_one() or 0
         return list(range(highest + 1, highest + 1 + count))
     raise NotImplementedError(f"bulk import does not support {connection.dialect.name}")
@@ -169,12 +173,12 @@ class ImportState:
         self.document_numbers: dict[str, list[str]] = {"order": [], "invoice": [], "ticket": []}
         self.invoices_to_refresh: set[str] = set()
         self._fx: dict[tuple[str, date], Decimal | None] = {}
+        self._known: dict[str, dict] = {"customer": self.customers, "employee": self.employees, "product": self.products,
+                                        "order": self.orders, "invoice": self.invoices}
 
     def exists(self, row: Row, column: str, key: str | None, kind: str) -> bool:
         """Whether a referenced key is known (from a file read earlier or the database); records a problem if not."""
-        known = {"customer": self.customers, "employee": self.employees, "product": self.products,
-                 "order": self.orders, "invoice": self.invoices}[kind]
-        if key is None or key in known:
+        if key is None or key in self._known[kind]:
             return True
         target, message = _MISSING[kind]
         if target in self.broken:
@@ -276,7 +280,6 @@ class FileLoader:
 
     rows: int = 0
     created: int = 0
-    columns_present: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def file(self) -> str:

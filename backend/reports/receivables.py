@@ -8,7 +8,7 @@ invoices with status 'open'. Balances are converted to base currency at the invo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
@@ -43,7 +43,7 @@ class OpenInvoice:
 def bucket_of(days_past_due: int) -> str:
     if days_past_due <= 0:
         return "current"
-    if days_past_due < 30:
+    if days_past_due <= 30:
         return "days_1_30"
     if days_past_due <= 60:
         return "days_31_60"

@@ -208,7 +208,7 @@ def credit_snapshot(session: Session, customer: Customer, today: date) -> Credit
     outstanding = money(sum((i.balance for i in invoices), ZERO))
     uninvoiced = money(orders_value)
     exposure = outstanding + uninvoiced
-    overdue = [i for i in invoices if i.due_date <= today]
+    overdue = [i for i in invoices if i.due_date < today]
     oldest = min(overdue, key=lambda i: (i.due_date, i.number)) if overdue else None
     oldest_days = (today - oldest.due_date).days if oldest else None
     limit = customer.credit_limit

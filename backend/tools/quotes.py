@@ -242,15 +242,17 @@ def create_quote(ctx: ToolContext, params: CreateQuoteInput) -> CreateQuoteResul
     tax_rate = ctx.company.tax_rate_pct
     subtotal, tax, total = document_total([line.line_amount for line in lines], tax_rate, currency)
     number = UNNUMBERED if ctx.previewing else next_number(session, "quote", today.year)
-    quote = Quote(number=_placeholder() if ctx.previewing else number, customer_id=customer.id,
+    quote = Quote(number=number, customer_id=customer.id,
                   created_by_id=ctx.actor.id, status="pending_approval" if reasons else "open",
                   approval_reasons="\n".join(reasons) or None, currency=currency, issue_date=today,
                   valid_until=today + timedelta(days=params.valid_days or ctx.settings.quotes.validity_days),
                   subtotal=subtotal, tax_rate_pct=tax_rate, tax_amount=tax, total=total,
                   notes=params.notes.strip() if params.notes and params.notes.strip() else None, created_at=ctx.now)
     quote.lines = lines
-    session.add(quote)
-    session.flush()
+    if not ctx.previewing:
+        # The preview is computed in memory: the guard would roll the rows back anyway, and a preview must be fast.
+        session.add(quote)
+        session.flush()
     warning = credit_problem(ctx, customer, total, currency, fx)
     out = quote_out(ctx, quote, customer, {p.id: p for p in products},
                     sources=[(price.source, price.price_list_code) for price in prices], credit_warning=warning,
@@ -438,7 +440,8 @@ def convert_quote_to_order(ctx: ToolContext, params: ConvertQuoteInput) -> Conve
     _, tax, total = document_total([line.line_amount for line in order.lines], quote.tax_rate_pct, order.currency)
     session.add(order)
     session.flush()
-    pass
+    for level, _, quantity in plan:
+        level.reserved += quantity
     quote.status = "converted"
     quote.order_id = order.id
     session.flush()

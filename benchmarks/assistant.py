@@ -1,0 +1,69 @@
+"""Offline planner benchmark: tool-choice and argument accuracy on the development set, planning latency
+per request (tool time excluded), and `tandem ask` as a whole process on the demo company.
+
+Run: .venv/bin/python benchmarks/assistant.py [--verbose] [--process-runs 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--verbose", action="store_true", help="print every request with its latency")
+    parser.add_argument("--process-runs", type=int, default=5)
+    args = parser.parse_args()
+
+    from backend.db import make_engine, migrate, session_factory
+    from backend.demo import create_demo_company
+    from tests.assistant.devset import cases
+    from tests.assistant.evaluate import TODAY, evaluate, summary
+
+    data_dir = Path(tempfile.mkdtemp(prefix="tandem-bench-"))
+    engine = make_engine(f"sqlite:///{data_dir / 'tandem.sqlite3'}")
+    migrate(engine)
+    with session_factory(engine)() as session:
+        create_demo_company(session, seed=7, today=TODAY)
+        session.commit()
+        evaluate(session, cases()[:5])  # warm the model and the entity index, as a running server would be
+        results = evaluate(session, cases())
+    scores = summary(results)
+    if args.verbose:
+        for r in results:
+            mark = "ok " if r.args_ok else ("ARG" if r.tool_ok else "TOOL")
+            print(f"{mark} {r.seconds * 1000:7.1f} ms  {r.request}")
+    print(f"development set: {scores['cases']} requests")
+    print(f"tool choice accuracy: {scores['tool_accuracy']:.1%}   (target >= 97%)")
+    print(f"argument accuracy:    {scores['args_accuracy']:.1%}   (target >= 93%)")
+    print(f"planning latency:     p50 {scores['p50_ms']:.1f} ms, p95 {scores['p95_ms']:.1f} ms   (targets < 50 / < 200 ms)")
+    try:
+        from assistant.brains.llm import prompt_token_count
+
+        print(f"LLM mode prompt size: {prompt_token_count()} tokens per turn (system prompt + tool schemas, admin)   (target < 3,000)")
+    except ImportError:
+        print("LLM mode prompt size: not available (no LLM brain installed)")
+
+    tandem = ROOT / ".venv" / "bin" / "tandem"
+    command = [str(tandem)] if tandem.exists() else [sys.executable, "-m", "bots.cli"]
+    env = dict(os.environ, TANDEM_DATA_DIR=str(data_dir))
+    timings = []
+    for _ in range(args.process_runs):
+        started = time.perf_counter()
+        subprocess.run([*command, "ask", "what's going on with Hoàng Long?", "--as", "mai@songhong.vn", "--json"],
+                       cwd=ROOT, env=env, check=True, capture_output=True)
+        timings.append(time.perf_counter() - started)
+    print(f"`tandem ask` whole process: p50 {statistics.median(timings):.2f} s over {len(timings)} runs   (target < 1.5 s)")
+
+
+if __name__ == "__main__":
+    main()

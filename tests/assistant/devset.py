@@ -1,0 +1,254 @@
+"""The offline planner's development set: requests people really type, over the demo company, each with the
+tool and arguments we expect. `expected args` are a subset: every key given must match exactly.
+
+A case is (request, tool, args) or (request, tool, args, options) where options may name the employee asking
+(`as`, default mai@songhong.vn, a sales rep who owns Hoàng Long Trading and Saigon Foods) and a `chain` id: cases
+of one chain run in order in one conversation (follow-ups). tool None means: no tool; a question or a refusal.
+"""
+from __future__ import annotations
+
+MAI, ANH, HA, BAO = "mai@songhong.vn", "anh@songhong.vn", "ha@songhong.vn", "bao@songhong.vn"
+
+OVERVIEW = "customer_overview"
+CREDIT = "check_credit"
+REPORT = "run_report"
+
+# Customers people name in many ways: (how they are written, code).
+NAMES = [
+    ("Hoàng Long", "HOANGLONG"), ("hoang long", "HOANGLONG"), ("Minh Phát", "MINHPHAT"), ("minh phat", "MINHPHAT"),
+    ("Saigon Foods", "SAIGONFOODS"), ("saigon food", "SAIGONFOODS"), ("Bólido", "BOLIDO"), ("bolido", "BOLIDO"),
+    ("Tân Việt Office", "TANVIET"), ("Đại Tín", "DAITIN"), ("Lion City Office", "LIONCITY"), ("Sakura Bungu", "SAKURABUNGU"),
+    ("Hòa Bình", "HOABINH"), ("Merlion Packaging", "MERLIONPKG"), ("Golden Gate Café", "GOLDENGATE"),
+    ("Rheinland Bürobedarf", "RHEINLAND"), ("Siam Paper", "SIAMPAPER"), ("Vạn Khang", "VANKHANG"),
+    ("Đông Á Paper", "DONGAPAPER"), ("Hoàng Long Packaging", "HOANGLONGPKG"),
+]
+
+OVERVIEW_PHRASES = [
+    "what's going on with {c} before my 3pm?", "brief me on {c}, meeting at 3", "tell me about {c}", "give me a rundown of {c}",
+    "how is {c} doing?", "prep me for my call with {c}", "quick brief on {c} pls", "whats up with {c}",
+    "tình hình khách hàng {c} thế nào?", "tóm tắt khách hàng {c} trước cuộc họp", "cho tôi thông tin về {c}",
+    "overview of {c}", "update on {c}?", "brief {c}", "I'm meeting {c} tomorrow, what should I know?",
+]
+CONTACT_PHRASES = [
+    "who's our contact at {c}?", "who do we talk to at {c}", "contact person at {c}", "người liên hệ ở {c} là ai?",
+    "who is the buyer at {c}", "contacts for {c}", "liên hệ với ai ở {c}",
+]
+CREDIT_PHRASES = [
+    ("can {c} take another 50k on credit?", {"order_amount": "50000"}),
+    ("credit check for {c}", {}), ("how much credit does {c} have left", {}), ("is {c} over their credit limit?", {}),
+    ("what's the exposure of {c}", {}), ("hạn mức tín dụng của {c} còn bao nhiêu?", {}),
+    ("{c} có thể nợ thêm 200 triệu không?", {"order_amount": "200000000"}),
+    ("can {c} take an order of 1.5 million?", {"order_amount": "1500000.0"}),
+    ("available credit {c}", {}), ("can {c} take another 2 tỷ on credit", {"order_amount": "2000000000"}),
+    ("credit limit of {c}?", {}), ("kiểm tra tín dụng {c}", {}),
+]
+QUOTES = [
+    ("quote 20 x A4 Double A paper to Minh Phát, 5% off", {"customer": "MINHPHAT", "lines": [{"product": "PAP-A4-80", "quantity": 20, "discount_pct": "5"}]}),
+    ("quote 10 x PAP-A4-70 for Hoàng Long", {"customer": "HOANGLONG", "lines": [{"product": "PAP-A4-70", "quantity": 10}]}),
+    ("make a quote for Saigon Foods: 50 x FS-CUP-P12", {"customer": "SAIGONFOODS", "lines": [{"product": "FS-CUP-P12", "quantity": 50}]}),
+    ("báo giá 30 x PEN-BP-05B cho Minh Phát, giảm 7%", {"customer": "MINHPHAT", "lines": [{"product": "PEN-BP-05B", "quantity": 30, "discount_pct": "7"}]}),
+    ("quote Bólido 100 x FS-BOX-BG1 and 20 x FS-LID-90", {"customer": "BOLIDO", "lines": [{"product": "FS-BOX-BG1", "quantity": 100}, {"product": "FS-LID-90", "quantity": 20}]}),
+    ("draft a quotation for Tân Việt Office: 5 x EL-SHR-S8, 3% off", {"customer": "TANVIET", "lines": [{"product": "EL-SHR-S8", "quantity": 5, "discount_pct": "3"}]}),
+    ("quote 12 x TON-HP-85A to Đại Tín", {"customer": "DAITIN", "lines": [{"product": "TON-HP-85A", "quantity": 12}]}),
+    ("lập báo giá cho Hoàng Long 40 x PKG-BOX-M3", {"customer": "HOANGLONG", "lines": [{"product": "PKG-BOX-M3", "quantity": 40}]}),
+    ("quote 200 x PAP-A4-SH70 for Hòa Bình, 10% off", {"customer": "HOABINH", "lines": [{"product": "PAP-A4-SH70", "quantity": 200, "discount_pct": "10"}]}),
+    ("quote Lion City Office 60 x NB-STK-3X3", {"customer": "LIONCITY", "lines": [{"product": "NB-STK-3X3", "quantity": 60}]}),
+    ("Quote 8 x EL-CALC-580 to Vạn Khang", {"customer": "VANKHANG", "lines": [{"product": "EL-CALC-580", "quantity": 8}]}),
+    ("quote 25 x thermal paper K80 to Saigon Foods", {"customer": "SAIGONFOODS", "lines": [{"product": "PAP-TH-80", "quantity": 25}]}),
+    ("báo giá 15 x mực in HP 26A cho Đông Á Paper", {"customer": "DONGAPAPER", "lines": [{"product": "TON-HP-26A", "quantity": 15}]}),
+    ("quote 100 x paper cups 16oz for Golden Gate Café, 2% off", {"customer": "GOLDENGATE", "lines": [{"product": "FS-CUP-P16", "quantity": 100, "discount_pct": "2"}]}),
+    ("quote 3 x Brother QL-800 label printer for Merlion Packaging", {"customer": "MERLIONPKG", "lines": [{"product": "EL-LBL-QL800", "quantity": 3}]}),
+    ("quote 50 x PKG-TAPE-48 to Siam Paper", {"customer": "SIAMPAPER", "lines": [{"product": "PKG-TAPE-48", "quantity": 50}]}),
+]
+REPORTS = [
+    ("top 5 customers by revenue last quarter", {"report": "sales_by_customer", "period": "last-quarter", "top_n": 5}),
+    ("doanh thu tháng trước", {"report": "sales_over_time", "period": "last-month"}),
+    ("which products need restocking?", {"report": "restock"}),
+    ("sales by month this year", {"report": "sales_over_time", "period": "this-year", "group_by": "month"}),
+    ("AR aging", {"report": "ar_aging"}), ("show me the AR aging report", {"report": "ar_aging"}),
+    ("who is overdue?", {"report": "overdue_invoices"}), ("overdue invoices", {"report": "overdue_invoices"}),
+    ("pipeline forecast", {"report": "pipeline"}), ("what's in the pipeline this quarter", {"report": "pipeline", "period": "this-quarter"}),
+    ("commissions last month", {"report": "commissions", "period": "last-month"}),
+    ("best-selling products this year", {"report": "sales_by_product", "period": "this-year"}),
+    ("revenue by salesperson Q3", {"report": "sales_by_salesperson", "period": "2026-Q3"}),
+    ("sales by country 2025", {"report": "sales_by_country", "period": "2025"}),
+    ("open orders not shipped yet", {"report": "open_orders"}),
+    ("customer lifetime value top 10", {"report": "customer_lifetime_value", "top_n": 10}),
+    ("doanh thu theo sản phẩm quý này", {"report": "sales_by_product", "period": "this-quarter"}),
+    ("hoa hồng nhân viên tháng này", {"report": "commissions", "period": "this-month"}),
+    ("sản phẩm nào sắp hết hàng?", {"report": "restock"}),
+    ("top 10 products last month", {"report": "sales_by_product", "period": "last-month", "top_n": 10}),
+    ("revenue YTD", {"report": "sales_over_time", "period": "ytd"}), ("sales year to date by quarter", {"report": "sales_over_time", "period": "ytd", "group_by": "quarter"}),
+    ("revenue in October", {"report": "sales_over_time", "period": "2026-10"}),
+    ("sales october 2025", {"report": "sales_over_time", "period": "2025-10"}),
+    ("revenue last 90 days", {"report": "sales_over_time", "period": "last-90-days"}),
+    ("top 3 reps this year", {"report": "sales_by_salesperson", "period": "this-year", "top_n": 3}),
+    ("doanh thu năm ngoái theo quý", {"report": "sales_over_time", "period": "last-year", "group_by": "quarter"}),
+    ("doanh thu tháng 10", {"report": "sales_over_time", "period": "2026-10"}),
+    ("top 5 khách hàng theo doanh thu quý trước", {"report": "sales_by_customer", "period": "last-quarter", "top_n": 5}),
+    ("sales by region this year", {"report": "sales_by_region", "period": "this-year"}),
+    ("weekly sales last month", {"report": "sales_over_time", "period": "last-month", "group_by": "week"}),
+    ("what were sales last year", {"report": "sales_over_time", "period": "last-year"}),
+    ("low stock items", {"report": "restock"}), ("what should we reorder", {"report": "restock"}),
+    ("công nợ quá hạn", {"report": "overdue_invoices"}), ("báo cáo tuổi nợ", {"report": "ar_aging"}),
+    ("top 20 customers by revenue 2025", {"report": "sales_by_customer", "period": "2025", "top_n": 20}),
+    ("sales by product Q2 2026", {"report": "sales_by_product", "period": "2026-Q2"}),
+    ("revenue per customer this month", {"report": "sales_by_customer", "period": "this-month"}),
+    ("forecast for the pipeline", {"report": "pipeline"}),
+    ("how much did we sell last quarter", {"report": "sales_over_time", "period": "last-quarter"}),
+    ("sales report for last month", {"report": "sales_over_time", "period": "last-month"}),
+    ("top customers by lifetime value", {"report": "customer_lifetime_value"}),
+    ("unshipped orders", {"report": "open_orders"}), ("đơn hàng chưa giao", {"report": "open_orders"}),
+]
+TICKETS = [
+    ("open tickets for Hoàng Long Trading", {"customer": "HOANGLONG"}), ("any support issues with Minh Phát?", {"customer": "MINHPHAT"}),
+    ("show urgent tickets", {"priority": "urgent"}), ("complaints from Saigon Foods", {"customer": "SAIGONFOODS"}),
+    ("phiếu hỗ trợ của Bólido", {"customer": "BOLIDO"}), ("khiếu nại đang mở của Minh Phát", {"customer": "MINHPHAT"}),
+    ("all tickets for Tân Việt Office", {"customer": "TANVIET", "status": "any"}), ("high priority tickets", {"priority": "high"}),
+    ("closed tickets for Đại Tín", {"customer": "DAITIN", "status": "closed"}), ("open support cases", {}),
+]
+NEW_TICKETS = [
+    ("open a ticket for Minh Phát: toner cartridge leaking", {"customer": "MINHPHAT", "subject": "toner cartridge leaking"}),
+    ("create a high priority ticket for Saigon Foods: wrong invoice amount", {"customer": "SAIGONFOODS", "priority": "high", "subject": "wrong invoice amount"}),
+    ("raise a support case for Bólido: damaged boxes on arrival", {"customer": "BOLIDO", "subject": "damaged boxes on arrival"}),
+    ("tạo phiếu hỗ trợ cho Đại Tín: giao thiếu hàng", {"customer": "DAITIN", "subject": "giao thiếu hàng"}),
+    ("open an urgent ticket for Hoàng Long: printer shredder not working", {"customer": "HOANGLONG", "priority": "urgent"}),
+    ("new ticket for Tân Việt Office: late delivery of paper", {"customer": "TANVIET", "subject": "late delivery of paper"}),
+]
+LOGS = [
+    ("log a call with Minh Phát: they want a new price list", {"customer": "MINHPHAT", "kind": "call", "summary": "they want a new price list"}),
+    ("log a meeting with Hoàng Long: agreed to pay INV by Friday", {"customer": "HOANGLONG", "kind": "meeting"}),
+    ("add a note to Saigon Foods: prefers delivery on Mondays", {"customer": "SAIGONFOODS", "kind": "note", "summary": "prefers delivery on Mondays"}),
+    ("ghi lại cuộc gọi với Đại Tín: hẹn gặp tuần sau", {"customer": "DAITIN", "kind": "call", "summary": "hẹn gặp tuần sau"}),
+    ("log an email to Bólido: sent the new catalogue", {"customer": "BOLIDO", "kind": "email", "summary": "sent the new catalogue"}),
+    ("I just called Tân Việt Office: they will reorder next week", {"customer": "TANVIET", "kind": "call"}),
+]
+HISTORY = [
+    ("order history of Minh Phát", {"customer": "MINHPHAT", "kinds": ["orders"]}),
+    ("what did Hoàng Long buy last year", {"customer": "HOANGLONG", "date_from": "2025-01-01", "date_to": "2025-12-31"}),
+    ("payments from Saigon Foods this year", {"customer": "SAIGONFOODS", "kinds": ["payments"], "date_from": "2026-01-01"}),
+    ("invoices of Bólido last quarter", {"customer": "BOLIDO", "kinds": ["invoices"], "date_from": "2026-07-01", "date_to": "2026-09-30"}),
+    ("lịch sử mua hàng của Đại Tín", {"customer": "DAITIN"}),
+    ("hóa đơn của Minh Phát tháng trước", {"customer": "MINHPHAT", "kinds": ["invoices"], "date_from": "2026-10-01", "date_to": "2026-10-31"}),
+    ("history of Tân Việt Office", {"customer": "TANVIET"}),
+    ("payment history Lion City Office", {"customer": "LIONCITY", "kinds": ["payments"]}),
+]
+ORDER_STATUS = [
+    ("status of order SO-2026-001634", {"order": "SO-2026-001634"}), ("where is order SO-2026-001597?", {"order": "SO-2026-001597"}),
+    ("has SO-2026-001448 shipped?", {"order": "SO-2026-001448"}), ("trạng thái đơn SO-2026-001634", {"order": "SO-2026-001634"}),
+    ("latest orders for Hoàng Long", {"customer": "HOANGLONG"}), ("đơn hàng của Saigon Foods đã giao chưa?", {"customer": "SAIGONFOODS"}),
+    ("where is Minh Phát's last order", {"customer": "MINHPHAT"}),
+]
+FIND_CUSTOMERS = [
+    ("customer with email lan@minhphat.vn", {"query": "lan@minhphat.vn"}), ("find customer hoang long packaging", {}),
+    ("look up bolido", {}), ("tìm khách hàng Minh Phát", {}), ("find customer tan viet", {}),
+    ("who is tuan.pham@hoanglong.vn", {"query": "tuan.pham@hoanglong.vn"}),
+]
+PRODUCTS = [
+    ("do we have A4 paper in stock", "product_availability", {}), ("stock of PAP-A4-80", "product_availability", {"product": "PAP-A4-80"}),
+    ("how many paper cups 12oz are left", "product_availability", {"product": "FS-CUP-P12"}),
+    ("còn hàng TON-HP-85A không?", "product_availability", {"product": "TON-HP-85A"}),
+    ("do we sell thermal paper?", "find_products", {}), ("what's the price of PAP-A4-80", "find_products", {"query": "PAP-A4-80"}),
+    ("how much are ballpoint pens", "find_products", {}), ("tìm sản phẩm bút bi", "find_products", {}),
+    ("show me the packaging catalogue", "find_products", {}), ("availability of EL-SHR-S8", "product_availability", {"product": "EL-SHR-S8"}),
+    ("tồn kho bút bi PEN-BP-05B", "product_availability", {"product": "PEN-BP-05B"}),
+]
+DOCS = [
+    "what discount can I give without approval?", "what are our payment terms for new customers?",
+    "how do I handle a return of a damaged item?", "what is the SLA for urgent tickets?", "when do we put a customer on credit hold?",
+    "chính sách đổi trả hàng như thế nào?", "quy trình giao hàng ra sao?", "how do I onboard a new customer?",
+    "what's the warranty policy", "what is our returns policy",
+]
+APPROVALS = [
+    ("approve quote QUO-2026-000012", "approve_quote", {"quote": "QUO-2026-000012"}, {"as": BAO}),
+    ("please approve QUO-2026-000003", "approve_quote", {"quote": "QUO-2026-000003"}, {"as": BAO}),
+    ("duyệt báo giá QUO-2026-000007", "approve_quote", {"quote": "QUO-2026-000007"}, {"as": BAO}),
+    ("convert quote QUO-2026-000012 to an order", "convert_quote_to_order", {"quote": "QUO-2026-000012"}, {}),
+    ("turn QUO-2026-000003 into an order", "convert_quote_to_order", {"quote": "QUO-2026-000003"}, {}),
+    ("chuyển báo giá QUO-2026-000007 thành đơn hàng", "convert_quote_to_order", {"quote": "QUO-2026-000007"}, {}),
+]
+NO_TOOL = [
+    "book me a flight to Da Nang", "what's the weather tomorrow?", "write me a poem about paper", "hello", "what can you do?",
+    "quote to Minh Phát", "check credit",
+]
+# Typos, missing accents, shouting and shorthand, as people type on a phone.
+TYPOS = [
+    ("whats goin on with hoang lng", OVERVIEW, {"customer": "HOANGLONG"}), ("brief me on minh phatt", OVERVIEW, {"customer": "MINHPHAT"}),
+    ("tell me abt saigon fods", OVERVIEW, {"customer": "SAIGONFOODS"}), ("BRIEF ME ON BOLIDO", OVERVIEW, {"customer": "BOLIDO"}),
+    ("cedit check minh phat", CREDIT, {"customer": "MINHPHAT"}), ("crdit limit saigon foods", CREDIT, {"customer": "SAIGONFOODS"}),
+    ("can hoang long take anothr 20k on credit", CREDIT, {"customer": "HOANGLONG", "order_amount": "20000"}),
+    ("top 5 custmers by revenue last quater", REPORT, {"report": "sales_by_customer", "top_n": 5}),
+    ("doanh thu thang truoc", REPORT, {"report": "sales_over_time", "period": "last-month"}),
+    ("tinh hinh khach hang minh phat", OVERVIEW, {"customer": "MINHPHAT"}),
+    ("han muc tin dung saigon foods", CREDIT, {"customer": "SAIGONFOODS"}),
+    ("quote 20 x PAP-A4-80 to minh phat 5% off", "create_quote", {"customer": "MINHPHAT", "lines": [{"product": "PAP-A4-80", "quantity": 20, "discount_pct": "5"}]}),
+    ("whos our contact at minh phat", OVERVIEW, {"customer": "MINHPHAT"}), ("restock list pls", REPORT, {"report": "restock"}),
+    ("overdue invoces", REPORT, {"report": "overdue_invoices"}), ("pipline by stage", REPORT, {"report": "pipeline"}),
+    ("open tickets hoang long", "list_tickets", {"customer": "HOANGLONG"}), ("sales by prodcut this year", REPORT, {"report": "sales_by_product", "period": "this-year"}),
+    ("comissions this month", REPORT, {"report": "commissions", "period": "this-month"}), ("ar ageing", REPORT, {"report": "ar_aging"}),
+    ("brief me on tan viet", OVERVIEW, {"customer": "TANVIET"}), ("credit dai tin", CREDIT, {"customer": "DAITIN"}),
+    ("what's up w/ lion city office", OVERVIEW, {"customer": "LIONCITY"}), ("hoa binh overview", OVERVIEW, {"customer": "HOABINH"}),
+    ("top 10 sản phẩm bán chạy năm nay", REPORT, {"report": "sales_by_product", "period": "this-year", "top_n": 10}),
+]
+CHAINS = [
+    [("brief me on Hoàng Long", OVERVIEW, {"customer": "HOANGLONG"}), ("and their open tickets?", "list_tickets", {"customer": "HOANGLONG"}),
+     ("what about their credit?", CREDIT, {"customer": "HOANGLONG"}), ("who's our contact there?", OVERVIEW, {"customer": "HOANGLONG"})],
+    [("tell me about Minh Phát", OVERVIEW, {"customer": "MINHPHAT"}), ("can they take another 100 triệu?", CREDIT, {"customer": "MINHPHAT", "order_amount": "100000000"}),
+     ("their order history", "customer_history", {"customer": "MINHPHAT"})],
+    [("tình hình Saigon Foods", OVERVIEW, {"customer": "SAIGONFOODS"}), ("còn phiếu hỗ trợ của họ?", "list_tickets", {"customer": "SAIGONFOODS"}),
+     ("hạn mức tín dụng của họ", CREDIT, {"customer": "SAIGONFOODS"})],
+    [("top 5 customers by revenue last quarter", REPORT, {"report": "sales_by_customer", "period": "last-quarter", "top_n": 5}),
+     ("and last year?", REPORT, {"report": "sales_by_customer", "period": "last-year"})],
+    [("doanh thu tháng trước", REPORT, {"report": "sales_over_time", "period": "last-month"}),
+     ("còn tháng này?", REPORT, {"report": "sales_over_time", "period": "this-month"})],
+    [("credit check for Bólido", CREDIT, {"customer": "BOLIDO"}), ("and their latest orders?", "order_status", {"customer": "BOLIDO"})],
+]
+
+
+def cases() -> list[dict]:
+    out: list[dict] = []
+
+    def add(request, tool, args, **options):
+        out.append({"request": request, "tool": tool, "args": args, "as": options.get("as", MAI), "chain": options.get("chain")})
+
+    for i, phrase in enumerate(OVERVIEW_PHRASES):
+        for name, code in NAMES[i % 5: i % 5 + 4]:
+            add(phrase.format(c=name), OVERVIEW, {"customer": code})
+    for i, phrase in enumerate(CONTACT_PHRASES):
+        for name, code in NAMES[(i * 3) % 16: (i * 3) % 16 + 4]:
+            add(phrase.format(c=name), OVERVIEW, {"customer": code})
+    for i, (phrase, extra) in enumerate(CREDIT_PHRASES):
+        for name, code in NAMES[(i * 2) % 17: (i * 2) % 17 + 3]:
+            add(phrase.format(c=name), CREDIT, {"customer": code, **extra})
+    for request, args in QUOTES:
+        add(request, "create_quote", args)
+    for request, args in REPORTS:
+        add(request, REPORT, args, **({"as": HA} if args["report"] in {"ar_aging", "overdue_invoices"} else {}))
+    for request, args in TICKETS:
+        add(request, "list_tickets", args, **{"as": ANH})
+    for request, args in NEW_TICKETS:
+        add(request, "create_ticket", args, **{"as": ANH if "HOANGLONG" not in args.get("customer", "") else MAI})
+    for request, args in LOGS:
+        add(request, "log_interaction", args)
+    for request, args in HISTORY:
+        add(request, "customer_history", args)
+    for request, args in ORDER_STATUS:
+        add(request, "order_status", args)
+    for request, args in FIND_CUSTOMERS:
+        add(request, "find_customers", args)
+    for request, tool, args in PRODUCTS:
+        add(request, tool, args)
+    for request in DOCS:
+        add(request, "search_docs", {})
+    for request, tool, args, options in APPROVALS:
+        add(request, tool, args, **options)
+    for request in NO_TOOL:
+        add(request, None, {})
+    for request, tool, args in TYPOS:
+        add(request, tool, args, **({"as": HA} if args.get("report") in {"ar_aging", "overdue_invoices"} else {}))
+    for number, chain in enumerate(CHAINS):
+        for request, tool, args in chain:
+            add(request, tool, args, chain=f"chain-{number}")
+    # The same customer asked about by support, who owns none of them: a shared name needs a question.
+    add("what's going on with Hoàng Long?", None, {}, **{"as": ANH})
+    return out
