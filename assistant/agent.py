@@ -120,9 +120,14 @@ class Assistant:
                                                      AIMessage(answer, additional_kwargs={"tandem_resolved": True})]})
             return TurnResult(answer=answer, tool_calls=calls, confirmation=None, citations=[], brain=brain_name,
                               conversation=conversation_id, elapsed_ms=int((time.perf_counter() - started) * 1000))
+        from langgraph.errors import GraphRecursionError
+
         token = current_turn.set(turn)
         try:
             answer = self._run(agent, HumanMessage(message), config, turn, on_event)
+        except GraphRecursionError:
+            answer = (f"I stopped after {MAX_STEPS} steps without a final answer. Here is what I looked up: "
+                      + ", ".join(sorted({c.name for c in turn.calls})) + ". Try asking more narrowly.")
         finally:
             current_turn.reset(token)
         answer, brain_name = self._postprocess(answer, turn, brain, brain_name)

@@ -6,6 +6,7 @@ inside the tool (the guard), so the assistant can never widen a caller's permiss
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -57,8 +58,62 @@ def _as_langchain_tool(spec: ToolSpec) -> StructuredTool:
     description = spec.description
     if spec.kind == "write":
         description += " Returns a preview; nothing is written until the user confirms."
-    return StructuredTool(name=spec.name, description=description, args_schema=spec.input_model, func=invoke)
+    return StructuredTool(name=spec.name, description=description, args_schema=spec.input_model, func=invoke,
+                          metadata={"kind": spec.kind})
 
 
 def tools_for(role: str) -> list[StructuredTool]:
     return [_as_langchain_tool(spec) for spec in tools_for_role(role)]
+
+
+# Compact schemas: what an LLM is sent. The full pydantic model still validates every call (the guard), so
+# length limits, defaults and null branches only cost tokens here; descriptions keep their first clause.
+_DROPPED_KEYS = {"title", "default", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+                 "exclusiveMaximum", "minItems", "maxItems", "pattern"}
+_CLAUSE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?:\.\s+(?=[A-Z])|;\s+|\.$)")
+
+
+def first_clause(text: str) -> str:
+    """'Period, e.g. 2026-10, ytd. Defaults: ...' -> 'Period, e.g. 2026-10, ytd'."""
+    match = _CLAUSE_END.search(text)
+    return (text[:match.start()] if match else text).strip()
+
+
+def _compact(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_compact(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _DROPPED_KEYS:
+            continue
+        if key == "description" and isinstance(value, str):
+            out[key] = first_clause(value)
+        elif key == "anyOf":
+            branches = [b for b in value if b != {"type": "null"}]
+            if len(branches) == 1:
+                out.update(_compact(branches[0]))
+            else:
+                out[key] = _compact(branches)
+        elif key == "properties":
+            out[key] = {name: _compact(prop) for name, prop in value.items()}
+        else:
+            out[key] = _compact(value)
+    return out
+
+
+def llm_tool_schema(tool: Any, *, compact: bool = True) -> dict[str, Any]:
+    """The OpenAI function-tool schema for one tool; compact by default (see `prompt_token_count`)."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    schema = convert_to_openai_tool(tool)
+    if not compact:
+        return schema
+    function = schema["function"]
+    description = first_clause(function.get("description", ""))
+    if (getattr(tool, "metadata", None) or {}).get("kind") == "write":
+        description += ". Preview only; the user confirms."
+    compacted = {"name": function["name"], "description": description,
+                 "parameters": _compact(function.get("parameters", {}))}
+    return {"type": "function", "function": compacted}

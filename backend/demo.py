@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from backend.ledger import fx_rate, price_order
@@ -585,8 +585,9 @@ def bulk_insert(session: Session, model, objects: list, *, key: str | None = Non
     """
     if not objects:
         return
-    columns = [attr.key for attr in inspect(model).column_attrs if attr.key != "id"]
-    session.execute(insert(model), [{name: getattr(obj, name) for name in columns} for obj in objects])
+    columns = [column.key for column in model.__table__.columns if column.key != "id"]
+    # A Core insert on the table: the ORM's per-row bookkeeping costs more than the database work here.
+    session.execute(insert(model.__table__), [{name: getattr(obj, name) for name in columns} for obj in objects])
     if key is None:
         return
     column = getattr(model, key)
@@ -1103,7 +1104,6 @@ class _DemoBuilder:
                             currency=customer.currency, required_date=day + timedelta(days=rng.randint(2, 10)),
                             shipped_date=shipped, ship_country=customer.country, ship_city=customer.city,
                             created_at=at_local(day, rng.randint(8, 17), rng.randint(0, 59)))
-        rate = self.fx.rate("USD", day)
         n_lines = pick(rng, LINES_PER_ORDER)
         chosen: list[int] = []
         for _ in range(n_lines * 3):
@@ -1118,12 +1118,12 @@ class _DemoBuilder:
                 continue
             chosen.append(index)
         for index in chosen:
-            order.lines.append(self._line(account, index, day, rate))
+            order.lines.append(self._line(account, index, day))
         price_order(order, self.fx.rate(order.currency, day), BASE_CURRENCY)
         account.orders.append(order)
         return order
 
-    def _line(self, account: _Account, index: int, day: date, usd_rate: Decimal) -> _LineDraft:
+    def _line(self, account: _Account, index: int, day: date) -> _LineDraft:
         rng, product, spec = self.rng, self.products[index], self.specs[index]
         low, high, step = spec.qty
         scale = account.size ** 0.5 * rng.lognormvariate(0, 0.35)
@@ -1146,9 +1146,9 @@ class _DemoBuilder:
                 unit_price = product.unit_price * factor
                 unit_price = round_to(unit_price, Decimal(100)) if currency == BASE_CURRENCY else round_money(unit_price, currency)
             elif currency == BASE_CURRENCY:
-                unit_price = round_to(product.unit_price * factor * usd_rate, Decimal(1000))
+                unit_price = round_to(product.unit_price * factor * self.fx.rate(product.currency, day), Decimal(1000))
             else:
-                unit_price = round_money(product.unit_price * factor / usd_rate, currency)
+                unit_price = round_money(product.unit_price * factor / self.fx.rate(currency, day), currency)
             discount = DISCOUNT_STEPS[rng.choices(range(5), weights=SEGMENT_DISCOUNTS[account.segment])[0]]
         return _LineDraft(product_id=product.id, quantity=quantity, unit_price=unit_price, discount_pct=discount,
                           unit_cost=product.unit_cost)

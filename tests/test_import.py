@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from textwrap import dedent
@@ -141,8 +141,8 @@ def test_reimport_is_idempotent_and_applies_changes(session: Session, tmp_path: 
     (folder / "customers.csv").write_text(customers.replace(",VND,50000000,30,EMP02", ",VND,65000000,30,EMP02"),
                                           encoding="utf-8")
     lines = (folder / "order_lines.csv").read_text(encoding="utf-8")
-    (folder / "order_lines.csv").write_text(lines.replace("SO-2026-000109,CF-BLEND-1KG,8,", "SO-2026-000109,CF-BLEND-1KG,10,"),
-                                            encoding="utf-8")
+    (folder / "order_lines.csv").write_text(
+        lines.replace("SO-2026-000109,CF-BLEND-1KG,8,", "SO-2026-000109,CF-BLEND-1KG,10,"), encoding="utf-8")
 
     report = import_directory(session, folder)
 
@@ -221,7 +221,8 @@ def test_contacts_are_matched_on_reimport(session: Session, tmp_path: Path):
     import_directory(session, write_folder(tmp_path / "two", files))
 
     contacts = session.execute(select(Contact).order_by(Contact.id)).scalars().all()
-    assert [(contact.name, contact.title) for contact in contacts] == [("Lê Văn An", "Co-owner"), ("Trần Thị Bình", "Barista")]
+    assert [(contact.name, contact.title) for contact in contacts] == [("Lê Văn An", "Co-owner"),
+                                                                       ("Trần Thị Bình", "Barista")]
 
 
 def test_order_in_foreign_currency_needs_a_rate(session: Session, tmp_path: Path):

@@ -389,6 +389,16 @@ def test_convert_rechecks_credit(session, sales, world):
     assert invoke("convert_quote_to_order", sales, {"quote": quote.number}).preview.net_amount == D("9550000")
 
 
+def test_convert_refused_on_credit_hold_and_quote_warns(session, sales, world):
+    quote = make_confirmed_quote(sales)
+    make_invoice(session, customer=world["minh"], amount=D("1000000"), issue_date=date(2026, 8, 1),
+                 number="INV-T-OLD")  # due 2026-08-31: 81 days past due on 2026-11-20
+    with pytest.raises(BusinessRuleViolation, match="credit hold: invoice INV-T-OLD is 81 days past due"):
+        invoke("convert_quote_to_order", sales, {"quote": quote.number})
+    again = invoke("create_quote", sales, {"customer": "MINHPHAT", "lines": standard_lines()}).preview
+    assert "credit hold" in again.credit_warning
+
+
 def test_convert_rechecks_stock_and_names_the_short_skus(session, sales, world):
     quote = make_confirmed_quote(sales)
     world["paper"].stock[0].reserved = 450  # 50 free, 100 needed

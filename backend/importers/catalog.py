@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from backend.importers.reading import Row
-from backend.importers.state import FileLoader, ImportState, ProductRef, Seen, chunked, insert_rows, update_rows
+from backend.importers.state import (FileLoader, ImportState, ProductRef, Seen, chunked, insert_rows, save_records,
+                                     update_rows)
 from backend.models import Product, StockLevel, Warehouse
 from backend.text import search_key
 
@@ -68,13 +69,12 @@ class ProductLoader(FileLoader):
 
     def write(self, state: ImportState) -> None:
         session = state.session
-        new = [record for record in self.records if record.id is None]
-        # A product made active again loses the reason it was inactive.
-        update_rows(session, Product, [{"id": record.id, **record.values, **({"inactive_reason": None} if record.values.get("active") else {})}
-                                       for record in self.records if record.id is not None])
-        for record, product_id in zip(new, insert_rows(session, Product, [record.values for record in new], with_ids=True)):
-            record.id = product_id
-            state.products[record.sku].id = product_id
+        reactivated = [{"id": record.id, "inactive_reason": None} for record in self.records
+                       if record.id is not None and record.values.get("active")]
+        new = save_records(session, Product, self.records)
+        for record in new:
+            state.products[record.sku].id = record.id
+        update_rows(session, Product, reactivated)  # an active product has no reason to be inactive
         self.created = len(new)
         with_stock = [record for record in self.records if record.stock]
         if with_stock:
@@ -92,8 +92,9 @@ class ProductLoader(FileLoader):
         for record in records:
             level_id = existing.get(record.id)
             if level_id is None:
-                new.append({"product_id": record.id, "warehouse_id": warehouse_id, "quantity": record.stock.get("quantity", 0),
-                            "reserved": 0, "reorder_level": record.stock.get("reorder_level", 0)})
+                new.append({"product_id": record.id, "warehouse_id": warehouse_id, "reserved": 0,
+                            "quantity": record.stock.get("quantity", 0),
+                            "reorder_level": record.stock.get("reorder_level", 0)})
             else:
                 changed.append({"id": level_id, **record.stock})
         # Bulk UPDATE groups rows by the set of keys, so lines giving only one of the two values are fine.

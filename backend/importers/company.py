@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from backend import ledger
 from backend.importers.reading import Row
-from backend.importers.state import FileLoader, ImportState, Seen, zone_or_utc, chunked, insert_rows, update_rows
+from backend.importers.state import (FileLoader, ImportState, Seen, chunked, insert_rows, save_records, update_rows,
+                                     zone_or_utc)
 from backend.models import Employee, FxRate, Invoice, SalesOrder
 from backend.models.org import ROLES
 
@@ -55,7 +56,8 @@ class CompanyLoader(FileLoader):
 
 
 def _has_money_rows(state: ImportState) -> bool:
-    return any(state.session.execute(select(model.id).limit(1)).first() is not None for model in (SalesOrder, Invoice, FxRate))
+    return any(state.session.execute(select(model.id).limit(1)).first() is not None
+               for model in (SalesOrder, Invoice, FxRate))
 
 
 @dataclass
@@ -160,11 +162,9 @@ class EmployeeLoader(FileLoader):
 
     def write(self, state: ImportState) -> None:
         session = state.session
-        new = [record for record in self.records if record.id is None]
-        update_rows(session, Employee, [{"id": record.id, **record.values} for record in self.records if record.id is not None])
-        for record, employee_id in zip(new, insert_rows(session, Employee, [record.values for record in new], with_ids=True)):
-            record.id = employee_id
-            state.employees[record.code] = employee_id
+        new = save_records(session, Employee, self.records)
+        for record in new:
+            state.employees[record.code] = record.id
         if self.with_manager:
             update_rows(session, Employee, [{"id": record.id, "manager_id": state.employees.get(record.manager_code)}
                                             for record in self.records])

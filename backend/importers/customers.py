@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from backend.importers.reading import Row
-from backend.importers.state import CustomerRef, FileLoader, ImportState, Seen, chunked, insert_rows, update_rows
+from backend.importers.state import (CustomerRef, FileLoader, ImportState, Seen, chunked, insert_rows, save_records,
+                                     update_rows)
 from backend.models import Contact, Customer
 from backend.text import search_key
 
@@ -73,11 +74,9 @@ class CustomerLoader(FileLoader):
         for record in self.records:
             if self.with_owner:
                 record.values["owner_id"] = state.employees.get(record.owner_code)
-        new = [record for record in self.records if record.id is None]
-        update_rows(session, Customer, [{"id": record.id, **record.values} for record in self.records if record.id is not None])
-        for record, customer_id in zip(new, insert_rows(session, Customer, [record.values for record in new], with_ids=True)):
-            record.id = customer_id
-            state.customers[record.code].id = customer_id
+        new = save_records(session, Customer, self.records)
+        for record in new:
+            state.customers[record.code].id = record.id
         self.created = len(new)
 
 

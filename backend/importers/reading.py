@@ -82,7 +82,8 @@ def read_table(path: Path, columns: tuple[str, ...], required: frozenset[str], p
     try:
         header_cells = next(reader, None)
         if not header_cells or not any(cell.strip() for cell in header_cells):
-            problems.in_file(name, "the first line must be the header (column names); the file is empty or starts with a blank line")
+            problems.in_file(name, "the first line must be the header (column names); "
+                                   "the file is empty or starts with a blank line")
             return None
         names = [cell.strip() for cell in header_cells]
         header, complete = _check_header(name, names, columns, required, problems)
@@ -120,7 +121,8 @@ def _check_header(name: str, cells: list[str], columns: tuple[str, ...], require
             problems.at(name, 1, "column", cell, f"unknown column{_suggestion(cell, columns)}; "
                                                  f"{name} takes: {', '.join(columns)}")
     if len(cells) == 1 and any(separator in cells[0] for separator in ";\t|"):
-        problems.on_line(name, 1, "the header looks separated by something other than commas; save the file as CSV with commas")
+        problems.on_line(name, 1, "the header looks separated by something other than commas; "
+                                  "save the file as CSV with commas")
     missing = [column for column in columns if column in required and column not in header]
     for column in missing:
         problems.at(name, 1, "column", column, "required column is missing; add it to the header")

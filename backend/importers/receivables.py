@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from backend.importers.reading import Row
-from backend.importers.state import FileLoader, ImportState, InvoiceRef, Seen, chunked, insert_rows, update_rows
+from backend.importers.state import FileLoader, ImportState, InvoiceRef, Seen, chunked, insert_rows, save_records
 from backend.models import Invoice, Payment, PaymentAllocation
 from backend.money import format_money, minor_units
 
@@ -95,26 +95,21 @@ class InvoiceLoader(FileLoader):
             currency, issue_date = record.values["currency"], record.values["issue_date"]
             rate = state.fx_rate(currency, issue_date)
             if rate is None:
-                state.problems.at(self.file, record.line, "currency", currency, state.missing_fx_message(currency, issue_date))
+                state.problems.at(self.file, record.line, "currency", currency,
+                                  state.missing_fx_message(currency, issue_date))
             record.values["fx_rate"] = rate
 
     def write(self, state: ImportState) -> None:
-        session = state.session
-        rows = []
         for record in self.records:
             customer_id = state.customers[record.customer_code].id
-            row = {**record.values, "customer_id": customer_id}
+            record.values["customer_id"] = customer_id
             if self.with_order:
-                row["order_id"] = state.orders[record.order_number].id if record.order_number else None
-            rows.append(row)
+                record.values["order_id"] = state.orders[record.order_number].id if record.order_number else None
             state.invoices[record.number].customer_id = customer_id
             state.invoices_to_refresh.add(record.number)
-        new = [(record, row) for record, row in zip(self.records, rows) if record.id is None]
-        update_rows(session, Invoice, [{"id": record.id, **row} for record, row in zip(self.records, rows)
-                                       if record.id is not None])
-        for (record, _), invoice_id in zip(new, insert_rows(session, Invoice, [row for _, row in new], with_ids=True)):
-            record.id = invoice_id
-            state.invoices[record.number].id = invoice_id
+        new = save_records(state.session, Invoice, self.records)
+        for record in new:
+            state.invoices[record.number].id = record.id
         self.created = len(new)
 
 
@@ -156,7 +151,8 @@ class PaymentLoader(FileLoader):
             invoice = state.invoices[number]
             amount = row.decimal("amount", required=True, positive=True, **_amount_places(invoice.currency))
             if invoice.status == "void":
-                row.fail("invoice_number", number, "is void and cannot take payments; remove this line or re-open the invoice")
+                row.fail("invoice_number", number, "is void and cannot take payments; "
+                                                   "remove this line or re-open the invoice")
             if amount is None or paid_on is None:
                 continue
             key = (invoice.id, paid_on, amount, method)
@@ -166,8 +162,9 @@ class PaymentLoader(FileLoader):
             total = allocated.get(number, invoice.allocated) + amount
             allocated[number] = total
             if total > invoice.amount:
-                row.fail("amount", amount, f"payments for invoice {number} would total {format_money(total, invoice.currency)}, "
-                                           f"more than its amount {format_money(invoice.amount, invoice.currency)}; "
+                row.fail("amount", amount, f"payments for invoice {number} would total "
+                                           f"{format_money(total, invoice.currency)}, more than its amount "
+                                           f"{format_money(invoice.amount, invoice.currency)}; "
                                            "correct the amount or remove a duplicate payment")
             if row.ok:
                 self.records.append(_Payment(number, paid_on, amount, method))

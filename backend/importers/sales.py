@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from backend import ledger
 from backend.importers.reading import Row
 from backend.importers.state import (FileLoader, ImportState, LineRecord, OrderRef, Seen, chunked, insert_rows,
-                                     update_rows)
+                                     save_records, update_rows)
 from backend.models import SalesOrder, SalesOrderLine
 
 # "open" in a file is an order placed and not yet shipped, which the model calls "confirmed".
@@ -61,7 +61,6 @@ class _Order:
     values: dict[str, Any]
     id: int | None
     currency: str
-    totals: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,7 +102,9 @@ class OrderLoader(FileLoader):
             state.exists(row, "salesperson_code", salesperson, "employee")
             known_customer = state.exists(row, "customer_code", customer_code, "customer")
             currency = row.currency("currency")
-            if number is None or customer_code is None or order_date is None or not numbers.first(row, "number", number, number):
+            if number is None or customer_code is None or order_date is None:
+                continue
+            if not numbers.first(row, "number", number, number):
                 continue
             existing = state.orders.get(number)
             if currency is None and known_customer:
@@ -138,22 +139,17 @@ class OrderLoader(FileLoader):
                 self.kept_line_amounts.extend(
                     {"id": old.id, "line_no": new.line_no, "line_amount": new.line_amount,
                      "line_amount_base": new.line_amount_base} for old, new in zip(kept, priced.lines))
-            record.totals = {"fx_rate": rate, "net_amount": priced.net_amount, "net_amount_base": priced.net_amount_base}
+            record.values.update(fx_rate=rate, net_amount=priced.net_amount, net_amount_base=priced.net_amount_base)
 
     def write(self, state: ImportState) -> None:
         session = state.session
-        rows = []
         for record in self.records:
-            row = {**record.values, **record.totals, "customer_id": state.customers[record.customer_code].id}
+            record.values["customer_id"] = state.customers[record.customer_code].id
             if self.with_salesperson:
-                row["salesperson_id"] = state.employees.get(record.salesperson_code)
-            rows.append(row)
-        new = [(record, row) for record, row in zip(self.records, rows) if record.id is None]
-        update_rows(session, SalesOrder, [{"id": record.id, **row} for record, row in zip(self.records, rows)
-                                          if record.id is not None])
-        for (record, _), order_id in zip(new, insert_rows(session, SalesOrder, [row for _, row in new], with_ids=True)):
-            record.id = order_id
-            state.orders[record.number].id = order_id
+                record.values["salesperson_id"] = state.employees.get(record.salesperson_code)
+        new = save_records(session, SalesOrder, self.records)
+        for record in new:
+            state.orders[record.number].id = record.id
         update_rows(session, SalesOrderLine, self.kept_line_amounts)
         self.created = len(new)
 
@@ -163,7 +159,8 @@ def _existing_lines(state: ImportState, order_ids: list[int]) -> dict[int, list[
     for chunk in chunked(order_ids):
         query = (select(SalesOrderLine.id, SalesOrderLine.order_id, SalesOrderLine.quantity, SalesOrderLine.unit_price,
                         SalesOrderLine.discount_pct)
-                 .where(SalesOrderLine.order_id.in_(chunk)).order_by(SalesOrderLine.order_id, SalesOrderLine.line_no, SalesOrderLine.id))
+                 .where(SalesOrderLine.order_id.in_(chunk))
+                 .order_by(SalesOrderLine.order_id, SalesOrderLine.line_no, SalesOrderLine.id))
         for row in state.session.execute(query):
             lines.setdefault(row.order_id, []).append(row)
     return lines

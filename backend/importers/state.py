@@ -83,7 +83,8 @@ def _python_defaults(table, given: list[str]) -> dict[str, Any]:
 def _allocate_ids(connection, table, count: int) -> list[int]:
     """Ids for rows about to be inserted, so children can refer to them without reading them back."""
     if connection.dialect.name == "postgresql":
-        sequence = connection.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}).scalar_one()
+        sequence = connection.execute(text("SELECT pg_get_serial_sequence(:table, 'id')"),
+                                      {"table": table.name}).scalar_one()
         return list(connection.execute(text("SELECT nextval(CAST(:sequence AS regclass)) FROM generate_series(1, :count)"),
                                        {"sequence": sequence, "count": count}).scalars())
     if connection.dialect.name == "sqlite":
@@ -98,6 +99,15 @@ def update_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> No
     """Bulk UPDATE by primary key: every dict carries `id` and the attributes to set."""
     if rows:
         session.execute(update(model), rows)
+
+
+def save_records(session: Session, model: type, records: list[Any]) -> list[Any]:
+    """Update the records that have an `id`, insert the others (their new id is set); returns the new ones."""
+    new = [record for record in records if record.id is None]
+    update_rows(session, model, [{"id": record.id, **record.values} for record in records if record.id is not None])
+    for record, row_id in zip(new, insert_rows(session, model, [record.values for record in new], with_ids=True)):
+        record.id = row_id
+    return new
 
 
 @dataclass(slots=True)
@@ -208,7 +218,8 @@ class ImportState:
 
     def load_employees(self, codes: Iterable[str | None]) -> None:
         for chunk in chunked(self._unknown(codes, self.employees)):
-            for employee_id, code in self.session.execute(select(Employee.id, Employee.code).where(Employee.code.in_(chunk))):
+            query = select(Employee.id, Employee.code).where(Employee.code.in_(chunk))
+            for employee_id, code in self.session.execute(query):
                 self.employees[code] = employee_id
 
     def load_customers(self, codes: Iterable[str | None]) -> None:

@@ -58,7 +58,7 @@ def pipeline(session: Session, req: ReportRequest) -> ReportTable:
         slot = per_stage[stage]
         slot[0] += count
         slot[1] += value
-        slot[2] += value * 50 / 100
+        slot[2] += value * probability / 100
     rows = [{"stage": stage, "opportunities": count, "amount": round_money(amount, base),
              "weighted_amount": round_money(weighted, base)}
             for stage, (count, amount, weighted) in per_stage.items()]

@@ -150,7 +150,8 @@ def _open_invoices(session: Session, customer: Customer, convert: CurrencyConver
     for row in rows:
         balance = row.amount - row.paid
         if balance > 0:
-            result.append(_OpenInvoice(row.number, row.due_date, convert.convert(balance, row.currency, row.fx_rate)))
+            converted = round_money(convert.convert(balance, row.currency, row.fx_rate), convert.target)
+            result.append(_OpenInvoice(row.number, row.due_date, converted))
     return result
 
 
