@@ -10,7 +10,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
@@ -96,7 +96,7 @@ class Assistant:
             on_event: Callable[[str, dict[str, Any]], None] | None = None) -> TurnResult:
         started = time.perf_counter()
         conversation_id = conversation_id or str(uuid.uuid4())
-        ctx = ToolContext(session=session, actor=actor, channel=channel if channel != "cli" else "cli",
+        ctx = ToolContext(session=session, actor=actor, channel=channel,
                           now=now or datetime.now(timezone.utc), settings=self.settings)
         turn = TurnContext(tool_ctx=ctx, conversation_id=conversation_id, deadline=time.monotonic() + TURN_SECONDS)
         self._claim_conversation(session, conversation_id, actor, channel)
@@ -247,7 +247,3 @@ class Assistant:
         from assistant.memory import ensure_conversation
 
         ensure_conversation(session, conversation_id, actor, channel)
-
-
-def stream_events(result: TurnResult) -> Iterator[tuple[str, dict[str, Any]]]:
-    yield "final", result.to_json()

@@ -67,16 +67,39 @@ def tools_for(role: str) -> list[StructuredTool]:
 
 
 # Compact schemas: what an LLM is sent. The full pydantic model still validates every call (the guard), so
-# length limits, defaults and null branches only cost tokens here; descriptions keep their first clause.
+# length limits, defaults and null branches only cost tokens here; descriptions keep their first clause and
+# lose asides in parentheses unless the aside is an example.
 _DROPPED_KEYS = {"title", "default", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
                  "exclusiveMaximum", "minItems", "maxItems", "pattern"}
-_CLAUSE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?:\.\s+(?=[A-Z])|;\s+|\.$)")
+_ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs)$")
+_ASIDE = re.compile(r"\s*\(([^()]*)\)")
 
 
 def first_clause(text: str) -> str:
-    """'Period, e.g. 2026-10, ytd. Defaults: ...' -> 'Period, e.g. 2026-10, ytd'."""
-    match = _CLAUSE_END.search(text)
-    return (text[:match.start()] if match else text).strip()
+    """'Period, e.g. 2026-10, ytd. Defaults: ...' -> 'Period, e.g. 2026-10, ytd' (parentheses kept whole)."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth > 0:
+            continue
+        if char == ";" or (char == "." and (index + 1 == len(text) or text[index + 1] == " ")
+                           and not _ABBREVIATION.search(text[:index])):
+            return text[:index].strip()
+    return text.strip()
+
+
+def brief(text: str) -> str:
+    """The first clause, without asides: what a model needs to pick a tool or fill an argument."""
+    def keep_examples(match: re.Match) -> str:
+        return match.group(0) if re.search(r'e\.g\.|"|->', match.group(1)) else ""
+
+    return _ASIDE.sub(keep_examples, first_clause(text)).strip()
+
+
+def _restates(description: str, enum: list[Any]) -> bool:
+    """'low, medium, high or urgent' beside the same enum says nothing new."""
+    words = {w for w in re.split(r"[\s,]+", description.lower()) if w and w not in {"or", "and"}}
+    return bool(words) and words <= {str(v).lower() for v in enum}
 
 
 def _compact(node: Any) -> Any:
@@ -89,7 +112,7 @@ def _compact(node: Any) -> Any:
         if key in _DROPPED_KEYS:
             continue
         if key == "description" and isinstance(value, str):
-            out[key] = first_clause(value)
+            out[key] = brief(value)
         elif key == "anyOf":
             branches = [b for b in value if b != {"type": "null"}]
             if len(branches) == 1:
@@ -100,6 +123,8 @@ def _compact(node: Any) -> Any:
             out[key] = {name: _compact(prop) for name, prop in value.items()}
         else:
             out[key] = _compact(value)
+    if "enum" in out and _restates(out.get("description", ""), out["enum"]):
+        del out["description"]
     return out
 
 
@@ -111,7 +136,7 @@ def llm_tool_schema(tool: Any, *, compact: bool = True) -> dict[str, Any]:
     if not compact:
         return schema
     function = schema["function"]
-    description = first_clause(function.get("description", ""))
+    description = brief(function.get("description", ""))
     if (getattr(tool, "metadata", None) or {}).get("kind") == "write":
         description += ". Preview only; the user confirms."
     compacted = {"name": function["name"], "description": description,

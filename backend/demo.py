@@ -577,6 +577,110 @@ class FxBook:
         return self._cache[key]
 
 
+def day_weight(day: date, start: date) -> float:
+    """Relative order volume of a day: no Sundays, slow Saturdays, seasons, Tết, 18% growth a year."""
+    if day.weekday() == 6:
+        return 0.0
+    weight = MONTH_WEIGHT[day.month] * (0.45 if day.weekday() == 5 else 1.0)
+    weight *= 1 + 0.18 * (day - start).days / 365
+    for tet in (TET.get(day.year), TET.get(day.year + 1)):
+        if tet is None:
+            continue
+        gap = (tet - day).days
+        if 3 <= gap <= 21:
+            weight *= 1.35
+        elif -6 <= gap <= 2:
+            weight *= 0.1
+    return weight
+
+
+def order_status(rng: random.Random, age_days: int) -> str:
+    """Old orders are invoiced (a few cancelled); the last three weeks still move through the pipeline."""
+    if age_days > 2 and rng.random() < 0.03:
+        return "cancelled"
+    if age_days <= 2:
+        return pick(rng, (("draft", 35), ("confirmed", 65)))
+    if age_days <= 7:
+        return pick(rng, (("confirmed", 45), ("shipped", 35), ("invoiced", 20)))
+    if age_days <= 20:
+        return pick(rng, (("confirmed", 8), ("shipped", 17), ("invoiced", 75)))
+    return "invoiced"
+
+
+def payment_plan(rng: random.Random, *, payer: str, issue: date, due: date, amount: Decimal, currency: str,
+                 order_date: date, today: date) -> list[tuple[date, Decimal]]:
+    """When a customer of this payment behaviour pays an invoice, possibly in two instalments.
+
+    Dates may lie after `today`: the caller records only what has happened by then.
+    """
+    if payer == "cash":
+        return [(order_date, amount)]  # prepaid before dispatch
+    if payer == "prompt":
+        paid = due + timedelta(days=rng.randint(-12, 3))
+    elif payer == "slow":
+        paid = due + timedelta(days=int(rng.triangular(0, 20, 1)))
+    else:
+        if 100 <= (today - issue).days <= 300 and rng.random() < 0.05:
+            return []  # disputed or stuck: still unpaid, now 61-90 or 91+ days past due
+        paid = due + timedelta(days=int(rng.triangular(2, 50, 10)))
+    paid = max(paid, issue + timedelta(days=1))
+    if rng.random() < 0.06:
+        first = round_money(amount * Decimal(rng.randint(30, 70)) / 100, currency)
+        if ZERO < first < amount:
+            return [(paid, first), (paid + timedelta(days=rng.randint(10, 40)), amount - first)]
+    return [(paid, amount)]
+
+
+def price_on(list_price: Decimal, list_currency: str, currency: str, day: date, today: date, fx: FxBook) -> Decimal:
+    """The unit price of a day in the order's currency: list prices rose about 3.5% a year."""
+    factor = (ONE - Decimal("0.035") * Decimal((today - day).days) / Decimal(365)).quantize(Decimal("0.0001"))
+    price = list_price * factor
+    if list_currency != currency:
+        price = price * fx.rate(list_currency, day) / fx.rate(currency, day)
+    if currency == BASE_CURRENCY:
+        return round_to(price, Decimal(100 if list_currency == currency else 1000))
+    return round_money(price, currency)
+
+
+@dataclass(slots=True)
+class LineDraft:
+    """An order line before insert; attribute names match SalesOrderLine's columns."""
+
+    product_id: int
+    quantity: int
+    unit_price: Decimal
+    discount_pct: Decimal
+    unit_cost: Decimal | None
+    line_no: int = 0
+    line_amount: Decimal = ZERO
+    line_amount_base: Decimal = ZERO
+    order_id: int | None = None
+
+
+@dataclass(slots=True)
+class OrderDraft:
+    """A sales order before insert. ledger.price_order reads and writes only attributes that exist here, so
+    drafts are priced by the same code as SalesOrder objects, without the ORM's per-attribute bookkeeping."""
+
+    customer_id: int
+    salesperson_id: int | None
+    status: str
+    order_date: date
+    currency: str
+    required_date: date | None
+    shipped_date: date | None
+    ship_country: str | None
+    ship_city: str | None
+    created_at: datetime
+    lines: list[LineDraft] = field(default_factory=list)
+    number: str = ""
+    fx_rate: Decimal = ONE
+    net_amount: Decimal = ZERO
+    net_amount_base: Decimal = ZERO
+    quote_id: int | None = None
+    id: int | None = None
+
+
 def bulk_insert(session: Session, model, objects: list, *, key: str | None = None) -> None:
     """Insert objects whose attributes are named like the model's columns, with one executemany.
 
@@ -743,47 +847,8 @@ class _Account:
     contacts: list[Contact] = field(default_factory=list)
     favourites: list[int] = field(default_factory=list)
     last_contact: date | None = None
-    orders: list[_OrderDraft] = field(default_factory=list)
+    orders: list[OrderDraft] = field(default_factory=list)
     invoices: list[_InvoiceDraft] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _LineDraft:
-    """An order line before insert; attribute names match SalesOrderLine's columns."""
-
-    product_id: int
-    quantity: int
-    unit_price: Decimal
-    discount_pct: Decimal
-    unit_cost: Decimal | None
-    line_no: int = 0
-    line_amount: Decimal = ZERO
-    line_amount_base: Decimal = ZERO
-    order_id: int | None = None
-
-
-@dataclass(slots=True)
-class _OrderDraft:
-    """A sales order before insert. ledger.price_order reads and writes only attributes that exist here, so
-    drafts are priced by the same code as SalesOrder objects, without the ORM's per-attribute bookkeeping."""
-
-    customer_id: int
-    salesperson_id: int | None
-    status: str
-    order_date: date
-    currency: str
-    required_date: date | None
-    shipped_date: date | None
-    ship_country: str | None
-    ship_city: str | None
-    created_at: datetime
-    lines: list[_LineDraft] = field(default_factory=list)
-    number: str = ""
-    fx_rate: Decimal = ONE
-    net_amount: Decimal = ZERO
-    net_amount_base: Decimal = ZERO
-    quote_id: int | None = None
-    id: int | None = None
 
 
 @dataclass(slots=True)
@@ -1040,26 +1105,11 @@ class _DemoBuilder:
                               self.rng.choice(CONTACT_TITLES_VI))
 
     # -------------------------------------------------------------------------------------------- orders
-    def _day_weight(self, day: date) -> float:
-        if day.weekday() == 6:
-            return 0.0
-        weight = MONTH_WEIGHT[day.month] * (0.45 if day.weekday() == 5 else 1.0)
-        weight *= 1 + 0.18 * (day - self.start).days / 365
-        for tet in (TET.get(day.year), TET.get(day.year + 1)):
-            if tet is None:
-                continue
-            gap = (tet - day).days
-            if 3 <= gap <= 21:
-                weight *= 1.35
-            elif -6 <= gap <= 2:
-                weight *= 0.1
-        return weight
-
     def _orders(self) -> None:
         rng, orders = self.rng, []
         day = self.start + timedelta(days=1)
         while day <= self.today:
-            weight = self._day_weight(day)
+            weight = day_weight(day, self.start)
             count = poisson(rng, ORDERS_PER_DAY * weight) if weight else 0
             eligible = [a for a in self.accounts if a.since <= day and (a.until is None or day <= a.until)]
             if count and eligible:
@@ -1078,29 +1128,17 @@ class _DemoBuilder:
                 lines.append(line)
         bulk_insert(self.session, SalesOrderLine, lines)
 
-    def _order_status(self, age: int) -> str:
-        rng = self.rng
-        if age > 2 and rng.random() < 0.03:
-            return "cancelled"
-        if age <= 2:
-            return pick(rng, (("draft", 35), ("confirmed", 65)))
-        if age <= 7:
-            return pick(rng, (("confirmed", 45), ("shipped", 35), ("invoiced", 20)))
-        if age <= 20:
-            return pick(rng, (("confirmed", 8), ("shipped", 17), ("invoiced", 75)))
-        return "invoiced"
-
-    def _order(self, account: _Account, day: date) -> _OrderDraft:
+    def _order(self, account: _Account, day: date) -> OrderDraft:
         rng, customer = self.rng, account.customer
         age = (self.today - day).days
-        status = self._order_status(age)
+        status = order_status(rng, age)
         shipped = None
         if status in ("shipped", "invoiced"):
             shipped = min(day + timedelta(days=rng.choice((0, 1, 1, 2, 2, 3, 4))), self.today)
         salesperson = customer.owner_id
         if rng.random() < 0.05:
             salesperson = self.staff[rng.choice(REPS_BY_REGION[account.region])].id
-        order = _OrderDraft(customer_id=customer.id, salesperson_id=salesperson, status=status, order_date=day,
+        order = OrderDraft(customer_id=customer.id, salesperson_id=salesperson, status=status, order_date=day,
                             currency=customer.currency, required_date=day + timedelta(days=rng.randint(2, 10)),
                             shipped_date=shipped, ship_country=customer.country, ship_city=customer.city,
                             created_at=at_local(day, rng.randint(8, 17), rng.randint(0, 59)))
@@ -1123,7 +1161,7 @@ class _DemoBuilder:
         account.orders.append(order)
         return order
 
-    def _line(self, account: _Account, index: int, day: date) -> _LineDraft:
+    def _line(self, account: _Account, index: int, day: date) -> LineDraft:
         rng, product, spec = self.rng, self.products[index], self.specs[index]
         low, high, step = spec.qty
         scale = account.size ** 0.5 * rng.lognormvariate(0, 0.35)
@@ -1132,25 +1170,16 @@ class _DemoBuilder:
         if day.month in (12, 1) and spec.category in (FOOD, PACKAGING):
             scale *= 1.35
         quantity = max(low, int(round(rng.uniform(low, high) * scale / step)) * step)
-        # List prices rose about 3.5% a year; older orders carry the price of their day.
-        factor = (ONE - Decimal("0.035") * Decimal((self.today - day).days) / Decimal(365)).quantize(Decimal("0.0001"))
         currency = account.customer.currency
-        discount = ZERO
         breaks = self.ref.wholesale.get(product.id) if account.wholesale else None
         if breaks and currency == BASE_CURRENCY:
             price = next(p for q, p in reversed(breaks) if quantity >= q)
-            unit_price = round_to(price * factor, Decimal(100))
+            unit_price = price_on(price, BASE_CURRENCY, currency, day, self.today, self.fx)
             discount = DISCOUNT_STEPS[rng.choices(range(5), weights=(85, 15, 0, 0, 0))[0]]
         else:
-            if product.currency == currency:
-                unit_price = product.unit_price * factor
-                unit_price = round_to(unit_price, Decimal(100)) if currency == BASE_CURRENCY else round_money(unit_price, currency)
-            elif currency == BASE_CURRENCY:
-                unit_price = round_to(product.unit_price * factor * self.fx.rate(product.currency, day), Decimal(1000))
-            else:
-                unit_price = round_money(product.unit_price * factor / self.fx.rate(currency, day), currency)
+            unit_price = price_on(product.unit_price, product.currency, currency, day, self.today, self.fx)
             discount = DISCOUNT_STEPS[rng.choices(range(5), weights=SEGMENT_DISCOUNTS[account.segment])[0]]
-        return _LineDraft(product_id=product.id, quantity=quantity, unit_price=unit_price, discount_pct=discount,
+        return LineDraft(product_id=product.id, quantity=quantity, unit_price=unit_price, discount_pct=discount,
                           unit_cost=product.unit_cost)
 
     # ------------------------------------------------------------------------------------------ invoices
@@ -1174,32 +1203,14 @@ class _DemoBuilder:
         self.invoices = invoices
 
     # ------------------------------------------------------------------------------------------ payments
-    def _payment_plan(self, account: _Account, invoice: _InvoiceDraft, order_date: date) -> list[tuple[date, Decimal]]:
-        rng = self.rng
-        due, issue = invoice.due_date, invoice.issue_date
-        if account.payer == "cash":
-            return [(order_date, invoice.amount)]
-        if account.payer == "prompt":
-            paid = due + timedelta(days=rng.randint(-12, 3))
-        elif account.payer == "slow":
-            paid = due + timedelta(days=int(rng.triangular(0, 20, 1)))
-        else:
-            if 100 <= (self.today - issue).days <= 300 and rng.random() < 0.05:
-                return []  # disputed or stuck: still unpaid, now 61-90 or 91+ days past due
-            paid = due + timedelta(days=int(rng.triangular(2, 50, 10)))
-        paid = max(paid, issue + timedelta(days=1))
-        if rng.random() < 0.06:
-            first = round_money(invoice.amount * Decimal(rng.randint(30, 70)) / 100, invoice.currency)
-            if ZERO < first < invoice.amount:
-                return [(paid, first), (paid + timedelta(days=rng.randint(10, 40)), invoice.amount - first)]
-        return [(paid, invoice.amount)]
-
     def _payments(self) -> None:
         orders_by_id = {o.id: o for o in self.orders}
         payments: list[_PaymentDraft] = []
         for account in self.accounts:
             for invoice in account.invoices:
-                plan = self._payment_plan(account, invoice, orders_by_id[invoice.order_id].order_date)
+                plan = payment_plan(self.rng, payer=account.payer, issue=invoice.issue_date, due=invoice.due_date,
+                                    amount=invoice.amount, currency=invoice.currency,
+                                    order_date=orders_by_id[invoice.order_id].order_date, today=self.today)
                 if account.customer.code == "HOANGLONG" and (self.today - timedelta(days=55)) <= invoice.due_date < self.today:
                     plan = []  # Hoàng Long's story: the last weeks' invoices are unpaid
                 for instalment, (paid_on, amount) in enumerate(plan, start=1):
@@ -1217,7 +1228,7 @@ class _DemoBuilder:
         bulk_insert(self.session, Invoice, self.invoices, key="number")
         bulk_insert(self.session, Payment, payments, key="reference")
         # One allocation per payment: a transfer quotes the invoice it pays.
-        self.session.execute(insert(PaymentAllocation), [
+        self.session.execute(insert(PaymentAllocation.__table__), [
             {"payment_id": p.id, "invoice_id": p.invoice.id, "amount": p.amount} for p in payments])
 
     # --------------------------------------------------------------------------------------------- CRM
@@ -1336,7 +1347,7 @@ class _DemoBuilder:
         self.session.add_all(rows)
         self.session.flush()
 
-    def _ticket(self, account: _Account, order: _OrderDraft, opened: date, *, subject: str | None = None,
+    def _ticket(self, account: _Account, order: OrderDraft, opened: date, *, subject: str | None = None,
                 description: str | None = None, priority: str | None = None, status: str | None = None) -> Ticket:
         rng = self.rng
         age = (self.today - opened).days

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend import ledger
+from backend.errors import ValidationFailed
 from backend.importers import ImportFailed, import_directory
 from backend.models import (Base, Company, Contact, Customer, Employee, Interaction, Invoice, Opportunity, Product,
                             SalesOrder, StockLevel, Warehouse)
@@ -63,6 +64,7 @@ def assert_fails(session: Session, folder: Path, *expected: str) -> list[str]:
     before = table_counts(session)
     with pytest.raises(ImportFailed) as failure:
         import_directory(session, folder)
+    assert isinstance(failure.value, ValidationFailed)
     for fragment in expected:
         assert any(fragment in message for message in failure.value.errors), (fragment, failure.value.errors)
     assert table_counts(session) == before
@@ -223,6 +225,53 @@ def test_contacts_are_matched_on_reimport(session: Session, tmp_path: Path):
     contacts = session.execute(select(Contact).order_by(Contact.id)).scalars().all()
     assert [(contact.name, contact.title) for contact in contacts] == [("Lê Văn An", "Co-owner"),
                                                                        ("Trần Thị Bình", "Barista")]
+
+
+def test_equal_payment_lines_are_two_payments_and_reimport_adds_none(session: Session, tmp_path: Path):
+    files = {**MINIMAL,
+             "invoices.csv": """
+                number,customer_code,issue_date,due_date,amount
+                1001,C001,2026-03-01,2026-03-31,1000000
+                """,
+             "payments.csv": """
+                invoice_number,paid_on,amount,method
+                1001,2026-03-10,500000,cash
+                1001,2026-03-10,500000,cash
+                """}
+    folder = write_folder(tmp_path / "in", files)
+
+    import_directory(session, folder)
+    again = import_directory(session, folder)
+
+    assert again.created["payments"] == 0
+    assert table_counts(session)["payments"] == 2
+    assert one(session, Invoice, number="1001").status == "paid"
+    assert next_number(session, "invoice", 2026) == "INV-2026-000001"  # '1001' is kept as it is
+
+
+def test_lines_of_an_existing_order_are_replaced_and_repriced(session: Session, tmp_path: Path):
+    files = {**MINIMAL,
+             "orders.csv": """
+                number,customer_code,order_date
+                SO-2026-000007,C001,2026-03-14
+                """,
+             "order_lines.csv": """
+                order_number,sku,quantity,unit_price,discount_pct
+                SO-2026-000007,CF-1,2,300000,
+                SO-2026-000007,CF-1,1,300000,10
+                """}
+    import_directory(session, write_folder(tmp_path / "one", files))
+    lines_only = {"order_lines.csv": """
+        order_number,sku,quantity,unit_price
+        SO-2026-000007,CF-1,5,300000
+        """}
+
+    import_directory(session, write_folder(tmp_path / "two", lines_only))
+
+    order = one(session, SalesOrder, number="SO-2026-000007")
+    assert [(line.line_no, line.quantity) for line in order.lines] == [(1, 5)]
+    assert order.net_amount == order.net_amount_base == Decimal("1500000")
+    assert order.status == "confirmed"
 
 
 def test_order_in_foreign_currency_needs_a_rate(session: Session, tmp_path: Path):

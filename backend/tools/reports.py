@@ -101,7 +101,7 @@ def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
         if rep_id is not None and rep_id != ctx.actor.id:
             raise PermissionDenied("Sales reps can run this report only on their own figures.",
                                    hint="Leave salesperson out to see yours, or ask a manager for the team's figures.")
-        rep_name = SELF
+        rep_id, rep_name = ctx.actor.id, SELF
     customer_id = resolve_customer(ctx.session, params.customer).id if params.customer else None
 
     request = ReportRequest(base_currency=ctx.base_currency, today=today, as_of=as_of, period=period,

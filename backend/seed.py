@@ -1,0 +1,404 @@
+"""Synthetic volume for benchmarks: many customers and order lines, written with Core executemany.
+
+Runs on an empty database or on top of the demo company. Orders and invoices take real numbers from the
+gapless counters: each batch claims its block of numbers in the same transaction as its rows (next_number
+locks the counter row, reserve_through moves it to the end of the block). A failed batch rolls back its
+numbers with its rows, and other writers keep numbering after the block, so the sequences stay gapless and
+collision-free without a separate prefix such as SO-B-.
+"""
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session
+
+from backend.demo import (
+    CITIES, CORE_FIRST, CORE_SECOND, DISCOUNT_STEPS, GIVEN_NAMES, HISTORY_MONTHS, LINES_PER_ORDER, MIDDLE_NAMES,
+    STREETS, SURNAMES, FxBook, LineDraft, OrderDraft, at_local, company_today, day_weight, ensure_reference_data,
+    months_before, order_status, payment_plan, price_on,
+)
+from backend.ledger import price_order
+from backend.models import (
+    Company, Contact, Customer, Employee, Invoice, Payment, PaymentAllocation, Product, SalesOrder, SalesOrderLine,
+)
+from backend.money import document_total
+from backend.numbering import next_number, reserve_through
+from backend.text import fold, search_key
+
+CUSTOMER_BATCH = 10_000
+TABLES = ("customers", "contacts", "sales_orders", "sales_order_lines", "invoices", "payments", "payment_allocations")
+NAME_TYPES = ("Công ty TNHH", "Công ty TNHH TM DV", "Công ty CP", "Công ty TNHH Bao bì", "Nhà sách", "Cửa hàng",
+              "Công ty TNHH In ấn", "Công ty CP Thực phẩm")
+SEGMENTS = (("SMB", 50), ("Retail", 20), ("Enterprise", 10), ("Education", 8), ("Government", 4), ("Export", 8))
+EXPORT_COUNTRIES = ("Singapore", "Japan", "Australia", "United States", "Germany", "Spain", "South Korea")
+
+
+@dataclass
+class SeedStats:
+    rows: int = 0
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+    def add(self, table: str, rows: int) -> None:
+        self.counts[table] += rows
+        self.rows += rows
+
+
+@dataclass(slots=True)
+class _Buyer:
+    id: int
+    currency: str
+    terms: int
+    payer: str
+    country: str | None
+    city: str | None
+    owner_id: int | None
+    vat: Decimal
+
+
+@dataclass(slots=True)
+class _Item:
+    id: int
+    price: Decimal
+    cost: Decimal | None
+    currency: str
+    low: int
+    high: int
+
+
+def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int = 11, today: date | None = None,
+                progress: bool = False, batch_lines: int = 50_000) -> SeedStats:
+    """Add `customers` customers (one contact each) and `order_lines` order lines with their orders, invoices
+    and payments over the last 24 months. Commits per batch; returns counts and throughput."""
+    if customers < 0 or order_lines < 0:
+        raise ValueError("customers and order_lines must not be negative")
+    started = time.perf_counter()
+    today = today or company_today()
+    rng = random.Random(seed)
+    stats = SeedStats()
+    bars = _Bars(progress, customers, order_lines)
+    with bars:
+        with Session(engine) as session, session.begin():
+            ensure_reference_data(session, rng=random.Random(seed), today=today)
+            context = _Context.load(session, today, seed)
+        buyers = _insert_customers(engine, rng, context, customers, stats, bars)
+        if order_lines:
+            if not buyers:
+                buyers = context.existing_buyers
+            if not buyers:
+                raise ValueError("there are no customers to attach orders to")
+            _insert_orders(engine, rng, context, buyers, order_lines, batch_lines, stats, bars)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+class _Bars:
+    """rich progress bars when asked for; silent otherwise."""
+
+    def __init__(self, enabled: bool, customers: int, lines: int):
+        self.progress = None
+        if enabled:
+            self.progress = Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn())
+            self.customers = self.progress.add_task("Customers", total=customers)
+            self.lines = self.progress.add_task("Order lines", total=lines)
+
+    def __enter__(self):
+        return (self.progress or nullcontext()).__enter__()
+
+    def __exit__(self, *exc):
+        return (self.progress or nullcontext()).__exit__(*exc)
+
+    def advance(self, which: str, amount: int) -> None:
+        if self.progress:
+            self.progress.update(getattr(self, which), advance=amount)
+
+
+@dataclass
+class _Context:
+    today: date
+    start: date
+    prefix: str
+    next_code: int
+    base: str
+    vat: Decimal
+    items: list[_Item]
+    item_weights: list[float]
+    reps: dict[str, list[int]]
+    rates: dict[date, Decimal]
+    existing_buyers: list[_Buyer]
+
+    @classmethod
+    def load(cls, session: Session, today: date, seed: int) -> "_Context":
+        company = session.execute(select(Company).order_by(Company.id).limit(1)).scalar_one()
+        base = company.base_currency
+        prefix = f"S{seed}-"
+        last = session.execute(select(func.max(Customer.code)).where(Customer.code.like(f"{prefix}%"))).scalar_one()
+        items, weights = [], []
+        for product in session.execute(select(Product).where(Product.active.is_(True)).order_by(Product.id)).scalars():
+            fx = FxBook(session, base)
+            price_base = product.unit_price * (fx.rate(product.currency, today) if product.currency != base else 1)
+            low, high = (5, 60) if price_base < 100_000 else (1, 30) if price_base < 600_000 else \
+                (1, 10) if price_base < 2_000_000 else (1, 3)
+            items.append(_Item(product.id, product.unit_price, product.unit_cost, product.currency, low, high))
+            weights.append(3.0 if price_base < 600_000 else 1.0)
+        reps: dict[str, list[int]] = defaultdict(list)
+        for employee_id, region in session.execute(select(Employee.id, Employee.region).where(
+                Employee.role == "sales", Employee.active.is_(True)).order_by(Employee.id)):
+            reps[region or "South"].append(employee_id)
+            reps["*"].append(employee_id)
+        start = months_before(today, HISTORY_MONTHS)
+        fx = FxBook(session, base)
+        rates = {start + timedelta(days=i): fx.rate("USD", start + timedelta(days=i))
+                 for i in range((today - start).days + 1)}
+        existing = [
+            _Buyer(cid, currency, terms, "cash" if limit == 0 else "prompt", country, city, owner,
+                   vat=company.tax_rate_pct if currency == base else Decimal(0))
+            for cid, currency, terms, limit, country, city, owner in session.execute(
+                select(Customer.id, Customer.currency, Customer.payment_terms_days, Customer.credit_limit,
+                       Customer.country, Customer.city, Customer.owner_id).order_by(Customer.id))
+        ]
+        return cls(today=today, start=start, prefix=prefix, next_code=int(last.split("-")[-1]) + 1 if last else 1,
+                   base=base, vat=company.tax_rate_pct, items=items, item_weights=weights, reps=dict(reps),
+                   rates=rates, existing_buyers=existing)
+
+    def rate(self, currency: str, day: date) -> Decimal:
+        return Decimal(1) if currency == self.base else self.rates[day]
+
+
+class _Rates(FxBook):
+    """FxBook answered from the rates loaded once per run (the lookups came from ledger.fx_rate)."""
+
+    def __init__(self, context: _Context):
+        self.context = context
+
+    def rate(self, currency: str, day: date) -> Decimal:
+        return self.context.rate(currency, day)
+
+
+# ------------------------------------------------------------------------------------------ customers
+
+def _insert_customers(engine: Engine, rng: random.Random, context: _Context, count: int, stats: SeedStats,
+                      bars: _Bars) -> list[_Buyer]:
+    buyers: list[_Buyer] = []
+    cores = [f"{a} {b}" for a in CORE_FIRST for b in CORE_SECOND if a != b]
+    city_weights = [c.weight for c in CITIES]
+    segments, segment_weights = zip(*SEGMENTS)
+    for first in range(0, count, CUSTOMER_BATCH):
+        size = min(CUSTOMER_BATCH, count - first)
+        rows, contacts, extra = [], [], []
+        for _ in range(size):
+            code = f"{context.prefix}{context.next_code:07d}"
+            context.next_code += 1
+            segment = rng.choices(segments, weights=segment_weights)[0]
+            export = segment == "Export"
+            city = rng.choices(CITIES, weights=city_weights)[0]
+            core = rng.choice(cores)
+            if export:
+                country, city_name = rng.choice(EXPORT_COUNTRIES), None
+                name = f"{core.split()[0]} {core.split()[1]} Trading {rng.randint(1, 999)}"
+            else:
+                country, city_name = "Vietnam", city.name
+                name = f"{rng.choice(NAME_TYPES)} {core} {city.name_vi}"
+            currency = "USD" if export else context.base
+            payer = rng.choices(("prompt", "slow", "poor", "cash"), weights=(62, 25, 8, 5))[0]
+            if payer == "cash":
+                limit, terms = Decimal(0), 0
+            elif rng.random() < 0.05:
+                limit, terms = None, 30
+            else:
+                terms = 45 if segment in ("Enterprise", "Government") and rng.random() < 0.6 else 30
+                limit = Decimal(rng.randint(1, 60) * 1000) if export else Decimal(rng.randint(5, 200) * 10_000_000)
+            region = "Export" if export else city.region
+            owners = context.reps.get(region) or context.reps.get("*") or [None]
+            owner = rng.choice(owners)
+            since = context.start - timedelta(days=rng.randint(1, 1500))
+            domain = f"{fold(core).replace(' ', '')}{rng.randint(10, 9999)}.vn"
+            rows.append({
+                "code": code, "name": name, "search_key": search_key(name, code, city_name),
+                "email": f"info@{domain}", "phone": f"0{rng.randint(200, 299)} {rng.randint(3000000, 3999999)}",
+                "segment": segment, "country": country, "city": city_name,
+                "address": None if export else f"{rng.randint(1, 500)} {rng.choice(STREETS)}, {city.name}",
+                "currency": currency, "credit_limit": limit, "payment_terms_days": terms, "owner_id": owner,
+                "price_list_id": None, "notes": None, "created_at": at_local(since, 10),
+            })
+            extra.append((payer, country, city_name, owner, currency))
+            person = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
+            contacts.append({"name": person, "search_key": search_key(person),
+                             "email": f"{fold(person).split()[-1]}@{domain}",
+                             "phone": f"09{rng.randint(0, 9)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                             "title": "Purchasing"})
+        with Session(engine) as session, session.begin():
+            session.execute(insert(Customer.__table__), rows)
+            codes = dict(session.execute(select(Customer.code, Customer.id).where(
+                Customer.code.between(rows[0]["code"], rows[-1]["code"]),
+                Customer.code.like(f"{context.prefix}%"))).all())
+            for row, contact in zip(rows, contacts):
+                contact["customer_id"] = codes[row["code"]]
+            session.execute(insert(Contact.__table__), contacts)
+        for row, (payer, country, city_name, owner, currency) in zip(rows, extra):
+            buyers.append(_Buyer(codes[row["code"]], currency, row["payment_terms_days"], payer, country, city_name,
+                                 owner, context.vat if currency == context.base else Decimal(0)))
+        stats.add("customers", len(rows))
+        stats.add("contacts", len(contacts))
+        bars.advance("customers", len(rows))
+    return buyers
+
+
+# --------------------------------------------------------------------------------------------- orders
+
+def _insert_orders(engine: Engine, rng: random.Random, context: _Context, buyers: list[_Buyer], total_lines: int,
+                   batch_lines: int, stats: SeedStats, bars: _Bars) -> None:
+    days = [context.start + timedelta(days=i) for i in range(1, (context.today - context.start).days + 1)]
+    day_cum, acc = [], 0.0
+    for day in days:
+        acc += day_weight(day, context.start)
+        day_cum.append(acc)
+    buyer_cum, acc = [], 0.0
+    for _ in buyers:  # a few large buyers, a long tail of small ones
+        acc += min(rng.paretovariate(1.3), 40.0)
+        buyer_cum.append(acc)
+    item_cum, acc = [], 0.0
+    for weight in context.item_weights:
+        acc += weight
+        item_cum.append(acc)
+    counts, count_weights = zip(*LINES_PER_ORDER)
+    fx = _Rates(context)
+    done = 0
+    while done < total_lines:
+        budget = min(batch_lines, total_lines - done)
+        orders = _draft_orders(rng, context, buyers, budget, days, day_cum, buyer_cum, item_cum, counts,
+                               count_weights, fx)
+        with Session(engine) as session, session.begin():
+            _write_batch(session, rng, context, buyers, orders, stats)
+        done += budget
+        bars.advance("lines", budget)
+
+
+def _draft_orders(rng, context: _Context, buyers, budget, days, day_cum, buyer_cum, item_cum, counts, count_weights,
+                  fx: FxBook) -> list[tuple[OrderDraft, _Buyer]]:
+    drafts = []
+    items = context.items
+    left = budget
+    while left:
+        buyer = buyers[rng.choices(range(len(buyers)), cum_weights=buyer_cum)[0]]
+        day = rng.choices(days, cum_weights=day_cum)[0]
+        status = order_status(rng, (context.today - day).days)
+        shipped = None
+        if status in ("shipped", "invoiced"):
+            shipped = min(day + timedelta(days=rng.randint(0, 4)), context.today)
+        order = OrderDraft(customer_id=buyer.id, salesperson_id=buyer.owner_id, status=status, order_date=day,
+                           currency=buyer.currency, required_date=day + timedelta(days=rng.randint(2, 10)),
+                           shipped_date=shipped, ship_country=buyer.country, ship_city=buyer.city,
+                           created_at=at_local(day, rng.randint(8, 17), rng.randint(0, 59)))
+        n = min(rng.choices(counts, weights=count_weights)[0], left)
+        picked = set()
+        for index in rng.choices(range(len(items)), cum_weights=item_cum, k=n):
+            if index in picked:
+                continue
+            picked.add(index)
+            item = items[index]
+            order.lines.append(LineDraft(
+                product_id=item.id, quantity=rng.randint(item.low, item.high),
+                unit_price=price_on(item.price, item.currency, buyer.currency, day, context.today, fx),
+                discount_pct=DISCOUNT_STEPS[rng.choices(range(5), weights=(58, 15, 16, 7, 4))[0]],
+                unit_cost=item.cost))
+        price_order(order, context.rate(buyer.currency, day), context.base)
+        left -= len(order.lines)
+        drafts.append((order, buyer))
+    return drafts
+
+
+def _claim_numbers(session: Session, doc_type: str, years: list[int]) -> dict[int, int]:
+    """Claim a block of numbers per year in this transaction; returns the first number of each block."""
+    first: dict[int, int] = {}
+    needed: dict[int, int] = defaultdict(int)
+    for year in years:
+        needed[year] += 1
+    for year in sorted(needed):
+        start = int(next_number(session, doc_type, year).rsplit("-", 1)[1])
+        reserve_through(session, doc_type, year, start + needed[year] - 1)
+        first[year] = start
+    return first
+
+
+def _ids_by(session: Session, column, id_column, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 5000):
+        found.update(session.execute(select(column, id_column).where(column.in_(keys[start:start + 5000]))).all())
+    return found
+
+
+def _write_batch(session: Session, rng: random.Random, context: _Context, buyers: list[_Buyer],
+                 orders: list[tuple[OrderDraft, _Buyer]], stats: SeedStats) -> None:
+    orders.sort(key=lambda pair: pair[0].order_date)
+    next_seq = _claim_numbers(session, "order", [o.order_date.year for o, _ in orders])
+    order_columns = [c.key for c in SalesOrder.__table__.columns if c.key != "id"]
+    for order, _ in orders:
+        year = order.order_date.year
+        order.number = f"SO-{year}-{next_seq[year]:06d}"
+        next_seq[year] += 1
+    session.execute(insert(SalesOrder.__table__), [{k: getattr(o, k) for k in order_columns} for o, _ in orders])
+    ids = _ids_by(session, SalesOrder.number, SalesOrder.id, [o.number for o, _ in orders])
+    line_columns = [c.key for c in SalesOrderLine.__table__.columns if c.key != "id"]
+    lines = []
+    for order, _ in orders:
+        order.id = ids[order.number]
+        for line in order.lines:
+            line.order_id = order.id
+            lines.append({k: getattr(line, k) for k in line_columns})
+    session.execute(insert(SalesOrderLine.__table__), lines)
+    stats.add("sales_orders", len(orders))
+    stats.add("sales_order_lines", len(lines))
+
+    invoiced = sorted(((o, b) for o, b in orders if o.status == "invoiced"), key=lambda p: (p[0].shipped_date, p[0].number))
+    if not invoiced:
+        return
+    next_seq = _claim_numbers(session, "invoice", [o.shipped_date.year for o, _ in invoiced])
+    invoices, plans = [], []
+    for order, buyer in invoiced:
+        issue = order.shipped_date
+        _, _, amount = document_total([line.line_amount for line in order.lines], buyer.vat, order.currency)
+        number = f"INV-{issue.year}-{next_seq[issue.year]:06d}"
+        next_seq[issue.year] += 1
+        due = issue + timedelta(days=buyer.terms)
+        plan = [(day, part) for day, part in payment_plan(
+            rng, payer=buyer.payer, issue=issue, due=due, amount=amount, currency=order.currency,
+            order_date=order.order_date, today=context.today) if day <= context.today]
+        paid = sum((part for _, part in plan), Decimal(0))
+        invoices.append({"number": number, "customer_id": buyer.id, "order_id": order.id, "issue_date": issue,
+                         "due_date": due, "currency": order.currency, "fx_rate": context.rate(order.currency, issue),
+                         "amount": amount, "status": "paid" if paid >= amount else "open",
+                         "created_at": at_local(issue, 16)})
+        plans.append(plan)
+    session.execute(insert(Invoice.__table__), invoices)
+    invoice_ids = _ids_by(session, Invoice.number, Invoice.id, [i["number"] for i in invoices])
+    payments, allocations = [], []
+    for invoice, plan in zip(invoices, plans):
+        for n, (day, part) in enumerate(plan, start=1):
+            reference = f"CK {invoice['number']}" + (f" ({n}/{len(plan)})" if len(plan) > 1 else "")
+            payments.append({"customer_id": invoice["customer_id"], "paid_on": day, "amount": part,
+                             "currency": invoice["currency"], "method": "bank transfer", "reference": reference,
+                             "created_at": at_local(day, 15)})
+            allocations.append((reference, invoice_ids[invoice["number"]], part))
+    if payments:
+        session.execute(insert(Payment.__table__), payments)
+        payment_ids = _ids_by(session, Payment.reference, Payment.id, [p["reference"] for p in payments])
+        session.execute(insert(PaymentAllocation.__table__), [
+            {"payment_id": payment_ids[ref], "invoice_id": invoice_id, "amount": part}
+            for ref, invoice_id, part in allocations])
+    stats.add("invoices", len(invoices))
+    stats.add("payments", len(payments))
+    stats.add("payment_allocations", len(allocations))
