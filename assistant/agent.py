@@ -99,7 +99,7 @@ class Assistant:
         ctx = ToolContext(session=session, actor=actor, channel=channel,
                           now=now or datetime.now(timezone.utc), settings=self.settings)
         turn = TurnContext(tool_ctx=ctx, conversation_id=conversation_id, deadline=time.monotonic() + TURN_SECONDS)
-        self._claim_conversation(session, conversation_id, actor, channel)
+        self._claim_conversation(session, conversation_id, actor, channel, message)
         checkpointer = self._checkpointer(session, turn)
         brain = self._brain()
         brain_name = getattr(brain, "brain_name", "offline")
@@ -130,7 +130,7 @@ class Assistant:
                       + ", ".join(sorted({c.name for c in turn.calls})) + ". Try asking more narrowly.")
         finally:
             current_turn.reset(token)
-        answer, brain_name = self._postprocess(answer, turn, brain, brain_name)
+        answer, brain_name = self._postprocess(answer, turn, brain, brain_name, user_text=message)
         confirmation = _pending_from(turn.calls)
         if confirm and confirmation:
             answer, confirmation = self._confirm_now(ctx, turn, confirmation, answer)
@@ -167,7 +167,8 @@ class Assistant:
                 return str(msg.content)
         return final
 
-    def _postprocess(self, answer: str, turn: TurnContext, brain, brain_name: str) -> tuple[str, str]:
+    def _postprocess(self, answer: str, turn: TurnContext, brain, brain_name: str,
+                     user_text: str | None = None) -> tuple[str, str]:
         notices = getattr(brain, "notices", [])
         turn.notices.extend(notices)
         if getattr(brain, "fell_back", False):
@@ -175,7 +176,8 @@ class Assistant:
         if getattr(brain, "checks_grounding", False):
             from assistant.grounding import flag_unsupported
 
-            answer = flag_unsupported(answer, [c.result for c in turn.calls], user_text=None)
+            # Figures the user gave ("another 50k") may be repeated back; only invented ones are flagged.
+            answer = flag_unsupported(answer, [c.result for c in turn.calls], user_text=user_text)
         if turn.notices:
             answer = answer + "\n\n" + "\n".join(f"_{n}_" for n in turn.notices)
         return answer, brain_name
@@ -243,7 +245,7 @@ class Assistant:
                 continue
         return None
 
-    def _claim_conversation(self, session: Session, conversation_id: str, actor: Employee, channel: str) -> None:
+    def _claim_conversation(self, session: Session, conversation_id: str, actor: Employee, channel: str, message: str) -> None:
         from assistant.memory import ensure_conversation
 
-        ensure_conversation(session, conversation_id, actor, channel)
+        ensure_conversation(session, conversation_id, actor, channel, title=message[:80])

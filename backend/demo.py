@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, insert, select
@@ -559,6 +560,10 @@ def fx_path(rng: random.Random, start: date, end: date) -> list[tuple[date, Deci
     return rates
 
 
+class RateSource(Protocol):
+    def rate(self, currency: str, day: date) -> Decimal: ...
+
+
 class FxBook:
     """Memoised ledger.fx_rate (the ledger owns the rule: the latest rate on or before the date)."""
 
@@ -631,7 +636,7 @@ def payment_plan(rng: random.Random, *, payer: str, issue: date, due: date, amou
     return [(paid, amount)]
 
 
-def price_on(list_price: Decimal, list_currency: str, currency: str, day: date, today: date, fx: FxBook) -> Decimal:
+def price_on(list_price: Decimal, list_currency: str, currency: str, day: date, today: date, fx: RateSource) -> Decimal:
     """The unit price of a day in the order's currency: list prices rose about 3.5% a year."""
     factor = (ONE - Decimal("0.035") * Decimal((today - day).days) / Decimal(365)).quantize(Decimal("0.0001"))
     price = list_price * factor

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 import time
+from bisect import bisect_right
 from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -30,7 +31,7 @@ from backend.models import (
     Company, Contact, Customer, Employee, Invoice, Payment, PaymentAllocation, Product, SalesOrder, SalesOrderLine,
 )
 from backend.money import document_total
-from backend.numbering import next_number, reserve_through
+from backend.numbering import format_number, next_number, reserve_through
 from backend.text import fold, search_key
 
 CUSTOMER_BATCH = 10_000
@@ -139,6 +140,8 @@ class _Context:
     reps: dict[str, list[int]]
     rates: dict[date, Decimal]
     existing_buyers: list[_Buyer]
+    prices: dict[tuple[int, str, date], Decimal] = field(default_factory=dict)
+    midnights: dict[date, datetime] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session, today: date, seed: int) -> "_Context":
@@ -147,8 +150,8 @@ class _Context:
         prefix = f"S{seed}-"
         last = session.execute(select(func.max(Customer.code)).where(Customer.code.like(f"{prefix}%"))).scalar_one()
         items, weights = [], []
+        fx = FxBook(session, base)
         for product in session.execute(select(Product).where(Product.active.is_(True)).order_by(Product.id)).scalars():
-            fx = FxBook(session, base)
             price_base = product.unit_price * (fx.rate(product.currency, today) if product.currency != base else 1)
             low, high = (5, 60) if price_base < 100_000 else (1, 30) if price_base < 600_000 else \
                 (1, 10) if price_base < 2_000_000 else (1, 3)
@@ -160,7 +163,6 @@ class _Context:
             reps[region or "South"].append(employee_id)
             reps["*"].append(employee_id)
         start = months_before(today, HISTORY_MONTHS)
-        fx = FxBook(session, base)
         rates = {start + timedelta(days=i): fx.rate("USD", start + timedelta(days=i))
                  for i in range((today - start).days + 1)}
         existing = [
@@ -175,17 +177,32 @@ class _Context:
                    rates=rates, existing_buyers=existing)
 
     def rate(self, currency: str, day: date) -> Decimal:
+        """Rates of the run's days, looked up once through ledger.fx_rate (USD is the only foreign currency)."""
         return Decimal(1) if currency == self.base else self.rates[day]
 
+    def price(self, index: int, currency: str, day: date) -> Decimal:
+        key = (index, currency, day)
+        found = self.prices.get(key)
+        if found is None:
+            item = self.items[index]
+            found = self.prices[key] = price_on(item.price, item.currency, currency, day, self.today, self)
+        return found
 
-class _Rates(FxBook):
-    """FxBook answered from the rates loaded once per run (the lookups came from ledger.fx_rate)."""
+    def at(self, day: date, minutes: int) -> datetime:
+        """Local time of day as UTC, `minutes` after local midnight (at_local, cached per day)."""
+        midnight = self.midnights.get(day)
+        if midnight is None:
+            midnight = self.midnights[day] = at_local(day, 0)
+        return midnight + timedelta(minutes=minutes)
 
-    def __init__(self, context: _Context):
-        self.context = context
 
-    def rate(self, currency: str, day: date) -> Decimal:
-        return self.context.rate(currency, day)
+def _draw(rng: random.Random, cum_weights: list[float]) -> int:
+    """Index drawn by cumulative weights; random.choices does the same with more overhead per call."""
+    return bisect_right(cum_weights, rng.random() * cum_weights[-1], 0, len(cum_weights) - 1)
+
+
+def _between(rng: random.Random, low: int, high: int) -> int:
+    return low + int(rng.random() * (high - low + 1))
 
 
 # ------------------------------------------------------------------------------------------ customers
@@ -194,57 +211,58 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
                       bars: _Bars) -> list[_Buyer]:
     buyers: list[_Buyer] = []
     cores = [f"{a} {b}" for a in CORE_FIRST for b in CORE_SECOND if a != b]
-    city_weights = [c.weight for c in CITIES]
-    segments, segment_weights = zip(*SEGMENTS)
+    city_cum = _cumulative(c.weight for c in CITIES)
+    segments = [name for name, _ in SEGMENTS]
+    segment_cum = _cumulative(w for _, w in SEGMENTS)
+    payers = ("prompt", "slow", "poor", "cash")
+    payer_cum = _cumulative((62, 25, 8, 5))
+    between = _between
     for first in range(0, count, CUSTOMER_BATCH):
         size = min(CUSTOMER_BATCH, count - first)
         rows, contacts, extra = [], [], []
         for _ in range(size):
             code = f"{context.prefix}{context.next_code:07d}"
             context.next_code += 1
-            segment = rng.choices(segments, weights=segment_weights)[0]
+            segment = segments[_draw(rng, segment_cum)]
             export = segment == "Export"
-            city = rng.choices(CITIES, weights=city_weights)[0]
-            core = rng.choice(cores)
+            city = CITIES[_draw(rng, city_cum)]
+            core = cores[between(rng, 0, len(cores) - 1)]
             if export:
                 country, city_name = rng.choice(EXPORT_COUNTRIES), None
-                name = f"{core.split()[0]} {core.split()[1]} Trading {rng.randint(1, 999)}"
+                name = f"{core.split()[0]} {core.split()[1]} Trading {between(rng, 1, 999)}"
             else:
                 country, city_name = "Vietnam", city.name
                 name = f"{rng.choice(NAME_TYPES)} {core} {city.name_vi}"
             currency = "USD" if export else context.base
-            payer = rng.choices(("prompt", "slow", "poor", "cash"), weights=(62, 25, 8, 5))[0]
+            payer = payers[_draw(rng, payer_cum)]
             if payer == "cash":
                 limit, terms = Decimal(0), 0
             elif rng.random() < 0.05:
                 limit, terms = None, 30
             else:
                 terms = 45 if segment in ("Enterprise", "Government") and rng.random() < 0.6 else 30
-                limit = Decimal(rng.randint(1, 60) * 1000) if export else Decimal(rng.randint(5, 200) * 10_000_000)
+                limit = Decimal(between(rng, 1, 60) * 1000) if export else Decimal(between(rng, 5, 200) * 10_000_000)
             region = "Export" if export else city.region
             owners = context.reps.get(region) or context.reps.get("*") or [None]
-            owner = rng.choice(owners)
-            since = context.start - timedelta(days=rng.randint(1, 1500))
-            domain = f"{fold(core).replace(' ', '')}{rng.randint(10, 9999)}.vn"
+            owner = owners[between(rng, 0, len(owners) - 1)]
+            since = context.start - DAY * between(rng, 1, 1500)
+            domain = f"{fold(core).replace(' ', '')}{between(rng, 10, 9999)}.vn"
             rows.append({
                 "code": code, "name": name, "search_key": search_key(name, code, city_name),
-                "email": f"info@{domain}", "phone": f"0{rng.randint(200, 299)} {rng.randint(3000000, 3999999)}",
+                "email": f"info@{domain}", "phone": f"0{between(rng, 200, 299)} {between(rng, 3000000, 3999999)}",
                 "segment": segment, "country": country, "city": city_name,
-                "address": None if export else f"{rng.randint(1, 500)} {rng.choice(STREETS)}, {city.name}",
+                "address": None if export else f"{between(rng, 1, 500)} {STREETS[between(rng, 0, len(STREETS) - 1)]}, {city.name}",
                 "currency": currency, "credit_limit": limit, "payment_terms_days": terms, "owner_id": owner,
-                "price_list_id": None, "notes": None, "created_at": at_local(since, 10),
+                "price_list_id": None, "notes": None, "created_at": context.at(since, 600),
             })
             extra.append((payer, country, city_name, owner, currency))
-            person = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
+            person = " ".join(names[between(rng, 0, len(names) - 1)] for names in (SURNAMES, MIDDLE_NAMES, GIVEN_NAMES))
             contacts.append({"name": person, "search_key": search_key(person),
                              "email": f"{fold(person).split()[-1]}@{domain}",
-                             "phone": f"09{rng.randint(0, 9)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                             "phone": f"09{between(rng, 0, 9)} {between(rng, 100, 999)} {between(rng, 1000, 9999)}",
                              "title": "Purchasing"})
         with Session(engine) as session, session.begin():
-            session.execute(insert(Customer.__table__), rows)
-            codes = dict(session.execute(select(Customer.code, Customer.id).where(
-                Customer.code.between(rows[0]["code"], rows[-1]["code"]),
-                Customer.code.like(f"{context.prefix}%"))).all())
+            codes = _insert_returning_ids(session, Customer, rows, "code")
             for row, contact in zip(rows, contacts):
                 contact["customer_id"] = codes[row["code"]]
             session.execute(insert(Contact.__table__), contacts)
@@ -262,59 +280,62 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
 def _insert_orders(engine: Engine, rng: random.Random, context: _Context, buyers: list[_Buyer], total_lines: int,
                    batch_lines: int, stats: SeedStats, bars: _Bars) -> None:
     days = [context.start + timedelta(days=i) for i in range(1, (context.today - context.start).days + 1)]
-    day_cum, acc = [], 0.0
-    for day in days:
-        acc += day_weight(day, context.start)
-        day_cum.append(acc)
-    buyer_cum, acc = [], 0.0
-    for _ in buyers:  # a few large buyers, a long tail of small ones
-        acc += min(rng.paretovariate(1.3), 40.0)
-        buyer_cum.append(acc)
-    item_cum, acc = [], 0.0
-    for weight in context.item_weights:
-        acc += weight
-        item_cum.append(acc)
-    counts, count_weights = zip(*LINES_PER_ORDER)
-    fx = _Rates(context)
+    day_cum = _cumulative(day_weight(day, context.start) for day in days)
+    # A few large buyers and a long tail of small ones.
+    buyer_cum = _cumulative(min(rng.paretovariate(1.3), 40.0) for _ in buyers)
+    item_cum = _cumulative(context.item_weights)
+    counts = [n for n, _ in LINES_PER_ORDER]
+    count_cum = _cumulative([w for _, w in LINES_PER_ORDER])
     done = 0
     while done < total_lines:
         budget = min(batch_lines, total_lines - done)
-        orders = _draft_orders(rng, context, buyers, budget, days, day_cum, buyer_cum, item_cum, counts,
-                               count_weights, fx)
+        orders = _draft_orders(rng, context, buyers, budget, days, day_cum, buyer_cum, item_cum, counts, count_cum)
         with Session(engine) as session, session.begin():
             _write_batch(session, rng, context, buyers, orders, stats)
         done += budget
         bars.advance("lines", budget)
 
 
-def _draft_orders(rng, context: _Context, buyers, budget, days, day_cum, buyer_cum, item_cum, counts, count_weights,
-                  fx: FxBook) -> list[tuple[OrderDraft, _Buyer]]:
+def _cumulative(weights) -> list[float]:
+    total, out = 0.0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return out
+
+
+DISCOUNT_CUM = _cumulative((58, 15, 16, 7, 4))
+DAY = timedelta(days=1)
+
+
+def _draft_orders(rng, context: _Context, buyers, budget, days, day_cum, buyer_cum, item_cum, counts,
+                  count_cum) -> list[tuple[OrderDraft, _Buyer]]:
     drafts = []
     items = context.items
     left = budget
     while left:
-        buyer = buyers[rng.choices(range(len(buyers)), cum_weights=buyer_cum)[0]]
-        day = rng.choices(days, cum_weights=day_cum)[0]
+        buyer = buyers[_draw(rng, buyer_cum)]
+        day = days[_draw(rng, day_cum)]
         status = order_status(rng, (context.today - day).days)
         shipped = None
         if status in ("shipped", "invoiced"):
-            shipped = min(day + timedelta(days=rng.randint(0, 4)), context.today)
+            shipped = min(day + DAY * _between(rng, 0, 4), context.today)
         order = OrderDraft(customer_id=buyer.id, salesperson_id=buyer.owner_id, status=status, order_date=day,
-                           currency=buyer.currency, required_date=day + timedelta(days=rng.randint(2, 10)),
+                           currency=buyer.currency, required_date=day + DAY * _between(rng, 2, 10),
                            shipped_date=shipped, ship_country=buyer.country, ship_city=buyer.city,
-                           created_at=at_local(day, rng.randint(8, 17), rng.randint(0, 59)))
-        n = min(rng.choices(counts, weights=count_weights)[0], left)
+                           created_at=context.at(day, _between(rng, 480, 1079)))
+        n = min(counts[_draw(rng, count_cum)], left)
         picked = set()
-        for index in rng.choices(range(len(items)), cum_weights=item_cum, k=n):
+        for _ in range(n):
+            index = _draw(rng, item_cum)
             if index in picked:
                 continue
             picked.add(index)
             item = items[index]
             order.lines.append(LineDraft(
-                product_id=item.id, quantity=rng.randint(item.low, item.high),
-                unit_price=price_on(item.price, item.currency, buyer.currency, day, context.today, fx),
-                discount_pct=DISCOUNT_STEPS[rng.choices(range(5), weights=(58, 15, 16, 7, 4))[0]],
-                unit_cost=item.cost))
+                product_id=item.id, quantity=_between(rng, item.low, item.high),
+                unit_price=context.price(index, buyer.currency, day),
+                discount_pct=DISCOUNT_STEPS[_draw(rng, DISCOUNT_CUM)], unit_cost=item.cost))
         price_order(order, context.rate(buyer.currency, day), context.base)
         left -= len(order.lines)
         drafts.append((order, buyer))
@@ -334,31 +355,39 @@ def _claim_numbers(session: Session, doc_type: str, years: list[int]) -> dict[in
     return first
 
 
-def _ids_by(session: Session, column, id_column, keys: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 5000):
-        found.update(session.execute(select(column, id_column).where(column.in_(keys[start:start + 5000]))).all())
-    return found
+def _insert_returning_ids(session: Session, model, rows: list[dict], key: str) -> dict[str, int]:
+    """Insert rows and return {key value: id}. Our rows get ids above the highest id visible before the insert,
+    so one range query finds them (RETURNING in parameter order runs row by row on SQLite)."""
+    table = model.__table__
+    floor = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    session.execute(insert(table), rows)
+    found = dict(session.execute(select(table.c[key], table.c.id).where(table.c.id > floor)).all())
+    return {row[key]: found[row[key]] for row in rows}
 
 
 def _write_batch(session: Session, rng: random.Random, context: _Context, buyers: list[_Buyer],
                  orders: list[tuple[OrderDraft, _Buyer]], stats: SeedStats) -> None:
     orders.sort(key=lambda pair: pair[0].order_date)
     next_seq = _claim_numbers(session, "order", [o.order_date.year for o, _ in orders])
-    order_columns = [c.key for c in SalesOrder.__table__.columns if c.key != "id"]
+    rows = []
     for order, _ in orders:
         year = order.order_date.year
-        order.number = f"SO-{year}-{next_seq[year]:06d}"
+        order.number = format_number("order", year, next_seq[year])
         next_seq[year] += 1
-    session.execute(insert(SalesOrder.__table__), [{k: getattr(o, k) for k in order_columns} for o, _ in orders])
-    ids = _ids_by(session, SalesOrder.number, SalesOrder.id, [o.number for o, _ in orders])
-    line_columns = [c.key for c in SalesOrderLine.__table__.columns if c.key != "id"]
+        rows.append({"number": order.number, "customer_id": order.customer_id, "salesperson_id": order.salesperson_id,
+                     "quote_id": None, "status": order.status, "order_date": order.order_date,
+                     "currency": order.currency, "fx_rate": order.fx_rate, "net_amount": order.net_amount,
+                     "net_amount_base": order.net_amount_base, "required_date": order.required_date,
+                     "shipped_date": order.shipped_date, "ship_country": order.ship_country,
+                     "ship_city": order.ship_city, "created_at": order.created_at})
+    ids = _insert_returning_ids(session, SalesOrder, rows, "number")
     lines = []
     for order, _ in orders:
-        order.id = ids[order.number]
-        for line in order.lines:
-            line.order_id = order.id
-            lines.append({k: getattr(line, k) for k in line_columns})
+        order.id = order_id = ids[order.number]
+        lines.extend({"order_id": order_id, "line_no": line.line_no, "product_id": line.product_id,
+                      "quantity": line.quantity, "unit_price": line.unit_price, "discount_pct": line.discount_pct,
+                      "line_amount": line.line_amount, "line_amount_base": line.line_amount_base,
+                      "unit_cost": line.unit_cost} for line in order.lines)
     session.execute(insert(SalesOrderLine.__table__), lines)
     stats.add("sales_orders", len(orders))
     stats.add("sales_order_lines", len(lines))
@@ -371,7 +400,7 @@ def _write_batch(session: Session, rng: random.Random, context: _Context, buyers
     for order, buyer in invoiced:
         issue = order.shipped_date
         _, _, amount = document_total([line.line_amount for line in order.lines], buyer.vat, order.currency)
-        number = f"INV-{issue.year}-{next_seq[issue.year]:06d}"
+        number = format_number("invoice", issue.year, next_seq[issue.year])
         next_seq[issue.year] += 1
         due = issue + timedelta(days=buyer.terms)
         plan = [(day, part) for day, part in payment_plan(
@@ -381,21 +410,19 @@ def _write_batch(session: Session, rng: random.Random, context: _Context, buyers
         invoices.append({"number": number, "customer_id": buyer.id, "order_id": order.id, "issue_date": issue,
                          "due_date": due, "currency": order.currency, "fx_rate": context.rate(order.currency, issue),
                          "amount": amount, "status": "paid" if paid >= amount else "open",
-                         "created_at": at_local(issue, 16)})
+                         "created_at": context.at(issue, 16 * 60)})
         plans.append(plan)
-    session.execute(insert(Invoice.__table__), invoices)
-    invoice_ids = _ids_by(session, Invoice.number, Invoice.id, [i["number"] for i in invoices])
+    invoice_ids = _insert_returning_ids(session, Invoice, invoices, "number")
     payments, allocations = [], []
     for invoice, plan in zip(invoices, plans):
         for n, (day, part) in enumerate(plan, start=1):
             reference = f"CK {invoice['number']}" + (f" ({n}/{len(plan)})" if len(plan) > 1 else "")
             payments.append({"customer_id": invoice["customer_id"], "paid_on": day, "amount": part,
                              "currency": invoice["currency"], "method": "bank transfer", "reference": reference,
-                             "created_at": at_local(day, 15)})
+                             "created_at": context.at(day, 15 * 60)})
             allocations.append((reference, invoice_ids[invoice["number"]], part))
     if payments:
-        session.execute(insert(Payment.__table__), payments)
-        payment_ids = _ids_by(session, Payment.reference, Payment.id, [p["reference"] for p in payments])
+        payment_ids = _insert_returning_ids(session, Payment, payments, "reference")
         session.execute(insert(PaymentAllocation.__table__), [
             {"payment_id": payment_ids[ref], "invoice_id": invoice_id, "amount": part}
             for ref, invoice_id, part in allocations])

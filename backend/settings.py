@@ -1,6 +1,7 @@
 """Tandem's settings: one pydantic-settings class read from TANDEM_* variables, cached per process."""
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +47,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./tandem-data")
     database_url: str | None = None
     chroma_url: str | None = None
+    docs_collection: str = Field("tandem-docs", description="Chroma collection holding the document passages")
+    # backend may not import assistant, so the embedder is named here and imported on first use; another
+    # Chroma embedding function (e.g. chromadb.utils.embedding_functions:OpenAIEmbeddingFunction) fits too.
+    docs_embedding: str = Field("assistant.chroma_embedding:TandemEmbeddingFunction",
+                                description="module:attribute of a zero-argument Chroma embedding function factory")
     secret_key: SecretStr = SecretStr("dev-only-secret-key")
     # Flat aliases keep the documented variables (TANDEM_LLM_MODEL, TANDEM_SLACK_BOT_TOKEN) short.
     llm_model: str | None = None
@@ -70,6 +76,9 @@ class Settings(BaseSettings):
             self.llm.base_url = self.llm_base_url
         if self.llm_api_key:
             self.llm.api_key = self.llm_api_key
+        if self.llm.api_key is None and os.environ.get("OPENAI_API_KEY"):
+            # The OpenAI SDK's own variable, honoured so an existing setup works as is.
+            self.llm.api_key = SecretStr(os.environ["OPENAI_API_KEY"])
         for name in ("bot_token", "app_token", "signing_secret"):
             value = getattr(self, f"slack_{name}")
             if value:

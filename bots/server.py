@@ -1,4 +1,4 @@
-"""The web application: the REST API today; the web chat and the Slack endpoint are mounted here too."""
+"""The web application: the REST API, the assistant over HTTP (/api/chat) and the web chat page, in one ASGI app."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,4 +12,10 @@ from backend.api.app import create_api
 
 def create_app(*, engine: Engine | None = None, sessions: Callable[[], Session] | None = None) -> FastAPI:
     """One ASGI app for every HTTP surface. `engine`/`sessions` choose the database (default: the configured one)."""
-    return create_api(engine=engine, sessions=sessions)
+    from bots.chat_api import router as chat_router
+    from bots.web.routes import router as web_router
+
+    app = create_api(engine=engine, sessions=sessions)
+    app.include_router(chat_router)
+    app.include_router(web_router)
+    return app

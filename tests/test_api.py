@@ -209,6 +209,15 @@ def test_resource_read_routes(api, trading, token, path, tool, params, check):
     assert check(response.json())
 
 
+def test_customer_resource_needs_the_exact_code(api, trading, token):
+    if "customer_overview" not in registry.REGISTRY:
+        pytest.skip("customer_overview is not registered yet")
+    assert api.get("/api/customers/acme", headers=bearer(token)).status_code == 200  # codes are case-insensitive
+    by_name = api.get("/api/customers/Acme Trading", headers=bearer(token))
+    assert by_name.status_code == 404 and "GET /api/customers?q=" in by_name.json()["hint"]
+    assert api.get("/api/customers/Acme Trading/overview", headers=bearer(token)).status_code == 200
+
+
 def test_post_quotes_previews_a_quote(api, trading, token):
     if "create_quote" not in registry.REGISTRY:
         pytest.skip("create_quote is not registered yet")

@@ -302,6 +302,25 @@ def test_payments_cannot_exceed_the_invoice(session: Session, tmp_path: Path):
                  "payments.csv line 3, amount '600000': payments for invoice INV-1 would total 1,200,000 VND")
 
 
+def test_a_database_error_while_writing_rolls_everything_back(session: Session, tmp_path: Path, monkeypatch):
+    from backend.importers import crm
+    from backend.importers.state import insert_rows
+    from backend.models import Interaction
+
+    def write_a_bad_row(self, state):
+        customer_id = state.customers["C001"].id
+        insert_rows(state.session, Interaction, [{"customer_id": customer_id, "kind": "fax", "summary": "?",
+                                                  "occurred_at": datetime(2026, 3, 1, tzinfo=timezone.utc)}])
+
+    monkeypatch.setattr(crm.InteractionLoader, "write", write_a_bad_row)
+    files = {**MINIMAL, "interactions.csv": """
+        customer_code,occurred_at,kind,summary
+        C001,2026-03-01T09:00,call,Called
+        """}
+
+    assert_fails(session, write_folder(tmp_path / "in", files), "the database refused the data")
+
+
 # Errors: each names the file, line, column and the fix, and leaves the database unchanged
 
 

@@ -5,12 +5,11 @@ from backend.settings import Settings
 
 
 def choose_brain(settings: Settings):
+    """A fresh brain per turn: the LLM brain's fallback state and notices belong to the turn it serves."""
     if settings.llm.model:
-        # The OpenAI-compatible brain is tracked in issue 4; until it lands, say so instead of answering wrongly.
-        from backend.errors import ValidationFailed
+        from assistant.brains.llm import LLMBrain
 
-        raise ValidationFailed("TANDEM_LLM_MODEL is set, but the LLM brain is not available in this version.",
-                               hint="Unset TANDEM_LLM_MODEL to use the offline planner.")
+        return LLMBrain.from_settings(settings)
     from assistant.brains.offline import OfflinePlanner
 
     return OfflinePlanner()

@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from backend.api.auth import CurrentEmployee, SessionDep, current_time, get_sessionmaker
 from backend.api.schemas import (ConfirmationState, ConfirmBody, ErrorBody, HealthOut, PendingConfirmationOut, ToolInfo,
                                  ToolList)
-from backend.errors import TandemError
+from backend.errors import NotFound, TandemError, ValidationFailed
 from backend.models import Confirmation
 from backend.settings import Settings, get_settings
 from backend.tools import registry
@@ -159,8 +159,6 @@ def _body_arguments(body: Any) -> Any:
         try:
             return json.loads(body)
         except ValueError:
-            from backend.errors import ValidationFailed
-
             raise ValidationFailed("The request body is not valid JSON.",
                                    hint="Send the tool's input as a JSON object (Content-Type: application/json).") from None
     return {} if body is None else body
@@ -243,22 +241,27 @@ def _query_params(spec: ToolSpec, *, skip: set[str], renames: dict[str, str]) ->
     return params
 
 
-def _make_endpoint(tool: str, params: list[_Param], *, idempotent: bool,
-                   pick: str | None = None) -> Callable[..., Response]:
+def _make_endpoint(tool: str, params: list[_Param], *, idempotent: bool, pick: str | None = None,
+                   exact_code: str | None = None) -> Callable[..., Response]:
     """A sync endpoint (tools are sync SQLAlchemy; FastAPI runs it in its thread pool) with a built signature."""
 
     def endpoint(**values: Any) -> Response:
         ctx: ToolContext = values["ctx"]
-        arguments: Any = {}
+        body = [p for p in params if p.field is None]
+        arguments: Any = _body_arguments(values.get("body")) if body else {}
         for p in params:
             value = values.get(p.parameter.name)
-            if p.field is None:
-                arguments = _body_arguments(value)
-            elif value is not None and isinstance(arguments, dict):
+            if p.field is not None and value is not None and isinstance(arguments, dict):
                 arguments[p.field] = value
         result = _call(ctx, tool, arguments, values.get("idempotency_key"))
         if pick and not isinstance(result, PendingConfirmation):
-            return _json(getattr(result, pick))
+            part = getattr(result, pick)
+            wanted = values.get(exact_code) if exact_code else None
+            # A resource path names one record exactly: the tools also accept names, this route doesn't.
+            if wanted is not None and str(getattr(part, "code", wanted)).upper() != wanted.strip().upper():
+                raise NotFound(f"No customer has the code '{wanted}'.",
+                               hint=f"Search by name with GET /api/customers?q={wanted}.")
+            return _json(part)
         return _tool_response(result)
 
     signature = [p.parameter for p in params]
@@ -338,13 +341,14 @@ class ResourceRoute:
     path_fields: tuple[str, ...] = ()   # tool input fields the path parameter may feed, first present wins
     renames: tuple[tuple[str, str], ...] = ()   # (tool field, query parameter name)
     pick: tuple[str, ...] = ()   # return only this part of the result, when the output has it
+    exact: bool = False   # the path parameter must equal the picked part's `code` (no fuzzy names)
 
 
 RESOURCES: tuple[ResourceRoute, ...] = (
     ResourceRoute("GET", "/api/customers", "find_customers", "Search customers", "customers",
                   renames=(("query", "q"),)),
     ResourceRoute("GET", "/api/customers/{code}", "customer_overview", "One customer's profile", "customers",
-                  "code", CUSTOMER_FIELDS, pick=("profile", "customer")),
+                  "code", CUSTOMER_FIELDS, pick=("profile", "customer"), exact=True),
     ResourceRoute("GET", "/api/customers/{code}/overview", "customer_overview", "A customer at a glance", "customers",
                   "code", CUSTOMER_FIELDS),
     ResourceRoute("GET", "/api/customers/{code}/credit", "check_credit", "A customer's credit position", "customers",
@@ -409,7 +413,9 @@ def _resource_route(router: APIRouter, resource: ResourceRoute) -> None:
     write = spec is not None and spec.kind == "write"
     operation = resource.method.lower() + "_" + "_".join(part.strip("{}") for part in resource.path.split("/")[2:])
     router.add_api_route(
-        resource.path, _make_endpoint(resource.tool, params, idempotent=write, pick=pick), methods=[resource.method],
+        resource.path, _make_endpoint(resource.tool, params, idempotent=write, pick=pick,
+                                      exact_code=resource.path_param if resource.exact and pick else None),
+        methods=[resource.method],
         summary=resource.summary, description=description, tags=[resource.tag], response_model=response_model,
         status_code=202 if write else 200, responses=TOOL_ERRORS, name=operation, operation_id=operation)
 

@@ -39,13 +39,14 @@ class CompanyLoader(FileLoader):
         if row.has("tax_rate_pct"):
             self.values["tax_rate_pct"] = row.decimal("tax_rate_pct", minimum=0, maximum=100) or Decimal(0)
         base = self.values["base_currency"]
-        if base and state.company is not None and base != state.company.base_currency and _has_money_rows(state):
+        stored = state.company
+        if base and stored is not None and base != stored.base_currency and _has_money_rows(state):
             row.fail("base_currency", base, f"the database already holds orders, invoices or FX rates in base currency "
-                                            f"{state.company.base_currency}; keep {state.company.base_currency} "
+                                            f"{stored.base_currency}; keep {stored.base_currency} "
                                             "or import into an empty database")
         if row.ok:
             state.base_currency = base
-            state.timezone = zone_or_utc(self.values.get("timezone") or (state.company.timezone if state.company else "UTC"))
+            state.timezone = zone_or_utc(self.values.get("timezone") or (stored.timezone if stored else "UTC"))
 
     def write(self, state: ImportState) -> None:
         self.created = 0 if state.company is not None else 1
@@ -153,12 +154,17 @@ class EmployeeLoader(FileLoader):
                 self.records.append(record)
 
     def _check_emails(self, parsed: list[tuple[Row, _Employee]], state: ImportState) -> None:
-        by_email = {record.values["email"]: (row, record) for row, record in parsed if record.values.get("email")}
-        for chunk in chunked(by_email):
-            for code, email in state.session.execute(select(Employee.code, Employee.email).where(Employee.email.in_(chunk))):
-                row, record = by_email[email]
-                if code != record.code:
-                    row.fail("email", email, f"already belongs to employee {code}; each employee needs their own e-mail")
+        """An e-mail stored for another employee is refused (the column is unique, also while rows change)."""
+        emails = {record.values["email"] for _, record in parsed if record.values.get("email")}
+        holders: dict[str, str] = {}
+        for chunk in chunked(emails):
+            query = select(Employee.code, Employee.email).where(Employee.email.in_(chunk))
+            holders.update({email: code for code, email in state.session.execute(query)})
+        for row, record in parsed:
+            holder = holders.get(record.values.get("email"))
+            if holder is not None and holder != record.code:
+                row.fail("email", record.values["email"], f"already belongs to employee {holder}; "
+                                                          "each employee needs their own e-mail")
 
     def write(self, state: ImportState) -> None:
         session = state.session

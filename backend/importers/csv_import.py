@@ -8,12 +8,15 @@ if the caller forgets to roll back. The caller owns the transaction and commits.
 from __future__ import annotations
 
 import difflib
+import gc
 import re
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError
@@ -66,10 +69,15 @@ class ImportReport:
 
 def import_directory(session: Session, directory: Path, *, dry_run: bool = False, progress: bool = False) -> ImportReport:
     """Import every known CSV file in `directory`; raises ImportFailed (and writes nothing) on any problem."""
+    with _collector_paused():
+        return _import(session, Path(directory), dry_run=dry_run, progress=progress)
+
+
+def _import(session: Session, directory: Path, *, dry_run: bool, progress: bool) -> ImportReport:
     started = time.perf_counter()
     say = _reporter(progress)
     problems = Problems()
-    paths = _find_files(Path(directory), problems)
+    paths = _find_files(directory, problems)
     if problems:
         raise ImportFailed(problems.messages)
 
@@ -203,6 +211,22 @@ def _open_transaction(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the run.
+
+    An import keeps hundreds of thousands of small objects alive, none in reference cycles; the collector's
+    repeated passes over them cost a fifth of the import's time. Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _first_line(exc: DBAPIError) -> str:

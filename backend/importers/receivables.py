@@ -67,8 +67,8 @@ class InvoiceLoader(FileLoader):
             if state.exists(row, "order_number", order_number, "order") and order_number and customer_code:
                 order_customer = state.orders[order_number].customer_code
                 if order_customer != customer_code:
-                    row.fail("order_number", order_number, f"belongs to customer {order_customer}, not {customer_code}; "
-                                                           "correct the customer or the order")
+                    row.fail("order_number", order_number, f"belongs to customer {order_customer}, "
+                                                           f"not {customer_code}; correct the customer or the order")
             currency = row.currency("currency")
             existing = state.invoices.get(number) if number else None
             if currency is None and known_customer and customer_code:
@@ -79,8 +79,9 @@ class InvoiceLoader(FileLoader):
                 continue
             values.update(currency=currency, amount=amount)
             if existing is not None and amount is not None and existing.allocated > amount:
-                row.fail("amount", amount, f"payments of {format_money(existing.allocated, currency or existing.currency)} "
-                                           "are already recorded for this invoice; the amount cannot be lower")
+                paid = format_money(existing.allocated, currency or existing.currency)
+                row.fail("amount", amount, f"payments of {paid} are already recorded for this invoice; "
+                                           "the amount cannot be lower")
             status = values.get("status") or (existing.status if existing else "open")
             state.invoices[number] = InvoiceRef(existing.id if existing else None, customer_code, currency or "",
                                                 amount if amount is not None else Decimal(0), status,

@@ -7,11 +7,12 @@ from backend.models.org import ApiToken, Company, Employee
 from backend.models.sales import Quote, QuoteLine, SalesOrder, SalesOrderLine
 from backend.models.system import AuditEntry, Confirmation, DocumentSequence
 from backend.models.conversation import AgentCheckpoint, AgentCheckpointWrite, Conversation
+from backend.models.web import WebSession
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Company", "Confirmation", "Contact", "Customer", "DocumentSequence",
     "Employee", "FxRate", "Interaction", "Invoice", "Opportunity", "Payment", "PaymentAllocation",
     "PriceList", "PriceListItem", "Product", "Quote", "QuoteLine", "SalesOrder", "SalesOrderLine",
     "StockLevel", "Ticket", "Warehouse",
-    "AgentCheckpoint", "AgentCheckpointWrite", "Conversation",
+    "AgentCheckpoint", "AgentCheckpointWrite", "Conversation", "WebSession",
 ]

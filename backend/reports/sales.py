@@ -328,7 +328,7 @@ def commissions(session: Session, req: ReportRequest) -> ReportTable:
     names = _names(session, Employee, Employee.code, [who for who, _, _ in credited])
     all_rows = [{"salesperson_code": names[who][0], "salesperson": names[who][1], "orders": orders,
                  "revenue": round_money(revenue, base), "rate_pct": rate,
-                 "commission": round_money(revenue * rate / 100, "USD")} for who, revenue, orders in credited]
+                 "commission": round_money(revenue * rate / 100, base)} for who, revenue, orders in credited]
     all_rows.sort(key=lambda r: (-r["commission"], -r["revenue"], r["salesperson"]))
     rows = cut(all_rows, req.limit)
     notes = [f"Commission = {rate} % of invoiced revenue: orders with status 'invoiced' dated (by order date) in "

@@ -33,7 +33,7 @@ def _pct(value: Decimal) -> str:
 
 
 def _placeholder() -> str:
-    # Unique, so a preview can insert the row (and hit the same constraints) without taking a real number.
+    # Unique, so a preview can insert the order (and hit the same constraints) without taking a real number.
     return f"PREVIEW-{uuid.uuid4().hex[:24]}"
 
 
@@ -126,7 +126,6 @@ class QuoteOut(BaseModel):
     credit_warning: str | None = Field(None, description="Set when the quote would break the customer's credit terms")
     approved_by: str | None = None
     approved_at: datetime | None = None
-    order_number: str | None = Field(None, description="The sales order it was converted into")
     notes: str | None = None
 
 
@@ -140,9 +139,11 @@ def _approver_role(ctx: ToolContext, max_discount: Decimal, reasons: list[str]) 
     return "admin" if max_discount > discount_limit(ctx, "manager") else "manager"
 
 
-def quote_out(ctx: ToolContext, quote: Quote, customer: Customer, products: dict[int, Product],
+def quote_out(ctx: ToolContext, quote: Quote, customer: Customer, products: dict[int, Product], *,
               sources: list[tuple[str | None, str | None]] | None = None, credit_warning: str | None = None,
-              number: str | None = None, approved_by: Employee | None = None, order_number: str | None = None) -> QuoteOut:
+              number: str | None = None, approved_by: Employee | None = None, model: type[QuoteOut] = QuoteOut,
+              **extra) -> QuoteOut:
+    """The quote as callers see it; unit costs and margins only for roles that see costs."""
     sees_costs = ctx.sees_costs
     lines = []
     for index, line in enumerate(quote.lines):
@@ -157,14 +158,14 @@ def quote_out(ctx: ToolContext, quote: Quote, customer: Customer, products: dict
     margin = gross_margin_pct([(line.quantity, line.line_amount, line.unit_cost) for line in quote.lines])
     reasons = quote.approval_reasons.splitlines() if quote.approval_reasons else []
     max_discount = max((line.discount_pct for line in quote.lines), default=Decimal(0))
-    return QuoteOut(
+    return model(
         number=number or quote.number, status=quote.status, customer_code=customer.code, customer_name=customer.name,
         currency=quote.currency, issue_date=quote.issue_date, valid_until=quote.valid_until, lines=lines,
         subtotal=quote.subtotal, tax_rate_pct=quote.tax_rate_pct, tax=quote.tax_amount, total=quote.total,
         margin_pct=round_pct(margin) if sees_costs and margin is not None else None, approval_reasons=reasons,
         approver_role=_approver_role(ctx, max_discount, reasons) if quote.status == "pending_approval" else None,
         credit_warning=credit_warning, approved_by=approved_by.name if approved_by else None,
-        approved_at=quote.approved_at, order_number=order_number, notes=quote.notes)
+        approved_at=quote.approved_at, notes=quote.notes, **extra)
 
 
 def _resolve_lines(ctx: ToolContext, references: list[str]) -> list[Product]:
@@ -196,7 +197,7 @@ def _create_summary(params: CreateQuoteInput, result: CreateQuoteResult) -> str:
     if result.status == "pending_approval":
         notes.append(f"pending {result.approver_role} approval")
     if result.credit_warning:
-        notes.append("over the credit limit")
+        notes.append("credit warning")
     return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -254,10 +255,9 @@ def create_quote(ctx: ToolContext, params: CreateQuoteInput) -> CreateQuoteResul
         session.add(quote)
         session.flush()
     warning = credit_problem(ctx, customer, total, currency, fx)
-    out = quote_out(ctx, quote, customer, {p.id: p for p in products},
-                    sources=[(price.source, price.price_list_code) for price in prices], credit_warning=warning,
-                    number=number)
-    return CreateQuoteResult(**out.model_dump(), created=not ctx.previewing)
+    return quote_out(ctx, quote, customer, {p.id: p for p in products},
+                     sources=[(price.source, price.price_list_code) for price in prices], credit_warning=warning,
+                     number=number, model=CreateQuoteResult, created=not ctx.previewing)
 
 
 def _load_quote(ctx: ToolContext, reference: str) -> tuple[Quote, Customer, dict[int, Product]]:

@@ -1,0 +1,171 @@
+"""Hybrid search over the passages a role may read: vector similarity (Chroma, role filter in its `where`)
+and BM25 keyword ranking (over the same role's passages, fetched with the same filter), fused by reciprocal
+rank. Each hit carries its source, section and a short quote: the sentences that match the query best."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from backend.docs.chunking import split_sentences
+from backend.docs.keyword import KeywordIndex, tokenize
+from backend.docs.store import open_collection, reachable, revision, role_filter, role_key, store_key
+from backend.errors import NotFound
+from backend.settings import Settings
+from backend.text import fold
+
+Mode = Literal["hybrid", "vector", "keyword"]
+CANDIDATES = 30  # from each ranking, before fusion
+RRF_K = 60
+QUOTE_CHARS = 280
+
+
+@dataclass(frozen=True)
+class Passage:
+    source: str
+    title: str
+    section: str
+    language: str
+    quote: str
+    score: float
+    text: str
+
+
+@dataclass
+class _Corpus:
+    """Every passage one role may read, as fetched from the store with that role's filter."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict[str, Any]]
+    keywords: KeywordIndex
+    row_of: dict[str, int]
+
+
+_corpora: OrderedDict[tuple[str, str, str], _Corpus] = OrderedDict()
+_corpora_lock = threading.Lock()
+_CORPORA_KEPT = 16
+
+
+def _corpus(collection: Any, settings: Settings, role: str) -> _Corpus:
+    key = (store_key(settings), revision(collection), role)
+    with _corpora_lock:
+        if key in _corpora:
+            _corpora.move_to_end(key)
+            return _corpora[key]
+    found = collection.get(where=role_filter(role), include=["documents", "metadatas"])
+    ids, texts, metadatas = found["ids"], found["documents"] or [], found["metadatas"] or []
+    keywords = KeywordIndex([f"{m.get('title', '')}. {m.get('section', '')}. {t}" for t, m in zip(texts, metadatas)])
+    corpus = _Corpus(ids=list(ids), texts=list(texts), metadatas=list(metadatas), keywords=keywords,
+                     row_of={i: n for n, i in enumerate(ids)})
+    with _corpora_lock:
+        _corpora[key] = corpus
+        while len(_corpora) > _CORPORA_KEPT:
+            _corpora.popitem(last=False)
+    return corpus
+
+
+def _documents_matching(corpus: _Corpus, wanted: str) -> set[str]:
+    """Sources whose file name, name without extension or title is (or contains) what was asked for."""
+    target = fold(wanted)
+    names: dict[str, set[str]] = {}
+    for metadata in corpus.metadatas:
+        source = metadata["source"]
+        stem = source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        names.setdefault(source, set()).update({fold(source), fold(stem), fold(stem.replace("-", " ")),
+                                                fold(metadata.get("title"))})
+    exact = {source for source, keys in names.items() if target in keys}
+    return exact or {source for source, keys in names.items() if any(target in key for key in keys if key)}
+
+
+def search_documents(settings: Settings, *, query: str, role: str, k: int = 5, document: str | None = None,
+                     mode: Mode = "hybrid") -> list[Passage]:
+    """The best `k` passages for `query` among those `role` may read (one per section), best first."""
+    with reachable(settings):
+        collection = open_collection(settings)
+        if collection is None:
+            raise NotFound("No documents have been indexed yet.",
+                           hint="An admin indexes them with `tandem docs index PATH`; `tandem demo` indexes the handbook.")
+        corpus = _corpus(collection, settings, role)
+        where: dict[str, Any] = role_filter(role)
+        allowed: np.ndarray | None = None
+        if document:
+            sources = _documents_matching(corpus, document)
+            if not sources:
+                titles = sorted({m.get("title", m["source"]) for m in corpus.metadatas})
+                raise NotFound(f"No document matching '{document}' among those you can read.",
+                               hint="Documents: " + "; ".join(titles[:12]) + ("…" if len(titles) > 12 else ""))
+            where = {"$and": [where, {"source": {"$in": sorted(sources)}}]}
+            allowed = np.array([m["source"] in sources for m in corpus.metadatas], dtype=bool)
+        if not corpus.ids:
+            return []
+        rankings: list[list[str]] = []
+        if mode in ("hybrid", "vector"):
+            rankings.append(_vector_ranking(collection, settings, query, where, min(CANDIDATES, len(corpus.ids))))
+        if mode in ("hybrid", "keyword"):
+            rankings.append([corpus.ids[row] for row, _ in corpus.keywords.top(query, CANDIDATES, allowed)])
+    return _fuse(corpus, rankings, query, role, k)
+
+
+def _vector_ranking(collection: Any, settings: Settings, query: str, where: dict[str, Any], n: int) -> list[str]:
+    from backend.docs.embedding import embedding_function
+
+    vector = embedding_function(settings)([query])[0]
+    found = collection.query(query_embeddings=[vector], n_results=n, where=where, include=[])
+    return list(found["ids"][0])
+
+
+def _fuse(corpus: _Corpus, rankings: list[list[str]], query: str, role: str, k: int) -> list[Passage]:
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking, start=1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+    best_possible = len(rankings) / (RRF_K + 1)
+    passages: list[Passage] = []
+    seen_sections: set[tuple[str, str]] = set()
+    for chunk_id in sorted(fused, key=lambda i: -fused[i]):
+        row = corpus.row_of.get(chunk_id)
+        if row is None:
+            continue  # indexed after this role's passages were fetched; the next search sees it
+        metadata = corpus.metadatas[row]
+        if metadata.get(role_key(role)) is not True:
+            continue  # cannot happen (both rankings are filtered by role); kept as the last line of defence
+        section = (metadata["source"], metadata["section"])
+        if section in seen_sections:
+            continue
+        seen_sections.add(section)
+        text = corpus.texts[row]
+        passages.append(Passage(source=metadata["source"], title=metadata.get("title", ""), section=metadata["section"],
+                                language=metadata.get("language", ""), quote=quote(text, query, corpus.keywords),
+                                score=round(fused[chunk_id] / best_possible, 3), text=text))
+        if len(passages) == k:
+            break
+    return passages
+
+
+def quote(text: str, query: str, keywords: KeywordIndex | None = None) -> str:
+    """The sentence that shares the most (rare) words with the query, with its neighbours while short."""
+    sentences = split_sentences(text.lstrip("…")) or [text]
+    terms = set(tokenize(query))
+
+    def weight(sentence: str) -> float:
+        return sum(keywords.idf(t) if keywords else 1.0 for t in set(tokenize(sentence)) & terms)
+
+    scores = [weight(s) for s in sentences]
+    best = int(np.argmax(scores)) if any(scores) else 0
+    start, end = best, best + 1
+    while True:
+        grown = False
+        if end < len(sentences) and len(" ".join(sentences[start:end + 1])) <= QUOTE_CHARS:
+            end, grown = end + 1, True
+        elif start > 0 and len(" ".join(sentences[start - 1:end])) <= QUOTE_CHARS // 2:
+            start, grown = start - 1, True
+        if not grown:
+            break
+    excerpt = " ".join(sentences[start:end])
+    if len(excerpt) > QUOTE_CHARS:
+        excerpt = excerpt[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+    return excerpt
