@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench clean browser
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Tandem needs Python 3.11 or newer")'
@@ -22,7 +22,12 @@ demo: $(STAMP)
 	$(BIN)/tandem demo
 	$(BIN)/tandem serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 \
+	  || echo "Could not install Chromium (needs root and Debian packages); the browser tests will be skipped."; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

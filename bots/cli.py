@@ -47,6 +47,15 @@ def demo(seed: int = typer.Option(7, help="Random seed; the same seed gives the 
     console.print("Demo company created." if created else "Demo company already present; nothing changed.")
     for label, value in summary.items():
         console.print(f"  {label:<28} {value}")
+    from backend.demo_logins import DEMO_PASSWORD, ensure_demo_logins
+
+    with transaction(engine) as session:
+        people = ensure_demo_logins(session)
+        logins = [(p.role, p.email, p.name) for p in people]
+    if logins:
+        console.print(f"\nDemo sign-ins for the web chat (password [bold]{DEMO_PASSWORD}[/] unless you changed it):")
+        for role, email, name in logins:
+            console.print(f"  {role:<9} {email:<22} {name}")
 
 
 @app.command()
@@ -90,13 +99,13 @@ def import_csv(directory: Path = typer.Argument(..., exists=True, file_okay=Fals
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: every interface)."),
           port: int = typer.Option(8000, min=1, max=65535, help="TCP port.")) -> None:
-    """Run the web server: the REST API (interactive docs at /docs)."""
+    """Run the web server: the web chat at /, the REST API and /api/chat (interactive docs at /docs)."""
     import uvicorn
 
     from bots.server import create_app
 
     engine = _engine()
-    console.print(f"Tandem on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    console.print(f"Tandem on http://{host}:{port}  (web chat: http://{host}:{port}/ · API docs: http://{host}:{port}/docs)")
     uvicorn.run(create_app(engine=engine), host=host, port=port)
 
 
