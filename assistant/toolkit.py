@@ -5,6 +5,7 @@ inside the tool (the guard), so the assistant can never widen a caller's permiss
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 from decimal import Decimal
@@ -128,8 +129,21 @@ def _compact(node: Any) -> Any:
     return out
 
 
+_SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
 def llm_tool_schema(tool: Any, *, compact: bool = True) -> dict[str, Any]:
-    """The OpenAI function-tool schema for one tool; compact by default (see `prompt_token_count`)."""
+    """The OpenAI function-tool schema for one tool; compact by default (see `prompt_token_count`).
+
+    Cached per input model: the agent binds the tools before every model call, and building a schema from
+    pydantic costs more than a local model's first token."""
+    key = (tool.name, tool.description, getattr(tool, "args_schema", None), str(getattr(tool, "metadata", None)), compact)
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = _build_schema(tool, compact=compact)
+    return copy.deepcopy(_SCHEMAS[key])
+
+
+def _build_schema(tool: Any, *, compact: bool) -> dict[str, Any]:
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
     schema = convert_to_openai_tool(tool)
