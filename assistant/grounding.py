@@ -30,10 +30,13 @@ _TOKEN = re.compile(
     r"|(?P<time>\d{1,2}:\d{2}(?::\d{2})?)"
     r"|(?P<num>\d+(?:[.,\u00a0\u202f]\d+)*)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DIGITS = re.compile(r"\d+")
+_ONE_GROUP = re.compile(r"^\d{1,3}[.,]\d{3}$")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"\S+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _SPACED_WORD = re.compile(r"[ \u00a0]([^\W\d_]+)")
 _LIST_MARKER = re.compile(r"^[ \t>*#-]*$")
+_QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class Figure:
 def _readings(raw: str) -> list[tuple[Decimal, Decimal]]:
     """'12,500' -> 12500 (English) or 12.5 (Vietnamese decimal comma); '1.234,5' -> 1234.5; '7' -> 7."""
     text = raw.replace("\u00a0", "").replace("\u202f", "")
+    if _ONE_GROUP.match(text):
+        # "12,500" / "12.500": one separator before three digits is a thousands separator in both conventions.
+        return [(Decimal(text[:-4] + text[-3:]), Decimal(1))]
     found: list[tuple[Decimal, Decimal]] = []
     for thousands, decimal in ((",", "."), (".", ",")):
         head, _, tail = text.partition(decimal)
@@ -91,13 +97,17 @@ def _glued_to_identifier(text: str, start: int) -> bool:
 def extract_figures(text: str) -> list[Figure]:
     """The figures a reader would take as facts: amounts, decimals, percentages, counts and dates.
 
-    Left out: list numbering ("1."), times ("15:00", "3pm"), and digits inside names and codes ("Q3", "A4",
-    "SO-2026-0012", "80gsm").
+    Left out: list numbering ("1."), times ("15:00", "3pm"), digits inside names and codes ("Q3", "A4",
+    "SO-2026-0012", "80gsm"), and anything in double quotes, which quotes or gives an example
+    (try "quote 20 x A4 paper") rather than states a fact.
     """
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
     figures: list[Figure] = []
     for match in _TOKEN.finditer(text):
         start, end = match.span()
         if match.lastgroup == "time" or _glued_to_identifier(text, start):
+            continue
+        if any(q_start < start < q_end for q_start, q_end in quoted):
             continue
         if match.lastgroup in ("date", "dmy"):
             if match.lastgroup == "date":
@@ -148,10 +158,12 @@ class _Sources:
             if figure.iso:
                 self.dates.add(figure.iso)
             self.numbers.update(abs(value) for value, _ in figure.readings)
-        # Liberal on the source side: digits inside codes and dates count too ("QUO-2026-000123" -> 2026, 123).
-        for raw in re.findall(r"\d+(?:[.,]\d+)*", text):
-            self.numbers.update(abs(value) for value, _ in _readings(raw))
-        self.numbers.update(Decimal(d) for d in _DIGITS.findall(text))
+        # Every part of a date or range counts too ("2026-11-20" -> 2026, 11, 20; "1-30" -> 1, 30), but not the
+        # digits of a code ("TCK-2026-000017" has no 17 in it; quoted whole, it still matches as text).
+        for word in _WORD.findall(text):
+            if not _LETTERS.search(word):
+                for raw in _NUMBER.findall(word):
+                    self.numbers.update(abs(value) for value, _ in _readings(raw))
 
     def add_value(self, value: Any) -> None:
         if value is None or isinstance(value, bool):
@@ -165,17 +177,19 @@ class _Sources:
             for item in value:
                 self.add_value(item)
         elif isinstance(value, (int, float, Decimal)):
-            try:
-                self.numbers.add(abs(Decimal(str(value))))
-            except InvalidOperation:
-                return
+            self._add_number(str(value))
         else:
             text = str(value)
-            try:
-                self.numbers.add(abs(Decimal(text.strip())))
-            except InvalidOperation:
-                pass
+            self._add_number(text.strip())
             self.add_text(text)
+
+    def _add_number(self, text: str) -> None:
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return
+        if number.is_finite():
+            self.numbers.add(abs(number))
 
 
 def _supported(figure: Figure, sources: _Sources, ordered: list[Decimal], haystack: str) -> bool:

@@ -686,27 +686,31 @@ class OrderDraft:
     id: int | None = None
 
 
-def bulk_insert(session: Session, model, objects: list, *, key: str | None = None) -> None:
-    """Insert objects whose attributes are named like the model's columns, with one executemany.
+def insert_rows(session: Session, model, rows: list[dict], *, key: str | None = None) -> dict:
+    """One Core executemany into the model's table; with `key` (a unique column) returns {key value: id}.
 
-    With `key` (a unique column), each object then gets its primary key by looking that key up. RETURNING
-    with sort_by_parameter_order would do the same, but SQLite runs it one row per statement.
+    The ORM's per-row bookkeeping costs more than the database work at this scale. Ids are found with one
+    range query: the new rows get ids above the highest id visible before the insert (RETURNING in parameter
+    order would do the same, but SQLite runs it one row per statement).
     """
-    if not objects:
-        return
-    columns = [column.key for column in model.__table__.columns if column.key != "id"]
-    # A Core insert on the table: the ORM's per-row bookkeeping costs more than the database work here.
-    session.execute(insert(model.__table__), [{name: getattr(obj, name) for name in columns} for obj in objects])
+    if not rows:
+        return {}
+    table = model.__table__
+    floor = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one() if key else 0
+    session.execute(insert(table), rows)
     if key is None:
-        return
-    column = getattr(model, key)
-    wanted = [getattr(obj, key) for obj in objects]
-    ids: dict[str, int] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start:start + 5000]
-        ids.update(session.execute(select(column, model.id).where(column.in_(chunk))).all())
-    for obj in objects:
-        obj.id = ids[getattr(obj, key)]
+        return {}
+    found = dict(session.execute(select(table.c[key], table.c.id).where(table.c.id > floor)).all())
+    return {row[key]: found[row[key]] for row in rows}
+
+
+def bulk_insert(session: Session, model, objects: list, *, key: str | None = None) -> None:
+    """insert_rows for objects whose attributes are named like the model's columns; sets their ids with `key`."""
+    columns = [column.key for column in model.__table__.columns if column.key != "id"]
+    ids = insert_rows(session, model, [{name: getattr(obj, name) for name in columns} for obj in objects], key=key)
+    if key:
+        for obj in objects:
+            obj.id = ids[getattr(obj, key)]
 
 
 # --------------------------------------------------------------------------------------- reference data
@@ -725,17 +729,13 @@ class ReferenceData:
 def ensure_reference_data(session: Session, *, rng: random.Random, today: date) -> ReferenceData:
     """Company profile, staff, warehouses, catalogue, price list and 25 months of USD rates, where missing.
 
-    Existing rows (matched by code, SKU or date) are kept as they are, so this also runs under `seed` on a
-    database that already holds the demo.
+    Existing rows (the company, or rows matched by code, SKU or date) are kept as they are, so this also runs
+    under `seed` on a database that already holds the demo or someone's own company.
     """
-    has_customers = session.execute(select(Customer.id).limit(1)).first() is not None
     found = session.execute(select(Company).order_by(Company.id).limit(1)).scalar_one_or_none()
     if found is None:
-        found = Company()
+        found = Company(name=COMPANY_NAME, base_currency=BASE_CURRENCY, timezone=COMPANY_TIMEZONE, tax_rate_pct=VAT_PCT)
         session.add(found)
-    if found.name is None or not has_customers:
-        found.name, found.base_currency, found.timezone, found.tax_rate_pct = (
-            COMPANY_NAME, BASE_CURRENCY, COMPANY_TIMEZONE, VAT_PCT)
 
     existing_staff = {e.code: e for e in session.execute(select(Employee)).scalars()}
     employees: dict[str, Employee] = {}
@@ -949,6 +949,10 @@ class _DemoBuilder:
         with _Steps(self.progress, 8) as steps:
             steps.step("Company and catalogue")
             self.ref = ensure_reference_data(self.session, rng=self.rng, today=self.today)
+            # No customers yet, so whatever profile exists (e.g. the placeholder ledger.company() creates) is ours.
+            profile = self.ref.company
+            profile.name, profile.base_currency, profile.timezone, profile.tax_rate_pct = (
+                COMPANY_NAME, BASE_CURRENCY, COMPANY_TIMEZONE, VAT_PCT)
             self.fx = FxBook(self.session, BASE_CURRENCY)
             self.staff = self.ref.employees
             self.products = self.ref.products
@@ -977,7 +981,7 @@ class _DemoBuilder:
 
     # ------------------------------------------------------------------------------------------ products
     def _product_tables(self) -> None:
-        self.by_sku = {p.sku: i for i, p in enumerate(self.products)}
+        self.index_of = {p.id: i for i, p in enumerate(self.products)}
         self.product_cum: dict[str, list[float]] = {}
         for profile, weights in PROFILES.items():
             total, cum = 0.0, []
@@ -1233,7 +1237,7 @@ class _DemoBuilder:
         bulk_insert(self.session, Invoice, self.invoices, key="number")
         bulk_insert(self.session, Payment, payments, key="reference")
         # One allocation per payment: a transfer quotes the invoice it pays.
-        self.session.execute(insert(PaymentAllocation.__table__), [
+        insert_rows(self.session, PaymentAllocation, [
             {"payment_id": p.id, "invoice_id": p.invoice.id, "amount": p.amount} for p in payments])
 
     # --------------------------------------------------------------------------------------------- CRM
@@ -1279,7 +1283,7 @@ class _DemoBuilder:
                 template = rng.choice(INTERACTION_TEXTS[language][kind])
                 if kind == "chat" and rng.random() < 0.5:
                     employee_id = self.staff[rng.choice(SUPPORT_CODES)].id
-            spec = self.specs[self.products.index(product)]
+            spec = self.specs[self.index_of[product.id]]
             text = template.format(contact=contact.name if contact else "the buyer", product=product.name,
                                    category=product.category, qty=rng.randint(spec.qty[0], spec.qty[1]),
                                    warehouse="HAN" if account.region == "North" else "HCM",
@@ -1366,7 +1370,7 @@ class _DemoBuilder:
         if subject is None:
             template_subject, template_text = rng.choice(TICKET_TEXTS)
             line = rng.choice(order.lines) if order.lines else None
-            product = self.products[self.by_sku_id[line.product_id]] if line else self.products[0]
+            product = self.products[self.index_of[line.product_id]] if line else self.products[0]
             values = dict(order=order.number, date=(order.required_date or order.order_date).strftime("%d/%m/%Y"),
                           product=product.name, qty=rng.randint(1, 5), unit=product.unit)
             subject, description = template_subject.format(**values), template_text.format(**values)
@@ -1382,12 +1386,6 @@ class _DemoBuilder:
                       assignee_id=self.staff[assignee].id if assignee else account.customer.owner_id, status=status,
                       priority=priority, subject=subject, description=description, opened_at=opened_at,
                       closed_at=closed_at)
-
-    @property
-    def by_sku_id(self) -> dict[int, int]:
-        if not hasattr(self, "_by_product_id"):
-            self._by_product_id = {p.id: i for i, p in enumerate(self.products)}
-        return self._by_product_id
 
     def _hoang_long_story(self) -> None:
         """Hoàng Long is the customer of the demo script: late invoices, a complaint, a deal in negotiation."""

@@ -18,13 +18,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from backend.demo import (
     CITIES, CORE_FIRST, CORE_SECOND, DISCOUNT_STEPS, GIVEN_NAMES, HISTORY_MONTHS, LINES_PER_ORDER, MIDDLE_NAMES,
     STREETS, SURNAMES, FxBook, LineDraft, OrderDraft, at_local, company_today, day_weight, ensure_reference_data,
-    months_before, order_status, payment_plan, price_on,
+    insert_rows, months_before, order_status, payment_plan, price_on,
 )
 from backend.ledger import price_order
 from backend.models import (
@@ -85,6 +85,10 @@ def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int =
     and payments over the last 24 months. Commits per batch; returns counts and throughput."""
     if customers < 0 or order_lines < 0:
         raise ValueError("customers and order_lines must not be negative")
+    if order_lines and not customers:
+        with Session(engine) as session:
+            if session.execute(select(Customer.id).limit(1)).first() is None:
+                raise ValueError("there are no customers to attach orders to; ask for some customers too")
     started = time.perf_counter()
     today = today or company_today()
     rng = random.Random(seed)
@@ -96,11 +100,8 @@ def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int =
             context = _Context.load(session, today, seed)
         buyers = _insert_customers(engine, rng, context, customers, stats, bars)
         if order_lines:
-            if not buyers:
-                buyers = context.existing_buyers
-            if not buyers:
-                raise ValueError("there are no customers to attach orders to")
-            _insert_orders(engine, rng, context, buyers, order_lines, batch_lines, stats, bars)
+            _insert_orders(engine, rng, context, buyers or context.existing_buyers, order_lines, batch_lines, stats,
+                           bars)
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -262,10 +263,10 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
                              "phone": f"09{between(rng, 0, 9)} {between(rng, 100, 999)} {between(rng, 1000, 9999)}",
                              "title": "Purchasing"})
         with Session(engine) as session, session.begin():
-            codes = _insert_returning_ids(session, Customer, rows, "code")
+            codes = insert_rows(session, Customer, rows, key="code")
             for row, contact in zip(rows, contacts):
                 contact["customer_id"] = codes[row["code"]]
-            session.execute(insert(Contact.__table__), contacts)
+            insert_rows(session, Contact, contacts)
         for row, (payer, country, city_name, owner, currency) in zip(rows, extra):
             buyers.append(_Buyer(codes[row["code"]], currency, row["payment_terms_days"], payer, country, city_name,
                                  owner, context.vat if currency == context.base else Decimal(0)))
@@ -355,16 +356,6 @@ def _claim_numbers(session: Session, doc_type: str, years: list[int]) -> dict[in
     return first
 
 
-def _insert_returning_ids(session: Session, model, rows: list[dict], key: str) -> dict[str, int]:
-    """Insert rows and return {key value: id}. Our rows get ids above the highest id visible before the insert,
-    so one range query finds them (RETURNING in parameter order runs row by row on SQLite)."""
-    table = model.__table__
-    floor = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    session.execute(insert(table), rows)
-    found = dict(session.execute(select(table.c[key], table.c.id).where(table.c.id > floor)).all())
-    return {row[key]: found[row[key]] for row in rows}
-
-
 def _write_batch(session: Session, rng: random.Random, context: _Context, buyers: list[_Buyer],
                  orders: list[tuple[OrderDraft, _Buyer]], stats: SeedStats) -> None:
     orders.sort(key=lambda pair: pair[0].order_date)
@@ -380,7 +371,7 @@ def _write_batch(session: Session, rng: random.Random, context: _Context, buyers
                      "net_amount_base": order.net_amount_base, "required_date": order.required_date,
                      "shipped_date": order.shipped_date, "ship_country": order.ship_country,
                      "ship_city": order.ship_city, "created_at": order.created_at})
-    ids = _insert_returning_ids(session, SalesOrder, rows, "number")
+    ids = insert_rows(session, SalesOrder, rows, key="number")
     lines = []
     for order, _ in orders:
         order.id = order_id = ids[order.number]
@@ -388,7 +379,7 @@ def _write_batch(session: Session, rng: random.Random, context: _Context, buyers
                       "quantity": line.quantity, "unit_price": line.unit_price, "discount_pct": line.discount_pct,
                       "line_amount": line.line_amount, "line_amount_base": line.line_amount_base,
                       "unit_cost": line.unit_cost} for line in order.lines)
-    session.execute(insert(SalesOrderLine.__table__), lines)
+    insert_rows(session, SalesOrderLine, lines)
     stats.add("sales_orders", len(orders))
     stats.add("sales_order_lines", len(lines))
 
@@ -412,7 +403,7 @@ def _write_batch(session: Session, rng: random.Random, context: _Context, buyers
                          "amount": amount, "status": "paid" if paid >= amount else "open",
                          "created_at": context.at(issue, 16 * 60)})
         plans.append(plan)
-    invoice_ids = _insert_returning_ids(session, Invoice, invoices, "number")
+    invoice_ids = insert_rows(session, Invoice, invoices, key="number")
     payments, allocations = [], []
     for invoice, plan in zip(invoices, plans):
         for n, (day, part) in enumerate(plan, start=1):
@@ -422,8 +413,8 @@ def _write_batch(session: Session, rng: random.Random, context: _Context, buyers
                              "created_at": context.at(day, 15 * 60)})
             allocations.append((reference, invoice_ids[invoice["number"]], part))
     if payments:
-        payment_ids = _insert_returning_ids(session, Payment, payments, "reference")
-        session.execute(insert(PaymentAllocation.__table__), [
+        payment_ids = insert_rows(session, Payment, payments, key="reference")
+        insert_rows(session, PaymentAllocation, [
             {"payment_id": payment_ids[ref], "invoice_id": invoice_id, "amount": part}
             for ref, invoice_id, part in allocations])
     stats.add("invoices", len(invoices))

@@ -56,6 +56,7 @@ def demo(seed: int = typer.Option(7, help="Random seed; the same seed gives the 
         console.print(f"\nDemo sign-ins for the web chat (password [bold]{DEMO_PASSWORD}[/] unless you changed it):")
         for role, email, name in logins:
             console.print(f"  {role:<9} {email:<22} {name}")
+    _index_handbook()
 
 
 @app.command()
@@ -92,6 +93,101 @@ def import_csv(directory: Path = typer.Argument(..., exists=True, file_okay=Fals
     verb = "Checked (dry run, nothing written)" if dry_run else "Imported"
     console.print(f"{verb}: " + ", ".join(f"{name} {count:,}" for name, count in report.counts.items()))
     console.print(f"{report.rows:,} rows in {report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)")
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+docs_app = typer.Typer(help="The company's documents: index them for the assistant's search, list what is indexed.",
+                       no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+def _index_documents(paths: list[Path], roles: str | None = None):
+    """Index with a progress bar over the passages to embed; raises TandemError if the store is unavailable."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from backend.docs.indexing import index_paths
+    from backend.settings import get_settings
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err_console, transient=True) as progress:
+        task = progress.add_task("Reading documents", total=None)
+
+        def advance(done: int, total: int, stage: str) -> None:
+            progress.update(task, description="Embedding passages", completed=done, total=total)
+
+        return index_paths(paths, settings=get_settings(), roles=roles, on_progress=advance)
+
+
+def _print_index_report(report) -> None:
+    from rich.markup import escape
+
+    console.print(f"Indexed {report.files_indexed} file(s): {report.chunks_embedded} passage(s) embedded, "
+                  f"{report.chunks_kept} kept; {report.files_unchanged} file(s) unchanged, {report.files_removed} removed "
+                  f"({report.chunks_removed} passage(s) dropped) in {report.seconds:.1f} s"
+                  + (f" ({report.chunks_per_second:.0f} passages/s)." if report.chunks_embedded else "."))
+    for problem in report.problems:
+        err_console.print(f"[yellow]Skipped:[/] {escape(problem)}")
+
+
+def _index_handbook() -> None:
+    """`tandem demo` also indexes docs/handbook, found next to the code or in the current directory."""
+    from rich.markup import escape
+
+    from backend.docs.indexing import find_handbook
+    from backend.errors import TandemError
+
+    handbook = find_handbook()
+    if handbook is None:
+        console.print("\nNo docs/handbook folder found (run from the repository); the assistant has no handbook to search.")
+        return
+    console.print(f"\nIndexing the handbook in {escape(str(handbook))} ...")
+    try:
+        _print_index_report(_index_documents([handbook]))
+    except TandemError as exc:
+        err_console.print(f"[yellow]Handbook not indexed:[/] {escape(exc.message)} {escape(exc.hint or '')}")
+
+
+@docs_app.command("index")
+def docs_index(paths: list[Path] = typer.Argument(..., exists=True, help="Files or folders: .md, .txt, .html, .pdf."),
+               roles: str | None = typer.Option(None, "--roles", help="Only these roles may read them, e.g. "
+                                                "finance,manager (narrows a file's own roles, never widens them).")) -> None:
+    """Index documents for search_docs: only changed files are re-embedded; files gone from a folder are removed."""
+    from rich.markup import escape
+
+    from backend.errors import TandemError
+
+    try:
+        report = _index_documents(paths, roles)
+    except TandemError as exc:
+        _fail(escape(f"{exc.message} {exc.hint or ''}".strip()))
+    _print_index_report(report)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@docs_app.command("list")
+def docs_list() -> None:
+    """The indexed documents: source, title, language, roles allowed to read them, passages."""
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    from backend.docs.indexing import indexed_documents
+    from backend.errors import TandemError
+    from backend.settings import get_settings
+
+    try:
+        documents = indexed_documents(get_settings())
+    except TandemError as exc:
+        _fail(escape(f"{exc.message} {exc.hint or ''}".strip()))
+    if not documents:
+        console.print("No documents indexed yet: `tandem docs index PATH` (or `tandem demo` for the handbook).")
+        return
+    table = Table("source", "title", "language", "roles", "passages")
+    for doc in documents:
+        table.add_row(Text(doc.source), Text(doc.title), doc.language, doc.roles, str(doc.chunks))
+    console.print(table)
 
 
 # --- the web server ---------------------------------------------------------------------------------

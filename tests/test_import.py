@@ -399,13 +399,19 @@ def test_missing_required_column(session: Session, tmp_path: Path):
 
 
 def test_unknown_file_name(session: Session, tmp_path: Path):
-    files = {**MINIMAL, "customer.csv": """
-        code,name
-        C009,Quán Chín
-        """}
+    files = {"company.csv": MINIMAL["company.csv"],
+             "customer.csv": """
+                code,name
+                C009,Quán Chín
+                """,
+             "orders.csv": """
+                number,customer_code,order_date
+                SO-1,C009,2026-03-14
+                """}
 
-    assert_fails(session, write_folder(tmp_path / "in", files),
-                 "customer.csv: is not a file Tandem imports; rename it to customers.csv")
+    errors = assert_fails(session, write_folder(tmp_path / "in", files),
+                          "customer.csv: is not a file Tandem imports; rename it to customers.csv")
+    assert len(errors) == 1  # the orders of the misnamed file's customers are not reported as well
 
 
 def test_paid_status_is_derived_not_imported(session: Session, tmp_path: Path):

@@ -179,6 +179,8 @@ def test_average_days_late_over_last_twelve_months(ctx, hoa_long):
     assert pb.since == date(2025, 11, 20)
     assert pb.paid_invoice_count == 3                     # INV-C (5 late), early (0), split (20)
     assert pb.avg_days_late == D("8.3") and pb.late_count == 2 and pb.max_days_late == 20
+    assert pb.summary == ("On average 8.3 days late, based on 3 invoice(s) paid since 2025-11-20 (2 paid late, "
+                          "the latest 20 days past due).")
 
 
 def test_no_paid_invoices_means_no_average(ctx):

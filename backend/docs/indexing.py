@@ -137,10 +137,10 @@ def index_paths(paths: Sequence[Path], *, settings: Settings, roles: Iterable[st
                 continue
             file.records = _records(file)
             changed.append(file)
-        vectors = _embed_new(collection, changed, settings, report, on_progress)
-        for file in changed:
-            _write(collection, file, vectors, report)
-            report.files_indexed += 1
+        present = _ids_by_origin(collection, [file.origin for file in changed])
+        vectors = _embed_new(changed, present, settings, report, on_progress)
+        _write(collection, changed, present, vectors, report)
+        report.files_indexed = len(changed)
         scanned = {file.origin for file in files}
         for origin in manifest:
             if origin not in scanned and any(Path(origin).is_relative_to(folder) for folder in folders):
@@ -175,18 +175,24 @@ def _remove(collection: Any, origin: str) -> int:
     return len(ids)
 
 
-def _embed_new(collection: Any, files: list[_File], settings: Settings, report: IndexReport,
+def _ids_by_origin(collection: Any, origins: list[str]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {origin: set() for origin in origins}
+    for start in range(0, len(origins), 100):
+        batch = collection.get(where={"origin": {"$in": origins[start:start + 100]}}, include=["metadatas"])
+        for chunk_id, metadata in zip(batch["ids"], batch["metadatas"] or []):
+            found[metadata["origin"]].add(chunk_id)
+    return found
+
+
+def _embed_new(files: list[_File], present: dict[str, set[str]], settings: Settings, report: IndexReport,
                on_progress: ProgressFn | None) -> dict[str, Any]:
     """Vectors of the passages not in the store yet, each distinct text embedded once."""
     from backend.docs.embedding import embedding_function
 
-    existing: set[str] = set()
-    for file in files:
-        existing.update(collection.get(where={"origin": file.origin}, include=[])["ids"])
     pending: dict[str, str] = {}
     for file in files:
         for record in file.records:
-            if record["id"] not in existing:
+            if record["id"] not in present[file.origin]:
                 pending.setdefault(record["metadata"]["content_hash"], record["embed"])
     hashes = sorted(pending, key=lambda h: estimate_tokens(pending[h]))  # similar lengths batch with little padding
     function = embedding_function(settings)
@@ -203,21 +209,54 @@ def _embed_new(collection: Any, files: list[_File], settings: Settings, report: 
     return vectors
 
 
-def _write(collection: Any, file: _File, vectors: dict[str, Any], report: IndexReport) -> None:
-    present = set(collection.get(where={"origin": file.origin}, include=[])["ids"])
-    wanted = {record["id"] for record in file.records}
-    stale = sorted(present - wanted)
-    if stale:
-        collection.delete(ids=stale)
-        report.chunks_removed += len(stale)
-    new = [r for r in file.records if r["id"] not in present]
-    kept = [r for r in file.records if r["id"] in present]
-    for start in range(0, len(new), 500):
-        batch = new[start:start + 500]
+def _write(collection: Any, files: list[_File], present: dict[str, set[str]], vectors: dict[str, Any],
+           report: IndexReport) -> None:
+    """All changes in few calls: every call to the store is a transaction of its own."""
+    stale: list[str] = []
+    new: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
+    for file in files:
+        wanted = {record["id"] for record in file.records}
+        stale.extend(sorted(present[file.origin] - wanted))
+        for record in file.records:
+            (kept if record["id"] in present[file.origin] else new).append(record)
+    step = 1000
+    for start in range(0, len(stale), step):
+        collection.delete(ids=stale[start:start + step])
+    for start in range(0, len(new), step):
+        batch = new[start:start + step]
         collection.add(ids=[r["id"] for r in batch], documents=[r["document"] for r in batch],
                        metadatas=[r["metadata"] for r in batch],
                        embeddings=[vectors[r["metadata"]["content_hash"]] for r in batch])
-    if kept:
+    for start in range(0, len(kept), step):
         # Same text, new surroundings (position, file hash, roles): metadata only, no new vector.
-        collection.update(ids=[r["id"] for r in kept], metadatas=[r["metadata"] for r in kept])
-        report.chunks_kept += len(kept)
+        batch = kept[start:start + step]
+        collection.update(ids=[r["id"] for r in batch], metadatas=[r["metadata"] for r in batch])
+    report.chunks_removed += len(stale)
+    report.chunks_kept += len(kept)
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    source: str
+    title: str
+    language: str
+    roles: str
+    chunks: int
+
+
+def indexed_documents(settings: Settings) -> list[IndexedDocument]:
+    """What the store holds, one row per file (every role's documents: this is for admins)."""
+    with reachable(settings):
+        collection = open_collection(settings)
+        if collection is None:
+            return []
+        found = collection.get(include=["metadatas"])
+    chunks: dict[str, int] = {}
+    first: dict[str, dict[str, Any]] = {}
+    for metadata in found["metadatas"] or []:
+        chunks[metadata["origin"]] = chunks.get(metadata["origin"], 0) + 1
+        first.setdefault(metadata["origin"], metadata)
+    return sorted((IndexedDocument(source=m["source"], title=m.get("title", ""), language=m.get("language", ""),
+                                   roles=m.get("roles", "all"), chunks=chunks[origin]) for origin, m in first.items()),
+                  key=lambda d: d.source)

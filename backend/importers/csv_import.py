@@ -77,11 +77,12 @@ def _import(session: Session, directory: Path, *, dry_run: bool, progress: bool)
     started = time.perf_counter()
     say = _reporter(progress)
     problems = Problems()
-    paths = _find_files(directory, problems)
-    if problems:
+    paths, misnamed = _find_files(directory, problems)
+    if not paths:
         raise ImportFailed(problems.messages)
 
     state = ImportState(session, problems)
+    state.broken |= misnamed  # 'customer.csv' must not also make every customer reference an error
     loaders: list[FileLoader] = []
     for loader_class in LOADERS:
         path = paths.get(loader_class.stem)
@@ -182,11 +183,13 @@ def _reserve_numbers(state: ImportState) -> None:
             numbering.reserve_through(state.session, doc_type, year, sequence)
 
 
-def _find_files(directory: Path, problems: Problems) -> dict[str, Path]:
+def _find_files(directory: Path, problems: Problems) -> tuple[dict[str, Path], set[str]]:
+    """The known files by stem, and the stems that a misnamed file probably meant."""
     if not directory.is_dir():
         problems.in_file(str(directory), "is not a folder; give the folder that holds the CSV files")
-        return {}
+        return {}, set()
     found: dict[str, Path] = {}
+    misnamed: set[str] = set()
     for path in sorted(directory.iterdir()):
         if not path.is_file() or path.suffix.lower() != ".csv" or path.name.startswith("."):
             continue
@@ -194,11 +197,13 @@ def _find_files(directory: Path, problems: Problems) -> dict[str, Path]:
             found[path.stem] = path
             continue
         close = difflib.get_close_matches(path.name.lower(), FILE_NAMES, n=1, cutoff=0.6)
+        if close:
+            misnamed.add(Path(close[0]).stem)
         hint = f"rename it to {close[0]}" if close else "rename or remove it"
         problems.in_file(path.name, f"is not a file Tandem imports; {hint} (known files: {', '.join(FILE_NAMES)})")
     if not found and not problems:
         problems.in_file(str(directory), f"holds none of the import files ({', '.join(FILE_NAMES)})")
-    return found
+    return found, misnamed - set(found)
 
 
 def _open_transaction(session: Session) -> None:

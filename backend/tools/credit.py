@@ -87,6 +87,7 @@ class PaymentBehaviour(BaseModel):
                     "payment counts as 0. None when no invoice was paid in the window")
     late_count: int = Field(description="Invoices among them that were paid after their due date")
     max_days_late: int | None = Field(description="The latest any of them was paid, in days past due")
+    summary: str = Field(description="The same in one plain sentence, naming how many invoices it is based on")
 
 
 class CreditStatus(BaseModel):
@@ -180,10 +181,16 @@ def _payment_behaviour(session: Session, customer: Customer, today: date) -> Pay
         .having(settled_on >= since)).all()
     lateness = [max((paid_on - due).days, 0) for due, paid_on in rows if paid_on <= today]
     if not lateness:
-        return PaymentBehaviour(paid_invoice_count=0, since=since, avg_days_late=None, late_count=0, max_days_late=None)
+        return PaymentBehaviour(paid_invoice_count=0, since=since, avg_days_late=None, late_count=0, max_days_late=None,
+                                summary=f"No invoice was paid in full since {since.isoformat()}, so there is no "
+                                        "payment record to judge.")
     average = (Decimal(sum(lateness)) / len(lateness)).quantize(Decimal("0.1"))
-    return PaymentBehaviour(paid_invoice_count=len(lateness), since=since, avg_days_late=average,
-                            late_count=sum(1 for d in lateness if d > 0), max_days_late=max(lateness))
+    late = sum(1 for d in lateness if d > 0)
+    return PaymentBehaviour(
+        paid_invoice_count=len(lateness), since=since, avg_days_late=average, late_count=late,
+        max_days_late=max(lateness),
+        summary=f"On average {average} days late, based on {len(lateness)} invoice(s) paid since {since.isoformat()} "
+                f"({late} paid late, the latest {max(lateness)} days past due).")
 
 
 def _aging(invoices: Iterable[_OpenInvoice], today: date) -> dict[str, Decimal]:

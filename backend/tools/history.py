@@ -181,9 +181,9 @@ def _interactions(ctx, cid, period, depth):
         .where(Interaction.customer_id == cid, *period.at_time(Interaction.occurred_at))
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(depth)).all()
     for row_id, at, kind, summary, employee, contact in rows:
-        who = " ".join(p for p in ((f"by {employee}" if employee else ""), (f"with {contact}" if contact else "")) if p)
+        label = kind.capitalize() + (f" by {employee}" if employee else "") + (f" with {contact}" if contact else "")
         entry = HistoryEntry(kind="interaction", date=local_date(ctx, at), occurred_at=at,
-                             description=f"{kind.capitalize()}{' ' + who if who else ''}: {summary}", employee=employee)
+                             description=f"{label}: {summary}", employee=employee)
         yield _sort_key(entry, row_id), entry, row_id
 
 

@@ -44,13 +44,14 @@ def match_customers(session: Session, query: str, limit: int = 10) -> list[Match
     text = query.strip()
     if not text:
         return []
-    exact = session.execute(select(Customer).where(func.upper(Customer.code) == text.upper())).scalar_one_or_none()
+    # Codes are stored upper-case; comparing the column as it is keeps the unique index usable.
+    exact = session.execute(select(Customer).where(Customer.code.in_({text, text.upper()}))).scalars().first()
     if exact:
         return [Match(exact.id, exact.code, exact.name, 100.0, "code", exact.city)]
     if _EMAIL.match(text):
         rows = session.execute(
             select(Customer, Contact.email).outerjoin(Contact, Contact.customer_id == Customer.id)
-            .where(or_(func.lower(Customer.email) == text.lower(), func.lower(Contact.email) == text.lower()))
+            .where(or_(Customer.email.in_({text, text.lower()}), Contact.email.in_({text, text.lower()})))
         ).all()
         seen: dict[int, Match] = {}
         for customer, _ in rows:
@@ -107,7 +108,7 @@ def match_products(session: Session, query: str, limit: int = 10, active_only: b
     text = query.strip()
     if not text:
         return []
-    exact = session.execute(select(Product).where(func.upper(Product.sku) == text.upper())).scalar_one_or_none()
+    exact = session.execute(select(Product).where(Product.sku.in_({text, text.upper()}))).scalars().first()
     if exact:
         return [(exact, 100.0)]
     folded = fold(text)
