@@ -15,6 +15,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite would only BEGIN at the first write, so a SAVEPOINT taken before it became the outermost
+    # transaction and its RELEASE committed. Turning that off and emitting BEGIN ourselves (below) gives
+    # SQLite the same transaction and savepoint semantics as PostgreSQL.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -29,6 +33,7 @@ def make_engine(url: str) -> Engine:
             Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

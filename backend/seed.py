@@ -97,7 +97,7 @@ def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int =
     with bars:
         with Session(engine) as session, session.begin():
             ensure_reference_data(session, rng=random.Random(seed), today=today)
-            context = _Context.load(session, today, seed)
+            context = _Context.load(session, today, seed, with_existing_buyers=customers == 0)
         buyers = _insert_customers(engine, rng, context, customers, stats, bars)
         if order_lines:
             _insert_orders(engine, rng, context, buyers or context.existing_buyers, order_lines, batch_lines, stats,
@@ -145,7 +145,7 @@ class _Context:
     midnights: dict[date, datetime] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, today: date, seed: int) -> "_Context":
+    def load(cls, session: Session, today: date, seed: int, *, with_existing_buyers: bool) -> "_Context":
         company = session.execute(select(Company).order_by(Company.id).limit(1)).scalar_one()
         base = company.base_currency
         prefix = f"S{seed}-"
@@ -172,7 +172,7 @@ class _Context:
             for cid, currency, terms, limit, country, city, owner in session.execute(
                 select(Customer.id, Customer.currency, Customer.payment_terms_days, Customer.credit_limit,
                        Customer.country, Customer.city, Customer.owner_id).order_by(Customer.id))
-        ]
+        ] if with_existing_buyers else []
         return cls(today=today, start=start, prefix=prefix, next_code=int(last.split("-")[-1]) + 1 if last else 1,
                    base=base, vat=company.tax_rate_pct, items=items, item_weights=weights, reps=dict(reps),
                    rates=rates, existing_buyers=existing)

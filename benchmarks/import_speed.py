@@ -35,24 +35,31 @@ def _write(folder: Path, name: str, header: list[str], rows) -> None:
 
 
 def generate(folder: Path, scale: float, seed: int = 5) -> None:
+    """A company in VND with one customer in ten billed in USD; every invoice's payment is complete."""
     rng = random.Random(seed)
     size = {name: max(1, int(count * scale)) for name, count in SIZES.items()}
     _write(folder, "company.csv", ["name", "base_currency", "timezone", "tax_rate_pct"],
            [["Benchmark Trading", "VND", "Asia/Ho_Chi_Minh", "8"]])
     _write(folder, "fx_rates.csv", ["currency", "rate_date", "rate"],
-           [["USD", (date(2025, 1, 1) + timedelta(days=30 * month)).isoformat(), str(25_000 + 20 * month)] for month in range(24)])
+           [["USD", (date(2025, 1, 1) + timedelta(days=30 * month)).isoformat(), str(25_000 + 20 * month)]
+            for month in range(24)])
     _write(folder, "employees.csv", ["code", "name", "email", "role", "region", "manager_code"],
            [[f"E{n:03d}", f"Nhân viên {n}", f"e{n}@bench.test", "manager" if n == 1 else "sales", "Miền Trung",
              "" if n == 1 else "E001"] for n in range(1, 41)])
+
     customers = [f"C{n:06d}" for n in range(size["customers"])]
     currency = {code: "USD" if n % 10 == 0 else "VND" for n, code in enumerate(customers)}
-    _write(folder, "customers.csv", ["code", "name", "email", "city", "currency", "credit_limit", "payment_terms_days", "owner_code"],
-           [[code, f"Công ty Khách hàng Số {n}", f"c{n}@bench.test", rng.choice(["Đà Nẵng", "Huế", "Hội An"]), currency[code],
-             "" if n % 7 == 0 else str(rng.randrange(10, 500) * 1_000_000 if currency[code] == "VND" else 20_000),
-             str(rng.choice([15, 30, 45])), f"E{rng.randrange(2, 41):03d}"] for n, code in enumerate(customers)])
+    rows = []
+    for n, code in enumerate(customers):
+        limit = "" if n % 7 == 0 else str(rng.randrange(10, 500) * 1_000_000 if currency[code] == "VND" else 20_000)
+        rows.append([code, f"Công ty Khách hàng Số {n}", f"c{n}@bench.test", rng.choice(["Đà Nẵng", "Huế", "Hội An"]),
+                     currency[code], limit, str(rng.choice([15, 30, 45])), f"E{rng.randrange(2, 41):03d}"])
+    _write(folder, "customers.csv", ["code", "name", "email", "city", "currency", "credit_limit", "payment_terms_days",
+                                     "owner_code"], rows)
     _write(folder, "contacts.csv", ["customer_code", "name", "email", "phone", "title"],
            [[customers[n % len(customers)], f"Người liên hệ {n}", f"p{n}@bench.test", f"+84 905 {n:06d}", "Purchasing"]
             for n in range(size["contacts"])])
+
     prices = {f"SKU-{n:05d}": Decimal(rng.randrange(20, 900) * 1000) for n in range(size["products"])}
     _write(folder, "products.csv", ["sku", "name", "category", "unit_price", "unit_cost", "stock_qty", "reorder_level"],
            [[sku, f"Sản phẩm {sku}", rng.choice(["Coffee", "Tea", "Equipment"]), str(price), str(price * 7 // 10),
@@ -67,20 +74,21 @@ def generate(folder: Path, scale: float, seed: int = 5) -> None:
         orders.append([number, customer, ordered.isoformat(), "invoiced", f"E{rng.randrange(2, 41):03d}"])
         total = Decimal(0)
         for _ in range(per_order):
-            sku = rng.choice(skus)
-            quantity = rng.randrange(1, 40)
+            sku, quantity, discount = rng.choice(skus), rng.randrange(1, 40), rng.choice([0, 0, 0, 5, 10])
             price = prices[sku] if currency[customer] == "VND" else Decimal(rng.randrange(100, 4000)) / 100
-            lines.append([number, sku, quantity, str(price)])
-            total += line_amount(quantity, price, Decimal(0), currency[customer])
+            lines.append([number, sku, quantity, str(price), str(discount) if discount else ""])
+            total += line_amount(quantity, price, Decimal(discount), currency[customer])
         totals[number] = (customer, ordered, total)
     _write(folder, "orders.csv", ["number", "customer_code", "order_date", "status", "salesperson_code"], orders)
-    _write(folder, "order_lines.csv", ["order_number", "sku", "quantity", "unit_price"], lines)
+    _write(folder, "order_lines.csv", ["order_number", "sku", "quantity", "unit_price", "discount_pct"], lines)
+
     invoices = []
     for n, (number, (customer, ordered, total)) in enumerate(list(totals.items())[: size["invoices"]]):
         issued = ordered + timedelta(days=1)
-        invoices.append([f"INV-2026-{n + 1:06d}", customer, number, issued.isoformat(), (issued + timedelta(days=30)).isoformat(),
-                         str(total)])
-    _write(folder, "invoices.csv", ["number", "customer_code", "order_number", "issue_date", "due_date", "amount"], invoices)
+        invoices.append([f"INV-2026-{n + 1:06d}", customer, number, issued.isoformat(),
+                         (issued + timedelta(days=30)).isoformat(), str(total)])
+    _write(folder, "invoices.csv", ["number", "customer_code", "order_number", "issue_date", "due_date", "amount"],
+           invoices)
     _write(folder, "payments.csv", ["invoice_number", "paid_on", "amount", "method"],
            [[invoice[0], (date.fromisoformat(invoice[3]) + timedelta(days=20)).isoformat(), invoice[5], "bank transfer"]
             for invoice in invoices[: size["payments"]] if Decimal(invoice[5]) > 0])
@@ -99,14 +107,14 @@ def main() -> None:
         print(f"generated the folder in {time.perf_counter() - started:.1f} s")
         engine = make_engine(f"sqlite:///{Path(temp) / 'bench.sqlite3'}")
         migrate(engine)
-        cpu_started = time.process_time()
+        cpu_started, wall_started = time.process_time(), time.perf_counter()
         with transaction(engine) as session:
             report = import_directory(session, folder, progress=args.progress)
-        cpu_seconds = time.process_time() - cpu_started
+        cpu_seconds, wall_seconds = time.process_time() - cpu_started, time.perf_counter() - wall_started
         for name, count in report.counts.items():
             print(f"  {name:<14} {count:>8,}")
-        print(f"imported {report.rows:,} rows in {report.seconds:.2f} s: {report.rows_per_second:,.0f} rows/s "
-              f"(target 10,000 rows/s)")
+        print(f"imported {report.rows:,} rows in {wall_seconds:.2f} s, commit included: "
+              f"{report.rows / wall_seconds:,.0f} rows/s (target 10,000 rows/s)")
         # On a busy machine wall time includes waiting for a CPU; CPU time shows what the import itself costs.
         print(f"CPU time {cpu_seconds:.2f} s: {report.rows / cpu_seconds:,.0f} rows per CPU second")
         engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -38,6 +39,7 @@ class Reply:
     content: str | None = None
     tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    stall_after_words: int | None = None  # streaming: go quiet after this many words, as a stuck server does
 
 
 def tool_call(name: str, **args: Any) -> Reply:
@@ -108,6 +110,9 @@ class FakeOpenAI:
 
                 event({"role": "assistant", "content": ""})
                 for index, word in enumerate((reply.content or "").split(" ") if reply.content else []):
+                    if index == reply.stall_after_words:
+                        time.sleep(2)
+                        return
                     event({"content": word if index == 0 else " " + word})
                 for i, (name, args) in enumerate(reply.tool_calls):
                     arguments = json.dumps(args)
@@ -337,8 +342,6 @@ def test_streaming_falls_back_too(session, world, fake, tmp_path, sleeps):
 
 
 def test_timeout_falls_back(session, world, fake, tmp_path, sleeps):
-    import time
-
     def slow(body):
         time.sleep(1.5)
         return grounded_overview_answer(body)
@@ -347,6 +350,22 @@ def test_timeout_falls_back(session, world, fake, tmp_path, sleeps):
     result = ask(session, world["rep"], "brief me on Hoàng Long", settings_for(fake, tmp_path, timeout_s=0.3, max_retries=1))
     assert len(fake.requests) == 2 and len(sleeps) == 1
     assert result.brain == "offline" and result.notices == [UNAVAILABLE]
+
+
+def test_a_stream_that_stalls_mid_answer_keeps_what_came_and_says_so(session, world, fake, tmp_path, sleeps):
+    def script(body):
+        if last_role(body) == "user":
+            return tool_call("customer_overview", customer="HOANGLONG")
+        return Reply(content="Hoàng Long Trading has 12,000,000 VND open on one invoice.", stall_after_words=4)
+
+    fake.script = script
+    tokens: list[str] = []
+    result = ask(session, world["rep"], "brief me on Hoàng Long", settings_for(fake, tmp_path, timeout_s=0.5),
+                 on_event=lambda kind, data: tokens.append(data["text"]) if kind == "token" else None)
+    assert "".join(tokens) == "Hoàng Long Trading has"
+    assert result.answer.startswith("Hoàng Long Trading has")
+    assert result.notices == [llm_module.CUT_SHORT] and result.brain == MODEL
+    assert len(fake.requests) == 2  # text was already shown: not asked again
 
 
 def test_client_errors_are_not_retried(session, world, fake, tmp_path, sleeps):

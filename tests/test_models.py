@@ -99,3 +99,17 @@ def test_naive_datetimes_are_refused(session):
     customer = make_customer(session)
     with pytest.raises(Exception, match="naive"):
         make_interaction(session, customer=customer, occurred_at=datetime(2026, 11, 3, 9, 0))
+
+
+def test_released_savepoint_is_still_undone_by_the_outer_rollback(tmp_path):
+    """One transaction per request also on SQLite: a tool's savepoint must not commit on its own."""
+    from sqlalchemy.orm import Session
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'sp.sqlite3'}")
+    migrate(engine)
+    with Session(engine) as session:
+        with session.begin_nested():
+            make_customer(session, code="GHOST")
+        session.rollback()
+    with Session(engine) as session:
+        assert session.execute(select(func.count()).select_from(Customer)).scalar_one() == 0

@@ -14,6 +14,7 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterator
 
+import httpx
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
@@ -93,7 +94,7 @@ def retry_delay(exc: Exception, attempt: int) -> float | None:
     429 (honouring Retry-After), 408, 5xx, timeouts and dropped connections are; 4xx and bad replies are not."""
     backoff = min(MAX_BACKOFF_S, 0.5 * 2 ** attempt)
     backoff += random.uniform(0, backoff / 4)
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+    if isinstance(exc, (openai.APIConnectionError, httpx.TransportError)):  # includes timeouts
         return backoff
     if isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 429) or exc.status_code >= 500):
         hinted = _retry_after(exc)
@@ -104,13 +105,14 @@ def retry_delay(exc: Exception, attempt: int) -> float | None:
 def _failure_notice(exc: Exception) -> str:
     if isinstance(exc, openai.APIStatusError) and 400 <= exc.status_code < 500 and exc.status_code not in (408, 429):
         return REJECTED.format(status=exc.status_code)
-    if isinstance(exc, openai.APIError):
+    if isinstance(exc, (openai.APIError, httpx.TransportError)):
         return UNAVAILABLE
     return UNREADABLE
 
 
-# What a provider call can raise: the API's own errors, or a reply that does not parse (a proxy's HTML page).
-PROVIDER_ERRORS = (openai.APIError, ValueError, KeyError, TypeError)
+# What a provider call can raise: the API's own errors, transport errors met while reading a stream (the SDK
+# does not wrap those), or a reply that does not parse (a proxy's HTML page).
+PROVIDER_ERRORS = (openai.APIError, httpx.TransportError, ValueError, KeyError, TypeError)
 
 
 class LLMBrain(BaseChatModel):
@@ -306,7 +308,7 @@ class LLMBrain(BaseChatModel):
                                   response_metadata=message.response_metadata)
         kept_calls = [c for c in message.tool_calls if c["name"] not in blocked]
         return AIMessage(content=content, tool_calls=kept_calls, id=message.id,
-                         response_metadata=message.response_metadata)
+                         response_metadata=message.response_metadata, usage_metadata=message.usage_metadata)
 
     def _offline_message(self, messages: list[BaseMessage]) -> AIMessage:
         """The offline planner's reply. Tool calls the LLM already made this turn are answered from their

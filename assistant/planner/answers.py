@@ -48,6 +48,12 @@ def _error_answer(result: dict[str, Any], language: str) -> str:
         names = "; ".join(f"{c.get('name')} ({c.get('code') or c.get('sku')})" for c in candidates[:6])
         return _t(language, f"That matches several records: {names}. Which one do you mean?",
                   f"Có nhiều kết quả khớp: {names}. Bạn muốn chọn cái nào?")
+    if error == "documents_unavailable":
+        # Said plainly: the answer has no document behind it, and the user should not take it for policy.
+        return _t(language, "I can't search the company documents right now (the document index is not reachable), "
+                            "so I have no handbook passage to answer this from. Please check with your manager or try again later.",
+                  "Hiện tôi không tra cứu được tài liệu công ty (không kết nối được kho tài liệu), nên không có đoạn "
+                  "tài liệu nào để trả lời câu này. Vui lòng hỏi quản lý hoặc thử lại sau.")
     message = result.get("message") or "Something went wrong."
     hint = result.get("hint")
     return message + (f" {hint}" if hint else "")

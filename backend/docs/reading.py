@@ -51,7 +51,7 @@ def parse_roles(value: object, *, where: str) -> frozenset[str] | None:
     if unknown:
         raise ValidationFailed(f"{where}: unknown role(s) {', '.join(unknown)}.",
                                hint=f"Roles are {', '.join(sorted(ALL_ROLES))} (or 'all').")
-    return frozenset(names)
+    return None if names == ALL_ROLES else frozenset(names)
 
 
 def read_document(path: Path) -> ParsedDocument:

@@ -207,15 +207,12 @@ def _find_files(directory: Path, problems: Problems) -> tuple[dict[str, Path], s
 
 
 def _open_transaction(session: Session) -> None:
-    """Make the caller's transaction real before the savepoint.
-
-    The sqlite3 driver sends BEGIN only before the first INSERT/UPDATE/DELETE; a SAVEPOINT sent earlier would
-    itself become the outermost transaction, and releasing it would commit there and then. IMMEDIATE takes
-    SQLite's write lock now, which the bulk writer relies on to hand out ids.
-    """
+    """Take SQLite's write lock before the savepoint: the bulk writer hands out ids after the current highest,
+    which is only safe while no other writer can insert (PostgreSQL uses its sequences instead)."""
     connection = session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.dialect.name == "sqlite":
+        # A write that touches no row still takes SQLite's write lock for the rest of the transaction.
+        connection.exec_driver_sql("UPDATE document_sequences SET last_number = last_number WHERE 0")
 
 
 @contextmanager

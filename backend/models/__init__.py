@@ -8,6 +8,7 @@ from backend.models.sales import Quote, QuoteLine, SalesOrder, SalesOrderLine
 from backend.models.system import AuditEntry, Confirmation, DocumentSequence
 from backend.models.conversation import AgentCheckpoint, AgentCheckpointWrite, Conversation
 from backend.models.web import WebSession
+from backend.models.slack import SlackEvent, SlackLink
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Company", "Confirmation", "Contact", "Customer", "DocumentSequence",
@@ -15,4 +16,5 @@ __all__ = [
     "PriceList", "PriceListItem", "Product", "Quote", "QuoteLine", "SalesOrder", "SalesOrderLine",
     "StockLevel", "Ticket", "Warehouse",
     "AgentCheckpoint", "AgentCheckpointWrite", "Conversation", "WebSession",
+    "SlackEvent", "SlackLink",
 ]

@@ -69,17 +69,19 @@ def prices_for(session: Session, items: Sequence[tuple[Product, int]], customer:
                fx: FxCache | None = None) -> list[PriceQuote]:
     """price_for over many lines with one price-list query (a quote prices up to 50 lines)."""
     fx = fx or FxCache(session, on)
-    price_list: PriceList | None = None
+    price_list: tuple[str, str] | None = None  # (code, currency) of the customer's list, when it prices any item
     breaks: dict[int, list[tuple[int, Decimal]]] = {}
     if customer is not None and customer.price_list_id is not None and items:
-        price_list = session.get(PriceList, customer.price_list_id)
         rows = session.execute(
-            select(PriceListItem.product_id, PriceListItem.min_quantity, PriceListItem.unit_price)
+            select(PriceListItem.product_id, PriceListItem.min_quantity, PriceListItem.unit_price, PriceList.code,
+                   PriceList.currency)
+            .join(PriceList, PriceList.id == PriceListItem.price_list_id)
             .where(PriceListItem.price_list_id == customer.price_list_id,
                    PriceListItem.product_id.in_({product.id for product, _ in items}))
             .order_by(PriceListItem.product_id, PriceListItem.min_quantity)).all()
-        for product_id, min_quantity, unit_price in rows:
+        for product_id, min_quantity, unit_price, code, list_currency in rows:
             breaks.setdefault(product_id, []).append((min_quantity, unit_price))
+            price_list = (code, list_currency)
     quotes = []
     for product, quantity in items:
         currency = customer.currency if customer is not None else product.currency
@@ -87,8 +89,9 @@ def prices_for(session: Session, items: Sequence[tuple[Product, int]], customer:
         applicable = [(min_qty, price) for min_qty, price in breaks.get(product.id, ()) if min_qty <= quantity]
         if applicable and price_list is not None:
             min_qty, price = applicable[-1]
-            quotes.append(PriceQuote(unit_price=fx.convert(price, price_list.currency, currency), currency=currency,
-                                     source="price_list", price_list_code=price_list.code, min_quantity=min_qty))
+            code, list_currency = price_list
+            quotes.append(PriceQuote(unit_price=fx.convert(price, list_currency, currency), currency=currency,
+                                     source="price_list", price_list_code=code, min_quantity=min_qty))
         else:
             quotes.append(PriceQuote(unit_price=fx.convert(product.unit_price, product.currency, currency),
                                      currency=currency, source="list_price"))

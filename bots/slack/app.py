@@ -1,0 +1,101 @@
+"""The one place the Bolt app is built: Web API client (base URL, rate-limit retries), request verification, the
+worker pool listeners run in after the ack, and the services listeners reach through `context["tandem"]`."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from backend.settings import Settings
+
+log = logging.getLogger("tandem.slack")
+
+# 429s are retried after Slack's Retry-After; a message that still can't be sent after this many is dropped
+# (and logged) rather than holding a worker for minutes.
+RATE_LIMIT_RETRIES = 3
+WORKERS = 8
+
+
+class SlackNotConfigured(Exception):
+    """A token or secret the chosen mode needs is missing."""
+
+
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client for the bot token, at TANDEM_SLACK_API_URL, honouring 429 + Retry-After."""
+    secret = settings.slack.bot_token
+    token = token or (secret.get_secret_value() if secret else None)
+    if not token:
+        raise SlackNotConfigured("TANDEM_SLACK_BOT_TOKEN is not set.")
+    base_url = settings.slack.api_url.rstrip("/") + "/"
+    return WebClient(token=token, base_url=base_url, retry_handlers=[
+        ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)])
+
+
+@dataclass
+class SlackServices:
+    """What listeners need beyond the request: settings, the database and the assistant."""
+
+    settings: Settings
+    engine: Engine | None = None
+    assistant: object | None = None
+    _engine_ready: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.assistant is None:
+            from assistant.agent import Assistant
+
+            self.assistant = Assistant(settings=self.settings)
+
+    def _engine(self) -> Engine:
+        if self.engine is None:
+            from backend.db import ensure_database
+
+            self.engine = ensure_database(self.settings)
+        return self.engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work per database access of a listener: commit on success, roll back on error."""
+        from backend.db import transaction
+
+        with transaction(self._engine()) as session:
+            yield session
+
+
+def build_app(settings: Settings, *, engine: Engine | None = None, client: WebClient | None = None,
+              assistant: object | None = None, executor: Executor | None = None) -> App:
+    """The Tandem Slack app. `engine`, `client`, `assistant` and `executor` default to the configured ones.
+
+    process_before_response=False: events are acknowledged before their listener runs, commands and buttons
+    ack first thing; the work then continues on `executor`, well inside Slack's 3-second limit for the ack.
+    """
+    from bots.slack.listeners import register
+
+    secret = settings.slack.signing_secret
+    services = SlackServices(settings=settings, engine=engine, assistant=assistant)
+    app = App(
+        name="tandem",
+        client=client or web_client(settings),
+        signing_secret=secret.get_secret_value() if secret else "",
+        process_before_response=False,
+        # auth.test runs on the first request instead, so `tandem serve` starts even while Slack is unreachable.
+        token_verification_enabled=False,
+        listener_executor=executor or ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="tandem-slack"),
+        logger=logging.getLogger("tandem.slack.bolt"),
+    )
+
+    def attach_services(context, next) -> None:  # noqa: A002 - Bolt's argument name
+        context["tandem"] = services
+        next()
+
+    app.use(attach_services)
+    register(app)
+    return app
