@@ -68,8 +68,8 @@ def tools_for(role: str) -> list[StructuredTool]:
 
 
 # Compact schemas: what an LLM is sent. The full pydantic model still validates every call (the guard), so
-# length limits, defaults and null branches only cost tokens here; descriptions keep their first clause and
-# lose asides in parentheses unless the aside is an example.
+# length limits, defaults and null branches only cost tokens here; descriptions keep their first clause (see
+# `brief`).
 _DROPPED_KEYS = {"title", "default", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
                  "exclusiveMaximum", "minItems", "maxItems", "pattern"}
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|etc|vs)$")
@@ -90,11 +90,17 @@ def first_clause(text: str) -> str:
 
 
 def brief(text: str) -> str:
-    """The first clause, without asides: what a model needs to pick a tool or fill an argument."""
+    """The first clause, without asides or the elaboration after a colon ('Customer code or name: shows their
+    latest orders'): what a model needs to pick a tool or fill an argument. Examples stay, and so does a short
+    lead-in before a colon ('sales_over_time only: bucket size'), which is the point, not an elaboration."""
     def keep_examples(match: re.Match) -> str:
         return match.group(0) if re.search(r'e\.g\.|"|->', match.group(1)) else ""
 
-    return _ASIDE.sub(keep_examples, first_clause(text)).strip()
+    text = _ASIDE.sub(keep_examples, first_clause(text)).strip()
+    head, colon, _ = text.partition(":")
+    if colon and len(head.split()) >= 3 and "(" not in head and "e.g" not in text:
+        return head.strip()
+    return text
 
 
 def _restates(description: str, enum: list[Any]) -> bool:
@@ -150,9 +156,8 @@ def _build_schema(tool: Any, *, compact: bool) -> dict[str, Any]:
     if not compact:
         return schema
     function = schema["function"]
+    # The write note goes too: the system prompt says once that every write only returns a preview.
     description = brief(function.get("description", ""))
-    if (getattr(tool, "metadata", None) or {}).get("kind") == "write":
-        description += ". Preview only; the user confirms."
     compacted = {"name": function["name"], "description": description,
                  "parameters": _compact(function.get("parameters", {}))}
     return {"type": "function", "function": compacted}

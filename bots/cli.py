@@ -403,8 +403,10 @@ def user_list() -> None:
 
 def _register_extras() -> None:
     from bots import cli_assistant
+    from bots.slack import cli as slack_cli
 
     cli_assistant.register(app)
+    slack_cli.register(app)
 
 
 _register_extras()

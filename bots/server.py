@@ -1,4 +1,5 @@
-"""The web application: the REST API, the assistant over HTTP (/api/chat) and the web chat page, in one ASGI app."""
+"""The web application: the REST API, the assistant over HTTP (/api/chat), the web chat page and, when configured,
+Slack's events (/slack/events), in one ASGI app."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,4 +19,7 @@ def create_app(*, engine: Engine | None = None, sessions: Callable[[], Session] 
     app = create_api(engine=engine, sessions=sessions)
     app.include_router(chat_router)
     app.include_router(web_router)
+    from bots.slack import mount as mount_slack
+
+    mount_slack(app, engine=engine)  # /slack/events, when TANDEM_SLACK_SIGNING_SECRET is set
     return app

@@ -37,6 +37,7 @@ MINIMAL_BODIES: dict[str, dict] = {
     "create_ticket": {"customer": "ACME", "subject": "Role matrix check"},
     "log_interaction": {"customer": "ACME", "kind": "call", "summary": "Role matrix check"},
     "run_report": {"report": "open_orders"},
+    "search_docs": {"query": "discount without approval"},
 }
 
 

@@ -352,6 +352,22 @@ def test_timeout_falls_back(session, world, fake, tmp_path, sleeps):
     assert result.brain == "offline" and result.notices == [UNAVAILABLE]
 
 
+def test_a_hanging_server_leaves_the_fallback_time_to_answer(session, world, fake, tmp_path, sleeps, monkeypatch):
+    import assistant.agent
+
+    monkeypatch.setattr(assistant.agent, "TURN_SECONDS", 5.0)
+
+    def hang(body):
+        time.sleep(4)
+        return grounded_overview_answer(body)
+
+    fake.script = hang
+    started = time.monotonic()
+    result = ask(session, world["rep"], "brief me on Hoàng Long", settings_for(fake, tmp_path, timeout_s=30))
+    assert time.monotonic() - started < 5.0
+    assert result.brain == "offline" and "12,000,000 VND" in result.answer  # the tool still had time to run
+
+
 def test_a_stream_that_stalls_mid_answer_keeps_what_came_and_says_so(session, world, fake, tmp_path, sleeps):
     def script(body):
         if last_role(body) == "user":

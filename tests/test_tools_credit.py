@@ -41,7 +41,7 @@ def hoa_long(ctx):
     partly = make_invoice(s, customer=customer, amount=D("40000000"), issue_date=date(2026, 11, 1), number="INV-A")
     make_payment(s, invoice=partly, amount=D("15000000"), paid_on=date(2026, 11, 10))
     make_invoice(s, customer=customer, amount=D("22000000"), issue_date=date(2026, 9, 6), number="INV-B")  # due 10-06
-    make_order(s, customer=customer, lines=[(paper, 9, None, D("0"))], status="confirmed", number="SO-OPEN")
+    make_order(s, customer=customer, lines=[(paper, 10, None, D("10"))], status="confirmed", number="SO-OPEN")
     make_order(s, customer=customer, lines=[(paper, 5, D("2000000"), D("0"))], status="cancelled", number="SO-CXL")
     make_order(s, customer=customer, lines=[(paper, 3, None, D("0"))], status="draft", number="SO-DRAFT")
     shipped = make_order(s, customer=customer, lines=[(paper, 4, D("2000000"), D("0"))], status="shipped",
@@ -59,7 +59,7 @@ def test_figures_to_the_dong(ctx, hoa_long):
     assert r.credit_limit == D("100000000")
     assert r.outstanding == D("47000000")            # 25,000,000 left on INV-A + 22,000,000 on INV-B
     assert r.open_invoice_count == 2
-    assert r.uninvoiced_orders == D("13500000")      # 9 x 1,500,000; cancelled/draft/invoiced excluded
+    assert r.uninvoiced_orders == D("13500000")      # 10 x 1,500,000 less 10 %; cancelled/draft/invoiced excluded
     assert r.uninvoiced_order_count == 1
     assert r.exposure == D("60500000")
     assert r.available == D("39500000")
@@ -142,6 +142,8 @@ def test_over_limit_and_credit_hold(ctx):
     assert r.over_limit and r.available == D("-2000000") and r.used_pct == D("120.0")
     assert r.on_credit_hold and r.oldest_overdue_days == 60 and r.aging.days_31_60 == D("12000000")
     assert r.can_take_order is False and "credit hold" in r.reason
+    position = invoke("check_credit", ctx, {"customer": "LATE"}).reason
+    assert position.startswith("Over the 10,000,000 VND limit by 2,000,000 VND") and "credit hold" in position
 
 
 def test_hold_blocks_an_order_that_would_fit(ctx):
@@ -219,3 +221,17 @@ def test_credit_roles_may_check(session, now, settings, hoa_long, role):
 def test_support_may_not_check_credit(session, now, settings, hoa_long):
     with pytest.raises(PermissionDenied, match="support"):
         invoke("check_credit", _ctx(session, now, settings, "support"), {"customer": "HOALONG"})
+
+
+def test_open_invoice_already_covered_by_payments_is_not_owed(ctx):
+    from backend.models import Payment, PaymentAllocation
+    s = ctx.session
+    c = make_customer(s, name="Stale Status", code="STALE", credit_limit=D("50000000"))
+    inv = make_invoice(s, customer=c, amount=D("3000000"), issue_date=date(2026, 8, 1))  # status not refreshed
+    pay = Payment(customer_id=c.id, paid_on=date(2026, 9, 1), amount=D("3000000"), currency="VND")
+    s.add(pay)
+    s.flush()
+    s.add(PaymentAllocation(payment_id=pay.id, invoice_id=inv.id, amount=D("3000000")))
+    s.flush()
+    r = invoke("check_credit", ctx, {"customer": "STALE"})
+    assert (r.outstanding, r.open_invoice_count, r.overdue_invoice_count, r.on_credit_hold) == (0, 0, 0, False)

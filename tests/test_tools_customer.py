@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from backend.errors import Ambiguous, NotFound, ValidationFailed
-from backend.models import Invoice, Ticket
+from backend.models import Invoice
 from backend.tools.context import ToolContext
 from backend.tools.registry import get_spec, invoke
 from tests.factories.catalog import make_product

@@ -38,18 +38,20 @@ MAX_RETRY_AFTER_S = 20.0
 MAX_BACKOFF_S = 8.0
 # Below this much time left in the turn, another attempt would only be cut off: answer offline instead.
 MIN_ATTEMPT_S = 1.0
+# Kept out of the model's share of the turn, so a fallback still has time to run its tool and answer.
+FALLBACK_RESERVE_S = 3.0
 # Write tools are honoured only if one of the user's last few messages asks for that kind of write.
 RECENT_USER_MESSAGES = 3
 
 
 def _sleep(seconds: float) -> None:
+    """Backoff waits go through here so tests can record them instead of sleeping."""
     time.sleep(seconds)
 
 
 class CompatibleChatOpenAI(ChatOpenAI):
     """ChatOpenAI with an empty string, not null, as the content of an assistant message that calls tools:
-    several local servers (llama.cpp server, some vLLM and LM Studio builds) reject `content: null`, and
-    OpenAI accepts both."""
+    some local servers reject `content: null` there, and OpenAI accepts both."""
 
     def _get_request_payload(self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any) -> dict:
         payload = super()._get_request_payload(input_, stop=stop, **kwargs)
@@ -191,17 +193,18 @@ class LLMBrain(BaseChatModel):
         if self.tool_schemas:
             call["tools"] = self.tool_schemas
             if self.tool_choice:
-                call["tool_choice"] = self.tool_choice
+                call["tool_choice"] = _openai_tool_choice(self.tool_choice)
             elif self.send_tool_choice:
-                # Some servers (vLLM without auto tool choice, some llama.cpp templates) emit tool calls only
-                # when asked; "auto" still lets the model answer in text or ask a question.
+                # Some servers emit tool calls only when the request asks for tool use; "auto" still lets the
+                # model answer in text or ask a question, where "required" would force a call every step.
                 call["tool_choice"] = "auto"
         call["timeout"] = max(MIN_ATTEMPT_S, min(self.timeout_s, time_left))
         return call
 
     def _time_left(self) -> float:
+        """Seconds the model may still use in this turn."""
         turn = current_turn.get()
-        return turn.time_left() if turn is not None else self.timeout_s
+        return turn.time_left() - FALLBACK_RESERVE_S if turn is not None else self.timeout_s
 
     def _wait_before_retry(self, exc: Exception, attempt: int) -> bool:
         """Sleep before the next attempt; False when there is none worth making."""
@@ -335,6 +338,15 @@ class LLMBrain(BaseChatModel):
         return AIMessage("\n\n".join(parts))
 
 
+def _openai_tool_choice(choice: Any) -> Any:
+    """LangChain's spelling to the API's: "any" is "required", a bare tool name means that function."""
+    if choice == "any":
+        return "required"
+    if isinstance(choice, str) and choice not in ("auto", "none", "required"):
+        return {"type": "function", "function": {"name": choice}}
+    return choice
+
+
 def _as_chunk(message: AIMessage) -> AIMessageChunk:
     chunks = [{"name": c["name"], "args": json.dumps(c["args"], ensure_ascii=False), "id": c["id"], "index": i}
               for i, c in enumerate(message.tool_calls)]
@@ -366,8 +378,8 @@ SAMPLE_PROMPT_FACTS = {"company": "Sông Hồng Trading", "user_name": "Trần T
 def count_tokens(text: str) -> tuple[int, str]:
     """Tokens in `text` with tiktoken's o200k_base when its data is already on this machine, else an estimate
     of one token per 4 characters. Never downloads: tiktoken fetches its tables on first use, and Tandem must
-    not reach the network to report a number. (Measured on this repository's prompt and schemas, o200k_base
-    gives 2,546 tokens where chars/4 gives 2,499: JSON runs denser than 4 chars a token, prose looser.)"""
+    not reach the network to report a number. On this repository's prompt and schemas the estimate comes within
+    3% of o200k_base, a little low: JSON runs denser than 4 characters a token, prose looser."""
     encoding = _cached_tiktoken("o200k_base")
     if encoding is not None:
         return len(encoding.encode(text)), "tiktoken o200k_base"

@@ -146,7 +146,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
     link = LinkResult()
     if slots.email:
-        entry = index.link_contact_email(slots.email) or index.by_code.get("")
+        entry = index.link_contact_email(slots.email)
         if entry:
             link = LinkResult(customer=entry)
     if link.customer is None:
@@ -198,11 +198,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 args["order_currency"] = slots.currency
     elif intent == "quote":
         args["customer"] = customer_ref
-        skip_text = text
-        if link.span:
-            words = tokens_of(text)
-            skip_text = text  # quantities never overlap customer names in practice
-        lines, _ = quote_lines(skip_text, index, slots.discount_pct)
+        lines, _ = quote_lines(text, index, slots.discount_pct)
         if link.customer:
             lines = [ln for ln in lines if fold(ln["product"]) not in fold(link.customer.name)]
         args["lines"] = lines

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -84,11 +85,12 @@ def _documents_matching(corpus: _Corpus, wanted: str) -> set[str]:
 def search_documents(settings: Settings, *, query: str, role: str, k: int = 5, document: str | None = None,
                      mode: Mode = "hybrid") -> list[Passage]:
     """The best `k` passages for `query` among those `role` may read (one per section), best first."""
+    if not settings.chroma_url and not settings.chroma_path.exists():
+        return []  # nothing was ever indexed here; not worth starting Chroma to find that out
     with reachable(settings):
         collection = open_collection(settings)
         if collection is None:
-            raise NotFound("No documents have been indexed yet.",
-                           hint="An admin indexes them with `tandem docs index PATH`; `tandem demo` indexes the handbook.")
+            return []
         corpus = _corpus(collection, settings, role)
         where: dict[str, Any] = role_filter(role)
         allowed: np.ndarray | None = None
@@ -146,15 +148,17 @@ def _fuse(corpus: _Corpus, rankings: list[list[str]], query: str, role: str, k: 
     return passages
 
 
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((sentence, frozenset(tokenize(sentence))) for sentence in split_sentences(text) or [text])
+
+
 def quote(text: str, query: str, keywords: KeywordIndex | None = None) -> str:
     """The sentence that shares the most (rare) words with the query, with its neighbours while short."""
-    sentences = split_sentences(text.lstrip("…")) or [text]
+    split = _sentences(text)
+    sentences = [sentence for sentence, _ in split]
     terms = set(tokenize(query))
-
-    def weight(sentence: str) -> float:
-        return sum(keywords.idf(t) if keywords else 1.0 for t in set(tokenize(sentence)) & terms)
-
-    scores = [weight(s) for s in sentences]
+    scores = [sum(keywords.idf(t) if keywords else 1.0 for t in words & terms) for _, words in split]
     best = int(np.argmax(scores)) if any(scores) else 0
     start, end = best, best + 1
     while True:

@@ -21,6 +21,7 @@ from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable,
 ZERO = Decimal(0)
 BUCKETS = (("current", "Current"), ("days_1_30", "1–30 days"), ("days_31_60", "31–60 days"),
            ("days_61_90", "61–90 days"), ("days_91_plus", "91+ days"))
+BUCKET_KEYS = tuple(key for key, _ in BUCKETS)
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,10 @@ def ar_aging(session: Session, req: ReportRequest) -> ReportTable:
     as_of, base = req.as_of, req.base_currency
     per_customer: dict[int, dict] = {}
     for inv in open_invoices(session, as_of, base, owner_id=req.rep_id, customer_id=req.customer_id):
-        row = per_customer.setdefault(inv.customer_id, {"customer_code": inv.customer_code, "customer": inv.customer_name,
-                                                        **{key: ZERO for key, _ in BUCKETS}, "total": ZERO,
-                                                        "invoices": 0})
+        row = per_customer.get(inv.customer_id)
+        if row is None:
+            row = per_customer[inv.customer_id] = {"customer_code": inv.customer_code, "customer": inv.customer_name,
+                                                   **dict.fromkeys(BUCKET_KEYS, ZERO), "total": ZERO, "invoices": 0}
         row[bucket_of(inv.days_past_due(as_of))] += inv.balance_base
         row["total"] += inv.balance_base
         row["invoices"] += 1
@@ -137,5 +139,5 @@ def overdue_invoices(session: Session, req: ReportRequest) -> ReportTable:
                  Column(key="open_balance_doc", label="Open (invoice currency)", type="number"),
                  Column(key="open_balance", label="Open balance", type="money")],
         rows=rows, total_rows=len(overdue),
-        totals={"open_balance": sum((inv.balance_base for inv in overdue), ZERO), "invoices": len(overdue)},
+        totals={"open_balance": sum((inv.balance_base for inv in overdue), ZERO)},
         chart=ChartHint(kind="none", title="Overdue invoices"), notes=notes)

@@ -286,7 +286,9 @@ def _order_verdict(status: CreditStatus, amount: Decimal | None, shown: str | No
             f"past due ({CREDIT_HOLD_DAYS}+); orders can't be confirmed until finance releases the hold.")
     limit_text = format_money(status.credit_limit, cur)
     if amount is None:
-        position = (f"Available credit is {format_money(status.available, cur)} of a {limit_text} limit "
+        position = (f"Over the {limit_text} limit by {format_money(-status.available, cur)} (exposure "
+                    f"{format_money(status.exposure, cur)})." if status.over_limit else
+                    f"Available credit is {format_money(status.available, cur)} of a {limit_text} limit "
                     f"({status.used_pct}% used).")
         return None, f"{position} {hold}" if status.on_credit_hold else position
     after = status.exposure + amount
@@ -300,11 +302,7 @@ def _order_verdict(status: CreditStatus, amount: Decimal | None, shown: str | No
                    f"{format_money(status.available, cur)}.")
 
 
-def _summarize_credit(params: CheckCreditInput, result: CheckCreditResult) -> str:
-    return result.reason
-
-
-@register(kind="read", summarize=_summarize_credit)
+@register(kind="read")
 def check_credit(ctx: ToolContext, params: CheckCreditInput) -> CheckCreditResult:
     """Credit limit, outstanding, exposure, available credit, overdue, aging and payment behaviour of one customer; optionally whether it can take an order of a given amount."""
     customer = resolve_customer(ctx.session, params.customer)

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
@@ -29,7 +29,7 @@ EntryKind = Literal["order", "invoice", "payment", "interaction", "ticket"]
 # A page reaches this many entries back at most; older entries are reached by narrowing the period.
 MAX_DEPTH = 5000
 # Within one day, timed entries (interactions, tickets) come before dated documents, in this order.
-_KIND_RANK = {"interaction": 4, "ticket": 3, "payment": 2, "invoice": 1, "order": 0}
+_KIND_RANK = {"interactions": 4, "tickets": 3, "payments": 2, "invoices": 1, "orders": 0}
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ZERO = Decimal(0)
 
@@ -100,10 +100,6 @@ class CustomerHistoryResult(BaseModel):
     entries: list[HistoryEntry] = Field(description="This page of the timeline, newest first")
 
 
-def _sort_key(entry: HistoryEntry, row_id: int) -> tuple:
-    return (entry.date, entry.occurred_at or _EPOCH, _KIND_RANK[entry.kind], row_id)
-
-
 class _Period:
     """The filter period as date bounds (documents) and UTC instant bounds (interactions, tickets)."""
 
@@ -125,77 +121,78 @@ class _Period:
                             (column < self.end_before) if self.end_before else None) if c is not None]
 
 
-def _orders(ctx, cid, period, depth):
-    line_count = (select(func.count()).where(SalesOrderLine.order_id == SalesOrder.id)
-                  .correlate(SalesOrder).scalar_subquery())
-    rows = ctx.session.execute(
-        select(SalesOrder.id, SalesOrder.number, SalesOrder.order_date, SalesOrder.status, SalesOrder.net_amount,
-               SalesOrder.currency, Employee.name, line_count)
-        .outerjoin(Employee, Employee.id == SalesOrder.salesperson_id)
-        .where(SalesOrder.customer_id == cid, *period.on_day(SalesOrder.order_date))
-        .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(depth)).all()
-    for r in rows:
-        entry = HistoryEntry(kind="order", date=r.order_date, reference=r.number,
-                             description=f"Sales order, {r[7]} line(s)" + (f", sold by {r.name}" if r.name else ""),
-                             amount=r.net_amount, currency=r.currency, status=r.status, employee=r.name)
-        yield _sort_key(entry, r.id), entry, r.id
+_STAFF, _PERSON = aliased(Employee), aliased(Contact)
+_LINE_COUNT = (select(func.count()).where(SalesOrderLine.order_id == SalesOrder.id)
+               .correlate(SalesOrder).scalar_subquery().label("line_count"))
+_APPLIED = (select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
+            .where(PaymentAllocation.invoice_id == Invoice.id).correlate(Invoice).scalar_subquery().label("paid"))
 
 
-def _invoices(ctx, cid, period, depth, today):
-    paid = (select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-            .where(PaymentAllocation.invoice_id == Invoice.id).correlate(Invoice).scalar_subquery())
-    rows = ctx.session.execute(
-        select(Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date, Invoice.status, Invoice.amount,
-               Invoice.currency, SalesOrder.number.label("order_number"), paid.label("paid"))
-        .outerjoin(SalesOrder, SalesOrder.id == Invoice.order_id)
-        .where(Invoice.customer_id == cid, *period.on_day(Invoice.issue_date))
-        .order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(depth)).all()
-    for r in rows:
+def _newest(ctx: ToolContext, customer_id: int, kind: str, period: _Period, depth: int) -> list[tuple[tuple, str, Any]]:
+    """The newest `depth` rows of one kind as (sort key, kind, row); the merged timeline is cut from these."""
+    if kind == "orders":
+        stmt = (select(SalesOrder.id, SalesOrder.number, SalesOrder.order_date.label("day"), SalesOrder.status,
+                       SalesOrder.net_amount, SalesOrder.currency, Employee.name.label("employee"), _LINE_COUNT)
+                .outerjoin(Employee, Employee.id == SalesOrder.salesperson_id)
+                .where(SalesOrder.customer_id == customer_id, *period.on_day(SalesOrder.order_date))
+                .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()))
+    elif kind == "invoices":
+        stmt = (select(Invoice.id, Invoice.number, Invoice.issue_date.label("day"), Invoice.due_date, Invoice.status,
+                       Invoice.amount, Invoice.currency, SalesOrder.number.label("order_number"), _APPLIED)
+                .outerjoin(SalesOrder, SalesOrder.id == Invoice.order_id)
+                .where(Invoice.customer_id == customer_id, *period.on_day(Invoice.issue_date))
+                .order_by(Invoice.issue_date.desc(), Invoice.id.desc()))
+    elif kind == "payments":
+        stmt = (select(Payment.id, Payment.paid_on.label("day"), Payment.amount, Payment.currency, Payment.method,
+                       Payment.reference)
+                .where(Payment.customer_id == customer_id, *period.on_day(Payment.paid_on))
+                .order_by(Payment.paid_on.desc(), Payment.id.desc()))
+    elif kind == "interactions":
+        stmt = (select(Interaction.id, Interaction.occurred_at.label("at"), Interaction.kind, Interaction.summary,
+                       _STAFF.name.label("employee"), _PERSON.name.label("contact"))
+                .outerjoin(_STAFF, _STAFF.id == Interaction.employee_id)
+                .outerjoin(_PERSON, _PERSON.id == Interaction.contact_id)
+                .where(Interaction.customer_id == customer_id, *period.at_time(Interaction.occurred_at))
+                .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()))
+    else:
+        stmt = (select(Ticket.id, Ticket.number, Ticket.opened_at.label("at"), Ticket.status, Ticket.priority,
+                       Ticket.subject)
+                .where(Ticket.customer_id == customer_id, *period.at_time(Ticket.opened_at))
+                .order_by(Ticket.opened_at.desc(), Ticket.id.desc()))
+    rank = _KIND_RANK[kind]
+    rows = ctx.session.execute(stmt.limit(depth)).all()
+    if kind in ("interactions", "tickets"):
+        # Timed records sort by their local day first, so they interleave correctly with dated documents.
+        return [((local_date(ctx, r.at), r.at, rank, r.id), kind, r) for r in rows]
+    return [((r.day, _EPOCH, rank, r.id), kind, r) for r in rows]
+
+
+def _entry(ctx: ToolContext, kind: str, r: Any, today: date) -> HistoryEntry:
+    if kind == "orders":
+        return HistoryEntry(kind="order", date=r.day, reference=r.number,
+                            description=f"Sales order, {r.line_count} line(s)"
+                                        + (f", sold by {r.employee}" if r.employee else ""),
+                            amount=r.net_amount, currency=r.currency, status=r.status, employee=r.employee)
+    if kind == "invoices":
         balance = ZERO if r.status == "void" else max(r.amount - r.paid, ZERO)
-        text = "Invoice" + (f" for order {r.order_number}" if r.order_number else "") + f", due {r.due_date.isoformat()}"
+        text = ("Invoice" + (f" for order {r.order_number}" if r.order_number else "")
+                + f", due {r.due_date.isoformat()}")
         if balance > 0 and r.due_date < today:
             text += f", {(today - r.due_date).days} days overdue"
-        entry = HistoryEntry(kind="invoice", date=r.issue_date, reference=r.number, description=text, amount=r.amount,
-                             currency=r.currency, status=r.status, due_date=r.due_date, paid_amount=r.paid,
-                             open_balance=balance)
-        yield _sort_key(entry, r.id), entry, r.id
-
-
-def _payments(ctx, cid, period, depth):
-    rows = ctx.session.execute(
-        select(Payment.id, Payment.paid_on, Payment.amount, Payment.currency, Payment.method, Payment.reference)
-        .where(Payment.customer_id == cid, *period.on_day(Payment.paid_on))
-        .order_by(Payment.paid_on.desc(), Payment.id.desc()).limit(depth)).all()
-    for r in rows:
-        entry = HistoryEntry(kind="payment", date=r.paid_on, reference=r.reference,
-                             description="Payment" + (f" by {r.method}" if r.method else ""), amount=r.amount,
-                             currency=r.currency, status="received")
-        yield _sort_key(entry, r.id), entry, r.id
-
-
-def _interactions(ctx, cid, period, depth):
-    staff, person = aliased(Employee), aliased(Contact)
-    rows = ctx.session.execute(
-        select(Interaction.id, Interaction.occurred_at, Interaction.kind, Interaction.summary, staff.name, person.name)
-        .outerjoin(staff, staff.id == Interaction.employee_id).outerjoin(person, person.id == Interaction.contact_id)
-        .where(Interaction.customer_id == cid, *period.at_time(Interaction.occurred_at))
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(depth)).all()
-    for row_id, at, kind, summary, employee, contact in rows:
-        label = kind.capitalize() + (f" by {employee}" if employee else "") + (f" with {contact}" if contact else "")
-        entry = HistoryEntry(kind="interaction", date=local_date(ctx, at), occurred_at=at,
-                             description=f"{label}: {summary}", employee=employee)
-        yield _sort_key(entry, row_id), entry, row_id
-
-
-def _tickets(ctx, cid, period, depth):
-    rows = ctx.session.execute(
-        select(Ticket.id, Ticket.number, Ticket.opened_at, Ticket.status, Ticket.priority, Ticket.subject)
-        .where(Ticket.customer_id == cid, *period.at_time(Ticket.opened_at))
-        .order_by(Ticket.opened_at.desc(), Ticket.id.desc()).limit(depth)).all()
-    for r in rows:
-        entry = HistoryEntry(kind="ticket", date=local_date(ctx, r.opened_at), occurred_at=r.opened_at,
-                             reference=r.number, description=r.subject, status=r.status, priority=r.priority)
-        yield _sort_key(entry, r.id), entry, r.id
+        return HistoryEntry(kind="invoice", date=r.day, reference=r.number, description=text, amount=r.amount,
+                            currency=r.currency, status=r.status, due_date=r.due_date, paid_amount=r.paid,
+                            open_balance=balance)
+    if kind == "payments":
+        return HistoryEntry(kind="payment", date=r.day, reference=r.reference,
+                            description="Payment" + (f" by {r.method}" if r.method else ""), amount=r.amount,
+                            currency=r.currency, status="received")
+    if kind == "interactions":
+        label = (r.kind.capitalize() + (f" by {r.employee}" if r.employee else "")
+                 + (f" with {r.contact}" if r.contact else ""))
+        return HistoryEntry(kind="interaction", date=local_date(ctx, r.at), occurred_at=r.at,
+                            description=f"{label}: {r.summary}", employee=r.employee)
+    return HistoryEntry(kind="ticket", date=local_date(ctx, r.at), occurred_at=r.at, reference=r.number,
+                        description=r.subject, status=r.status, priority=r.priority)
 
 
 def _counts_and_totals(ctx, customer: Customer, kinds: list[str], period: _Period) -> tuple[dict[str, int], HistoryTotals]:
@@ -283,14 +280,9 @@ def customer_history(ctx: ToolContext, params: CustomerHistoryInput) -> Customer
     customer = resolve_customer(ctx.session, params.customer)
     kinds = [k for k in ALL_KINDS if params.kinds is None or k in params.kinds]
     period = _Period(ctx, params.date_from, params.date_to)
-    cid, today = customer.id, ctx.today
-    sources = {"orders": lambda: _orders(ctx, cid, period, depth),
-               "invoices": lambda: _invoices(ctx, cid, period, depth, today),
-               "payments": lambda: _payments(ctx, cid, period, depth),
-               "interactions": lambda: _interactions(ctx, cid, period, depth),
-               "tickets": lambda: _tickets(ctx, cid, period, depth)}
-    merged = sorted((item for kind in kinds for item in sources[kind]()), key=lambda item: item[0], reverse=True)
-    page = [(entry, row_id) for _, entry, row_id in merged[depth - params.page_size:depth]]
+    merged = sorted((item for kind in kinds for item in _newest(ctx, customer.id, kind, period, depth)),
+                    key=lambda item: item[0], reverse=True)
+    page = [(_entry(ctx, kind, row, ctx.today), row.id) for _, kind, row in merged[depth - params.page_size:depth]]
     _attach_details(ctx, page, params.include_lines)
     counts, totals = _counts_and_totals(ctx, customer, kinds, period)
     total = sum(counts.values())

@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from backend.models import Contact, Customer, Employee, Interaction, Opportunity, Quote, SalesOrder, Ticket
@@ -26,6 +26,49 @@ PRIORITY_RANK = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
 LAST_ORDERS = 5
 LAST_INTERACTIONS = 5
 MAX_ITEMS = 10
+
+# Statements are built once at import; a call only binds the customer and dates. Every one is bounded (LIMIT or
+# an aggregate) and filtered by customer_id through an index.
+_CUSTOMER = bindparam("customer_id")
+_TODAY = bindparam("today", type_=Date())
+_TOTAL = func.count().over().label("row_count")
+_STAFF, _PERSON = aliased(Employee), aliased(Contact)
+CONTACTS = (select(Contact.name, Contact.title, Contact.email, Contact.phone, _TOTAL)
+            .where(Contact.customer_id == _CUSTOMER).order_by(Contact.id).limit(MAX_ITEMS))
+LAST_ORDERS_STMT = (select(SalesOrder.number, SalesOrder.order_date, SalesOrder.status, SalesOrder.net_amount,
+                           SalesOrder.currency, _TOTAL)
+                    .where(SalesOrder.customer_id == _CUSTOMER)
+                    .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(LAST_ORDERS))
+OPEN_QUOTES = (select(Quote.number, Quote.status, Quote.issue_date, Quote.valid_until, Quote.total, Quote.currency,
+                      _TOTAL)
+               .where(Quote.customer_id == _CUSTOMER, Quote.status.in_(OPEN_QUOTE_STATUSES), Quote.valid_until >= _TODAY)
+               .order_by(case((Quote.status == "pending_approval", 0), else_=1), Quote.issue_date.desc(),
+                         Quote.id.desc())
+               .limit(MAX_ITEMS))
+OPEN_TICKETS = (select(Ticket.number, Ticket.status, Ticket.priority, Ticket.subject, Ticket.opened_at, _TOTAL,
+                       func.sum(case((Ticket.priority.in_(("urgent", "high")), 1), else_=0)).over().label("urgent"))
+                .where(Ticket.customer_id == _CUSTOMER, Ticket.status.in_(("open", "pending")))
+                .order_by(case(PRIORITY_RANK, value=Ticket.priority, else_=9), Ticket.opened_at.desc(),
+                          Ticket.id.desc())
+                .limit(MAX_ITEMS))
+RECENT_INTERACTIONS = (select(Interaction.occurred_at, Interaction.kind, Interaction.summary,
+                              _STAFF.name.label("employee"), _PERSON.name.label("contact"))
+                       .outerjoin(_STAFF, _STAFF.id == Interaction.employee_id)
+                       .outerjoin(_PERSON, _PERSON.id == Interaction.contact_id)
+                       .where(Interaction.customer_id == _CUSTOMER)
+                       .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(LAST_INTERACTIONS))
+OPEN_OPPORTUNITIES = (select(Opportunity.name, Opportunity.stage, Opportunity.amount, Opportunity.currency,
+                             Opportunity.probability, Opportunity.close_date, Employee.name.label("owner"), _TOTAL)
+                      .outerjoin(Employee, Employee.id == Opportunity.owner_id)
+                      .where(Opportunity.customer_id == _CUSTOMER, Opportunity.stage.not_in(CLOSED_STAGES))
+                      .order_by(Opportunity.close_date, Opportunity.id).limit(MAX_ITEMS))
+_ORDER_DATE, _REVENUE = SalesOrder.order_date, SalesOrder.net_amount_base
+# Revenue: orders not cancelled, by order date, base currency; this year to date, last year to the same day, last year.
+REVENUE = (select(func.sum(case((_ORDER_DATE >= bindparam("start", type_=Date()), _REVENUE), else_=0)),
+                  func.sum(case((_ORDER_DATE <= bindparam("last_same_day", type_=Date()), _REVENUE), else_=0)),
+                  func.sum(case((_ORDER_DATE <= bindparam("last_end", type_=Date()), _REVENUE), else_=0)))
+           .where(SalesOrder.customer_id == _CUSTOMER, SalesOrder.status != "cancelled",
+                  _ORDER_DATE >= bindparam("last_start", type_=Date()), _ORDER_DATE <= _TODAY))
 
 
 class CustomerOverviewInput(BaseModel):
@@ -156,15 +199,10 @@ def local_date(ctx: ToolContext, moment: datetime) -> date:
 
 def _revenue(ctx: ToolContext, customer: Customer, today: date) -> RevenueSummary:
     start = date(today.year, 1, 1)
-    last_start, last_end = date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    last_same_day = one_year_before(today)
-    amount = SalesOrder.net_amount_base
-    ytd, prior, full = ctx.session.execute(
-        select(func.sum(case((SalesOrder.order_date >= start, amount), else_=0)),
-               func.sum(case((SalesOrder.order_date <= last_same_day, amount), else_=0)),
-               func.sum(case((SalesOrder.order_date <= last_end, amount), else_=0)))
-        .where(SalesOrder.customer_id == customer.id, SalesOrder.status != "cancelled",
-               SalesOrder.order_date >= last_start, SalesOrder.order_date <= today)).one()
+    last_start, last_same_day = date(today.year - 1, 1, 1), one_year_before(today)
+    ytd, prior, full = ctx.session.execute(REVENUE, {
+        "customer_id": customer.id, "start": start, "today": today, "last_start": last_start,
+        "last_same_day": last_same_day, "last_end": date(today.year - 1, 12, 31)}).one()
     base = ctx.base_currency
     ytd, prior, full = (round_money(v or Decimal(0), base) for v in (ytd, prior, full))
     change = ((ytd - prior) * 100 / prior).quantize(Decimal("0.1")) if prior > 0 else None
@@ -173,7 +211,7 @@ def _revenue(ctx: ToolContext, customer: Customer, today: date) -> RevenueSummar
                           comparison_to=last_same_day)
 
 
-def _watch_outs(*, credit: CreditStatus, show_credit: bool, tickets: list[TicketSummary],
+def _watch_outs(ctx: ToolContext, *, credit: CreditStatus, show_credit: bool, tickets: list[TicketSummary],
                 urgent_count: int, quotes: list[QuoteSummary], days_since_contact: int | None,
                 last_interaction: InteractionSummary | None) -> list[str]:
     notes: list[str] = []
@@ -199,14 +237,14 @@ def _watch_outs(*, credit: CreditStatus, show_credit: bool, tickets: list[Ticket
                          f"limit; {format_money(credit.available, cur)} available.")
     if urgent_count:
         shown = [t for t in tickets if t.priority in ("urgent", "high")][:3]
-        listed = ", ".join(f"{t.number} ({t.priority}, opened {t.opened_at.date().isoformat()})" for t in shown)
+        listed = ", ".join(f"{t.number} ({t.priority}, opened {local_date(ctx, t.opened_at).isoformat()})" for t in shown)
         more = f" and {urgent_count - len(shown)} more" if urgent_count > len(shown) else ""
         notes.append(f"{urgent_count} unresolved high/urgent ticket(s): {listed}{more}.")
     if last_interaction is None:
         notes.append("No contact recorded with this customer yet.")
     elif days_since_contact is not None and days_since_contact >= NO_CONTACT_DAYS:
         notes.append(f"No contact for {days_since_contact} days (last: {last_interaction.kind} on "
-                     f"{last_interaction.occurred_at.date().isoformat()}).")
+                     f"{local_date(ctx, last_interaction.occurred_at).isoformat()}).")
     for quote in (q for q in quotes if q.status == "pending_approval"):
         notes.append(f"Quote {quote.number} ({format_money(quote.total, quote.currency)}) is waiting for a "
                      "manager's approval.")
@@ -219,39 +257,15 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
     session = ctx.session
     customer = resolve_customer(session, params.customer)
     today = ctx.today
-    cid = customer.id
     owner = session.get(Employee, customer.owner_id) if customer.owner_id else None
 
-    total = func.count().over()
-    contact_rows = session.execute(select(Contact, total).where(Contact.customer_id == cid)
-                                   .order_by(Contact.id).limit(MAX_ITEMS)).all()
-    order_rows = session.execute(
-        select(SalesOrder.number, SalesOrder.order_date, SalesOrder.status, SalesOrder.net_amount, SalesOrder.currency,
-               total).where(SalesOrder.customer_id == cid)
-        .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(LAST_ORDERS)).all()
-    quote_rows = session.execute(
-        select(Quote.number, Quote.status, Quote.issue_date, Quote.valid_until, Quote.total, Quote.currency, total)
-        .where(Quote.customer_id == cid, Quote.status.in_(OPEN_QUOTE_STATUSES), Quote.valid_until >= today)
-        .order_by(case((Quote.status == "pending_approval", 0), else_=1), Quote.issue_date.desc(), Quote.id.desc())
-        .limit(MAX_ITEMS)).all()
-    rank = case(PRIORITY_RANK, value=Ticket.priority, else_=9)
-    ticket_rows = session.execute(
-        select(Ticket.number, Ticket.status, Ticket.priority, Ticket.subject, Ticket.opened_at, total,
-               func.sum(case((Ticket.priority.in_(("urgent", "high")), 1), else_=0)).over())
-        .where(Ticket.customer_id == cid, Ticket.status.in_(("open", "pending")))
-        .order_by(rank, Ticket.opened_at.desc(), Ticket.id.desc()).limit(MAX_ITEMS)).all()
-    staff, person = aliased(Employee), aliased(Contact)
-    interaction_rows = session.execute(
-        select(Interaction.occurred_at, Interaction.kind, Interaction.summary, staff.name, person.name)
-        .outerjoin(staff, staff.id == Interaction.employee_id).outerjoin(person, person.id == Interaction.contact_id)
-        .where(Interaction.customer_id == cid)
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(LAST_INTERACTIONS)).all()
-    opportunity_rows = session.execute(
-        select(Opportunity.name, Opportunity.stage, Opportunity.amount, Opportunity.currency, Opportunity.probability,
-               Opportunity.close_date, Employee.name, total)
-        .outerjoin(Employee, Employee.id == Opportunity.owner_id)
-        .where(Opportunity.customer_id == cid, Opportunity.stage.not_in(CLOSED_STAGES))
-        .order_by(Opportunity.close_date, Opportunity.id).limit(MAX_ITEMS)).all()
+    by_customer = {"customer_id": customer.id}
+    contact_rows = session.execute(CONTACTS, by_customer).all()
+    order_rows = session.execute(LAST_ORDERS_STMT, by_customer).all()
+    quote_rows = session.execute(OPEN_QUOTES, by_customer | {"today": today}).all()
+    ticket_rows = session.execute(OPEN_TICKETS, by_customer).all()
+    interaction_rows = session.execute(RECENT_INTERACTIONS, by_customer).all()
+    opportunity_rows = session.execute(OPEN_OPPORTUNITIES, by_customer).all()
 
     credit = credit_snapshot(session, customer, today)
     show_credit = allowed("check_credit", ctx.role)
@@ -259,12 +273,12 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
                              opened_at=r.opened_at) for r in ticket_rows]
     quotes = [QuoteSummary(number=r.number, status=r.status, issue_date=r.issue_date, valid_until=r.valid_until,
                            total=r.total, currency=r.currency) for r in quote_rows]
-    interactions = [InteractionSummary(occurred_at=r[0], kind=r[1], summary=r[2], employee=r[3], contact=r[4])
-                    for r in interaction_rows]
+    interactions = [InteractionSummary(occurred_at=r.occurred_at, kind=r.kind, summary=r.summary, employee=r.employee,
+                                       contact=r.contact) for r in interaction_rows]
     days_since = None
     if interactions:
         days_since = max((today - local_date(ctx, interactions[0].occurred_at)).days, 0)
-    urgent_count = int(ticket_rows[0][6]) if ticket_rows else 0
+    urgent_count = int(ticket_rows[0].urgent) if ticket_rows else 0
 
     return CustomerOverview(
         as_of=today,
@@ -272,22 +286,23 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
                                 country=customer.country, email=customer.email, phone=customer.phone,
                                 currency=customer.currency, payment_terms_days=customer.payment_terms_days,
                                 owner=owner.name if owner else None, owner_email=owner.email if owner else None),
-        contacts=[ContactOut(name=c.name, title=c.title, email=c.email, phone=c.phone) for c, _ in contact_rows],
-        contact_count=contact_rows[0][1] if contact_rows else 0,
+        contacts=[ContactOut(name=c.name, title=c.title, email=c.email, phone=c.phone) for c in contact_rows],
+        contact_count=contact_rows[0].row_count if contact_rows else 0,
         last_orders=[OrderSummary(number=r.number, order_date=r.order_date, status=r.status, net_amount=r.net_amount,
                                   currency=r.currency) for r in order_rows],
-        order_count=order_rows[0][5] if order_rows else 0,
-        open_quotes=quotes, open_quote_count=quote_rows[0][6] if quote_rows else 0,
+        order_count=order_rows[0].row_count if order_rows else 0,
+        open_quotes=quotes, open_quote_count=quote_rows[0].row_count if quote_rows else 0,
         revenue=_revenue(ctx, customer, today),
         invoices=InvoiceSummary(currency=credit.currency, open_count=credit.open_invoice_count,
                                 open_amount=credit.outstanding, overdue_count=credit.overdue_invoice_count,
                                 overdue_amount=credit.overdue_amount, oldest_overdue_days=credit.oldest_overdue_days),
         credit=credit if show_credit else None,
-        open_tickets=tickets, open_ticket_count=ticket_rows[0][5] if ticket_rows else 0,
+        open_tickets=tickets, open_ticket_count=ticket_rows[0].row_count if ticket_rows else 0,
         recent_interactions=interactions, days_since_last_contact=days_since,
-        open_opportunities=[OpportunitySummary(name=r[0], stage=r[1], amount=r[2], currency=r[3], probability=r[4],
-                                               close_date=r[5], owner=r[6]) for r in opportunity_rows],
-        open_opportunity_count=opportunity_rows[0][7] if opportunity_rows else 0,
-        watch_outs=_watch_outs(credit=credit, show_credit=show_credit, tickets=tickets,
+        open_opportunities=[OpportunitySummary(name=r.name, stage=r.stage, amount=r.amount, currency=r.currency,
+                                               probability=r.probability, close_date=r.close_date, owner=r.owner)
+                            for r in opportunity_rows],
+        open_opportunity_count=opportunity_rows[0].row_count if opportunity_rows else 0,
+        watch_outs=_watch_outs(ctx, credit=credit, show_credit=show_credit, tickets=tickets,
                                urgent_count=urgent_count, quotes=quotes, days_since_contact=days_since,
                                last_interaction=interactions[0] if interactions else None))

@@ -3,8 +3,9 @@ worker pool listeners run in after the ack, and the services listeners reach thr
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -46,7 +47,7 @@ class SlackServices:
     settings: Settings
     engine: Engine | None = None
     assistant: object | None = None
-    _engine_ready: bool = field(default=False, repr=False)
+    _sqlite_turns: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __post_init__(self) -> None:
         if self.assistant is None:
@@ -63,11 +64,19 @@ class SlackServices:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work per database access of a listener: commit on success, roll back on error."""
+        """One unit of work per database access of a listener: commit on success, roll back on error.
+
+        On SQLite the units of work of this app take turns. SQLite has one writer at a time anyway (a turn
+        holds the write lock from its first write to its commit), and in WAL mode a transaction that read
+        before another one committed can't start writing: it fails at once with "database is locked"
+        instead of waiting — two clicks on one Confirm button would do exactly that.
+        """
         from backend.db import transaction
 
-        with transaction(self._engine()) as session:
-            yield session
+        engine = self._engine()
+        with self._sqlite_turns if engine.dialect.name == "sqlite" else nullcontext():
+            with transaction(engine) as session:
+                yield session
 
 
 def build_app(settings: Settings, *, engine: Engine | None = None, client: WebClient | None = None,

@@ -407,10 +407,11 @@ def _without_notices(answer: str, notices: list[str]) -> str:
     return answer.rstrip()
 
 
-def outcome_blocks(original: list[Block], outcome: str) -> list[Block]:
-    """The preview message once decided: its buttons and note replaced by what happened."""
+def outcome_blocks(original: list[Block], outcome: str, footer: str | None = None) -> list[Block]:
+    """The preview message once decided: its buttons and note replaced by what happened. `outcome` is the
+    assistant's Markdown-ish text; `footer` is mrkdwn of our own (it may mention users)."""
     kept = [b for b in original if b.get("type") != "actions"
             and not str(b.get("block_id", "")).startswith((CONFIRMATION_BLOCK, CONFIRMATION_NOTE_BLOCK))]
-    result = text_blocks(outcome)
+    result = text_blocks(outcome) + ([context([footer])] if footer else [])
     room = BLOCKS_PER_MESSAGE - len(result) - 1
     return kept[:max(room, 0)] + [{"type": "divider"}] + result if kept else result
