@@ -8,14 +8,19 @@ collision-free without a separate prefix such as SO-B-.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 import time
 from bisect import bisect_right
-from collections import defaultdict
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, func, select
@@ -35,6 +40,8 @@ from backend.numbering import format_number, next_number, reserve_through
 from backend.text import fold, search_key
 
 CUSTOMER_BATCH = 10_000
+# Below this, starting a worker process costs more than it saves.
+PARALLEL_FROM_LINES = 200_000
 TABLES = ("customers", "contacts", "sales_orders", "sales_order_lines", "invoices", "payments", "payment_allocations")
 NAME_TYPES = ("Công ty TNHH", "Công ty TNHH TM DV", "Công ty CP", "Công ty TNHH Bao bì", "Nhà sách", "Cửa hàng",
               "Công ty TNHH In ấn", "Công ty CP Thực phẩm")
@@ -80,9 +87,13 @@ class _Item:
 
 
 def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int = 11, today: date | None = None,
-                progress: bool = False, batch_lines: int = 50_000) -> SeedStats:
+                progress: bool = False, batch_lines: int = 50_000, workers: int | None = None) -> SeedStats:
     """Add `customers` customers (one contact each) and `order_lines` order lines with their orders, invoices
-    and payments over the last 24 months. Commits per batch; returns counts and throughput."""
+    and payments over the last 24 months. Commits per batch; returns counts and throughput.
+
+    workers: processes generating order batches while this one writes (None: one or two for large runs on a
+    multi-core machine, none otherwise). The data is the same for any number of workers.
+    """
     if customers < 0 or order_lines < 0:
         raise ValueError("customers and order_lines must not be negative")
     if order_lines and not customers:
@@ -100,8 +111,8 @@ def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int =
             context = _Context.load(session, today, seed, with_existing_buyers=customers == 0)
         buyers = _insert_customers(engine, rng, context, customers, stats, bars)
         if order_lines:
-            _insert_orders(engine, rng, context, buyers or context.existing_buyers, order_lines, batch_lines, stats,
-                           bars)
+            _insert_orders(engine, rng, context, buyers or context.existing_buyers, order_lines, batch_lines,
+                           workers, stats, bars)
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -130,6 +141,7 @@ class _Bars:
 
 @dataclass
 class _Context:
+    seed: int
     today: date
     start: date
     prefix: str
@@ -173,7 +185,7 @@ class _Context:
                 select(Customer.id, Customer.currency, Customer.payment_terms_days, Customer.credit_limit,
                        Customer.country, Customer.city, Customer.owner_id).order_by(Customer.id))
         ] if with_existing_buyers else []
-        return cls(today=today, start=start, prefix=prefix, next_code=int(last.split("-")[-1]) + 1 if last else 1,
+        return cls(seed=seed, today=today, start=start, prefix=prefix, next_code=int(last.split("-")[-1]) + 1 if last else 1,
                    base=base, vat=company.tax_rate_pct, items=items, item_weights=weights, reps=dict(reps),
                    rates=rates, existing_buyers=existing)
 
@@ -279,22 +291,22 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
 # --------------------------------------------------------------------------------------------- orders
 
 def _insert_orders(engine: Engine, rng: random.Random, context: _Context, buyers: list[_Buyer], total_lines: int,
-                   batch_lines: int, stats: SeedStats, bars: _Bars) -> None:
+                   batch_lines: int, workers: int | None, stats: SeedStats, bars: _Bars) -> None:
     days = [context.start + timedelta(days=i) for i in range(1, (context.today - context.start).days + 1)]
-    day_cum = _cumulative(day_weight(day, context.start) for day in days)
-    # A few large buyers and a long tail of small ones.
-    buyer_cum = _cumulative(min(rng.paretovariate(1.3), 40.0) for _ in buyers)
-    item_cum = _cumulative(context.item_weights)
-    counts = [n for n, _ in LINES_PER_ORDER]
-    count_cum = _cumulative([w for _, w in LINES_PER_ORDER])
-    done = 0
-    while done < total_lines:
-        budget = min(batch_lines, total_lines - done)
-        orders = _draft_orders(rng, context, buyers, budget, days, day_cum, buyer_cum, item_cum, counts, count_cum)
+    plan = _Plan(
+        seed=context.seed, context=context, buyers=buyers, days=days,
+        day_cum=_cumulative(day_weight(day, context.start) for day in days),
+        # A few large buyers and a long tail of small ones.
+        buyer_cum=_cumulative(min(rng.paretovariate(1.3), 40.0) for _ in buyers),
+        item_cum=_cumulative(context.item_weights))
+    budgets = [min(batch_lines, total_lines - done) for done in range(0, total_lines, batch_lines)]
+    if workers is None:
+        cpus = os.cpu_count() or 1
+        workers = min(cpus - 1, 2) if total_lines >= PARALLEL_FROM_LINES else 0
+    for batch in _generated_batches(plan, budgets, workers):
         with Session(engine) as session, session.begin():
-            _write_batch(session, rng, context, buyers, orders, stats)
-        done += budget
-        bars.advance("lines", budget)
+            _write_batch(session, context, batch, stats)
+        bars.advance("lines", sum(len(d.order.lines) for d in batch))
 
 
 def _cumulative(weights) -> list[float]:
@@ -306,17 +318,45 @@ def _cumulative(weights) -> list[float]:
 
 
 DISCOUNT_CUM = _cumulative((58, 15, 16, 7, 4))
+LINE_COUNTS = [n for n, _ in LINES_PER_ORDER]
+LINE_COUNT_CUM = _cumulative([w for _, w in LINES_PER_ORDER])
 DAY = timedelta(days=1)
 
 
-def _draft_orders(rng, context: _Context, buyers, budget, days, day_cum, buyer_cum, item_cum, counts,
-                  count_cum) -> list[tuple[OrderDraft, _Buyer]]:
-    drafts = []
-    items = context.items
+@dataclass
+class _Plan:
+    """Everything order generation needs. Picklable, so batches can be generated in worker processes."""
+
+    seed: int
+    context: _Context
+    buyers: list[_Buyer]
+    days: list[date]
+    day_cum: list[float]
+    buyer_cum: list[float]
+    item_cum: list[float]
+
+
+@dataclass(slots=True)
+class _Drafted:
+    """A generated order and, once invoiced, its invoice amount, due date and the payments made by today.
+    Numbers and ids are given at write time."""
+
+    order: OrderDraft
+    invoice_amount: Decimal | None = None
+    due_date: date | None = None
+    payments: list[tuple[date, Decimal]] = field(default_factory=list)
+
+
+def _generate(plan: _Plan, index: int, budget: int) -> list[_Drafted]:
+    """Batch `index`: orders with `budget` lines in total. Its own random stream makes the data the same
+    whether batches are generated here or in worker processes."""
+    rng = random.Random(f"{plan.seed}:{index}")
+    context, items, buyers = plan.context, plan.context.items, plan.buyers
+    drafted = []
     left = budget
     while left:
-        buyer = buyers[_draw(rng, buyer_cum)]
-        day = days[_draw(rng, day_cum)]
+        buyer = buyers[_draw(rng, plan.buyer_cum)]
+        day = plan.days[_draw(rng, plan.day_cum)]
         status = order_status(rng, (context.today - day).days)
         shipped = None
         if status in ("shipped", "invoiced"):
@@ -325,10 +365,9 @@ def _draft_orders(rng, context: _Context, buyers, budget, days, day_cum, buyer_c
                            currency=buyer.currency, required_date=day + DAY * _between(rng, 2, 10),
                            shipped_date=shipped, ship_country=buyer.country, ship_city=buyer.city,
                            created_at=context.at(day, _between(rng, 480, 1079)))
-        n = min(counts[_draw(rng, count_cum)], left)
         picked = set()
-        for _ in range(n):
-            index = _draw(rng, item_cum)
+        for _ in range(min(LINE_COUNTS[_draw(rng, LINE_COUNT_CUM)], left)):
+            index = _draw(rng, plan.item_cum)
             if index in picked:
                 continue
             picked.add(index)
@@ -339,8 +378,50 @@ def _draft_orders(rng, context: _Context, buyers, budget, days, day_cum, buyer_c
                 discount_pct=DISCOUNT_STEPS[_draw(rng, DISCOUNT_CUM)], unit_cost=item.cost))
         price_order(order, context.rate(buyer.currency, day), context.base)
         left -= len(order.lines)
-        drafts.append((order, buyer))
-    return drafts
+        entry = _Drafted(order)
+        if status == "invoiced":
+            _, _, entry.invoice_amount = document_total([line.line_amount for line in order.lines], buyer.vat,
+                                                        order.currency)
+            entry.due_date = shipped + DAY * buyer.terms
+            entry.payments = [(paid_on, part) for paid_on, part in payment_plan(
+                rng, payer=buyer.payer, issue=shipped, due=entry.due_date, amount=entry.invoice_amount,
+                currency=order.currency, order_date=day, today=context.today) if paid_on <= context.today]
+        drafted.append(entry)
+    return drafted
+
+
+_worker_plan: _Plan | None = None
+
+
+def _start_worker(plan: _Plan) -> None:
+    global _worker_plan
+    _worker_plan = plan
+
+
+def _generate_in_worker(index: int, budget: int) -> list[_Drafted]:
+    return _generate(_worker_plan, index, budget)
+
+
+def _generated_batches(plan: _Plan, budgets: list[int], workers: int) -> Iterator[list[_Drafted]]:
+    """Batches in order; with workers, the next ones are generated while the caller writes this one."""
+    if workers <= 0:
+        for index, budget in enumerate(budgets):
+            yield _generate(plan, index, budget)
+        return
+    # spawn: a forked child would inherit open database handles and rich's refresh thread.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
+                               initargs=(plan,))
+    try:
+        tasks = iter(enumerate(budgets))
+        pending = deque(pool.submit(_generate_in_worker, *task) for task in islice(tasks, workers + 1))
+        while pending:
+            batch = pending.popleft().result()
+            task = next(tasks, None)
+            if task is not None:
+                pending.append(pool.submit(_generate_in_worker, *task))
+            yield batch
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _claim_numbers(session: Session, doc_type: str, years: list[int]) -> dict[int, int]:
@@ -356,12 +437,12 @@ def _claim_numbers(session: Session, doc_type: str, years: list[int]) -> dict[in
     return first
 
 
-def _write_batch(session: Session, rng: random.Random, context: _Context, buyers: list[_Buyer],
-                 orders: list[tuple[OrderDraft, _Buyer]], stats: SeedStats) -> None:
-    orders.sort(key=lambda pair: pair[0].order_date)
-    next_seq = _claim_numbers(session, "order", [o.order_date.year for o, _ in orders])
+def _write_batch(session: Session, context: _Context, batch: list[_Drafted], stats: SeedStats) -> None:
+    batch.sort(key=lambda entry: entry.order.order_date)
+    next_seq = _claim_numbers(session, "order", [entry.order.order_date.year for entry in batch])
     rows = []
-    for order, _ in orders:
+    for entry in batch:
+        order = entry.order
         year = order.order_date.year
         order.number = format_number("order", year, next_seq[year])
         next_seq[year] += 1
@@ -373,44 +454,43 @@ def _write_batch(session: Session, rng: random.Random, context: _Context, buyers
                      "ship_city": order.ship_city, "created_at": order.created_at})
     ids = insert_rows(session, SalesOrder, rows, key="number")
     lines = []
-    for order, _ in orders:
+    for entry in batch:
+        order = entry.order
         order.id = order_id = ids[order.number]
         lines.extend({"order_id": order_id, "line_no": line.line_no, "product_id": line.product_id,
                       "quantity": line.quantity, "unit_price": line.unit_price, "discount_pct": line.discount_pct,
                       "line_amount": line.line_amount, "line_amount_base": line.line_amount_base,
                       "unit_cost": line.unit_cost} for line in order.lines)
     insert_rows(session, SalesOrderLine, lines)
-    stats.add("sales_orders", len(orders))
+    stats.add("sales_orders", len(rows))
     stats.add("sales_order_lines", len(lines))
 
-    invoiced = sorted(((o, b) for o, b in orders if o.status == "invoiced"), key=lambda p: (p[0].shipped_date, p[0].number))
+    invoiced = sorted((e for e in batch if e.invoice_amount is not None),
+                      key=lambda e: (e.order.shipped_date, e.order.number))
     if not invoiced:
         return
-    next_seq = _claim_numbers(session, "invoice", [o.shipped_date.year for o, _ in invoiced])
-    invoices, plans = [], []
-    for order, buyer in invoiced:
-        issue = order.shipped_date
-        _, _, amount = document_total([line.line_amount for line in order.lines], buyer.vat, order.currency)
+    next_seq = _claim_numbers(session, "invoice", [e.order.shipped_date.year for e in invoiced])
+    invoices = []
+    for entry in invoiced:
+        order, issue = entry.order, entry.order.shipped_date
         number = format_number("invoice", issue.year, next_seq[issue.year])
         next_seq[issue.year] += 1
-        due = issue + timedelta(days=buyer.terms)
-        plan = [(day, part) for day, part in payment_plan(
-            rng, payer=buyer.payer, issue=issue, due=due, amount=amount, currency=order.currency,
-            order_date=order.order_date, today=context.today) if day <= context.today]
-        paid = sum((part for _, part in plan), Decimal(0))
-        invoices.append({"number": number, "customer_id": buyer.id, "order_id": order.id, "issue_date": issue,
-                         "due_date": due, "currency": order.currency, "fx_rate": context.rate(order.currency, issue),
-                         "amount": amount, "status": "paid" if paid >= amount else "open",
+        paid = sum((part for _, part in entry.payments), Decimal(0))
+        invoices.append({"number": number, "customer_id": order.customer_id, "order_id": order.id,
+                         "issue_date": issue, "due_date": entry.due_date, "currency": order.currency,
+                         "fx_rate": context.rate(order.currency, issue), "amount": entry.invoice_amount,
+                         "status": "paid" if paid >= entry.invoice_amount else "open",
                          "created_at": context.at(issue, 16 * 60)})
-        plans.append(plan)
     invoice_ids = insert_rows(session, Invoice, invoices, key="number")
     payments, allocations = [], []
-    for invoice, plan in zip(invoices, plans):
-        for n, (day, part) in enumerate(plan, start=1):
-            reference = f"CK {invoice['number']}" + (f" ({n}/{len(plan)})" if len(plan) > 1 else "")
-            payments.append({"customer_id": invoice["customer_id"], "paid_on": day, "amount": part,
+    for invoice, entry in zip(invoices, invoiced):
+        for n, (paid_on, part) in enumerate(entry.payments, start=1):
+            reference = f"CK {invoice['number']}"
+            if len(entry.payments) > 1:
+                reference += f" ({n}/{len(entry.payments)})"
+            payments.append({"customer_id": invoice["customer_id"], "paid_on": paid_on, "amount": part,
                              "currency": invoice["currency"], "method": "bank transfer", "reference": reference,
-                             "created_at": context.at(day, 15 * 60)})
+                             "created_at": context.at(paid_on, 15 * 60)})
             allocations.append((reference, invoice_ids[invoice["number"]], part))
     if payments:
         payment_ids = insert_rows(session, Payment, payments, key="reference")

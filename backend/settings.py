@@ -5,6 +5,7 @@ import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +68,9 @@ class Settings(BaseSettings):
     commission_rate_pct: Decimal = Decimal("3")
     confirmation_ttl_minutes: int = 15
     session_ttl_minutes: int = 480
+    # Report schedules run inside `tandem serve`: auto = only when schedules exist at start-up; on; off.
+    scheduler: Literal["auto", "on", "off"] = "auto"
+    scheduler_poll_seconds: float = Field(30.0, gt=0)
 
     @model_validator(mode="after")
     def _merge_flat_aliases(self) -> "Settings":

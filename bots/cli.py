@@ -195,14 +195,15 @@ def docs_list() -> None:
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: every interface)."),
           port: int = typer.Option(8000, min=1, max=65535, help="TCP port.")) -> None:
-    """Run the web server: the web chat at /, the REST API and /api/chat (interactive docs at /docs)."""
+    """Run the web server: the web chat at /, the REST API and /api/chat (interactive docs at /docs), and the report
+    schedules (TANDEM_SCHEDULER: auto = when there are any, on, off)."""
     import uvicorn
 
     from bots.server import create_app
 
     engine = _engine()
     console.print(f"Tandem on http://{host}:{port}  (web chat: http://{host}:{port}/ · API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(engine=engine), host=host, port=port)
+    uvicorn.run(create_app(engine=engine, scheduler=True), host=host, port=port)
 
 
 # --- API tokens, the audit log, users ---------------------------------------------------------------
@@ -402,11 +403,12 @@ def user_list() -> None:
 
 
 def _register_extras() -> None:
-    from bots import cli_assistant
+    from bots import cli_assistant, cli_reports
     from bots.slack import cli as slack_cli
 
     cli_assistant.register(app)
     slack_cli.register(app)
+    cli_reports.register(app)
 
 
 _register_extras()

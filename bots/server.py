@@ -2,7 +2,8 @@
 Slack's events (/slack/events), in one ASGI app."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -11,15 +12,43 @@ from sqlalchemy.orm import Session
 from backend.api.app import create_api
 
 
-def create_app(*, engine: Engine | None = None, sessions: Callable[[], Session] | None = None) -> FastAPI:
-    """One ASGI app for every HTTP surface. `engine`/`sessions` choose the database (default: the configured one)."""
+def create_app(*, engine: Engine | None = None, sessions: Callable[[], Session] | None = None,
+               scheduler: bool = False) -> FastAPI:
+    """One ASGI app for every HTTP surface. `engine`/`sessions` choose the database (default: the configured one).
+    `scheduler=True` (what `tandem serve` passes) runs the report scheduler while the app runs, as
+    TANDEM_SCHEDULER says; apps built for tests leave it off."""
     from bots.chat_api import router as chat_router
+    from bots.reporting import install_report_hooks
     from bots.web.routes import router as web_router
 
+    install_report_hooks()
     app = create_api(engine=engine, sessions=sessions)
     app.include_router(chat_router)
     app.include_router(web_router)
     from bots.slack import mount as mount_slack
 
     mount_slack(app, engine=engine)  # /slack/events, when TANDEM_SLACK_SIGNING_SECRET is set
+    if scheduler:
+        app.router.lifespan_context = _with_report_scheduler(app.router.lifespan_context)
     return app
+
+
+def _with_report_scheduler(inner):
+    """Wrap the app's lifespan: start the report scheduler after start-up, stop it at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from backend.db import ensure_database, session_factory
+        from backend.settings import get_settings
+        from bots.scheduler import start_scheduler
+
+        sessions = getattr(app.state, "tandem_sessions", None) or session_factory(ensure_database())
+        running = start_scheduler(sessions, get_settings())
+        try:
+            async with inner(app) as state:
+                yield state
+        finally:
+            if running is not None:
+                running.stop()
+
+    return lifespan

@@ -7,6 +7,7 @@ and answered exactly like on every other surface (422 naming the field).
 """
 from __future__ import annotations
 
+import base64
 import functools
 import inspect
 import json
@@ -486,10 +487,38 @@ def _confirmation_routes() -> APIRouter:
     return router
 
 
+REPORT_DOCUMENT_TYPES = {"application/pdf": {}, "text/html": {}, "text/markdown": {}}
+
+
+def _report_document_routes() -> APIRouter:
+    """The file a write_report call produces, served as itself (not as JSON with base64 inside)."""
+    router = APIRouter(prefix="/api/reports", tags=["reports"])
+
+    @router.get("/{name}/document", summary="A finished report document: PDF, HTML or Markdown",
+                operation_id="get_report_document", response_class=Response,
+                responses={200: {"content": REPORT_DOCUMENT_TYPES, "description": "The document, with its content type"},
+                           **error_responses(401, 403, 404, 422, 500)})
+    def report_document(
+            name: Annotated[str, Path(description="sales, ar-aging, pipeline, restock, commissions or top-customers")],
+            ctx: ToolCtx,
+            period: Annotated[str | None, Query(description="e.g. 2026-10, 2026-Q3, 2026, 2026-01-01..2026-03-31, "
+                                                            "last-month; each report has a default")] = None,
+            format: Annotated[str, Query(description="pdf, html or md")] = "pdf",
+            language: Annotated[str, Query(description="en or vi")] = "en") -> Response:
+        """Calls the `write_report` tool (same roles — finance, manager, admin — and the same audit row as
+        `POST /api/tools/write_report`) and returns the file itself."""
+        result = _call(ctx, "write_report", {"report": name, "period": period, "format": format, "language": language,
+                                             "return_content": True})
+        return Response(content=base64.b64decode(result.content_base64), media_type=result.content_type,
+                        headers={"Content-Disposition": f'inline; filename="{result.filename}"'})
+
+    return router
+
+
 def api_routers() -> list[APIRouter]:
     """Every REST router, built from the registry as it is now (tool modules are imported first)."""
     registry.load_tools()
-    return [_meta_routes(), _tool_routes(), _confirmation_routes(), _resource_routes()]
+    return [_meta_routes(), _tool_routes(), _confirmation_routes(), _report_document_routes(), _resource_routes()]
 
 
 def use_database(app: FastAPI, *, engine: Engine | None = None, sessions: Callable[[], Session] | None = None) -> None:

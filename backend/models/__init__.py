@@ -9,6 +9,7 @@ from backend.models.system import AuditEntry, Confirmation, DocumentSequence
 from backend.models.conversation import AgentCheckpoint, AgentCheckpointWrite, Conversation
 from backend.models.web import WebSession
 from backend.models.slack import SlackEvent, SlackLink
+from backend.models.reports import ReportRun, ReportSchedule
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Company", "Confirmation", "Contact", "Customer", "DocumentSequence",
@@ -17,4 +18,5 @@ __all__ = [
     "StockLevel", "Ticket", "Warehouse",
     "AgentCheckpoint", "AgentCheckpointWrite", "Conversation", "WebSession",
     "SlackEvent", "SlackLink",
+    "ReportRun", "ReportSchedule",
 ]

@@ -289,7 +289,7 @@ def build_ar_aging(b: _Builder) -> ReportDocument:
     b.fig("over_90", "More than 90 days overdue", "Quá hạn trên 90 ngày", totals["days_91_plus"], "money")
     b.fig("over_90_share_pct", "Share more than 90 days overdue", "Tỷ lệ quá hạn trên 90 ngày",
           pct(totals["days_91_plus"], total_open), "percent")
-    b.fig("overdue_invoices", "Overdue invoices", "Hóa đơn quá hạn", overdue.totals["invoices"], "int")
+    b.fig("overdue_invoices", "Overdue invoices", "Hóa đơn quá hạn", overdue.total_rows, "int")
     b.fig("customers_overdue", "Customers with overdue invoices", "Khách hàng có hóa đơn quá hạn", len(collections), "int")
     b.fig("oldest_days_overdue", "Longest overdue (days)", "Quá hạn lâu nhất (ngày)",
           overdue.rows[0]["days_overdue"] if overdue.rows else None, "int")

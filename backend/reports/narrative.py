@@ -147,8 +147,15 @@ def _sales(w: _Words) -> list[str]:
     movers = []
     if facts["up"]:
         top = facts["up"][0]
-        movers.append(w.t(f"The largest gain came from {top['name']}, up {w.money(top['change'])} to {w.money(top['revenue'])}",
-                          f"Tăng mạnh nhất là {top['name']}, thêm {w.money(top['change'])} lên {w.money(top['revenue'])}"))
+        if top["previous"]:
+            movers.append(w.t(f"The largest gain came from {top['name']}, up {w.money(top['change'])} to "
+                              f"{w.money(top['revenue'])}",
+                              f"Tăng mạnh nhất là {top['name']}, thêm {w.money(top['change'])} lên {w.money(top['revenue'])}"))
+        else:
+            movers.append(w.t(f"The largest gain came from {top['name']}, which bought {w.money(top['revenue'])} after "
+                              f"nothing in {before}",
+                              f"Tăng mạnh nhất là {top['name']}, mua {w.money(top['revenue'])} trong khi {before} không "
+                              "mua gì"))
     if facts["down"]:
         low = facts["down"][0]
         movers.append(w.t(f"the largest drop from {low['name']}, down {w.money(low['change'])} to {w.money(low['revenue'])}",
@@ -185,7 +192,10 @@ def _sales(w: _Words) -> list[str]:
                           f"Theo khu vực, {lead['name']} dẫn đầu với {w.pct(lead['share_pct'])} doanh thu"))
         falling = sorted((r for r in facts["regions"] if r["change_prev_pct"] is not None and r["change_prev_pct"] < 0),
                          key=lambda r: r["change_prev_pct"])
-        if falling:
+        if falling and falling[0] is lead:
+            detail[-1] += w.t(f", though it fell {w.pct(lead['change_prev_pct'])} on {before}",
+                              f", dù giảm {w.pct(lead['change_prev_pct'])} so với {before}")
+        elif falling:
             detail[-1] += w.t(f", while {falling[0]['name']} fell {w.pct(falling[0]['change_prev_pct'])} on {before}",
                               f", còn {falling[0]['name']} giảm {w.pct(falling[0]['change_prev_pct'])} so với {before}")
     people = [r for r in facts["people"] if r["revenue"]]

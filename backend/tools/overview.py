@@ -35,7 +35,7 @@ _TOTAL = func.count().over().label("row_count")
 _STAFF, _PERSON = aliased(Employee), aliased(Contact)
 CONTACTS = (select(Contact.name, Contact.title, Contact.email, Contact.phone, _TOTAL)
             .where(Contact.customer_id == _CUSTOMER).order_by(Contact.id).limit(MAX_ITEMS))
-LAST_ORDERS_STMT = (select(SalesOrder.number, SalesOrder.order_date, SalesOrder.status, SalesOrder.net_amount,
+RECENT_ORDERS = (select(SalesOrder.number, SalesOrder.order_date, SalesOrder.status, SalesOrder.net_amount,
                            SalesOrder.currency, _TOTAL)
                     .where(SalesOrder.customer_id == _CUSTOMER)
                     .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(LAST_ORDERS))
@@ -261,7 +261,7 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
 
     by_customer = {"customer_id": customer.id}
     contact_rows = session.execute(CONTACTS, by_customer).all()
-    order_rows = session.execute(LAST_ORDERS_STMT, by_customer).all()
+    order_rows = session.execute(RECENT_ORDERS, by_customer).all()
     quote_rows = session.execute(OPEN_QUOTES, by_customer | {"today": today}).all()
     ticket_rows = session.execute(OPEN_TICKETS, by_customer).all()
     interaction_rows = session.execute(RECENT_INTERACTIONS, by_customer).all()
