@@ -17,7 +17,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # pysqlite would only BEGIN at the first write, so a SAVEPOINT taken before it became the outermost
     # transaction and its RELEASE committed. Turning that off and emitting BEGIN ourselves (below) gives
-    # SQLite the same transaction and savepoint semantics as PostgreSQL.
+    # SQLite the same transaction and savepoint semantics as PostgreSQL. IMMEDIATE because every request
+    # writes (at least its audit row): a deferred transaction that read first would fail at once with
+    # "database is locked" when another writer committed in between, instead of waiting its turn.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -33,7 +35,7 @@ def make_engine(url: str) -> Engine:
             Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

@@ -5,9 +5,12 @@ company on SQLite and PostgreSQL. The caller owns the transaction: this module o
 """
 from __future__ import annotations
 
+import gc
 import math
 import random
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -558,6 +561,19 @@ def fx_path(rng: random.Random, start: date, end: date) -> list[tuple[date, Deci
         value = min(max(trend + noise, 24000), 26500)
         rates.append((day, Decimal(int(round(value)))))
     return rates
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building hundreds of thousands of short-lived rows: it would
+    otherwise rescan all of them again and again (a third of the time), and they hold no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class RateSource(Protocol):

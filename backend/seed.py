@@ -8,19 +8,14 @@ collision-free without a separate prefix such as SO-B-.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 import random
 import time
 from bisect import bisect_right
-from collections import defaultdict, deque
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import islice
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine, func, select
@@ -29,7 +24,7 @@ from sqlalchemy.orm import Session
 from backend.demo import (
     CITIES, CORE_FIRST, CORE_SECOND, DISCOUNT_STEPS, GIVEN_NAMES, HISTORY_MONTHS, LINES_PER_ORDER, MIDDLE_NAMES,
     STREETS, SURNAMES, FxBook, LineDraft, OrderDraft, at_local, company_today, day_weight, ensure_reference_data,
-    insert_rows, months_before, order_status, payment_plan, price_on,
+    insert_rows, months_before, order_status, paused_gc, payment_plan, price_on,
 )
 from backend.ledger import price_order
 from backend.models import (
@@ -40,8 +35,6 @@ from backend.numbering import format_number, next_number, reserve_through
 from backend.text import fold, search_key
 
 CUSTOMER_BATCH = 10_000
-# Below this, starting a worker process costs more than it saves.
-PARALLEL_FROM_LINES = 200_000
 TABLES = ("customers", "contacts", "sales_orders", "sales_order_lines", "invoices", "payments", "payment_allocations")
 NAME_TYPES = ("Công ty TNHH", "Công ty TNHH TM DV", "Công ty CP", "Công ty TNHH Bao bì", "Nhà sách", "Cửa hàng",
               "Công ty TNHH In ấn", "Công ty CP Thực phẩm")
@@ -87,13 +80,9 @@ class _Item:
 
 
 def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int = 11, today: date | None = None,
-                progress: bool = False, batch_lines: int = 50_000, workers: int | None = None) -> SeedStats:
+                progress: bool = False, batch_lines: int = 50_000) -> SeedStats:
     """Add `customers` customers (one contact each) and `order_lines` order lines with their orders, invoices
-    and payments over the last 24 months. Commits per batch; returns counts and throughput.
-
-    workers: processes generating order batches while this one writes (None: one or two for large runs on a
-    multi-core machine, none otherwise). The data is the same for any number of workers.
-    """
+    and payments over the last 24 months. Commits per batch; returns counts and throughput."""
     if customers < 0 or order_lines < 0:
         raise ValueError("customers and order_lines must not be negative")
     if order_lines and not customers:
@@ -105,14 +94,14 @@ def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int =
     rng = random.Random(seed)
     stats = SeedStats()
     bars = _Bars(progress, customers, order_lines)
-    with bars:
+    with bars, paused_gc():
         with Session(engine) as session, session.begin():
             ensure_reference_data(session, rng=random.Random(seed), today=today)
             context = _Context.load(session, today, seed, with_existing_buyers=customers == 0)
         buyers = _insert_customers(engine, rng, context, customers, stats, bars)
         if order_lines:
-            _insert_orders(engine, rng, context, buyers or context.existing_buyers, order_lines, batch_lines,
-                           workers, stats, bars)
+            _insert_orders(engine, rng, context, buyers or context.existing_buyers, order_lines, batch_lines, stats,
+                           bars)
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -224,6 +213,8 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
                       bars: _Bars) -> list[_Buyer]:
     buyers: list[_Buyer] = []
     cores = [f"{a} {b}" for a in CORE_FIRST for b in CORE_SECOND if a != b]
+    domains = {core: fold(core).replace(" ", "") for core in cores}
+    people: dict[str, tuple[str, str]] = {}  # name -> (search key, e-mail local part); a few thousand names
     city_cum = _cumulative(c.weight for c in CITIES)
     segments = [name for name, _ in SEGMENTS]
     segment_cum = _cumulative(w for _, w in SEGMENTS)
@@ -259,7 +250,7 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
             owners = context.reps.get(region) or context.reps.get("*") or [None]
             owner = owners[between(rng, 0, len(owners) - 1)]
             since = context.start - DAY * between(rng, 1, 1500)
-            domain = f"{fold(core).replace(' ', '')}{between(rng, 10, 9999)}.vn"
+            domain = f"{domains[core]}{between(rng, 10, 9999)}.vn"
             rows.append({
                 "code": code, "name": name, "search_key": search_key(name, code, city_name),
                 "email": f"info@{domain}", "phone": f"0{between(rng, 200, 299)} {between(rng, 3000000, 3999999)}",
@@ -270,8 +261,10 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
             })
             extra.append((payer, country, city_name, owner, currency))
             person = " ".join(names[between(rng, 0, len(names) - 1)] for names in (SURNAMES, MIDDLE_NAMES, GIVEN_NAMES))
-            contacts.append({"name": person, "search_key": search_key(person),
-                             "email": f"{fold(person).split()[-1]}@{domain}",
+            if person not in people:
+                people[person] = (search_key(person), fold(person).split()[-1])
+            person_key, local = people[person]
+            contacts.append({"name": person, "search_key": person_key, "email": f"{local}@{domain}",
                              "phone": f"09{between(rng, 0, 9)} {between(rng, 100, 999)} {between(rng, 1000, 9999)}",
                              "title": "Purchasing"})
         with Session(engine) as session, session.begin():
@@ -291,7 +284,7 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
 # --------------------------------------------------------------------------------------------- orders
 
 def _insert_orders(engine: Engine, rng: random.Random, context: _Context, buyers: list[_Buyer], total_lines: int,
-                   batch_lines: int, workers: int | None, stats: SeedStats, bars: _Bars) -> None:
+                   batch_lines: int, stats: SeedStats, bars: _Bars) -> None:
     days = [context.start + timedelta(days=i) for i in range(1, (context.today - context.start).days + 1)]
     plan = _Plan(
         seed=context.seed, context=context, buyers=buyers, days=days,
@@ -299,14 +292,12 @@ def _insert_orders(engine: Engine, rng: random.Random, context: _Context, buyers
         # A few large buyers and a long tail of small ones.
         buyer_cum=_cumulative(min(rng.paretovariate(1.3), 40.0) for _ in buyers),
         item_cum=_cumulative(context.item_weights))
-    budgets = [min(batch_lines, total_lines - done) for done in range(0, total_lines, batch_lines)]
-    if workers is None:
-        cpus = os.cpu_count() or 1
-        workers = min(cpus - 1, 2) if total_lines >= PARALLEL_FROM_LINES else 0
-    for batch in _generated_batches(plan, budgets, workers):
+    for index, done in enumerate(range(0, total_lines, batch_lines)):
+        budget = min(batch_lines, total_lines - done)
+        batch = _generate(plan, index, budget)
         with Session(engine) as session, session.begin():
             _write_batch(session, context, batch, stats)
-        bars.advance("lines", sum(len(d.order.lines) for d in batch))
+        bars.advance("lines", budget)
 
 
 def _cumulative(weights) -> list[float]:
@@ -325,7 +316,7 @@ DAY = timedelta(days=1)
 
 @dataclass
 class _Plan:
-    """Everything order generation needs. Picklable, so batches can be generated in worker processes."""
+    """Everything order generation needs, computed once per run."""
 
     seed: int
     context: _Context
@@ -348,8 +339,8 @@ class _Drafted:
 
 
 def _generate(plan: _Plan, index: int, budget: int) -> list[_Drafted]:
-    """Batch `index`: orders with `budget` lines in total. Its own random stream makes the data the same
-    whether batches are generated here or in worker processes."""
+    """Batch `index`: orders with `budget` lines in total, from the batch's own random stream (so a batch does
+    not depend on how the ones before it were written)."""
     rng = random.Random(f"{plan.seed}:{index}")
     context, items, buyers = plan.context, plan.context.items, plan.buyers
     drafted = []
@@ -388,40 +379,6 @@ def _generate(plan: _Plan, index: int, budget: int) -> list[_Drafted]:
                 currency=order.currency, order_date=day, today=context.today) if paid_on <= context.today]
         drafted.append(entry)
     return drafted
-
-
-_worker_plan: _Plan | None = None
-
-
-def _start_worker(plan: _Plan) -> None:
-    global _worker_plan
-    _worker_plan = plan
-
-
-def _generate_in_worker(index: int, budget: int) -> list[_Drafted]:
-    return _generate(_worker_plan, index, budget)
-
-
-def _generated_batches(plan: _Plan, budgets: list[int], workers: int) -> Iterator[list[_Drafted]]:
-    """Batches in order; with workers, the next ones are generated while the caller writes this one."""
-    if workers <= 0:
-        for index, budget in enumerate(budgets):
-            yield _generate(plan, index, budget)
-        return
-    # spawn: a forked child would inherit open database handles and rich's refresh thread.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
-                               initargs=(plan,))
-    try:
-        tasks = iter(enumerate(budgets))
-        pending = deque(pool.submit(_generate_in_worker, *task) for task in islice(tasks, workers + 1))
-        while pending:
-            batch = pending.popleft().result()
-            task = next(tasks, None)
-            if task is not None:
-                pending.append(pool.submit(_generate_in_worker, *task))
-            yield batch
-    finally:
-        pool.shutdown(cancel_futures=True)
 
 
 def _claim_numbers(session: Session, doc_type: str, years: list[int]) -> dict[int, int]:

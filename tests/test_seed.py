@@ -206,28 +206,3 @@ def test_orders_can_go_to_existing_customers(fresh_engine):
         _check_ledger(session)
         _check_numbering(session)
 
-
-def test_worker_processes_generate_the_same_data(tmp_path):
-    """Batches carry their own random stream, so generating them in other processes changes nothing."""
-    snapshots = []
-    for workers in (0, 1):
-        engine = make_engine(f"sqlite:///{tmp_path / f'workers-{workers}.sqlite3'}")
-        migrate(engine)
-        try:
-            stats = seed_volume(engine, customers=100, order_lines=3_000, seed=4, today=TODAY, batch_lines=1_000,
-                                workers=workers)
-            with Session(engine) as session:
-                snapshots.append((
-                    stats.counts,
-                    session.execute(select(SalesOrder.number, SalesOrder.order_date, SalesOrder.status,
-                                           SalesOrder.net_amount_base).order_by(SalesOrder.number)).all(),
-                    session.execute(select(SalesOrderLine.line_amount).order_by(SalesOrderLine.id)).scalars().all(),
-                    session.execute(select(Invoice.number, Invoice.amount, Invoice.status, Invoice.due_date)
-                                    .order_by(Invoice.number)).all(),
-                    session.execute(select(Payment.reference, Payment.paid_on, Payment.amount)
-                                    .order_by(Payment.reference)).all(),
-                ))
-        finally:
-            engine.dispose()
-    assert snapshots[0] == snapshots[1]
-    assert snapshots[0][0]["sales_order_lines"] == 3_000

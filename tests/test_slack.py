@@ -39,7 +39,7 @@ from tests.factories.org import make_company, make_employee
 SECRET = "test-signing-secret"
 TEAM = "T0TANDEM"
 BOT = "UBOTTANDEM"
-MAI, LAN, STRANGER = "UMAI0001", "ULAN0002", "USTRANGER"
+MAI, LAN, TAI, STRANGER = "UMAI0001", "ULAN0002", "UTAI0003", "USTRANGER"
 CHANNEL = "C0SALES"
 
 
@@ -52,6 +52,7 @@ class FakeSlack:
         self.calls: list[dict[str, Any]] = []
         self.emails: dict[str, str] = {}
         self.rate_limit_once: set[str] = set()
+        self.error_once: dict[str, str] = {}
         self._lock = threading.Lock()
         self._ts = count(1)
         fake = self
@@ -110,6 +111,9 @@ class FakeSlack:
                 self.rate_limit_once.discard(method)
                 call["status"] = 429
                 return self._reply(request, 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "0"})
+            if method in self.error_once:
+                call["response"] = {"ok": False, "error": self.error_once.pop(method)}
+                return self._reply(request, 200, call["response"])
         if method in ("upload", "response"):
             return self._reply(request, 200, None)
         call["response"] = self._answer(method, args)
@@ -178,6 +182,7 @@ def world(engine):
         make_company(session, name="Sông Hồng Trading")
         mai = make_employee(session, role="sales", name="Trần Thị Mai", email="mai@songhong.test")
         lan = make_employee(session, role="sales", name="Nguyễn Thị Lan", email="lan@songhong.test")
+        make_employee(session, role="finance", code="FIN01", name="Lê Văn Tài", email="tai@songhong.test")
         make_customer(session, name="Hoàng Long Trading", code="HOANGLONG", owner=mai)
         make_customer(session, name="Saigon Foods JSC", code="SAIGONFOODS", credit_limit=Decimal("40000000"))
         make_product(session, sku="PAP-A4-70", name="Giấy A4 IK Plus 70gsm", unit_price=Decimal("95000"))
@@ -187,7 +192,8 @@ def world(engine):
 @pytest.fixture
 def slack():
     fake = FakeSlack()
-    fake.emails.update({MAI: "mai@songhong.test", LAN: "LAN@songhong.test", STRANGER: "someone@elsewhere.test"})
+    fake.emails.update({MAI: "mai@songhong.test", LAN: "LAN@songhong.test", TAI: "tai@songhong.test",
+                        STRANGER: "someone@elsewhere.test"})
     yield fake
     fake.close()
 
@@ -491,6 +497,31 @@ def test_event_ids_are_claimed_once(engine):
         assert claim_event(session, "Ev2") is True
 
 
+def test_cli_links_a_slack_user_and_socket_mode_needs_the_app_token(monkeypatch):
+    from typer.testing import CliRunner
+
+    from backend.db import ensure_database
+    from bots.cli import app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    engine = ensure_database()  # the CLI's own database under TANDEM_DATA_DIR (tmp_path)
+    with transaction(engine) as session:
+        make_employee(session, role="sales", code="MAI", name="Trần Thị Mai", email="mai@songhong.test")
+    runner = CliRunner()
+    linked = runner.invoke(app, ["slack", "link", "umai0001", "mai@songhong.test"])
+    assert linked.exit_code == 0 and "UMAI0001 now acts as Trần Thị Mai (MAI, sales)" in linked.output
+    assert runner.invoke(app, ["slack", "link", "not-an-id", "MAI"]).exit_code == 1
+    listed = runner.invoke(app, ["slack", "links"])
+    assert "UMAI0001" in listed.output and "manual" in listed.output
+    assert runner.invoke(app, ["slack", "unlink", "UMAI0001"]).exit_code == 0
+    assert runner.invoke(app, ["slack", "unlink", "UMAI0001"]).exit_code == 1
+
+    monkeypatch.delenv("TANDEM_SLACK_APP_TOKEN", raising=False)
+    get_settings.cache_clear()
+    socket = runner.invoke(app, ["slack"])
+    assert socket.exit_code == 1 and "TANDEM_SLACK_APP_TOKEN" in socket.output
+
+
 # --- reports --------------------------------------------------------------------------------------------------------
 
 def _pdf() -> bytes:
@@ -528,23 +559,34 @@ def test_post_report_finds_the_channel_by_name(settings, slack):
     from bots.slack import post_report
 
     pdf = _pdf()
-    post_report(settings, "#finance", "ar-aging.pdf", pdf, "AR aging")
+    posted = post_report(settings, "#finance", "ar-aging.pdf", pdf, "AR aging")
+    assert posted["id"] == "F0REPORT"
     _check_upload(slack, pdf, channel="C0FINANCE", thread_ts=None, filename="ar-aging.pdf", title="AR aging")
 
 
-class ReportWritingAssistant:
-    """Stands in for the assistant on a turn where write_report returned a PDF."""
+def test_post_report_joins_a_public_channel_it_is_not_in(settings, slack):
+    from bots.slack import post_report
 
-    def __init__(self, pdf: bytes):
-        self.pdf = pdf
+    slack.error_once["files.completeUploadExternal"] = "not_in_channel"
+    post_report(settings, "C0FINANCE", "restock.pdf", _pdf(), "Restock")
+    [join] = slack.wait_for("conversations.join")
+    assert join["args"]["channel"] == "C0FINANCE"
+    assert len(slack.wait_for("files.completeUploadExternal", where=lambda c: c["response"]["ok"])) == 1
+
+
+class ReportWritingAssistant:
+    """The assistant on a turn in which it called the real write_report tool (routing is the brain's business,
+    tested elsewhere); what matters here is that the document the tool stored reaches the thread."""
 
     def ask(self, session, actor, message, *, channel, conversation_id, on_event=None, **_: Any) -> TurnResult:
-        result = {"title": "Sales report, October 2026",
-                  "document": {"filename": "sales-2026-10.pdf", "media_type": "application/pdf",
-                               "content_base64": base64.b64encode(self.pdf).decode()}}
-        return TurnResult(answer="Here is the **sales report** for October 2026.", citations=[], confirmation=None,
-                          tool_calls=[{"name": "write_report", "args": {"report": "sales", "period": "2026-10"},
-                                       "status": "ok", "result": result}],
+        from backend.tools.context import ToolContext
+        from backend.tools.registry import invoke
+
+        ctx = ToolContext(session=session, actor=actor, channel=channel, settings=get_settings())
+        arguments = {"report": "sales", "period": "2026-10"}
+        result = invoke("write_report", ctx, arguments).model_dump(mode="json")
+        return TurnResult(answer=f"Here is the **{result['title']}**.", citations=[], confirmation=None,
+                          tool_calls=[{"name": "write_report", "args": arguments, "status": "ok", "result": result}],
                           brain="offline", conversation=conversation_id, elapsed_ms=1)
 
 
@@ -552,18 +594,33 @@ def test_a_written_report_is_uploaded_to_the_thread(settings, engine, world, sla
     from bots.slack.app import build_app
     from bots.slack.http import slack_router
 
-    pdf = _pdf()
-    bolt_app = build_app(settings, engine=engine, assistant=ReportWritingAssistant(pdf))
+    bolt_app = build_app(settings, engine=engine, assistant=ReportWritingAssistant())
     api = FastAPI()
     api.include_router(slack_router(bolt_app))
     try:
-        send_event(TestClient(api), mention("write me the October sales report", ts="1700000007.000100"))
+        send_event(TestClient(api), mention("write me the October sales report", user=TAI, ts="1700000007.000100"))
         [post] = slack.wait_for("chat.postMessage")
-        assert "*sales report*" in block_text(post["args"]["blocks"])
-        _check_upload(slack, pdf, channel=CHANNEL, thread_ts="1700000007.000100", filename="sales-2026-10.pdf",
-                      title="Sales report, October 2026")
+        assert "*Sales report — October 2026*" in block_text(post["args"]["blocks"])
+        [upload] = slack.wait_for("upload")
+        stored = settings.data_dir / "reports" / "FIN01" / "sales-2026-10.pdf"
+        assert upload["body"].startswith(b"%PDF") and upload["body"] == stored.read_bytes()
+        _check_upload(slack, upload["body"], channel=CHANNEL, thread_ts="1700000007.000100",
+                      filename="sales-2026-10.pdf", title="Sales report — October 2026")
     finally:
         _stop(bolt_app)
+
+
+def test_only_stored_report_files_are_attached(tmp_path):
+    from bots.slack.reports import report_files
+
+    outside = tmp_path / "elsewhere.pdf"
+    outside.write_bytes(b"%PDF-1.4 secret")
+    calls = [{"name": "write_report", "status": "ok", "result": {"title": "T", "filename": "a.pdf", "path": str(outside)}},
+             {"name": "write_report", "status": "ok",
+              "result": {"title": "Inline", "filename": "b.pdf", "content_base64": base64.b64encode(b"%PDF-1.4 x").decode()}},
+             {"name": "run_report", "status": "ok", "result": {"content_base64": "eA=="}}]
+    files = report_files(calls, tmp_path / "data")
+    assert [(f.filename, f.title, f.content) for f in files] == [("b.pdf", "Inline", b"%PDF-1.4 x")]
 
 
 # --- formatting ------------------------------------------------------------------------------------------------------

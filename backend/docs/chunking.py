@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from backend.docs.reading import ParsedDocument
 
-CHUNK_TOKENS = 90
-OVERLAP_TOKENS = 24
+CHUNK_TOKENS = 80
+OVERLAP_TOKENS = 16
 # Bump when chunking or reading changes, so that every file is re-indexed once.
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "1"
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\sa-z])")
 

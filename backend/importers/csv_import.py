@@ -101,7 +101,6 @@ def _import(session: Session, directory: Path, *, dry_run: bool, progress: bool)
     if problems:
         raise ImportFailed(problems.messages)
 
-    _open_transaction(session)
     savepoint = session.begin_nested()
     try:
         _write(state, loaders, say)
@@ -204,15 +203,6 @@ def _find_files(directory: Path, problems: Problems) -> tuple[dict[str, Path], s
     if not found and not problems:
         problems.in_file(str(directory), f"holds none of the import files ({', '.join(FILE_NAMES)})")
     return found, misnamed - set(found)
-
-
-def _open_transaction(session: Session) -> None:
-    """Take SQLite's write lock before the savepoint: the bulk writer hands out ids after the current highest,
-    which is only safe while no other writer can insert (PostgreSQL uses its sequences instead)."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        # A write that touches no row still takes SQLite's write lock for the rest of the transaction.
-        connection.exec_driver_sql("UPDATE document_sequences SET last_number = last_number WHERE 0")
 
 
 @contextmanager

@@ -36,9 +36,9 @@ _STAFF, _PERSON = aliased(Employee), aliased(Contact)
 CONTACTS = (select(Contact.name, Contact.title, Contact.email, Contact.phone, _TOTAL)
             .where(Contact.customer_id == _CUSTOMER).order_by(Contact.id).limit(MAX_ITEMS))
 RECENT_ORDERS = (select(SalesOrder.number, SalesOrder.order_date, SalesOrder.status, SalesOrder.net_amount,
-                           SalesOrder.currency, _TOTAL)
-                    .where(SalesOrder.customer_id == _CUSTOMER)
-                    .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(LAST_ORDERS))
+                        SalesOrder.currency, _TOTAL)
+                 .where(SalesOrder.customer_id == _CUSTOMER)
+                 .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(LAST_ORDERS))
 OPEN_QUOTES = (select(Quote.number, Quote.status, Quote.issue_date, Quote.valid_until, Quote.total, Quote.currency,
                       _TOTAL)
                .where(Quote.customer_id == _CUSTOMER, Quote.status.in_(OPEN_QUOTE_STATUSES), Quote.valid_until >= _TODAY)

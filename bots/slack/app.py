@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from backend.settings import Settings
 
-log = logging.getLogger("tandem.slack")
+if TYPE_CHECKING:
+    from assistant.agent import Assistant
 
 # 429s are retried after Slack's Retry-After; a message that still can't be sent after this many is dropped
 # (and logged) rather than holding a worker for minutes.
@@ -46,8 +47,9 @@ class SlackServices:
 
     settings: Settings
     engine: Engine | None = None
-    assistant: object | None = None
+    assistant: "Assistant | None" = None
     _sqlite_turns: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _engine_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         if self.assistant is None:
@@ -56,11 +58,12 @@ class SlackServices:
             self.assistant = Assistant(settings=self.settings)
 
     def _engine(self) -> Engine:
-        if self.engine is None:
-            from backend.db import ensure_database
+        with self._engine_lock:
+            if self.engine is None:
+                from backend.db import ensure_database
 
-            self.engine = ensure_database(self.settings)
-        return self.engine
+                self.engine = ensure_database(self.settings)
+            return self.engine
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -80,7 +83,7 @@ class SlackServices:
 
 
 def build_app(settings: Settings, *, engine: Engine | None = None, client: WebClient | None = None,
-              assistant: object | None = None, executor: Executor | None = None) -> App:
+              assistant: "Assistant | None" = None, executor: Executor | None = None) -> App:
     """The Tandem Slack app. `engine`, `client`, `assistant` and `executor` default to the configured ones.
 
     process_before_response=False: events are acknowledged before their listener runs, commands and buttons

@@ -89,7 +89,7 @@ def plain_text(text: str, limit: int = FALLBACK_LIMIT) -> str:
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
     text = re.sub(r"^\s*\|?\s*:?-{3,}.*$", "", text, flags=re.MULTILINE)
     text = re.sub(r"\n{2,}", "\n", text).strip()
-    return escape(_cut(text, limit))
+    return escape(_cut(text, limit)) or "Tandem's answer"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -392,6 +392,8 @@ def answer_blocks(*, answer: str, tool_calls: list[dict[str, Any]], citations: l
             blocks.extend(text_blocks(_without_notices(answer, notices)))
     else:
         blocks.extend(text_blocks(_without_notices(answer, notices)))
+    if not blocks:
+        blocks.append(section("Sorry, I have no answer to that. Could you ask it another way?"))
     blocks.extend(citation_blocks(citations))
     if notices:
         blocks.append(context([f"_{escape(n)}_" for n in notices]))

@@ -78,34 +78,36 @@ def post_report(settings: Settings, channel: str, filename: str, pdf_bytes: byte
     return upload_report(client, channel_id, None, filename, pdf_bytes, title)
 
 
-def _content(document: dict[str, Any]) -> bytes | None:
-    for key in ("content_base64", "data_base64", "content", "data"):
-        value = document.get(key)
-        if isinstance(value, bytes):
-            return value
-        if isinstance(value, str) and value:
-            try:
-                return base64.b64decode(value, validate=True)
-            except (binascii.Error, ValueError):
-                continue
-    path = document.get("path")
-    if path and Path(path).is_file():
-        return Path(path).read_bytes()
-    return None
+def _content(result: dict[str, Any], files_root: Path) -> bytes | None:
+    """The file of a write_report result: inline (content_base64) or stored on the server (path)."""
+    inline = result.get("content_base64")
+    if isinstance(inline, str) and inline:
+        try:
+            return base64.b64decode(inline, validate=True)
+        except (binascii.Error, ValueError):
+            log.warning("write_report returned content that is not base64; nothing uploaded")
+            return None
+    if not result.get("path"):
+        return None
+    path = Path(result["path"]).resolve()
+    # Only files the tool stored under the data directory are sent anywhere.
+    if not path.is_relative_to(files_root.resolve()) or not path.is_file():
+        log.warning("write_report's file %s is not a stored report; nothing uploaded", path)
+        return None
+    return path.read_bytes()
 
 
-def report_files(tool_calls: list[dict[str, Any]]) -> list[ReportFile]:
-    """The documents that `write_report` calls of a turn produced (their file content, base64 or a path)."""
+def report_files(tool_calls: list[dict[str, Any]], files_root: Path) -> list[ReportFile]:
+    """The documents the turn's successful `write_report` calls produced, to attach to the conversation."""
     files = []
     for call in tool_calls:
-        if call.get("name") != REPORT_TOOL or call.get("status") != "ok" or not isinstance(call.get("result"), dict):
+        result = call.get("result")
+        if call.get("name") != REPORT_TOOL or call.get("status") != "ok" or not isinstance(result, dict):
             continue
-        result = call["result"]
-        document = result.get("document") if isinstance(result.get("document"), dict) else result
-        content = _content(document)
+        content = _content(result, files_root)
         if content is None:
             continue
-        title = str(document.get("title") or result.get("title") or "Report")
-        filename = str(document.get("filename") or result.get("filename") or f"{title}.pdf")
-        files.append(ReportFile(filename=Path(filename).name, content=content, title=title))
+        title = str(result.get("title") or "Report")
+        filename = Path(str(result.get("filename") or f"{result.get('report') or 'report'}.pdf")).name
+        files.append(ReportFile(filename=filename, content=content, title=title))
     return files

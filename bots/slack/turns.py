@@ -211,7 +211,7 @@ def _answer(services: SlackServices, client: WebClient, question: Question, repl
                                       confirmation=result.confirmation, notices=result.notices, brain=result.brain,
                                       asker_user_id=question.user)
     reply.send(formatting.split_messages(blocks), formatting.plain_text(result.answer))
-    for file in report_files(result.tool_calls):
+    for file in report_files(result.tool_calls, services.settings.data_dir):
         reply.upload(file)
 
 
