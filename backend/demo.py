@@ -439,13 +439,15 @@ TICKET_TEXTS: tuple[tuple[str, str], ...] = (
     ("Giao hàng trễ đơn {order}",
      "Đơn {order} hẹn giao ngày {date} nhưng khách chưa nhận được. Khách đang cần gấp {product}."),
     ("Damaged cartons on arrival",
-     "{qty} cartons of {product} from order {order} arrived crushed; the customer sent photos and asks for a replacement."),
+     "{qty} cartons of {product} from order {order} arrived crushed; the customer sent photos and asks for a "
+     "replacement."),
     ("Hàng bị móp, ướt khi nhận",
      "Đơn {order}: 2 thùng bị móp, 1 thùng ướt ({product}). Khách gửi ảnh và yêu cầu đổi hàng."),
     ("Wrong toner model delivered",
      "The customer ordered {product} but received a different cartridge. Printer on site: HP LaserJet Pro M402."),
     ("Invoice amount does not match the quotation",
-     "The customer says the invoice for order {order} is higher than the quoted price for {product}. Please check the discount."),
+     "The customer says the invoice for order {order} is higher than the quoted price for {product}. Please check "
+     "the discount."),
     ("Yêu cầu xuất lại hóa đơn VAT",
      "Khách cần xuất lại hóa đơn đỏ cho đơn {order} vì sai mã số thuế trên hóa đơn."),
     ("Paper jams with 70gsm paper",
@@ -453,7 +455,8 @@ TICKET_TEXTS: tuple[tuple[str, str], ...] = (
     ("Giao thiếu hàng đơn {order}",
      "Đơn {order} giao thiếu {qty} {unit} {product}. Khách yêu cầu giao bù trong tuần."),
     ("Shredder stops after a few sheets",
-     "The shredder delivered with order {order} stops after a few sheets. Serial number is on the delivery note; warranty claim."),
+     "The shredder delivered with order {order} stops after a few sheets. Serial number is on the delivery note; "
+     "warranty claim."),
     ("Request for food-contact certificate",
      "The customer needs the supplier's declaration of conformity for {product} for a food-safety audit."),
     ("Return request: unopened goods",
@@ -469,8 +472,8 @@ OPPORTUNITY_NAMES: dict[str, tuple[str, ...]] = {
              "Plastic-free takeaway range"),
     "packaging": ("Thùng carton cho kho mới", "Stretch film annual supply {year}", "E-commerce packaging bundle",
                   "Băng keo và màng PE năm {year}"),
-    "school": ("Back-to-school notebooks {year}", "Vở học sinh năm học {year}-{next_year}", "Bút bi Thiên Long mùa tựu trường",
-               "Giấy thi học kỳ {year}"),
+    "school": ("Back-to-school notebooks {year}", "Vở học sinh năm học {year}-{next_year}",
+               "Bút bi Thiên Long mùa tựu trường", "Giấy thi học kỳ {year}"),
     "export": ("Container of A4 paper {year}", "Bagasse food boxes trial order", "Notebook private label {year}",
                "Quarterly paper shipment {year}"),
 }
@@ -738,45 +741,54 @@ class ReferenceData:
     warehouses: dict[str, Warehouse]
     products: list[Product]
     specs: list[ProductSpec]
-    price_list: PriceList
+    price_list: PriceList | None
     wholesale: dict[int, list[tuple[int, Decimal]]]  # product id -> [(min qty, price)] ascending
 
 
-def ensure_reference_data(session: Session, *, rng: random.Random, today: date) -> ReferenceData:
+def ensure_reference_data(session: Session, *, rng: random.Random, today: date,
+                          fill_empty_only: bool = False) -> ReferenceData:
     """Company profile, staff, warehouses, catalogue, price list and 25 months of USD rates, where missing.
 
-    Existing rows (the company, or rows matched by code, SKU or date) are kept as they are, so this also runs
-    under `seed` on a database that already holds the demo or someone's own company.
+    Existing rows (the company, or rows matched by code, SKU or date) are kept as they are. With
+    fill_empty_only, staff, warehouses, products and price lists are added only to tables that are empty, so
+    `seed` leaves someone's own company as it is (ReferenceData then lists only the demo rows present).
     """
+    def wanted(model) -> bool:
+        return not fill_empty_only or session.execute(select(model.id).limit(1)).first() is None
+
     found = session.execute(select(Company).order_by(Company.id).limit(1)).scalar_one_or_none()
     if found is None:
         found = Company(name=COMPANY_NAME, base_currency=BASE_CURRENCY, timezone=COMPANY_TIMEZONE, tax_rate_pct=VAT_PCT)
         session.add(found)
 
-    existing_staff = {e.code: e for e in session.execute(select(Employee)).scalars()}
-    employees: dict[str, Employee] = {}
-    for spec in STAFF:
-        row = existing_staff.get(spec.code)
-        if row is None:
-            row = Employee(code=spec.code, name=spec.name, email=spec.email, role=spec.role, region=spec.region,
-                           active=True, created_at=at_local(months_before(today, 30), 9))
-            session.add(row)
-        employees[spec.code] = row
-    for spec in STAFF:
-        if spec.manager and employees[spec.code].manager_id is None and employees[spec.code].manager is None:
-            employees[spec.code].manager = employees[spec.manager]
+    employees = {e.code: e for e in session.execute(select(Employee)).scalars()}
+    if wanted(Employee):
+        for spec in STAFF:
+            if spec.code not in employees:
+                employees[spec.code] = Employee(
+                    code=spec.code, name=spec.name, email=spec.email, role=spec.role, region=spec.region,
+                    active=True, created_at=at_local(months_before(today, 30), 9))
+                session.add(employees[spec.code])
+        for spec in STAFF:
+            row = employees[spec.code]
+            if spec.manager and row.manager_id is None and row.manager is None:
+                row.manager = employees[spec.manager]
 
-    existing_wh = {w.code: w for w in session.execute(select(Warehouse)).scalars()}
-    warehouses = {}
-    for code, name, city in (("HCM", "Thủ Đức warehouse, Ho Chi Minh City", "Ho Chi Minh City"),
-                             ("HAN", "Long Biên warehouse, Hanoi", "Hanoi")):
-        warehouses[code] = existing_wh.get(code) or Warehouse(code=code, name=name, city=city)
-        session.add(warehouses[code])
+    warehouses = {w.code: w for w in session.execute(select(Warehouse)).scalars()}
+    if wanted(Warehouse):
+        for code, name, city in (("HCM", "Thủ Đức warehouse, Ho Chi Minh City", "Ho Chi Minh City"),
+                                 ("HAN", "Long Biên warehouse, Hanoi", "Hanoi")):
+            if code not in warehouses:
+                warehouses[code] = Warehouse(code=code, name=name, city=city)
+                session.add(warehouses[code])
 
     existing_products = {p.sku: p for p in session.execute(select(Product)).scalars()}
-    products, new_products = [], []
+    add_products = wanted(Product)
+    products, specs, new_products = [], [], []
     for spec in PRODUCTS:
         row = existing_products.get(spec.sku)
+        if row is None and not add_products:
+            continue
         if row is None:
             row = Product(sku=spec.sku, name=spec.name, search_key=search_key(spec.name, spec.sku, spec.category),
                           category=spec.category, unit=spec.unit, unit_price=Decimal(spec.price),
@@ -784,14 +796,15 @@ def ensure_reference_data(session: Session, *, rng: random.Random, today: date) 
                           active=spec.inactive_reason is None, inactive_reason=spec.inactive_reason)
             new_products.append(row)
         products.append(row)
+        specs.append(spec)
     session.add_all(new_products)
     session.flush()
 
     new_ids = {p.id for p in new_products}
-    _stock_levels(session, rng, [(p, s) for p, s in zip(products, PRODUCTS) if p.id in new_ids], warehouses)
+    _stock_levels(session, rng, [(p, s) for p, s in zip(products, specs) if p.id in new_ids], warehouses)
 
     price_list = session.execute(select(PriceList).where(PriceList.code == "WHOLESALE")).scalar_one_or_none()
-    if price_list is None:
+    if price_list is None and wanted(PriceList) and len(products) == len(PRODUCTS):
         price_list = PriceList(code="WHOLESALE", name="Wholesale", currency=BASE_CURRENCY)
         session.add(price_list)
         session.flush()
@@ -803,12 +816,13 @@ def ensure_reference_data(session: Session, *, rng: random.Random, today: date) 
                                           unit_price=round_to(product.unit_price * share, Decimal(100))))
         session.flush()
     wholesale: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for item in session.execute(select(PriceListItem).where(PriceListItem.price_list_id == price_list.id)
-                                .order_by(PriceListItem.product_id, PriceListItem.min_quantity)).scalars():
-        wholesale[item.product_id].append((item.min_quantity, item.unit_price))
+    if price_list is not None:
+        for item in session.execute(select(PriceListItem).where(PriceListItem.price_list_id == price_list.id)
+                                    .order_by(PriceListItem.product_id, PriceListItem.min_quantity)).scalars():
+            wholesale[item.product_id].append((item.min_quantity, item.unit_price))
 
     ensure_fx_rates(session, rng=rng, start=months_before(today, HISTORY_MONTHS + 1), end=today)
-    return ReferenceData(found, employees, warehouses, products, list(PRODUCTS), price_list, dict(wholesale))
+    return ReferenceData(found, employees, warehouses, products, specs, price_list, dict(wholesale))
 
 
 def _stock_levels(session: Session, rng: random.Random, items: list[tuple[Product, ProductSpec]],
@@ -820,6 +834,8 @@ def _stock_levels(session: Session, rng: random.Random, items: list[tuple[Produc
         low, high, _ = spec.qty
         typical = (low + high) / 2 * spec.popularity
         for code, share in (("HCM", 0.65), ("HAN", 0.35)):
+            if code not in warehouses:  # someone's own warehouses under other codes: no demo stock there
+                continue
             if spec.category == ELECTRONICS and code == "HAN" and spec.popularity < 1:
                 reorder, quantity = 0, rng.randint(0, 2)
             else:
@@ -915,7 +931,8 @@ class _Steps:
     """One rich progress bar over the build steps; silent unless asked for."""
 
     def __init__(self, enabled: bool, total: int):
-        self.progress = Progress(TextColumn("{task.description:<28}"), BarColumn(), TimeElapsedColumn()) if enabled else None
+        self.progress = (Progress(TextColumn("{task.description:<28}"), BarColumn(), TimeElapsedColumn())
+                         if enabled else None)
         self.total = total
         self.task = None
 
@@ -1067,7 +1084,7 @@ class _DemoBuilder:
                     break
             taken_names.add(name)
             code = customer_code(name, taken_codes)
-            domain = f"{code.lower()}.{'edu.vn' if segment == 'Education' else 'gov.vn' if segment == 'Government' else 'vn'}"
+            domain = f"{code.lower()}." + {"Education": "edu.vn", "Government": "gov.vn"}.get(segment, "vn")
             cash_only = segment in ("SMB", "Retail") and rng.random() < 0.09
             payer = "cash" if cash_only else pick(rng, (("prompt", 60), ("slow", 30 if segment == "Government" else 24),
                                                         ("poor", 8)))
@@ -1236,7 +1253,8 @@ class _DemoBuilder:
                 plan = payment_plan(self.rng, payer=account.payer, issue=invoice.issue_date, due=invoice.due_date,
                                     amount=invoice.amount, currency=invoice.currency,
                                     order_date=orders_by_id[invoice.order_id].order_date, today=self.today)
-                if account.customer.code == "HOANGLONG" and (self.today - timedelta(days=55)) <= invoice.due_date < self.today:
+                recently_due = self.today - timedelta(days=55) <= invoice.due_date < self.today
+                if account.customer.code == "HOANGLONG" and recently_due:
                     plan = []  # Hoàng Long's story: the last weeks' invoices are unpaid
                 for instalment, (paid_on, amount) in enumerate(plan, start=1):
                     if paid_on > self.today:
@@ -1498,7 +1516,8 @@ def demo_summary(session: Session, *, today: date | None = None) -> dict[str, st
     roles = dict(session.execute(select(Employee.role, func.count()).group_by(Employee.role)).all())
     below = session.execute(select(func.count(func.distinct(StockLevel.product_id)))
                             .where(StockLevel.quantity < StockLevel.reorder_level)).scalar_one()
-    first_order, last_order = session.execute(select(func.min(SalesOrder.order_date), func.max(SalesOrder.order_date))).one()
+    first_order, last_order = session.execute(
+        select(func.min(SalesOrder.order_date), func.max(SalesOrder.order_date))).one()
     revenue = session.execute(select(func.sum(SalesOrder.net_amount_base)).where(
         SalesOrder.status != "cancelled", SalesOrder.order_date > months_before(today, 12),
         SalesOrder.order_date <= today)).scalar_one() or ZERO

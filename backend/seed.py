@@ -96,7 +96,7 @@ def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int =
     bars = _Bars(progress, customers, order_lines)
     with bars, paused_gc():
         with Session(engine) as session, session.begin():
-            ensure_reference_data(session, rng=random.Random(seed), today=today)
+            ensure_reference_data(session, rng=random.Random(seed), today=today, fill_empty_only=True)
             context = _Context.load(session, today, seed, with_existing_buyers=customers == 0)
         buyers = _insert_customers(engine, rng, context, customers, stats, bars)
         if order_lines:
@@ -174,7 +174,8 @@ class _Context:
                 select(Customer.id, Customer.currency, Customer.payment_terms_days, Customer.credit_limit,
                        Customer.country, Customer.city, Customer.owner_id).order_by(Customer.id))
         ] if with_existing_buyers else []
-        return cls(seed=seed, today=today, start=start, prefix=prefix, next_code=int(last.split("-")[-1]) + 1 if last else 1,
+        return cls(seed=seed, today=today, start=start, prefix=prefix,
+                   next_code=int(last.split("-")[-1]) + 1 if last else 1,
                    base=base, vat=company.tax_rate_pct, items=items, item_weights=weights, reps=dict(reps),
                    rates=rates, existing_buyers=existing)
 
@@ -255,7 +256,8 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
                 "code": code, "name": name, "search_key": search_key(name, code, city_name),
                 "email": f"info@{domain}", "phone": f"0{between(rng, 200, 299)} {between(rng, 3000000, 3999999)}",
                 "segment": segment, "country": country, "city": city_name,
-                "address": None if export else f"{between(rng, 1, 500)} {STREETS[between(rng, 0, len(STREETS) - 1)]}, {city.name}",
+                "address": None if export else
+                f"{between(rng, 1, 500)} {STREETS[between(rng, 0, len(STREETS) - 1)]}, {city.name}",
                 "currency": currency, "credit_limit": limit, "payment_terms_days": terms, "owner_id": owner,
                 "price_list_id": None, "notes": None, "created_at": context.at(since, 600),
             })

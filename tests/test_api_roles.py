@@ -38,6 +38,7 @@ MINIMAL_BODIES: dict[str, dict] = {
     "log_interaction": {"customer": "ACME", "kind": "call", "summary": "Role matrix check"},
     "run_report": {"report": "open_orders"},
     "search_docs": {"query": "discount without approval"},
+    "write_report": {"report": "restock", "format": "md", "return_content": True},
 }
 
 

@@ -75,7 +75,8 @@ def fingerprint(session: Session) -> dict:
         """Digest of the selected columns; ids are mapped to codes so the backend's id order cannot matter."""
         out = []
         for row in session.execute(select(*columns)):
-            out.append(tuple(_n(v) if i in decimals else (names.get((columns[i].key, v), v) if columns[i].key.endswith("_id") else v)
+            out.append(tuple(_n(v) if i in decimals
+                             else names.get((columns[i].key, v), v) if columns[i].key.endswith("_id") else v
                              for i, v in enumerate(row)))
         return _digest(out)
 
@@ -449,7 +450,8 @@ def test_tickets(demo):
 def test_hoang_long_has_a_story_for_the_brief(demo):
     customer = _customer(demo, "HOANGLONG")
     allocated = _allocated(demo)
-    invoices = demo.execute(select(Invoice).where(Invoice.customer_id == customer.id, Invoice.status == "open")).scalars().all()
+    invoices = demo.execute(select(Invoice).where(
+        Invoice.customer_id == customer.id, Invoice.status == "open")).scalars().all()
     outstanding = sum(i.amount - allocated[i.id] for i in invoices)
     assert any(i.due_date < TODAY for i in invoices)
     pending = demo.execute(select(func.coalesce(func.sum(SalesOrder.net_amount), 0)).where(
@@ -457,7 +459,8 @@ def test_hoang_long_has_a_story_for_the_brief(demo):
     assert customer.credit_limit and 0.6 <= (outstanding + pending) / customer.credit_limit <= 1.0
     assert demo.execute(select(func.count()).where(
         Ticket.customer_id == customer.id, Ticket.status == "open", Ticket.priority.in_(("high", "urgent")))).scalar_one()
-    last_contact = demo.execute(select(func.max(Interaction.occurred_at)).where(Interaction.customer_id == customer.id)).scalar_one()
+    last_contact = demo.execute(
+        select(func.max(Interaction.occurred_at)).where(Interaction.customer_id == customer.id)).scalar_one()
     assert (TODAY - last_contact.date()).days <= 7
     assert demo.execute(select(func.count()).where(
         Opportunity.customer_id == customer.id, Opportunity.stage.not_in(("closed_won", "closed_lost")))).scalar_one() == 1

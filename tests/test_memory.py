@@ -284,8 +284,9 @@ def test_a_conversation_belongs_to_the_employee_who_opened_it(session):
         ensure_conversation(session, conversation_id, other, "slack")
 
 
-def test_memory_without_an_owner_is_not_handed_to_whoever_names_it(saver, thread_id, session):
-    _put(saver, thread_id, counter=1)
+def test_memory_without_an_owner_is_not_handed_to_whoever_names_it(thread_id, session):
+    # The checkpoint is written inside the test's transaction: on SQLite that transaction holds the write lock.
+    _put(SqlCheckpointer.for_session(session), thread_id, counter=1)
     employee = make_employee(session)
 
     with pytest.raises(PermissionDenied):

@@ -26,6 +26,8 @@ from backend.models import (
 from backend.money import convert, document_total, line_amount
 from backend.numbering import next_number
 from backend.seed import SeedStats, seed_volume
+from tests.factories.catalog import make_product
+from tests.factories.org import make_company, make_employee
 
 TODAY = date(2026, 11, 26)
 PG_URL = os.environ.get("TANDEM_TEST_DATABASE_URL")
@@ -206,3 +208,20 @@ def test_orders_can_go_to_existing_customers(fresh_engine):
         _check_ledger(session)
         _check_numbering(session)
 
+
+
+def test_seed_leaves_someone_elses_company_as_it_is(fresh_engine):
+    with Session(fresh_engine) as session, session.begin():
+        make_company(session, name="ACME Việt Nam")
+        rep = make_employee(session, role="sales", code="S-REP", region="North")
+        make_product(session, sku="OWN-1", name="House paper", unit_price=Decimal("120000"))
+        rep_id = rep.id
+    seed_volume(fresh_engine, customers=20, order_lines=300, seed=2, today=TODAY)
+    with Session(fresh_engine) as session:
+        assert session.execute(select(Company.name)).scalar_one() == "ACME Việt Nam"
+        assert session.execute(select(Employee.code)).scalars().all() == ["S-REP"]
+        assert session.execute(select(Product.sku)).scalars().all() == ["OWN-1"]
+        assert set(session.execute(select(Customer.owner_id)).scalars()) == {rep_id}
+        assert _count(session, SalesOrderLine) == 300
+        _check_ledger(session)
+        _check_numbering(session)

@@ -32,7 +32,6 @@ class Passage:
     language: str
     quote: str
     score: float
-    text: str
 
 
 @dataclass
@@ -142,7 +141,7 @@ def _fuse(corpus: _Corpus, rankings: list[list[str]], query: str, role: str, k: 
         text = corpus.texts[row]
         passages.append(Passage(source=metadata["source"], title=metadata.get("title", ""), section=metadata["section"],
                                 language=metadata.get("language", ""), quote=quote(text, query, corpus.keywords),
-                                score=round(fused[chunk_id] / best_possible, 3), text=text))
+                                score=round(fused[chunk_id] / best_possible, 3)))
         if len(passages) == k:
             break
     return passages

@@ -29,7 +29,6 @@ from backend.reports.receivables import BUCKETS
 from backend.reports.table import ReportRequest, ReportTable
 
 ZERO = Decimal(0)
-DocumentName = Literal["sales", "ar-aging", "pipeline", "restock", "commissions", "top-customers"]
 PeriodUse = Literal["range", "as_of", "filter", "none"]
 TOP_ROWS = 10
 LIST_ROWS = 15

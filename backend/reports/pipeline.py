@@ -74,8 +74,9 @@ def pipeline(session: Session, req: ReportRequest) -> ReportTable:
                      f"{as_of.isoformat()}.")
     if req.rep_id is not None:
         notes.append(f"Only opportunities owned by {req.rep_name} are included.")
+    title = f"Sales pipeline closing in {req.period.label}" if req.period else f"Sales pipeline as of {as_of.isoformat()}"
     return ReportTable(
-        name="pipeline", title=f"Sales pipeline, {period.label}", period=period, currency=base,
+        name="pipeline", title=title, period=period, currency=base,
         columns=[Column(key="stage", label="Stage", type="text"), Column(key="opportunities", label="Opportunities", type="int"),
                  Column(key="amount", label="Amount", type="money"),
                  Column(key="weighted_amount", label="Weighted amount", type="money")],

@@ -364,8 +364,9 @@ def open_orders(session: Session, req: ReportRequest) -> ReportTable:
     if req.period is not None:
         notes.append(f"Only orders dated in {req.period.label}.")
     notes += limit_note(len(rows), count, "open orders") + _scope_notes(req)
+    title = f"Open orders dated in {req.period.label}" if req.period else f"Open orders as of {req.as_of.isoformat()}"
     return ReportTable(
-        name="open_orders", title=f"Open orders, {period.label}", period=period, currency=req.base_currency,
+        name="open_orders", title=title, period=period, currency=req.base_currency,
         columns=[Column(key="number", label="Order", type="text"), Column(key="customer_code", label="Code", type="text"),
                  Column(key="customer", label="Customer", type="text"), Column(key="status", label="Status", type="text"),
                  Column(key="order_date", label="Order date", type="date"),

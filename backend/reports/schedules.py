@@ -24,6 +24,7 @@ from backend.ledger import company
 from backend.models import Employee, ReportRun, ReportSchedule
 from backend.reports.builders import DOCUMENTS, normalise_name, resolve_period
 from backend.reports.cron import parse_cron
+from backend.reports.labels import LANGUAGES
 from backend.reports.render import FORMATS, RenderedReport
 from backend.settings import Settings
 from backend.tools.permissions import allowed, roles_needed_text
@@ -106,7 +107,7 @@ def add_schedule(session: Session, *, report: str, cron: str, destination: str, 
                                hint="Use one of: " + ", ".join(DOCUMENTS) + ".")
     if fmt not in FORMATS:
         raise ValidationFailed(f"'{fmt}' is not a format.", hint="Use pdf, html or md.")
-    if language not in ("en", "vi"):
+    if language not in LANGUAGES:
         raise ValidationFailed(f"'{language}' is not a language reports are written in.", hint="Use en or vi.")
     schedule_cron = parse_cron(cron)
     parse_destination(destination)
