@@ -122,6 +122,9 @@ def data(session):
     ns.o_usd_open = make_order(session, customer=ns.a2, order_date=date(2026, 11, 10), status="confirmed",
                                salesperson=ns.rep_a, lines=[(p2, 2, D("95.50"), D(0))])
     ns.o_usd_open.required_date = date(2026, 11, 15)
+    ns.o_shipped_early = make_order(session, customer=ns.n1, order_date=date(2026, 11, 12), status="confirmed",
+                                    lines=[(p2, 1, None, D(0))])
+    ns.o_shipped_early.shipped_date = date(2026, 11, 18)  # left the warehouse; status not updated yet
     ns.o_week = make_order(session, customer=ns.b1, order_date=date(2026, 11, 16), status="shipped", salesperson=ns.rep_b,
                            lines=[(p1, 2, None, D(0))])
 
@@ -534,22 +537,27 @@ def test_commissions_match_sql(data, session, ctx_for, settings):
     assert run(ctx_for(data.finance), "commissions").period.label == "November 2026"  # default: this month
 
 
-def test_customer_lifetime_value_matches_sql(fin, data, session):
+@pytest.mark.parametrize("period, as_of", [(None, TODAY), ("2026-06", date(2026, 6, 30))])
+def test_customer_lifetime_value_matches_sql(fin, data, session, period, as_of):
     raw = Raw(session)
     rows = raw.rows("""SELECT c.code, MIN(o.order_date), MAX(o.order_date), COUNT(*), SUM(o.net_amount_base)
                        FROM sales_orders o JOIN customers c ON c.id = o.customer_id
-                       WHERE o.status <> 'cancelled' AND o.order_date <= :d GROUP BY c.code""", d=TODAY)
+                       WHERE o.status <> 'cancelled' AND o.order_date <= :d GROUP BY c.code""", d=as_of)
     expected = {}
     for code, first, last, n, total in rows:
         first, last, total = raw.day(first), raw.day(last), raw.money(total)
         expected[code] = (first.isoformat(), last.isoformat(), n, total, vnd(total / n),
                           (D((last - first).days) / D("365.25")).quantize(D("0.1"), ROUND_HALF_UP))
-    table = run(fin, "customer_lifetime_value")
+    table = run(fin, "customer_lifetime_value", **({"period": period} if period else {}))
     keys = ("first_order", "last_order", "orders", "revenue", "average_order", "years_active")
     assert {r["customer_code"]: tuple(r[k] for k in keys) for r in table.rows} == expected
-    assert expected["HOANGLONG"][0] == "2025-06-01" and expected["HOANGLONG"][5] == D("0.8")
+    assert table.period.end == as_of and table.period.start == date(2025, 6, 1)
+    if period is None:
+        assert expected["HOANGLONG"][0] == "2025-06-01" and expected["HOANGLONG"][5] == D("0.8")
+    else:
+        assert set(expected) == {"HOANGLONG"}  # nothing else had been ordered by the end of June
     assert table.totals == {"orders": sum(v[2] for v in expected.values()), "revenue": sum(v[3] for v in expected.values())}
-    top = run(fin, "customer_lifetime_value", top_n=1)
+    top = run(fin, "customer_lifetime_value", top_n=1, **({"period": period} if period else {}))
     assert len(top.rows) == 1 and top.rows[0] == table.rows[0]
 
 

@@ -1,12 +1,15 @@
 """Charts for the report documents: matplotlib on the Agg canvas, PNG bytes out, the same bytes for the same data.
 
-Figures are built with `matplotlib.figure.Figure` (not pyplot), so no global state is shared between threads
-(the scheduler renders in the background while the web app serves requests). Amounts become floats here and
-only here: a chart is a picture of the figures, the figures themselves stay Decimal.
+Figures are built with `matplotlib.figure.Figure` (not pyplot), and one chart is drawn at a time: the
+scheduler renders in the background while the web app serves requests, and matplotlib's font caches are not
+meant for concurrent use (drawing holds the GIL anyway, so the lock costs nothing). Amounts become floats
+here and only here: a chart is a picture of the figures, the figures themselves stay Decimal.
 """
 from __future__ import annotations
 
+import functools
 import io
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -18,6 +21,15 @@ STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9.5, "a
          "grid.color": "#e6e6e6", "grid.linewidth": 0.6, "axes.axisbelow": True, "legend.frameon": False,
          "legend.fontsize": 7.5, "svg.hashsalt": "tandem", "path.simplify": True}
 MAX_LABEL = 26
+_DRAWING = threading.Lock()
+
+
+def _one_at_a_time(draw):
+    @functools.wraps(draw)
+    def locked(*args, **kwargs):
+        with _DRAWING:
+            return draw(*args, **kwargs)
+    return locked
 
 
 def _short(label: str) -> str:
@@ -57,6 +69,7 @@ def _numbers(values: Sequence[Decimal | int | None]) -> list[float]:
     return [float(v) if v is not None else 0.0 for v in values]
 
 
+@_one_at_a_time
 def bar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal | int | None]]],
               *, horizontal: bool = False, amounts: bool = True, stacked: bool = False,
               colours: Sequence[str] = PALETTE) -> bytes:
@@ -102,6 +115,7 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str,
         return _png(figure)
 
 
+@_one_at_a_time
 def line_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal | int | None]]],
                *, amounts: bool = True) -> bytes:
     """One line per series over ordered categories (days, weeks, months)."""

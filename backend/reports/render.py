@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import html
+import threading
 from dataclasses import dataclass
 from datetime import timezone
 from functools import lru_cache
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from backend.errors import BusinessRuleViolation
 from backend.reports.document import DocTable, ReportDocument
 from backend.reports.labels import word
+from backend.reports.periods import month_end, quarter_of
 
 Format = Literal["pdf", "html", "md"]
 FORMATS = ("pdf", "html", "md")
@@ -32,18 +34,19 @@ class RenderedReport:
 
 
 def filename_for(document: ReportDocument, fmt: str) -> str:
-    period = document.period
-    if period.start == period.end:
-        slug = period.start.isoformat()
-    elif period.start.day == 1 and period.start.month == period.end.month and period.start.year == period.end.year:
-        slug = f"{period.start.year}-{period.start.month:02d}"
-    elif document.period_label.startswith(("Q", "quý")):
-        slug = f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}"
-    elif period.start.month == 1 and period.start.day == 1 and period.end.month == 12 and period.end.day == 31 \
-            and period.start.year == period.end.year:
-        slug = str(period.start.year)
+    """sales-2026-10.pdf, commissions-2026-Q3-vi.md, ar-aging-2026-11-20.html, sales-2026-01-10_2026-02-20.pdf."""
+    start, end = document.period.start, document.period.end
+    whole_months = start.day == 1 and end == month_end(end.year, end.month) and start.year == end.year
+    if start == end:
+        slug = start.isoformat()
+    elif whole_months and start.month == end.month:
+        slug = f"{start.year}-{start.month:02d}"
+    elif whole_months and start.month % 3 == 1 and end.month == start.month + 2:
+        slug = f"{start.year}-Q{quarter_of(start)}"
+    elif whole_months and start.month == 1 and end.month == 12:
+        slug = str(start.year)
     else:
-        slug = f"{period.start.isoformat()}_{period.end.isoformat()}"
+        slug = f"{start.isoformat()}_{end.isoformat()}"
     suffix = "" if document.language == "en" else f"-{document.language}"
     return f"{document.report}-{slug}{suffix}.{fmt}"
 
@@ -231,9 +234,15 @@ def _weasyprint():
     return weasyprint, FontConfiguration(), fetcher
 
 
+# The font configuration (fontconfig + a Pango font map) is shared and not thread-safe; layout is CPU-bound
+# Python, so rendering one PDF at a time costs no throughput.
+_LAYING_OUT = threading.Lock()
+
+
 def to_pdf(html_bytes: bytes) -> bytes:
-    weasyprint, fonts, fetcher = _weasyprint()
-    return weasyprint.HTML(string=html_bytes.decode("utf-8"), url_fetcher=fetcher).write_pdf(font_config=fonts)
+    with _LAYING_OUT:
+        weasyprint, fonts, fetcher = _weasyprint()
+        return weasyprint.HTML(string=html_bytes.decode("utf-8"), url_fetcher=fetcher).write_pdf(font_config=fonts)
 
 
 def render(document: ReportDocument, fmt: str, *, tz_name: str | None = None) -> RenderedReport:

@@ -28,26 +28,28 @@ DEFAULT_ROWS = 50
 SELF = "you (sales reps see only their own figures)"
 
 _REPORTS_TEXT = "; ".join(f"{spec.name}: {spec.description}" for spec in REPORTS.values())
-_DEFAULTS_TEXT = ", ".join(f"{spec.name} {spec.default_period}" for spec in REPORTS.values() if spec.default_period)
 
 
 class RunReportInput(BaseModel):
     report: ReportName = Field(description=f"Which report. {_REPORTS_TEXT}.")
     period: str | None = Field(None, max_length=60, description=(
         "Period, e.g. " + ", ".join(form.split(" (")[0] for form in ACCEPTED_FORMS[:5]) + ", ytd, last-30-days, "
-        f"this-month, last-quarter, last-year. Defaults: {_DEFAULTS_TEXT}; ar_aging, overdue_invoices and "
-        "customer_lifetime_value are as of today unless a period is given (then as of its end); open_orders and "
-        "pipeline cover everything open unless a period is given (order date / expected close date); restock takes none."))
+        "this-month, last-quarter, last-year. Default this-year for sales_*, this-month for commissions; ar_aging, "
+        "overdue_invoices and customer_lifetime_value are as of today unless a period is given (then as of its end); "
+        "open_orders and pipeline cover everything open unless a period is given (order date / expected close date); "
+        "restock takes none."))
     group_by: Literal["day", "week", "month", "quarter", "year"] | None = Field(
-        None, description="sales_over_time only: bucket size; default day up to a month, week up to a quarter, "
-                          "month up to two years, then quarter")
+        None, description="sales_over_time only: bucket size; by default day up to a month, week up to a quarter, "
+                          "month up to two years, quarter up to five, then year")
     top_n: int | None = Field(None, ge=1, le=100, description=(
         f"Keep only the first N rows (largest first), e.g. 5 for 'top 5 customers'; without it at most {DEFAULT_ROWS} "
-        "rows are returned. Totals always cover all rows."))
+        "rows are returned. Totals always cover all rows. Not for sales_over_time or pipeline."))
     salesperson: str | None = Field(None, max_length=200, description=(
         "Employee code or name to narrow to one salesperson (orders credited to them; for ar_aging, "
-        "overdue_invoices and customer_lifetime_value the customers they own; for pipeline the opportunities they own)"))
-    customer: str | None = Field(None, max_length=200, description="Customer code or name to narrow to one customer")
+        "overdue_invoices and customer_lifetime_value the customers they own; for pipeline the opportunities they own). "
+        "Not for restock."))
+    customer: str | None = Field(None, max_length=200, description="Customer code or name to narrow to one customer. "
+                                                                    "Not for restock or commissions.")
 
 
 def resolve_employee(session: Session, reference: str) -> Employee:
