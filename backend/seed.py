@@ -98,6 +98,8 @@ def seed_volume(engine: Engine, *, customers: int, order_lines: int, seed: int =
         with Session(engine) as session, session.begin():
             ensure_reference_data(session, rng=random.Random(seed), today=today, fill_empty_only=True)
             context = _Context.load(session, today, seed, with_existing_buyers=customers == 0)
+        if order_lines and not context.items:
+            raise ValueError("there are no active products to put on orders")
         buyers = _insert_customers(engine, rng, context, customers, stats, bars)
         if order_lines:
             _insert_orders(engine, rng, context, buyers or context.existing_buyers, order_lines, batch_lines, stats,

@@ -219,11 +219,11 @@ app.add_typer(user_app, name="user")
 def _employee(session, reference: str):
     from rich.markup import escape
 
-    from backend.api.auth import resolve_employee
     from backend.errors import NotFound
+    from backend.tools.lookup import employee_by_code_or_email
 
     try:
-        return resolve_employee(session, reference)
+        return employee_by_code_or_email(session, reference)
     except NotFound as exc:
         _fail(escape(f"{exc.message} {exc.hint or ''}".strip()))
 

@@ -127,3 +127,14 @@ def test_injected_text_in_notes_and_summaries_never_drives_a_tool(session, world
     assert result.confirmation is None
     assert session.execute(select(func.count()).select_from(Quote)).scalar_one() == 0
     assert "http" not in result.answer.lower() or "http" in json.dumps(result.tool_calls[0]["result"]).lower()
+
+
+def test_write_me_a_report_produces_a_document(session, world):
+    finance = make_employee(session, role="finance", name="Nguyễn Thu Hà")
+    result = ask(session, finance, "write me the October sales report in markdown", conversation="c-doc")
+    call = result.tool_calls[0]
+    assert call["name"] == "write_report" and call["status"] == "ok", call
+    assert call["args"]["report"] == "sales" and call["args"]["period"] == "2026-10" and call["args"]["format"] == "md"
+    assert "document is ready" in result.answer
+    refused = ask(session, world["rep"], "write me the October AR aging report", conversation="c-doc-2")
+    assert not any(c["name"] == "write_report" and c["status"] == "ok" for c in refused.tool_calls)

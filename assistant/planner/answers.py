@@ -280,6 +280,14 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
         for i, h in enumerate(hits[:3], start=1):
             lines.append(f"{i}. “{h.get('quote')}” — {h.get('source')}, {h.get('section')}")
         return "\n".join(lines)
+    if tool == "write_report":
+        lines = [f"**{r.get('title')}**"]
+        lines.extend(f"- {k.get('label')}: {k.get('value')}" for k in (r.get("key_figures") or [])[:6])
+        if r.get("narrative"):
+            lines.append(r["narrative"].split("\n\n")[0])
+        where = r.get("path") or r.get("filename")
+        lines.append(_t(lang, f"The document is ready: {where}.", f"Báo cáo đã sẵn sàng: {where}."))
+        return "\n".join(lines)
     if "columns" in r and "rows" in r:
         return _table(r, lang)
     return str(r)

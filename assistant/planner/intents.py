@@ -63,6 +63,9 @@ RULES: dict[str, list[tuple[str, float]]] = {
                (r"\blifetime value\b", 4), (r"\bclv\b", 3), (r"\bopen orders\b", 3.5), (r"\bunshipped\b", 3.5), (r"\bchua giao\b", 3),
                (r"\bby (month|quarter|week|day|year|product|customer|salesperson|rep|country|region)\b", 2.5),
                (r"\b(how much|how many) .* (sell|sold|revenue)\b", 2), (r"\bban duoc\b", 3), (r"\bthang truoc\b|\bquy truoc\b", 0.5)],
+    "write_report": [(r"\b(write|prepare|draft|generate|make|produce|send)\b( me)?( the| a| an)?\b.*\breport\b", 9),
+                     (r"\b(pdf|document)\b.*\breport\b|\breport\b.*\b(pdf|document|as a file)\b", 3),
+                     (r"\b(viet|lam|soan|xuat)\b.*\bbao cao\b", 9)],
     "docs": [(r"\bpolicy\b", 3), (r"\bchinh sach\b", 3.5), (r"\bhow (do|should|can) (i|we)\b", 2.5), (r"\bwhat (are|is) (our|the)\b.*\b(rules?|terms|process|procedure|sla)\b", 2.5),
              (r"\b(when|how) (do|should|can|must) (we|i)\b", 3.5), (r"\bput .* on (credit )?hold\b", 3),
              (r"\b(sla|warranty|returns?|refund|shipping|delivery times?|onboard(ing)?|payment terms)\b", 2),
@@ -75,7 +78,7 @@ INTENT_TOOL = {
     "approve": "approve_quote", "convert": "convert_quote_to_order", "history": "customer_history",
     "order_status": "order_status", "tickets": "list_tickets", "new_ticket": "create_ticket", "log": "log_interaction",
     "find_customer": "find_customers", "products": "find_products", "availability": "product_availability",
-    "report": "run_report", "docs": "search_docs", "help": None,
+    "report": "run_report", "write_report": "write_report", "docs": "search_docs", "help": None,
 }
 _COMPILED = {intent: [(re.compile(p), w) for p, w in rules] for intent, rules in RULES.items()}
 

@@ -98,6 +98,26 @@ def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
     return args
 
 
+_DOCUMENTS = [("ar-aging", r"\b(aging|ageing|tuoi no|receivables?|collections?|overdue|cong no)\b"),
+              ("pipeline", r"\b(pipeline|forecast|du bao)\b"), ("restock", r"\b(restock|reorder|stock|ton kho|nhap hang)\b"),
+              ("commissions", r"\b(commissions?|hoa hong)\b"),
+              ("top-customers", r"\b(top customers|lifetime|clv|khach hang lon)\b")]
+
+
+def _document_for(text: str, slots: slot_mod.Slots, language: str) -> dict[str, Any]:
+    """'write me the October sales report' -> write_report(report=sales, period=2026-10, format=pdf)."""
+    t = fold(text)
+    report = next((name for name, pattern in _DOCUMENTS if re.search(pattern, t)), "sales")
+    args: dict[str, Any] = {"report": report, "format": "pdf", "language": language}
+    if re.search(r"\b(html|web page)\b", t):
+        args["format"] = "html"
+    elif re.search(r"\b(markdown|md)\b", t):
+        args["format"] = "md"
+    if slots.period:
+        args["period"] = slots.period
+    return args
+
+
 def _names_a_report(text: str) -> bool:
     """True when the words themselves say which report (not just a new period for the previous one)."""
     return _report_for(text, slot_mod.Slots())["report"] != "sales_over_time" or bool(
@@ -285,6 +305,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                     args[key] = memory.args[key]
             if args["report"] != "sales_over_time":
                 args.pop("group_by", None)
+    elif intent == "write_report":
+        args = _document_for(text, slots, language)
     elif intent == "docs":
         args["query"] = text.strip()
     plan.args = {k: v for k, v in args.items() if v is not None}

@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.errors import NotFound, TandemError, ValidationFailed
+from backend.tools.lookup import employee_by_code_or_email as resolve_employee  # noqa: F401 - re-exported
 from backend.models import ApiToken, Employee
 
 log = logging.getLogger("tandem.api")
@@ -89,16 +90,6 @@ def revoke_tokens(session: Session, employee: Employee, *, label: str | None = N
     result = session.execute(update(ApiToken).where(*conditions).values(revoked_at=now or _utcnow())
                              .execution_options(synchronize_session=False))
     return result.rowcount
-
-
-def resolve_employee(session: Session, reference: str) -> Employee:
-    """An employee by code or e-mail (case-insensitive), or NotFound."""
-    ref = reference.strip().lower()
-    employee = session.execute(select(Employee).where(
-        or_(func.lower(Employee.code) == ref, func.lower(Employee.email) == ref))).scalar_one_or_none()
-    if employee is None:
-        raise NotFound(f"No employee has the code or e-mail '{reference}'.", hint="`tandem user list` shows them.")
-    return employee
 
 
 def hash_password(password: str) -> str:

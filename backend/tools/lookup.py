@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Ambiguous, NotFound
-from backend.models import Contact, Customer, Product
+from backend.models import Contact, Customer, Employee, Product
 from backend.text import fold
 
 MIN_SCORE = 60.0
@@ -132,3 +132,13 @@ def resolve_product(session: Session, reference: str) -> Product:
         raise Ambiguous(f"'{reference}' matches several products.",
                         candidates=[{"sku": p.sku, "name": p.name, "score": s} for p, s in matches])
     return top
+
+
+def employee_by_code_or_email(session: Session, reference: str) -> Employee:
+    """An employee by exact code or e-mail (case-insensitive), or NotFound: for identities, never fuzzy."""
+    ref = reference.strip().lower()
+    employee = session.execute(select(Employee).where(
+        or_(func.lower(Employee.code) == ref, func.lower(Employee.email) == ref))).scalar_one_or_none()
+    if employee is None:
+        raise NotFound(f"No employee has the code or e-mail '{reference}'.", hint="`tandem user list` shows them.")
+    return employee

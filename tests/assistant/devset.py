@@ -167,6 +167,14 @@ APPROVALS = [
     ("turn QUO-2026-000003 into an order", "convert_quote_to_order", {"quote": "QUO-2026-000003"}, {}),
     ("chuyển báo giá QUO-2026-000007 thành đơn hàng", "convert_quote_to_order", {"quote": "QUO-2026-000007"}, {}),
 ]
+DOCUMENTS = [
+    ("write me the October sales report", {"report": "sales", "period": "2026-10", "format": "pdf"}),
+    ("prepare the AR aging report as a PDF", {"report": "ar-aging", "format": "pdf"}),
+    ("write the pipeline report for this quarter", {"report": "pipeline", "period": "this-quarter"}),
+    ("generate the commissions report for last month", {"report": "commissions", "period": "last-month"}),
+    ("viết báo cáo doanh thu tháng trước", {"report": "sales", "period": "last-month", "language": "vi"}),
+    ("make me a restock report in html", {"report": "restock", "format": "html"}),
+]
 NO_TOOL = [
     "book me a flight to Da Nang", "what's the weather tomorrow?", "write me a poem about paper", "hello", "what can you do?",
     "quote to Minh Phát", "check credit",
@@ -242,6 +250,8 @@ def cases() -> list[dict]:
         add(request, "search_docs", {})
     for request, tool, args, options in APPROVALS:
         add(request, tool, args, **options)
+    for request, args in DOCUMENTS:
+        add(request, "write_report", args, **{"as": HA})
     for request in NO_TOOL:
         add(request, None, {})
     for request, tool, args in TYPOS:
