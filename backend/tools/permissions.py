@@ -29,8 +29,6 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
 
 # Fields that reveal costs and margins; support never sees them.
 COST_VIEWERS = frozenset({"sales", "finance", "manager", "admin"})
-# Reports a sales rep may run (restricted to their own figures where it matters); finance/manager/admin: all.
-SALES_REPORTS = frozenset({"sales", "top", "open_orders", "pipeline", "commissions", "restock", "overdue_invoices", "ar_aging"})
 
 
 def roles_for(tool: str) -> frozenset[str]:
