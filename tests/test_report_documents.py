@@ -26,6 +26,7 @@ from backend.reports.builders import DocumentRequest, build_document
 from backend.reports.narrative import compose_narrative, template_narrative, use_narrative_writer
 from backend.tools.context import ToolContext
 from backend.tools.registry import invoke
+from tests.factories.raw_sql import Raw as SharedRaw
 from tests.factories.api import api, api_app, bearer, make_token  # noqa: F401
 from tests.factories.catalog import make_product, make_warehouse
 from tests.factories.customers import make_customer, make_opportunity
@@ -44,29 +45,8 @@ ALL_DOCUMENTS = [("sales", "2026-10"), ("ar-aging", None), ("pipeline", None), (
 
 # --- independent SQL -----------------------------------------------------------------------------------------
 
-class Raw:
-    """Plain SQL, reading stored values as each dialect keeps them (SQLite: money scaled by 10^4, rates by 10^8)."""
-
-    def __init__(self, session):
-        self.session = session
-        self.sqlite = session.get_bind().dialect.name == "sqlite"
-
-    def rows(self, sql: str, **params):
-        if self.sqlite:
-            params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
-        return self.session.execute(text(sql), params).all()
-
-    def money(self, value) -> Decimal:
-        if value is None:
-            return D(0)
-        return D(int(value)).scaleb(-4) if self.sqlite else D(value)
-
-    def rate(self, value) -> Decimal:
-        return D(int(value)).scaleb(-8) if self.sqlite else D(value)
-
-    @staticmethod
-    def day(value) -> date:
-        return date.fromisoformat(value) if isinstance(value, str) else value
+class Raw(SharedRaw):
+    """Adds the FX look-up the report documents need."""
 
     def usd_rate(self, on: date) -> Decimal:
         return self.rate(self.rows("SELECT rate FROM fx_rates WHERE currency = 'USD' AND rate_date <= :d "

@@ -15,6 +15,7 @@ from backend.models import StockLevel
 from backend.reports.periods import Period, parse_period, previous, same_last_year
 from backend.tools.context import ToolContext
 from backend.tools.registry import invoke
+from tests.factories.raw_sql import Raw
 from tests.factories.catalog import make_product, make_warehouse
 from tests.factories.customers import make_customer, make_opportunity
 from tests.factories.fx import make_fx_rate
@@ -26,32 +27,6 @@ D = Decimal
 
 
 # --- independent SQL -----------------------------------------------------------------------------------------
-
-class Raw:
-    """Plain SQL over the tables, reading stored values the way the dialect keeps them (SQLite: money as an
-    integer scaled by 10^4, rates by 10^8, dates as ISO text) — no ORM types involved."""
-
-    def __init__(self, session):
-        self.session = session
-        self.sqlite = session.get_bind().dialect.name == "sqlite"
-
-    def rows(self, sql: str, **params):
-        if self.sqlite:
-            params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
-        return self.session.execute(text(sql), params).all()
-
-    def money(self, value) -> Decimal:
-        if value is None:
-            return D(0)
-        return D(int(value)).scaleb(-4) if self.sqlite else D(value)
-
-    def rate(self, value) -> Decimal:
-        return D(int(value)).scaleb(-8) if self.sqlite else D(value)
-
-    @staticmethod
-    def day(value) -> date:
-        return date.fromisoformat(value) if isinstance(value, str) else value
-
 
 def vnd(amount: Decimal) -> Decimal:
     return amount.quantize(D(1), rounding=ROUND_HALF_UP)
