@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import text
 
 from backend.errors import Ambiguous, NotFound, PermissionDenied, ValidationFailed
 from backend.models import StockLevel
