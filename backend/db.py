@@ -87,7 +87,23 @@ def migrate(engine: Engine | None = None) -> None:
         command.upgrade(config, "head")
 
 
+# The newest migration's revision. Checked against Alembic by a test, so a new migration that forgets to
+# bump it fails the suite; it lets a process that finds the schema current skip importing Alembic (~0.4 s).
+SCHEMA_HEAD = "0006"
+
 _migrated: set[str] = set()
+
+
+def schema_is_current(engine: Engine) -> bool:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:
+        return False  # no version table yet: a new database
+    return versions == [SCHEMA_HEAD]
 
 
 def ensure_database(settings: Settings | None = None) -> Engine:
@@ -95,6 +111,7 @@ def ensure_database(settings: Settings | None = None) -> Engine:
     engine = get_engine(settings)
     key = str(engine.url)
     if key not in _migrated:
-        migrate(engine)
+        if not schema_is_current(engine):
+            migrate(engine)
         _migrated.add(key)
     return engine

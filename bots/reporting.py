@@ -1,11 +1,16 @@
 """Plugs the channels into the report documents at start-up: the LLM narrative writer (assistant/) and the
-Slack destination (bots/slack/). backend/ only knows the two hooks, never these modules."""
+Slack destination (bots/slack/). backend/ only knows the two hooks, never these modules. Installing them
+imports nothing heavy, so every command can do it at start-up."""
 from __future__ import annotations
 
-from backend.reports.narrative import NarrativeWriter, use_narrative_writer
-from backend.reports.render import RenderedReport
-from backend.reports.schedules import register_destination
-from backend.settings import Settings
+from typing import TYPE_CHECKING
+
+from backend.reports import hooks
+
+if TYPE_CHECKING:
+    from backend.reports.narrative import NarrativeWriter
+    from backend.reports.render import RenderedReport
+    from backend.settings import Settings
 
 
 def _narrative_writer(settings: Settings) -> NarrativeWriter | None:
@@ -32,5 +37,5 @@ def _post_to_slack(settings: Settings, channel: str, rendered: RenderedReport) -
 
 def install_report_hooks() -> None:
     """Idempotent; called by every process that starts Tandem (the web app, the CLI)."""
-    use_narrative_writer(_narrative_writer)
-    register_destination("slack", _post_to_slack)
+    hooks.narrative_writer_factory = _narrative_writer
+    hooks.destinations["slack"] = _post_to_slack

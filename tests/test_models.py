@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from backend.db import make_engine, migrate
+from backend.db import SCHEMA_HEAD, alembic_config, make_engine, migrate, schema_is_current
 from backend.models import Base, Customer, Invoice, SalesOrderLine, StockLevel
 from tests.factories.catalog import make_product
 from tests.factories.customers import make_customer, make_interaction
@@ -27,6 +27,17 @@ def test_migrations_up_from_empty_sqlite(tmp_path):
     migrate(engine)
     migrate(engine)  # idempotent
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def test_schema_head_constant_is_alembics_head(tmp_path):
+    from alembic.script import ScriptDirectory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'head.sqlite3'}")
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    assert script.get_current_head() == SCHEMA_HEAD, "bump backend.db.SCHEMA_HEAD with each new migration"
+    assert not schema_is_current(engine)
+    migrate(engine)
+    assert schema_is_current(engine)
 
 
 def test_customer_code_is_unique(session):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
 from backend.models import AuditEntry, ReportRun
-from backend.reports import schedules as schedules_module
+from backend.reports import hooks as hooks_module
 from backend.reports.cron import parse_cron
 from backend.reports.narrative import use_narrative_writer
 from backend.reports.schedules import add_schedule, claim_due, fail_interrupted_runs, list_schedules, remove_schedule
@@ -199,7 +199,7 @@ def test_slack_destination_goes_through_the_registered_hook(session, company, se
         sent.append((channel, rendered.filename, rendered.content[:4], rendered.title))
         return f"slack {channel} (file F123)"
 
-    monkeypatch.setitem(schedules_module._destinations, "slack", fake_slack)
+    monkeypatch.setitem(hooks_module.destinations, "slack", fake_slack)
     row = add(session, company, destination="slack:#finance", fmt="pdf")
     moment = local(2026, 11, 9, 8, 0)
     [outcome] = run_due_once(sessions, settings, now=moment, clock=lambda: moment)
@@ -221,7 +221,7 @@ def test_slack_without_a_token_fails_with_a_reason(session, company, sessions, s
 
 
 def test_a_destination_nobody_registered_fails_the_run(session, company, sessions, settings, monkeypatch):
-    monkeypatch.delitem(schedules_module._destinations, "slack", raising=False)
+    monkeypatch.delitem(hooks_module.destinations, "slack", raising=False)
     row = add(session, company, destination="slack:#finance")
     moment = local(2026, 11, 9, 8, 0)
     [outcome] = run_due_once(sessions, settings, now=moment, clock=lambda: moment)

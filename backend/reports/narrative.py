@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from backend.reports import hooks
 from backend.reports.document import ReportDocument
 from backend.reports.labels import show_money
 from backend.settings import Settings
@@ -44,18 +45,17 @@ class NarrativeRejected(Exception):
 
 
 NarrativeWriter = Callable[[NarrativeRequest], list[str]]
-_writer_factory: Callable[[Settings], NarrativeWriter | None] | None = None
 
 
 def use_narrative_writer(factory: Callable[[Settings], NarrativeWriter | None] | None) -> None:
     """Install (or, with None, remove) the factory that gives a narrative writer for the settings, or None."""
-    global _writer_factory
-    _writer_factory = factory
+    hooks.narrative_writer_factory = factory
 
 
 def compose_narrative(document: ReportDocument, settings: Settings) -> Narrative:
     template = template_narrative(document)
-    writer = _writer_factory(settings) if _writer_factory is not None else None
+    factory = hooks.narrative_writer_factory
+    writer = factory(settings) if factory is not None else None
     if writer is None:
         return Narrative(template, "template")
     try:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backend.errors import NotFound, PermissionDenied, TandemError, ValidationFailed
 from backend.ledger import company
 from backend.models import Employee, ReportRun, ReportSchedule
+from backend.reports import hooks
 from backend.reports.builders import DOCUMENTS, normalise_name, resolve_period
 from backend.reports.cron import parse_cron
 from backend.reports.labels import LANGUAGES
@@ -60,13 +61,12 @@ def deliver_to_file(settings: Settings, folder: str, rendered: RenderedReport) -
     return str(target.resolve())
 
 
-_destinations: dict[str, Deliver] = {"file": deliver_to_file}
 DESTINATION_KINDS = ("file", "slack")
 
 
 def register_destination(kind: str, deliver: Deliver) -> None:
     """Plug a delivery channel in (bots/ registers 'slack'); backend never imports the channels."""
-    _destinations[kind] = deliver
+    hooks.destinations[kind] = deliver
 
 
 def parse_destination(text: str) -> tuple[str, str]:
@@ -82,7 +82,7 @@ def parse_destination(text: str) -> tuple[str, str]:
 
 def deliver(settings: Settings, destination: str, rendered: RenderedReport) -> str:
     kind, target = parse_destination(destination)
-    sender = _destinations.get(kind)
+    sender = deliver_to_file if kind == "file" else hooks.destinations.get(kind)
     if sender is None:
         raise DeliveryFailed(f"This Tandem process can't deliver to {kind}: destinations.",
                              hint="Run the scheduler inside `tandem serve`, which connects the Slack app.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from backend.docs.search import search_documents
 from backend.tools.context import ToolContext
 from backend.tools.registry import register
 
@@ -33,6 +32,8 @@ class SearchDocsResult(BaseModel):
 @register(kind="read")
 def search_docs(ctx: ToolContext, params: SearchDocsInput) -> SearchDocsResult:
     """Search the company handbook and documents (policies, prices and discounts, product sheets, how-tos); returns quotes with source and section to cite."""
+    from backend.docs.search import search_documents  # numpy and Chroma load on the first search, not at start-up
+
     passages = search_documents(ctx.settings, query=params.query, role=ctx.role, k=params.k, document=params.document)
     return SearchDocsResult(query=params.query, results=[
         DocPassage(source=p.source, title=p.title, section=p.section, quote=p.quote, score=p.score, language=p.language)
