@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from backend.models import AuditEntry, Employee
 
 GENESIS = "0" * 64
+_INSERT = AuditEntry.__table__.insert()
+_LAST_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
 _PG_AUDIT_LOCK = 7_310_001  # advisory lock id: one writer extends the chain at a time
 
 
@@ -27,21 +29,19 @@ def canonical_json(value: object) -> str:
 
 
 def append(session: Session, *, actor: Employee | None, channel: str, tool: str, arguments: dict, outcome: str,
-           detail: str | None, duration_ms: int, occurred_at: datetime) -> AuditEntry:
+           detail: str | None, duration_ms: int, occurred_at: datetime) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    prev = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar_one_or_none()
+    prev = session.execute(_LAST_HASH).scalar_one_or_none()
     prev_hash = prev or GENESIS
     occurred_at = occurred_at.replace(microsecond=occurred_at.microsecond)
     args_text = canonical_json(arguments)
     label = actor.email or actor.code if actor else "anonymous"
-    entry = AuditEntry(occurred_at=occurred_at, actor_id=actor.id if actor else None, actor=label, channel=channel,
-                       tool=tool, arguments=args_text, outcome=outcome, detail=detail, duration_ms=duration_ms,
-                       prev_hash=prev_hash,
-                       hash=_row_digest(prev_hash, occurred_at, label, channel, tool, args_text, outcome, detail, duration_ms))
-    session.add(entry)
-    session.flush()
-    return entry
+    # A plain INSERT: the row is never read back in this request, so the unit of work has nothing to track.
+    session.execute(_INSERT, dict(
+        occurred_at=occurred_at, actor_id=actor.id if actor else None, actor=label, channel=channel, tool=tool,
+        arguments=args_text, outcome=outcome, detail=detail, duration_ms=duration_ms, prev_hash=prev_hash,
+        hash=_row_digest(prev_hash, occurred_at, label, channel, tool, args_text, outcome, detail, duration_ms)))
 
 
 @dataclass

@@ -3,7 +3,7 @@ accent-insensitively; shared by every tool that takes a customer or product refe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from sqlalchemy import func, or_, select
@@ -28,6 +28,9 @@ class Match:
     score: float
     matched_on: str
     city: str | None = None
+    # The loaded row when the match query loaded one: keeps it in the session's (weak) identity map, so
+    # resolving the winner costs no second SELECT.
+    record: Customer | None = field(default=None, repr=False, compare=False)
 
 
 def _tokens(query: str) -> list[str]:
@@ -47,7 +50,7 @@ def match_customers(session: Session, query: str, limit: int = 10) -> list[Match
     # Codes are stored upper-case; comparing the column as it is keeps the unique index usable.
     exact = session.execute(select(Customer).where(Customer.code.in_({text, text.upper()}))).scalars().first()
     if exact:
-        return [Match(exact.id, exact.code, exact.name, 100.0, "code", exact.city)]
+        return [Match(exact.id, exact.code, exact.name, 100.0, "code", exact.city, record=exact)]
     if _EMAIL.match(text):
         rows = session.execute(
             select(Customer, Contact.email).outerjoin(Contact, Contact.customer_id == Customer.id)
@@ -55,12 +58,13 @@ def match_customers(session: Session, query: str, limit: int = 10) -> list[Match
         ).all()
         seen: dict[int, Match] = {}
         for customer, _ in rows:
-            seen.setdefault(customer.id, Match(customer.id, customer.code, customer.name, 100.0, "email", customer.city))
+            seen.setdefault(customer.id, Match(customer.id, customer.code, customer.name, 100.0, "email", customer.city,
+                                               record=customer))
         if seen:
             return list(seen.values())[:limit]
         domain = text.split("@", 1)[1].lower()
         rows = session.execute(select(Customer).where(func.lower(Customer.email).like(f"%@{domain}")).limit(limit)).scalars()
-        return [Match(c.id, c.code, c.name, 90.0, "email domain", c.city) for c in rows]
+        return [Match(c.id, c.code, c.name, 90.0, "email domain", c.city, record=c) for c in rows]
     if _PHONE.match(text):
         digits = re.sub(r"\D", "", text)[-9:]
         rows = session.execute(
@@ -68,7 +72,7 @@ def match_customers(session: Session, query: str, limit: int = 10) -> list[Match
             .where(or_(func.replace(func.replace(Customer.phone, " ", ""), ".", "").like(f"%{digits}"),
                        func.replace(func.replace(Contact.phone, " ", ""), ".", "").like(f"%{digits}")))
             .limit(limit)).scalars().unique()
-        found = [Match(c.id, c.code, c.name, 100.0, "phone", c.city) for c in rows]
+        found = [Match(c.id, c.code, c.name, 100.0, "phone", c.city, record=c) for c in rows]
         if found:
             return found
     folded = fold(text)
@@ -101,7 +105,7 @@ def resolve_customer(session: Session, reference: str) -> Customer:
     if top.score < 100.0 and top.score - runner_up < CLEAR_LEAD:
         raise Ambiguous(f"'{reference}' matches several customers.",
                         candidates=[{"code": m.code, "name": m.name, "city": m.city, "score": m.score} for m in matches])
-    return session.get(Customer, top.id)
+    return top.record if top.record is not None else session.get(Customer, top.id)
 
 
 def match_products(session: Session, query: str, limit: int = 10, active_only: bool = False) -> list[tuple[Product, float]]:
