@@ -19,6 +19,7 @@ from backend.errors import ValidationFailed
 from backend.money import round_money
 from backend.models import Customer, Employee, Opportunity, Product, SalesOrder
 from backend.reports import charts, inventory, receivables, sales
+from backend.reports.catalog import DOCUMENT_DESCRIPTIONS, normalise_name  # noqa: F401 - normalise_name re-exported
 from backend.reports import pipeline as pipeline_report
 from backend.reports.document import Cell, DocChart, DocColumn, DocTable, FigureKind, KeyFigure, ReportDocument, key_figure
 from backend.reports.labels import (BUCKET_NAMES, Language, change_pct, month_label, pct, period_label, show_money,
@@ -689,19 +690,14 @@ class DocumentSpec:
 
 
 DOCUMENTS: dict[str, DocumentSpec] = {spec.name: spec for spec in (
-    DocumentSpec("sales", "revenue by customer, product, region and salesperson, with the change vs the previous "
-                 "period and the same period last year", build_sales, "range", "last-month"),
-    DocumentSpec("ar-aging", "receivables by age and the overdue collections list, as of the period's end (default "
-                 "today)", build_ar_aging, "as_of"),
-    DocumentSpec("pipeline", "open opportunities by stage and expected close month with the weighted forecast "
-                 "(period filters the expected close date)", build_pipeline, "filter"),
-    DocumentSpec("restock", "stock below reorder level per product and warehouse (today; takes no period)",
-                 build_restock, "none"),
-    DocumentSpec("commissions", "invoiced revenue and commission per salesperson vs the previous period",
-                 build_commissions, "range", "last-month"),
-    DocumentSpec("top-customers", "largest customers by lifetime revenue, with recency and the last 12 months, up "
-                 "to the period's end (default today)", build_top_customers, "as_of"),
+    DocumentSpec("sales", DOCUMENT_DESCRIPTIONS["sales"], build_sales, "range", "last-month"),
+    DocumentSpec("ar-aging", DOCUMENT_DESCRIPTIONS["ar-aging"], build_ar_aging, "as_of"),
+    DocumentSpec("pipeline", DOCUMENT_DESCRIPTIONS["pipeline"], build_pipeline, "filter"),
+    DocumentSpec("restock", DOCUMENT_DESCRIPTIONS["restock"], build_restock, "none"),
+    DocumentSpec("commissions", DOCUMENT_DESCRIPTIONS["commissions"], build_commissions, "range", "last-month"),
+    DocumentSpec("top-customers", DOCUMENT_DESCRIPTIONS["top-customers"], build_top_customers, "as_of"),
 )}
+assert set(DOCUMENTS) == set(DOCUMENT_DESCRIPTIONS)
 
 
 def resolve_period(spec: DocumentSpec, text: str | None, today: date) -> tuple[Period, date, list[str]]:
@@ -723,10 +719,6 @@ def resolve_period(spec: DocumentSpec, text: str | None, today: date) -> tuple[P
     if period.end > today:
         notes.append(f"{period.label} has not ended yet, so the report is as of today ({today.isoformat()}).")
     return Period(start=as_of, end=as_of, label=f"As of {as_of.isoformat()}"), as_of, notes
-
-
-def normalise_name(name: str) -> str:
-    return (name or "").strip().lower().replace("_", "-").replace(" ", "-")
 
 
 def build_document(session: Session, request: DocumentRequest) -> ReportDocument:

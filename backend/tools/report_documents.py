@@ -7,21 +7,22 @@ import re
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from backend.reports.builders import DOCUMENTS, DocumentRequest, build_document, normalise_name
+from backend.reports.catalog import DOCUMENT_DESCRIPTIONS, normalise_name
 from backend.reports.document import KeyFigure
-from backend.reports.narrative import compose_narrative
 from backend.reports.periods import ACCEPTED_FORMS, Period
-from backend.reports.render import CONTENT_TYPES, RenderedReport, render
 from backend.tools.context import ToolContext
 from backend.tools.registry import register
 
+if TYPE_CHECKING:
+    from backend.reports.render import RenderedReport
+
 DocumentName = Literal["sales", "ar-aging", "pipeline", "restock", "commissions", "top-customers"]
-assert set(DocumentName.__args__) == set(DOCUMENTS)  # type: ignore[attr-defined]
-_REPORTS_TEXT = "; ".join(f"{spec.name}: {spec.description}" for spec in DOCUMENTS.values())
+assert set(DocumentName.__args__) == set(DOCUMENT_DESCRIPTIONS)  # type: ignore[attr-defined]
+_REPORTS_TEXT = "; ".join(f"{name}: {text}" for name, text in DOCUMENT_DESCRIPTIONS.items())
 
 
 class WriteReportInput(BaseModel):
@@ -75,6 +76,11 @@ def _store(ctx: ToolContext, rendered: RenderedReport) -> Path:
 
 def produce_report(ctx: ToolContext, params: WriteReportInput) -> tuple[WriteReportResult, RenderedReport]:
     """Build, narrate and render one document as the context's actor (no role check: callers go through the tool)."""
+    # The report stack (SQL builders, charts, rendering) loads on the first report, not with the tool list.
+    from backend.reports.builders import DocumentRequest, build_document
+    from backend.reports.narrative import compose_narrative
+    from backend.reports.render import CONTENT_TYPES, render
+
     request = DocumentRequest(name=params.report, period=params.period, language=params.language, today=ctx.today,
                               now=ctx.now, company=ctx.company.name, base_currency=ctx.base_currency,
                               commission_rate_pct=ctx.settings.commission_rate_pct, show_costs=ctx.sees_costs)
