@@ -6,7 +6,6 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 
 console = Console()
 
@@ -38,6 +37,8 @@ def register(app: typer.Typer) -> None:
         if as_json:
             sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, default=str) + "\n")
             return
+        from rich.markdown import Markdown
+
         console.print(Markdown(result.answer.replace("\n", "  \n")))
         if result.confirmation:
             console.print(f"\n[yellow]Nothing written yet.[/] To confirm: tandem ask yes --as {as_} --conversation {result.conversation}"
@@ -50,6 +51,7 @@ def register(app: typer.Typer) -> None:
         """Talk to the assistant (a REPL with history; empty line or Ctrl-D to quit)."""
         import uuid
 
+        from rich.markdown import Markdown
         from rich.prompt import Prompt
 
         conversation = conversation or str(uuid.uuid4())
