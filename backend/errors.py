@@ -59,3 +59,12 @@ class ValidationFailed(TandemError):
 class ConfirmationError(TandemError):
     code = "confirmation_refused"
     http_status = 409
+
+
+class ToolFailed(TandemError):
+    """Something unexpected broke inside a tool (a bug, the database went away). Raised by the guard in place of
+    the original exception, after logging it, so every surface treats it like any other tool error: the tool's
+    work is rolled back, the audit row saying it failed is kept, and the user sees no internals."""
+
+    code = "internal"
+    http_status = 500

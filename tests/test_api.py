@@ -356,7 +356,7 @@ def test_unknown_endpoint_is_a_json_404(api):
     assert response.status_code == 404 and response.json()["error"] == "not_found"
 
 
-def test_unexpected_error_is_a_bare_500_and_rolls_back(api_app, session, token, monkeypatch):
+def test_unexpected_tool_error_is_a_bare_500_that_keeps_its_audit_row(api_app, session, token, monkeypatch):
     registry.load_tools()
     spec = registry.REGISTRY["find_customers"]
 
@@ -368,9 +368,10 @@ def test_unexpected_error_is_a_bare_500_and_rolls_back(api_app, session, token, 
     response = TestClient(api_app, raise_server_exceptions=False).post(
         "/api/tools/find_customers", json={"query": "acme"}, headers=bearer(token))
     assert response.status_code == 500
-    assert response.json() == INTERNAL_ERROR and "hunter2" not in response.text
-    # Unexpected errors roll the whole request back (the guard's 'failed' audit row included).
-    assert len(_audit_rows(session)) == before
+    assert response.json()["error"] == INTERNAL_ERROR["error"] and "hunter2" not in response.text
+    # The tool's work is rolled back to its savepoint; the guard's 'failed' row is committed with the request.
+    rows = _audit_rows(session)
+    assert len(rows) == before + 1 and (rows[-1].tool, rows[-1].outcome) == ("find_customers", "failed")
 
 
 # --- audit --------------------------------------------------------------------------------------------

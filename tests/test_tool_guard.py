@@ -131,3 +131,36 @@ def test_idempotency_key_returns_same_confirmation_and_retried_confirm_same_resu
     b = confirm(ctx, first.confirmation_id)
     assert a.ticket.number == b.ticket.number
     assert _ticket_count(ctx.session) == 1
+
+
+def test_an_unexpected_error_is_rolled_back_reported_as_internal_and_audited(ctx, monkeypatch):
+    from backend.errors import ToolFailed
+    from backend.tools import registry
+
+    make_customer(ctx.session, name="Acme", code="ACME")
+    spec = registry.get_spec("check_credit")
+
+    def broken(tool_ctx, params):
+        make_customer(tool_ctx.session, name="Half Written", code="HALF")  # work the failure must undo
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setitem(registry.REGISTRY, "check_credit", registry.ToolSpec(**{**spec.__dict__, "fn": broken}))
+    with pytest.raises(ToolFailed) as raised:
+        invoke("check_credit", ctx, {"customer": "ACME"})
+    assert raised.value.http_status == 500 and "a bug" not in raised.value.message
+    assert isinstance(raised.value.__cause__, ZeroDivisionError)
+    from backend.models import Customer
+    assert ctx.session.execute(select(Customer).where(Customer.code == "HALF")).first() is None
+    last = audit.tail(ctx.session, 1)[0]
+    assert (last.tool, last.outcome) == ("check_credit", "failed")
+
+
+def test_cancelling_a_preview_is_audited(ctx):
+    from backend.tools.registry import cancel, confirm
+    pending = _pending_ticket(ctx)
+    cancel(ctx, pending.confirmation_id)
+    last = audit.tail(ctx.session, 1)[0]
+    assert (last.tool, last.outcome) == ("cancel:create_ticket", "ok")
+    with pytest.raises(ConfirmationError, match="cancelled"):
+        confirm(ctx, pending.confirmation_id)
+    assert _ticket_count(ctx.session) == 0

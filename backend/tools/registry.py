@@ -19,7 +19,7 @@ from typing import Any, Callable, Generic, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select, update
 
-from backend.errors import ConfirmationError, NotFound, PermissionDenied, TandemError, ValidationFailed
+from backend.errors import ConfirmationError, NotFound, PermissionDenied, TandemError, ToolFailed, ValidationFailed
 from backend.models import Confirmation
 from backend.tools import audit
 from backend.tools.context import ToolContext
@@ -99,7 +99,11 @@ def _run_guarded(spec: ToolSpec, ctx: ToolContext, arguments: Any, *, audit_tool
         audit.append(ctx.session, actor=ctx.actor, channel=ctx.channel, tool=audit_tool or spec.name,
                      arguments=arguments, outcome=_outcome(exc), detail=_describe(exc),
                      duration_ms=int((time.perf_counter() - started) * 1000), occurred_at=ctx.now)
-        raise
+        if isinstance(exc, TandemError):
+            raise
+        # Surfaces commit after a TandemError (keeping this audit row) and roll back after anything else.
+        raise ToolFailed(f"Something went wrong on our side while running {spec.name}; nothing was changed and it "
+                         "has been logged.", hint="Try again; if it keeps failing, tell an admin.") from exc
     outcome = "pending" if isinstance(result, PendingConfirmation) else "ok"
     audit.append(ctx.session, actor=ctx.actor, channel=ctx.channel, tool=audit_tool or spec.name, arguments=arguments,
                  outcome=outcome, detail=result.confirmation_id if isinstance(result, PendingConfirmation) else None,
@@ -251,12 +255,24 @@ def confirm(ctx: ToolContext, confirmation_id: str, arguments: dict | None = Non
 
 
 def cancel(ctx: ToolContext, confirmation_id: str) -> None:
+    """Withdraw a preview (only its own actor can); audited like any call, as `cancel:<tool>`."""
     row = ctx.session.get(Confirmation, confirmation_id)
     if row is None or row.actor_id != ctx.actor.id:
         raise NotFound("No such confirmation.")
-    if row.status == "pending":
-        row.status = "cancelled"
-        ctx.session.flush()
+    spec = get_spec(row.tool)
+
+    def body() -> BaseModel:
+        if row.status == "pending":
+            row.status = "cancelled"
+            ctx.session.flush()
+        return _Cancelled(confirmation_id=row.id, status=row.status)
+
+    _run_guarded(spec, ctx, {"confirmation_id": row.id}, audit_tool=f"cancel:{spec.name}", body=body)
+
+
+class _Cancelled(BaseModel):
+    confirmation_id: str
+    status: str
 
 
 _loaded = False
