@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,26 +11,16 @@ from sqlalchemy import func, select
 
 from assistant.agent import Assistant
 from backend.models import Quote, Ticket
-from tests.factories.catalog import make_product
-from tests.factories.customers import make_customer, make_interaction, make_ticket
-from tests.factories.org import make_company, make_employee
-from tests.factories.sales import make_invoice
+from tests.factories.customers import make_interaction
+from tests.factories.org import make_employee
+from tests.factories.world import make_small_world
 
 INJECTION_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "injection" / "bipia-text-attacks-test.json"
 
 
 @pytest.fixture
 def world(session):
-    make_company(session, name="Sông Hồng Trading")
-    rep = make_employee(session, role="sales", name="Trần Thị Mai")
-    support = make_employee(session, role="support", name="Phạm Minh Anh")
-    hoang = make_customer(session, name="Hoàng Long Trading", code="HOANGLONG", owner=rep)
-    make_customer(session, name="Minh Phát Stationery", code="MINHPHAT", owner=rep)
-    make_customer(session, name="Saigon Foods JSC", code="SAIGONFOODS", credit_limit=Decimal("40000000"))
-    make_product(session, sku="PAP-A4-80", name="Giấy A4 Double A 80gsm", category="Paper", unit_price=Decimal("85000"))
-    make_invoice(session, customer=hoang, amount=Decimal("12000000"))
-    make_ticket(session, customer=hoang, subject="Giao thiếu 20 thùng giấy", priority="high")
-    return {"rep": rep, "support": support, "hoang": hoang}
+    return make_small_world(session)
 
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)

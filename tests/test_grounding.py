@@ -8,10 +8,7 @@ import pytest
 
 from assistant.agent import Assistant
 from assistant.grounding import extract_figures, flag_unsupported, unsupported_figures
-from tests.factories.catalog import make_product
-from tests.factories.customers import make_customer, make_ticket
-from tests.factories.org import make_company, make_employee
-from tests.factories.sales import make_invoice
+from tests.factories.world import make_small_world
 
 OVERVIEW = {"profile": {"code": "HOANGLONG", "name": "Hoàng Long Trading", "payment_terms_days": 30},
             "as_of": "2026-11-20",
@@ -123,16 +120,7 @@ def test_no_results_means_every_figure_is_unverified():
 # or the check would cry wolf on every LLM answer that formats figures the same way.
 @pytest.fixture
 def world(session):
-    make_company(session, name="Sông Hồng Trading")
-    rep = make_employee(session, role="sales", name="Trần Thị Mai")
-    manager = make_employee(session, role="manager", name="Lê Văn Hùng")
-    hoang = make_customer(session, name="Hoàng Long Trading", code="HOANGLONG", owner=rep)
-    make_customer(session, name="Minh Phát Stationery", code="MINHPHAT", owner=rep)
-    make_customer(session, name="Saigon Foods JSC", code="SAIGONFOODS", credit_limit=Decimal("40000000"))
-    make_product(session, sku="PAP-A4-80", name="Giấy A4 Double A 80gsm", category="Paper", unit_price=Decimal("85000"))
-    make_invoice(session, customer=hoang, amount=Decimal("12000000"))
-    make_ticket(session, customer=hoang, subject="Giao thiếu 20 thùng giấy", priority="high")
-    return {"rep": rep, "manager": manager}
+    return make_small_world(session)
 
 
 @pytest.mark.parametrize("who, request_text", [
