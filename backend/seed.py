@@ -1,4 +1,4 @@
-"""Synthetic volume for benchmarks: many customers and order lines, written with Core executemany.
+"""Synthetic volume for benchmarks: many customers and order lines, bulk-inserted per table and batch.
 
 Runs on an empty database or on top of the demo company. Orders and invoices take real numbers from the
 gapless counters: each batch claims its block of numbers in the same transaction as its rows (next_number
@@ -21,10 +21,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from backend.bulk import insert_tuples
 from backend.demo import (
     CITIES, CORE_FIRST, CORE_SECOND, DISCOUNT_STEPS, GIVEN_NAMES, HISTORY_MONTHS, LINES_PER_ORDER, MIDDLE_NAMES,
     STREETS, SURNAMES, FxBook, LineDraft, OrderDraft, at_local, company_today, day_weight, ensure_reference_data,
-    insert_rows, months_before, order_status, paused_gc, payment_plan, price_on,
+    months_before, order_status, paused_gc, payment_plan, price_on,
 )
 from backend.ledger import price_order
 from backend.models import (
@@ -35,6 +36,19 @@ from backend.numbering import format_number, next_number, reserve_through
 from backend.text import fold, search_key
 
 CUSTOMER_BATCH = 10_000
+# Column order of the rows each writer builds (positional, for bulk.insert_tuples).
+CUSTOMER_COLUMNS = ("code", "name", "search_key", "email", "phone", "segment", "country", "city", "address", "currency",
+                    "credit_limit", "payment_terms_days", "owner_id", "price_list_id", "notes", "created_at")
+CONTACT_COLUMNS = ("customer_id", "name", "search_key", "email", "phone", "title")
+ORDER_COLUMNS = ("number", "customer_id", "salesperson_id", "quote_id", "status", "order_date", "currency", "fx_rate",
+                 "net_amount", "net_amount_base", "required_date", "shipped_date", "ship_country", "ship_city",
+                 "created_at")
+LINE_COLUMNS = ("order_id", "line_no", "product_id", "quantity", "unit_price", "discount_pct", "line_amount",
+                "line_amount_base", "unit_cost")
+INVOICE_COLUMNS = ("number", "customer_id", "order_id", "issue_date", "due_date", "currency", "fx_rate", "amount",
+                   "status", "created_at")
+PAYMENT_COLUMNS = ("customer_id", "paid_on", "amount", "currency", "method", "reference", "created_at")
+ALLOCATION_COLUMNS = ("payment_id", "invoice_id", "amount")
 TABLES = ("customers", "contacts", "sales_orders", "sales_order_lines", "invoices", "payments", "payment_allocations")
 NAME_TYPES = ("Công ty TNHH", "Công ty TNHH TM DV", "Công ty CP", "Công ty TNHH Bao bì", "Nhà sách", "Cửa hàng",
               "Công ty TNHH In ấn", "Công ty CP Thực phẩm")
@@ -254,30 +268,26 @@ def _insert_customers(engine: Engine, rng: random.Random, context: _Context, cou
             owner = owners[between(rng, 0, len(owners) - 1)]
             since = context.start - DAY * between(rng, 1, 1500)
             domain = f"{domains[core]}{between(rng, 10, 9999)}.vn"
-            rows.append({
-                "code": code, "name": name, "search_key": search_key(name, code, city_name),
-                "email": f"info@{domain}", "phone": f"0{between(rng, 200, 299)} {between(rng, 3000000, 3999999)}",
-                "segment": segment, "country": country, "city": city_name,
-                "address": None if export else
+            rows.append((
+                code, name, search_key(name, code, city_name), f"info@{domain}",
+                f"0{between(rng, 200, 299)} {between(rng, 3000000, 3999999)}", segment, country, city_name,
+                None if export else
                 f"{between(rng, 1, 500)} {STREETS[between(rng, 0, len(STREETS) - 1)]}, {city.name}",
-                "currency": currency, "credit_limit": limit, "payment_terms_days": terms, "owner_id": owner,
-                "price_list_id": None, "notes": None, "created_at": context.at(since, 600),
-            })
-            extra.append((payer, country, city_name, owner, currency))
+                currency, limit, terms, owner, None, None, context.at(since, 600)))
+            extra.append((payer, terms, country, city_name, owner, currency))
             person = " ".join(names[between(rng, 0, len(names) - 1)] for names in (SURNAMES, MIDDLE_NAMES, GIVEN_NAMES))
             if person not in people:
                 people[person] = (search_key(person), fold(person).split()[-1])
             person_key, local = people[person]
-            contacts.append({"name": person, "search_key": person_key, "email": f"{local}@{domain}",
-                             "phone": f"09{between(rng, 0, 9)} {between(rng, 100, 999)} {between(rng, 1000, 9999)}",
-                             "title": "Purchasing"})
+            contacts.append((person, person_key, f"{local}@{domain}",
+                             f"09{between(rng, 0, 9)} {between(rng, 100, 999)} {between(rng, 1000, 9999)}",
+                             "Purchasing"))
         with Session(engine) as session, session.begin():
-            codes = insert_rows(session, Customer, rows, key="code")
-            for row, contact in zip(rows, contacts):
-                contact["customer_id"] = codes[row["code"]]
-            insert_rows(session, Contact, contacts)
-        for row, (payer, country, city_name, owner, currency) in zip(rows, extra):
-            buyers.append(_Buyer(codes[row["code"]], currency, row["payment_terms_days"], payer, country, city_name,
+            ids = insert_tuples(session, Customer.__table__, CUSTOMER_COLUMNS, rows, key="code")
+            insert_tuples(session, Contact.__table__, CONTACT_COLUMNS,
+                          [(ids[row[0]], *contact) for row, contact in zip(rows, contacts)])  # row[0]: code
+        for row, (payer, terms, country, city_name, owner, currency) in zip(rows, extra):
+            buyers.append(_Buyer(ids[row[0]], currency, terms, payer, country, city_name,
                                  owner, context.vat if currency == context.base else Decimal(0)))
         stats.add("customers", len(rows))
         stats.add("contacts", len(contacts))
@@ -407,22 +417,17 @@ def _write_batch(session: Session, context: _Context, batch: list[_Drafted], sta
         year = order.order_date.year
         order.number = format_number("order", year, next_seq[year])
         next_seq[year] += 1
-        rows.append({"number": order.number, "customer_id": order.customer_id, "salesperson_id": order.salesperson_id,
-                     "quote_id": None, "status": order.status, "order_date": order.order_date,
-                     "currency": order.currency, "fx_rate": order.fx_rate, "net_amount": order.net_amount,
-                     "net_amount_base": order.net_amount_base, "required_date": order.required_date,
-                     "shipped_date": order.shipped_date, "ship_country": order.ship_country,
-                     "ship_city": order.ship_city, "created_at": order.created_at})
-    ids = insert_rows(session, SalesOrder, rows, key="number")
+        rows.append((order.number, order.customer_id, order.salesperson_id, None, order.status, order.order_date,
+                     order.currency, order.fx_rate, order.net_amount, order.net_amount_base, order.required_date,
+                     order.shipped_date, order.ship_country, order.ship_city, order.created_at))
+    ids = insert_tuples(session, SalesOrder.__table__, ORDER_COLUMNS, rows, key="number")
     lines = []
     for entry in batch:
         order = entry.order
         order.id = order_id = ids[order.number]
-        lines.extend({"order_id": order_id, "line_no": line.line_no, "product_id": line.product_id,
-                      "quantity": line.quantity, "unit_price": line.unit_price, "discount_pct": line.discount_pct,
-                      "line_amount": line.line_amount, "line_amount_base": line.line_amount_base,
-                      "unit_cost": line.unit_cost} for line in order.lines)
-    insert_rows(session, SalesOrderLine, lines)
+        lines.extend((order_id, line.line_no, line.product_id, line.quantity, line.unit_price, line.discount_pct,
+                      line.line_amount, line.line_amount_base, line.unit_cost) for line in order.lines)
+    insert_tuples(session, SalesOrderLine.__table__, LINE_COLUMNS, lines)
     stats.add("sales_orders", len(rows))
     stats.add("sales_order_lines", len(lines))
 
@@ -437,27 +442,24 @@ def _write_batch(session: Session, context: _Context, batch: list[_Drafted], sta
         number = format_number("invoice", issue.year, next_seq[issue.year])
         next_seq[issue.year] += 1
         paid = sum((part for _, part in entry.payments), Decimal(0))
-        invoices.append({"number": number, "customer_id": order.customer_id, "order_id": order.id,
-                         "issue_date": issue, "due_date": entry.due_date, "currency": order.currency,
-                         "fx_rate": context.rate(order.currency, issue), "amount": entry.invoice_amount,
-                         "status": "paid" if paid >= entry.invoice_amount else "open",
-                         "created_at": context.at(issue, 16 * 60)})
-    invoice_ids = insert_rows(session, Invoice, invoices, key="number")
+        invoices.append((number, order.customer_id, order.id, issue, entry.due_date, order.currency,
+                         context.rate(order.currency, issue), entry.invoice_amount,
+                         "paid" if paid >= entry.invoice_amount else "open", context.at(issue, 16 * 60)))
+    invoice_ids = insert_tuples(session, Invoice.__table__, INVOICE_COLUMNS, invoices, key="number")
     payments, allocations = [], []
     for invoice, entry in zip(invoices, invoiced):
+        number, customer_id, currency = invoice[0], invoice[1], invoice[5]
         for n, (paid_on, part) in enumerate(entry.payments, start=1):
-            reference = f"CK {invoice['number']}"
+            reference = f"CK {number}"
             if len(entry.payments) > 1:
                 reference += f" ({n}/{len(entry.payments)})"
-            payments.append({"customer_id": invoice["customer_id"], "paid_on": paid_on, "amount": part,
-                             "currency": invoice["currency"], "method": "bank transfer", "reference": reference,
-                             "created_at": context.at(paid_on, 15 * 60)})
-            allocations.append((reference, invoice_ids[invoice["number"]], part))
+            payments.append((customer_id, paid_on, part, currency, "bank transfer", reference,
+                             context.at(paid_on, 15 * 60)))
+            allocations.append((reference, invoice_ids[number], part))
     if payments:
-        payment_ids = insert_rows(session, Payment, payments, key="reference")
-        insert_rows(session, PaymentAllocation, [
-            {"payment_id": payment_ids[ref], "invoice_id": invoice_id, "amount": part}
-            for ref, invoice_id, part in allocations])
+        payment_ids = insert_tuples(session, Payment.__table__, PAYMENT_COLUMNS, payments, key="reference")
+        insert_tuples(session, PaymentAllocation.__table__, ALLOCATION_COLUMNS,
+                      [(payment_ids[ref], invoice_id, part) for ref, invoice_id, part in allocations])
     stats.add("invoices", len(invoices))
     stats.add("payments", len(payments))
     stats.add("payment_allocations", len(allocations))

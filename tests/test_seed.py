@@ -9,11 +9,14 @@ import os
 import re
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -31,16 +34,19 @@ from tests.factories.org import make_company, make_employee
 
 TODAY = date(2026, 11, 26)
 PG_URL = os.environ.get("TANDEM_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
-def fresh_engine(request, tmp_path):
-    """An empty, migrated database that the test may commit to."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'seed.sqlite3'}")
-        migrate(engine)
-        yield engine
-        engine.dispose()
+@contextmanager
+def scratch_engine(backend: str, directory: Path) -> Iterator[Engine]:
+    """An empty, migrated database of its own that a test may commit to (skips without PostgreSQL rights)."""
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{directory / f'seed-{uuid.uuid4().hex[:8]}.sqlite3'}")
+        try:
+            migrate(engine)
+            yield engine
+        finally:
+            engine.dispose()
         return
     name = f"tandem_seed_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
@@ -59,6 +65,13 @@ def fresh_engine(request, tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_engine(request, tmp_path):
+    """An empty, migrated database that the test may commit to."""
+    with scratch_engine(request.param, tmp_path) as engine:
+        yield engine
 
 
 def _count(session: Session, model) -> int:
