@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Iterable
 
 # ISO 4217 minor units for the currencies a Vietnamese distributor meets; unknown codes use 2.
@@ -18,6 +19,7 @@ def minor_units(currency: str) -> int:
     return MINOR_UNITS.get(currency.upper(), 2)
 
 
+@lru_cache(maxsize=256)
 def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
