@@ -3,6 +3,7 @@ conversations that own the threads, so any worker can continue any conversation 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import threading
 from contextlib import contextmanager
@@ -24,7 +25,6 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from sqlalchemy import Connection, Engine, delete, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,9 @@ from backend.models import AgentCheckpoint, AgentCheckpointWrite, Conversation, 
 from backend.models.base import utcnow
 from backend.tools.context import CHANNELS
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# The upserting INSERT of each dialect, imported when first used: a SQLite process never loads the
+# PostgreSQL dialect (~0.1 s).
+_INSERT_MODULES = {"sqlite": "sqlalchemy.dialects.sqlite", "postgresql": "sqlalchemy.dialects.postgresql"}
 _CHECKPOINT_KEY = ("thread_id", "checkpoint_ns", "checkpoint_id")
 _WRITE_KEY = (*_CHECKPOINT_KEY, "task_id", "idx")
 # Checkpoints loaded per query when listing: bounds memory, since each one carries the whole conversation.
@@ -56,10 +58,10 @@ class SqlCheckpointer(BaseCheckpointSaver[int]):
 
     def __init__(self, engine: Engine, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(serde=serde)
-        if engine.dialect.name not in _INSERTS:
+        if engine.dialect.name not in _INSERT_MODULES:
             raise ValueError(f"SqlCheckpointer supports SQLite and PostgreSQL, not {engine.dialect.name}")
         self.engine = engine
-        self._insert = _INSERTS[engine.dialect.name]
+        self._insert = importlib.import_module(_INSERT_MODULES[engine.dialect.name]).insert
         self._session: Session | None = None
         self._lock: threading.Lock | None = None
 
