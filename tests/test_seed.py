@@ -238,3 +238,15 @@ def test_seed_leaves_someone_elses_company_as_it_is(fresh_engine):
         assert _count(session, SalesOrderLine) == 300
         _check_ledger(session)
         _check_numbering(session)
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL statistics: needs TANDEM_TEST_DATABASE_URL")
+def test_seed_leaves_postgresql_with_planner_statistics(tmp_path):
+    with scratch_engine("postgresql", tmp_path) as engine:
+        seed_volume(engine, customers=200, order_lines=1_000, seed=5, today=TODAY)
+        with engine.connect() as conn:
+            analysed = dict(conn.execute(text(
+                "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE relname IN ('customers', 'sales_orders', 'sales_order_lines', 'invoices', 'payments', "
+                "'payment_allocations', 'contacts')")).all())
+    assert analysed and all(analysed.values()), analysed
