@@ -59,14 +59,16 @@ def main() -> None:
 
     texts = texts_of_exactly(64, 320)
     embedder.embed(texts[:32])
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     embedder.embed(texts)
     throughput = len(texts) / (time.perf_counter() - started)
+    cpu_per_text = (time.process_time() - cpu_started) * 1000 / len(texts)
 
     print(f"cpus {os.cpu_count()}, intra-op threads {args.threads}, batch {embedder.batch_size}")
     print(f"cold load (onnxruntime import + session + tokenizer + first query): {cold * 1000:.0f} ms")
     print(f"single query latency: p50 {percentiles[49] * 1000:.1f} ms, p95 {percentiles[94] * 1000:.1f} ms")
-    print(f"throughput, 64-token texts: {throughput:.0f} texts/s")
+    print(f"throughput, 64-token texts: {throughput:.0f} texts/s, {cpu_per_text:.1f} ms of CPU a text "
+          f"(load average {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

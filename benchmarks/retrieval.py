@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import tempfile
@@ -88,8 +89,10 @@ def main() -> None:
         results = {mode: evaluate(settings, questions, mode) for mode in MODES}
 
         print(f"Handbook {handbook}: {report.files_indexed} files, {report.chunks_embedded} chunks")
+        cpu_per_chunk = index_cpu * 1000 / max(report.chunks_embedded, 1)
         print(f"Indexing: {report.seconds:.2f} s, {report.chunks_per_second:.1f} chunks/s "
-              f"({index_cpu:.1f} s of CPU; the embedder alone, now: {baseline:.1f} texts of 64 tokens/s)")
+              f"({index_cpu:.1f} s of CPU, {cpu_per_chunk:.1f} ms a chunk; the embedder alone, now: "
+              f"{baseline:.1f} texts of 64 tokens/s; load average {os.getloadavg()[0]:.2f})")
         print(f"Questions: {len(questions)} ({sum(q['language'] == 'vi' for q in questions)} in Vietnamese)\n")
         print(f"{'mode':<9} {'recall@5':>9} {'MRR':>7} {'section@5':>10} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms':>8}")
         for mode, r in results.items():

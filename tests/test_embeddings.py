@@ -71,7 +71,7 @@ def test_meaning_decides_the_nearest_text(embedder: MiniLMEmbedder) -> None:
 
 
 def test_batches_give_the_vectors_of_one_by_one(embedder: MiniLMEmbedder) -> None:
-    # 40 texts of mixed lengths cross the default batch of 32 and mix short and long rows in one batch.
+    # 40 texts of mixed lengths cross several batches and mix short and long rows in one batch.
     texts = [f"{text} #{n}" for n in range(7) for text in TEXTS][:40]
 
     batched = embedder.embed(texts)
@@ -113,6 +113,14 @@ def test_vietnamese_text_embeds_and_matches_its_paraphrase(embedder: MiniLMEmbed
 
     np.testing.assert_allclose(np.linalg.norm(question), 1.0, atol=1e-5)
     assert cosine(question, paraphrase) > cosine(question, unrelated) + 0.2
+
+
+def test_idle_onnx_workers_sleep_instead_of_spinning(embedder: MiniLMEmbedder) -> None:
+    session, _ = embedder._load()
+    options = session.get_session_options()
+
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert options.intra_op_num_threads == embedder.threads
 
 
 def test_get_embedder_is_one_instance_and_knows_only_its_models() -> None:
