@@ -1,0 +1,59 @@
+"""The `tandem` console script: exit codes and output survive the quick exit; the collector pause is ask-only."""
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bots import cli
+
+
+def _tandem(*args: str, data_dir) -> subprocess.CompletedProcess:
+    code = "import sys; from bots.cli import main; sys.argv = ['tandem', *sys.argv[1:]]; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, TANDEM_DATA_DIR=str(data_dir)))
+
+
+def test_output_and_exit_codes_survive_the_quick_exit(tmp_path):
+    helped = _tandem("--help", data_dir=tmp_path)
+    assert helped.returncode == 0 and "ask" in helped.stdout and "demo" in helped.stdout
+
+    refused = _tandem("ask", "hello", "--as", "nobody@example.test", data_dir=tmp_path)
+    assert refused.returncode == 1
+    assert "No employee has the code or e-mail 'nobody@example.test'" in refused.stderr
+
+    unknown = _tandem("no-such-command", data_dir=tmp_path)
+    assert unknown.returncode == 2 and "No such command" in unknown.stderr
+
+
+@pytest.mark.parametrize("argv, collector_on", [(["tandem", "ask", "hi"], False), (["tandem", "serve"], True),
+                                                (["tandem"], True)])
+def test_the_collector_is_paused_only_for_ask(monkeypatch, argv, collector_on):
+    seen: list[object] = []
+    monkeypatch.setattr(cli, "app", lambda: seen.append(gc.isenabled()))
+    monkeypatch.setattr(cli, "exit_now", seen.append)
+    monkeypatch.setattr(sys, "argv", argv)
+    try:
+        cli.main()
+    finally:
+        gc.enable()
+    assert seen == [collector_on, 0]
+
+
+def test_exit_now_waits_for_a_running_worker_thread(monkeypatch):
+    import threading
+
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait, daemon=False)
+    worker.start()
+    try:
+        monkeypatch.setattr(os, "_exit", lambda code: pytest.fail("must not cut a running thread short"))
+        with pytest.raises(SystemExit) as exited:
+            cli.exit_now(3)
+        assert exited.value.code == 3
+    finally:
+        release.set()
+        worker.join()
