@@ -1,10 +1,14 @@
 """The guard every tool call goes through: roles, audit chain, confirmations (replay, actor, args, expiry)."""
 from __future__ import annotations
 
+import json
+import os
+import threading
+import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, text, update
 
 from backend.errors import ConfirmationError, NotFound, PermissionDenied, ValidationFailed
 from backend.models import AuditEntry
@@ -13,6 +17,8 @@ from backend.tools.context import ToolContext
 from backend.tools.registry import invoke, tools_for_role
 from tests.factories.customers import make_customer
 from tests.factories.org import make_company, make_employee
+
+PG_URL = os.environ.get("TANDEM_TEST_DATABASE_URL")
 
 
 @pytest.fixture
@@ -164,3 +170,88 @@ def test_cancelling_a_preview_is_audited(ctx):
     with pytest.raises(ConfirmationError, match="cancelled"):
         confirm(ctx, pending.confirmation_id)
     assert _ticket_count(ctx.session) == 0
+
+
+def test_audit_rows_join_the_chain_at_commit_and_vanish_with_a_rollback(ctx):
+    invoke("find_customers", ctx, {"query": "acme"})
+    # The guard's savepoint was released, yet nothing is written until the request's transaction commits.
+    assert len(ctx.session.info[audit._PENDING]) == 1
+    ctx.session.begin_nested().commit()
+    assert len(ctx.session.info[audit._PENDING]) == 1
+    assert audit.tail(ctx.session, 1)[0].tool == "find_customers"  # readers see their own transaction's rows
+    assert audit._PENDING not in ctx.session.info
+
+
+def test_a_rolled_back_request_leaves_no_audit_rows(tmp_path):
+    from backend.db import make_engine, migrate, session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'audit.sqlite3'}")
+    migrate(engine)
+    make_session = session_factory(engine)
+    with make_session() as session:
+        make_company(session)
+        actor = make_employee(session, role="sales")
+        session.commit()
+        invoke("find_customers", ToolContext(session=session, actor=actor, channel="test"), {"query": "a"})
+        session.rollback()
+        assert audit._PENDING not in session.info
+        invoke("find_customers", ToolContext(session=session, actor=actor, channel="test"), {"query": "b"})
+        session.commit()
+    with make_session() as check:
+        rows = audit.tail(check, 10)
+        assert [json.loads(r.arguments)["query"] for r in rows] == ["b"] and audit.verify(check).ok
+    engine.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs TANDEM_TEST_DATABASE_URL (PostgreSQL)")
+def test_an_open_request_does_not_hold_up_other_audited_calls():
+    """The chain's lock is taken at commit: a long request (an assistant turn waiting on a language model)
+    must not make every other request's tool calls wait for it."""
+    from backend.db import make_engine, migrate, session_factory
+    from backend.ledger import company
+    from backend.models import Company, Employee
+
+    engine = make_engine(PG_URL)
+    migrate(engine)
+    make_session = session_factory(engine)
+    tag = uuid.uuid4().hex[:8].upper()
+    with make_session() as setup:
+        had_company = setup.execute(select(func.count()).select_from(Company)).scalar_one() > 0
+        company(setup)
+        slow_id = make_employee(setup, role="sales", code=f"AUD-S-{tag}").id
+        quick_id = make_employee(setup, role="sales", code=f"AUD-Q-{tag}").id
+        setup.commit()
+    quick_done = threading.Event()
+
+    def quick_request() -> None:
+        with make_session() as session:
+            actor = session.get(Employee, quick_id)
+            invoke("find_customers", ToolContext(session=session, actor=actor, channel="test"), {"query": "quick"})
+            session.commit()
+        quick_done.set()
+
+    try:
+        slow = make_session()
+        try:
+            actor = slow.get(Employee, slow_id)
+            invoke("find_customers", ToolContext(session=slow, actor=actor, channel="test"), {"query": "slow"})
+            worker = threading.Thread(target=quick_request)
+            worker.start()
+            finished = quick_done.wait(10)
+            slow.commit()
+        finally:
+            slow.close()
+        worker.join()
+        assert finished, "a second request waited for the first one to commit"
+        with make_session() as check:
+            rows = check.execute(select(AuditEntry).where(AuditEntry.actor_id.in_([slow_id, quick_id]))
+                                 .order_by(AuditEntry.id)).scalars().all()
+            assert [r.actor_id for r in rows] == [quick_id, slow_id]  # chained in commit order
+            assert audit.verify(check).ok
+    finally:
+        with engine.begin() as conn:
+            conn.execute(delete(AuditEntry).where(AuditEntry.actor_id.in_([slow_id, quick_id])))
+            conn.execute(delete(Employee).where(Employee.id.in_([slow_id, quick_id])))
+            if not had_company:
+                conn.execute(text("DELETE FROM company"))
+        engine.dispose()
