@@ -73,6 +73,7 @@ def main() -> None:
     from backend.db import make_engine, migrate
     from backend.models import Customer, Employee, Product
     from backend.settings import Settings
+    from backend.tools import audit
     from backend.tools.context import ToolContext
     from backend.tools.registry import invoke
 
@@ -119,6 +120,7 @@ def main() -> None:
                 recorder.statements, recorder.active = [], True
                 started = time.perf_counter()
                 invoke(name, ctx, arguments)
+                audit.write_pending(session)  # what the request's commit adds: the call's audit row
                 tool_times.append(time.perf_counter() - started)
                 recorder.active = False
                 session.rollback()
