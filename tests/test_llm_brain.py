@@ -21,10 +21,8 @@ from assistant.brains import llm as llm_module
 from assistant.brains.llm import LLMBrain, UNAVAILABLE, prompt_payload, prompt_token_count
 from backend.models import Quote
 from backend.settings import LLMSettings, Settings
-from tests.factories.catalog import make_product
-from tests.factories.customers import make_customer, make_interaction, make_ticket
-from tests.factories.org import make_company, make_employee
-from tests.factories.sales import make_invoice
+from tests.factories.customers import make_interaction
+from tests.factories.world import make_small_world
 
 MODEL = "test-model"
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
@@ -158,15 +156,7 @@ def sleeps(monkeypatch) -> list[float]:
 
 @pytest.fixture
 def world(session):
-    make_company(session, name="Sông Hồng Trading")
-    rep = make_employee(session, role="sales", name="Trần Thị Mai")
-    hoang = make_customer(session, name="Hoàng Long Trading", code="HOANGLONG", owner=rep)
-    make_customer(session, name="Minh Phát Stationery", code="MINHPHAT", owner=rep)
-    make_customer(session, name="Saigon Foods JSC", code="SAIGONFOODS", credit_limit=Decimal("40000000"))
-    make_product(session, sku="PAP-A4-80", name="Giấy A4 Double A 80gsm", category="Paper", unit_price=Decimal("85000"))
-    make_invoice(session, customer=hoang, amount=Decimal("12000000"))
-    make_ticket(session, customer=hoang, subject="Giao thiếu 20 thùng giấy", priority="high")
-    return {"rep": rep, "hoang": hoang}
+    return make_small_world(session)
 
 
 def settings_for(fake: FakeOpenAI, tmp_path, **llm: Any) -> Settings:
