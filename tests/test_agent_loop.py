@@ -5,45 +5,18 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import ToolMessage
 from sqlalchemy import func, select
 
 from assistant.agent import Assistant
 from backend.models import Ticket
 from tests.factories.customers import make_customer
 from tests.factories.org import make_company, make_employee
+from tests.factories.chat import ScriptedChatModel
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
-
-
-class ScriptedModel(BaseChatModel):
-    """Replies from a script: each entry is a list of tool calls (name, args) or a final text."""
-
-    script: list[Any]
-    seen: list[list[BaseMessage]] = []
-    brain_name: str = "scripted"
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def bind_tools(self, tools, **kwargs):
-        return self
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.seen.append(list(messages))
-        step = self.script.pop(0)
-        if isinstance(step, str):
-            message = AIMessage(step)
-        else:
-            message = AIMessage("", tool_calls=[{"name": n, "args": a, "id": f"c{i}-{len(self.script)}", "type": "tool_call"}
-                                                for i, (n, a) in enumerate(step)])
-        return ChatResult(generations=[ChatGeneration(message=message)])
 
 
 @pytest.fixture
@@ -55,7 +28,7 @@ def people(session):
 
 
 def run(session, actor, message, script, conversation="loop-1", **kw):
-    model = ScriptedModel(script=script, seen=[])
+    model = ScriptedChatModel(script=script, seen=[])
     result = Assistant(brain_factory=lambda: model).ask(session, actor, message, channel="test",
                                                         conversation_id=conversation, now=NOW, **kw)
     return result, model

@@ -17,10 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field
+from langchain_core.messages import AIMessage
 from sqlalchemy import func, select
 
 from assistant.agent import Assistant
@@ -39,6 +36,7 @@ from backend.tools.registry import invoke
 from tests.factories.catalog import make_product
 from tests.factories.customers import make_customer
 from tests.factories.org import make_company, make_employee
+from tests.factories.chat import ScriptedChatModel
 
 HANDBOOK = Path(__file__).resolve().parents[1] / "docs" / "handbook"
 # Enough of the handbook for the questions below, including both restricted documents.
@@ -341,24 +339,6 @@ def test_assistant_answers_policy_questions_with_citations(session, people, hand
     assert all(c["source"] and c["section"] and c["quote"] for c in result.citations)
     assert "pricing-and-discounts.md" in result.answer and "10%" in result.answer
     assert json.loads(json.dumps(result.to_json(), default=str))["citations"][0]["source"] == "pricing-and-discounts.md"
-
-
-class ScriptedChatModel(BaseChatModel):
-    """Replies from a script and keeps every message list it was shown (what an LLM provider would receive)."""
-
-    script: list[AIMessage]
-    seen: list[list[BaseMessage]] = Field(default_factory=list)
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def bind_tools(self, tools, **kwargs):
-        return self
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-        self.seen.append(list(messages))
-        return ChatResult(generations=[ChatGeneration(message=self.script[len(self.seen) - 1])])
 
 
 def test_canaries_never_reach_a_support_agents_prompt_or_answer(session, people, handbook_settings):

@@ -8,17 +8,15 @@ from uuid import uuid4
 
 import pytest
 from langchain.agents import create_agent
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import tool
 from langgraph.checkpoint.base import ERROR, Checkpoint
 from langgraph.checkpoint.base.id import uuid6
-from pydantic import Field
 
 from assistant.memory import SqlCheckpointer, ensure_conversation, list_conversations
 from backend.errors import PermissionDenied, ValidationFailed
 from tests.factories.org import make_employee
+from tests.factories.chat import ScriptedChatModel
 
 
 @pytest.fixture
@@ -187,24 +185,6 @@ def test_async_variants_match_the_sync_ones(saver, thread_id):
 
 
 # --- an agent continuing a conversation ----------------------------------------------------------------------
-
-
-class ScriptedChatModel(BaseChatModel):
-    """Replies from a script, in order, and remembers what it was shown."""
-
-    script: list[AIMessage]
-    seen: list[list[BaseMessage]] = Field(default_factory=list)
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def bind_tools(self, tools, **kwargs):
-        return self
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-        self.seen.append(list(messages))
-        return ChatResult(generations=[ChatGeneration(message=self.script[len(self.seen) - 1])])
 
 
 @tool

@@ -13,10 +13,6 @@ from types import SimpleNamespace
 
 import pypdf
 import pytest
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from sqlalchemy import text
 
 from assistant.grounding import extract_figures, unsupported_figures
 from assistant.report_writer import ReportNarrativeWriter
@@ -33,6 +29,7 @@ from tests.factories.customers import make_customer, make_opportunity
 from tests.factories.fx import make_fx_rate
 from tests.factories.org import make_company, make_employee
 from tests.factories.sales import make_invoice, make_order, make_payment
+from tests.factories.chat import ScriptedChatModel
 
 TODAY = date(2026, 11, 20)  # the `now` fixture, in Ho Chi Minh City
 D = Decimal
@@ -450,24 +447,6 @@ def test_template_narrative_in_vietnamese(session, data, no_llm):
     assert text_.startswith("Doanh thu tháng 10/2026 đạt") and "so với tháng 9/2026" in text_
 
 
-class ScriptedModel(BaseChatModel):
-    """Answers every call with the next scripted text (or raises it, when it is an exception)."""
-
-    script: list
-    seen: list = []
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.seen.append(messages)
-        step = self.script.pop(0)
-        if isinstance(step, Exception):
-            raise step
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(step))])
-
-
 def _with_model(model):
     use_narrative_writer(lambda settings: ReportNarrativeWriter(model))
 
@@ -475,7 +454,7 @@ def _with_model(model):
 def test_llm_narrative_is_used_when_every_number_is_a_figure(fin, data, no_llm):
     doc_figures = figures(write(fin, "sales", period="2026-10"))
     revenue = f"{doc_figures['revenue']:,} VND"
-    model = ScriptedModel(script=[f"October closed at {revenue}, carried by Pacific Imports.\n\n"
+    model = ScriptedChatModel(script=[f"October closed at {revenue}, carried by Pacific Imports.\n\n"
                                   "**Watch** Quiet Buyer, which stopped ordering."], seen=[])
     _with_model(model)
     result = write(fin, "sales", period="2026-10")
@@ -488,7 +467,7 @@ def test_llm_narrative_is_used_when_every_number_is_a_figure(fin, data, no_llm):
 
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_llm_narrative_with_an_invented_figure_is_rejected(fin, data, no_llm, language):
-    model = ScriptedModel(script=["Revenue grew a healthy 17.3% and should reach 5,000,000,000 VND next month."], seen=[])
+    model = ScriptedChatModel(script=["Revenue grew a healthy 17.3% and should reach 5,000,000,000 VND next month."], seen=[])
     _with_model(model)
     result = write(fin, "sales", period="2026-10", language=language)
     assert result.narrative_source == "template"
@@ -498,13 +477,13 @@ def test_llm_narrative_with_an_invented_figure_is_rejected(fin, data, no_llm, la
 
 
 def test_llm_failure_falls_back_to_templates_and_says_so(fin, data, no_llm):
-    _with_model(ScriptedModel(script=[ConnectionError("down")], seen=[]))
+    _with_model(ScriptedChatModel(script=[ConnectionError("down")], seen=[]))
     result = write(fin, "ar-aging", format="html")
     assert result.narrative_source == "template" and "could not be reached" in result.notices[0]
 
 
 def test_rejection_notice_is_printed_in_the_document(session, data, settings, no_llm):
-    _with_model(ScriptedModel(script=["Overdue doubled to 99,999,999 VND."], seen=[]))
+    _with_model(ScriptedChatModel(script=["Overdue doubled to 99,999,999 VND."], seen=[]))
     doc = document(session, "ar-aging")
     narrative = compose_narrative(doc, settings)
     assert narrative.source == "template" and "99,999,999" in narrative.notice
