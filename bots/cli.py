@@ -414,10 +414,6 @@ def _register_extras() -> None:
 _register_extras()
 
 
-def main() -> None:  # pragma: no cover - console entry
-    app()
-
-
 # One-shot commands whose start-up is most of their time and whose memory is bounded (one turn).
 _NO_GC_COMMANDS = frozenset({"ask"})
 
@@ -437,26 +433,28 @@ def main() -> None:
         gc.disable()
     try:
         app()
-        code: int | str | None = 0
+        code: object = 0
     except SystemExit as exc:
         code = exc.code
     exit_now(code)
 
 
-def exit_now(code: int | str | None) -> None:
+def exit_now(code: object) -> None:
+    """End the process with `code` as `sys.exit` would, without the interpreter's teardown (see `main`)."""
     import atexit
     import logging
     import os
     import threading
 
-    if isinstance(code, str):  # sys.exit("message") prints the message and exits with 1
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message") prints the message and exits with 1
         print(code, file=sys.stderr)
         code = 1
-    code = 0 if code is None else code
     others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
     if others:
         sys.exit(code)
-    atexit._run_exitfuncs()
+    atexit._run_exitfuncs()  # CPython's own exit runs these too; os._exit below would skip them
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:

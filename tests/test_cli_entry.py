@@ -57,3 +57,10 @@ def test_exit_now_waits_for_a_running_worker_thread(monkeypatch):
     finally:
         release.set()
         worker.join()
+
+
+@pytest.mark.parametrize("code, returncode, stderr", [(None, 0, ""), (4, 4, ""), ("bad thing", 1, "bad thing\n")])
+def test_exit_now_ends_the_process_as_sys_exit_would(code, returncode, stderr):
+    script = f"import sys; from bots.cli import exit_now; sys.stdout.write('unflushed'); exit_now({code!r})"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (returncode, "unflushed", stderr)
