@@ -19,8 +19,8 @@ from backend.errors import ValidationFailed
 from backend.money import round_money
 from backend.models import Customer, Employee, Opportunity, Product, SalesOrder
 from backend.reports import charts, inventory, receivables, sales
-from backend.reports.catalog import DOCUMENT_DESCRIPTIONS, normalise_name  # noqa: F401 - normalise_name re-exported
 from backend.reports import pipeline as pipeline_report
+from backend.reports.catalog import DOCUMENT_DESCRIPTIONS
 from backend.reports.document import Cell, DocChart, DocColumn, DocTable, FigureKind, KeyFigure, ReportDocument, key_figure
 from backend.reports.labels import (BUCKET_NAMES, Language, change_pct, month_label, pct, period_label, show_money,
                                     stage_name, word)

@@ -23,7 +23,8 @@ from backend.errors import NotFound, PermissionDenied, TandemError, ValidationFa
 from backend.ledger import company
 from backend.models import Employee, ReportRun, ReportSchedule
 from backend.reports import hooks
-from backend.reports.builders import DOCUMENTS, normalise_name, resolve_period
+from backend.reports.builders import DOCUMENTS, resolve_period
+from backend.reports.catalog import normalise_name
 from backend.reports.cron import parse_cron
 from backend.reports.labels import LANGUAGES
 from backend.reports.render import FORMATS, RenderedReport
