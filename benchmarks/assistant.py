@@ -53,6 +53,12 @@ def main() -> None:
     except ImportError:
         print("LLM mode prompt size: not available (no LLM brain installed)")
 
+    # As `make install` leaves them: Tandem's own modules byte-compiled (an editable install does not compile
+    # them, and where PYTHONDONTWRITEBYTECODE is set every run would compile them again).
+    import compileall
+
+    for package in ("backend", "assistant", "bots", "prompts"):
+        compileall.compile_dir(str(ROOT / package), quiet=1)
     tandem = ROOT / ".venv" / "bin" / "tandem"
     command = [str(tandem)] if tandem.exists() else [sys.executable, "-m", "bots.cli"]
     env = dict(os.environ, TANDEM_DATA_DIR=str(data_dir))
