@@ -18,10 +18,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+MIX = {
+    "brief": ("what's going on with Hoàng Long?", "mai@songhong.vn"),
+    "credit": ("can Saigon Foods take another 50k on credit?", "mai@songhong.vn"),
+    "report": ("doanh thu tháng trước", "ha@songhong.vn"),
+    "quote": ("quote 20 x A4 paper to Minh Phát, 5% off", "mai@songhong.vn"),
+    "restock": ("which products need restocking?", "bao@songhong.vn"),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--verbose", action="store_true", help="print every request with its latency")
     parser.add_argument("--process-runs", type=int, default=5)
+    parser.add_argument("--mix-rounds", type=int, default=3,
+                        help="rounds over several kinds of data question, interleaved (0: skip)")
     args = parser.parse_args()
 
     from backend.db import make_engine, migrate, session_factory
@@ -69,6 +80,21 @@ def main() -> None:
                        cwd=ROOT, env=env, check=True, capture_output=True)
         timings.append(time.perf_counter() - started)
     print(f"`tandem ask` whole process: p50 {statistics.median(timings):.2f} s over {len(timings)} runs   (target < 1.5 s)")
+
+    # One question can flatter: the same kinds of request people type, interleaved so that the machine's slow
+    # and fast moments fall on every kind alike.
+    mix = {kind: [] for kind in MIX}
+    for _ in range(args.mix_rounds):
+        for kind, (question, who) in MIX.items():
+            started = time.perf_counter()
+            subprocess.run([*command, "ask", question, "--as", who, "--json"], cwd=ROOT, env=env, check=True,
+                           capture_output=True)
+            mix[kind].append(time.perf_counter() - started)
+    if args.mix_rounds:
+        every = [t for times in mix.values() for t in times]
+        kinds = ", ".join(f"{kind} {statistics.median(times):.2f}" for kind, times in mix.items())
+        print(f"`tandem ask` over {len(MIX)} kinds of question x {args.mix_rounds}: p50 {statistics.median(every):.2f} s "
+              f"({kinds})")
 
 
 if __name__ == "__main__":
