@@ -37,5 +37,5 @@ def _post_to_slack(settings: Settings, channel: str, rendered: RenderedReport) -
 
 def install_report_hooks() -> None:
     """Idempotent; called by every process that starts Tandem (the web app, the CLI)."""
-    hooks.narrative_writer_factory = _narrative_writer
-    hooks.destinations["slack"] = _post_to_slack
+    hooks.use_narrative_writer(_narrative_writer)
+    hooks.register_destination("slack", _post_to_slack)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from backend.reports import hooks
+from backend.reports.hooks import use_narrative_writer  # noqa: F401 - where callers have found it
 from backend.reports.document import ReportDocument
 from backend.reports.labels import show_money
 from backend.settings import Settings
@@ -45,11 +46,6 @@ class NarrativeRejected(Exception):
 
 
 NarrativeWriter = Callable[[NarrativeRequest], list[str]]
-
-
-def use_narrative_writer(factory: Callable[[Settings], NarrativeWriter | None] | None) -> None:
-    """Install (or, with None, remove) the factory that gives a narrative writer for the settings, or None."""
-    hooks.narrative_writer_factory = factory
 
 
 def compose_narrative(document: ReportDocument, settings: Settings) -> Narrative:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,9 +40,6 @@ class DeliveryFailed(TandemError):
     http_status = 502
 
 
-Deliver = Callable[[Settings, str, RenderedReport], str]
-
-
 def deliver_to_file(settings: Settings, folder: str, rendered: RenderedReport) -> str:
     """Write the file into `folder` (relative paths are under the data directory); returns the path."""
     directory = Path(folder).expanduser()
@@ -63,11 +59,6 @@ def deliver_to_file(settings: Settings, folder: str, rendered: RenderedReport) -
 
 
 DESTINATION_KINDS = ("file", "slack")
-
-
-def register_destination(kind: str, deliver: Deliver) -> None:
-    """Plug a delivery channel in (bots/ registers 'slack'); backend never imports the channels."""
-    hooks.destinations[kind] = deliver
 
 
 def parse_destination(text: str) -> tuple[str, str]:
