@@ -73,12 +73,14 @@ def main() -> None:
     tandem = ROOT / ".venv" / "bin" / "tandem"
     command = [str(tandem)] if tandem.exists() else [sys.executable, "-m", "bots.cli"]
     env = dict(os.environ, TANDEM_DATA_DIR=str(data_dir))
-    timings = []
-    for _ in range(args.process_runs):
+
+    def ask_seconds(question: str, who: str) -> float:
         started = time.perf_counter()
-        subprocess.run([*command, "ask", "what's going on with Hoàng Long?", "--as", "mai@songhong.vn", "--json"],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
-        timings.append(time.perf_counter() - started)
+        subprocess.run([*command, "ask", question, "--as", who, "--json"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        return time.perf_counter() - started
+
+    timings = [ask_seconds(*MIX["brief"]) for _ in range(args.process_runs)]
     print(f"`tandem ask` whole process: p50 {statistics.median(timings):.2f} s over {len(timings)} runs   (target < 1.5 s)")
 
     # One question can flatter: the same kinds of request people type, interleaved so that the machine's slow
@@ -86,10 +88,7 @@ def main() -> None:
     mix = {kind: [] for kind in MIX}
     for _ in range(args.mix_rounds):
         for kind, (question, who) in MIX.items():
-            started = time.perf_counter()
-            subprocess.run([*command, "ask", question, "--as", who, "--json"], cwd=ROOT, env=env, check=True,
-                           capture_output=True)
-            mix[kind].append(time.perf_counter() - started)
+            mix[kind].append(ask_seconds(question, who))
     if args.mix_rounds:
         every = [t for times in mix.values() for t in times]
         kinds = ", ".join(f"{kind} {statistics.median(times):.2f}" for kind, times in mix.items())

@@ -254,6 +254,11 @@ def confirm(ctx: ToolContext, confirmation_id: str, arguments: dict | None = Non
     return _run_guarded(spec, ctx, params, audit_tool=f"confirm:{spec.name}", body=body)
 
 
+class _Cancelled(BaseModel):
+    confirmation_id: str
+    status: str
+
+
 def cancel(ctx: ToolContext, confirmation_id: str) -> None:
     """Withdraw a preview (only its own actor can); audited like any call, as `cancel:<tool>`."""
     row = ctx.session.get(Confirmation, confirmation_id)
@@ -269,10 +274,6 @@ def cancel(ctx: ToolContext, confirmation_id: str) -> None:
 
     _run_guarded(spec, ctx, {"confirmation_id": row.id}, audit_tool=f"cancel:{spec.name}", body=body)
 
-
-class _Cancelled(BaseModel):
-    confirmation_id: str
-    status: str
 
 
 _loaded = False
