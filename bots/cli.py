@@ -5,12 +5,11 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
+
+from bots.console import console, err_console, escape
 
 app = typer.Typer(help="Tandem — a conversational CRM/ERP. Every command creates and migrates the database on first use.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-console = Console()
-err_console = Console(stderr=True)
 
 
 def _engine():
@@ -110,7 +109,7 @@ def _index_documents(paths: list[Path], roles: str | None = None):
     from backend.settings import get_settings
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err_console, transient=True) as progress:
+                  console=err_console.real, transient=True) as progress:
         task = progress.add_task("Reading documents", total=None)
 
         def advance(done: int, total: int, stage: str) -> None:
@@ -120,8 +119,6 @@ def _index_documents(paths: list[Path], roles: str | None = None):
 
 
 def _print_index_report(report) -> None:
-    from rich.markup import escape
-
     console.print(f"Indexed {report.files_indexed} file(s): {report.chunks_embedded} passage(s) embedded, "
                   f"{report.chunks_kept} kept; {report.files_unchanged} file(s) unchanged, {report.files_removed} removed "
                   f"({report.chunks_removed} passage(s) dropped) in {report.seconds:.1f} s"
@@ -132,8 +129,6 @@ def _print_index_report(report) -> None:
 
 def _index_handbook() -> None:
     """`tandem demo` also indexes docs/handbook, found next to the code or in the current directory."""
-    from rich.markup import escape
-
     from backend.docs.indexing import find_handbook
     from backend.errors import TandemError
 
@@ -153,8 +148,6 @@ def docs_index(paths: list[Path] = typer.Argument(..., exists=True, help="Files 
                roles: str | None = typer.Option(None, "--roles", help="Only these roles may read them, e.g. "
                                                 "finance,manager (narrows a file's own roles, never widens them).")) -> None:
     """Index documents for search_docs: only changed files are re-embedded; files gone from a folder are removed."""
-    from rich.markup import escape
-
     from backend.errors import TandemError
 
     try:
@@ -169,7 +162,6 @@ def docs_index(paths: list[Path] = typer.Argument(..., exists=True, help="Files 
 @docs_app.command("list")
 def docs_list() -> None:
     """The indexed documents: source, title, language, roles allowed to read them, passages."""
-    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
@@ -217,8 +209,6 @@ app.add_typer(user_app, name="user")
 
 
 def _employee(session, reference: str):
-    from rich.markup import escape
-
     from backend.errors import NotFound
     from backend.tools.lookup import employee_by_code_or_email
 
@@ -237,8 +227,6 @@ def token_create(employee: str = typer.Option(..., "--employee", "-e", help="Emp
                  label: str | None = typer.Option(None, help="What the token is for, e.g. 'laptop' (used to revoke it)."),
                  days: int | None = typer.Option(None, min=1, help="Expire after this many days (default: never).")) -> None:
     """Create an API token and print it once; only its hash is stored, so copy it now."""
-    from rich.markup import escape
-
     from backend.api.auth import create_token
     from backend.db import transaction
     from backend.errors import TandemError
@@ -262,8 +250,6 @@ def token_revoke(employee: str = typer.Option(..., "--employee", "-e", help="Emp
                  label: str | None = typer.Option(None, help="Revoke the tokens with this label."),
                  all_tokens: bool = typer.Option(False, "--all", help="Revoke every token of the employee.")) -> None:
     """Revoke an employee's tokens, by label or all of them; requests with them get 401 at once."""
-    from rich.markup import escape
-
     from backend.api.auth import revoke_tokens
     from backend.db import transaction
 

@@ -5,9 +5,7 @@ import json
 import sys
 
 import typer
-from rich.console import Console
-
-console = Console()
+from bots.console import console
 
 
 def _run_turn(actor_ref: str, message: str, conversation: str | None, confirm: bool):
@@ -55,14 +53,47 @@ def register(app: typer.Typer) -> None:
         from rich.prompt import Prompt
 
         conversation = conversation or str(uuid.uuid4())
+        save_history = _input_history()
         console.print(f"[dim]Tandem chat — conversation {conversation}. Reply 'yes' to confirm a preview. Ctrl-D to quit.[/]")
-        while True:
-            try:
-                message = Prompt.ask("[bold cyan]you[/]")
-            except (EOFError, KeyboardInterrupt):
-                break
-            if not message.strip():
-                break
-            result = _run_turn(as_, message, conversation, False)
-            console.print(Markdown(result.answer.replace("\n", "  \n")))
-            console.print(f"[dim]{result.brain} · {result.elapsed_ms} ms[/]")
+        try:
+            while True:
+                try:
+                    message = Prompt.ask("[bold cyan]you[/]")
+                except (EOFError, KeyboardInterrupt):
+                    break
+                if not message.strip():
+                    break
+                result = _run_turn(as_, message, conversation, False)
+                console.print(Markdown(result.answer.replace("\n", "  \n")))
+                console.print(f"[dim]{result.brain} · {result.elapsed_ms} ms[/]")
+        finally:
+            save_history()
+
+
+HISTORY_LINES = 1000
+
+
+def _input_history():
+    """Line editing and the up-arrow history of earlier questions (kept in the data directory across sessions),
+    where the platform has readline. Returns the function that saves the history."""
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline
+        return lambda: None
+    from backend.settings import get_settings
+
+    path = get_settings().data_dir / "chat_history"
+    try:
+        readline.read_history_file(path)
+    except (FileNotFoundError, PermissionError, OSError):
+        pass
+    readline.set_history_length(HISTORY_LINES)
+
+    def save() -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
+        except OSError:
+            pass  # a read-only data directory costs the history, not the answer
+
+    return save

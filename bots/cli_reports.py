@@ -6,13 +6,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
-console = Console()
-err_console = Console(stderr=True)
+from bots.console import console, err_console, escape
+
 REPORT_NAMES = "sales, ar-aging, pipeline, restock, commissions, top-customers"
 schedule_app = typer.Typer(help="Report schedules: written on a cron schedule and delivered to a folder or a Slack "
                                 "channel by `tandem serve`.", no_args_is_help=True)
@@ -56,6 +52,8 @@ def register(app: typer.Typer) -> None:
                as_: str | None = typer.Option(None, "--as", help="Employee code or e-mail to act as "
                                               "(default: the first admin).")) -> None:
         """Write a finished report document (figures, tables, charts, analysis) to a file."""
+        from rich.text import Text
+
         from backend.db import ensure_database, transaction
         from backend.errors import TandemError
         from backend.tools.context import ToolContext
@@ -92,6 +90,8 @@ def schedule_add(name: str = typer.Argument(..., help=f"One of: {REPORT_NAMES}."
                  as_: str | None = typer.Option(None, "--as", help="Employee the report is written as; their role "
                                                 "is checked at every run (default: the first admin).")) -> None:
     """Add a report schedule; `tandem serve` runs it (a run missed while it was down runs once when it is back)."""
+    from rich.text import Text
+
     from backend.db import ensure_database, transaction
     from backend.errors import TandemError
     from backend.reports.schedules import add_schedule, company_zone
@@ -112,6 +112,9 @@ def schedule_add(name: str = typer.Argument(..., help=f"One of: {REPORT_NAMES}."
 @schedule_app.command("list")
 def schedule_list() -> None:
     """Report schedules: what, when, where to, as whom, the next run and how the last one went."""
+    from rich.table import Table
+    from rich.text import Text
+
     from backend.db import ensure_database, transaction
     from backend.reports.schedules import company_zone, list_schedules
 
@@ -130,6 +133,8 @@ def schedule_list() -> None:
 @schedule_app.command("remove")
 def schedule_remove(schedule_id: int = typer.Argument(..., help="The id `tandem schedule list` shows.")) -> None:
     """Remove a report schedule (with its run log; each run's write_report call stays in the audit log)."""
+    from rich.text import Text
+
     from backend.db import ensure_database, transaction
     from backend.errors import TandemError
     from backend.reports.schedules import remove_schedule
@@ -146,6 +151,8 @@ def schedule_remove(schedule_id: int = typer.Argument(..., help="The id `tandem 
 @schedule_app.command("run")
 def schedule_run() -> None:
     """Run the schedules that are due now, once (what `tandem serve` does every half minute)."""
+    from rich.text import Text
+
     from backend.db import ensure_database, session_factory
     from backend.settings import get_settings
     from bots.scheduler import run_due_once
@@ -163,6 +170,9 @@ def schedule_run() -> None:
 def schedule_log(schedule_id: int | None = typer.Argument(None, help="Only this schedule's runs."),
                  lines: int = typer.Option(20, "-n", "--lines", min=1, max=1000, help="How many of the latest runs.")) -> None:
     """The latest runs: when each was due, when it ran, its status, what it produced or why it failed."""
+    from rich.table import Table
+    from rich.text import Text
+
     from backend.db import ensure_database, transaction
     from backend.reports.schedules import company_zone, recent_runs
 

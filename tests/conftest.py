@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -66,6 +67,20 @@ def _isolated_settings(tmp_path, monkeypatch):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def cli_world(tmp_path) -> tuple[Path, str]:
+    """The small test company in the data directory a `tandem` command run by this test uses (SQLite), and the
+    code of its sales rep, who owns Hoàng Long."""
+    from backend.db import ensure_database, transaction
+    from tests.factories.world import make_small_world
+
+    engine = ensure_database()
+    with transaction(engine) as session:
+        rep_code = make_small_world(session)["rep"].code
+    engine.dispose()
+    return get_settings().data_dir, rep_code
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -64,3 +65,23 @@ def test_exit_now_ends_the_process_as_sys_exit_would(code, returncode, stderr):
     script = f"import sys; from bots.cli import exit_now; sys.stdout.write('unflushed'); exit_now({code!r})"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (returncode, "unflushed", stderr)
+
+
+# Packages a data question never needs; importing one at start-up would be a regression in `tandem ask` time.
+NOT_AT_START_UP = ("rich", "chromadb", "onnxruntime", "tokenizers", "numpy", "weasyprint", "matplotlib", "alembic",
+                   "openai", "langchain_openai", "slack_bolt", "fastapi", "uvicorn")
+
+
+def test_ask_json_answers_without_loading_what_it_does_not_use(cli_world):
+    data_dir, rep = cli_world
+    code = ("import atexit, sys\n"
+            f"watched = {NOT_AT_START_UP!r}\n"
+            "atexit.register(lambda: print('LOADED', sorted(m for m in watched if m in sys.modules), file=sys.stderr))\n"
+            "from bots.cli import main\n"
+            "sys.argv = ['tandem', *sys.argv[1:]]\n"
+            "main()")
+    done = subprocess.run([sys.executable, "-c", code, "ask", "what's going on with Hoàng Long?", "--as", rep, "--json"],
+                          capture_output=True, text=True, timeout=120, env=dict(os.environ, TANDEM_DATA_DIR=str(data_dir)))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["tool_calls"][0]["name"] == "customer_overview"
+    assert "LOADED []" in done.stderr

@@ -193,7 +193,9 @@ def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
     rows = r.get("rows", [])
     period = r.get("period") or {}
     currency = r.get("currency")
-    title = f"**{r.get('title')}**" + (f" — {period.get('label')}" if period.get("label") else "")
+    label = period.get("label")
+    # Report titles usually name their period already ("Sales by customer, Q3 2026").
+    title = f"**{r.get('title')}**" + (f" — {label}" if label and label not in str(r.get("title")) else "")
     if not rows:
         return title + "\n" + _t(lang, "No data for this period.", "Không có dữ liệu cho kỳ này.")
 
@@ -204,11 +206,14 @@ def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
             return _m(value, currency)
         if col.get("type") == "percent":
             return f"{value}%"
+        if col.get("type") == "int" and isinstance(value, int):
+            return f"{value:,}"
         return str(value)
 
     header = " | ".join(c.get("label", c.get("key")) for c in columns)
     body = [" | ".join(cell(c, row.get(c.get("key"))) for c in columns) for row in rows[:limit]]
-    lines = [title, header, " | ".join("---" for _ in columns), *body]
+    # Blank lines around the table: Markdown would otherwise read the totals line as one more row.
+    lines = [title, "", header, " | ".join("---" for _ in columns), *body, ""]
     if len(rows) > limit:
         lines.append(_t(lang, f"… and {len(rows) - limit} more rows.", f"… và {len(rows) - limit} dòng khác."))
     totals = r.get("totals") or {}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import Date, and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from backend.money import format_money, round_money
 from backend.tools.context import ToolContext
 from backend.tools.lookup import resolve_customer
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 # Orders that count towards exposure until they are invoiced; drafts and cancelled orders never count,
 # 'invoiced' orders count through their invoices instead.
@@ -68,7 +69,7 @@ class CurrencyConverter:
         return self.from_base(amount * (base_rate if base_rate is not None else self._rate(currency)))
 
 
-class AgingBuckets(BaseModel):
+class AgingBuckets(ToolModel):
     """Open balances of open invoices by days past their due date, as of `as_of`."""
 
     current: Decimal = Field(description="Not yet due (due today or later)")
@@ -78,7 +79,7 @@ class AgingBuckets(BaseModel):
     days_91_plus: Decimal = Field(description="91 or more days past due")
 
 
-class PaymentBehaviour(BaseModel):
+class PaymentBehaviour(ToolModel):
     paid_invoice_count: int = Field(
         description="How many invoices the figures are based on: invoices fully paid in the last 12 months")
     since: date = Field(description="Start of the 12-month window (paid on or after this date)")
@@ -90,7 +91,7 @@ class PaymentBehaviour(BaseModel):
     summary: str = Field(description="The same in one plain sentence, naming how many invoices it is based on")
 
 
-class CreditStatus(BaseModel):
+class CreditStatus(ToolModel):
     """A customer's credit position; all amounts in the customer's currency."""
 
     customer_code: str
@@ -245,7 +246,7 @@ def credit_snapshot(session: Session, customer: Customer, today: date) -> Credit
         payment_behaviour=_payment_behaviour(session, customer, today))
 
 
-class CheckCreditInput(BaseModel):
+class CheckCreditInput(ToolModel):
     customer: str = Field(min_length=1, max_length=200, description="Customer code or name, as the user wrote it")
     order_amount: Decimal | None = Field(
         None, gt=0, max_digits=18, decimal_places=4,

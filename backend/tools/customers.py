@@ -1,20 +1,21 @@
 """Customer lookup: find_customers returns ranked candidates so callers can ask 'which one?'."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from backend.tools.context import ToolContext
 from backend.tools.lookup import match_customers
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 
-class FindCustomersInput(BaseModel):
+class FindCustomersInput(ToolModel):
     query: str = Field(min_length=1, max_length=200,
                        description="Name, code, e-mail, phone or city, as the user wrote it (accents and typos are fine)")
     limit: int = Field(10, ge=1, le=50, description="How many candidates to return at most")
 
 
-class CustomerCandidate(BaseModel):
+class CustomerCandidate(ToolModel):
     code: str = Field(description="Customer code; use it to refer to this customer unambiguously")
     name: str
     city: str | None = None
@@ -22,7 +23,7 @@ class CustomerCandidate(BaseModel):
     matched_on: str = Field(description="What matched: code, email, email domain, phone or name")
 
 
-class FindCustomersResult(BaseModel):
+class FindCustomersResult(ToolModel):
     query: str
     candidates: list[CustomerCandidate]
     ambiguous: bool = Field(description="True when several candidates are about equally good: ask which one")

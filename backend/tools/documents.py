@@ -2,20 +2,21 @@
 role may read, with the source and section to cite."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from backend.tools.context import ToolContext
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 
-class SearchDocsInput(BaseModel):
+class SearchDocsInput(ToolModel):
     query: str = Field(min_length=2, max_length=500, description="What to look for, in the user's own words")
     k: int = Field(5, ge=1, le=10, description="How many passages at most, best first")
     document: str | None = Field(None, max_length=200,
                                  description="Only search this document: its file name or title, e.g. 'credit-policy.md'")
 
 
-class DocPassage(BaseModel):
+class DocPassage(ToolModel):
     source: str = Field(description="The document's file; cite it")
     title: str = Field(description="The document's title")
     section: str = Field(description="The section heading; cite it")
@@ -24,7 +25,7 @@ class DocPassage(BaseModel):
     language: str = Field(description="Language of the document: en or vi")
 
 
-class SearchDocsResult(BaseModel):
+class SearchDocsResult(ToolModel):
     query: str
     results: list[DocPassage] = Field(description="Best first; empty when no document the caller may read matches")
 

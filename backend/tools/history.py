@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
@@ -22,6 +22,7 @@ from backend.tools.credit import CurrencyConverter
 from backend.tools.lookup import resolve_customer
 from backend.tools.overview import local_date
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 HistoryKind = Literal["orders", "invoices", "payments", "interactions", "tickets"]
 ALL_KINDS: tuple[str, ...] = ("orders", "invoices", "payments", "interactions", "tickets")
@@ -34,7 +35,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ZERO = Decimal(0)
 
 
-class CustomerHistoryInput(BaseModel):
+class CustomerHistoryInput(ToolModel):
     customer: str = Field(min_length=1, max_length=200, description="Customer code or name, as the user wrote it")
     kinds: list[HistoryKind] | None = Field(
         None, min_length=1,
@@ -46,7 +47,7 @@ class CustomerHistoryInput(BaseModel):
     page_size: int = Field(20, ge=1, le=100, description="Entries per page (at most 100)")
 
 
-class OrderLineOut(BaseModel):
+class OrderLineOut(ToolModel):
     line_no: int
     sku: str
     product: str
@@ -56,7 +57,7 @@ class OrderLineOut(BaseModel):
     line_amount: Decimal = Field(description="Net line amount (quantity x price less discount), order currency")
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(ToolModel):
     kind: EntryKind = Field(description="order, invoice, payment, interaction or ticket")
     date: dt.date = Field(description="Order, invoice or payment date; for interactions and tickets the local day")
     occurred_at: datetime | None = Field(None, description="Exact time, for interactions and tickets")
@@ -75,7 +76,7 @@ class HistoryEntry(BaseModel):
     lines: list[OrderLineOut] | None = Field(None, description="Order lines, when include_lines is set")
 
 
-class HistoryTotals(BaseModel):
+class HistoryTotals(ToolModel):
     currency: str = Field(description="The customer's currency")
     orders_net: Decimal | None = Field(
         None, description="Net amount of the orders in the filter, excluding cancelled ones; None if orders not selected")
@@ -84,7 +85,7 @@ class HistoryTotals(BaseModel):
     paid: Decimal | None = Field(None, description="Payments received in the filter; None if payments not selected")
 
 
-class CustomerHistoryResult(BaseModel):
+class CustomerHistoryResult(ToolModel):
     customer_code: str
     customer_name: str
     kinds: list[HistoryKind]

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, ValidationFailed
@@ -13,11 +13,12 @@ from backend.models import Customer, Invoice, PaymentAllocation, Product, Quote,
 from backend.tools.context import ToolContext
 from backend.tools.lookup import resolve_customer
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 PaymentState = Literal["not invoiced", "unpaid", "partly paid", "paid"]
 
 
-class OrderLineOut(BaseModel):
+class OrderLineOut(ToolModel):
     line_no: int
     sku: str
     name: str
@@ -27,7 +28,7 @@ class OrderLineOut(BaseModel):
     line_amount: Decimal = Field(description="Net: quantity x unit price x (1 - discount/100)")
 
 
-class InvoiceOut(BaseModel):
+class InvoiceOut(ToolModel):
     number: str
     issue_date: date
     due_date: date
@@ -39,7 +40,7 @@ class InvoiceOut(BaseModel):
     overdue: bool = Field(description="Open with a balance and past its due date")
 
 
-class OrderOut(BaseModel):
+class OrderOut(ToolModel):
     number: str
     status: Literal["draft", "confirmed", "shipped", "invoiced", "cancelled"]
     customer_code: str
@@ -58,13 +59,13 @@ class OrderOut(BaseModel):
     payment_state: PaymentState
 
 
-class OrderStatusInput(BaseModel):
+class OrderStatusInput(ToolModel):
     order: str | None = Field(None, max_length=40, description="Sales order number, e.g. SO-2026-000123")
     customer: str | None = Field(None, max_length=200, description="Customer code or name: shows their latest orders")
     limit: int = Field(5, ge=1, le=50, description="How many of the customer's latest orders to show")
 
 
-class OrderStatusResult(BaseModel):
+class OrderStatusResult(ToolModel):
     customer_code: str | None = None
     customer_name: str | None = None
     total_orders: int = Field(description="How many orders match (the customer's order count when asked by customer)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import func, select
 
 from backend.errors import ValidationFailed
@@ -15,6 +15,7 @@ from backend.tools.context import ToolContext
 from backend.tools.lookup import CLEAR_LEAD, match_products, resolve_customer, resolve_product
 from backend.tools.pricing import FxCache, price_for, round_pct
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 def available_stock(ctx: ToolContext, product_ids: list[int]) -> dict[int, int]:
     """Units on hand minus units reserved, summed over warehouses, per product (one aggregate query)."""
@@ -26,7 +27,7 @@ def available_stock(ctx: ToolContext, product_ids: list[int]) -> dict[int, int]:
     return {product_id: int(total or 0) for product_id, total in rows}
 
 
-class FindProductsInput(BaseModel):
+class FindProductsInput(ToolModel):
     query: str | None = Field(None, max_length=200,
                               description="Product name or SKU as the user wrote it (fuzzy, accent-insensitive); "
                                           "leave empty to list a category")
@@ -35,7 +36,7 @@ class FindProductsInput(BaseModel):
     limit: int = Field(10, ge=1, le=50, description="How many products to return at most")
 
 
-class ProductSummary(BaseModel):
+class ProductSummary(ToolModel):
     sku: str = Field(description="Use the SKU to refer to this product unambiguously")
     name: str
     category: str | None = None
@@ -48,7 +49,7 @@ class ProductSummary(BaseModel):
     score: float | None = Field(None, description="Match score 0-100; 100 is an exact SKU")
 
 
-class FindProductsResult(BaseModel):
+class FindProductsResult(ToolModel):
     query: str | None = None
     category: str | None = None
     products: list[ProductSummary]
@@ -84,7 +85,7 @@ def find_products(ctx: ToolContext, params: FindProductsInput) -> FindProductsRe
     return FindProductsResult(query=query or None, category=category or None, products=products, ambiguous=ambiguous)
 
 
-class ProductAvailabilityInput(BaseModel):
+class ProductAvailabilityInput(ToolModel):
     product: str = Field(min_length=1, max_length=200, description="SKU or product name")
     customer: str | None = Field(None, max_length=200,
                                  description="Customer code or name: price from their price list, in their currency")
@@ -92,7 +93,7 @@ class ProductAvailabilityInput(BaseModel):
                                  description="Units wanted: picks the quantity-break price and checks stock for it")
 
 
-class WarehouseStock(BaseModel):
+class WarehouseStock(ToolModel):
     warehouse: str = Field(description="Warehouse code")
     warehouse_name: str
     quantity: int = Field(description="Units on hand")
@@ -102,7 +103,7 @@ class WarehouseStock(BaseModel):
     below_reorder: bool = Field(description="True when available is below the reorder level")
 
 
-class ProductAvailabilityResult(BaseModel):
+class ProductAvailabilityResult(ToolModel):
     sku: str
     name: str
     category: str | None = None

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from backend.errors import Ambiguous, BusinessRuleViolation, NotFound, PermissionDenied
@@ -22,6 +22,7 @@ from backend.tools.lookup import resolve_customer, resolve_product
 from backend.tools.orders import OrderLineOut
 from backend.tools.pricing import FxCache, prices_for, round_pct
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 QuoteStatus = Literal["open", "pending_approval", "approved", "rejected", "converted", "expired"]
 UNNUMBERED = "(assigned on confirmation)"
@@ -77,14 +78,14 @@ def credit_problem(ctx: ToolContext, customer: Customer, amount: Decimal, curren
             f"credit limit of {format_money(limit, status.currency)} by {format_money(after - limit, status.currency)}.")
 
 
-class QuoteLineInput(BaseModel):
+class QuoteLineInput(ToolModel):
     product: str = Field(min_length=1, max_length=200, description="Product SKU or name")
     quantity: int = Field(gt=0, le=10_000_000, description="Units, a whole number above 0")
     discount_pct: Decimal = Field(Decimal(0), ge=0, le=100, decimal_places=4,
                                   description="Discount off the customer's price, in percent (0-100)")
 
 
-class CreateQuoteInput(BaseModel):
+class CreateQuoteInput(ToolModel):
     customer: str = Field(min_length=1, max_length=200, description="Customer code or name")
     lines: list[QuoteLineInput] = Field(min_length=1, max_length=50, description="What to quote: 1 to 50 lines")
     valid_days: int | None = Field(None, ge=1, le=365,
@@ -92,7 +93,7 @@ class CreateQuoteInput(BaseModel):
     notes: str | None = Field(None, max_length=2000, description="Notes printed on the quote")
 
 
-class QuoteLineOut(BaseModel):
+class QuoteLineOut(ToolModel):
     line_no: int
     sku: str
     name: str
@@ -107,7 +108,7 @@ class QuoteLineOut(BaseModel):
     line_margin: Decimal | None = Field(None, description="line amount - quantity x unit cost (not shown to support)")
 
 
-class QuoteOut(BaseModel):
+class QuoteOut(ToolModel):
     number: str = Field(description=f"QUO-YYYY-NNNNNN, or '{UNNUMBERED}' in a preview")
     status: QuoteStatus
     customer_code: str
@@ -280,12 +281,12 @@ def _refuse_if_expired(ctx: ToolContext, quote: Quote) -> None:
                                     hint="Create a new quote with current prices.")
 
 
-class ApproveQuoteInput(BaseModel):
+class ApproveQuoteInput(ToolModel):
     quote: str = Field(min_length=1, max_length=40, description="Quote number, e.g. QUO-2026-000123")
     note: str | None = Field(None, max_length=1000, description="Why it is approved (kept on the quote)")
 
 
-class ApproveQuoteResult(BaseModel):
+class ApproveQuoteResult(ToolModel):
     quote: QuoteOut
     approved: bool = Field(description="False in a preview: nothing has been written yet")
 
@@ -322,17 +323,17 @@ def approve_quote(ctx: ToolContext, params: ApproveQuoteInput) -> ApproveQuoteRe
                               approved=not ctx.previewing)
 
 
-class ConvertQuoteInput(BaseModel):
+class ConvertQuoteInput(ToolModel):
     quote: str = Field(min_length=1, max_length=40, description="Quote number, e.g. QUO-2026-000123")
 
 
-class Reservation(BaseModel):
+class Reservation(ToolModel):
     sku: str
     warehouse: str = Field(description="Warehouse code")
     quantity: int
 
 
-class ConvertQuoteResult(BaseModel):
+class ConvertQuoteResult(ToolModel):
     order_number: str = Field(description=f"SO-YYYY-NNNNNN, or '{UNNUMBERED}' in a preview")
     status: Literal["confirmed"] = "confirmed"
     quote_number: str

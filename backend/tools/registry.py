@@ -24,6 +24,7 @@ from backend.models import Confirmation
 from backend.tools import audit
 from backend.tools.context import ToolContext
 from backend.tools.permissions import roles_for, roles_needed_text
+from backend.tools.schema import ToolModel
 
 log = logging.getLogger("tandem.tools")
 O = TypeVar("O", bound=BaseModel)
@@ -47,7 +48,7 @@ class ToolSpec:
 REGISTRY: dict[str, ToolSpec] = {}
 
 
-class PendingConfirmation(BaseModel, Generic[O]):
+class PendingConfirmation(ToolModel, Generic[O]):
     """What a write returns before it is confirmed: the preview and the confirmation to act on."""
 
     status: Literal["pending_confirmation"] = "pending_confirmation"
@@ -254,7 +255,7 @@ def confirm(ctx: ToolContext, confirmation_id: str, arguments: dict | None = Non
     return _run_guarded(spec, ctx, params, audit_tool=f"confirm:{spec.name}", body=body)
 
 
-class _Cancelled(BaseModel):
+class _Cancelled(ToolModel):
     confirmation_id: str
     status: str
 

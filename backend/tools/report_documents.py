@@ -9,13 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from backend.reports.catalog import DOCUMENT_DESCRIPTIONS, normalise_name
 from backend.reports.document import KeyFigure
 from backend.reports.periods import ACCEPTED_FORMS, Period
 from backend.tools.context import ToolContext
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 if TYPE_CHECKING:
     from backend.reports.render import RenderedReport
@@ -25,7 +26,7 @@ assert set(DocumentName.__args__) == set(DOCUMENT_DESCRIPTIONS)  # type: ignore[
 _REPORTS_TEXT = "; ".join(f"{name}: {text}" for name, text in DOCUMENT_DESCRIPTIONS.items())
 
 
-class WriteReportInput(BaseModel):
+class WriteReportInput(ToolModel):
     report: DocumentName = Field(description=f"Which report document. {_REPORTS_TEXT}.")
     period: str | None = Field(None, max_length=60, description=(
         "Period, e.g. " + ", ".join(form.split(" (")[0] for form in ACCEPTED_FORMS[:5]) + ", last-month, last-quarter. "
@@ -44,7 +45,7 @@ class WriteReportInput(BaseModel):
         return normalise_name(value) if isinstance(value, str) else value
 
 
-class WriteReportResult(BaseModel):
+class WriteReportResult(ToolModel):
     report: str
     title: str = Field(description="Document title with its period, e.g. 'Sales report — October 2026'")
     period: Period

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from rapidfuzz import fuzz
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from backend.text import fold
 from backend.tools.context import ToolContext
 from backend.tools.lookup import CLEAR_LEAD, MIN_SCORE, resolve_customer
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 ReportName = Literal["sales_over_time", "sales_by_customer", "sales_by_product", "sales_by_salesperson",
                      "sales_by_country", "sales_by_region", "open_orders", "ar_aging", "overdue_invoices", "pipeline",
@@ -30,7 +31,7 @@ SELF = "you (sales reps see only their own figures)"
 _REPORTS_TEXT = "; ".join(f"{spec.name}: {spec.description}" for spec in REPORTS.values())
 
 
-class RunReportInput(BaseModel):
+class RunReportInput(ToolModel):
     report: ReportName = Field(description=f"Which report. {_REPORTS_TEXT}.")
     period: str | None = Field(None, max_length=60, description=(
         "Period, e.g. " + ", ".join(form.split(" (")[0] for form in ACCEPTED_FORMS[:5]) + ", ytd, last-30-days, "

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import func, select
 
 from backend.errors import ValidationFailed
@@ -14,6 +14,7 @@ from backend.numbering import next_number
 from backend.tools.context import ToolContext
 from backend.tools.lookup import resolve_customer
 from backend.tools.registry import register
+from backend.tools.schema import ToolModel
 
 TicketStatus = Literal["open", "pending", "closed"]
 TicketPriority = Literal["low", "medium", "high", "urgent"]
@@ -23,7 +24,7 @@ assert set(TicketPriority.__args__) == set(TICKET_PRIORITIES)  # type: ignore[at
 assert set(InteractionKind.__args__) == set(INTERACTION_KINDS)  # type: ignore[attr-defined]
 
 
-class TicketOut(BaseModel):
+class TicketOut(ToolModel):
     number: str
     customer_code: str
     customer_name: str
@@ -36,7 +37,7 @@ class TicketOut(BaseModel):
     assignee: str | None = None
 
 
-class ListTicketsInput(BaseModel):
+class ListTicketsInput(ToolModel):
     customer: str | None = Field(None, description="Customer code or name; empty for all customers")
     status: Literal["open", "pending", "closed", "unresolved", "any"] = Field(
         "unresolved", description="'unresolved' means open or pending")
@@ -44,7 +45,7 @@ class ListTicketsInput(BaseModel):
     limit: int = Field(20, ge=1, le=200, description="How many tickets at most, newest first")
 
 
-class ListTicketsResult(BaseModel):
+class ListTicketsResult(ToolModel):
     customer_code: str | None = None
     total: int = Field(description="How many tickets match the filter (may exceed the rows returned)")
     tickets: list[TicketOut]
@@ -79,14 +80,14 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
                              tickets=[ticket_out(t, c, e) for t, c, e in rows])
 
 
-class CreateTicketInput(BaseModel):
+class CreateTicketInput(ToolModel):
     customer: str = Field(min_length=1, description="Customer code or name")
     subject: str = Field(min_length=3, max_length=300, description="One-line summary of the problem")
     description: str | None = Field(None, max_length=5000, description="Details, as reported")
     priority: TicketPriority = Field("medium", description="low, medium, high or urgent")
 
 
-class CreateTicketResult(BaseModel):
+class CreateTicketResult(ToolModel):
     ticket: TicketOut
     created: bool = Field(description="False in a preview: nothing has been written yet")
 
@@ -111,14 +112,14 @@ def create_ticket(ctx: ToolContext, params: CreateTicketInput) -> CreateTicketRe
     return CreateTicketResult(ticket=out, created=not ctx.previewing)
 
 
-class LogInteractionInput(BaseModel):
+class LogInteractionInput(ToolModel):
     customer: str = Field(min_length=1, description="Customer code or name")
     kind: InteractionKind = Field(description="call, email, meeting, chat or note")
     summary: str = Field(min_length=3, max_length=5000, description="What was discussed or agreed")
     occurred_at: datetime | None = Field(None, description="When it happened (ISO 8601); default now")
 
 
-class InteractionOut(BaseModel):
+class InteractionOut(ToolModel):
     customer_code: str
     customer_name: str
     kind: InteractionKind
@@ -127,7 +128,7 @@ class InteractionOut(BaseModel):
     employee: str | None = None
 
 
-class LogInteractionResult(BaseModel):
+class LogInteractionResult(ToolModel):
     interaction: InteractionOut
     created: bool
 

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-console = Console()
-err_console = Console(stderr=True)
+from bots.console import console, err_console, escape
+
 
 slack_app = typer.Typer(help="Slack: run the app over Socket Mode (`tandem slack`), link Slack users to employees.",
                         invoke_without_command=True)
