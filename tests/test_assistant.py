@@ -3,16 +3,18 @@ turn, permissions, and injected instructions in customer text that must never dr
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from assistant.agent import Assistant
-from backend.models import Quote, Ticket
+from backend.models import Product, Quote, Ticket
 from tests.factories.customers import make_interaction
 from tests.factories.org import make_employee
+from tests.factories.sales import make_order
 from tests.factories.world import make_small_world
 
 INJECTION_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "injection" / "bipia-text-attacks-test.json"
@@ -55,9 +57,21 @@ def test_credit_question_fills_the_amount(session, world):
 
 
 def test_report_question(session, world):
+    paper = session.scalar(select(Product).where(Product.sku == "PAP-A4-80"))
+    for customer, quantity in ((world["hoang"], 12_000), (world["hoang"], 30), (world["minh_phat"], 40)):
+        make_order(session, customer=customer, lines=[(paper, quantity, None, Decimal("0"))], order_date=date(2026, 8, 12),
+                   salesperson=world["rep"])
     result = ask(session, world["rep"], "top 5 customers by revenue last quarter")
     assert result.tool_calls[0]["name"] == "run_report"
     assert result.tool_calls[0]["args"] == {"report": "sales_by_customer", "period": "last-quarter", "top_n": 5}
+    report = result.tool_calls[0]["result"]
+    lines = result.answer.splitlines()
+    # The title names the period once; the table stands apart, so Markdown does not read the totals as a row.
+    assert lines[0] == f"**{report['title']}**" and report["period"]["label"] in lines[0]
+    assert lines[1] == "" and lines[2].startswith("Code | Customer")
+    table_end = lines.index("", 2)
+    assert all("|" in line for line in lines[2:table_end])
+    assert lines[table_end + 1].startswith("Totals: ") and "Units 12,070" in lines[table_end + 1]
 
 
 def _tickets(session):

@@ -195,7 +195,7 @@ def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
     currency = r.get("currency")
     label = period.get("label")
     # Report titles usually name their period already ("Sales by customer, Q3 2026").
-    title = f"**{r.get('title')}**" + (f" — {label}" if label and label not in str(r.get("title")) else "")
+    title = f"**{r.get('title')}**" + (f" — {label}" if label and label.casefold() not in str(r.get("title")).casefold() else "")
     if not rows:
         return title + "\n" + _t(lang, "No data for this period.", "Không có dữ liệu cho kỳ này.")
 

@@ -52,9 +52,19 @@ class LinkResult:
 
 
 def _core_tokens(name: str) -> list[str]:
-    tokens = [t.strip(".,") for t in fold(name).split()]
+    return _core_of_folded(fold(name))
+
+
+def _core_of_folded(folded: str) -> list[str]:
+    tokens = [t.strip(".,") for t in folded.split()]
     core = [t for t in tokens if t and t not in GENERIC]
     return core or tokens
+
+
+def _folded_name(name: str, key: str | None) -> str:
+    """A customer's folded name: the first part of its search key (`search_key(name, code, city)`), which every
+    writer stores, so that loading 100,000 customers does not fold 100,000 names again."""
+    return key.split(" | ", 1)[0] if key else fold(name)
 
 
 # English words people use for products whose catalogue names are Vietnamese.
@@ -93,38 +103,69 @@ class EntityIndex:
 
     def __init__(self, session: Session):
         self.stamp = self._stamp(session)
-        self.customers = [CustomerEntry(r.id, r.code, r.name, r.owner_id, _core_tokens(r.name)) for r in
-                          session.execute(select(Customer.id, Customer.code, Customer.name, Customer.owner_id))]
+        self.customers = [CustomerEntry(r.id, r.code, r.name, r.owner_id, _core_of_folded(_folded_name(r.name, r.search_key)))
+                          for r in session.execute(select(Customer.id, Customer.code, Customer.name, Customer.search_key,
+                                                          Customer.owner_id))]
         self.by_code = {c.code.lower(): c for c in self.customers}
-        # Inverted index: core token -> customers whose name contains it, so a message is matched against a
-        # handful of candidates rather than every customer.
+        # Inverted index: core token -> customers whose name contains it, so a message is matched against the
+        # customers sharing a word with it rather than every customer.
         self.by_token: dict[str, list[CustomerEntry]] = {}
         for entry in self.customers:
             for token in set(entry.core):
                 self.by_token.setdefault(token, []).append(entry)
-        self.vocabulary = list(self.by_token)
+        # Words of four letters or more, the only ones `_same` compares loosely; and the same by their
+        # singular ('glasses' ~ 'glasse' ~ 'glass' all strip to one stem).
+        self.long_words = [w for w in self.by_token if len(w) >= 4]
+        self.by_stem: dict[str, list[str]] = {}
+        for word in self.long_words:
+            self.by_stem.setdefault(word.rstrip("s"), []).append(word)
         self.by_id = {c.id: c for c in self.customers}
-        self.contacts = [(fold(r.name), r.customer_id, r.email) for r in
-                         session.execute(select(Contact.name, Contact.customer_id, Contact.email))]
         self.products = [ProductEntry(r.sku, r.name, _product_tokens(r.search_key, r.sku), r.active) for r in
                          session.execute(select(Product.sku, Product.name, Product.search_key, Product.active))]
         self.product_by_sku = {p.sku.lower(): p for p in self.products}
 
     @staticmethod
     def _stamp(session: Session) -> tuple:
-        customers = session.execute(select(func.count(), func.max(Customer.id), func.sum(func.length(Customer.name)))).one()
+        customers = session.execute(select(func.count(), func.max(Customer.id), func.sum(func.length(Customer.name)),
+                                           func.sum(func.length(Customer.search_key)))).one()
         products = session.execute(select(func.count(), func.max(Product.id), func.sum(func.length(Product.name)))).one()
         return (str(session.get_bind().engine.url), tuple(customers), tuple(products))
+
+    def same_words(self, token: str) -> set[str]:
+        """Every name word `_same` as `token`: the word itself, its singular or plural, and words within a
+        fuzzy ratio of 80 (both of four letters or more)."""
+        words = {token} if token in self.by_token else set()
+        if len(token) >= 4:
+            from rapidfuzz import process
+
+            words.update(self.by_stem.get(token.rstrip("s"), ()))
+            words.update(match[0] for match in process.extract_iter(token, self.long_words, scorer=fuzz.ratio,
+                                                                      score_cutoff=80))
+        return words
 
     def link_customer(self, text: str, asker_id: int | None = None) -> LinkResult:
         tokens = tokens_of(text)
         for token in tokens:
             if token in self.by_code and len(token) >= 3:
                 return LinkResult(customer=self.by_code[token])
+        by_token = {token: self.same_words(token) for token in set(tokens)}
+        same = [by_token[token] for token in tokens]
+        # How many of the message's words each customer's name has a word for. A mention's score (see
+        # `_match`) is at most 1.01 per word plus 0.5, so customers are scored best-first and the search stops
+        # when no customer left could reach the best score: a common word ("long", "minh") shared by
+        # thousands of names costs a count, not a match each.
+        hits: dict[int, int] = {}
+        for words in same:
+            ids = {entry.id for word in words for entry in self.by_token[word]}
+            for customer_id in ids:
+                hits[customer_id] = hits.get(customer_id, 0) + 1
         best_score = 0.0
         best: list[tuple[CustomerEntry, tuple[int, int]]] = []
-        for entry in self._candidates(tokens):
-            score, span = self._match(entry.core, tokens)
+        for customer_id, count in sorted(hits.items(), key=lambda item: (-item[1], item[0])):
+            if count * 1.01 + 0.5 < best_score - 1e-9:
+                break
+            entry = self.by_id[customer_id]
+            score, span = self._match(entry.core, tokens, same)
             if score <= 0:
                 continue
             if score > best_score + 1e-9:
@@ -144,32 +185,18 @@ class EntityIndex:
             return LinkResult(customer=own[0][0], span=own[0][1])
         return LinkResult(candidates=[e for e, _ in best][:6], span=best[0][1])
 
-    def _candidates(self, tokens: list[str]) -> list[CustomerEntry]:
-        from rapidfuzz import process
-
-        seen: dict[int, CustomerEntry] = {}
-        for token in set(tokens):
-            keys = [token] if token in self.by_token else []
-            if len(token) >= 4:
-                keys += [m[0] for m in process.extract(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80, limit=8)]
-                keys += [k for k in (token.rstrip("s"), token + "s") if k in self.by_token]
-            for key in keys:
-                for entry in self.by_token.get(key, ()):
-                    seen[entry.id] = entry
-        return list(seen.values())
-
     @staticmethod
-    def _match(core: list[str], tokens: list[str]) -> tuple[float, tuple[int, int]]:
+    def _match(core: list[str], tokens: list[str], same: list[set[str]]) -> tuple[float, tuple[int, int]]:
         """Longest run of the name's core tokens found in the message: from its first token, or a run of two
         or more that ends the name (Vietnamese names put the distinctive part last: '... Văn phòng phẩm Hòa Bình')."""
         best, span = 0.0, (0, 0)
         for start in range(len(core)):
             first = core[start]
-            for i, token in enumerate(tokens):
-                if not _same(first, token):
+            for i in range(len(tokens)):
+                if first not in same[i]:
                     continue
                 length = 1
-                while start + length < len(core) and i + length < len(tokens) and _same(core[start + length], tokens[i + length]):
+                while start + length < len(core) and i + length < len(tokens) and core[start + length] in same[i + length]:
                     length += 1
                 reaches_end = start + length == len(core)
                 if start > 0 and not (reaches_end and length >= 2 and all(len(core[k]) >= 3 for k in range(start, start + length))):
@@ -184,11 +211,12 @@ class EntityIndex:
                     best, span = score, (i, i + length)
         return best, span
 
-    def link_contact_email(self, email: str) -> CustomerEntry | None:
-        for _, customer_id, contact_email in self.contacts:
-            if contact_email and contact_email.lower() == email.lower():
-                return self.by_id.get(customer_id)
-        return None
+    def link_contact_email(self, session: Session, email: str) -> CustomerEntry | None:
+        """The customer of the contact with this e-mail address (any case), looked up in the database when a
+        message carries an address rather than kept in memory for every contact."""
+        customer_id = session.scalar(select(Contact.customer_id).where(func.lower(Contact.email) == email.lower())
+                                     .order_by(Contact.id).limit(1))
+        return self.by_id.get(customer_id) if customer_id is not None else None
 
     def link_product(self, phrase: str) -> tuple[ProductEntry | None, list[ProductEntry]]:
         """Best product for a phrase like 'A4 paper' or 'PAP-A4-80'; (None, candidates) when unsure."""

@@ -166,7 +166,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
     link = LinkResult()
     if slots.email:
-        entry = index.link_contact_email(slots.email)
+        entry = index.link_contact_email(session, slots.email)
         if entry:
             link = LinkResult(customer=entry)
     if link.customer is None:

@@ -19,9 +19,9 @@ def make_small_world(session: Session) -> dict[str, Any]:
     support = make_employee(session, role="support", name="Phạm Minh Anh")
     manager = make_employee(session, role="manager", name="Lê Văn Hùng")
     hoang = make_customer(session, name="Hoàng Long Trading", code="HOANGLONG", owner=rep)
-    make_customer(session, name="Minh Phát Stationery", code="MINHPHAT", owner=rep)
+    minh_phat = make_customer(session, name="Minh Phát Stationery", code="MINHPHAT", owner=rep)
     make_customer(session, name="Saigon Foods JSC", code="SAIGONFOODS", credit_limit=Decimal("40000000"))
     make_product(session, sku="PAP-A4-80", name="Giấy A4 Double A 80gsm", category="Paper", unit_price=Decimal("85000"))
     make_invoice(session, customer=hoang, amount=Decimal("12000000"))
     make_ticket(session, customer=hoang, subject="Giao thiếu 20 thùng giấy", priority="high")
-    return {"rep": rep, "support": support, "manager": manager, "hoang": hoang}
+    return {"rep": rep, "support": support, "manager": manager, "hoang": hoang, "minh_phat": minh_phat}

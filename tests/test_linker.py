@@ -1,0 +1,75 @@
+"""Customer linking over many names that share words: the best-first search with its bound finds exactly what
+scoring every customer finds, and an e-mail address links through its contact."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from assistant.planner.linker import EntityIndex, _same, tokens_of
+from tests.factories.customers import make_contact, make_customer
+
+WORDS = ["hoang", "long", "minh", "phat", "an", "binh", "sai", "gon", "foods", "paper", "viet", "tien", "hung",
+         "thinh", "glass", "glasses", "office", "supply", "nam", "bac", "trading", "hoa", "phuong", "dong"]
+PREFIXES = ["Công ty TNHH", "Cửa hàng", "", "", "Tập đoàn"]
+FILLER = ["what's", "going", "on", "with", "before", "my", "3pm", "can", "take", "another", "50k", "credit", "và"]
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 5:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    return word[:i] + word[i + 1:]
+
+
+@pytest.fixture()
+def index(session):
+    rng = random.Random(5)
+    for n in range(400):
+        words = rng.sample(WORDS, rng.randint(1, 4))
+        name = " ".join(filter(None, [rng.choice(PREFIXES), *[w.capitalize() for w in words]]))
+        make_customer(session, name=name, code=f"LNK{n:04d}")
+    return EntityIndex(session)
+
+
+def _exhaustive(index: EntityIndex, text: str) -> tuple[float, set[int]]:
+    """Every customer scored, with `_same` asked word by word: the best score and who has it."""
+    tokens = tokens_of(text)
+    same = [{word for word in index.by_token if _same(word, token)} for token in tokens]
+    scores = {entry.id: index._match(entry.core, tokens, same)[0] for entry in index.customers}
+    best = max(scores.values(), default=0.0)
+    return best, {cid for cid, score in scores.items() if best > 0 and abs(score - best) <= 1e-9}
+
+
+def test_the_bounded_search_finds_what_scoring_everyone_finds(session, index):
+    rng = random.Random(9)
+    messages = []
+    for _ in range(150):
+        entry = rng.choice(index.customers)
+        words = [_typo(w, rng) if rng.random() < 0.3 else w for w in entry.name.split()[-rng.randint(1, 3):]]
+        noise = rng.sample(FILLER, 3)
+        messages.append(" ".join(noise[:2] + words + noise[2:]))
+    # "glasssss" is the same word as "glass" only by its singular (their fuzzy ratio is 77).
+    messages += ["hoang long", "glass", "glasssss office", "minh", "nothing here at all"]
+
+    for text in messages:
+        tokens = tokens_of(text)
+        assert [index.same_words(t) for t in tokens] == [{w for w in index.by_token if _same(w, t)} for t in tokens]
+        best, tied = _exhaustive(index, text)
+        if any(token in index.by_code and len(token) >= 3 for token in tokens):
+            continue
+        result = index.link_customer(text)
+        if not tied:
+            assert result.customer is None and not result.candidates, text
+        elif result.customer is not None:
+            assert result.customer.id in tied, text
+        else:
+            assert {c.id for c in result.candidates} <= tied and len(result.candidates) == min(len(tied), 6), text
+
+
+def test_an_email_links_its_contacts_customer_in_any_case(session, index):
+    customer = make_customer(session, name="Rạng Đông Office", code="RANGDONG")
+    make_contact(session, customer=customer, name="Lê Thị Thu", email="thu.le@rangdong.vn")
+    fresh = EntityIndex(session)
+    assert fresh.link_contact_email(session, "Thu.Le@RangDong.vn").code == "RANGDONG"
+    assert fresh.link_contact_email(session, "nobody@rangdong.vn") is None
