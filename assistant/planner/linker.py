@@ -51,10 +51,6 @@ class LinkResult:
         return self.customer is None and len(self.candidates) > 1
 
 
-def _core_tokens(name: str) -> list[str]:
-    return _core_of_folded(fold(name))
-
-
 def _core_of_folded(folded: str) -> list[str]:
     tokens = [t.strip(".,") for t in folded.split()]
     core = [t for t in tokens if t and t not in GENERIC]
@@ -188,7 +184,8 @@ class EntityIndex:
     @staticmethod
     def _match(core: list[str], tokens: list[str], same: list[set[str]]) -> tuple[float, tuple[int, int]]:
         """Longest run of the name's core tokens found in the message: from its first token, or a run of two
-        or more that ends the name (Vietnamese names put the distinctive part last: '... Văn phòng phẩm Hòa Bình')."""
+        or more that ends the name (Vietnamese names put the distinctive part last: '... Văn phòng phẩm Hòa Bình').
+        `same[i]` holds the name words that count as the message's i-th token (`same_words`)."""
         best, span = 0.0, (0, 0)
         for start in range(len(core)):
             first = core[start]
