@@ -23,7 +23,7 @@ GENERIC = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerEntry:
     id: int
     code: str
@@ -99,9 +99,10 @@ class EntityIndex:
 
     def __init__(self, session: Session):
         self.stamp = self._stamp(session)
-        self.customers = [CustomerEntry(r.id, r.code, r.name, r.owner_id, _core_of_folded(_folded_name(r.name, r.search_key)))
-                          for r in session.execute(select(Customer.id, Customer.code, Customer.name, Customer.search_key,
-                                                          Customer.owner_id))]
+        rows = session.connection().execute(select(Customer.id, Customer.code, Customer.name, Customer.search_key,
+                                                   Customer.owner_id))
+        self.customers = [CustomerEntry(cid, code, name, owner_id, _core_of_folded(_folded_name(name, key)))
+                          for cid, code, name, key, owner_id in rows]
         self.by_code = {c.code.lower(): c for c in self.customers}
         # Inverted index: core token -> customers whose name contains it, so a message is matched against the
         # customers sharing a word with it rather than every customer.
