@@ -1,7 +1,8 @@
 """Offline planner benchmark: tool-choice and argument accuracy on the development set, planning latency
 per request (tool time excluded), and `tandem ask` as a whole process on the demo company.
 
-Run: .venv/bin/python benchmarks/assistant.py [--verbose] [--process-runs 5]
+Run: .venv/bin/python benchmarks/assistant.py [--verbose] [--process-runs 5] [--mix-rounds 3] [--data-dir DIR]
+(DIR: a data directory made larger with `tandem demo` then `tandem seed --customers 100000 --orders 1000000`)
 """
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def main() -> None:
     parser.add_argument("--process-runs", type=int, default=5)
     parser.add_argument("--mix-rounds", type=int, default=3,
                         help="rounds over several kinds of data question, interleaved (0: skip)")
+    parser.add_argument("--data-dir", type=Path,
+                        help="also time `tandem ask` on this data directory: the demo company made larger with "
+                             "`tandem seed`, say")
     args = parser.parse_args()
 
     from backend.db import make_engine, migrate, session_factory
@@ -73,15 +77,14 @@ def main() -> None:
         compileall.compile_dir(str(ROOT / package), quiet=1)
     tandem = ROOT / ".venv" / "bin" / "tandem"
     command = [str(tandem)] if tandem.exists() else [sys.executable, "-m", "bots.cli"]
-    env = dict(os.environ, TANDEM_DATA_DIR=str(data_dir))
 
-    def ask_seconds(question: str, who: str) -> tuple[float, float]:
+    def ask_seconds(question: str, who: str, data: Path = data_dir) -> tuple[float, float]:
         """Wall-clock and CPU seconds (user + system) of one `tandem ask`. On a shared VM the CPU time shows
         whether a slow run was the machine being slow (CPU time up too) or the process waiting."""
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run([*command, "ask", question, "--as", who, "--json"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run([*command, "ask", question, "--as", who, "--json"], cwd=ROOT, check=True, capture_output=True,
+                       env=dict(os.environ, TANDEM_DATA_DIR=str(data)))
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -101,6 +104,19 @@ def main() -> None:
         kinds = ", ".join(f"{kind} {statistics.median(times):.2f}" for kind, times in mix.items())
         print(f"`tandem ask` over {len(MIX)} kinds of question x {args.mix_rounds}: p50 {statistics.median(every):.2f} s "
               f"({kinds})")
+
+    if args.data_dir:
+        if not (args.data_dir / "tandem.sqlite3").exists():
+            sys.exit(f"{args.data_dir} holds no Tandem database (make one with `tandem demo` and `tandem seed`)")
+        from sqlalchemy import func, select
+
+        from backend.models import Customer
+
+        with session_factory(make_engine(f"sqlite:///{args.data_dir / 'tandem.sqlite3'}"))() as session:
+            customers = session.scalar(select(func.count()).select_from(Customer))
+        runs = [ask_seconds(*MIX["brief"], data=args.data_dir) for _ in range(args.process_runs)]
+        print(f"`tandem ask` on {args.data_dir} ({customers:,} customers): p50 {statistics.median(w for w, _ in runs):.2f} s "
+              f"over {len(runs)} runs (CPU p50 {statistics.median(c for _, c in runs):.2f} s)")
 
 if __name__ == "__main__":
     main()
