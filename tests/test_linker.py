@@ -73,3 +73,16 @@ def test_an_email_links_its_contacts_customer_in_any_case(session, index):
     fresh = EntityIndex(session)
     assert fresh.link_contact_email(session, "Thu.Le@RangDong.vn").code == "RANGDONG"
     assert fresh.link_contact_email(session, "nobody@rangdong.vn") is None
+
+
+def test_the_index_follows_a_new_owner(session, index):
+    from assistant.planner.linker import entity_index
+    from tests.factories.org import make_employee
+
+    rep, other = make_employee(session, role="sales"), make_employee(session, role="sales")
+    first = make_customer(session, name="Quang Minh Paper", code="QMPAPER1", owner=rep)
+    second = make_customer(session, name="Quang Minh Paper", code="QMPAPER2", owner=other)
+    assert entity_index(session).link_customer("how is Quang Minh Paper doing", asker_id=rep.id).customer.code == "QMPAPER1"
+    first.owner_id, second.owner_id = other.id, rep.id
+    session.flush()
+    assert entity_index(session).link_customer("how is Quang Minh Paper doing", asker_id=rep.id).customer.code == "QMPAPER2"

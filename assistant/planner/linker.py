@@ -123,8 +123,13 @@ class EntityIndex:
 
     @staticmethod
     def _stamp(session: Session) -> tuple:
-        customers = session.execute(select(func.count(), func.max(Customer.id), func.sum(func.length(Customer.name)),
-                                           func.sum(func.length(Customer.search_key)))).one()
+        """Changes when customers or products are added or removed, when a customer is renamed or recoded (unless
+        to a name of the same length), and when customers change owner (the owner breaks ties between equal
+        names). Each customer's figures are weighted by its id, so two customers swapping owners count too."""
+        customers = session.execute(select(
+            func.count(), func.max(Customer.id), func.sum(Customer.id * func.length(Customer.name)),
+            func.sum(Customer.id * func.length(Customer.search_key)), func.sum(Customer.id * func.length(Customer.code)),
+            func.sum(Customer.id * func.coalesce(Customer.owner_id, 0)))).one()
         products = session.execute(select(func.count(), func.max(Product.id), func.sum(func.length(Product.name)))).one()
         return (str(session.get_bind().engine.url), tuple(customers), tuple(products))
 
