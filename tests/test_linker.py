@@ -86,3 +86,34 @@ def test_the_index_follows_a_new_owner(session, index):
     first.owner_id, second.owner_id = other.id, rep.id
     session.flush()
     assert entity_index(session).link_customer("how is Quang Minh Paper doing", asker_id=rep.id).customer.code == "QMPAPER2"
+
+
+def test_a_later_process_reads_the_saved_names_instead_of_every_customer(session, index, monkeypatch):
+    import assistant.planner.linker as linker
+
+    saved = list(linker._names_file(index.stamp).parent.glob("customer-names-*.marshal"))
+    assert len(saved) == 1
+    monkeypatch.setattr(linker, "_read_names", lambda session: pytest.fail("the saved names were not used"))
+    again = EntityIndex(session)
+    assert again.customers == index.customers and again.by_token == index.by_token
+    assert again.link_customer("glass office supply").customer == index.link_customer("glass office supply").customer
+
+
+def test_saved_names_are_rebuilt_when_customers_change_or_the_file_is_bad(session, index, monkeypatch):
+    import assistant.planner.linker as linker
+
+    path = linker._names_file(index.stamp)
+    make_customer(session, name="Công ty TNHH Rạng Đông Xanh", code="RANGDONGX")
+    changed = EntityIndex(session)
+    assert changed.stamp != index.stamp
+    assert changed.link_customer("anything new at Rạng Đông Xanh?").customer.code == "RANGDONGX"
+    assert EntityIndex(session).customers == changed.customers  # read back from the file just written
+
+    path.write_bytes(b"\x00not marshal")
+    assert EntityIndex(session).link_customer("Rạng Đông Xanh").customer.code == "RANGDONGX"
+
+    # A data directory that can not be written: the index still works, and no temporary file is left behind.
+    path.unlink()
+    monkeypatch.setattr(linker.os, "replace", lambda *args: (_ for _ in ()).throw(PermissionError("read-only")))
+    assert EntityIndex(session).link_customer("Rạng Đông Xanh").customer.code == "RANGDONGX"
+    assert list(path.parent.iterdir()) == []

@@ -5,8 +5,15 @@ several customers is reported as ambiguous rather than guessed, unless exactly o
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
+import marshal
+import os
+import tempfile
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rapidfuzz import fuzz
 from sqlalchemy import func, select
@@ -14,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from backend.models import Contact, Customer, Product
 from backend.text import fold
+
+log = logging.getLogger("tandem.planner")
 
 # Words that say what kind of company it is, not which one.
 GENERIC = {
@@ -95,34 +104,43 @@ def _same(a: str, b: str) -> bool:
 
 
 class EntityIndex:
-    """In-memory copy of the names to link against, refreshed when the tables change."""
+    """In-memory copy of the names to link against, refreshed when the tables change.
 
-    def __init__(self, session: Session):
-        self.stamp = self._stamp(session)
-        rows = session.connection().execute(select(Customer.id, Customer.code, Customer.name, Customer.search_key,
-                                                   Customer.owner_id))
-        self.customers = [CustomerEntry(cid, code, name, owner_id, _core_of_folded(_folded_name(name, key)))
-                          for cid, code, name, key, owner_id in rows]
-        self.by_code = {c.code.lower(): c for c in self.customers}
-        # Inverted index: core token -> customers whose name contains it, so a message is matched against the
-        # customers sharing a word with it rather than every customer.
-        self.by_token: dict[str, list[CustomerEntry]] = {}
-        for entry in self.customers:
-            for token in set(entry.core):
-                self.by_token.setdefault(token, []).append(entry)
+    Customers are kept as parallel lists (one row each) rather than one object each, so that the lists can be
+    saved to and read back from the data directory (`_saved_names`): a process that answers one question, like
+    `tandem ask`, then reads 100,000 customers' name words from one file instead of folding every name again.
+    """
+
+    def __init__(self, session: Session, stamp: tuple[str, ...] | None = None):
+        self.stamp = stamp or self._stamp(session)
+        names = _saved_names(self.stamp)
+        if names is None:
+            names = _read_names(session)
+            _save_names(self.stamp, names)
+        self._ids, self._codes, self._names, self._owners, self._cores, self.by_token = names
+        # by_token: a name word -> the rows of the customers whose name has it, so that a message is matched
+        # against the customers sharing a word with it rather than every customer.
+        self.by_code = {code.lower(): row for row, code in enumerate(self._codes)}
+        self.by_id = {customer_id: row for row, customer_id in enumerate(self._ids)}
         # Words of four letters or more, the only ones `_same` compares loosely; and the same by their
         # singular ('glasses' ~ 'glasse' ~ 'glass' all strip to one stem).
         self.long_words = [w for w in self.by_token if len(w) >= 4]
         self.by_stem: dict[str, list[str]] = {}
         for word in self.long_words:
             self.by_stem.setdefault(word.rstrip("s"), []).append(word)
-        self.by_id = {c.id: c for c in self.customers}
         self.products = [ProductEntry(r.sku, r.name, _product_tokens(r.search_key, r.sku), r.active) for r in
                          session.execute(select(Product.sku, Product.name, Product.search_key, Product.active))]
         self.product_by_sku = {p.sku.lower(): p for p in self.products}
 
+    def entry(self, row: int) -> CustomerEntry:
+        return CustomerEntry(self._ids[row], self._codes[row], self._names[row], self._owners[row], self._cores[row])
+
+    @property
+    def customers(self) -> list[CustomerEntry]:
+        return [self.entry(row) for row in range(len(self._ids))]
+
     @staticmethod
-    def _stamp(session: Session) -> tuple:
+    def _stamp(session: Session) -> tuple[str, ...]:
         """Changes when customers or products are added or removed, when a customer is renamed or recoded (unless
         to a name of the same length), and when customers change owner (the owner breaks ties between equal
         names). Each customer's figures are weighted by its id, so two customers swapping owners count too."""
@@ -131,7 +149,7 @@ class EntityIndex:
             func.sum(Customer.id * func.length(Customer.search_key)), func.sum(Customer.id * func.length(Customer.code)),
             func.sum(Customer.id * func.coalesce(Customer.owner_id, 0)))).one()
         products = session.execute(select(func.count(), func.max(Product.id), func.sum(func.length(Product.name)))).one()
-        return (str(session.get_bind().engine.url), tuple(customers), tuple(products))
+        return (str(session.get_bind().engine.url), *(str(value) for value in (*customers, *products)))
 
     def same_words(self, token: str) -> set[str]:
         """Every name word `_same` as `token`: the word itself, its singular or plural, and words within a
@@ -149,7 +167,7 @@ class EntityIndex:
         tokens = tokens_of(text)
         for token in tokens:
             if token in self.by_code and len(token) >= 3:
-                return LinkResult(customer=self.by_code[token])
+                return LinkResult(customer=self.entry(self.by_code[token]))
         by_token = {token: self.same_words(token) for token in set(tokens)}
         same = [by_token[token] for token in tokens]
         # How many of the message's words each customer's name has a word for. A mention's score (see
@@ -158,22 +176,20 @@ class EntityIndex:
         # thousands of names costs a count, not a match each.
         hits: dict[int, int] = {}
         for words in same:
-            ids = {entry.id for word in words for entry in self.by_token[word]}
-            for customer_id in ids:
-                hits[customer_id] = hits.get(customer_id, 0) + 1
+            for row in {row for word in words for row in self.by_token[word]}:
+                hits[row] = hits.get(row, 0) + 1
         best_score = 0.0
         best: list[tuple[CustomerEntry, tuple[int, int]]] = []
-        for customer_id, count in sorted(hits.items(), key=lambda item: (-item[1], item[0])):
+        for row, count in sorted(hits.items(), key=lambda item: (-item[1], self._ids[item[0]])):
             if count * 1.01 + 0.5 < best_score - 1e-9:
                 break
-            entry = self.by_id[customer_id]
-            score, span = self._match(entry.core, tokens, same)
+            score, span = self._match(self._cores[row], tokens, same)
             if score <= 0:
                 continue
             if score > best_score + 1e-9:
-                best_score, best = score, [(entry, span)]
+                best_score, best = score, [(self.entry(row), span)]
             elif abs(score - best_score) <= 1e-9:
-                best.append((entry, span))
+                best.append((self.entry(row), span))
         if not best:
             return LinkResult()
         if len(best) == 1:
@@ -219,7 +235,8 @@ class EntityIndex:
         message carries an address rather than kept in memory for every contact."""
         customer_id = session.scalar(select(Contact.customer_id).where(func.lower(Contact.email) == email.lower())
                                      .order_by(Contact.id).limit(1))
-        return self.by_id.get(customer_id) if customer_id is not None else None
+        row = self.by_id.get(customer_id) if customer_id is not None else None
+        return self.entry(row) if row is not None else None
 
     def link_product(self, phrase: str) -> tuple[ProductEntry | None, list[ProductEntry]]:
         """Best product for a phrase like 'A4 paper' or 'PAP-A4-80'; (None, candidates) when unsure."""
@@ -246,6 +263,72 @@ class EntityIndex:
         return None, tied[:6]
 
 
+# The customers' part of the index: ids, codes, names, owners, name words (core) and word -> rows.
+Names = tuple[list[int], list[str], list[str], list[int | None], list[list[str]], dict[str, list[int]]]
+NAMES_FORMAT = 1  # bump when what `_read_names` produces changes
+
+
+def _read_names(session: Session) -> Names:
+    ids: list[int] = []
+    codes: list[str] = []
+    names: list[str] = []
+    owners: list[int | None] = []
+    cores: list[list[str]] = []
+    by_token: dict[str, list[int]] = {}
+    rows = session.connection().execute(select(Customer.id, Customer.code, Customer.name, Customer.search_key,
+                                               Customer.owner_id))
+    for row, (customer_id, code, name, key, owner_id) in enumerate(rows):
+        core = _core_of_folded(_folded_name(name, key))
+        ids.append(customer_id)
+        codes.append(code)
+        names.append(name)
+        owners.append(owner_id)
+        cores.append(core)
+        for token in set(core):
+            by_token.setdefault(token, []).append(row)
+    return ids, codes, names, owners, cores, by_token
+
+
+def _names_file(stamp: tuple[str, ...]) -> Path:
+    from backend.settings import get_settings
+
+    database = hashlib.sha256(stamp[0].encode()).hexdigest()[:16]
+    return get_settings().data_dir / "cache" / f"customer-names-{database}.marshal"
+
+
+def _saved_names(stamp: tuple[str, ...]) -> Names | None:
+    """The names saved for exactly this stamp, or None (no file, another stamp, an older format, a bad file)."""
+    try:
+        saved = marshal.loads(_names_file(stamp).read_bytes())
+        format_, saved_stamp, names = saved
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if format_ != NAMES_FORMAT or tuple(saved_stamp) != stamp:
+        return None
+    return names
+
+
+def _save_names(stamp: tuple[str, ...], names: Names) -> None:
+    """Written whole to a temporary file (mode 0600, like the database beside it) and renamed, so a reader never
+    sees half of it; a data directory that can not be written costs the next process the rebuild, nothing else.
+
+    marshal, not JSON: it reads 100,000 customers in 0.10 s rather than 0.17 s. Like the SQLite file, the data
+    directory is trusted; whoever can write this file can write the database too."""
+    path = _names_file(stamp)
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".tmp", delete=False) as handle:
+            temporary = handle.name
+            handle.write(marshal.dumps((NAMES_FORMAT, stamp, names)))
+        os.replace(temporary, path)
+    except OSError:
+        log.warning("Could not save the customer names index to %s", path, exc_info=True)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
 _cache: dict[str, EntityIndex] = {}
 _lock = threading.Lock()
 
@@ -254,6 +337,7 @@ def entity_index(session: Session) -> EntityIndex:
     key = str(session.get_bind().engine.url)
     with _lock:
         cached = _cache.get(key)
-        if cached is None or cached.stamp != EntityIndex._stamp(session):
-            cached = _cache[key] = EntityIndex(session)
+        stamp = EntityIndex._stamp(session)
+        if cached is None or cached.stamp != stamp:
+            cached = _cache[key] = EntityIndex(session, stamp)
         return cached
