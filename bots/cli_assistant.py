@@ -5,6 +5,7 @@ import json
 import sys
 
 import typer
+
 from bots.console import console
 
 
@@ -85,8 +86,8 @@ def _input_history():
     path = get_settings().data_dir / "chat_history"
     try:
         readline.read_history_file(path)
-    except (FileNotFoundError, PermissionError, OSError):
-        pass
+    except OSError:
+        pass  # none yet, or not readable: start with an empty history
     readline.set_history_length(HISTORY_LINES)
 
     def save() -> None:
