@@ -2,6 +2,7 @@
 company; period parsing; role scoping (a sales rep sees only their own figures; support is refused)."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -651,3 +652,30 @@ def test_every_report_is_well_formed(fin, data, report):
 def test_ar_aging_for_a_period_not_yet_ended_is_as_of_today(fin, data):
     table = run(fin, "ar_aging", period="this-month")
     assert table.period.end == TODAY and "has not ended yet" in table.notes[0]
+
+
+# --- language -------------------------------------------------------------------------------------------------
+
+ENGLISH_WORDS = re.compile(r"\b(the|of|and|only|orders?|revenue|showing|open|amounts?|as of|by|sales|customers?|"
+                           r"commission|invoices?|stage|weighted|shortfall|units|salesperson|lifetime)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("report, args", [
+    ("sales_over_time", {"period": "2026-Q3"}), ("sales_by_customer", {"period": "2026", "top_n": 1}),
+    ("sales_by_product", {"period": "2026"}), ("sales_by_salesperson", {"period": "2026"}),
+    ("sales_by_country", {"period": "2026"}), ("sales_by_region", {"period": "2026"}), ("open_orders", {}),
+    ("ar_aging", {"top_n": 1}), ("overdue_invoices", {}), ("pipeline", {}), ("restock", {}),
+    ("commissions", {"period": "2026"}), ("customer_lifetime_value", {"period": "2026-12"}),
+])
+def test_vietnamese_reports_have_the_same_figures_in_vietnamese_words(data, ctx_for, report, args):
+    rep = ctx_for(data.rep_a)  # a sales rep, so the scope note is there too
+    english, vietnamese = run(rep, report, **args), run(rep, report, **args, language="vi")
+    assert vietnamese.totals == english.totals and vietnamese.total_rows == english.total_rows
+    assert [c.key for c in vietnamese.columns] == [c.key for c in english.columns]
+    numbers = [[v for v in row.values() if not isinstance(v, str)] for row in english.rows]
+    assert [[v for v in row.values() if not isinstance(v, str)] for row in vietnamese.rows] == numbers
+    words = [vietnamese.title, vietnamese.period.label, vietnamese.chart.title, *vietnamese.notes,
+             *(c.label for c in vietnamese.columns)]
+    assert len(vietnamese.notes) == len(english.notes) >= 1
+    english_left = [text for text in words if ENGLISH_WORDS.search(text.replace("'invoiced'", ""))]
+    assert english_left == [], english_left

@@ -305,6 +305,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                     args[key] = memory.args[key]
             if args["report"] != "sales_over_time":
                 args.pop("group_by", None)
+        if language == "vi":  # the table's title, headings and notes, as the answer around them
+            args["language"] = "vi"
     elif intent == "write_report":
         args = _document_for(text, slots, language)
     elif intent == "docs":

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.models import Product, StockLevel, Warehouse
-from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, limit_note, snapshot
+from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, limit_note, say, snapshot
 
 
 def restock(session: Session, req: ReportRequest) -> ReportTable:
@@ -23,16 +23,23 @@ def restock(session: Session, req: ReportRequest) -> ReportTable:
     rows = [{"sku": sku, "product": name, "warehouse": warehouse, "quantity": quantity, "reserved": reserved,
              "reorder_level": reorder_level, "shortfall": short}
             for sku, name, warehouse, quantity, reserved, reorder_level, short in session.execute(stmt)]
-    notes = ["Active products whose quantity on hand in a warehouse is below that warehouse's reorder level; "
-             "shortfall = reorder level − quantity on hand (reserved units are shown but not subtracted). "
-             "Largest shortfall first."] + limit_note(len(rows), count, "stock rows")
+    lang, day = req.language, req.today.isoformat()
+    notes = [say(lang, "Active products whose quantity on hand in a warehouse is below that warehouse's reorder level; "
+                       "shortfall = reorder level − quantity on hand (reserved units are shown but not subtracted). "
+                       "Largest shortfall first.",
+                 "Sản phẩm đang kinh doanh có tồn kho tại một kho dưới mức đặt hàng lại của kho đó; thiếu hụt = mức "
+                 "đặt lại − tồn kho (số đã giữ được hiển thị nhưng không trừ). Thiếu hụt lớn nhất trước.")]
+    notes += limit_note(len(rows), count, "stock rows", lang, "dòng tồn kho")
     return ReportTable(
-        name="restock", title=f"Restock list as of {req.today.isoformat()}", period=snapshot(req.today),
-        currency=req.base_currency,
-        columns=[Column(key="sku", label="SKU", type="text"), Column(key="product", label="Product", type="text"),
-                 Column(key="warehouse", label="Warehouse", type="text"), Column(key="quantity", label="On hand", type="int"),
-                 Column(key="reserved", label="Reserved", type="int"),
-                 Column(key="reorder_level", label="Reorder level", type="int"),
-                 Column(key="shortfall", label="Shortfall", type="int")],
+        name="restock", title=say(lang, f"Restock list as of {day}", f"Hàng cần nhập thêm tính đến {day}"),
+        period=snapshot(req.today, language=lang), currency=req.base_currency,
+        columns=[Column(key="sku", label=say(lang, "SKU", "Mã hàng"), type="text"),
+                 Column(key="product", label=say(lang, "Product", "Sản phẩm"), type="text"),
+                 Column(key="warehouse", label=say(lang, "Warehouse", "Kho"), type="text"),
+                 Column(key="quantity", label=say(lang, "On hand", "Tồn kho"), type="int"),
+                 Column(key="reserved", label=say(lang, "Reserved", "Đã giữ"), type="int"),
+                 Column(key="reorder_level", label=say(lang, "Reorder level", "Mức đặt lại"), type="int"),
+                 Column(key="shortfall", label=say(lang, "Shortfall", "Thiếu hụt"), type="int")],
         rows=rows, total_rows=count, totals={"shortfall": int(total_shortfall or 0)},
-        chart=ChartHint(kind="bar", x="sku", y=["shortfall"], title="Units short of the reorder level"), notes=notes)
+        chart=ChartHint(kind="bar", x="sku", y=["shortfall"],
+                        title=say(lang, "Units short of the reorder level", "Số lượng thiếu so với mức đặt lại")), notes=notes)

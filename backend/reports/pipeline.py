@@ -13,7 +13,8 @@ from backend.ledger import MissingFxRate, fx_rate
 from backend.money import round_money
 from backend.models import Opportunity
 from backend.models.crm import OPPORTUNITY_STAGES
-from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, snapshot
+from backend.reports.labels import stage_name
+from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, say, snapshot
 
 ZERO = Decimal(0)
 OPEN_STAGES = tuple(stage for stage in OPPORTUNITY_STAGES if not stage.startswith("closed_"))
@@ -59,30 +60,41 @@ def pipeline(session: Session, req: ReportRequest) -> ReportTable:
         slot[0] += count
         slot[1] += value
         slot[2] += value * probability / 100
-    rows = [{"stage": stage, "opportunities": count, "amount": round_money(amount, base),
-             "weighted_amount": round_money(weighted, base)}
+    lang, day = req.language, as_of.isoformat()
+    rows = [{"stage": say(lang, stage, stage_name(stage, "vi")), "opportunities": count,
+             "amount": round_money(amount, base), "weighted_amount": round_money(weighted, base)}
             for stage, (count, amount, weighted) in per_stage.items()]
-    period = req.period or snapshot(as_of, f"Open as of {as_of.isoformat()}")
-    notes = ["Open stages only (closed won and closed lost are left out). Weighted amount = amount × the "
-             "opportunity's own probability / 100; the total weighted amount is the forecast.",
-             "Amounts and weighted amounts are rounded per stage; totals are the sum of the stages."]
+    period = req.period or snapshot(as_of, say(lang, f"Open as of {day}", f"Còn mở tính đến {day}"))
+    notes = [say(lang, "Open stages only (closed won and closed lost are left out). Weighted amount = amount × the "
+                       "opportunity's own probability / 100; the total weighted amount is the forecast.",
+                 "Chỉ các giai đoạn còn mở (không gồm đã thắng và đã thua). Giá trị có trọng số = giá trị × xác suất "
+                 "của cơ hội / 100; tổng giá trị có trọng số là dự báo."),
+             say(lang, "Amounts and weighted amounts are rounded per stage; totals are the sum of the stages.",
+                 "Giá trị và giá trị có trọng số được làm tròn theo từng giai đoạn; tổng là tổng các giai đoạn.")]
     if req.period is not None:
-        notes.append(f"Only opportunities expected to close in {req.period.label}.")
+        notes.append(say(lang, f"Only opportunities expected to close in {req.period.label}.",
+                         f"Chỉ gồm cơ hội dự kiến chốt trong {req.period.label}."))
     foreign = sorted(c for c in currencies if c != base)
     if foreign:
-        notes.append(f"{', '.join(foreign)} amounts converted to {base} at the latest FX rate on or before "
-                     f"{as_of.isoformat()}.")
+        notes.append(say(lang, f"{', '.join(foreign)} amounts converted to {base} at the latest FX rate on or before {day}.",
+                         f"Giá trị bằng {', '.join(foreign)} được quy đổi sang {base} theo tỷ giá gần nhất đến {day}."))
     if req.rep_id is not None:
-        notes.append(f"Only opportunities owned by {req.rep_name} are included.")
-    title = f"Sales pipeline closing in {req.period.label}" if req.period else f"Sales pipeline as of {as_of.isoformat()}"
+        notes.append(say(lang, f"Only opportunities owned by {req.rep_name} are included.",
+                         f"Chỉ gồm cơ hội do {req.rep_name} phụ trách."))
+    if req.period:
+        title = say(lang, f"Sales pipeline closing in {req.period.label}", f"Cơ hội bán hàng dự kiến chốt trong {req.period.label}")
+    else:
+        title = say(lang, f"Sales pipeline as of {day}", f"Cơ hội bán hàng tính đến {day}")
     return ReportTable(
         name="pipeline", title=title, period=period, currency=base,
-        columns=[Column(key="stage", label="Stage", type="text"), Column(key="opportunities", label="Opportunities", type="int"),
-                 Column(key="amount", label="Amount", type="money"),
-                 Column(key="weighted_amount", label="Weighted amount", type="money")],
+        columns=[Column(key="stage", label=say(lang, "Stage", "Giai đoạn"), type="text"),
+                 Column(key="opportunities", label=say(lang, "Opportunities", "Cơ hội"), type="int"),
+                 Column(key="amount", label=say(lang, "Amount", "Giá trị"), type="money"),
+                 Column(key="weighted_amount", label=say(lang, "Weighted amount", "Giá trị có trọng số"), type="money")],
         rows=rows, total_rows=len(rows),
         totals={"opportunities": sum(r["opportunities"] for r in rows),
                 "amount": sum((r["amount"] for r in rows), ZERO),
                 "weighted_amount": sum((r["weighted_amount"] for r in rows), ZERO)},
-        chart=ChartHint(kind="bar", x="stage", y=["amount", "weighted_amount"], title=f"Pipeline by stage ({base})"),
+        chart=ChartHint(kind="bar", x="stage", y=["amount", "weighted_amount"],
+                        title=say(lang, f"Pipeline by stage ({base})", f"Cơ hội theo giai đoạn ({base})")),
         notes=notes)

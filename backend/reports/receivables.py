@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 
 from backend.money import round_money
 from backend.models import Customer, Invoice, Payment, PaymentAllocation
-from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, snapshot
+from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, say, snapshot
 
 ZERO = Decimal(0)
 BUCKETS = (("current", "Current"), ("days_1_30", "1–30 days"), ("days_31_60", "31–60 days"),
            ("days_61_90", "61–90 days"), ("days_91_plus", "91+ days"))
 BUCKET_KEYS = tuple(key for key, _ in BUCKETS)
+BUCKETS_VI = {"current": "Trong hạn", "days_1_30": "1–30 ngày", "days_31_60": "31–60 ngày", "days_61_90": "61–90 ngày",
+              "days_91_plus": "Trên 90 ngày"}
 ID_CHUNK = 5000  # well under SQLite's and PostgreSQL's limits on bound parameters
 
 
@@ -98,10 +100,14 @@ def open_invoices(session: Session, as_of: date, base_currency: str, *, owner_id
 
 
 def _notes(req: ReportRequest) -> list[str]:
-    notes = [f"Open balance = invoice amount minus payments allocated to it by {req.as_of.isoformat()} (void invoices "
-             f"excluded), converted to {req.base_currency} at each invoice's FX rate and rounded per invoice."]
+    lang, day, base = req.language, req.as_of.isoformat(), req.base_currency
+    notes = [say(lang, f"Open balance = invoice amount minus payments allocated to it by {day} (void invoices excluded), "
+                       f"converted to {base} at each invoice's FX rate and rounded per invoice.",
+                 f"Số dư còn nợ = giá trị hóa đơn trừ các khoản thanh toán đã phân bổ cho nó đến {day} (không gồm hóa "
+                 f"đơn hủy), quy đổi sang {base} theo tỷ giá của từng hóa đơn và làm tròn theo từng hóa đơn.")]
     if req.rep_id is not None:
-        notes.append(f"Only customers owned by {req.rep_name} are included.")
+        notes.append(say(lang, f"Only customers owned by {req.rep_name} are included.",
+                         f"Chỉ gồm khách hàng do {req.rep_name} phụ trách."))
     return notes
 
 
@@ -121,15 +127,23 @@ def ar_aging(session: Session, req: ReportRequest) -> ReportTable:
     totals = {key: sum((r[key] for r in all_rows), ZERO) for key, _ in BUCKETS}
     totals["total"] = sum((r["total"] for r in all_rows), ZERO)
     totals["invoices"] = sum(r["invoices"] for r in all_rows)
-    notes = _notes(req) + [f"Buckets count days past the due date as of {as_of.isoformat()}: current = not yet due "
-                           "(or due that day)."] + limit_note(len(rows), len(all_rows), "customers")
+    lang, day = req.language, as_of.isoformat()
+    notes = _notes(req) + [say(lang, f"Buckets count days past the due date as of {day}: current = not yet due (or due "
+                                     "that day).",
+                               f"Nhóm tuổi nợ tính theo số ngày quá hạn thanh toán đến {day}: trong hạn = chưa đến hạn "
+                               "(hoặc đến hạn đúng ngày đó).")]
+    notes += limit_note(len(rows), len(all_rows), "customers", lang, "khách hàng")
     return ReportTable(
-        name="ar_aging", title=f"Receivables aging as of {as_of.isoformat()}", period=snapshot(as_of), currency=base,
-        columns=[Column(key="customer_code", label="Code", type="text"), Column(key="customer", label="Customer", type="text"),
-                 *[Column(key=key, label=label, type="money") for key, label in BUCKETS],
-                 Column(key="total", label="Total open", type="money"), Column(key="invoices", label="Invoices", type="int")],
+        name="ar_aging", title=say(lang, f"Receivables aging as of {day}", f"Tuổi nợ phải thu tính đến {day}"),
+        period=snapshot(as_of, language=lang), currency=base,
+        columns=[Column(key="customer_code", label=say(lang, "Code", "Mã"), type="text"),
+                 Column(key="customer", label=say(lang, "Customer", "Khách hàng"), type="text"),
+                 *[Column(key=key, label=say(lang, label, BUCKETS_VI[key]), type="money") for key, label in BUCKETS],
+                 Column(key="total", label=say(lang, "Total open", "Tổng còn nợ"), type="money"),
+                 Column(key="invoices", label=say(lang, "Invoices", "Hóa đơn"), type="int")],
         rows=rows, total_rows=len(all_rows), totals=totals,
-        chart=ChartHint(kind="bar", x="customer", y=[key for key, _ in BUCKETS], title=f"Open receivables by age ({base})"),
+        chart=ChartHint(kind="bar", x="customer", y=[key for key, _ in BUCKETS],
+                        title=say(lang, f"Open receivables by age ({base})", f"Công nợ phải thu theo tuổi nợ ({base})")),
         notes=notes)
 
 
@@ -142,17 +156,24 @@ def overdue_invoices(session: Session, req: ReportRequest) -> ReportTable:
              "due_date": inv.due_date.isoformat(), "days_overdue": inv.days_past_due(as_of), "currency": inv.currency,
              "open_balance_doc": inv.balance, "open_balance": inv.balance_base}
             for inv in cut(overdue, req.limit)]
-    notes = _notes(req) + ["Overdue = open balance past its due date; the longest overdue first. "
-                           "'Open (invoice currency)' is the balance in the invoice's own currency."]
-    notes += limit_note(len(rows), len(overdue), "overdue invoices")
+    lang, day = req.language, as_of.isoformat()
+    notes = _notes(req) + [say(lang, "Overdue = open balance past its due date; the longest overdue first. "
+                                     "'Open (invoice currency)' is the balance in the invoice's own currency.",
+                               "Quá hạn = số dư còn nợ đã qua hạn thanh toán; quá hạn lâu nhất trước. "
+                               "'Còn nợ (tiền hóa đơn)' là số dư bằng đồng tiền của chính hóa đơn.")]
+    notes += limit_note(len(rows), len(overdue), "overdue invoices", lang, "hóa đơn quá hạn")
     return ReportTable(
-        name="overdue_invoices", title=f"Overdue invoices as of {as_of.isoformat()}", period=snapshot(as_of), currency=base,
-        columns=[Column(key="number", label="Invoice", type="text"), Column(key="customer_code", label="Code", type="text"),
-                 Column(key="customer", label="Customer", type="text"), Column(key="due_date", label="Due", type="date"),
-                 Column(key="days_overdue", label="Days overdue", type="int"),
-                 Column(key="currency", label="Invoice currency", type="text"),
-                 Column(key="open_balance_doc", label="Open (invoice currency)", type="number"),
-                 Column(key="open_balance", label="Open balance", type="money")],
+        name="overdue_invoices", title=say(lang, f"Overdue invoices as of {day}", f"Hóa đơn quá hạn tính đến {day}"),
+        period=snapshot(as_of, language=lang), currency=base,
+        columns=[Column(key="number", label=say(lang, "Invoice", "Hóa đơn"), type="text"),
+                 Column(key="customer_code", label=say(lang, "Code", "Mã"), type="text"),
+                 Column(key="customer", label=say(lang, "Customer", "Khách hàng"), type="text"),
+                 Column(key="due_date", label=say(lang, "Due", "Hạn thanh toán"), type="date"),
+                 Column(key="days_overdue", label=say(lang, "Days overdue", "Số ngày quá hạn"), type="int"),
+                 Column(key="currency", label=say(lang, "Invoice currency", "Tiền hóa đơn"), type="text"),
+                 Column(key="open_balance_doc", label=say(lang, "Open (invoice currency)", "Còn nợ (tiền hóa đơn)"),
+                        type="number"),
+                 Column(key="open_balance", label=say(lang, "Open balance", "Số dư còn nợ"), type="money")],
         rows=rows, total_rows=len(overdue),
         totals={"open_balance": sum((inv.balance_base for inv in overdue), ZERO)},
-        chart=ChartHint(kind="none", title="Overdue invoices"), notes=notes)
+        chart=ChartHint(kind="none", title=say(lang, "Overdue invoices", "Hóa đơn quá hạn")), notes=notes)

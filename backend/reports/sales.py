@@ -21,7 +21,7 @@ from backend.errors import ValidationFailed
 from backend.money import round_money
 from backend.models import Customer, Employee, Product, SalesOrder, SalesOrderLine
 from backend.reports.periods import Period, month_end, quarter_of, quarter_start
-from backend.reports.table import (ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, share_pct,
+from backend.reports.table import (ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, say, share_pct,
                                    snapshot)
 
 ZERO = Decimal(0)
@@ -31,9 +31,15 @@ OPEN_ORDER_STATUSES = ("draft", "confirmed")
 _ID_CHUNK = 500
 
 
-def revenue_note(base: str) -> str:
-    return (f"Revenue = net line amounts (after discounts, before VAT) of orders that are not cancelled (drafts "
-            f"included), dated by order date, converted to {base} at the FX rate of the order date.")
+GRAIN_VI = {"day": "ngày", "week": "tuần", "month": "tháng", "quarter": "quý", "year": "năm"}
+
+
+def revenue_note(base: str, language: str = "en") -> str:
+    return say(language,
+               f"Revenue = net line amounts (after discounts, before VAT) of orders that are not cancelled (drafts "
+               f"included), dated by order date, converted to {base} at the FX rate of the order date.",
+               f"Doanh thu = thành tiền thuần các dòng hàng (sau chiết khấu, trước VAT) của các đơn không bị hủy (kể cả "
+               f"đơn nháp), tính theo ngày đặt hàng, quy đổi sang {base} theo tỷ giá ngày đặt hàng.")
 
 
 def _order_conditions(req: ReportRequest, period: Period) -> list[Any]:
@@ -47,7 +53,10 @@ def _order_conditions(req: ReportRequest, period: Period) -> list[Any]:
 
 
 def _scope_notes(req: ReportRequest) -> list[str]:
-    return [] if req.rep_id is None else [f"Only orders credited to {req.rep_name} are included."]
+    if req.rep_id is None:
+        return []
+    return [say(req.language, f"Only orders credited to {req.rep_name} are included.",
+                f"Chỉ gồm các đơn ghi nhận cho {req.rep_name}.")]
 
 
 def _names(session: Session, model: Any, code_col: Any, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
@@ -147,19 +156,30 @@ def sales_over_time(session: Session, req: ReportRequest) -> ReportTable:
     totals = {"revenue": sum((r["revenue"] for r in rows), ZERO), "orders": sum(r["orders"] for r in rows),
               "units": sum(r["units"] for r in rows)}
     first, last = bucket_label(buckets[0][0], grain), bucket_label(buckets[-1][0], grain)
-    notes = [revenue_note(req.base_currency), f"Grouped by {grain}; every {grain} of the period is listed, "
-             "including those without sales." + (" Weeks run Monday to Sunday (ISO weeks)." if grain == "week" else "")]
+    lang, grain_vi = req.language, GRAIN_VI[grain]
+    notes = [revenue_note(req.base_currency, lang),
+             say(lang, f"Grouped by {grain}; every {grain} of the period is listed, including those without sales."
+                 + (" Weeks run Monday to Sunday (ISO weeks)." if grain == "week" else ""),
+                 f"Nhóm theo {grain_vi}; liệt kê mọi {grain_vi} trong kỳ, kể cả khi không có doanh thu."
+                 + (" Tuần tính từ thứ Hai đến Chủ nhật (tuần ISO)." if grain == "week" else ""))]
     if buckets[0][0] < period.start or buckets[-1][1] > period.end:
-        notes.append(f"The first or last {grain} is cut to the period ({first} starts {rows[0]['start']}, "
-                     f"{last} ends {rows[-1]['end']}).")
+        notes.append(say(lang, f"The first or last {grain} is cut to the period ({first} starts {rows[0]['start']}, "
+                               f"{last} ends {rows[-1]['end']}).",
+                         f"{grain_vi.capitalize()} đầu hoặc cuối được cắt theo kỳ ({first} bắt đầu {rows[0]['start']}, "
+                         f"{last} kết thúc {rows[-1]['end']})."))
     return ReportTable(
-        name="sales_over_time", title=f"Sales by {grain}, {period.label}", period=period, currency=req.base_currency,
-        columns=[Column(key="bucket", label=grain.capitalize(), type="text"), Column(key="start", label="From", type="date"),
-                 Column(key="end", label="To", type="date"), Column(key="revenue", label="Revenue", type="money"),
-                 Column(key="orders", label="Orders", type="int"), Column(key="units", label="Units", type="int")],
+        name="sales_over_time", title=say(lang, f"Sales by {grain}, {period.label}", f"Doanh thu theo {grain_vi}, {period.label}"),
+        period=period, currency=req.base_currency,
+        columns=[Column(key="bucket", label=say(lang, grain.capitalize(), grain_vi.capitalize()), type="text"),
+                 Column(key="start", label=say(lang, "From", "Từ"), type="date"),
+                 Column(key="end", label=say(lang, "To", "Đến"), type="date"),
+                 Column(key="revenue", label=say(lang, "Revenue", "Doanh thu"), type="money"),
+                 Column(key="orders", label=say(lang, "Orders", "Đơn hàng"), type="int"),
+                 Column(key="units", label=say(lang, "Units", "Số lượng"), type="int")],
         rows=rows, total_rows=len(rows), totals=totals,
         chart=ChartHint(kind="line" if len(rows) > 4 else "bar", x="bucket", y=["revenue"],
-                        title=f"Revenue by {grain} ({req.base_currency})"),
+                        title=say(lang, f"Revenue by {grain} ({req.base_currency})",
+                                  f"Doanh thu theo {grain_vi} ({req.base_currency})")),
         notes=notes + _scope_notes(req))
 
 
@@ -169,22 +189,24 @@ def sales_over_time(session: Session, req: ReportRequest) -> ReportTable:
 class _Dimension:
     report: str
     noun: str  # plural, for notes
-    label_columns: tuple[Column, ...]
+    noun_vi: str
+    label_columns: tuple[tuple[str, str, str], ...]  # (key, English heading, Vietnamese heading)
     chart: str
+
+    def columns(self, language: str) -> list[Column]:
+        return [Column(key=key, label=say(language, en, vi), type="text") for key, en, vi in self.label_columns]
 
 
 DIMENSIONS: dict[str, _Dimension] = {
-    "customer": _Dimension("sales_by_customer", "customers",
-                           (Column(key="customer_code", label="Code", type="text"),
-                            Column(key="customer", label="Customer", type="text")), "bar"),
-    "product": _Dimension("sales_by_product", "products",
-                          (Column(key="sku", label="SKU", type="text"), Column(key="product", label="Product", type="text")),
-                          "bar"),
-    "salesperson": _Dimension("sales_by_salesperson", "salespeople",
-                              (Column(key="salesperson_code", label="Code", type="text"),
-                               Column(key="salesperson", label="Salesperson", type="text")), "bar"),
-    "country": _Dimension("sales_by_country", "countries", (Column(key="country", label="Country", type="text"),), "pie"),
-    "region": _Dimension("sales_by_region", "regions", (Column(key="region", label="Region", type="text"),), "pie"),
+    "customer": _Dimension("sales_by_customer", "customers", "khách hàng",
+                           (("customer_code", "Code", "Mã"), ("customer", "Customer", "Khách hàng")), "bar"),
+    "product": _Dimension("sales_by_product", "products", "sản phẩm",
+                          (("sku", "SKU", "Mã hàng"), ("product", "Product", "Sản phẩm")), "bar"),
+    "salesperson": _Dimension("sales_by_salesperson", "salespeople", "nhân viên kinh doanh",
+                              (("salesperson_code", "Code", "Mã"), ("salesperson", "Salesperson", "Nhân viên kinh doanh")),
+                              "bar"),
+    "country": _Dimension("sales_by_country", "countries", "quốc gia", (("country", "Country", "Quốc gia"),), "pie"),
+    "region": _Dimension("sales_by_region", "regions", "khu vực", (("region", "Region", "Khu vực"),), "pie"),
 }
 
 
@@ -307,32 +329,41 @@ def sales_by(session: Session, req: ReportRequest, dimension: str) -> ReportTabl
         names = _names(session, Product, Product.sku, keys)
     elif dimension == "salesperson":
         names = _names(session, Employee, Employee.code, keys)
+    lang = req.language
+    unknown, no_salesperson, no_region = (say(lang, "(unknown)", "(không rõ)"), say(lang, "(no salesperson)", "(không có nhân viên)"),
+                                          say(lang, "(no region)", "(không có khu vực)"))
+    keys_shown = [key for key, _, _ in spec.label_columns]
     rows = []
     for key, revenue, orders, units in found.rows:
         if dimension in ("customer", "product", "salesperson"):
-            code, name = names.get(key, (None, "(no salesperson)" if dimension == "salesperson" else "(unknown)"))
-            label = {spec.label_columns[0].key: code, spec.label_columns[1].key: name}
+            code, name = names.get(key, (None, no_salesperson if dimension == "salesperson" else unknown))
+            label = {keys_shown[0]: code, keys_shown[1]: name}
         else:
-            label = {spec.label_columns[0].key: key or ("(unknown)" if dimension == "country" else "(no region)")}
+            label = {keys_shown[0]: key or (unknown if dimension == "country" else no_region)}
         rows.append(label | {"revenue": round_money(revenue, req.base_currency), "orders": orders, "units": units,
                              "share_pct": share_pct(revenue, found.revenue)})
-    notes = [revenue_note(req.base_currency)]
+    notes = [revenue_note(req.base_currency, lang)]
     if dimension == "product":
-        notes.append("Orders per product count the orders that contain the product; the total counts each order once.")
+        notes.append(say(lang, "Orders per product count the orders that contain the product; the total counts each order once.",
+                         "Số đơn của mỗi sản phẩm là số đơn có sản phẩm đó; tổng chỉ đếm mỗi đơn một lần."))
     if dimension == "country":
-        notes.append("Country is the customer's country.")
+        notes.append(say(lang, "Country is the customer's country.", "Quốc gia là quốc gia của khách hàng."))
     if dimension == "region":
-        notes.append("Region is the salesperson's region.")
-    notes += limit_note(len(rows), found.groups, spec.noun) + _scope_notes(req)
-    name_key = spec.label_columns[-1].key
+        notes.append(say(lang, "Region is the salesperson's region.", "Khu vực là khu vực của nhân viên kinh doanh."))
+    notes += limit_note(len(rows), found.groups, spec.noun, lang, spec.noun_vi) + _scope_notes(req)
+    name_key = keys_shown[-1]
     return ReportTable(
-        name=spec.report, title=f"Sales by {dimension}, {period.label}", period=period, currency=req.base_currency,
-        columns=[*spec.label_columns, Column(key="revenue", label="Revenue", type="money"),
-                 Column(key="orders", label="Orders", type="int"), Column(key="units", label="Units", type="int"),
-                 Column(key="share_pct", label="Share of revenue", type="percent")],
+        name=spec.report, title=say(lang, f"Sales by {dimension}, {period.label}", f"Doanh thu theo {spec.noun_vi}, {period.label}"),
+        period=period, currency=req.base_currency,
+        columns=[*spec.columns(lang), Column(key="revenue", label=say(lang, "Revenue", "Doanh thu"), type="money"),
+                 Column(key="orders", label=say(lang, "Orders", "Đơn hàng"), type="int"),
+                 Column(key="units", label=say(lang, "Units", "Số lượng"), type="int"),
+                 Column(key="share_pct", label=say(lang, "Share of revenue", "Tỷ trọng doanh thu"), type="percent")],
         rows=rows, total_rows=found.groups,
         totals={"revenue": round_money(found.revenue, req.base_currency), "orders": found.orders, "units": found.units},
-        chart=ChartHint(kind=spec.chart, x=name_key, y=["revenue"], title=f"Revenue by {dimension} ({req.base_currency})"),
+        chart=ChartHint(kind=spec.chart, x=name_key, y=["revenue"],
+                        title=say(lang, f"Revenue by {dimension} ({req.base_currency})",
+                                  f"Doanh thu theo {spec.noun_vi} ({req.base_currency})")),
         notes=notes)
 
 
@@ -357,23 +388,33 @@ def open_orders(session: Session, req: ReportRequest) -> ReportTable:
              "order_date": ordered.isoformat(), "required_date": required.isoformat() if required else None,
              "amount": round_money(value, req.base_currency), "age_days": (req.as_of - ordered).days}
             for number, code, name, status, ordered, required, value in session.execute(stmt)]
-    period = req.period or snapshot(req.as_of, f"Open as of {req.as_of.isoformat()}")
-    notes = [f"Open = draft or confirmed orders not yet shipped; amounts are net of discounts, before VAT, in "
-             f"{req.base_currency} at the FX rate of the order date. Age counts days since the order date as of "
-             f"{req.as_of.isoformat()}; oldest first."]
+    lang, as_of = req.language, req.as_of.isoformat()
+    period = req.period or snapshot(req.as_of, say(lang, f"Open as of {as_of}", f"Còn mở tính đến {as_of}"))
+    notes = [say(lang, f"Open = draft or confirmed orders not yet shipped; amounts are net of discounts, before VAT, in "
+                       f"{req.base_currency} at the FX rate of the order date. Age counts days since the order date as "
+                       f"of {as_of}; oldest first.",
+                 f"Đơn còn mở = đơn nháp hoặc đã xác nhận nhưng chưa giao; giá trị sau chiết khấu, trước VAT, bằng "
+                 f"{req.base_currency} theo tỷ giá ngày đặt hàng. Tuổi đơn là số ngày từ ngày đặt hàng đến {as_of}; "
+                 f"đơn cũ nhất trước.")]
     if req.period is not None:
-        notes.append(f"Only orders dated in {req.period.label}.")
-    notes += limit_note(len(rows), count, "open orders") + _scope_notes(req)
-    title = f"Open orders dated in {req.period.label}" if req.period else f"Open orders as of {req.as_of.isoformat()}"
+        notes.append(say(lang, f"Only orders dated in {req.period.label}.", f"Chỉ gồm các đơn đặt trong {req.period.label}."))
+    notes += limit_note(len(rows), count, "open orders", lang, "đơn còn mở") + _scope_notes(req)
+    if req.period:
+        title = say(lang, f"Open orders dated in {req.period.label}", f"Đơn còn mở đặt trong {req.period.label}")
+    else:
+        title = say(lang, f"Open orders as of {as_of}", f"Đơn còn mở tính đến {as_of}")
     return ReportTable(
         name="open_orders", title=title, period=period, currency=req.base_currency,
-        columns=[Column(key="number", label="Order", type="text"), Column(key="customer_code", label="Code", type="text"),
-                 Column(key="customer", label="Customer", type="text"), Column(key="status", label="Status", type="text"),
-                 Column(key="order_date", label="Order date", type="date"),
-                 Column(key="required_date", label="Required", type="date"),
-                 Column(key="amount", label="Amount", type="money"), Column(key="age_days", label="Age (days)", type="int")],
+        columns=[Column(key="number", label=say(lang, "Order", "Đơn hàng"), type="text"),
+                 Column(key="customer_code", label=say(lang, "Code", "Mã"), type="text"),
+                 Column(key="customer", label=say(lang, "Customer", "Khách hàng"), type="text"),
+                 Column(key="status", label=say(lang, "Status", "Trạng thái"), type="text"),
+                 Column(key="order_date", label=say(lang, "Order date", "Ngày đặt"), type="date"),
+                 Column(key="required_date", label=say(lang, "Required", "Ngày cần giao"), type="date"),
+                 Column(key="amount", label=say(lang, "Amount", "Giá trị"), type="money"),
+                 Column(key="age_days", label=say(lang, "Age (days)", "Tuổi (ngày)"), type="int")],
         rows=rows, total_rows=count, totals={"amount": round_money(amount or ZERO, req.base_currency)},
-        chart=ChartHint(kind="none", title="Open orders"), notes=notes)
+        chart=ChartHint(kind="none", title=say(lang, "Open orders", "Đơn còn mở")), notes=notes)
 
 
 # --- commissions ---------------------------------------------------------------------------------------------
@@ -396,26 +437,35 @@ def commissions(session: Session, req: ReportRequest) -> ReportTable:
                  "commission": round_money(revenue * rate / 100, base)} for who, revenue, orders in credited]
     all_rows.sort(key=lambda r: (-r["commission"], -r["revenue"], r["salesperson"]))
     rows = cut(all_rows, req.limit)
-    notes = [f"Commission = {rate} % of invoiced revenue: orders with status 'invoiced' dated (by order date) in "
-             f"{period.label}, net of discounts, before VAT, in {base}. An order counts once it is invoiced, in the "
-             "month it was ordered, so a past period can still grow as late orders are invoiced.",
-             "Each salesperson's commission is rounded separately; the total is their sum."]
+    lang = req.language
+    notes = [say(lang, f"Commission = {rate} % of invoiced revenue: orders with status 'invoiced' dated (by order date) in "
+                       f"{period.label}, net of discounts, before VAT, in {base}. An order counts once it is invoiced, in "
+                       "the month it was ordered, so a past period can still grow as late orders are invoiced.",
+                 f"Hoa hồng = {rate} % doanh thu đã xuất hóa đơn: các đơn có trạng thái 'invoiced' đặt (theo ngày đặt "
+                 f"hàng) trong {period.label}, sau chiết khấu, trước VAT, bằng {base}. Một đơn được tính khi đã xuất hóa "
+                 "đơn, vào tháng đặt hàng, nên một kỳ đã qua vẫn có thể tăng khi đơn cũ được xuất hóa đơn muộn."),
+             say(lang, "Each salesperson's commission is rounded separately; the total is their sum.",
+                 "Hoa hồng của từng nhân viên được làm tròn riêng; tổng là tổng các khoản đó.")]
     if unassigned:
-        notes.append(f"{unassigned[1]} invoiced order(s) worth {round_money(unassigned[0], base)} {base} have no "
-                     "salesperson and earn no commission.")
-    notes += limit_note(len(rows), len(all_rows), "salespeople") + _scope_notes(req)
+        worth = f"{round_money(unassigned[0], base)} {base}"
+        notes.append(say(lang, f"{unassigned[1]} invoiced order(s) worth {worth} have no salesperson and earn no commission.",
+                         f"{unassigned[1]} đơn đã xuất hóa đơn trị giá {worth} không có nhân viên kinh doanh nên không "
+                         "tính hoa hồng."))
+    notes += limit_note(len(rows), len(all_rows), "salespeople", lang, "nhân viên kinh doanh") + _scope_notes(req)
     return ReportTable(
-        name="commissions", title=f"Commissions, {period.label}", period=period, currency=base,
-        columns=[Column(key="salesperson_code", label="Code", type="text"),
-                 Column(key="salesperson", label="Salesperson", type="text"),
-                 Column(key="orders", label="Invoiced orders", type="int"),
-                 Column(key="revenue", label="Invoiced revenue", type="money"),
-                 Column(key="rate_pct", label="Rate", type="percent"),
-                 Column(key="commission", label="Commission", type="money")],
+        name="commissions", title=say(lang, f"Commissions, {period.label}", f"Hoa hồng, {period.label}"), period=period,
+        currency=base,
+        columns=[Column(key="salesperson_code", label=say(lang, "Code", "Mã"), type="text"),
+                 Column(key="salesperson", label=say(lang, "Salesperson", "Nhân viên kinh doanh"), type="text"),
+                 Column(key="orders", label=say(lang, "Invoiced orders", "Đơn đã xuất hóa đơn"), type="int"),
+                 Column(key="revenue", label=say(lang, "Invoiced revenue", "Doanh thu đã xuất hóa đơn"), type="money"),
+                 Column(key="rate_pct", label=say(lang, "Rate", "Tỷ lệ"), type="percent"),
+                 Column(key="commission", label=say(lang, "Commission", "Hoa hồng"), type="money")],
         rows=rows, total_rows=len(all_rows),
         totals={"orders": sum(r["orders"] for r in all_rows), "revenue": sum((r["revenue"] for r in all_rows), ZERO),
                 "commission": sum((r["commission"] for r in all_rows), ZERO)},
-        chart=ChartHint(kind="bar", x="salesperson", y=["commission"], title=f"Commission ({base})"), notes=notes)
+        chart=ChartHint(kind="bar", x="salesperson", y=["commission"], title=say(lang, f"Commission ({base})", f"Hoa hồng ({base})")),
+        notes=notes)
 
 
 # --- customer lifetime value ----------------------------------------------------------------------------------
@@ -448,22 +498,30 @@ def customer_lifetime_value(session: Session, req: ReportRequest) -> ReportTable
              "average_order": round_money(revenue / orders, base),
              "years_active": (Decimal((last - first).days) / DAYS_PER_YEAR).quantize(Decimal("0.1"), ROUND_HALF_UP)}
             for cid, first, last, orders, revenue, *_ in shown]
-    period = Period(start=earliest, end=as_of,
-                    label=f"Lifetime to {as_of.isoformat()}")
-    notes = [revenue_note(base) + f" Lifetime = every order up to {as_of.isoformat()}.",
-             "Average order = lifetime revenue / orders; years active = days from first to last order / 365.25."]
+    lang, day = req.language, as_of.isoformat()
+    period = Period(start=earliest, end=as_of, label=say(lang, f"Lifetime to {day}", f"Trọn đời đến {day}"))
+    notes = [revenue_note(base, lang) + say(lang, f" Lifetime = every order up to {day}.",
+                                            f" Trọn đời = mọi đơn đến hết {day}."),
+             say(lang, "Average order = lifetime revenue / orders; years active = days from first to last order / 365.25.",
+                 "Giá trị đơn trung bình = doanh thu trọn đời / số đơn; số năm hoạt động = số ngày từ đơn đầu đến đơn "
+                 "gần nhất / 365,25.")]
     if req.rep_id is not None:
-        notes.append(f"Only customers owned by {req.rep_name} are included (all their orders, whoever sold them).")
-    notes += limit_note(len(rows), count, "customers")
+        notes.append(say(lang, f"Only customers owned by {req.rep_name} are included (all their orders, whoever sold them).",
+                         f"Chỉ gồm khách hàng do {req.rep_name} phụ trách (mọi đơn của họ, bất kể ai bán)."))
+    notes += limit_note(len(rows), count, "customers", lang, "khách hàng")
     return ReportTable(
-        name="customer_lifetime_value", title=f"Customer lifetime value to {as_of.isoformat()}", period=period,
+        name="customer_lifetime_value",
+        title=say(lang, f"Customer lifetime value to {day}", f"Giá trị khách hàng trọn đời đến {day}"), period=period,
         currency=base,
-        columns=[Column(key="customer_code", label="Code", type="text"), Column(key="customer", label="Customer", type="text"),
-                 Column(key="first_order", label="First order", type="date"),
-                 Column(key="last_order", label="Last order", type="date"),
-                 Column(key="orders", label="Orders", type="int"), Column(key="revenue", label="Lifetime revenue", type="money"),
-                 Column(key="average_order", label="Average order", type="money"),
-                 Column(key="years_active", label="Years active", type="number")],
+        columns=[Column(key="customer_code", label=say(lang, "Code", "Mã"), type="text"),
+                 Column(key="customer", label=say(lang, "Customer", "Khách hàng"), type="text"),
+                 Column(key="first_order", label=say(lang, "First order", "Đơn đầu tiên"), type="date"),
+                 Column(key="last_order", label=say(lang, "Last order", "Đơn gần nhất"), type="date"),
+                 Column(key="orders", label=say(lang, "Orders", "Đơn hàng"), type="int"),
+                 Column(key="revenue", label=say(lang, "Lifetime revenue", "Doanh thu trọn đời"), type="money"),
+                 Column(key="average_order", label=say(lang, "Average order", "Giá trị đơn trung bình"), type="money"),
+                 Column(key="years_active", label=say(lang, "Years active", "Số năm hoạt động"), type="number")],
         rows=rows, total_rows=count,
         totals={"orders": int(total_orders), "revenue": round_money(total_revenue or ZERO, base)},
-        chart=ChartHint(kind="bar", x="customer", y=["revenue"], title=f"Lifetime revenue ({base})"), notes=notes)
+        chart=ChartHint(kind="bar", x="customer", y=["revenue"],
+                        title=say(lang, f"Lifetime revenue ({base})", f"Doanh thu trọn đời ({base})")), notes=notes)

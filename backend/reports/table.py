@@ -60,6 +60,7 @@ class ReportRequest:
     rep_name: str = "the selected salesperson"
     customer_id: int | None = None
     commission_rate_pct: Decimal = Decimal(3)
+    language: str = "en"  # of titles, column headings and notes: "en" or "vi"; figures are written alike
 
 
 def share_pct(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -68,15 +69,21 @@ def share_pct(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part * HUNDRED / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def snapshot(day: date, label: str | None = None) -> Period:
-    return Period(start=day, end=day, label=label or f"As of {day.isoformat()}")
+def say(language: str, en: str, vi: str) -> str:
+    """A report's text in the language asked for: Vietnamese for "vi", English otherwise."""
+    return vi if language == "vi" else en
+
+
+def snapshot(day: date, label: str | None = None, language: str = "en") -> Period:
+    return Period(start=day, end=day, label=label or say(language, f"As of {day.isoformat()}", f"Tính đến {day.isoformat()}"))
 
 
 def cut(rows: list[dict[str, Cell]], limit: int | None) -> list[dict[str, Cell]]:
     return rows if limit is None else rows[:limit]
 
 
-def limit_note(shown: int, total: int, what: str) -> list[str]:
+def limit_note(shown: int, total: int, what: str, language: str = "en", what_vi: str = "") -> list[str]:
     if shown >= total:
         return []
-    return [f"Showing the first {shown} of {total:,} {what}; totals and shares are over all {total:,}."]
+    return [say(language, f"Showing the first {shown} of {total:,} {what}; totals and shares are over all {total:,}.",
+                f"Hiển thị {shown} trên {total:,} {what_vi}; tổng và tỷ trọng tính trên cả {total:,}.")]

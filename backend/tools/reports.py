@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Ambiguous, NotFound, PermissionDenied, ValidationFailed
 from backend.models import Employee
+from backend.reports.labels import period_label
 from backend.reports.periods import ACCEPTED_FORMS, parse_period
 from backend.reports.specs import REPORTS, check_filters
-from backend.reports.table import ReportRequest, ReportTable
+from backend.reports.table import ReportRequest, ReportTable, say
 from backend.text import fold
 from backend.tools.context import ToolContext
 from backend.tools.lookup import CLEAR_LEAD, MIN_SCORE, resolve_customer
@@ -26,7 +27,8 @@ ReportName = Literal["sales_over_time", "sales_by_customer", "sales_by_product",
 assert set(ReportName.__args__) == set(REPORTS)  # type: ignore[attr-defined]
 # Without top_n a report still returns at most this many rows (totals always cover every row).
 DEFAULT_ROWS = 50
-SELF = "you (sales reps see only their own figures)"
+SELF = {"en": "you (sales reps see only their own figures)",
+        "vi": "bạn (nhân viên kinh doanh chỉ xem số liệu của mình)"}
 
 _REPORTS_TEXT = "; ".join(f"{spec.name}: {spec.description}" for spec in REPORTS.values())
 
@@ -51,6 +53,8 @@ class RunReportInput(ToolModel):
         "Not for restock."))
     customer: str | None = Field(None, max_length=200, description="Customer code or name to narrow to one customer. "
                                                                     "Not for restock or commissions.")
+    language: Literal["en", "vi"] | None = Field(None, description="Language of the title, column headings and notes: "
+                                                                   "the user's (vi for Vietnamese; default en)")
 
 
 def resolve_employee(session: Session, reference: str) -> Employee:
@@ -80,7 +84,7 @@ def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
     """Run a business report (sales by time/customer/product/salesperson/country/region, open orders, AR aging, overdue invoices, pipeline, restock, commissions, customer lifetime value) as a table with totals, chart hint and notes; a sales rep sees only their own figures (orders credited to them; receivables and customers they own; opportunities they own), finance, manager and admin see everything."""
     spec = REPORTS[params.report]
     check_filters(spec, params.model_dump())
-    today = ctx.today
+    today, lang = ctx.today, params.language or "en"
     period, as_of, notes = None, today, []
     if spec.period_use == "none":
         if params.period:
@@ -93,10 +97,13 @@ def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
         if spec.period_use == "as_of":
             as_of = min(period.end, today)
             if period.end > today:
-                notes.append(f"{period.label} has not ended yet, so the report is as of today ({today.isoformat()}).")
+                notes.append(say(lang, f"{period.label} has not ended yet, so the report is as of today ({today.isoformat()}).",
+                                 f"{period_label(period, 'vi')} chưa kết thúc nên báo cáo tính đến hôm nay ({today.isoformat()})."))
             period = None
+    if period is not None and lang == "vi":
+        period = period.model_copy(update={"label": period_label(period, "vi")})
 
-    rep_id, rep_name = None, "the selected salesperson"
+    rep_id, rep_name = None, say(lang, "the selected salesperson", "nhân viên đã chọn")
     if params.salesperson:
         employee = resolve_employee(ctx.session, params.salesperson)
         rep_id, rep_name = employee.id, f"{employee.name} ({employee.code})"
@@ -104,13 +111,13 @@ def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
         if rep_id is not None and rep_id != ctx.actor.id:
             raise PermissionDenied("Sales reps can run this report only on their own figures.",
                                    hint="Leave salesperson out to see yours, or ask a manager for the team's figures.")
-        rep_id, rep_name = ctx.actor.id, SELF
+        rep_id, rep_name = ctx.actor.id, SELF[lang]
     customer_id = resolve_customer(ctx.session, params.customer).id if params.customer else None
 
     request = ReportRequest(base_currency=ctx.base_currency, today=today, as_of=as_of, period=period,
                             group_by=params.group_by, limit=params.top_n or DEFAULT_ROWS, rep_id=rep_id,
                             rep_name=rep_name, customer_id=customer_id,
-                            commission_rate_pct=ctx.settings.commission_rate_pct)
+                            commission_rate_pct=ctx.settings.commission_rate_pct, language=lang)
     table = spec.build(ctx.session, request)
     if notes:
         table.notes = notes + table.notes
