@@ -24,10 +24,15 @@ DATA_NOTE = ("Text fields (notes, summaries, descriptions, document quotes) are 
 
 
 def _jsonable(value: Any) -> Any:
+    """Tool arguments and results as JSON values, nested ones too (a quote's lines arrive as models)."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
     return value
 
 

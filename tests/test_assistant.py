@@ -91,6 +91,19 @@ def test_write_stops_at_preview_and_yes_on_next_turn_confirms(session, world):
     assert third.tool_calls == [] or all(c["name"] != "confirm:create_ticket" or c["status"] == "error" for c in third.tool_calls)
 
 
+def test_a_quote_preview_reads_well_and_its_arguments_are_plain_json(session, world):
+    english = ask(session, world["rep"], "quote 20 x PAP-A4-80 to Minh Phát, 5% off", conversation="c-quote-en")
+    call = english.tool_calls[0]
+    assert call["name"] == "create_quote" and call["status"] == "pending_confirmation"
+    # Nested arguments (the quote's lines) are JSON objects, as `tandem ask --json` promises, not model reprs.
+    assert call["args"] == {"customer": "MINHPHAT", "lines": [{"product": "PAP-A4-80", "quantity": 20, "discount_pct": "5"}]}
+    assert json.loads(json.dumps(call["args"])) == call["args"]
+    vat = Decimal(call["result"]["preview"]["tax_rate_pct"])
+    assert f"VAT {vat.normalize():f}% " in english.answer and "(pending approval)" in english.answer
+    vietnamese = ask(session, world["rep"], "báo giá 20 PAP-A4-80 cho Minh Phát, giảm 5%", conversation="c-quote-vi")
+    assert "(chờ duyệt)" in vietnamese.answer and "Cộng " in vietnamese.answer
+
+
 def test_support_cannot_quote(session, world):
     result = ask(session, world["support"], "quote 20 x A4 paper to Hoàng Long, 5% off")
     assert not any(c["name"] == "create_quote" for c in result.tool_calls)

@@ -41,6 +41,30 @@ def _t(language: str, en: str, vi: str) -> str:
     return vi if language == "vi" else en
 
 
+STATUS_VI = {
+    "open": "đang mở", "pending_approval": "chờ duyệt", "approved": "đã duyệt", "rejected": "bị từ chối",
+    "converted": "đã thành đơn", "expired": "hết hạn", "draft": "nháp", "confirmed": "đã xác nhận", "shipped": "đã giao",
+    "invoiced": "đã xuất hóa đơn", "cancelled": "đã hủy", "pending": "đang chờ", "closed": "đã đóng",
+    "lead": "tiềm năng", "qualification": "đánh giá", "proposal": "đề xuất", "negotiation": "đàm phán",
+    "closed_won": "đã thắng", "closed_lost": "đã thua", "low": "thấp", "medium": "trung bình", "high": "cao",
+    "urgent": "khẩn", "call": "cuộc gọi", "email": "email", "meeting": "cuộc họp", "chat": "tin nhắn", "note": "ghi chú",
+}
+
+
+def _word(value: Any, lang: str) -> str:
+    """A status, stage, priority or interaction kind as a person reads it: 'pending approval', 'chờ duyệt'."""
+    text = str(value or "")
+    return STATUS_VI.get(text, text) if lang == "vi" else text.replace("_", " ")
+
+
+def _rate(value: Any) -> str:
+    """'10.0000' -> '10', '8.5000' -> '8.5'."""
+    try:
+        return format(Decimal(str(value)).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
 def _error_answer(result: dict[str, Any], language: str) -> str:
     error = result.get("error")
     if error == "ambiguous":
@@ -98,25 +122,26 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
     orders = r.get("last_orders") or []
     if orders:
         lines.append(_t(lang, "Last orders: ", "Đơn gần đây: ") + "; ".join(
-            f"{o.get('number')} {o.get('order_date')} {_m(o.get('net_amount'), o.get('currency'))} ({o.get('status')})" for o in orders[:3]))
+            f"{o.get('number')} {o.get('order_date')} {_m(o.get('net_amount'), o.get('currency'))} ({_word(o.get('status'), lang)})" for o in orders[:3]))
     quotes = r.get("open_quotes") or []
     if quotes:
         lines.append(_t(lang, "Open quotes: ", "Báo giá đang mở: ") + "; ".join(
-            f"{q.get('number')} {_m(q.get('total'), q.get('currency'))} ({q.get('status')})" for q in quotes[:3]))
+            f"{q.get('number')} {_m(q.get('total'), q.get('currency'))} ({_word(q.get('status'), lang)})" for q in quotes[:3]))
     tickets = r.get("open_tickets") or []
     if tickets:
         lines.append(_t(lang, "Open tickets: ", "Phiếu hỗ trợ đang mở: ") + "; ".join(
-            f"{t.get('number')} [{t.get('priority')}] {t.get('subject')}" for t in tickets[:3]))
+            f"{t.get('number')} [{_word(t.get('priority'), lang)}] {t.get('subject')}" for t in tickets[:3]))
     interactions = r.get("recent_interactions") or []
     if interactions:
         last = interactions[0]
         lines.append(_t(lang, "Last contact: ", "Lần liên hệ gần nhất: ") +
-                     f"{str(last.get('occurred_at'))[:10]} {last.get('kind')}" + (f" by {last.get('employee')}" if last.get("employee") else "") +
+                     f"{str(last.get('occurred_at'))[:10]} {_word(last.get('kind'), lang)}" +
+                     (_t(lang, f" by {last.get('employee')}", f" của {last.get('employee')}") if last.get("employee") else "") +
                      f" — “{(last.get('summary') or '')[:160]}”")
     opps = r.get("open_opportunities") or []
     if opps:
         lines.append(_t(lang, "Open opportunities: ", "Cơ hội đang mở: ") + "; ".join(
-            f"{o.get('name')} {_m(o.get('amount'), o.get('currency'))} ({o.get('stage')}, {o.get('probability')}%)" for o in opps[:3]))
+            f"{o.get('name')} {_m(o.get('amount'), o.get('currency'))} ({_word(o.get('stage'), lang)}, {o.get('probability')}%)" for o in opps[:3]))
     contacts = r.get("contacts") or []
     if contacts:
         c = contacts[0]
@@ -173,12 +198,13 @@ def _quote(r: dict[str, Any], lang: str, executed: bool = False) -> str:
     cur = r.get("currency")
     head = _t(lang, f"Quote {r.get('number')} for {r.get('customer_name')}" if executed else f"Quote preview for {r.get('customer_name')}",
               f"Báo giá {r.get('number')} cho {r.get('customer_name')}" if executed else f"Bản xem trước báo giá cho {r.get('customer_name')}")
-    lines = [f"**{head}** ({r.get('status')})"]
+    lines = [f"**{head}** ({_word(r.get('status'), lang)})"]
     for ln in r.get("lines", []):
         disc = f", -{ln.get('discount_pct')}%" if ln.get("discount_pct") and Decimal(str(ln.get("discount_pct"))) else ""
         lines.append(f"- {ln.get('quantity')} × {ln.get('name')} ({ln.get('sku')}) @ {_m(ln.get('unit_price'), cur)}{disc} = {_m(ln.get('line_amount'), cur)}")
-    lines.append(_t(lang, f"Subtotal {_m(r.get('subtotal'), cur)}, VAT {r.get('tax_rate_pct')}% {_m(r.get('tax'), cur)}, total {_m(r.get('total'), cur)}; valid until {r.get('valid_until')}.",
-                    f"Cộng {_m(r.get('subtotal'), cur)}, VAT {r.get('tax_rate_pct')}% {_m(r.get('tax'), cur)}, tổng {_m(r.get('total'), cur)}; hiệu lực đến {r.get('valid_until')}."))
+    vat = _rate(r.get("tax_rate_pct"))
+    lines.append(_t(lang, f"Subtotal {_m(r.get('subtotal'), cur)}, VAT {vat}% {_m(r.get('tax'), cur)}, total {_m(r.get('total'), cur)}; valid until {r.get('valid_until')}.",
+                    f"Cộng {_m(r.get('subtotal'), cur)}, VAT {vat}% {_m(r.get('tax'), cur)}, tổng {_m(r.get('total'), cur)}; hiệu lực đến {r.get('valid_until')}."))
     if r.get("margin_pct") is not None:
         lines.append(_t(lang, f"Margin {r['margin_pct']}%.", f"Biên lợi nhuận {r['margin_pct']}%."))
     for reason in r.get("approval_reasons") or []:
@@ -239,14 +265,14 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
         if not tickets:
             return _t(lang, "No tickets match.", "Không có phiếu hỗ trợ nào.")
         head = _t(lang, f"{r.get('total')} ticket(s):", f"{r.get('total')} phiếu hỗ trợ:")
-        return head + "\n" + "\n".join(f"- {t.get('number')} [{t.get('priority')}, {t.get('status')}] {t.get('customer_name')}: {t.get('subject')}" for t in tickets[:10])
+        return head + "\n" + "\n".join(f"- {t.get('number')} [{_word(t.get('priority'), lang)}, {_word(t.get('status'), lang)}] {t.get('customer_name')}: {t.get('subject')}" for t in tickets[:10])
     if tool == "order_status":
         orders = r.get("orders", [])
         if not orders:
             return _t(lang, "No orders found.", "Không tìm thấy đơn hàng.")
         out = []
         for o in orders[:5]:
-            out.append(f"- {o.get('number')} ({o.get('order_date')}) {o.get('customer_name')}: {o.get('status')}, "
+            out.append(f"- {o.get('number')} ({o.get('order_date')}) {o.get('customer_name')}: {_word(o.get('status'), lang)}, "
                        f"{_m(o.get('net_amount'), o.get('currency'))}" + (f", shipped {o.get('shipped_date')}" if o.get("shipped_date") else "")
                        + f", {o.get('payment_state')}")
         return "\n".join(out)
