@@ -19,3 +19,8 @@ def fold(text: str | None) -> str:
 
 def search_key(*parts: str | None) -> str:
     return " | ".join(fold(p) for p in parts if p)[:400]
+
+
+def say(language: str | None, en: str, vi: str) -> str:
+    """Text in the language asked for: Vietnamese for "vi", English otherwise."""
+    return vi if language == "vi" else en

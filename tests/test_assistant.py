@@ -154,3 +154,14 @@ def test_write_me_a_report_produces_a_document(session, world):
     assert "document is ready" in result.answer
     refused = ask(session, world["rep"], "write me the October AR aging report", conversation="c-doc-2")
     assert not any(c["name"] == "write_report" and c["status"] == "ok" for c in refused.tool_calls)
+
+
+def test_a_vietnamese_brief_and_report_come_back_in_vietnamese(session, world):
+    brief = ask(session, world["rep"], "tình hình khách hàng Hoàng Long thế nào?", conversation="c-vi-brief")
+    assert brief.tool_calls[0]["args"] == {"customer": "HOANGLONG", "language": "vi"}
+    assert "Lưu ý:" in brief.answer and "Quá hạn:" in brief.answer and "Overdue" not in brief.answer
+    assert "[cao]" in brief.answer  # the ticket's priority, in words
+    report = ask(session, world["manager"], "doanh thu tháng trước", conversation="c-vi-report")
+    assert report.tool_calls[0]["args"]["language"] == "vi"
+    assert report.answer.startswith("**Doanh thu theo ") and "tháng 10/2026" in report.answer.splitlines()[0]
+    assert "Revenue" not in report.answer

@@ -25,6 +25,7 @@ RULES: dict[str, list[tuple[str, float]]] = {
                  (r"\bdecision maker\b", 2.5), (r"\bpoint of contact\b", 3)],
     "credit": [(r"\bcredit\b", 3), (r"\b(credit )?limit\b", 2), (r"\bexposure\b", 2.5), (r"\bhan muc\b", 3), (r"\btin dung\b", 3),
                (r"\bcan .* take (another|an? |more|on)\b", 2.5), (r"\bno them\b", 2), (r"\bheadroom\b", 2.5), (r"\bavailable credit\b", 3),
+               (r"\bcan .* (order|buy|purchase) (another|more)\b", 2.5), (r"\b(co the|duoc) (mua|dat|lay) them\b", 2.5),
                (r"\bcong no\b", 2), (r"\bowe|owes|outstanding balance\b", 1.5), (r"\baging\b", 0.5), (r"\bon hold\b", 1.5)],
     "quote": [(r"\bquote\b", 3), (r"\bquotation\b", 3), (r"\bbao gia\b", 3.5), (r"\bprice (it|this|up)\b", 1.5),
               (r"\b\d+\s*(x|×)\s*\w", 1.5), (r"\b\d+ (boxes|reams|cases|packs|units|pcs|cartons|thung|hop|ram|cai)\b", 1.5),

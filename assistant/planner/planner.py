@@ -210,6 +210,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             plan.args = {"query": slots.email}
             return plan
         args["customer"] = customer_ref
+        if language == "vi":  # the brief's watch-outs, as the answer around them
+            args["language"] = "vi"
     elif intent == "credit":
         args["customer"] = customer_ref
         if slots.amount is not None:

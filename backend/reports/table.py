@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from backend.reports.periods import Period
+from backend.text import say
 
 ColumnType = Literal["text", "money", "int", "percent", "number", "date"]
 Cell = str | int | Decimal | None
@@ -67,11 +68,6 @@ def share_pct(part: Decimal, whole: Decimal) -> Decimal | None:
     if not whole:
         return None
     return (part * HUNDRED / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def say(language: str, en: str, vi: str) -> str:
-    """A report's text in the language asked for: Vietnamese for "vi", English otherwise."""
-    return vi if language == "vi" else en
 
 
 def snapshot(day: date, label: str | None = None, language: str = "en") -> Period:

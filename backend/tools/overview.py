@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -12,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from backend.models import Contact, Customer, Employee, Interaction, Opportunity, Quote, SalesOrder, Ticket
 from backend.money import format_money, round_money
+from backend.text import say
 from backend.tools.context import ToolContext
 from backend.tools.credit import CREDIT_HOLD_DAYS, NEARLY_USED_PCT, CreditStatus, credit_snapshot, one_year_before
 from backend.tools.lookup import resolve_customer
@@ -74,6 +76,8 @@ REVENUE = (select(func.sum(case((_ORDER_DATE >= bindparam("start", type_=Date())
 
 class CustomerOverviewInput(ToolModel):
     customer: str = Field(min_length=1, max_length=200, description="Customer code or name, as the user wrote it")
+    language: Literal["en", "vi"] | None = Field(None, description="Language of the watch-outs: the user's (vi for "
+                                                                   "Vietnamese; default en)")
 
 
 class CustomerProfile(ToolModel):
@@ -212,43 +216,63 @@ def _revenue(ctx: ToolContext, customer: Customer, today: date) -> RevenueSummar
                           comparison_to=last_same_day)
 
 
+PRIORITY_VI = {"urgent": "khẩn", "high": "cao"}
+KIND_VI = {"call": "cuộc gọi", "email": "email", "meeting": "cuộc họp", "chat": "tin nhắn", "note": "ghi chú"}
+
+
 def _watch_outs(ctx: ToolContext, *, credit: CreditStatus, show_credit: bool, tickets: list[TicketSummary],
                 urgent_count: int, quotes: list[QuoteSummary], days_since_contact: int | None,
-                last_interaction: InteractionSummary | None) -> list[str]:
+                last_interaction: InteractionSummary | None, lang: str | None = None) -> list[str]:
     notes: list[str] = []
     cur = credit.currency
     if credit.overdue_amount > 0:
-        notes.append(f"Overdue: {format_money(credit.overdue_amount, cur)} on {credit.overdue_invoice_count} "
-                     f"invoice(s); the oldest ({credit.oldest_overdue_invoice}) is {credit.oldest_overdue_days} days "
-                     "past due.")
+        overdue, count, oldest = format_money(credit.overdue_amount, cur), credit.overdue_invoice_count, credit.oldest_overdue_invoice
+        notes.append(say(lang, f"Overdue: {overdue} on {count} invoice(s); the oldest ({oldest}) is "
+                               f"{credit.oldest_overdue_days} days past due.",
+                         f"Quá hạn: {overdue} trên {count} hóa đơn; hóa đơn lâu nhất ({oldest}) đã quá hạn "
+                         f"{credit.oldest_overdue_days} ngày."))
     if show_credit:
         if credit.on_credit_hold:
-            notes.append(f"On credit hold (an invoice is {CREDIT_HOLD_DAYS}+ days past due): new orders can't be "
-                         "confirmed until finance releases the hold.")
+            notes.append(say(lang, f"On credit hold (an invoice is {CREDIT_HOLD_DAYS}+ days past due): new orders can't be "
+                                   "confirmed until finance releases the hold.",
+                             f"Đang bị khóa tín dụng (có hóa đơn quá hạn từ {CREDIT_HOLD_DAYS} ngày): không xác nhận được "
+                             "đơn mới cho đến khi kế toán gỡ khóa."))
         if not credit.limit_configured:
-            notes.append("No credit limit is set: no credit check is configured for this customer.")
+            notes.append(say(lang, "No credit limit is set: no credit check is configured for this customer.",
+                             "Chưa đặt hạn mức tín dụng: khách hàng này chưa được cấu hình kiểm tra tín dụng."))
         elif credit.cash_only:
-            notes.append("Cash only (credit limit 0): every order must be prepaid.")
+            notes.append(say(lang, "Cash only (credit limit 0): every order must be prepaid.",
+                             "Chỉ bán thu tiền trước (hạn mức 0): mọi đơn phải trả trước."))
         elif credit.over_limit:
-            notes.append(f"Over the credit limit by {format_money(credit.exposure - credit.credit_limit, cur)} "
-                         f"(exposure {format_money(credit.exposure, cur)}, limit "
-                         f"{format_money(credit.credit_limit, cur)}).")
+            over, exposure, limit = (format_money(credit.exposure - credit.credit_limit, cur),
+                                     format_money(credit.exposure, cur), format_money(credit.credit_limit, cur))
+            notes.append(say(lang, f"Over the credit limit by {over} (exposure {exposure}, limit {limit}).",
+                             f"Vượt hạn mức tín dụng {over} (dư nợ rủi ro {exposure}, hạn mức {limit})."))
         elif credit.credit_limit and credit.exposure * 100 >= credit.credit_limit * NEARLY_USED_PCT:
-            notes.append(f"Credit nearly used: {credit.used_pct}% of the {format_money(credit.credit_limit, cur)} "
-                         f"limit; {format_money(credit.available, cur)} available.")
+            limit, available = format_money(credit.credit_limit, cur), format_money(credit.available, cur)
+            notes.append(say(lang, f"Credit nearly used: {credit.used_pct}% of the {limit} limit; {available} available.",
+                             f"Sắp hết hạn mức: đã dùng {credit.used_pct}% của hạn mức {limit}; còn {available}."))
     if urgent_count:
         shown = [t for t in tickets if t.priority in ("urgent", "high")][:3]
-        listed = ", ".join(f"{t.number} ({t.priority}, opened {local_date(ctx, t.opened_at).isoformat()})" for t in shown)
-        more = f" and {urgent_count - len(shown)} more" if urgent_count > len(shown) else ""
-        notes.append(f"{urgent_count} unresolved high/urgent ticket(s): {listed}{more}.")
+        listed = ", ".join(
+            say(lang, f"{t.number} ({t.priority}, opened {local_date(ctx, t.opened_at).isoformat()})",
+                f"{t.number} ({PRIORITY_VI.get(t.priority, t.priority)}, mở ngày {local_date(ctx, t.opened_at).isoformat()})")
+            for t in shown)
+        more = say(lang, f" and {urgent_count - len(shown)} more", f" và {urgent_count - len(shown)} phiếu khác") \
+            if urgent_count > len(shown) else ""
+        notes.append(say(lang, f"{urgent_count} unresolved high/urgent ticket(s): {listed}{more}.",
+                         f"{urgent_count} phiếu hỗ trợ ưu tiên cao/khẩn chưa xử lý: {listed}{more}."))
     if last_interaction is None:
-        notes.append("No contact recorded with this customer yet.")
+        notes.append(say(lang, "No contact recorded with this customer yet.", "Chưa ghi nhận lần liên hệ nào với khách hàng này."))
     elif days_since_contact is not None and days_since_contact >= NO_CONTACT_DAYS:
-        notes.append(f"No contact for {days_since_contact} days (last: {last_interaction.kind} on "
-                     f"{local_date(ctx, last_interaction.occurred_at).isoformat()}).")
+        day = local_date(ctx, last_interaction.occurred_at).isoformat()
+        kind = last_interaction.kind
+        notes.append(say(lang, f"No contact for {days_since_contact} days (last: {kind} on {day}).",
+                         f"Đã {days_since_contact} ngày không liên hệ (lần cuối: {KIND_VI.get(kind, kind)} ngày {day})."))
     for quote in (q for q in quotes if q.status == "pending_approval"):
-        notes.append(f"Quote {quote.number} ({format_money(quote.total, quote.currency)}) is waiting for a "
-                     "manager's approval.")
+        total = format_money(quote.total, quote.currency)
+        notes.append(say(lang, f"Quote {quote.number} ({total}) is waiting for a manager's approval.",
+                         f"Báo giá {quote.number} ({total}) đang chờ quản lý phê duyệt."))
     return notes
 
 
@@ -306,4 +330,4 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
         open_opportunity_count=opportunity_rows[0].row_count if opportunity_rows else 0,
         watch_outs=_watch_outs(ctx, credit=credit, show_credit=show_credit, tickets=tickets,
                                urgent_count=urgent_count, quotes=quotes, days_since_contact=days_since,
-                               last_interaction=interactions[0] if interactions else None))
+                               last_interaction=interactions[0] if interactions else None, lang=params.language))

@@ -14,8 +14,8 @@ from backend.models import Employee
 from backend.reports.labels import period_label
 from backend.reports.periods import ACCEPTED_FORMS, parse_period
 from backend.reports.specs import REPORTS, check_filters
-from backend.reports.table import ReportRequest, ReportTable, say
-from backend.text import fold
+from backend.reports.table import ReportRequest, ReportTable
+from backend.text import fold, say
 from backend.tools.context import ToolContext
 from backend.tools.lookup import CLEAR_LEAD, MIN_SCORE, resolve_customer
 from backend.tools.registry import register

@@ -41,6 +41,7 @@ CREDIT_PHRASES = [
     ("can {c} take an order of 1.5 million?", {"order_amount": "1500000.0"}),
     ("available credit {c}", {}), ("can {c} take another 2 tỷ on credit", {"order_amount": "2000000000"}),
     ("credit limit of {c}?", {}), ("kiểm tra tín dụng {c}", {}),
+    ("{c} có thể mua thêm 50 triệu không?", {"order_amount": "50000000"}), ("can {c} order another 30k?", {"order_amount": "30000"}),
 ]
 QUOTES = [
     ("quote 20 x A4 Double A paper to Minh Phát, 5% off", {"customer": "MINHPHAT", "lines": [{"product": "PAP-A4-80", "quantity": 20, "discount_pct": "5"}]}),
