@@ -3,6 +3,7 @@ turn, permissions, and injected instructions in customer text that must never dr
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -165,3 +166,19 @@ def test_a_vietnamese_brief_and_report_come_back_in_vietnamese(session, world):
     assert report.tool_calls[0]["args"]["language"] == "vi"
     assert report.answer.startswith("**Doanh thu theo ") and "tháng 10/2026" in report.answer.splitlines()[0]
     assert "Revenue" not in report.answer
+
+
+TEMPLATE_ENGLISH = re.compile(r"\b(Yes|No|Overdue|Revenue|Credit|Outstanding|Aging|Invoice|Sales order|Payment|shipped|"
+                              r"unpaid|Open|Totals|Watch out|Last orders|sold by|days late|limit|exposure)\b")
+
+
+@pytest.mark.parametrize("question, tool", [
+    ("Saigon Foods có thể mua thêm 5 triệu không?", "check_credit"),
+    ("hạn mức tín dụng của Hoàng Long còn bao nhiêu?", "check_credit"),
+    ("lịch sử giao dịch của Hoàng Long", "customer_history"),
+    ("tình hình Hoàng Long trước cuộc họp 3 giờ", "customer_overview"),
+])
+def test_vietnamese_answers_carry_no_english_template_words(session, world, question, tool):
+    result = ask(session, world["manager"], question, conversation=f"c-vi-{tool}")
+    assert result.tool_calls[0]["name"] == tool and result.tool_calls[0]["args"].get("language") == "vi"
+    assert TEMPLATE_ENGLISH.findall(result.answer) == [], result.answer

@@ -2,6 +2,7 @@
 read from a result; nothing is computed or invented here beyond formatting."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -48,6 +49,8 @@ STATUS_VI = {
     "lead": "tiềm năng", "qualification": "đánh giá", "proposal": "đề xuất", "negotiation": "đàm phán",
     "closed_won": "đã thắng", "closed_lost": "đã thua", "low": "thấp", "medium": "trung bình", "high": "cao",
     "urgent": "khẩn", "call": "cuộc gọi", "email": "email", "meeting": "cuộc họp", "chat": "tin nhắn", "note": "ghi chú",
+    "received": "đã nhận", "paid": "đã thanh toán", "void": "đã hủy", "unresolved": "chưa xử lý",
+    "not invoiced": "chưa xuất hóa đơn", "unpaid": "chưa thanh toán", "partly paid": "đã thanh toán một phần",
 }
 
 
@@ -172,7 +175,9 @@ def _credit(r: dict[str, Any], lang: str) -> str:
     lines = []
     if r.get("can_take_order") is not None or r.get("order_amount") is not None:
         verdict = {True: _t(lang, "Yes", "Có"), False: _t(lang, "No", "Không"), None: _t(lang, "No check configured", "Chưa cấu hình")}[r.get("can_take_order")]
-        lines.append(f"{verdict} — {head}: {r.get('reason')}")
+        # The reason opens with its own "Yes:" / "No:"; the verdict is already said in front.
+        reason = re.sub(r"^(Yes|No|Có|Không): ", "", str(r.get("reason") or ""))
+        lines.append(f"{verdict} — {head}: {reason}")
     else:
         lines.append(f"{head}: {r.get('reason')}" if r.get("reason") else head)
     lines.append(_credit_line(r, lang))
@@ -183,7 +188,8 @@ def _credit(r: dict[str, Any], lang: str) -> str:
                         f"Quá hạn {_m(r.get('overdue_amount'), cur)} trên {r.get('overdue_invoice_count')} hóa đơn, lâu nhất {r.get('oldest_overdue_days')} ngày ({r.get('oldest_overdue_invoice')})."))
     aging = r.get("aging") or {}
     if aging:
-        labels = [("current", "current"), ("days_1_30", "1–30"), ("days_31_60", "31–60"), ("days_61_90", "61–90"), ("days_91_plus", "91+")]
+        labels = [("current", _t(lang, "current", "trong hạn")), ("days_1_30", "1–30"), ("days_31_60", "31–60"),
+                  ("days_61_90", "61–90"), ("days_91_plus", "91+")]
         parts = [f"{label} {_m(aging.get(key), cur)}" for key, label in labels if key in aging]
         if parts:
             lines.append(_t(lang, "Aging: ", "Tuổi nợ: ") + ", ".join(parts))
@@ -273,18 +279,22 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
         out = []
         for o in orders[:5]:
             out.append(f"- {o.get('number')} ({o.get('order_date')}) {o.get('customer_name')}: {_word(o.get('status'), lang)}, "
-                       f"{_m(o.get('net_amount'), o.get('currency'))}" + (f", shipped {o.get('shipped_date')}" if o.get("shipped_date") else "")
-                       + f", {o.get('payment_state')}")
+                       f"{_m(o.get('net_amount'), o.get('currency'))}"
+                       + (_t(lang, f", shipped {o.get('shipped_date')}", f", giao ngày {o.get('shipped_date')}") if o.get("shipped_date") else "")
+                       + f", {_word(o.get('payment_state'), lang)}")
         return "\n".join(out)
     if tool == "customer_history":
         entries = r.get("entries", [])
         head = _t(lang, f"History of {r.get('customer_name')}: {r.get('total_entries')} entries", f"Lịch sử của {r.get('customer_name')}: {r.get('total_entries')} mục")
         tot = r.get("totals") or {}
-        parts = [f"{k} {_m(v, tot.get('currency'))}" for k, v in tot.items() if k != "currency" and v is not None]
+        names = {"orders_net": _t(lang, "orders", "đơn hàng"), "invoiced": _t(lang, "invoiced", "đã xuất hóa đơn"),
+                 "paid": _t(lang, "paid", "đã thanh toán")}
+        parts = [f"{names.get(k, k)} {_m(v, tot.get('currency'))}" for k, v in tot.items() if k != "currency" and v is not None]
         lines = [head + (f" ({', '.join(parts)})" if parts else "") + "."]
         for e in entries[:10]:
             amount = f" {_m(e.get('amount'), e.get('currency'))}" if e.get("amount") is not None else ""
-            lines.append(f"- {e.get('date')} {e.get('kind')} {e.get('reference') or ''}{amount} {e.get('status') or ''} — {(e.get('description') or '')[:100]}")
+            status = f" ({_word(e.get('status'), lang)})" if e.get("status") else ""
+            lines.append(f"- {e.get('date')} {e.get('reference') or ''}{amount}{status} — {(e.get('description') or '')[:100]}")
         return "\n".join(lines)
     if tool == "find_products":
         products = r.get("products", [])

@@ -214,6 +214,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args["language"] = "vi"
     elif intent == "credit":
         args["customer"] = customer_ref
+        if language == "vi":
+            args["language"] = "vi"
         if slots.amount is not None:
             args["order_amount"] = str(slots.amount)
             if slots.currency:
@@ -234,6 +236,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             plan.question = "Số báo giá nào (QUO-...)?" if language == "vi" else "Which quote number (QUO-...)?"
     elif intent == "history":
         args["customer"] = customer_ref
+        if language == "vi":
+            args["language"] = "vi"
         kinds = [kind for kind, pattern in HISTORY_KINDS.items() if re.search(pattern, fold(text))]
         if kinds and len(kinds) < len(HISTORY_KINDS):
             args["kinds"] = kinds

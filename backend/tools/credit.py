@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
+from typing import Literal
 
 from pydantic import Field
 from sqlalchemy import Date, and_, bindparam, exists, func, select
@@ -15,6 +16,7 @@ from backend.errors import BusinessRuleViolation, ValidationFailed
 from backend.ledger import MissingFxRate, cross_rate, fx_rate
 from backend.models import Customer, Invoice, Payment, PaymentAllocation, SalesOrder
 from backend.money import format_money, round_money
+from backend.text import say
 from backend.tools.context import ToolContext
 from backend.tools.lookup import resolve_customer
 from backend.tools.registry import register
@@ -255,6 +257,8 @@ class CheckCreditInput(ToolModel):
     order_currency: str | None = Field(
         None, pattern=r"^[A-Za-z]{3}$",
         description="Currency of order_amount (ISO code such as VND or USD); default: the customer's currency")
+    language: Literal["en", "vi"] | None = Field(None, description="Language of the reason: the user's (vi for "
+                                                                   "Vietnamese; default en)")
 
 
 class CheckCreditResult(CreditStatus):
@@ -269,38 +273,59 @@ class CheckCreditResult(CreditStatus):
     reason: str = Field(description="The answer in plain words: why yes or no, or the credit position")
 
 
-def _order_verdict(status: CreditStatus, amount: Decimal | None, shown: str | None) -> tuple[bool | None, str]:
+def _order_verdict(status: CreditStatus, amount: Decimal | None, shown: str | None,
+                   lang: str | None = None) -> tuple[bool | None, str]:
     cur = status.currency
     name = status.customer_name
     if status.credit_limit is None:
         if amount is None:
-            return None, (f"No credit limit is set for {name}, so no credit check is configured. "
-                          "This is not unlimited credit: ask finance to set a limit.")
-        return None, (f"No credit limit is set for {name}, so an order of {shown} cannot be checked: no credit check "
-                      "is configured. Ask finance to set a limit.")
+            return None, say(lang, f"No credit limit is set for {name}, so no credit check is configured. "
+                                   "This is not unlimited credit: ask finance to set a limit.",
+                             f"{name} chưa có hạn mức tín dụng nên chưa được cấu hình kiểm tra tín dụng. Đây không phải "
+                             "tín dụng không giới hạn: hãy đề nghị kế toán đặt hạn mức.")
+        return None, say(lang, f"No credit limit is set for {name}, so an order of {shown} cannot be checked: no credit "
+                               "check is configured. Ask finance to set a limit.",
+                         f"{name} chưa có hạn mức tín dụng nên không kiểm tra được đơn {shown}: chưa cấu hình kiểm tra "
+                         "tín dụng. Hãy đề nghị kế toán đặt hạn mức.")
     if status.cash_only:
         if amount is None:
-            return None, f"{name} is cash only (credit limit 0): every order must be prepaid."
-        return False, (f"No: {name} is cash only (credit limit 0), so an order of {shown} needs prepayment "
-                       "before it can be confirmed.")
-    hold = (f"{name} is on credit hold: invoice {status.oldest_overdue_invoice} is {status.oldest_overdue_days} days "
-            f"past due ({CREDIT_HOLD_DAYS}+); orders can't be confirmed until finance releases the hold.")
+            return None, say(lang, f"{name} is cash only (credit limit 0): every order must be prepaid.",
+                             f"{name} chỉ bán thu tiền trước (hạn mức 0): mọi đơn phải trả trước.")
+        return False, say(lang, f"No: {name} is cash only (credit limit 0), so an order of {shown} needs prepayment "
+                                "before it can be confirmed.",
+                          f"Không: {name} chỉ bán thu tiền trước (hạn mức 0), nên đơn {shown} phải được trả trước rồi "
+                          "mới xác nhận được.")
+    hold = say(lang, f"{name} is on credit hold: invoice {status.oldest_overdue_invoice} is {status.oldest_overdue_days} "
+                     f"days past due ({CREDIT_HOLD_DAYS}+); orders can't be confirmed until finance releases the hold.",
+               f"{name} đang bị khóa tín dụng: hóa đơn {status.oldest_overdue_invoice} đã quá hạn "
+               f"{status.oldest_overdue_days} ngày (từ {CREDIT_HOLD_DAYS} ngày); không xác nhận được đơn cho đến khi kế "
+               "toán gỡ khóa.")
     limit_text = format_money(status.credit_limit, cur)
     if amount is None:
-        position = (f"Over the {limit_text} limit by {format_money(-status.available, cur)} (exposure "
-                    f"{format_money(status.exposure, cur)})." if status.over_limit else
-                    f"Available credit is {format_money(status.available, cur)} of a {limit_text} limit "
-                    f"({status.used_pct}% used).")
+        if status.over_limit:
+            over, exposure = format_money(-status.available, cur), format_money(status.exposure, cur)
+            position = say(lang, f"Over the {limit_text} limit by {over} (exposure {exposure}).",
+                           f"Vượt hạn mức {limit_text} {over} (dư nợ rủi ro {exposure}).")
+        else:
+            available = format_money(status.available, cur)
+            position = say(lang, f"Available credit is {available} of a {limit_text} limit ({status.used_pct}% used).",
+                           f"Tín dụng còn lại {available} trên hạn mức {limit_text} (đã dùng {status.used_pct}%).")
         return None, f"{position} {hold}" if status.on_credit_hold else position
     after = status.exposure + amount
     if status.on_credit_hold:
-        return False, f"No: {hold}"
+        return False, say(lang, f"No: {hold}", f"Không: {hold}")
+    after_text = format_money(after, cur)
     if after <= status.credit_limit:
-        return True, (f"Yes: an order of {shown} brings exposure to {format_money(after, cur)}, within the "
-                      f"{limit_text} limit ({format_money(status.credit_limit - after, cur)} left after it).")
-    return False, (f"No: an order of {shown} would bring exposure to {format_money(after, cur)}, "
-                   f"{format_money(after - status.credit_limit, cur)} over the {limit_text} limit; available credit is "
-                   f"{format_money(status.available, cur)}.")
+        left = format_money(status.credit_limit - after, cur)
+        return True, say(lang, f"Yes: an order of {shown} brings exposure to {after_text}, within the {limit_text} limit "
+                               f"({left} left after it).",
+                         f"Có: đơn {shown} đưa dư nợ rủi ro lên {after_text}, trong hạn mức {limit_text} (còn {left} "
+                         "sau đơn này).")
+    over, available = format_money(after - status.credit_limit, cur), format_money(status.available, cur)
+    return False, say(lang, f"No: an order of {shown} would bring exposure to {after_text}, {over} over the {limit_text} "
+                            f"limit; available credit is {available}.",
+                      f"Không: đơn {shown} sẽ đưa dư nợ rủi ro lên {after_text}, vượt hạn mức {limit_text} {over}; tín "
+                      f"dụng còn lại là {available}.")
 
 
 @register(kind="read")
@@ -326,11 +351,12 @@ def check_credit(ctx: ToolContext, params: CheckCreditInput) -> CheckCreditResul
                     hint=f"Give the order amount in {customer.currency}, or ask finance to add the rate.") from None
             converted = round_money(amount * rate, customer.currency)
             shown = (f"{format_money(amount, order_currency)} "
-                     f"(= {format_money(converted, customer.currency)} at today's rate)")
+                     + say(params.language, f"(= {format_money(converted, customer.currency)} at today's rate)",
+                           f"(= {format_money(converted, customer.currency)} theo tỷ giá hôm nay)"))
     elif params.order_currency is not None:
         raise ValidationFailed("order_currency was given without order_amount.",
                                hint="Give the order amount too, or leave the currency out.")
-    can_take, reason = _order_verdict(status, converted, shown)
+    can_take, reason = _order_verdict(status, converted, shown, params.language)
     return CheckCreditResult(
         **status.model_dump(), order_amount=amount, order_currency=order_currency, order_amount_converted=converted,
         exposure_after_order=status.exposure + converted if converted is not None else None,

@@ -17,6 +17,7 @@ from backend.errors import ValidationFailed
 from backend.models import (Contact, Customer, Employee, Interaction, Invoice, Payment, PaymentAllocation, Product,
                             SalesOrder, SalesOrderLine, Ticket)
 from backend.money import round_money
+from backend.text import say
 from backend.tools.context import ToolContext
 from backend.tools.credit import CurrencyConverter
 from backend.tools.lookup import resolve_customer
@@ -45,6 +46,8 @@ class CustomerHistoryInput(ToolModel):
     include_lines: bool = Field(False, description="Include the product lines of each order on the page")
     page: int = Field(1, ge=1, le=MAX_DEPTH, description="Page number, 1 = newest entries")
     page_size: int = Field(20, ge=1, le=100, description="Entries per page (at most 100)")
+    language: Literal["en", "vi"] | None = Field(None, description="Language of the entries' descriptions: the user's "
+                                                                   "(vi for Vietnamese; default en)")
 
 
 class OrderLineOut(ToolModel):
@@ -168,28 +171,41 @@ def _newest(ctx: ToolContext, customer_id: int, kind: str, period: _Period, dept
     return [((r.day, _EPOCH, rank, r.id), kind, r) for r in rows]
 
 
-def _entry(ctx: ToolContext, kind: str, r: Any, today: date) -> HistoryEntry:
+INTERACTION_VI = {"call": "Cuộc gọi", "email": "Email", "meeting": "Cuộc họp", "chat": "Tin nhắn", "note": "Ghi chú"}
+# Payment methods are free text; the usual ones read better in Vietnamese, others are shown as written.
+METHOD_VI = {"bank transfer": "chuyển khoản", "transfer": "chuyển khoản", "cash": "tiền mặt", "card": "thẻ",
+             "credit card": "thẻ tín dụng", "cheque": "séc", "check": "séc"}
+
+
+def _entry(ctx: ToolContext, kind: str, r: Any, today: date, lang: str | None = None) -> HistoryEntry:
     if kind == "orders":
+        sold_by = say(lang, f", sold by {r.employee}", f", bán bởi {r.employee}") if r.employee else ""
         return HistoryEntry(kind="order", date=r.day, reference=r.number,
-                            description=f"Sales order, {r.line_count} line(s)"
-                                        + (f", sold by {r.employee}" if r.employee else ""),
+                            description=say(lang, f"Sales order, {r.line_count} line(s)", f"Đơn bán hàng, {r.line_count} dòng")
+                                        + sold_by,
                             amount=r.net_amount, currency=r.currency, status=r.status, employee=r.employee)
     if kind == "invoices":
         balance = ZERO if r.status == "void" else max(r.amount - r.paid, ZERO)
-        text = ("Invoice" + (f" for order {r.order_number}" if r.order_number else "")
-                + f", due {r.due_date.isoformat()}")
+        due = r.due_date.isoformat()
+        text = (say(lang, "Invoice", "Hóa đơn")
+                + (say(lang, f" for order {r.order_number}", f" cho đơn {r.order_number}") if r.order_number else "")
+                + say(lang, f", due {due}", f", hạn {due}"))
         if balance > 0 and r.due_date < today:
-            text += f", {(today - r.due_date).days} days overdue"
+            late = (today - r.due_date).days
+            text += say(lang, f", {late} days overdue", f", quá hạn {late} ngày")
         return HistoryEntry(kind="invoice", date=r.day, reference=r.number, description=text, amount=r.amount,
                             currency=r.currency, status=r.status, due_date=r.due_date, paid_amount=r.paid,
                             open_balance=balance)
     if kind == "payments":
         return HistoryEntry(kind="payment", date=r.day, reference=r.reference,
-                            description="Payment" + (f" by {r.method}" if r.method else ""), amount=r.amount,
-                            currency=r.currency, status="received")
+                            description=say(lang, "Payment", "Thanh toán")
+                                        + (say(lang, f" by {r.method}", f" bằng {METHOD_VI.get(r.method.lower(), r.method)}")
+                                           if r.method else ""),
+                            amount=r.amount, currency=r.currency, status="received")
     if kind == "interactions":
-        label = (r.kind.capitalize() + (f" by {r.employee}" if r.employee else "")
-                 + (f" with {r.contact}" if r.contact else ""))
+        label = (say(lang, r.kind.capitalize(), INTERACTION_VI.get(r.kind, r.kind))
+                 + (say(lang, f" by {r.employee}", f" của {r.employee}") if r.employee else "")
+                 + (say(lang, f" with {r.contact}", f" với {r.contact}") if r.contact else ""))
         return HistoryEntry(kind="interaction", date=local_date(ctx, r.at), occurred_at=r.at,
                             description=f"{label}: {r.summary}", employee=r.employee)
     return HistoryEntry(kind="ticket", date=local_date(ctx, r.at), occurred_at=r.at, reference=r.number,
@@ -237,7 +253,7 @@ def _counts_and_totals(ctx, customer: Customer, kinds: list[str], period: _Perio
     return counts, totals
 
 
-def _attach_details(ctx, page: list[tuple[HistoryEntry, int]], include_lines: bool) -> None:
+def _attach_details(ctx, page: list[tuple[HistoryEntry, int]], include_lines: bool, lang: str | None = None) -> None:
     """Order lines and payment allocations for the entries of this page only (two queries at most)."""
     session = ctx.session
     orders = {row_id: e for e, row_id in page if e.kind == "order"}
@@ -263,7 +279,9 @@ def _attach_details(ctx, page: list[tuple[HistoryEntry, int]], include_lines: bo
             applied.setdefault(payment_id, []).append(number)
         for payment_id, entry in payments.items():
             numbers = applied.get(payment_id)
-            entry.description += f", applied to {', '.join(numbers)}" if numbers else ", not yet applied to an invoice"
+            entry.description += (say(lang, f", applied to {', '.join(numbers)}", f", trả cho {', '.join(numbers)}")
+                                  if numbers else say(lang, ", not yet applied to an invoice",
+                                                      ", chưa phân bổ cho hóa đơn nào"))
 
 
 @register(kind="read")
@@ -283,8 +301,9 @@ def customer_history(ctx: ToolContext, params: CustomerHistoryInput) -> Customer
     period = _Period(ctx, params.date_from, params.date_to)
     merged = sorted((item for kind in kinds for item in _newest(ctx, customer.id, kind, period, depth)),
                     key=lambda item: item[0], reverse=True)
-    page = [(_entry(ctx, kind, row, ctx.today), row.id) for _, kind, row in merged[depth - params.page_size:depth]]
-    _attach_details(ctx, page, params.include_lines)
+    page = [(_entry(ctx, kind, row, ctx.today, params.language), row.id)
+            for _, kind, row in merged[depth - params.page_size:depth]]
+    _attach_details(ctx, page, params.include_lines, params.language)
     counts, totals = _counts_and_totals(ctx, customer, kinds, period)
     total = sum(counts.values())
     return CustomerHistoryResult(
