@@ -197,6 +197,8 @@ RESOURCE_CALLS = [
      lambda body: {entry["kind"] for entry in body["entries"]} == {"order", "ticket"}),
     ("/api/orders/SO-T-000042", "order_status", {}, lambda body: body["orders"][0]["number"] == "SO-T-000042"),
     ("/api/reports/open_orders", "run_report", {}, lambda body: body is not None),
+    ("/api/reports/open_orders", "run_report", {"language": "vi"},
+     lambda body: body["title"].startswith("Đơn còn mở") and body["columns"][0]["label"] == "Đơn hàng"),
 ]
 
 
