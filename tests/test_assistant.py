@@ -182,3 +182,12 @@ def test_vietnamese_answers_carry_no_english_template_words(session, world, ques
     result = ask(session, world["manager"], question, conversation=f"c-vi-{tool}")
     assert result.tool_calls[0]["name"] == tool and result.tool_calls[0]["args"].get("language") == "vi"
     assert TEMPLATE_ENGLISH.findall(result.answer) == [], result.answer
+
+
+def test_vietnamese_write_previews_are_in_vietnamese(session, world):
+    ticket = ask(session, world["support"], "mở phiếu hỗ trợ cho Minh Phát: máy in bị kẹt giấy", conversation="c-vi-t")
+    assert ticket.confirmation is not None
+    assert ticket.answer.startswith("Mở phiếu hỗ trợ ưu tiên ") and "Open a" not in ticket.answer
+    logged = ask(session, world["rep"], "ghi nhận cuộc gọi với Minh Phát: khách hẹn thanh toán thứ Sáu", conversation="c-vi-l")
+    assert logged.confirmation is not None
+    assert logged.answer.startswith("Ghi nhận cuộc gọi với Minh Phát") and "Log a" not in logged.answer

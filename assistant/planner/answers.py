@@ -358,8 +358,14 @@ def compose_answer(plan: dict[str, Any], results: list[dict[str, Any]]) -> str:
 def _pending(plan: dict[str, Any], pending: dict[str, Any], lang: str) -> str:
     preview = pending.get("preview") or {}
     tool = pending.get("tool")
+    ticket, interaction = preview.get("ticket") or {}, preview.get("interaction") or {}
     if tool == "create_quote":
         body = _quote(preview, lang)
+    elif lang == "vi" and tool == "create_ticket" and ticket:
+        body = (f"Mở phiếu hỗ trợ ưu tiên {_word(ticket.get('priority'), lang)} cho {ticket.get('customer_name')}: "
+                f"{ticket.get('subject')}")
+    elif lang == "vi" and tool == "log_interaction" and interaction:
+        body = f"Ghi nhận {_word(interaction.get('kind'), lang)} với {interaction.get('customer_name')}: {interaction.get('summary')}"
     else:
         body = pending.get("summary", "")
     ask = _t(lang, "Reply **yes** to confirm or **no** to cancel (confirmation expires in 15 minutes).",
@@ -372,11 +378,13 @@ def describe_executed(tool: str, result: dict[str, Any], language: str) -> str:
         return _t(language, "Done. ", "Đã tạo. ") + _quote(result, language, executed=True)
     if tool == "create_ticket":
         t = result.get("ticket", {})
-        return _t(language, f"Ticket {t.get('number')} opened for {t.get('customer_name')} ({t.get('priority')}): {t.get('subject')}.",
-                  f"Đã tạo phiếu {t.get('number')} cho {t.get('customer_name')} ({t.get('priority')}): {t.get('subject')}.")
+        priority = _word(t.get("priority"), language)
+        return _t(language, f"Ticket {t.get('number')} opened for {t.get('customer_name')} ({priority}): {t.get('subject')}.",
+                  f"Đã tạo phiếu {t.get('number')} cho {t.get('customer_name')} (ưu tiên {priority}): {t.get('subject')}.")
     if tool == "log_interaction":
         i = result.get("interaction", {})
-        return _t(language, f"Logged the {i.get('kind')} with {i.get('customer_name')}.", f"Đã ghi nhận {i.get('kind')} với {i.get('customer_name')}.")
+        kind = _word(i.get("kind"), language)
+        return _t(language, f"Logged the {kind} with {i.get('customer_name')}.", f"Đã ghi nhận {kind} với {i.get('customer_name')}.")
     if tool == "approve_quote":
         q = result.get("quote", {})
         return _t(language, f"Quote {q.get('number')} approved.", f"Đã duyệt báo giá {q.get('number')}.")
