@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from assistant.planner.linker import EntityIndex, _same, tokens_of
+from assistant.planner.linker import EntityIndex, LinkResult, _same, tokens_of
 from tests.factories.customers import make_contact, make_customer
 
 WORDS = ["hoang", "long", "minh", "phat", "an", "binh", "sai", "gon", "foods", "paper", "viet", "tien", "hung",
@@ -117,3 +117,12 @@ def test_saved_names_are_rebuilt_when_customers_change_or_the_file_is_bad(sessio
     monkeypatch.setattr(linker.os, "replace", lambda *args: (_ for _ in ()).throw(PermissionError("read-only")))
     assert EntityIndex(session).link_customer("Rạng Đông Xanh").customer.code == "RANGDONGX"
     assert list(path.parent.iterdir()) == []
+
+
+def test_one_word_that_is_merely_close_is_not_a_mention(session):
+    make_customer(session, name="Hoàng Long Trading", code="HLT")
+    index = EntityIndex(session)
+    # "hàng" (goods) and "không" (not) are each within a fuzzy ratio of 80 of "hoàng".
+    assert index.link_customer("giấy A4 Double A còn hàng không?") == LinkResult()
+    assert index.link_customer("what's new with Hoàng?").customer.code == "HLT"  # the word itself still counts
+    assert index.link_customer("brief on Hoang Lon Trading").customer.code == "HLT"  # and typos within a name

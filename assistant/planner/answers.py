@@ -240,6 +240,11 @@ def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
             return f"{value}%"
         if col.get("type") == "int" and isinstance(value, int):
             return f"{value:,}"
+        if col.get("type") == "number":
+            try:
+                return format(Decimal(str(value)).normalize(), ",f")
+            except (InvalidOperation, ValueError):
+                return str(value)
         return str(value)
 
     header = " | ".join(c.get("label", c.get("key")) for c in columns)

@@ -225,6 +225,8 @@ class EntityIndex:
                 if length == 1 and len(core) > 1 and first in {"saigon", "hanoi", "viet", "vietnam", "asia", "global", "new", "sai"}:
                     continue
                 exact = sum(1 for k in range(length) if core[start + k] == tokens[i + k])
+                if length == 1 and len(core) > 1 and not exact:
+                    continue  # one word that is merely close ("hàng" ~ "Hoàng", "không" ~ "Hoàng") is not a mention
                 score = length + exact * 0.01 + (0.5 if length == len(core) or (start == 0 and reaches_end) else 0.25 if reaches_end else 0)
                 if score > best:
                     best, span = score, (i, i + length)

@@ -293,7 +293,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         args["query"] = query
     elif intent in {"products", "availability"}:
         phrase = re.sub(r"(?i)\b(do we have|in stock|stock|availability|available|how many|left|price of|price for|how much is|how much are|"
-                        r"products?|find|search|show|me|the|any|ton kho|con hang|khong|gia|bao nhieu|is|are|what|of|for|we|there)\b", " ", text)
+                        r"products?|find|search|show|me|the|any|ton kho|tồn kho|con hang|còn hàng|con|còn|khong|không|gia|giá|"
+                        r"bao nhieu|bao nhiêu|tim|tìm|san pham|sản phẩm|co|có|is|are|what|of|for|we|there)\b", " ", text)
         phrase = re.sub(r"[?!.]", " ", phrase).strip()
         product, candidates = index.link_product(phrase) if phrase else (None, [])
         if intent == "availability":

@@ -153,6 +153,8 @@ PRODUCTS = [
     ("how much are ballpoint pens", "find_products", {}), ("tìm sản phẩm bút bi", "find_products", {}),
     ("show me the packaging catalogue", "find_products", {}), ("availability of EL-SHR-S8", "product_availability", {"product": "EL-SHR-S8"}),
     ("tồn kho bút bi PEN-BP-05B", "product_availability", {"product": "PEN-BP-05B"}),
+    ("giấy A4 Double A còn hàng không?", "product_availability", {"product": "PAP-A4-80", "customer": None}),
+    ("tìm sản phẩm bút bi", "find_products", {"query": "bút bi"}),
 ]
 DOCS = [
     "what discount can I give without approval?", "what are our payment terms for new customers?",
