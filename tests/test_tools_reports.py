@@ -679,3 +679,13 @@ def test_vietnamese_reports_have_the_same_figures_in_vietnamese_words(data, ctx_
     assert len(vietnamese.notes) == len(english.notes) >= 1
     english_left = [text for text in words if ENGLISH_WORDS.search(text.replace("'invoiced'", ""))]
     assert english_left == [], english_left
+
+
+def test_a_report_narrowed_to_one_customer_says_so_in_its_title_and_notes(fin, data):
+    everyone = run(fin, "sales_by_product", period="2026")
+    narrowed = run(fin, "sales_by_product", period="2026", customer="LIONCITY")
+    assert narrowed.title == f"{everyone.title} — Lion City Office"
+    assert narrowed.notes[0] == "Only Lion City Office (LIONCITY)."
+    assert narrowed.totals["revenue"] < everyone.totals["revenue"]
+    vietnamese = run(fin, "sales_by_product", period="2026", customer="LIONCITY", language="vi")
+    assert vietnamese.title.endswith(" — Lion City Office") and vietnamese.notes[0] == "Chỉ gồm Lion City Office (LIONCITY)."

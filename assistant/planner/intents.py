@@ -63,7 +63,9 @@ RULES: dict[str, list[tuple[str, float]]] = {
                (r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock)\b", 4), (r"\bnhap them\b", 4), (r"\bsap het hang\b", 4),
                (r"\blifetime value\b", 4), (r"\bclv\b", 3), (r"\bopen orders\b", 3.5), (r"\bunshipped\b", 3.5), (r"\bchua giao\b", 3),
                (r"\bby (month|quarter|week|day|year|product|customer|salesperson|rep|country|region)\b", 2.5),
-               (r"\b(how much|how many) .* (sell|sold|revenue)\b", 2), (r"\bban duoc\b", 3), (r"\bthang truoc\b|\bquy truoc\b", 0.5)],
+               (r"\b(how much|how many) .* (sell|sold|revenue)\b", 2), (r"\bban duoc\b", 3), (r"\bthang truoc\b|\bquy truoc\b", 0.5),
+               (r"\b(bought|buys|buy|ordered|orders|sold|sells|spent|spends) (the )?most\b", 3.5), (r"\b(mua|ban|dat) nhieu nhat\b", 5),
+               (r"\bbiggest (customers?|clients?|accounts?)\b", 3), (r"\bwhat did (we|i) sell\b", 3.5)],
     "write_report": [(r"\b(write|prepare|draft|generate|make|produce|send)\b( me)?( the| a| an)?\b.*\breport\b", 9),
                      (r"\b(pdf|document)\b.*\breport\b|\breport\b.*\b(pdf|document|as a file)\b", 3),
                      (r"\b(viet|lam|soan|xuat)\b.*\bbao cao\b", 9)],
@@ -71,7 +73,8 @@ RULES: dict[str, list[tuple[str, float]]] = {
              (r"\b(when|how) (do|should|can|must) (we|i)\b", 3.5), (r"\bput .* on (credit )?hold\b", 3),
              (r"\b(sla|warranty|returns?|refund|shipping|delivery times?|onboard(ing)?|payment terms)\b", 2),
              (r"\bwithout approval\b", 3), (r"\b(allowed|permitted) to\b", 2), (r"\bquy (trinh|dinh)\b", 3.5), (r"\bhuong dan\b", 3),
-             (r"\bdoi tra\b", 3), (r"\bbao hanh\b", 3), (r"\bhandbook\b", 3), (r"\bprocedure\b", 2.5), (r"\bwhat discount can\b", 3.5)],
+             (r"\bdoi tra\b", 3), (r"\bbao hanh\b", 3), (r"\bhandbook\b", 3), (r"\bprocedure\b", 2.5), (r"\bwhat discount can\b", 3.5),
+             (r"\bthoi han thanh toan\b", 3), (r"\bmac dinh\b", 1.5), (r"\bbao lau\b", 1), (r"\b(default|standard) (payment )?terms?\b", 2.5)],
     "help": [(r"^(hi|hello|hey|xin chao|chao)\b", 2), (r"\bwhat can you do\b", 4), (r"\bhelp\b", 2), (r"\bban lam duoc gi\b", 4)],
 }
 INTENT_TOOL = {

@@ -72,6 +72,11 @@ def _folded_name(name: str, key: str | None) -> str:
     return key.split(" | ", 1)[0] if key else fold(name)
 
 
+# Everyday Vietnamese words of five letters or more that are also parts of company names ("thanh toán" is
+# payment, "Thành Khang" a customer): alone, they never name a customer.
+COMMON_WORDS = {"thanh", "khong", "thang", "nhieu", "doanh", "truoc", "trong", "ngoai", "thuong", "chung", "nhung",
+                "nguoi", "khach", "thoi", "hang", "phong", "quang"}
+
 # English words people use for products whose catalogue names are Vietnamese.
 GLOSSARY = {
     "paper": "giay", "cup": "ly", "cups": "ly", "pen": "but", "pens": "but", "ballpoint": "bi", "toner": "muc", "ink": "muc",
@@ -222,7 +227,8 @@ class EntityIndex:
                     continue
                 if length == 1 and len(core) > 1 and len(first) < 5:
                     continue  # one short common word ("minh", "an") is not a mention
-                if length == 1 and len(core) > 1 and first in {"saigon", "hanoi", "viet", "vietnam", "asia", "global", "new", "sai"}:
+                if length == 1 and len(core) > 1 and (first in {"saigon", "hanoi", "viet", "vietnam", "asia", "global", "new", "sai"}
+                                                      or first in COMMON_WORDS):
                     continue
                 exact = sum(1 for k in range(length) if core[start + k] == tokens[i + k])
                 if length == 1 and len(core) > 1 and not exact:

@@ -57,6 +57,10 @@ class Memory:
     args: dict[str, Any] = field(default_factory=dict)
 
 
+_CUSTOMER_REPORTS = {"sales_over_time", "sales_by_product", "sales_by_salesperson", "open_orders", "ar_aging",
+                     "overdue_invoices", "pipeline", "customer_lifetime_value"}
+
+
 def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
     from assistant.planner.intents import correct_typos
 
@@ -67,7 +71,7 @@ def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
         ("pipeline", r"\b(pipeline|forecast|du bao|co hoi)\b"), ("commissions", r"\b(commissions?|hoa hong)\b"),
         ("restock", r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock|nhap them|sap het)"),
         ("customer_lifetime_value", r"\b(lifetime|clv|ltv)\b"), ("open_orders", r"\b(open orders|unshipped|chua giao|not (yet )?shipped)\b"),
-        ("sales_by_product", r"\b(products?|skus?|items?|best[- ]selling|san pham|mat hang)\b"),
+        ("sales_by_product", r"\b(products?|skus?|items?|best[- ]selling|san pham|mat hang|what did (we|i) sell)\b"),
         ("sales_by_salesperson", r"\b(salespeople|salesperson|sales ?reps?|reps|by rep|nhan vien|sellers?)\b"),
         ("sales_by_country", r"\b(country|countries|quoc gia|nuoc)\b"), ("sales_by_region", r"\b(regions?|vung|mien)\b"),
         ("sales_by_customer", r"\b(customers?|clients?|accounts?|khach hang|khach)\b"),
@@ -312,6 +316,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                     args[key] = memory.args[key]
             if args["report"] != "sales_over_time":
                 args.pop("group_by", None)
+        # "What did we sell to Saigon Foods?": the customer narrows the report, where the report takes one.
+        if link.customer is not None and "customer" not in args and args["report"] in _CUSTOMER_REPORTS:
+            args["customer"] = link.customer.code
         if language == "vi":  # the table's title, headings and notes, as the answer around them
             args["language"] = "vi"
     elif intent == "write_report":

@@ -112,13 +112,20 @@ def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
             raise PermissionDenied("Sales reps can run this report only on their own figures.",
                                    hint="Leave salesperson out to see yours, or ask a manager for the team's figures.")
         rep_id, rep_name = ctx.actor.id, SELF[lang]
-    customer_id = resolve_customer(ctx.session, params.customer).id if params.customer else None
+    customer = resolve_customer(ctx.session, params.customer) if params.customer else None
+    customer_id = customer.id if customer else None
+    if customer is not None:
+        # A narrowed report says so where it is read first: a table of one customer's sales titled like the
+        # company's would be misread.
+        notes.append(say(lang, f"Only {customer.name} ({customer.code}).", f"Chỉ gồm {customer.name} ({customer.code})."))
 
     request = ReportRequest(base_currency=ctx.base_currency, today=today, as_of=as_of, period=period,
                             group_by=params.group_by, limit=params.top_n or DEFAULT_ROWS, rep_id=rep_id,
                             rep_name=rep_name, customer_id=customer_id,
                             commission_rate_pct=ctx.settings.commission_rate_pct, language=lang)
     table = spec.build(ctx.session, request)
+    if customer is not None:
+        table.title = f"{table.title} — {customer.name}"
     if notes:
         table.notes = notes + table.notes
     return table

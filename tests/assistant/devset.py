@@ -63,6 +63,9 @@ QUOTES = [
 ]
 REPORTS = [
     ("top 5 customers by revenue last quarter", {"report": "sales_by_customer", "period": "last-quarter", "top_n": 5}),
+    ("what did we sell to Saigon Foods last month?", {"report": "sales_by_product", "period": "last-month", "customer": "SAIGONFOODS"}),
+    ("khách hàng nào mua nhiều nhất năm nay?", {"report": "sales_by_customer", "period": "this-year", "customer": None}),
+    ("which customer bought the most this year?", {"report": "sales_by_customer", "period": "this-year"}),
     ("doanh thu tháng trước", {"report": "sales_over_time", "period": "last-month"}),
     ("which products need restocking?", {"report": "restock"}),
     ("sales by month this year", {"report": "sales_over_time", "period": "this-year", "group_by": "month"}),
@@ -157,6 +160,7 @@ PRODUCTS = [
     ("tìm sản phẩm bút bi", "find_products", {"query": "bút bi"}),
 ]
 DOCS = [
+    "thời hạn thanh toán mặc định là bao lâu?",
     "what discount can I give without approval?", "what are our payment terms for new customers?",
     "how do I handle a return of a damaged item?", "what is the SLA for urgent tickets?", "when do we put a customer on credit hold?",
     "chính sách đổi trả hàng như thế nào?", "quy trình giao hàng ra sao?", "how do I onboard a new customer?",
