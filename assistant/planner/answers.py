@@ -60,10 +60,10 @@ def _word(value: Any, lang: str) -> str:
     return STATUS_VI.get(text, text) if lang == "vi" else text.replace("_", " ")
 
 
-def _rate(value: Any) -> str:
-    """'10.0000' -> '10', '8.5000' -> '8.5'."""
+def _plain(value: Any, thousands: bool = False) -> str:
+    """A Decimal without its trailing zeros: '10.0000' -> '10', '8.5000' -> '8.5' (thousands: '27,099,587')."""
     try:
-        return format(Decimal(str(value)).normalize(), "f")
+        return format(Decimal(str(value)).normalize(), ",f" if thousands else "f")
     except (InvalidOperation, ValueError):
         return str(value)
 
@@ -208,7 +208,7 @@ def _quote(r: dict[str, Any], lang: str, executed: bool = False) -> str:
     for ln in r.get("lines", []):
         disc = f", -{ln.get('discount_pct')}%" if ln.get("discount_pct") and Decimal(str(ln.get("discount_pct"))) else ""
         lines.append(f"- {ln.get('quantity')} × {ln.get('name')} ({ln.get('sku')}) @ {_m(ln.get('unit_price'), cur)}{disc} = {_m(ln.get('line_amount'), cur)}")
-    vat = _rate(r.get("tax_rate_pct"))
+    vat = _plain(r.get("tax_rate_pct"))
     lines.append(_t(lang, f"Subtotal {_m(r.get('subtotal'), cur)}, VAT {vat}% {_m(r.get('tax'), cur)}, total {_m(r.get('total'), cur)}; valid until {r.get('valid_until')}.",
                     f"Cộng {_m(r.get('subtotal'), cur)}, VAT {vat}% {_m(r.get('tax'), cur)}, tổng {_m(r.get('total'), cur)}; hiệu lực đến {r.get('valid_until')}."))
     if r.get("margin_pct") is not None:
@@ -241,10 +241,7 @@ def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
         if col.get("type") == "int" and isinstance(value, int):
             return f"{value:,}"
         if col.get("type") == "number":
-            try:
-                return format(Decimal(str(value)).normalize(), ",f")
-            except (InvalidOperation, ValueError):
-                return str(value)
+            return _plain(value, thousands=True)
         return str(value)
 
     header = " | ".join(c.get("label", c.get("key")) for c in columns)

@@ -57,6 +57,8 @@ class Memory:
     args: dict[str, Any] = field(default_factory=dict)
 
 
+# Tools whose results carry sentences (titles, notes, reasons, watch-outs): they take the asker's language.
+LANGUAGE_TOOLS = {"customer_overview", "check_credit", "customer_history", "run_report"}
 _CUSTOMER_REPORTS = {"sales_over_time", "sales_by_product", "sales_by_salesperson", "open_orders", "ar_aging",
                      "overdue_invoices", "pipeline", "customer_lifetime_value"}
 
@@ -214,12 +216,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             plan.args = {"query": slots.email}
             return plan
         args["customer"] = customer_ref
-        if language == "vi":  # the brief's watch-outs, as the answer around them
-            args["language"] = "vi"
     elif intent == "credit":
         args["customer"] = customer_ref
-        if language == "vi":
-            args["language"] = "vi"
         if slots.amount is not None:
             args["order_amount"] = str(slots.amount)
             if slots.currency:
@@ -240,8 +238,6 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             plan.question = "Số báo giá nào (QUO-...)?" if language == "vi" else "Which quote number (QUO-...)?"
     elif intent == "history":
         args["customer"] = customer_ref
-        if language == "vi":
-            args["language"] = "vi"
         kinds = [kind for kind, pattern in HISTORY_KINDS.items() if re.search(pattern, fold(text))]
         if kinds and len(kinds) < len(HISTORY_KINDS):
             args["kinds"] = kinds
@@ -319,12 +315,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         # "What did we sell to Saigon Foods?": the customer narrows the report, where the report takes one.
         if link.customer is not None and "customer" not in args and args["report"] in _CUSTOMER_REPORTS:
             args["customer"] = link.customer.code
-        if language == "vi":  # the table's title, headings and notes, as the answer around them
-            args["language"] = "vi"
     elif intent == "write_report":
         args = _document_for(text, slots, language)
     elif intent == "docs":
         args["query"] = text.strip()
+    if language == "vi" and plan.tool in LANGUAGE_TOOLS:
+        args["language"] = "vi"  # the sentences in the result, as the answer around them
     plan.args = {k: v for k, v in args.items() if v is not None}
     if intent in CUSTOMER_NEEDED and not plan.args.get("customer") and plan.question is None:
         plan.question = ("Bạn muốn hỏi về khách hàng nào?" if language == "vi" else "Which customer do you mean?")
