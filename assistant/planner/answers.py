@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.planner.planner import language_of
 from backend.money import format_money
+from backend.text import fold
 
 __all__ = ["compose_answer", "describe_executed", "no_intent_answer", "language_of"]
 
@@ -225,9 +226,11 @@ def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
     rows = r.get("rows", [])
     period = r.get("period") or {}
     currency = r.get("currency")
-    label = period.get("label")
-    # Report titles usually name their period already ("Sales by customer, Q3 2026").
-    title = f"**{r.get('title')}**" + (f" — {label}" if label and label.casefold() not in str(r.get("title")).casefold() else "")
+    label, heading = period.get("label"), str(r.get("title"))
+    # Report titles usually name their period already ("Sales by customer, Q3 2026", "Open orders as of <day>").
+    named = not label or label.casefold() in heading.casefold() or (
+        period.get("start") == period.get("end") and str(period.get("end")) in heading)
+    title = f"**{heading}**" + ("" if named else f" — {label}")
     if not rows:
         return title + "\n" + _t(lang, "No data for this period.", "Không có dữ liệu cho kỳ này.")
 
@@ -265,8 +268,12 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
         cands = r.get("candidates", [])
         if not cands:
             return _t(lang, f"No customer matches '{r.get('query')}'.", f"Không tìm thấy khách hàng nào khớp '{r.get('query')}'.")
-        head = _t(lang, "Which one do you mean?" if r.get("ambiguous") else "Customers found:",
-                  "Bạn muốn chọn khách hàng nào?" if r.get("ambiguous") else "Khách hàng tìm thấy:")
+        place = r.get("query") or ""
+        if all(fold(c.get("city")) == fold(place) for c in cands):  # "customers in Hanoi": a list, not a choice
+            head = _t(lang, f"Customers in {cands[0].get('city')}:", f"Khách hàng ở {place}:")
+        else:
+            head = _t(lang, "Which one do you mean?" if r.get("ambiguous") else "Customers found:",
+                      "Bạn muốn chọn khách hàng nào?" if r.get("ambiguous") else "Khách hàng tìm thấy:")
         return head + "\n" + "\n".join(f"- {c.get('name')} ({c.get('code')})" + (f", {c.get('city')}" if c.get("city") else "") for c in cands[:8])
     if tool == "list_tickets":
         tickets = r.get("tickets", [])

@@ -21,7 +21,7 @@ VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao"
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con)\b|\b(their|them|they|it|its|this customer|that customer|"
                        r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
-                 "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac)\b",
+                 "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he)\b",
                  "tickets": r"\b(tickets?|khieu nai)\b"}
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
 
@@ -69,7 +69,7 @@ def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
     t = correct_typos(fold(text))
     args: dict[str, Any] = {}
     checks = [
-        ("ar_aging", r"\b(aging|ageing|tuoi no)\b"), ("overdue_invoices", r"\b(overdue|qua han|past due|late pay)"),
+        ("ar_aging", r"\b(aging|ageing|tuoi no|owes? (us )?(the )?most|no nhieu nhat)\b"), ("overdue_invoices", r"\b(overdue|qua han|past due|late pay)"),
         ("pipeline", r"\b(pipeline|forecast|du bao|co hoi)\b"), ("commissions", r"\b(commissions?|hoa hong)\b"),
         ("restock", r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock|nhap them|sap het)"),
         ("customer_lifetime_value", r"\b(lifetime|clv|ltv)\b"), ("open_orders", r"\b(open orders|unshipped|chua giao|not (yet )?shipped)\b"),
@@ -203,7 +203,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         customer_ref = _customer_phrase(text) if intent in CUSTOMER_NEEDED else None
     plan.customer_code = customer_ref
 
-    if link.ambiguous and intent in CUSTOMER_NEEDED | {"tickets", "order_status"}:
+    if link.ambiguous and intent in CUSTOMER_NEEDED | {"tickets", "order_status", "report"}:
         names = ", ".join(f"{c.name} ({c.code})" for c in link.candidates)
         plan.question = (f"Khách hàng nào: {names}?" if language == "vi" else f"Which customer do you mean: {names}?")
         plan.args = {"candidates": [c.code for c in link.candidates]}
@@ -239,6 +239,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     elif intent == "history":
         args["customer"] = customer_ref
         kinds = [kind for kind, pattern in HISTORY_KINDS.items() if re.search(pattern, fold(text))]
+        last = re.search(r"\b(?:last|latest|recent|gan nhat|cuoi) (\d{1,2})\b|\b(\d{1,2}) (?:last|latest|most recent)\b", fold(text))
+        if last:  # "Hoàng Long's last 5 orders"
+            args["page_size"] = int(last.group(1) or last.group(2))
         if kinds and len(kinds) < len(HISTORY_KINDS):
             args["kinds"] = kinds
         if slots.period:
@@ -289,12 +292,18 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         query = slots.email
         if not query:
             m = re.search(r"\b(?:find|search|look ?up|lookup|tim|tìm)\s+(?:for\s+)?(?:the\s+)?(?:customers?|clients?|khach hang|khách hàng)?\s*(?:named|called|ten)?\s*(.+)$", text, re.IGNORECASE)
-            query = (m.group(1) if m else (link.customer.name if link.customer else text)).strip().rstrip("?.!")
+            # "customers in Da Nang", "khách hàng nào ở Đà Nẵng": the place is what to search for.
+            place = re.search(r"(?:\bin|\bfrom|\bở|\btại|\bo|\btai)\s+([A-ZĐÀ-Ỹ][\w\s]*?)\s*(?:không|khong)?\s*[?.!]*$", text)
+            query = (place.group(1) if place and not m else m.group(1) if m else
+                     link.customer.name if link.customer else text).strip().rstrip("?.!")
         args["query"] = query
     elif intent in {"products", "availability"}:
         phrase = re.sub(r"(?i)\b(do we have|in stock|stock|availability|available|how many|left|price of|price for|how much is|how much are|"
                         r"products?|find|search|show|me|the|any|ton kho|tồn kho|con hang|còn hàng|con|còn|khong|không|gia|giá|"
                         r"bao nhieu|bao nhiêu|tim|tìm|san pham|sản phẩm|co|có|is|are|what|of|for|we|there)\b", " ", text)
+        # "in HCM", "at the Hanoi warehouse", "ở kho HAN": where, not what.
+        phrase = re.sub(r"(?i)\b(in|at|ở|o|tai|tại)\s+(the\s+)?(kho\s+)?(hcm|han|hanoi|ha noi|hà nội|saigon|sai gon|sài gòn|"
+                        r"ho chi minh( city)?|hồ chí minh|[A-Z]{2,4})(\s+warehouse)?\b", " ", phrase)
         phrase = re.sub(r"[?!.]", " ", phrase).strip()
         product, candidates = index.link_product(phrase) if phrase else (None, [])
         if intent == "availability":

@@ -28,6 +28,7 @@ OVERVIEW_PHRASES = [
     "how is {c} doing?", "prep me for my call with {c}", "quick brief on {c} pls", "whats up with {c}",
     "tình hình khách hàng {c} thế nào?", "tóm tắt khách hàng {c} trước cuộc họp", "cho tôi thông tin về {c}",
     "overview of {c}", "update on {c}?", "brief {c}", "I'm meeting {c} tomorrow, what should I know?",
+    "is there anything I should know about {c}?",
 ]
 CONTACT_PHRASES = [
     "who's our contact at {c}?", "who do we talk to at {c}", "contact person at {c}", "người liên hệ ở {c} là ai?",
@@ -64,6 +65,7 @@ QUOTES = [
 REPORTS = [
     ("top 5 customers by revenue last quarter", {"report": "sales_by_customer", "period": "last-quarter", "top_n": 5}),
     ("what did we sell to Saigon Foods last month?", {"report": "sales_by_product", "period": "last-month", "customer": "SAIGONFOODS"}),
+    ("who owes us the most?", {"report": "ar_aging"}), ("show open orders for Hoàng Long Trading", {"report": "open_orders", "customer": "HOANGLONG"}),
     ("khách hàng nào mua nhiều nhất năm nay?", {"report": "sales_by_customer", "period": "this-year", "customer": None}),
     ("which customer bought the most this year?", {"report": "sales_by_customer", "period": "this-year"}),
     ("doanh thu tháng trước", {"report": "sales_over_time", "period": "last-month"}),
@@ -136,6 +138,8 @@ HISTORY = [
     ("hóa đơn của Minh Phát tháng trước", {"customer": "MINHPHAT", "kinds": ["invoices"], "date_from": "2026-10-01", "date_to": "2026-10-31"}),
     ("history of Tân Việt Office", {"customer": "TANVIET"}),
     ("payment history Lion City Office", {"customer": "LIONCITY", "kinds": ["payments"]}),
+    ("Hoàng Long Trading's last 5 orders", {"customer": "HOANGLONG", "kinds": ["orders"], "page_size": 5}),
+    ("when did we last talk to Minh Phát?", {"customer": "MINHPHAT", "kinds": ["interactions"]}),
 ]
 ORDER_STATUS = [
     ("status of order SO-2026-001634", {"order": "SO-2026-001634"}), ("where is order SO-2026-001597?", {"order": "SO-2026-001597"}),
@@ -147,6 +151,7 @@ FIND_CUSTOMERS = [
     ("customer with email lan@minhphat.vn", {"query": "lan@minhphat.vn"}), ("find customer hoang long packaging", {}),
     ("look up bolido", {}), ("tìm khách hàng Minh Phát", {}), ("find customer tan viet", {}),
     ("who is tuan.pham@hoanglong.vn", {"query": "tuan.pham@hoanglong.vn"}),
+    ("which customers are in Hanoi?", {"query": "Hanoi"}), ("có khách hàng nào ở Đà Nẵng không?", {"query": "Đà Nẵng"}),
 ]
 PRODUCTS = [
     ("do we have A4 paper in stock", "product_availability", {}), ("stock of PAP-A4-80", "product_availability", {"product": "PAP-A4-80"}),
@@ -184,7 +189,7 @@ DOCUMENTS = [
 ]
 NO_TOOL = [
     "book me a flight to Da Nang", "what's the weather tomorrow?", "write me a poem about paper", "hello", "what can you do?",
-    "quote to Minh Phát", "check credit",
+    "quote to Minh Phát", "check credit", "what is the status of my quotes?",
 ]
 # Typos, missing accents, shouting and shorthand, as people type on a phone.
 TYPOS = [
