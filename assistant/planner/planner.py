@@ -21,7 +21,7 @@ VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao"
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con)\b|\b(their|them|they|it|its|this customer|that customer|"
                        r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
-                 "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he)\b",
+                 "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he|goi|gap)\b",
                  "tickets": r"\b(tickets?|khieu nai)\b"}
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
 
@@ -239,9 +239,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     elif intent == "history":
         args["customer"] = customer_ref
         kinds = [kind for kind, pattern in HISTORY_KINDS.items() if re.search(pattern, fold(text))]
-        last = re.search(r"\b(?:last|latest|recent|gan nhat|cuoi) (\d{1,2})\b|\b(\d{1,2}) (?:last|latest|most recent)\b", fold(text))
-        if last:  # "Hoàng Long's last 5 orders"
-            args["page_size"] = int(last.group(1) or last.group(2))
+        last = re.search(r"\b(?:last|latest|recent|gan nhat|cuoi) (\d{1,2})\b|\b(\d{1,2}) (?:last|latest|most recent)\b"
+                         r"|\b(\d{1,2}) (?:\w+ ){0,2}(?:gan nhat|gan day|moi nhat)\b", fold(text))
+        if last:  # "Hoàng Long's last 5 orders", "5 đơn hàng gần nhất của Hoàng Long"
+            args["page_size"] = int(next(group for group in last.groups() if group))
         if kinds and len(kinds) < len(HISTORY_KINDS):
             args["kinds"] = kinds
         if slots.period:

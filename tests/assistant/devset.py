@@ -140,6 +140,8 @@ HISTORY = [
     ("payment history Lion City Office", {"customer": "LIONCITY", "kinds": ["payments"]}),
     ("Hoàng Long Trading's last 5 orders", {"customer": "HOANGLONG", "kinds": ["orders"], "page_size": 5}),
     ("when did we last talk to Minh Phát?", {"customer": "MINHPHAT", "kinds": ["interactions"]}),
+    ("5 đơn hàng gần nhất của Hoàng Long Trading", {"customer": "HOANGLONG", "kinds": ["orders"], "page_size": 5}),
+    ("lần cuối liên hệ với Minh Phát là khi nào?", {"customer": "MINHPHAT", "kinds": ["interactions"]}),
 ]
 ORDER_STATUS = [
     ("status of order SO-2026-001634", {"order": "SO-2026-001634"}), ("where is order SO-2026-001597?", {"order": "SO-2026-001597"}),
