@@ -2,6 +2,7 @@
 scoring every customer finds, and an e-mail address links through its contact."""
 from __future__ import annotations
 
+import marshal
 import random
 
 import pytest
@@ -108,6 +109,10 @@ def test_saved_names_are_rebuilt_when_customers_change_or_the_file_is_bad(sessio
     assert changed.stamp != index.stamp
     assert changed.link_customer("anything new at Rạng Đông Xanh?").customer.code == "RANGDONGX"
     assert EntityIndex(session).customers == changed.customers  # read back from the file just written
+
+    path.write_bytes(marshal.dumps((0, changed.stamp, linker._read_names(session))))  # an older format
+    assert EntityIndex(session).link_customer("Rạng Đông Xanh").customer.code == "RANGDONGX"
+    assert marshal.loads(path.read_bytes())[0] == linker.NAMES_FORMAT  # rebuilt and saved again
 
     path.write_bytes(b"\x00not marshal")
     assert EntityIndex(session).link_customer("Rạng Đông Xanh").customer.code == "RANGDONGX"

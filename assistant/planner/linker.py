@@ -273,7 +273,9 @@ class EntityIndex:
 
 # The customers' part of the index: ids, codes, names, owners, name words (core) and word -> rows.
 Names = tuple[list[int], list[str], list[str], list[int | None], list[list[str]], dict[str, list[int]]]
-NAMES_FORMAT = 1  # bump when what `_read_names` produces changes
+# Bump the number when what `_read_names` produces changes; the words left out of names are part of it, so a
+# new GENERIC word makes older files unusable by itself.
+NAMES_FORMAT = (1, " ".join(sorted(GENERIC)))
 
 
 def _read_names(session: Session) -> Names:
@@ -311,7 +313,7 @@ def _saved_names(stamp: tuple[str, ...]) -> Names | None:
         format_, saved_stamp, names = saved
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if format_ != NAMES_FORMAT or tuple(saved_stamp) != stamp:
+    if format_ != NAMES_FORMAT or saved_stamp != stamp:
         return None
     return names
 
