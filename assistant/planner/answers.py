@@ -8,7 +8,8 @@ from typing import Any
 
 from assistant.planner.planner import language_of
 from backend.money import format_money
-from backend.text import fold
+from backend.text import fold, say as _t
+from backend.words import word as _word
 
 __all__ = ["compose_answer", "describe_executed", "no_intent_answer", "language_of"]
 
@@ -37,28 +38,6 @@ def _m(amount: Any, currency: str | None) -> str:
         return format_money(Decimal(str(amount)), currency or "")
     except (InvalidOperation, ValueError):
         return str(amount)
-
-
-def _t(language: str, en: str, vi: str) -> str:
-    return vi if language == "vi" else en
-
-
-STATUS_VI = {
-    "open": "đang mở", "pending_approval": "chờ duyệt", "approved": "đã duyệt", "rejected": "bị từ chối",
-    "converted": "đã thành đơn", "expired": "hết hạn", "draft": "nháp", "confirmed": "đã xác nhận", "shipped": "đã giao",
-    "invoiced": "đã xuất hóa đơn", "cancelled": "đã hủy", "pending": "đang chờ", "closed": "đã đóng",
-    "lead": "tiềm năng", "qualification": "đánh giá", "proposal": "đề xuất", "negotiation": "đàm phán",
-    "closed_won": "đã thắng", "closed_lost": "đã thua", "low": "thấp", "medium": "trung bình", "high": "cao",
-    "urgent": "khẩn", "call": "cuộc gọi", "email": "email", "meeting": "cuộc họp", "chat": "tin nhắn", "note": "ghi chú",
-    "received": "đã nhận", "paid": "đã thanh toán", "void": "đã hủy", "unresolved": "chưa xử lý",
-    "not invoiced": "chưa xuất hóa đơn", "unpaid": "chưa thanh toán", "partly paid": "đã thanh toán một phần",
-}
-
-
-def _word(value: Any, lang: str) -> str:
-    """A status, stage, priority or interaction kind as a person reads it: 'pending approval', 'chờ duyệt'."""
-    text = str(value or "")
-    return STATUS_VI.get(text, text) if lang == "vi" else text.replace("_", " ")
 
 
 def _plain(value: Any, thousands: bool = False) -> str:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from backend.money import format_money, round_money
 from backend.reports.periods import Period, month_end, quarter_of
+from backend.words import word as stage_word
 
 Language = Literal["en", "vi"]
 LANGUAGES = ("en", "vi")
@@ -95,20 +96,18 @@ WORDS: dict[str, dict[str, str]] = {
     "cumulative_share": {"en": "Cumulative share", "vi": "Tỷ trọng lũy kế"},
 }
 
-STAGES = {"lead": {"en": "Lead", "vi": "Tiềm năng"}, "qualification": {"en": "Qualification", "vi": "Đánh giá"},
-          "proposal": {"en": "Proposal", "vi": "Đề xuất"}, "negotiation": {"en": "Negotiation", "vi": "Đàm phán"}}
 BUCKET_NAMES = {"current": {"en": "Current", "vi": "Trong hạn"}, "days_1_30": {"en": "1–30 days", "vi": "1–30 ngày"},
                 "days_31_60": {"en": "31–60 days", "vi": "31–60 ngày"},
                 "days_61_90": {"en": "61–90 days", "vi": "61–90 ngày"},
                 "days_91_plus": {"en": "91+ days", "vi": "Trên 90 ngày"}}
-
 
 def word(key: str, language: Language) -> str:
     return WORDS[key][language]
 
 
 def stage_name(stage: str, language: Language) -> str:
-    return STAGES.get(stage, {}).get(language, stage)
+    """'negotiation' -> 'Negotiation' / 'Đàm phán'."""
+    return stage_word(stage, language).capitalize()
 
 
 def period_label(period: Period, language: Language) -> str:

@@ -24,6 +24,7 @@ from backend.tools.lookup import resolve_customer
 from backend.tools.overview import local_date
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
+from backend.words import word
 
 HistoryKind = Literal["orders", "invoices", "payments", "interactions", "tickets"]
 ALL_KINDS: tuple[str, ...] = ("orders", "invoices", "payments", "interactions", "tickets")
@@ -171,12 +172,6 @@ def _newest(ctx: ToolContext, customer_id: int, kind: str, period: _Period, dept
     return [((r.day, _EPOCH, rank, r.id), kind, r) for r in rows]
 
 
-INTERACTION_VI = {"call": "Cuộc gọi", "email": "Email", "meeting": "Cuộc họp", "chat": "Tin nhắn", "note": "Ghi chú"}
-# Payment methods are free text; the usual ones read better in Vietnamese, others are shown as written.
-METHOD_VI = {"bank transfer": "chuyển khoản", "transfer": "chuyển khoản", "cash": "tiền mặt", "card": "thẻ",
-             "credit card": "thẻ tín dụng", "cheque": "séc", "check": "séc"}
-
-
 def _entry(ctx: ToolContext, kind: str, r: Any, today: date, lang: str | None = None) -> HistoryEntry:
     if kind == "orders":
         sold_by = say(lang, f", sold by {r.employee}", f", bán bởi {r.employee}") if r.employee else ""
@@ -199,11 +194,11 @@ def _entry(ctx: ToolContext, kind: str, r: Any, today: date, lang: str | None = 
     if kind == "payments":
         return HistoryEntry(kind="payment", date=r.day, reference=r.reference,
                             description=say(lang, "Payment", "Thanh toán")
-                                        + (say(lang, f" by {r.method}", f" bằng {METHOD_VI.get(r.method.lower(), r.method)}")
+                                        + (say(lang, f" by {r.method}", f" bằng {word(r.method, 'vi')}")
                                            if r.method else ""),
                             amount=r.amount, currency=r.currency, status="received")
     if kind == "interactions":
-        label = (say(lang, r.kind.capitalize(), INTERACTION_VI.get(r.kind, r.kind))
+        label = (say(lang, r.kind, word(r.kind, "vi")).capitalize()
                  + (say(lang, f" by {r.employee}", f" của {r.employee}") if r.employee else "")
                  + (say(lang, f" with {r.contact}", f" với {r.contact}") if r.contact else ""))
         return HistoryEntry(kind="interaction", date=local_date(ctx, r.at), occurred_at=r.at,

@@ -20,6 +20,7 @@ from backend.tools.lookup import resolve_customer
 from backend.tools.permissions import allowed
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
+from backend.words import word
 
 # A customer nobody has talked to for this many days gets a watch-out.
 NO_CONTACT_DAYS = 30
@@ -216,10 +217,6 @@ def _revenue(ctx: ToolContext, customer: Customer, today: date) -> RevenueSummar
                           comparison_to=last_same_day)
 
 
-PRIORITY_VI = {"urgent": "khẩn", "high": "cao"}
-KIND_VI = {"call": "cuộc gọi", "email": "email", "meeting": "cuộc họp", "chat": "tin nhắn", "note": "ghi chú"}
-
-
 def _watch_outs(ctx: ToolContext, *, credit: CreditStatus, show_credit: bool, tickets: list[TicketSummary],
                 urgent_count: int, quotes: list[QuoteSummary], days_since_contact: int | None,
                 last_interaction: InteractionSummary | None, lang: str | None = None) -> list[str]:
@@ -256,7 +253,7 @@ def _watch_outs(ctx: ToolContext, *, credit: CreditStatus, show_credit: bool, ti
         shown = [t for t in tickets if t.priority in ("urgent", "high")][:3]
         listed = ", ".join(
             say(lang, f"{t.number} ({t.priority}, opened {local_date(ctx, t.opened_at).isoformat()})",
-                f"{t.number} ({PRIORITY_VI.get(t.priority, t.priority)}, mở ngày {local_date(ctx, t.opened_at).isoformat()})")
+                f"{t.number} ({word(t.priority, 'vi')}, mở ngày {local_date(ctx, t.opened_at).isoformat()})")
             for t in shown)
         more = say(lang, f" and {urgent_count - len(shown)} more", f" và {urgent_count - len(shown)} phiếu khác") \
             if urgent_count > len(shown) else ""
@@ -268,7 +265,7 @@ def _watch_outs(ctx: ToolContext, *, credit: CreditStatus, show_credit: bool, ti
         day = local_date(ctx, last_interaction.occurred_at).isoformat()
         kind = last_interaction.kind
         notes.append(say(lang, f"No contact for {days_since_contact} days (last: {kind} on {day}).",
-                         f"Đã {days_since_contact} ngày không liên hệ (lần cuối: {KIND_VI.get(kind, kind)} ngày {day})."))
+                         f"Đã {days_since_contact} ngày không liên hệ (lần cuối: {word(kind, 'vi')} ngày {day})."))
     for quote in (q for q in quotes if q.status == "pending_approval"):
         total = format_money(quote.total, quote.currency)
         notes.append(say(lang, f"Quote {quote.number} ({total}) is waiting for a manager's approval.",

@@ -1,0 +1,31 @@
+"""The stored codes people read in answers — statuses, pipeline stages, priorities, interaction kinds, payment
+states and methods — in English and Vietnamese. One list for the tools, the reports and the answer templates."""
+from __future__ import annotations
+
+VIETNAMESE = {
+    # quotes, orders, invoices, tickets
+    "open": "đang mở", "pending_approval": "chờ duyệt", "approved": "đã duyệt", "rejected": "bị từ chối",
+    "converted": "đã thành đơn", "expired": "hết hạn", "draft": "nháp", "confirmed": "đã xác nhận", "shipped": "đã giao",
+    "invoiced": "đã xuất hóa đơn", "cancelled": "đã hủy", "pending": "đang chờ", "closed": "đã đóng", "paid": "đã thanh toán",
+    "void": "đã hủy", "received": "đã nhận", "unresolved": "chưa xử lý",
+    # an order's payment state
+    "not invoiced": "chưa xuất hóa đơn", "unpaid": "chưa thanh toán", "partly paid": "đã thanh toán một phần",
+    # opportunity stages
+    "lead": "tiềm năng", "qualification": "đánh giá", "proposal": "đề xuất", "negotiation": "đàm phán",
+    "closed_won": "đã thắng", "closed_lost": "đã thua",
+    # ticket priorities
+    "low": "thấp", "medium": "trung bình", "high": "cao", "urgent": "khẩn",
+    # interaction kinds
+    "call": "cuộc gọi", "email": "email", "meeting": "cuộc họp", "chat": "tin nhắn", "note": "ghi chú",
+    # payment methods (free text: the usual ones; others are shown as written)
+    "bank transfer": "chuyển khoản", "transfer": "chuyển khoản", "cash": "tiền mặt", "card": "thẻ",
+    "credit card": "thẻ tín dụng", "cheque": "séc", "check": "séc",
+}
+
+
+def word(code: str | None, language: str | None) -> str:
+    """'pending_approval' -> 'pending approval' (English) or 'chờ duyệt' (Vietnamese); unknown codes as written."""
+    text = str(code or "")
+    if language == "vi":
+        return VIETNAMESE.get(text.lower(), text)
+    return text.replace("_", " ")
