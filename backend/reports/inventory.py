@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.models import Product, StockLevel, Warehouse
-from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, limit_note, say, snapshot
+from backend.reports.table import ChartHint, ReportRequest, ReportTable, column, limit_note, say, snapshot
 
 
 def restock(session: Session, req: ReportRequest) -> ReportTable:
@@ -33,13 +33,13 @@ def restock(session: Session, req: ReportRequest) -> ReportTable:
     return ReportTable(
         name="restock", title=say(lang, f"Restock list as of {day}", f"Hàng cần nhập thêm tính đến {day}"),
         period=snapshot(req.today, language=lang), currency=req.base_currency,
-        columns=[Column(key="sku", label=say(lang, "SKU", "Mã hàng"), type="text"),
-                 Column(key="product", label=say(lang, "Product", "Sản phẩm"), type="text"),
-                 Column(key="warehouse", label=say(lang, "Warehouse", "Kho"), type="text"),
-                 Column(key="quantity", label=say(lang, "On hand", "Tồn kho"), type="int"),
-                 Column(key="reserved", label=say(lang, "Reserved", "Đã giữ"), type="int"),
-                 Column(key="reorder_level", label=say(lang, "Reorder level", "Mức đặt lại"), type="int"),
-                 Column(key="shortfall", label=say(lang, "Shortfall", "Thiếu hụt"), type="int")],
+        columns=[column("sku", "text", lang),
+                 column("product", "text", lang),
+                 column("warehouse", "text", lang),
+                 column("quantity", "int", lang, "on_hand"),
+                 column("reserved", "int", lang),
+                 column("reorder_level", "int", lang),
+                 column("shortfall", "int", lang)],
         rows=rows, total_rows=count, totals={"shortfall": int(total_shortfall or 0)},
         chart=ChartHint(kind="bar", x="sku", y=["shortfall"],
                         title=say(lang, "Units short of the reorder level", "Số lượng thiếu so với mức đặt lại")), notes=notes)

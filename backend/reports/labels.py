@@ -94,6 +94,21 @@ WORDS: dict[str, dict[str, str]] = {
     "average_order": {"en": "Average order", "vi": "Giá trị đơn trung bình"},
     "revenue_12m": {"en": "Revenue, last 12 months", "vi": "Doanh thu 12 tháng gần nhất"},
     "cumulative_share": {"en": "Cumulative share", "vi": "Tỷ trọng lũy kế"},
+    # run_report's column headings (the documents above use some of the same)
+    "from": {"en": "From", "vi": "Từ"},
+    "to": {"en": "To", "vi": "Đến"},
+    "country": {"en": "Country", "vi": "Quốc gia"},
+    "share_of_revenue": {"en": "Share of revenue", "vi": "Tỷ trọng doanh thu"},
+    "order": {"en": "Order", "vi": "Đơn hàng"},
+    "status": {"en": "Status", "vi": "Trạng thái"},
+    "order_date": {"en": "Order date", "vi": "Ngày đặt"},
+    "required_date": {"en": "Required", "vi": "Ngày cần giao"},
+    "age_days": {"en": "Age (days)", "vi": "Tuổi (ngày)"},
+    "years_active": {"en": "Years active", "vi": "Số năm hoạt động"},
+    "total_open": {"en": "Total open", "vi": "Tổng còn nợ"},
+    "invoice_currency": {"en": "Invoice currency", "vi": "Tiền hóa đơn"},
+    "open_in_invoice_currency": {"en": "Open (invoice currency)", "vi": "Còn nợ (tiền hóa đơn)"},
+    "weighted_amount": {"en": "Weighted amount", "vi": "Giá trị có trọng số"},
 }
 
 BUCKET_NAMES = {"current": {"en": "Current", "vi": "Trong hạn"}, "days_1_30": {"en": "1–30 days", "vi": "1–30 ngày"},

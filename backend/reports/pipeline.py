@@ -14,7 +14,7 @@ from backend.money import round_money
 from backend.models import Opportunity
 from backend.models.crm import OPPORTUNITY_STAGES
 from backend.reports.labels import stage_name
-from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, say, snapshot
+from backend.reports.table import ChartHint, ReportRequest, ReportTable, column, say, snapshot
 
 ZERO = Decimal(0)
 OPEN_STAGES = tuple(stage for stage in OPPORTUNITY_STAGES if not stage.startswith("closed_"))
@@ -87,10 +87,10 @@ def pipeline(session: Session, req: ReportRequest) -> ReportTable:
         title = say(lang, f"Sales pipeline as of {day}", f"Cơ hội bán hàng tính đến {day}")
     return ReportTable(
         name="pipeline", title=title, period=period, currency=base,
-        columns=[Column(key="stage", label=say(lang, "Stage", "Giai đoạn"), type="text"),
-                 Column(key="opportunities", label=say(lang, "Opportunities", "Cơ hội"), type="int"),
-                 Column(key="amount", label=say(lang, "Amount", "Giá trị"), type="money"),
-                 Column(key="weighted_amount", label=say(lang, "Weighted amount", "Giá trị có trọng số"), type="money")],
+        columns=[column("stage", "text", lang),
+                 column("opportunities", "int", lang),
+                 column("amount", "money", lang),
+                 column("weighted_amount", "money", lang)],
         rows=rows, total_rows=len(rows),
         totals={"opportunities": sum(r["opportunities"] for r in rows),
                 "amount": sum((r["amount"] for r in rows), ZERO),

@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 
 from backend.money import round_money
 from backend.models import Customer, Invoice, Payment, PaymentAllocation
-from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, say, snapshot
-
+from backend.reports.labels import BUCKET_NAMES
+from backend.reports.table import (ChartHint, Column, ReportRequest, ReportTable, column, cut, limit_note, say,
+                                   snapshot)
 ZERO = Decimal(0)
 BUCKETS = (("current", "Current"), ("days_1_30", "1–30 days"), ("days_31_60", "31–60 days"),
            ("days_61_90", "61–90 days"), ("days_91_plus", "91+ days"))
 BUCKET_KEYS = tuple(key for key, _ in BUCKETS)
-BUCKETS_VI = {"current": "Trong hạn", "days_1_30": "1–30 ngày", "days_31_60": "31–60 ngày", "days_61_90": "61–90 ngày",
-              "days_91_plus": "Trên 90 ngày"}
 ID_CHUNK = 5000  # well under SQLite's and PostgreSQL's limits on bound parameters
 
 
@@ -136,11 +135,11 @@ def ar_aging(session: Session, req: ReportRequest) -> ReportTable:
     return ReportTable(
         name="ar_aging", title=say(lang, f"Receivables aging as of {day}", f"Tuổi nợ phải thu tính đến {day}"),
         period=snapshot(as_of, language=lang), currency=base,
-        columns=[Column(key="customer_code", label=say(lang, "Code", "Mã"), type="text"),
-                 Column(key="customer", label=say(lang, "Customer", "Khách hàng"), type="text"),
-                 *[Column(key=key, label=say(lang, label, BUCKETS_VI[key]), type="money") for key, label in BUCKETS],
-                 Column(key="total", label=say(lang, "Total open", "Tổng còn nợ"), type="money"),
-                 Column(key="invoices", label=say(lang, "Invoices", "Hóa đơn"), type="int")],
+        columns=[column("customer_code", "text", lang, "code"),
+                 column("customer", "text", lang),
+                 *[Column(key=key, label=BUCKET_NAMES[key][lang], type="money") for key, _ in BUCKETS],
+                 column("total", "money", lang, "total_open"),
+                 column("invoices", "int", lang)],
         rows=rows, total_rows=len(all_rows), totals=totals,
         chart=ChartHint(kind="bar", x="customer", y=[key for key, _ in BUCKETS],
                         title=say(lang, f"Open receivables by age ({base})", f"Công nợ phải thu theo tuổi nợ ({base})")),
@@ -165,15 +164,14 @@ def overdue_invoices(session: Session, req: ReportRequest) -> ReportTable:
     return ReportTable(
         name="overdue_invoices", title=say(lang, f"Overdue invoices as of {day}", f"Hóa đơn quá hạn tính đến {day}"),
         period=snapshot(as_of, language=lang), currency=base,
-        columns=[Column(key="number", label=say(lang, "Invoice", "Hóa đơn"), type="text"),
-                 Column(key="customer_code", label=say(lang, "Code", "Mã"), type="text"),
-                 Column(key="customer", label=say(lang, "Customer", "Khách hàng"), type="text"),
-                 Column(key="due_date", label=say(lang, "Due", "Hạn thanh toán"), type="date"),
-                 Column(key="days_overdue", label=say(lang, "Days overdue", "Số ngày quá hạn"), type="int"),
-                 Column(key="currency", label=say(lang, "Invoice currency", "Tiền hóa đơn"), type="text"),
-                 Column(key="open_balance_doc", label=say(lang, "Open (invoice currency)", "Còn nợ (tiền hóa đơn)"),
-                        type="number"),
-                 Column(key="open_balance", label=say(lang, "Open balance", "Số dư còn nợ"), type="money")],
+        columns=[column("number", "text", lang, "invoice"),
+                 column("customer_code", "text", lang, "code"),
+                 column("customer", "text", lang),
+                 column("due_date", "date", lang),
+                 column("days_overdue", "int", lang),
+                 column("currency", "text", lang, "invoice_currency"),
+                 column("open_balance_doc", "number", lang, "open_in_invoice_currency"),
+                 column("open_balance", "money", lang)],
         rows=rows, total_rows=len(overdue),
         totals={"open_balance": sum((inv.balance_base for inv in overdue), ZERO)},
         chart=ChartHint(kind="none", title=say(lang, "Overdue invoices", "Hóa đơn quá hạn")), notes=notes)

@@ -21,8 +21,8 @@ from backend.errors import ValidationFailed
 from backend.money import round_money
 from backend.models import Customer, Employee, Product, SalesOrder, SalesOrderLine
 from backend.reports.periods import Period, month_end, quarter_of, quarter_start
-from backend.reports.table import (ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, say, share_pct,
-                                   snapshot)
+from backend.reports.table import (ChartHint, Column, ReportRequest, ReportTable, column, cut, limit_note, say,
+                                   share_pct, snapshot)
 
 ZERO = Decimal(0)
 GRAINS = ("day", "week", "month", "quarter", "year")
@@ -171,11 +171,11 @@ def sales_over_time(session: Session, req: ReportRequest) -> ReportTable:
         name="sales_over_time", title=say(lang, f"Sales by {grain}, {period.label}", f"Doanh thu theo {grain_vi}, {period.label}"),
         period=period, currency=req.base_currency,
         columns=[Column(key="bucket", label=say(lang, grain.capitalize(), grain_vi.capitalize()), type="text"),
-                 Column(key="start", label=say(lang, "From", "Từ"), type="date"),
-                 Column(key="end", label=say(lang, "To", "Đến"), type="date"),
-                 Column(key="revenue", label=say(lang, "Revenue", "Doanh thu"), type="money"),
-                 Column(key="orders", label=say(lang, "Orders", "Đơn hàng"), type="int"),
-                 Column(key="units", label=say(lang, "Units", "Số lượng"), type="int")],
+                 column("start", "date", lang, "from"),
+                 column("end", "date", lang, "to"),
+                 column("revenue", "money", lang),
+                 column("orders", "int", lang),
+                 column("units", "int", lang)],
         rows=rows, total_rows=len(rows), totals=totals,
         chart=ChartHint(kind="line" if len(rows) > 4 else "bar", x="bucket", y=["revenue"],
                         title=say(lang, f"Revenue by {grain} ({req.base_currency})",
@@ -190,23 +190,22 @@ class _Dimension:
     report: str
     noun: str  # plural, for notes
     noun_vi: str
-    label_columns: tuple[tuple[str, str, str], ...]  # (key, English heading, Vietnamese heading)
+    label_columns: tuple[tuple[str, str], ...]  # (key, its heading's word in backend.reports.labels.WORDS)
     chart: str
 
     def columns(self, language: str) -> list[Column]:
-        return [Column(key=key, label=say(language, en, vi), type="text") for key, en, vi in self.label_columns]
+        return [column(key, "text", language, word_key) for key, word_key in self.label_columns]
 
 
 DIMENSIONS: dict[str, _Dimension] = {
     "customer": _Dimension("sales_by_customer", "customers", "khách hàng",
-                           (("customer_code", "Code", "Mã"), ("customer", "Customer", "Khách hàng")), "bar"),
+                           (("customer_code", "code"), ("customer", "customer")), "bar"),
     "product": _Dimension("sales_by_product", "products", "sản phẩm",
-                          (("sku", "SKU", "Mã hàng"), ("product", "Product", "Sản phẩm")), "bar"),
+                          (("sku", "sku"), ("product", "product")), "bar"),
     "salesperson": _Dimension("sales_by_salesperson", "salespeople", "nhân viên kinh doanh",
-                              (("salesperson_code", "Code", "Mã"), ("salesperson", "Salesperson", "Nhân viên kinh doanh")),
-                              "bar"),
-    "country": _Dimension("sales_by_country", "countries", "quốc gia", (("country", "Country", "Quốc gia"),), "pie"),
-    "region": _Dimension("sales_by_region", "regions", "khu vực", (("region", "Region", "Khu vực"),), "pie"),
+                              (("salesperson_code", "code"), ("salesperson", "salesperson")), "bar"),
+    "country": _Dimension("sales_by_country", "countries", "quốc gia", (("country", "country"),), "pie"),
+    "region": _Dimension("sales_by_region", "regions", "khu vực", (("region", "region"),), "pie"),
 }
 
 
@@ -332,7 +331,7 @@ def sales_by(session: Session, req: ReportRequest, dimension: str) -> ReportTabl
     lang = req.language
     unknown, no_salesperson, no_region = (say(lang, "(unknown)", "(không rõ)"), say(lang, "(no salesperson)", "(không có nhân viên)"),
                                           say(lang, "(no region)", "(không có khu vực)"))
-    keys_shown = [key for key, _, _ in spec.label_columns]
+    keys_shown = [key for key, _ in spec.label_columns]
     rows = []
     for key, revenue, orders, units in found.rows:
         if dimension in ("customer", "product", "salesperson"):
@@ -355,10 +354,10 @@ def sales_by(session: Session, req: ReportRequest, dimension: str) -> ReportTabl
     return ReportTable(
         name=spec.report, title=say(lang, f"Sales by {dimension}, {period.label}", f"Doanh thu theo {spec.noun_vi}, {period.label}"),
         period=period, currency=req.base_currency,
-        columns=[*spec.columns(lang), Column(key="revenue", label=say(lang, "Revenue", "Doanh thu"), type="money"),
-                 Column(key="orders", label=say(lang, "Orders", "Đơn hàng"), type="int"),
-                 Column(key="units", label=say(lang, "Units", "Số lượng"), type="int"),
-                 Column(key="share_pct", label=say(lang, "Share of revenue", "Tỷ trọng doanh thu"), type="percent")],
+        columns=[*spec.columns(lang), column("revenue", "money", lang),
+                 column("orders", "int", lang),
+                 column("units", "int", lang),
+                 column("share_pct", "percent", lang, "share_of_revenue")],
         rows=rows, total_rows=found.groups,
         totals={"revenue": round_money(found.revenue, req.base_currency), "orders": found.orders, "units": found.units},
         chart=ChartHint(kind=spec.chart, x=name_key, y=["revenue"],
@@ -405,14 +404,14 @@ def open_orders(session: Session, req: ReportRequest) -> ReportTable:
         title = say(lang, f"Open orders as of {as_of}", f"Đơn còn mở tính đến {as_of}")
     return ReportTable(
         name="open_orders", title=title, period=period, currency=req.base_currency,
-        columns=[Column(key="number", label=say(lang, "Order", "Đơn hàng"), type="text"),
-                 Column(key="customer_code", label=say(lang, "Code", "Mã"), type="text"),
-                 Column(key="customer", label=say(lang, "Customer", "Khách hàng"), type="text"),
-                 Column(key="status", label=say(lang, "Status", "Trạng thái"), type="text"),
-                 Column(key="order_date", label=say(lang, "Order date", "Ngày đặt"), type="date"),
-                 Column(key="required_date", label=say(lang, "Required", "Ngày cần giao"), type="date"),
-                 Column(key="amount", label=say(lang, "Amount", "Giá trị"), type="money"),
-                 Column(key="age_days", label=say(lang, "Age (days)", "Tuổi (ngày)"), type="int")],
+        columns=[column("number", "text", lang, "order"),
+                 column("customer_code", "text", lang, "code"),
+                 column("customer", "text", lang),
+                 column("status", "text", lang),
+                 column("order_date", "date", lang),
+                 column("required_date", "date", lang),
+                 column("amount", "money", lang),
+                 column("age_days", "int", lang)],
         rows=rows, total_rows=count, totals={"amount": round_money(amount or ZERO, req.base_currency)},
         chart=ChartHint(kind="none", title=say(lang, "Open orders", "Đơn còn mở")), notes=notes)
 
@@ -455,12 +454,12 @@ def commissions(session: Session, req: ReportRequest) -> ReportTable:
     return ReportTable(
         name="commissions", title=say(lang, f"Commissions, {period.label}", f"Hoa hồng, {period.label}"), period=period,
         currency=base,
-        columns=[Column(key="salesperson_code", label=say(lang, "Code", "Mã"), type="text"),
-                 Column(key="salesperson", label=say(lang, "Salesperson", "Nhân viên kinh doanh"), type="text"),
-                 Column(key="orders", label=say(lang, "Invoiced orders", "Đơn đã xuất hóa đơn"), type="int"),
-                 Column(key="revenue", label=say(lang, "Invoiced revenue", "Doanh thu đã xuất hóa đơn"), type="money"),
-                 Column(key="rate_pct", label=say(lang, "Rate", "Tỷ lệ"), type="percent"),
-                 Column(key="commission", label=say(lang, "Commission", "Hoa hồng"), type="money")],
+        columns=[column("salesperson_code", "text", lang, "code"),
+                 column("salesperson", "text", lang),
+                 column("orders", "int", lang, "invoiced_orders"),
+                 column("revenue", "money", lang, "invoiced_revenue"),
+                 column("rate_pct", "percent", lang, "rate"),
+                 column("commission", "money", lang)],
         rows=rows, total_rows=len(all_rows),
         totals={"orders": sum(r["orders"] for r in all_rows), "revenue": sum((r["revenue"] for r in all_rows), ZERO),
                 "commission": sum((r["commission"] for r in all_rows), ZERO)},
@@ -513,14 +512,14 @@ def customer_lifetime_value(session: Session, req: ReportRequest) -> ReportTable
         name="customer_lifetime_value",
         title=say(lang, f"Customer lifetime value to {day}", f"Giá trị khách hàng trọn đời đến {day}"), period=period,
         currency=base,
-        columns=[Column(key="customer_code", label=say(lang, "Code", "Mã"), type="text"),
-                 Column(key="customer", label=say(lang, "Customer", "Khách hàng"), type="text"),
-                 Column(key="first_order", label=say(lang, "First order", "Đơn đầu tiên"), type="date"),
-                 Column(key="last_order", label=say(lang, "Last order", "Đơn gần nhất"), type="date"),
-                 Column(key="orders", label=say(lang, "Orders", "Đơn hàng"), type="int"),
-                 Column(key="revenue", label=say(lang, "Lifetime revenue", "Doanh thu trọn đời"), type="money"),
-                 Column(key="average_order", label=say(lang, "Average order", "Giá trị đơn trung bình"), type="money"),
-                 Column(key="years_active", label=say(lang, "Years active", "Số năm hoạt động"), type="number")],
+        columns=[column("customer_code", "text", lang, "code"),
+                 column("customer", "text", lang),
+                 column("first_order", "date", lang),
+                 column("last_order", "date", lang),
+                 column("orders", "int", lang),
+                 column("revenue", "money", lang, "lifetime_revenue"),
+                 column("average_order", "money", lang),
+                 column("years_active", "number", lang)],
         rows=rows, total_rows=count,
         totals={"orders": int(total_orders), "revenue": round_money(total_revenue or ZERO, base)},
         chart=ChartHint(kind="bar", x="customer", y=["revenue"],

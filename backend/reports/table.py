@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from backend.reports.labels import word
 from backend.reports.periods import Period
 from backend.text import say
 
@@ -21,6 +22,11 @@ class Column(BaseModel):
     label: str = Field(description="Column heading")
     type: ColumnType = Field(description="text; money (Decimal, in the report's currency); int; percent (12.5 means "
                                          "12.5 %); number (a plain Decimal); date (ISO 8601 text)")
+
+
+def column(key: str, type: ColumnType, language: str, word_key: str | None = None) -> Column:
+    """A column headed with the reports' word for it (`backend.reports.labels.WORDS`; by default the key's own)."""
+    return Column(key=key, label=word(word_key or key, language), type=type)
 
 
 class ChartHint(BaseModel):
