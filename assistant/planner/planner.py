@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from assistant.planner import slots as slot_mod
 from assistant.planner.intents import INTENT_TOOL, classify
 from assistant.planner.linker import LinkResult, entity_index, tokens_of
+from backend.reports.specs import REPORTS
 from backend.text import fold
 
 VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
@@ -59,8 +60,6 @@ class Memory:
 
 # Tools whose results carry sentences (titles, notes, reasons, watch-outs): they take the asker's language.
 LANGUAGE_TOOLS = {"customer_overview", "check_credit", "customer_history", "run_report"}
-_CUSTOMER_REPORTS = {"sales_over_time", "sales_by_product", "sales_by_salesperson", "open_orders", "ar_aging",
-                     "overdue_invoices", "pipeline", "customer_lifetime_value"}
 
 
 def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
@@ -323,7 +322,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             if args["report"] != "sales_over_time":
                 args.pop("group_by", None)
         # "What did we sell to Saigon Foods?": the customer narrows the report, where the report takes one.
-        if link.customer is not None and "customer" not in args and args["report"] in _CUSTOMER_REPORTS:
+        if link.customer is not None and "customer" not in args and "customer" in REPORTS[args["report"]].filters:
             args["customer"] = link.customer.code
     elif intent == "write_report":
         args = _document_for(text, slots, language)
