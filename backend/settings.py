@@ -49,9 +49,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     chroma_url: str | None = None
     docs_collection: str = Field("tandem-docs", description="Chroma collection holding the document passages")
-    # backend may not import assistant, so the embedder is named here and imported on first use; another
-    # Chroma embedding function (e.g. chromadb.utils.embedding_functions:OpenAIEmbeddingFunction) fits too.
-    docs_embedding: str = Field("assistant.chroma_embedding:TandemEmbeddingFunction",
+    # Named rather than imported, so chromadb loads with the first search; another Chroma embedding function
+    # (e.g. chromadb.utils.embedding_functions:OpenAIEmbeddingFunction) fits too.
+    docs_embedding: str = Field("backend.docs.chroma_embedding:TandemEmbeddingFunction",
                                 description="module:attribute of a zero-argument Chroma embedding function factory")
     secret_key: SecretStr = SecretStr("dev-only-secret-key")
     # Flat aliases keep the documented variables (TANDEM_LLM_MODEL, TANDEM_SLACK_BOT_TOKEN) short.

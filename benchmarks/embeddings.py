@@ -12,7 +12,7 @@ import time
 
 from tokenizers import Tokenizer
 
-from assistant.embeddings import MiniLMEmbedder, tokenizer_path
+from backend.docs.minilm import MiniLMEmbedder, tokenizer_path
 
 QUERIES = [
     "what is the credit limit of ACME",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from backend.models import AuditEntry, QuoteLine
 from backend.models.org import ROLES
 from backend.tools import registry
-from backend.tools.permissions import TOOL_ROLES, allowed
+from backend.roles import TOOL_ROLES, allowed
 from tests.factories.api import api, api_app, bearer, make_token  # noqa: F401
 from tests.factories.catalog import make_product
 from tests.factories.customers import make_customer, make_ticket

@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage
 from sqlalchemy import func, select
 
 from assistant.agent import Assistant
-from assistant.chroma_embedding import TandemEmbeddingFunction
+from backend.docs.chroma_embedding import TandemEmbeddingFunction
 from backend.docs import embedding
 from backend.docs.chunking import chunk_document, estimate_tokens
 from backend.docs.indexing import index_paths, indexed_documents

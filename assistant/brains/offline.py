@@ -91,7 +91,7 @@ class OfflinePlanner(BaseChatModel):
             return AIMessage(no_intent_answer(plan.language, help_requested=plan.intent == "help"),
                              additional_kwargs={"tandem_plan": plan.to_dict()})
         if self.allowed_tools is not None and plan.tool not in self.allowed_tools:
-            from backend.tools.permissions import roles_needed_text
+            from backend.roles import roles_needed_text
 
             needed = roles_needed_text(plan.tool)
             text = (f"Việc này cần vai trò {needed}; bạn đang đăng nhập với vai trò {turn.tool_ctx.role}." if plan.language == "vi"

@@ -143,7 +143,7 @@ def _examples() -> tuple[list[str], list[str]]:
 
 @lru_cache(maxsize=1)
 def _example_matrix():
-    from assistant.embeddings import get_embedder
+    from backend.docs.minilm import get_embedder
 
     texts, _ = _examples()
     return get_embedder().embed(texts)
@@ -151,7 +151,7 @@ def _example_matrix():
 
 def knn_scores(text: str, k: int = 5) -> dict[str, float]:
     """Similarity-weighted votes of the k nearest example requests."""
-    from assistant.embeddings import get_embedder
+    from backend.docs.minilm import get_embedder
 
     matrix = _example_matrix()
     query = get_embedder().embed([text])[0]

@@ -1,9 +1,8 @@
 """Which embedding function the document index uses.
 
-backend may not import assistant, where the MiniLM model lives, so the function is named in settings
-(`docs_embedding`, "module:attribute" of a zero-argument factory, by default
-assistant.chroma_embedding:TandemEmbeddingFunction) and imported on first use, the way a plug-in is wired:
-backend depends on Chroma's EmbeddingFunction interface only. A deployment names another function (OpenAI
+The function is named in settings (`docs_embedding`, "module:attribute" of a zero-argument factory, by default
+backend.docs.chroma_embedding:TandemEmbeddingFunction) and imported on first use, the way a plug-in is wired: the
+index depends on Chroma's EmbeddingFunction interface only, and chromadb loads with the first search. A deployment names another function (OpenAI
 embeddings through Chroma's own), a test or a composition root may set a factory directly.
 """
 from __future__ import annotations

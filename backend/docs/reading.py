@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from backend.errors import ValidationFailed
-from backend.tools.permissions import ALL as ALL_ROLES
+from backend.roles import ALL as ALL_ROLES
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
            ".html": "html", ".htm": "html", ".pdf": "pdf"}

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from backend.docs.embedding import EmbeddingUnavailable, embedding_function
 from backend.errors import TandemError
 from backend.settings import Settings
-from backend.tools.permissions import ALL as ALL_ROLES
+from backend.roles import ALL as ALL_ROLES
 
 log = logging.getLogger("tandem.docs")
 

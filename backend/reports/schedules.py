@@ -28,7 +28,7 @@ from backend.reports.cron import parse_cron
 from backend.reports.labels import LANGUAGES
 from backend.reports.render import FORMATS, RenderedReport
 from backend.settings import Settings
-from backend.tools.permissions import allowed, roles_needed_text
+from backend.roles import allowed, roles_needed_text
 
 REPORT_TOOL = "write_report"
 INTERRUPTED = "Interrupted: Tandem stopped while this run was in progress."

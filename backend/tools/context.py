@@ -56,6 +56,6 @@ class ToolContext:
 
     @property
     def sees_costs(self) -> bool:
-        from backend.tools.permissions import COST_VIEWERS
+        from backend.roles import COST_VIEWERS
 
         return self.role in COST_VIEWERS

@@ -17,7 +17,7 @@ from backend.text import say
 from backend.tools.context import ToolContext
 from backend.tools.credit import CREDIT_HOLD_DAYS, NEARLY_USED_PCT, CreditStatus, credit_snapshot, one_year_before
 from backend.tools.lookup import resolve_customer
-from backend.tools.permissions import allowed
+from backend.roles import allowed
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
 from backend.words import word

@@ -23,7 +23,7 @@ from backend.errors import ConfirmationError, NotFound, PermissionDenied, Tandem
 from backend.models import Confirmation
 from backend.tools import audit
 from backend.tools.context import ToolContext
-from backend.tools.permissions import roles_for, roles_needed_text
+from backend.roles import roles_for, roles_needed_text
 from backend.tools.schema import ToolModel
 
 log = logging.getLogger("tandem.tools")

@@ -46,7 +46,7 @@ def evaluate(session: Session, cases: list[dict[str, Any]], today: date = TODAY)
         tool = None if plan.question else plan.tool
         if tool is not None and plan.tool is not None:
             # The same thing the brain does after a role check: a tool the asker may not use is not called.
-            from backend.tools.permissions import allowed
+            from backend.roles import allowed
 
             if not allowed(plan.tool, actor.role):
                 tool = None

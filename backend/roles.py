@@ -1,4 +1,4 @@
-"""The role x tool matrix — the one place that says who may call what.
+"""The role matrix — the one place that says who may call which tool and see which figures.
 
 Every tool looks its roles up here when it is registered (an unlisted tool cannot be registered), the
 guard enforces them inside the call, and the surfaces use them to filter what a caller is offered.

@@ -1,5 +1,5 @@
 """Tandem's embedders as a Chroma embedding function, registered so that a collection rebuilds it from
-its stored configuration. Kept apart from assistant.embeddings because importing chromadb takes ~1.5 s."""
+its stored configuration. Kept apart from backend.docs.minilm because importing chromadb takes ~1.5 s."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +7,7 @@ from typing import Any
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from assistant.embeddings import Embedder, get_embedder
+from backend.docs.minilm import Embedder, get_embedder
 
 
 @register_embedding_function
