@@ -35,7 +35,7 @@ def roles_for(tool: str) -> frozenset[str]:
     try:
         return TOOL_ROLES[tool]
     except KeyError:
-        raise LookupError(f"tool {tool!r} is missing from the role matrix in backend/tools/permissions.py") from None
+        raise LookupError(f"tool {tool!r} is missing from the role matrix in backend/roles.py") from None
 
 
 def allowed(tool: str, role: str) -> bool:
