@@ -116,7 +116,7 @@ def minor_units(currency: str) -> int:
 
 
 def _cells(db: sqlite3.Connection, sql: str, today: date) -> list[Any]:
-    rows = db.execute(sql, {"today": today.isoformat()}).fetchall()
+    rows = db.execute(sql, {"today": today.isoformat()} if today else {}).fetchall()
     return [cell for row in rows for cell in row if cell is not None]
 
 

@@ -1,0 +1,53 @@
+"""The held-out sets are never edited once committed: each file's SHA-256 is pinned here (a new set is a new file,
+added to the list), and every set is well formed (tests/heldout/README.md)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.heldout.score import check_set, check_fact, numbers_in
+
+HERE = Path(__file__).parent / "heldout"
+PINNED = {
+    "chinook-1.json": "2b657d3a26970525672a1d27c7b82953a1f53d4201a713a6a55b619844042881",
+    "demo-1.json": "802f79603f6fbc56a1a23caec4fbcc33570a379307a4a0c785a0a07369af025b",
+    "second-1.json": "dd6e31b7a7c25462fe24585aa3d3462ee3410be1a9e01f6e92d6629d29a17d9e",
+}
+
+
+def test_every_set_is_pinned_and_unchanged():
+    files = sorted(p.name for p in HERE.glob("*.json"))
+    assert files == sorted(PINNED), "a new held-out set must be added to PINNED; an old one is never removed"
+    for name, digest in PINNED.items():
+        assert hashlib.sha256((HERE / name).read_bytes()).hexdigest() == digest, f"{name} was edited; add a new file instead"
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_sets_are_well_formed(name):
+    data = json.loads((HERE / name).read_text(encoding="utf-8"))
+    assert check_set(data) == []
+    assert len(data["questions"]) >= 40
+
+
+def test_numbers_are_read_as_written():
+    assert {1234567, 12.5, 3} <= set(numbers_in("1,234,567 VND and 12.5% of 3"))
+    assert 1234567 in numbers_in("1.234.567 đ") and 8236690 in numbers_in("8,236,690.0000")
+
+
+def test_a_money_fact_needs_the_figure_to_the_minor_unit(tmp_path):
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    fact = {"kind": "money", "currency": "VND", "scale": 4, "sql": "SELECT 12345670000"}
+    assert check_fact(fact, "Revenue was 1,234,567 VND.", db, None).ok
+    assert not check_fact(fact, "Revenue was about 1.2M VND.", db, None).ok
+    assert not check_fact(fact, "Revenue was 1,234,568 VND.", db, None).ok
+    usd = {"kind": "money", "currency": "USD", "sql": "SELECT 74.38"}
+    assert check_fact(usd, "Open: $74.38", db, None).ok and not check_fact(usd, "Open: $74", db, None).ok
+    text = {"kind": "text", "sql": "SELECT 'Hoàng Long Trading'"}
+    assert check_fact(text, "hoang long trading owes...", db, None).ok
+    hidden = {"kind": "text", "negate": True, "sql": "SELECT 'Minh Phát'"}
+    assert check_fact(hidden, "Only your customers.", db, None).ok and not check_fact(hidden, "Minh Phat: 5", db, None).ok
