@@ -114,9 +114,12 @@ def _restates(description: str, enum: list[Any]) -> bool:
     return bool(words) and words <= {str(v).lower() for v in enum}
 
 
-def _compact(node: Any) -> Any:
+def _compact(node: Any, seen: dict[tuple, str] | None = None, name: str = "") -> Any:
+    """`seen`: the enums already written in this schema, by the property that listed them; a long enum is written
+    once (query_data names its measures in three places) and referred to after that."""
+    seen = {} if seen is None else seen
     if isinstance(node, list):
-        return [_compact(item) for item in node]
+        return [_compact(item, seen, name) for item in node]
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
@@ -127,16 +130,27 @@ def _compact(node: Any) -> Any:
             out[key] = brief(value)
         elif key == "anyOf":
             branches = [b for b in value if b != {"type": "null"}]
+            if {"type": "number"} in branches and {"type": "string"} in branches:
+                branches = [{"type": "number"}]  # a Decimal: the guard also takes it written as text
             if len(branches) == 1:
-                out.update(_compact(branches[0]))
+                out.update(_compact(branches[0], seen, name))
             else:
-                out[key] = _compact(branches)
+                out[key] = _compact(branches, seen, name)
         elif key == "properties":
-            out[key] = {name: _compact(prop) for name, prop in value.items()}
+            out[key] = {prop_name: _compact(prop, seen, prop_name) for prop_name, prop in value.items()}
         else:
-            out[key] = _compact(value)
-    if "enum" in out and _restates(out.get("description", ""), out["enum"]):
-        del out["description"]
+            out[key] = _compact(value, seen, name)
+    if "enum" in out and (_restates(out.get("description", ""), out["enum"]) or out["enum"] == ["en", "vi"]):
+        out.pop("description", None)  # a language is the user's: the system prompt says so once
+    if "enum" in out and out.get("type") == "string":
+        del out["type"]  # the enum says it
+    if "enum" in out and len(out["enum"]) > 8:
+        key = tuple(out["enum"])
+        if key in seen:
+            del out["enum"]
+            out["description"] = (out.get("description", "") + f" (one of the {seen[key]} values)").strip()
+        else:
+            seen[key] = name
     return out
 
 

@@ -20,14 +20,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from backend.ledger import fx_rate, price_order
+from backend.ledger import RateBook, price_order
 from backend.models import (
     Company, Contact, Customer, DocumentSequence, Employee, FxRate, Interaction, Invoice, Opportunity, Payment,
     PaymentAllocation, PriceList, PriceListItem, Product, SalesOrder, SalesOrderLine, StockLevel, Ticket, Warehouse,
 )
 from backend.models.crm import STAGE_PROBABILITY
 from backend.models.org import ROLES
-from backend.money import convert, document_total, format_money, round_money
+from backend.money import document_total, format_money, round_money
 from backend.numbering import format_number, reserve_through
 from backend.text import fold, search_key
 
@@ -160,10 +160,10 @@ PRODUCTS: tuple[ProductSpec, ...] = (
     _p("EL-CALC-580", "Máy tính Casio fx-580VN X", ELECTRONICS, "piece", 705000, 590000, (1, 20, 1), 1),
     _p("EL-SHR-S8", "Máy hủy tài liệu cắt sợi 8 tờ P-2", ELECTRONICS, "piece", 2150000, 1720000, (1, 3, 1), 0.7),
     _p("EL-SHR-C10", "Máy hủy tài liệu cắt vụn 10 tờ P-4", ELECTRONICS, "piece", 3890000, 3150000, (1, 3, 1), 0.6),
-    _p("EL-SHR-M12", "Micro-cut shredder 12 sheets P-5 (imported)", ELECTRONICS, "piece", "245.00", 5050000,
+    _p("EL-SHR-M12", "Micro-cut shredder 12 sheets P-5 (imported)", ELECTRONICS, "piece", "245.00", "194.00",
        (1, 2, 1), 0.4, "USD"),
-    _p("EL-LBL-QL800", "Brother QL-800 label printer", ELECTRONICS, "piece", "159.00", 3350000, (1, 3, 1), 0.5, "USD"),
-    _p("EL-LBL-4X6", "Thermal shipping label printer 100x150mm", ELECTRONICS, "piece", "118.00", 2480000,
+    _p("EL-LBL-QL800", "Brother QL-800 label printer", ELECTRONICS, "piece", "159.00", "128.00", (1, 3, 1), 0.5, "USD"),
+    _p("EL-LBL-4X6", "Thermal shipping label printer 100x150mm", ELECTRONICS, "piece", "118.00", "95.00",
        (1, 4, 1), 0.6, "USD"),
     _p("EL-MOUSE-W", "Chuột không dây Logitech M185", ELECTRONICS, "piece", 279000, 225000, (1, 15, 1), 1.5),
 )
@@ -583,24 +583,6 @@ class RateSource(Protocol):
     def rate(self, currency: str, day: date) -> Decimal: ...
 
 
-class FxBook:
-    """Memoised ledger.fx_rate (the ledger owns the rule: the latest rate on or before the date)."""
-
-    def __init__(self, session: Session, base_currency: str):
-        self.session = session
-        self.base = base_currency
-        self._cache: dict[tuple[str, date], Decimal] = {}
-
-    def rate(self, currency: str, day: date) -> Decimal:
-        if currency == self.base:
-            return ONE
-        key = (currency, day)
-        if key not in self._cache:
-            with self.session.no_autoflush:
-                self._cache[key] = fx_rate(self.session, currency, day, self.base)
-        return self._cache[key]
-
-
 def day_weight(day: date, start: date) -> float:
     """Relative order volume of a day: no Sundays, slow Saturdays, seasons, Tết, 18% growth a year."""
     if day.weekday() == 6:
@@ -986,7 +968,7 @@ class _DemoBuilder:
             profile = self.ref.company
             profile.name, profile.base_currency, profile.timezone, profile.tax_rate_pct = (
                 COMPANY_NAME, BASE_CURRENCY, COMPANY_TIMEZONE, VAT_PCT)
-            self.fx = FxBook(self.session, BASE_CURRENCY)
+            self.fx = RateBook(self.session, BASE_CURRENCY)
             self.staff = self.ref.employees
             self.products = self.ref.products
             self.specs = self.ref.specs
@@ -1518,34 +1500,17 @@ def demo_summary(session: Session, *, today: date | None = None) -> dict[str, st
                             .where(StockLevel.quantity < StockLevel.reorder_level)).scalar_one()
     first_order, last_order = session.execute(
         select(func.min(SalesOrder.order_date), func.max(SalesOrder.order_date))).one()
-    revenue = session.execute(select(func.sum(SalesOrder.net_amount_base)).where(
-        SalesOrder.status != "cancelled", SalesOrder.order_date > months_before(today, 12),
-        SalesOrder.order_date <= today)).scalar_one() or ZERO
+    from backend.semantic.engine import DimensionFilter, company_figures
 
-    allocated = dict(session.execute(
-        select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount))
-        .join(Invoice, Invoice.id == PaymentAllocation.invoice_id).where(Invoice.status == "open")
-        .group_by(PaymentAllocation.invoice_id)).all())
-    open_count = overdue_count = 0
-    open_amount = overdue_amount = ZERO
-    for invoice_id, amount, rate, due in session.execute(
-            select(Invoice.id, Invoice.amount, Invoice.fx_rate, Invoice.due_date).where(Invoice.status == "open")):
-        left = convert(amount - allocated.get(invoice_id, ZERO), rate, base)
-        open_count, open_amount = open_count + 1, open_amount + left
-        if due < today:
-            overdue_count, overdue_amount = overdue_count + 1, overdue_amount + left
-
-    pipeline = ZERO
-    for amount, currency, probability, close in session.execute(
-            select(Opportunity.amount, Opportunity.currency, Opportunity.probability, Opportunity.close_date)
-            .where(Opportunity.stage.not_in(("closed_won", "closed_lost")))):
-        try:
-            rate = fx_rate(session, currency, min(close, today), base)
-        except LookupError:
-            continue
-        pipeline += convert(amount * probability / 100, rate, base)
-    open_tickets = count(Ticket, Ticket.status != "closed")
-    hot_tickets = count(Ticket, Ticket.status != "closed", Ticket.priority.in_(("high", "urgent")))
+    now = datetime.combine(today, time(12), tzinfo=LOCAL_TZ)
+    zone = profile.timezone if profile else "UTC"
+    year = f"{(months_before(today, 12) + timedelta(days=1)).isoformat()}..{today.isoformat()}"
+    sales = company_figures(session, base_currency=base, zone=zone, today=today, now=now, measures=("revenue",), period=year)
+    money = company_figures(session, base_currency=base, zone=zone, today=today, now=now,
+                            measures=("open_invoices", "open_receivables", "overdue_invoices", "overdue_amount",
+                                      "open_opportunities", "weighted_pipeline", "open_tickets"))
+    hot_tickets = company_figures(session, base_currency=base, zone=zone, today=today, now=now, measures=("open_tickets",),
+                                  filters=(DimensionFilter("ticket_priority", ("high", "urgent")),))["open_tickets"]
     foreign = count(Customer, Customer.currency != base)
 
     def n(value: int) -> str:
@@ -1562,12 +1527,11 @@ def demo_summary(session: Session, *, today: date | None = None) -> dict[str, st
                                                 if first_order else ""),
         "Order lines": n(count(SalesOrderLine)),
         "Invoices": n(count(Invoice)),
-        "Open invoices": f"{n(open_count)}, {format_money(open_amount, base)} outstanding",
-        "Overdue invoices": f"{n(overdue_count)}, {format_money(overdue_amount, base)}",
+        "Open invoices": f"{n(money['open_invoices'])}, {format_money(money['open_receivables'], base)} outstanding",
+        "Overdue invoices": f"{n(money['overdue_invoices'])}, {format_money(money['overdue_amount'], base)}",
         "Payments": n(count(Payment)),
-        "Revenue, last 12 months": format_money(revenue, base),
-        "Open opportunities": f"{n(count(Opportunity, Opportunity.stage.not_in(('closed_won', 'closed_lost'))))}, "
-                              f"weighted {format_money(pipeline, base)}",
-        "Open tickets": f"{n(open_tickets)} ({n(hot_tickets)} high or urgent)",
+        "Revenue, last 12 months": format_money(sales["revenue"], base),
+        "Open opportunities": f"{n(money['open_opportunities'])}, weighted {format_money(money['weighted_pipeline'], base)}",
+        "Open tickets": f"{n(money['open_tickets'])} ({n(hot_tickets)} high or urgent)",
         "Interactions": n(count(Interaction)),
     }

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.money import convert, line_amount, round_money
-from backend.models import Company, FxRate, Invoice, PaymentAllocation, SalesOrder, SalesOrderLine
+from backend.models import Company, FxRate, Invoice, PaymentAllocation, SalesOrder
 
 
 class MissingFxRate(LookupError):
@@ -49,6 +49,36 @@ def cross_rate(session: Session, from_currency: str, to_currency: str, on: date)
         return Decimal(1)
     base = company(session).base_currency
     return fx_rate(session, from_currency, on, base) / fx_rate(session, to_currency, on, base)
+
+
+class RateBook:
+    """The one memoising FX converter: rates are looked up once per (currency, day) for as long as the book is
+    kept (one request, one report, one import). Raises MissingFxRate like `fx_rate`."""
+
+    def __init__(self, session: Session, base_currency: str | None = None):
+        self.session = session
+        self.base = base_currency or company(session).base_currency
+        self._rates: dict[tuple[str, date], Decimal] = {}
+
+    def rate(self, currency: str, on: date) -> Decimal:
+        """Units of base currency per unit of `currency` on `on`."""
+        if currency == self.base:
+            return Decimal(1)
+        key = (currency, on)
+        if key not in self._rates:
+            with self.session.no_autoflush:
+                self._rates[key] = fx_rate(self.session, currency, on, self.base)
+        return self._rates[key]
+
+    def cross(self, from_currency: str, to_currency: str, on: date) -> Decimal:
+        """Units of `to_currency` per unit of `from_currency` on `on`, through the base currency."""
+        if from_currency == to_currency:
+            return Decimal(1)
+        return self.rate(from_currency, on) / self.rate(to_currency, on)
+
+    def to_base(self, amount: Decimal, currency: str, on: date) -> Decimal:
+        """`amount` in base currency at the rate of `on`, not rounded (the caller rounds where the rule says)."""
+        return amount if currency == self.base else amount * self.rate(currency, on)
 
 
 def price_order(order: SalesOrder, rate: Decimal, base_currency: str) -> None:

@@ -25,6 +25,7 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "run_report": frozenset({"sales", "finance", "manager", "admin"}),
     "search_docs": ALL,
     "write_report": frozenset({"finance", "manager", "admin"}),
+    "query_data": ALL,
 }
 
 # Fields that reveal costs and margins; support never sees them.

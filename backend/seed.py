@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from backend.bulk import insert_tuples
 from backend.demo import (
     CITIES, CORE_FIRST, CORE_SECOND, DISCOUNT_STEPS, GIVEN_NAMES, HISTORY_MONTHS, LINES_PER_ORDER, MIDDLE_NAMES,
-    STREETS, SURNAMES, FxBook, LineDraft, OrderDraft, at_local, company_today, day_weight, ensure_reference_data,
+    STREETS, SURNAMES, LineDraft, OrderDraft, at_local, company_today, day_weight, ensure_reference_data,
     months_before, order_status, paused_gc, payment_plan, price_on,
 )
-from backend.ledger import price_order
+from backend.ledger import RateBook, price_order
 from backend.models import (
     Company, Contact, Customer, Employee, Invoice, Payment, PaymentAllocation, Product, SalesOrder, SalesOrderLine,
 )
@@ -180,7 +180,7 @@ class _Context:
         prefix = f"S{seed}-"
         last = session.execute(select(func.max(Customer.code)).where(Customer.code.like(f"{prefix}%"))).scalar_one()
         items, weights = [], []
-        fx = FxBook(session, base)
+        fx = RateBook(session, base)
         for product in session.execute(select(Product).where(Product.active.is_(True)).order_by(Product.id)).scalars():
             price_base = product.unit_price * (fx.rate(product.currency, today) if product.currency != base else 1)
             low, high = (5, 60) if price_base < 100_000 else (1, 30) if price_base < 600_000 else \

@@ -23,9 +23,18 @@ VIETNAMESE = {
 }
 
 
+# Aging buckets of receivables (backend.semantic.rules.AGING_BUCKETS): (English, Vietnamese), as headings.
+AGING_NAMES = {"current": ("Current", "Trong hạn"), "days_1_30": ("1–30 days", "1–30 ngày"),
+               "days_31_60": ("31–60 days", "31–60 ngày"), "days_61_90": ("61–90 days", "61–90 ngày"),
+               "days_91_plus": ("91+ days", "Trên 90 ngày")}
+ENGLISH = {code: english.lower() if code == "current" else english for code, (english, _) in AGING_NAMES.items()}
+VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
+                   for code, (_, vietnamese) in AGING_NAMES.items()})
+
+
 def word(code: str | None, language: str | None) -> str:
     """'pending_approval' -> 'pending approval' (English) or 'chờ duyệt' (Vietnamese); unknown codes as written."""
     text = str(code or "")
     if language == "vi":
         return VIETNAMESE.get(text.lower(), text)
-    return text.replace("_", " ")
+    return ENGLISH.get(text.lower(), text.replace("_", " "))

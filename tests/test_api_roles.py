@@ -39,6 +39,7 @@ MINIMAL_BODIES: dict[str, dict] = {
     "run_report": {"report": "open_orders"},
     "search_docs": {"query": "discount without approval"},
     "write_report": {"report": "restock", "format": "md", "return_content": True},
+    "query_data": {"measures": ["revenue"], "group_by": ["customer"]},
 }
 
 

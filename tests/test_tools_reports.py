@@ -12,7 +12,7 @@ import pytest
 
 from backend.errors import Ambiguous, NotFound, PermissionDenied, ValidationFailed
 from backend.models import StockLevel
-from backend.reports.periods import Period, parse_period, previous, same_last_year
+from backend.semantic.periods import Period, parse_period, previous, same_last_year
 from backend.tools.context import ToolContext
 from backend.tools.registry import invoke
 from tests.factories.raw_sql import Raw

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from assistant.planner import slots as slot_mod
 from assistant.planner.intents import INTENT_TOOL, classify
 from assistant.planner.linker import LinkResult, entity_index, tokens_of
-from backend.reports.specs import REPORTS
+from backend.reports.catalog import TABLES as REPORTS
 from backend.text import fold
 
 VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
@@ -245,7 +245,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         if kinds and len(kinds) < len(HISTORY_KINDS):
             args["kinds"] = kinds
         if slots.period:
-            from backend.reports.periods import parse_period
+            from backend.semantic.periods import parse_period
 
             period = parse_period(slots.period, today)
             args["date_from"], args["date_to"] = period.start.isoformat(), period.end.isoformat()

@@ -361,6 +361,7 @@ RESOURCES: tuple[ResourceRoute, ...] = (
     ResourceRoute("GET", "/api/tickets", "list_tickets", "List support tickets", "tickets"),
     ResourceRoute("POST", "/api/tickets", "create_ticket", "Open a support ticket (pending confirmation)", "tickets"),
     ResourceRoute("GET", "/api/reports/{name}", "run_report", "Run a report", "reports", "name", REPORT_FIELDS),
+    ResourceRoute("POST", "/api/query", "query_data", "Any business figure: measures by dimensions over a period", "data"),
 )
 
 

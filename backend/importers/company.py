@@ -46,6 +46,7 @@ class CompanyLoader(FileLoader):
                                             "or import into an empty database")
         if row.ok:
             state.base_currency = base
+            state.rates = ledger.RateBook(state.session, base)
             state.timezone = zone_or_utc(self.values.get("timezone") or (stored.timezone if stored else "UTC"))
 
     def write(self, state: ImportState) -> None:

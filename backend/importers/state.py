@@ -182,7 +182,7 @@ class ImportState:
         self.order_lines: dict[str, list[LineRecord]] = {}
         self.document_numbers: dict[str, list[str]] = {"order": [], "invoice": [], "ticket": []}
         self.invoices_to_refresh: set[str] = set()
-        self._fx: dict[tuple[str, date], Decimal | None] = {}
+        self.rates = ledger.RateBook(session, self.base_currency)
         self._known: dict[str, dict] = {"customer": self.customers, "employee": self.employees, "product": self.products,
                                         "order": self.orders, "invoice": self.invoices}
 
@@ -199,13 +199,10 @@ class ImportState:
 
     def fx_rate(self, currency: str, on: date) -> Decimal | None:
         """The ledger's rate, cached per (currency, date); None when the database has none."""
-        key = (currency, on)
-        if key not in self._fx:
-            try:
-                self._fx[key] = ledger.fx_rate(self.session, currency, on, self.base_currency)
-            except ledger.MissingFxRate:
-                self._fx[key] = None
-        return self._fx[key]
+        try:
+            return self.rates.rate(currency, on)
+        except ledger.MissingFxRate:
+            return None
 
     def missing_fx_message(self, currency: str, on: date) -> str:
         return (f"no FX rate for {currency} on or before {on.isoformat()}; add a line "

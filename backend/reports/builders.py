@@ -6,31 +6,30 @@ finance/manager/admin tool, and nothing here narrows to a sales rep.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import ValidationFailed
 from backend.money import round_money
 from backend.models import Customer, Employee, Opportunity, Product, SalesOrder
 from backend.reports import charts, inventory, receivables, sales
 from backend.reports import pipeline as pipeline_report
-from backend.reports.catalog import DOCUMENT_DESCRIPTIONS
+from backend.reports.catalog import DOCUMENTS, Report, normalise_name
 from backend.reports.document import Cell, DocChart, DocColumn, DocTable, FigureKind, KeyFigure, ReportDocument, key_figure
 from backend.reports.labels import (BUCKET_NAMES, Language, change_pct, month_label, pct, period_label, show_money,
                                     stage_name, word)
-from backend.reports.periods import Period, parse_period, previous, same_last_year
-from backend.reports.pipeline import OPEN_STAGES, _rate_lookup
+from backend.semantic.periods import Period, previous, resolve_period, same_last_year
+from backend.reports.pipeline import rate_lookup
+from backend.semantic.engine import DimensionFilter
+from backend.semantic.rules import OPEN_STAGES
 from backend.reports.receivables import BUCKETS
 from backend.reports.table import ReportRequest, ReportTable
 
 ZERO = Decimal(0)
-PeriodUse = Literal["range", "as_of", "filter", "none"]
 TOP_ROWS = 10
 LIST_ROWS = 15
 RESTOCK_ROWS = 25
@@ -52,6 +51,7 @@ class DocumentRequest:
     base_currency: str
     commission_rate_pct: Decimal = Decimal(3)
     show_costs: bool = True
+    zone: str = "UTC"
 
 
 @dataclass
@@ -90,7 +90,8 @@ class _Builder:
     def report_request(self, *, period: Period | None = None, as_of: date | None = None,
                        limit: int | None = None) -> ReportRequest:
         return ReportRequest(base_currency=self.base, today=self.req.today, as_of=as_of or self.req.today,
-                             period=period, limit=limit, commission_rate_pct=self.req.commission_rate_pct)
+                             period=period, limit=limit, commission_rate_pct=self.req.commission_rate_pct,
+                             zone=self.req.zone)
 
     def money(self, amount: Decimal | None) -> str:
         return show_money(amount, self.base)
@@ -350,7 +351,7 @@ def build_ar_aging(b: _Builder) -> ReportDocument:
 
 def _open_deals(b: _Builder, conditions: list[Any], extra: list[Any], limit: int) -> list[dict[str, Any]]:
     """The largest open opportunities (per currency in SQL, then in base currency), valued at today's rate."""
-    rate = _rate_lookup(b.session, b.as_of, b.base)
+    rate = rate_lookup(b.session, b.as_of, b.base)
     found = []
     currencies = b.session.execute(select(Opportunity.currency).where(*conditions, *extra).distinct()).scalars().all()
     for currency in sorted(currencies):
@@ -378,7 +379,7 @@ def build_pipeline(b: _Builder) -> ReportDocument:
     conditions = [Opportunity.stage.in_(OPEN_STAGES)]
     if close_filter is not None:
         conditions += [Opportunity.close_date >= close_filter.start, Opportunity.close_date <= close_filter.end]
-    rate = _rate_lookup(b.session, today, base)
+    rate = rate_lookup(b.session, today, base)
     groups = b.session.execute(select(Opportunity.close_date, Opportunity.currency, Opportunity.probability, func.count(),
                                       func.sum(Opportunity.amount))
                                .where(*conditions)
@@ -490,7 +491,7 @@ def build_restock(b: _Builder) -> ReportDocument:
             for sku, cost, currency in b.session.execute(select(Product.sku, Product.unit_cost, Product.currency)
                                                          .where(Product.sku.in_(skus[offset:offset + 500]))):
                 costs[sku] = (cost, currency)
-        rate = _rate_lookup(b.session, b.as_of, b.base)
+        rate = rate_lookup(b.session, b.as_of, b.base)
         for row in rows:
             cost, currency = costs[row["sku"]]
             row["value"] = round_money(row["shortfall"] * cost * rate(currency), b.base) if cost is not None else None
@@ -620,12 +621,13 @@ def build_top_customers(b: _Builder) -> ReportDocument:
     as_of = b.as_of
     clv = sales.customer_lifetime_value(b.session, b.report_request(as_of=as_of, limit=TOP_CUSTOMERS))
     last_12 = Period(start=as_of - timedelta(days=364), end=as_of, label="12 months")
-    # The revenue rule of sales_by, summed for the whole company and for the customers shown only.
-    conditions = sales._order_conditions(b.report_request(period=last_12), last_12)
-    revenue_12m = b.session.execute(select(func.sum(SalesOrder.net_amount_base)).where(*conditions)).scalar_one()
-    recent_rows = dict(b.session.execute(
-        select(Customer.code, func.sum(SalesOrder.net_amount_base)).join(Customer, Customer.id == SalesOrder.customer_id)
-        .where(*conditions, Customer.code.in_([r["customer_code"] for r in clv.rows])).group_by(Customer.code)).all())
+    # Revenue of the last 12 months from the semantic model, for the whole company and the customers shown.
+    request = b.report_request(period=last_12)
+    revenue_12m = request.model(b.session, ("revenue",)).totals["revenue"]
+    shown = [r["customer_code"] for r in clv.rows]
+    recent_rows = {row["customer"]: row["revenue"] for row in request.model(
+        b.session, ("revenue",), ("customer",), filters=(DimensionFilter("customer", tuple(
+            b.session.execute(select(Customer.id).where(Customer.code.in_(shown))).scalars())),)).rows} if shown else {}
     total = clv.totals["revenue"]
     rows, running = [], ZERO
     for row in clv.rows:
@@ -678,59 +680,22 @@ def build_top_customers(b: _Builder) -> ReportDocument:
 
 # --- the catalogue -----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class DocumentSpec:
-    name: str
-    description: str
-    build: Callable[[_Builder], ReportDocument]
-    # range: a period of orders (default_period when none is given); as_of: a snapshot at the period's end
-    # (default today); filter: an optional filter on a snapshot of today; none: always today's snapshot.
-    period_use: PeriodUse
-    default_period: str | None = None
-
-
-DOCUMENTS: dict[str, DocumentSpec] = {spec.name: spec for spec in (
-    DocumentSpec("sales", DOCUMENT_DESCRIPTIONS["sales"], build_sales, "range", "last-month"),
-    DocumentSpec("ar-aging", DOCUMENT_DESCRIPTIONS["ar-aging"], build_ar_aging, "as_of"),
-    DocumentSpec("pipeline", DOCUMENT_DESCRIPTIONS["pipeline"], build_pipeline, "filter"),
-    DocumentSpec("restock", DOCUMENT_DESCRIPTIONS["restock"], build_restock, "none"),
-    DocumentSpec("commissions", DOCUMENT_DESCRIPTIONS["commissions"], build_commissions, "range", "last-month"),
-    DocumentSpec("top-customers", DOCUMENT_DESCRIPTIONS["top-customers"], build_top_customers, "as_of"),
-)}
-assert set(DOCUMENTS) == set(DOCUMENT_DESCRIPTIONS)
-
-
-def resolve_period(spec: DocumentSpec, text: str | None, today: date) -> tuple[Period, date, list[str]]:
-    """(period, as-of date, notes) for a document, with run_report's rules for each kind of period."""
-    notes: list[str] = []
-    if spec.period_use == "none":
-        if text:
-            raise ValidationFailed(f"The {spec.name} report is a snapshot of today and takes no period.",
-                                   hint="Leave the period out.")
-        return Period(start=today, end=today, label=f"As of {today.isoformat()}"), today, notes
-    if spec.period_use == "range":
-        return parse_period(text or spec.default_period, today), today, notes
-    if not text:
-        return Period(start=today, end=today, label=f"As of {today.isoformat()}"), today, notes
-    period = parse_period(text, today)
-    if spec.period_use == "filter":
-        return period, today, notes
-    as_of = min(period.end, today)
-    if period.end > today:
-        notes.append(f"{period.label} has not ended yet, so the report is as of today ({today.isoformat()}).")
-    return Period(start=as_of, end=as_of, label=f"As of {as_of.isoformat()}"), as_of, notes
+def resolve_document_period(entry: Report, text: str | None, today: date,
+                            language: str = "en") -> tuple[Period, date, list[str]]:
+    """(period, as-of date, notes) for a document, by the catalogue's rule for the report (run_report's own)."""
+    resolved = resolve_period(entry.period_use, text, today, default=entry.document_period, language=language,
+                              subject=f"{entry.name} report")
+    if resolved.period is not None:
+        return resolved.period, resolved.as_of, list(resolved.notes)
+    day = resolved.as_of
+    return Period(start=day, end=day, label=f"As of {day.isoformat()}"), day, list(resolved.notes)
 
 
 def build_document(session: Session, request: DocumentRequest) -> ReportDocument:
     """The document's figures, tables and charts (no narrative yet)."""
-    spec = DOCUMENTS[request.name]
-    period, as_of, notes = resolve_period(spec, request.period, request.today)
+    entry = DOCUMENTS[normalise_name(request.name)]
+    period, as_of, notes = resolve_document_period(entry, request.period, request.today, request.language)
     builder = _Builder(session=session, req=request, period=period, as_of=as_of, figures=[], notes=[])
-    document = spec.build(builder)
-    if notes and request.language == "en":
-        document.notes = notes + document.notes
-    elif notes:
-        document.notes = [f"{period_label(parse_period(request.period, request.today), 'vi')} chưa kết thúc, nên báo cáo "
-                          f"tính đến hôm nay ({request.today.isoformat()})."] + document.notes
+    document = entry.document_builder()(builder)
+    document.notes = notes + document.notes
     return document
-

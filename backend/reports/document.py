@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from backend.reports.labels import Language, show_amount, show_int, show_money, show_pct
-from backend.reports.periods import Period
+from backend.semantic.periods import Period
 
 FigureKind = Literal["money", "int", "percent", "change", "text", "date"]
 CellKind = Literal["text", "money", "int", "percent", "change", "date", "number"]

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from backend.money import format_money, round_money
-from backend.reports.periods import Period, month_end, quarter_of
-from backend.words import word as stage_word
+from backend.semantic.periods import Period, month_end, period_label, quarter_of  # noqa: F401 - period_label is part of the reports vocabulary
+from backend.words import AGING_NAMES, word as stage_word
 
 Language = Literal["en", "vi"]
 LANGUAGES = ("en", "vi")
@@ -109,12 +109,17 @@ WORDS: dict[str, dict[str, str]] = {
     "invoice_currency": {"en": "Invoice currency", "vi": "Tiền hóa đơn"},
     "open_in_invoice_currency": {"en": "Open (invoice currency)", "vi": "Còn nợ (tiền hóa đơn)"},
     "weighted_amount": {"en": "Weighted amount", "vi": "Giá trị có trọng số"},
+    "segment": {"en": "Segment", "vi": "Phân khúc"},
+    "category": {"en": "Category", "vi": "Nhóm hàng"},
+    "city": {"en": "City", "vi": "Thành phố"},
+    "payments": {"en": "Payments", "vi": "Số lần thanh toán"},
+    "payments_received": {"en": "Received", "vi": "Đã thu"},
+    "last_payment": {"en": "Last payment", "vi": "Lần thu gần nhất"},
+    "issue_date": {"en": "Issued", "vi": "Ngày lập"},
+    "amount_invoiced": {"en": "Invoiced", "vi": "Giá trị hóa đơn"},
 }
 
-BUCKET_NAMES = {"current": {"en": "Current", "vi": "Trong hạn"}, "days_1_30": {"en": "1–30 days", "vi": "1–30 ngày"},
-                "days_31_60": {"en": "31–60 days", "vi": "31–60 ngày"},
-                "days_61_90": {"en": "61–90 days", "vi": "61–90 ngày"},
-                "days_91_plus": {"en": "91+ days", "vi": "Trên 90 ngày"}}
+BUCKET_NAMES = {code: {"en": english, "vi": vietnamese} for code, (english, vietnamese) in AGING_NAMES.items()}
 
 def word(key: str, language: Language) -> str:
     return WORDS[key][language]
@@ -123,23 +128,6 @@ def word(key: str, language: Language) -> str:
 def stage_name(stage: str, language: Language) -> str:
     """'negotiation' -> 'Negotiation' / 'Đàm phán'."""
     return stage_word(stage, language).capitalize()
-
-
-def period_label(period: Period, language: Language) -> str:
-    """'October 2026' / 'tháng 10/2026', 'Q3 2026' / 'quý 3/2026', '2026' / 'năm 2026', else the two dates."""
-    start, end = period.start, period.end
-    if start == end:
-        return start.isoformat()
-    if start.day == 1 and end == month_end(end.year, end.month) and start.year == end.year:
-        if start.month == end.month:
-            return (f"{calendar.month_name[start.month]} {start.year}" if language == "en"
-                    else f"tháng {start.month}/{start.year}")
-        if start.month == 1 and end.month == 12:
-            return str(start.year) if language == "en" else f"năm {start.year}"
-        if start.month % 3 == 1 and end.month == start.month + 2:
-            quarter = quarter_of(start)
-            return f"Q{quarter} {start.year}" if language == "en" else f"quý {quarter}/{start.year}"
-    return f"{start.isoformat()} – {end.isoformat()}"
 
 
 def month_label(first_day: date, language: Language) -> str:

@@ -5,64 +5,36 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import BusinessRuleViolation
-from backend.ledger import MissingFxRate, fx_rate
-from backend.money import round_money
-from backend.models import Opportunity
-from backend.models.crm import OPPORTUNITY_STAGES
 from backend.reports.labels import stage_name
 from backend.reports.table import ChartHint, ReportRequest, ReportTable, column, say, snapshot
+from backend.semantic import rules
+from backend.semantic.engine import DimensionFilter
+from backend.semantic.rules import OPEN_STAGES
 
 ZERO = Decimal(0)
-OPEN_STAGES = tuple(stage for stage in OPPORTUNITY_STAGES if not stage.startswith("closed_"))
 
 
-def _rate_lookup(session: Session, on: date, base: str) -> Callable[[str], Decimal]:
-    cache: dict[str, Decimal] = {}
-
-    def rate(currency: str) -> Decimal:
-        if currency not in cache:
-            try:
-                cache[currency] = fx_rate(session, currency, on, base)
-            except MissingFxRate:
-                raise BusinessRuleViolation(f"There is no {currency}→{base} FX rate on or before {on.isoformat()}, so "
-                                            f"{currency} opportunities can't be valued.",
-                                            hint="Add the rate to the FX rates table and run the report again.") from None
-        return cache[currency]
-
-    return rate
+def rate_lookup(session: Session, on: date, base: str) -> Callable[[str], Decimal]:
+    """currency -> units of base per unit on `on`, through one RateBook; a missing rate refuses the report."""
+    book = rules.rates(session, base)
+    return lambda currency: rules.rate_or_refuse(book, currency, on, "opportunities")
 
 
 def pipeline(session: Session, req: ReportRequest) -> ReportTable:
     base, as_of = req.base_currency, req.as_of
-    conditions = [Opportunity.stage.in_(OPEN_STAGES)]
-    if req.period is not None:
-        conditions += [Opportunity.close_date >= req.period.start, Opportunity.close_date <= req.period.end]
-    if req.rep_id is not None:
-        conditions.append(Opportunity.owner_id == req.rep_id)
-    if req.customer_id is not None:
-        conditions.append(Opportunity.customer_id == req.customer_id)
-    # Grouping by probability and currency keeps SQL to plain sums; the weighting and FX happen here, exactly.
-    groups = session.execute(select(Opportunity.stage, Opportunity.currency, Opportunity.probability, func.count(),
-                                    func.sum(Opportunity.amount))
-                             .where(*conditions)
-                             .group_by(Opportunity.stage, Opportunity.currency, Opportunity.probability)).all()
-    rate = _rate_lookup(session, as_of, base)
+    open_only = (DimensionFilter("stage", OPEN_STAGES),)
+    found = req.model(session, ("open_opportunities", "pipeline_amount", "weighted_pipeline"), ("stage",),
+                      filters=open_only)
     per_stage = {stage: [0, ZERO, ZERO] for stage in OPEN_STAGES}
-    currencies = set()
-    for stage, currency, probability, count, amount in groups:
-        value = (amount or ZERO) * rate(currency)
-        currencies.add(currency)
-        slot = per_stage[stage]
-        slot[0] += count
-        slot[1] += value
-        slot[2] += value * probability / 100
+    for row in found.rows:
+        per_stage[row["stage"]] = [row["open_opportunities"], row["pipeline_amount"], row["weighted_pipeline"]]
+    currencies = {row["currency"] for row in req.model(session, ("open_opportunities",), ("currency",),
+                                                        filters=open_only).rows}
     lang, day = req.language, as_of.isoformat()
     rows = [{"stage": say(lang, stage, stage_name(stage, "vi")), "opportunities": count,
-             "amount": round_money(amount, base), "weighted_amount": round_money(weighted, base)}
+             "amount": amount, "weighted_amount": weighted}
             for stage, (count, amount, weighted) in per_stage.items()]
     period = req.period or snapshot(as_of, say(lang, f"Open as of {day}", f"Còn mở tính đến {day}"))
     notes = [say(lang, "Open stages only (closed won and closed lost are left out). Weighted amount = amount × the "

@@ -1,30 +1,32 @@
-"""Receivables: open balances per invoice as of a date, aged into buckets (ar_aging) or listed (overdue_invoices).
+"""Receivables: open balances per invoice as of a date, aged into buckets (ar_aging), listed (overdue_invoices, one
+customer's open invoices), and the payments received in a period.
 
-An invoice's open balance as of a day = its amount minus the payments allocated to it that were made on or
-before that day; void invoices and invoices issued later are left out. As of today that is exactly the
-invoices with status 'open'. Balances are converted to base currency at the invoice's own FX rate
-(balance × invoice.fx_rate, rounded to the base currency's minor unit), per invoice.
+An invoice's open balance as of a day and its aging bucket are the rules of backend.semantic.rules (amount minus
+payments applied by then; void invoices and invoices issued later left out). Balances are converted to base
+currency at the invoice's own FX rate (balance × invoice.fx_rate, rounded to the base currency's minor unit), per
+invoice.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.errors import ValidationFailed
 from backend.money import round_money
-from backend.models import Customer, Invoice, Payment, PaymentAllocation
+from backend.models import Customer, Invoice
 from backend.reports.labels import BUCKET_NAMES
 from backend.reports.table import (ChartHint, Column, ReportRequest, ReportTable, column, cut, limit_note, say,
                                    snapshot)
+from backend.semantic import rules
+from backend.semantic.rules import AGING_BUCKETS, bucket_of
+
 ZERO = Decimal(0)
-BUCKETS = (("current", "Current"), ("days_1_30", "1–30 days"), ("days_31_60", "31–60 days"),
-           ("days_61_90", "61–90 days"), ("days_91_plus", "91+ days"))
-BUCKET_KEYS = tuple(key for key, _ in BUCKETS)
-ID_CHUNK = 5000  # well under SQLite's and PostgreSQL's limits on bound parameters
+BUCKETS = tuple((key, BUCKET_NAMES[key]["en"]) for key in AGING_BUCKETS)
+BUCKET_KEYS = AGING_BUCKETS
 
 
 @dataclass(frozen=True)
@@ -44,57 +46,25 @@ class OpenInvoice:
         return (as_of - self.due_date).days
 
 
-def bucket_of(days_past_due: int) -> str:
-    if days_past_due <= 0:
-        return "current"
-    if days_past_due <= 30:
-        return "days_1_30"
-    if days_past_due <= 60:
-        return "days_31_60"
-    return "days_61_90" if days_past_due <= 90 else "days_91_plus"
-
-
-def open_invoices(session: Session, as_of: date, base_currency: str, *, owner_id: int | None = None,
+def open_invoices(session: Session, as_of: date, base_currency: str, *, today: date, owner_id: int | None = None,
                   customer_id: int | None = None) -> list[OpenInvoice]:
-    """Invoices with a positive open balance as of `as_of`: the candidates, then the payments made on them by then.
-
-    Candidates are the invoices open today plus those paid since `as_of` (empty when as_of is today); keeping the
-    two apart, rather than one OR, lets both databases use the (status, due_date) index and estimate well.
-    """
-    paid_later = (select(PaymentAllocation.invoice_id).join(Payment, Payment.id == PaymentAllocation.payment_id)
-                  .where(Payment.paid_on > as_of))
-    scope = [Invoice.issue_date <= as_of]
+    """Invoices with a positive open balance on `as_of` (rules.open_balance over rules.open_invoice_candidates)."""
+    balance = rules.open_balance(None if as_of >= today else as_of).label("balance")
+    stmt = (select(Invoice.number, Invoice.customer_id, Customer.code, Customer.name, Invoice.issue_date,
+                   Invoice.due_date, Invoice.currency, Invoice.fx_rate, Invoice.amount, balance)
+            .join(Customer, Customer.id == Invoice.customer_id).where(rules.open_invoice_candidates(as_of, today)))
     if customer_id is not None:
-        scope.append(Invoice.customer_id == customer_id)
-    open_now = [Invoice.status == "open"]
-    settled_since = [Invoice.status == "paid", Invoice.id.in_(paid_later)]
-
-    def candidates(*columns, extra: list[Any], named: bool = False):
-        stmt = select(*columns).where(*scope, *extra)
-        if named or owner_id is not None:
-            stmt = stmt.join(Customer, Customer.id == Invoice.customer_id)
-        return stmt if owner_id is None else stmt.where(Customer.owner_id == owner_id)
-
-    columns = (Invoice.id, Invoice.number, Invoice.customer_id, Customer.code, Customer.name, Invoice.issue_date,
-               Invoice.due_date, Invoice.currency, Invoice.fx_rate, Invoice.amount)
-    db = session.connection()  # Core rows: thousands of tuples without the ORM's per-row bookkeeping
-    invoices = [row for extra in (open_now, settled_since) for row in db.execute(candidates(*columns, extra=extra, named=True))]
-    allocated: dict[int, Decimal] = {}
-    ids = [row[0] for row in invoices]
-    for offset in range(0, len(ids), ID_CHUNK):
-        allocated.update({invoice_id: amount for invoice_id, amount in db.execute(
-            select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount))
-            .join(Payment, Payment.id == PaymentAllocation.payment_id)
-            .where(Payment.paid_on <= as_of, PaymentAllocation.invoice_id.in_(ids[offset:offset + ID_CHUNK]))
-            .group_by(PaymentAllocation.invoice_id))})
+        stmt = stmt.where(Invoice.customer_id == customer_id)
+    if owner_id is not None:
+        stmt = stmt.where(Customer.owner_id == owner_id)
     found = []
-    for invoice_id, number, cid, code, name, issued, due, currency, rate, amount in invoices:
-        balance = amount - allocated.get(invoice_id, ZERO)
-        if balance <= 0:
+    # Core rows: thousands of tuples without the ORM's per-row bookkeeping.
+    for number, cid, code, name, issued, due, currency, rate, amount, left in session.connection().execute(stmt):
+        if left <= 0:
             continue
         found.append(OpenInvoice(number=number, customer_id=cid, customer_code=code, customer_name=name,
-                                 issue_date=issued, due_date=due, currency=currency, amount=amount, balance=balance,
-                                 balance_base=round_money(balance * rate, base_currency)))
+                                 issue_date=issued, due_date=due, currency=currency, amount=amount, balance=left,
+                                 balance_base=round_money(left * rate, base_currency)))
     return found
 
 
@@ -113,7 +83,7 @@ def _notes(req: ReportRequest) -> list[str]:
 def ar_aging(session: Session, req: ReportRequest) -> ReportTable:
     as_of, base = req.as_of, req.base_currency
     per_customer: dict[int, dict] = {}
-    for inv in open_invoices(session, as_of, base, owner_id=req.rep_id, customer_id=req.customer_id):
+    for inv in open_invoices(session, as_of, base, today=req.today, owner_id=req.rep_id, customer_id=req.customer_id):
         row = per_customer.get(inv.customer_id)
         if row is None:
             row = per_customer[inv.customer_id] = {"customer_code": inv.customer_code, "customer": inv.customer_name,
@@ -148,7 +118,7 @@ def ar_aging(session: Session, req: ReportRequest) -> ReportTable:
 
 def overdue_invoices(session: Session, req: ReportRequest) -> ReportTable:
     as_of, base = req.as_of, req.base_currency
-    overdue = [inv for inv in open_invoices(session, as_of, base, owner_id=req.rep_id, customer_id=req.customer_id)
+    overdue = [inv for inv in open_invoices(session, as_of, base, today=req.today, owner_id=req.rep_id, customer_id=req.customer_id)
                if inv.days_past_due(as_of) > 0]
     overdue.sort(key=lambda inv: (-inv.days_past_due(as_of), inv.number))
     rows = [{"number": inv.number, "customer_code": inv.customer_code, "customer": inv.customer_name,
@@ -175,3 +145,72 @@ def overdue_invoices(session: Session, req: ReportRequest) -> ReportTable:
         rows=rows, total_rows=len(overdue),
         totals={"open_balance": sum((inv.balance_base for inv in overdue), ZERO)},
         chart=ChartHint(kind="none", title=say(lang, "Overdue invoices", "Hóa đơn quá hạn")), notes=notes)
+
+
+def customer_open_invoices(session: Session, req: ReportRequest) -> ReportTable:
+    """One customer's invoices that still owe something: what was invoiced, what is paid, what is still open."""
+    if req.customer_id is None:
+        raise ValidationFailed("The customer_open_invoices report is about one customer.", hint="Say which customer.")
+    as_of, base = req.as_of, req.base_currency
+    items = open_invoices(session, as_of, base, today=req.today, owner_id=req.rep_id, customer_id=req.customer_id)
+    items.sort(key=lambda inv: (inv.due_date, inv.number))
+    rows = [{"number": inv.number, "issue_date": inv.issue_date.isoformat(), "due_date": inv.due_date.isoformat(),
+             "days_overdue": max(inv.days_past_due(as_of), 0), "currency": inv.currency, "amount": inv.amount,
+             "paid": inv.amount - inv.balance, "open_balance_doc": inv.balance, "open_balance": inv.balance_base}
+            for inv in cut(items, req.limit)]
+    lang, day = req.language, as_of.isoformat()
+    notes = _notes(req) + [say(lang, "Amount, paid and open (invoice currency) are in the invoice's own currency; the "
+                                     "last column is the open balance in the base currency. Oldest due date first.",
+                               "Giá trị, đã trả và còn nợ (tiền hóa đơn) theo đồng tiền của hóa đơn; cột cuối là số dư "
+                               "còn nợ quy đổi. Hạn thanh toán sớm nhất trước.")]
+    notes += limit_note(len(rows), len(items), "open invoices", lang, "hóa đơn còn nợ")
+    return ReportTable(
+        name="customer_open_invoices",
+        title=say(lang, f"Open invoices as of {day}", f"Hóa đơn còn nợ tính đến {day}"),
+        period=snapshot(as_of, language=lang), currency=base,
+        columns=[column("number", "text", lang, "invoice"),
+                 column("issue_date", "date", lang),
+                 column("due_date", "date", lang),
+                 column("days_overdue", "int", lang),
+                 column("currency", "text", lang, "invoice_currency"),
+                 column("amount", "number", lang, "amount_invoiced"),
+                 Column(key="paid", label=say(lang, "Paid", "Đã trả"), type="number"),
+                 column("open_balance_doc", "number", lang, "open_in_invoice_currency"),
+                 column("open_balance", "money", lang)],
+        rows=rows, total_rows=len(items), totals={"open_balance": sum((inv.balance_base for inv in items), ZERO)},
+        chart=ChartHint(kind="none", title=say(lang, "Open invoices", "Hóa đơn còn nợ")), notes=notes)
+
+
+def payments_received(session: Session, req: ReportRequest) -> ReportTable:
+    """Customer payments in a period, per customer, through the semantic model's payments_received."""
+    found = req.model(session, ("payments_received",), ("customer",), limit=req.limit, rep_dimension="owner")
+    counts = {row["customer"]: row for row in req.model(session, ("payment_count",), ("customer",),
+                                                         rep_dimension="owner").rows}
+    lang, period = req.language, req.period
+    rows = [{"customer_code": row["customer"], "customer": row.get("customer_name"),
+             "payments": counts.get(row["customer"], {}).get("payment_count", 0),
+             "last_payment": counts.get(row["customer"], {}).get("last_payment"),
+             "amount": row["payments_received"]} for row in found.rows]
+    notes = [say(lang, f"Payments dated in {period.label}, converted to {req.base_currency} at the FX rate of the payment "
+                       "date; largest first.",
+                 f"Các khoản thanh toán trong {period.label}, quy đổi sang {req.base_currency} theo tỷ giá ngày thanh "
+                 "toán; lớn nhất trước.")]
+    if req.rep_id is not None:
+        notes.append(say(lang, f"Only customers owned by {req.rep_name} are included.",
+                         f"Chỉ gồm khách hàng do {req.rep_name} phụ trách."))
+    notes += limit_note(len(rows), found.total_rows, "customers", lang, "khách hàng")
+    return ReportTable(
+        name="payments_received", title=say(lang, f"Payments received, {period.label}", f"Tiền đã thu, {period.label}"),
+        period=period, currency=req.base_currency,
+        columns=[column("customer_code", "text", lang, "code"),
+                 column("customer", "text", lang),
+                 column("payments", "int", lang),
+                 column("last_payment", "date", lang),
+                 column("amount", "money", lang, "payments_received")],
+        rows=rows, total_rows=found.total_rows,
+        totals={"amount": found.totals["payments_received"],
+                "payments": sum(int(r.get("payment_count") or 0) for r in counts.values())},
+        chart=ChartHint(kind="bar", x="customer", y=["amount"],
+                        title=say(lang, f"Payments received ({req.base_currency})", f"Tiền đã thu ({req.base_currency})")),
+        notes=notes)
+

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from backend.errors import BusinessRuleViolation
 from backend.reports.document import DocTable, ReportDocument
 from backend.reports.labels import word
-from backend.reports.periods import month_end, quarter_of
+from backend.semantic.periods import month_end, quarter_of
 
 Format = Literal["pdf", "html", "md"]
 FORMATS = ("pdf", "html", "md")

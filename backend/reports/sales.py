@@ -19,15 +19,15 @@ from sqlalchemy.orm import Session
 
 from backend.errors import ValidationFailed
 from backend.money import round_money
-from backend.models import Customer, Employee, Product, SalesOrder, SalesOrderLine
-from backend.reports.periods import Period, month_end, quarter_of, quarter_start
+from backend.models import Customer, Employee, SalesOrder
+from backend.semantic import rules
+from backend.semantic.periods import Period, month_end, quarter_of, quarter_start
 from backend.reports.table import (ChartHint, Column, ReportRequest, ReportTable, column, cut, limit_note, say,
                                    share_pct, snapshot)
 
 ZERO = Decimal(0)
 GRAINS = ("day", "week", "month", "quarter", "year")
 MAX_BUCKETS = 1000
-OPEN_ORDER_STATUSES = ("draft", "confirmed")
 _ID_CHUNK = 500
 
 
@@ -40,16 +40,6 @@ def revenue_note(base: str, language: str = "en") -> str:
                f"included), dated by order date, converted to {base} at the FX rate of the order date.",
                f"Doanh thu = thành tiền thuần các dòng hàng (sau chiết khấu, trước VAT) của các đơn không bị hủy (kể cả "
                f"đơn nháp), tính theo ngày đặt hàng, quy đổi sang {base} theo tỷ giá ngày đặt hàng.")
-
-
-def _order_conditions(req: ReportRequest, period: Period) -> list[Any]:
-    conditions = [SalesOrder.order_date >= period.start, SalesOrder.order_date <= period.end,
-                  SalesOrder.status != "cancelled"]
-    if req.rep_id is not None:
-        conditions.append(SalesOrder.salesperson_id == req.rep_id)
-    if req.customer_id is not None:
-        conditions.append(SalesOrder.customer_id == req.customer_id)
-    return conditions
 
 
 def _scope_notes(req: ReportRequest) -> list[str]:
@@ -133,26 +123,14 @@ def sales_over_time(session: Session, req: ReportRequest) -> ReportTable:
             raise ValidationFailed(f"Grouping {period.label} by {grain} gives more than {MAX_BUCKETS} rows.",
                                    hint="Choose a coarser group_by (week, month, quarter or year) or a shorter period.")
         cursor = buckets[-1][1] + timedelta(days=1)
-
-    conditions = _order_conditions(req, period)
-    per_day = session.execute(select(SalesOrder.order_date, func.sum(SalesOrder.net_amount_base), func.count())
-                              .where(*conditions).group_by(SalesOrder.order_date)).all()
-    units_per_day = session.execute(select(SalesOrder.order_date, func.sum(SalesOrderLine.quantity))
-                                    .join(SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
-                                    .where(*conditions).group_by(SalesOrder.order_date)).all()
-    index = {start: i for i, (start, _) in enumerate(buckets)}
-    sums: list[list[Any]] = [[ZERO, 0, 0] for _ in buckets]
-    for day, revenue, orders in per_day:
-        slot = sums[index[bucket_start(day, grain)]]
-        slot[0] += revenue or ZERO
-        slot[1] += orders
-    for day, units in units_per_day:
-        sums[index[bucket_start(day, grain)]][2] += int(units or 0)
-
-    rows = [{"bucket": bucket_label(start, grain), "start": max(start, period.start).isoformat(),
-             "end": min(end, period.end).isoformat(), "revenue": round_money(revenue, req.base_currency),
-             "orders": orders, "units": units}
-            for (start, end), (revenue, orders, units) in zip(buckets, sums)]
+    found = req.model(session, ("revenue", "orders", "units"), (grain,))
+    by_bucket = {row[f"{grain}_start"]: row for row in found.rows}
+    rows = []
+    for start, end in buckets:
+        figures = by_bucket.get(start.isoformat(), {})
+        rows.append({"bucket": bucket_label(start, grain), "start": max(start, period.start).isoformat(),
+                     "end": min(end, period.end).isoformat(), "revenue": figures.get("revenue", ZERO),
+                     "orders": figures.get("orders", 0), "units": figures.get("units", 0)})
     totals = {"revenue": sum((r["revenue"] for r in rows), ZERO), "orders": sum(r["orders"] for r in rows),
               "units": sum(r["units"] for r in rows)}
     first, last = bucket_label(buckets[0][0], grain), bucket_label(buckets[-1][0], grain)
@@ -206,150 +184,45 @@ DIMENSIONS: dict[str, _Dimension] = {
                               (("salesperson_code", "code"), ("salesperson", "salesperson")), "bar"),
     "country": _Dimension("sales_by_country", "countries", "quốc gia", (("country", "country"),), "pie"),
     "region": _Dimension("sales_by_region", "regions", "khu vực", (("region", "region"),), "pie"),
+    "segment": _Dimension("sales_by_segment", "segments", "phân khúc", (("segment", "segment"),), "pie"),
+    "category": _Dimension("sales_by_category", "categories", "nhóm hàng", (("category", "category"),), "bar"),
+    "city": _Dimension("sales_by_city", "cities", "thành phố", (("city", "city"),), "bar"),
 }
 
 
-@dataclass
-class _Breakdown:
-    rows: list[tuple[Any, Decimal, int, int]]  # (key, revenue, orders, units) to show, largest first
-    groups: int
-    revenue: Decimal
-    orders: int
-    units: int
-
-
-def _ranked(groups: dict[Any, list[Any]], limit: int | None, orders: int | None = None) -> _Breakdown:
-    ranked = sorted(((k, v[0], v[1], v[2]) for k, v in groups.items()), key=lambda g: (-g[1], -g[2], str(g[0])))
-    return _Breakdown(rows=cut(ranked, limit), groups=len(groups), revenue=sum((g[1] for g in ranked), ZERO),
-                      orders=sum(g[2] for g in ranked) if orders is None else orders, units=sum(g[3] for g in ranked))
-
-
-def _with_lines(stmt):
-    return stmt.join(SalesOrderLine, SalesOrderLine.order_id == SalesOrder.id)
-
-
-def _total_units(session: Session, conditions: list[Any]) -> int:
-    return int(session.execute(_with_lines(select(func.sum(SalesOrderLine.quantity)).select_from(SalesOrder))
-                               .where(*conditions)).scalar_one() or 0)
-
-
-def _by_customer(session: Session, conditions: list[Any], limit: int | None) -> _Breakdown:
-    """Top customers ranked in SQL, with the totals over all customers from window sums over the same groups,
-    so 100,000 customers never travel to Python; units are then fetched for the shown customers only."""
-    revenue, orders = func.sum(SalesOrder.net_amount_base), func.count()
-    stmt = (select(SalesOrder.customer_id, revenue, orders, func.count().over(), func.sum(orders).over(),
-                   func.sum(revenue).over())
-            .where(*conditions).group_by(SalesOrder.customer_id)
-            .order_by(revenue.desc(), orders.desc(), SalesOrder.customer_id))
-    found = session.execute(stmt if limit is None else stmt.limit(limit)).all()
-    if not found:
-        return _Breakdown(rows=[], groups=0, revenue=ZERO, orders=0, units=0)
-    units_stmt = (_with_lines(select(SalesOrder.customer_id, func.sum(SalesOrderLine.quantity)).select_from(SalesOrder))
-                  .where(*conditions).group_by(SalesOrder.customer_id))
-    if limit is not None:
-        units_stmt = units_stmt.where(SalesOrder.customer_id.in_([row[0] for row in found]))
-    units = {cid: int(n or 0) for cid, n in session.execute(units_stmt)}
-    first = found[0]
-    return _Breakdown(rows=[(cid, rev or ZERO, n, units.get(cid, 0)) for cid, rev, n, *_ in found], groups=first[3],
-                      orders=int(first[4]), revenue=first[5] or ZERO,
-                      units=sum(units.values()) if limit is None else _total_units(session, conditions))
-
-
-def _by_salesperson(session: Session, conditions: list[Any]) -> dict[Any, list[Any]]:
-    groups: dict[Any, list[Any]] = {}
-    for who, revenue, orders in session.execute(select(SalesOrder.salesperson_id, func.sum(SalesOrder.net_amount_base),
-                                                       func.count()).where(*conditions).group_by(SalesOrder.salesperson_id)):
-        groups[who] = [revenue or ZERO, orders, 0]
-    for who, units in session.execute(_with_lines(select(SalesOrder.salesperson_id, func.sum(SalesOrderLine.quantity))
-                                                  .select_from(SalesOrder)).where(*conditions)
-                                      .group_by(SalesOrder.salesperson_id)):
-        groups.setdefault(who, [ZERO, 0, 0])[2] = int(units or 0)
-    return groups
-
-
-def _by_region(session: Session, conditions: list[Any]) -> dict[Any, list[Any]]:
-    """Regions are few and belong to salespeople: group by salesperson in SQL, fold into regions here."""
-    per_person = _by_salesperson(session, conditions)
-    ids = [who for who in per_person if who is not None]
-    region_of = {row[0]: row[1] for row in session.execute(select(Employee.id, Employee.region).where(Employee.id.in_(ids)))}
-    groups: dict[Any, list[Any]] = {}
-    for who, (revenue, orders, units) in per_person.items():
-        slot = groups.setdefault(region_of.get(who), [ZERO, 0, 0])
-        slot[0] += revenue
-        slot[1] += orders
-        slot[2] += units
-    return groups
-
-
-def _by_country(session: Session, conditions: list[Any]) -> dict[Any, list[Any]]:
-    # Summing per customer first means one customer lookup per customer, not one per order.
-    per_customer = (select(SalesOrder.customer_id.label("customer_id"),
-                           func.sum(SalesOrder.net_amount_base).label("revenue"), func.count().label("orders"))
-                    .where(*conditions).group_by(SalesOrder.customer_id).subquery())
-    groups: dict[Any, list[Any]] = {}
-    for country, revenue, orders in session.execute(
-            select(Customer.country, func.sum(per_customer.c.revenue), func.sum(per_customer.c.orders))
-            .join(Customer, Customer.id == per_customer.c.customer_id).group_by(Customer.country)):
-        groups[country] = [revenue or ZERO, int(orders), 0]
-    for country, units in session.execute(
-            _with_lines(select(Customer.country, func.sum(SalesOrderLine.quantity)).select_from(SalesOrder))
-            .join(Customer, Customer.id == SalesOrder.customer_id).where(*conditions).group_by(Customer.country)):
-        groups.setdefault(country, [ZERO, 0, 0])[2] = int(units or 0)
-    return groups
-
-
-def _by_product(session: Session, conditions: list[Any], limit: int | None) -> _Breakdown:
-    groups = {product: [revenue or ZERO, orders, int(units or 0)] for product, revenue, orders, units in session.execute(
-        _with_lines(select(SalesOrderLine.product_id, func.sum(SalesOrderLine.line_amount_base),
-                           func.count(func.distinct(SalesOrderLine.order_id)), func.sum(SalesOrderLine.quantity))
-                    .select_from(SalesOrder)).where(*conditions).group_by(SalesOrderLine.product_id))}
-    orders = session.execute(select(func.count()).select_from(SalesOrder).where(*conditions)).scalar_one()
-    return _ranked(groups, limit, orders=orders)
-
-
-def _breakdown(session: Session, dimension: str, conditions: list[Any], limit: int | None) -> _Breakdown:
-    if dimension == "customer":
-        return _by_customer(session, conditions, limit)
-    if dimension == "product":
-        return _by_product(session, conditions, limit)
-    grouped = {"salesperson": _by_salesperson, "region": _by_region, "country": _by_country}[dimension]
-    return _ranked(grouped(session, conditions), limit)
+# The model's dimension for each report, and its key and label in the model's rows.
+_MODEL_DIMENSION = {"customer": "customer", "product": "product", "salesperson": "owner", "country": "country",
+                    "region": "region", "segment": "segment", "category": "category", "city": "city"}
 
 
 def sales_by(session: Session, req: ReportRequest, dimension: str) -> ReportTable:
     spec = DIMENSIONS[dimension]
     period = req.period
-    found = _breakdown(session, dimension, _order_conditions(req, period), req.limit)
-    keys = [row[0] for row in found.rows]
-    names: dict[int, tuple[str, str]] = {}
-    if dimension == "customer":
-        names = _names(session, Customer, Customer.code, keys)
-    elif dimension == "product":
-        names = _names(session, Product, Product.sku, keys)
-    elif dimension == "salesperson":
-        names = _names(session, Employee, Employee.code, keys)
+    model_dim = _MODEL_DIMENSION[dimension]
+    found = req.model(session, ("revenue", "orders", "units"), (model_dim,), limit=req.limit)
     lang = req.language
-    unknown, no_salesperson, no_region = (say(lang, "(unknown)", "(không rõ)"), say(lang, "(no salesperson)", "(không có nhân viên)"),
-                                          say(lang, "(no region)", "(không có khu vực)"))
+    unknown = say(lang, "(unknown)", "(không rõ)")
+    blank = {"salesperson": say(lang, "(no salesperson)", "(không có nhân viên)"),
+             "region": say(lang, "(no region)", "(không có khu vực)")}.get(dimension, unknown)
     keys_shown = [key for key, _ in spec.label_columns]
+    total = found.totals["revenue"]
     rows = []
-    for key, revenue, orders, units in found.rows:
-        if dimension in ("customer", "product", "salesperson"):
-            code, name = names.get(key, (None, no_salesperson if dimension == "salesperson" else unknown))
-            label = {keys_shown[0]: code, keys_shown[1]: name}
+    for row in found.rows:
+        if len(keys_shown) == 2:
+            label = {keys_shown[0]: row[model_dim], keys_shown[1]: row.get(f"{model_dim}_name") or blank}
         else:
-            label = {keys_shown[0]: key or (unknown if dimension == "country" else no_region)}
-        rows.append(label | {"revenue": round_money(revenue, req.base_currency), "orders": orders, "units": units,
-                             "share_pct": share_pct(revenue, found.revenue)})
+            label = {keys_shown[0]: row[model_dim] or blank}
+        rows.append(label | {"revenue": row["revenue"], "orders": row["orders"], "units": row["units"],
+                             "share_pct": share_pct(row["revenue"], total)})
     notes = [revenue_note(req.base_currency, lang)]
-    if dimension == "product":
-        notes.append(say(lang, "Orders per product count the orders that contain the product; the total counts each order once.",
-                         "Số đơn của mỗi sản phẩm là số đơn có sản phẩm đó; tổng chỉ đếm mỗi đơn một lần."))
-    if dimension == "country":
-        notes.append(say(lang, "Country is the customer's country.", "Quốc gia là quốc gia của khách hàng."))
+    if dimension in ("product", "category"):
+        notes.append(say(lang, f"Orders per {dimension} count the orders that contain it; the total counts each order once.",
+                         f"Số đơn của mỗi {spec.noun_vi} là số đơn có {spec.noun_vi} đó; tổng chỉ đếm mỗi đơn một lần."))
+    if dimension in ("country", "city", "segment"):
+        notes.append(say(lang, f"{dimension.capitalize()} is the customer's.", f"{spec.noun_vi.capitalize()} là của khách hàng."))
     if dimension == "region":
         notes.append(say(lang, "Region is the salesperson's region.", "Khu vực là khu vực của nhân viên kinh doanh."))
-    notes += limit_note(len(rows), found.groups, spec.noun, lang, spec.noun_vi) + _scope_notes(req)
+    notes += limit_note(len(rows), found.total_rows, spec.noun, lang, spec.noun_vi) + _scope_notes(req)
     name_key = keys_shown[-1]
     return ReportTable(
         name=spec.report, title=say(lang, f"Sales by {dimension}, {period.label}", f"Doanh thu theo {spec.noun_vi}, {period.label}"),
@@ -358,18 +231,30 @@ def sales_by(session: Session, req: ReportRequest, dimension: str) -> ReportTabl
                  column("orders", "int", lang),
                  column("units", "int", lang),
                  column("share_pct", "percent", lang, "share_of_revenue")],
-        rows=rows, total_rows=found.groups,
-        totals={"revenue": round_money(found.revenue, req.base_currency), "orders": found.orders, "units": found.units},
+        rows=rows, total_rows=found.total_rows,
+        totals={"revenue": total, "orders": found.totals["orders"], "units": found.totals["units"]},
         chart=ChartHint(kind=spec.chart, x=name_key, y=["revenue"],
                         title=say(lang, f"Revenue by {dimension} ({req.base_currency})",
                                   f"Doanh thu theo {spec.noun_vi} ({req.base_currency})")),
         notes=notes)
 
 
+def _sales_by(dimension: str):
+    def build(session: Session, req: ReportRequest) -> ReportTable:
+        return sales_by(session, req, dimension)
+    build.__name__ = f"sales_by_{dimension}"
+    return build
+
+
+sales_by_customer, sales_by_product, sales_by_salesperson = (_sales_by(d) for d in ("customer", "product", "salesperson"))
+sales_by_country, sales_by_region, sales_by_segment = (_sales_by(d) for d in ("country", "region", "segment"))
+sales_by_category, sales_by_city = _sales_by("category"), _sales_by("city")
+
+
 # --- open orders ---------------------------------------------------------------------------------------------
 
 def open_orders(session: Session, req: ReportRequest) -> ReportTable:
-    conditions = [SalesOrder.status.in_(OPEN_ORDER_STATUSES), SalesOrder.shipped_date.is_(None)]
+    conditions = [SalesOrder.status.in_(rules.OPEN_ORDER_STATUSES), SalesOrder.shipped_date.is_(None)]
     if req.period is not None:
         conditions += [SalesOrder.order_date >= req.period.start, SalesOrder.order_date <= req.period.end]
     if req.rep_id is not None:
@@ -481,7 +366,7 @@ def customer_lifetime_value(session: Session, req: ReportRequest) -> ReportTable
     orders, revenue = func.count(), func.sum(SalesOrder.net_amount_base)
     stmt = (select(customer.label("cid"), first, last, orders, revenue, func.count().over(), func.sum(orders).over(),
                    func.sum(revenue).over(), func.min(first).over())
-            .where(SalesOrder.status != "cancelled", SalesOrder.order_date <= as_of).group_by(customer)
+            .where(rules.counts_as_revenue(SalesOrder.status), SalesOrder.order_date <= as_of).group_by(customer)
             .order_by(revenue.desc(), orders.desc(), customer))
     if req.rep_id is not None:
         stmt = stmt.join(Customer, Customer.id == SalesOrder.customer_id).where(Customer.owner_id == req.rep_id)

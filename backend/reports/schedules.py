@@ -22,8 +22,8 @@ from backend.errors import NotFound, PermissionDenied, TandemError, ValidationFa
 from backend.ledger import company
 from backend.models import Employee, ReportRun, ReportSchedule
 from backend.reports import hooks
-from backend.reports.builders import DOCUMENTS, resolve_period
-from backend.reports.catalog import normalise_name
+from backend.reports.catalog import DOCUMENTS, normalise_name
+from backend.semantic.periods import resolve_period
 from backend.reports.cron import parse_cron
 from backend.reports.labels import LANGUAGES
 from backend.reports.render import FORMATS, RenderedReport
@@ -104,7 +104,8 @@ def add_schedule(session: Session, *, report: str, cron: str, destination: str, 
     schedule_cron = parse_cron(cron)
     parse_destination(destination)
     zone = company_zone(session)
-    resolve_period(DOCUMENTS[name], period, now.astimezone(zone).date())
+    entry = DOCUMENTS[name]
+    resolve_period(entry.period_use, period, now.astimezone(zone).date(), default=entry.document_period, subject=name)
     if not run_as.active or not allowed(REPORT_TOOL, run_as.role):
         raise PermissionDenied(f"{run_as.name} ({run_as.role}) may not write reports, so a schedule can't run as them.",
                                hint=f"Schedule it as someone with the {roles_needed_text(REPORT_TOOL)} role.")

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from backend.reports.labels import word
-from backend.reports.periods import Period
+from backend.semantic.periods import Period
 from backend.text import say
 
 ColumnType = Literal["text", "money", "int", "percent", "number", "date"]
@@ -68,6 +68,30 @@ class ReportRequest:
     customer_id: int | None = None
     commission_rate_pct: Decimal = Decimal(3)
     language: str = "en"  # of titles, column headings and notes: "en" or "vi"; figures are written alike
+    zone: str = "UTC"     # the company's time zone (for records dated by a timestamp)
+
+    def model(self, session, measures: tuple[str, ...], group_by: tuple[str, ...] = (), *, period: Period | None = None,
+              limit: int | None = None, order_by: str | None = None, filters: tuple = (), rep_dimension: str = "owner"):
+        """The semantic model's answer for this request: its period, its customer and its salesperson (whose
+        rows `rep_dimension` says) as filters. The tool asking has checked the role, so the model sees it all."""
+        from datetime import datetime, time, timedelta, timezone
+
+        from backend.semantic.engine import DimensionFilter, Query, Scope, run
+
+        given = list(filters)
+        if self.rep_id is not None:
+            given.append(DimensionFilter(rep_dimension, (self.rep_id,)))
+        if self.customer_id is not None:
+            given.append(DimensionFilter("customer", (self.customer_id,)))
+        when = period or self.period
+        scope = Scope(session=session, base_currency=self.base_currency, today=self.today,
+                      now=datetime.combine(self.today + timedelta(days=1), time(0), tzinfo=timezone.utc), zone=self.zone,
+                      role="admin")
+        text = f"{when.start.isoformat()}..{when.end.isoformat()}" if when is not None else None
+        if when is None and self.as_of != self.today:
+            text = f"{self.as_of.isoformat()}"
+        return run(scope, Query(measures=measures, group_by=group_by, filters=tuple(given), period=text, limit=limit,
+                                order_by=order_by, language=self.language))
 
 
 def share_pct(part: Decimal, whole: Decimal) -> Decimal | None:

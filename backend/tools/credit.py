@@ -9,12 +9,14 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import Date, and_, bindparam, exists, func, select
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import BusinessRuleViolation, ValidationFailed
-from backend.ledger import MissingFxRate, cross_rate, fx_rate
+from backend.errors import ValidationFailed
+from backend.ledger import MissingFxRate, cross_rate
 from backend.models import Customer, Invoice, Payment, PaymentAllocation, SalesOrder
+from backend.semantic import rules
+from backend.semantic.rules import CREDIT_HOLD_DAYS, CustomerCurrency
 from backend.money import format_money, round_money
 from backend.text import say
 from backend.tools.context import ToolContext
@@ -22,11 +24,6 @@ from backend.tools.lookup import resolve_customer
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
 
-# Orders that count towards exposure until they are invoiced; drafts and cancelled orders never count,
-# 'invoiced' orders count through their invoices instead.
-EXPOSURE_ORDER_STATUSES = ("confirmed", "shipped")
-# Credit policy: an account goes on hold when any open invoice is this many days past due or more.
-CREDIT_HOLD_DAYS = 60
 # Credit is "nearly used" from this share of the limit (percent).
 NEARLY_USED_PCT = Decimal(90)
 ZERO = Decimal(0)
@@ -38,37 +35,6 @@ def one_year_before(day: date) -> date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
-
-
-class CurrencyConverter:
-    """Brings document amounts into one target currency (normally the customer's).
-
-    A document already in the target currency is taken as is. Otherwise it goes to the base currency at
-    the document's own rate (or today's rate when it has none) and from there to the target currency at
-    today's rate. Rates are looked up once per call.
-    """
-
-    def __init__(self, session: Session, target: str, on: date):
-        self.session, self.target, self.on = session, target, on
-        self._rates: dict[str, Decimal] = {}
-
-    def _rate(self, currency: str) -> Decimal:
-        if currency not in self._rates:
-            try:
-                self._rates[currency] = fx_rate(self.session, currency, self.on)
-            except MissingFxRate:
-                raise BusinessRuleViolation(
-                    f"There is no exchange rate for {currency} on or before {self.on.isoformat()}.",
-                    hint="Ask finance to add the rate to the FX table.") from None
-        return self._rates[currency]
-
-    def from_base(self, amount_base: Decimal) -> Decimal:
-        return amount_base / self._rate(self.target)
-
-    def convert(self, amount: Decimal, currency: str, base_rate: Decimal | None = None) -> Decimal:
-        if currency == self.target:
-            return amount
-        return self.from_base(amount * (base_rate if base_rate is not None else self._rate(currency)))
 
 
 class AgingBuckets(ToolModel):
@@ -146,15 +112,12 @@ class _OpenInvoice:
 # The statements are built once; each call only binds the customer (and a date). Building a select costs
 # more client time than running these indexed queries.
 _CUSTOMER = bindparam("customer_id")
-_APPLIED = (select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-            .where(PaymentAllocation.invoice_id == Invoice.id).correlate(Invoice).scalar_subquery())
-OPEN_INVOICES = (select(Invoice.number, Invoice.due_date, Invoice.currency, Invoice.fx_rate, Invoice.amount,
-                        _APPLIED.label("paid"))
+OPEN_INVOICES = (select(Invoice.number, Invoice.due_date, Invoice.currency, Invoice.fx_rate,
+                        rules.open_balance().label("balance"))
                  .where(Invoice.customer_id == _CUSTOMER, Invoice.status == "open"))
 UNINVOICED_ORDERS = (
     select(SalesOrder.currency, func.count(), func.sum(SalesOrder.net_amount), func.sum(SalesOrder.net_amount_base))
-    .where(SalesOrder.customer_id == _CUSTOMER, SalesOrder.status.in_(EXPOSURE_ORDER_STATUSES),
-           ~exists().where(and_(Invoice.order_id == SalesOrder.id, Invoice.status != "void")))
+    .where(SalesOrder.customer_id == _CUSTOMER, rules.uninvoiced_exposure(SalesOrder.status, SalesOrder.id))
     .group_by(SalesOrder.currency))
 _SETTLED_ON = func.max(Payment.paid_on)
 # Invoices paid in full, with the date of the payment that settled them (the last one applied).
@@ -166,17 +129,17 @@ SETTLED_INVOICES = (select(Invoice.due_date, _SETTLED_ON)
                     .having(_SETTLED_ON >= bindparam("since", type_=Date())))
 
 
-def _open_invoices(session: Session, customer: Customer, convert: CurrencyConverter) -> list[_OpenInvoice]:
+def _open_invoices(session: Session, customer: Customer, convert: CustomerCurrency) -> list[_OpenInvoice]:
     result = []
     for row in session.execute(OPEN_INVOICES, {"customer_id": customer.id}):
-        balance = row.amount - row.paid
+        balance = row.balance
         if balance > 0:
             converted = round_money(convert.convert(balance, row.currency, row.fx_rate), convert.target)
             result.append(_OpenInvoice(row.number, row.due_date, converted))
     return result
 
 
-def _uninvoiced_orders(session: Session, customer: Customer, convert: CurrencyConverter) -> tuple[Decimal, int]:
+def _uninvoiced_orders(session: Session, customer: Customer, convert: CustomerCurrency) -> tuple[Decimal, int]:
     total, count = ZERO, 0
     for currency, n, net, net_base in session.execute(UNINVOICED_ORDERS, {"customer_id": customer.id}):
         count += n
@@ -202,19 +165,16 @@ def _payment_behaviour(session: Session, customer: Customer, today: date) -> Pay
 
 
 def _aging(invoices: Iterable[_OpenInvoice], today: date) -> dict[str, Decimal]:
-    buckets = dict.fromkeys(("current", "days_1_30", "days_31_60", "days_61_90", "days_91_plus"), ZERO)
+    buckets = dict.fromkeys(rules.AGING_BUCKETS, ZERO)
     for invoice in invoices:
-        late = (today - invoice.due_date).days
-        key = ("current" if late <= 0 else "days_1_30" if late <= 30 else "days_31_60" if late <= 60
-               else "days_61_90" if late <= 90 else "days_91_plus")
-        buckets[key] += invoice.balance
+        buckets[rules.bucket_of((today - invoice.due_date).days)] += invoice.balance
     return buckets
 
 
 def credit_snapshot(session: Session, customer: Customer, today: date) -> CreditStatus:
     """The customer's credit position as of `today`: a handful of indexed aggregate queries, no writes."""
     currency = customer.currency
-    convert = CurrencyConverter(session, currency, today)
+    convert = rules.CustomerCurrency(rules.rates(session), currency, today)
     invoices = _open_invoices(session, customer, convert)
     orders_value, order_count = _uninvoiced_orders(session, customer, convert)
 
@@ -224,7 +184,7 @@ def credit_snapshot(session: Session, customer: Customer, today: date) -> Credit
     outstanding = money(sum((i.balance for i in invoices), ZERO))
     uninvoiced = money(orders_value)
     exposure = outstanding + uninvoiced
-    overdue = [i for i in invoices if i.due_date < today]
+    overdue = [i for i in invoices if i.due_date < today]  # rules.is_overdue
     oldest = min(overdue, key=lambda i: (i.due_date, i.number)) if overdue else None
     oldest_days = (today - oldest.due_date).days if oldest else None
     limit = customer.credit_limit

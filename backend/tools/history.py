@@ -19,7 +19,7 @@ from backend.models import (Contact, Customer, Employee, Interaction, Invoice, P
 from backend.money import round_money
 from backend.text import say
 from backend.tools.context import ToolContext
-from backend.tools.credit import CurrencyConverter
+from backend.semantic import rules
 from backend.tools.lookup import resolve_customer
 from backend.tools.overview import local_date
 from backend.tools.registry import register
@@ -209,12 +209,12 @@ def _entry(ctx: ToolContext, kind: str, r: Any, today: date, lang: str | None = 
 
 def _counts_and_totals(ctx, customer: Customer, kinds: list[str], period: _Period) -> tuple[dict[str, int], HistoryTotals]:
     session, cid = ctx.session, customer.id
-    convert = CurrencyConverter(session, customer.currency, ctx.today)
+    convert = rules.CustomerCurrency(rules.rates(session), customer.currency, ctx.today)
     counts: dict[str, int] = {}
     totals = HistoryTotals(currency=customer.currency)
     money = lambda value: round_money(value, customer.currency)  # noqa: E731
     if "orders" in kinds:
-        live = SalesOrder.status != "cancelled"
+        live = rules.counts_as_revenue(SalesOrder.status)
         rows = session.execute(
             select(SalesOrder.currency, func.count(), func.sum(case((live, SalesOrder.net_amount), else_=0)),
                    func.sum(case((live, SalesOrder.net_amount_base), else_=0)))

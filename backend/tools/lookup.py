@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Ambiguous, NotFound
-from backend.models import Contact, Customer, Employee, Product
+from backend.models import Contact, Customer, Employee, Opportunity, Product, Warehouse
 from backend.text import fold
 
 MIN_SCORE = 60.0
@@ -146,3 +146,56 @@ def employee_by_code_or_email(session: Session, reference: str) -> Employee:
     if employee is None:
         raise NotFound(f"No employee has the code or e-mail '{reference}'.", hint="`tandem user list` shows them.")
     return employee
+
+
+def resolve_employee(session: Session, reference: str) -> Employee:
+    """One employee for a code, e-mail or name, or NotFound / Ambiguous — never a guess."""
+    text = reference.strip()
+    exact = session.execute(select(Employee).where(or_(func.upper(Employee.code) == text.upper(),
+                                                       func.lower(Employee.email) == text.lower()))).scalars().first()
+    if exact is not None:
+        return exact
+    wanted = fold(text)
+    people = session.execute(select(Employee)).scalars().all()
+    same_name = [e for e in people if fold(e.name) == wanted]
+    if len(same_name) == 1:
+        return same_name[0]
+    ranked = sorted(((round(fuzz.WRatio(wanted, fold(e.name)), 1), e) for e in people), key=lambda p: (-p[0], p[1].code))
+    ranked = [(score, e) for score, e in ranked if score >= MIN_SCORE]
+    if not ranked:
+        raise NotFound(f"No employee matches '{reference}'.", hint="Use the employee's code or full name.")
+    if len(same_name) > 1 or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < CLEAR_LEAD):
+        raise Ambiguous(f"'{reference}' matches several employees.",
+                        candidates=[{"code": e.code, "name": e.name, "score": s} for s, e in ranked[:6]])
+    return ranked[0][1]
+
+
+def resolve_opportunity(session: Session, reference: str) -> Opportunity:
+    """One opportunity by its name (accent-insensitive, typo-tolerant), or NotFound / Ambiguous."""
+    wanted = fold(reference)
+    deals = session.execute(select(Opportunity)).scalars().all()
+    same = [o for o in deals if fold(o.name) == wanted]
+    if len(same) == 1:
+        return same[0]
+    ranked = sorted(((round(fuzz.WRatio(wanted, fold(o.name)), 1), o) for o in deals), key=lambda p: (-p[0], p[1].id))
+    ranked = [(score, o) for score, o in ranked if score >= MIN_SCORE]
+    if not ranked:
+        raise NotFound(f"No opportunity matches '{reference}'.", hint="Use the deal's name as it is in the pipeline.")
+    if len(same) > 1 or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < CLEAR_LEAD):
+        raise Ambiguous(f"'{reference}' matches several opportunities.",
+                        candidates=[{"id": o.id, "name": o.name, "stage": o.stage, "score": s} for s, o in ranked[:6]])
+    return ranked[0][1]
+
+
+def resolve_warehouse(session: Session, reference: str) -> Warehouse:
+    """A warehouse by code or name (case- and accent-insensitive), or NotFound naming the warehouses there are."""
+    wanted = fold(reference)
+    houses = session.execute(select(Warehouse).order_by(Warehouse.code)).scalars().all()
+    for house in houses:
+        if wanted in (fold(house.code), fold(house.name)):
+            return house
+    close = [h for h in houses if wanted and (wanted in fold(h.name) or wanted in fold(h.code))]
+    if len(close) == 1:
+        return close[0]
+    raise NotFound(f"No warehouse matches '{reference}'.",
+                   hint="Warehouses: " + ", ".join(f"{h.code} ({h.name})" for h in houses) + ".")

@@ -15,7 +15,9 @@ from backend.models import Contact, Customer, Employee, Interaction, Opportunity
 from backend.money import format_money, round_money
 from backend.text import say
 from backend.tools.context import ToolContext
-from backend.tools.credit import CREDIT_HOLD_DAYS, NEARLY_USED_PCT, CreditStatus, credit_snapshot, one_year_before
+from backend.semantic import rules
+from backend.semantic.rules import CREDIT_HOLD_DAYS
+from backend.tools.credit import NEARLY_USED_PCT, CreditStatus, credit_snapshot, one_year_before
 from backend.tools.lookup import resolve_customer
 from backend.roles import allowed
 from backend.tools.registry import register
@@ -71,7 +73,7 @@ _ORDER_DATE, _REVENUE = SalesOrder.order_date, SalesOrder.net_amount_base
 REVENUE = (select(func.sum(case((_ORDER_DATE >= bindparam("start", type_=Date()), _REVENUE), else_=0)),
                   func.sum(case((_ORDER_DATE <= bindparam("last_same_day", type_=Date()), _REVENUE), else_=0)),
                   func.sum(case((_ORDER_DATE <= bindparam("last_end", type_=Date()), _REVENUE), else_=0)))
-           .where(SalesOrder.customer_id == _CUSTOMER, SalesOrder.status != "cancelled",
+           .where(SalesOrder.customer_id == _CUSTOMER, rules.counts_as_revenue(SalesOrder.status),
                   _ORDER_DATE >= bindparam("last_start", type_=Date()), _ORDER_DATE <= _TODAY))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import BusinessRuleViolation
-from backend.ledger import MissingFxRate, cross_rate
+from backend.ledger import MissingFxRate, RateBook
 from backend.models import Customer, PriceList, PriceListItem, Product
 from backend.money import round_money
 
@@ -33,25 +33,19 @@ class PriceQuote:
 
 
 class FxCache:
-    """Cross rates at one date, looked up once per currency pair; a missing rate is a business error, not a crash."""
+    """Cross rates at one date through the ledger's RateBook; a missing rate is a business error, not a crash."""
 
     def __init__(self, session: Session, on: date):
-        self.session = session
         self.on = on
-        self._rates: dict[tuple[str, str], Decimal] = {}
+        self.book = RateBook(session)
 
     def rate(self, from_currency: str, to_currency: str) -> Decimal:
-        if from_currency == to_currency:
-            return Decimal(1)
-        key = (from_currency, to_currency)
-        if key not in self._rates:
-            try:
-                self._rates[key] = cross_rate(self.session, from_currency, to_currency, self.on)
-            except MissingFxRate:
-                raise BusinessRuleViolation(
-                    f"There is no exchange rate to convert {from_currency} into {to_currency} on or before "
-                    f"{self.on.isoformat()}.", hint="Ask finance to add the FX rate, then try again.") from None
-        return self._rates[key]
+        try:
+            return self.book.cross(from_currency, to_currency, self.on)
+        except MissingFxRate:
+            raise BusinessRuleViolation(
+                f"There is no exchange rate to convert {from_currency} into {to_currency} on or before "
+                f"{self.on.isoformat()}.", hint="Ask finance to add the FX rate, then try again.") from None
 
     def convert(self, amount: Decimal, from_currency: str, to_currency: str) -> Decimal:
         """Same currency: the amount as stored. Otherwise converted and rounded to the target's minor unit."""

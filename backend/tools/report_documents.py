@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 
-from backend.reports.catalog import DOCUMENT_DESCRIPTIONS, normalise_name
+from backend.reports.catalog import DOCUMENTS, normalise_name
 from backend.reports.document import KeyFigure
-from backend.reports.periods import ACCEPTED_FORMS, Period
+from backend.semantic.periods import ACCEPTED_FORMS, Period
 from backend.tools.context import ToolContext
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
@@ -21,15 +21,14 @@ from backend.tools.schema import ToolModel
 if TYPE_CHECKING:
     from backend.reports.render import RenderedReport
 
-DocumentName = Literal["sales", "ar-aging", "pipeline", "restock", "commissions", "top-customers"]
-assert set(DocumentName.__args__) == set(DOCUMENT_DESCRIPTIONS)  # type: ignore[attr-defined]
-_REPORTS_TEXT = "; ".join(f"{name}: {text}" for name, text in DOCUMENT_DESCRIPTIONS.items())
+DocumentName = Literal[tuple(DOCUMENTS)]  # type: ignore[valid-type]
+_REPORTS_TEXT = "; ".join(f"{name}: {entry.document_description}" for name, entry in DOCUMENTS.items())
 
 
 class WriteReportInput(ToolModel):
     report: DocumentName = Field(description=f"Which report document. {_REPORTS_TEXT}.")
     period: str | None = Field(None, max_length=60, description=(
-        "Period, e.g. " + ", ".join(form.split(" (")[0] for form in ACCEPTED_FORMS[:5]) + ", last-month, last-quarter. "
+        "Period, e.g. " + ", ".join(form.split(" (")[0] for form in ACCEPTED_FORMS[:3]) + ", last-month, last-quarter. "
         "Defaults: sales and commissions last-month; ar-aging and top-customers as of today (or the period's end); "
         "pipeline everything open (a period filters the expected close date); restock takes none."))
     format: Literal["pdf", "html", "md"] = Field("pdf", description="pdf, html (self-contained) or md (Markdown)")
@@ -84,7 +83,8 @@ def produce_report(ctx: ToolContext, params: WriteReportInput) -> tuple[WriteRep
 
     request = DocumentRequest(name=params.report, period=params.period, language=params.language, today=ctx.today,
                               now=ctx.now, company=ctx.company.name, base_currency=ctx.base_currency,
-                              commission_rate_pct=ctx.settings.commission_rate_pct, show_costs=ctx.sees_costs)
+                              commission_rate_pct=ctx.settings.commission_rate_pct, show_costs=ctx.sees_costs,
+                              zone=ctx.company.timezone)
     document = build_document(ctx.session, request)
     narrative = compose_narrative(document, ctx.settings)
     document.narrative, document.narrative_source = narrative.paragraphs, narrative.source

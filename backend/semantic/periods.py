@@ -1,4 +1,5 @@
-"""Report periods: what people write ("2026-Q3", "last-month", "ytd") turned into inclusive date ranges.
+"""Periods: what people write ("2026-Q3", "last-month", "ytd") turned into inclusive date ranges, and the one rule
+for what a report or a query does with one (`resolve_period`).
 
 Relative forms are read against `today` in the company's time zone, so the caller passes it in.
 """
@@ -6,7 +7,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -210,3 +213,69 @@ def same_last_year(period: Period) -> Period:
     start = _year_earlier(period.start, keep_month_end=False)
     end = _year_earlier(period.end, keep_month_end=whole_months)
     return Period(start=start, end=end, label=label_for(start, end))
+
+
+# --- what a report or a query does with a period ------------------------------------------------------------
+
+PeriodUse = Literal["range", "as_of", "filter", "none"]
+ALL_TIME = ("all", "all-time", "alltime", "ever", "everything")
+
+
+def is_all_time(text: str | None) -> bool:
+    return bool(text) and re.sub(r"[\s_]+", "-", text.strip().lower()) in ALL_TIME
+
+
+def period_label(period: Period, language: str) -> str:
+    """'October 2026' / 'tháng 10/2026', 'Q3 2026' / 'quý 3/2026', '2026' / 'năm 2026', else the two dates."""
+    start, end = period.start, period.end
+    if language != "vi":
+        return label_for(start, end)
+    if start == end:
+        return start.isoformat()
+    if start.day == 1 and end == month_end(end.year, end.month) and start.year == end.year:
+        if start.month == end.month:
+            return f"tháng {start.month}/{start.year}"
+        if start.month == 1 and end.month == 12:
+            return f"năm {start.year}"
+        if start.month % 3 == 1 and end.month == start.month + 2:
+            return f"quý {quarter_of(start)}/{start.year}"
+    return f"{start.isoformat()} – {end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class ResolvedPeriod:
+    """What a period means for one report or query: the range of dated records it covers (None: no range), the day
+    balances are taken on, and what to tell the reader about it."""
+
+    period: Period | None
+    as_of: date
+    notes: tuple[str, ...] = ()
+
+
+def resolve_period(use: PeriodUse, text: str | None, today: date, *, default: str | None = None,
+                   language: str = "en", subject: str = "report") -> ResolvedPeriod:
+    """The one reading of a period for run_report, write_report and query_data.
+
+    range: records dated in the period (`default` when none is given); as_of: a snapshot at the period's end,
+    capped at today (default today); filter: an optional date filter on a snapshot of today; none: today's
+    snapshot, and a period is refused."""
+    text = (text or "").strip() or None
+    if use == "none":
+        if text:
+            raise ValidationFailed(f"The {subject} is a snapshot of today and takes no period.", hint="Leave period out.")
+        return ResolvedPeriod(None, today)
+    if use == "range":
+        return ResolvedPeriod(parse_period(text or default or "this-year", today), today)
+    if text is None:
+        return ResolvedPeriod(None, today)
+    period = parse_period(text, today)
+    if use == "filter":
+        return ResolvedPeriod(period, today)
+    as_of = min(period.end, today)
+    notes: tuple[str, ...] = ()
+    if period.end > today:
+        if language == "vi":
+            notes = (f"{period_label(period, 'vi')} chưa kết thúc nên số liệu tính đến hôm nay ({today.isoformat()}).",)
+        else:
+            notes = (f"{period.label} has not ended yet, so the figures are as of today ({today.isoformat()}).",)
+    return ResolvedPeriod(None, as_of, notes)

@@ -1,0 +1,56 @@
+"""The dimensions figures are grouped and filtered by, with their words in both languages and, for statuses, the
+codes they take."""
+from __future__ import annotations
+
+from backend.models.crm import INTERACTION_KINDS, OPPORTUNITY_STAGES, TICKET_PRIORITIES, TICKET_STATUSES
+from backend.models.finance import INVOICE_STATUSES
+from backend.models.sales import ORDER_STATUSES, QUOTE_STATUSES
+from backend.semantic.model import Dimension, Words
+from backend.semantic.rules import AGING_BUCKETS
+
+
+def _d(name: str, en: str, vi: str, kind, *, synonyms_en=(), synonyms_vi=(), values=None, grain=None) -> Dimension:
+    return Dimension(name=name, words=Words(en, vi, tuple(synonyms_en), tuple(synonyms_vi)), kind=kind,
+                     values=tuple(values) if values else None, grain=grain)
+
+
+DIMENSION_LIST: list[Dimension] = [
+    _d("customer", "customer", "khách hàng", "entity", synonyms_en=("client", "account", "per customer", "by customer"),
+       synonyms_vi=("theo khách hàng", "từng khách")),
+    _d("segment", "segment", "phân khúc", "category", synonyms_en=("customer type", "type of customer", "customer group"),
+       synonyms_vi=("loại khách hàng", "nhóm khách hàng")),
+    _d("city", "city", "thành phố", "category", synonyms_en=("province", "town", "location"),
+       synonyms_vi=("tỉnh", "tỉnh thành", "địa phương")),
+    _d("country", "country", "quốc gia", "category", synonyms_en=("nation", "market"), synonyms_vi=("nước", "thị trường")),
+    _d("region", "region", "khu vực", "category", synonyms_en=("area", "territory"), synonyms_vi=("vùng", "miền")),
+    _d("owner", "salesperson", "nhân viên phụ trách", "entity",
+       synonyms_en=("rep", "sales rep", "account manager", "owner", "salespeople", "employee", "assignee"),
+       synonyms_vi=("nhân viên", "người phụ trách", "nhân viên kinh doanh", "sales")),
+    _d("product", "product", "sản phẩm", "entity", synonyms_en=("item", "sku", "article"), synonyms_vi=("mặt hàng", "hàng")),
+    _d("category", "category", "nhóm hàng", "category", synonyms_en=("product group", "product category", "line"),
+       synonyms_vi=("danh mục", "loại hàng", "ngành hàng")),
+    _d("warehouse", "warehouse", "kho", "entity", synonyms_en=("depot", "store", "location"), synonyms_vi=("kho hàng",)),
+    _d("order_status", "order status", "trạng thái đơn", "status", values=ORDER_STATUSES),
+    _d("invoice", "invoice", "hóa đơn", "entity", synonyms_en=("bill",), synonyms_vi=("số hóa đơn",)),
+    _d("invoice_status", "invoice status", "trạng thái hóa đơn", "status", values=INVOICE_STATUSES),
+    _d("aging_bucket", "age", "tuổi nợ", "status", values=AGING_BUCKETS,
+       synonyms_en=("aging", "ageing", "how overdue", "bucket"), synonyms_vi=("nhóm tuổi nợ",)),
+    _d("stage", "stage", "giai đoạn", "status", values=OPPORTUNITY_STAGES, synonyms_vi=("giai đoạn cơ hội",)),
+    _d("opportunity", "opportunity", "cơ hội", "entity", synonyms_en=("deal",), synonyms_vi=("thương vụ",)),
+    _d("quote_status", "quote status", "trạng thái báo giá", "status", values=QUOTE_STATUSES),
+    _d("ticket_status", "ticket status", "trạng thái phiếu", "status", values=TICKET_STATUSES),
+    _d("ticket_priority", "priority", "mức ưu tiên", "status", values=TICKET_PRIORITIES, synonyms_vi=("ưu tiên",)),
+    _d("interaction_kind", "kind of contact", "hình thức liên hệ", "status", values=INTERACTION_KINDS,
+       synonyms_en=("channel", "type of interaction"), synonyms_vi=("loại liên hệ",)),
+    _d("payment_method", "payment method", "hình thức thanh toán", "category", synonyms_vi=("phương thức thanh toán",)),
+    _d("currency", "currency", "tiền tệ", "category", synonyms_vi=("loại tiền",)),
+    _d("day", "day", "ngày", "time", grain="day", synonyms_en=("daily", "per day"), synonyms_vi=("theo ngày", "hằng ngày")),
+    _d("week", "week", "tuần", "time", grain="week", synonyms_en=("weekly", "per week"), synonyms_vi=("theo tuần", "hằng tuần")),
+    _d("month", "month", "tháng", "time", grain="month", synonyms_en=("monthly", "per month"),
+       synonyms_vi=("theo tháng", "hằng tháng")),
+    _d("quarter", "quarter", "quý", "time", grain="quarter", synonyms_en=("quarterly", "per quarter"), synonyms_vi=("theo quý",)),
+    _d("year", "year", "năm", "time", grain="year", synonyms_en=("yearly", "annual", "per year"), synonyms_vi=("theo năm",)),
+]
+
+DIMENSIONS: dict[str, Dimension] = {d.name: d for d in DIMENSION_LIST}
+TIME_DIMENSIONS = tuple(d.name for d in DIMENSION_LIST if d.kind == "time")

@@ -1,0 +1,286 @@
+"""The facts numbers are counted over, with the joins and dimensions each one offers.
+
+Every fact is a table (or, for balances on a day, a subquery) of the system of record; the business rules it
+applies come from backend.semantic.rules.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from backend.models import (Customer, Employee, Interaction, Invoice, Opportunity, Payment, Product, Quote,
+                            SalesOrder, SalesOrderLine, StockLevel, Ticket, Warehouse)
+from backend.semantic import rules
+from backend.semantic.model import DimensionSQL, Fact, Join, Params, Star, Words
+from backend.semantic.sql import GRAINS, TimeBucket
+
+
+# --- shared joins and dimensions ------------------------------------------------------------------------------
+
+def _customer_join(customer_id: str) -> Join:
+    return Join(lambda p: aliased(Customer, name="customer"), lambda s, t: t.id == s.col(customer_id), outer=False)
+
+
+def _employee_join(employee_id) -> Join:
+    """An employee reached from the star (`employee_id(star)` gives the foreign key)."""
+    return Join(lambda p: aliased(Employee, name="employee"), lambda s, t: t.id == employee_id(s))
+
+
+def _customer_dimensions(customer) -> dict[str, DimensionSQL]:
+    """customer, segment, city, country — `customer(star)` gives the customer entity (joined or the fact itself)."""
+    return {
+        "customer": DimensionSQL(key=lambda s: customer(s).code, label=lambda s: customer(s).name,
+                                 filter=lambda s: customer(s).id),
+        "segment": DimensionSQL(key=lambda s: customer(s).segment),
+        "city": DimensionSQL(key=lambda s: customer(s).city),
+        "country": DimensionSQL(key=lambda s: customer(s).country),
+    }
+
+
+def _owner_dimensions(owner_id) -> dict[str, DimensionSQL]:
+    """owner and region: the employee responsible (`owner_id(star)` their id; the join is named 'employee')."""
+    return {
+        "owner": DimensionSQL(key=lambda s: s.join("employee").code, label=lambda s: s.join("employee").name,
+                              filter=owner_id),
+        "region": DimensionSQL(key=lambda s: s.join("employee").region),
+    }
+
+
+def _time_dimensions() -> dict[str, DimensionSQL]:
+    def bucket(grain: str):
+        def key(s: Star):
+            if s.fact.time_is_instant:
+                return TimeBucket(s.fact.time(s), grain, zone=s.params.zone, offset_hours=s.params.offset_hours)
+            return TimeBucket(s.fact.time(s), grain)
+        return key
+
+    return {grain: DimensionSQL(key=bucket(grain)) for grain in GRAINS}
+
+
+def _joined_customer(s: Star):
+    return s.join("customer")
+
+
+def _product_dimensions(product_id) -> dict[str, DimensionSQL]:
+    return {
+        "product": DimensionSQL(key=lambda s: s.join("product").sku, label=lambda s: s.join("product").name,
+                                filter=product_id),
+        "category": DimensionSQL(key=lambda s: s.join("product").category),
+    }
+
+
+def _product_join(product_id: str) -> Join:
+    return Join(lambda p: aliased(Product, name="product"), lambda s, t: t.id == s.col(product_id), outer=False)
+
+
+# --- sales ---------------------------------------------------------------------------------------------------
+
+def _order_columns(extra: dict | None = None) -> dict:
+    columns = {"id": lambda s: SalesOrder.id, "customer_id": lambda s: SalesOrder.customer_id,
+               "salesperson_id": lambda s: SalesOrder.salesperson_id, "status": lambda s: SalesOrder.status}
+    return columns | (extra or {})
+
+
+def _order_dimensions() -> dict[str, DimensionSQL]:
+    return {**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: SalesOrder.salesperson_id),
+            "order_status": DimensionSQL(key=lambda s: SalesOrder.status),
+            "currency": DimensionSQL(key=lambda s: SalesOrder.currency)}
+
+
+def _order_joins() -> dict[str, Join]:
+    return {"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: SalesOrder.salesperson_id)}
+
+
+_ORDER_REP = Words("orders credited to them", "đơn hàng ghi nhận cho họ")
+_CUSTOMER_REP = Words("customers they own", "khách hàng họ phụ trách")
+
+def _live_orders(s: Star) -> list:
+    """Cancelled orders are left out (the revenue rule), unless the query asks for order statuses itself."""
+    return [] if "order_status" in s.params.filtered else [rules.counts_as_revenue(SalesOrder.status)]
+
+
+ORDERS = Fact(
+    name="orders", noun=Words("order", "đơn hàng"), source=lambda p: SalesOrder.__table__,
+    columns=_order_columns(), joins=_order_joins(), dimensions=_order_dimensions() | _time_dimensions(),
+    period_role="flow", time=lambda s: SalesOrder.order_date, conditions=_live_orders,
+    rep_column=lambda s: SalesOrder.salesperson_id, rep_scope=_ORDER_REP, default_period="this-year")
+
+ORDER_LINES = Fact(
+    name="order_lines", noun=Words("order line", "dòng đơn hàng"),
+    source=lambda p: SalesOrderLine.__table__.join(SalesOrder.__table__, SalesOrderLine.order_id == SalesOrder.id),
+    columns=_order_columns({"product_id": lambda s: SalesOrderLine.product_id}),
+    joins=_order_joins() | {"product": _product_join("product_id")},
+    dimensions=_order_dimensions() | _product_dimensions(lambda s: SalesOrderLine.product_id) | _time_dimensions(),
+    period_role="flow", time=lambda s: SalesOrder.order_date, conditions=_live_orders,
+    rep_column=lambda s: SalesOrder.salesperson_id, rep_scope=_ORDER_REP, default_period="this-year")
+
+SHIPMENTS = Fact(
+    name="shipments", noun=Words("shipped order", "đơn đã giao"), source=lambda p: SalesOrder.__table__,
+    columns=_order_columns(), joins=_order_joins(), dimensions=_order_dimensions() | _time_dimensions(),
+    period_role="flow", time=lambda s: SalesOrder.shipped_date,
+    conditions=lambda s: [SalesOrder.shipped_date.is_not(None), SalesOrder.status != "cancelled"],
+    rep_column=lambda s: SalesOrder.salesperson_id, rep_scope=_ORDER_REP, default_period="this-month")
+
+UNINVOICED = Fact(
+    name="uninvoiced", noun=Words("order not yet invoiced", "đơn chưa xuất hóa đơn"), source=lambda p: SalesOrder.__table__,
+    columns=_order_columns(),
+    joins={"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: s.join("customer").owner_id)},
+    dimensions={**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: s.join("customer").owner_id),
+                "currency": DimensionSQL(key=lambda s: s.join("customer").currency)},
+    period_role="snapshot", conditions=lambda s: [rules.uninvoiced_exposure(SalesOrder.status, SalesOrder.id)],
+    rep_column=lambda s: s.join("customer").owner_id, rep_scope=_CUSTOMER_REP, history=False)
+
+
+# --- receivables ---------------------------------------------------------------------------------------------
+
+def _customer_owned(customer_id_column) -> dict:
+    """Joins, owner dimensions and rep scope for a fact reached through its customer (owner = the customer's)."""
+    return {
+        "joins": {"customer": _customer_join(customer_id_column),
+                  "employee": _employee_join(lambda s: s.join("customer").owner_id)},
+        "dimensions": {**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: s.join("customer").owner_id)},
+        "rep_column": lambda s: s.join("customer").owner_id,
+        "rep_scope": _CUSTOMER_REP,
+    }
+
+
+_INVOICES = _customer_owned("customer_id")
+INVOICES = Fact(
+    name="invoices", noun=Words("invoice", "hóa đơn"), source=lambda p: Invoice.__table__,
+    columns={"id": lambda s: Invoice.id, "customer_id": lambda s: Invoice.customer_id},
+    joins=_INVOICES["joins"],
+    dimensions=_INVOICES["dimensions"] | _time_dimensions() | {
+        "invoice": DimensionSQL(key=lambda s: Invoice.number, filter=lambda s: Invoice.number),
+        "invoice_status": DimensionSQL(key=lambda s: Invoice.status),
+        "currency": DimensionSQL(key=lambda s: Invoice.currency)},
+    period_role="flow", time=lambda s: Invoice.issue_date, conditions=lambda s: [Invoice.status != "void"],
+    rep_column=_INVOICES["rep_column"], rep_scope=_CUSTOMER_REP, default_period="this-year")
+
+
+def _open_items(p: Params):
+    """Invoices with their open balance on the as-of day (rules.open_balance); rows without one are dropped."""
+    balance = rules.open_balance(None if p.as_of >= p.today else p.as_of).label("balance")
+    return (select(Invoice.id, Invoice.number, Invoice.customer_id, Invoice.issue_date, Invoice.due_date,
+                   Invoice.currency, Invoice.fx_rate, balance)
+            .where(rules.open_invoice_candidates(p.as_of, p.today)).subquery("open_items"))
+
+
+_RECEIVABLES = _customer_owned("customer_id")
+RECEIVABLES = Fact(
+    name="receivables", noun=Words("open invoice", "hóa đơn còn nợ"), source=_open_items,
+    columns={"id": lambda s: s.source.c.id, "customer_id": lambda s: s.source.c.customer_id},
+    joins=_RECEIVABLES["joins"],
+    dimensions=_RECEIVABLES["dimensions"] | {
+        "invoice": DimensionSQL(key=lambda s: s.source.c.number, filter=lambda s: s.source.c.number),
+        "aging_bucket": DimensionSQL(key=lambda s: rules.aging_bucket_sql(s.source.c.due_date, s.params.as_of)),
+        "currency": DimensionSQL(key=lambda s: s.source.c.currency)},
+    period_role="snapshot", conditions=lambda s: [s.source.c.balance > 0],
+    rep_column=_RECEIVABLES["rep_column"], rep_scope=_CUSTOMER_REP)
+
+_PAYMENTS = _customer_owned("customer_id")
+PAYMENTS = Fact(
+    name="payments", noun=Words("payment", "khoản thanh toán"), source=lambda p: Payment.__table__,
+    columns={"id": lambda s: Payment.id, "customer_id": lambda s: Payment.customer_id},
+    joins=_PAYMENTS["joins"],
+    dimensions=_PAYMENTS["dimensions"] | _time_dimensions() | {
+        "currency": DimensionSQL(key=lambda s: Payment.currency),
+        "payment_method": DimensionSQL(key=lambda s: Payment.method)},
+    period_role="flow", time=lambda s: Payment.paid_on,
+    rep_column=_PAYMENTS["rep_column"], rep_scope=_CUSTOMER_REP, default_period="this-month")
+
+
+# --- customers (credit, contact) -----------------------------------------------------------------------------
+
+def _last_contact(p: Params):
+    return (select(Interaction.customer_id, func.max(Interaction.occurred_at).label("last_contact"))
+            .where(Interaction.occurred_at < p.as_of_end_at).group_by(Interaction.customer_id).subquery("last_contact"))
+
+
+CUSTOMERS = Fact(
+    name="customers", noun=Words("customer", "khách hàng"), source=lambda p: Customer.__table__,
+    columns={"id": lambda s: Customer.id, "customer_id": lambda s: Customer.id},
+    joins={"employee": _employee_join(lambda s: Customer.owner_id),
+           "last_contact": Join(_last_contact, lambda s, t: t.c.customer_id == Customer.id)},
+    dimensions={**_customer_dimensions(lambda s: Customer), **_owner_dimensions(lambda s: Customer.owner_id),
+                "currency": DimensionSQL(key=lambda s: Customer.currency)},
+    period_role="snapshot", rep_column=lambda s: Customer.owner_id, rep_scope=_CUSTOMER_REP)
+
+
+# --- pipeline and quotes ---------------------------------------------------------------------------------------
+
+OPPORTUNITIES = Fact(
+    name="opportunities", noun=Words("opportunity", "cơ hội"), source=lambda p: Opportunity.__table__,
+    columns={"id": lambda s: Opportunity.id, "customer_id": lambda s: Opportunity.customer_id},
+    joins={"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: Opportunity.owner_id)},
+    dimensions={**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: Opportunity.owner_id),
+                "stage": DimensionSQL(key=lambda s: Opportunity.stage),
+                "opportunity": DimensionSQL(key=lambda s: Opportunity.name, filter=lambda s: Opportunity.id),
+                "currency": DimensionSQL(key=lambda s: Opportunity.currency)} | _time_dimensions(),
+    period_role="filter", time=lambda s: Opportunity.close_date, rep_column=lambda s: Opportunity.owner_id,
+    rep_scope=Words("opportunities they own", "cơ hội họ phụ trách"), history=False)
+
+QUOTES = Fact(
+    name="quotes", noun=Words("quote", "báo giá"), source=lambda p: Quote.__table__,
+    columns={"id": lambda s: Quote.id, "customer_id": lambda s: Quote.customer_id},
+    joins={"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: Quote.created_by_id)},
+    dimensions={**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: Quote.created_by_id),
+                "quote_status": DimensionSQL(key=lambda s: Quote.status),
+                "currency": DimensionSQL(key=lambda s: Quote.currency)} | _time_dimensions(),
+    period_role="flow", time=lambda s: Quote.issue_date, rep_column=lambda s: Quote.created_by_id,
+    rep_scope=Words("quotes they made", "báo giá họ lập"), default_period="this-year")
+
+
+# --- support and contact -------------------------------------------------------------------------------------
+
+def _ticket_fact(name: str, noun: Words, *, role, time, conditions, default_period: str | None) -> Fact:
+    return Fact(
+        name=name, noun=noun, source=lambda p: Ticket.__table__,
+        columns={"id": lambda s: Ticket.id, "customer_id": lambda s: Ticket.customer_id},
+        joins={"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: Ticket.assignee_id)},
+        dimensions={**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: Ticket.assignee_id),
+                    "ticket_status": DimensionSQL(key=lambda s: Ticket.status),
+                    "ticket_priority": DimensionSQL(key=lambda s: Ticket.priority)}
+                   | (_time_dimensions() if time is not None else {}),
+        period_role=role, time=time, time_is_instant=True, conditions=conditions,
+        rep_column=lambda s: s.join("customer").owner_id, rep_scope=_CUSTOMER_REP, default_period=default_period)
+
+
+TICKETS = _ticket_fact("tickets", Words("ticket", "phiếu hỗ trợ"), role="flow", time=lambda s: Ticket.opened_at,
+                       conditions=lambda s: [], default_period="this-month")
+OPEN_TICKETS = _ticket_fact(
+    "open_tickets", Words("open ticket", "phiếu đang mở"), role="snapshot", time=None, default_period=None,
+    conditions=lambda s: [rules.ticket_open_at(Ticket.status, Ticket.opened_at, Ticket.closed_at, s.params.as_of_end_at)])
+RESOLUTIONS = _ticket_fact(
+    "resolutions", Words("closed ticket", "phiếu đã đóng"), role="flow", time=lambda s: Ticket.closed_at,
+    conditions=lambda s: [Ticket.status == "closed", Ticket.closed_at.is_not(None)], default_period="this-month")
+
+INTERACTIONS = Fact(
+    name="interactions", noun=Words("interaction", "lần liên hệ"), source=lambda p: Interaction.__table__,
+    columns={"id": lambda s: Interaction.id, "customer_id": lambda s: Interaction.customer_id},
+    joins={"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: Interaction.employee_id)},
+    dimensions={**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: Interaction.employee_id),
+                "interaction_kind": DimensionSQL(key=lambda s: Interaction.kind)} | _time_dimensions(),
+    period_role="flow", time=lambda s: Interaction.occurred_at, time_is_instant=True,
+    rep_column=lambda s: s.join("customer").owner_id, rep_scope=_CUSTOMER_REP, default_period="this-month")
+
+
+# --- stock ---------------------------------------------------------------------------------------------------
+
+STOCK = Fact(
+    name="stock", noun=Words("stock row", "dòng tồn kho"),
+    source=lambda p: StockLevel.__table__.join(Product.__table__, Product.id == StockLevel.product_id),
+    columns={"id": lambda s: StockLevel.id, "product_id": lambda s: StockLevel.product_id},
+    joins={"warehouse": Join(lambda p: aliased(Warehouse, name="warehouse"),
+                             lambda s, t: t.id == StockLevel.warehouse_id, outer=False)},
+    dimensions={"product": DimensionSQL(key=lambda s: Product.sku, label=lambda s: Product.name,
+                                        filter=lambda s: Product.id),
+                "category": DimensionSQL(key=lambda s: Product.category),
+                "warehouse": DimensionSQL(key=lambda s: s.join("warehouse").code, label=lambda s: s.join("warehouse").name,
+                                          filter=lambda s: StockLevel.warehouse_id),
+                "currency": DimensionSQL(key=lambda s: Product.currency)},
+    period_role="snapshot", history=False)
+
+
+FACTS: dict[str, Fact] = {fact.name: fact for fact in (
+    ORDERS, ORDER_LINES, SHIPMENTS, UNINVOICED, INVOICES, RECEIVABLES, PAYMENTS, CUSTOMERS, OPPORTUNITIES, QUOTES,
+    TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK)}

@@ -1,0 +1,393 @@
+"""The measures: every business figure Tandem reports, with its definition, unit, who may see it and how it is
+computed on each fact that can give it. Derived measures are computed from others after aggregation."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import case, func, type_coerce
+
+from backend.models.base import Money
+from backend.models import (Customer, Invoice, Opportunity, Payment, Product, Quote, SalesOrder,
+                            SalesOrderLine, StockLevel, Ticket)
+from backend.money import round_money
+from backend.roles import ALL, COST_VIEWERS
+from backend.semantic import rules
+from backend.semantic.model import Fx, Measure, MeasureSQL, Params, Words
+from backend.semantic.sql import DaysBetween
+
+HUNDRED = Decimal(100)
+
+
+def _ratio(part: str, whole: str, scale: Decimal = HUNDRED, places: int = 1):
+    def derive(values: dict[str, Any], params: Params) -> Decimal | None:
+        numerator, denominator = values.get(part), values.get(whole)
+        if numerator is None or not denominator:
+            return None
+        return (Decimal(numerator) * scale / Decimal(denominator)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return derive
+
+
+def _money_ratio(part: str, whole: str):
+    def derive(values: dict[str, Any], params: Params) -> Decimal | None:
+        numerator, denominator = values.get(part), values.get(whole)
+        if numerator is None or not denominator:
+            return None
+        return round_money(Decimal(numerator) / Decimal(denominator), params.base_currency)
+    return derive
+
+
+def _difference(left: str, right: str, *, left_required: bool = True):
+    def derive(values: dict[str, Any], params: Params) -> Decimal | None:
+        a, b = values.get(left), values.get(right)
+        if a is None and left_required:
+            return None
+        return (a or Decimal(0)) - (b or Decimal(0))
+    return derive
+
+
+def _total(*parts: str):
+    def derive(values: dict[str, Any], params: Params) -> Decimal:
+        return sum((values.get(part) or Decimal(0) for part in parts), Decimal(0))
+    return derive
+
+
+def _days_since(part: str):
+    def derive(values: dict[str, Any], params: Params) -> int | None:
+        latest = values.get(part)
+        if latest is None:
+            return None
+        day = latest.astimezone(_zone(params)).date() if hasattr(latest, "astimezone") else latest
+        return (params.as_of - day).days
+    return derive
+
+
+def _days_past(part: str):
+    def derive(values: dict[str, Any], params: Params) -> int | None:
+        earliest_due = values.get(part)
+        return None if earliest_due is None else (params.as_of - earliest_due).days
+    return derive
+
+
+def _zone(params: Params):
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(params.zone)
+    except Exception:
+        return ZoneInfo("UTC")
+
+
+def _sum(expr) -> MeasureSQL:
+    return MeasureSQL(expr=lambda s: func.sum(expr(s)))
+
+
+def _count(condition=None) -> MeasureSQL:
+    if condition is None:
+        return MeasureSQL(expr=lambda s: func.count())
+    return MeasureSQL(expr=lambda s: func.sum(case((condition(s), 1), else_=0)))
+
+
+def _cost(quantity, unit_cost):
+    """quantity × a money column, typed as money (on SQLite money is a scaled integer the type divides back)."""
+    return type_coerce(quantity * unit_cost, Money())
+
+
+def _revenue_line(s):
+    return case((rules.counts_as_revenue(SalesOrder.status), SalesOrderLine.line_amount_base))
+
+
+def _revenue_order(s):
+    return case((rules.counts_as_revenue(SalesOrder.status), SalesOrder.net_amount_base))
+
+
+def _live_order(s):
+    return rules.counts_as_revenue(SalesOrder.status)
+
+
+_COSTED = lambda s: (SalesOrderLine.unit_cost.is_not(None)) & rules.counts_as_revenue(SalesOrder.status)  # noqa: E731
+SUPPORT_FREE = COST_VIEWERS  # roles that may see costs, margins and stock value
+
+
+def _m(name: str, en: str, vi: str, definition_en: str, definition_vi: str, unit, *, roles=ALL,
+       synonyms_en: tuple[str, ...] = (), synonyms_vi: tuple[str, ...] = (), **kwargs) -> Measure:
+    return Measure(name=name, words=Words(en, vi, synonyms_en, synonyms_vi), definition=Words(definition_en, definition_vi),
+                   unit=unit, roles=frozenset(roles), **kwargs)
+
+
+MEASURE_LIST: list[Measure] = [
+    # --- sales -------------------------------------------------------------------------------------------------
+    _m("revenue", "revenue", "doanh thu",
+       "Net line amounts (after discounts, before VAT) of orders that are not cancelled, by order date, in the base "
+       "currency at the FX rate of the order date.",
+       "Thành tiền thuần các dòng hàng (sau chiết khấu, trước VAT) của các đơn không bị hủy, theo ngày đặt hàng, quy "
+       "đổi sang đồng tiền hạch toán theo tỷ giá ngày đặt hàng.", "money",
+       synonyms_en=("sales", "turnover", "revenues", "sold", "takings", "income from sales", "bought", "buy"),
+       synonyms_vi=("doanh số", "bán được", "doanh thu bán hàng", "mua"),
+       on={"orders": MeasureSQL(expr=lambda s: func.sum(_revenue_order(s))),
+           "order_lines": MeasureSQL(expr=lambda s: func.sum(_revenue_line(s)))}),
+    _m("orders", "orders", "số đơn hàng",
+       "Number of orders that are not cancelled, by order date (an order_status filter counts those statuses instead).",
+       "Số đơn hàng không bị hủy, theo ngày đặt hàng (lọc theo trạng thái đơn thì đếm các trạng thái đó).", "count",
+       synonyms_en=("order count", "number of orders", "how many orders"), synonyms_vi=("đơn hàng", "số đơn", "bao nhiêu đơn"),
+       on={"orders": MeasureSQL(expr=lambda s: func.count()),
+           "order_lines": MeasureSQL(expr=lambda s: func.count(func.distinct(SalesOrder.id)))},
+       aggregate="count_distinct"),
+    _m("units", "units sold", "số lượng bán",
+       "Quantities on the lines of orders that are not cancelled, by order date.",
+       "Số lượng trên các dòng của đơn không bị hủy, theo ngày đặt hàng.", "quantity",
+       synonyms_en=("units", "quantity", "qty", "volume", "pieces", "by quantity", "best-selling", "best selling"),
+       synonyms_vi=("số lượng", "sản lượng", "bán chạy"),
+       on={"order_lines": MeasureSQL(expr=lambda s: func.sum(case((_live_order(s), SalesOrderLine.quantity))))}),
+    _m("average_order_value", "average order value", "giá trị đơn trung bình",
+       "Revenue divided by the number of orders.", "Doanh thu chia cho số đơn hàng.", "money",
+       synonyms_en=("aov", "average order", "typical order", "avg order value", "order size"),
+       synonyms_vi=("đơn trung bình", "giá trị trung bình mỗi đơn"),
+       needs=("revenue", "orders"), derive=_money_ratio("revenue", "orders")),
+    _m("customers_buying", "customers buying", "số khách hàng mua",
+       "Number of different customers with an order that is not cancelled in the period.",
+       "Số khách hàng khác nhau có đơn không bị hủy trong kỳ.", "count",
+       synonyms_en=("buying customers", "active customers", "how many customers bought", "customers who bought"),
+       synonyms_vi=("khách hàng mua hàng", "bao nhiêu khách mua"),
+       on={"orders": MeasureSQL(expr=lambda s: func.count(func.distinct(case((_live_order(s), SalesOrder.customer_id))))),
+           "order_lines": MeasureSQL(expr=lambda s: func.count(func.distinct(case((_live_order(s), SalesOrder.customer_id)))))},
+       aggregate="count_distinct"),
+    _m("last_order", "last order", "đơn gần nhất", "Date of the latest order (not cancelled) in the period.",
+       "Ngày đặt của đơn gần nhất (không bị hủy) trong kỳ.", "date", synonyms_en=("last ordered", "latest order", "last bought"),
+       synonyms_vi=("lần mua cuối", "đơn cuối"),
+       on={"orders": MeasureSQL(expr=lambda s: func.max(SalesOrder.order_date)),
+           "order_lines": MeasureSQL(expr=lambda s: func.max(SalesOrder.order_date))}, aggregate="max"),
+    _m("first_order", "first order", "đơn đầu tiên", "Date of the earliest order (not cancelled) in the period.",
+       "Ngày đặt của đơn đầu tiên (không bị hủy) trong kỳ.", "date", synonyms_en=("first ordered", "customer since"),
+       synonyms_vi=("lần mua đầu",),
+       on={"orders": MeasureSQL(expr=lambda s: func.min(SalesOrder.order_date)),
+           "order_lines": MeasureSQL(expr=lambda s: func.min(SalesOrder.order_date))}, aggregate="min"),
+    _m("costed_revenue", "revenue with a known cost", "doanh thu có giá vốn",
+       "Revenue of the lines whose unit cost is known.", "Doanh thu của các dòng có giá vốn.", "money", roles=COST_VIEWERS,
+       on={"order_lines": MeasureSQL(expr=lambda s: func.sum(case((_COSTED(s), SalesOrderLine.line_amount_base))))},
+       hidden=True),
+    _m("cost_of_sales", "cost of sales", "giá vốn hàng bán",
+       "Quantity × unit cost recorded on the lines of orders that are not cancelled, in the base currency at the FX "
+       "rate of the order date (a cost is in its product's currency); lines without a cost are left out.",
+       "Số lượng × giá vốn ghi trên các dòng của đơn không bị hủy, quy đổi theo tỷ giá ngày đặt hàng (giá vốn theo "
+       "đồng tiền của sản phẩm); bỏ qua dòng không có giá vốn.", "money",
+       roles=COST_VIEWERS, synonyms_en=("cost of goods", "cogs", "cost"), synonyms_vi=("giá vốn",),
+       on={"order_lines": MeasureSQL(fx=Fx(amount=lambda s: _cost(SalesOrderLine.quantity, SalesOrderLine.unit_cost),
+                                           currency=lambda s: s.join("product").currency,
+                                           rate_date=lambda s: SalesOrder.order_date, condition=_COSTED))}),
+    _m("gross_margin", "gross margin", "lãi gộp",
+       "Revenue minus cost of sales, over the lines whose unit cost is known.",
+       "Doanh thu trừ giá vốn, trên các dòng có giá vốn.", "money", roles=COST_VIEWERS,
+       synonyms_en=("margin", "gross profit", "profit"), synonyms_vi=("lợi nhuận gộp", "biên lợi nhuận", "lãi"),
+       needs=("costed_revenue", "cost_of_sales"), derive=_difference("costed_revenue", "cost_of_sales")),
+    _m("gross_margin_pct", "gross margin %", "tỷ lệ lãi gộp",
+       "Gross margin as a percentage of the revenue of the lines whose unit cost is known.",
+       "Lãi gộp tính theo phần trăm doanh thu của các dòng có giá vốn.", "percent", roles=COST_VIEWERS, places=1,
+       synonyms_en=("margin %", "margin percent", "margin rate"), synonyms_vi=("% lãi gộp", "tỷ suất lãi gộp"),
+       needs=("gross_margin", "costed_revenue"), derive=_ratio("gross_margin", "costed_revenue")),
+    _m("orders_shipped", "orders shipped", "số đơn đã giao",
+       "Orders (not cancelled) with a shipping date in the period, by shipping date.",
+       "Số đơn (không bị hủy) có ngày giao trong kỳ, theo ngày giao.", "count",
+       synonyms_en=("deliveries", "shipments", "dispatched", "delivered"), synonyms_vi=("giao hàng", "đơn đã giao", "đã giao"),
+       on={"shipments": MeasureSQL(expr=lambda s: func.count())}),
+    _m("uninvoiced_orders", "orders not yet invoiced", "đơn chưa xuất hóa đơn",
+       "Net value (before VAT) of confirmed or shipped orders that have no invoice yet, in the base currency.",
+       "Giá trị thuần (trước VAT) của các đơn đã xác nhận hoặc đã giao chưa có hóa đơn, theo đồng tiền hạch toán.",
+       "money", synonyms_en=("not invoiced", "uninvoiced"), synonyms_vi=("chưa xuất hóa đơn",),
+       on={"uninvoiced": MeasureSQL(expr=lambda s: func.sum(SalesOrder.net_amount_base))}),
+    # --- quotes ------------------------------------------------------------------------------------------------
+    _m("quotes", "quotes", "số báo giá", "Number of quotes issued in the period.", "Số báo giá lập trong kỳ.", "count",
+       synonyms_en=("quotations", "quote count"), synonyms_vi=("báo giá",), on={"quotes": _count()}),
+    _m("quotes_won", "quotes won", "báo giá thành đơn", "Quotes issued in the period that became orders.",
+       "Báo giá lập trong kỳ đã thành đơn hàng.", "count",
+       on={"quotes": _count(lambda s: Quote.status.in_(rules.QUOTE_WON))}, hidden=True),
+    _m("quotes_decided", "quotes decided", "báo giá đã có kết quả",
+       "Quotes issued in the period that became orders, were rejected or expired.",
+       "Báo giá lập trong kỳ đã thành đơn, bị từ chối hoặc hết hạn.", "count",
+       on={"quotes": _count(lambda s: Quote.status.in_(rules.QUOTE_DECIDED))}, hidden=True),
+    _m("quote_win_rate", "quote win rate", "tỷ lệ báo giá thành công",
+       "Quotes that became orders as a percentage of the quotes decided (converted, rejected or expired).",
+       "Tỷ lệ báo giá thành đơn trên số báo giá đã có kết quả (thành đơn, bị từ chối hoặc hết hạn).", "percent",
+       places=1, synonyms_en=("quote conversion", "quote hit rate"), synonyms_vi=("tỷ lệ chốt báo giá",),
+       needs=("quotes_won", "quotes_decided"), derive=_ratio("quotes_won", "quotes_decided")),
+    # --- invoices, payments, receivables ------------------------------------------------------------------------
+    _m("invoiced", "invoiced", "đã xuất hóa đơn",
+       "Amounts of invoices issued in the period (void ones excluded), VAT included, in the base currency at each "
+       "invoice's FX rate.", "Giá trị hóa đơn lập trong kỳ (không gồm hóa đơn hủy), gồm VAT, quy đổi theo tỷ giá của "
+       "từng hóa đơn.", "money", synonyms_en=("billed", "billing", "invoice total", "invoiced amount"),
+       synonyms_vi=("xuất hóa đơn", "giá trị hóa đơn"),
+       on={"invoices": MeasureSQL(fx=Fx(amount=lambda s: Invoice.amount, currency=lambda s: Invoice.currency,
+                                        rate=lambda s: Invoice.fx_rate, document=lambda s: Invoice.id))}),
+    _m("payments_received", "payments received", "tiền đã thu",
+       "Customer payments dated in the period, in the base currency at the FX rate of the payment date.",
+       "Các khoản khách hàng thanh toán trong kỳ, quy đổi theo tỷ giá ngày thanh toán.", "money",
+       synonyms_en=("cash collected", "collections", "payments", "cash in", "received", "collected"),
+       synonyms_vi=("thu tiền", "tiền thu được", "đã thu", "thanh toán"),
+       on={"payments": MeasureSQL(fx=Fx(amount=lambda s: Payment.amount, currency=lambda s: Payment.currency,
+                                        rate_date=lambda s: Payment.paid_on, document=lambda s: Payment.id))}),
+    _m("payment_count", "payments", "số lần thanh toán", "Number of customer payments dated in the period.",
+       "Số khoản thanh toán của khách hàng trong kỳ.", "count", synonyms_en=("number of payments",),
+       synonyms_vi=("số lần trả",), on={"payments": _count()}),
+    _m("last_payment", "last payment", "lần thanh toán gần nhất", "Date of the latest payment in the period.",
+       "Ngày thanh toán gần nhất trong kỳ.", "date", synonyms_en=("last paid", "latest payment"),
+       synonyms_vi=("trả tiền lần cuối",), on={"payments": MeasureSQL(expr=lambda s: func.max(Payment.paid_on))},
+       aggregate="max"),
+    _m("open_receivables", "open receivables", "công nợ phải thu",
+       "Open balance of invoices on the day (amount minus payments applied by then; void invoices excluded), in the "
+       "base currency at each invoice's FX rate, rounded per invoice.",
+       "Số dư còn nợ của các hóa đơn tại ngày đó (giá trị trừ các khoản đã thanh toán; không gồm hóa đơn hủy), quy đổi "
+       "theo tỷ giá từng hóa đơn, làm tròn theo từng hóa đơn.", "money",
+       synonyms_en=("outstanding", "receivables", "owed", "owes", "owe", "unpaid", "balance", "open balance", "debt", "ar"),
+       synonyms_vi=("công nợ", "còn nợ", "nợ", "chưa thanh toán", "phải thu", "số dư"),
+       on={"receivables": MeasureSQL(fx=Fx(amount=lambda s: s.source.c.balance, currency=lambda s: s.source.c.currency,
+                                           rate=lambda s: s.source.c.fx_rate, document=lambda s: s.source.c.id))}),
+    _m("overdue_amount", "overdue", "nợ quá hạn",
+       "Open balance of invoices past their due date on the day, in the base currency.",
+       "Số dư còn nợ của các hóa đơn đã quá hạn tại ngày đó, theo đồng tiền hạch toán.", "money",
+       synonyms_en=("overdue amount", "past due", "late payments", "overdue balance"), synonyms_vi=("quá hạn", "trễ hạn"),
+       on={"receivables": MeasureSQL(fx=Fx(amount=lambda s: s.source.c.balance, currency=lambda s: s.source.c.currency,
+                                           rate=lambda s: s.source.c.fx_rate, document=lambda s: s.source.c.id,
+                                           condition=lambda s: rules.is_overdue(s.source.c.due_date, s.params.as_of)))}),
+    _m("open_invoices", "open invoices", "số hóa đơn còn nợ", "Number of invoices with an open balance on the day.",
+       "Số hóa đơn còn số dư tại ngày đó.", "count", synonyms_en=("unpaid invoices", "invoices open"),
+       synonyms_vi=("hóa đơn chưa thanh toán", "hóa đơn còn nợ"), on={"receivables": _count()}),
+    _m("overdue_invoices", "overdue invoices", "số hóa đơn quá hạn",
+       "Number of invoices with an open balance past their due date on the day.",
+       "Số hóa đơn còn nợ đã quá hạn tại ngày đó.", "count", synonyms_en=("invoices overdue", "late invoices"),
+       synonyms_vi=("hóa đơn quá hạn",),
+       on={"receivables": _count(lambda s: rules.is_overdue(s.source.c.due_date, s.params.as_of))}),
+    _m("earliest_due", "earliest due date overdue", "hạn sớm nhất quá hạn",
+       "Due date of the oldest overdue invoice.", "Hạn thanh toán của hóa đơn quá hạn lâu nhất.", "days",
+       on={"receivables": MeasureSQL(expr=lambda s: func.min(case(
+           (rules.is_overdue(s.source.c.due_date, s.params.as_of), s.source.c.due_date))))},
+       aggregate="min", hidden=True),
+    _m("max_days_overdue", "days overdue (oldest)", "số ngày quá hạn lâu nhất",
+       "Days past due of the oldest overdue invoice on the day; empty when nothing is overdue.",
+       "Số ngày quá hạn của hóa đơn quá hạn lâu nhất tại ngày đó; trống khi không có gì quá hạn.", "days",
+       synonyms_en=("days overdue", "days past due", "oldest overdue", "how late"), synonyms_vi=("số ngày quá hạn", "quá hạn bao lâu"),
+       needs=("earliest_due",), derive=_days_past("earliest_due")),
+    # --- credit --------------------------------------------------------------------------------------------------
+    _m("credit_limit", "credit limit", "hạn mức tín dụng",
+       "Agreed credit limit in the base currency at the day's FX rate; empty when no limit is set (no credit check "
+       "configured, not unlimited credit); 0 means cash only.",
+       "Hạn mức tín dụng theo đồng tiền hạch toán, tỷ giá ngày đó; trống khi chưa đặt hạn mức (chưa cấu hình kiểm tra "
+       "tín dụng, không phải không giới hạn); 0 là chỉ bán thu tiền trước.", "money",
+       synonyms_en=("limit", "agreed limit", "credit line"), synonyms_vi=("hạn mức",),
+       on={"customers": MeasureSQL(fx=Fx(amount=lambda s: Customer.credit_limit, currency=lambda s: Customer.currency))}),
+    _m("credit_exposure", "credit exposure", "dư nợ rủi ro",
+       "Open receivables plus confirmed or shipped orders not yet invoiced, in the base currency.",
+       "Công nợ phải thu cộng các đơn đã xác nhận hoặc đã giao chưa xuất hóa đơn, theo đồng tiền hạch toán.", "money",
+       synonyms_en=("exposure", "credit used"), synonyms_vi=("dư nợ", "tín dụng đã dùng"),
+       needs=("open_receivables", "uninvoiced_orders"), derive=_total("open_receivables", "uninvoiced_orders")),
+    _m("available_credit", "available credit", "tín dụng còn lại",
+       "Credit limit minus credit exposure; negative when over the limit; empty when no limit is set.",
+       "Hạn mức trừ dư nợ rủi ro; âm khi vượt hạn mức; trống khi chưa đặt hạn mức.", "money",
+       synonyms_en=("credit left", "headroom", "remaining credit", "credit available"),
+       synonyms_vi=("hạn mức còn lại", "còn được nợ"),
+       needs=("credit_limit", "credit_exposure"), derive=_difference("credit_limit", "credit_exposure")),
+    _m("customers", "customers", "số khách hàng", "Number of customers.", "Số khách hàng.", "count",
+       synonyms_en=("accounts", "clients", "customer count", "how many customers"),
+       synonyms_vi=("khách hàng", "bao nhiêu khách"), on={"customers": _count()}),
+    _m("last_contact_at", "last contact", "lần liên hệ cuối", "Time of the latest interaction.",
+       "Thời điểm liên hệ gần nhất.", "days",
+       on={"customers": MeasureSQL(expr=lambda s: func.max(s.join("last_contact").c.last_contact))},
+       aggregate="max", hidden=True),
+    _m("days_since_last_contact", "days since last contact", "số ngày từ lần liên hệ cuối",
+       "Days from the latest interaction (call, e-mail, meeting, chat or note) to the day; empty when there has never "
+       "been one, which counts as longer than any number of days.",
+       "Số ngày từ lần liên hệ gần nhất (gọi, email, họp, tin nhắn, ghi chú) đến ngày đó; trống khi chưa từng liên hệ, "
+       "được tính là lâu hơn mọi số ngày.", "days", none_is_infinite=True, larger_is_better=False,
+       synonyms_en=("not contacted", "no contact", "last contacted", "haven't called", "nobody called", "not called"),
+       synonyms_vi=("chưa liên hệ", "lâu không liên hệ", "lần cuối liên hệ"),
+       needs=("last_contact_at",), derive=_days_since("last_contact_at")),
+    # --- pipeline ----------------------------------------------------------------------------------------------
+    _m("opportunities", "opportunities", "số cơ hội", "Number of opportunities (any stage unless filtered).",
+       "Số cơ hội (mọi giai đoạn nếu không lọc).", "count", synonyms_en=("deals", "opps", "opportunity count"),
+       synonyms_vi=("cơ hội", "thương vụ"), on={"opportunities": _count()}),
+    _m("open_opportunities", "open opportunities", "số cơ hội đang mở",
+       "Opportunities not yet closed won or lost.", "Số cơ hội chưa thắng hoặc thua.", "count",
+       synonyms_en=("open deals", "active deals"), synonyms_vi=("cơ hội đang mở",),
+       on={"opportunities": _count(lambda s: Opportunity.stage.in_(rules.OPEN_STAGES))}),
+    _m("pipeline_amount", "pipeline", "giá trị cơ hội đang mở",
+       "Amount of open opportunities (not closed won or lost), in the base currency at the day's FX rate.",
+       "Giá trị các cơ hội đang mở (chưa thắng/thua), theo đồng tiền hạch toán, tỷ giá ngày đó.", "money",
+       synonyms_en=("pipeline value", "open pipeline", "pipeline amount", "open deals value"),
+       synonyms_vi=("giá trị pipeline", "cơ hội đang mở"),
+       on={"opportunities": MeasureSQL(fx=Fx(amount=lambda s: Opportunity.amount, currency=lambda s: Opportunity.currency,
+                                             condition=lambda s: Opportunity.stage.in_(rules.OPEN_STAGES)))}),
+    _m("weighted_pipeline", "weighted pipeline", "dự báo có trọng số",
+       "Open opportunities' amounts × their probability / 100: the forecast.",
+       "Giá trị cơ hội đang mở × xác suất / 100: dự báo doanh thu.", "money",
+       synonyms_en=("forecast", "weighted forecast", "weighted amount"), synonyms_vi=("dự báo", "giá trị có trọng số"),
+       on={"opportunities": MeasureSQL(fx=Fx(amount=lambda s: Opportunity.amount, currency=lambda s: Opportunity.currency,
+                                             weight=lambda s: Opportunity.probability,
+                                             condition=lambda s: Opportunity.stage.in_(rules.OPEN_STAGES)))}),
+    _m("deals_won", "deals won", "cơ hội thắng", "Opportunities closed won.", "Cơ hội đã thắng.", "count",
+       on={"opportunities": _count(lambda s: Opportunity.stage == rules.WON_STAGE)}, hidden=True),
+    _m("deals_decided", "deals closed", "cơ hội đã đóng", "Opportunities closed won or lost.", "Cơ hội đã thắng hoặc thua.",
+       "count", on={"opportunities": _count(lambda s: Opportunity.stage.in_((rules.WON_STAGE, rules.LOST_STAGE)))},
+       hidden=True),
+    _m("win_rate", "win rate", "tỷ lệ thắng",
+       "Opportunities closed won as a percentage of those closed won or lost.",
+       "Tỷ lệ cơ hội thắng trên số cơ hội đã thắng hoặc thua.", "percent", places=1,
+       synonyms_en=("close rate", "deal win rate", "success rate"), synonyms_vi=("tỷ lệ chốt", "tỷ lệ thành công"),
+       needs=("deals_won", "deals_decided"), derive=_ratio("deals_won", "deals_decided")),
+    # --- support and contact -----------------------------------------------------------------------------------
+    _m("tickets_opened", "tickets opened", "phiếu hỗ trợ mới", "Support tickets opened in the period.",
+       "Phiếu hỗ trợ được mở trong kỳ.", "count", synonyms_en=("new tickets", "tickets", "cases", "complaints"),
+       synonyms_vi=("phiếu hỗ trợ", "khiếu nại", "yêu cầu hỗ trợ"), on={"tickets": _count()}),
+    _m("open_tickets", "open tickets", "phiếu đang mở", "Tickets open or pending on the day.",
+       "Phiếu đang mở hoặc đang chờ tại ngày đó.", "count", synonyms_en=("unresolved tickets", "open cases"),
+       synonyms_vi=("phiếu chưa đóng", "phiếu chưa xử lý"), on={"open_tickets": _count()}),
+    _m("tickets_closed", "tickets closed", "phiếu đã đóng", "Tickets closed in the period.", "Phiếu đóng trong kỳ.",
+       "count", synonyms_en=("resolved tickets",), synonyms_vi=("phiếu đã xử lý",), on={"resolutions": _count()}),
+    _m("resolution_days_total", "days to resolve, summed", "tổng số ngày xử lý", "Days from opening to closing, summed.",
+       "Tổng số ngày từ lúc mở đến lúc đóng.", "days",
+       on={"resolutions": MeasureSQL(expr=lambda s: func.sum(DaysBetween(Ticket.closed_at, Ticket.opened_at)))},
+       hidden=True),
+    _m("avg_resolution_days", "average days to resolve", "số ngày xử lý trung bình",
+       "Average days from opening to closing of the tickets closed in the period.",
+       "Số ngày trung bình từ lúc mở đến lúc đóng của các phiếu đóng trong kỳ.", "days", places=1, larger_is_better=False,
+       synonyms_en=("resolution time", "time to resolve", "average resolution"), synonyms_vi=("thời gian xử lý",),
+       needs=("resolution_days_total", "tickets_closed"), derive=_ratio("resolution_days_total", "tickets_closed", Decimal(1))),
+    _m("interactions", "interactions", "lần liên hệ", "Calls, e-mails, meetings, chats and notes logged in the period.",
+       "Cuộc gọi, email, cuộc họp, tin nhắn và ghi chú trong kỳ.", "count",
+       synonyms_en=("contacts made", "calls", "touchpoints", "activities"), synonyms_vi=("liên hệ", "cuộc gọi", "hoạt động"),
+       on={"interactions": _count()}),
+    # --- stock ---------------------------------------------------------------------------------------------------
+    _m("stock_on_hand", "on hand", "tồn kho", "Units on hand today.", "Số lượng tồn kho hôm nay.", "quantity",
+       synonyms_en=("stock", "inventory", "in stock", "on hand"), synonyms_vi=("tồn", "hàng tồn", "còn hàng"),
+       on={"stock": _sum(lambda s: StockLevel.quantity)}),
+    _m("stock_available", "available", "có thể bán", "Units on hand minus units reserved for orders, today.",
+       "Số lượng tồn trừ số đã giữ cho đơn hàng, hôm nay.", "quantity",
+       synonyms_en=("available stock", "free stock", "unreserved"), synonyms_vi=("hàng có sẵn", "còn bán được"),
+       on={"stock": _sum(lambda s: StockLevel.quantity - StockLevel.reserved)}),
+    _m("reorder_level", "reorder level", "mức đặt hàng lại", "The reorder level set per product and warehouse.",
+       "Mức đặt hàng lại đặt cho từng sản phẩm và kho.", "quantity", synonyms_en=("reorder point", "minimum stock"),
+       synonyms_vi=("mức tồn tối thiểu",), on={"stock": _sum(lambda s: StockLevel.reorder_level)}),
+    _m("stock_shortfall", "units short", "số lượng thiếu",
+       "For active products below their reorder level in a warehouse: reorder level − units on hand.",
+       "Với sản phẩm đang kinh doanh dưới mức đặt lại tại một kho: mức đặt lại − tồn kho.", "quantity",
+       synonyms_en=("shortfall", "below reorder", "to reorder", "restock", "out of stock", "short"),
+       synonyms_vi=("thiếu hàng", "cần nhập", "hết hàng", "dưới mức"),
+       on={"stock": _sum(lambda s: case(((StockLevel.quantity < StockLevel.reorder_level) & Product.active.is_(True),
+                                         StockLevel.reorder_level - StockLevel.quantity), else_=0))}),
+    _m("stock_value", "stock value", "giá trị tồn kho",
+       "Units on hand × unit cost, in the base currency at today's FX rate (a cost is in its product's currency).",
+       "Số lượng tồn × giá vốn, quy đổi theo tỷ giá hôm nay (giá vốn theo đồng tiền của sản phẩm).", "money",
+       roles=COST_VIEWERS, synonyms_en=("inventory value", "value of stock"), synonyms_vi=("giá trị hàng tồn",),
+       on={"stock": MeasureSQL(fx=Fx(amount=lambda s: _cost(StockLevel.quantity, Product.unit_cost),
+                                     currency=lambda s: Product.currency))}),
+]
+
+MEASURES: dict[str, Measure] = {m.name: m for m in MEASURE_LIST}
+
+
+def _check() -> None:
+    for measure in MEASURE_LIST:
+        assert bool(measure.on) != measure.derived, measure.name
+        for need in measure.needs:
+            assert need in MEASURES, (measure.name, need)
+
+
+_check()

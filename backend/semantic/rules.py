@@ -1,0 +1,155 @@
+"""The business definitions of ARCHITECTURE.md, each written once: what counts as revenue, which orders are open
+or count towards credit exposure, what an invoice still owes on a day, how debts are aged, when an account goes
+on hold, which opportunities are open and how deals and quotes are won. The measures, the tools, the reports,
+the customer brief and the demo summary all use these; none writes its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from backend.errors import BusinessRuleViolation
+from backend.ledger import MissingFxRate, RateBook
+from backend.models import Invoice, Payment, PaymentAllocation
+from backend.models.crm import OPPORTUNITY_STAGES
+
+ZERO = Decimal(0)
+
+# --- sales -------------------------------------------------------------------------------------------------------
+
+# Revenue = net line amounts (after discounts, before VAT) of orders that are not cancelled, dated by order date, in
+# the base currency at the FX rate of the order date (stored on the order and its lines when they are priced).
+REVENUE_EXCLUDED_ORDER_STATUSES = ("cancelled",)
+
+
+def counts_as_revenue(status: ColumnElement) -> ColumnElement[bool]:
+    """The revenue filter: the order is not cancelled (drafts count)."""
+    return status.not_in(REVENUE_EXCLUDED_ORDER_STATUSES)
+
+
+# Open orders: entered (draft) or confirmed, not yet shipped.
+OPEN_ORDER_STATUSES = ("draft", "confirmed")
+# Orders that count towards credit exposure until they are invoiced; drafts and cancelled orders never count,
+# invoiced orders count through their invoices.
+EXPOSURE_ORDER_STATUSES = ("confirmed", "shipped")
+
+
+def not_yet_invoiced(order_id: ColumnElement) -> ColumnElement[bool]:
+    """The order has no invoice that is not void."""
+    return ~exists().where(and_(Invoice.order_id == order_id, Invoice.status != "void"))
+
+
+def uninvoiced_exposure(status: ColumnElement, order_id: ColumnElement) -> ColumnElement[bool]:
+    """An order that counts towards credit exposure: confirmed or shipped and not yet invoiced."""
+    return and_(status.in_(EXPOSURE_ORDER_STATUSES), not_yet_invoiced(order_id))
+
+
+# --- receivables -------------------------------------------------------------------------------------------------
+
+AGING_BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_91_plus")
+# Upper bound of days past due per bucket (current: not yet due, or due that day).
+_BUCKET_LIMITS = ((0, "current"), (30, "days_1_30"), (60, "days_31_60"), (90, "days_61_90"))
+# Credit policy: an account goes on hold when an open invoice is this many days past due or more.
+CREDIT_HOLD_DAYS = 60
+
+
+def bucket_of(days_past_due: int) -> str:
+    for limit, bucket in _BUCKET_LIMITS:
+        if days_past_due <= limit:
+            return bucket
+    return "days_91_plus"
+
+
+def aging_bucket_sql(due_date: ColumnElement, as_of: date) -> ColumnElement[str]:
+    """bucket_of(as_of - due_date) in SQL, with the bounds computed here (portable date arithmetic)."""
+    return case(*[(due_date >= as_of - timedelta(days=limit), bucket) for limit, bucket in _BUCKET_LIMITS],
+                else_="days_91_plus")
+
+
+def allocated_by(invoice_id: ColumnElement, as_of: date | None) -> ColumnElement[Decimal]:
+    """Payments applied to the invoice, counting only payments made on or before `as_of` (None: all of them)."""
+    stmt = select(func.coalesce(func.sum(PaymentAllocation.amount), 0)).where(PaymentAllocation.invoice_id == invoice_id)
+    if as_of is not None:
+        stmt = stmt.join(Payment, Payment.id == PaymentAllocation.payment_id).where(Payment.paid_on <= as_of)
+    return stmt.correlate_except(PaymentAllocation, Payment).scalar_subquery()
+
+
+def open_invoice_candidates(as_of: date, today: date) -> ColumnElement[bool]:
+    """Invoices that may have a balance on `as_of`: issued by then, not void; as of today exactly the open ones,
+    before today also those paid since (a paid invoice's status says nothing about the past)."""
+    issued = Invoice.issue_date <= as_of
+    if as_of >= today:
+        return and_(issued, Invoice.status == "open")
+    paid_later = (select(PaymentAllocation.invoice_id).join(Payment, Payment.id == PaymentAllocation.payment_id)
+                  .where(Payment.paid_on > as_of))
+    return and_(issued, or_(Invoice.status == "open", and_(Invoice.status == "paid", Invoice.id.in_(paid_later))))
+
+
+def open_balance(as_of: date | None = None) -> ColumnElement[Decimal]:
+    """An invoice's open balance on `as_of`: its amount minus the payments applied by then (None: all of them,
+    which is the balance today)."""
+    return Invoice.amount - allocated_by(Invoice.id, as_of)
+
+
+def is_overdue(due_date: ColumnElement, as_of: date) -> ColumnElement[bool]:
+    """Overdue: past its due date (an invoice due on `as_of` is not overdue yet)."""
+    return due_date < as_of
+
+
+# --- pipeline, quotes, support -----------------------------------------------------------------------------------
+
+OPEN_STAGES = tuple(stage for stage in OPPORTUNITY_STAGES if not stage.startswith("closed_"))
+WON_STAGE, LOST_STAGE = "closed_won", "closed_lost"
+# A quote is won when it became an order; lost when rejected or expired; still open otherwise.
+QUOTE_WON = ("converted",)
+QUOTE_DECIDED = ("converted", "rejected", "expired")
+OPEN_TICKET_STATUSES = ("open", "pending")
+
+
+def ticket_open_at(status: ColumnElement, opened_at: ColumnElement, closed_at: ColumnElement, instant) -> ColumnElement[bool]:
+    """A ticket is open at an instant when it was opened by then and not closed by then."""
+    closed_by_then = and_(status == "closed", or_(closed_at.is_(None), closed_at <= instant))
+    return and_(opened_at <= instant, not_(closed_by_then))
+
+
+# --- money in another currency --------------------------------------------------------------------------------------
+
+def rates(session: Session, base_currency: str | None = None) -> RateBook:
+    """The FX converter for one request: every tool, report and query converts through a RateBook."""
+    return RateBook(session, base_currency)
+
+
+def rate_or_refuse(book: RateBook, currency: str, on: date, what: str = "amounts") -> Decimal:
+    try:
+        return book.rate(currency, on)
+    except MissingFxRate:
+        raise BusinessRuleViolation(f"There is no {currency}→{book.base} FX rate on or before {on.isoformat()}, so "
+                                    f"{currency} {what} can't be converted.",
+                                    hint="Ask finance to add the rate to the FX rates table and try again.") from None
+
+
+@dataclass
+class CustomerCurrency:
+    """Brings document amounts into one customer's currency for their credit position.
+
+    A document in that currency is taken as is; any other goes to the base currency at the document's own rate
+    (or the day's rate when it has none) and from there to the customer's currency at the day's rate."""
+
+    book: RateBook
+    target: str
+    on: date
+
+    def _rate(self, currency: str) -> Decimal:
+        return rate_or_refuse(self.book, currency, self.on)
+
+    def from_base(self, amount_base: Decimal) -> Decimal:
+        return amount_base / self._rate(self.target)
+
+    def convert(self, amount: Decimal, currency: str, base_rate: Decimal | None = None) -> Decimal:
+        if currency == self.target:
+            return amount
+        return self.from_base(amount * (base_rate if base_rate is not None else self._rate(currency)))

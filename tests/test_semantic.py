@@ -1,0 +1,357 @@
+"""The semantic model and query_data against hand-computed figures (tests/factories/semantic.py), on SQLite and
+PostgreSQL: every measure, every dimension grouped at least once, comparisons, balances as of a day, the row cap,
+an empty period with the span of the data, role rules, and bad queries refused before anything runs."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from backend.errors import NotFound, PermissionDenied, ValidationFailed
+from backend.models import AuditEntry
+from backend.semantic.dimensions import DIMENSIONS
+from backend.semantic.engine import public_measures
+from backend.semantic.periods import resolve_period
+from backend.semantic.rules import bucket_of
+from backend.tools.context import ToolContext
+from backend.tools.registry import invoke
+from tests.factories.semantic import NOW, make_semantic_world
+
+
+@pytest.fixture
+def world(session):
+    return make_semantic_world(session)
+
+
+def ctx_for(session, person) -> ToolContext:
+    return ToolContext(session=session, actor=person, channel="test", now=NOW)
+
+
+@pytest.fixture
+def finance(session, world):
+    return ctx_for(session, world["ha"])
+
+
+def q(ctx, **args):
+    return invoke("query_data", ctx, args)
+
+
+def total(ctx, measure, **args):
+    return q(ctx, measures=[measure], **args).totals[measure]
+
+
+def by(ctx, measure, dimension, **args):
+    return {row[dimension]: row[measure] for row in q(ctx, measures=[measure], group_by=[dimension], **args).rows}
+
+
+# --- the business definitions, pinned ----------------------------------------------------------------------
+
+def test_revenue_is_net_lines_of_orders_not_cancelled_in_base_currency(finance):
+    # SO-1 1,475,000 (10 x 100,000 + 50 x 10,000 less 5 %) + SO-2 500,000 + SO-4 3 x 4.00 USD at 26,000 = 312,000;
+    # SO-3 is cancelled.
+    assert total(finance, "revenue", period="2026") == D("2287000")
+    assert total(finance, "revenue", period="2026-11") == D("312000")
+    assert total(finance, "revenue", period="all") == D("2487000")
+    assert total(finance, "orders", period="2026") == 3
+    assert total(finance, "units", period="2026") == 68
+    assert total(finance, "customers_buying", period="2026") == 3
+    assert total(finance, "average_order_value", period="2026") == D("762333")  # 2,287,000 / 3
+
+
+def test_margin_is_revenue_less_cost_of_lines_with_a_cost(finance):
+    # cost: 10 x 70,000 + 50 x 4,000 + 5 x 70,000 + 3 x 70,000 = 1,460,000
+    result = q(finance, measures=["gross_margin", "gross_margin_pct", "cost_of_sales"], period="2026")
+    assert result.totals == {"gross_margin": D("827000"), "gross_margin_pct": D("36.2"), "cost_of_sales": D("1460000")}
+
+
+def test_a_cost_in_another_currency_is_converted_at_the_order_date(session, finance, world):
+    from tests.factories.catalog import make_product
+    from tests.factories.sales import make_order
+
+    # 2 x an imported item costing 8.00 USD, sold 2026-09-10 (rate 25,000) for 300,000 each: cost 400,000.
+    printer = make_product(session, sku="PRINTER", name="Label printer", unit_price=D("300000"), unit_cost=D("8.00"),
+                           currency="USD", category="Printers", stock=4, reorder_level=0)
+    make_order(session, customer=world["a"], salesperson=world["mai"], order_date=date(2026, 9, 10), status="invoiced",
+               lines=[(printer, 2, None, D(0))])
+    assert total(finance, "cost_of_sales", period="2026-09") == D("400000")
+    assert total(finance, "gross_margin", period="2026-09") == D("200000")
+    # Stock value takes today's rate: 4 x 8.00 x 26,000.
+    assert total(finance, "stock_value", filters=[{"dimension": "category", "values": ["Printers"]}]) == D("832000")
+
+
+def test_open_balance_aging_and_overdue_as_of_a_day(finance):
+    # INV-1 1,622,500 - 622,500 paid = 1,000,000 (due 2026-11-04: 16 days late); INV-3 13.20 USD x 26,000 = 343,200
+    # (not due); INV-4 3,000,000 due 2026-07-31: 112 days late. INV-2 is paid.
+    today = q(finance, measures=["open_receivables", "overdue_amount", "open_invoices", "overdue_invoices",
+                                 "max_days_overdue"])
+    assert today.totals == {"open_receivables": D("4343200"), "overdue_amount": D("4000000"), "open_invoices": 3,
+                            "overdue_invoices": 2, "max_days_overdue": 112}
+    assert by(finance, "open_receivables", "aging_bucket") == {
+        "current": D("343200"), "days_1_30": D("1000000"), "days_91_plus": D("3000000")}
+    # As of 31 October INV-1 was not yet due and INV-3 not yet issued; as of 16 December 2025 INV-2 was one day late.
+    october = q(finance, measures=["open_receivables", "overdue_amount"], period="2026-10")
+    assert october.as_of == date(2026, 10, 31)
+    assert october.totals == {"open_receivables": D("4000000"), "overdue_amount": D("3000000")}
+    assert q(finance, measures=["open_receivables", "overdue_amount"], period="2025-12-16").totals == {
+        "open_receivables": D("220000"), "overdue_amount": D("220000")}
+    assert [bucket_of(d) for d in (-3, 0, 1, 30, 31, 60, 61, 90, 91)] == [
+        "current", "current", "days_1_30", "days_1_30", "days_31_60", "days_31_60", "days_61_90", "days_61_90",
+        "days_91_plus"]
+
+
+def test_credit_exposure_and_available_credit(finance):
+    # Exposure = open receivables + confirmed/shipped orders not invoiced: An Phát 1,000,000; Bắc Hà 3,000,000 +
+    # SO-2 500,000 = 3,500,000 over its 3,000,000 limit; Lion 343,200 + SO-4 312,000 = 655,200 (limit 5,000 USD).
+    result = q(finance, measures=["credit_limit", "credit_exposure", "available_credit"], group_by=["customer"])
+    rows = {r["customer"]: (r["credit_limit"], r["credit_exposure"], r["available_credit"]) for r in result.rows}
+    assert rows == {"ANPHAT": (D("100000000"), D("1000000"), D("99000000")),
+                    "BACHA": (D("3000000"), D("3500000"), D("-500000")),
+                    "LION": (D("130000000"), D("655200"), D("129344800"))}
+    over = q(finance, measures=["credit_exposure", "credit_limit"], group_by=["customer"],
+             conditions=[{"measure": "credit_exposure", "op": ">", "other": "credit_limit"}])
+    assert [r["customer"] for r in over.rows] == ["BACHA"]
+
+
+def test_fx_conversion_uses_the_documents_rate_or_the_day_of_the_rate(finance):
+    assert total(finance, "invoiced", period="2026-11") == D("343200")      # 13.20 USD at the invoice's 26,000
+    assert total(finance, "invoiced", period="2026-10") == D("1622500")
+    assert total(finance, "payments_received", period="2026-10") == D("622500")
+    assert total(finance, "payments_received", period="2025-12") == D("220000")
+    assert total(finance, "payment_count", period="all") == 2
+    assert total(finance, "last_payment", period="all") == "2026-10-25"
+
+
+def test_pipeline_win_rate_and_quotes(finance):
+    # Open: 10,000,000 x 75 % + 1,000 USD x 26,000 x 50 %; decided in October: one won, one lost.
+    result = q(finance, measures=["pipeline_amount", "weighted_pipeline", "opportunities", "open_opportunities"])
+    assert result.totals == {"pipeline_amount": D("36000000"), "weighted_pipeline": D("20500000"), "opportunities": 4,
+                             "open_opportunities": 2}
+    assert total(finance, "win_rate", period="2026-10") == D("50.0")
+    # Quotes of 2026: converted, rejected, open, expired -> won 1 of 3 decided.
+    assert q(finance, measures=["quotes", "quote_win_rate"], period="2026").totals == {"quotes": 4,
+                                                                                     "quote_win_rate": D("33.3")}
+
+
+def test_support_and_contact_measures(finance):
+    assert total(finance, "tickets_opened", period="2026-11") == 2
+    assert total(finance, "open_tickets") == 1
+    assert total(finance, "open_tickets", period="2026-11-05") == 1   # TCK-2 was still open, TCK-1 not yet
+    assert total(finance, "tickets_closed", period="2026-11") == 1
+    assert total(finance, "avg_resolution_days", period="2026-11") == D("4.0")
+    assert total(finance, "interactions", period="2026-11") == 1
+    assert q(finance, measures=["customers"], group_by=["country"]).totals == {"customers": 3}
+    days = by(finance, "days_since_last_contact", "customer")
+    assert days == {"ANPHAT": 5, "BACHA": 80, "LION": None}
+    quiet = q(finance, measures=["days_since_last_contact"], group_by=["customer"],
+              conditions=[{"measure": "days_since_last_contact", "op": ">", "value": "30"}])
+    assert [r["customer"] for r in quiet.rows] == ["LION", "BACHA"]   # never contacted counts as the longest
+
+
+def test_stock_measures(finance):
+    result = q(finance, measures=["stock_on_hand", "stock_available", "stock_shortfall", "stock_value", "reorder_level"])
+    assert result.totals == {"stock_on_hand": 1105, "stock_available": 1095, "stock_shortfall": 15,
+                             "stock_value": D("11350000"), "reorder_level": 170}
+    low = q(finance, measures=["stock_available", "reorder_level"], group_by=["product", "warehouse"],
+            conditions=[{"measure": "stock_available", "op": "<", "other": "reorder_level"}])
+    assert [(r["product"], r["warehouse"]) for r in low.rows] == [("PAPER", "HAN")]
+
+
+def test_orders_shipped_and_not_yet_invoiced(finance):
+    assert total(finance, "orders_shipped", period="2026-10") == 2
+    assert total(finance, "uninvoiced_orders") == D("812000")   # SO-2 500,000 + SO-4 312,000
+    assert total(finance, "last_order", customer="ANPHAT", period="all") == "2026-10-05"   # SO-3 is cancelled
+    assert total(finance, "first_order", customer="BACHA", period="all") == "2025-11-15"
+
+
+# --- every dimension ------------------------------------------------------------------------------------------
+
+GROUPINGS = [
+    ("customer", "revenue", "2026", {"ANPHAT": D("1475000"), "BACHA": D("500000"), "LION": D("312000")}),
+    ("segment", "revenue", "2026", {"SMB": D("1475000"), "Enterprise": D("500000"), "Export": D("312000")}),
+    ("city", "revenue", "2026", {"Ho Chi Minh City": D("1475000"), "Hà Nội": D("500000"), "Singapore": D("312000")}),
+    ("country", "revenue", "2026", {"Vietnam": D("1975000"), "Singapore": D("312000")}),
+    ("region", "revenue", "2026", {"South": D("1787000"), "North": D("500000")}),
+    ("owner", "revenue", "2026", {"MAI": D("1787000"), "HUNG": D("500000")}),
+    ("product", "units", "2026", {"PAPER": 18, "PEN": 50}),
+    ("category", "revenue", "2026", {"Paper": D("1812000"), "Pens": D("475000")}),
+    ("warehouse", "stock_shortfall", None, {"HCM": 0, "HAN": 15}),
+    ("order_status", "orders", "2026", {"invoiced": 1, "shipped": 1, "confirmed": 1}),
+    ("invoice", "open_receivables", None, {"INV-1": D("1000000"), "INV-3": D("343200"), "INV-4": D("3000000")}),
+    ("invoice_status", "invoiced", "all", {"open": D("4965700"), "paid": D("220000")}),  # 1,622,500 + 343,200 + 3,000,000
+    ("aging_bucket", "overdue_amount", None, {"current": D("0"), "days_1_30": D("1000000"), "days_91_plus": D("3000000")}),
+    ("stage", "opportunities", None, {"negotiation": 1, "proposal": 1, "closed_won": 1, "closed_lost": 1}),
+    ("opportunity", "pipeline_amount", None, {"An Phát 2027 paper contract": D("10000000"), "Lion Office pens": D("26000000"),
+                                              "Bắc Hà Q4 order": D("0"), "Bắc Hà printers": D("0")}),
+    ("quote_status", "quotes", "2026", {"converted": 1, "rejected": 1, "open": 1, "expired": 1}),
+    ("ticket_status", "tickets_opened", "2026", {"open": 1, "closed": 2}),
+    ("ticket_priority", "tickets_opened", "2026", {"high": 1, "low": 1, "medium": 1}),
+    ("interaction_kind", "interactions", "2026", {"call": 1, "meeting": 1}),
+    ("payment_method", "payments_received", "all", {"bank transfer": D("622500"), "cash": D("220000")}),
+    ("currency", "revenue", "2026", {"VND": D("1975000"), "USD": D("312000")}),
+    ("day", "revenue", "2026-10", None),
+    ("week", "revenue", "2026-10-01..2026-10-31", None),
+    ("month", "revenue", "2026", None),
+    ("quarter", "revenue", "2026", {"2026-Q1": D(0), "2026-Q2": D(0), "2026-Q3": D(0), "2026-Q4": D("2287000")}),
+    ("year", "revenue", "2025..2026", {"2025": D("200000"), "2026": D("2287000")}),
+]
+
+
+@pytest.mark.parametrize("dimension, measure, period, expected", GROUPINGS, ids=[g[0] for g in GROUPINGS])
+def test_every_dimension_groups(finance, dimension, measure, period, expected):
+    args = {"period": period} if period else {}
+    got = by(finance, measure, dimension, limit=1000, **args)
+    if dimension == "day":
+        assert len(got) == 31 and got["2026-10-05"] == D("1475000") and got["2026-10-20"] == D("500000")
+        assert sum(got.values()) == D("1975000")
+    elif dimension == "week":
+        assert got["2026-W41"] == D("1475000") and got["2026-W43"] == D("500000") and list(got)[0] == "2026-W40"
+    elif dimension == "month":
+        assert len(got) == 12 and got["2026-10"] == D("1975000") and got["2026-11"] == D("312000")
+        assert got["2026-01"] == D(0)
+    else:
+        assert got == expected
+
+
+def test_every_dimension_is_tested():
+    assert {g[0] for g in GROUPINGS} == set(DIMENSIONS)
+
+
+def test_every_public_measure_is_tested():
+    source = open(__file__, encoding="utf-8").read()
+    untested = [m.name for m in public_measures() if f'"{m.name}"' not in source]
+    assert untested == []
+
+
+# --- comparisons, limits, empty periods ---------------------------------------------------------------------
+
+def test_compare_with_the_previous_period_and_last_year(finance):
+    vs_october = q(finance, measures=["revenue"], period="2026-11", compare="previous_period")
+    assert vs_october.totals == {"revenue": D("312000"), "revenue_previous": D("1975000"),
+                                 "revenue_change": D("-1663000"), "revenue_change_pct": D("-84.2")}
+    assert vs_october.comparison_period.start == date(2026, 10, 1)
+    vs_last_year = q(finance, measures=["revenue"], period="2026-11", compare="same_period_last_year")
+    assert vs_last_year.totals["revenue_previous"] == D("200000") and vs_last_year.totals["revenue_change_pct"] == D("56.0")
+    monthly = q(finance, measures=["revenue"], group_by=["month"], period="2026-10..2026-11", compare="same_period_last_year")
+    assert [(r["month"], r["revenue"], r["revenue_previous"]) for r in monthly.rows] == [
+        ("2026-10", D("1975000"), D(0)), ("2026-11", D("312000"), D("200000"))]
+    by_customer = q(finance, measures=["revenue"], group_by=["customer"], period="2026-11", compare="same_period_last_year")
+    assert {r["customer"]: r["revenue_previous"] for r in by_customer.rows} == {"LION": D(0)}
+
+
+def test_the_limit_says_how_many_rows_there_were(finance):
+    top = q(finance, measures=["revenue"], group_by=["customer"], period="2026", limit=1)
+    assert [r["customer"] for r in top.rows] == ["ANPHAT"]
+    assert (top.truncated, top.total_rows, top.totals["revenue"]) == (True, 3, D("2287000"))
+    assert any("Showing 1 of 3" in note for note in top.notes)
+    smallest = q(finance, measures=["revenue"], group_by=["customer"], period="2026", order="asc", limit=1)
+    assert smallest.rows[0]["customer"] == "LION"
+
+
+def test_an_empty_period_gives_the_span_of_the_data(finance):
+    result = q(finance, measures=["revenue", "orders"], period="2019")
+    assert result.empty and result.totals == {"revenue": D(0), "orders": 0}
+    assert [(s.what, s.first, s.last) for s in result.data_span] == [("order", date(2025, 11, 15), date(2026, 11, 10))]
+    assert result.notes[0] == "No orders in 2019; orders run from 2025-11-15 to 2026-11-10."
+
+
+def test_a_default_period_is_said(finance):
+    result = q(finance, measures=["revenue"])
+    assert result.period.label == "2026" and result.understood == ["period: 2026 (none was given)"]
+
+
+def test_vietnamese_labels_and_notes(finance):
+    result = q(finance, measures=["revenue"], group_by=["segment"], period="2026", language="vi")
+    assert result.measures[0].label == "doanh thu" and "Thành tiền thuần" in result.measures[0].definition
+    assert result.period.label == "năm 2026"
+
+
+def test_filters_resolve_names_and_stored_values(finance):
+    assert total(finance, "revenue", period="2026", customer="an phat") == D("1475000")
+    assert total(finance, "revenue", period="2026", filters=[{"dimension": "city", "values": ["ha noi"]}]) == D("500000")
+    assert total(finance, "revenue", period="2026", filters=[{"dimension": "segment", "op": "not_in",
+                                                              "values": ["smb"]}]) == D("812000")
+    assert total(finance, "revenue", period="2026", owner="Lê Văn Hùng") == D("500000")
+    assert total(finance, "pipeline_amount", filters=[{"dimension": "opportunity", "values": ["an phat 2027 paper"]}]) \
+        == D("10000000")
+    assert total(finance, "stock_on_hand", filters=[{"dimension": "warehouse", "values": ["long bien"]}]) == 5
+    assert total(finance, "orders", period="2026", filters=[{"dimension": "order_status", "values": ["cancelled"]}]) == 1
+
+
+# --- roles -----------------------------------------------------------------------------------------------------
+
+def test_support_sees_no_cost_margin_or_stock_value(session, world):
+    support = ctx_for(session, world["anh"])
+    for measure in ("gross_margin", "gross_margin_pct", "stock_value", "cost_of_sales"):
+        with pytest.raises(PermissionDenied):
+            q(support, measures=[measure], period="2026")
+    assert total(support, "revenue", period="2026") == D("2287000")
+    with pytest.raises(PermissionDenied) as refused:
+        q(support, measures=["revenue"], conditions=[{"measure": "gross_margin", "op": ">", "value": "0"}])
+    assert "gross_margin" in refused.value.message
+
+
+def test_a_sales_rep_sees_their_own_figures(session, world):
+    mai = ctx_for(session, world["mai"])
+    assert total(mai, "revenue", period="2026") == D("1787000")          # orders credited to her
+    assert total(mai, "open_receivables") == D("1343200")                 # customers she owns
+    assert set(by(mai, "revenue", "customer", period="2026")) == {"ANPHAT", "LION"}
+    assert total(mai, "revenue", period="2026", owner="me") == D("1787000")
+    with pytest.raises(PermissionDenied):
+        q(mai, measures=["revenue"], owner="HUNG")
+    manager = ctx_for(session, world["bao"])
+    assert total(manager, "revenue", period="2026", owner="HUNG") == D("500000")
+
+
+# --- bad queries --------------------------------------------------------------------------------------------------
+
+BAD = [
+    ({"measures": ["profit_per_employee"]}, "measures"),
+    ({"measures": ["revenue"], "group_by": ["stage"]}, "can't be grouped or filtered by stage"),
+    ({"measures": ["revenue"], "period": "Q5 2026"}, "not a period"),
+    ({"measures": ["revenue"], "conditions": [{"measure": "revenue", "op": ">", "value": "lots"}]}, "value"),
+    ({"measures": ["revenue"], "group_by": ["month", "year"]}, "one time grain"),
+    ({"measures": ["revenue"], "limit": 0}, "limit"),
+    ({"measures": ["revenue"], "order_by": "stage"}, "order by"),
+    ({"measures": ["open_tickets"], "filters": [{"dimension": "ticket_status", "values": ["lost"]}]}, "ticket status"),
+    ({"measures": ["revenue"], "filters": [{"dimension": "city", "values": ["Atlantis"]}]}, "Known values"),
+]
+
+
+@pytest.mark.parametrize("args, says", BAD, ids=[b[1] for b in BAD])
+def test_bad_queries_are_refused_with_what_to_fix(finance, args, says):
+    with pytest.raises(ValidationFailed) as caught:
+        q(finance, **args)
+    text = caught.value.message + " " + (caught.value.hint or "")
+    assert says.lower() in text.lower()
+
+
+def test_unknown_names_are_not_found_or_ambiguous(finance):
+    with pytest.raises(NotFound):
+        q(finance, measures=["revenue"], customer="Nobody Trading")
+    with pytest.raises(NotFound):
+        q(finance, measures=["open_receivables"], filters=[{"dimension": "invoice", "values": ["INV-99"]}])
+
+
+def test_every_call_is_audited(session, finance):
+    from backend.tools.audit import write_pending
+
+    write_pending(session)
+    before = len(session.execute(AuditEntry.__table__.select()).all())
+    q(finance, measures=["revenue"])
+    with pytest.raises(ValidationFailed):
+        q(finance, measures=["revenue"], period="never")
+    write_pending(session)
+    rows = session.execute(AuditEntry.__table__.select().order_by(AuditEntry.id)).all()[before:]
+    assert [(r.tool, r.outcome) for r in rows] == [("query_data", "ok"), ("query_data", "rejected")]
+
+
+def test_period_resolution_is_one_rule():
+    today = date(2026, 11, 20)
+    assert resolve_period("range", None, today, default="last-month").period.label == "October 2026"
+    as_of = resolve_period("as_of", "2026-Q4", today)
+    assert as_of.period is None and as_of.as_of == today and "has not ended yet" in as_of.notes[0]
+    assert resolve_period("filter", "2027-01", today).period.start == date(2027, 1, 1)
+    with pytest.raises(ValidationFailed):
+        resolve_period("none", "2026", today)
+
