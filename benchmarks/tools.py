@@ -2,6 +2,9 @@
 same SQL replayed as plain statements through the same driver (the ratio is the overhead of the tool layer:
 ORM, pydantic, the guard). Seeds the volume once and reuses it.
 
+query_data is timed apart: a full year's revenue grouped by each dimension, and point queries (one customer's
+figures), each next to the statements the semantic model compiled, replayed alone through the driver.
+
 Run: .venv/bin/python benchmarks/tools.py [--database-url URL] [--data-dir DIR] [--iterations 100]
      PostgreSQL too: --database-url postgresql+psycopg://postgres@127.0.0.1:5432/tandem_bench
 """
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from datetime import datetime, timezone
@@ -19,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 TARGETS_MS = {"customer_overview": 50, "check_credit": 20, "create_quote (preview)": 50, "run_report (full year)": 1500}
+GROUPINGS = ("customer", "segment", "city", "country", "region", "owner", "product", "category", "month",
+             "order_status", "currency")
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -65,6 +69,8 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--order-lines", type=int, default=1_000_000)
     parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--query-runs", type=int, default=10, help="runs per query_data grouping")
+    parser.add_argument("--only-query-data", action="store_true")
     args = parser.parse_args()
 
     from sqlalchemy import select
@@ -73,9 +79,6 @@ def main() -> None:
     from backend.db import make_engine, migrate
     from backend.models import Customer, Employee, Product
     from backend.settings import Settings
-    from backend.tools import audit
-    from backend.tools.context import ToolContext
-    from backend.tools.registry import invoke
 
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{Path(args.data_dir) / 'bench.sqlite3'}"
@@ -108,7 +111,86 @@ def main() -> None:
         "order_status": lambda c: ("order_status", {"customer": c}),
         "run_report (full year)": lambda c: ("run_report", {"report": "sales_by_customer", "period": last_year, "top_n": 20}),
     }
-    print(f"\n{engine.dialect.name}: {len(codes):,} customers; {args.iterations} calls per tool (run_report: 10)")
+    if not args.only_query_data:
+        time_tools(engine, recorder, settings, admin_id, samples, cases, args)
+    time_query_data(engine, recorder, settings, admin_id, samples, last_year, args)
+
+
+def replay(engine, statements) -> float:
+    """Seconds to run `statements` (as recorded at the cursor) through a raw driver connection."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("BEGIN")  # else the replayed SAVEPOINT/RELEASE pairs would commit
+        started = time.perf_counter()
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+            if cursor.description is not None:
+                cursor.fetchall()
+        elapsed = time.perf_counter() - started
+        raw.rollback()
+        return elapsed
+    finally:
+        raw.close()
+
+
+def time_query_data(engine, recorder, settings, admin_id, samples, last_year, args) -> None:
+    """query_data against the statements the model compiled for it, replayed alone through the driver."""
+    from sqlalchemy.orm import Session
+
+    from backend.models import Employee
+    from backend.semantic.engine import compiled
+    from backend.tools import audit
+    from backend.tools.context import ToolContext
+    from backend.tools.data import QueryDataInput, build_query
+    from backend.tools.registry import invoke
+
+    cases = [(f"revenue by {g}", {"measures": ["revenue"], "group_by": [g], "period": last_year, "limit": 20}, args.query_runs)
+             for g in GROUPINGS]
+    cases += [("revenue+orders+units by customer", {"measures": ["revenue", "orders", "units"], "group_by": ["customer"],
+                                                     "period": last_year, "limit": 20}, args.query_runs)]
+    point = min(len(samples), args.iterations)
+    cases += [("one customer: revenue, orders", None, point), ("one customer: receivables", None, point)]
+    print(f"\n{engine.dialect.name}: query_data; full year = {last_year}")
+    print(f"{'query':<34}{'p50 ms':>9}{'p95 ms':>9}{'plain p50':>11}{'plain p95':>11}{'ratio p50':>11}{'ratio p95':>11}")
+    for label, arguments, runs in cases:
+        tool_times, plain_times = [], []
+        for i in range(runs):
+            if arguments is None:
+                code = samples[i % len(samples)]
+                body = ({"measures": ["revenue", "orders"], "customer": code, "period": last_year}
+                        if "revenue" in label else {"measures": ["open_receivables", "overdue_amount"], "customer": code})
+            else:
+                body = arguments
+            with Session(engine) as session:
+                ctx = ToolContext(session=session, actor=session.get(Employee, admin_id), channel="api", settings=settings)
+                query, scope, _ = build_query(ctx, QueryDataInput.model_validate(body))
+                wanted = {str(stmt.compile(dialect=engine.dialect)) for stmt in compiled(scope, query)}
+                session.rollback()
+                recorder.statements, recorder.active = [], True
+                started = time.perf_counter()
+                invoke("query_data", ctx, body)
+                audit.write_pending(session)
+                tool_times.append(time.perf_counter() - started)
+                recorder.active = False
+                session.rollback()
+            plain_times.append(replay(engine, [(sql, p) for sql, p in recorder.statements if sql in wanted]))
+        p50, p95 = percentile(tool_times, 50) * 1000, percentile(tool_times, 95) * 1000
+        q50, q95 = percentile(plain_times, 50) * 1000, percentile(plain_times, 95) * 1000
+        print(f"{label:<34}{p50:>9.1f}{p95:>9.1f}{q50:>11.1f}{q95:>11.1f}{(p50 / q50 if q50 else 0):>11.2f}"
+              f"{(p95 / q95 if q95 else 0):>11.2f}")
+
+
+def time_tools(engine, recorder, settings, admin_id, samples, cases, args) -> None:
+    from sqlalchemy.orm import Session
+
+    from backend.models import Employee
+    from backend.tools import audit
+    from backend.tools.context import ToolContext
+    from backend.tools.registry import invoke
+
+    print(f"\n{engine.dialect.name}: {len(samples):,} sampled customers; {args.iterations} calls per tool (run_report: 10)")
     print(f"{'tool':<26}{'p50 ms':>9}{'p95 ms':>9}{'plain p50':>11}{'plain p95':>11}{'ratio p50':>11}{'target p95':>12}")
     for label, make in cases.items():
         tool_times, plain_times = [], []
@@ -124,21 +206,7 @@ def main() -> None:
                 tool_times.append(time.perf_counter() - started)
                 recorder.active = False
                 session.rollback()
-            statements = recorder.statements
-            raw = engine.raw_connection()
-            try:
-                cursor = raw.cursor()
-                if engine.dialect.name == "sqlite":
-                    cursor.execute("BEGIN")  # else the replayed SAVEPOINT/RELEASE pairs would commit
-                started = time.perf_counter()
-                for statement, parameters in statements:
-                    cursor.execute(statement, parameters)
-                    if cursor.description is not None:
-                        cursor.fetchall()
-                plain_times.append(time.perf_counter() - started)
-                raw.rollback()
-            finally:
-                raw.close()
+            plain_times.append(replay(engine, recorder.statements))
         p50, p95 = percentile(tool_times, 50) * 1000, percentile(tool_times, 95) * 1000
         q50, q95 = percentile(plain_times, 50) * 1000, percentile(plain_times, 95) * 1000
         target = TARGETS_MS.get(label)

@@ -562,6 +562,8 @@ def run(scope: Scope, query: Query) -> Result:
         raise ValidationFailed("A comparison needs a period to compare with.",
                                hint="Give a period, e.g. this-month with compare previous_period.")
     book = RateBook(scope.session, scope.base_currency)
+    if _can_push_down(query, chosen):
+        return _pushed_down(scope, query, chosen, dates, names, defaults, notes)
     current = _compute(scope, query, chosen, dates, book, names)
     comparison_dates = None
     if query.compare:
@@ -579,6 +581,81 @@ def run(scope: Scope, query: Query) -> Result:
                   period=dates.period, as_of=dates.as_of if any(f.period_role == "snapshot" for f in facts) else None,
                   comparison=comparison_dates.period if comparison_dates else None, empty=empty, spans=spans,
                   notes=notes, defaults=defaults)
+
+
+def _order_atom(query: Query) -> str | None:
+    by = query.order_by or query.measures[0]
+    return by if by in MEASURES and not MEASURES[by].derived else None
+
+
+def _can_push_down(query: Query, chosen: dict[str, list[str]]) -> bool:
+    """A ranked list of many groups (top 20 customers of a year) is ordered and cut in SQL, with the totals and the
+    number of groups as window functions over the same groups, so 100,000 groups never travel to Python. Only
+    when every figure is a plain SQL aggregate of one fact, ordered by one of them."""
+    if len(chosen) != 1 or query.limit is None or not query.group_by or query.thresholds or query.compare:
+        return False
+    if any(d in TIME_DIMENSIONS for d in query.group_by) or _order_atom(query) is None:
+        return False
+    (fact_name, atoms), = chosen.items()
+    return all(MEASURES[a].on[fact_name].expr is not None for a in atoms) and _order_atom(query) in atoms
+
+
+_WINDOW = {"sum": func.sum, "min": func.min, "max": func.max}
+
+
+def pushed_down_statement(scope: Scope, query: Query, fact: Fact, atoms: list[str],
+                          dates: _Dates) -> tuple[Any, Params]:
+    filtered = frozenset(f.dimension for f in query.filters)
+    params = _params(scope, dates, fact, filtered)
+    star = Star(fact, params)
+    dims, groups = _dimension_columns(star, query.group_by)
+    exprs = {a: MEASURES[a].on[fact.name].expr(star) for a in atoms}
+    windows = [_WINDOW[MEASURES[a].aggregate](exprs[a]).over().label(f"w_{a}") for a in atoms
+               if MEASURES[a].aggregate in _WINDOW]
+    order = exprs[_order_atom(query)]
+    ordering = [order.asc() if query.order == "asc" else order.desc(), *groups]
+    stmt = (select(*dims, *(e.label(f"m_{a}") for a, e in exprs.items()), func.count().label("n_rows"),
+                   func.count().over().label("n_groups"), *windows)
+            .select_from(star.from_clause).where(*_where(star, scope, query.filters)).group_by(*groups)
+            .order_by(*ordering).limit(query.limit))
+    return stmt, params
+
+
+def _pushed_down(scope: Scope, query: Query, chosen: dict[str, list[str]], dates: _Dates, names: list[str],
+                 defaults: list[str], notes: list[str]) -> Result:
+    (fact_name, atoms), = chosen.items()
+    fact = FACTS[fact_name]
+    stmt, params = pushed_down_statement(scope, query, fact, atoms, dates)
+    params = replace(params, as_of=dates.as_of)
+    fetched = _fetch(scope.session, stmt)
+    rows = []
+    for row in fetched:
+        mapping = row._mapping
+        group = _Group(labels={d: mapping[f"l_{d}"] for d in query.group_by if f"l_{d}" in mapping},
+                       atoms={a: _plain_value(mapping[f"m_{a}"]) for a in atoms}, rows=mapping["n_rows"])
+        values = _finish(group.atoms, names, params)
+        out = _dimension_values(_key_of(row, query.group_by), group, query)
+        out.update(values)
+        rows.append(out)
+    count = fetched[0]._mapping["n_groups"] if fetched else 0
+    whole: dict[str, Any] = {}
+    if fetched:
+        whole = {a: _plain_value(fetched[0]._mapping[f"w_{a}"]) for a in atoms if MEASURES[a].aggregate in _WINDOW}
+    distinct = [a for a in atoms if MEASURES[a].aggregate == "count_distinct"]
+    if distinct and fetched:
+        totals_query = replace(query, group_by=())
+        st = _plain_statement(fact, scope, dates, totals_query, distinct, frozenset(f.dimension for f in query.filters))
+        whole.update({a: _plain_value(_fetch(scope.session, st.stmt)[0]._mapping[f"m_{a}"]) for a in distinct})
+    totals = _finish(whole, names, params)
+    facts = [fact]
+    return Result(measures=list(query.measures), group_by=list(query.group_by), rows=rows, totals=totals,
+                  total_rows=count, truncated=len(rows) < count, limit=query.limit, period=dates.period,
+                  as_of=dates.as_of if fact.period_role == "snapshot" else None, comparison=None, empty=count == 0,
+                  spans=_spans(scope, query, facts, dates) if count == 0 else {}, notes=notes, defaults=defaults)
+
+
+def _plain_value(value: Any) -> Any:
+    return Decimal(repr(value)) if isinstance(value, float) else value
 
 
 def _compute(scope: Scope, query: Query, chosen: dict[str, list[str]], dates: _Dates, book: RateBook,
@@ -796,6 +873,14 @@ def compiled(scope: Scope, query: Query) -> list[Any]:
     chosen = _choose_facts(atoms, set(query.group_by) | {f.dimension for f in query.filters})
     dates, _, _ = _dates(scope, query, [FACTS[f] for f in chosen])
     filtered = frozenset(f.dimension for f in query.filters)
+    if _can_push_down(query, chosen):
+        (fact_name, fact_atoms), = chosen.items()
+        out = [pushed_down_statement(scope, query, FACTS[fact_name], fact_atoms, dates)[0]]
+        distinct = [a for a in fact_atoms if MEASURES[a].aggregate == "count_distinct"]
+        if distinct:
+            out.append(_plain_statement(FACTS[fact_name], scope, dates, replace(query, group_by=()), distinct,
+                                        filtered).stmt)
+        return out
     out = []
     for fact_name, fact_atoms in chosen.items():
         fact = FACTS[fact_name]
