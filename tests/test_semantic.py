@@ -255,6 +255,15 @@ def test_an_empty_period_gives_the_span_of_the_data(finance):
     assert result.notes[0] == "No orders in 2019; orders run from 2025-11-15 to 2026-11-10."
 
 
+def test_a_filter_that_needs_a_join_narrows_ranked_lists_and_spans(finance):
+    ranked = q(finance, measures=["revenue"], group_by=["product"], filters=[{"dimension": "segment", "values": ["SMB"]}],
+               period="2026", limit=5)
+    assert [(r["product"], r["revenue"]) for r in ranked.rows] == [("PAPER", D("1000000")), ("PEN", D("475000"))]
+    assert ranked.totals["revenue"] == D("1475000")
+    empty = q(finance, measures=["revenue"], customer="BACHA", period="2019")
+    assert [(s.first, s.last) for s in empty.data_span] == [(date(2025, 11, 15), date(2026, 10, 20))]
+
+
 def test_a_default_period_is_said(finance):
     result = q(finance, measures=["revenue"])
     assert result.period.label == "2026" and result.understood == ["period: 2026 (none was given)"]

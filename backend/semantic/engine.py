@@ -614,9 +614,10 @@ def pushed_down_statement(scope: Scope, query: Query, fact: Fact, atoms: list[st
                if MEASURES[a].aggregate in _WINDOW]
     order = exprs[_order_atom(query)]
     ordering = [order.asc() if query.order == "asc" else order.desc(), *groups]
+    conditions = _where(star, scope, query.filters)  # before the FROM clause is read: a filter may add a join
     stmt = (select(*dims, *(e.label(f"m_{a}") for a, e in exprs.items()), func.count().label("n_rows"),
                    func.count().over().label("n_groups"), *windows)
-            .select_from(star.from_clause).where(*_where(star, scope, query.filters)).group_by(*groups)
+            .select_from(star.from_clause).where(*conditions).group_by(*groups)
             .order_by(*ordering).limit(query.limit))
     return stmt, params
 
@@ -849,8 +850,8 @@ def _spans(scope: Scope, query: Query, facts: list[Fact], dates: _Dates) -> dict
             continue
         star = Star(fact, _params(scope, dates, fact, filtered))
         column = fact.time(star)
-        stmt = (select(func.min(column), func.max(column)).select_from(star.from_clause)
-                .where(*_where(star, scope, query.filters, with_period=False)))
+        conditions = _where(star, scope, query.filters, with_period=False)
+        stmt = select(func.min(column), func.max(column)).select_from(star.from_clause).where(*conditions)
         with time_limit(scope.session, TIME_LIMIT_S):
             first, last = scope.session.connection().execute(stmt).one()
         if first is None:

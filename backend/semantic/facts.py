@@ -30,7 +30,7 @@ def _customer_dimensions(customer) -> dict[str, DimensionSQL]:
     """customer, segment, city, country — `customer(star)` gives the customer entity (joined or the fact itself)."""
     return {
         "customer": DimensionSQL(key=lambda s: customer(s).code, label=lambda s: customer(s).name,
-                                 filter=lambda s: customer(s).id),
+                                 filter=lambda s: s.col("customer_id")),
         "segment": DimensionSQL(key=lambda s: customer(s).segment),
         "city": DimensionSQL(key=lambda s: customer(s).city),
         "country": DimensionSQL(key=lambda s: customer(s).country),
