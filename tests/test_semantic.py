@@ -246,6 +246,10 @@ def test_the_limit_says_how_many_rows_there_were(finance):
     assert any("Showing 1 of 3" in note for note in top.notes)
     smallest = q(finance, measures=["revenue"], group_by=["customer"], period="2026", order="asc", limit=1)
     assert smallest.rows[0]["customer"] == "LION"
+    # Revenue is ranked on orders and units are read from the lines of the customers shown only.
+    mixed = q(finance, measures=["revenue", "orders", "units"], group_by=["customer"], period="2026", limit=2)
+    assert [(r["customer"], r["orders"], r["units"]) for r in mixed.rows] == [("ANPHAT", 1, 60), ("BACHA", 1, 5)]
+    assert mixed.totals == {"revenue": D("2287000"), "orders": 3, "units": 68} and mixed.total_rows == 3
 
 
 def test_an_empty_period_gives_the_span_of_the_data(finance):

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, null, select
+from sqlalchemy import case, func, null, select, tuple_
 from sqlalchemy.orm import Session
 
 from backend.errors import BusinessRuleViolation, PermissionDenied, ValidationFailed
@@ -225,14 +225,15 @@ def _all_measures(query: Query) -> list[str]:
     return names
 
 
-def _choose_facts(atoms: list[str], dims: set[str]) -> dict[str, list[str]]:
+def _choose_facts(atoms: list[str], dims: set[str], *, coarse: bool = False) -> dict[str, list[str]]:
     """Fact -> the atoms computed on it. Each atom goes to a fact that has every dimension used; where an atom
-    has a choice, to one already chosen, so related figures share one statement."""
+    has a choice, to one already chosen, so related figures share one statement — or, `coarse`, to the first
+    (the coarsest: orders before order lines), so a ranking reads the smallest table."""
     chosen: dict[str, list[str]] = {}
     pending = []
     for atom in atoms:
         options = [f for f in MEASURES[atom].on if dims <= _dimensions_of(FACTS[f])]
-        if len(options) == 1:
+        if len(options) == 1 or (coarse and options):
             chosen.setdefault(options[0], []).append(atom)
         else:
             pending.append((atom, options))
@@ -322,12 +323,21 @@ class _Statement:
 
 
 def _plain_statement(fact: Fact, scope: Scope, dates: _Dates, query: Query, atoms: list[str],
-                     filtered: frozenset[str]) -> _Statement:
+                     filtered: frozenset[str], keys: list[tuple] | None = None) -> _Statement:
+    """`keys`: only the groups with these keys (the ones a ranking showed)."""
     params = _params(scope, dates, fact, filtered)
     star = Star(fact, params)
     dims, groups = _dimension_columns(star, query.group_by)
     measures = [MEASURES[a].on[fact.name].expr(star).label(f"m_{a}") for a in atoms if MEASURES[a].on[fact.name].expr]
     conditions = _where(star, scope, query.filters)
+    if keys is not None:
+        key_columns = [fact.dimensions[name].key(star) for name in query.group_by]
+        if len(key_columns) == 1:
+            present = [k[0] for k in keys if k[0] is not None]
+            match = key_columns[0].in_(present)
+            conditions.append(match | key_columns[0].is_(None) if len(present) < len(keys) else match)
+        else:
+            conditions.append(tuple_(*key_columns).in_(keys))
     stmt = select(*dims, *measures, func.count().label("n_rows")).select_from(star.from_clause).where(*conditions)
     if groups:
         stmt = stmt.group_by(*groups)
@@ -562,8 +572,9 @@ def run(scope: Scope, query: Query) -> Result:
         raise ValidationFailed("A comparison needs a period to compare with.",
                                hint="Give a period, e.g. this-month with compare previous_period.")
     book = RateBook(scope.session, scope.base_currency)
-    if _can_push_down(query, chosen):
-        return _pushed_down(scope, query, chosen, dates, names, defaults, notes)
+    for plan in (_choose_facts(atoms, dims, coarse=True), chosen):
+        if _can_push_down(query, plan):
+            return _pushed_down(scope, query, plan, dates, names, defaults, notes)
     current = _compute(scope, query, chosen, dates, book, names)
     comparison_dates = None
     if query.compare:
@@ -591,13 +602,14 @@ def _order_atom(query: Query) -> str | None:
 def _can_push_down(query: Query, chosen: dict[str, list[str]]) -> bool:
     """A ranked list of many groups (top 20 customers of a year) is ordered and cut in SQL, with the totals and the
     number of groups as window functions over the same groups, so 100,000 groups never travel to Python. Only
-    when every figure is a plain SQL aggregate of one fact, ordered by one of them."""
-    if len(chosen) != 1 or query.limit is None or not query.group_by or query.thresholds or query.compare:
+    when every figure is a plain SQL aggregate, ordered by one of them; figures of other facts are then fetched
+    for the groups shown only."""
+    if query.limit is None or not query.group_by or query.thresholds or query.compare:
         return False
     if any(d in TIME_DIMENSIONS for d in query.group_by) or _order_atom(query) is None:
         return False
-    (fact_name, atoms), = chosen.items()
-    return all(MEASURES[a].on[fact_name].expr is not None for a in atoms) and _order_atom(query) in atoms
+    plain = all(MEASURES[a].on[f].expr is not None for f, atoms in chosen.items() for a in atoms)
+    return plain and any(_order_atom(query) in atoms for atoms in chosen.values())
 
 
 _WINDOW = {"sum": func.sum, "min": func.min, "max": func.max}
@@ -624,31 +636,47 @@ def pushed_down_statement(scope: Scope, query: Query, fact: Fact, atoms: list[st
 
 def _pushed_down(scope: Scope, query: Query, chosen: dict[str, list[str]], dates: _Dates, names: list[str],
                  defaults: list[str], notes: list[str]) -> Result:
-    (fact_name, atoms), = chosen.items()
+    fact_name = next(f for f, atoms in chosen.items() if _order_atom(query) in atoms)
+    atoms = chosen[fact_name]
     fact = FACTS[fact_name]
+    filtered = frozenset(f.dimension for f in query.filters)
     stmt, params = pushed_down_statement(scope, query, fact, atoms, dates)
     params = replace(params, as_of=dates.as_of)
     fetched = _fetch(scope.session, stmt)
-    rows = []
+    groups: dict[tuple, _Group] = {}
     for row in fetched:
         mapping = row._mapping
-        group = _Group(labels={d: mapping[f"l_{d}"] for d in query.group_by if f"l_{d}" in mapping},
-                       atoms={a: _plain_value(mapping[f"m_{a}"]) for a in atoms}, rows=mapping["n_rows"])
-        values = _finish(group.atoms, names, params)
-        out = _dimension_values(_key_of(row, query.group_by), group, query)
-        out.update(values)
-        rows.append(out)
+        groups[_key_of(row, query.group_by)] = _Group(
+            labels={d: mapping[f"l_{d}"] for d in query.group_by if f"l_{d}" in mapping},
+            atoms={a: _plain_value(mapping[f"m_{a}"]) for a in atoms}, rows=mapping["n_rows"])
     count = fetched[0]._mapping["n_groups"] if fetched else 0
     whole: dict[str, Any] = {}
     if fetched:
         whole = {a: _plain_value(fetched[0]._mapping[f"w_{a}"]) for a in atoms if MEASURES[a].aggregate in _WINDOW}
+    totals_query = replace(query, group_by=())
     distinct = [a for a in atoms if MEASURES[a].aggregate == "count_distinct"]
     if distinct and fetched:
-        totals_query = replace(query, group_by=())
-        st = _plain_statement(fact, scope, dates, totals_query, distinct, frozenset(f.dimension for f in query.filters))
+        st = _plain_statement(fact, scope, dates, totals_query, distinct, filtered)
         whole.update({a: _plain_value(_fetch(scope.session, st.stmt)[0]._mapping[f"m_{a}"]) for a in distinct})
+    for other, other_atoms in chosen.items():
+        if other == fact_name or not fetched:
+            continue
+        # The other fact's figures for the groups shown, and over everything for the totals.
+        shown = _plain_statement(FACTS[other], scope, dates, query, other_atoms, filtered, keys=list(groups))
+        for row in _fetch(scope.session, shown.stmt):
+            group = groups.get(_key_of(row, query.group_by))
+            if group is not None:
+                for atom in other_atoms:
+                    _merge(group.atoms, atom, row._mapping[f"m_{atom}"])
+        everything = _plain_statement(FACTS[other], scope, dates, totals_query, other_atoms, filtered)
+        whole.update({a: _plain_value(_fetch(scope.session, everything.stmt)[0]._mapping[f"m_{a}"]) for a in other_atoms})
+    rows = []
+    for key, group in groups.items():
+        out = _dimension_values(key, group, query)
+        out.update(_finish(group.atoms, names, params))
+        rows.append(out)
     totals = _finish(whole, names, params)
-    facts = [fact]
+    facts = [FACTS[f] for f in chosen]
     return Result(measures=list(query.measures), group_by=list(query.group_by), rows=rows, totals=totals,
                   total_rows=count, truncated=len(rows) < count, limit=query.limit, period=dates.period,
                   as_of=dates.as_of if fact.period_role == "snapshot" else None, comparison=None, empty=count == 0,
@@ -862,34 +890,6 @@ def _spans(scope: Scope, query: Query, facts: list[Fact], dates: _Dates) -> dict
             first, last = first.astimezone(zone).date(), last.astimezone(zone).date()
         spans[fact.name] = (first, last)
     return spans
-
-
-def compiled(scope: Scope, query: Query) -> list[Any]:
-    """The statements `run` would execute (for the benchmark that times them against the driver)."""
-    check(query, scope.role)
-    names = _all_measures(query)
-    atoms: list[str] = []
-    for name in names:
-        atoms += [a for a in atoms_of(name) if a not in atoms]
-    chosen = _choose_facts(atoms, set(query.group_by) | {f.dimension for f in query.filters})
-    dates, _, _ = _dates(scope, query, [FACTS[f] for f in chosen])
-    filtered = frozenset(f.dimension for f in query.filters)
-    if _can_push_down(query, chosen):
-        (fact_name, fact_atoms), = chosen.items()
-        out = [pushed_down_statement(scope, query, FACTS[fact_name], fact_atoms, dates)[0]]
-        distinct = [a for a in fact_atoms if MEASURES[a].aggregate == "count_distinct"]
-        if distinct:
-            out.append(_plain_statement(FACTS[fact_name], scope, dates, replace(query, group_by=()), distinct,
-                                        filtered).stmt)
-        return out
-    out = []
-    for fact_name, fact_atoms in chosen.items():
-        fact = FACTS[fact_name]
-        out.append(_plain_statement(fact, scope, dates, query, fact_atoms, filtered).stmt)
-        for atom in fact_atoms:
-            if MEASURES[atom].on[fact_name].fx is not None:
-                out.append(_fx_statement(fact, scope, dates, query, atom, filtered).stmt)
-    return out
 
 
 def company_figures(session: Session, *, base_currency: str, zone: str, today: date, now: datetime,
