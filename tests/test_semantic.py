@@ -368,3 +368,23 @@ def test_period_resolution_is_one_rule():
     with pytest.raises(ValidationFailed):
         resolve_period("none", "2026", today)
 
+
+
+HEAVY = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) "
+         "SELECT count(*) FROM c")
+
+
+def test_a_statement_past_the_time_limit_is_stopped_and_the_session_goes_on(session):
+    from sqlalchemy import text
+
+    from backend.semantic.sql import QueryTooSlow, time_limit
+
+    with pytest.raises(QueryTooSlow) as stopped:
+        with session.begin_nested():
+            with time_limit(session, 0.2):
+                session.execute(text(HEAVY)).scalar()
+    assert stopped.value.http_status == 422 and "narrow" in stopped.value.hint.lower()
+    with time_limit(session, 5):
+        assert session.execute(text("SELECT 1")).scalar() == 1
+    if session.get_bind().dialect.name == "postgresql":
+        assert session.execute(text("SELECT current_setting('statement_timeout')")).scalar() == "0"

@@ -383,9 +383,9 @@ def _fx_statement(fact: Fact, scope: Scope, dates: _Dates, query: Query, atom: s
 # --- running and folding ---------------------------------------------------------------------------------------
 
 def _fetch(session: Session, stmt: Any) -> list[Any]:
-    with time_limit(session, TIME_LIMIT_S):
-        result = session.connection().execute(stmt)
-        rows = result.fetchmany(MAX_GROUPS + 1)
+    """Rows of one statement (run inside `run`'s time limit), refused past the row cap."""
+    result = session.connection().execute(stmt)
+    rows = result.fetchmany(MAX_GROUPS + 1)
     if len(rows) > MAX_GROUPS:
         raise BusinessRuleViolation(f"The query makes more than {MAX_GROUPS:,} groups; nothing was returned.",
                                     hint="Group by fewer or coarser dimensions, or filter it.")
@@ -559,7 +559,13 @@ def _say(language: str, en: str, vi: str) -> str:
 
 
 def run(scope: Scope, query: Query) -> Result:
+    """The answer to `query` as `scope` sees it; every statement runs under one time limit."""
     check(query, scope.role)
+    with time_limit(scope.session, TIME_LIMIT_S):
+        return _run(scope, query)
+
+
+def _run(scope: Scope, query: Query) -> Result:
     names = _all_measures(query)
     atoms: list[str] = []
     for name in names:
@@ -880,8 +886,7 @@ def _spans(scope: Scope, query: Query, facts: list[Fact], dates: _Dates) -> dict
         column = fact.time(star)
         conditions = _where(star, scope, query.filters, with_period=False)
         stmt = select(func.min(column), func.max(column)).select_from(star.from_clause).where(*conditions)
-        with time_limit(scope.session, TIME_LIMIT_S):
-            first, last = scope.session.connection().execute(stmt).one()
+        first, last = scope.session.connection().execute(stmt).one()
         if first is None:
             spans[fact.name] = None
             continue

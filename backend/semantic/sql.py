@@ -152,9 +152,10 @@ def time_limit(session: Session, seconds: float) -> Iterator[None]:
         from sqlalchemy import text
         from sqlalchemy.exc import OperationalError
 
-        previous = connection.execute(text("SELECT current_setting('statement_timeout')")).scalar_one()
-        connection.execute(text("SELECT set_config('statement_timeout', :value, true)"),
-                           {"value": f"{int(seconds * 1000)}ms"})
+        # One round trip: the setting as it was, and the limit for what follows.
+        previous = connection.execute(text("SELECT current_setting('statement_timeout'), "
+                                           "set_config('statement_timeout', :value, true)"),
+                                      {"value": f"{int(seconds * 1000)}ms"}).first()[0]
         try:
             yield
         except OperationalError as exc:
