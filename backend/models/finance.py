@@ -21,6 +21,8 @@ class Invoice(Base):
         CheckConstraint("due_date >= issue_date", name="due_after_issue"),
         Index("ix_invoices_customer_status", "customer_id", "status"),
         Index("ix_invoices_status_due", "status", "due_date"),
+        # The semantic model's invoiced-in-a-period and payments-in-a-period figures read by date.
+        Index("ix_invoices_issue_date", "issue_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +44,7 @@ class Invoice(Base):
 
 class Payment(Base):
     __tablename__ = "payments"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"), Index("ix_payments_paid_on", "paid_on"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)

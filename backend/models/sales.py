@@ -74,6 +74,7 @@ class SalesOrder(Base):
         Index("ix_sales_orders_date_status", "order_date", "status"),
         # Covering index for the sales reports: a year of orders is summed without touching the table.
         Index("ix_sales_orders_report", "order_date", "status", "customer_id", "salesperson_id", "net_amount_base"),
+        Index("ix_sales_orders_shipped_date", "shipped_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
