@@ -388,3 +388,9 @@ def test_a_statement_past_the_time_limit_is_stopped_and_the_session_goes_on(sess
         assert session.execute(text("SELECT 1")).scalar() == 1
     if session.get_bind().dialect.name == "postgresql":
         assert session.execute(text("SELECT current_setting('statement_timeout')")).scalar() == "0"
+
+
+def test_catalogue_and_invoice_counts(finance):
+    assert q(finance, measures=["products", "active_products"]).totals == {"products": 2, "active_products": 2}
+    assert by(finance, "products", "category") == {"Paper": 1, "Pens": 1}
+    assert total(finance, "invoices", period="2026") == 3   # INV-1, INV-3, INV-4

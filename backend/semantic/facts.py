@@ -281,6 +281,17 @@ STOCK = Fact(
     period_role="snapshot", history=False)
 
 
+CATALOGUE = Fact(
+    name="catalogue", noun=Words("product", "sản phẩm"), source=lambda p: Product.__table__,
+    columns={"id": lambda s: Product.id, "product_id": lambda s: Product.id},
+    joins={},
+    dimensions={"product": DimensionSQL(key=lambda s: Product.sku, label=lambda s: Product.name,
+                                        filter=lambda s: Product.id),
+                "category": DimensionSQL(key=lambda s: Product.category),
+                "currency": DimensionSQL(key=lambda s: Product.currency)},
+    period_role="snapshot", history=False)
+
+
 FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     ORDERS, ORDER_LINES, SHIPMENTS, UNINVOICED, INVOICES, RECEIVABLES, PAYMENTS, CUSTOMERS, OPPORTUNITIES, QUOTES,
-    TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK)}
+    TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE)}

@@ -148,6 +148,8 @@ class Measure:
     places: int = 0                      # decimals shown for percent / days / quantities
     none_is_infinite: bool = False       # "never" counts as longer than any threshold (days since last contact)
     larger_is_better: bool = True
+    # For a count: the things it counts, as people say them ("how many orders", "bao nhiêu đơn hàng").
+    counts: Words | None = None
 
     @property
     def derived(self) -> bool:
