@@ -19,6 +19,8 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "approve_quote": frozenset({"manager", "admin"}),
     "convert_quote_to_order": SALES_SIDE,
     "order_status": ALL,
+    # A sales rep only for the customers they own (checked inside the tool).
+    "invoice_status": ALL,
     "list_tickets": ALL,
     "create_ticket": frozenset({"support", "sales", "manager", "admin"}),
     "log_interaction": frozenset({"sales", "support", "manager", "admin"}),

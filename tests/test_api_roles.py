@@ -19,7 +19,7 @@ from tests.factories.catalog import make_product
 from tests.factories.customers import make_customer, make_ticket
 from tests.factories.org import make_company, make_employee
 from tests.factories.quotes import make_quote
-from tests.factories.sales import make_order
+from tests.factories.sales import make_invoice, make_order
 
 # A valid input for every tool, against the `matrix_world` data below: allowed roles must get 200 or 202.
 MINIMAL_BODIES: dict[str, dict] = {
@@ -33,6 +33,7 @@ MINIMAL_BODIES: dict[str, dict] = {
     "approve_quote": {"quote": "QUO-T-APPROVE"},
     "convert_quote_to_order": {"quote": "QUO-T-CONVERT"},
     "order_status": {"order": "SO-T-MATRIX"},
+    "invoice_status": {"invoice": "INV-T-MATRIX"},
     "list_tickets": {},
     "create_ticket": {"customer": "ACME", "subject": "Role matrix check"},
     "log_interaction": {"customer": "ACME", "kind": "call", "summary": "Role matrix check"},
@@ -58,6 +59,7 @@ def matrix_world(session):
     acme = make_customer(session, name="Acme Trading", code="ACME")
     paper = make_product(session, sku="PAPER-A4", name="A4 copy paper 80gsm", stock=500)
     make_order(session, customer=acme, lines=[(paper, 10, None, Decimal(0))], number="SO-T-MATRIX")
+    make_invoice(session, customer=acme, amount=Decimal("1000000"), number="INV-T-MATRIX")
     make_ticket(session, customer=acme)
     _quote_with_line(session, customer=acme, product=paper, number="QUO-T-APPROVE", status="pending_approval")
     _quote_with_line(session, customer=acme, product=paper, number="QUO-T-CONVERT", status="approved")
@@ -77,6 +79,9 @@ def test_role_matrix_through_the_api(api, session, matrix_world, now, tool, role
     assert tool in MINIMAL_BODIES, (f"{tool} is registered: add a minimal valid body for it to MINIMAL_BODIES in "
                                     "tests/test_api_roles.py")
     caller = make_employee(session, role=role)
+    # The caller owns ACME, so a sales rep's own-customers rule (invoice_status) does not stand in for the role check.
+    matrix_world.owner_id = caller.id
+    session.flush()
     response = api.post(f"/api/tools/{tool}", json=MINIMAL_BODIES[tool],
                         headers=bearer(make_token(session, employee=caller, now=now)))
     if allowed(tool, role):

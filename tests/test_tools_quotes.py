@@ -488,6 +488,29 @@ def test_order_status_bad_input(session, sales, world):
         invoke("order_status", sales, {"order": "SO-T-X", "customer": "MINHPHAT"})
 
 
+def test_order_status_finds_imported_number_formats(session, sales, world):
+    minh, paper = world["minh"], world["paper"]
+    shipped = make_order(session, customer=minh, lines=[(paper, 2, None, D("0"))], order_date=date(2026, 11, 2),
+                         number="BO-17-2108", status="shipped")
+    shipped.shipped_date = date(2026, 11, 5)
+    make_order(session, customer=minh, lines=[(paper, 1, None, D("0"))], order_date=date(2023, 3, 1),
+               number="so-2023-000123", status="invoiced")  # an old system's numbers, kept in lower case
+    session.flush()
+    for asked in ("BO-17-2108", "bo-17-2108", " Bo-17-2108 "):
+        order = invoke("order_status", sales, {"order": asked}).orders[0]
+        assert (order.number, order.status, order.shipped_date) == ("BO-17-2108", "shipped", date(2026, 11, 5))
+    assert invoke("order_status", sales, {"order": "SO-2023-000123"}).orders[0].number == "so-2023-000123"
+    assert invoke("order_status", sales, {"order": "BO-17-2108", "customer": "MINHPHAT"}).total_orders == 1
+
+
+def test_order_numbers_differing_only_in_case_are_ambiguous(session, sales, world):
+    for number in ("bo-1", "Bo-1"):
+        make_order(session, customer=world["minh"], lines=[(world["pen"], 1, None, D("0"))], number=number)
+    with pytest.raises(Ambiguous, match="differ only in letter case"):
+        invoke("order_status", sales, {"order": "BO-1"})
+    assert invoke("order_status", sales, {"order": "Bo-1"}).orders[0].number == "Bo-1"
+
+
 # --- concurrency (PostgreSQL) ------------------------------------------------------------------------------------
 
 @pytest.mark.skipif(not PG_URL, reason="needs TANDEM_TEST_DATABASE_URL (PostgreSQL)")

@@ -1,9 +1,10 @@
 """Resolving what people type ("hoang long", "MINHPHAT", "lan@minhphat.vn") to records, fuzzily and
-accent-insensitively; shared by every tool that takes a customer or product reference."""
+accent-insensitively; shared by every tool that takes a customer or product reference or a document number."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 from sqlalchemy import func, or_, select
@@ -18,6 +19,8 @@ MIN_SCORE = 60.0
 CLEAR_LEAD = 8.0
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+# A model with a unique `number` column: SalesOrder, Invoice, Ticket, Quote.
+Document = TypeVar("Document")
 
 
 @dataclass
@@ -199,3 +202,22 @@ def resolve_warehouse(session: Session, reference: str) -> Warehouse:
         return close[0]
     raise NotFound(f"No warehouse matches '{reference}'.",
                    hint="Warehouses: " + ", ".join(f"{h.code} ({h.name})" for h in houses) + ".")
+
+
+def find_by_number(session: Session, model: type[Document], reference: str) -> Document | None:
+    """The document (order, invoice, ticket, …) whose `number` is `reference` in any letter case, or None.
+
+    Imported numbers keep their own format (BO-17-2108, CS-1454, so-2023-000123), so the number is matched as a
+    whole, never parsed. The number as written or upper-cased uses the unique index; other letter cases fall back
+    to comparing upper-cased, and two numbers differing only in case are Ambiguous rather than a guess."""
+    text = reference.strip()
+    rows = session.execute(select(model).where(model.number.in_({text, text.upper()}))).scalars().all()
+    if not rows:
+        rows = session.execute(select(model).where(func.upper(model.number) == text.upper())
+                               .order_by(model.number).limit(6)).scalars().all()
+        if len(rows) > 1:
+            raise Ambiguous(f"'{reference}' matches {len(rows)} numbers that differ only in letter case.",
+                            candidates=[{"number": row.number} for row in rows],
+                            hint="Write the number exactly as it is stored.")
+    exact = [row for row in rows if row.number == text]
+    return (exact or rows or [None])[0]

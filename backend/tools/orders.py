@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from backend.errors import NotFound, ValidationFailed
 from backend.models import Customer, Invoice, PaymentAllocation, Product, Quote, SalesOrder, SalesOrderLine
 from backend.tools.context import ToolContext
-from backend.tools.lookup import resolve_customer
+from backend.tools.lookup import find_by_number, resolve_customer
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
 
@@ -60,7 +60,8 @@ class OrderOut(ToolModel):
 
 
 class OrderStatusInput(ToolModel):
-    order: str | None = Field(None, max_length=40, description="Sales order number, e.g. SO-2026-000123")
+    order: str | None = Field(None, max_length=40, description="Sales order number as written, any letter case, e.g. "
+                                                               "SO-2026-000123 or BO-17-2108")
     customer: str | None = Field(None, max_length=200, description="Customer code or name: shows their latest orders")
     limit: int = Field(5, ge=1, le=50, description="How many of the customer's latest orders to show")
 
@@ -139,12 +140,12 @@ def order_status(ctx: ToolContext, params: OrderStatusInput) -> OrderStatusResul
                                hint="Pass order, e.g. SO-2026-000123, or customer.")
     customer = resolve_customer(session, params.customer) if (params.customer or "").strip() else None
     if (params.order or "").strip():
-        number = params.order.strip().upper()
-        order = session.execute(select(SalesOrder).where(SalesOrder.number == number)).scalar_one_or_none()
+        order = find_by_number(session, SalesOrder, params.order)
         if order is None:
-            raise NotFound(f"There is no sales order {number}.", hint="Check the number, or ask by customer.")
+            raise NotFound(f"There is no sales order {params.order.strip()}.",
+                           hint="Check the number, or ask by customer.")
         if customer is not None and order.customer_id != customer.id:
-            raise NotFound(f"Order {number} is not an order of {customer.name}.",
+            raise NotFound(f"Order {order.number} is not an order of {customer.name}.",
                            hint="Check the number, or leave the customer out.")
         customer = customer or session.get(Customer, order.customer_id)
         return OrderStatusResult(customer_code=customer.code, customer_name=customer.name, total_orders=1,

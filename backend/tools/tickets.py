@@ -7,12 +7,12 @@ from typing import Literal
 from pydantic import Field
 from sqlalchemy import func, select
 
-from backend.errors import ValidationFailed
+from backend.errors import NotFound, ValidationFailed
 from backend.models import Customer, Employee, Interaction, Ticket
 from backend.models.crm import INTERACTION_KINDS, TICKET_PRIORITIES, TICKET_STATUSES
 from backend.numbering import next_number
 from backend.tools.context import ToolContext
-from backend.tools.lookup import resolve_customer
+from backend.tools.lookup import find_by_number, resolve_customer
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
 
@@ -43,6 +43,9 @@ class ListTicketsInput(ToolModel):
         "unresolved", description="'unresolved' means open or pending")
     priority: TicketPriority | None = Field(None, description="Only this priority")
     limit: int = Field(20, ge=1, le=200, description="How many tickets at most, newest first")
+    ticket: str | None = Field(None, max_length=Ticket.__table__.c.number.type.length,
+                               description="One ticket by its number, any letter case (TCK-2026-000098, CS-1454); "
+                                           "status and priority are then ignored")
 
 
 class ListTicketsResult(ToolModel):
@@ -59,12 +62,23 @@ def ticket_out(ticket: Ticket, customer: Customer, assignee: Employee | None) ->
 
 @register(kind="read")
 def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResult:
-    """Support tickets, newest first, by customer, status and priority."""
+    """Support tickets, newest first, by customer, status and priority; or one ticket by its number."""
     conditions = []
     customer = None
     if params.customer:
         customer = resolve_customer(ctx.session, params.customer)
         conditions.append(Ticket.customer_id == customer.id)
+    if (params.ticket or "").strip():
+        ticket = find_by_number(ctx.session, Ticket, params.ticket)
+        if ticket is None:
+            raise NotFound(f"There is no ticket {params.ticket.strip()}.",
+                           hint="Check the number, or list the customer's tickets.")
+        if customer is not None and ticket.customer_id != customer.id:
+            raise NotFound(f"Ticket {ticket.number} is not a ticket of {customer.name}.",
+                           hint="Check the number, or leave the customer out.")
+        customer = customer or ctx.session.get(Customer, ticket.customer_id)
+        assignee = ctx.session.get(Employee, ticket.assignee_id) if ticket.assignee_id else None
+        return ListTicketsResult(customer_code=customer.code, total=1, tickets=[ticket_out(ticket, customer, assignee)])
     if params.status == "unresolved":
         conditions.append(Ticket.status.in_(("open", "pending")))
     elif params.status != "any":
