@@ -32,6 +32,22 @@ VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
                    for code, (_, vietnamese) in AGING_NAMES.items()})
 
 
+# Other words people use for a code (the lexicon of the planner reads them): English and Vietnamese.
+SYNONYMS = {
+    # Folded Vietnamese loses its tones: "thắng" (won) and "tháng" (month) are both "thang", so only phrases here.
+    "closed_won": ("won", "win", "wins", "winning", "da thang", "chot duoc", "da chot"),
+    "closed_lost": ("lost", "lose", "losing", "da thua", "bi mat"),
+    "cancelled": ("canceled", "cancel", "bi huy", "da huy"),
+    "shipped": ("delivered", "dispatched", "sent out", "da giao hang"),
+    "draft": ("drafts",), "confirmed": ("waiting to ship", "not yet shipped", "to ship", "chua giao"),
+    "pending": ("waiting", "on hold", "dang cho", "cho xu ly"), "urgent": ("critical", "khan cap"),
+    "negotiation": ("negotiating", "in negotiation", "dam phan"), "proposal": ("proposals", "de xuat", "bao gia"),
+    "qualification": ("qualifying", "danh gia"), "lead": ("leads", "tiem nang"),
+    "call": ("calls", "phone call", "phone calls", "goi dien"), "meeting": ("meetings", "visit", "visits", "gap mat"),
+    "email": ("emails", "e-mail", "e-mails"), "void": ("voided",),
+}
+
+
 def word(code: str | None, language: str | None) -> str:
     """'pending_approval' -> 'pending approval' (English) or 'chờ duyệt' (Vietnamese); unknown codes as written."""
     text = str(code or "")

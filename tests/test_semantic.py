@@ -128,6 +128,10 @@ def test_pipeline_win_rate_and_quotes(finance):
     assert result.totals == {"pipeline_amount": D("36000000"), "weighted_pipeline": D("20500000"), "opportunities": 4,
                              "open_opportunities": 2}
     assert total(finance, "win_rate", period="2026-10") == D("50.0")
+    # Every deal's amount, whatever its stage: 10,000,000 + 26,000,000 + 5,000,000 + 1,000,000.
+    assert total(finance, "opportunity_amount") == D("42000000")
+    assert total(finance, "expected_close", filters=[{"dimension": "opportunity", "values": ["lion office pens"]}]) \
+        == "2027-01-31"
     # Quotes of 2026: converted, rejected, open, expired -> won 1 of 3 decided.
     assert q(finance, measures=["quotes", "quote_win_rate"], period="2026").totals == {"quotes": 4,
                                                                                      "quote_win_rate": D("33.3")}

@@ -27,6 +27,7 @@ def _memory(messages: list[BaseMessage]) -> Memory:
             if plan:
                 memory.intent = plan.get("intent") or memory.intent
                 memory.args = plan.get("args") or memory.args
+                memory.hints = plan.get("hints") or {}
                 if plan.get("customer_code"):
                     memory.customer_code = plan["customer_code"]
             for call in msg.tool_calls or []:

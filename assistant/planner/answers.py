@@ -338,6 +338,10 @@ def compose_answer(plan: dict[str, Any], results: list[dict[str, Any]]) -> str:
             parts.append(_credit(result, lang))
         elif tool == "run_report":
             parts.append(_table(result, lang))
+        elif tool == "query_data":
+            from assistant.planner.data_answers import answer_query_data
+
+            parts.append(answer_query_data(result, language=lang, hints=plan.get("hints") or {}))
         else:
             parts.append(_generic(tool or "", result, lang))
     return "\n\n".join(parts)

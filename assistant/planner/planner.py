@@ -43,10 +43,11 @@ class Plan:
     question: str | None = None  # a clarifying question instead of a tool call
     customer_code: str | None = None
     via: str = "rules"
+    hints: dict[str, Any] = field(default_factory=dict)   # how the answer should read (extremes, a single row)
 
     def to_dict(self) -> dict[str, Any]:
         return {"intent": self.intent, "tool": self.tool, "args": self.args, "language": self.language,
-                "customer_code": self.customer_code}
+                "customer_code": self.customer_code, "hints": self.hints}
 
 
 @dataclass
@@ -56,10 +57,11 @@ class Memory:
     customer_code: str | None = None
     intent: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
+    hints: dict[str, Any] = field(default_factory=dict)
 
 
 # Tools whose results carry sentences (titles, notes, reasons, watch-outs): they take the asker's language.
-LANGUAGE_TOOLS = {"customer_overview", "check_credit", "customer_history", "run_report"}
+LANGUAGE_TOOLS = {"customer_overview", "check_credit", "customer_history", "run_report", "query_data"}
 
 
 def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
@@ -162,12 +164,149 @@ def _customer_phrase(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+WRITE_INTENTS = {"quote", "new_ticket", "log", "approve", "convert", "write_report"}
+# Reports whose own definition is a condition the frame also reads ("who owes the most" is the aging).
+REPORT_CONDITIONS = {"ar_aging": {"owes_money", "has_overdue"}, "overdue_invoices": {"owes_money", "has_overdue"},
+                     "restock": {"below_reorder_level"}}
+QUESTION = re.compile(r"\?\s*$|^\s*(how|what|when|where|who|which|why|can|do|does|is|are|should|may|must)\b|"
+                      r"\b(bao nhieu|bao lau|the nao|ra sao|nhu the nao|khi nao|o dau|ai|co duoc|duoc khong|khong|nao|gi|may)\s*\??\s*$")
+
+
+def _registered(tool: str) -> bool:
+    from backend.tools.registry import REGISTRY, load_tools
+
+    load_tools()
+    return tool in REGISTRY
+
+
+def _document_plan(docs, language: str) -> Plan | None:
+    """'status of invoice INV-2026-001263', 'ticket CS-1454', 'has BO-17-2108 shipped': the document itself."""
+    doc = docs[0]
+    if doc.kind == "order":
+        return Plan(intent="order_status", tool="order_status", args={"order": doc.number}, language=language)
+    if doc.kind == "invoice" and _registered("invoice_status"):
+        args = {"invoice": doc.number, **({"language": "vi"} if language == "vi" else {})}
+        return Plan(intent="invoice_status", tool="invoice_status", args=args, language=language)
+    if doc.kind == "ticket":
+        return Plan(intent="tickets", tool="list_tickets", args={"ticket": doc.number}, language=language)
+    return None
+
+
+def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Memory) -> bool:
+    """Whether a data frame answers the request better than the task the intent names."""
+    from backend.semantic.measures import MEASURES
+
+    if intent in WRITE_INTENTS or intent == "help":
+        return False
+    args = call.args
+    # Figures named for themselves (not the things a count counts, which a task may list better).
+    named = [m for m in frame.measures if MEASURES[m].counts is None]
+    explicit = bool(named or frame.conditions or frame.counting)
+    grouped = bool(frame.group_by)
+    if intent == "docs":
+        return explicit and (link.customer is not None or bool(frame.period) or grouped or frame.counting)
+    if intent in ("overview", "contacts"):
+        return explicit and (frame.amount or frame.counting or bool(frame.period) or grouped)
+    if intent == "credit":
+        has_customer = link.customer is not None or bool(memory.customer_code)
+        return not has_customer and (bool(frame.conditions) or grouped or frame.counting or frame.listing)
+    if intent in ("history", "order_status"):
+        return explicit and (frame.amount or frame.counting or grouped or bool(frame.compare))
+    if intent == "tickets":
+        return frame.counting or bool(frame.compare)
+    if intent in ("find_customer", "products", "availability"):
+        return bool(frame.counting or grouped or frame.conditions or (frame.listing and args.get("filters")))
+    return True
+
+
+def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResult, language: str) -> Plan:
+    """query_data, or the catalogue's report that holds exactly the same figures."""
+    from assistant.planner.data import as_report
+
+    if intent == "report" or (intent is None and set(call.args["measures"]) <= {"revenue", "orders", "units"}):
+        old = _report_for(text, slots)
+        wanted = REPORT_CONDITIONS.get(old["report"], set())
+        named = {c["name"] for c in frame.conditions}
+        # The report's own statuses ("open orders not shipped", "pipeline by stage") are its definition.
+        plain_filters = all(f["dimension"] in ("stage", "order_status", "invoice_status") for f in call.args.get("filters", []))
+        if not old["report"].startswith("sales_") and named <= wanted and not frame.compare and not frame.counting \
+                and plain_filters:
+            if link.customer is not None and "customer" in REPORTS[old["report"]].filters:
+                old["customer"] = link.customer.code
+            return Plan(intent="report", tool="run_report", args=old, language=language)
+        report = as_report(call, frame)
+        if report is not None:
+            if report["report"] == "sales_over_time" and "group_by" not in report:
+                report["group_by"] = old.get("group_by") or ("week" if slots.period and re.fullmatch(
+                    r"\d{4}-\d{2}|last-month|this-month", report.get("period", "")) else "month")
+            return Plan(intent="report", tool="run_report", args=report, language=language)
+    if set(call.args["measures"]) <= {"tickets_opened", "open_tickets"} and frame.listing and not frame.counting:
+        args: dict[str, Any] = {}
+        if call.args.get("customer"):
+            args["customer"] = call.args["customer"]
+        for f in call.args.get("filters", []):
+            if f["dimension"] == "ticket_status":
+                args["status"] = f["values"][0]
+            if f["dimension"] == "ticket_priority":
+                args["priority"] = f["values"][0]
+        return Plan(intent="tickets", tool="list_tickets", args=args, language=language)
+    return Plan(intent="data", tool="query_data", args=call.args, language=language, hints=call.hints)
+
+
+def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language: str, session: Session, index) -> Plan:
+    """'and in 2024?', 'còn năm nay?', 'and Mai?', 'what about Minh Phát?': the last figures, with what changed."""
+    from assistant.planner import mentions as mentions_mod
+
+    args = dict(memory.args)
+    if frame.period:
+        args["period"] = frame.period
+        args.pop("compare", None)
+    if frame.compare:
+        args["compare"] = frame.compare
+    if link.customer is not None:
+        args["customer"] = link.customer.code
+    person = mentions_mod.mentions_index(session, index.stamp).employee(text)
+    if person is not None:
+        args["owner"] = person.code
+    places = mentions_mod.mentions_index(session, index.stamp).places(frame.folded).found
+    for dimension, values in places.items():
+        kept = [f for f in args.get("filters", []) if f["dimension"] != dimension]
+        args["filters"] = kept + [{"dimension": dimension, "values": values}]
+    if language == "vi":
+        args["language"] = "vi"
+    else:
+        args.pop("language", None)
+    return Plan(intent="data", tool="query_data", args=args, language=language,
+                customer_code=args.get("customer"), hints=memory.hints)
+
+
+def _without_periods(text: str, today: date) -> str:
+    from assistant.planner.when import mentions
+
+    folded = fold(text)
+    kept = list(folded)
+    for mention in mentions(folded, today):
+        for i in range(mention.start, mention.end):
+            kept[i] = " "
+    return "".join(kept)
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
+    from assistant.planner import data as data_mod
+    from assistant.planner import frame as frame_mod
+    from assistant.planner import mentions as mentions_mod
+
     language = language_of(text)
     guess = classify(text)
     intent = guess.intent
     slots = slot_mod.extract(text, today)
     index = entity_index(session)
+    if mentions_mod.DOCUMENT.search(text) and intent not in {"approve", "convert"}:
+        docs = mentions_mod.documents(session, text)
+        if docs:
+            plan = _document_plan(docs, language)
+            if plan is not None:
+                return plan
 
     link = LinkResult()
     if slots.email:
@@ -175,9 +314,55 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         if entry:
             link = LinkResult(customer=entry)
     if link.customer is None:
-        link = index.link_customer(text, asker_id=actor_id)
+        # Periods are not names: "tháng trước" is not "Thành", "May" is no customer.
+        link = index.link_customer(_without_periods(text, today), asker_id=actor_id)
+
+    if link.customer is None and not link.ambiguous and mentions_mod.PHONE.search(text):
+        owner = mentions_mod.phone_owner(session, text)
+        if owner is not None:
+            return Plan(intent="find_customer", tool="find_customers", args={"query": owner[0]}, language=language,
+                        customer_code=owner[0])
 
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
+    frame = frame_mod.parse(text, today)
+    deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
+    if (frame.is_data or frame.statuses or deal_words) and intent not in WRITE_INTENTS:
+        extra = mentions_mod.mentions_index(session, index.stamp)
+        person = extra.employee(text)
+        if person is not None and link.customer is not None and link.span and link.span[1] - link.span[0] == 1 and \
+                tokens_of(text)[link.span[0]] == fold(person.name).split()[-1]:
+            link = LinkResult()  # "đơn hàng của Hương": the rep, not a customer whose name has the word
+        customer_words = set(link.customer.core) if link.customer else set()
+        if person is not None and set(fold(person.name).split()[-1:]) & customer_words:
+            person = None
+        deal = extra.opportunity(text) if deal_words else None
+        if deal is not None and not (set(frame.measures) - {"opportunity_amount", "expected_close", "pipeline_amount",
+                                                             "weighted_pipeline", "opportunities"}):
+            args = {"measures": ["opportunity_amount", "expected_close"], "group_by": ["opportunity", "stage"],
+                    "filters": [{"dimension": "opportunity", "values": [deal[1]]}]}
+            if language == "vi":
+                args["language"] = "vi"
+            return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
+        mention = set(tokens_of(text)[link.span[0]:link.span[1]]) if link.customer and link.span else set()
+        places = extra.places(" ".join(w for w in frame.words if w not in mention))
+        found = {d: [v for v in values if not (set(fold(v).split()) <= customer_words)]
+                 for d, values in places.found.items()}
+        owner = person.code if person else ("me" if frame.mine else None)
+        call = data_mod.build(frame, language=language, customer=link.customer.code if link.customer else None,
+                              product=None, owner=owner, opportunity=deal[1] if deal else None,
+                              places={d: v for d, v in found.items() if v},
+                              who=bool(re.search(r"\b(who|whom|ai|khach nao|ben nao)\b", frame.folded)))
+        if call is not None and not link.ambiguous and _prefers_data(intent, frame, call, link, memory):
+            plan = _data_plan(text, frame, call, intent, slots, link, language)
+            plan.customer_code = link.customer.code if link.customer else None
+            if plan.tool == "query_data":
+                plan.hints["today"] = today.isoformat()
+            if language == "vi" and plan.tool in LANGUAGE_TOOLS:
+                plan.args["language"] = "vi"
+            return plan
+    if follow_up and memory.intent == "data" and memory.args.get("measures") and not frame.is_data \
+            and intent in (None, "report", "overview", "history", "credit"):
+        return _data_follow_up(text, frame, memory, link, language, session, index)
     if intent is None and follow_up and memory.intent:
         intent = memory.intent
     if intent is None:
@@ -185,6 +370,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             intent = "overview"
         elif slots.period and re.search(r"\b(sales|revenue|doanh)\b", fold(text)):
             intent = "report"
+    if intent is None and link.customer is None and not link.ambiguous and QUESTION.search(fold(text)) \
+            and len(tokens_of(text)) >= 3:
+        # A question about no record and no figure: the company's documents may answer it.
+        intent = "docs"
     plan = Plan(intent=intent, tool=INTENT_TOOL.get(intent) if intent else None, language=language, via=guess.via)
     if intent is None or intent == "help":
         return plan

@@ -150,6 +150,8 @@ class Measure:
     larger_is_better: bool = True
     # For a count: the things it counts, as people say them ("how many orders", "bao nhiêu đơn hàng").
     counts: Words | None = None
+    # A narrower figure of another ("orders shipped" of "orders"): asked together, the narrower one is meant.
+    refines: str | None = None
 
     @property
     def derived(self) -> bool:

@@ -17,10 +17,12 @@ from backend.errors import ValidationFailed
 
 ACCEPTED_FORMS = ("2026-10 (a month)", "2026-Q3 (a quarter)", "2026 (a year)", "2026-10-05 (a day)",
                   "2026-01-01..2026-03-31 (a range; either side may also be a month, quarter or year)",
+                  "..2025-12-31 (everything up to a day, month, quarter or year)",
                   "ytd", "mtd", "qtd", "today", "yesterday", "last-30-days / last 90 days",
                   "this-week", "last-week", "this-month", "last-month", "this-quarter", "last-quarter",
                   "this-year", "last-year")
 MAX_RELATIVE_DAYS = 3660
+EARLIEST = date(1900, 1, 1)  # the start of "..2024-12-31", "up to 2024": before any record
 
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -159,6 +161,11 @@ def parse_period(text: str, today: date) -> Period:
         raise _bad_period(original, "it is empty")
     if ".." in token:
         parts = token.split("..")
+        if len(parts) == 2 and not parts[0] and parts[1]:
+            right = _absolute(parts[1], original)
+            if right is None:
+                raise _bad_period(original, "the end of an open range must be a date, month, quarter or year")
+            return Period(start=EARLIEST, end=right[1], label=f"Up to {right[1].isoformat()}")
         if len(parts) != 2 or not all(parts):
             raise _bad_period(original, "a range needs exactly two ends, like 2026-01-01..2026-03-31")
         left, right = (_absolute(part, original) for part in parts)

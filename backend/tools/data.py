@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
-from backend.models import Customer, Employee, Invoice, Payment, Product
+from backend.models import Customer, Employee, Invoice, Opportunity, Payment, Product
 from backend.reports.table import Column
 from backend.semantic.dimensions import DIMENSION_LIST, DIMENSIONS
 from backend.semantic.engine import MAX_ROWS, DimensionFilter, Query, Result, Scope, Threshold, run
@@ -135,9 +135,15 @@ def _resolve(ctx: ToolContext, dimension: str, values: list[str]) -> tuple[tuple
             resolved.append(house.id)
             shown.append(f"{house.name} ({house.code})")
         elif dimension == "opportunity":
-            deal = resolve_opportunity(session, value)
-            resolved.append(deal.id)
-            shown.append(deal.name)
+            # Several deals may share a name (one per customer): a filter takes them all.
+            same = [row for row in session.execute(select(Opportunity.id, Opportunity.name)) if fold(row[1]) == fold(value)]
+            if same:
+                resolved.extend(row[0] for row in same)
+                shown.append(same[0][1])
+            else:
+                deal = resolve_opportunity(session, value)
+                resolved.append(deal.id)
+                shown.append(deal.name)
         elif dimension == "invoice":
             number = value.strip().upper()
             if session.execute(select(Invoice.id).where(func.upper(Invoice.number) == number)).first() is None:

@@ -75,7 +75,6 @@ REPORTS = [
     ("who is overdue?", {"report": "overdue_invoices"}), ("overdue invoices", {"report": "overdue_invoices"}),
     ("pipeline forecast", {"report": "pipeline"}), ("what's in the pipeline this quarter", {"report": "pipeline", "period": "this-quarter"}),
     ("commissions last month", {"report": "commissions", "period": "last-month"}),
-    ("best-selling products this year", {"report": "sales_by_product", "period": "this-year"}),
     ("revenue by salesperson Q3", {"report": "sales_by_salesperson", "period": "2026-Q3"}),
     ("sales by country 2025", {"report": "sales_by_country", "period": "2025"}),
     ("open orders not shipped yet", {"report": "open_orders"}),
@@ -105,6 +104,68 @@ REPORTS = [
     ("sales report for last month", {"report": "sales_over_time", "period": "last-month"}),
     ("top customers by lifetime value", {"report": "customer_lifetime_value"}),
     ("unshipped orders", {"report": "open_orders"}), ("đơn hàng chưa giao", {"report": "open_orders"}),
+]
+# Figures no fixed report holds, through query_data (the semantic model): measures x dimensions x filters x periods.
+DATA = [
+    ("best-selling products this year", {"measures": ["units"], "group_by": ["product"], "period": "this-year"}),
+    ("which customers are in Hanoi?", {"group_by": ["customer"], "filters": [{"dimension": "city", "values": ["Hanoi"]}]}),
+    ("có khách hàng nào ở Đà Nẵng không?", {"group_by": ["customer"], "filters": [{"dimension": "city", "values": ["Da Nang"]}]}),
+    ("what is the status of my quotes?", {"measures": ["quotes"], "group_by": ["quote_status"], "owner": "me"}),
+    # periods of any year, all time, since, ranges
+    ("sales in 2024", {"report": "sales_over_time", "period": "2024"}),
+    ("what was turnover in the second quarter of 2025?", {"report": "sales_over_time", "period": "2025-Q2"}),
+    ("doanh thu quý 2 năm ngoái", {"report": "sales_over_time", "period": "2025-Q2"}),
+    ("revenue since 2025", {"report": "sales_over_time", "period": "2025-01-01..2026-11-26"}),
+    ("lifetime revenue across all customers", {"report": "customer_lifetime_value"}),
+    ("doanh thu từ trước đến nay", {"measures": ["revenue"], "period": "all"}),
+    ("sales from march to may 2026", {"report": "sales_over_time", "period": "2026-03..2026-05"}),
+    # groupings and figures without a report
+    ("turnover per province this year", {"report": "sales_by_city", "period": "this-year"}),
+    ("sales by customer type in 2025", {"report": "sales_by_segment", "period": "2025"}),
+    ("doanh thu theo ngành hàng năm 2025", {"report": "sales_by_category", "period": "2025"}),
+    ("what does a typical order come to this year?", {"measures": ["average_order_value"], "period": "this-year"}),
+    ("how many orders did we ship in september?", {"measures": ["orders_shipped"], "period": "2026-09"}),
+    ("strongest and weakest month of 2025", {"measures": ["revenue"], "group_by": ["month"], "period": "2025"}),
+    ("how many units of paper did we sell last quarter?", {"measures": ["units"], "period": "last-quarter",
+                                                           "filters": [{"dimension": "category", "values": ["Paper"]}]}),
+    ("cash collected last month", {"measures": ["payments_received"], "period": "last-month"}),
+    ("tiền thu được trong quý này", {"measures": ["payments_received"], "period": "this-quarter"}),
+    ("gross margin by category in 2025", {"measures": ["gross_margin"], "group_by": ["category"], "period": "2025"}),
+    ("how many customers bought from us in october?", {"measures": ["customers_buying"], "period": "2026-10"}),
+    ("number of invoices issued in 2025", {"measures": ["invoices"], "period": "2025"}),
+    ("how many active customers per region", {"measures": ["customers_buying"], "group_by": ["region"]}),
+    # comparisons
+    ("revenue this quarter vs last quarter", {"measures": ["revenue"], "period": "this-quarter", "compare": "previous_period"}),
+    ("orders in october compared to october last year", {"measures": ["orders"], "period": "2026-10",
+                                                          "compare": "same_period_last_year"}),
+    ("doanh thu năm nay so với cùng kỳ năm ngoái", {"measures": ["revenue"], "period": "this-year",
+                                                    "compare": "same_period_last_year"}),
+    # filters in words
+    ("customers above their credit limit", {"measures": ["credit_exposure", "credit_limit", "available_credit"],
+                                            "group_by": ["customer"]}),
+    ("accounts nobody has called for 45 days", {"group_by": ["customer"], "conditions": [
+        {"measure": "days_since_last_contact", "op": ">", "value": "45"}]}),
+    ("customers overdue by more than 30 days", {"group_by": ["customer"], "conditions": [
+        {"measure": "max_days_overdue", "op": ">", "value": "30"}]}),
+    ("how many orders were cancelled this year?", {"measures": ["orders"], "period": "this-year",
+                                                   "filters": [{"dimension": "order_status", "values": ["cancelled"]}]}),
+    ("products out of stock in the Hanoi warehouse", {"group_by": ["product"], "conditions": [
+        {"measure": "stock_on_hand", "op": "<=", "value": "0"}]}),
+    ("khách hàng nào vượt hạn mức tín dụng?", {"group_by": ["customer"]}),
+    # entities other than customers and products
+    ("Hùng's open deals", {"measures": ["opportunity_amount"], "group_by": ["opportunity"], "owner": "E002"}),
+    ("how much did Phúc sell last month?", {"report": "sales_over_time", "salesperson": "E008", "period": "last-month"}),
+    ("what stage is the paper cups for new outlets 2027 deal in?", {"group_by": ["opportunity", "stage"], "filters": [
+        {"dimension": "opportunity", "values": ["Paper cups for new outlets 2027"]}]}),
+    ("which deals are in the proposal stage?", {"group_by": ["opportunity"], "filters": [
+        {"dimension": "stage", "values": ["proposal"]}]}),
+    ("how many tickets are waiting?", {"measures": ["open_tickets"], "filters": [
+        {"dimension": "ticket_status", "values": ["pending"]}]}),
+    ("số đơn hàng của Hương tháng trước", {"measures": ["orders"], "owner": "E009", "period": "last-month"}),
+    ("how many products are in the packaging category?", {"measures": ["products"], "filters": [
+        {"dimension": "category", "values": ["Packaging"]}]}),
+    ("top 3 reps by revenue in 2025", {"report": "sales_by_salesperson", "period": "2025", "top_n": 3}),
+    ("the single biggest customer of 2025", {"report": "sales_by_customer", "period": "2025", "top_n": 1}),
 ]
 TICKETS = [
     ("open tickets for Hoàng Long Trading", {"customer": "HOANGLONG"}), ("any support issues with Minh Phát?", {"customer": "MINHPHAT"}),
@@ -153,7 +214,7 @@ FIND_CUSTOMERS = [
     ("customer with email lan@minhphat.vn", {"query": "lan@minhphat.vn"}), ("find customer hoang long packaging", {}),
     ("look up bolido", {}), ("tìm khách hàng Minh Phát", {}), ("find customer tan viet", {}),
     ("who is tuan.pham@hoanglong.vn", {"query": "tuan.pham@hoanglong.vn"}),
-    ("which customers are in Hanoi?", {"query": "Hanoi"}), ("có khách hàng nào ở Đà Nẵng không?", {"query": "Đà Nẵng"}),
+
 ]
 PRODUCTS = [
     ("do we have A4 paper in stock", "product_availability", {}), ("stock of PAP-A4-80", "product_availability", {"product": "PAP-A4-80"}),
@@ -190,8 +251,8 @@ DOCUMENTS = [
     ("make me a restock report in html", {"report": "restock", "format": "html"}),
 ]
 NO_TOOL = [
-    "book me a flight to Da Nang", "what's the weather tomorrow?", "write me a poem about paper", "hello", "what can you do?",
-    "quote to Minh Phát", "check credit", "what is the status of my quotes?",
+    "book me a flight to Da Nang", "write me a poem about paper", "hello", "what can you do?",
+    "quote to Minh Phát", "check credit",
 ]
 # Typos, missing accents, shouting and shorthand, as people type on a phone.
 TYPOS = [
@@ -210,7 +271,7 @@ TYPOS = [
     ("comissions this month", REPORT, {"report": "commissions", "period": "this-month"}), ("ar ageing", REPORT, {"report": "ar_aging"}),
     ("brief me on tan viet", OVERVIEW, {"customer": "TANVIET"}), ("credit dai tin", CREDIT, {"customer": "DAITIN"}),
     ("what's up w/ lion city office", OVERVIEW, {"customer": "LIONCITY"}), ("hoa binh overview", OVERVIEW, {"customer": "HOABINH"}),
-    ("top 10 sản phẩm bán chạy năm nay", REPORT, {"report": "sales_by_product", "period": "this-year", "top_n": 10}),
+    ("top 10 sản phẩm bán chạy năm nay", "query_data", {"measures": ["units"], "group_by": ["product"], "limit": 10}),
 ]
 CHAINS = [
     [("brief me on Hoàng Long", OVERVIEW, {"customer": "HOANGLONG"}), ("and their open tickets?", "list_tickets", {"customer": "HOANGLONG"}),
@@ -246,6 +307,9 @@ def cases() -> list[dict]:
         add(request, "create_quote", args)
     for request, args in REPORTS:
         add(request, REPORT, args, **({"as": HA} if args["report"] in {"ar_aging", "overdue_invoices"} else {}))
+    for request, args in DATA:
+        tool = "run_report" if "report" in args else "query_data"
+        add(request, tool, args, **({"as": BAO} if args.get("owner") != "me" else {}))
     for request, args in TICKETS:
         add(request, "list_tickets", args, **{"as": ANH})
     for request, args in NEW_TICKETS:
@@ -262,6 +326,8 @@ def cases() -> list[dict]:
         add(request, tool, args)
     for request in DOCS:
         add(request, "search_docs", {})
+    # A question about nothing in the system of record is looked up in the handbook, which says it has nothing.
+    add("what's the weather tomorrow?", "search_docs", {})
     for request, tool, args, options in APPROVALS:
         add(request, tool, args, **options)
     for request, args in DOCUMENTS:

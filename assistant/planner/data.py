@@ -1,0 +1,217 @@
+"""From a frame to the call that answers a data question: `query_data` for any figure, or the catalogue's report
+when one holds exactly what was asked (a table with its title and notes reads better than the same rows)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.planner.frame import (ROW_OF_COUNT, Frame, compatible_statuses, measure_for_status)
+from assistant.planner.lexicon import lexicon
+from backend.semantic.engine import supported_dimensions
+from backend.semantic.measures import MEASURES
+
+SALES_MEASURES = {"revenue", "orders", "units"}
+# A catalogue table that is exactly a sales figure by one dimension.
+REPORT_OF_DIMENSION = {"customer": "sales_by_customer", "product": "sales_by_product", "owner": "sales_by_salesperson",
+                       "country": "sales_by_country", "region": "sales_by_region", "segment": "sales_by_segment",
+                       "category": "sales_by_category", "city": "sales_by_city"}
+TIME_GRAINS = ("day", "week", "month", "quarter", "year")
+STATUS_OF_COUNT = {"quotes": "quote_status", "orders": "order_status", "invoices": "invoice_status",
+                   "tickets_opened": "ticket_status", "opportunities": "stage", "open_opportunities": "stage"}
+# What a row of a list shows when the question names only the things ("which deals are in negotiation").
+ROW_FIGURE = {"opportunity": "opportunity_amount", "invoice": "open_receivables", "customer": "revenue",
+              "product": "stock_on_hand"}
+
+
+@dataclass
+class DataCall:
+    tool: str
+    args: dict[str, Any]
+    hints: dict[str, Any] = field(default_factory=dict)
+    understood: list[str] = field(default_factory=list)
+
+
+def _allowed(measures: list[str], dimension: str) -> bool:
+    return all(dimension in supported_dimensions(m) for m in measures)
+
+
+def build(frame: Frame, *, language: str, customer: str | None, product: str | None, owner: str | None,
+          opportunity: str | None, places: dict[str, list[str]], who: bool) -> DataCall | None:
+    """The query for a data frame, with the entities the planner linked; None when it is no data question."""
+    lex = lexicon()
+    measures = list(frame.measures)
+    group_by = list(frame.group_by)
+    if frame.row and not group_by and (frame.listing or frame.limit or frame.single or frame.order):
+        group_by.append(frame.row)
+    conditions: list[dict[str, Any]] = []
+    for named in frame.conditions:
+        condition = lex.conditions[named["name"]]
+        threshold: dict[str, Any] = {"measure": condition.measure, "op": condition.op}
+        if condition.other:
+            threshold["other"] = condition.other
+        else:
+            value = named["number"] if named["number"] is not None else condition.value
+            if value is None:
+                continue
+            threshold["value"] = str(value)
+        conditions.append(threshold)
+        for shown in condition.show:
+            if shown not in measures:
+                measures.append(shown)
+        if not group_by:
+            group_by.append(condition.row)
+    if not measures:
+        status_measure = measure_for_status(frame.statuses)
+        if status_measure:
+            measures.append(status_measure)
+    if not measures:
+        return None
+    # A count asked as a list ("which deals are in negotiation", "customers in France"): list the things.
+    for name in list(measures):
+        row = ROW_OF_COUNT.get(name)
+        if row and frame.listing and not frame.counting:
+            others = [m for m in measures if m != name]
+            if row not in group_by and (not group_by or not others):
+                group_by.append(row)
+            if others or conditions:
+                measures = others  # "best-selling products", "customers over their limit": the rows, by the figure
+            else:
+                figure = ROW_FIGURE.get(row)
+                if figure and figure != name and _allowed([figure], row):
+                    measures = [figure]
+            frame.row = row
+    if not group_by and any(w in frame.words for w in ("status", "statuses", "trang", "stage", "stages")):
+        # "the status of my quotes": the things by their status
+        for name in measures:
+            status = STATUS_OF_COUNT.get(name)
+            if status and _allowed(measures, status):
+                group_by.append(status)
+                break
+    if who and not group_by:
+        seller = any(m in SALES_MEASURES for m in measures) and any(w in frame.words for w in ("rep", "salesperson", "sold",
+                                                                                                "sell", "nhan", "ban"))
+        group_by.append("owner" if seller else "customer")
+    group_by = [d for d in group_by if _allowed(measures, d)]
+    filters: list[dict[str, Any]] = []
+    for dimension, code in compatible_statuses(Frame(text=frame.text, folded=frame.folded, words=frame.words,
+                                                      hits=frame.hits, measures=measures, statuses=frame.statuses)):
+        _filter(filters, dimension, code)
+    for dimension, values in places.items():
+        if _allowed(measures, dimension) and dimension not in group_by:
+            for value in values:
+                _filter(filters, dimension, value)
+    args: dict[str, Any] = {"measures": measures}
+    if group_by:
+        args["group_by"] = group_by
+    if filters:
+        args["filters"] = filters
+    if customer and _allowed(measures, "customer") and "customer" not in group_by:
+        args["customer"] = customer
+    if product and _allowed(measures, "product") and "product" not in group_by:
+        args["product"] = product
+    if owner and _allowed(measures, "owner") and "owner" not in group_by:
+        args["owner"] = owner
+    if opportunity and _allowed(measures, "opportunity"):
+        args.setdefault("filters", []).append({"dimension": "opportunity", "values": [opportunity]})
+    if conditions:
+        args["conditions"] = conditions
+    if frame.period:
+        args["period"] = frame.period
+    if frame.compare:
+        args["compare"] = frame.compare
+    hints: dict[str, Any] = {}
+    if frame.extremes and group_by:
+        hints["extremes"] = True
+    elif group_by and (frame.single or frame.limit):
+        args["limit"] = 1 if frame.single else frame.limit
+        hints["single"] = frame.single
+        if frame.order == "asc":
+            args["order"] = "asc"
+        elif frame.single and frame.order is None and _oldest(frame):
+            args["order_by"], args["order"] = _oldest(frame), "desc"
+    elif group_by and frame.order == "asc":
+        args["order"] = "asc"
+    ranked_by = _ranked_by(frame, measures)
+    if ranked_by and ranked_by != measures[0]:
+        args["order_by"] = ranked_by
+    if language == "vi":
+        args["language"] = "vi"
+    balances = [m for m in measures if _is_balance(m)]
+    if balances and len(balances) < len(measures):
+        hints["balances"] = balances
+    return DataCall("query_data", args, hints)
+
+
+def _is_balance(measure: str) -> bool:
+    from backend.semantic.engine import atoms_of
+    from backend.semantic.facts import FACTS
+
+    return all(FACTS[f].period_role == "snapshot" for atom in atoms_of(measure) for f in MEASURES[atom].on)
+
+
+def _filter(filters: list[dict[str, Any]], dimension: str, value: str) -> None:
+    for existing in filters:
+        if existing["dimension"] == dimension:
+            if value not in existing["values"]:
+                existing["values"].append(value)
+            return
+    filters.append({"dimension": dimension, "values": [value]})
+
+
+def _ranked_by(frame: Frame, measures: list[str]) -> str | None:
+    """'top 5 products by units', 'theo số lượng': the measure named after 'by' ranks the rows."""
+    for hit in frame.hits:
+        before = frame.words[hit.start - 1] if hit.start > 0 else ""
+        if before in ("by", "theo") and hit.of("measure"):
+            name = hit.of("measure")[0].target
+            if name in measures:
+                return name
+    return None
+
+
+def _oldest(frame: Frame) -> str | None:
+    if any(w in frame.words for w in ("oldest", "longest", "earliest", "lau", "cu")):
+        return "max_days_overdue" if any(m in frame.measures for m in ("open_receivables", "overdue_amount",
+                                                                      "open_invoices")) else None
+    return None
+
+
+def as_report(call: DataCall, frame: Frame) -> dict[str, Any] | None:
+    """The catalogue's table for a sales figure by one dimension (or over time), when it holds exactly that."""
+    args = call.args
+    measures = set(args["measures"])
+    if not measures <= SALES_MEASURES or "revenue" not in args["measures"][:1]:
+        return None
+    if set(args) - {"measures", "group_by", "period", "customer", "owner", "limit", "language"}:
+        return None
+    if args.get("order") or call.hints.get("extremes"):
+        return None
+    period = args.get("period")
+    if period is not None and (period == "all" or period.startswith("..")):
+        return None
+    group_by = args.get("group_by", [])
+    report: dict[str, Any] = {}
+    if not group_by:
+        report["report"] = "sales_over_time"
+    elif len(group_by) == 1 and group_by[0] in REPORT_OF_DIMENSION:
+        report["report"] = REPORT_OF_DIMENSION[group_by[0]]
+    elif len(group_by) == 1 and group_by[0] in TIME_GRAINS:
+        report["report"], report["group_by"] = "sales_over_time", group_by[0]
+    else:
+        return None
+    if period:
+        report["period"] = period
+    if args.get("limit"):
+        if report["report"] == "sales_over_time":
+            return None
+        report["top_n"] = args["limit"]
+    if args.get("customer"):
+        report["customer"] = args["customer"]
+    if args.get("owner"):
+        if args["owner"] == "me":
+            return None
+        report["salesperson"] = args["owner"]
+    if args.get("language"):
+        report["language"] = args["language"]
+    return report
+

@@ -1,0 +1,305 @@
+"""A request read as a frame: the figures asked for (measures), what they are split by (dimensions), the filters,
+conditions, period and comparison, the ranking, and the entities named — composed freely, so any measure by any
+dimension over any period can be asked. The words come from the lexicon (the system of record's declarations);
+what is here is grammar: which words group, count, rank, compare or mean "mine".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from assistant.planner import when as when_mod
+from assistant.planner.lexicon import Hit, lexicon, tokens
+from backend.semantic.engine import supported_dimensions
+from backend.semantic.measures import MEASURES
+from backend.text import fold
+
+# Grammar words (English and Vietnamese, folded). Not business vocabulary: that is in the lexicon.
+GROUP_BEFORE = {"by", "per", "each", "every", "across", "theo", "tung", "moi", "cac", "nhung"}
+PICK_BEFORE = {"which", "what", "top", "best", "worst", "biggest", "largest", "smallest", "list", "show", "highest",
+               "lowest", "most", "least", "all", "our", "danh", "sach", "strongest", "weakest", "busiest", "quietest"}
+PICK_AFTER = {"nao"}
+COUNT_CUES = ("how many", "number of", "count of", "count the", "bao nhieu", "co may", "may", "so luong", "tong so")
+AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "what was", "what is", "what's", "whats",
+               "tong cong", "figure", "figures", "amount")
+DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
+ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap"}
+SUPERLATIVE = re.compile(r"\b(the )?(most|least|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|top|"
+                         r"oldest|newest|latest|earliest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
+                         r"tot nhat|te nhat|cu nhat|lau nhat)\b")
+EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|strongest and weakest|cao nhat va thap nhat|"
+                      r"tot nhat va te nhat|manh nhat va yeu nhat)\b")
+MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid i\b|\bhave i\b|\bi (sold|sell|won|closed|made)\b|"
+                  r"\b(toi|em) (ban|ban duoc|da ban|chot)\b|\b(khach|khach hang|doanh so|doanh thu) (cua )?(toi|em)\b")
+# Words that say "revenue" only with an amount ("how much did they buy"), not alone ("what did they buy").
+WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "ban", "mua", "brought"}
+# The natural row of a count asked as a list ("which deals are in negotiation"): count measure -> dimension.
+ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products": "product", "opportunities": "opportunity",
+                "open_opportunities": "opportunity", "invoices": "invoice", "open_invoices": "invoice",
+                "overdue_invoices": "invoice"}
+# A dimension word that names a count's things ("customers" -> the customers measure).
+COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices"}
+WEEKS = {"week", "weeks", "tuan"}
+MONTHS_UNIT = {"month", "months", "thang"}
+
+
+@dataclass
+class Frame:
+    text: str
+    folded: str
+    words: list[str]
+    hits: list[Hit]
+    measures: list[str] = field(default_factory=list)
+    group_by: list[str] = field(default_factory=list)
+    filters: list[dict[str, Any]] = field(default_factory=list)
+    conditions: list[dict[str, Any]] = field(default_factory=list)
+    period: str | None = None
+    compare: str | None = None
+    order: str | None = None
+    order_by: str | None = None
+    limit: int | None = None
+    single: bool = False
+    extremes: bool = False
+    mine: bool = False
+    counting: bool = False
+    amount: bool = False
+    listing: bool = False
+    statuses: list[tuple[str, str]] = field(default_factory=list)
+    row: str | None = None        # what one row is, when a condition or a count names it
+
+    @property
+    def is_data(self) -> bool:
+        return bool(self.measures or self.conditions)
+
+    def args(self, language: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"measures": self.measures}
+        if self.group_by:
+            out["group_by"] = self.group_by
+        if self.filters:
+            out["filters"] = self.filters
+        if self.conditions:
+            out["conditions"] = self.conditions
+        if self.period:
+            out["period"] = self.period
+        if self.compare:
+            out["compare"] = self.compare
+        if self.order_by:
+            out["order_by"] = self.order_by
+        if self.order:
+            out["order"] = self.order
+        if self.limit:
+            out["limit"] = self.limit
+        if language == "vi":
+            out["language"] = "vi"
+        return out
+
+
+def _normalise_units(words: list[str]) -> list[str]:
+    """'six weeks' -> '42 days', '3 tháng' -> '90 ngày', so a condition's {n} days reads them too."""
+    from assistant.planner.when import NUMBER_WORDS
+
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        number = int(word) if word.isdigit() else NUMBER_WORDS.get(word) if len(word) > 1 else None
+        if number is not None and i + 1 < len(words) and words[i + 1] in WEEKS | MONTHS_UNIT:
+            factor = 7 if words[i + 1] in WEEKS else 30
+            out += [str(number * factor), "ngay" if words[i + 1] in ("tuan", "thang") else "days"]
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def _has(folded: str, cues: tuple[str, ...]) -> bool:
+    return any(re.search(rf"\b{re.escape(cue)}\b", folded) for cue in cues)
+
+
+def _top_n(folded: str) -> int | None:
+    from assistant.planner.when import NUMBER_WORDS
+
+    if m := re.search(r"\btop\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:biggest|largest|best|top|highest|most|lon nhat|hang dau|"
+                      r"cao nhat|nhieu nhat)\b|\btop\s+(\w+)\b|\b(\w+)\s+(?:biggest|largest|best|highest)\b", folded):
+        for group in m.groups():
+            if group and group.isdigit():
+                return int(group)
+            if group and group in NUMBER_WORDS and len(group) > 2:
+                return NUMBER_WORDS[group]
+    return None
+
+
+def parse(text: str, today: date) -> Frame:
+    lex = lexicon()
+    words = _normalise_units(lex.correct(tokens(text)))
+    hits = lex.find(words)
+    frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits)
+    when = when_mod.read(" ".join(words), today)
+    frame.period, frame.compare = when.period, when.compare
+    frame.counting = _has(frame.folded, COUNT_CUES)
+    frame.amount = _has(frame.folded, AMOUNT_CUES)
+    frame.mine = bool(MINE.search(frame.folded))
+    frame.extremes = bool(EXTREMES.search(frame.folded))
+    frame.limit = _top_n(frame.folded)
+    superlative = SUPERLATIVE.search(frame.folded)
+    if superlative:
+        word = (superlative.group(2) or superlative.group(3) or "").split()[0]
+        frame.order = "asc" if word in ASC_WORDS or word in ("oldest", "earliest", "cu") else None
+        if frame.limit is None and not frame.extremes and not _plural_after(words, superlative):
+            frame.single = True
+    frame.listing = bool(re.search(r"\b(list|which|who|what are|show me|danh sach|nhung|cac|nao|ai)\b", frame.folded))
+
+    period_words = _period_words(words, today)
+    for hit in hits:
+        if any(i in period_words for i in range(hit.start, hit.end)):
+            continue
+        _read_hit(frame, hit)
+    _implicit_measures(frame)
+    _narrowest(frame)
+    return frame
+
+
+def _narrowest(frame: Frame) -> None:
+    """'how many orders did we ship': orders and orders shipped were both read; the narrower one is meant."""
+    for name in list(frame.measures):
+        wider = MEASURES[name].refines
+        if wider in frame.measures:
+            frame.measures.remove(wider)
+    if "tickets_opened" in frame.measures and any(d == "ticket_status" and c in ("open", "pending")
+                                                  for d, c in frame.statuses):
+        frame.measures[frame.measures.index("tickets_opened")] = "open_tickets"
+
+
+def _plural_after(words: list[str], match: re.Match) -> bool:
+    """'the 3 biggest' and 'top customers' ask for several; 'the biggest customer' for one."""
+    text = " ".join(words)
+    after = [w.strip("-") for w in text[match.end():].replace("-", " ").split()][:3]
+    for word in after:
+        if word in {"selling", "seller", "sellers", "performing", "paying", "open", "unpaid", "overdue", "active"}:
+            continue
+        return word.endswith("s") and word not in {"sales", "us", "is", "was", "has", "does", "this", "its"}
+    return False
+
+
+def _period_words(words: list[str], today: date) -> set[int]:
+    """Token positions that belong to a period ('May', 'year', 'Q3'), so they are not read as anything else."""
+    text = " ".join(words)
+    positions = set()
+    for mention in when_mod.mentions(text, today):
+        start_token = len(text[:mention.start].split())
+        end_token = len(text[:mention.end].split())
+        positions.update(range(start_token, end_token))
+    return positions
+
+
+def _read_hit(frame: Frame, hit: Hit) -> None:
+    words = frame.words
+    before = words[hit.start - 1] if hit.start > 0 else ""
+    before2 = words[hit.start - 2] if hit.start > 1 else ""
+    after = words[hit.end] if hit.end < len(words) else ""
+    grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each"})
+    picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()
+    conditions = hit.of("condition")
+    if conditions:
+        frame.conditions.append({"name": conditions[0].target, "number": hit.number})
+        return
+    measures = [t for t in hit.of("measure")]
+    counts = hit.of("count")
+    dimensions = hit.of("dimension")
+    statuses = hit.of("status")
+    phrase = set(words[hit.start:hit.end])
+    if dimensions and (grouped or (picked and not measures and not counts)):
+        _add(frame.group_by, dimensions[0].target)
+        return
+    if counts and before in ("so", "tong"):
+        frame.counting = True  # "số đơn hàng", "tổng số khách": the number of them
+    if counts:
+        if frame.counting:
+            _add(frame.measures, counts[0].target)
+            return
+        # Things named but not counted ("best-selling products", "my deals in negotiation", "customers above
+        # their limit"): they are the rows of the answer.
+        row = ROW_OF_COUNT.get(counts[0].target) or (dimensions[0].target if dimensions else None)
+        frame.listing = True
+        if row:
+            frame.row = frame.row or row
+        else:
+            _add(frame.measures, counts[0].target)
+        return
+    if measures:
+        if phrase <= WEAK_REVENUE and not (frame.amount or frame.limit or frame.order or SUPERLATIVE.search(frame.folded)):
+            return
+        name = measures[0].target
+        if MEASURES[name].counts is not None and words[hit.start] in ("so", "number", "count", "tong"):
+            frame.counting = True  # "số đơn hàng", "number of orders": a count by its own name
+        _add(frame.measures, name)
+        return
+    if statuses:
+        for status in statuses:
+            dimension, code = status.target.split("=", 1)
+            frame.statuses.append((dimension, code))
+        return
+    if dimensions and picked:
+        _add(frame.group_by, dimensions[0].target)
+
+
+def _add(items: list[str], value: str) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def _implicit_measures(frame: Frame) -> None:
+    """Figures asked without their name: 'top 5 customers' (by revenue), 'how many X' (the count of X)."""
+    rows = frame.group_by or ([frame.row] if frame.row else [])
+    if not frame.measures and not frame.conditions and rows and (frame.limit or frame.single or frame.order
+                                                                 or frame.extremes):
+        if any(d in ("customer", "product", "owner", "segment", "category", "city", "country", "region", "month",
+                     "quarter", "week", "year", "day") for d in rows):
+            frame.measures.append("revenue")
+    if not frame.measures and frame.counting:
+        for dimension in frame.group_by:
+            count = COUNT_OF_DIMENSION.get(dimension)
+            if count:
+                frame.measures.append(count)
+                frame.group_by.remove(dimension)
+                break
+    if not frame.measures and frame.listing and (frame.row or frame.group_by):
+        # "list our customers in France", "which products ...": the things themselves
+        count = COUNT_OF_DIMENSION.get(frame.row or frame.group_by[0])
+        if count:
+            frame.measures.append(count)
+
+
+def compatible_statuses(frame: Frame) -> list[tuple[str, str]]:
+    """The statuses a figure can be filtered by ('pending' is a ticket status for tickets, a quote's for quotes)."""
+    allowed: set[str] | None = None
+    for name in frame.measures:
+        dims = supported_dimensions(name)
+        allowed = dims if allowed is None else allowed & dims
+    found = []
+    for dimension, code in frame.statuses:
+        if allowed is not None and dimension in allowed:
+            found.append((dimension, code))
+    return found
+
+
+def measure_for_status(statuses: list[tuple[str, str]]) -> str | None:
+    """A status named without a figure ('pending tickets') counts the things it is a status of."""
+    for dimension, code in statuses:
+        for measure in MEASURES.values():
+            if measure.counts and dimension in supported_dimensions(measure.name) and not measure.hidden:
+                if dimension == "ticket_status" and measure.name in ("open_tickets", "tickets_opened"):
+                    return "open_tickets" if code in ("open", "pending") else "tickets_opened"
+                if dimension == "stage" and measure.name == "opportunities":
+                    return "opportunities"
+                if dimension == "order_status" and measure.name == "orders":
+                    return "orders"
+                if dimension == "invoice_status" and measure.name == "invoices":
+                    return "invoices"
+                if dimension == "quote_status" and measure.name == "quotes":
+                    return "quotes"
+    return None
+

@@ -1,0 +1,164 @@
+"""The planner's vocabulary, read from what the system of record declares: every measure's and dimension's words and
+synonyms (backend.semantic), the codes statuses take and their words (backend.words), the named conditions
+(backend.semantic.conditions) and the things counts count. A new measure, dimension or status is understood
+from its declaration, without touching the planner.
+
+Phrases are matched on folded tokens (no accents, lower case), longest first; a word of five letters or more
+that is one small typo away from a known word is read as it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from backend.semantic.conditions import CONDITIONS, NamedCondition
+from backend.semantic.dimensions import DIMENSION_LIST
+from backend.semantic.measures import MEASURE_LIST
+from backend.text import fold
+from backend.words import ENGLISH, SYNONYMS, VIETNAMESE
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str             # measure | dimension | status | count | condition
+    target: str           # measure or dimension name; for a status "dimension=code"; a condition's name
+    phrase: tuple[str, ...]
+    number_at: int | None = None   # for a condition: the position of its {n}
+
+
+@dataclass(frozen=True)
+class Hit:
+    terms: tuple[Term, ...]   # every term the same words spell (a word may be a measure and a dimension)
+    start: int
+    end: int
+    number: int | None = None
+
+    def of(self, kind: str) -> list[Term]:
+        return [t for t in self.terms if t.kind == kind]
+
+
+def tokens(text: str) -> list[str]:
+    """Folded words, punctuation off their edges ("mai's" -> "mai", "revenue?" -> "revenue")."""
+    folded = fold(text).replace("'s ", " ").replace("’s ", " ")
+    out = []
+    for raw in re.split(r"[\s,;:!?()\"]+", folded):
+        word = raw.strip(".'’-")
+        if word:
+            out.append(word)
+    return out
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text.replace("_", " ")))
+
+
+class Lexicon:
+    def __init__(self) -> None:
+        self.terms: dict[str, list[Term]] = {}
+        for measure in MEASURE_LIST:
+            if measure.hidden:
+                continue
+            words = measure.words
+            for text in (measure.name, words.en, words.vi, *words.synonyms_en, *words.synonyms_vi):
+                self._add(Term("measure", measure.name, _phrase(text)))
+            if measure.counts:
+                nouns = measure.counts
+                for text in (nouns.en, nouns.vi, *nouns.synonyms_en, *nouns.synonyms_vi):
+                    self._add(Term("count", measure.name, _phrase(text)))
+        for dimension in DIMENSION_LIST:
+            words = dimension.words
+            for text in (dimension.name, words.en, words.vi, *words.synonyms_en, *words.synonyms_vi):
+                self._add(Term("dimension", dimension.name, _phrase(text)))
+            for code in dimension.values or ():
+                for text in {code, ENGLISH.get(code, code.replace("_", " ")), VIETNAMESE.get(code, ""),
+                             *SYNONYMS.get(code, ())} - {""}:
+                    self._add(Term("status", f"{dimension.name}={code}", _phrase(text)))
+        for condition in CONDITIONS:
+            for text in (condition.phrases.en, condition.phrases.vi, *condition.phrases.synonyms_en,
+                         *condition.phrases.synonyms_vi):
+                phrase = _phrase(text.replace("{n}", " NUMBERSLOT "))
+                at = phrase.index("numberslot") if "numberslot" in phrase else None
+                self._add(Term("condition", condition.name, phrase, at))
+        self.vocabulary = sorted({w for terms in self.terms.values() for t in terms for w in t.phrase
+                                  if len(w) >= 6 and w.isalpha() and w != "numberslot"})
+        self.conditions: dict[str, NamedCondition] = {c.name: c for c in CONDITIONS}
+
+    def _add(self, term: Term) -> None:
+        if term.phrase:
+            self.terms.setdefault(term.phrase[0], []).append(term)
+
+    def correct(self, words: list[str]) -> list[str]:
+        """Small typos of the vocabulary's longer words ('custmers', 'recievables', 'seling') read as meant."""
+        from rapidfuzz import fuzz, process
+
+        fixed = []
+        known = set(self.vocabulary)
+        for word in words:
+            # Six letters or more: shorter folded Vietnamese words are too often one letter from another word
+            # ("huong", a name, is not "phuong").
+            if len(word) >= 6 and word.isalpha() and word not in known and word not in self.terms:
+                match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=84)
+                if match:
+                    word = match[0]
+            fixed.append(word)
+        return fixed
+
+    def find(self, words: list[str]) -> list[Hit]:
+        """Every known phrase in the words, longest first, not overlapping."""
+        hits: list[Hit] = []
+        taken = [False] * len(words)
+        candidates: list[tuple[int, int, Term, int | None]] = []
+        for start, word in enumerate(words):
+            slot_terms = self.terms.get("numberslot", []) if _is_number(word) else []
+            singular = self.terms.get(word[:-1], []) if word.endswith("s") and len(word) > 3 else []
+            for term in self.terms.get(word, []) + singular + slot_terms:
+                end, number = _match(term, words, start)
+                if end is not None:
+                    candidates.append((start, end, term, number))
+        spans: dict[tuple[int, int], list[tuple[Term, int | None]]] = {}
+        for start, end, term, number in candidates:
+            spans.setdefault((start, end), []).append((term, number))
+        for (start, end), found in sorted(spans.items(), key=lambda item: (-(item[0][1] - item[0][0]), item[0][0])):
+            if any(taken[start:end]):
+                continue
+            for i in range(start, end):
+                taken[i] = True
+            terms = tuple(dict.fromkeys(term for term, _ in found))
+            hits.append(Hit(terms, start, end, next((n for _, n in found if n is not None), None)))
+        return sorted(hits, key=lambda h: h.start)
+
+
+def _is_number(word: str) -> bool:
+    from assistant.planner.when import NUMBER_WORDS
+
+    return word.isdigit() or word in NUMBER_WORDS
+
+
+def _match(term: Term, words: list[str], start: int) -> tuple[int | None, int | None]:
+    from assistant.planner.when import NUMBER_WORDS
+
+    number = None
+    for offset, part in enumerate(term.phrase):
+        i = start + offset
+        if i >= len(words):
+            return None, None
+        word = words[i]
+        if part == "numberslot":
+            if word.isdigit():
+                number = int(word)
+            elif word in NUMBER_WORDS and len(word) > 1:
+                number = NUMBER_WORDS[word]
+            elif word.rstrip("+").isdigit():
+                number = int(word.rstrip("+"))
+            else:
+                return None, None
+            continue
+        if word != part and word != part + "s" and not (len(part) >= 4 and word.rstrip("s") == part.rstrip("s")):
+            return None, None
+    return start + len(term.phrase), number
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon()

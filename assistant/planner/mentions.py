@@ -1,0 +1,222 @@
+"""Mentions of the system of record's other things in a request: employees ("Mai's open deals", "how did Hùng do"),
+opportunities by name, document numbers of any stored format (SO-2026-001591, BI-17-01510, CS-1454), phone
+numbers, and stored values of cities, countries, segments and categories ("Đồng Nai", "Germany", "Big-box retail").
+
+Everything is checked against the database: a word is a name only when a record has it, and a common word is
+never a name unless the name's distinctive words are there.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.models import Contact, Customer, Employee, Invoice, Opportunity, Product, Quote, SalesOrder, Ticket
+from backend.text import fold
+
+DOCUMENT = re.compile(r"\b([A-Za-z]{1,5}-(?:\d{2,4}-)?\d{2,8})\b")
+PHONE = re.compile(r"(?<![\w@])(\+?\(?\d[\d\s().-]{6,}\d)(?![\w@])")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# How people name places and nationalities differently from the stored value.
+ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho chi minh city", "saigon": "ho chi minh city",
+           "sai gon": "ho chi minh city", "ho chi minh": "ho chi minh city", "hanoi": "ha noi", "danang": "da nang",
+           "canadian": "canada", "german": "germany", "brazilian": "brazil", "french": "france", "american": "usa",
+           "us": "usa", "u.s": "usa", "united states": "usa", "british": "united kingdom", "uk": "united kingdom",
+           "japanese": "japan", "singaporean": "singapore", "thai": "thailand", "vietnamese": "vietnam", "viet nam": "vietnam",
+           "indian": "india", "czech": "czech republic", "dutch": "netherlands", "swedish": "sweden", "spanish": "spain",
+           "italian": "italy", "portuguese": "portugal", "australian": "australia", "belgian": "belgium",
+           "danish": "denmark", "finnish": "finland", "norwegian": "norway", "polish": "poland", "irish": "ireland",
+           "chilean": "chile", "argentinian": "argentina", "austrian": "austria", "hungarian": "hungary"}
+# Words too common to be a person's name on their own, whatever the staff list says.
+NOT_NAMES = {"mai", "an", "my", "long", "van", "thi", "duc", "minh"}
+OPPORTUNITY_CUES = re.compile(r"\b(deal|deals|opportunity|opportunities|co hoi|thuong vu|contract|hop dong|tender|buy)\b")
+
+
+@dataclass
+class EmployeeRef:
+    id: int
+    code: str
+    name: str
+    role: str
+
+
+@dataclass
+class Places:
+    """Stored values named in a request: dimension -> [stored value]."""
+
+    found: dict[str, list[str]] = field(default_factory=dict)
+    spans: list[tuple[int, int]] = field(default_factory=list)   # character spans in the folded text
+
+
+class Mentions:
+    """What the request names besides customers and products, read once per table stamp."""
+
+    def __init__(self, session: Session):
+        self.employees = [EmployeeRef(*row) for row in session.execute(
+            select(Employee.id, Employee.code, Employee.name, Employee.role).where(Employee.active.is_(True)))]
+        self.opportunities = [(row[0], row[1], _core(row[1])) for row in session.execute(
+            select(Opportunity.id, Opportunity.name))]
+        self.values: dict[str, dict[str, str]] = {}   # dimension -> folded value -> stored value
+        for dimension, column in (("city", Customer.city), ("country", Customer.country), ("segment", Customer.segment),
+                                  ("category", Product.category), ("region", Employee.region)):
+            stored = session.execute(select(column).where(column.is_not(None)).distinct()).scalars()
+            self.values[dimension] = {fold(v): v for v in stored if v}
+
+    # --- employees ------------------------------------------------------------------------------------------
+
+    def employee(self, text: str, *, exclude: list[tuple[int, int]] = ()) -> EmployeeRef | None:
+        """An employee named by full name, code, or a given name written as a name ('Hùng', "Mai's")."""
+        folded = fold(text)
+        for person in self.employees:
+            full = fold(person.name)
+            if re.search(rf"\b{re.escape(full)}\b", folded) or re.search(rf"\b{re.escape(person.code.lower())}\b", folded):
+                return person
+        found = []
+        for person in self.employees:
+            given = fold(person.name).split()[-1]
+            if len(given) < 2:
+                continue
+            for m in re.finditer(rf"(?<![\w@.]){re.escape(given)}(?![\w@])", folded):
+                if any(a <= m.start() < b for a, b in exclude):
+                    continue
+                raw = text[m.start():m.end()] if len(text) == len(folded) else _raw_word(text, m.group(0))
+                possessive = folded[m.end():m.end() + 2] in ("'s", "’s") or re.search(
+                    rf"\b(cua|by|for|rep|of|nhan vien|ban|anh|chi|em)\s+{re.escape(given)}\b", folded)
+                capitalised = bool(raw) and raw[:1].isupper()
+                if given in NOT_NAMES and not (possessive or (capitalised and m.start() > 0)):
+                    continue
+                if capitalised or possessive:
+                    found.append(person)
+                    break
+        unique = {p.id: p for p in found}
+        return next(iter(unique.values())) if len(unique) == 1 else None
+
+    # --- opportunities ----------------------------------------------------------------------------------------
+
+    def opportunity(self, text: str) -> tuple[int, str] | None:
+        """A deal whose distinctive name words are in the request (two or more, most of them)."""
+        words = set(fold(text).replace("'s", "").split())
+        cue = bool(OPPORTUNITY_CUES.search(fold(text)))
+        best: list[tuple[float, int, str]] = []
+        for deal_id, name, core in self.opportunities:
+            if not core:
+                continue
+            hits = sum(1 for w in core if w in words or any(len(w) >= 5 and fuzz.ratio(w, x) >= 88 for x in words))
+            share = hits / len(core)
+            if hits >= 2 and (share >= 0.6 or (cue and share >= 0.5)):
+                best.append((share + hits * 0.01, deal_id, name))
+        if not best:
+            return None
+        best.sort(reverse=True)
+        tied = [b for b in best if abs(b[0] - best[0][0]) < 1e-9]
+        if len({fold(name) for _, _, name in tied}) > 1:
+            return None
+        return best[0][1], best[0][2]   # deals of one name: the tool asks which of them
+
+    # --- stored values ----------------------------------------------------------------------------------------
+
+    def places(self, folded: str) -> Places:
+        """Stored values named in the (folded) text, compared without spaces ('Hanoi' is 'Hà Nội'), through the
+        aliases people use ('Saigon', 'Canadian'); the longest run of words wins."""
+        out = Places()
+        words = folded.split()
+        keyed = {dimension: {value.replace(" ", ""): stored for value, stored in values.items() if len(value) >= 3}
+                 for dimension, values in self.values.items()}
+        aliases = {alias.replace(" ", ""): meant.replace(" ", "") for alias, meant in ALIASES.items()}
+        used = [False] * len(words)
+        for size in range(4, 0, -1):
+            for start in range(len(words) - size + 1):
+                if any(used[start:start + size]):
+                    continue
+                key = "".join(words[start:start + size]).strip("?.!,")
+                for candidate in (key, aliases.get(key)):
+                    if not candidate:
+                        continue
+                    hit = next(((d, v[candidate]) for d, v in keyed.items() if candidate in v), None)
+                    if hit:
+                        out.found.setdefault(hit[0], []).append(hit[1])
+                        out.spans.append((start, start + size))
+                        for i in range(start, start + size):
+                            used[i] = True
+                        break
+        return out
+
+
+def _core(name: str) -> list[str]:
+    generic = {"the", "and", "of", "for", "a", "an", "deal", "contract", "order", "q1", "q2", "q3", "q4", "cong", "ty"}
+    return [w for w in fold(name).split() if w not in generic and len(w) >= 2]
+
+
+def _raw_word(text: str, folded_word: str) -> str:
+    for word in re.findall(r"[\w']+", text):
+        if fold(word) == folded_word:
+            return word
+    return ""
+
+
+# --- documents and phone numbers -----------------------------------------------------------------------------------
+
+@dataclass
+class Document:
+    kind: str      # order | invoice | ticket | quote
+    number: str
+
+
+def documents(session: Session, text: str) -> list[Document]:
+    """Stored document numbers in the request, whatever their format (looked up, case-insensitive)."""
+    found: list[Document] = []
+    for m in DOCUMENT.finditer(text):
+        number = m.group(1).upper()
+        for kind, model in (("order", SalesOrder), ("invoice", Invoice), ("ticket", Ticket), ("quote", Quote)):
+            stored = session.execute(select(model.number).where(func.upper(model.number) == number).limit(1)).scalar()
+            if stored:
+                found.append(Document(kind, stored))
+                break
+    return found
+
+
+def phone_owner(session: Session, text: str) -> tuple[str, str] | None:
+    """(customer code, name) for a phone number in the request: the customer's own number or a contact's."""
+    for m in PHONE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(1))
+        if len(digits) < 8:
+            continue
+        tail = digits[-6:]
+        # A LIKE on the last digits narrows the rows; the digits are compared whole here.
+        pattern = "%" + "%".join(tail) + "%"
+        for model, name_of in ((Customer, None), (Contact, Contact.customer_id)):
+            rows = session.execute(select(model).where(model.phone.like(pattern)).limit(50)).scalars()
+            for row in rows:
+                if re.sub(r"\D", "", row.phone or "").endswith(digits[-9:]):
+                    customer = row if model is Customer else session.get(Customer, row.customer_id)
+                    return customer.code, customer.name
+    return None
+
+
+def email_in(text: str) -> str | None:
+    found = EMAIL.findall(text)
+    return found[0] if found else None
+
+
+_cache: dict[tuple[str, ...], Mentions] = {}
+_lock = threading.Lock()
+
+
+def mentions_index(session: Session, base_stamp: tuple[str, ...]) -> Mentions:
+    """The mentions index for the database, rebuilt when the entity index's stamp (customers, products) or the
+    employees or opportunities change."""
+    small = session.execute(select(func.count(), func.max(Employee.id), func.sum(func.length(Employee.name)))
+                            .select_from(Employee)).one()
+    deals = session.execute(select(func.count(), func.max(Opportunity.id), func.sum(func.length(Opportunity.name)))
+                            .select_from(Opportunity)).one()
+    key = (*base_stamp, *map(str, small), *map(str, deals))
+    with _lock:
+        cached = _cache.get(key)
+        if cached is None:
+            _cache.clear()
+            cached = _cache[key] = Mentions(session)
+        return cached

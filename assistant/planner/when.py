@@ -1,0 +1,314 @@
+"""The period grammar of the offline planner: what people write about time, in English and Vietnamese (with or
+without accents), turned into the period forms every Tandem tool takes (backend.semantic.periods), and the
+comparison they ask for ("vs last month", "so với cùng kỳ năm ngoái").
+
+Any year, quarter, month, week or day; ranges ("from March to June 2025", "2015-2017", "between 2024 and 2025");
+"since", "before", "until"; "all time", "ever", "từ trước đến nay"; to date ("YTD", "so far this quarter");
+relative ("last 90 days", "past 6 months", "two years ago").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from backend.semantic.periods import Period, parse_period, previous, same_last_year
+
+MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+          "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+          "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "sixty": 60, "ninety": 90, "a": 1, "an": 1, "mot": 1, "hai": 2, "ba": 3, "bon": 4,
+                "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:19|20)\d\d"
+_NUM = r"\d{1,4}|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 1), key=len, reverse=True))
+ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetime|since (?:the )?(?:beginning|start|we started)|"
+                      r"all years|every year|tu truoc (?:den|toi) nay|tu truoc gio|tu khi bat dau|tat ca cac nam|"
+                      r"toan bo thoi gian|tu dau den gio|moi thoi gian)\b")
+COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?)\b")
+LAST_YEAR_COMPARE = re.compile(r"\b(same (?:period|time|month|quarter|week) (?:last|a) year|(?:the )?same (?:period|month|quarter) "
+                               r"(?:of|in) (?:last|the previous) year|year[- ]over[- ]year|yoy|cung ky(?: nam (?:ngoai|truoc))?|"
+                               r"vs\.? last year|versus last year|compared (?:with|to) last year|so voi nam (?:ngoai|truoc))\b")
+PREVIOUS_COMPARE = re.compile(r"\b(previous period|prior period|the period before|ky truoc)\b")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    period: str            # a form backend.semantic.periods.parse_period reads ("2025-Q3", "all", "2024-01-01..2026-11-26")
+    explicit_year: bool = False
+
+
+@dataclass
+class When:
+    period: str | None = None
+    compare: str | None = None          # previous_period | same_period_last_year
+    spans: list[tuple[int, int]] | None = None
+    all_time: bool = False
+
+
+def _year_of(word: str, today: date) -> int | None:
+    if re.fullmatch(_YEAR, word):
+        return int(word)
+    return {"nam nay": today.year, "this year": today.year, "nam ngoai": today.year - 1, "nam truoc": today.year - 1,
+            "last year": today.year - 1, "nam kia": today.year - 2}.get(word)
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word)
+
+
+def _month_year(month: int, year: int | None, today: date) -> str:
+    if year is None:  # a month on its own is the latest one that has begun
+        year = today.year if month <= today.month else today.year - 1
+    return f"{year}-{month:02d}"
+
+
+def _quarter_year(quarter: int, year: int | None, today: date) -> str:
+    if year is None:
+        year = today.year if 3 * quarter - 2 <= today.month else today.year - 1
+    return f"{year}-Q{quarter}"
+
+
+_YEAR_WORDS = r"(?:nam nay|this year|nam ngoai|nam truoc|last year|nam kia|" + _YEAR + ")"
+# Each pattern: (regex on folded text, builder(match, today) -> period form). Longer forms first.
+_PATTERNS: list[tuple[re.Pattern, object]] = []
+
+
+def _pattern(regex: str):
+    def register(builder):
+        _PATTERNS.append((re.compile(regex), builder))
+        return builder
+    return register
+
+
+@_pattern(r"\b(?:from|between|tu)\s+(?P<a>" + _MONTH + r")\s+(?:to|and|until|through|-|den|toi)\s+(?P<b>" + _MONTH + r")"
+          r"(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b")
+def _month_range(m, today):
+    year = int(m["y"]) if m["y"] else None
+    a, b = MONTHS[m["a"]], MONTHS[m["b"]]
+    first = _month_year(a, year, today)
+    last = f"{int(first[:4]) + (1 if b < a else 0)}-{b:02d}" if year is None else f"{year}-{b:02d}"
+    return f"{first}..{last}"
+
+
+@_pattern(r"\b(?:from|between|tu|giua)\s+(?:nam\s+)?(?P<a>" + _YEAR + r")\s+(?:to|and|until|through|-|den|toi|va)\s+(?:nam\s+)?(?P<b>" + _YEAR + r")\b")
+def _year_range(m, today):
+    return f"{m['a']}..{m['b']}"
+
+
+@_pattern(r"\b(?P<a>" + _YEAR + r")\s*(?:-|–|to|den)\s*(?P<b>" + _YEAR + r")\b")
+def _year_dash(m, today):
+    return f"{m['a']}..{m['b']}" if m["a"] <= m["b"] else None
+
+
+@_pattern(r"\b(?P<d>" + _YEAR + r"-\d{2}-\d{2})\s*(?:\.\.|to|-|den)\s*(?P<e>" + _YEAR + r"-\d{2}-\d{2})\b")
+def _date_range(m, today):
+    return f"{m['d']}..{m['e']}"
+
+
+@_pattern(r"\b(?:since|from|ke tu|tu)\s+(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
+def _since_year(m, today):
+    return f"{m['y']}-01-01..{today.isoformat()}"
+
+
+@_pattern(r"\b(?:since|ke tu)\s+(?P<mo>" + _MONTH + r")(?:\s+(?P<y>" + _YEAR + r"))?\b")
+def _since_month(m, today):
+    start = _month_year(MONTHS[m["mo"]], int(m["y"]) if m["y"] else None, today)
+    return f"{start}-01..{today.isoformat()}"
+
+
+@_pattern(r"\b(?:before|truoc)\s+(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
+def _before_year(m, today):
+    return f"..{int(m['y']) - 1}-12-31"
+
+
+@_pattern(r"\b(?:until|up to|through|till|den het)\s+(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
+def _until_year(m, today):
+    return f"..{m['y']}-12-31"
+
+
+@_pattern(r"\b(?:(?:q|quarter|quy)\s*(?P<q>[1-4])|(?P<o>first|second|third|fourth|1st|2nd|3rd|4th) quarter)"
+          r"(?:\s*(?:of|in|/|,|-|nam)?\s*(?P<y>" + _YEAR_WORDS + r"))?\b")
+def _quarter(m, today):
+    quarter = int(m["q"]) if m["q"] else ORDINALS[m["o"]]
+    year = _year_of(m["y"], today) if m["y"] else None
+    return _quarter_year(quarter, year, today)
+
+
+@_pattern(r"\b(?P<y>" + _YEAR + r")\s*-?\s*q(?P<q>[1-4])\b")
+def _year_quarter(m, today):
+    return f"{m['y']}-Q{m['q']}"
+
+
+@_pattern(r"\bthang\s*(?P<mo>\d{1,2})(?:\s*(?:/|nam|-)\s*(?P<y>" + _YEAR_WORDS + r"))?\b")
+def _thang(m, today):
+    month = int(m["mo"])
+    if not 1 <= month <= 12:
+        return None
+    return _month_year(month, _year_of(m["y"], today) if m["y"] else None, today)
+
+
+@_pattern(r"\b(?:(?:in|for|of|during|last)\s+)?(?P<mo>" + _MONTH + r")\b(?:\s+(?:of\s+)?(?P<y>" + _YEAR_WORDS + r"))?")
+def _month_name(m, today):
+    word, year_word = m["mo"], m["y"]
+    if word == "may" and not year_word and not re.match(r"(in|for|of|during|last)\s", m.group(0)):
+        return None  # "may" is usually the verb
+    if word in ("mar", "dec", "jun", "jan") and not year_word and not re.match(r"(in|for|of|during|last)\s", m.group(0)):
+        return None  # short forms alone are too often other words
+    return _month_year(MONTHS[word], _year_of(year_word, today) if year_word else None, today)
+
+
+@_pattern(r"\b(?P<mo>\d{1,2})/(?P<y>" + _YEAR + r")\b")
+def _month_slash(m, today):
+    month = int(m["mo"])
+    return f"{m['y']}-{month:02d}" if 1 <= month <= 12 else None
+
+
+@_pattern(r"\b(?P<y>" + _YEAR + r")-(?P<mo>\d{2})(?:-(?P<d>\d{2}))?\b")
+def _iso(m, today):
+    return m.group(0)
+
+
+@_pattern(r"\b(?:last|past|previous|trong|in the last|over the last|over the past)\s+(?P<n>" + _NUM + r")\s+"
+          r"(?P<u>days?|weeks?|months?|years?|ngay|tuan|thang|nam)\b")
+def _last_n(m, today):
+    n = _number(m["n"])
+    unit = m["u"]
+    if n is None:
+        return None
+    days = n * (1 if unit.startswith(("day", "ngay")) else 7 if unit.startswith(("week", "tuan"))
+                else 30 if unit.startswith(("month", "thang")) else 365)
+    return f"last-{days}-days"
+
+
+@_pattern(r"\b(?P<n>\d{1,3})\s+(?P<u>ngay|tuan|thang)\s+(?:qua|gan day|vua qua|gan nhat)\b")
+def _vi_last_n(m, today):
+    n = int(m["n"])
+    return f"last-{n * {'ngay': 1, 'tuan': 7, 'thang': 30}[m['u']]}-days"
+
+
+@_pattern(r"\b(?P<n>" + _NUM + r")\s+years?\s+ago\b|\b(?P<v>hai|ba)\s+nam\s+truoc\b")
+def _years_ago(m, today):
+    n = _number(m["n"]) if m["n"] else _number(m["v"])
+    return str(today.year - n) if n else None
+
+
+_RELATIVE = [
+    (r"\b(ytd|year to date|year-to-date|so far this year|this year so far|this year to date|tu dau nam(?: den nay)?|"
+     r"dau nam den nay|nam nay den nay)\b", "ytd"),
+    (r"\b(qtd|quarter to date|so far this quarter|this quarter so far|tu dau quy(?: den nay)?)\b", "qtd"),
+    (r"\b(mtd|month to date|so far this month|this month so far|tu dau thang(?: den nay)?)\b", "mtd"),
+    (r"\b(last|previous|prior|past) quarter\b|\bquy truoc\b|\bquy vua roi\b", "last-quarter"),
+    (r"\b(this|current) quarter\b|\bquy nay\b", "this-quarter"),
+    (r"\b(last|previous|prior|past) month\b|\bthang truoc\b|\bthang vua roi\b|\bthang roi\b", "last-month"),
+    (r"\b(this|current) month\b|\bthang nay\b", "this-month"),
+    (r"\b(last|previous|prior|past) year\b|\bnam ngoai\b|\bnam truoc\b|\bnam roi\b", "last-year"),
+    (r"\b(this|current) year\b|\bnam nay\b", "this-year"),
+    (r"\b(last|previous|prior|past) week\b|\btuan truoc\b|\btuan roi\b", "last-week"),
+    (r"\b(this|current) week\b|\btuan nay\b", "this-week"),
+    (r"\byesterday\b|\bhom qua\b", "yesterday"),
+    (r"\btoday\b|\bhom nay\b|\bso far today\b", "today"),
+]
+_RELATIVE_COMPILED = [(re.compile(p), form) for p, form in _RELATIVE]
+
+
+@_pattern(r"\b(?:in|for|of|during|nam|year|fy)\s*(?P<y>" + _YEAR + r")\b|\b(?P<b>" + _YEAR + r")\b")
+def _year(m, today):
+    return m["y"] or m["b"]
+
+
+def mentions(text: str, today: date) -> list[Mention]:
+    """Every period the (folded) text names, left to right, without overlaps (the longest wins)."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for regex, builder in _PATTERNS:
+        for m in regex.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            form = builder(m, today)
+            if form and _readable(form, today):
+                found.append(Mention(m.start(), m.end(), form, explicit_year=bool(re.search(_YEAR, m.group(0)))))
+                taken.append((m.start(), m.end()))
+    for regex, form in _RELATIVE_COMPILED:
+        for m in regex.finditer(text):
+            if free(m.start(), m.end()):
+                found.append(Mention(m.start(), m.end(), form))
+                taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _readable(form: str, today: date) -> bool:
+    try:
+        parse_period(form, today)
+    except Exception:  # noqa: BLE001 - a match that is no period (month 13, a range backwards) is not one
+        return False
+    return True
+
+
+def _as_period(form: str, today: date) -> Period:
+    return parse_period(form, today)
+
+
+def read(text: str, today: date) -> When:
+    """The period and comparison a (folded) request asks for."""
+    found = mentions(text, today)
+    spans = [(m.start, m.end) for m in found]
+    all_time = bool(ALL_TIME.search(text))
+    compares = bool(COMPARE_WORDS.search(text))
+    wants_last_year = bool(LAST_YEAR_COMPARE.search(text))
+    wants_previous = bool(PREVIOUS_COMPARE.search(text))
+    if wants_last_year:
+        # "vs last year" names last year as a comparison, not as the period
+        found = [m for m in found if not (m.period == "last-year" and compares and len(found) > 1)]
+    when = When(spans=spans, all_time=all_time)
+    if not found:
+        when.period = "all" if all_time else None
+        if wants_last_year:
+            when.compare = "same_period_last_year"
+        elif wants_previous:
+            when.compare = "previous_period"
+        return when
+    first = found[0]
+    when.period = first.period
+    if first.period in ("mtd", "qtd") and len(found) >= 2 and found[1].period in ("last-month", "last-quarter"):
+        # "this month so far compared with all of last month": the whole month, so the comparison is whole too
+        when.period = "this-month" if first.period == "mtd" else "this-quarter"
+        first = Mention(first.start, first.end, when.period)
+    if len(found) >= 2 and compares:
+        when.compare = _relation(first.period, found[1].period, today)
+        if when.compare is None:
+            # the later one first ("last month vs this month"): compare the later with the earlier
+            swapped = _relation(found[1].period, first.period, today)
+            if swapped:
+                when.period, when.compare = found[1].period, swapped
+    if when.compare is None and wants_last_year:
+        when.compare = "same_period_last_year"
+    elif when.compare is None and (wants_previous or (compares and len(found) >= 2)):
+        when.compare = "previous_period"
+    elif when.compare is None and compares and re.search(r"\b(last|previous|prior) (month|quarter|week|year)\b|"
+                                                         r"\b(thang|quy|tuan|nam) truoc\b", text) and len(found) == 1:
+        when.compare = "previous_period"
+    return when
+
+
+def _relation(first: str, second: str, today: date) -> str | None:
+    try:
+        a, b = _as_period(first, today), _as_period(second, today)
+    except Exception:  # noqa: BLE001
+        return None
+    if previous(a) == b:
+        return "previous_period"
+    if same_last_year(a) == b:
+        return "same_period_last_year"
+    return None

@@ -1,0 +1,78 @@
+"""Conditions people name in words — "over their credit limit", "not contacted for 60 days", "overdue by more than
+90 days", "below reorder level" — as thresholds on the model's measures, with the figures worth showing and what
+a row is. Declared here, beside the measures they test, so the planner reads them like any other word of the
+model. A phrase's `{n}` is a number the person says (days; weeks and months are turned into days)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from backend.semantic.model import Words
+
+
+@dataclass(frozen=True)
+class NamedCondition:
+    name: str
+    phrases: Words                 # en / vi phrases; synonyms_* hold more of them
+    measure: str
+    op: str
+    other: str | None = None       # compared with another measure of the row
+    value: Decimal | None = None   # or with this value (None when the phrase carries {n})
+    show: tuple[str, ...] = ()     # the measures an answer shows
+    row: str = "customer"          # what one row is
+
+
+CONDITIONS: tuple[NamedCondition, ...] = (
+    NamedCondition(
+        "over_credit_limit",
+        Words("over their credit limit", "vượt hạn mức",
+              ("over the credit limit", "over credit limit", "over their limit", "above their credit limit",
+               "above the limit", "exceed their credit limit", "exceeding their limit", "exceeded their limit",
+               "owe more than their limit", "owe more than their agreed limit", "over limit", "over there credit limit"),
+              ("vượt hạn mức tín dụng", "quá hạn mức", "nợ vượt hạn mức", "vuot han muc")),
+        "credit_exposure", ">", other="credit_limit", show=("credit_exposure", "credit_limit", "available_credit")),
+    NamedCondition(
+        "not_contacted",
+        Words("not contacted for {n} days", "chưa liên hệ {n} ngày",
+              ("not contacted in {n} days", "haven't talked to in {n} days", "havent talked to in {n} days",
+               "haven't contacted in {n} days", "havent contacted in {n} days", "not called in {n} days",
+               "nobody has called for {n} days", "no contact for {n} days", "no contact in {n} days",
+               "not spoken to in {n} days", "haven't spoken to in {n} days", "haven't called in {n} days",
+               "not talked to for {n} days", "gone quiet for {n} days", "nobody called for {n} days"),
+              ("chưa liên hệ hơn {n} ngày", "chưa liên hệ trong {n} ngày", "không liên hệ {n} ngày",
+               "chưa gọi {n} ngày", "{n} ngày chưa liên hệ", "lâu hơn {n} ngày chưa liên hệ", "chưa liên lạc {n} ngày")),
+        "days_since_last_contact", ">", show=("days_since_last_contact",)),
+    NamedCondition(
+        "overdue_more_than",
+        Words("overdue by more than {n} days", "quá hạn trên {n} ngày",
+              ("more than {n} days overdue", "over {n} days overdue", "more than {n} days late", "over {n} days late",
+               "more than {n} days past due", "over {n} days past due", "overdue more than {n} days",
+               "overdue for more than {n} days", "{n}+ days overdue", "over {n} days"),
+              ("quá hạn hơn {n} ngày", "quá hạn quá {n} ngày", "trễ hạn trên {n} ngày", "nợ quá hạn trên {n} ngày")),
+        "max_days_overdue", ">", show=("overdue_amount", "max_days_overdue")),
+    NamedCondition(
+        "below_reorder_level",
+        Words("below reorder level", "dưới mức đặt hàng lại",
+              ("below the reorder level", "below their reorder level", "under reorder level", "below reorder point",
+               "need restocking", "needs restocking", "need reordering", "running low", "low stock", "below minimum stock"),
+              ("dưới mức tồn kho tối thiểu", "dưới mức tồn tối thiểu", "sắp hết hàng", "cần nhập thêm", "dưới mức đặt lại")),
+        "stock_available", "<", other="reorder_level", show=("stock_available", "reorder_level"), row="product"),
+    NamedCondition(
+        "out_of_stock",
+        Words("out of stock", "hết hàng", ("sold out", "no stock", "zero stock", "nothing in stock"),
+              ("hết sạch", "không còn hàng", "đã hết hàng")),
+        "stock_on_hand", "<=", value=Decimal(0), show=("stock_on_hand",), row="product"),
+    NamedCondition(
+        "owes_money",
+        Words("owe us money", "còn nợ",
+              ("owes us money", "owe money", "owes money", "owe us", "still owe", "have unpaid invoices",
+               "with unpaid invoices", "with open invoices", "who owes"),
+              ("đang nợ", "nợ tiền", "còn nợ tiền", "có hóa đơn chưa thanh toán")),
+        "open_receivables", ">", value=Decimal(0), show=("open_receivables",)),
+    NamedCondition(
+        "has_overdue",
+        Words("with overdue invoices", "có nợ quá hạn",
+              ("that are overdue", "who are overdue", "who is overdue", "paying late", "late payers"),
+              ("có hóa đơn quá hạn", "đang quá hạn")),
+        "overdue_amount", ">", value=Decimal(0), show=("overdue_amount", "max_days_overdue")),
+)
