@@ -78,3 +78,28 @@ def test_rest_ticket_by_number(api, session, desk, now):
     assert found.status_code == 200 and [t["number"] for t in found.json()["tickets"]] == ["CS-1454"]
     missing = api.get("/api/tickets", params={"ticket": "CS-9999"}, headers=bearer(token))
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+
+
+def test_tickets_opened_in_a_period_and_assigned_to_me(session):
+    from datetime import datetime, timezone
+
+    from backend.tools.context import ToolContext
+    from backend.tools.registry import invoke
+    from tests.factories.customers import make_customer, make_ticket
+    from tests.factories.org import make_company, make_employee
+
+    make_company(session)
+    agent = make_employee(session, role="support", name="Phạm Minh Anh")
+    other = make_employee(session, role="support", name="Trương Gia Huy")
+    acme = make_customer(session, name="Acme", code="ACMEP")
+    this_week = make_ticket(session, customer=acme, number="TCK-W-1", opened_at=datetime(2026, 11, 17, 2, tzinfo=timezone.utc))
+    this_week.assignee_id = agent.id
+    make_ticket(session, customer=acme, number="TCK-W-2", status="closed",
+                opened_at=datetime(2026, 11, 16, 20, tzinfo=timezone.utc)).assignee_id = other.id  # Monday 03:00 local
+    make_ticket(session, customer=acme, number="TCK-W-3", opened_at=datetime(2026, 11, 8, 2, tzinfo=timezone.utc))
+    session.flush()
+    ctx = ToolContext(session=session, actor=agent, channel="test", now=datetime(2026, 11, 20, 3, tzinfo=timezone.utc))
+    week = invoke("list_tickets", ctx, {"opened": "this-week", "status": "any"})
+    assert sorted(t.number for t in week.tickets) == ["TCK-W-1", "TCK-W-2"] and week.total == 2
+    mine = invoke("list_tickets", ctx, {"assignee": "me", "status": "any"})
+    assert [t.number for t in mine.tickets] == ["TCK-W-1"]

@@ -41,6 +41,9 @@ def _memory(messages: list[BaseMessage]) -> Memory:
                 continue
             result = body.get("result") or {}
             code = (result.get("customer") or {}).get("code") if isinstance(result.get("customer"), dict) else result.get("customer_code")
+            rows = result.get("rows") if isinstance(result.get("rows"), list) else []
+            if not code and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("customer_name"):
+                code = rows[0].get("customer")  # query_data's one customer ("our top customer in Germany")
             if code:
                 memory.customer_code = code
     return memory

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from assistant.planner.planner import language_of
+# Confirmations are worded by the turn, whichever brain proposed the write; re-exported for old callers.
+from assistant.confirmations import describe_executed  # noqa: F401
 from backend.money import format_money
 from backend.text import fold, say as _t
 from backend.words import word as _word
@@ -253,7 +255,11 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
         else:
             head = _t(lang, "Which one do you mean?" if r.get("ambiguous") else "Customers found:",
                       "Bạn muốn chọn khách hàng nào?" if r.get("ambiguous") else "Khách hàng tìm thấy:")
-        return head + "\n" + "\n".join(f"- {c.get('name')} ({c.get('code')})" + (f", {c.get('city')}" if c.get("city") else "") for c in cands[:8])
+        def line(c: dict[str, Any]) -> str:
+            who = _t(lang, f"{c['contact']} at ", f"{c['contact']}, ") if c.get("contact") else ""
+            return f"- {who}{c.get('name')} ({c.get('code')})" + (f", {c.get('city')}" if c.get("city") else "")
+
+        return head + "\n" + "\n".join(line(c) for c in cands[:8])
     if tool == "list_tickets":
         tickets = r.get("tickets", [])
         if not tickets:
@@ -363,24 +369,3 @@ def _pending(plan: dict[str, Any], pending: dict[str, Any], lang: str) -> str:
     ask = _t(lang, "Reply **yes** to confirm or **no** to cancel (confirmation expires in 15 minutes).",
              "Trả lời **có** để xác nhận hoặc **không** để hủy (hết hạn sau 15 phút).")
     return f"{body}\n\n{ask}"
-
-
-def describe_executed(tool: str, result: dict[str, Any], language: str) -> str:
-    if tool == "create_quote":
-        return _t(language, "Done. ", "Đã tạo. ") + _quote(result, language, executed=True)
-    if tool == "create_ticket":
-        t = result.get("ticket", {})
-        priority = _word(t.get("priority"), language)
-        return _t(language, f"Ticket {t.get('number')} opened for {t.get('customer_name')} ({priority}): {t.get('subject')}.",
-                  f"Đã tạo phiếu {t.get('number')} cho {t.get('customer_name')} (ưu tiên {priority}): {t.get('subject')}.")
-    if tool == "log_interaction":
-        i = result.get("interaction", {})
-        kind = _word(i.get("kind"), language)
-        return _t(language, f"Logged the {kind} with {i.get('customer_name')}.", f"Đã ghi nhận {kind} với {i.get('customer_name')}.")
-    if tool == "approve_quote":
-        q = result.get("quote", {})
-        return _t(language, f"Quote {q.get('number')} approved.", f"Đã duyệt báo giá {q.get('number')}.")
-    if tool == "convert_quote_to_order":
-        return _t(language, f"Order {result.get('order_number')} created from quote {result.get('quote_number')}.",
-                  f"Đã tạo đơn {result.get('order_number')} từ báo giá {result.get('quote_number')}.")
-    return _t(language, "Done.", "Xong.")

@@ -2,6 +2,7 @@
 when one holds exactly what was asked (a table with its title and notes reads better than the same rows)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,11 +17,20 @@ REPORT_OF_DIMENSION = {"customer": "sales_by_customer", "product": "sales_by_pro
                        "country": "sales_by_country", "region": "sales_by_region", "segment": "sales_by_segment",
                        "category": "sales_by_category", "city": "sales_by_city"}
 TIME_GRAINS = ("day", "week", "month", "quarter", "year")
+TO_DATE = {"this-year": "ytd", "this-quarter": "qtd", "this-month": "mtd"}
 STATUS_OF_COUNT = {"quotes": "quote_status", "orders": "order_status", "invoices": "invoice_status",
                    "tickets_opened": "ticket_status", "opportunities": "stage", "open_opportunities": "stage"}
 # What a row of a list shows when the question names only the things ("which deals are in negotiation").
-ROW_FIGURE = {"opportunity": "opportunity_amount", "invoice": "open_receivables", "customer": "revenue",
-              "product": "stock_on_hand"}
+ROW_FIGURE = {"opportunity": "opportunity_amount", "invoice": "invoiced", "product": "stock_on_hand", "order": "revenue"}
+# What a row of a narrower count shows ("unpaid invoices": what each still owes; "open deals": the open amount).
+COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue"), "overdue_invoices": ("overdue_amount",
+                                                                                               "max_days_overdue"),
+                 "open_opportunities": ("pipeline_amount",)}
+# Rows that read better with who they belong to.
+ROW_WITH = {"invoice": "customer", "opportunity": "customer", "order": "customer"}
+# "how much is more than 90 days late": the aging buckets past N days.
+BUCKETS_PAST = {30: ("days_31_60", "days_61_90", "days_91_plus"), 60: ("days_61_90", "days_91_plus"),
+                90: ("days_91_plus",)}
 
 
 @dataclass
@@ -44,8 +54,16 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     if frame.row and not group_by and (frame.listing or frame.limit or frame.single or frame.order):
         group_by.append(frame.row)
     conditions: list[dict[str, Any]] = []
+    bucket_filter: tuple[str, ...] | None = None
     for named in frame.conditions:
         condition = lex.conditions[named["name"]]
+        if condition.name == "overdue_more_than" and named["number"] in BUCKETS_PAST and not frame.listing and not who \
+                and frame.amount:
+            # "how much of our receivables is more than 90 days late": the total past 90 days, not who
+            bucket_filter = BUCKETS_PAST[named["number"]]
+            if "open_receivables" not in measures and "overdue_amount" not in measures:
+                measures.append("overdue_amount")
+            continue
         threshold: dict[str, Any] = {"measure": condition.measure, "op": condition.op}
         if condition.other:
             threshold["other"] = condition.other
@@ -59,7 +77,7 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             if shown not in measures:
                 measures.append(shown)
         if not group_by:
-            group_by.append(condition.row)
+            group_by.append(frame.row or condition.row)
     if not measures:
         status_measure = measure_for_status(frame.statuses)
         if status_measure:
@@ -75,6 +93,13 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 group_by.append(row)
             if others or conditions:
                 measures = others  # "best-selling products", "customers over their limit": the rows, by the figure
+            elif name in COUNT_FIGURES:
+                measures = list(COUNT_FIGURES[name])
+                if name == "overdue_invoices":
+                    conditions.append({"measure": "overdue_amount", "op": ">", "value": "0"})
+                if name == "open_opportunities":
+                    frame.statuses += [("stage", s) for s in ("lead", "qualification", "proposal", "negotiation")
+                                       if ("stage", s) not in frame.statuses]
             else:
                 figure = ROW_FIGURE.get(row)
                 if figure and figure != name and _allowed([figure], row):
@@ -92,14 +117,28 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                                                                                                 "sell", "nhan", "ban"))
         group_by.append("owner" if seller else "customer")
     group_by = [d for d in group_by if _allowed(measures, d)]
+    if len(group_by) == 1 and group_by[0] in ROW_WITH and ROW_WITH[group_by[0]] not in group_by \
+            and _allowed(measures, ROW_WITH[group_by[0]]) and not customer:
+        group_by.append(ROW_WITH[group_by[0]])
+    # "Hanoi vs Ho Chi Minh City": two values of one dimension compared side by side, not two periods.
+    for dimension, values in places.items():
+        if len(values) >= 2 and dimension not in group_by and _allowed(measures, dimension) and frame.compare \
+                and len(re.findall(r"\b(vs\.?|versus|compared|so voi|against)\b", frame.folded)) >= 1 \
+                and not _two_periods(frame):
+            group_by.append(dimension)
+            frame.compare = None
     filters: list[dict[str, Any]] = []
     for dimension, code in compatible_statuses(Frame(text=frame.text, folded=frame.folded, words=frame.words,
-                                                      hits=frame.hits, measures=measures, statuses=frame.statuses)):
+                                                      hits=frame.hits, measures=measures, statuses=frame.statuses,
+                                                      today=frame.today)):
         _filter(filters, dimension, code)
     for dimension, values in places.items():
-        if _allowed(measures, dimension) and dimension not in group_by:
+        if _allowed(measures, dimension) and (dimension not in group_by or len(values) >= 2):
             for value in values:
                 _filter(filters, dimension, value)
+    if bucket_filter:
+        for bucket in bucket_filter:
+            _filter(filters, "aging_bucket", bucket)
     args: dict[str, Any] = {"measures": measures}
     if group_by:
         args["group_by"] = group_by
@@ -115,8 +154,13 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         args.setdefault("filters", []).append({"dimension": "opportunity", "values": [opportunity]})
     if conditions:
         args["conditions"] = conditions
-    if frame.period:
-        args["period"] = frame.period
+    period = frame.period
+    if frame.compare == "same_period_last_year" and period in TO_DATE:
+        period = TO_DATE[period]  # "this year vs the same period last year": the year so far against the same days
+    if period is None and frame.now and any(not _is_balance(m) for m in measures):
+        period = "all"            # "orders waiting to ship right now": every one, whatever its date
+    if period:
+        args["period"] = period
     if frame.compare:
         args["compare"] = frame.compare
     hints: dict[str, Any] = {}
@@ -147,6 +191,12 @@ def _is_balance(measure: str) -> bool:
     from backend.semantic.facts import FACTS
 
     return all(FACTS[f].period_role == "snapshot" for atom in atoms_of(measure) for f in MEASURES[atom].on)
+
+
+def _two_periods(frame: Frame) -> bool:
+    from assistant.planner.when import mentions
+
+    return frame.today is not None and len(mentions(frame.folded, frame.today)) >= 2
 
 
 def _filter(filters: list[dict[str, Any]], dimension: str, value: str) -> None:
@@ -187,8 +237,8 @@ def as_report(call: DataCall, frame: Frame) -> dict[str, Any] | None:
     if args.get("order") or call.hints.get("extremes"):
         return None
     period = args.get("period")
-    if period is not None and (period == "all" or period.startswith("..")):
-        return None
+    if period is None or period == "all" or period.startswith(".."):
+        return None  # without a period the model's default adapts to a company whose records end earlier
     group_by = args.get("group_by", [])
     report: dict[str, Any] = {}
     if not group_by:

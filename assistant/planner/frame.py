@@ -14,7 +14,6 @@ from assistant.planner import when as when_mod
 from assistant.planner.lexicon import Hit, lexicon, tokens
 from backend.semantic.engine import supported_dimensions
 from backend.semantic.measures import MEASURES
-from backend.text import fold
 
 # Grammar words (English and Vietnamese, folded). Not business vocabulary: that is in the lexicon.
 GROUP_BEFORE = {"by", "per", "each", "every", "across", "theo", "tung", "moi", "cac", "nhung"}
@@ -38,9 +37,10 @@ WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "b
 # The natural row of a count asked as a list ("which deals are in negotiation"): count measure -> dimension.
 ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products": "product", "opportunities": "opportunity",
                 "open_opportunities": "opportunity", "invoices": "invoice", "open_invoices": "invoice",
-                "overdue_invoices": "invoice"}
+                "overdue_invoices": "invoice", "orders": "order"}
 # A dimension word that names a count's things ("customers" -> the customers measure).
-COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices"}
+COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
+                      "order": "orders"}
 WEEKS = {"week", "weeks", "tuan"}
 MONTHS_UNIT = {"month", "months", "thang"}
 
@@ -68,6 +68,10 @@ class Frame:
     listing: bool = False
     statuses: list[tuple[str, str]] = field(default_factory=list)
     row: str | None = None        # what one row is, when a condition or a count names it
+    weak_revenue: bool = False    # "buy", "sell" said without an amount
+    row_count: str | None = None  # the count whose things are the rows ("open deals": open_opportunities)
+    today: date | None = None
+    now: bool = False             # "right now", "currently": a state, not this year's flow
 
     @property
     def is_data(self) -> bool:
@@ -136,7 +140,7 @@ def parse(text: str, today: date) -> Frame:
     lex = lexicon()
     words = _normalise_units(lex.correct(tokens(text)))
     hits = lex.find(words)
-    frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits)
+    frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits, today=today)
     when = when_mod.read(" ".join(words), today)
     frame.period, frame.compare = when.period, when.compare
     frame.counting = _has(frame.folded, COUNT_CUES)
@@ -151,6 +155,8 @@ def parse(text: str, today: date) -> Frame:
         if frame.limit is None and not frame.extremes and not _plural_after(words, superlative):
             frame.single = True
     frame.listing = bool(re.search(r"\b(list|which|who|what are|show me|danh sach|nhung|cac|nao|ai)\b", frame.folded))
+    frame.now = bool(re.search(r"\b(right now|currently|at the moment|as of now|hien nay|hien tai|bay gio|luc nay)\b",
+                               frame.folded))
 
     period_words = _period_words(words, today)
     for hit in hits:
@@ -163,7 +169,17 @@ def parse(text: str, today: date) -> Frame:
 
 
 def _narrowest(frame: Frame) -> None:
-    """'how many orders did we ship': orders and orders shipped were both read; the narrower one is meant."""
+    """'how many orders did we ship': orders and orders shipped were both read; the narrower one is meant.
+    'how many invoices are overdue': a count of invoices and 'overdue' make the count of overdue invoices."""
+    for count in (m for m in MEASURES.values() if m.counts_of and not m.hidden):
+        chain, wider = {count.name}, count.refines
+        while wider:
+            chain.add(wider)
+            wider = MEASURES[wider].refines
+        counted = chain & set(frame.measures) or (frame.row and ROW_OF_COUNT.get(count.name) == frame.row)
+        if count.counts_of in frame.measures and counted and (frame.counting or frame.listing):
+            kept = [m for m in frame.measures if m not in chain and m != count.counts_of]
+            frame.measures = [count.name, *kept]
     for name in list(frame.measures):
         wider = MEASURES[name].refines
         if wider in frame.measures:
@@ -217,8 +233,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     if counts and before in ("so", "tong"):
         frame.counting = True  # "số đơn hàng", "tổng số khách": the number of them
     if counts:
-        if frame.counting:
-            _add(frame.measures, counts[0].target)
+        if frame.counting or frame.compare:
+            _add(frame.measures, counts[0].target)  # "orders in October vs last October": how many
             return
         # Things named but not counted ("best-selling products", "my deals in negotiation", "customers above
         # their limit"): they are the rows of the answer.
@@ -226,11 +242,13 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
         frame.listing = True
         if row:
             frame.row = frame.row or row
+            frame.row_count = frame.row_count or counts[0].target
         else:
             _add(frame.measures, counts[0].target)
         return
     if measures:
         if phrase <= WEAK_REVENUE and not (frame.amount or frame.limit or frame.order or SUPERLATIVE.search(frame.folded)):
+            frame.weak_revenue = True
             return
         name = measures[0].target
         if MEASURES[name].counts is not None and words[hit.start] in ("so", "number", "count", "tong"):
@@ -268,7 +286,7 @@ def _implicit_measures(frame: Frame) -> None:
                 break
     if not frame.measures and frame.listing and (frame.row or frame.group_by):
         # "list our customers in France", "which products ...": the things themselves
-        count = COUNT_OF_DIMENSION.get(frame.row or frame.group_by[0])
+        count = frame.row_count or COUNT_OF_DIMENSION.get(frame.row or frame.group_by[0])
         if count:
             frame.measures.append(count)
 

@@ -135,12 +135,21 @@ def _is_number(word: str) -> bool:
     return word.isdigit() or word in NUMBER_WORDS
 
 
+# Words a condition's phrase may have between its own ("haven't *we* talked to", "not been contacted").
+FILLERS = {"we", "you", "they", "i", "been", "yet", "ever", "anyone", "anybody", "nobody", "them", "us", "really",
+           "da", "duoc", "ai", "minh", "em"}
+
+
 def _match(term: Term, words: list[str], start: int) -> tuple[int | None, int | None]:
     from assistant.planner.when import NUMBER_WORDS
 
     number = None
+    i = start - 1
     for offset, part in enumerate(term.phrase):
-        i = start + offset
+        i += 1
+        # a condition's phrase of three words or more lets a filler word in between
+        while term.kind == "condition" and offset > 0 and i < len(words) and words[i] in FILLERS and words[i] != part:
+            i += 1
         if i >= len(words):
             return None, None
         word = words[i]
@@ -156,7 +165,7 @@ def _match(term: Term, words: list[str], start: int) -> tuple[int | None, int | 
             continue
         if word != part and word != part + "s" and not (len(part) >= 4 and word.rstrip("s") == part.rstrip("s")):
             return None, None
-    return start + len(term.phrase), number
+    return i + 1, number
 
 
 @lru_cache(maxsize=1)

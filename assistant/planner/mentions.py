@@ -25,7 +25,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho chi minh city", "saigon": "ho chi minh city",
            "sai gon": "ho chi minh city", "ho chi minh": "ho chi minh city", "hanoi": "ha noi", "danang": "da nang",
            "canadian": "canada", "german": "germany", "brazilian": "brazil", "french": "france", "american": "usa",
-           "us": "usa", "u.s": "usa", "united states": "usa", "british": "united kingdom", "uk": "united kingdom",
+           "u.s": "usa", "united states": "usa", "british": "united kingdom", "uk": "united kingdom",
            "japanese": "japan", "singaporean": "singapore", "thai": "thailand", "vietnamese": "vietnam", "viet nam": "vietnam",
            "indian": "india", "czech": "czech republic", "dutch": "netherlands", "swedish": "sweden", "spanish": "spain",
            "italian": "italy", "portuguese": "portugal", "australian": "australia", "belgian": "belgium",
@@ -33,6 +33,8 @@ ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho 
            "chilean": "chile", "argentinian": "argentina", "austrian": "austria", "hungarian": "hungary"}
 # Words too common to be a person's name on their own, whatever the staff list says.
 NOT_NAMES = {"mai", "an", "my", "long", "van", "thi", "duc", "minh"}
+# Vietnamese pronouns that are also given names ("của anh" is "yours", Anh is a colleague): a name only as "Anh's".
+PRONOUNS = {"anh", "chi", "em", "toi", "minh", "ban", "ong", "ba", "co", "chu", "bac"}
 OPPORTUNITY_CUES = re.compile(r"\b(deal|deals|opportunity|opportunities|co hoi|thuong vu|contract|hop dong|tender|buy)\b")
 
 
@@ -87,6 +89,9 @@ class Mentions:
                 possessive = folded[m.end():m.end() + 2] in ("'s", "’s") or re.search(
                     rf"\b(cua|by|for|rep|of|nhan vien|ban|anh|chi|em)\s+{re.escape(given)}\b", folded)
                 capitalised = bool(raw) and raw[:1].isupper()
+                english_possessive = folded[m.end():m.end() + 2] in ("'s", "’s")
+                if given in PRONOUNS and not english_possessive:
+                    continue
                 if given in NOT_NAMES and not (possessive or (capitalised and m.start() > 0)):
                     continue
                 if capitalised or possessive:

@@ -168,6 +168,24 @@ WRITE_INTENTS = {"quote", "new_ticket", "log", "approve", "convert", "write_repo
 # Reports whose own definition is a condition the frame also reads ("who owes the most" is the aging).
 REPORT_CONDITIONS = {"ar_aging": {"owes_money", "has_overdue"}, "overdue_invoices": {"owes_money", "has_overdue"},
                      "restock": {"below_reorder_level"}}
+# A question about a rule, not a figure: what the handbook answers.
+POLICY = re.compile(r"\b(how long|how soon|when (do|does|should|can|must|will) (we|i|an?|the|our)|what time|who (approves|can "
+                    r"approve|must approve|signs off|decides)|allowed to|are we allowed|can (i|we) (give|offer|accept|extend|"
+                    r"agree|grant)|rules?|policy|policies|procedure|process|threshold|target|sla|guideline|bao lau|may ngay|"
+                    r"may gio|trong bao lau|ai duyet|ai phe duyet|duoc phep|co duoc|quy dinh|chinh sach|quy trinh|nguong|"
+                    r"thi sao|the nao la)\b")
+# "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
+PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
+                         r"get on|getting on)\b|\bhow (am|are) (i|we) doing\b|\b(results?|performance|numbers)\b|\bket qua\b|"
+                         r"\bthanh tich\b|\blam an\b")
+# Grammar words left out when the rest of a request is read as a product name.
+STOP = {"how", "many", "much", "what", "which", "who", "is", "are", "was", "were", "the", "a", "an", "do", "does", "did",
+        "we", "our", "us", "you", "i", "me", "my", "in", "on", "of", "for", "to", "from", "with", "at", "by", "this",
+        "that", "have", "has", "had", "and", "or", "there", "it", "its", "be", "been", "any", "all", "some", "can",
+        "could", "would", "will", "please", "pls", "show", "tell", "give", "get", "list", "so", "far", "right", "now",
+        "left", "still", "got", "total", "number", "bao", "nhieu", "co", "khong", "cua", "la", "gi", "nao", "cho",
+        "con", "duoc", "da", "dang", "khach", "ta", "minh", "ben", "kho", "warehouse", "sell", "sold", "buy", "bought",
+        "units", "sales", "stock", "many", "item", "items", "qty", "quantity", "ship", "shipped"}
 QUESTION = re.compile(r"\?\s*$|^\s*(how|what|when|where|who|which|why|can|do|does|is|are|should|may|must)\b|"
                       r"\b(bao nhieu|bao lau|the nao|ra sao|nhu the nao|khi nao|o dau|ai|co duoc|duoc khong|khong|nao|gi|may)\s*\??\s*$")
 
@@ -207,15 +225,23 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return explicit and (link.customer is not None or bool(frame.period) or grouped or frame.counting)
     if intent in ("overview", "contacts"):
         return explicit and (frame.amount or frame.counting or bool(frame.period) or grouped)
+    invoice_rows = frame.row == "invoice" and bool(set(frame.measures) & {"open_invoices", "overdue_invoices",
+                                                                          "open_receivables", "overdue_amount"})
     if intent == "credit":
         has_customer = link.customer is not None or bool(memory.customer_code)
-        return not has_customer and (bool(frame.conditions) or grouped or frame.counting or frame.listing)
+        return invoice_rows or (not has_customer and (bool(frame.conditions) or grouped or frame.counting or frame.listing))
     if intent in ("history", "order_status"):
-        return explicit and (frame.amount or frame.counting or grouped or bool(frame.compare))
+        return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)))
     if intent == "tickets":
         return frame.counting or bool(frame.compare)
-    if intent in ("find_customer", "products", "availability"):
-        return bool(frame.counting or grouped or frame.conditions or (frame.listing and args.get("filters")))
+    if intent == "find_customer":
+        return bool(frame.counting or grouped or frame.conditions or frame.limit or frame.single or named
+                    or (frame.listing and args.get("filters")))
+    if intent in ("products", "availability"):
+        countable = bool(set(frame.measures) & {"products", "active_products"})
+        return bool(frame.counting and (countable or args.get("product") or args.get("filters")) or grouped
+                    or frame.conditions or (named and not set(named) <= {"revenue"} and frame.measures != ["stock_on_hand"])
+                    or (frame.listing and args.get("filters") and not args.get("product")))
     return True
 
 
@@ -229,8 +255,11 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
         named = {c["name"] for c in frame.conditions}
         # The report's own statuses ("open orders not shipped", "pipeline by stage") are its definition.
         plain_filters = all(f["dimension"] in ("stage", "order_status", "invoice_status") for f in call.args.get("filters", []))
+        ranked = bool(frame.single or frame.limit or frame.order)
+        ranks_alike = old["report"] in ("ar_aging", "customer_lifetime_value", "commissions") and \
+            call.args["measures"][0] in ("open_receivables", "revenue")
         if not old["report"].startswith("sales_") and named <= wanted and not frame.compare and not frame.counting \
-                and plain_filters:
+                and plain_filters and (not ranked or ranks_alike):
             if link.customer is not None and "customer" in REPORTS[old["report"]].filters:
                 old["customer"] = link.customer.code
             return Plan(intent="report", tool="run_report", args=old, language=language)
@@ -249,8 +278,35 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
                 args["status"] = f["values"][0]
             if f["dimension"] == "ticket_priority":
                 args["priority"] = f["values"][0]
+        if call.args.get("period") and "tickets_opened" in call.args["measures"]:
+            args["opened"] = call.args["period"]  # "tickets opened this week": whatever their status now
+            args.setdefault("status", "any")
+        if call.args.get("owner"):
+            args["assignee"] = call.args["owner"]
         return Plan(intent="tickets", tool="list_tickets", args=args, language=language)
     return Plan(intent="data", tool="query_data", args=call.args, language=language, hints=call.hints)
+
+
+def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
+    """A product named among the words a data question leaves over ('how many Titanium Sporks', 'Kestrel 20F down
+    bag'), when its distinctive words are there: two or more, or its SKU."""
+    covered = set()
+    for hit in frame.hits:
+        covered.update(range(hit.start, hit.end))
+    for start, end in places.spans:
+        covered.update(range(start, end))
+    customer_words = set(link.customer.core) if link.customer else set()
+    person_words = set(fold(person.name).split()) if person else set()
+    words = [w for i, w in enumerate(frame.words) if i not in covered and w not in STOP and w not in customer_words
+             and w not in person_words and not w.isdigit() or (w.isdigit() and len(w) > 2 and i not in covered)]
+    words = [w for w in words if not re.fullmatch(r"(19|20)\d\d|q[1-4]", w)]
+    if not words:
+        return None
+    product, _ = index.link_product(" ".join(words))
+    if product is None:
+        return None
+    matched = sum(1 for w in words if w in product.tokens)
+    return product.sku if matched >= 2 or product.sku.lower() in words else None
 
 
 def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language: str, session: Session, index) -> Plan:
@@ -261,6 +317,10 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
     if frame.period:
         args["period"] = frame.period
         args.pop("compare", None)
+    elif re.search(r"\b(before that|the one before|previous one|truoc do)\b", frame.folded) and args.get("period"):
+        from assistant.planner.when import previous_form
+
+        args["period"] = previous_form(args["period"], frame.today)  # "and the month before that?"
     if frame.compare:
         args["compare"] = frame.compare
     if link.customer is not None:
@@ -320,15 +380,28 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     if link.customer is None and not link.ambiguous and mentions_mod.PHONE.search(text):
         owner = mentions_mod.phone_owner(session, text)
         if owner is not None:
-            return Plan(intent="find_customer", tool="find_customers", args={"query": owner[0]}, language=language,
+            number = mentions_mod.PHONE.search(text).group(1).strip()
+            return Plan(intent="find_customer", tool="find_customers", args={"query": number}, language=language,
                         customer_code=owner[0])
 
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
     frame = frame_mod.parse(text, today)
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
-    if (frame.is_data or frame.statuses or deal_words) and intent not in WRITE_INTENTS:
-        extra = mentions_mod.mentions_index(session, index.stamp)
-        person = extra.employee(text)
+    has_quote = "QUO" in slots.documents
+    blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
+    if POLICY.search(frame.folded) and not frame.period and link.customer is None and not link.ambiguous \
+            and not frame.group_by and not slots.documents and intent not in blocking \
+            and not mentions_mod.mentions_index(session, index.stamp).employee(text):
+        # A rule, a time limit, who approves: the handbook answers it, whatever figure words it uses.
+        return Plan(intent="docs", tool="search_docs", args={"query": text.strip()}, language=language)
+    extra = mentions_mod.mentions_index(session, index.stamp)
+    person = extra.employee(text) if intent not in blocking else None
+    performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
+    if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):
+        frame.measures.append("revenue")
+    if frame.weak_revenue and not frame.measures and link.customer is None and (frame.mine or frame.row == "customer"):
+        frame.measures.append("revenue")  # "what did my customers buy in 2023": their purchases together
+    if (frame.is_data or frame.statuses or deal_words) and intent not in blocking:
         if person is not None and link.customer is not None and link.span and link.span[1] - link.span[0] == 1 and \
                 tokens_of(text)[link.span[0]] == fold(person.name).split()[-1]:
             link = LinkResult()  # "đơn hàng của Hương": the rep, not a customer whose name has the word
@@ -343,13 +416,18 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             if language == "vi":
                 args["language"] = "vi"
             return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
-        mention = set(tokens_of(text)[link.span[0]:link.span[1]]) if link.customer and link.span else set()
-        places = extra.places(" ".join(w for w in frame.words if w not in mention))
+        places = extra.places(frame.folded)
         found = {d: [v for v in values if not (set(fold(v).split()) <= customer_words)]
                  for d, values in places.found.items()}
         owner = person.code if person else ("me" if frame.mine else None)
-        call = data_mod.build(frame, language=language, customer=link.customer.code if link.customer else None,
-                              product=None, owner=owner, opportunity=deal[1] if deal else None,
+        customer = link.customer.code if link.customer else None
+        if customer is None and memory.customer_code and re.search(
+                r"\b(them|they|their|theirs|him|his|her|hers|that customer|this customer|ho|khach nay|ben do)\b",
+                frame.folded):
+            customer = memory.customer_code  # "and what deals are open with them?"
+        product = _product_in(frame, index, link, person, places) if frame.is_data else None
+        call = data_mod.build(frame, language=language, customer=customer,
+                              product=product, owner=owner, opportunity=deal[1] if deal else None,
                               places={d: v for d, v in found.items() if v},
                               who=bool(re.search(r"\b(who|whom|ai|khach nao|ben nao)\b", frame.folded)))
         if call is not None and not link.ambiguous and _prefers_data(intent, frame, call, link, memory):

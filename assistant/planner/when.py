@@ -312,3 +312,9 @@ def _relation(first: str, second: str, today: date) -> str | None:
     if same_last_year(a) == b:
         return "same_period_last_year"
     return None
+
+
+def previous_form(form: str, today: date) -> str:
+    """The period before a period form, as a range form ('2017-11' -> '2017-10-01..2017-10-31')."""
+    period = previous(parse_period(form, today))
+    return f"{period.start.isoformat()}..{period.end.isoformat()}"

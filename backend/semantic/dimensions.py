@@ -34,6 +34,7 @@ DIMENSION_LIST: list[Dimension] = [
                     "genres"),
        synonyms_vi=("danh mục", "loại hàng", "ngành hàng", "thể loại", "nhóm sản phẩm")),
     _d("warehouse", "warehouse", "kho", "entity", synonyms_en=("depot", "store", "location"), synonyms_vi=("kho hàng",)),
+    _d("order", "order", "đơn hàng", "entity", synonyms_en=("order number",), synonyms_vi=("số đơn",)),
     _d("order_status", "order status", "trạng thái đơn", "status", values=ORDER_STATUSES),
     _d("invoice", "invoice", "hóa đơn", "entity", synonyms_en=("bill",), synonyms_vi=("số hóa đơn",)),
     _d("invoice_status", "invoice status", "trạng thái hóa đơn", "status", values=INVOICE_STATUSES),

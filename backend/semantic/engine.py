@@ -531,6 +531,8 @@ def _dates(scope: Scope, query: Query, facts: list[Fact]) -> tuple[_Dates, list[
         period = None
     elif text is not None:
         period = parse_period(text, today)
+    elif flows and all(MEASURES[m].all_time for m in query.measures):
+        period = None  # "when did they last order": over all time
     elif flows:
         default = flows[0].default_period or "this-year"
         period = parse_period(default, today)
@@ -559,10 +561,21 @@ def _say(language: str, en: str, vi: str) -> str:
 
 
 def run(scope: Scope, query: Query) -> Result:
-    """The answer to `query` as `scope` sees it; every statement runs under one time limit."""
+    """The answer to `query` as `scope` sees it; every statement runs under one time limit.
+
+    When no period was given and the default one (this year, this month) holds nothing, the figures are read over
+    all time instead, and the answer says so: a company whose records end last year is not "empty"."""
     check(query, scope.role)
     with time_limit(scope.session, TIME_LIMIT_S):
-        return _run(scope, query)
+        result = _run(scope, query)
+        if result.empty and query.period is None and result.period is not None and not query.compare:
+            wider = _run(scope, replace(query, period="all"))
+            if not wider.empty:
+                label = period_label(result.period, query.language)
+                wider.defaults = [_say(query.language, f"period: all time (nothing in {label}, the default)",
+                                       f"kỳ: toàn bộ thời gian (không có dữ liệu {label}, kỳ mặc định)")]
+                return wider
+        return result
 
 
 def _run(scope: Scope, query: Query) -> Result:

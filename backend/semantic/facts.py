@@ -83,6 +83,7 @@ def _order_columns(extra: dict | None = None) -> dict:
 
 def _order_dimensions() -> dict[str, DimensionSQL]:
     return {**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: SalesOrder.salesperson_id),
+            "order": DimensionSQL(key=lambda s: SalesOrder.number, filter=lambda s: SalesOrder.number),
             "order_status": DimensionSQL(key=lambda s: SalesOrder.status),
             "currency": DimensionSQL(key=lambda s: SalesOrder.currency)}
 

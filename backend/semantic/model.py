@@ -152,6 +152,11 @@ class Measure:
     counts: Words | None = None
     # A narrower figure of another ("orders shipped" of "orders"): asked together, the narrower one is meant.
     refines: str | None = None
+    # A count of the things another measure is positive for ("overdue invoices" of "overdue"): "how many invoices
+    # are overdue" is this count.
+    counts_of: str | None = None
+    # Read over all time unless a period is given ("when did they last order"), not over this year.
+    all_time: bool = False
 
     @property
     def derived(self) -> bool:

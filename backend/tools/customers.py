@@ -21,6 +21,7 @@ class CustomerCandidate(ToolModel):
     city: str | None = None
     score: float = Field(description="Match score 0-100; 100 is an exact code, e-mail or phone match")
     matched_on: str = Field(description="What matched: code, email, email domain, phone or name")
+    contact: str | None = Field(None, description="The contact person whose e-mail or phone matched, if it was a contact's")
 
 
 class FindCustomersResult(ToolModel):
@@ -33,7 +34,7 @@ class FindCustomersResult(ToolModel):
 def find_customers(ctx: ToolContext, params: FindCustomersInput) -> FindCustomersResult:
     """Find customers by name, code, e-mail, phone or city; fuzzy and accent-insensitive, best match first."""
     matches = match_customers(ctx.session, params.query, limit=params.limit)
-    candidates = [CustomerCandidate(code=m.code, name=m.name, city=m.city, score=m.score, matched_on=m.matched_on)
-                  for m in matches]
+    candidates = [CustomerCandidate(code=m.code, name=m.name, city=m.city, score=m.score, matched_on=m.matched_on,
+                                    contact=m.contact) for m in matches]
     ambiguous = len(candidates) > 1 and candidates[0].score < 100 and candidates[0].score - candidates[1].score < 8
     return FindCustomersResult(query=params.query, candidates=candidates, ambiguous=ambiguous)

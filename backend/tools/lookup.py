@@ -19,6 +19,11 @@ MIN_SCORE = 60.0
 CLEAR_LEAD = 8.0
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
+# A word longer than a search key can't be in one, and a LIKE pattern is built from a few words only: however
+# long the text, the statement stays small (SQLite refuses patterns over 50,000 bytes).
+_SEARCH_KEY_LENGTH = Customer.__table__.c.search_key.type.length
+_MAX_WORDS = 8
+_EMAIL_LENGTH = Customer.__table__.c.email.type.length
 # A model with a unique `number` column: SalesOrder, Invoice, Ticket, Quote.
 Document = TypeVar("Document")
 
@@ -34,10 +39,17 @@ class Match:
     # The loaded row when the match query loaded one: keeps it in the session's (weak) identity map, so
     # resolving the winner costs no second SELECT.
     record: Customer | None = field(default=None, repr=False, compare=False)
+    contact: str | None = None  # the contact whose e-mail or phone matched, when it was a contact's
 
 
 def _tokens(query: str) -> list[str]:
-    return [t for t in fold(query).replace("|", " ").split() if len(t) >= 2]
+    words = [t for t in fold(query).replace("|", " ").split() if 2 <= len(t) <= _SEARCH_KEY_LENGTH]
+    return list(dict.fromkeys(words))[:_MAX_WORDS]
+
+
+def _containing(column, word: str):
+    """`column` contains `word` as typed: LIKE wildcards in it (_ and %) are escaped, not obeyed."""
+    return column.contains(word, autoescape=True)
 
 
 def _score(query: str, key: str) -> float:
@@ -54,41 +66,49 @@ def match_customers(session: Session, query: str, limit: int = 10) -> list[Match
     exact = session.execute(select(Customer).where(Customer.code.in_({text, text.upper()}))).scalars().first()
     if exact:
         return [Match(exact.id, exact.code, exact.name, 100.0, "code", exact.city, record=exact)]
-    if _EMAIL.match(text):
+    if len(text) <= _EMAIL_LENGTH and _EMAIL.match(text):
         rows = session.execute(
-            select(Customer, Contact.email).outerjoin(Contact, Contact.customer_id == Customer.id)
+            select(Customer, Contact.email, Contact.name).outerjoin(Contact, Contact.customer_id == Customer.id)
             .where(or_(Customer.email.in_({text, text.lower()}), Contact.email.in_({text, text.lower()})))
         ).all()
         seen: dict[int, Match] = {}
-        for customer, _ in rows:
-            seen.setdefault(customer.id, Match(customer.id, customer.code, customer.name, 100.0, "email", customer.city,
-                                               record=customer))
+        for customer, email, contact in rows:
+            person = contact if email and email.lower() == text.lower() else None
+            found = seen.setdefault(customer.id, Match(customer.id, customer.code, customer.name, 100.0, "email",
+                                                       customer.city, record=customer))
+            found.contact = found.contact or person
         if seen:
             return list(seen.values())[:limit]
         domain = text.split("@", 1)[1].lower()
-        rows = session.execute(select(Customer).where(func.lower(Customer.email).like(f"%@{domain}")).limit(limit)).scalars()
+        rows = session.execute(select(Customer).where(func.lower(Customer.email).endswith(f"@{domain}", autoescape=True))
+                               .limit(limit)).scalars()
         return [Match(c.id, c.code, c.name, 90.0, "email domain", c.city, record=c) for c in rows]
     if _PHONE.match(text):
         digits = re.sub(r"\D", "", text)[-9:]
         rows = session.execute(
-            select(Customer).outerjoin(Contact, Contact.customer_id == Customer.id)
+            select(Customer, Contact.name, Contact.phone).outerjoin(Contact, Contact.customer_id == Customer.id)
             .where(or_(func.replace(func.replace(Customer.phone, " ", ""), ".", "").like(f"%{digits}"),
                        func.replace(func.replace(Contact.phone, " ", ""), ".", "").like(f"%{digits}")))
-            .limit(limit)).scalars().unique()
-        found = [Match(c.id, c.code, c.name, 100.0, "phone", c.city, record=c) for c in rows]
+            .limit(limit * 4)).all()
+        by_id: dict[int, Match] = {}
+        for c, contact, phone in rows:
+            match = by_id.setdefault(c.id, Match(c.id, c.code, c.name, 100.0, "phone", c.city, record=c))
+            if contact and re.sub(r"\D", "", phone or "").endswith(digits):
+                match.contact = match.contact or contact
+        found = list(by_id.values())[:limit]
         if found:
             return found
-    folded = fold(text)
+    folded = fold(text)[:_SEARCH_KEY_LENGTH]
     tokens = _tokens(text)
     if not tokens:
         return []
     # Pre-filter in SQL with the rarest-looking (longest) tokens, then rank in Python.
-    conditions = [Customer.search_key.like(f"%{t}%") for t in sorted(tokens, key=len, reverse=True)[:3]]
+    conditions = [_containing(Customer.search_key, t) for t in sorted(tokens, key=len, reverse=True)[:3]]
     candidates = session.execute(select(Customer.id, Customer.code, Customer.name, Customer.city, Customer.search_key)
                                  .where(or_(*conditions)).limit(500)).all()
     if not candidates:
         # Typos: fall back to prefixes of the tokens ("hoag" still finds "hoang").
-        prefixes = [Customer.search_key.like(f"%{t[:3]}%") for t in tokens if len(t) >= 3]
+        prefixes = [_containing(Customer.search_key, t[:3]) for t in tokens if len(t) >= 3]
         if prefixes:
             candidates = session.execute(select(Customer.id, Customer.code, Customer.name, Customer.city, Customer.search_key)
                                          .where(or_(*prefixes)).limit(2000)).all()
@@ -118,11 +138,11 @@ def match_products(session: Session, query: str, limit: int = 10, active_only: b
     exact = session.execute(select(Product).where(Product.sku.in_({text, text.upper()}))).scalars().first()
     if exact:
         return [(exact, 100.0)]
-    folded = fold(text)
+    folded = fold(text)[:_SEARCH_KEY_LENGTH]
     tokens = _tokens(text)
     if not tokens:
         return []
-    stmt = select(Product).where(or_(*[Product.search_key.like(f"%{t}%") for t in tokens]))
+    stmt = select(Product).where(or_(*[_containing(Product.search_key, t) for t in tokens]))
     if active_only:
         stmt = stmt.where(Product.active.is_(True))
     rows = session.execute(stmt.limit(500)).scalars().all()

@@ -1,7 +1,7 @@
 """Support and sales follow-ups: list and open tickets, log interactions."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Literal
 
 from pydantic import Field
@@ -11,10 +11,21 @@ from backend.errors import NotFound, ValidationFailed
 from backend.models import Customer, Employee, Interaction, Ticket
 from backend.models.crm import INTERACTION_KINDS, TICKET_PRIORITIES, TICKET_STATUSES
 from backend.numbering import next_number
+from backend.tools.bounds import CUSTOMER_REFERENCE_LENGTH, BoundedDateTime
 from backend.tools.context import ToolContext
-from backend.tools.lookup import find_by_number, resolve_customer
+from backend.semantic.periods import parse_period
+from backend.tools.lookup import find_by_number, resolve_customer, resolve_employee
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
+
+
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(name)
+    except Exception:  # noqa: BLE001 - an unknown zone name reads as UTC, like everywhere in Tandem
+        return ZoneInfo("UTC")
 
 TicketStatus = Literal["open", "pending", "closed"]
 TicketPriority = Literal["low", "medium", "high", "urgent"]
@@ -38,7 +49,8 @@ class TicketOut(ToolModel):
 
 
 class ListTicketsInput(ToolModel):
-    customer: str | None = Field(None, description="Customer code or name; empty for all customers")
+    customer: str | None = Field(None, max_length=CUSTOMER_REFERENCE_LENGTH,
+                                 description="Customer code or name; empty for all customers")
     status: Literal["open", "pending", "closed", "unresolved", "any"] = Field(
         "unresolved", description="'unresolved' means open or pending")
     priority: TicketPriority | None = Field(None, description="Only this priority")
@@ -46,6 +58,10 @@ class ListTicketsInput(ToolModel):
     ticket: str | None = Field(None, max_length=Ticket.__table__.c.number.type.length,
                                description="One ticket by its number, any letter case (TCK-2026-000098, CS-1454); "
                                            "status and priority are then ignored")
+    opened: str | None = Field(None, max_length=60, description="Only tickets opened in this period, e.g. this-week, "
+                                                                "2026-11, last-30-days")
+    assignee: str | None = Field(None, max_length=200, description="Only tickets assigned to this employee (code, "
+                                                                   "e-mail or name; 'me' for the asker)")
 
 
 class ListTicketsResult(ToolModel):
@@ -85,6 +101,16 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
         conditions.append(Ticket.status == params.status)
     if params.priority:
         conditions.append(Ticket.priority == params.priority)
+    if params.opened:
+        period = parse_period(params.opened, ctx.today)
+        zone = _zone(ctx.company.timezone)
+        start = datetime.combine(period.start, time(0), tzinfo=zone)
+        end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=zone)
+        conditions += [Ticket.opened_at >= start, Ticket.opened_at < end]
+    if params.assignee:
+        me = params.assignee.strip().lower() in ("me", "mine", "my", "toi", "tôi", "em")
+        person = ctx.actor if me else resolve_employee(ctx.session, params.assignee)
+        conditions.append(Ticket.assignee_id == person.id)
     total = ctx.session.execute(select(func.count()).select_from(Ticket).where(*conditions)).scalar_one()
     rows = ctx.session.execute(
         select(Ticket, Customer, Employee).join(Customer, Customer.id == Ticket.customer_id)
@@ -95,7 +121,7 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
 
 
 class CreateTicketInput(ToolModel):
-    customer: str = Field(min_length=1, description="Customer code or name")
+    customer: str = Field(min_length=1, max_length=CUSTOMER_REFERENCE_LENGTH, description="Customer code or name")
     subject: str = Field(min_length=3, max_length=300, description="One-line summary of the problem")
     description: str | None = Field(None, max_length=5000, description="Details, as reported")
     priority: TicketPriority = Field("medium", description="low, medium, high or urgent")
@@ -127,10 +153,10 @@ def create_ticket(ctx: ToolContext, params: CreateTicketInput) -> CreateTicketRe
 
 
 class LogInteractionInput(ToolModel):
-    customer: str = Field(min_length=1, description="Customer code or name")
+    customer: str = Field(min_length=1, max_length=CUSTOMER_REFERENCE_LENGTH, description="Customer code or name")
     kind: InteractionKind = Field(description="call, email, meeting, chat or note")
     summary: str = Field(min_length=3, max_length=5000, description="What was discussed or agreed")
-    occurred_at: datetime | None = Field(None, description="When it happened (ISO 8601); default now")
+    occurred_at: BoundedDateTime | None = Field(None, description="When it happened (ISO 8601); default now")
 
 
 class InteractionOut(ToolModel):

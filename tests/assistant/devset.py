@@ -138,7 +138,7 @@ DATA = [
     ("revenue this quarter vs last quarter", {"measures": ["revenue"], "period": "this-quarter", "compare": "previous_period"}),
     ("orders in october compared to october last year", {"measures": ["orders"], "period": "2026-10",
                                                           "compare": "same_period_last_year"}),
-    ("doanh thu năm nay so với cùng kỳ năm ngoái", {"measures": ["revenue"], "period": "this-year",
+    ("doanh thu năm nay so với cùng kỳ năm ngoái", {"measures": ["revenue"], "period": "ytd",
                                                     "compare": "same_period_last_year"}),
     # filters in words
     ("customers above their credit limit", {"measures": ["credit_exposure", "credit_limit", "available_credit"],
@@ -153,11 +153,11 @@ DATA = [
         {"measure": "stock_on_hand", "op": "<=", "value": "0"}]}),
     ("khách hàng nào vượt hạn mức tín dụng?", {"group_by": ["customer"]}),
     # entities other than customers and products
-    ("Hùng's open deals", {"measures": ["opportunity_amount"], "group_by": ["opportunity"], "owner": "E002"}),
+    ("Hùng's open deals", {"measures": ["pipeline_amount"], "group_by": ["opportunity", "customer"], "owner": "E002"}),
     ("how much did Phúc sell last month?", {"report": "sales_over_time", "salesperson": "E008", "period": "last-month"}),
     ("what stage is the paper cups for new outlets 2027 deal in?", {"group_by": ["opportunity", "stage"], "filters": [
         {"dimension": "opportunity", "values": ["Paper cups for new outlets 2027"]}]}),
-    ("which deals are in the proposal stage?", {"group_by": ["opportunity"], "filters": [
+    ("which deals are in the proposal stage?", {"group_by": ["opportunity", "customer"], "filters": [
         {"dimension": "stage", "values": ["proposal"]}]}),
     ("how many tickets are waiting?", {"measures": ["open_tickets"], "filters": [
         {"dimension": "ticket_status", "values": ["pending"]}]}),
