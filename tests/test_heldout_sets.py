@@ -16,6 +16,7 @@ PINNED = {
     "chinook-2.json": "25041e84bea6d46d2b045ada291337fd419e77908b2b32a8c2dc9bb210ae1a47",
     "demo-1.json": "802f79603f6fbc56a1a23caec4fbcc33570a379307a4a0c785a0a07369af025b",
     "second-1.json": "dd6e31b7a7c25462fe24585aa3d3462ee3410be1a9e01f6e92d6629d29a17d9e",
+    "second-2.json": "074114cff694ceece06b514d9af3ec92c9fe14f70dfe431ef1596485924750f1",
 }
 
 
