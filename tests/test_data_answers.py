@@ -67,6 +67,14 @@ def test_several_figures_one_line_each_without_definitions(finance):
     assert "Definition" not in en and "Định nghĩa" not in vi
 
 
+def test_a_total_of_foreign_documents_is_also_said_in_their_currency(finance):
+    # November's one invoice is INV-3, 13.20 USD (343,200 VND at its rate); October's are in VND only.
+    en, vi = both(finance, measures=["invoiced"], period="2026-11")
+    assert en.splitlines()[0] == "Invoiced in November 2026: 343,200 VND (in the documents' own currency: 13.20 USD)."
+    assert "(theo tiền tệ của chứng từ: 13.20 USD)" in vi.splitlines()[0]
+    assert "own currency" not in both(finance, measures=["invoiced"], period="2026-10")[0]
+
+
 def test_balances_are_as_of_a_day_days_and_counts(finance):
     en, vi = both(finance, measures=["open_receivables", "overdue_amount", "open_invoices", "max_days_overdue"])
     assert en.splitlines() == ["Open receivables as of 2026-11-20: 4,343,200 VND.",

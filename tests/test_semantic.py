@@ -122,6 +122,15 @@ def test_fx_conversion_uses_the_documents_rate_or_the_day_of_the_rate(finance):
     assert total(finance, "last_payment", period="all") == "2026-10-25"
 
 
+def test_totals_in_the_documents_own_currency(finance):
+    """A total holding documents in another currency also says it in that currency; base-only totals do not."""
+    result = q(finance, measures=["invoiced"], period="2026-11")
+    assert result.totals_by_currency == {"invoiced": {"USD": D("13.20")}}
+    mixed = q(finance, measures=["open_receivables", "invoices"], group_by=["customer"], as_of="2026-11-20")
+    assert mixed.totals_by_currency == {"open_receivables": {"USD": D("13.20"), "VND": D("4000000")}}  # INV-1 + INV-4
+    assert q(finance, measures=["invoiced"], period="2026-10").totals_by_currency == {}
+
+
 def test_pipeline_win_rate_and_quotes(finance):
     # Open: 10,000,000 x 75 % + 1,000 USD x 26,000 x 50 %; decided in October: one won, one lost.
     result = q(finance, measures=["pipeline_amount", "weighted_pipeline", "opportunities", "open_opportunities"])
@@ -180,6 +189,7 @@ GROUPINGS = [
     ("product", "units", "2026", {"PAPER": 18, "PEN": 50}),
     ("category", "revenue", "2026", {"Paper": D("1812000"), "Pens": D("475000")}),
     ("warehouse", "stock_shortfall", None, {"HCM": 0, "HAN": 15}),
+    ("order", "revenue", "2026", {"SO-1": D("1475000"), "SO-2": D("500000"), "SO-4": D("312000")}),
     ("order_status", "orders", "2026", {"invoiced": 1, "shipped": 1, "confirmed": 1}),
     ("invoice", "open_receivables", None, {"INV-1": D("1000000"), "INV-3": D("343200"), "INV-4": D("3000000")}),
     ("invoice_status", "invoiced", "all", {"open": D("4965700"), "paid": D("220000")}),  # 1,622,500 + 343,200 + 3,000,000

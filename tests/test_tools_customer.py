@@ -326,3 +326,14 @@ def test_history_for_support(session, now, settings, history):
     r = invoke("customer_history", _ctx(session, now, settings, "support"), {"customer": "TANVIET", "include_lines": True})
     assert r.total_entries == 9
     assert not {k for k in _keys(r.model_dump()) if "cost" in k or "margin" in k}
+
+
+def test_find_customers_by_a_phone_written_any_way(ctx):
+    session = ctx.session
+    store = make_customer(session, code="PEAK", name="Peak Outfitters", phone="(303) 519-9823")
+    make_contact(session, customer=store, name="Dana Reyes", phone="+1 303.555.0142")
+    for written in ("(303) 519-9823", "303-519-9823", "3035199823"):
+        found = invoke("find_customers", ctx, {"query": written}).candidates
+        assert [(m.code, m.matched_on) for m in found] == [("PEAK", "phone")], written
+    by_contact = invoke("find_customers", ctx, {"query": "303 555 0142"}).candidates
+    assert [(m.code, m.contact) for m in by_contact] == [("PEAK", "Dana Reyes")]

@@ -57,9 +57,19 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     bucket_filter: tuple[str, ...] | None = None
     for named in frame.conditions:
         condition = lex.conditions[named["name"]]
+        if customer and condition.row == "customer" and condition.other is None and condition.value is not None:
+            # "what Hoàng Long still owes": the named customer's figure, not a list of customers who owe
+            measures += [m for m in condition.show if m not in measures]
+            continue
         if condition.name == "overdue_more_than" and named["number"] in BUCKETS_PAST and not frame.listing and not who \
                 and frame.amount:
             # "how much of our receivables is more than 90 days late": the total past 90 days, not who
+            if "open_receivables" in measures and re.search(r"\b(of it|of that|of this|of which|trong do|trong so do)\b",
+                                                            frame.folded):
+                # "what does X owe, and how much of it is over 90 days": the balance by age, with its total
+                if "aging_bucket" not in group_by:
+                    group_by.append("aging_bucket")
+                continue
             bucket_filter = BUCKETS_PAST[named["number"]]
             if "open_receivables" not in measures and "overdue_amount" not in measures:
                 measures.append("overdue_amount")
@@ -76,8 +86,18 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         for shown in condition.show:
             if shown not in measures:
                 measures.append(shown)
-        if not group_by:
-            group_by.append(frame.row or condition.row)
+        rows = [condition.row] if isinstance(condition.row, str) else list(condition.row)
+        if not group_by or (group_by == [frame.row] == rows[:1] and not frame.group_by):
+            # a stock level is a product in a warehouse; one warehouse named: its rows, not a column of it
+            rows = rows if frame.row in (None, rows[0]) else [frame.row]
+            group_by = [d for d in rows if len(places.get(d, [])) != 1]
+    if customer and "invoices" in measures and (frame.amount or not frame.counting) and not group_by and \
+            {"open_receivables", "overdue_amount"} & set(measures):
+        # "hóa đơn của Hoàng Long còn nợ bao nhiêu": that customer's invoices, each with what is still open
+        measures.remove("invoices")
+        group_by.append("invoice")
+        balance = "overdue_amount" if "overdue_amount" in measures else "open_receivables"
+        conditions.append({"measure": balance, "op": ">", "value": "0"})
     if not measures:
         status_measure = measure_for_status(frame.statuses)
         if status_measure:
@@ -169,10 +189,10 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     elif group_by and (frame.single or frame.limit):
         args["limit"] = 1 if frame.single else frame.limit
         hints["single"] = frame.single
-        if frame.order == "asc":
+        if _oldest(frame):
+            args["order_by"], args["order"] = _oldest(frame), "desc"  # the oldest invoice: the longest overdue
+        elif frame.order == "asc":
             args["order"] = "asc"
-        elif frame.single and frame.order is None and _oldest(frame):
-            args["order_by"], args["order"] = _oldest(frame), "desc"
     elif group_by and frame.order == "asc":
         args["order"] = "asc"
     ranked_by = _ranked_by(frame, measures)

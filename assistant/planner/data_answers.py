@@ -255,6 +255,18 @@ class _Figures:
         self.compare = bool(result.get("comparison_period")) or any(
             f"{m['name']}_previous" in (result.get("totals") or {}) for m in self.measures)
         self.comparison = result.get("comparison_period") or None
+        self.by_currency = result.get("totals_by_currency") or {}
+
+    def native(self, name: str) -> str:
+        """' (in the documents' own currency: 50,574.40 USD)' when every document of the total is in another one."""
+        sums = self.by_currency.get(name) or {}
+        foreign = {c: a for c, a in sums.items() if c != self.currency and a not in (None, 0, "0")}
+        if not foreign:
+            return ""
+        if len(sums) != len(foreign):
+            return ""  # a company total with some foreign documents: the base currency says it
+        parts = ", ".join(_value(a, "money", self.lang, c) for c, a in sorted(foreign.items()))
+        return say(self.lang, f" (in the documents' own currency: {parts})", f" (theo tiền tệ của chứng từ: {parts})")
 
     def unit(self, name: str) -> str:
         return next((str(m.get("unit") or "") for m in self.measures if m["name"] == name), "")
@@ -365,7 +377,7 @@ def _single_figures(figures: _Figures, result: dict[str, Any], when: _When, lang
         head = _cap(str(m.get("label") or name)) + (f" {dated}" if dated else "")
         shown = (figures.with_change(row, name, previous_when=previous_when) if row.get(name) is not None
                  or row.get(f"{name}_previous") is not None else say(lang, "no figure", "không có số liệu"))
-        lines.append(f"{head}: {shown}.")
+        lines.append(f"{head}: {shown}{figures.native(name) if row.get(name) is not None else ''}.")
     closing = when.closing([m["name"] for m in figures.measures])
     if closing:
         lines.append(closing)
@@ -477,12 +489,15 @@ def _grouped(figures: _Figures, result: dict[str, Any], when: _When, lang: str, 
         lines.append(f"- {label}{sep}{figures.all_in_row(row)}")
     total_rows = result.get("total_rows") if isinstance(result.get("total_rows"), int) else len(rows)
     totals = result.get("totals") or {}
-    if total_rows > 1 and totals:
+    # a latest date or a day count over all rows is one row's figure again, not a total worth a line
+    dated = all(figures.unit(m["name"]) in ("days", "date") for m in figures.measures)
+    if total_rows > 1 and totals and not dated:
         word_total = say(lang, "Total", "Tổng cộng") if figures.summed() else say(lang, "Overall", "Tính chung")
         if len(listed) < total_rows:
             word_total += say(lang, f" (all {total_rows:,})", f" (cả {total_rows:,})")
         sep = ": " if len(figures.measures) == 1 else " — "
-        lines.append(f"{word_total}{sep}{figures.all_in_row(totals)}")
+        native = figures.native(figures.measures[0]["name"]) if len(figures.measures) == 1 else ""
+        lines.append(f"{word_total}{sep}{figures.all_in_row(totals)}{native}")
     more = _more(result, len(listed), lang)
     if more:
         lines.append(more)

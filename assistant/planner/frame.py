@@ -239,7 +239,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
         # Things named but not counted ("best-selling products", "my deals in negotiation", "customers above
         # their limit"): they are the rows of the answer.
         row = ROW_OF_COUNT.get(counts[0].target) or (dimensions[0].target if dimensions else None)
-        frame.listing = True
+        # "how much did our customers in Germany buy": one amount over them, not a list of them
+        frame.listing = frame.listing or not frame.amount
         if row:
             frame.row = frame.row or row
             frame.row_count = frame.row_count or counts[0].target

@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.models import Contact, Customer, Employee, Invoice, Opportunity, Product, Quote, SalesOrder, Ticket
+from backend.models import (Contact, Customer, Employee, Invoice, Opportunity, Product, Quote, SalesOrder, Ticket,
+                            Warehouse)
 from backend.text import fold
 
 DOCUMENT = re.compile(r"\b([A-Za-z]{1,5}-(?:\d{2,4}-)?\d{2,8})\b")
@@ -67,6 +68,8 @@ class Mentions:
                                   ("category", Product.category), ("region", Employee.region)):
             stored = session.execute(select(column).where(column.is_not(None)).distinct()).scalars()
             self.values[dimension] = {fold(v): v for v in stored if v}
+        self.warehouses = [(code, fold(code), fold(name)) for code, name in session.execute(
+            select(Warehouse.code, Warehouse.name))]
 
     # --- employees ------------------------------------------------------------------------------------------
 
@@ -148,6 +151,28 @@ class Mentions:
                         for i in range(start, start + size):
                             used[i] = True
                         break
+        # A warehouse by its code only beside the word ("kho HAN", "the HCM warehouse": 'han' alone is 'hạn'),
+        # or by its full name.
+        for code, folded_code, name in self.warehouses:
+            near = rf"\b(kho|warehouse|depot|in|at|o|tai)\s+(the\s+)?{re.escape(folded_code)}\b|\b{re.escape(folded_code)}\s+(warehouse|depot)\b"
+            named = len(name.split()) >= 2 and re.search(rf"\b{re.escape(name)}\b", folded)
+            if re.search(near, folded) or named:
+                out.found.setdefault("warehouse", []).append(code)
+        if "warehouse" not in out.found:
+            # "the Hanoi warehouse", "kho Thủ Đức": a word of one warehouse's name beside the word for it
+            said = re.findall(r"\b(\w+(?:\s\w+)?)\s+(?:warehouse|depot)\b", folded) + re.findall(
+                r"\bkho\s+(\w+(?:\s\w+)?)", folded)
+            for phrase in said:
+                for tail in (phrase, phrase.split()[-1]) if " " in phrase else (phrase,):
+                    key = tail.replace(" ", "")
+                    if len(key) < 3 or key in ("the", "our", "each", "every", "hang", "nao"):
+                        continue
+                    hits = [code for code, _, name in self.warehouses if key in name.replace(" ", "")]
+                    if len(hits) == 1:
+                        out.found["warehouse"] = hits
+                        break
+                if "warehouse" in out.found:
+                    break
         return out
 
 

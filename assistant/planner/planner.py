@@ -27,6 +27,10 @@ HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoi
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
 
 
+ENGLISH_WORDS = {"and", "what", "about", "how", "the", "of", "for", "in", "is", "are", "show", "me", "by", "with",
+                 "please", "also", "then", "last", "this", "year", "month", "who", "which", "their", "them"}
+
+
 def language_of(text: str) -> str:
     if VI_MARKERS.search(text):
         return "vi"
@@ -224,7 +228,7 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     if intent == "docs":
         return explicit and (link.customer is not None or bool(frame.period) or grouped or frame.counting)
     if intent in ("overview", "contacts"):
-        return explicit and (frame.amount or frame.counting or bool(frame.period) or grouped)
+        return explicit and (frame.amount or frame.counting or bool(frame.period) or grouped or bool(frame.conditions))
     invoice_rows = frame.row == "invoice" and bool(set(frame.measures) & {"open_invoices", "overdue_invoices",
                                                                           "open_receivables", "overdue_amount"})
     if intent == "credit":
@@ -305,7 +309,8 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
     product, _ = index.link_product(" ".join(words))
     if product is None:
         return None
-    matched = sum(1 for w in words if w in product.tokens)
+    tokens = set(product.tokens) | {t + "s" for t in product.tokens}   # "Sporks" names the Titanium Spork
+    matched = sum(1 for w in words if w in tokens)
     return product.sku if matched >= 2 or product.sku.lower() in words else None
 
 
@@ -340,6 +345,21 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
                 customer_code=args.get("customer"), hints=memory.hints)
 
 
+def _bare_follow_up(text: str, today: date, frame, link: LinkResult, person) -> bool:
+    """Whether a follow-up only names another period, person or customer ("còn năm nay?", "and Mai?")."""
+    if not (frame.period or person is not None or link.customer is not None):
+        return False
+    words = _without_periods(text, today)
+    if link.customer is not None and link.span:
+        kept = tokens_of(text)
+        words = " ".join(w for i, w in enumerate(kept) if not link.span[0] <= i < link.span[1]) if \
+            len(kept) == len(tokens_of(words)) else words
+    if person is not None:
+        words = re.sub(rf"\b({re.escape(fold(person.name))}|{re.escape(fold(person.name).split()[-1])})('s)?\b", " ", words)
+    words = re.sub(r"\b(and|what about|how about|also|then|con|va|the con|thi sao|the nao|sao|nhi|a|ah|vay|thi)\b", " ", words)
+    return not re.sub(r"[^\w]+", "", words)
+
+
 def _without_periods(text: str, today: date) -> str:
     from assistant.planner.when import mentions
 
@@ -357,6 +377,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     from assistant.planner import mentions as mentions_mod
 
     language = language_of(text)
+    if language == "en" and memory.args.get("language") == "vi" and not set(fold(text).split()) & ENGLISH_WORDS:
+        language = "vi"  # "còn Minh Phát?" after a Vietnamese question: names only, so the conversation's language
     guess = classify(text)
     intent = guess.intent
     slots = slot_mod.extract(text, today)
@@ -401,6 +423,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         frame.measures.append("revenue")
     if frame.weak_revenue and not frame.measures and link.customer is None and (frame.mine or frame.row == "customer"):
         frame.measures.append("revenue")  # "what did my customers buy in 2023": their purchases together
+    if frame.weak_revenue and not frame.measures and frame.counting and intent not in blocking:
+        frame.measures.append("units")    # "how many Titanium Sporks did we sell in 2017": units sold
     if (frame.is_data or frame.statuses or deal_words) and intent not in blocking:
         if person is not None and link.customer is not None and link.span and link.span[1] - link.span[0] == 1 and \
                 tokens_of(text)[link.span[0]] == fold(person.name).split()[-1]:
@@ -408,9 +432,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         customer_words = set(link.customer.core) if link.customer else set()
         if person is not None and set(fold(person.name).split()[-1:]) & customer_words:
             person = None
-        deal = extra.opportunity(text) if deal_words else None
+        deal = extra.opportunity(text) if deal_words or "expected_close" in frame.measures else None
         if deal is not None and not (set(frame.measures) - {"opportunity_amount", "expected_close", "pipeline_amount",
-                                                             "weighted_pipeline", "opportunities"}):
+                                                             "weighted_pipeline", "opportunities", "revenue"}):
+            # a deal's worth is its amount
             args = {"measures": ["opportunity_amount", "expected_close"], "group_by": ["opportunity", "stage"],
                     "filters": [{"dimension": "opportunity", "values": [deal[1]]}]}
             if language == "vi":
@@ -441,6 +466,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     if follow_up and memory.intent == "data" and memory.args.get("measures") and not frame.is_data \
             and intent in (None, "report", "overview", "history", "credit"):
         return _data_follow_up(text, frame, memory, link, language, session, index)
+    if follow_up and memory.intent and memory.intent not in WRITE_INTENTS and intent not in blocking \
+            and _bare_follow_up(text, today, frame, link, person):
+        intent = memory.intent  # "còn năm nay?", "and Mai?": the last question again, for another period or person
     if intent is None and follow_up and memory.intent:
         intent = memory.intent
     if intent is None:
@@ -527,10 +555,21 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         if customer_ref:
             args["customer"] = customer_ref
         t = fold(text)
-        if re.search(r"\b(closed|resolved|da dong)\b", t):
+        if re.search(r"\b(closed|resolved|da dong|da xu ly)\b", t):
             args["status"] = "closed"
-        elif re.search(r"\b(all|every|tat ca)\b", t):
-            args["status"] = "any"
+        elif re.search(r"\b(pending|waiting|dang cho|cho xu ly)\b", t):
+            args["status"] = "pending"
+        elif re.search(r"\b(open|dang mo)\b", t) and not re.search(r"\bopened\b", t) and (
+                frame.mine or re.search(r"\b(status|trang thai)\b", t)):
+            args["status"] = "open"
+        elif re.search(r"\b(all|every|tat ca)\b", t) or (frame.period and not re.search(r"\b(unresolved|chua xu ly)\b", t)):
+            args["status"] = "any"  # "tickets opened this week": every one opened then, whatever it is now
+        if frame.period:
+            args["opened"] = frame.period
+        if frame.mine or re.search(r"\b(assigned to me|cua em|cua toi|cua minh)\b", t):
+            args["assignee"] = "me"
+        elif person is not None:
+            args["assignee"] = person.code
         for priority in ("urgent", "high", "medium", "low"):
             if re.search(rf"\b{priority}\b", t):
                 args["priority"] = priority
@@ -581,15 +620,20 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args["query"] = product.sku if product else (phrase or text)
     elif intent == "report":
         args = _report_for(text, slots)
+        if frame.period and "period" in args:
+            args["period"] = frame.period  # the period grammar reads more than the slot ("Q3 this year")
         if follow_up and memory.intent == "report" and memory.args.get("report") and not _names_a_report(text):
             args["report"] = memory.args["report"]
-            for key in ("top_n", "group_by"):
+            carried = ("top_n", "group_by", "period", "salesperson", "customer", "region", "country")
+            for key in carried:
                 if key in memory.args and key not in args:
                     args[key] = memory.args[key]
+            if person is not None and "salesperson" in REPORTS[args["report"]].filters:
+                args["salesperson"] = person.code  # "and Mai?": the same report for another rep
             if args["report"] != "sales_over_time":
                 args.pop("group_by", None)
         # "What did we sell to Saigon Foods?": the customer narrows the report, where the report takes one.
-        if link.customer is not None and "customer" not in args and "customer" in REPORTS[args["report"]].filters:
+        if link.customer is not None and "customer" in REPORTS[args["report"]].filters:
             args["customer"] = link.customer.code
     elif intent == "write_report":
         args = _document_for(text, slots, language)

@@ -19,7 +19,7 @@ class NamedCondition:
     other: str | None = None       # compared with another measure of the row
     value: Decimal | None = None   # or with this value (None when the phrase carries {n})
     show: tuple[str, ...] = ()     # the measures an answer shows
-    row: str = "customer"          # what one row is
+    row: str | tuple[str, ...] = "customer"   # what one row is (its dimensions)
 
 
 CONDITIONS: tuple[NamedCondition, ...] = (
@@ -56,12 +56,13 @@ CONDITIONS: tuple[NamedCondition, ...] = (
               ("below the reorder level", "below their reorder level", "under reorder level", "below reorder point",
                "need restocking", "needs restocking", "need reordering", "running low", "low stock", "below minimum stock"),
               ("dưới mức tồn kho tối thiểu", "dưới mức tồn tối thiểu", "sắp hết hàng", "cần nhập thêm", "dưới mức đặt lại")),
-        "stock_available", "<", other="reorder_level", show=("stock_available", "reorder_level"), row="product"),
+        "stock_available", "<", other="reorder_level", show=("stock_available", "reorder_level"),
+        row=("product", "warehouse")),  # a reorder level is a warehouse's
     NamedCondition(
         "out_of_stock",
         Words("out of stock", "hết hàng", ("sold out", "no stock", "zero stock", "nothing in stock"),
               ("hết sạch", "không còn hàng", "đã hết hàng")),
-        "stock_on_hand", "<=", value=Decimal(0), show=("stock_on_hand",), row="product"),
+        "stock_on_hand", "<=", value=Decimal(0), show=("stock_on_hand",), row=("product", "warehouse")),
     NamedCondition(
         "owes_money",
         Words("owe us money", "còn nợ",

@@ -109,6 +109,9 @@ class Result:
     spans: dict[str, tuple[date, date] | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     defaults: list[str] = field(default_factory=list)
+    # money measures over all rows in each document currency, when some documents are not in the base currency
+    # (a customer billed in USD): {measure: {currency: amount}}
+    totals_by_currency: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
 
 # --- checking a query against the model ------------------------------------------------------------------------
@@ -402,6 +405,7 @@ class _Group:
     labels: dict[str, Any] = field(default_factory=dict)
     atoms: dict[str, Any] = field(default_factory=dict)
     rows: int = 0
+    native: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # fx atom -> currency -> amount
 
 
 def _fold(statements: list[_Statement], scope: Scope, book: RateBook, query: Query) -> dict[tuple, _Group]:
@@ -449,6 +453,9 @@ def _fold_fx(group: _Group, st: _Statement, row: Any, book: RateBook) -> None:
         group.atoms.setdefault(atom, None)
         return
     base = st.params.base_currency
+    native = amount * Decimal(row["fx_weight"]) / 100 if row.get("fx_weight") is not None else amount
+    by_currency = group.native.setdefault(atom, {})
+    by_currency[currency] = by_currency.get(currency, ZERO) + native
     if currency != base:
         if row.get("fx_rate") is not None:
             rate = row["fx_rate"]
@@ -601,6 +608,7 @@ def _run(scope: Scope, query: Query) -> Result:
         before = _compute(scope, replace(query, limit=None), chosen, comparison_dates, book, names)
         _attach_comparison(current, before, query)
     rows, totals, groups_found = current["rows"], current["totals"], current["groups"]
+    by_currency = _by_currency(current["kept"], query, scope.base_currency)
     ordered = _order(rows, query)
     limit = query.limit
     shown = ordered[:limit] if limit is not None else ordered
@@ -610,7 +618,24 @@ def _run(scope: Scope, query: Query) -> Result:
                   total_rows=len(ordered), truncated=len(shown) < len(ordered), limit=limit,
                   period=dates.period, as_of=dates.as_of if any(f.period_role == "snapshot" for f in facts) else None,
                   comparison=comparison_dates.period if comparison_dates else None, empty=empty, spans=spans,
-                  notes=notes, defaults=defaults)
+                  notes=notes, defaults=defaults, totals_by_currency=by_currency)
+
+
+def _by_currency(kept: list[_Group], query: Query, base: str) -> dict[str, dict[str, Decimal]]:
+    """Each money measure that is summed straight from documents, per document currency, over the rows kept —
+    only when some of it is in another currency than the base."""
+    out: dict[str, dict[str, Decimal]] = {}
+    for name in query.measures:
+        measure = MEASURES[name]
+        if measure.unit != "money" or measure.derived or measure.aggregate != "sum":
+            continue
+        sums: dict[str, Decimal] = {}
+        for group in kept:
+            for currency, amount in group.native.get(name, {}).items():
+                sums[currency] = sums.get(currency, ZERO) + amount
+        if any(c != base for c in sums):
+            out[name] = {c: round_money(a, c) for c, a in sorted(sums.items())}
+    return out
 
 
 def _order_atom(query: Query) -> str | None:
@@ -725,7 +750,7 @@ def _compute(scope: Scope, query: Query, chosen: dict[str, list[str]], dates: _D
         row = _finish(group.atoms, names, params)
         rows = [row] if _passes(row, query.thresholds) else []
         totals = dict(row)
-        return {"rows": rows, "totals": totals, "groups": 1 if group.rows else 0}
+        return {"rows": rows, "totals": totals, "groups": 1 if group.rows else 0, "kept": [group] if rows else []}
     _fill_time(groups, query, dates)
     rows = []
     kept: list[_Group] = []
@@ -738,7 +763,7 @@ def _compute(scope: Scope, query: Query, chosen: dict[str, list[str]], dates: _D
         rows.append(row)
         kept.append(group)
     totals = _totals(scope, query, chosen, dates, book, names, kept, params)
-    return {"rows": rows, "totals": totals, "groups": found}
+    return {"rows": rows, "totals": totals, "groups": found, "kept": kept}
 
 
 def _dimension_values(key: tuple, group: _Group, query: Query) -> dict[str, Any]:
@@ -862,6 +887,9 @@ def _order(rows: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
     if by is None:
         if time_dims:
             return sorted(rows, key=lambda r: str(r.get(f"{time_dims[0]}_start") or r.get(time_dims[0]) or ""))
+        if query.group_by == ("aging_bucket",):  # ages read youngest to oldest, like an aging report
+            return sorted(rows, key=lambda r: rules.AGING_BUCKETS.index(r["aging_bucket"])
+                          if r.get("aging_bucket") in rules.AGING_BUCKETS else len(rules.AGING_BUCKETS))
         if not query.group_by:
             return rows
         by = query.measures[0]

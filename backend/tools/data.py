@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
-from backend.models import Customer, Employee, Invoice, Opportunity, Payment, Product
+from backend.models import Customer, Employee, Invoice, Opportunity, Payment, Product, SalesOrder
 from backend.reports.table import Column
 from backend.semantic.dimensions import DIMENSION_LIST, DIMENSIONS
 from backend.semantic.engine import MAX_ROWS, DimensionFilter, Query, Result, Scope, Threshold, run
@@ -101,6 +101,9 @@ class QueryDataResult(ToolModel):
     as_of: date | None = Field(description="The day balances are taken on, when the query has balances")
     comparison_period: Period | None
     currency: str = Field(description="Currency of every money figure: the company's base currency")
+    totals_by_currency: dict[str, dict[str, Decimal]] = Field(default_factory=dict, description=(
+        "Money measures over all rows in each document's own currency, given when some are not in the base currency "
+        "(e.g. {'payments_received': {'USD': 50574.40}} for a customer billed in USD)"))
     empty: bool = Field(description="Nothing matched")
     data_span: list[DataSpan] = Field(description="When nothing matched: when the records begin and end")
     understood: list[str] = Field(description="Defaults that were filled in (say them to the user)")
@@ -113,7 +116,8 @@ def _is_me(value: str) -> bool:
     return fold(value) in {fold(word) for word in ME}
 
 
-def _resolve(ctx: ToolContext, dimension: str, values: list[str]) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+def _resolve(ctx: ToolContext, dimension: str, values: list[str],
+             lang: str = "en") -> tuple[tuple[Any, ...], tuple[str, ...]]:
     """(what the model compares, how it reads) for one filter's values."""
     session = ctx.session
     resolved, shown = [], []
@@ -150,13 +154,22 @@ def _resolve(ctx: ToolContext, dimension: str, values: list[str]) -> tuple[tuple
                 raise NotFound(f"There is no invoice {value}.", hint="Check the number, e.g. INV-2026-000123.")
             resolved.append(session.execute(select(Invoice.number).where(func.upper(Invoice.number) == number)).scalar_one())
             shown.append(resolved[-1])
+        elif dimension == "order":
+            stored = session.execute(select(SalesOrder.number)
+                                     .where(func.upper(SalesOrder.number) == value.strip().upper())).scalars().first()
+            if stored is None:
+                raise NotFound(f"There is no order {value}.", hint="Check the number, e.g. SO-2026-000123.")
+            resolved.append(stored)
+            shown.append(stored)
         elif DIMENSIONS[dimension].kind == "time":
             raise ValidationFailed(f"Filter time with period, not with a {dimension} filter.",
                                    hint="e.g. period: 2026-10 or 2026-Q3.")
         elif DIMENSIONS[dimension].values is not None:
+            from backend.words import word
+
             code = fold(value).replace(" ", "_").replace("-", "_")
             resolved.append(code)
-            shown.append(value)
+            shown.append(word(code, lang) if code in DIMENSIONS[dimension].values else value)  # "91+ days"
         elif dimension == "currency":
             resolved.append(value.upper())
             shown.append(value.upper())
@@ -169,7 +182,9 @@ def _resolve(ctx: ToolContext, dimension: str, values: list[str]) -> tuple[tuple
 
 def _stored_value(ctx: ToolContext, dimension: str, value: str) -> str:
     """The stored city, segment, category... a person meant ('ha noi' for 'Hà Nội'), or an error listing them."""
-    column = CATEGORY_COLUMNS[dimension]
+    column = CATEGORY_COLUMNS.get(dimension)
+    if column is None:
+        raise ValidationFailed(f"A {dimension} filter takes no names.", hint="Group by it instead, or filter another way.")
     known = [v for v in ctx.session.execute(select(column).where(column.is_not(None)).distinct()).scalars() if v]
     wanted = fold(value)
     for stored in known:
@@ -205,7 +220,7 @@ def build_query(ctx: ToolContext, params: QueryDataInput) -> tuple[Query, Scope,
         if value:
             given.append((dimension, "in", [value]))
     for dimension, op, values in given:
-        resolved, shown = _resolve(ctx, dimension, values)
+        resolved, shown = _resolve(ctx, dimension, values, lang)
         filters.append(DimensionFilter(dimension=dimension, values=resolved, op=op, shown=shown))
         words = DIMENSIONS[dimension].words(lang)
         notes.append(say(lang, f"Only {words} {'not ' if op == 'not_in' else ''}{' / '.join(shown)}.",
@@ -296,7 +311,8 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
         measures=infos, group_by=result.group_by, columns=_columns(result, lang, bool(query.compare)),
         rows=[_cells(r) for r in result.rows], totals=_cells(result.totals), total_rows=result.total_rows,
         truncated=result.truncated, limit=result.limit, period=_period_in(result.period, lang), as_of=result.as_of,
-        comparison_period=_period_in(result.comparison, lang), currency=ctx.base_currency, empty=result.empty,
+        comparison_period=_period_in(result.comparison, lang), currency=ctx.base_currency,
+        totals_by_currency=result.totals_by_currency, empty=result.empty,
         data_span=spans, understood=result.defaults,
         notes=_empty_note(result, lang) + notes + result.notes + [f"{i.label}: {i.definition}" for i in infos])
 

@@ -57,6 +57,13 @@ def _score(query: str, key: str) -> float:
     return max(fuzz.WRatio(query, name), fuzz.token_set_ratio(query, key) * 0.95)
 
 
+def _digits_of(column):
+    """A phone column without the separators people write ("(303) 519-9823", "+84 28.3823.4567")."""
+    for mark in (" ", ".", "-", "(", ")", "+", "/"):
+        column = func.replace(column, mark, "")
+    return column
+
+
 def match_customers(session: Session, query: str, limit: int = 10) -> list[Match]:
     """Ranked candidates for a customer reference: exact code/email/phone first, then fuzzy name."""
     text = query.strip()
@@ -87,8 +94,7 @@ def match_customers(session: Session, query: str, limit: int = 10) -> list[Match
         digits = re.sub(r"\D", "", text)[-9:]
         rows = session.execute(
             select(Customer, Contact.name, Contact.phone).outerjoin(Contact, Contact.customer_id == Customer.id)
-            .where(or_(func.replace(func.replace(Customer.phone, " ", ""), ".", "").like(f"%{digits}"),
-                       func.replace(func.replace(Contact.phone, " ", ""), ".", "").like(f"%{digits}")))
+            .where(or_(_digits_of(Customer.phone).like(f"%{digits}"), _digits_of(Contact.phone).like(f"%{digits}")))
             .limit(limit * 4)).all()
         by_id: dict[int, Match] = {}
         for c, contact, phone in rows:
