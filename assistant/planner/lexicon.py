@@ -112,6 +112,8 @@ class Lexicon:
         for start, word in enumerate(words):
             slot_terms = self.terms.get("numberslot", []) if _is_number(word) else []
             singular = self.terms.get(word[:-1], []) if word.endswith("s") and len(word) > 3 else []
+            if word.endswith("ies") and len(word) > 5:
+                singular = singular + self.terms.get(word[:-3] + "y", [])   # countries, categories
             for term in self.terms.get(word, []) + singular + slot_terms:
                 end, number = _match(term, words, start)
                 if end is not None:
@@ -163,7 +165,8 @@ def _match(term: Term, words: list[str], start: int) -> tuple[int | None, int | 
             else:
                 return None, None
             continue
-        if word != part and word != part + "s" and not (len(part) >= 4 and word.rstrip("s") == part.rstrip("s")):
+        if word != part and word != part + "s" and not (len(part) >= 4 and word.rstrip("s") == part.rstrip("s")) \
+                and not (len(part) >= 4 and part.endswith("y") and word == part[:-1] + "ies"):   # countries, categories
             return None, None
     return i + 1, number
 

@@ -14,11 +14,13 @@ from assistant.planner import slots as slot_mod
 from assistant.planner.intents import INTENT_TOOL, classify
 from assistant.planner.linker import LinkResult, entity_index, tokens_of
 from backend.reports.catalog import TABLES as REPORTS
+from backend.semantic.measures import MEASURES
 from backend.text import fold
 
 VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao", "gia", "khong", "nhung", "nao", "ton",
             "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no"}
+QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,80})[\"”’']")
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con)\b|\b(their|them|they|it|its|this customer|that customer|"
                        r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
@@ -194,6 +196,13 @@ QUESTION = re.compile(r"\?\s*$|^\s*(how|what|when|where|who|which|why|can|do|doe
                       r"\b(bao nhieu|bao lau|the nao|ra sao|nhu the nao|khi nao|o dau|ai|co duoc|duoc khong|khong|nao|gi|may)\s*\??\s*$")
 
 
+def _accepts(tool: str, args: dict[str, Any]) -> bool:
+    """Whether the tool's input takes these arguments (the planner never sends one it would refuse)."""
+    from backend.tools.registry import get_spec
+
+    return set(args) <= set(get_spec(tool).input_model.model_fields)
+
+
 def _registered(tool: str) -> bool:
     from backend.tools.registry import REGISTRY, load_tools
 
@@ -235,13 +244,18 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         has_customer = link.customer is not None or bool(memory.customer_code)
         return invoice_rows or (not has_customer and (bool(frame.conditions) or grouped or frame.counting or frame.listing))
     if intent in ("history", "order_status"):
-        return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)))
+        # no customer to show the history of ("what did my customers buy in 2023"): the figure over them
+        no_customer = link.customer is None and not memory.customer_code
+        return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)
+                                              or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
         return frame.counting or bool(frame.compare)
     if intent == "find_customer":
         return bool(frame.counting or grouped or frame.conditions or frame.limit or frame.single or named
                     or (frame.listing and args.get("filters")))
     if intent in ("products", "availability"):
+        if set(named) == {"cost_of_sales"} and not frame.period and not grouped:
+            return False  # "how much does X cost": its price, not the cost of what was sold
         countable = bool(set(frame.measures) & {"products", "active_products"})
         return bool(frame.counting and (countable or args.get("product") or args.get("filters")) or grouped
                     or frame.conditions or (named and not set(named) <= {"revenue"} and frame.measures != ["stock_on_hand"])
@@ -304,13 +318,16 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
     words = [w for i, w in enumerate(frame.words) if i not in covered and w not in STOP and w not in customer_words
              and w not in person_words and not w.isdigit() or (w.isdigit() and len(w) > 2 and i not in covered)]
     words = [w for w in words if not re.fullmatch(r"(19|20)\d\d|q[1-4]", w)]
+    if frame.today is not None:  # "all time", "last year": the period's words name no product
+        period_words = set(_without_periods(frame.text, frame.today).split())
+        words = [w for w in words if w in period_words]
     if not words:
         return None
     product, _ = index.link_product(" ".join(words))
     if product is None:
         return None
     tokens = set(product.tokens) | {t + "s" for t in product.tokens}   # "Sporks" names the Titanium Spork
-    matched = sum(1 for w in words if w in tokens)
+    matched = sum(1 for w in set(words) if w in tokens and len(w) >= 3)
     return product.sku if matched >= 2 or product.sku.lower() in words else None
 
 
@@ -417,12 +434,20 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         # A rule, a time limit, who approves: the handbook answers it, whatever figure words it uses.
         return Plan(intent="docs", tool="search_docs", args={"query": text.strip()}, language=language)
     extra = mentions_mod.mentions_index(session, index.stamp)
-    person = extra.employee(text) if intent not in blocking else None
+    quoted = QUOTED.findall(text)   # "the track 'The Woman King'": a title, not the employee Robert King
+    masked = [(m.start(), m.end()) for q in quoted for m in re.finditer(re.escape(fold(q)), fold(text))]
+    person = extra.employee(text, exclude=masked) if intent not in blocking else None
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):
         frame.measures.append("revenue")
-    if frame.weak_revenue and not frame.measures and link.customer is None and (frame.mine or frame.row == "customer"):
-        frame.measures.append("revenue")  # "what did my customers buy in 2023": their purchases together
+    if frame.weak_revenue and link.customer is None and (frame.mine or frame.row == "customer") and not frame.counting \
+            and all(MEASURES[m].counts is not None for m in frame.measures):
+        frame.measures[:] = ["revenue"]  # "what did my customers buy in 2023": their purchases together
+    category_named = any(t.kind == "dimension" and t.target == "category" for h in frame.hits for t in h.terms) and \
+        "category" in extra.places(frame.folded).found
+    if frame.counting and not frame.measures and not frame.conditions and not frame.row and not frame.weak_revenue \
+            and intent not in blocking and (category_named or re.search(r"\b(catalogue|catalog|danh muc)\b", frame.folded)):
+        frame.measures.append("products")  # "how many tracks do we have in the Jazz genre": the catalogue's, counted
     if frame.weak_revenue and not frame.measures and frame.counting and intent not in blocking:
         frame.measures.append("units")    # "how many Titanium Sporks did we sell in 2017": units sold
     if (frame.is_data or frame.statuses or deal_words) and intent not in blocking:
@@ -455,6 +480,15 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
                               places={d: v for d, v in found.items() if v},
                               who=bool(re.search(r"\b(who|whom|ai|khach nao|ben nao)\b", frame.folded)))
+        if call is not None and customer and call.args["measures"] in (["last_order"], ["first_order"]) \
+                and not call.args.get("group_by") and not frame.period and intent not in blocking | {"order_status"}:
+            # "Terhi's last purchase": that order itself (number, date, amount), not only its date
+            args = {"customer": customer, "kinds": ["orders"], "page_size": 1, "include_lines": True}
+            if call.args["measures"] == ["first_order"]:
+                args["oldest_first"] = True
+            if _accepts("customer_history", args):
+                return Plan(intent="history", tool="customer_history", args=args, language=language,
+                            customer_code=customer)
         if call is not None and not link.ambiguous and _prefers_data(intent, frame, call, link, memory):
             plan = _data_plan(text, frame, call, intent, slots, link, language)
             plan.customer_code = link.customer.code if link.customer else None
@@ -611,6 +645,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         phrase = re.sub(r"(?i)\b(in|at|ở|o|tai|tại)\s+(the\s+)?(kho\s+)?(hcm|han|hanoi|ha noi|hà nội|saigon|sai gon|sài gòn|"
                         r"ho chi minh( city)?|hồ chí minh|[A-Z]{2,4})(\s+warehouse)?\b", " ", phrase)
         phrase = re.sub(r"[?!.]", " ", phrase).strip()
+        if quoted:
+            phrase = quoted[0]  # a name in quotes is the product's
         product, candidates = index.link_product(phrase) if phrase else (None, [])
         if intent == "availability":
             args["product"] = product.sku if product else phrase
