@@ -12,6 +12,7 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "find_customers": ALL,
     "customer_overview": ALL,
     "customer_history": ALL,
+    # A sales rep only for the customers they own (the handbook: "credit checks for own customers").
     "check_credit": frozenset({"sales", "finance", "manager", "admin"}),
     "find_products": ALL,
     "product_availability": ALL,
@@ -48,3 +49,13 @@ def allowed(tool: str, role: str) -> bool:
 def roles_needed_text(tool: str) -> str:
     roles = sorted(roles_for(tool))
     return ", ".join(roles[:-1]) + (" or " if len(roles) > 1 else "") + roles[-1]
+
+
+# Roles that see one customer's money (credit, invoices) only for the customers they own.
+OWN_CUSTOMERS_ONLY = frozenset({"sales"})
+
+
+def may_see_accounts_of(role: str, actor_id: int, owner_id: int | None) -> bool:
+    """Whether someone of this role sees a customer's credit and invoices: a sales rep only the customers they own
+    (as their figures in query_data and reports hold only those)."""
+    return role not in OWN_CUSTOMERS_ONLY or owner_id == actor_id

@@ -29,7 +29,10 @@ def world(session):
 
 @pytest.fixture
 def sales(session, world):
-    return make_employee(session, role="sales")
+    rep = make_employee(session, role="sales")
+    world["acme"].owner_id = rep.id  # the rep's own customer (a rep checks credit for those only)
+    session.flush()
+    return rep
 
 
 @pytest.fixture

@@ -184,7 +184,7 @@ def world(engine):
         lan = make_employee(session, role="sales", name="Nguyễn Thị Lan", email="lan@songhong.test")
         make_employee(session, role="finance", code="FIN01", name="Lê Văn Tài", email="tai@songhong.test")
         make_customer(session, name="Hoàng Long Trading", code="HOANGLONG", owner=mai)
-        make_customer(session, name="Saigon Foods JSC", code="SAIGONFOODS", credit_limit=Decimal("40000000"))
+        make_customer(session, name="Saigon Foods JSC", code="SAIGONFOODS", credit_limit=Decimal("40000000"), owner=mai)
         make_product(session, sku="PAP-A4-70", name="Giấy A4 IK Plus 70gsm", unit_price=Decimal("95000"))
         return {"mai": mai.id, "lan": lan.id}
 

@@ -20,7 +20,7 @@ D = Decimal
 TODAY = date(2026, 11, 20)
 
 
-def _ctx(session, now, settings, role="sales"):
+def _ctx(session, now, settings, role="finance"):
     return ToolContext(session=session, actor=make_employee(session, role=role), channel="test", now=now,
                        settings=settings)
 
@@ -214,8 +214,23 @@ def test_unknown_and_ambiguous_customers(ctx):
 
 @pytest.mark.parametrize("role", ["sales", "finance", "manager", "admin"])
 def test_credit_roles_may_check(session, now, settings, hoa_long, role):
-    r = invoke("check_credit", _ctx(session, now, settings, role), {"customer": "HOALONG"})
+    asker = _ctx(session, now, settings, role)
+    if role == "sales":
+        hoa_long.owner_id = asker.actor.id  # a rep checks the credit of their own customers
+        session.flush()
+    r = invoke("check_credit", asker, {"customer": "HOALONG"})
     assert r.exposure == D("60500000")
+
+
+def test_a_sales_rep_may_not_check_another_reps_customer(session, now, settings, hoa_long):
+    owner = _ctx(session, now, settings, "sales")
+    hoa_long.owner_id = owner.actor.id
+    session.flush()
+    other = _ctx(session, now, settings, "sales")
+    with pytest.raises(PermissionDenied, match="not one of your customers") as refused:
+        invoke("check_credit", other, {"customer": "HOALONG"})
+    assert refused.value.hint
+    assert invoke("check_credit", owner, {"customer": "HOALONG"}).exposure == D("60500000")
 
 
 def test_support_may_not_check_credit(session, now, settings, hoa_long):

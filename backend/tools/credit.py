@@ -12,12 +12,13 @@ from pydantic import Field
 from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import ValidationFailed
+from backend.errors import PermissionDenied, ValidationFailed
 from backend.ledger import MissingFxRate, cross_rate
 from backend.models import Customer, Invoice, Payment, PaymentAllocation, SalesOrder
+from backend.money import format_money, round_money
+from backend.roles import may_see_accounts_of
 from backend.semantic import rules
 from backend.semantic.rules import CREDIT_HOLD_DAYS, CustomerCurrency
-from backend.money import format_money, round_money
 from backend.text import say
 from backend.tools.context import ToolContext
 from backend.tools.lookup import resolve_customer
@@ -212,8 +213,7 @@ class CheckCreditInput(ToolModel):
     customer: str = Field(min_length=1, max_length=200, description="Customer code or name, as the user wrote it")
     order_amount: Decimal | None = Field(
         None, gt=0, max_digits=18, decimal_places=4,
-        description="Optional: the value of a prospective order to test against the available credit "
-                    "(\"can they take an order of 50 million?\" -> 50000000)")
+        description="An order to test against the available credit, e.g. 50000000 for \"an order of 50 million\"")
     order_currency: str | None = Field(
         None, pattern=r"^[A-Za-z]{3}$",
         description="Currency of order_amount (ISO code such as VND or USD); default: the customer's currency")
@@ -292,6 +292,10 @@ def _order_verdict(status: CreditStatus, amount: Decimal | None, shown: str | No
 def check_credit(ctx: ToolContext, params: CheckCreditInput) -> CheckCreditResult:
     """Credit limit, outstanding, exposure, available credit, overdue, aging and payment behaviour of one customer; optionally whether it can take an order of a given amount."""
     customer = resolve_customer(ctx.session, params.customer)
+    if not may_see_accounts_of(ctx.role, ctx.actor.id, customer.owner_id):
+        raise PermissionDenied(f"{customer.name} ({customer.code}) is not one of your customers; sales reps check "
+                               "credit for the customers they own.",
+                               hint="Ask the customer's owner, finance or a manager.")
     today = ctx.today
     status = credit_snapshot(ctx.session, customer, today)
     amount = converted = shown = None

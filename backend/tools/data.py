@@ -37,14 +37,14 @@ _MEASURES_TEXT = "; ".join(f"{m.name}: {m.words.en}" for m in MEASURE_LIST if no
 
 
 class DataFilter(ToolModel):
-    dimension: DimensionName = Field(description="The dimension to filter on")
+    dimension: DimensionName = Field(description="Dimension")
     op: Literal["in", "not_in"] = Field("in", description="in: one of the values; not_in: none of them")
     values: list[Value] = Field(min_length=1, max_length=50, description=(
         "Names or codes as written (owner 'me': the asker), status codes"))
 
 
 class MeasureCondition(ToolModel):
-    measure: MeasureName = Field(description="The measure to test on every row")
+    measure: MeasureName = Field(description="Measure tested on each row")
     op: Literal[">", ">=", "<", "<=", "=", "!="]
     value: Decimal | None = Field(None, max_digits=24, decimal_places=4, description="A number (money in base currency)")
     other: MeasureName | None = Field(None, description="Or another measure of the same row, e.g. credit_limit")

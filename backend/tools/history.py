@@ -20,6 +20,7 @@ from backend.money import round_money
 from backend.text import say
 from backend.tools.context import ToolContext
 from backend.semantic import rules
+from backend.tools.bounds import BoundedDate
 from backend.tools.lookup import resolve_customer
 from backend.tools.overview import local_date
 from backend.tools.registry import register
@@ -42,8 +43,8 @@ class CustomerHistoryInput(ToolModel):
     kinds: list[HistoryKind] | None = Field(
         None, min_length=1,
         description="Which records to include: any of orders, invoices, payments, interactions, tickets; default all")
-    date_from: date | None = Field(None, description="First day of the period (inclusive), YYYY-MM-DD; default: no start")
-    date_to: date | None = Field(None, description="Last day of the period (inclusive), YYYY-MM-DD; default: no end")
+    date_from: BoundedDate | None = Field(None, description="First day of the period (inclusive), YYYY-MM-DD; default: no start")
+    date_to: BoundedDate | None = Field(None, description="Last day of the period (inclusive), YYYY-MM-DD; default: no end")
     include_lines: bool = Field(False, description="Include the product lines of each order on the page")
     page: int = Field(1, ge=1, le=MAX_DEPTH, description="Page number, 1 = newest entries")
     page_size: int = Field(20, ge=1, le=100, description="Entries per page (at most 100)")
@@ -281,7 +282,7 @@ def _attach_details(ctx, page: list[tuple[HistoryEntry, int]], include_lines: bo
 
 @register(kind="read")
 def customer_history(ctx: ToolContext, params: CustomerHistoryInput) -> CustomerHistoryResult:
-    """A customer's orders, invoices, payments, interactions and tickets as one timeline, newest first, by kind and period, paginated, with counts and totals."""
+    """A customer's timeline of orders, invoices, payments, interactions and tickets, newest first, by kind and period; paginated, with counts and totals."""
     if params.date_from and params.date_to and params.date_to < params.date_from:
         raise ValidationFailed(
             f"The period ends ({params.date_to.isoformat()}) before it starts ({params.date_from.isoformat()}).",

@@ -10,8 +10,16 @@ from pydantic import Field
 from sqlalchemy import select
 
 from backend.errors import NotFound, PermissionDenied
-from backend.models import Customer, Invoice, Payment, PaymentAllocation, SalesOrder, Ticket
+from backend.models import (
+    Customer,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    SalesOrder,
+    Ticket,
+)
 from backend.money import format_money, round_money
+from backend.roles import may_see_accounts_of
 from backend.semantic import rules
 from backend.text import say
 from backend.tools.context import ToolContext
@@ -123,7 +131,7 @@ def invoice_status(ctx: ToolContext, params: InvoiceStatusInput) -> InvoiceStatu
                rules.is_overdue(Invoice.due_date, ctx.today).label("past_due"))
         .select_from(Invoice).join(Customer, Customer.id == Invoice.customer_id)
         .outerjoin(SalesOrder, SalesOrder.id == Invoice.order_id).where(Invoice.id == invoice.id)).one()
-    if ctx.role == "sales" and customer.owner_id != ctx.actor.id:
+    if not may_see_accounts_of(ctx.role, ctx.actor.id, customer.owner_id):
         raise PermissionDenied(f"Invoice {invoice.number} is not for one of your customers; sales reps see the "
                                "invoices of the customers they own.",
                                hint="Ask finance, or the customer's owner, about this invoice.")

@@ -58,8 +58,7 @@ class ListTicketsInput(ToolModel):
     ticket: str | None = Field(None, max_length=Ticket.__table__.c.number.type.length,
                                description="One ticket by its number, any letter case (TCK-2026-000098, CS-1454); "
                                            "status and priority are then ignored")
-    opened: str | None = Field(None, max_length=60, description="Only tickets opened in this period, e.g. this-week, "
-                                                                "2026-11, last-30-days")
+    opened: str | None = Field(None, max_length=60, description="Opened in this period, e.g. this-week, 2026-11")
     assignee: str | None = Field(None, max_length=200, description="Only tickets assigned to this employee (code, "
                                                                    "e-mail or name; 'me' for the asker)")
 
