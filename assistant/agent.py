@@ -183,7 +183,7 @@ class Assistant:
         return answer, brain_name
 
     def _confirm_now(self, ctx: ToolContext, turn: TurnContext, confirmation: dict[str, Any], answer: str):
-        from assistant.planner.answers import describe_executed
+        from assistant.confirmations import describe_executed
         from backend.tools.registry import confirm as confirm_write
         from assistant.toolkit import _jsonable
         from assistant.turn import ToolCallRecord
@@ -205,14 +205,14 @@ class Assistant:
         pending = self._last_pending(checkpointer, conversation_id)
         if pending is None:
             return None
-        from assistant.planner.answers import describe_executed, language_of
+        from assistant.confirmations import describe_cancelled, describe_executed, language_of
         from assistant.toolkit import _jsonable
         from backend.tools.registry import cancel, confirm as confirm_write
 
         language = language_of(message)
         if is_no:
             cancel(ctx, pending["id"])
-            text = "Đã hủy, không có gì được ghi." if language == "vi" else "Cancelled; nothing was written."
+            text = describe_cancelled(language)
             return text, [{"name": f"cancel:{pending['tool']}", "args": {"id": pending["id"]}, "status": "ok", "result": {}}]
         try:
             result = confirm_write(ctx, pending["id"])

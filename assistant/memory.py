@@ -327,10 +327,18 @@ def _create_conversation(session: Session, conversation_id: str, employee: Emplo
 
 
 def list_conversations(session: Session, employee: Employee, limit: int = 20) -> list[Conversation]:
-    """The employee's own conversations, most recently active first."""
-    query = (select(Conversation).where(Conversation.employee_id == employee.id)
+    """The employee's own conversations that have memory (a turn that ran), most recently active first."""
+    remembered = select(_cp.c.thread_id).where(_cp.c.thread_id == Conversation.id).exists()
+    query = (select(Conversation).where(Conversation.employee_id == employee.id, remembered)
              .order_by(Conversation.updated_at.desc(), Conversation.id).limit(limit))
     return list(session.execute(query).scalars())
 
 
-__all__ = ["SqlCheckpointer", "ensure_conversation", "list_conversations"]
+def forget_conversation(session: Session, conversation_id: str) -> None:
+    """Remove a conversation and its memory: for one whose first turn failed, so it does not linger in the list."""
+    SqlCheckpointer.for_session(session).delete_thread(conversation_id)
+    session.execute(delete(Conversation).where(Conversation.id == conversation_id)
+                    .execution_options(synchronize_session=False))
+
+
+__all__ = ["SqlCheckpointer", "ensure_conversation", "forget_conversation", "list_conversations"]

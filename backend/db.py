@@ -89,7 +89,7 @@ def migrate(engine: Engine | None = None) -> None:
 
 # The newest migration's revision. Checked against Alembic by a test, so a new migration that forgets to
 # bump it fails the suite; it lets a process that finds the schema current skip importing Alembic (~0.4 s).
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0010"
 
 _migrated: set[str] = set()
 
@@ -115,3 +115,37 @@ def ensure_database(settings: Settings | None = None) -> Engine:
             migrate(engine)
         _migrated.add(key)
     return engine
+
+
+# SQLite's words for a database file it can't open, or a writer that held the lock past the busy timeout.
+_SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked", "disk i/o error")
+# PostgreSQL: connection exceptions (class 08), the server shutting down or starting up, no connection slots left.
+_PG_UNAVAILABLE = ("57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True when `exc`, or an exception it was raised from, means the database could not be reached: a refused or
+    lost connection, a server shutting down or full, a SQLite file that can't be opened or stays locked, or no
+    connection free in the pool. Such a request did nothing and may succeed in a moment (HTTP 503)."""
+    from sqlalchemy import exc as sa_exc
+
+    from backend.errors import DatabaseUnavailable
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (DatabaseUnavailable, sa_exc.TimeoutError)):
+            return True
+        if isinstance(exc, sa_exc.DBAPIError):
+            if exc.connection_invalidated:
+                return True
+            state = getattr(exc.orig, "sqlstate", None)
+            if state and (state.startswith("08") or state in _PG_UNAVAILABLE):
+                return True
+            if isinstance(exc, sa_exc.OperationalError):
+                if type(exc.orig).__module__.startswith("psycopg") and state is None:
+                    return True  # libpq's own failures (refused, closed, timed out) carry no SQLSTATE
+                if any(words in str(exc.orig).lower() for words in _SQLITE_UNAVAILABLE):
+                    return True
+        exc = exc.__cause__ or exc.__context__
+    return False

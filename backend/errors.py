@@ -61,6 +61,29 @@ class ConfirmationError(TandemError):
     http_status = 409
 
 
+class RateLimited(TandemError):
+    """Too many requests from one caller (sign-in attempts, assistant turns): try again after `retry_after` seconds."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None, details: dict[str, Any] | None = None):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(message, hint=hint, details={"retry_after": self.retry_after, **(details or {})})
+
+
+class DatabaseUnavailable(TandemError):
+    """The database refused or lost the connection: nothing was done, and the same request may succeed in a moment."""
+
+    code = "unavailable"
+    http_status = 503
+
+    def __init__(self, message: str = "The database is unreachable right now; nothing was changed.", *,
+                 retry_after: int = 5, hint: str | None = "Try again in a few seconds; if it lasts, tell an admin."):
+        self.retry_after = retry_after
+        super().__init__(message, hint=hint, details={"retry_after": retry_after})
+
+
 class ToolFailed(TandemError):
     """Something unexpected broke inside a tool (a bug, the database went away). Raised by the guard in place of
     the original exception, after logging it, so every surface treats it like any other tool error: the tool's

@@ -39,6 +39,17 @@ class QuoteRules(BaseModel):
     validity_days: int = 30
 
 
+class SignInLimits(BaseModel):
+    """Web sign-in throttling, per account (the e-mail typed, known or not) and per client address."""
+
+    free_attempts: int = Field(5, ge=1, description="failed sign-ins per account before each failure adds a delay")
+    address_free_attempts: int = Field(20, ge=1, description="failed sign-ins per client address before delays")
+    max_delay_seconds: int = Field(900, ge=1, description="the longest delay; delays double from 1 s")
+    lock_after: int = Field(20, ge=1, description="failed sign-ins that lock an account (`tandem user unlock`)")
+    lock_minutes: int = Field(60, ge=1, description="how long a lock lasts unless an admin lifts it")
+    window_minutes: int = Field(60, ge=1, description="failures older than this are forgotten")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TANDEM_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -68,6 +79,12 @@ class Settings(BaseSettings):
     commission_rate_pct: Decimal = Decimal("3")
     confirmation_ttl_minutes: int = 15
     session_ttl_minutes: int = 480
+    signin: SignInLimits = Field(default_factory=SignInLimits)
+    # Assistant turns per employee per minute, over every worker (0: no limit): a runaway script or client
+    # must not monopolise the brain or run up a language model's bill.
+    turns_per_minute: int = Field(30, ge=0)
+    # Rate-limit and sign-in counters in Redis (redis://host:6379/0) instead of the database.
+    redis_url: str | None = None
     # Report schedules run inside `tandem serve`: auto = only when schedules exist at start-up; on; off.
     scheduler: Literal["auto", "on", "off"] = "auto"
     scheduler_poll_seconds: float = Field(30.0, gt=0)

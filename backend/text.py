@@ -7,11 +7,16 @@ import unicodedata
 _SPACES = re.compile(r"[^\w@.+-]+", re.UNICODE)
 
 
+_PLAIN = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                        "ł": "l", "Ł": "L", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"})
+
+
 def fold(text: str | None) -> str:
     """'Hoàng Long  Co.' -> 'hoang long co.' ; used for search keys and for matching user input."""
     if not text:
         return ""
-    text = text.replace("đ", "d").replace("Đ", "D")
+    # letters that carry no combining mark to strip: people type them as their plain Latin neighbours
+    text = text.translate(_PLAIN)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()

@@ -35,6 +35,9 @@ def main() -> None:
     parser.add_argument("--process-runs", type=int, default=5)
     parser.add_argument("--mix-rounds", type=int, default=3,
                         help="rounds over several kinds of data question, interleaved (0: skip)")
+    parser.add_argument("--heldout", nargs="*", metavar="SET",
+                        help="also score these held-out sets on the answer (tests/heldout/<SET>.json; no names: "
+                             "every set), each printed apart from the development set")
     parser.add_argument("--data-dir", type=Path,
                         help="also time `tandem ask` on this data directory: the demo company made larger with "
                              "`tandem seed`, say")
@@ -65,9 +68,18 @@ def main() -> None:
     try:
         from assistant.brains.llm import prompt_token_count
 
-        print(f"LLM mode prompt size: {prompt_token_count()} tokens per turn (system prompt + tool schemas, admin)   (target < 3,000)")
+        print(f"LLM mode prompt size: {prompt_token_count()} tokens per turn (system prompt + tool schemas, admin)   (target < 3,500)")
     except ImportError:
         print("LLM mode prompt size: not available (no LLM brain installed)")
+    if args.heldout is not None:
+        from tests.heldout.score import HERE, score_sets
+
+        names = args.heldout or sorted(p.stem for p in HERE.glob("*.json"))
+        for result in score_sets(names):
+            right = sum(q.ok for q in result.questions)
+            seconds = sorted(q.seconds for q in result.questions)
+            print(f"held-out {result.name} ({result.company}): {right}/{len(result.questions)} answers right = "
+                  f"{result.accuracy:.1%}; answer p50 {statistics.median(seconds) * 1000:.0f} ms")
 
     # As `make install` leaves them: Tandem's own modules byte-compiled (an editable install does not compile
     # them, and where PYTHONDONTWRITEBYTECODE is set every run would compile them again).

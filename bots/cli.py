@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from bots.cli_employees import employee as _employee, fail as _fail
 from bots.console import console, err_console, escape
 
 app = typer.Typer(help="Tandem — a conversational CRM/ERP. Every command creates and migrates the database on first use.",
@@ -16,11 +17,6 @@ def _engine():
     from backend.db import ensure_database
 
     return ensure_database()
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]Error:[/] {message}")
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -186,16 +182,21 @@ def docs_list() -> None:
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on (0.0.0.0: every interface)."),
-          port: int = typer.Option(8000, min=1, max=65535, help="TCP port.")) -> None:
+          port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+          workers: int = typer.Option(1, min=1, max=64, help="Worker processes (uvicorn's); more than one wants "
+                                      "PostgreSQL, see the README's multi-worker deployment.")) -> None:
     """Run the web server: the web chat at /, the REST API and /api/chat (interactive docs at /docs), and the report
     schedules (TANDEM_SCHEDULER: auto = when there are any, on, off)."""
     import uvicorn
 
-    from bots.server import create_app
-
-    engine = _engine()
-    console.print(f"Tandem on http://{host}:{port}  (web chat: http://{host}:{port}/ · API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(engine=engine, scheduler=True), host=host, port=port)
+    engine = _engine()  # migrated once here, before any worker starts
+    if workers > 1 and engine.dialect.name == "sqlite":
+        err_console.print("[yellow]Several workers on SQLite take turns writing; use PostgreSQL for real concurrency.[/]")
+    console.print(f"Tandem on http://{host}:{port}  (web chat: http://{host}:{port}/ · API docs: http://{host}:{port}/docs)"
+                  + (f" · {workers} workers" if workers > 1 else ""))
+    # Each worker builds its own app from the factory; they share nothing but the database (sessions, conversations,
+    # rate counters, schedule claims), so any worker can serve any request.
+    uvicorn.run("bots.server:served_app", factory=True, host=host, port=port, workers=workers)
 
 
 # --- API tokens, the audit log, users ---------------------------------------------------------------
@@ -208,16 +209,6 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 
 
-def _employee(session, reference: str):
-    from backend.errors import NotFound
-    from backend.tools.lookup import employee_by_code_or_email
-
-    try:
-        return employee_by_code_or_email(session, reference)
-    except NotFound as exc:
-        _fail(escape(f"{exc.message} {exc.hint or ''}".strip()))
-
-
 def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
@@ -225,7 +216,9 @@ def _when(moment) -> str:
 @token_app.command("create")
 def token_create(employee: str = typer.Option(..., "--employee", "-e", help="Employee code or e-mail."),
                  label: str | None = typer.Option(None, help="What the token is for, e.g. 'laptop' (used to revoke it)."),
-                 days: int | None = typer.Option(None, min=1, help="Expire after this many days (default: never).")) -> None:
+                 days: int | None = typer.Option(None, min=1, help="Expire after this many days (default: never)."),
+                 write: bool = typer.Option(False, "--write", help="Let the token carry out writes over MCP, each "
+                                            "confirmed by the person (default: read-only).")) -> None:
     """Create an API token and print it once; only its hash is stored, so copy it now."""
     from backend.api.auth import create_token
     from backend.db import transaction
@@ -236,12 +229,13 @@ def token_create(employee: str = typer.Option(..., "--employee", "-e", help="Emp
         if not person.active:
             _fail(escape(f"{person.name} is deactivated; a token for them would not work."))
         try:
-            token = create_token(session, person, label=label, ttl_days=days)
+            token = create_token(session, person, label=label, ttl_days=days, can_write=write)
         except TandemError as exc:
             _fail(escape(f"{exc.message} {exc.hint or ''}".strip()))
         who = escape(f"{person.name} ({person.code}, {person.role})" + (f", label {label!r}" if label else ""))
     expiry = f"expires in {days} day(s)" if days else "does not expire"
-    err_console.print(f"API token for {who}; it {expiry}. It is shown only this once:")
+    access = "may write (each write confirmed by the person)" if write else "is read-only over MCP"
+    err_console.print(f"API token for {who}; it {expiry} and {access}. It is shown only this once:")
     typer.echo(token)
 
 
@@ -279,10 +273,11 @@ def token_list(employee: str | None = typer.Option(None, "--employee", "-e", hel
         if employee:
             stmt = stmt.where(ApiToken.employee_id == _employee(session, employee).id)
         rows = session.execute(stmt).all()
-    table = Table("id", "employee", "label", "created", "expires", "revoked", "last used", "uses")
+    table = Table("id", "employee", "label", "access", "created", "expires", "revoked", "last used", "uses")
     for token, person in rows:
-        table.add_row(str(token.id), Text(person.code), Text(token.label or "-"), _when(token.created_at), _when(token.expires_at),
-                      _when(token.revoked_at), _when(token.last_used_at), str(token.uses))
+        table.add_row(str(token.id), Text(person.code), Text(token.label or "-"), "write" if token.can_write else "read",
+                      _when(token.created_at), _when(token.expires_at), _when(token.revoked_at), _when(token.last_used_at),
+                      str(token.uses))
     console.print(table if rows else "No API tokens.")
 
 
@@ -322,7 +317,8 @@ def audit_tail(lines: int = typer.Option(20, "-n", "--lines", min=1, max=10000, 
         console.print("The audit log is empty.")
         return
     # Every column but the arguments keeps its full width; the arguments get what is left of the terminal.
-    cells = [(row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), row.actor[:30], row.channel, row.tool, row.outcome,
+    cells = [(row.occurred_at.strftime("%Y-%m-%d %H:%M:%S"), row.actor[:30],
+              row.channel + (f" ({row.client[:30]})" if row.client else ""), row.tool, row.outcome,
               str(row.duration_ms), row.arguments) for row in rows]
     headers = ("time (UTC)", "actor", "channel", "tool", "outcome", "ms", "arguments")
     widths = [max(len(headers[i]), *(len(c[i]) for c in cells)) for i in range(6)]
@@ -333,7 +329,7 @@ def audit_tail(lines: int = typer.Option(20, "-n", "--lines", min=1, max=10000, 
         table.add_column(header, width=width, no_wrap=True, overflow="ellipsis", justify="right" if header == "ms" else "left")
     for time_, actor, channel, tool, outcome, ms, args in cells:
         # Text(), not markup: arguments are user data and may contain [brackets].
-        table.add_row(time_, Text(actor), channel, Text(tool), Text(outcome, style=_OUTCOME_STYLE.get(outcome, "")), ms,
+        table.add_row(time_, Text(actor), Text(channel), Text(tool), Text(outcome, style=_OUTCOME_STYLE.get(outcome, "")), ms,
                       Text(args))
     console.print(table)
 
@@ -357,6 +353,22 @@ def user_set_password(employee: str = typer.Argument(..., help="Employee code or
         except ValidationFailed as exc:
             _fail(f"{exc.message} {exc.hint or ''}".strip())
     console.print(Text(f"Password set for {name}."))
+
+
+@user_app.command("unlock")
+def user_unlock(email: str | None = typer.Argument(None, help="The e-mail whose failed sign-ins to forget."),
+                address: str | None = typer.Option(None, "--address", help="Also (or only) a client address.")) -> None:
+    """Lift the sign-in delays and lock of an e-mail (known or not) and/or a client address."""
+    from backend import limits
+    from backend.db import transaction
+    from backend.settings import get_settings
+
+    if not email and not address:
+        _fail("Say what to unlock: an e-mail, --address ADDRESS, or both.")
+    with transaction(_engine()) as session:
+        cleared = limits.unlock(limits.counters(session, get_settings()), email=email, address=address)
+    what = " and ".join(escape(x) for x in (email, address) if x)
+    console.print(f"Unlocked {what}." if cleared else f"Nothing to unlock for {what}: no failed sign-ins on record.")
 
 
 @user_app.command("list")
@@ -390,11 +402,13 @@ def user_list() -> None:
 
 def _register_extras() -> None:
     from bots import cli_assistant, cli_reports
+    from bots.mcp import cli as mcp_cli
     from bots.slack import cli as slack_cli
 
     cli_assistant.register(app)
     slack_cli.register(app)
     cli_reports.register(app)
+    mcp_cli.register(app)
 
 
 _register_extras()

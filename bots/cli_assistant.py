@@ -13,7 +13,7 @@ def _run_turn(actor_ref: str, message: str, conversation: str | None, confirm: b
     from assistant.agent import Assistant
     from backend.db import ensure_database, transaction
     from backend.errors import TandemError
-    from bots.cli import _employee
+    from bots.cli_employees import employee as _employee
 
     engine = ensure_database()
     with transaction(engine) as session:

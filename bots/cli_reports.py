@@ -24,7 +24,7 @@ def _actor(session, reference: str | None):
     from sqlalchemy import select
 
     from backend.models import Employee
-    from bots.cli import _employee
+    from bots.cli_employees import employee as _employee
 
     if reference:
         return _employee(session, reference)

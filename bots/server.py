@@ -1,5 +1,5 @@
-"""The web application: the REST API, the assistant over HTTP (/api/chat), the web chat page and, when configured,
-Slack's events (/slack/events), in one ASGI app."""
+"""The web application: the REST API, the assistant over HTTP (/api/chat), the web chat page, MCP (/mcp) and, when
+configured, Slack's events (/slack/events), in one ASGI app."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
@@ -28,9 +28,19 @@ def create_app(*, engine: Engine | None = None, sessions: Callable[[], Session] 
     from bots.slack import mount as mount_slack
 
     mount_slack(app, engine=engine)  # /slack/events, when TANDEM_SLACK_SIGNING_SECRET is set
+    from bots.mcp.http import mount as mount_mcp
+
+    mount_mcp(app)  # /mcp: the Model Context Protocol (streamable HTTP, stateless), with the employee's API token
     if scheduler:
         app.router.lifespan_context = _with_report_scheduler(app.router.lifespan_context)
     return app
+
+
+def served_app() -> FastAPI:
+    """What `tandem serve` runs in each worker process: the configured database, the report scheduler on."""
+    from backend.db import ensure_database
+
+    return create_app(engine=ensure_database(), scheduler=True)
 
 
 def _with_report_scheduler(inner):

@@ -123,11 +123,16 @@ def test_serve_runs_uvicorn_with_the_app(cli_engine, monkeypatch):
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app_, **kwargs: calls.append((app_, kwargs)))
-    result = _invoke("serve", "--host", "127.0.0.1", "--port", "8123")
+    result = _invoke("serve", "--host", "127.0.0.1", "--port", "8123", "--workers", "3")
     assert result.exit_code == 0, result.output
     served, options = calls[0]
-    assert isinstance(served, FastAPI) and options == {"host": "127.0.0.1", "port": 8123}
-    assert "/api/health" in served.openapi()["paths"]
+    # Each worker process builds the app from the factory named here.
+    assert served == "bots.server:served_app"
+    assert options == {"factory": True, "host": "127.0.0.1", "port": 8123, "workers": 3}
+    from bots.server import served_app
+
+    app = served_app()
+    assert isinstance(app, FastAPI) and "/api/health" in app.openapi()["paths"]
 
 
 def test_token_create_refuses_an_overlong_label(cli_engine, employee):

@@ -413,7 +413,7 @@ def test_a_figure_from_the_users_own_message_is_not_flagged(session, world, fake
         return text(f"Yes: an order of 50,000 VND fits; the limit is {Decimal(result['credit_limit']):,.0f} VND.")
 
     fake.script = script
-    result = ask(session, world["rep"], "can Saigon Foods take another 50k on credit?", settings_for(fake, tmp_path))
+    result = ask(session, world["manager"], "can Saigon Foods take another 50k on credit?", settings_for(fake, tmp_path))
     assert result.tool_calls[0]["name"] == "check_credit"
     assert "[unverified" not in result.answer and "40,000,000 VND" in result.answer
 
@@ -491,3 +491,23 @@ def test_prompt_and_tools_fit_the_token_budget():
     assert prompt_token_count("admin") < 3500
     assert prompt_token_count("sales") <= prompt_token_count("admin")
     assert "customer_overview" in prompt_payload("admin")
+
+
+def test_the_language_of_a_result_is_the_users_not_the_models(session, world, fake, tmp_path):
+    """The schemas leave `language` out; a Vietnamese question gets Vietnamese sentences in the tool's result."""
+    from assistant.toolkit import llm_tool_schema, tools_for
+
+    assert all("language" not in llm_tool_schema(t)["function"]["parameters"].get("properties", {})
+               for t in tools_for("admin"))
+
+    def script(body):
+        if last_role(body) == "user":
+            return tool_call("check_credit", customer="HOANGLONG")
+        return text("Đã kiểm tra.")
+
+    fake.script = script
+    result = ask(session, world["rep"], "hạn mức tín dụng của Hoàng Long còn bao nhiêu?", settings_for(fake, tmp_path))
+    [call] = result.tool_calls
+    assert call["name"] == "check_credit" and call["args"].get("language") == "vi"
+    english = ask(session, world["rep"], "credit of Hoang Long", settings_for(fake, tmp_path), conversation="llm-2")
+    assert "language" not in english.tool_calls[0]["args"]

@@ -281,11 +281,22 @@ def test_conversation_input_is_validated(session):
         ensure_conversation(session, "", employee, "web")
 
 
+def _answered(session, conversation):
+    """A turn ran in it: the conversation has memory."""
+    from backend.models import AgentCheckpoint
+
+    session.add(AgentCheckpoint(thread_id=conversation.id, checkpoint_ns="", checkpoint_id=str(uuid6()), type="msgpack",
+                                checkpoint=b""))
+    session.flush()
+    return conversation
+
+
 def test_list_conversations_shows_only_ones_own_most_recent_first(session):
     me, colleague = make_employee(session), make_employee(session)
-    older = ensure_conversation(session, f"web:{uuid4()}", me, "web")
-    newer = ensure_conversation(session, f"cli:{uuid4()}", me, "cli")
-    ensure_conversation(session, f"web:{uuid4()}", colleague, "web")
+    older = _answered(session, ensure_conversation(session, f"web:{uuid4()}", me, "web"))
+    newer = _answered(session, ensure_conversation(session, f"cli:{uuid4()}", me, "cli"))
+    _answered(session, ensure_conversation(session, f"web:{uuid4()}", colleague, "web"))
+    ensure_conversation(session, f"web:{uuid4()}", me, "web")  # its turn never ran: not listed
     ensure_conversation(session, older.id, me, "web")  # a new turn in the older one
 
     assert [c.id for c in list_conversations(session, me)] == [older.id, newer.id]

@@ -337,3 +337,13 @@ def test_find_customers_by_a_phone_written_any_way(ctx):
         assert [(m.code, m.matched_on) for m in found] == [("PEAK", "phone")], written
     by_contact = invoke("find_customers", ctx, {"query": "303 555 0142"}).candidates
     assert [(m.code, m.contact) for m in by_contact] == [("PEAK", "Dana Reyes")]
+
+
+def test_names_with_letters_people_type_plainly_are_found(ctx):
+    """'Bjorn' finds Bjørn, 'aebleskiver' finds Æbleskiver: letters without a mark to strip fold to what is typed."""
+    session = ctx.session
+    make_customer(session, code="N01", name="Bjørn Hansen", city="Oslo")
+    make_customer(session, code="N02", name="Bjarne Hansen", city="Oslo")
+    make_customer(session, code="N03", name="Æbleskiver Łódź", city="Łódź")
+    assert [c.code for c in invoke("find_customers", ctx, {"query": "bjorn"}).candidates][:1] == ["N01"]
+    assert [c.code for c in invoke("find_customers", ctx, {"query": "aebleskiver"}).candidates][:1] == ["N03"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from backend.api.auth import current_time, set_password
 from tests.factories.api import api, api_app, make_token  # noqa: F401
 from tests.factories.customers import make_customer
@@ -84,3 +86,48 @@ def test_customer_card_and_role_limits_come_from_the_tools(api, session):
     assert card["profile"]["code"] == "MINHPHAT" and card["credit"] is None  # support may not check credit
     answer = api.post("/web/chat", json={"message": "quote 20 x A4 paper to Minh Phát"}, headers={"X-CSRF-Token": csrf})
     assert "role" in answer.text and "create_quote" not in answer.text.split("event: final")[0]
+
+
+def test_conversations_without_an_answer_do_not_pile_up(api, session, monkeypatch):
+    from assistant.agent import Assistant
+    from backend.errors import ValidationFailed
+    from backend.models import Conversation
+
+    agent = _agent(session)
+    csrf = _sign_in(api).json()["csrf_token"]
+
+    def broken(self, *args, **kwargs):
+        raise ValidationFailed("The turn could not be understood.")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Assistant, "_run", broken)
+        for _ in range(3):
+            failed = api.post("/web/chat", json={"message": "find customer minh phat"}, headers={"X-CSRF-Token": csrf})
+            assert "event: error" in failed.text
+    assert session.execute(select(func.count()).select_from(Conversation)
+                           .where(Conversation.employee_id == agent.id)).scalar_one() == 0
+    assert api.get("/web/conversations").json()["conversations"] == []
+    # A conversation row left over with no memory behind it (from before this rule) is not listed either.
+    session.add(Conversation(id="orphan-1", employee_id=agent.id, channel="web", title="never answered"))
+    session.flush()
+    answered = api.post("/web/chat", json={"message": "find customer minh phat"}, headers={"X-CSRF-Token": csrf})
+    assert "event: final" in answered.text
+    assert [c["title"] for c in api.get("/web/conversations").json()["conversations"]] == ["find customer minh phat"]
+
+
+def test_the_customer_card_writes_money_as_the_answers_do(api, session):
+    from decimal import Decimal
+
+    from backend.models import Customer
+    from tests.factories.catalog import make_product
+    from tests.factories.sales import make_invoice, make_order
+
+    _agent(session)
+    customer = session.execute(select(Customer).where(Customer.code == "MINHPHAT")).scalar_one()
+    paper = make_product(session, sku="PAP-A4", name="A4 paper", unit_price=Decimal("823669"))
+    make_order(session, customer=customer, lines=[(paper, 10, None, Decimal("0"))])
+    make_invoice(session, customer=customer, amount=Decimal("138987313"))
+    _sign_in(api)
+    card = api.get("/web/customers/MINHPHAT/card").json()
+    assert card["invoices"]["open_display"] == "138,987,313 VND"
+    assert card["last_orders"][0]["net_display"] == "8,236,690 VND"

@@ -1,6 +1,7 @@
 """The web chat end to end in headless Chromium (Debian's package, driven by Playwright; no browser download):
-sign in, ask for a customer, see the card, open a ticket with confirmation, be refused a quote, sign out.
-Screenshots go to test-artifacts/."""
+sign in, ask for a customer, see the card (money written as the answers write it), open a ticket with
+confirmation, be refused a quote, sign out; a session that expires mid-conversation sends the person to sign in
+again with what they typed kept. Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import shutil
@@ -13,7 +14,11 @@ import pytest
 
 from backend.api.auth import set_password
 from backend.db import make_engine, migrate, session_factory
+from decimal import Decimal
+
+from tests.factories.catalog import make_product
 from tests.factories.customers import make_contact, make_customer, make_ticket
+from tests.factories.sales import make_invoice, make_order
 from tests.factories.org import make_company, make_employee
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -41,6 +46,9 @@ def server(tmp_path_factory):
         customer = make_customer(session, name="Minh Phát Stationery", code="MINHPHAT", email="info@minhphat.vn")
         make_contact(session, customer=customer, name="Nguyễn Thị Lan", email="lan@minhphat.vn", title="Purchasing")
         make_ticket(session, customer=customer, subject="Toner box arrived crushed", priority="high")
+        paper = make_product(session, sku="PAP-A4-80", name="A4 paper 80gsm", unit_price=Decimal("823669"))
+        make_order(session, customer=customer, lines=[(paper, 10, None, Decimal("0"))])
+        make_invoice(session, customer=customer, amount=Decimal("138987313"))
         agent = make_employee(session, role="support", name="Phạm Minh Anh", email="anh@example.test")
         set_password(session, agent, "correct horse battery")
         session.commit()
@@ -128,4 +136,50 @@ def test_phone_width_layout(server, browser):
     box = page.get_by_label("Ask Tandem").bounding_box()
     assert box and box["width"] <= 390
     page.screenshot(path=str(ARTIFACTS / "web-phone.png"), full_page=True)
+    page.close()
+
+
+def _sign_in(page) -> None:
+    page.get_by_label("E-mail").fill("anh@example.test")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_card_money_and_an_expired_session(server, browser):
+    from sqlalchemy import update
+
+    from backend.models import WebSession
+
+    base, sessions = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(30_000)
+    page.goto(base + "/")
+    _sign_in(page)
+    page.get_by_text("Phạm Minh Anh · support").wait_for()
+
+    _ask(page, "customer with email lan@minhphat.vn")
+    card = page.get_by_label("Customer card")
+    card.get_by_text("Nguyễn Thị Lan").wait_for()
+    text = card.inner_text()
+    assert "Open 138,987,313 VND; overdue 138,987,313 VND" in text
+    assert "8,236,690 VND" in text and "8236690.0000" not in text
+
+    # The session ends (expired on the server) while the person types their next message.
+    with sessions() as session:
+        session.execute(update(WebSession).values(expires_at=WebSession.created_at))
+        session.commit()
+    message = "open a ticket for Minh Phát: paper jam in tray 2"
+    _ask(page, message)
+    page.get_by_role("heading", name="Sign in").wait_for()
+    assert "Your session has ended" in page.locator("#signin-error").inner_text()
+    assert page.locator("#question").input_value() == message  # kept, not lost
+    page.screenshot(path=str(ARTIFACTS / "web-session-expired.png"), full_page=True)
+
+    _sign_in(page)
+    page.get_by_text("your message is in the box").wait_for()
+    assert page.get_by_label("Ask Tandem").input_value() == message
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Confirm").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "web-signed-in-again.png"), full_page=True)
     page.close()

@@ -12,6 +12,7 @@ import functools
 import inspect
 import json
 import logging
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -26,13 +27,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, PlainValidator
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from backend.api.auth import CurrentEmployee, SessionDep, current_time, get_sessionmaker
 from backend.api.schemas import (ConfirmationState, ConfirmBody, ErrorBody, HealthOut, PendingConfirmationOut, ToolInfo,
                                  ToolList)
-from backend.errors import NotFound, TandemError, ValidationFailed
+from backend.db import database_unavailable
+from backend.errors import DatabaseUnavailable, NotFound, TandemError, ValidationFailed
 from backend.models import Confirmation
 from backend.settings import Settings, get_settings
 from backend.tools import registry
@@ -68,18 +73,25 @@ _ERROR_DOCS: dict[int, tuple[str, dict[str, Any]]] = {
           {"error": "validation_failed", "message": "Invalid input for find_customers: query: Field required",
            "hint": "Fix the named fields and try again.",
            "details": {"fields": [{"field": "query", "problem": "Field required"}]}}),
+    429: ("Too many requests: sign-in attempts or assistant turns; wait the seconds in Retry-After",
+          {"error": "rate_limited", "message": "Too many assistant turns in a minute.",
+           "hint": "Wait a moment and ask again.", "details": {"retry_after": 12}}),
     500: ("An unexpected error; it has been logged", INTERNAL_ERROR),
-    503: ("The database is not reachable", {"error": "unavailable", "message": "The database is not reachable."}),
+    503: ("The database is unreachable; nothing was done. Retry after the seconds in Retry-After",
+          {"error": "unavailable", "message": "The database is unreachable right now; nothing was changed.",
+           "hint": "Try again in a few seconds; if it lasts, tell an admin.", "details": {"retry_after": 5}}),
 }
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries documenting error bodies (ErrorBody) for these status codes."""
     return {code: {"model": ErrorBody, "description": _ERROR_DOCS[code][0],
-                   "content": {"application/json": {"example": _ERROR_DOCS[code][1]}}} for code in codes}
+                   "content": {"application/json": {"example": _ERROR_DOCS[code][1]}},
+                   **({"headers": _RETRY_AFTER} if code in (429, 503) else {})} for code in codes}
 
 
-TOOL_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 500)
+TOOL_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 500, 503)
 
 
 def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -89,7 +101,9 @@ def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = No
 
 
 def _tandem_error(request: Request, exc: TandemError) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else {}
+    if getattr(exc, "retry_after", None):
+        headers["Retry-After"] = str(exc.retry_after)
     return _json(exc.to_dict(), exc.http_status, headers)
 
 
@@ -104,26 +118,79 @@ def _request_validation_error(request: Request, exc: RequestValidationError) -> 
 
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    kinds = {401: "unauthenticated", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+    kinds = {400: "bad_request", 401: "unauthenticated", 403: "permission_denied", 404: "not_found",
+             405: "method_not_allowed"}
+    headers = dict(exc.headers or {})
     if exc.status_code == 404 and exc.detail == "Not Found":
         body = {"error": "not_found", "message": f"There is no endpoint {request.method} {request.url.path}.",
                 "hint": "The API is described at /docs and /openapi.json."}
+    elif exc.status_code == 405:
+        # Starlette names the methods of one route; a path has a route per method, so the Allow header is rebuilt.
+        allowed = allowed_methods(request.app, request.url.path)
+        headers["Allow"] = ", ".join(allowed)
+        body = {"error": "method_not_allowed", "message": f"{request.url.path} does not take {request.method}.",
+                "hint": "It takes " + ", ".join(allowed) + "."}
     else:
         body = {"error": kinds.get(exc.status_code, "http_error"), "message": str(exc.detail)}
-    return _json(body, exc.status_code, dict(exc.headers or {}))
+    return _json(body, exc.status_code, headers)
+
+
+def _database_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        log.warning("database unreachable on %s %s: %s", request.method, request.url.path, exc)
+        return _tandem_error(request, DatabaseUnavailable())
+    return _unexpected_error(request, exc)
 
 
 def _unexpected_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        return _tandem_error(request, DatabaseUnavailable())
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _json(INTERNAL_ERROR, 500)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Map every error once: TandemError -> its status + to_dict(); bad requests -> 422; the rest -> 500, no trace."""
+    """Map every error once: TandemError -> its status + to_dict(); bad requests -> 422; a database that can't be
+    reached -> 503 with Retry-After; the rest -> 500, no trace. OPTIONS is answered with the path's methods."""
     app.add_exception_handler(TandemError, _tandem_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
+    app.add_middleware(OptionsMiddleware)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: Any, path: str) -> list[str]:
+    """The methods some route of `app` takes at `path` (OPTIONS always), as an Allow header lists them. Asked of the
+    router itself (a route per method, routers included in routers), so it can't drift from what is served."""
+    methods = {method for method in _METHODS
+               if any(route.matches({"type": "http", "path": path, "root_path": "", "method": method})[0] == Match.FULL
+                      for route in getattr(app, "routes", []))}
+    return sorted(methods | {"OPTIONS"}) if methods else []
+
+
+def _mounted(app: Any, path: str) -> bool:
+    """A path served by an app mounted inside (MCP, say), which answers its own OPTIONS."""
+    probe = {"type": "http", "path": path, "root_path": "", "method": "OPTIONS"}
+    return any(isinstance(route, Mount) and route.matches(probe)[0] == Match.FULL for route in getattr(app, "routes", []))
+
+
+class OptionsMiddleware:
+    """OPTIONS on a known path answers 204 with `Allow` (RFC 9110) instead of 405; an unknown path stays 404."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "OPTIONS" and not _mounted(scope["app"], scope["path"]):
+            allowed = allowed_methods(scope["app"], scope["path"])
+            if allowed:
+                await Response(status_code=204, headers={"Allow": ", ".join(allowed)})(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 # --- request context --------------------------------------------------------------------------------
@@ -131,11 +198,18 @@ def install_error_handlers(app: FastAPI) -> None:
 def get_tool_context(session: SessionDep, employee: CurrentEmployee,
                      now: Annotated[datetime, Depends(current_time)],
                      settings: Annotated[Settings, Depends(get_settings)]) -> ToolContext:
-    return ToolContext(session=session, actor=employee, channel="api", now=now, settings=settings)
+    return ToolContext(session=session, actor=employee, channel="api", now=now, settings=settings, strict_input=True)
+
+
+async def request_body(request: Request) -> bytes:
+    """The body as sent (Starlette keeps it after FastAPI has read it): tells an absent body from a JSON null."""
+    return await request.body()
 
 
 ToolCtx = Annotated[ToolContext, Depends(get_tool_context)]
-ConfirmationId = Annotated[str, Path(description="From the 202 answer of a write tool")]
+RawBody = Annotated[bytes, Depends(request_body)]
+ConfirmationId = Annotated[str, Path(max_length=Confirmation.__table__.c.id.type.length,
+                                     description="From the 202 answer of a write tool")]
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", max_length=100,
     description="Retrying with the same key returns the first answer instead of doing the work twice")]
@@ -149,12 +223,14 @@ def _tool_response(result: BaseModel) -> Response:
 
 def _call(ctx: ToolContext, tool: str, arguments: Any, idempotency_key: str | None = None) -> BaseModel:
     ctx.idempotency_key = idempotency_key
-    return registry.invoke(tool, ctx, _body_arguments(arguments))
+    return registry.invoke(tool, ctx, arguments)
 
 
-def _body_arguments(body: Any) -> Any:
-    """JSON sent without a JSON content type (curl -d) arrives as bytes; accept it, refuse anything else."""
-    if isinstance(body, (bytes, str)):
+def _body_arguments(body: Any, raw: bytes = b"") -> Any:
+    """The tool's input from the request body. JSON sent without a JSON content type (curl -d) arrives as bytes and
+    is read here. No body at all is an empty input; `null`, a string or a list is not an object, and the tool refuses
+    it like any other input that breaks its schema."""
+    if isinstance(body, bytes):
         if not body.strip():
             return {}
         try:
@@ -162,7 +238,9 @@ def _body_arguments(body: Any) -> Any:
         except ValueError:
             raise ValidationFailed("The request body is not valid JSON.",
                                    hint="Send the tool's input as a JSON object (Content-Type: application/json).") from None
-    return {} if body is None else body
+    if body is None:
+        return None if raw.strip() else {}
+    return body
 
 
 # --- generated endpoints ----------------------------------------------------------------------------
@@ -214,6 +292,7 @@ class _Param:
 
     parameter: inspect.Parameter
     field: str | None
+    query_type: Any = None  # for a query parameter: the field's type, which its text is read as (see _query_value)
 
 
 def _body_param(spec: ToolSpec) -> _Param:
@@ -237,9 +316,41 @@ def _query_params(spec: ToolSpec, *, skip: set[str], renames: dict[str, str]) ->
         name = renames.get(field, field)
         query = Query(description=info.description)
         annotation = Annotated[raw_type, _documented_as(_field_type(spec, field)), query]
-        params.append(_Param(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=None),
-                             field))
+        # A field the tool requires is a required parameter, so the document says what the tool will ask for.
+        default = inspect.Parameter.empty if info.is_required() else None
+        params.append(_Param(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                                               default=default), field, info.annotation))
     return params
+
+
+_INTEGER = re.compile(r"[+-]?\d{1,18}")
+
+
+def _base_type(annotation: Any) -> Any:
+    """int for `int | None`, `Annotated[int, ...]`; the annotation itself when it is not one plain type."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _base_type(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _base_type(members[0]) if len(members) == 1 else annotation
+    if origin is list:
+        return list[_base_type(typing.get_args(annotation)[0])]
+    return annotation
+
+
+def _query_value(value: Any, annotation: Any) -> Any:
+    """A query string as the JSON value it stands for (`?limit=5` is 5, `?include_lines=true` is true), so the tool
+    reads it as strictly as a JSON body; anything else stays text, and the tool refuses it naming the field."""
+    kind = _base_type(annotation)
+    if isinstance(value, list):
+        item = typing.get_args(kind)[0] if typing.get_origin(kind) is list else str
+        return [_query_value(v, item) for v in value]
+    if kind is bool and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if kind is int and isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value)
+    return value
 
 
 def _make_endpoint(tool: str, params: list[_Param], *, idempotent: bool, pick: str | None = None,
@@ -249,11 +360,11 @@ def _make_endpoint(tool: str, params: list[_Param], *, idempotent: bool, pick: s
     def endpoint(**values: Any) -> Response:
         ctx: ToolContext = values["ctx"]
         body = [p for p in params if p.field is None]
-        arguments: Any = _body_arguments(values.get("body")) if body else {}
+        arguments: Any = _body_arguments(values.get("body"), values.get("raw_body", b"")) if body else {}
         for p in params:
             value = values.get(p.parameter.name)
             if p.field is not None and value is not None and isinstance(arguments, dict):
-                arguments[p.field] = value
+                arguments[p.field] = value if p.query_type is None else _query_value(value, p.query_type)
         result = _call(ctx, tool, arguments, values.get("idempotency_key"))
         if pick and not isinstance(result, PendingConfirmation):
             part = getattr(result, pick)
@@ -267,6 +378,8 @@ def _make_endpoint(tool: str, params: list[_Param], *, idempotent: bool, pick: s
 
     signature = [p.parameter for p in params]
     signature.append(inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=ToolCtx))
+    if any(p.field is None for p in params):
+        signature.append(inspect.Parameter("raw_body", inspect.Parameter.KEYWORD_ONLY, annotation=RawBody))
     if idempotent:
         signature.append(inspect.Parameter("idempotency_key", inspect.Parameter.KEYWORD_ONLY,
                                            annotation=IdempotencyKey, default=None))
@@ -311,13 +424,13 @@ def _tool_routes() -> APIRouter:
     @router.post("/{name}", summary="Call any tool by name", operation_id="call_tool", response_model=dict[str, Any],
                  responses={202: {"model": PendingConfirmationOut, "description": "A write tool: pending confirmation"},
                             **TOOL_ERRORS})
-    def call_tool(name: Annotated[str, Path(description="The tool's name (GET /api/tools lists yours)")],
-                  ctx: ToolCtx, idempotency_key: IdempotencyKey = None,
-                  body: Annotated[Any, Body(description="The tool's input as JSON (its schema: GET /api/tools)")] = None,
+    def call_tool(name: Annotated[str, Path(max_length=80, description="The tool's name (GET /api/tools lists yours)")],
+                  ctx: ToolCtx, raw_body: RawBody, idempotency_key: IdempotencyKey = None,
+                  body: Annotated[Any, Body(description="The tool's input as a JSON object (its schema: GET /api/tools)")] = None,
                   ) -> Response:
         """Runs a read tool and returns its result (200), or previews a write tool and returns the pending
         confirmation (202). Each tool also has its own typed route, `POST /api/tools/<name>`, documented below."""
-        return _tool_response(_call(ctx, name, body, idempotency_key))
+        return _tool_response(_call(ctx, name, _body_arguments(body, raw_body), idempotency_key))
 
     return router
 
@@ -326,6 +439,7 @@ def _tool_routes() -> APIRouter:
 
 CUSTOMER_FIELDS = ("customer", "customer_code", "code")
 ORDER_FIELDS = ("order", "order_number", "number")
+INVOICE_FIELDS = ("invoice", "invoice_number", "number")
 REPORT_FIELDS = ("report", "name", "report_name", "kind")
 
 
@@ -358,6 +472,8 @@ RESOURCES: tuple[ResourceRoute, ...] = (
                   "code", CUSTOMER_FIELDS),
     ResourceRoute("POST", "/api/quotes", "create_quote", "Prepare a quote (pending confirmation)", "quotes"),
     ResourceRoute("GET", "/api/orders/{number}", "order_status", "An order's status", "orders", "number", ORDER_FIELDS),
+    ResourceRoute("GET", "/api/invoices/{number}", "invoice_status", "An invoice's status", "invoices", "number",
+                  INVOICE_FIELDS),
     ResourceRoute("GET", "/api/tickets", "list_tickets", "List support tickets", "tickets"),
     ResourceRoute("POST", "/api/tickets", "create_ticket", "Open a support ticket (pending confirmation)", "tickets"),
     ResourceRoute("GET", "/api/reports/{name}", "run_report", "Run a report", "reports", "name", REPORT_FIELDS),
@@ -444,17 +560,17 @@ def _meta_routes() -> APIRouter:
     @router.get("/health", summary="Is the service up and its database reachable?", response_model=HealthOut,
                 responses=error_responses(500, 503), operation_id="health")
     def health(sessions: Annotated[Callable[[], Session], Depends(get_sessionmaker)]) -> Response:
-        """No token needed. 200 when the database answers, 503 when it doesn't."""
+        """No token needed. 200 when the database answers, 503 (with Retry-After) when it doesn't."""
         try:
             with sessions() as session:
                 session.execute(text("SELECT 1"))
         except Exception:
             log.exception("health check: database not reachable")
-            return _json(_ERROR_DOCS[503][1], 503)
+            return _tandem_error(None, DatabaseUnavailable())
         return _json(HealthOut())
 
     @router.get("/tools", summary="The tools you may call", response_model=ToolList,
-                responses=error_responses(401, 500), operation_id="list_tools")
+                responses=error_responses(401, 500, 503), operation_id="list_tools")
     def list_tools(employee: CurrentEmployee) -> Response:
         """Only the tools your role may call, with JSON Schemas of their input and output."""
         tools = [_tool_info(spec) for spec in sorted(registry.tools_for_role(employee.role), key=lambda s: s.name)]
@@ -478,7 +594,7 @@ def _confirmation_routes() -> APIRouter:
         return _json(registry.confirm(ctx, confirmation_id, body.arguments if body else None))
 
     @router.delete("/{confirmation_id}", summary="Cancel a previewed write", response_model=ConfirmationState,
-                   responses=error_responses(401, 404, 422, 500), operation_id="cancel_confirmation")
+                   responses=error_responses(401, 403, 404, 422, 500, 503), operation_id="cancel_confirmation")
     def cancel(confirmation_id: ConfirmationId, ctx: ToolCtx) -> Response:
         """Cancels your own pending confirmation; one already carried out keeps its state (see `status`)."""
         registry.cancel(ctx, confirmation_id)
@@ -498,7 +614,7 @@ def _report_document_routes() -> APIRouter:
     @router.get("/{name}/document", summary="A finished report document: PDF, HTML or Markdown",
                 operation_id="get_report_document", response_class=Response,
                 responses={200: {"content": REPORT_DOCUMENT_TYPES, "description": "The document, with its content type"},
-                           **error_responses(401, 403, 404, 422, 500)})
+                           **error_responses(401, 403, 404, 409, 422, 500, 503)})
     def report_document(
             name: Annotated[str, Path(description="sales, ar-aging, pipeline, restock, commissions or top-customers")],
             ctx: ToolCtx,
@@ -535,7 +651,8 @@ OPENAPI_TAGS = [
     {"name": "meta", "description": "Health and the catalogue of tools you may call"},
     {"name": "tools", "description": "Every tool, by name, with its own typed input and output"},
     {"name": "confirmations", "description": "Carry out or cancel a previewed write"},
-    {"name": "customers"}, {"name": "quotes"}, {"name": "orders"}, {"name": "tickets"}, {"name": "reports"},
+    {"name": "customers"}, {"name": "quotes"}, {"name": "orders"}, {"name": "invoices"}, {"name": "tickets"},
+    {"name": "reports"},
 ]
 
 

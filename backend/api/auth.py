@@ -44,8 +44,9 @@ def hash_token(token: str) -> str:
 
 
 def create_token(session: Session, employee: Employee, label: str | None = None, ttl_days: int | None = None,
-                 *, now: datetime | None = None) -> str:
-    """A new API token for `employee`; the plain token is returned once, only its sha256 is stored."""
+                 *, now: datetime | None = None, can_write: bool = False) -> str:
+    """A new API token for `employee`; the plain token is returned once, only its sha256 is stored.
+    `can_write`: the token may carry out writes over MCP (each still needs the role and the person's confirmation)."""
     if label is not None and len(label) > 100:
         raise ValidationFailed("The label is too long (at most 100 characters).", hint="Use a short name like 'laptop'.")
     if ttl_days is not None and ttl_days < 1:
@@ -53,13 +54,18 @@ def create_token(session: Session, employee: Employee, label: str | None = None,
     now = now or _utcnow()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiToken(employee_id=employee.id, token_hash=hash_token(token), label=label, created_at=now,
-                         expires_at=now + timedelta(days=ttl_days) if ttl_days else None, uses=0))
+                         expires_at=now + timedelta(days=ttl_days) if ttl_days else None, uses=0, can_write=can_write))
     session.flush()
     return token
 
 
 def authenticate(session: Session, token: str | None, *, now: datetime | None = None) -> Employee:
     """The active employee a token belongs to, or AuthenticationFailed (revoked, expired, unknown, deactivated)."""
+    return authenticate_token(session, token, now=now).employee
+
+
+def authenticate_token(session: Session, token: str | None, *, now: datetime | None = None) -> ApiToken:
+    """The same checks as `authenticate`, returning the token's row (its `employee`, and flags such as `can_write`)."""
     hint = "Send 'Authorization: Bearer tdm_...'; an admin creates tokens with `tandem token create`."
     if not token:
         raise AuthenticationFailed("This request needs an API token.", hint=hint)
@@ -79,7 +85,7 @@ def authenticate(session: Session, token: str | None, *, now: datetime | None = 
     # In SQL, so concurrent requests with one token don't lose counts.
     session.execute(update(ApiToken).where(ApiToken.id == row.id)
                     .values(uses=ApiToken.uses + 1, last_used_at=now).execution_options(synchronize_session=False))
-    return employee
+    return row
 
 
 def revoke_tokens(session: Session, employee: Employee, *, label: str | None = None, now: datetime | None = None) -> int:

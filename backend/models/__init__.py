@@ -10,6 +10,7 @@ from backend.models.conversation import AgentCheckpoint, AgentCheckpointWrite, C
 from backend.models.web import WebSession
 from backend.models.slack import SlackEvent, SlackLink
 from backend.models.reports import ReportRun, ReportSchedule
+from backend.models.limits import RateCounter
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Company", "Confirmation", "Contact", "Customer", "DocumentSequence",
@@ -19,4 +20,5 @@ __all__ = [
     "AgentCheckpoint", "AgentCheckpointWrite", "Conversation", "WebSession",
     "SlackEvent", "SlackLink",
     "ReportRun", "ReportSchedule",
+    "RateCounter",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.models.base import Base, Percent, UTCDateTime, one_of, utcnow
@@ -52,5 +52,7 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     uses: Mapped[int] = mapped_column(Integer, default=0)
+    # Read-only unless created with write access: a write needs both this and the role (MCP clients hold tokens).
+    can_write: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     employee: Mapped[Employee] = relationship()

@@ -34,6 +34,8 @@ class AuditEntry(Base):
     outcome: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    # The program on the channel, when it says (an MCP client's name, e.g. "claude-ai 0.1"); part of the hash.
+    client: Mapped[str | None] = mapped_column(String(100))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

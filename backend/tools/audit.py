@@ -19,9 +19,12 @@ _PENDING = "tandem.audit.pending"  # Session.info key: rows recorded in this tra
 
 
 def _row_digest(prev_hash: str, occurred_at: datetime, actor: str, channel: str, tool: str, arguments: str,
-                outcome: str, detail: str | None, duration_ms: int) -> str:
-    payload = json.dumps([prev_hash, occurred_at.isoformat(timespec="microseconds"), actor, channel, tool, arguments,
-                          outcome, detail or "", duration_ms], ensure_ascii=False, separators=(",", ":"))
+                outcome: str, detail: str | None, duration_ms: int, client: str | None = None) -> str:
+    fields = [prev_hash, occurred_at.isoformat(timespec="microseconds"), actor, channel, tool, arguments, outcome,
+              detail or "", duration_ms]
+    if client is not None:  # rows written before clients were recorded keep the hash they were written with
+        fields.append(client)
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -30,13 +33,14 @@ def canonical_json(value: object) -> str:
 
 
 def append(session: Session, *, actor: Employee | None, channel: str, tool: str, arguments: dict, outcome: str,
-           detail: str | None, duration_ms: int, occurred_at: datetime) -> None:
-    """Record one call. The row joins the chain when the request's transaction commits (see `write_pending`);
-    a transaction that rolls back takes its rows with it, as before."""
+           detail: str | None, duration_ms: int, occurred_at: datetime, client: str | None = None) -> None:
+    """Record one call (`client`: the program on the channel, when it names itself). The row joins the chain when
+    the request's transaction commits (see `write_pending`); a transaction that rolls back takes its rows with it."""
     label = actor.email or actor.code if actor else "anonymous"
     session.info.setdefault(_PENDING, []).append(dict(
         occurred_at=occurred_at, actor_id=actor.id if actor else None, actor=label, channel=channel, tool=tool,
-        arguments=canonical_json(arguments), outcome=outcome, detail=detail, duration_ms=duration_ms))
+        arguments=canonical_json(arguments), outcome=outcome, detail=detail, duration_ms=duration_ms,
+        client=client or None))
 
 
 def write_pending(session: Session) -> int:
@@ -55,7 +59,8 @@ def write_pending(session: Session) -> int:
     for row in pending:
         row["prev_hash"] = prev_hash
         row["hash"] = prev_hash = _row_digest(prev_hash, row["occurred_at"], row["actor"], row["channel"], row["tool"],
-                                              row["arguments"], row["outcome"], row["detail"], row["duration_ms"])
+                                              row["arguments"], row["outcome"], row["detail"], row["duration_ms"],
+                                              row["client"])
     # Plain INSERTs: the rows are never read back in this request, so the unit of work has nothing to track.
     session.execute(_INSERT, pending)
     return len(pending)
@@ -96,7 +101,7 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
             if row.prev_hash != prev_hash:
                 return ChainReport(count, False, row.id, "prev_hash does not match the previous row (a row was removed or reordered)")
             expected = _row_digest(row.prev_hash, row.occurred_at, row.actor, row.channel, row.tool, row.arguments,
-                                   row.outcome, row.detail, row.duration_ms)
+                                   row.outcome, row.detail, row.duration_ms, row.client)
             if expected != row.hash:
                 return ChainReport(count, False, row.id, "content does not match its hash (the row was edited)")
             prev_hash = row.hash

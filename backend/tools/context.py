@@ -12,7 +12,7 @@ from backend.ledger import company
 from backend.models import Company, Employee
 from backend.settings import Settings, get_settings
 
-CHANNELS = ("api", "cli", "web", "slack", "assistant", "scheduler", "test")
+CHANNELS = ("api", "cli", "web", "slack", "assistant", "scheduler", "mcp", "test")
 
 
 @dataclass
@@ -25,6 +25,12 @@ class ToolContext:
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     settings: Settings = field(default_factory=get_settings)
     idempotency_key: str | None = None
+    # The program on the channel, when it names itself (an MCP client: "claude-ai 0.1"); recorded in the audit.
+    client: str | None = None
+    # A read-only credential (an API token without write access): the guard refuses every write tool.
+    read_only: bool = False
+    # REST callers: input is read as strict JSON, exactly as the OpenAPI document describes it.
+    strict_input: bool = False
     # Set by the guard while a write runs as a preview (its work is rolled back afterwards).
     previewing: bool = False
 

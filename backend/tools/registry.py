@@ -19,7 +19,9 @@ from typing import Any, Callable, Generic, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select, update
 
-from backend.errors import ConfirmationError, NotFound, PermissionDenied, TandemError, ToolFailed, ValidationFailed
+from backend.db import database_unavailable
+from backend.errors import (ConfirmationError, DatabaseUnavailable, NotFound, PermissionDenied, TandemError, ToolFailed,
+                            ValidationFailed)
 from backend.models import Confirmation
 from backend.tools import audit
 from backend.tools.context import ToolContext
@@ -80,6 +82,10 @@ def _check_role(spec: ToolSpec, ctx: ToolContext) -> None:
         raise PermissionDenied(
             f"'{spec.name}' needs the {roles_needed_text(spec.name)} role; you are signed in as {ctx.role}.",
             hint="Ask a colleague with that role, or an admin to change your role.")
+    if spec.kind == "write" and ctx.read_only:
+        raise PermissionDenied(f"This connection is read-only, and '{spec.name}' changes data.",
+                               hint="An admin can issue a token with write access: "
+                                    "`tandem token create --employee ... --write`.")
 
 
 def _run_guarded(spec: ToolSpec, ctx: ToolContext, arguments: Any, *, audit_tool: str | None = None,
@@ -95,11 +101,16 @@ def _run_guarded(spec: ToolSpec, ctx: ToolContext, arguments: Any, *, audit_tool
         with ctx.session.begin_nested():
             result = body()
     except Exception as exc:
+        if database_unavailable(exc):
+            # Nothing ran and no audit row can be written; the surface answers 503 and the caller retries.
+            if isinstance(exc, DatabaseUnavailable):
+                raise
+            raise DatabaseUnavailable() from exc
         if not isinstance(exc, TandemError):
             log.exception("tool %s failed", spec.name)
         audit.append(ctx.session, actor=ctx.actor, channel=ctx.channel, tool=audit_tool or spec.name,
                      arguments=arguments, outcome=_outcome(exc), detail=_describe(exc),
-                     duration_ms=int((time.perf_counter() - started) * 1000), occurred_at=ctx.now)
+                     duration_ms=int((time.perf_counter() - started) * 1000), occurred_at=ctx.now, client=ctx.client)
         if isinstance(exc, TandemError):
             raise
         # Surfaces commit after a TandemError (keeping this audit row) and roll back after anything else.
@@ -108,7 +119,7 @@ def _run_guarded(spec: ToolSpec, ctx: ToolContext, arguments: Any, *, audit_tool
     outcome = "pending" if isinstance(result, PendingConfirmation) else "ok"
     audit.append(ctx.session, actor=ctx.actor, channel=ctx.channel, tool=audit_tool or spec.name, arguments=arguments,
                  outcome=outcome, detail=result.confirmation_id if isinstance(result, PendingConfirmation) else None,
-                 duration_ms=int((time.perf_counter() - started) * 1000), occurred_at=ctx.now)
+                 duration_ms=int((time.perf_counter() - started) * 1000), occurred_at=ctx.now, client=ctx.client)
     return result
 
 
@@ -180,15 +191,19 @@ def _resolve(annotation: Any, fn: Callable) -> type[BaseModel]:
 def call(spec: ToolSpec, ctx: ToolContext, params: Any) -> BaseModel:
     """Validate, guard and run one tool call. Writes stop at a preview; `confirm` carries them out."""
     def body() -> BaseModel:
-        parsed = params if isinstance(params, spec.input_model) else parse_input(spec, params)
+        parsed = params if isinstance(params, spec.input_model) else parse_input(spec, params, strict=ctx.strict_input)
         return spec.fn(ctx, parsed) if spec.kind == "read" else _preview(spec, ctx, parsed)
 
     return _run_guarded(spec, ctx, params if params is not None else {}, body=body)
 
 
-def parse_input(spec: ToolSpec, raw: Any) -> BaseModel:
+def parse_input(spec: ToolSpec, raw: Any, *, strict: bool = False) -> BaseModel:
+    """The tool's input from `raw`. `strict`: JSON as the schema says it, as REST callers send it — no "5" for an
+    integer, no 0 for false, no null for the object (the assistant's brains get the lenient reading)."""
     try:
-        return spec.input_model.model_validate(raw or {})
+        if strict:
+            return spec.input_model.model_validate_json(json.dumps(raw, default=str), strict=True)
+        return spec.input_model.model_validate({} if raw is None else raw)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

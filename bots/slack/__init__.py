@@ -16,7 +16,7 @@ __all__ = ["SlackDeliveryError", "SlackNotConfigured", "build_app", "mount", "po
 log = logging.getLogger("tandem.slack")
 
 # Exported lazily: `tandem ask` imports the CLI, and slack_bolt must not slow its start-up.
-_EXPORTS = {"SlackNotConfigured": "bots.slack.app", "build_app": "bots.slack.app", "web_client": "bots.slack.app",
+_EXPORTS = {"SlackNotConfigured": "bots.slack.services", "build_app": "bots.slack.app", "web_client": "bots.slack.services",
             "register": "bots.slack.listeners", "SlackDeliveryError": "bots.slack.reports",
             "post_report": "bots.slack.reports", "upload_report": "bots.slack.reports"}
 

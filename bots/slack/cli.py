@@ -47,7 +47,7 @@ def link(slack_user_id: str = typer.Argument(..., help="The Slack member id, e.g
          employee: str = typer.Argument(..., help="Employee code or e-mail.")) -> None:
     """Make a Slack user act as an employee (overrides the e-mail match)."""
     from backend.db import ensure_database, transaction
-    from bots.cli import _employee
+    from bots.cli_employees import employee as _employee
     from bots.slack.identity import link_user
 
     slack_user_id = slack_user_id.strip().upper()

@@ -61,7 +61,7 @@ def post_report(settings: Settings, channel: str, filename: str, pdf_bytes: byte
 
     Joins a public channel the app is not in yet; a private channel needs an /invite first.
     """
-    from bots.slack.app import web_client
+    from bots.slack.services import web_client
 
     client = client or web_client(settings)
     channel_id = _channel_id(client, channel)

@@ -11,11 +11,12 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from backend.errors import NotFound, PermissionDenied, TandemError
+from backend.db import database_unavailable
+from backend.errors import NotFound, PermissionDenied, RateLimited, TandemError
 from backend.models import Confirmation, Conversation, Employee
 from backend.tools.context import ToolContext
 from bots.slack import formatting
-from bots.slack.app import SlackServices
+from bots.slack.services import SlackServices
 from bots.slack.events import claim_event
 from bots.slack.identity import Asker, identify
 from bots.slack.reports import ReportFile, report_files, upload_report
@@ -23,6 +24,7 @@ from bots.slack.reports import ReportFile, report_files, upload_report
 log = logging.getLogger("tandem.slack")
 
 SORRY = "Sorry, something went wrong on my side and I couldn't answer. It has been logged; please try again in a moment."
+UNAVAILABLE = "Sorry, I can't reach Tandem's database right now, so I couldn't answer. Please try again in a minute."
 DEACTIVATED = "Sorry, your Tandem account is deactivated, so I can't help you. Ask an admin if that's a mistake."
 TOOL_STATUS = {
     "customer_overview": "is reading the customer's file…", "check_credit": "is checking credit…",
@@ -144,10 +146,14 @@ def answer(services: SlackServices, client: WebClient, question: Question, reply
     """Answer one question; any failure ends as a short apology in Slack and the details in the log."""
     try:
         _answer(services, client, question, reply, set_status, set_title)
-    except Exception:
-        log.exception("slack turn failed (conversation %s)", question.conversation_id)
+    except Exception as exc:
+        unavailable = database_unavailable(exc)
+        if unavailable:
+            log.warning("slack turn: database unreachable (conversation %s): %s", question.conversation_id, exc)
+        else:
+            log.exception("slack turn failed (conversation %s)", question.conversation_id)
         try:
-            reply.refuse(SORRY)
+            reply.refuse(UNAVAILABLE if unavailable else SORRY)
         except Exception:
             log.exception("could not tell the user the turn failed")
 
@@ -182,6 +188,11 @@ def _answer(services: SlackServices, client: WebClient, question: Question, repl
     asker = who_is(services, client, question.user, reply)
     if asker is None:
         return
+    try:
+        _take_turn(services, asker)
+    except RateLimited as exc:
+        reply.refuse(friendly(exc))
+        return
     _best_effort(set_status, "is thinking…")
     on_event = None
     if set_status is not None:
@@ -215,6 +226,17 @@ def _answer(services: SlackServices, client: WebClient, question: Question, repl
         reply.upload(file)
 
 
+def _take_turn(services: SlackServices, asker: Asker) -> None:
+    """The asker's turn limit, counted like every other channel's (TANDEM_TURNS_PER_MINUTE)."""
+    from datetime import datetime, timezone
+
+    from backend import limits
+
+    with services.transaction() as session:
+        limits.take_turn(limits.counters(session, services.settings), services.settings, employee_id=asker.employee_id,
+                         now=datetime.now(timezone.utc))
+
+
 def thread_has_conversation(services: SlackServices, question: Question) -> bool:
     with services.transaction() as session:
         return session.get(Conversation, question.conversation_id) is not None
@@ -241,7 +263,7 @@ class Decision:
 def _settle(services: SlackServices, decision: Decision, asker: Asker) -> tuple[str, str, str | None]:
     """(verdict, outcome text, footer) after calling the registry as the clicking employee; the verdict is
     'done', 'refused' (the actor, but the registry said no) or 'not_yours'."""
-    from assistant.planner.answers import describe_executed, language_of
+    from assistant.confirmations import describe_cancelled, describe_executed, language_of
     from backend.tools.registry import cancel, confirm
 
     with services.transaction() as session:
@@ -251,17 +273,17 @@ def _settle(services: SlackServices, decision: Decision, asker: Asker) -> tuple[
                           idempotency_key=f"slack:{decision.confirmation_id}")
         row = session.get(Confirmation, decision.confirmation_id)
         someone_else = row is not None and row.actor_id != employee.id
+        language = language_of(decision.original_text or "")
         try:
             if decision.confirm:
                 result = confirm(ctx, decision.confirmation_id)
-                language = language_of(decision.original_text or "")
                 text = describe_executed(row.tool, result.model_dump(mode="json"), language)
                 return "done", f":white_check_mark: {text}", f"Confirmed by <@{decision.clicker}>."
             cancel(ctx, decision.confirmation_id)
             session.refresh(row)
             if row.status != "cancelled":
                 return "refused", f"This was already {row.status}; nothing changed.", None
-            return "done", ":no_entry_sign: Cancelled; nothing was written.", f"Cancelled by <@{decision.clicker}>."
+            return "done", f":no_entry_sign: {describe_cancelled(language)}", f"Cancelled by <@{decision.clicker}>."
         except (PermissionDenied, NotFound) as exc:
             if someone_else:
                 return "not_yours", "", None

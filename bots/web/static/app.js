@@ -1,8 +1,10 @@
 // Tandem web chat: signs in, streams answers from /web/chat (server-sent events over fetch), renders tables
-// and citations, offers Confirm / Cancel for previews and shows the card of the customer in focus.
+// and citations, offers Confirm / Cancel for previews and shows the card of the customer in focus. A session that
+// has ended sends the person back to sign in with what they typed still in the box.
 "use strict";
 
 const state = { csrf: null, conversation: null, pending: null, busy: false };
+const EXPIRED = "Your session has ended. Sign in again to send your message; what you typed is kept.";
 const $ = (id) => document.getElementById(id);
 
 function escapeHtml(text) {
@@ -44,8 +46,16 @@ async function api(method, url, body) {
   if (state.csrf) headers["X-CSRF-Token"] = state.csrf;
   const response = await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: "same-origin" });
   const data = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
-  if (!response.ok) throw Object.assign(new Error((data && data.message) || response.statusText), { status: response.status, data });
+  if (!response.ok) {
+    if (sessionEnded(response.status) && url !== "/web/session") showSignedOut(EXPIRED);
+    throw Object.assign(new Error((data && data.message) || response.statusText), { status: response.status, data });
+  }
   return data;
+}
+
+// 401: signed out or expired; 403 with no CSRF token yet: the page never finished signing in.
+function sessionEnded(status) {
+  return status === 401 || (status === 403 && !state.csrf);
 }
 
 function addMessage(kind, html) {
@@ -63,6 +73,7 @@ function showSignedIn(who) {
   $("signin").hidden = true;
   $("workspace").hidden = false;
   $("logout").hidden = false;
+  if ($("question").value) addMessage("progress", "Signed in again: your message is in the box; press Enter to send it.");
   $("question").focus();
   loadConversations();
 }
@@ -114,10 +125,10 @@ async function showCard(code) {
     const inv = card.invoices || {};
     $("customer-card").innerHTML =
       `<h2>${escapeHtml(p.name)}</h2><p>${escapeHtml(p.code)} · ${escapeHtml([p.city, p.country].filter(Boolean).join(", "))}</p>` +
-      `<h3>Balance</h3><p>Open ${escapeHtml(inv.open_amount)} ${escapeHtml(inv.currency || "")}; overdue ${escapeHtml(inv.overdue_amount)}</p>` +
+      `<h3>Balance</h3><p>Open ${escapeHtml(inv.open_display || "—")}; overdue ${escapeHtml(inv.overdue_display || "—")}</p>` +
       `<h3>Contacts</h3>` + list(card.contacts, (c) => `<li>${escapeHtml(c.name)}${c.email ? " · " + escapeHtml(c.email) : ""}</li>`) +
       `<h3>Open tickets</h3>` + list(card.open_tickets, (t) => `<li>${escapeHtml(t.number)} [${escapeHtml(t.priority)}] ${escapeHtml(t.subject)}</li>`) +
-      `<h3>Last orders</h3>` + list(card.last_orders, (o) => `<li>${escapeHtml(o.number)} · ${escapeHtml(o.order_date)} · ${escapeHtml(o.net_amount)} ${escapeHtml(o.currency)} (${escapeHtml(o.status)})</li>`) +
+      `<h3>Last orders</h3>` + list(card.last_orders, (o) => `<li>${escapeHtml(o.number)} · ${escapeHtml(o.order_date)} · ${escapeHtml(o.net_display)} (${escapeHtml(o.status.replace(/_/g, " "))})</li>`) +
       (card.watch_outs && card.watch_outs.length ? `<h3>Watch out</h3>` + list(card.watch_outs, (w) => `<li class="watch">${escapeHtml(w)}</li>`) : "");
     $("customer-card").hidden = false;
   } catch (err) { /* a role that may not see the card simply gets none */ }
@@ -156,18 +167,24 @@ async function ask(message) {
   if (state.busy) return;
   state.busy = true;
   $("send").disabled = true;
-  addMessage("me", render(message));
+  const mine = addMessage("me", render(message));
   const progress = addMessage("progress", "Thinking…");
   let answer = null;
   let text = "";
+  // Until the answer starts, a refusal (session ended, too many questions, database away) gives the text back.
+  const giveBack = () => { mine.remove(); if (!$("question").value) $("question").value = message; };
   try {
     const response = await fetch("/web/chat", {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": state.csrf },
+      headers: { "Content-Type": "application/json", ...(state.csrf ? { "X-CSRF-Token": state.csrf } : {}) },
       body: JSON.stringify({ message, conversation: state.conversation }),
     });
-    if (response.status === 401) { showSignedOut("Your session has ended; please sign in again."); return; }
-    if (!response.ok) throw new Error((await response.json()).message || response.statusText);
+    if (sessionEnded(response.status)) { giveBack(); showSignedOut(EXPIRED); return; }
+    if (!response.ok) {
+      giveBack();
+      const data = response.headers.get("content-type")?.includes("json") ? await response.json() : {};
+      throw new Error(data.message || response.statusText);
+    }
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let buffer = "";
