@@ -10,9 +10,28 @@ from bots.console import console
 
 
 def _run_turn(actor_ref: str, message: str, conversation: str | None, confirm: bool):
+    from backend.db import database_unavailable
+    from bots.cli_employees import fail
+
+    try:
+        return _turn(actor_ref, message, conversation, confirm)
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        # no traceback for a database that is down: what happened and what to do, exit code 3
+        from backend.settings import get_settings
+        from bots.console import escape
+
+        fail(escape(f"The database is unreachable ({get_settings().resolved_database_url.split('://')[0]}); nothing was "
+                    "asked or changed. Start it, or check TANDEM_DATABASE_URL, and try again."), code=3)
+
+
+def _turn(actor_ref: str, message: str, conversation: str | None, confirm: bool):
     from assistant.agent import Assistant
     from backend.db import ensure_database, transaction
-    from backend.errors import TandemError
+    from backend.errors import DatabaseUnavailable, TandemError
     from bots.cli_employees import employee as _employee
 
     engine = ensure_database()
@@ -20,6 +39,8 @@ def _run_turn(actor_ref: str, message: str, conversation: str | None, confirm: b
         actor = _employee(session, actor_ref)
         try:
             return Assistant().ask(session, actor, message, channel="cli", conversation_id=conversation, confirm=confirm)
+        except DatabaseUnavailable:
+            raise
         except TandemError as exc:
             raise typer.BadParameter(exc.message) from None
 

@@ -239,3 +239,20 @@ def test_postgres_going_away_and_coming_back(outage_database):
     assert client.post("/web/session", json=sign_in).status_code == 200
     events = _events(client.post("/api/chat", json={"message": "find hoang long"}, headers=bearer(token)))
     assert events[-1][0] == "final"
+
+
+def test_tandem_ask_says_the_database_is_down_without_a_traceback(monkeypatch):
+    from typer.testing import CliRunner
+
+    from backend.settings import get_settings
+    from bots.cli import app
+
+    monkeypatch.setenv("TANDEM_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/nowhere")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ask", "hello", "--as", "E001"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 3, result.output
+    assert "database is unreachable" in result.output and "TANDEM_DATABASE_URL" in result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
