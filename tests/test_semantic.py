@@ -260,6 +260,11 @@ def test_the_limit_says_how_many_rows_there_were(finance):
     assert any("Showing 1 of 3" in note for note in top.notes)
     smallest = q(finance, measures=["revenue"], group_by=["customer"], period="2026", order="asc", limit=1)
     assert smallest.rows[0]["customer"] == "LION"
+    # By a time grain with a limit, the rows are ranked ("the weakest quarter"), not read in time order.
+    weakest = q(finance, measures=["revenue"], group_by=["quarter"], period="2026", order="asc", limit=1)
+    assert [r["quarter"] for r in weakest.rows] == ["2026-Q1"] and weakest.rows[0]["revenue"] == D(0)
+    best = q(finance, measures=["revenue"], group_by=["quarter"], period="2026", limit=1)
+    assert [r["quarter"] for r in best.rows] == ["2026-Q4"]
     # Revenue is ranked on orders and units are read from the lines of the customers shown only.
     mixed = q(finance, measures=["revenue", "orders", "units"], group_by=["customer"], period="2026", limit=2)
     assert [(r["customer"], r["orders"], r["units"]) for r in mixed.rows] == [("ANPHAT", 1, 60), ("BACHA", 1, 5)]

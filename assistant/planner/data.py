@@ -142,8 +142,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         group_by.append(ROW_WITH[group_by[0]])
     # "Hanoi vs Ho Chi Minh City": two values of one dimension compared side by side, not two periods.
     for dimension, values in places.items():
-        if len(values) >= 2 and dimension not in group_by and _allowed(measures, dimension) and frame.compare \
-                and len(re.findall(r"\b(vs\.?|versus|compared|so voi|against)\b", frame.folded)) >= 1 \
+        if len(values) >= 2 and dimension not in group_by and _allowed(measures, dimension) \
+                and len(re.findall(r"\b(vs\.?|versus|compared|so voi|against|or|hay|hoac|va|and)\b", frame.folded)) >= 1 \
                 and not _two_periods(frame):
             group_by.append(dimension)
             frame.compare = None
@@ -198,6 +198,9 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     ranked_by = _ranked_by(frame, measures)
     if ranked_by and ranked_by != measures[0]:
         args["order_by"] = ranked_by
+    if args.get("order_by") in MEASURES and args["order_by"] not in measures and \
+            all(_allowed([args["order_by"]], d) for d in group_by):
+        measures.append(args["order_by"])  # "who has been overdue longest": the days shown beside the amount
     if language == "vi":
         args["language"] = "vi"
     balances = [m for m in measures if _is_balance(m)]

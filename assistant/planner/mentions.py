@@ -15,8 +15,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.models import (Contact, Customer, Employee, Invoice, Opportunity, Product, Quote, SalesOrder, Ticket,
-                            Warehouse)
+from backend.models import (Contact, Customer, Employee, Invoice, Opportunity, Payment, Product, Quote, SalesOrder,
+                            Ticket, Warehouse)
 from backend.text import fold
 
 DOCUMENT = re.compile(r"\b([A-Za-z]{1,5}-(?:\d{2,4}-)?\d{2,8})\b")
@@ -61,11 +61,12 @@ class Mentions:
     def __init__(self, session: Session):
         self.employees = [EmployeeRef(*row) for row in session.execute(
             select(Employee.id, Employee.code, Employee.name, Employee.role).where(Employee.active.is_(True)))]
-        self.opportunities = [(row[0], row[1], _core(row[1])) for row in session.execute(
-            select(Opportunity.id, Opportunity.name))]
+        self.opportunities = [(row[0], row[1], _core(row[1]), row[2]) for row in session.execute(
+            select(Opportunity.id, Opportunity.name, Opportunity.customer_id))]
         self.values: dict[str, dict[str, str]] = {}   # dimension -> folded value -> stored value
         for dimension, column in (("city", Customer.city), ("country", Customer.country), ("segment", Customer.segment),
-                                  ("category", Product.category), ("region", Employee.region)):
+                                  ("category", Product.category), ("region", Employee.region),
+                                  ("payment_method", Payment.method)):
             stored = session.execute(select(column).where(column.is_not(None)).distinct()).scalars()
             self.values[dimension] = {fold(v): v for v in stored if v}
         self.warehouses = [(code, fold(code), fold(name)) for code, name in session.execute(
@@ -105,13 +106,14 @@ class Mentions:
 
     # --- opportunities ----------------------------------------------------------------------------------------
 
-    def opportunity(self, text: str) -> tuple[int, str] | None:
-        """A deal whose distinctive name words are in the request (two or more, most of them)."""
+    def opportunity(self, text: str, customer_id: int | None = None) -> tuple[int, str] | None:
+        """A deal whose distinctive name words are in the request (two or more, most of them); only that
+        customer's deals when a customer is named ("the annual supplies deal with Trường Phát")."""
         words = set(fold(text).replace("'s", "").split())
         cue = bool(OPPORTUNITY_CUES.search(fold(text)))
         best: list[tuple[float, int, str]] = []
-        for deal_id, name, core in self.opportunities:
-            if not core:
+        for deal_id, name, core, owner_customer in self.opportunities:
+            if not core or (customer_id is not None and owner_customer != customer_id):
                 continue
             hits = sum(1 for w in core if w in words or any(len(w) >= 5 and fuzz.ratio(w, x) >= 88 for x in words))
             share = hits / len(core)

@@ -179,7 +179,9 @@ POLICY = re.compile(r"\b(how long|how soon|when (do|does|should|can|must|will) (
                     r"approve|must approve|signs off|decides)|allowed to|are we allowed|can (i|we) (give|offer|accept|extend|"
                     r"agree|grant)|rules?|policy|policies|procedure|process|threshold|target|sla|guideline|bao lau|may ngay|"
                     r"may gio|trong bao lau|ai duyet|ai phe duyet|duoc phep|co duoc|quy dinh|chinh sach|quy trinh|nguong|"
-                    r"thi sao|the nao la)\b")
+                    r"the nao la|valid|validity|maximum|minimum|at most|at least|before it (has|needs) to be|needs? approval|"
+                    r"incoterms?|warranty|toi da|toi thieu|khong can|xin duyet|phai duyet|khi nao thi|bi khoa|ban dau|"
+                    r"bao hanh|hieu luc)\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
                          r"get on|getting on)\b|\bhow (am|are) (i|we) doing\b|\b(results?|performance|numbers)\b|\bket qua\b|"
@@ -382,8 +384,12 @@ def _without_periods(text: str, today: date) -> str:
 
     folded = fold(text)
     kept = list(folded)
-    for mention in mentions(folded, today):
-        for i in range(mention.start, mention.end):
+    spans = [(m.start, m.end) for m in mentions(folded, today)]
+    # "từng tháng", "by quarter": a time grain, not "Trường Thành" misspelt
+    spans += [m.span() for m in re.finditer(r"\b(tung|moi|theo|hang|by|per|each|every)\s+(ngay|tuan|thang|quy|nam|days?|"
+                                            r"weeks?|months?|quarters?|years?)\b", folded)]
+    for start, end in spans:
+        for i in range(start, end):
             kept[i] = " "
     return "".join(kept)
 
@@ -416,6 +422,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         # Periods are not names: "tháng trước" is not "Thành", "May" is no customer.
         link = index.link_customer(_without_periods(text, today), asker_id=actor_id)
 
+    if language == "vi" and link.customer is not None:
+        # "the annual deal with Tập đoàn Trường Phát": the name's accents say nothing of the asker's language
+        name_words = set(fold(link.customer.name).split()) | set(link.customer.core)
+        rest = " ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in name_words)
+        if not (memory.args.get("language") == "vi" and len(tokens_of(rest)) <= 3):
+            language = language_of(rest)
     if link.customer is None and not link.ambiguous and mentions_mod.PHONE.search(text):
         owner = mentions_mod.phone_owner(session, text)
         if owner is not None:
@@ -428,8 +440,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
     has_quote = "QUO" in slots.documents
     blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
+    # "how long is a quote valid?", "which Incoterms may I quote?": a question about quotes asks for no quote
+    asks_rule = intent not in blocking or (intent in {"quote", "new_ticket", "log"} and QUESTION.search(frame.folded)
+                                           and not quote_lines(text, index, None)[0])
     if POLICY.search(frame.folded) and not frame.period and link.customer is None and not link.ambiguous \
-            and not frame.group_by and not slots.documents and intent not in blocking \
+            and not frame.group_by and not slots.documents and asks_rule \
             and not mentions_mod.mentions_index(session, index.stamp).employee(text):
         # A rule, a time limit, who approves: the handbook answers it, whatever figure words it uses.
         return Plan(intent="docs", tool="search_docs", args={"query": text.strip()}, language=language)
@@ -457,12 +472,15 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         customer_words = set(link.customer.core) if link.customer else set()
         if person is not None and set(fold(person.name).split()[-1:]) & customer_words:
             person = None
-        deal = extra.opportunity(text) if deal_words or "expected_close" in frame.measures else None
+        deal = extra.opportunity(text, link.customer.id if link.customer else None) \
+            if deal_words or "expected_close" in frame.measures else None
         if deal is not None and not (set(frame.measures) - {"opportunity_amount", "expected_close", "pipeline_amount",
                                                              "weighted_pipeline", "opportunities", "revenue"}):
             # a deal's worth is its amount
             args = {"measures": ["opportunity_amount", "expected_close"], "group_by": ["opportunity", "stage"],
                     "filters": [{"dimension": "opportunity", "values": [deal[1]]}]}
+            if link.customer is not None:
+                args["customer"] = link.customer.code  # one of several deals of that name
             if language == "vi":
                 args["language"] = "vi"
             return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
@@ -589,7 +607,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         if customer_ref:
             args["customer"] = customer_ref
         t = fold(text)
-        if re.search(r"\b(closed|resolved|da dong|da xu ly)\b", t):
+        unresolved = re.search(r"\b(not|aren'? ?t|isn'? ?t|un|chua|khong)\s*(yet\s+)?(closed|resolved|dong|xu ly)|\bstill open\b", t)
+        if unresolved:
+            args["status"] = "unresolved"  # "not closed yet", "chưa đóng"
+        elif re.search(r"\b(closed|resolved|da dong|da xu ly)\b", t):
             args["status"] = "closed"
         elif re.search(r"\b(pending|waiting|dang cho|cho xu ly)\b", t):
             args["status"] = "pending"
@@ -604,9 +625,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args["assignee"] = "me"
         elif person is not None:
             args["assignee"] = person.code
-        for priority in ("urgent", "high", "medium", "low"):
-            if re.search(rf"\b{priority}\b", t):
+        for priority, vietnamese in (("urgent", "khan cap|khan"), ("high", "cao|uu tien cao"), ("medium", "trung binh"),
+                                     ("low", "thap")):
+            if re.search(rf"\b({priority}|muc {vietnamese}|{vietnamese.split('|')[0]})\b", t):
                 args["priority"] = priority
+                break
     elif intent == "new_ticket":
         args["customer"] = customer_ref
         subject = re.split(r"[:\-–]\s*", text, maxsplit=1)

@@ -124,6 +124,44 @@ def _since_month(m, today):
     return f"{start}-01..{today.isoformat()}"
 
 
+@_pattern(r"\b(?:since|from|ke tu|tu)\s+(?:(?:ngay|the)\s+)?(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>" + _MONTH +
+          r")|(?P<m2>" + _MONTH + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?|(?P<d3>\d{1,2})\s*(?:/|-|thang)\s*(?P<m3>\d{1,2}))"
+          r"(?:\s*(?:,|/|-|nam)?\s*(?P<y>" + _YEAR + r"))?\b(?!\s*(?:to|until|through|till|-|–|den|toi)\b)")
+def _since_day(m, today):
+    """'since 1 July 2026', 'since September 1st', 'từ ngày 1/9': from that day to today."""
+    day = int(m["d1"] or m["d2"] or m["d3"])
+    month = MONTHS[m["m1"]] if m["m1"] else MONTHS[m["m2"]] if m["m2"] else int(m["m3"])
+    if not 1 <= month <= 12:
+        return None
+    year = int(m["y"]) if m["y"] else int(_month_year(month, None, today)[:4])
+    try:
+        start = date(year, month, day)
+    except ValueError:
+        return None
+    return f"{start.isoformat()}..{today.isoformat()}" if start <= today else None
+
+
+_PATTERNS.insert(0, _PATTERNS.pop())  # before the month forms it contains
+
+_DAY_MONTH = r"(?P<{d}>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{m}>" + _MONTH + r")"
+
+
+@_pattern(r"\b(?:from|between|tu)\s+(?:ngay\s+)?" + _DAY_MONTH.format(d="d1", m="m1") + r"\s+(?:to|and|until|through|-|–|den|toi)\s+"
+          r"(?:ngay\s+)?" + _DAY_MONTH.format(d="d2", m="m2") + r"(?:\s*,?\s*(?P<y>" + _YEAR + r"))?\b")
+def _day_range(m, today):
+    """'from 1 March to 15 April (2026)': those days, in the year given or the latest that fits."""
+    year = int(m["y"]) if m["y"] else int(_month_year(MONTHS[m["m1"]], None, today)[:4])
+    try:
+        start = date(year, MONTHS[m["m1"]], int(m["d1"]))
+        end = date(year + (1 if MONTHS[m["m2"]] < MONTHS[m["m1"]] else 0), MONTHS[m["m2"]], int(m["d2"]))
+    except ValueError:
+        return None
+    return f"{start.isoformat()}..{end.isoformat()}" if start <= end else None
+
+
+_PATTERNS.insert(0, _PATTERNS.pop())
+
+
 @_pattern(r"\b(?:before|truoc)\s+(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
 def _before_year(m, today):
     return f"..{int(m['y']) - 1}-12-31"
