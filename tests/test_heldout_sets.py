@@ -14,6 +14,7 @@ HERE = Path(__file__).parent / "heldout"
 PINNED = {
     "chinook-1.json": "2b657d3a26970525672a1d27c7b82953a1f53d4201a713a6a55b619844042881",
     "chinook-2.json": "25041e84bea6d46d2b045ada291337fd419e77908b2b32a8c2dc9bb210ae1a47",
+    "chinook-3.json": "cf782470d3af95ed111e3ec239be8285102e9fa8aeb16bead7a7a92cf2b15c8d",
     "demo-1.json": "802f79603f6fbc56a1a23caec4fbcc33570a379307a4a0c785a0a07369af025b",
     "demo-2.json": "3ef38a34d6f35be9ad79aa772eb93c13f529580c239657220ba2fa52c7255d1a",
     "second-1.json": "dd6e31b7a7c25462fe24585aa3d3462ee3410be1a9e01f6e92d6629d29a17d9e",
