@@ -19,6 +19,7 @@ PINNED = {
     "demo-2.json": "3ef38a34d6f35be9ad79aa772eb93c13f529580c239657220ba2fa52c7255d1a",
     "second-1.json": "dd6e31b7a7c25462fe24585aa3d3462ee3410be1a9e01f6e92d6629d29a17d9e",
     "second-2.json": "074114cff694ceece06b514d9af3ec92c9fe14f70dfe431ef1596485924750f1",
+    "second-3.json": "7dcc948c28032fff3bf9d5e24692ca34cecb9a0b9f21d062cec4759b110c3a5c",
 }
 
 
