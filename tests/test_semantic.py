@@ -173,8 +173,15 @@ def test_stock_measures(finance):
 def test_orders_shipped_and_not_yet_invoiced(finance):
     assert total(finance, "orders_shipped", period="2026-10") == 2
     assert total(finance, "uninvoiced_orders") == D("812000")   # SO-2 500,000 + SO-4 312,000
+    # SO-2 is shipped, SO-4 only confirmed: "shipped but not invoiced yet" is SO-2's
+    assert by(finance, "uninvoiced_orders", "order_status") == {"shipped": D("500000"), "confirmed": D("312000")}
     assert total(finance, "last_order", customer="ANPHAT", period="all") == "2026-10-05"   # SO-3 is cancelled
     assert total(finance, "first_order", customer="BACHA", period="all") == "2025-11-15"
+    # New customers: first orders ever in the period — An Phát (2026-10-05) and Lion (2026-11-10) in 2026; Bắc Hà
+    # ordered first in November 2025, so it is not new in 2026 although it bought again.
+    assert total(finance, "new_customers", period="2026") == 2
+    assert by(finance, "new_customers", "customer", period="2026") == {"ANPHAT": 1, "LION": 1}
+    assert total(finance, "new_customers", period="2025") == 1
 
 
 # --- every dimension ------------------------------------------------------------------------------------------
@@ -260,10 +267,10 @@ def test_the_limit_says_how_many_rows_there_were(finance):
     assert any("Showing 1 of 3" in note for note in top.notes)
     smallest = q(finance, measures=["revenue"], group_by=["customer"], period="2026", order="asc", limit=1)
     assert smallest.rows[0]["customer"] == "LION"
-    # By a time grain with a limit, the rows are ranked ("the weakest quarter"), not read in time order.
+    # By a time grain with an order, the rows are ranked ("the weakest quarter"), not read in time order.
     weakest = q(finance, measures=["revenue"], group_by=["quarter"], period="2026", order="asc", limit=1)
     assert [r["quarter"] for r in weakest.rows] == ["2026-Q1"] and weakest.rows[0]["revenue"] == D(0)
-    best = q(finance, measures=["revenue"], group_by=["quarter"], period="2026", limit=1)
+    best = q(finance, measures=["revenue"], group_by=["quarter"], period="2026", order="desc", limit=1)
     assert [r["quarter"] for r in best.rows] == ["2026-Q4"]
     # Revenue is ranked on orders and units are read from the lines of the customers shown only.
     mixed = q(finance, measures=["revenue", "orders", "units"], group_by=["customer"], period="2026", limit=2)

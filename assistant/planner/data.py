@@ -9,6 +9,7 @@ from typing import Any
 from assistant.planner.frame import (ROW_OF_COUNT, Frame, compatible_statuses, measure_for_status)
 from assistant.planner.lexicon import lexicon
 from backend.semantic.engine import supported_dimensions
+from backend.semantic.dimensions import DIMENSIONS
 from backend.semantic.measures import MEASURES
 
 SALES_MEASURES = {"revenue", "orders", "units"}
@@ -189,6 +190,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     elif group_by and (frame.single or frame.limit):
         args["limit"] = 1 if frame.single else frame.limit
         hints["single"] = frame.single
+        if any(DIMENSIONS[d].kind == "time" for d in group_by):
+            args["order"] = "desc"  # "the best month": ranked, not the first month of the series
         if _oldest(frame):
             args["order_by"], args["order"] = _oldest(frame), "desc"  # the oldest invoice: the longest overdue
         elif frame.order == "asc":

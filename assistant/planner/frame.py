@@ -20,14 +20,15 @@ GROUP_BEFORE = {"by", "per", "each", "every", "across", "theo", "tung", "moi", "
 PICK_BEFORE = {"which", "what", "top", "best", "worst", "biggest", "largest", "smallest", "list", "show", "highest",
                "lowest", "most", "least", "all", "our", "danh", "sach", "strongest", "weakest", "busiest", "quietest"}
 PICK_AFTER = {"nao"}
-COUNT_CUES = ("how many", "number of", "count of", "count the", "bao nhieu", "co may", "may", "so luong", "tong so")
+COUNT_CUES = ("how many", "number of", "count of", "count the", "bao nhieu", "co may", "may", "tong so")
+# ("số lượng" is a quantity — units — not a count of things)
 AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "what was", "what is", "what's", "whats",
                "tong cong", "figure", "figures", "amount")
 DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
 ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap"}
 SUPERLATIVE = re.compile(r"\b(the )?(most|least|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|top|"
                          r"oldest|newest|latest|earliest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
-                         r"tot nhat|te nhat|cu nhat|lau nhat)\b")
+                         r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat)\b")
 EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|strongest and weakest|cao nhat va thap nhat|"
                       r"tot nhat va te nhat|manh nhat va yeu nhat)\b")
 MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid i\b|\bhave i\b|\bi (sold|sell|won|closed|made)\b|"
@@ -187,6 +188,17 @@ def _narrowest(frame: Frame) -> None:
     if "tickets_opened" in frame.measures and any(d == "ticket_status" and c in ("open", "pending")
                                                   for d, c in frame.statuses):
         frame.measures[frame.measures.index("tickets_opened")] = "open_tickets"
+    if "uninvoiced_orders" in frame.measures and "orders_shipped" in frame.measures:
+        frame.measures.remove("orders_shipped")  # "shipped that isn't invoiced yet": one figure, of shipped orders
+        if ("order_status", "shipped") not in frame.statuses:
+            frame.statuses.append(("order_status", "shipped"))
+    deals = [m for m in frame.measures if m in ("opportunities", "open_opportunities")]
+    if deals and "revenue" in frame.measures:
+        # "cơ hội bán hàng … tổng giá trị": the deals' worth, not sales
+        frame.measures[frame.measures.index("revenue")] = "pipeline_amount"
+    if "opportunities" in frame.measures and any(c == "open" for _, c in frame.statuses):
+        frame.measures[frame.measures.index("opportunities")] = "open_opportunities"  # "deals still open"
+        frame.statuses = [(d, c) for d, c in frame.statuses if c != "open"]
 
 
 def _plural_after(words: list[str], match: re.Match) -> bool:

@@ -53,6 +53,7 @@ class Places:
 
     found: dict[str, list[str]] = field(default_factory=dict)
     spans: list[tuple[int, int]] = field(default_factory=list)   # character spans in the folded text
+    said: dict[str, set[str]] = field(default_factory=dict)      # stored value -> the words that named it
 
 
 class Mentions:
@@ -150,6 +151,7 @@ class Mentions:
                     if hit:
                         out.found.setdefault(hit[0], []).append(hit[1])
                         out.spans.append((start, start + size))
+                        out.said.setdefault(hit[1], set()).update(w.strip("?.!,") for w in words[start:start + size])
                         for i in range(start, start + size):
                             used[i] = True
                         break

@@ -22,6 +22,7 @@ VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao"
             "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no"}
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,80})[\"”’']")
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con)\b|\b(their|them|they|it|its|this customer|that customer|"
+                       r"that account|this account|"
                        r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
                  "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he|goi|gap)\b",
@@ -258,6 +259,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     if intent in ("products", "availability"):
         if set(named) == {"cost_of_sales"} and not frame.period and not grouped:
             return False  # "how much does X cost": its price, not the cost of what was sold
+        if frame.counting and any(MEASURES[m].counts is not None and m not in ("products", "active_products")
+                                  for m in frame.measures):
+            return True   # "how many open deals do we have": deals, not stock
         countable = bool(set(frame.measures) & {"products", "active_products"})
         return bool(frame.counting and (countable or args.get("product") or args.get("filters")) or grouped
                     or frame.conditions or (named and not set(named) <= {"revenue"} and frame.measures != ["stock_on_hand"])
@@ -485,7 +489,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 args["language"] = "vi"
             return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
         places = extra.places(frame.folded)
-        found = {d: [v for v in values if not (set(fold(v).split()) <= customer_words)]
+        # "Saigon Foods": the customer's own words name no city
+        found = {d: [v for v in values if not (set(fold(v).split()) <= customer_words)
+                     and not (places.said.get(v) and places.said[v] <= customer_words)]
                  for d, values in places.found.items()}
         owner = person.code if person else ("me" if frame.mine else None)
         customer = link.customer.code if link.customer else None

@@ -885,7 +885,7 @@ def _order(rows: list[dict[str, Any]], query: Query) -> list[dict[str, Any]]:
     time_dims = [d for d in query.group_by if d in TIME_DIMENSIONS]
     by = query.order_by
     if by is None:
-        if time_dims and query.limit is None:  # a series reads in time order; "the weakest month" is a ranking
+        if time_dims and query.order is None:  # a series reads in time order; "the weakest month" (asc) ranks
             return sorted(rows, key=lambda r: str(r.get(f"{time_dims[0]}_start") or r.get(time_dims[0]) or ""))
         if query.group_by == ("aging_bucket",):  # ages read youngest to oldest, like an aging report
             return sorted(rows, key=lambda r: rules.AGING_BUCKETS.index(r["aging_bucket"])

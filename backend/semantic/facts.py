@@ -127,7 +127,8 @@ UNINVOICED = Fact(
     columns=_order_columns(),
     joins={"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: s.join("customer").owner_id)},
     dimensions={**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: s.join("customer").owner_id),
-                "currency": DimensionSQL(key=lambda s: s.join("customer").currency)},
+                "currency": DimensionSQL(key=lambda s: s.join("customer").currency),
+                "order_status": DimensionSQL(key=lambda s: SalesOrder.status)},   # shipped or only confirmed
     period_role="snapshot", conditions=lambda s: [rules.uninvoiced_exposure(SalesOrder.status, SalesOrder.id)],
     rep_column=lambda s: s.join("customer").owner_id, rep_scope=_CUSTOMER_REP, history=False)
 
@@ -205,6 +206,21 @@ CUSTOMERS = Fact(
     dimensions={**_customer_dimensions(lambda s: Customer), **_owner_dimensions(lambda s: Customer.owner_id),
                 "currency": DimensionSQL(key=lambda s: Customer.currency)},
     period_role="snapshot", rep_column=lambda s: Customer.owner_id, rep_scope=_CUSTOMER_REP)
+
+
+def _first_orders(p: Params):
+    """Each customer's first order (not cancelled: the revenue rule), ever — what makes a customer new."""
+    return (select(SalesOrder.customer_id.label("customer_id"), func.min(SalesOrder.order_date).label("first_date"))
+            .where(rules.counts_as_revenue(SalesOrder.status)).group_by(SalesOrder.customer_id).subquery("first_orders"))
+
+
+_FIRST = _customer_owned("customer_id")
+FIRST_ORDERS = Fact(
+    name="first_orders", noun=Words("new customer", "khách hàng mới"), source=_first_orders,
+    columns={"id": lambda s: s.source.c.customer_id, "customer_id": lambda s: s.source.c.customer_id},
+    joins=_FIRST["joins"], dimensions=_FIRST["dimensions"] | _time_dimensions(),
+    period_role="flow", time=lambda s: s.source.c.first_date,
+    rep_column=_FIRST["rep_column"], rep_scope=_CUSTOMER_REP, default_period="this-year")
 
 
 # --- pipeline and quotes ---------------------------------------------------------------------------------------
@@ -294,5 +310,6 @@ CATALOGUE = Fact(
 
 
 FACTS: dict[str, Fact] = {fact.name: fact for fact in (
-    ORDERS, ORDER_LINES, SHIPMENTS, UNINVOICED, INVOICES, RECEIVABLES, PAYMENTS, CUSTOMERS, OPPORTUNITIES, QUOTES,
+    ORDERS, ORDER_LINES, SHIPMENTS, UNINVOICED, INVOICES, RECEIVABLES, PAYMENTS, CUSTOMERS, FIRST_ORDERS, OPPORTUNITIES,
+    QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE)}
