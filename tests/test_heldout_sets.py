@@ -17,6 +17,7 @@ PINNED = {
     "chinook-3.json": "cf782470d3af95ed111e3ec239be8285102e9fa8aeb16bead7a7a92cf2b15c8d",
     "demo-1.json": "802f79603f6fbc56a1a23caec4fbcc33570a379307a4a0c785a0a07369af025b",
     "demo-2.json": "3ef38a34d6f35be9ad79aa772eb93c13f529580c239657220ba2fa52c7255d1a",
+    "demo-3.json": "8df94d752b7e3c6d2e167f2633301163f60c668b07ac13da7d40e237c1924c2c",
     "second-1.json": "dd6e31b7a7c25462fe24585aa3d3462ee3410be1a9e01f6e92d6629d29a17d9e",
     "second-2.json": "074114cff694ceece06b514d9af3ec92c9fe14f70dfe431ef1596485924750f1",
     "second-3.json": "7dcc948c28032fff3bf9d5e24692ca34cecb9a0b9f21d062cec4759b110c3a5c",
