@@ -33,7 +33,7 @@ RULES: dict[str, list[tuple[str, float]]] = {
                (r"\bcan .* take (another|an? |more|on)\b", 2.5), (r"\bno them\b", 2), (r"\bheadroom\b", 2.5), (r"\bavailable credit\b", 3),
                (r"\bcan .* (order|buy|purchase) (another|more)\b", 2.5), (r"\b(co the|duoc) (mua|dat|lay) them\b", 2.5),
                (r"\bcong no\b", 2), (r"\bowe|owes|outstanding balance\b", 1.5), (r"\baging\b", 0.5), (r"\bon hold\b", 1.5),
-               (r"\b(ok|okay|good|fine|safe)\b.{0,12}\bfor (a|an|another)\b.*\border\b", 3), (r"\bmua chiu\b", 4),
+               (r"\b(ok|okay|good|fine|safe)\b.{0,12}\bfor (a|an|another)\b.*\border\b", 3), (r"\bmua chiu\b", 4), (r"\bmua no\b", 4), (r"\bbuy on credit\b", 4),
                (r"\bget \d+ days\b|\bon (credit )?terms\b", 2.5), (r"\bcon (duoc )?(mua|no|dat)\b", 2)],
     "quote": [(r"\bquote\b", 3), (r"\bquotation\b", 3), (r"\bbao gia\b", 3.5), (r"\bprice (it|this|up)\b", 1.5),
               (r"\b\d+\s*(x|×)\s*\w", 1.5), (r"\b\d+ (boxes|reams|cases|packs|units|pcs|cartons|thung|hop|ram|cai)\b", 1.5),

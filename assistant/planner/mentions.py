@@ -162,6 +162,12 @@ class Mentions:
             named = len(name.split()) >= 2 and re.search(rf"\b{re.escape(name)}\b", folded)
             if re.search(near, folded) or named:
                 out.found.setdefault("warehouse", []).append(code)
+        for code in out.found.get("warehouse", []):
+            # "kho HCM": the warehouse, not also the city its code abbreviates
+            for dimension in [d for d in out.found if d != "warehouse"]:
+                out.found[dimension] = [v for v in out.found[dimension] if out.said.get(v) != {code.lower()}]
+                if not out.found[dimension]:
+                    del out.found[dimension]
         if "warehouse" not in out.found:
             # "the Hanoi warehouse", "kho Thủ Đức": a word of one warehouse's name beside the word for it
             said = re.findall(r"\b(\w+(?:\s\w+)?)\s+(?:warehouse|depot)\b", folded) + re.findall(

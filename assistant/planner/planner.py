@@ -21,7 +21,8 @@ VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹ
 VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao", "gia", "khong", "nhung", "nao", "ton",
             "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no"}
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,80})[\"”’']")
-FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con)\b|\b(their|them|they|it|its|this customer|that customer|"
+FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con|so voi|compared to|compared with|"
+                       r"vs)\b|\b(thi sao|the nao|the nao roi)\s*\??\s*$|\b(their|them|they|it|its|this customer|that customer|"
                        r"that account|this account|"
                        r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
@@ -175,6 +176,11 @@ WRITE_INTENTS = {"quote", "new_ticket", "log", "approve", "convert", "write_repo
 # Reports whose own definition is a condition the frame also reads ("who owes the most" is the aging).
 REPORT_CONDITIONS = {"ar_aging": {"owes_money", "has_overdue"}, "overdue_invoices": {"owes_money", "has_overdue"},
                      "restock": {"below_reorder_level"}}
+# What each non-sales report's rows are: a grouping outside these is the model's to answer ("overdue by rep").
+REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, "overdue_invoices": {"invoice", "customer"},
+               "customer_open_invoices": {"invoice"}, "open_orders": {"order", "customer"},
+               "restock": {"product", "warehouse"}, "commissions": {"owner"}, "customer_lifetime_value": {"customer"},
+               "payments_received": {"customer"}}
 # A question about a rule, not a figure: what the handbook answers.
 POLICY = re.compile(r"\b(how long|how soon|when (do|does|should|can|must|will) (we|i|an?|the|our)|what time|who (approves|can "
                     r"approve|must approve|signs off|decides)|allowed to|are we allowed|can (i|we) (give|offer|accept|extend|"
@@ -245,6 +251,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
                                                                           "open_receivables", "overdue_amount"})
     if intent == "credit":
         has_customer = link.customer is not None or bool(memory.customer_code)
+        if has_customer and frame.period and set(named) & {"payments_received", "revenue", "invoiced", "orders"}:
+            return True   # "what has Saigon Foods paid us since 1 September": a flow over a period
         return invoice_rows or (not has_customer and (bool(frame.conditions) or grouped or frame.counting or frame.listing))
     if intent in ("history", "order_status"):
         # no customer to show the history of ("what did my customers buy in 2023"): the figure over them
@@ -283,7 +291,8 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
         ranks_alike = old["report"] in ("ar_aging", "customer_lifetime_value", "commissions") and \
             call.args["measures"][0] in ("open_receivables", "revenue")
         if not old["report"].startswith("sales_") and named <= wanted and not frame.compare and not frame.counting \
-                and plain_filters and (not ranked or ranks_alike):
+                and plain_filters and (not ranked or ranks_alike) \
+                and set(frame.group_by) <= REPORT_ROWS.get(old["report"], set()):  # "overdue by rep": the model's
             if link.customer is not None and "customer" in REPORTS[old["report"]].filters:
                 old["customer"] = link.customer.code
             return Plan(intent="report", tool="run_report", args=old, language=language)
@@ -368,11 +377,20 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
                 customer_code=args.get("customer"), hints=memory.hints)
 
 
-def _bare_follow_up(text: str, today: date, frame, link: LinkResult, person) -> bool:
-    """Whether a follow-up only names another period, person or customer ("còn năm nay?", "and Mai?")."""
-    if not (frame.period or person is not None or link.customer is not None):
+def _bare_follow_up(text: str, today: date, frame, link: LinkResult, person, extra=None) -> bool:
+    """Whether a follow-up only names another period, person, customer or stored value ("còn năm nay?", "and
+    Mai?", "còn kho HCM thì sao?")."""
+    places = extra.places(frame.folded) if extra is not None else None
+    if not (frame.period or person is not None or link.customer is not None or (places and places.found)):
         return False
     words = _without_periods(text, today)
+    if places is not None:
+        for value, said in places.said.items():
+            words = re.sub(rf"\b({'|'.join(map(re.escape, said))})\b", " ", words)
+        if "warehouse" in places.found:
+            words = re.sub(r"\b(kho|warehouse|depot)\b", " ", words)
+            for code in places.found["warehouse"]:
+                words = re.sub(rf"\b{re.escape(code.lower())}\b", " ", words)
     if link.customer is not None and link.span:
         kept = tokens_of(text)
         words = " ".join(w for i, w in enumerate(kept) if not link.span[0] <= i < link.span[1]) if \
@@ -522,8 +540,20 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 plan.args["language"] = "vi"
             return plan
     if follow_up and memory.intent == "data" and memory.args.get("measures") and not frame.is_data \
-            and intent in (None, "report", "overview", "history", "credit"):
+            and (intent in (None, "report", "overview", "history", "credit")
+                 or (intent not in blocking and _bare_follow_up(text, today, frame, link, person, extra))):
         return _data_follow_up(text, frame, memory, link, language, session, index)
+    if follow_up and memory.intent == "report" and frame.compare and not frame.is_data and intent not in blocking \
+            and memory.args.get("report", "").startswith("sales_") and link.customer is None:
+        # "so với cùng kỳ năm ngoái thì sao?" after a sales report: the same sales, compared
+        args = {"measures": ["revenue", "orders"], "period": frame.period or memory.args.get("period") or "this-year",
+                "compare": frame.compare}
+        for report_key, data_key in (("customer", "customer"), ("salesperson", "owner")):
+            if memory.args.get(report_key):
+                args[data_key] = memory.args[report_key]
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     if follow_up and memory.intent and memory.intent not in WRITE_INTENTS and intent not in blocking \
             and _bare_follow_up(text, today, frame, link, person):
         intent = memory.intent  # "còn năm nay?", "and Mai?": the last question again, for another period or person
@@ -697,6 +727,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 args["salesperson"] = person.code  # "and Mai?": the same report for another rep
             if args["report"] != "sales_over_time":
                 args.pop("group_by", None)
+        if person is not None and "salesperson" in REPORTS[args["report"]].filters:
+            args["salesperson"] = person.code  # "Mai's commission for October": hers
         # "What did we sell to Saigon Foods?": the customer narrows the report, where the report takes one.
         if link.customer is not None and "customer" in REPORTS[args["report"]].filters:
             args["customer"] = link.customer.code

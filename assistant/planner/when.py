@@ -307,8 +307,10 @@ def read(text: str, today: date) -> When:
     wants_last_year = bool(LAST_YEAR_COMPARE.search(text))
     wants_previous = bool(PREVIOUS_COMPARE.search(text))
     if wants_last_year:
-        # "vs last year" names last year as a comparison, not as the period
-        found = [m for m in found if not (m.period == "last-year" and compares and len(found) > 1)]
+        # "vs last year" names last year as a comparison, not as the period; so does "the same period last year"
+        phrases = [m.span() for m in LAST_YEAR_COMPARE.finditer(text)]
+        found = [m for m in found if not (m.period == "last-year" and compares and len(found) > 1)
+                 and not any(a <= m.start and m.end <= b for a, b in phrases)]
     when = When(spans=spans, all_time=all_time)
     if not found:
         when.period = "all" if all_time else None
