@@ -175,7 +175,7 @@ def test_payment_methods_people_and_percentages(finance):
 
 def test_days_and_empty_values_in_rows(finance):
     en, vi = both(finance, measures=["days_since_last_contact"], group_by=["customer"])
-    assert {"- Lion Office (LION): —", "- Bắc Hà (BACHA): 80 days", "- An Phát (ANPHAT): 5 days"} <= set(en.splitlines())
+    assert {"- Lion Office (LION): never", "- Bắc Hà (BACHA): 80 days", "- An Phát (ANPHAT): 5 days"} <= set(en.splitlines())
     assert "- Bắc Hà (BACHA): 80 ngày" in vi
 
 
@@ -323,3 +323,10 @@ def test_figures_are_formatted_to_the_currencys_minor_unit():
     assert answer_query_data(result, language="en").splitlines() == [
         "Revenue in 2026: 1,234,567.50 USD.", "Units sold in 2026: 12,345.", "Share in 2026: 12.5%.",
         "First order in 2026: 2026-01-02."]
+
+
+def test_a_customer_never_contacted_reads_never(finance):
+    en, vi = both(finance, measures=["days_since_last_contact"], group_by=["customer"])
+    never = [line for line in en.splitlines() if line.endswith(": never")]
+    assert never and all("—" not in line for line in en.splitlines()[1:])
+    assert any(line.endswith(": chưa bao giờ") for line in vi.splitlines())

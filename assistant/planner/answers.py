@@ -301,8 +301,15 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
     if tool == "product_availability":
         lines = [f"**{r.get('name')}** ({r.get('sku')}): {_m(r.get('unit_price'), r.get('currency'))} / {r.get('unit')}"
                  + (f" for {r.get('customer_name')}" if r.get("customer_name") else "")]
-        lines.extend(f"- {s.get('warehouse')}: {s.get('available')} available ({s.get('quantity')} on hand, {s.get('reserved')} reserved)"
-                     + (" — below reorder level" if s.get("below_reorder") else "") for s in r.get("stock", []))
+        stock = r.get("stock", [])
+        total = sum(int(s.get("available") or 0) for s in stock)
+        lines[0] += _t(lang, " — out of stock: nothing available in any warehouse" if stock and total <= 0
+                       else f" — {total:,} available in all", " — hết hàng: không kho nào còn" if stock and total <= 0
+                       else f" — còn {total:,} ở tất cả các kho")
+        lines.extend(_t(lang, f"- {s.get('warehouse')}: {s.get('available')} available ({s.get('quantity')} on hand, "
+                              f"{s.get('reserved')} reserved)" + (" — below reorder level" if s.get("below_reorder") else ""),
+                        f"- {s.get('warehouse')}: còn {s.get('available')} ({s.get('quantity')} tồn, {s.get('reserved')} đã giữ)"
+                        + (" — dưới mức đặt hàng lại" if s.get("below_reorder") else "")) for s in stock)
         if r.get("can_fulfil") is not None:
             lines.append(_t(lang, "Enough stock for the quantity." if r["can_fulfil"] else f"Short by {r.get('shortfall')} units.",
                             "Đủ hàng." if r["can_fulfil"] else f"Thiếu {r.get('shortfall')} đơn vị."))

@@ -62,8 +62,10 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             # "what Hoàng Long still owes": the named customer's figure, not a list of customers who owe
             measures += [m for m in condition.show if m not in measures]
             continue
-        if condition.name == "overdue_more_than" and named["number"] in BUCKETS_PAST and not frame.listing and not who \
-                and frame.amount:
+        ranked = bool(frame.limit or frame.single)
+        if condition.name == "overdue_more_than" and named["number"] in BUCKETS_PAST and frame.amount \
+                and (ranked or (not frame.listing and not who)):
+            # ("the 3 customers with the most money over 90 days late": what is in that bucket, per customer)
             # "how much of our receivables is more than 90 days late": the total past 90 days, not who
             if "open_receivables" in measures and re.search(r"\b(of it|of that|of this|of which|trong do|trong so do)\b",
                                                             frame.folded):
@@ -108,7 +110,7 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     # A count asked as a list ("which deals are in negotiation", "customers in France"): list the things.
     for name in list(measures):
         row = ROW_OF_COUNT.get(name)
-        if row and frame.listing and not frame.counting:
+        if row and (frame.listing or frame.single or frame.limit) and not frame.counting:  # "the biggest deal we lost"
             others = [m for m in measures if m != name]
             if row not in group_by and (not group_by or not others):
                 group_by.append(row)

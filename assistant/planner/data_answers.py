@@ -275,6 +275,8 @@ class _Figures:
         return next((str(m.get("label") or name) for m in self.measures if m["name"] == name), name)
 
     def value(self, row: dict[str, Any], name: str) -> str:
+        if row.get(name) is None and any(m["name"] == name and m.get("empty_means_never") for m in self.measures):
+            return say(self.lang, "never", "chưa bao giờ")  # never contacted: longer than any number of days
         return _value(row.get(name), self.unit(name), self.lang, self.currency)
 
     def with_change(self, row: dict[str, Any], name: str, *, previous_when: str = "") -> str:

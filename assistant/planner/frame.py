@@ -22,7 +22,7 @@ PICK_BEFORE = {"which", "what", "top", "best", "worst", "biggest", "largest", "s
 PICK_AFTER = {"nao"}
 COUNT_CUES = ("how many", "number of", "count of", "count the", "bao nhieu", "co may", "may", "tong so")
 # ("số lượng" is a quantity — units — not a count of things)
-AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "what was", "what is", "what's", "whats",
+AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "what was", "what is", "what's", "whats", "money",
                "tong cong", "figure", "figures", "amount")
 DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
 ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap"}
@@ -128,7 +128,9 @@ def _top_n(folded: str) -> int | None:
     from assistant.planner.when import NUMBER_WORDS
 
     if m := re.search(r"\btop\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:biggest|largest|best|top|highest|most|lon nhat|hang dau|"
-                      r"cao nhat|nhieu nhat)\b|\btop\s+(\w+)\b|\b(\w+)\s+(?:biggest|largest|best|highest)\b", folded):
+                      r"cao nhat|nhieu nhat)\b|\btop\s+(\w+)\b|\b(\w+)\s+(?:biggest|largest|best|highest)\b|"
+                      r"\b(?:which|what|the|name the|list the)\s+(\d{1,2}|two|three|four|five|ten)\s+(?!days?\b|weeks?\b|months?\b|"
+                      r"years?\b|quarters?\b)[a-z]", folded):
         for group in m.groups():
             if group and group.isdigit():
                 return int(group)
@@ -166,6 +168,12 @@ def parse(text: str, today: date) -> Frame:
         _read_hit(frame, hit)
     _implicit_measures(frame)
     _narrowest(frame)
+    # "invoice by invoice", "month by month": grouped by that
+    for m in re.finditer(r"\b(\w+?)s? by \1s?\b", frame.folded):
+        for hit in lex.find([m.group(1)]):
+            dims = hit.of("dimension")
+            if dims and dims[0].target not in frame.group_by:
+                frame.group_by.append(dims[0].target)
     return frame
 
 
@@ -188,14 +196,18 @@ def _narrowest(frame: Frame) -> None:
     if "tickets_opened" in frame.measures and any(d == "ticket_status" and c in ("open", "pending")
                                                   for d, c in frame.statuses):
         frame.measures[frame.measures.index("tickets_opened")] = "open_tickets"
+    if "customers_buying" in frame.measures and frame.amount and not frame.counting:
+        # "how much have our business customers bought": what they bought, not how many bought
+        frame.measures[frame.measures.index("customers_buying")] = "revenue"
     if "uninvoiced_orders" in frame.measures and "orders_shipped" in frame.measures:
         frame.measures.remove("orders_shipped")  # "shipped that isn't invoiced yet": one figure, of shipped orders
         if ("order_status", "shipped") not in frame.statuses:
             frame.statuses.append(("order_status", "shipped"))
     deals = [m for m in frame.measures if m in ("opportunities", "open_opportunities")]
     if deals and "revenue" in frame.measures:
-        # "cơ hội bán hàng … tổng giá trị": the deals' worth, not sales
-        frame.measures[frame.measures.index("revenue")] = "pipeline_amount"
+        # "cơ hội bán hàng … tổng giá trị": the deals' worth, not sales; a won or lost deal's is its amount
+        decided = any(d == "stage" and c in ("closed_won", "closed_lost") for d, c in frame.statuses)
+        frame.measures[frame.measures.index("revenue")] = "opportunity_amount" if decided else "pipeline_amount"
     if "opportunities" in frame.measures and any(c == "open" for _, c in frame.statuses):
         frame.measures[frame.measures.index("opportunities")] = "open_opportunities"  # "deals still open"
         frame.statuses = [(d, c) for d, c in frame.statuses if c != "open"]

@@ -200,7 +200,8 @@ STOP = {"how", "many", "much", "what", "which", "who", "is", "are", "was", "were
         "could", "would", "will", "please", "pls", "show", "tell", "give", "get", "list", "so", "far", "right", "now",
         "left", "still", "got", "total", "number", "bao", "nhieu", "co", "khong", "cua", "la", "gi", "nao", "cho",
         "con", "duoc", "da", "dang", "khach", "ta", "minh", "ben", "kho", "warehouse", "sell", "sold", "buy", "bought",
-        "units", "sales", "stock", "many", "item", "items", "qty", "quantity", "ship", "shipped"}
+        "units", "sales", "stock", "many", "item", "items", "qty", "quantity", "ship", "shipped",
+        "break", "down", "breakdown", "split", "first", "last", "best", "worst", "ever", "time", "since", "start"}
 QUESTION = re.compile(r"\?\s*$|^\s*(how|what|when|where|who|which|why|can|do|does|is|are|should|may|must)\b|"
                       r"\b(bao nhieu|bao lau|the nao|ra sao|nhu the nao|khi nao|o dau|ai|co duoc|duoc khong|khong|nao|gi|may)\s*\??\s*$")
 
@@ -260,7 +261,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)
                                               or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
-        return frame.counting or bool(frame.compare)
+        # "which customer has opened the most tickets": a ranking of them
+        return frame.counting or bool(frame.compare) or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
+                                                                                         or bool(call.args.get("group_by"))))
     if intent == "find_customer":
         return bool(frame.counting or grouped or frame.conditions or frame.limit or frame.single or named
                     or (frame.listing and args.get("filters")))
@@ -302,7 +305,8 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
                 report["group_by"] = old.get("group_by") or ("week" if slots.period and re.fullmatch(
                     r"\d{4}-\d{2}|last-month|this-month", report.get("period", "")) else "month")
             return Plan(intent="report", tool="run_report", args=report, language=language)
-    if set(call.args["measures"]) <= {"tickets_opened", "open_tickets"} and frame.listing and not frame.counting:
+    if set(call.args["measures"]) <= {"tickets_opened", "open_tickets"} and frame.listing and not frame.counting \
+            and not (frame.single or frame.limit):
         args: dict[str, Any] = {}
         if call.args.get("customer"):
             args["customer"] = call.args["customer"]
@@ -311,7 +315,7 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
                 args["status"] = f["values"][0]
             if f["dimension"] == "ticket_priority":
                 args["priority"] = f["values"][0]
-        if call.args.get("period") and "tickets_opened" in call.args["measures"]:
+        if call.args.get("period") not in (None, "all") and "tickets_opened" in call.args["measures"]:
             args["opened"] = call.args["period"]  # "tickets opened this week": whatever their status now
             args.setdefault("status", "any")
         if call.args.get("owner"):
@@ -507,6 +511,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 args["language"] = "vi"
             return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
         places = extra.places(frame.folded)
+        if link.customer is not None and link.span and len(link.customer.core) > 1:
+            # "customers in Denver": the city, not "Denver Fire & Rescue" named by one of its words
+            named = set(tokens_of(_without_periods(text, today))[link.span[0]:link.span[1]])
+            if any(said and named <= said for said in places.said.values()):
+                link = LinkResult()
+                customer_words = set()
         # "Saigon Foods": the customer's own words name no city
         found = {d: [v for v in values if not (set(fold(v).split()) <= customer_words)
                      and not (places.said.get(v) and places.said[v] <= customer_words)]
@@ -655,9 +665,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args["status"] = "open"
         elif re.search(r"\b(all|every|tat ca)\b", t) or (frame.period and not re.search(r"\b(unresolved|chua xu ly)\b", t)):
             args["status"] = "any"  # "tickets opened this week": every one opened then, whatever it is now
-        if frame.period:
+        if frame.period and frame.period != "all":
             args["opened"] = frame.period
-        if frame.mine or re.search(r"\b(assigned to me|cua em|cua toi|cua minh)\b", t):
+        if re.search(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b", t):
+            args["customer_owner"] = "me"  # "do any of my customers have open tickets": a rep's accounts
+        elif frame.mine or re.search(r"\b(assigned to me|cua em|cua toi|cua minh)\b", t):
             args["assignee"] = "me"
         elif person is not None:
             args["assignee"] = person.code

@@ -25,7 +25,8 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d\d"
 _NUM = r"\d{1,4}|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 1), key=len, reverse=True))
-ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetime|since (?:the )?(?:beginning|start|we started)|"
+ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetime|"
+                      r"since (?:the )?(?:beginning|start|we started)(?! of (?:19|20)\d\d)|"
                       r"all years|every year|tu truoc (?:den|toi) nay|tu truoc gio|tu khi bat dau|tat ca cac nam|"
                       r"toan bo thoi gian|tu dau den gio|moi thoi gian)\b")
 COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?)\b")
@@ -113,7 +114,7 @@ def _date_range(m, today):
     return f"{m['d']}..{m['e']}"
 
 
-@_pattern(r"\b(?:since|from|ke tu|tu)\s+(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
+@_pattern(r"\b(?:since|from|ke tu|tu)\s+(?:the\s+(?:start|beginning)\s+of\s+|dau\s+)?(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
 def _since_year(m, today):
     return f"{m['y']}-01-01..{today.isoformat()}"
 

@@ -78,6 +78,7 @@ class MeasureInfo(ToolModel):
     label: str
     definition: str
     unit: str = Field(description="money (in `currency`), count, quantity, percent (12.5 means 12.5 %), days")
+    empty_means_never: bool = Field(False, description="An empty value means it never happened (never contacted)")
 
 
 class DataSpan(ToolModel):
@@ -299,7 +300,8 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
     result = run(scope, query)
     lang = query.language
     infos = [MeasureInfo(name=name, label=MEASURES[name].words(lang), definition=MEASURES[name].definition(lang),
-                         unit=MEASURES[name].unit) for name in result.measures]
+                         unit=MEASURES[name].unit, empty_means_never=MEASURES[name].none_is_infinite)
+             for name in result.measures]
     if result.truncated:
         notes.append(say(lang, f"Showing {len(result.rows)} of {result.total_rows:,} rows; totals cover all "
                                f"{result.total_rows:,}. Ask for a higher limit to see more.",

@@ -59,6 +59,8 @@ class ListTicketsInput(ToolModel):
                                description="One ticket by its number, any letter case (TCK-2026-000098, CS-1454); "
                                            "status and priority are then ignored")
     opened: str | None = Field(None, max_length=60, description="Opened in this period, e.g. this-week, 2026-11")
+    customer_owner: str | None = Field(None, max_length=200, description=(
+        "Only tickets of the customers this employee owns (code, e-mail or name; 'me': a rep's own customers)"))
     assignee: str | None = Field(None, max_length=200, description="Only tickets assigned to this employee (code, "
                                                                    "e-mail or name; 'me' for the asker)")
 
@@ -67,6 +69,12 @@ class ListTicketsResult(ToolModel):
     customer_code: str | None = None
     total: int = Field(description="How many tickets match the filter (may exceed the rows returned)")
     tickets: list[TicketOut]
+
+
+def _employee(ctx: ToolContext, reference: str) -> Employee:
+    """'me' (or 'tôi', 'em') is the asker; anyone else by code, e-mail or name."""
+    me = reference.strip().lower() in ("me", "mine", "my", "toi", "tôi", "em")
+    return ctx.actor if me else resolve_employee(ctx.session, reference)
 
 
 def ticket_out(ticket: Ticket, customer: Customer, assignee: Employee | None) -> TicketOut:
@@ -100,16 +108,17 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
         conditions.append(Ticket.status == params.status)
     if params.priority:
         conditions.append(Ticket.priority == params.priority)
-    if params.opened:
+    if params.opened and params.opened.strip().lower() not in ("all", "all-time", "ever"):
         period = parse_period(params.opened, ctx.today)
         zone = _zone(ctx.company.timezone)
         start = datetime.combine(period.start, time(0), tzinfo=zone)
         end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=zone)
         conditions += [Ticket.opened_at >= start, Ticket.opened_at < end]
     if params.assignee:
-        me = params.assignee.strip().lower() in ("me", "mine", "my", "toi", "tôi", "em")
-        person = ctx.actor if me else resolve_employee(ctx.session, params.assignee)
-        conditions.append(Ticket.assignee_id == person.id)
+        conditions.append(Ticket.assignee_id == _employee(ctx, params.assignee).id)
+    if params.customer_owner:
+        owner = _employee(ctx, params.customer_owner)
+        conditions.append(Ticket.customer_id.in_(select(Customer.id).where(Customer.owner_id == owner.id)))
     total = ctx.session.execute(select(func.count()).select_from(Ticket).where(*conditions)).scalar_one()
     rows = ctx.session.execute(
         select(Ticket, Customer, Employee).join(Customer, Customer.id == Ticket.customer_id)

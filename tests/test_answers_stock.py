@@ -1,0 +1,23 @@
+"""The offline planner's wording of a stock answer: the total across warehouses, and 'out of stock' said in words."""
+from __future__ import annotations
+
+from assistant.planner.answers import compose_answer
+
+
+def _answer(stock, language="en"):
+    result = {"sku": "HO-1029", "name": "Trail Camera 16MP", "unit": "unit", "unit_price": "119.00", "currency": "USD",
+              "stock": stock}
+    return compose_answer({"tool": "product_availability", "language": language}, [{"status": "ok", "result": result}])
+
+
+def test_nothing_available_anywhere_is_out_of_stock():
+    empty = [{"warehouse": "MAIN", "available": 0, "quantity": 0, "reserved": 0, "below_reorder": True}]
+    assert "out of stock" in _answer(empty).splitlines()[0]
+    assert "hết hàng" in _answer(empty, "vi").splitlines()[0]
+
+
+def test_stock_in_several_warehouses_is_added_up():
+    stock = [{"warehouse": "HCM", "available": 40, "quantity": 45, "reserved": 5},
+             {"warehouse": "HAN", "available": 1200, "quantity": 1200, "reserved": 0}]
+    first = _answer(stock).splitlines()[0]
+    assert "1,240 available in all" in first and "out of stock" not in first
