@@ -254,7 +254,7 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     if dimensions and (grouped or (picked and not measures and not counts)):
         _add(frame.group_by, dimensions[0].target)
         return
-    if counts and before in ("so", "tong"):
+    if counts and (before in ("so", "tong") or (before == "luong" and before2 == "so")):
         frame.counting = True  # "số đơn hàng", "tổng số khách": the number of them
     if counts:
         if frame.counting or frame.compare:

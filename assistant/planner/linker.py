@@ -75,7 +75,12 @@ def _folded_name(name: str, key: str | None) -> str:
 # Everyday Vietnamese words of five letters or more that are also parts of company names ("thanh toán" is
 # payment, "Thành Khang" a customer): alone, they never name a customer.
 COMMON_WORDS = {"thanh", "khong", "thang", "nhieu", "doanh", "truoc", "trong", "ngoai", "thuong", "chung", "nhung",
-                "nguoi", "khach", "thoi", "hang", "phong", "quang"}
+                "nguoi", "khach", "thoi", "hang", "phong", "quang", "thai", "trang", "tinh", "giao", "chot", "tien",
+                "thang", "nam", "quy", "tuan", "ngay"}
+
+# Everyday two-word Vietnamese phrases whose words are also names ("trạng thái": status; "Thái Mai": a customer).
+COMMON_PAIRS = {"trang thai", "tinh trang", "khong tinh", "giao hang", "thanh toan", "tien mat", "chot don", "giao dich",
+                "thang nay", "nam nay", "quy nay", "tuan nay", "hang thang", "hang nam", "tung thang", "tung nam"}
 
 # English words people use for products whose catalogue names are Vietnamese.
 GLOSSARY = {
@@ -233,6 +238,12 @@ class EntityIndex:
                 exact = sum(1 for k in range(length) if core[start + k] == tokens[i + k])
                 if length == 1 and len(core) > 1 and not exact:
                     continue  # one word that is merely close ("hàng" ~ "Hoàng", "không" ~ "Hoàng") is not a mention
+                if length == 1 and first in COMMON_WORDS and (
+                        (i > 0 and f"{tokens[i - 1]} {first}" in COMMON_PAIRS)
+                        or (i + 1 < len(tokens) and f"{first} {tokens[i + 1]}" in COMMON_PAIRS)):
+                    continue  # "trạng thái" is a status, not "Tập đoàn Thái Mai"
+                if not exact and any(tokens[i + k] in COMMON_WORDS for k in range(length)):
+                    continue  # "không tính" is not "Hồng Thịnh" misspelt
                 score = length + exact * 0.01 + (0.5 if length == len(core) or (start == 0 and reaches_end) else 0.25 if reaches_end else 0)
                 if score > best:
                     best, span = score, (i, i + length)

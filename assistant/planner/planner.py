@@ -237,6 +237,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     """Whether a data frame answers the request better than the task the intent names."""
     from backend.semantic.measures import MEASURES
 
+    if intent in ("approve", "convert") and (frame.counting or frame.amount) and not memory.args.get("quote"):
+        return True   # "quý 2 tôi chốt được bao nhiêu đơn": a count of orders, not a quote to convert
     if intent in WRITE_INTENTS or intent == "help":
         return False
     args = call.args
@@ -477,6 +479,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     extra = mentions_mod.mentions_index(session, index.stamp)
     quoted = QUOTED.findall(text)   # "the track 'The Woman King'": a title, not the employee Robert King
     masked = [(m.start(), m.end()) for q in quoted for m in re.finditer(re.escape(fold(q)), fold(text))]
+    # "khách hàng ở Hà Nội": a city's words name no employee (Nguyễn Thu Hà)
+    masked += [(m.start(), m.end()) for said in extra.places(frame.folded).said.values()
+               for word in said for m in re.finditer(rf"\b{re.escape(word)}\b", fold(text))]
     person = extra.employee(text, exclude=masked) if intent not in blocking else None
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):

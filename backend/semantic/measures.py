@@ -123,7 +123,7 @@ MEASURE_LIST: list[Measure] = [
        "Thành tiền thuần các dòng hàng (sau chiết khấu, trước VAT) của các đơn không bị hủy, theo ngày đặt hàng, quy "
        "đổi sang đồng tiền hạch toán theo tỷ giá ngày đặt hàng.", "money",
        synonyms_en=("sales", "turnover", "revenues", "takings", "income from sales", "sales figures", "sell", "sold",
-                    "selling", "spent", "spend", "bought", "buy", "brought in", "sales volume", "worth", "value of"),
+                    "selling", "spent", "spend", "bought", "buy", "brought in", "bring in", "sales volume", "worth", "value of"),
        synonyms_vi=("doanh số", "bán được", "doanh thu bán hàng", "tiền hàng", "bán", "mua", "giá trị"),
        on={"orders": MeasureSQL(expr=lambda s: func.sum(_revenue_order(s))),
            "order_lines": MeasureSQL(expr=lambda s: func.sum(_revenue_line(s)))}),
@@ -435,7 +435,9 @@ MEASURE_LIST: list[Measure] = [
     _m("stock_value", "stock value", "giá trị tồn kho",
        "Units on hand × unit cost, in the base currency at today's FX rate (a cost is in its product's currency).",
        "Số lượng tồn × giá vốn, quy đổi theo tỷ giá hôm nay (giá vốn theo đồng tiền của sản phẩm).", "money",
-       roles=COST_VIEWERS, synonyms_en=("inventory value", "value of stock"), synonyms_vi=("giá trị hàng tồn",),
+       roles=COST_VIEWERS, synonyms_en=("inventory value", "value of stock", "stock worth", "stock value", "worth at cost",
+                                        "stock at cost", "inventory at cost"),
+       synonyms_vi=("giá trị hàng tồn", "giá trị tồn kho", "tồn kho theo giá vốn"),
        on={"stock": MeasureSQL(fx=Fx(amount=lambda s: _cost(StockLevel.quantity, Product.unit_cost),
                                      currency=lambda s: Product.currency))}),
 ]
