@@ -13,10 +13,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.errors import NotFound, TandemError, ValidationFailed
+from backend.errors import TandemError, ValidationFailed
 from backend.tools.lookup import employee_by_code_or_email as resolve_employee  # noqa: F401 - re-exported
 from backend.models import ApiToken, Employee
 

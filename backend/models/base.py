@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, String, CheckConstraint
+from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, CheckConstraint
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 

@@ -316,7 +316,7 @@ def build_ar_aging(b: _Builder) -> ReportDocument:
                  columns=[b.col("customer", "text"), *bucket_columns, b.col("total", "money", label=word("total", b.lang))],
                  rows=[{k: row[k] for k in ("customer", *(key for key, _ in BUCKETS), "total")} for row in aging.rows[:LIST_ROWS]],
                  total_row={"customer": word("total", b.lang), **{key: totals[key] for key, _ in BUCKETS}, "total": total_open}),
-        DocTable(key="oldest", title=b.t(f"Longest overdue invoices", f"Hóa đơn quá hạn lâu nhất"),
+        DocTable(key="oldest", title=b.t("Longest overdue invoices", "Hóa đơn quá hạn lâu nhất"),
                  columns=[b.col("number", "text", "invoice"), b.col("customer", "text"), b.col("due_date", "date"),
                           b.col("days_overdue", "int"), b.col("open_balance", "money")],
                  rows=[{k: row[k] for k in ("number", "customer", "due_date", "days_overdue", "open_balance")}

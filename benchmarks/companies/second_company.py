@@ -975,7 +975,7 @@ class Generator:
                 (f"Damaged in transit: {p.name}", f"Carton crushed on arrival, order {o['number']}; photos attached by the customer.", "high"),
                 (f"Short shipment on order {o['number']}", f"Packing list shows the {p.name} but it was not in the delivery.", "medium"),
                 (f"Wrong item shipped on {o['number']}", f"Received a different model instead of the {p.name}.", "medium"),
-                (f"Warranty claim: {p.name}", f"End customer reports a failure within the first season; asks for replacement.", "medium"),
+                (f"Warranty claim: {p.name}", "End customer reports a failure within the first season; asks for replacement.", "medium"),
                 (f"Missing parts: {p.name}", f"Hardware bag missing from several units of order {o['number']}.", "low"),
                 (f"Return authorization request for {p.name}", f"Customer overstocked; asks for an RA on part of order {o['number']}.", "low"),
                 (f"Late delivery on order {o['number']}", "Carrier missed the delivery window; the store had an ad running.", "high"),
