@@ -50,7 +50,9 @@ def get_engine(settings: Settings | None = None) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    from backend.accounting.hooks import install_posting
+
+    return install_posting(sessionmaker(bind=engine, expire_on_commit=False))
 
 
 @contextmanager
@@ -89,7 +91,7 @@ def migrate(engine: Engine | None = None) -> None:
 
 # The newest migration's revision. Checked against Alembic by a test, so a new migration that forgets to
 # bump it fails the suite; it lets a process that finds the schema current skip importing Alembic (~0.4 s).
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0012"
 
 _migrated: set[str] = set()
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from backend.models import DocumentSequence
 
-PREFIXES = {"quote": "QUO", "order": "SO", "invoice": "INV", "ticket": "TCK", "payment": "PAY"}
+PREFIXES = {"quote": "QUO", "order": "SO", "invoice": "INV", "ticket": "TCK", "payment": "PAY", "journal": "JE",
+            "purchase_order": "PO", "receipt": "GR", "bill": "BILL", "supplier_payment": "SPAY"}
 
 
 def format_number(doc_type: str, year: int, seq: int) -> str:
@@ -19,12 +20,19 @@ def format_number(doc_type: str, year: int, seq: int) -> str:
 
 
 def next_number(session: Session, doc_type: str, year: int) -> str:
+    return next_numbers(session, doc_type, year, 1)[0]
+
+
+def next_numbers(session: Session, doc_type: str, year: int, count: int) -> list[str]:
+    """`count` consecutive numbers in one UPDATE (a bulk writer's block); gapless if the caller uses them all."""
     if doc_type not in PREFIXES:
         raise ValueError(f"unknown document type {doc_type!r}")
+    if count < 1:
+        return []
     bump = (
         update(DocumentSequence)
         .where(DocumentSequence.doc_type == doc_type, DocumentSequence.year == year)
-        .values(last_number=DocumentSequence.last_number + 1)
+        .values(last_number=DocumentSequence.last_number + count)
         .returning(DocumentSequence.last_number)
     )
     value = session.execute(bump).scalar_one_or_none()
@@ -35,7 +43,7 @@ def next_number(session: Session, doc_type: str, year: int) -> str:
         except IntegrityError:
             pass  # another writer created the row first; the UPDATE below waits for its lock
         value = session.execute(bump).scalar_one()
-    return format_number(doc_type, year, value)
+    return [format_number(doc_type, year, seq) for seq in range(value - count + 1, value + 1)]
 
 
 def reserve_through(session: Session, doc_type: str, year: int, last_number: int) -> None:

@@ -50,6 +50,22 @@ class SignInLimits(BaseModel):
     window_minutes: int = Field(60, ge=1, description="failures older than this are forgotten")
 
 
+class AccountingSettings(BaseModel):
+    """The chart of accounts the ledger creates: the default numbering or Vietnam's VAS (Circular 200)."""
+
+    chart: Literal["default", "vas"] = Field("default", description="default | vas (Thông tư 200 numbering)")
+    # Account codes by posting role, over the chart's own (TANDEM_ACCOUNTING__CODES='{"bank": "1121"}').
+    codes: dict[str, str] = Field(default_factory=dict, description="account code per role, overriding the chart")
+
+
+class PurchasingRules(BaseModel):
+    """Purchase orders whose total (VAT included) in the base currency is above the threshold wait for a manager's
+    or an admin's approval (TANDEM_PURCHASING__APPROVAL_THRESHOLD)."""
+
+    approval_threshold: Decimal = Field(Decimal("100000000"), ge=0,
+                                        description="base-currency total above which a purchase order needs approval")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="TANDEM_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -80,6 +96,8 @@ class Settings(BaseSettings):
     confirmation_ttl_minutes: int = 15
     session_ttl_minutes: int = 480
     signin: SignInLimits = Field(default_factory=SignInLimits)
+    purchasing: PurchasingRules = Field(default_factory=PurchasingRules)
+    accounting: AccountingSettings = Field(default_factory=AccountingSettings)
     # Assistant turns per employee per minute, over every worker (0: no limit): a runaway script or client
     # must not monopolise the brain or run up a language model's bill.
     turns_per_minute: int = Field(30, ge=0)

@@ -11,6 +11,10 @@ from backend.models.web import WebSession
 from backend.models.slack import SlackEvent, SlackLink
 from backend.models.reports import ReportRun, ReportSchedule
 from backend.models.limits import RateCounter
+from backend.models.purchasing import (GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, StockMovement,
+                                       Supplier, SupplierBill, SupplierBillLine, SupplierContact, SupplierPayment,
+                                       SupplierPaymentAllocation)
+from backend.models.accounting import Account, AccountingPeriod, JournalEntry, JournalLine, ProductCost
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Company", "Confirmation", "Contact", "Customer", "DocumentSequence",
@@ -21,4 +25,7 @@ __all__ = [
     "SlackEvent", "SlackLink",
     "ReportRun", "ReportSchedule",
     "RateCounter",
+    "Account", "AccountingPeriod", "JournalEntry", "JournalLine", "ProductCost",
+    "GoodsReceipt", "GoodsReceiptLine", "PurchaseOrder", "PurchaseOrderLine", "StockMovement", "Supplier",
+    "SupplierBill", "SupplierBillLine", "SupplierContact", "SupplierPayment", "SupplierPaymentAllocation",
 ]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import BusinessRuleViolation
 from backend.ledger import MissingFxRate, RateBook
-from backend.models import Invoice, Payment, PaymentAllocation
+from backend.models import Invoice, Payment, PaymentAllocation, SupplierBill, SupplierPayment, SupplierPaymentAllocation
 from backend.models.crm import OPPORTUNITY_STAGES
 
 ZERO = Decimal(0)
@@ -98,6 +98,39 @@ def open_balance(as_of: date | None = None) -> ColumnElement[Decimal]:
 def is_overdue(due_date: ColumnElement, as_of: date) -> ColumnElement[bool]:
     """Overdue: past its due date (an invoice due on `as_of` is not overdue yet)."""
     return due_date < as_of
+
+
+# --- payables ---------------------------------------------------------------------------------------------------
+
+# Payables = open supplier bills minus the supplier payments applied to them, aged with the receivables' buckets
+# (bucket_of / aging_bucket_sql over the bill's due date).
+
+def bill_allocated_by(bill_id: ColumnElement, as_of: date | None) -> ColumnElement[Decimal]:
+    """Supplier payments applied to the bill, counting only payments made on or before `as_of` (None: all)."""
+    stmt = (select(func.coalesce(func.sum(SupplierPaymentAllocation.amount), 0))
+            .where(SupplierPaymentAllocation.bill_id == bill_id))
+    if as_of is not None:
+        stmt = (stmt.join(SupplierPayment, SupplierPayment.id == SupplierPaymentAllocation.payment_id)
+                .where(SupplierPayment.paid_on <= as_of))
+    return stmt.correlate_except(SupplierPaymentAllocation, SupplierPayment).scalar_subquery()
+
+
+def open_bill_candidates(as_of: date, today: date) -> ColumnElement[bool]:
+    """Bills that may have a balance on `as_of`, by the same reasoning as open_invoice_candidates: dated by then,
+    not void; before today also those paid since."""
+    dated = SupplierBill.bill_date <= as_of
+    if as_of >= today:
+        return and_(dated, SupplierBill.status == "open")
+    paid_later = (select(SupplierPaymentAllocation.bill_id)
+                  .join(SupplierPayment, SupplierPayment.id == SupplierPaymentAllocation.payment_id)
+                  .where(SupplierPayment.paid_on > as_of))
+    return and_(dated, or_(SupplierBill.status == "open",
+                           and_(SupplierBill.status == "paid", SupplierBill.id.in_(paid_later))))
+
+
+def bill_open_balance(as_of: date | None = None) -> ColumnElement[Decimal]:
+    """A supplier bill's open balance on `as_of`: its total minus the payments applied by then (None: all)."""
+    return SupplierBill.total - bill_allocated_by(SupplierBill.id, as_of)
 
 
 # --- pipeline, quotes, support -----------------------------------------------------------------------------------

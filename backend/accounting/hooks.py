@@ -1,0 +1,90 @@
+"""Documents post themselves: after each flush, the invoices, payments, shipped orders, receipts, bills and
+supplier payments it wrote get their journal entries in the same transaction (and a voided invoice its
+reversal), so no writer has to remember the ledger. Bulk loads that bypass the ORM call post_all_unposted."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from backend.models import Invoice, Payment, PaymentAllocation, SalesOrder
+
+PAUSED = "tandem.posting_paused"
+
+
+def install_posting(target):
+    """Post after every flush of sessions made by `target` (a sessionmaker, a Session class or one session);
+    returns `target`."""
+    if not event.contains(target, "after_flush", _after_flush):
+        event.listen(target, "after_flush", _after_flush)
+    return target
+
+
+@contextmanager
+def deferred_posting(session: Session) -> Iterator[None]:
+    """Write many documents without posting each flush, then post them all at once (the bulk path)."""
+    from backend.accounting.posting import post_all_unposted
+
+    was = session.info.get(PAUSED, False)
+    session.info[PAUSED] = True
+    try:
+        yield
+        session.flush()
+    finally:
+        session.info[PAUSED] = was
+    if not was:
+        post_all_unposted(session)
+
+
+def _status_became(obj, values: tuple[str, ...]) -> bool:
+    history = inspect(obj).attrs.status.history
+    return bool(history.added) and history.added[0] in values and not (history.deleted and history.deleted[0] in values)
+
+
+def _purchasing_kinds() -> dict[type, tuple[str, str]]:
+    """Purchasing classes -> (source type, attribute holding the document id); empty without purchasing."""
+    from backend.accounting.posting import purchasing
+
+    models = purchasing()
+    if models is None:
+        return {}
+    return {models.GoodsReceipt: ("goods_receipt", "id"), models.GoodsReceiptLine: ("goods_receipt", "receipt_id"),
+            models.SupplierBill: ("supplier_bill", "id"), models.SupplierBillLine: ("supplier_bill", "bill_id"),
+            models.SupplierPayment: ("supplier_payment", "id"),
+            models.SupplierPaymentAllocation: ("supplier_payment", "payment_id")}
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    if session.info.get(PAUSED):
+        return
+    wanted: dict[str, set[int]] = {}
+    voided: set[int] = set()
+    purchasing_kinds = None
+    for obj in session.new:
+        if isinstance(obj, Invoice):
+            if obj.status != "void":
+                wanted.setdefault("invoice", set()).add(obj.id)
+        elif isinstance(obj, Payment):
+            wanted.setdefault("payment", set()).add(obj.id)
+        elif isinstance(obj, PaymentAllocation):
+            wanted.setdefault("payment", set()).add(obj.payment_id)
+        elif isinstance(obj, SalesOrder):
+            if obj.status in ("shipped", "invoiced"):
+                wanted.setdefault("delivery", set()).add(obj.id)
+        else:
+            if purchasing_kinds is None:
+                purchasing_kinds = _purchasing_kinds()
+            kind = purchasing_kinds.get(type(obj))
+            if kind is not None:
+                wanted.setdefault(kind[0], set()).add(getattr(obj, kind[1]))
+    for obj in session.dirty:
+        if isinstance(obj, SalesOrder) and _status_became(obj, ("shipped", "invoiced")):
+            wanted.setdefault("delivery", set()).add(obj.id)
+        elif isinstance(obj, Invoice) and _status_became(obj, ("void",)):
+            voided.add(obj.id)
+    if wanted or voided:
+        from backend.accounting.posting import post_documents
+
+        post_documents(session, {kind: sorted(ids) for kind, ids in wanted.items()}, voided_invoices=sorted(voided))

@@ -1,0 +1,466 @@
+"""The posting rules — what each document debits and credits — and `post`, which writes a document's entry once.
+
+Each rule is a function of the document (a plain record read by the loaders below) and the posting context;
+it returns the entry to write, or None when the document moves no money. Amounts are in base currency,
+rounded to its minor unit; each line also keeps the document's currency and amount.
+
+- invoice: Dr receivables (gross) / Cr revenue (net) + Cr VAT output (the rest). Invoices store the gross amount
+  only: when the invoice's order is in the same currency and the gross lies between the order's net amount and
+  the net plus VAT at the company rate, the net is the order's (zero-rated exports included); otherwise the gross
+  is split at the company rate. A voided invoice's entry is reversed.
+- payment: Dr bank (cash when the method says cash) at the rate of the payment date / Cr receivables at the rates
+  of the invoices it pays (the unallocated rest at the payment's rate); the difference is an FX gain or loss.
+- delivery (a sales order shipped): Dr cost of goods sold / Cr inventory, per line, at moving-average cost.
+- goods receipt: Dr inventory / Cr goods received not billed, at the purchase order's unit cost and FX rate.
+- supplier bill: Dr goods received not billed (what the billed units cost on the order) + the price difference to
+  purchase price variance + Dr VAT input / Cr payables; a bill without an order debits expenses with its net.
+- supplier payment: Dr payables at the bills' rates / Cr bank at the payment's rate; the difference is FX.
+"""
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session
+
+from backend.accounting.chart import ensure_chart
+from backend.accounting.costing import CostBook
+from backend.accounting.journal import EntryDraft, reversal_of, write_entries
+from backend.errors import BusinessRuleViolation
+from backend.ledger import MissingFxRate, RateBook
+from backend.models import Company, Invoice, JournalEntry, Payment, PaymentAllocation, SalesOrder, SalesOrderLine
+from backend.money import HUNDRED, round_money
+
+ZERO = Decimal(0)
+SHIPPED = ("shipped", "invoiced")
+# Same-day documents post in this order, so a delivery is costed after the day's receipts.
+SEQUENCE = {"goods_receipt": 0, "supplier_bill": 1, "delivery": 2, "invoice": 3, "payment": 4, "supplier_payment": 5}
+DOCUMENT_TYPES = tuple(SEQUENCE)
+
+
+@dataclass
+class PostingContext:
+    accounts: dict[str, int]
+    base: str
+    tax_rate_pct: Decimal
+    rates: RateBook
+    costs: CostBook
+
+    def to_base(self, amount: Decimal, rate: Decimal) -> Decimal:
+        return round_money(amount * rate, self.base)
+
+    def rate_on(self, currency: str, day: date, what: str) -> Decimal:
+        try:
+            return self.rates.rate(currency, day)
+        except MissingFxRate:
+            raise BusinessRuleViolation(f"{what} can't be posted: there is no {currency} exchange rate on or before "
+                                        f"{day.isoformat()}.", hint="Add the FX rate, then post it again.") from None
+
+
+# ------------------------------------------------------------------------------------------------ documents
+@dataclass
+class InvoiceDoc:
+    id: int
+    number: str
+    customer_id: int
+    issue_date: date
+    currency: str
+    fx_rate: Decimal
+    amount: Decimal
+    order_net: Decimal | None = None  # the order's net amount, when the order is in the invoice's currency
+
+    day = property(lambda self: self.issue_date)
+
+
+@dataclass
+class PaymentDoc:
+    id: int
+    customer_id: int
+    paid_on: date
+    amount: Decimal
+    currency: str
+    method: str | None
+    reference: str | None
+    # (amount, invoice currency, invoice FX rate) per invoice it pays
+    allocations: list[tuple[Decimal, str, Decimal]] = field(default_factory=list)
+
+    day = property(lambda self: self.paid_on)
+
+
+@dataclass
+class DeliveryDoc:
+    id: int  # the sales order
+    number: str
+    customer_id: int
+    shipped_on: date
+    lines: list[tuple[int, int]] = field(default_factory=list)  # (product id, quantity)
+
+    day = property(lambda self: self.shipped_on)
+
+
+@dataclass
+class ReceiptDoc:
+    id: int
+    number: str
+    supplier_id: int
+    received_on: date
+    currency: str  # the purchase order's
+    fx_rate: Decimal
+    lines: list[tuple[int, int, Decimal]] = field(default_factory=list)  # (product id, quantity, unit cost)
+
+    day = property(lambda self: self.received_on)
+
+
+@dataclass
+class BillDoc:
+    id: int
+    number: str
+    supplier_id: int
+    bill_date: date
+    currency: str
+    fx_rate: Decimal
+    net_amount: Decimal
+    tax_amount: Decimal
+    total: Decimal
+    # What the billed units were received at (base currency, order cost and rate); None for a bill without an order.
+    received_value: Decimal | None = None
+
+    day = property(lambda self: self.bill_date)
+
+
+@dataclass
+class SupplierPaymentDoc:
+    id: int
+    number: str
+    supplier_id: int
+    paid_on: date
+    amount: Decimal
+    currency: str
+    fx_rate: Decimal
+    allocations: list[tuple[Decimal, str, Decimal]] = field(default_factory=list)  # (amount, bill currency, bill rate)
+
+    day = property(lambda self: self.paid_on)
+
+
+# ------------------------------------------------------------------------------------------------ the rules
+def split_invoice(amount: Decimal, order_net: Decimal | None, tax_rate_pct: Decimal, currency: str) -> tuple[Decimal, Decimal]:
+    """(net, VAT) of an invoice's gross amount, in its currency (the rule in the module docstring)."""
+    if order_net is not None and order_net <= amount <= order_net + round_money(order_net * tax_rate_pct / HUNDRED, currency):
+        return order_net, amount - order_net
+    net = round_money(amount * HUNDRED / (HUNDRED + tax_rate_pct), currency)
+    return net, amount - net
+
+
+def invoice_entry(doc: InvoiceDoc, ctx: PostingContext) -> EntryDraft | None:
+    gross = ctx.to_base(doc.amount, doc.fx_rate)
+    net_in_currency, _ = split_invoice(doc.amount, doc.order_net, ctx.tax_rate_pct, doc.currency)
+    net = ctx.to_base(net_in_currency, doc.fx_rate)
+    entry = EntryDraft(doc.issue_date, "invoice", doc.id, f"Invoice {doc.number}")
+    accounts, who = ctx.accounts, {"customer_id": doc.customer_id, "currency": doc.currency}
+    entry.add(accounts["receivables"], gross, amount_in_currency=doc.amount, **who)
+    entry.add(accounts["revenue"], -net, amount_in_currency=net_in_currency, **who)
+    entry.add(accounts["vat_output"], -(gross - net), amount_in_currency=doc.amount - net_in_currency, **who)
+    return entry if entry.lines else None
+
+
+def _cleared(allocations: list[tuple[Decimal, str, Decimal]], amount: Decimal, currency: str, rate: Decimal,
+             ctx: PostingContext) -> Decimal:
+    """The base-currency balance a payment clears: each allocation at its document's rate (in another currency,
+    at the payment's), the unallocated rest at the payment's rate."""
+    cleared, allocated = ZERO, ZERO
+    for allocation, document_currency, document_rate in allocations:
+        allocated += allocation
+        cleared += ctx.to_base(allocation, document_rate if document_currency == currency else rate)
+    return cleared + ctx.to_base(max(amount - allocated, ZERO), rate)
+
+
+def _fx_difference(entry: EntryDraft, ctx: PostingContext, gain: Decimal, **dimensions) -> None:
+    entry.add(ctx.accounts["fx_gain"] if gain > 0 else ctx.accounts["fx_loss"], -gain, **dimensions)
+
+
+def payment_entry(doc: PaymentDoc, ctx: PostingContext) -> EntryDraft | None:
+    rate = ctx.rate_on(doc.currency, doc.paid_on, f"Payment {doc.reference or doc.id}")
+    received = ctx.to_base(doc.amount, rate)
+    cleared = _cleared(doc.allocations, doc.amount, doc.currency, rate, ctx)
+    cash = "cash" if (doc.method or "").strip().lower() == "cash" else "bank"
+    entry = EntryDraft(doc.paid_on, "payment", doc.id, f"Customer payment {doc.reference or doc.id}")
+    who = {"customer_id": doc.customer_id, "currency": doc.currency, "amount_in_currency": doc.amount}
+    entry.add(ctx.accounts[cash], received, **who)
+    entry.add(ctx.accounts["receivables"], -cleared, **who)
+    _fx_difference(entry, ctx, received - cleared, customer_id=doc.customer_id)
+    return entry if entry.lines else None
+
+
+def delivery_entry(doc: DeliveryDoc, ctx: PostingContext) -> EntryDraft | None:
+    entry = EntryDraft(doc.shipped_on, "delivery", doc.id, f"Delivery of {doc.number}")
+    for product_id, quantity in doc.lines:
+        cost = ctx.costs.issue(product_id, quantity, doc.shipped_on)
+        entry.add(ctx.accounts["cogs"], cost, product_id=product_id, customer_id=doc.customer_id)
+        entry.add(ctx.accounts["inventory"], -cost, product_id=product_id)
+    return entry if entry.lines else None
+
+
+def receipt_entry(doc: ReceiptDoc, ctx: PostingContext) -> EntryDraft | None:
+    entry = EntryDraft(doc.received_on, "goods_receipt", doc.id, f"Goods receipt {doc.number}")
+    total, total_in_currency = ZERO, ZERO
+    for product_id, quantity, unit_cost in doc.lines:
+        value = ctx.to_base(quantity * unit_cost, doc.fx_rate)
+        ctx.costs.receive(product_id, quantity, value)
+        entry.add(ctx.accounts["inventory"], value, product_id=product_id, supplier_id=doc.supplier_id,
+                  currency=doc.currency, amount_in_currency=quantity * unit_cost)
+        total += value
+        total_in_currency += quantity * unit_cost
+    entry.add(ctx.accounts["goods_received_not_billed"], -total, supplier_id=doc.supplier_id, currency=doc.currency,
+              amount_in_currency=total_in_currency)
+    return entry if entry.lines else None
+
+
+def bill_entry(doc: BillDoc, ctx: PostingContext) -> EntryDraft | None:
+    total = ctx.to_base(doc.total, doc.fx_rate)
+    net = ctx.to_base(doc.net_amount, doc.fx_rate)
+    entry = EntryDraft(doc.bill_date, "supplier_bill", doc.id, f"Supplier bill {doc.number}")
+    who = {"supplier_id": doc.supplier_id, "currency": doc.currency}
+    if doc.received_value is None:
+        entry.add(ctx.accounts["expenses"], net, amount_in_currency=doc.net_amount, **who)
+    else:
+        entry.add(ctx.accounts["goods_received_not_billed"], doc.received_value, **who)
+        entry.add(ctx.accounts["price_variance"], net - doc.received_value, **who)
+    entry.add(ctx.accounts["vat_input"], total - net, amount_in_currency=doc.tax_amount, **who)
+    entry.add(ctx.accounts["payables"], -total, amount_in_currency=doc.total, **who)
+    return entry if entry.lines else None
+
+
+def supplier_payment_entry(doc: SupplierPaymentDoc, ctx: PostingContext) -> EntryDraft | None:
+    paid = ctx.to_base(doc.amount, doc.fx_rate)
+    cleared = _cleared(doc.allocations, doc.amount, doc.currency, doc.fx_rate, ctx)
+    entry = EntryDraft(doc.paid_on, "supplier_payment", doc.id, f"Supplier payment {doc.number}")
+    who = {"supplier_id": doc.supplier_id, "currency": doc.currency, "amount_in_currency": doc.amount}
+    entry.add(ctx.accounts["payables"], cleared, **who)
+    entry.add(ctx.accounts["bank"], -paid, **who)
+    _fx_difference(entry, ctx, cleared - paid, supplier_id=doc.supplier_id)
+    return entry if entry.lines else None
+
+
+RULES: dict[str, Callable[[object, PostingContext], EntryDraft | None]] = {
+    "invoice": invoice_entry, "payment": payment_entry, "delivery": delivery_entry, "goods_receipt": receipt_entry,
+    "supplier_bill": bill_entry, "supplier_payment": supplier_payment_entry,
+}
+
+
+# ---------------------------------------------------------------------------------------------- the loaders
+def purchasing():
+    """backend.models.purchasing, or None where purchasing is not installed."""
+    try:
+        return importlib.import_module("backend.models.purchasing")
+    except ImportError:
+        return None
+
+
+def _unposted(source_type: str, id_column):
+    return ~exists().where(JournalEntry.source_type == source_type, JournalEntry.source_id == id_column)
+
+
+def _scope(source_type: str, id_column, ids: list[int] | None):
+    condition = _unposted(source_type, id_column)
+    return condition if ids is None else and_(id_column.in_(ids), condition)
+
+
+def _load_invoices(session: Session, ids: list[int] | None) -> list[InvoiceDoc]:
+    i, o = Invoice.__table__.c, SalesOrder.__table__.c
+    rows = session.execute(
+        select(i.id, i.number, i.customer_id, i.issue_date, i.currency, i.fx_rate, i.amount, o.net_amount, o.currency)
+        .select_from(Invoice.__table__.outerjoin(SalesOrder.__table__, o.id == i.order_id))
+        .where(i.status != "void", _scope("invoice", i.id, ids)))
+    return [InvoiceDoc(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] if r[8] == r[4] else None) for r in rows]
+
+
+def _load_payments(session: Session, ids: list[int] | None) -> list[PaymentDoc]:
+    p, a, i = Payment.__table__.c, PaymentAllocation.__table__.c, Invoice.__table__.c
+    scope = _scope("payment", p.id, ids)
+    docs = {r.id: PaymentDoc(r.id, r.customer_id, r.paid_on, r.amount, r.currency, r.method, r.reference)
+            for r in session.execute(select(p.id, p.customer_id, p.paid_on, p.amount, p.currency, p.method,
+                                            p.reference).where(scope))}
+    if docs:
+        for r in session.execute(select(a.payment_id, a.amount, i.currency, i.fx_rate)
+                                 .join(Invoice.__table__, i.id == a.invoice_id).join(Payment.__table__, p.id == a.payment_id)
+                                 .where(scope).order_by(a.id)):
+            docs[r.payment_id].allocations.append((r.amount, r.currency, r.fx_rate))
+    return list(docs.values())
+
+
+def _load_deliveries(session: Session, ids: list[int] | None) -> list[DeliveryDoc]:
+    o, line = SalesOrder.__table__.c, SalesOrderLine.__table__.c
+    scope = and_(o.status.in_(SHIPPED), _scope("delivery", o.id, ids))
+    docs = {r.id: DeliveryDoc(r.id, r.number, r.customer_id, r.shipped_date or r.order_date)
+            for r in session.execute(select(o.id, o.number, o.customer_id, o.shipped_date, o.order_date).where(scope))}
+    if docs:
+        for r in session.execute(select(line.order_id, line.product_id, line.quantity)
+                                 .join(SalesOrder.__table__, o.id == line.order_id).where(scope)
+                                 .order_by(line.order_id, line.line_no)):
+            docs[r.order_id].lines.append((r.product_id, r.quantity))
+    return list(docs.values())
+
+
+def _load_receipts(session: Session, ids: list[int] | None) -> list[ReceiptDoc]:
+    models = purchasing()
+    if models is None:
+        return []
+    r_, line, po = (models.GoodsReceipt.__table__.c, models.GoodsReceiptLine.__table__.c,
+                    models.PurchaseOrder.__table__.c)
+    scope = _scope("goods_receipt", r_.id, ids)
+    docs = {r.id: ReceiptDoc(r.id, r.number, r.supplier_id, r.received_on, r.currency, r.fx_rate)
+            for r in session.execute(
+                select(r_.id, r_.number, po.supplier_id, r_.received_on, po.currency, po.fx_rate)
+                .join(models.PurchaseOrder.__table__, po.id == r_.purchase_order_id).where(scope))}
+    if docs:
+        for r in session.execute(select(line.receipt_id, line.product_id, line.quantity, line.unit_cost)
+                                 .join(models.GoodsReceipt.__table__, r_.id == line.receipt_id).where(scope)
+                                 .order_by(line.receipt_id, line.id)):
+            docs[r.receipt_id].lines.append((r.product_id, r.quantity, r.unit_cost))
+    return list(docs.values())
+
+
+def _load_bills(session: Session, ids: list[int] | None) -> list[BillDoc]:
+    models = purchasing()
+    if models is None:
+        return []
+    b = models.SupplierBill.__table__.c
+    scope = _scope("supplier_bill", b.id, ids)
+    docs = {r.id: BillDoc(r.id, r.number, r.supplier_id, r.bill_date, r.currency, r.fx_rate, r.net_amount,
+                          r.tax_amount, r.total, received_value=None if r.purchase_order_id is None else ZERO)
+            for r in session.execute(select(b.id, b.number, b.supplier_id, b.bill_date, b.currency, b.fx_rate,
+                                            b.net_amount, b.tax_amount, b.total, b.purchase_order_id).where(scope))}
+    if any(doc.received_value is not None for doc in docs.values()):
+        for bill_id, value in received_values(session, models, scope).items():
+            docs[bill_id].received_value = value
+    return list(docs.values())
+
+
+def received_values(session: Session, models, scope) -> dict[int, Decimal]:
+    """Per bill on an order: what its billed units cost on the order, in base currency at the order's rate —
+    what the receipts put into goods received not billed for them."""
+    b, bl, pol, po = (models.SupplierBill.__table__.c, models.SupplierBillLine.__table__.c,
+                      models.PurchaseOrderLine.__table__.c, models.PurchaseOrder.__table__.c)
+    base = _company_facts(session)[0]
+    values: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for r in session.execute(
+            select(bl.bill_id, bl.quantity, pol.unit_price, po.fx_rate)
+            .join(models.SupplierBill.__table__, b.id == bl.bill_id)
+            .join(models.PurchaseOrderLine.__table__, pol.id == bl.purchase_order_line_id)
+            .join(models.PurchaseOrder.__table__, po.id == pol.purchase_order_id)
+            .where(scope)):
+        values[r.bill_id] += round_money(r.quantity * r.unit_price * r.fx_rate, base)
+    return dict(values)
+
+
+def _load_supplier_payments(session: Session, ids: list[int] | None) -> list[SupplierPaymentDoc]:
+    models = purchasing()
+    if models is None:
+        return []
+    p, a, b = (models.SupplierPayment.__table__.c, models.SupplierPaymentAllocation.__table__.c,
+               models.SupplierBill.__table__.c)
+    scope = _scope("supplier_payment", p.id, ids)
+    docs = {r.id: SupplierPaymentDoc(r.id, r.number, r.supplier_id, r.paid_on, r.amount, r.currency, r.fx_rate)
+            for r in session.execute(select(p.id, p.number, p.supplier_id, p.paid_on, p.amount, p.currency,
+                                            p.fx_rate).where(scope))}
+    if docs:
+        for r in session.execute(select(a.payment_id, a.amount, b.currency, b.fx_rate)
+                                 .join(models.SupplierBill.__table__, b.id == a.bill_id)
+                                 .join(models.SupplierPayment.__table__, p.id == a.payment_id).where(scope)
+                                 .order_by(a.id)):
+            docs[r.payment_id].allocations.append((r.amount, r.currency, r.fx_rate))
+    return list(docs.values())
+
+
+LOADERS: dict[str, Callable[[Session, list[int] | None], list]] = {
+    "invoice": _load_invoices, "payment": _load_payments, "delivery": _load_deliveries,
+    "goods_receipt": _load_receipts, "supplier_bill": _load_bills, "supplier_payment": _load_supplier_payments,
+}
+
+
+# ----------------------------------------------------------------------------------------------- posting
+@dataclass
+class PostingSummary:
+    entries: int = 0
+    lines: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+def _company_facts(session: Session) -> tuple[str, Decimal]:
+    row = session.execute(select(Company.base_currency, Company.tax_rate_pct).order_by(Company.id).limit(1)).one_or_none()
+    return (row[0], row[1] or ZERO) if row else ("USD", ZERO)
+
+
+def posting_context(session: Session) -> PostingContext:
+    base, tax = _company_facts(session)
+    rates = RateBook(session, base)
+    return PostingContext(accounts=ensure_chart(session), base=base, tax_rate_pct=tax, rates=rates,
+                          costs=CostBook(session, rates))
+
+
+def post_documents(session: Session, wanted: dict[str, list[int] | None], *,
+                   voided_invoices: Iterable[int] | None = ()) -> PostingSummary:
+    """Post the named documents (ids, or None for every unposted one of that type) that have no entry yet,
+    oldest first, in one batch, and reverse the entries of the voided invoices named (None: all of them).
+    Documents already posted are skipped, so posting is idempotent."""
+    unknown = set(wanted) - set(RULES)
+    if unknown:
+        raise ValueError(f"no posting rule for {', '.join(sorted(unknown))}")
+    ctx = posting_context(session)
+    documents = []
+    for source_type, ids in wanted.items():
+        if ids is None:
+            documents.extend((source_type, doc) for doc in LOADERS[source_type](session, None))
+            continue
+        ids = sorted(set(ids))
+        for at in range(0, len(ids), 500):
+            documents.extend((source_type, doc) for doc in LOADERS[source_type](session, ids[at:at + 500]))
+    documents.sort(key=lambda item: (item[1].day, SEQUENCE[item[0]], item[1].id))
+    ctx.costs.load({line[0] for kind, doc in documents if kind in ("delivery", "goods_receipt") for line in doc.lines})
+    drafts = [draft for kind, doc in documents if (draft := RULES[kind](doc, ctx)) is not None]
+    drafts.extend(_void_reversals(session, None if voided_invoices is None else list(voided_invoices)))
+    write_entries(session, drafts, ctx.base)
+    ctx.costs.save()
+    summary = PostingSummary(entries=len(drafts), lines=sum(len(d.lines) for d in drafts))
+    for draft in drafts:
+        summary.by_type[draft.source_type] = summary.by_type.get(draft.source_type, 0) + 1
+    return summary
+
+
+def _void_reversals(session: Session, invoice_ids: list[int] | None) -> list[EntryDraft]:
+    """Reversals of the entries of voided invoices that still stand (dated today, or the invoice date if later)."""
+    i, je = Invoice.__table__.c, JournalEntry.__table__
+    reversed_ = JournalEntry.__table__.alias("reversed")
+    query = (select(je.c.id, i.issue_date, i.number)
+             .join(Invoice.__table__, and_(je.c.source_type == "invoice", je.c.source_id == i.id))
+             .where(i.status == "void",
+                    ~exists().where(reversed_.c.source_type == "reversal", reversed_.c.source_id == je.c.id)))
+    if invoice_ids is not None:
+        if not invoice_ids:
+            return []
+        query = query.where(i.id.in_(invoice_ids))
+    today = date.today()
+    return [reversal_of(session, entry_id, on=max(issue, today), reason=f"invoice {number} voided")
+            for entry_id, issue, number in session.execute(query).all()]
+
+
+def post(session: Session, source_type: str, document) -> int | None:
+    """Post one document (an ORM object or anything with its id) if it has no entry yet; returns the entry's id,
+    or None when it is already posted or moves no money."""
+    post_documents(session, {source_type: [document.id]})
+    return session.execute(select(JournalEntry.id).where(JournalEntry.source_type == source_type,
+                                                         JournalEntry.source_id == document.id)).scalar_one_or_none()
+
+
+def post_all_unposted(session: Session) -> PostingSummary:
+    """Every document without an entry, posted in one pass (after bulk loads that bypass the ORM), and every
+    voided invoice's entry reversed."""
+    wanted: dict[str, list[int] | None] = {"invoice": None, "payment": None, "delivery": None}
+    if purchasing() is not None:
+        wanted.update({"goods_receipt": None, "supplier_bill": None, "supplier_payment": None})
+    return post_documents(session, wanted, voided_invoices=None)
