@@ -15,6 +15,7 @@ from backend.models.purchasing import (GoodsReceipt, GoodsReceiptLine, PurchaseO
                                        Supplier, SupplierBill, SupplierBillLine, SupplierContact, SupplierPayment,
                                        SupplierPaymentAllocation)
 from backend.models.accounting import Account, AccountingPeriod, JournalEntry, JournalLine, ProductCost
+from backend.models.marketing import Campaign
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Company", "Confirmation", "Contact", "Customer", "DocumentSequence",
@@ -25,6 +26,7 @@ __all__ = [
     "SlackEvent", "SlackLink",
     "ReportRun", "ReportSchedule",
     "RateCounter",
+    "Campaign",
     "Account", "AccountingPeriod", "JournalEntry", "JournalLine", "ProductCost",
     "GoodsReceipt", "GoodsReceiptLine", "PurchaseOrder", "PurchaseOrderLine", "StockMovement", "Supplier",
     "SupplierBill", "SupplierBillLine", "SupplierContact", "SupplierPayment", "SupplierPaymentAllocation",

@@ -40,6 +40,8 @@ class Customer(Base):
     payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     price_list_id: Mapped[int | None] = mapped_column(ForeignKey("price_lists.id"))
+    # The campaign or lead source that brought the customer (backend.models.marketing).
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -90,6 +92,7 @@ class Opportunity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(16))
     amount: Mapped[Decimal] = mapped_column(Money())
