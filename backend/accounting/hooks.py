@@ -4,12 +4,13 @@ reversal), so no writer has to remember the ledger. Bulk loads that bypass the O
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cache
 from typing import Iterator
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from backend.models import Invoice, Payment, PaymentAllocation, SalesOrder
+from backend.models import Invoice, Payment, PaymentAllocation, SalesOrder, SalesOrderLine
 
 PAUSED = "tandem.posting_paused"
 
@@ -43,6 +44,7 @@ def _status_became(obj, values: tuple[str, ...]) -> bool:
     return bool(history.added) and history.added[0] in values and not (history.deleted and history.deleted[0] in values)
 
 
+@cache
 def _purchasing_kinds() -> dict[type, tuple[str, str]]:
     """Purchasing classes -> (source type, attribute holding the document id); empty without purchasing."""
     from backend.accounting.posting import purchasing
@@ -53,15 +55,16 @@ def _purchasing_kinds() -> dict[type, tuple[str, str]]:
     return {models.GoodsReceipt: ("goods_receipt", "id"), models.GoodsReceiptLine: ("goods_receipt", "receipt_id"),
             models.SupplierBill: ("supplier_bill", "id"), models.SupplierBillLine: ("supplier_bill", "bill_id"),
             models.SupplierPayment: ("supplier_payment", "id"),
-            models.SupplierPaymentAllocation: ("supplier_payment", "payment_id")}
+            models.SupplierPaymentAllocation: ("supplier_allocation", "id")}
 
 
 def _after_flush(session: Session, _flush_context) -> None:
     if session.info.get(PAUSED):
         return
     wanted: dict[str, set[int]] = {}
-    voided: set[int] = set()
-    purchasing_kinds = None
+    voided: dict[str, set[int]] = {}
+    purchasing_kinds = _purchasing_kinds()
+    bill_class = next((cls for cls, kind in purchasing_kinds.items() if kind == ("supplier_bill", "id")), None)
     for obj in session.new:
         if isinstance(obj, Invoice):
             if obj.status != "void":
@@ -69,13 +72,14 @@ def _after_flush(session: Session, _flush_context) -> None:
         elif isinstance(obj, Payment):
             wanted.setdefault("payment", set()).add(obj.id)
         elif isinstance(obj, PaymentAllocation):
-            wanted.setdefault("payment", set()).add(obj.payment_id)
+            wanted.setdefault("payment_allocation", set()).add(obj.id)
         elif isinstance(obj, SalesOrder):
             if obj.status in ("shipped", "invoiced"):
                 wanted.setdefault("delivery", set()).add(obj.id)
+        elif isinstance(obj, SalesOrderLine):
+            # Lines flushed after their shipped order; the loader keeps only shipped orders.
+            wanted.setdefault("delivery", set()).add(obj.order_id)
         else:
-            if purchasing_kinds is None:
-                purchasing_kinds = _purchasing_kinds()
             kind = purchasing_kinds.get(type(obj))
             if kind is not None:
                 wanted.setdefault(kind[0], set()).add(getattr(obj, kind[1]))
@@ -83,8 +87,11 @@ def _after_flush(session: Session, _flush_context) -> None:
         if isinstance(obj, SalesOrder) and _status_became(obj, ("shipped", "invoiced")):
             wanted.setdefault("delivery", set()).add(obj.id)
         elif isinstance(obj, Invoice) and _status_became(obj, ("void",)):
-            voided.add(obj.id)
+            voided.setdefault("invoice", set()).add(obj.id)
+        elif bill_class is not None and isinstance(obj, bill_class) and _status_became(obj, ("void",)):
+            voided.setdefault("supplier_bill", set()).add(obj.id)
     if wanted or voided:
         from backend.accounting.posting import post_documents
 
-        post_documents(session, {kind: sorted(ids) for kind, ids in wanted.items()}, voided_invoices=sorted(voided))
+        post_documents(session, {kind: sorted(ids) for kind, ids in wanted.items()},
+                       voided={kind: sorted(ids) for kind, ids in voided.items()})

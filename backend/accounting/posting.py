@@ -8,13 +8,18 @@ rounded to its minor unit; each line also keeps the document's currency and amou
   only: when the invoice's order is in the same currency and the gross lies between the order's net amount and
   the net plus VAT at the company rate, the net is the order's (zero-rated exports included); otherwise the gross
   is split at the company rate. A voided invoice's entry is reversed.
-- payment: Dr bank (cash when the method says cash) at the rate of the payment date / Cr receivables at the rates
-  of the invoices it pays (the unallocated rest at the payment's rate); the difference is an FX gain or loss.
+- payment: Dr bank (cash when the method says cash) / Cr receivables, at the FX rate of the payment date.
+- payment allocation (foreign currency only): the receivable was booked at the invoice's rate and cleared at the
+  payment's; the difference moves between receivables and FX gain / loss. Allocations post on their own, so it
+  does not matter whether a writer flushes them with their payment or after it.
 - delivery (a sales order shipped): Dr cost of goods sold / Cr inventory, per line, at moving-average cost.
 - goods receipt: Dr inventory / Cr goods received not billed, at the purchase order's unit cost and FX rate.
 - supplier bill: Dr goods received not billed (what the billed units cost on the order) + the price difference to
   purchase price variance + Dr VAT input / Cr payables; a bill without an order debits expenses with its net.
-- supplier payment: Dr payables at the bills' rates / Cr bank at the payment's rate; the difference is FX.
+  A bill on an order posts once it has lines. A voided bill's entry is reversed.
+- supplier payment: Dr payables / Cr bank, at the payment's FX rate.
+- supplier payment allocation (foreign currency only): payables booked at the bill's rate, cleared at the
+  payment's; the difference is an FX gain or loss.
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounting.chart import ensure_chart
 from backend.accounting.costing import CostBook
-from backend.accounting.journal import EntryDraft, reversal_of, write_entries
+from backend.accounting.journal import EntryDraft, closed_periods, period_of, reversal_of, write_entries
 from backend.errors import BusinessRuleViolation
 from backend.ledger import MissingFxRate, RateBook
 from backend.models import Company, Invoice, JournalEntry, Payment, PaymentAllocation, SalesOrder, SalesOrderLine
@@ -39,7 +44,8 @@ from backend.money import HUNDRED, round_money
 ZERO = Decimal(0)
 SHIPPED = ("shipped", "invoiced")
 # Same-day documents post in this order, so a delivery is costed after the day's receipts.
-SEQUENCE = {"goods_receipt": 0, "supplier_bill": 1, "delivery": 2, "invoice": 3, "payment": 4, "supplier_payment": 5}
+SEQUENCE = {"goods_receipt": 0, "supplier_bill": 1, "delivery": 2, "invoice": 3, "payment": 4, "payment_allocation": 5,
+            "supplier_payment": 6, "supplier_allocation": 7}
 DOCUMENT_TYPES = tuple(SEQUENCE)
 
 
@@ -86,8 +92,22 @@ class PaymentDoc:
     currency: str
     method: str | None
     reference: str | None
-    # (amount, invoice currency, invoice FX rate) per invoice it pays
-    allocations: list[tuple[Decimal, str, Decimal]] = field(default_factory=list)
+
+    day = property(lambda self: self.paid_on)
+
+
+@dataclass
+class AllocationDoc:
+    """A foreign-currency payment applied to a document (invoice or bill) in its own currency."""
+    id: int
+    payment_label: str
+    document_number: str
+    party_id: int  # the customer, or the supplier
+    paid_on: date
+    amount: Decimal
+    currency: str
+    document_rate: Decimal  # the invoice's or bill's FX rate
+    payment_rate: Decimal | None  # the supplier payment's own rate; None: the FX rate of the payment date
 
     day = property(lambda self: self.paid_on)
 
@@ -129,6 +149,7 @@ class BillDoc:
     total: Decimal
     # What the billed units were received at (base currency, order cost and rate); None for a bill without an order.
     received_value: Decimal | None = None
+    has_lines: bool = False
 
     day = property(lambda self: self.bill_date)
 
@@ -142,7 +163,6 @@ class SupplierPaymentDoc:
     amount: Decimal
     currency: str
     fx_rate: Decimal
-    allocations: list[tuple[Decimal, str, Decimal]] = field(default_factory=list)  # (amount, bill currency, bill rate)
 
     day = property(lambda self: self.paid_on)
 
@@ -168,17 +188,6 @@ def invoice_entry(doc: InvoiceDoc, ctx: PostingContext) -> EntryDraft | None:
     return entry if entry.lines else None
 
 
-def _cleared(allocations: list[tuple[Decimal, str, Decimal]], amount: Decimal, currency: str, rate: Decimal,
-             ctx: PostingContext) -> Decimal:
-    """The base-currency balance a payment clears: each allocation at its document's rate (in another currency,
-    at the payment's), the unallocated rest at the payment's rate."""
-    cleared, allocated = ZERO, ZERO
-    for allocation, document_currency, document_rate in allocations:
-        allocated += allocation
-        cleared += ctx.to_base(allocation, document_rate if document_currency == currency else rate)
-    return cleared + ctx.to_base(max(amount - allocated, ZERO), rate)
-
-
 def _fx_difference(entry: EntryDraft, ctx: PostingContext, gain: Decimal, **dimensions) -> None:
     entry.add(ctx.accounts["fx_gain"] if gain > 0 else ctx.accounts["fx_loss"], -gain, **dimensions)
 
@@ -186,13 +195,21 @@ def _fx_difference(entry: EntryDraft, ctx: PostingContext, gain: Decimal, **dime
 def payment_entry(doc: PaymentDoc, ctx: PostingContext) -> EntryDraft | None:
     rate = ctx.rate_on(doc.currency, doc.paid_on, f"Payment {doc.reference or doc.id}")
     received = ctx.to_base(doc.amount, rate)
-    cleared = _cleared(doc.allocations, doc.amount, doc.currency, rate, ctx)
     cash = "cash" if (doc.method or "").strip().lower() == "cash" else "bank"
     entry = EntryDraft(doc.paid_on, "payment", doc.id, f"Customer payment {doc.reference or doc.id}")
     who = {"customer_id": doc.customer_id, "currency": doc.currency, "amount_in_currency": doc.amount}
     entry.add(ctx.accounts[cash], received, **who)
-    entry.add(ctx.accounts["receivables"], -cleared, **who)
-    _fx_difference(entry, ctx, received - cleared, customer_id=doc.customer_id)
+    entry.add(ctx.accounts["receivables"], -received, **who)
+    return entry if entry.lines else None
+
+
+def payment_allocation_entry(doc: AllocationDoc, ctx: PostingContext) -> EntryDraft | None:
+    rate = ctx.rate_on(doc.currency, doc.paid_on, f"Payment {doc.payment_label}")
+    gain = ctx.to_base(doc.amount, rate) - ctx.to_base(doc.amount, doc.document_rate)
+    entry = EntryDraft(doc.paid_on, "payment_allocation", doc.id,
+                       f"FX difference on payment {doc.payment_label} for {doc.document_number}")
+    entry.add(ctx.accounts["receivables"], gain, customer_id=doc.party_id, currency=doc.currency)
+    _fx_difference(entry, ctx, gain, customer_id=doc.party_id, currency=doc.currency)
     return entry if entry.lines else None
 
 
@@ -221,6 +238,8 @@ def receipt_entry(doc: ReceiptDoc, ctx: PostingContext) -> EntryDraft | None:
 
 
 def bill_entry(doc: BillDoc, ctx: PostingContext) -> EntryDraft | None:
+    if doc.received_value is not None and not doc.has_lines:
+        return None  # its lines come in a later flush; the bill posts with them
     total = ctx.to_base(doc.total, doc.fx_rate)
     net = ctx.to_base(doc.net_amount, doc.fx_rate)
     entry = EntryDraft(doc.bill_date, "supplier_bill", doc.id, f"Supplier bill {doc.number}")
@@ -237,18 +256,26 @@ def bill_entry(doc: BillDoc, ctx: PostingContext) -> EntryDraft | None:
 
 def supplier_payment_entry(doc: SupplierPaymentDoc, ctx: PostingContext) -> EntryDraft | None:
     paid = ctx.to_base(doc.amount, doc.fx_rate)
-    cleared = _cleared(doc.allocations, doc.amount, doc.currency, doc.fx_rate, ctx)
     entry = EntryDraft(doc.paid_on, "supplier_payment", doc.id, f"Supplier payment {doc.number}")
     who = {"supplier_id": doc.supplier_id, "currency": doc.currency, "amount_in_currency": doc.amount}
-    entry.add(ctx.accounts["payables"], cleared, **who)
+    entry.add(ctx.accounts["payables"], paid, **who)
     entry.add(ctx.accounts["bank"], -paid, **who)
-    _fx_difference(entry, ctx, cleared - paid, supplier_id=doc.supplier_id)
+    return entry if entry.lines else None
+
+
+def supplier_allocation_entry(doc: AllocationDoc, ctx: PostingContext) -> EntryDraft | None:
+    gain = ctx.to_base(doc.amount, doc.document_rate) - ctx.to_base(doc.amount, doc.payment_rate)
+    entry = EntryDraft(doc.paid_on, "supplier_allocation", doc.id,
+                       f"FX difference on supplier payment {doc.payment_label} for {doc.document_number}")
+    entry.add(ctx.accounts["payables"], gain, supplier_id=doc.party_id, currency=doc.currency)
+    _fx_difference(entry, ctx, gain, supplier_id=doc.party_id, currency=doc.currency)
     return entry if entry.lines else None
 
 
 RULES: dict[str, Callable[[object, PostingContext], EntryDraft | None]] = {
-    "invoice": invoice_entry, "payment": payment_entry, "delivery": delivery_entry, "goods_receipt": receipt_entry,
-    "supplier_bill": bill_entry, "supplier_payment": supplier_payment_entry,
+    "invoice": invoice_entry, "payment": payment_entry, "payment_allocation": payment_allocation_entry,
+    "delivery": delivery_entry, "goods_receipt": receipt_entry, "supplier_bill": bill_entry,
+    "supplier_payment": supplier_payment_entry, "supplier_allocation": supplier_allocation_entry,
 }
 
 
@@ -280,17 +307,23 @@ def _load_invoices(session: Session, ids: list[int] | None) -> list[InvoiceDoc]:
 
 
 def _load_payments(session: Session, ids: list[int] | None) -> list[PaymentDoc]:
+    p = Payment.__table__.c
+    return [PaymentDoc(*r) for r in session.execute(
+        select(p.id, p.customer_id, p.paid_on, p.amount, p.currency, p.method, p.reference)
+        .where(_scope("payment", p.id, ids)))]
+
+
+def _load_payment_allocations(session: Session, ids: list[int] | None) -> list[AllocationDoc]:
+    """Allocations in a foreign currency, paid in the invoice's own currency (the others move no FX)."""
     p, a, i = Payment.__table__.c, PaymentAllocation.__table__.c, Invoice.__table__.c
-    scope = _scope("payment", p.id, ids)
-    docs = {r.id: PaymentDoc(r.id, r.customer_id, r.paid_on, r.amount, r.currency, r.method, r.reference)
-            for r in session.execute(select(p.id, p.customer_id, p.paid_on, p.amount, p.currency, p.method,
-                                            p.reference).where(scope))}
-    if docs:
-        for r in session.execute(select(a.payment_id, a.amount, i.currency, i.fx_rate)
-                                 .join(Invoice.__table__, i.id == a.invoice_id).join(Payment.__table__, p.id == a.payment_id)
-                                 .where(scope).order_by(a.id)):
-            docs[r.payment_id].allocations.append((r.amount, r.currency, r.fx_rate))
-    return list(docs.values())
+    base = _company_facts(session)[0]
+    rows = session.execute(
+        select(a.id, p.reference, p.id.label("payment_id"), i.number, p.customer_id, p.paid_on, a.amount, i.currency,
+               i.fx_rate)
+        .join(Payment.__table__, p.id == a.payment_id).join(Invoice.__table__, i.id == a.invoice_id)
+        .where(i.currency == p.currency, i.currency != base, _scope("payment_allocation", a.id, ids)))
+    return [AllocationDoc(r.id, r.reference or str(r.payment_id), r.number, r.customer_id, r.paid_on, r.amount,
+                          r.currency, r.fx_rate, None) for r in rows]
 
 
 def _load_deliveries(session: Session, ids: list[int] | None) -> list[DeliveryDoc]:
@@ -331,11 +364,16 @@ def _load_bills(session: Session, ids: list[int] | None) -> list[BillDoc]:
         return []
     b = models.SupplierBill.__table__.c
     scope = _scope("supplier_bill", b.id, ids)
+    scope = and_(b.status != "void", scope)
     docs = {r.id: BillDoc(r.id, r.number, r.supplier_id, r.bill_date, r.currency, r.fx_rate, r.net_amount,
                           r.tax_amount, r.total, received_value=None if r.purchase_order_id is None else ZERO)
             for r in session.execute(select(b.id, b.number, b.supplier_id, b.bill_date, b.currency, b.fx_rate,
                                             b.net_amount, b.tax_amount, b.total, b.purchase_order_id).where(scope))}
     if any(doc.received_value is not None for doc in docs.values()):
+        bl = models.SupplierBillLine.__table__.c
+        for bill_id in session.execute(select(bl.bill_id).distinct().join(models.SupplierBill.__table__,
+                                                                          b.id == bl.bill_id).where(scope)).scalars():
+            docs[bill_id].has_lines = True
         for bill_id, value in received_values(session, models, scope).items():
             docs[bill_id].received_value = value
     return list(docs.values())
@@ -349,12 +387,12 @@ def received_values(session: Session, models, scope) -> dict[int, Decimal]:
     base = _company_facts(session)[0]
     values: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for r in session.execute(
-            select(bl.bill_id, bl.quantity, pol.unit_price, po.fx_rate)
+            select(bl.bill_id, bl.quantity, pol.unit_cost, po.fx_rate)
             .join(models.SupplierBill.__table__, b.id == bl.bill_id)
             .join(models.PurchaseOrderLine.__table__, pol.id == bl.purchase_order_line_id)
             .join(models.PurchaseOrder.__table__, po.id == pol.purchase_order_id)
             .where(scope)):
-        values[r.bill_id] += round_money(r.quantity * r.unit_price * r.fx_rate, base)
+        values[r.bill_id] += round_money(r.quantity * r.unit_cost * r.fx_rate, base)
     return dict(values)
 
 
@@ -362,24 +400,33 @@ def _load_supplier_payments(session: Session, ids: list[int] | None) -> list[Sup
     models = purchasing()
     if models is None:
         return []
+    p = models.SupplierPayment.__table__.c
+    return [SupplierPaymentDoc(*r) for r in session.execute(
+        select(p.id, p.number, p.supplier_id, p.paid_on, p.amount, p.currency, p.fx_rate)
+        .where(_scope("supplier_payment", p.id, ids)))]
+
+
+def _load_supplier_allocations(session: Session, ids: list[int] | None) -> list[AllocationDoc]:
+    models = purchasing()
+    if models is None:
+        return []
     p, a, b = (models.SupplierPayment.__table__.c, models.SupplierPaymentAllocation.__table__.c,
                models.SupplierBill.__table__.c)
-    scope = _scope("supplier_payment", p.id, ids)
-    docs = {r.id: SupplierPaymentDoc(r.id, r.number, r.supplier_id, r.paid_on, r.amount, r.currency, r.fx_rate)
-            for r in session.execute(select(p.id, p.number, p.supplier_id, p.paid_on, p.amount, p.currency,
-                                            p.fx_rate).where(scope))}
-    if docs:
-        for r in session.execute(select(a.payment_id, a.amount, b.currency, b.fx_rate)
-                                 .join(models.SupplierBill.__table__, b.id == a.bill_id)
-                                 .join(models.SupplierPayment.__table__, p.id == a.payment_id).where(scope)
-                                 .order_by(a.id)):
-            docs[r.payment_id].allocations.append((r.amount, r.currency, r.fx_rate))
-    return list(docs.values())
+    base = _company_facts(session)[0]
+    rows = session.execute(
+        select(a.id, p.number.label("payment_number"), b.number, p.supplier_id, p.paid_on, a.amount, b.currency,
+               b.fx_rate, p.fx_rate.label("payment_rate"))
+        .join(models.SupplierPayment.__table__, p.id == a.payment_id)
+        .join(models.SupplierBill.__table__, b.id == a.bill_id)
+        .where(b.currency == p.currency, b.currency != base, _scope("supplier_allocation", a.id, ids)))
+    return [AllocationDoc(r.id, r.payment_number, r.number, r.supplier_id, r.paid_on, r.amount, r.currency, r.fx_rate,
+                          r.payment_rate) for r in rows]
 
 
 LOADERS: dict[str, Callable[[Session, list[int] | None], list]] = {
-    "invoice": _load_invoices, "payment": _load_payments, "delivery": _load_deliveries,
-    "goods_receipt": _load_receipts, "supplier_bill": _load_bills, "supplier_payment": _load_supplier_payments,
+    "invoice": _load_invoices, "payment": _load_payments, "payment_allocation": _load_payment_allocations,
+    "delivery": _load_deliveries, "goods_receipt": _load_receipts, "supplier_bill": _load_bills,
+    "supplier_payment": _load_supplier_payments, "supplier_allocation": _load_supplier_allocations,
 }
 
 
@@ -404,10 +451,11 @@ def posting_context(session: Session) -> PostingContext:
 
 
 def post_documents(session: Session, wanted: dict[str, list[int] | None], *,
-                   voided_invoices: Iterable[int] | None = ()) -> PostingSummary:
+                   voided: dict[str, list[int] | None] | None = None) -> PostingSummary:
     """Post the named documents (ids, or None for every unposted one of that type) that have no entry yet,
-    oldest first, in one batch, and reverse the entries of the voided invoices named (None: all of them).
-    Documents already posted are skipped, so posting is idempotent."""
+    oldest first, in one batch, and reverse the entries of the voided invoices and bills named in `voided`
+    ({"invoice": ids or None for all, "supplier_bill": ...}). Documents already posted are skipped, so posting is
+    idempotent. Refuses the whole batch (PeriodClosed) when one entry would fall in a closed month."""
     unknown = set(wanted) - set(RULES)
     if unknown:
         raise ValueError(f"no posting rule for {', '.join(sorted(unknown))}")
@@ -423,7 +471,8 @@ def post_documents(session: Session, wanted: dict[str, list[int] | None], *,
     documents.sort(key=lambda item: (item[1].day, SEQUENCE[item[0]], item[1].id))
     ctx.costs.load({line[0] for kind, doc in documents if kind in ("delivery", "goods_receipt") for line in doc.lines})
     drafts = [draft for kind, doc in documents if (draft := RULES[kind](doc, ctx)) is not None]
-    drafts.extend(_void_reversals(session, None if voided_invoices is None else list(voided_invoices)))
+    for source_type, ids in (voided or {}).items():
+        drafts.extend(_void_reversals(session, source_type, ids))
     write_entries(session, drafts, ctx.base)
     ctx.costs.save()
     summary = PostingSummary(entries=len(drafts), lines=sum(len(d.lines) for d in drafts))
@@ -432,26 +481,44 @@ def post_documents(session: Session, wanted: dict[str, list[int] | None], *,
     return summary
 
 
-def _void_reversals(session: Session, invoice_ids: list[int] | None) -> list[EntryDraft]:
-    """Reversals of the entries of voided invoices that still stand (dated today, or the invoice date if later)."""
-    i, je = Invoice.__table__.c, JournalEntry.__table__
+def _voidable(source_type: str):
+    """(table, date column, label) of a document type whose entry is reversed when it is voided."""
+    if source_type == "invoice":
+        return Invoice.__table__, Invoice.__table__.c.issue_date, "invoice"
+    models = purchasing()
+    if source_type == "supplier_bill" and models is not None:
+        return models.SupplierBill.__table__, models.SupplierBill.__table__.c.bill_date, "supplier bill"
+    return None
+
+
+def _void_reversals(session: Session, source_type: str, ids: list[int] | None) -> list[EntryDraft]:
+    """Reversals of the entries of voided documents that still stand: dated like the document when its month is
+    open (the month then shows neither), otherwise today (or the document date, if later)."""
+    found = _voidable(source_type)
+    if found is None or (ids is not None and not ids):
+        return []
+    table, day_column, label = found
+    je = JournalEntry.__table__
     reversed_ = JournalEntry.__table__.alias("reversed")
-    query = (select(je.c.id, i.issue_date, i.number)
-             .join(Invoice.__table__, and_(je.c.source_type == "invoice", je.c.source_id == i.id))
-             .where(i.status == "void",
+    query = (select(je.c.id, day_column, table.c.number)
+             .join(table, and_(je.c.source_type == source_type, je.c.source_id == table.c.id))
+             .where(table.c.status == "void",
                     ~exists().where(reversed_.c.source_type == "reversal", reversed_.c.source_id == je.c.id)))
-    if invoice_ids is not None:
-        if not invoice_ids:
-            return []
-        query = query.where(i.id.in_(invoice_ids))
+    if ids is not None:
+        query = query.where(table.c.id.in_(ids))
+    rows = session.execute(query).all()
+    if not rows:
+        return []
+    closed = closed_periods(session, {period_of(day) for _, day, _ in rows})
     today = date.today()
-    return [reversal_of(session, entry_id, on=max(issue, today), reason=f"invoice {number} voided")
-            for entry_id, issue, number in session.execute(query).all()]
+    return [reversal_of(session, entry_id, on=max(day, today) if period_of(day) in closed else day,
+                        reason=f"{label} {number} voided")
+            for entry_id, day, number in rows]
 
 
 def post(session: Session, source_type: str, document) -> int | None:
     """Post one document (an ORM object or anything with its id) if it has no entry yet; returns the entry's id,
-    or None when it is already posted or moves no money."""
+    or None when it moves no money."""
     post_documents(session, {source_type: [document.id]})
     return session.execute(select(JournalEntry.id).where(JournalEntry.source_type == source_type,
                                                          JournalEntry.source_id == document.id)).scalar_one_or_none()
@@ -459,8 +526,12 @@ def post(session: Session, source_type: str, document) -> int | None:
 
 def post_all_unposted(session: Session) -> PostingSummary:
     """Every document without an entry, posted in one pass (after bulk loads that bypass the ORM), and every
-    voided invoice's entry reversed."""
-    wanted: dict[str, list[int] | None] = {"invoice": None, "payment": None, "delivery": None}
+    voided invoice's and bill's entry reversed."""
+    wanted: dict[str, list[int] | None] = {"invoice": None, "payment": None, "payment_allocation": None,
+                                           "delivery": None}
+    voided: dict[str, list[int] | None] = {"invoice": None}
     if purchasing() is not None:
-        wanted.update({"goods_receipt": None, "supplier_bill": None, "supplier_payment": None})
-    return post_documents(session, wanted, voided_invoices=None)
+        wanted.update({"goods_receipt": None, "supplier_bill": None, "supplier_payment": None,
+                       "supplier_allocation": None})
+        voided["supplier_bill"] = None
+    return post_documents(session, wanted, voided=voided)

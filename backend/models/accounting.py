@@ -12,8 +12,8 @@ from backend.models.base import Base, Money, UTCDateTime, one_of, utcnow
 
 ACCOUNT_KINDS = ("asset", "liability", "equity", "revenue", "expense")
 NORMAL_SIDES = ("debit", "credit")
-SOURCE_TYPES = ("invoice", "payment", "goods_receipt", "delivery", "supplier_bill", "supplier_payment", "manual",
-                "reversal", "opening")
+SOURCE_TYPES = ("invoice", "payment", "payment_allocation", "goods_receipt", "delivery", "supplier_bill",
+                "supplier_payment", "supplier_allocation", "manual", "reversal", "opening")
 
 
 class Account(Base):

@@ -16,7 +16,8 @@ depends_on = None
 
 _MONEY = backend.models.base.ExactDecimal(scale=4, precision=20)
 _WHEN = backend.models.base.UTCDateTime(timezone=True)
-_SOURCES = "('invoice', 'payment', 'goods_receipt', 'delivery', 'supplier_bill', 'supplier_payment', 'manual', 'reversal', 'opening')"
+_SOURCES = ("('invoice', 'payment', 'payment_allocation', 'goods_receipt', 'delivery', 'supplier_bill', 'supplier_payment', "
+            "'supplier_allocation', 'manual', 'reversal', 'opening')")
 
 
 def upgrade() -> None:
