@@ -29,6 +29,13 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "search_docs": ALL,
     "write_report": frozenset({"finance", "manager", "admin"}),
     "query_data": ALL,
+    # The general ledger (backend/tools/ledger.py): finance writes (manual entries, reversals, closing a month);
+    # managers read the trial balance and account lines; sales and support none.
+    "post_journal_entry": frozenset({"finance", "admin"}),
+    "reverse_journal_entry": frozenset({"finance", "admin"}),
+    "close_period": frozenset({"finance", "admin"}),
+    "trial_balance": frozenset({"finance", "manager", "admin"}),
+    "account_ledger": frozenset({"finance", "manager", "admin"}),
 }
 
 # Fields that reveal costs and margins; support never sees them.

@@ -20,6 +20,10 @@ class LLMSettings(BaseModel):
     timeout_s: float = 30.0
     max_retries: int = 2
     send_tool_choice: bool = False
+    # A server too slow to read the prompt hands the turn to the offline planner after this long, not after the
+    # whole timeout; 0 turns the watch off (and the provider is then asked without streaming where it can be).
+    first_token_timeout_s: float = Field(5.0, ge=0, description="seconds to wait for the model's first token")
+    context_length: int | None = Field(None, gt=0, description="the model's context in tokens; unset: ask the server")
 
 
 class SlackSettings(BaseModel):

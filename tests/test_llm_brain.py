@@ -257,7 +257,10 @@ def tools_only_when_asked(body: dict[str, Any]) -> Reply:
 def test_tool_choice_is_sent_when_configured(session, world, fake, tmp_path):
     fake.script = tools_only_when_asked
     without = ask(session, world["rep"], "brief me on Hoàng Long", settings_for(fake, tmp_path), conversation="tc-off")
-    assert without.tool_calls == []
+    # Words where data was needed: the offline planner answers the turn, and says so.
+    assert without.brain == "offline" and without.notices == [llm_module.NO_DATA]
+    assert "is a customer of yours" not in without.answer and "12,000,000 VND" in without.answer
+    assert all("tool_choice" not in body for body in fake.requests)
 
     fake.requests.clear()
     with_choice = ask(session, world["rep"], "brief me on Hoàng Long", settings_for(fake, tmp_path, send_tool_choice=True),
