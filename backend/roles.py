@@ -40,6 +40,8 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
 
 # Fields that reveal costs and margins; support never sees them.
 COST_VIEWERS = frozenset({"sales", "finance", "manager", "admin"})
+# The financial statements, payables and purchases (measures and catalogue reports); sales and support never see them.
+FINANCE_VIEWERS = frozenset({"finance", "manager", "admin"})
 
 
 def roles_for(tool: str) -> frozenset[str]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from backend.accounting.posting import post
 from backend.models import AuditEntry, QuoteLine
 from backend.models.org import ROLES
 from backend.tools import registry
@@ -41,6 +42,12 @@ MINIMAL_BODIES: dict[str, dict] = {
     "search_docs": {"query": "discount without approval"},
     "write_report": {"report": "restock", "format": "md", "return_content": True},
     "query_data": {"measures": ["revenue"], "group_by": ["customer"]},
+    "post_journal_entry": {"entry_date": "2026-10-15", "description": "Role matrix check",
+                           "lines": [{"account": "1010", "debit": "1000"}, {"account": "3000", "credit": "1000"}]},
+    "reverse_journal_entry": {"entry": "JE-2026-000001"},  # the matrix invoice's entry
+    "close_period": {"month": "2020-01"},
+    "trial_balance": {},
+    "account_ledger": {"account": "1200"},
 }
 
 
@@ -59,7 +66,7 @@ def matrix_world(session):
     acme = make_customer(session, name="Acme Trading", code="ACME")
     paper = make_product(session, sku="PAPER-A4", name="A4 copy paper 80gsm", stock=500)
     make_order(session, customer=acme, lines=[(paper, 10, None, Decimal(0))], number="SO-T-MATRIX")
-    make_invoice(session, customer=acme, amount=Decimal("1000000"), number="INV-T-MATRIX")
+    post(session, "invoice", make_invoice(session, customer=acme, amount=Decimal("1000000"), number="INV-T-MATRIX"))
     make_ticket(session, customer=acme)
     _quote_with_line(session, customer=acme, product=paper, number="QUO-T-APPROVE", status="pending_approval")
     _quote_with_line(session, customer=acme, product=paper, number="QUO-T-CONVERT", status="approved")
