@@ -7,6 +7,9 @@ from __future__ import annotations
 
 ALL = frozenset({"sales", "support", "finance", "manager", "admin"})
 SALES_SIDE = frozenset({"sales", "manager", "admin"})
+PURCHASING = frozenset({"finance", "admin"})
+# Who may approve a purchase order whose total is above settings.purchasing.approval_threshold.
+PO_APPROVERS = frozenset({"manager", "admin"})
 
 TOOL_ROLES: dict[str, frozenset[str]] = {
     "find_customers": ALL,
@@ -36,6 +39,20 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     "close_period": frozenset({"finance", "admin"}),
     "trial_balance": frozenset({"finance", "manager", "admin"}),
     "account_ledger": frozenset({"finance", "manager", "admin"}),
+    # Purchasing and payables (backend/tools/purchasing.py, backend/tools/stock.py): finance buys, receives, books
+    # bills and pays them; a manager approves orders above the approval threshold (checked inside the tool) and reads
+    # payables; sales and support see suppliers and stock movements only.
+    "find_suppliers": ALL,
+    "create_purchase_order": PURCHASING,
+    "approve_purchase_order": frozenset({"finance", "manager", "admin"}),
+    "receive_goods": PURCHASING,
+    "record_supplier_bill": PURCHASING,
+    "record_supplier_payment": PURCHASING,
+    "payables": frozenset({"finance", "manager", "admin"}),
+    "reorder_stock": PURCHASING,
+    "stock_movements": ALL,
+    "adjust_stock": frozenset({"finance", "manager", "admin"}),
+    "ship_order": frozenset({"sales", "finance", "manager", "admin"}),
 }
 
 # Fields that reveal costs and margins; support never sees them.

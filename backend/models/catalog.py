@@ -28,6 +28,8 @@ class Product(Base):
     currency: Mapped[str] = mapped_column(String(3))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    # The usual supplier: where reorder_stock sends this product's purchase orders.
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="SET NULL"), index=True)
 
     stock: Mapped[list["StockLevel"]] = relationship(back_populates="product", order_by="StockLevel.warehouse_id")
 

@@ -42,6 +42,8 @@ def upgrade() -> None:
     with op.batch_alter_table('suppliers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_suppliers_search_key'), ['search_key'], unique=False)
 
+    _usual_supplier_column()
+
     op.create_table('purchase_orders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=40), nullable=False),
@@ -270,6 +272,20 @@ def upgrade() -> None:
     _opening_movements()
 
 
+def _usual_supplier_column() -> None:
+    """products.supplier_id, the usual supplier. Added with ALTER TABLE on both backends: a batch copy of products on
+    SQLite would drop the table under foreign keys that cascade (stock levels, price list items)."""
+    if op.get_bind().dialect.name == 'sqlite':
+        # Alembic would add the key as a separate constraint, which SQLite cannot; a column may carry it inline.
+        op.execute('ALTER TABLE products ADD COLUMN supplier_id INTEGER CONSTRAINT fk_products_supplier_id_suppliers '
+                   'REFERENCES suppliers (id) ON DELETE SET NULL')
+    else:
+        op.add_column('products', sa.Column('supplier_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_products_supplier_id_suppliers'), 'products', 'suppliers', ['supplier_id'],
+                              ['id'], ondelete='SET NULL')
+    op.create_index(op.f('ix_products_supplier_id'), 'products', ['supplier_id'], unique=False)
+
+
 def _opening_movements() -> None:
     """Stock held before movements were recorded is explained by one opening movement per stock level, today, at
     the catalogue cost in the base currency (the latest FX rate for a product priced in another currency)."""
@@ -303,6 +319,9 @@ def _opening_movements() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_products_supplier_id'), table_name='products')
+    with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.drop_column('supplier_id')
     with op.batch_alter_table('journal_lines', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_journal_lines_supplier_id_suppliers'), type_='foreignkey')
     with op.batch_alter_table('supplier_payment_allocations', schema=None) as batch_op:
