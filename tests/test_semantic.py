@@ -21,7 +21,30 @@ from tests.factories.semantic import NOW, make_semantic_world
 
 @pytest.fixture
 def world(session):
-    return make_semantic_world(session)
+    from backend.accounting.hooks import install_posting
+
+    install_posting(session)  # as the application's sessions do: documents post their journal entries
+    world = make_semantic_world(session)
+    _buy(session, world)
+    return world
+
+
+def _buy(session, world) -> None:
+    """Two suppliers: a service bill (no order) of 1,000,000 + VAT, due in 60 days, and 100 pens bought at 4,000
+    (received 10-12, billed 10-15 for 400,000 + 40,000 VAT, due 11-14; 140,000 paid 10-30)."""
+    from backend.models import Product
+    from sqlalchemy import select
+    from tests.factories.statements import make_bill, make_purchase_order, make_supplier, pay_bill, receive
+
+    pen = session.execute(select(Product).where(Product.sku == "PEN")).scalar_one()
+    service = make_supplier(session, code="SVC", name="Dịch Vụ Sạch")
+    penco = make_supplier(session, code="PENCO", name="Bút Co")
+    make_bill(session, order=None, supplier=service, bill_date=date(2026, 10, 10), due_days=60,
+              lines=[(None, 1, D("1000000"))])
+    order = make_purchase_order(session, supplier=penco, lines=[(pen, 100, D("4000"))], order_date=date(2026, 10, 8))
+    receive(session, order=order, received_on=date(2026, 10, 12))
+    bill = make_bill(session, order=order, supplier=penco, bill_date=date(2026, 10, 15), lines=[(pen, 100, D("4000"))])
+    pay_bill(session, bill=bill, amount=D("140000"), paid_on=date(2026, 10, 30))
 
 
 def ctx_for(session, person) -> ToolContext:
@@ -60,9 +83,16 @@ def test_revenue_is_net_lines_of_orders_not_cancelled_in_base_currency(finance):
 
 
 def test_margin_is_revenue_less_cost_of_lines_with_a_cost(finance):
-    # cost: 10 x 70,000 + 50 x 4,000 + 5 x 70,000 + 3 x 70,000 = 1,460,000
-    result = q(finance, measures=["gross_margin", "gross_margin_pct", "cost_of_sales"], period="2026")
-    assert result.totals == {"gross_margin": D("827000"), "gross_margin_pct": D("36.2"), "cost_of_sales": D("1460000")}
+    # cost recorded on the order lines: 10 x 70,000 + 50 x 4,000 + 5 x 70,000 + 3 x 70,000 = 1,460,000
+    result = q(finance, measures=["gross_margin", "gross_margin_pct", "cost_of_sales", "cogs"], period="2026")
+    # Gross margin is the ledger's: delivered in 2026 are SO-1 (1,475,000; cost of goods sold at the catalogue cost,
+    # no receipt yet: 10 x 70,000 + 50 x 4,000 = 900,000) and SO-2 (500,000; 5 x 70,000 = 350,000); SO-4 is only
+    # confirmed. 1,975,000 - 1,250,000 = 725,000, 36.7 % of 1,975,000.
+    assert result.totals == {"gross_margin": D("725000"), "gross_margin_pct": D("36.7"), "cost_of_sales": D("1460000"),
+                             "cogs": D("1250000")}
+    by_rep = by(finance, "gross_margin", "owner", period="2026")
+    assert by_rep == {"MAI": D("575000"), "HUNG": D("150000")}
+    assert by(finance, "gross_margin", "product", period="2026") == {"PAPER": D("450000"), "PEN": D("275000")}
 
 
 def test_a_cost_in_another_currency_is_converted_at_the_order_date(session, finance, world):
@@ -78,6 +108,43 @@ def test_a_cost_in_another_currency_is_converted_at_the_order_date(session, fina
     assert total(finance, "gross_margin", period="2026-09") == D("200000")
     # Stock value takes today's rate: 4 x 8.00 x 26,000.
     assert total(finance, "stock_value", filters=[{"dimension": "category", "values": ["Printers"]}]) == D("832000")
+
+
+def test_ledger_payables_and_purchases(finance):
+    # Ledger revenue 4,202,285 (see the account grouping); cost of goods sold 1,250,000; the service bill's
+    # 1,000,000 is an operating expense: net profit 1,952,285. The pens bought are stock, not an expense.
+    year = q(finance, measures=["ledger_revenue", "cogs", "operating_expenses", "net_profit"], period="2026")
+    assert year.totals == {"ledger_revenue": D("4202285"), "cogs": D("1250000"), "operating_expenses": D("1000000"),
+                           "net_profit": D("1952285")}
+    # Cash: 220,000 received in cash 2025-12-20, 622,500 at the bank 2026-10-25, 140,000 paid to Bút Co 2026-10-30.
+    assert total(finance, "cash_balance") == D("702500")
+    assert total(finance, "cash_balance", period="2026-10-24") == D("220000")
+    # Payables: the service bill (due 12-09, not yet) and the pens' 440,000 less 140,000 (due 11-14: overdue).
+    today = q(finance, measures=["open_payables", "overdue_payables", "open_bills"])
+    assert today.totals == {"open_payables": D("1400000"), "overdue_payables": D("300000"), "open_bills": 2}
+    assert q(finance, measures=["open_payables"], period="2026-10-20").totals == {"open_payables": D("1540000")}
+    assert by(finance, "open_payables", "aging_bucket") == {"current": D("1100000"), "days_1_30": D("300000")}
+    # Purchases are goods bills only (the service bill is not one); paid to suppliers in October 140,000.
+    october = q(finance, measures=["purchases", "supplier_payments_made"], period="2026-10")
+    assert october.totals == {"purchases": D("400000"), "supplier_payments_made": D("140000")}
+    assert by(finance, "purchases", "category", period="2026") == {"Pens": D("400000")}
+
+
+def test_statements_payables_and_purchases_are_for_finance_managers_and_admins(session, world):
+    for person in ("mai", "anh"):
+        ctx = ctx_for(session, world[person])
+        for measure in ("open_payables", "overdue_payables", "purchases", "net_profit", "cash_balance",
+                        "operating_expenses", "ledger_revenue", "supplier_payments_made", "open_bills"):
+            with pytest.raises(PermissionDenied):
+                q(ctx, measures=[measure])
+    assert total(ctx_for(session, world["bao"]), "open_payables") == D("1400000")
+
+
+def test_a_sales_rep_sees_the_gross_margin_of_their_own_deliveries(session, world):
+    mai = ctx_for(session, world["mai"])
+    # SO-1 only: 1,475,000 - 900,000.
+    assert total(mai, "gross_margin", period="2026") == D("575000")
+    assert total(mai, "cogs", period="2026") == D("900000")
 
 
 def test_open_balance_aging_and_overdue_as_of_a_day(finance):
@@ -210,6 +277,10 @@ GROUPINGS = [
     ("interaction_kind", "interactions", "2026", {"call": 1, "meeting": 1}),
     ("payment_method", "payments_received", "all", {"bank transfer": D("622500"), "cash": D("220000")}),
     ("currency", "revenue", "2026", {"VND": D("1975000"), "USD": D("312000")}),
+    ("supplier", "open_payables", None, {"SVC": D("1100000"), "PENCO": D("300000")}),
+    # INV-1 1,475,000 net of VAT + INV-4 3,000,000 / 1.1 = 2,727,273 (no order: split at 10 %) + INV-3 12.00 USD, posted
+    # at the rate it had when it was written (1: the world sets its 26,000 afterwards), 12
+    ("account", "ledger_revenue", "2026", {"4000": D("4202285"), "5000": D(0), "6000": D(0)}),
     ("day", "revenue", "2026-10", None),
     ("week", "revenue", "2026-10-01..2026-10-31", None),
     ("month", "revenue", "2026", None),

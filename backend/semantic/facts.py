@@ -8,8 +8,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from backend.models import (Customer, Employee, Interaction, Invoice, Opportunity, Payment, Product, Quote,
-                            SalesOrder, SalesOrderLine, StockLevel, Ticket, Warehouse)
+from backend.models import (Account, Customer, Employee, Interaction, Invoice, JournalEntry, JournalLine, Opportunity,
+                            Payment, Product, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
+                            SupplierBillLine, SupplierPayment, Supplier, Ticket, Warehouse)
 from backend.semantic import rules
 from backend.semantic.model import DimensionSQL, Fact, Join, Params, Star, Words
 from backend.semantic.sql import GRAINS, TimeBucket
@@ -309,7 +310,124 @@ CATALOGUE = Fact(
     period_role="snapshot", history=False)
 
 
+# --- the ledger ------------------------------------------------------------------------------------------------
+# Journal lines are in the base currency already; each is read with its account (kind and role decide the measure).
+
+def _supplier_join(supplier_id) -> Join:
+    return Join(lambda p: aliased(Supplier, name="supplier"), lambda s, t: t.id == supplier_id(s), outer=False)
+
+
+def _supplier_dimensions() -> dict[str, DimensionSQL]:
+    return {"supplier": DimensionSQL(key=lambda s: s.join("supplier").code, label=lambda s: s.join("supplier").name,
+                                     filter=lambda s: s.join("supplier").name)}
+
+
+def _delivered_order(p: Params):
+    return aliased(SalesOrder, name="delivered_order")
+
+
+def _journal_entry(p: Params):
+    return aliased(JournalEntry, name="entry")
+
+
+_LEDGER_SOURCE = lambda p: JournalLine.__table__.join(Account.__table__, Account.id == JournalLine.account_id)  # noqa: E731
+_ACCOUNT = {"account": DimensionSQL(key=lambda s: Account.code, label=lambda s: Account.name,
+                                    filter=lambda s: Account.name)}
+
+def _journal_fact(name: str, noun: Words, accounts, *, owner: bool) -> Fact:
+    """Journal lines of the accounts `accounts(star)` selects, dated by entry; `owner`: also by the salesperson of
+    the order a delivery came from (cost of goods sold), which is also how a sales rep's view is narrowed."""
+    joins = {"customer": _customer_join("customer_id"), "product": _product_join("product_id"),
+             "supplier": _supplier_join(lambda s: JournalLine.supplier_id)}
+    dimensions = {**_customer_dimensions(_joined_customer), **_product_dimensions(lambda s: JournalLine.product_id),
+                  **_supplier_dimensions(), **_ACCOUNT}
+    rep = None
+    if owner:
+        joins |= {"entry": Join(_journal_entry, lambda s, t: t.id == JournalLine.entry_id, outer=False),
+                  "delivered_order": Join(_delivered_order, lambda s, t: (s.join("entry").source_type == "delivery")
+                                          & (t.id == s.join("entry").source_id)),
+                  "employee": _employee_join(lambda s: s.join("delivered_order").salesperson_id)}
+        dimensions |= _owner_dimensions(lambda s: s.join("delivered_order").salesperson_id)
+        rep = lambda s: s.join("delivered_order").salesperson_id  # noqa: E731
+    return Fact(
+        name=name, noun=noun, source=_LEDGER_SOURCE,
+        columns={"id": lambda s: JournalLine.id, "customer_id": lambda s: JournalLine.customer_id,
+                 "product_id": lambda s: JournalLine.product_id},
+        joins=joins, dimensions=dimensions | _time_dimensions(), period_role="flow",
+        time=lambda s: JournalLine.entry_date, conditions=lambda s: [accounts(s)], rep_column=rep,
+        rep_scope=_ORDER_REP, default_period="this-year")
+
+
+# The income statement's lines (revenue and expense accounts), and cost of goods sold alone, by salesperson too.
+JOURNAL = _journal_fact("journal", Words("journal line", "dòng bút toán"),
+                        lambda s: Account.kind.in_(("revenue", "expense")), owner=False)
+COGS_LINES = _journal_fact("cogs_lines", Words("cost of goods sold line", "dòng giá vốn"),
+                           lambda s: Account.role == "cogs", owner=True)
+
+LEDGER_BALANCES = Fact(
+    name="ledger_balances", noun=Words("account balance", "số dư tài khoản"), source=_LEDGER_SOURCE,
+    columns={"id": lambda s: JournalLine.id}, joins={}, dimensions=dict(_ACCOUNT),
+    period_role="snapshot", conditions=lambda s: [JournalLine.entry_date <= s.params.as_of])
+
+
+def _delivery_entries(p: Params):
+    return aliased(JournalEntry, name="delivery_entry")
+
+
+# Order lines as they were delivered, dated by the delivery's journal entry: the revenue that cost of goods sold
+# is matched with (gross margin).
+DELIVERED_LINES = Fact(
+    name="delivered_lines", noun=Words("delivered order line", "dòng hàng đã giao"),
+    source=lambda p: SalesOrderLine.__table__.join(SalesOrder.__table__, SalesOrderLine.order_id == SalesOrder.id),
+    columns=_order_columns({"product_id": lambda s: SalesOrderLine.product_id}),
+    joins=_order_joins() | {"product": _product_join("product_id"),
+                            "delivery": Join(_delivery_entries, lambda s, t: (t.source_type == "delivery")
+                                             & (t.source_id == SalesOrder.id), outer=False)},
+    dimensions=_order_dimensions() | _product_dimensions(lambda s: SalesOrderLine.product_id) | _time_dimensions(),
+    period_role="flow", time=lambda s: s.join("delivery").entry_date,
+    rep_column=lambda s: SalesOrder.salesperson_id, rep_scope=_ORDER_REP, default_period="this-year")
+
+
+# --- payables and purchases --------------------------------------------------------------------------------------
+
+def _open_bills(p: Params):
+    """Supplier bills with their open balance on the as-of day (rules.bill_open_balance); rows without one dropped."""
+    balance = rules.bill_open_balance(None if p.as_of >= p.today else p.as_of).label("balance")
+    return (select(SupplierBill.id, SupplierBill.number, SupplierBill.supplier_id, SupplierBill.bill_date,
+                   SupplierBill.due_date, SupplierBill.currency, SupplierBill.fx_rate, balance)
+            .where(rules.open_bill_candidates(p.as_of, p.today)).subquery("open_bills"))
+
+
+PAYABLES = Fact(
+    name="payables", noun=Words("open supplier bill", "hóa đơn nhà cung cấp chưa trả"), source=_open_bills,
+    columns={"id": lambda s: s.source.c.id},
+    joins={"supplier": _supplier_join(lambda s: s.source.c.supplier_id)},
+    dimensions=_supplier_dimensions() | {
+        "aging_bucket": DimensionSQL(key=lambda s: rules.aging_bucket_sql(s.source.c.due_date, s.params.as_of)),
+        "currency": DimensionSQL(key=lambda s: s.source.c.currency)},
+    period_role="snapshot", conditions=lambda s: [s.source.c.balance > 0])
+
+PURCHASES = Fact(
+    name="purchases", noun=Words("billed purchase line", "dòng hàng mua đã có hóa đơn"),
+    source=lambda p: SupplierBillLine.__table__.join(SupplierBill.__table__, SupplierBillLine.bill_id == SupplierBill.id),
+    columns={"id": lambda s: SupplierBillLine.id, "product_id": lambda s: SupplierBillLine.product_id},
+    joins={"supplier": _supplier_join(lambda s: SupplierBill.supplier_id), "product": _product_join("product_id")},
+    dimensions=_supplier_dimensions() | _product_dimensions(lambda s: SupplierBillLine.product_id) | _time_dimensions()
+               | {"currency": DimensionSQL(key=lambda s: SupplierBill.currency)},
+    period_role="flow", time=lambda s: SupplierBill.bill_date,
+    conditions=lambda s: [rules.counts_as_purchase(SupplierBill.status, SupplierBill.purchase_order_id)],
+    default_period="this-year")
+
+SUPPLIER_PAYMENTS = Fact(
+    name="supplier_payments", noun=Words("supplier payment", "khoản trả nhà cung cấp"),
+    source=lambda p: SupplierPayment.__table__, columns={"id": lambda s: SupplierPayment.id},
+    joins={"supplier": _supplier_join(lambda s: SupplierPayment.supplier_id)},
+    dimensions=_supplier_dimensions() | _time_dimensions() | {"currency": DimensionSQL(key=lambda s: SupplierPayment.currency)},
+    period_role="flow", time=lambda s: SupplierPayment.paid_on, default_period="this-month")
+
+
 FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     ORDERS, ORDER_LINES, SHIPMENTS, UNINVOICED, INVOICES, RECEIVABLES, PAYMENTS, CUSTOMERS, FIRST_ORDERS, OPPORTUNITIES,
     QUOTES,
-    TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE)}
+    TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
+    JOURNAL, COGS_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS)}

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import case, func, type_coerce
 
 from backend.models.base import Money
-from backend.models import (Customer, Invoice, Opportunity, Payment, Product, Quote, SalesOrder,
-                            SalesOrderLine, StockLevel, Ticket)
+from backend.models import (Account, Customer, Invoice, JournalLine, Opportunity, Payment, Product, Quote, SalesOrder,
+                            SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine, SupplierPayment, Ticket)
 from backend.money import round_money
-from backend.roles import ALL, COST_VIEWERS
+from backend.accounting.statements import CASH_ROLES, NOT_OPERATING_EXPENSE_ROLES
+from backend.roles import ALL, COST_VIEWERS, FINANCE_VIEWERS
 from backend.semantic import rules
 from backend.semantic.model import Fx, Measure, MeasureSQL, Params, Words
 from backend.semantic.sql import DaysBetween
@@ -105,6 +106,25 @@ def _live_order(s):
     return rules.counts_as_revenue(SalesOrder.status)
 
 
+def _ledger(condition, *, credit: bool = False) -> MeasureSQL:
+    """Debits less credits (credit=True: credits less debits) of the journal lines whose account meets `condition`."""
+    def expr(s):
+        amount = JournalLine.credit - JournalLine.debit if credit else JournalLine.debit - JournalLine.credit
+        return func.sum(type_coerce(case((condition(s), amount), else_=0), Money()))
+    return MeasureSQL(expr=expr)
+
+
+_COGS_ACCOUNT = lambda s: Account.role == "cogs"  # noqa: E731
+_OPERATING_EXPENSE = lambda s: (Account.kind == "expense") & (  # noqa: E731
+    Account.role.is_(None) | Account.role.not_in(NOT_OPERATING_EXPENSE_ROLES))
+_INCOME_STATEMENT = lambda s: Account.kind.in_(("revenue", "expense"))  # noqa: E731
+
+
+def _open_bill_fx(condition=None) -> MeasureSQL:
+    return MeasureSQL(fx=Fx(amount=lambda s: s.source.c.balance, currency=lambda s: s.source.c.currency,
+                            rate=lambda s: s.source.c.fx_rate, document=lambda s: s.source.c.id, condition=condition))
+
+
 _COSTED = lambda s: (SalesOrderLine.unit_cost.is_not(None)) & rules.counts_as_revenue(SalesOrder.status)  # noqa: E731
 SUPPORT_FREE = COST_VIEWERS  # roles that may see costs, margins and stock value
 
@@ -182,29 +202,39 @@ MEASURE_LIST: list[Measure] = [
        synonyms_vi=("lần mua đầu",), all_time=True,
        on={"orders": MeasureSQL(expr=lambda s: func.min(SalesOrder.order_date)),
            "order_lines": MeasureSQL(expr=lambda s: func.min(SalesOrder.order_date))}, aggregate="min"),
-    _m("costed_revenue", "revenue with a known cost", "doanh thu có giá vốn",
-       "Revenue of the lines whose unit cost is known.", "Doanh thu của các dòng có giá vốn.", "money", roles=COST_VIEWERS,
-       on={"order_lines": MeasureSQL(expr=lambda s: func.sum(case((_COSTED(s), SalesOrderLine.line_amount_base))))},
-       hidden=True),
     _m("cost_of_sales", "cost of sales", "giá vốn hàng bán",
        "Quantity × unit cost recorded on the lines of orders that are not cancelled, in the base currency at the FX "
        "rate of the order date (a cost is in its product's currency); lines without a cost are left out.",
        "Số lượng × giá vốn ghi trên các dòng của đơn không bị hủy, quy đổi theo tỷ giá ngày đặt hàng (giá vốn theo "
        "đồng tiền của sản phẩm); bỏ qua dòng không có giá vốn.", "money",
-       roles=COST_VIEWERS, synonyms_en=("cost of goods", "cogs", "cost"), synonyms_vi=("giá vốn",),
+       roles=COST_VIEWERS, synonyms_en=("cost",), synonyms_vi=(),
        on={"order_lines": MeasureSQL(fx=Fx(amount=lambda s: _cost(SalesOrderLine.quantity, SalesOrderLine.unit_cost),
                                            currency=lambda s: s.join("product").currency,
                                            rate_date=lambda s: SalesOrder.order_date, condition=_COSTED))}),
+    _m("cogs", "cost of goods sold", "giá vốn hàng bán (sổ cái)",
+       "The ledger's cost of goods sold: debits less credits on the cost of goods sold account, posted at "
+       "moving-average cost when goods are delivered, by delivery date (purchase price variance not included).",
+       "Giá vốn hàng bán trên sổ cái: phát sinh Nợ trừ Có của tài khoản giá vốn, ghi theo giá bình quân gia quyền "
+       "khi giao hàng, theo ngày giao (không gồm chênh lệch giá mua).", "money", roles=COST_VIEWERS,
+       synonyms_en=("cost of goods sold", "cogs", "cost of goods", "cost of sales on the ledger"),
+       synonyms_vi=("giá vốn hàng bán", "giá vốn trên sổ cái"),
+       on={"cogs_lines": _ledger(_COGS_ACCOUNT)}),
+    _m("delivered_revenue", "revenue of delivered goods", "doanh thu hàng đã giao",
+       "Net line amounts of orders delivered, dated by the delivery's journal entry: the revenue matched with cost "
+       "of goods sold.", "Thành tiền thuần các dòng hàng đã giao, theo ngày bút toán giao hàng.", "money",
+       roles=COST_VIEWERS, on={"delivered_lines": _sum(lambda s: SalesOrderLine.line_amount_base)}, hidden=True),
     _m("gross_margin", "gross margin", "lãi gộp",
-       "Revenue minus cost of sales, over the lines whose unit cost is known.",
-       "Doanh thu trừ giá vốn, trên các dòng có giá vốn.", "money", roles=COST_VIEWERS,
+       "Revenue of the goods delivered in the period minus their cost of goods sold on the ledger (moving-average "
+       "cost), both dated by the delivery.",
+       "Doanh thu hàng đã giao trong kỳ trừ giá vốn hàng bán trên sổ cái (giá bình quân), cùng theo ngày giao.",
+       "money", roles=COST_VIEWERS,
        synonyms_en=("margin", "gross profit", "profit"), synonyms_vi=("lợi nhuận gộp", "biên lợi nhuận", "lãi"),
-       needs=("costed_revenue", "cost_of_sales"), derive=_difference("costed_revenue", "cost_of_sales")),
+       needs=("delivered_revenue", "cogs"), derive=_difference("delivered_revenue", "cogs")),
     _m("gross_margin_pct", "gross margin %", "tỷ lệ lãi gộp",
-       "Gross margin as a percentage of the revenue of the lines whose unit cost is known.",
-       "Lãi gộp tính theo phần trăm doanh thu của các dòng có giá vốn.", "percent", roles=COST_VIEWERS, places=1,
+       "Gross margin as a percentage of the revenue of the goods delivered.",
+       "Lãi gộp tính theo phần trăm doanh thu hàng đã giao.", "percent", roles=COST_VIEWERS, places=1,
        synonyms_en=("margin %", "margin percent", "margin rate"), synonyms_vi=("% lãi gộp", "tỷ suất lãi gộp"),
-       needs=("gross_margin", "costed_revenue"), derive=_ratio("gross_margin", "costed_revenue")),
+       needs=("gross_margin", "delivered_revenue"), derive=_ratio("gross_margin", "delivered_revenue")),
     _m("orders_shipped", "orders shipped", "số đơn đã giao",
        "Orders (not cancelled) with a shipping date in the period, by shipping date.",
        "Số đơn (không bị hủy) có ngày giao trong kỳ, theo ngày giao.", "count",
@@ -440,6 +470,78 @@ MEASURE_LIST: list[Measure] = [
        synonyms_vi=("giá trị hàng tồn", "giá trị tồn kho", "tồn kho theo giá vốn"),
        on={"stock": MeasureSQL(fx=Fx(amount=lambda s: _cost(StockLevel.quantity, Product.unit_cost),
                                      currency=lambda s: Product.currency))}),
+    # --- the ledger, payables and purchases (finance, managers and admins) ----------------------------------------
+    _m("ledger_revenue", "revenue on the ledger", "doanh thu trên sổ cái",
+       "Credits less debits on the revenue accounts (exchange gains excluded), posted when invoices are issued, net "
+       "of VAT, by invoice date.",
+       "Phát sinh Có trừ Nợ của các tài khoản doanh thu (không gồm lãi tỷ giá), ghi khi xuất hóa đơn, trước VAT, "
+       "theo ngày hóa đơn.", "money", roles=FINANCE_VIEWERS,
+       synonyms_en=("ledger revenue", "revenue on the books", "booked revenue", "revenue in the p&l"),
+       synonyms_vi=("doanh thu trên sổ cái", "doanh thu sổ sách"),
+       on={"journal": _ledger(lambda s: (Account.kind == "revenue")
+                              & (Account.role.is_(None) | (Account.role != "fx_gain")), credit=True)}),
+    _m("operating_expenses", "operating expenses", "chi phí hoạt động",
+       "Debits less credits on the expense accounts other than cost of goods sold, purchase price variance and "
+       "exchange losses, by entry date.",
+       "Phát sinh Nợ trừ Có của các tài khoản chi phí, trừ giá vốn, chênh lệch giá mua và lỗ tỷ giá, theo ngày ghi sổ.",
+       "money", roles=FINANCE_VIEWERS, larger_is_better=False,
+       synonyms_en=("opex", "overheads", "overhead", "expenses", "operating costs", "running costs"),
+       synonyms_vi=("chi phí", "chi phí quản lý", "chi phí vận hành"),
+       on={"journal": _ledger(_OPERATING_EXPENSE)}),
+    _m("net_profit", "net profit", "lợi nhuận ròng",
+       "Credits less debits on every revenue and expense account in the period: revenue minus cost of sales, "
+       "operating expenses and exchange differences (the profit and loss statement's bottom line, before tax).",
+       "Phát sinh Có trừ Nợ của mọi tài khoản doanh thu và chi phí trong kỳ: doanh thu trừ giá vốn, chi phí và chênh "
+       "lệch tỷ giá (dòng cuối của báo cáo kết quả kinh doanh, trước thuế).", "money", roles=FINANCE_VIEWERS,
+       synonyms_en=("net income", "bottom line", "profit and loss", "p&l", "net result", "earnings"),
+       synonyms_vi=("lãi lỗ", "lợi nhuận", "kết quả kinh doanh", "lãi ròng"),
+       on={"journal": _ledger(_INCOME_STATEMENT, credit=True)}),
+    _m("cash_balance", "cash balance", "số dư tiền",
+       "Debits less credits on the cash on hand and bank accounts up to the day.",
+       "Số dư Nợ trừ Có của tài khoản tiền mặt và tiền gửi ngân hàng đến ngày đó.", "money", roles=FINANCE_VIEWERS,
+       synonyms_en=("cash", "cash position", "cash in the bank", "bank balance", "money in the bank", "cash on hand"),
+       synonyms_vi=("tiền mặt", "tiền gửi ngân hàng", "số dư ngân hàng", "tiền trong tài khoản"),
+       on={"ledger_balances": _ledger(lambda s: Account.role.in_(CASH_ROLES))}),
+    _m("open_payables", "open payables", "công nợ phải trả",
+       "Open balance of supplier bills on the day (total minus supplier payments applied by then; void bills "
+       "excluded), in the base currency at each bill's FX rate, rounded per bill.",
+       "Số dư còn phải trả của các hóa đơn nhà cung cấp tại ngày đó (tổng tiền trừ các khoản đã trả; không gồm hóa "
+       "đơn hủy), quy đổi theo tỷ giá từng hóa đơn.", "money", roles=FINANCE_VIEWERS, larger_is_better=False,
+       synonyms_en=("payables", "accounts payable", "ap", "owe suppliers", "we owe", "owed to suppliers",
+                    "supplier balance", "unpaid bills"),
+       synonyms_vi=("phải trả", "nợ nhà cung cấp", "phải trả người bán", "công nợ nhà cung cấp"),
+       on={"payables": _open_bill_fx()}),
+    _m("overdue_payables", "overdue payables", "nợ phải trả quá hạn",
+       "Open balance of supplier bills past their due date on the day, in the base currency.",
+       "Số dư phải trả của các hóa đơn nhà cung cấp đã quá hạn tại ngày đó.", "money", roles=FINANCE_VIEWERS,
+       larger_is_better=False, synonyms_en=("overdue bills", "payables past due", "late bills"),
+       synonyms_vi=("phải trả quá hạn", "nợ nhà cung cấp quá hạn"),
+       on={"payables": _open_bill_fx(lambda s: rules.is_overdue(s.source.c.due_date, s.params.as_of))}),
+    _m("open_bills", "open supplier bills", "số hóa đơn phải trả", "Number of supplier bills with an open balance on the day.",
+       "Số hóa đơn nhà cung cấp còn số dư tại ngày đó.", "count", roles=FINANCE_VIEWERS,
+       synonyms_en=("unpaid supplier bills", "bills still unpaid"), synonyms_vi=("hóa đơn chưa trả",),
+       on={"payables": _count()},
+       counts=Words("unpaid supplier bills", "hóa đơn nhà cung cấp chưa trả", ("supplier bills", "bills unpaid"), ()),
+       counts_of="open_payables"),
+    _m("purchases", "purchases", "giá trị mua hàng",
+       "Net amounts (before VAT) of supplier bills for goods on a purchase order, void bills excluded, by bill "
+       "date, in the base currency at each bill's FX rate.",
+       "Giá trị trước VAT của các hóa đơn mua hàng theo đơn đặt hàng (không gồm hóa đơn hủy), theo ngày hóa đơn, "
+       "quy đổi theo tỷ giá từng hóa đơn.", "money", roles=FINANCE_VIEWERS, larger_is_better=False,
+       synonyms_en=("purchased", "purchasing", "bought from suppliers", "buying", "procurement", "purchase value"),
+       synonyms_vi=("mua hàng", "nhập hàng", "giá trị nhập", "mua vào"),
+       on={"purchases": MeasureSQL(fx=Fx(amount=lambda s: SupplierBillLine.line_amount,
+                                         currency=lambda s: SupplierBill.currency, rate=lambda s: SupplierBill.fx_rate,
+                                         document=lambda s: SupplierBill.id))}),
+    _m("supplier_payments_made", "paid to suppliers", "đã trả nhà cung cấp",
+       "Supplier payments dated in the period, in the base currency at each payment's FX rate.",
+       "Các khoản trả nhà cung cấp trong kỳ, quy đổi theo tỷ giá từng khoản.", "money", roles=FINANCE_VIEWERS,
+       synonyms_en=("paid suppliers", "supplier payments", "payments to suppliers", "cash out to suppliers"),
+       synonyms_vi=("trả nhà cung cấp", "thanh toán nhà cung cấp"),
+       on={"supplier_payments": MeasureSQL(fx=Fx(amount=lambda s: SupplierPayment.amount,
+                                                 currency=lambda s: SupplierPayment.currency,
+                                                 rate=lambda s: SupplierPayment.fx_rate,
+                                                 document=lambda s: SupplierPayment.id))}),
 ]
 
 MEASURES: dict[str, Measure] = {m.name: m for m in MEASURE_LIST}

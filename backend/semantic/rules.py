@@ -133,6 +133,12 @@ def bill_open_balance(as_of: date | None = None) -> ColumnElement[Decimal]:
     return SupplierBill.total - bill_allocated_by(SupplierBill.id, as_of)
 
 
+def counts_as_purchase(status: ColumnElement, purchase_order_id: ColumnElement) -> ColumnElement[bool]:
+    """Purchases = supplier bills for goods (on a purchase order) that are not void, net of VAT, by bill date; a bill
+    without an order is a service or an expense, not a purchase of stock."""
+    return and_(status != "void", purchase_order_id.is_not(None))
+
+
 # --- pipeline, quotes, support -----------------------------------------------------------------------------------
 
 OPEN_STAGES = tuple(stage for stage in OPPORTUNITY_STAGES if not stage.startswith("closed_"))

@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
-from backend.models import Customer, Employee, Invoice, Opportunity, Payment, Product, SalesOrder
+from backend.models import Account, Customer, Employee, Invoice, Opportunity, Payment, Product, SalesOrder, Supplier
 from backend.reports.table import Column
 from backend.semantic.dimensions import DIMENSION_LIST, DIMENSIONS
 from backend.semantic.engine import MAX_ROWS, DimensionFilter, Query, Result, Scope, Threshold, run
@@ -31,7 +31,8 @@ DimensionName = Literal[tuple(d.name for d in DIMENSION_LIST)]  # type: ignore[v
 Value = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ME = ("me", "mine", "my", "myself", "i", "tôi", "toi", "của tôi", "cua toi")
 CATEGORY_COLUMNS = {"segment": Customer.segment, "city": Customer.city, "country": Customer.country,
-                    "region": Employee.region, "category": Product.category, "payment_method": Payment.method}
+                    "region": Employee.region, "category": Product.category, "payment_method": Payment.method,
+                    "supplier": Supplier.name, "account": Account.name}
 
 _MEASURES_TEXT = "; ".join(f"{m.name}: {m.words.en}" for m in MEASURE_LIST if not m.hidden)
 
