@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from backend.demo_erp import ErpBuilder
 from backend.ledger import RateBook, price_order
 from backend.models import (
     Company, Contact, Customer, DocumentSequence, Employee, FxRate, Interaction, Invoice, Opportunity, Payment,
@@ -961,7 +962,7 @@ class _DemoBuilder:
         return format_number(doc_type, year, value)
 
     def build(self) -> None:
-        with _Steps(self.progress, 8) as steps:
+        with _Steps(self.progress, 10) as steps:
             steps.step("Company and catalogue")
             self.ref = ensure_reference_data(self.session, rng=self.rng, today=self.today)
             # No customers yet, so whatever profile exists (e.g. the placeholder ledger.company() creates) is ours.
@@ -990,9 +991,14 @@ class _DemoBuilder:
             steps.step("Credit limits and stock")
             self._credit_limits()
             self._reserved_stock()
+            steps.step("Purchasing and campaigns")
+            erp = ErpBuilder(self)
+            erp.build_documents()
             for (doc_type, year), last in sorted(self.issued.items()):
                 reserve_through(self.session, doc_type, year, last)
             self.session.flush()
+            steps.step("Ledger")
+            erp.post_ledger()
 
     # ------------------------------------------------------------------------------------------ products
     def _product_tables(self) -> None:
