@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from backend.accounting.balances import account_lines, opening_balance, trial_balance
+from backend.accounting.balances import account_lines, monthly_movements, opening_balance, trial_balance
 from backend.accounting.chart import chart_codes, ensure_chart
 from backend.accounting.hooks import deferred_posting, install_posting
 from backend.accounting.journal import PeriodClosed
@@ -270,3 +270,16 @@ def test_the_vas_chart_and_renumbered_codes(session):
         "131": (D("11000000"), D(0)), "511": (D(0), D("10000000")), "3331": (D(0), D("1000000"))}
     with pytest.raises(ValueError, match="unknown roles"):
         chart_codes(Settings(env="test", accounting=AccountingSettings(codes={"petty_cash": "1111"})))
+
+
+def test_monthly_movements_of_the_profit_and_loss_accounts(books):
+    customer = make_customer(books, code="HOANGLONG")
+    toner = make_product(books, unit_cost=D("70000"))
+    make_invoice(books, customer=customer, amount=D("1100000"), issue_date=date(2026, 9, 3))
+    make_invoice(books, customer=customer, amount=D("2200000"), issue_date=date(2026, 10, 3))
+    make_delivery(books, customer=customer, lines=[(toner, 3)], shipped_on=date(2026, 10, 3))
+    rows = monthly_movements(books, date(2026, 9, 1), date(2026, 10, 31))
+    assert [(r.period, r.code, r.balance) for r in rows] == [
+        ("2026-09", "4000", D("-1000000")), ("2026-10", "4000", D("-2000000")), ("2026-10", "5000", D("210000"))]
+    assert [r.code for r in monthly_movements(books, date(2026, 9, 1), date(2026, 10, 31), kinds=("asset",))] == [
+        "1200", "1200", "1300"]

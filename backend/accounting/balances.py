@@ -80,3 +80,40 @@ def account_lines(session: Session, account_id: int, date_from: date, date_to: d
         .join(JournalEntry.__table__, entry.id == line.entry_id).where(*where)
         .order_by(line.entry_date, line.entry_id, line.id).limit(limit)).all()
     return [LedgerLine(*row) for row in rows], total
+
+
+@dataclass(frozen=True)
+class MonthlyRow:
+    period: str  # YYYY-MM
+    account_id: int
+    code: str
+    name: str
+    kind: str
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+
+def _month_of(session: Session, column):
+    """YYYY-MM of a date column: SQLite stores dates as ISO text, PostgreSQL formats them."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(column, 1, 7)
+    return func.to_char(column, "YYYY-MM")
+
+
+def monthly_movements(session: Session, date_from: date, date_to: date, *,
+                      kinds: tuple[str, ...] = ("revenue", "expense")) -> list[MonthlyRow]:
+    """Debits and credits per month and account, for the accounts of `kinds` (by default those of the profit and
+    loss), of lines dated in [date_from, date_to]; ordered by month, then account code."""
+    line, a = JournalLine.__table__.c, Account.__table__.c
+    wanted = select(a.id).where(a.kind.in_(kinds))
+    month = _month_of(session, line.entry_date).label("period")
+    sums = (select(month, line.account_id, func.sum(line.debit).label("debit"), func.sum(line.credit).label("credit"))
+            .where(line.entry_date >= date_from, line.entry_date <= date_to, line.account_id.in_(wanted))
+            .group_by(month, line.account_id).subquery())
+    rows = session.execute(select(sums.c.period, a.id, a.code, a.name, a.kind, sums.c.debit, sums.c.credit)
+                           .join(sums, sums.c.account_id == a.id).order_by(sums.c.period, a.code)).all()
+    return [MonthlyRow(r[0], r[1], r[2], r[3], r[4], r[5] or ZERO, r[6] or ZERO) for r in rows]
