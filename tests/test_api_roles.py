@@ -18,7 +18,9 @@ from backend.roles import TOOL_ROLES, allowed
 from tests.factories.api import api, api_app, bearer, make_token  # noqa: F401
 from tests.factories.catalog import make_product
 from tests.factories.customers import make_customer, make_ticket
+from tests.factories.ledger import make_purchase_order
 from tests.factories.org import make_company, make_employee
+from tests.factories.purchasing import make_bill as make_supplier_bill, make_supplier as make_purchasing_supplier
 from tests.factories.quotes import make_quote
 from tests.factories.sales import make_invoice, make_order
 
@@ -48,6 +50,18 @@ MINIMAL_BODIES: dict[str, dict] = {
     "close_period": {"month": "2020-01"},
     "trial_balance": {},
     "account_ledger": {"account": "1200"},
+    "find_suppliers": {"query": "MATRIXSUP"},
+    "create_purchase_order": {"supplier": "MATRIXSUP", "lines": [{"product": "PAPER-A4", "quantity": 1}]},
+    "approve_purchase_order": {"purchase_order": "PO-T-DRAFT"},
+    "receive_goods": {"purchase_order": "PO-T-SENT"},
+    "record_supplier_bill": {"purchase_order": "PO-T-SENT", "supplier_reference": "MATRIX-1",
+                             "lines": [{"product": "PAPER-A4", "quantity": 1, "unit_cost": "70000"}]},
+    "record_supplier_payment": {"bills": [{"bill": "BILL-T-MATRIX"}]},
+    "payables": {},
+    "reorder_stock": {},
+    "stock_movements": {"product": "PAPER-A4"},
+    "adjust_stock": {"product": "PAPER-A4", "warehouse": "HCM", "change": 1, "reason": "Role matrix check"},
+    "ship_order": {"order": "SO-T-MATRIX"},
 }
 
 
@@ -70,7 +84,17 @@ def matrix_world(session):
     make_ticket(session, customer=acme)
     _quote_with_line(session, customer=acme, product=paper, number="QUO-T-APPROVE", status="pending_approval")
     _quote_with_line(session, customer=acme, product=paper, number="QUO-T-CONVERT", status="approved")
+    _purchasing_world(session, paper)
     return acme
+
+
+def _purchasing_world(session, paper) -> None:
+    """A supplier with a draft and a sent purchase order and an open bill, for the purchasing tools' bodies."""
+    supplier = make_purchasing_supplier(session, name="Matrix Supplies", code="MATRIXSUP")
+    for number, status in (("PO-T-DRAFT", "draft"), ("PO-T-SENT", "sent")):
+        make_purchase_order(session, supplier=supplier, lines=[(paper, 5, Decimal("70000"))], status=status).number = number
+    make_supplier_bill(session, supplier=supplier, total=Decimal("100000"), number="BILL-T-MATRIX")
+    session.flush()
 
 
 def _registered() -> dict:
