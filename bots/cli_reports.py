@@ -9,7 +9,8 @@ import typer
 
 from bots.console import console, err_console, escape
 
-REPORT_NAMES = "sales, ar-aging, pipeline, restock, commissions, top-customers"
+REPORT_NAMES = ("sales, ar-aging, pipeline, restock, commissions, top-customers, trial-balance, profit-and-loss, "
+                "balance-sheet, cash-flow, ap-aging, purchases, inventory-valuation")
 schedule_app = typer.Typer(help="Report schedules: written on a cron schedule and delivered to a folder or a Slack "
                                 "channel by `tandem serve`.", no_args_is_help=True)
 

@@ -100,7 +100,7 @@ def test_add_schedule_computes_the_next_run(session, company):
 
 
 @pytest.mark.parametrize("overrides, error, message", [
-    ({"report": "balance-sheet"}, ValidationFailed, "no report document"),
+    ({"report": "board-pack"}, ValidationFailed, "no report document"),
     ({"cron": "every monday"}, ValidationFailed, "cron"),
     ({"destination": "email:ha@example.test"}, ValidationFailed, "destination"),
     ({"destination": "slack:finance"}, ValidationFailed, "Slack channel"),

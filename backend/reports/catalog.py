@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backend.roles import FINANCE_VIEWERS
 from backend.semantic.periods import PeriodUse
 
 RepScope = Literal["orders", "customers", "opportunities", None]
@@ -61,6 +62,15 @@ class Report:
     def document_period(self) -> str | None:
         return self.document_default_period or self.default_period
 
+    def check_role(self, role: str) -> None:
+        """A report narrower than its tool (the statements: finance, managers, admins) refuses the other roles."""
+        if self.roles is not None and role not in self.roles:
+            from backend.errors import PermissionDenied
+
+            allowed = sorted(self.roles)
+            raise PermissionDenied(f"The {self.name} report is for {', '.join(allowed[:-1])} and {allowed[-1]} only.",
+                                   hint="Ask someone in finance for it.")
+
 
 def _load(target: str | None) -> Callable[..., Any]:
     if target is None:
@@ -70,6 +80,17 @@ def _load(target: str | None) -> Callable[..., Any]:
 
 
 _SALES = frozenset({"top_n", "salesperson", "customer"})
+_ST = "backend.reports.statements"
+_SD = "backend.reports.statement_documents"
+
+
+def _statement(name: str, description: str, period_use: PeriodUse, default: str | None, document: str, *,
+               filters: frozenset[str] = frozenset(), document_default: str | None = None) -> Report:
+    """A financial statement or a payables / purchases / stock-value report: finance, managers and admins only."""
+    function = name.replace("-", "_")
+    return Report(name, description, period_use, default, filters, None, table=f"{_ST}:{function}",
+                  document=f"{_SD}:build_{function}", document_description=document,
+                  document_default_period=document_default, roles=FINANCE_VIEWERS)
 _S = "backend.reports.sales"
 _B = "backend.reports.builders"
 
@@ -123,6 +144,27 @@ CATALOGUE: dict[str, Report] = {r.name: r for r in (
            document=f"{_B}:build_top_customers",
            document_description="largest customers by lifetime revenue, with recency and the last 12 months, up to the "
                                 "period's end (default today)"),
+    _statement("trial-balance", "debits, credits and balance of every ledger account as of the period's end (default "
+               "today)", "as_of", None, "the trial balance as of the period's end (default today)"),
+    _statement("profit-and-loss", "revenue, cost of sales, gross profit, operating expenses and net profit from the "
+               "ledger, with the previous period, the same period last year and the year to date (default this month)",
+               "range", "this-month", "profit and loss for the period (month, quarter, year) vs the previous period, "
+               "last year and the year to date (default last month)", document_default="last-month"),
+    _statement("balance-sheet", "assets, liabilities and equity (with the year's earnings) from the ledger as of the "
+               "period's end (default today)", "as_of", None, "the balance sheet as of the period's end (default today)"),
+    _statement("cash-flow", "opening cash, cash in and out by operating/investing/financing class, closing cash "
+               "(default this month)", "range", "this-month", "cash flow of the period by activity (default last "
+               "month)", document_default="last-month"),
+    _statement("ap-aging", "open payables per supplier in buckets current/1-30/31-60/61-90/91+ days past due, as of "
+               "the period's end (default today)", "as_of", None, "payables by age and by supplier, as of the "
+               "period's end (default today)", filters=frozenset({"top_n"})),
+    _statement("purchases", "purchases (goods bills, net of VAT) per supplier and product category (default this "
+               "year)", "range", "this-year", "purchases by supplier and by category (default last month)",
+               filters=frozenset({"top_n"}), document_default="last-month"),
+    _statement("inventory-valuation", "units and value of inventory on the books per product, as of the period's end "
+               "(default today); the total is the balance sheet's inventory", "as_of", None,
+               "inventory value per product on the books, as of the period's end (default today)",
+               filters=frozenset({"top_n"})),
 )}
 
 TABLES: dict[str, Report] = {r.table_name: r for r in CATALOGUE.values() if r.table}

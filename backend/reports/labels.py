@@ -26,6 +26,13 @@ WORDS: dict[str, dict[str, str]] = {
     "title.restock": {"en": "Stock below reorder level", "vi": "Hàng tồn dưới mức đặt hàng lại"},
     "title.commissions": {"en": "Commissions by salesperson", "vi": "Hoa hồng theo nhân viên kinh doanh"},
     "title.top-customers": {"en": "Top customers by lifetime value", "vi": "Khách hàng hàng đầu theo giá trị trọn đời"},
+    "title.trial-balance": {"en": "Trial balance", "vi": "Bảng cân đối số phát sinh"},
+    "title.profit-and-loss": {"en": "Profit and loss", "vi": "Báo cáo kết quả kinh doanh"},
+    "title.balance-sheet": {"en": "Balance sheet", "vi": "Bảng cân đối kế toán"},
+    "title.cash-flow": {"en": "Cash flow statement", "vi": "Báo cáo lưu chuyển tiền tệ"},
+    "title.ap-aging": {"en": "Payables aging", "vi": "Tuổi nợ phải trả"},
+    "title.purchases": {"en": "Purchases by supplier and category", "vi": "Mua hàng theo nhà cung cấp và nhóm hàng"},
+    "title.inventory-valuation": {"en": "Inventory valuation", "vi": "Giá trị hàng tồn kho"},
     # section headings
     "summary": {"en": "Key figures", "vi": "Số liệu chính"},
     "analysis": {"en": "Analysis", "vi": "Nhận định"},

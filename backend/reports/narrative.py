@@ -418,4 +418,6 @@ TEMPLATES: dict[str, Callable[[_Words], list[str]]] = {
 
 
 def template_narrative(document: ReportDocument) -> list[str]:
-    return TEMPLATES[document.report](_Words(document))
+    from backend.reports.statement_documents import TEMPLATES as STATEMENT_TEMPLATES
+
+    return {**TEMPLATES, **STATEMENT_TEMPLATES}[document.report](_Words(document))

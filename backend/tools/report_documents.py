@@ -81,6 +81,7 @@ def produce_report(ctx: ToolContext, params: WriteReportInput) -> tuple[WriteRep
     from backend.reports.narrative import compose_narrative
     from backend.reports.render import CONTENT_TYPES, render
 
+    DOCUMENTS[params.report].check_role(ctx.role)
     request = DocumentRequest(name=params.report, period=params.period, language=params.language, today=ctx.today,
                               now=ctx.now, company=ctx.company.name, base_currency=ctx.base_currency,
                               commission_rate_pct=ctx.settings.commission_rate_pct, show_costs=ctx.sees_costs,

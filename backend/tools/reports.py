@@ -68,6 +68,7 @@ def check_filters(spec: Report, given: dict[str, object]) -> None:
 def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
     """Run a business report (sales by time/customer/product/salesperson/country/region, open orders, AR aging, overdue invoices, pipeline, restock, commissions, customer lifetime value) as a table with totals, chart hint and notes; a sales rep sees only their own figures (orders credited to them; receivables and customers they own; opportunities they own), finance, manager and admin see everything."""
     spec = TABLES[params.report]
+    spec.check_role(ctx.role)
     check_filters(spec, params.model_dump())
     today, lang = ctx.today, params.language or "en"
     resolved = resolve_period(spec.period_use, params.period, today, default=spec.default_period, language=lang,
