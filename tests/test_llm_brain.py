@@ -38,6 +38,7 @@ class Reply:
     tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     stall_after_words: int | None = None  # streaming: go quiet after this many words, as a stuck server does
+    first_token_delay: float = 0.0  # seconds before anything is sent, as a server reading a long prompt takes
 
 
 def tool_call(name: str, **args: Any) -> Reply:
@@ -55,11 +56,28 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self.script: Callable[[dict[str, Any]], Reply] = lambda body: text("Hello.")
         self.reject_null_content = False
+        # What GET /v1/models and GET /props answer (None: 404), for servers that say their context length.
+        self.models: dict[str, Any] | None = None
+        self.props: dict[str, Any] | None = None
+        self.gets: list[str] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
                 pass
+
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting, as it should on a slow or stuck server
+
+            def do_GET(self) -> None:
+                fake.gets.append(self.path)
+                payload = fake.models if self.path == "/v1/models" else fake.props if self.path == "/props" else None
+                if payload is None:
+                    return self._send_json(404, {"error": {"message": "not found"}})
+                self._send_json(200, payload)
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -70,6 +88,8 @@ class FakeOpenAI:
                         m.get("role") == "assistant" and m.get("content") is None for m in body["messages"]):
                     return self._send_json(400, {"error": {"message": "content must be a string", "type": "invalid_request_error"}})
                 reply = fake.script(body)
+                if reply.first_token_delay:
+                    time.sleep(reply.first_token_delay)
                 if reply.status != 200:
                     return self._send_json(reply.status, {"error": {"message": "scripted failure", "type": "server_error"}},
                                            reply.headers)
