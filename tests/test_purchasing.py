@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.errors import BusinessRuleViolation, NotFound, PermissionDenied, ValidationFailed
-from backend.models import (GoodsReceipt, PurchaseOrder, StockLevel, StockMovement, SupplierBill, SupplierPayment)
+from backend.models import PurchaseOrder, StockLevel, StockMovement, SupplierBill, SupplierPayment
 from backend.settings import PurchasingRules
 from backend.tools.context import ToolContext
 from backend.tools.registry import confirm, invoke
