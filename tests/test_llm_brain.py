@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 from assistant.agent import Assistant
 from assistant.brains import choose_brain
 from assistant.brains import llm as llm_module
-from assistant.brains.llm import LLMBrain, UNAVAILABLE, prompt_payload, prompt_token_count
+from assistant.brains.llm import LLMBrain, UNAVAILABLE, prompt_payload, prompt_token_count, turn_prompt_token_count
 from backend.models import Quote
 from backend.settings import LLMSettings, Settings
 from tests.factories.customers import make_interaction
+from tests.factories.org import make_employee
 from tests.factories.world import make_small_world
 
 MODEL = "test-model"
@@ -510,10 +511,28 @@ def test_openai_api_key_is_honoured_when_tandem_key_is_unset(monkeypatch, tmp_pa
     assert not brain.fell_back
 
 
-def test_prompt_and_tools_fit_the_token_budget():
-    assert prompt_token_count("admin") < 3500
+TYPICAL_QUESTIONS = ["brief me on Hoàng Long", "can Saigon Foods take another 50k on credit?", "doanh thu tháng trước",
+                     "quote 20 x A4 paper to Minh Phát, 5% off", "which products need restocking?",
+                     "what discount can I give without approval?", "open tickets of Hoàng Long"]
+
+
+def test_prompt_and_tools_fit_the_token_budget(session, world):
+    """Each request sends the system prompt and the tools it offers. A typical question is offered the tools the
+    planner finds relevant when the role's whole set is over the budget, and stays under it; the whole set of the
+    role with the most tools still fits an 8k context with room for the answer."""
     assert prompt_token_count("sales") <= prompt_token_count("admin")
     assert "customer_overview" in prompt_payload("admin")
+    assert prompt_token_count("admin") + llm_module.ANSWER_RESERVE_TOKENS <= 8192
+    admin = make_employee(session, role="admin", name="Nguyễn Văn An")
+    for actor in (world["rep"], world["manager"], admin):
+        for question in TYPICAL_QUESTIONS:
+            tokens, tools = turn_prompt_token_count(session, actor, question, now=NOW)
+            assert tokens < llm_module.PROMPT_TOKEN_BUDGET, (actor.role, question, tokens, tools)
+            assert set(llm_module.CORE_TOOLS) <= set(tools)
+    _, tools = turn_prompt_token_count(session, world["rep"], "can Saigon Foods take another 50k on credit?", now=NOW)
+    assert "check_credit" in tools
+    _, tools = turn_prompt_token_count(session, world["rep"], "quote 20 x A4 paper to Minh Phát, 5% off", now=NOW)
+    assert "create_quote" in tools
 
 
 def test_the_language_of_a_result_is_the_users_not_the_models(session, world, fake, tmp_path):

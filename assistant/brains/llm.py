@@ -23,7 +23,7 @@ import httpx
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.chat_models import generate_from_stream
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 from pydantic import ConfigDict, Field, ValidationError
@@ -55,9 +55,10 @@ MIN_ATTEMPT_S = 1.0
 FALLBACK_RESERVE_S = 3.0
 # Write tools are honoured only if one of the user's last few messages asks for that kind of write.
 RECENT_USER_MESSAGES = 3
-# The tool schemas offered in one request stay under this many tokens: past it (a role with many tools) a turn is
-# offered the tools the planner's frame finds relevant plus CORE_TOOLS. Small models also pick better from fewer.
-TOOLSET_TOKEN_BUDGET = 3500
+# The system prompt and the tool schemas of one request stay under this many tokens: past it (a role with many
+# tools) a turn is offered the tools the planner's frame finds relevant plus CORE_TOOLS. Small models also pick
+# better from fewer, and read a shorter prompt sooner.
+PROMPT_TOKEN_BUDGET = 3500
 CORE_TOOLS = ("find_customers", "query_data", "search_docs")
 # Room kept in the model's context for its reply, and the share by which our token estimate may fall short of the
 # server's tokenizer plus the chat template's own words around the tools.
@@ -481,7 +482,8 @@ class LLMBrain(BaseChatModel):
             return room is None or (conversation + _estimate([], tools)) * ESTIMATE_MARGIN <= room
 
         state = self.turn_state
-        if not state.trimmed and _estimate([], schemas) <= TOOLSET_TOKEN_BUDGET and fits(schemas):
+        system = _estimate([m for m in messages if isinstance(m, SystemMessage)], [])
+        if not state.trimmed and system + _estimate([], schemas) <= PROMPT_TOKEN_BUDGET and fits(schemas):
             return schemas
         state.trimmed = True
         relevant = self._relevant_tools()
@@ -802,3 +804,30 @@ def prompt_payload(role: str = "admin") -> str:
 def prompt_token_count(role: str = "admin") -> int:
     """Tokens of system prompt + tool schemas per LLM request, for the role with the most tools by default."""
     return count_tokens(prompt_payload(role))[0]
+
+
+def turn_prompt_token_count(session: Any, actor: Any, question: str, *, now: Any = None,
+                            context_length: int | None = None) -> tuple[int, list[str]]:
+    """Tokens of system prompt + the tool schemas one turn's first request offers for `question` (asked by
+    `actor`), and the names of those tools: what a typical question costs once a role's tools are trimmed."""
+    from datetime import datetime, timezone
+
+    from assistant.agent import Assistant
+    from assistant.brains.offline import OfflinePlanner
+    from assistant.toolkit import tools_for
+    from assistant.turn import TurnContext
+    from backend.tools.context import ToolContext
+
+    ctx = ToolContext(session=session, actor=actor, channel="test", now=now or datetime.now(timezone.utc))
+    turn = TurnContext(tool_ctx=ctx, conversation_id="prompt-size")
+    brain = LLMBrain(fallback=OfflinePlanner(), brain_name="prompt-size",
+                     context_length=context_length).bind_tools(tools_for(ctx.role))
+    system = Assistant(settings=ctx.settings)._system_prompt(ctx)
+    messages = [SystemMessage(system), HumanMessage(question)]
+    token = current_turn.set(turn)
+    try:
+        brain._note_user(messages)
+        tools = brain._offered_tools(messages) or []
+    finally:
+        current_turn.reset(token)
+    return count_tokens(system + "\n" + json.dumps(tools, ensure_ascii=False))[0], [t["function"]["name"] for t in tools]
