@@ -558,7 +558,7 @@ def test_report_names_accept_underscores(fin, data, no_llm):
     ({"report": "restock", "period": "2026-10"}, "takes no period"),
     ({"report": "sales", "period": "fortnight"}, "not a period"),
     ({"report": "sales", "format": "docx"}, "format"),
-    ({"report": "balance-sheet"}, "report"),
+    ({"report": "board-pack"}, "report"),
     ({"report": "sales", "language": "fr"}, "language"),
 ])
 def test_bad_input_is_refused_clearly(fin, data, args, message):
@@ -610,6 +610,6 @@ def test_document_endpoint_errors_are_json(api, session, data, now):
     token = make_token(session, employee=data.finance, now=now)
     bad = api.get("/api/reports/restock/document", params={"period": "2026-10"}, headers=bearer(token))
     assert bad.status_code == 422 and "takes no period" in bad.json()["message"]
-    unknown = api.get("/api/reports/balance-sheet/document", headers=bearer(token))
+    unknown = api.get("/api/reports/board-pack/document", headers=bearer(token))
     assert unknown.status_code == 422 and unknown.json()["details"]["fields"][0]["field"] == "report"
     assert api.get("/api/reports/sales/document").status_code == 401

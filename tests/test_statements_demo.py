@@ -1,0 +1,88 @@
+"""The statements tie out on the demo company (24 months of sales and purchasing, the ledger posted over all of it):
+balance-sheet receivables = the AR aging total, payables = the AP aging total, inventory = the inventory valuation
+total, assets = liabilities + equity, and the semantic model's ledger measures agree with the statements."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounting import statements as st
+from backend.demo import create_demo_company
+from backend.models import Employee
+from backend.tools.context import ToolContext
+from backend.tools.registry import invoke
+
+TODAY = date(2026, 11, 26)
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def demo(engine) -> Session:
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    assert create_demo_company(session, seed=7, today=TODAY) is True
+    session.flush()
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def finance(demo) -> ToolContext:
+    actor = demo.execute(select(Employee).where(Employee.role == "finance").order_by(Employee.code).limit(1)).scalar_one()
+    return ToolContext(session=demo, actor=actor, channel="test", now=NOW)
+
+
+def run(finance, name: str, period: str | None = None):
+    return invoke("run_report", finance, {"report": name, "period": period})
+
+
+@pytest.mark.parametrize("as_of", [
+    TODAY, date(2026, 3, 31),
+    # On 2025-12-31 one customer payment (12,446,661 VND) had been received for an invoice issued only in 2026: the
+    # ledger credits receivables with it (an advance), the AR aging, which ages invoices, has nothing to set it against.
+    pytest.param(date(2025, 12, 31), marks=pytest.mark.xfail(strict=True, reason="a customer advance paid before its "
+                                                                                   "invoice is not in the AR aging")),
+    # On 2026-06-30 INV-2026-000557 (380.50 USD at 26,083) is part-paid (171.23 USD): the AR aging converts the open
+    # 209.27 USD once (5,458,389 VND), the ledger holds the invoice less the payment, each converted and rounded on
+    # its own (5,458,390). One rounding rule has to give way; until then this day is 1 VND apart.
+    pytest.param(date(2026, 6, 30), marks=pytest.mark.xfail(strict=True, reason="per-invoice vs per-document rounding "
+                                                                                  "of part-paid foreign invoices"))])
+def test_the_balance_sheet_ties_out_with_the_subledgers(demo, finance, as_of):
+    period = None if as_of == TODAY else as_of.isoformat()
+    sheet = st.balance_sheet(demo, as_of)
+    assert sheet.assets.total == sheet.liabilities_and_equity
+    assert sheet.amount("receivables") == run(finance, "ar_aging", period).totals["total"]
+    assert sheet.amount("payables") == run(finance, "ap_aging", period).totals["total"]
+    assert sheet.amount("inventory") == run(finance, "inventory_valuation", period).totals["value"]
+    # The demo has something in each of them, so equality says something.
+    assert sheet.amount("receivables") > 0 and sheet.amount("payables") > 0 and sheet.amount("inventory") > 0
+
+
+def test_the_semantic_model_agrees_with_the_statements(demo, finance):
+    pnl = st.profit_and_loss(demo, date(2026, 7, 1), date(2026, 9, 30))
+    figures = invoke("query_data", finance, {"measures": ["ledger_revenue", "cogs", "operating_expenses", "net_profit"],
+                                             "period": "2026-Q3"}).totals
+    assert figures["net_profit"] == pnl.net_profit
+    assert figures["ledger_revenue"] == pnl.revenue.amount("revenue")
+    assert figures["cogs"] == pnl.cost_of_sales.amount("cogs")
+    assert figures["operating_expenses"] == pnl.operating_expenses.total
+    assert pnl.revenue.total > 0 and figures["cogs"] > 0
+    cash = invoke("query_data", finance, {"measures": ["cash_balance", "open_payables"]}).totals
+    sheet = st.balance_sheet(demo, TODAY)
+    assert cash["cash_balance"] == sheet.amount("cash") + sheet.amount("bank")
+    assert cash["open_payables"] == sheet.amount("payables")
+
+
+def test_cash_flow_closes_on_the_balance_sheets_cash(demo):
+    flow = st.cash_flow(demo, date(2026, 1, 1), TODAY)
+    sheet = st.balance_sheet(demo, TODAY)
+    assert flow.closing == sheet.amount("cash") + sheet.amount("bank")
+    assert flow.sections["operating"].amount("customers") > 0 and flow.sections["operating"].amount("suppliers") < 0
