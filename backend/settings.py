@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     quotes: QuoteRules = Field(default_factory=QuoteRules)
     commission_rate_pct: Decimal = Decimal("3")
+    # Expected years a customer keeps buying: customer lifetime value = yearly gross margin per customer × this.
+    customer_lifetime_years: Decimal = Field(Decimal("3"), gt=0)
     confirmation_ttl_minutes: int = 15
     session_ttl_minutes: int = 480
     signin: SignInLimits = Field(default_factory=SignInLimits)

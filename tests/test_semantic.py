@@ -281,6 +281,8 @@ GROUPINGS = [
     # INV-1 1,475,000 net of VAT + INV-4 3,000,000 / 1.1 = 2,727,273 (no order: split at 10 %) + INV-3 12.00 USD, posted
     # at the rate it had when it was written (1: the world sets its 26,000 afterwards), 12
     ("account", "ledger_revenue", "2026", {"4000": D("4202285"), "5000": D(0), "6000": D(0)}),
+    ("campaign", "marketing_spend", "2026", {}),  # this world has no campaigns: see test_marketing.py
+    ("campaign_channel", "new_customers_acquired", "2026", {}),
     ("day", "revenue", "2026-10", None),
     ("week", "revenue", "2026-10-01..2026-10-31", None),
     ("month", "revenue", "2026", None),
@@ -491,3 +493,18 @@ def test_catalogue_and_invoice_counts(finance):
     assert q(finance, measures=["products", "active_products"]).totals == {"products": 2, "active_products": 2}
     assert by(finance, "products", "category") == {"Paper": 1, "Pens": 1}
     assert total(finance, "invoices", period="2026") == 3   # INV-1, INV-3, INV-4
+
+
+# --- marketing and commission (backend/semantic/marketing.py; the demo-scale checks are in test_marketing.py) -------
+
+def test_marketing_measures_on_a_company_without_campaigns(finance):
+    got = q(finance, measures=["marketing_spend", "campaigns", "new_customers_acquired", "cac"], period="2026").totals
+    assert got["marketing_spend"] == D(0) and got["campaigns"] == 0 and got["new_customers_acquired"] == 0
+    assert got["cac"] is None  # no customer acquired: no cost per customer
+    assert by(finance, "marketing_spend", "campaign", period="2026") == {}
+    assert by(finance, "new_customers_acquired", "campaign_channel", period="2026") == {}
+    clv = q(finance, measures=["clv", "gross_margin"], period="2026").totals
+    assert clv["clv"] is not None and clv["clv"] > 0
+    assert by(finance, "clv", "campaign_channel", period="2026") == {"direct": clv["clv"]}
+    paid = q(finance, measures=["paid_sales", "commission"], period="all").totals
+    assert paid["commission"] == (paid["paid_sales"] * finance.settings.commission_rate_pct / 100).quantize(D(1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from backend.models.crm import INTERACTION_KINDS, OPPORTUNITY_STAGES, TICKET_PRIORITIES, TICKET_STATUSES
 from backend.models.finance import INVOICE_STATUSES
 from backend.models.sales import ORDER_STATUSES, QUOTE_STATUSES
+from backend.semantic import marketing
 from backend.semantic.model import Dimension, Words
 from backend.semantic.rules import AGING_BUCKETS
 
@@ -61,5 +62,6 @@ DIMENSION_LIST: list[Dimension] = [
     _d("year", "year", "năm", "time", grain="year", synonyms_en=("yearly", "annual", "years"), synonyms_vi=()),
 ]
 
+DIMENSION_LIST += marketing.DIMENSIONS  # campaign, marketing channel
 DIMENSIONS: dict[str, Dimension] = {d.name: d for d in DIMENSION_LIST}
 TIME_DIMENSIONS = tuple(d.name for d in DIMENSION_LIST if d.kind == "time")

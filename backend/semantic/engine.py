@@ -509,6 +509,7 @@ def _shown(measure: Measure, value: Any, base: str) -> Any:
 
 # Money measures that are empty rather than zero when nothing is there: no credit limit set is not a limit of 0.
 _MAY_BE_EMPTY = {"credit_limit", "available_credit", "average_order_value", "gross_margin"}
+_MAY_BE_EMPTY |= {"cac", "clv"}  # no customer acquired (or delivered to): no figure rather than 0
 
 
 def _passes(row: dict[str, Any], thresholds: tuple[Threshold, ...]) -> bool:

@@ -12,6 +12,7 @@ from backend.models import (Account, Customer, Employee, Interaction, Invoice, J
                             Payment, Product, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
                             SupplierBillLine, SupplierPayment, Supplier, Ticket, Warehouse)
 from backend.semantic import rules
+from backend.semantic import marketing
 from backend.semantic.model import DimensionSQL, Fact, Join, Params, Star, Words
 from backend.semantic.sql import GRAINS, TimeBucket
 
@@ -431,3 +432,4 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
     JOURNAL, COGS_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS)}
+FACTS |= marketing.FACTS  # campaigns, acquisitions, customer margins, paid invoices

@@ -14,6 +14,7 @@ from backend.money import round_money
 from backend.accounting.statements import CASH_ROLES, NOT_OPERATING_EXPENSE_ROLES
 from backend.roles import ALL, COST_VIEWERS, FINANCE_VIEWERS
 from backend.semantic import rules
+from backend.semantic import marketing
 from backend.semantic.model import Fx, Measure, MeasureSQL, Params, Words
 from backend.semantic.sql import DaysBetween
 
@@ -544,6 +545,7 @@ MEASURE_LIST: list[Measure] = [
                                                  document=lambda s: SupplierPayment.id))}),
 ]
 
+MEASURE_LIST += marketing.MEASURES  # CAC, CLV, commission (backend/semantic/marketing.py)
 MEASURES: dict[str, Measure] = {m.name: m for m in MEASURE_LIST}
 
 

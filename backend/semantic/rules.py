@@ -139,6 +139,39 @@ def counts_as_purchase(status: ColumnElement, purchase_order_id: ColumnElement) 
     return and_(status != "void", purchase_order_id.is_not(None))
 
 
+# --- commissions and customer value -------------------------------------------------------------------------------
+
+# Commission = TANDEM_COMMISSION_RATE_PCT % of the net amount (after discounts, before VAT, in the base currency) of
+# the orders whose invoice is paid in full, credited to the order's salesperson, dated by the day the payment that
+# completed it came in. An invoice not yet paid in full earns nothing yet.
+# Customer lifetime value = gross margin (not revenue) per buying customer over a year × the expected years a
+# customer keeps buying (TANDEM_CUSTOMER_LIFETIME_YEARS); a period other than a year is scaled to one.
+
+def paid_invoices():
+    """Invoices paid in full, with the day the last payment applied to them came in (`paid_on`)."""
+    return (select(Invoice.id.label("id"), Invoice.order_id.label("order_id"), Invoice.customer_id.label("customer_id"),
+                   func.max(Payment.paid_on).label("paid_on"))
+            .join(PaymentAllocation, PaymentAllocation.invoice_id == Invoice.id)
+            .join(Payment, Payment.id == PaymentAllocation.payment_id)
+            .where(Invoice.status == "paid").group_by(Invoice.id, Invoice.order_id, Invoice.customer_id)
+            .subquery("paid_invoices"))
+
+
+def commission(net_paid: Decimal, rate_pct: Decimal, currency: str) -> Decimal:
+    from backend.money import round_money
+
+    return round_money(net_paid * rate_pct / 100, currency)
+
+
+def lifetime_value(margin: Decimal, customers: int, days: int, lifetime_years: Decimal, currency: str) -> Decimal | None:
+    """Customer lifetime value from a period's gross margin and buying customers (None without either)."""
+    from backend.money import round_money
+
+    if not customers or days <= 0 or margin is None:
+        return None
+    return round_money(Decimal(margin) / customers * Decimal(365) / days * lifetime_years, currency)
+
+
 # --- pipeline, quotes, support -----------------------------------------------------------------------------------
 
 OPEN_STAGES = tuple(stage for stage in OPPORTUNITY_STAGES if not stage.startswith("closed_"))
