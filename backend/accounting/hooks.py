@@ -1,6 +1,7 @@
-"""Documents post themselves: after each flush, the invoices, payments, shipped orders, receipts, bills and
-supplier payments it wrote get their journal entries in the same transaction (and a voided invoice its
-reversal), so no writer has to remember the ledger. Bulk loads that bypass the ORM call post_all_unposted."""
+"""Documents post themselves: after each flush, the invoices, payments (and their allocations), shipped orders,
+receipts, bills and supplier payments it wrote get their journal entries in the same transaction (and a voided
+invoice or bill its reversal), so no writer has to remember the ledger. Bulk loads that bypass the ORM call
+post_all_unposted."""
 from __future__ import annotations
 
 from contextlib import contextmanager
