@@ -7,14 +7,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from backend.accounting.hooks import install_posting
 from backend.errors import BusinessRuleViolation, NotFound, PermissionDenied, ValidationFailed
-from backend.models import JournalEntry
+from backend.models import Invoice, JournalEntry
 from backend.tools.context import ToolContext
 from backend.tools.registry import confirm, invoke
+from tests.factories.catalog import make_product
 from tests.factories.customers import make_customer
+from tests.factories.ledger import make_delivery
 from tests.factories.org import make_company, make_employee
 from tests.factories.sales import make_invoice, make_payment
 
@@ -98,6 +100,33 @@ def test_closing_a_month(ctx_for, session):
     with pytest.raises(ValidationFailed, match="YYYY-MM"):
         invoke("close_period", finance, {"month": "2026-13"})
     assert invoke("trial_balance", finance, {"month": "2026-10"}).closed
+
+
+def test_closing_posts_what_bulk_loads_left_unposted_first(ctx_for, session):
+    finance = ctx_for("finance")
+    customer = make_customer(session, code="HOANGLONG")
+    # Written past the ORM, as the importers do: no flush event, so no entry yet.
+    session.execute(insert(Invoice.__table__).values(
+        number="INV-IMP-1", customer_id=customer.id, issue_date=date(2026, 10, 30), due_date=date(2026, 11, 29),
+        currency="VND", fx_rate=D(1), amount=D("3300000"), status="open", created_at=finance.now))
+    pending = invoke("close_period", finance, {"month": "2026-10"})
+    assert (pending.preview.posted_now, pending.preview.entries) == (1, 1) and "posting 1 documents" in pending.summary
+    assert entries(session) == 0  # the preview wrote nothing
+    assert confirm(finance, pending.confirmation_id).entries == 1
+    assert entries(session) == 1
+
+
+def test_inventory_is_not_posted_by_hand_and_goods_entries_are_not_reversed(ctx_for, session):
+    finance = ctx_for("finance")
+    with pytest.raises(BusinessRuleViolation, match="moves with the goods"):
+        invoke("post_journal_entry", finance, {**CAPITAL, "lines": [{"account": "1300", "debit": "5"},
+                                                                    {"account": "3000", "credit": "5"}]})
+    customer = make_customer(session, code="HOANGLONG")
+    make_delivery(session, customer=customer, lines=[(make_product(session, unit_cost=D("70000")), 2)])
+    delivery = session.execute(select(JournalEntry).where(JournalEntry.source_type == "delivery")).scalar_one()
+    with pytest.raises(BusinessRuleViolation) as refused:
+        invoke("reverse_journal_entry", finance, {"entry": delivery.number})
+    assert "moving-average cost" in refused.value.message and "stock adjustment" in refused.value.hint
 
 
 def test_reversing_an_entry(ctx_for, session):

@@ -47,8 +47,11 @@ class CostBook:
         if not wanted:
             return
         for chunk in _chunks(sorted(wanted)):
+            # Locked (PostgreSQL; SQLite has one writer at a time): a concurrent posting of the same product waits
+            # for this one's cost instead of overwriting it with a stale one.
             for row in self.session.execute(select(ProductCost.product_id, ProductCost.quantity, ProductCost.value,
-                                                   ProductCost.average_cost).where(ProductCost.product_id.in_(chunk))):
+                                                   ProductCost.average_cost).where(ProductCost.product_id.in_(chunk))
+                                            .with_for_update()):
                 self._positions[row.product_id] = _Position(row.quantity, row.value, row.average_cost, True)
             for row in self.session.execute(select(Product.id, Product.unit_cost, Product.currency)
                                             .where(Product.id.in_(chunk))):

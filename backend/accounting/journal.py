@@ -24,6 +24,10 @@ LINE_COLUMNS = ("entry_id", "entry_date", "account_id", "debit", "credit", "curr
                 "customer_id", "supplier_id", "product_id")
 
 
+# Entries whose amounts the cost book (product_costs) holds too: the inventory account equals its values.
+COSTED = ("goods_receipt", "delivery")
+
+
 class PeriodClosed(BusinessRuleViolation):
     code = "period_closed"
 
@@ -145,6 +149,11 @@ def reversal_of(session: Session, entry_id: int, *, on: date, actor_id: int | No
     if already is not None:
         raise BusinessRuleViolation(f"{entry.number} was already reversed by {already}.",
                                     hint="Post a new entry if something else needs correcting.")
+    if entry.source_type in COSTED:
+        raise BusinessRuleViolation(
+            f"{entry.number} moved goods at moving-average cost ({entry.source_type.replace('_', ' ')}); reversing the "
+            "entry alone would leave the stock's cost behind.",
+            hint="Correct the goods themselves (a stock adjustment or a return) so the cost book moves with the ledger.")
     if entry.source_type == "reversal":
         raise BusinessRuleViolation(f"{entry.number} is itself a reversal.",
                                     hint="Post the original entry again instead of reversing the reversal.")

@@ -13,6 +13,7 @@ from backend.accounting.balances import account_lines, opening_balance, trial_ba
 from backend.accounting.chart import ensure_chart
 from backend.accounting.journal import EntryDraft, LineDraft, closed_periods, period_of, reverse_entry, write_entries
 from backend.accounting.periods import check_period, close_period as close_month
+from backend.accounting.posting import post_all_unposted
 from backend.errors import BusinessRuleViolation, NotFound, ValidationFailed
 from backend.models import Account, JournalEntry, JournalLine
 from backend.money import format_money
@@ -108,6 +109,11 @@ def post_journal_entry(ctx: ToolContext, params: PostJournalEntryInput) -> PostJ
                                    f"{'both' if line.debit is not None else 'neither'}.",
                                    hint="Give each line one amount, on one side.")
         account = _account(ctx, line.account)
+        if account.role == "inventory":
+            raise BusinessRuleViolation(
+                f"Account {account.code} ({account.name}) moves with the goods: receipts and deliveries post it at "
+                "moving-average cost, and a manual line would part it from the stock's cost.",
+                hint="Receive, ship or adjust the stock instead; post other corrections to another account.")
         if not account.active:
             raise BusinessRuleViolation(f"Account {account.code} ({account.name}) is inactive.",
                                         hint="Post to an active account.")
@@ -172,6 +178,7 @@ class ClosePeriodInput(ToolModel):
 class ClosePeriodResult(ToolModel):
     month: str
     entries: int = Field(description="Journal entries dated in the month")
+    posted_now: int = Field(description="Documents without an entry yet (any month), posted before closing")
     total_debit: Decimal = Field(description="Debits posted in the month (equal to its credits)")
     total_credit: Decimal
     currency: str
@@ -179,8 +186,9 @@ class ClosePeriodResult(ToolModel):
 
 
 def _close_summary(params: ClosePeriodInput, result: ClosePeriodResult) -> str:
+    unposted = f" (after posting {result.posted_now} documents not posted yet)" if result.posted_now else ""
     return (f"Close {result.month}: {result.entries} entries, {format_money(result.total_debit, result.currency)} "
-            "debited; nothing more can be posted into it")
+            f"debited{unposted}; nothing more can be posted into it")
 
 
 @register(kind="write", summarize=_close_summary)
@@ -191,13 +199,15 @@ def close_period(ctx: ToolContext, params: ClosePeriodInput) -> ClosePeriodResul
     if last >= ctx.today:
         raise BusinessRuleViolation(f"{month} has not ended yet (today is {ctx.today.isoformat()}); closing it would "
                                     "refuse the rest of its documents.", hint="Close a month after its last day.")
+    # Documents written past the ORM (imports, bulk loads) and not posted yet would be locked out for good.
+    posted_now = post_all_unposted(ctx.session).entries
     entries = ctx.session.execute(select(func.count()).select_from(JournalEntry)
                                   .where(JournalEntry.period == month)).scalar_one()
     debit, credit = ctx.session.execute(select(func.sum(JournalLine.debit), func.sum(JournalLine.credit))
                                         .where(JournalLine.entry_date >= first, JournalLine.entry_date <= last)).one()
     close_month(ctx.session, month, ctx.actor, at=ctx.now)
-    return ClosePeriodResult(month=month, entries=entries, total_debit=debit or ZERO, total_credit=credit or ZERO,
-                             currency=ctx.base_currency, closed=not ctx.previewing)
+    return ClosePeriodResult(month=month, entries=entries, posted_now=posted_now, total_debit=debit or ZERO,
+                             total_credit=credit or ZERO, currency=ctx.base_currency, closed=not ctx.previewing)
 
 
 # ------------------------------------------------------------------------------------------------- reading
