@@ -104,8 +104,8 @@ def bulk_documents(session, documents: int, customers: list[int], products: list
         {"purchase_order_id": po, "line_no": 1, "product_id": products[n % len(products)], "quantity": 100,
          "unit_cost": Decimal(90000 + n % 20 * 1000), "line_amount": Decimal(0), "received_quantity": 100,
          "billed_quantity": 0} for n, po in enumerate(po_ids)])
-    pol = session.execute(select(PurchaseOrderLine.id, PurchaseOrderLine.purchase_order_id, PurchaseOrderLine.product_id,
-                                 PurchaseOrderLine.unit_cost).order_by(PurchaseOrderLine.id)).all()
+    pol = session.execute(select(PurchaseOrderLine.id, PurchaseOrderLine.product_id, PurchaseOrderLine.unit_cost)
+                          .order_by(PurchaseOrderLine.id)).all()
     session.execute(insert(GoodsReceipt.__table__), [
         {"number": f"GR-B-{n:07d}", "purchase_order_id": po, "warehouse_id": warehouse_id,
          "received_on": start + timedelta(days=rng.randrange(365)), "created_at": now} for n, po in enumerate(po_ids)])
@@ -130,8 +130,9 @@ def bulk_documents(session, documents: int, customers: list[int], products: list
          "amount": Decimal(3300000), "status": "paid", "created_at": now} for n in range(documents)])
     invoice_ids = session.execute(select(Invoice.id).order_by(Invoice.id)).scalars().all()
     session.execute(insert(Payment.__table__), [
-        {"customer_id": customers[n % len(customers)], "paid_on": day[n] + timedelta(days=20), "amount": Decimal(3300000),
-         "currency": "VND", "method": "bank transfer", "reference": f"B{n}", "created_at": now}
+        {"customer_id": customers[n % len(customers)], "paid_on": day[n] + timedelta(days=20),
+         "amount": Decimal(3300000), "currency": "VND", "method": "bank transfer", "reference": f"B{n}",
+         "created_at": now}
         for n in range(documents)])
     payment_ids = session.execute(select(Payment.id).order_by(Payment.id)).scalars().all()
     session.execute(insert(PaymentAllocation.__table__), [

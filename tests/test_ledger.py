@@ -48,7 +48,8 @@ def entry_of(session, source_type: str, source_id: int) -> dict[str, tuple[Decim
 def lines_by_code(session, entry_id: int) -> dict[str, tuple[Decimal, Decimal]]:
     found: dict[str, tuple[Decimal, Decimal]] = {}
     for code, debit, credit in session.execute(
-            select(Account.code, JournalLine.debit, JournalLine.credit).join(Account, Account.id == JournalLine.account_id)
+            select(Account.code, JournalLine.debit, JournalLine.credit)
+            .join(Account, Account.id == JournalLine.account_id)
             .where(JournalLine.entry_id == entry_id)):
         d, c = found.get(code, (D(0), D(0)))
         found[code] = (d + debit, c + credit)

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Callable
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session

@@ -100,7 +100,7 @@ def _post_summary(params: PostJournalEntryInput, result: PostJournalEntryResult)
 
 @register(kind="write", summarize=_post_summary)
 def post_journal_entry(ctx: ToolContext, params: PostJournalEntryInput) -> PostJournalEntryResult:
-    """Post a manual journal entry (accounts by code, debits equal to credits, into an open month); needs confirmation."""
+    """Post a manual journal entry: accounts by code, debits equal to credits, an open month; needs confirmation."""
     draft = EntryDraft(params.entry_date, "manual", None, params.description.strip(), created_by_id=ctx.actor.id)
     accounts: dict[int, Account] = {}
     for at, line in enumerate(params.lines, start=1):
@@ -193,7 +193,7 @@ def _close_summary(params: ClosePeriodInput, result: ClosePeriodResult) -> str:
 
 @register(kind="write", summarize=_close_summary)
 def close_period(ctx: ToolContext, params: ClosePeriodInput) -> ClosePeriodResult:
-    """Close a month (YYYY-MM) of the ledger: nothing posts into it afterwards, corrections are reversals; needs confirmation."""
+    """Close a month (YYYY-MM): nothing posts into it afterwards, corrections are reversals; needs confirmation."""
     month = check_period(params.month)
     first, last = _month_bounds(month)
     if last >= ctx.today:
@@ -213,6 +213,8 @@ def close_period(ctx: ToolContext, params: ClosePeriodInput) -> ClosePeriodResul
 # ------------------------------------------------------------------------------------------------- reading
 class TrialBalanceInput(ToolModel):
     as_of: BoundedDate | None = Field(None, description="Balances on this day (YYYY-MM-DD); default today")
+    date_from: BoundedDate | None = Field(None, description="With as_of: the movements from this day instead of "
+                                                            "balances since the start")
     month: str | None = Field(None, min_length=7, max_length=7,
                               description="YYYY-MM: the movements of that month instead of balances to date")
 
@@ -244,10 +246,17 @@ def trial_balance(ctx: ToolContext, params: TrialBalanceInput) -> TrialBalanceRe
     date_from, closed = None, False
     date_to = params.as_of or ctx.today
     if params.month:
+        if params.as_of or params.date_from:
+            raise ValidationFailed("Give either a month or dates (as_of, date_from), not both.",
+                                   hint="Ask for the month's movements, or for a span of days.")
         month = check_period(params.month)
         date_from, date_to = _month_bounds(month)
         closed = month in closed_periods(ctx.session, {month})
-    elif params.as_of is not None:
+    else:
+        if params.date_from is not None and params.date_from > date_to:
+            raise ValidationFailed(f"date_from {params.date_from.isoformat()} is after {date_to.isoformat()}.",
+                                   hint="Swap them.")
+        date_from = params.date_from
         closed = period_of(date_to) in closed_periods(ctx.session, {period_of(date_to)})
     rows = [TrialBalanceRow(account=r.code, name=r.name, name_vi=r.name_vi, kind=r.kind, debit=r.debit,
                             credit=r.credit, balance=r.balance)

@@ -121,7 +121,8 @@ def make_delivery(session: Session, *, customer: Customer, lines: list[tuple[Pro
         amount = round_money(quantity * unit_price, customer.currency)
         net += amount
         order.lines.append(SalesOrderLine(line_no=line_no, product_id=product.id, quantity=quantity,
-                                          unit_price=unit_price, discount_pct=Decimal(0), line_amount=amount, line_amount_base=amount,
+                                          unit_price=unit_price, discount_pct=Decimal(0), line_amount=amount,
+                                          line_amount_base=amount,
                                           unit_cost=product.unit_cost))
     order.net_amount = order.net_amount_base = net
     session.add(order)
