@@ -1,7 +1,8 @@
 """The ledger's invariants over random document sequences: receipts, deliveries, invoices (VND and USD), customer
-payments, bills (on orders and plain expenses), supplier payments and voids, in random order and on random dates.
-Whatever happens, every entry balances, the trial balance sums to zero, and the inventory account holds exactly
-the value the moving-average cost book says is in stock."""
+payments, bills (on orders and plain expenses), supplier payments, voids and month closings, in random order and on
+random dates. Whatever happens, every entry balances, the trial balance sums to zero, the inventory account holds
+exactly the value the moving-average cost book says is in stock, and a closed month takes no entry after closing
+(the documents dated in it are refused whole)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -14,7 +15,9 @@ from backend.accounting.balances import trial_balance
 from backend.accounting.chart import ensure_chart
 from backend.accounting.hooks import install_posting
 from backend.ledger import refresh_invoice_status
-from backend.models import Invoice, JournalLine, Payment, PaymentAllocation, ProductCost
+from backend.accounting.journal import PeriodClosed
+from backend.accounting.periods import close_period
+from backend.models import Invoice, JournalEntry, JournalLine, Payment, PaymentAllocation, ProductCost
 from tests.factories.catalog import make_product
 from tests.factories.customers import make_customer
 from tests.factories.fx import make_fx_rate
@@ -36,10 +39,12 @@ operation = st.one_of(
     st.tuples(st.just("bill"), st.booleans(), st.integers(1_000, 600_000), money, days),
     st.tuples(st.just("supplier_payment"), st.integers(0, 20), st.integers(1, 100), days),
     st.tuples(st.just("void"), st.integers(0, 20)),
+    st.tuples(st.just("close"), st.integers(1, 11)),
 )
 
 
-def _run(session, operations) -> None:
+def _run(session, operations) -> dict[str, int]:
+    """Carry the operations out, each in a savepoint; returns the entries each closed month had when it closed."""
     make_company(session)
     make_fx_rate(session, currency="USD", rate=D("24800"), rate_date=date(2025, 12, 1))
     make_fx_rate(session, currency="USD", rate=D("25450"), rate_date=date(2026, 6, 1))
@@ -50,69 +55,98 @@ def _run(session, operations) -> None:
     usd_supplier = make_supplier(session, currency="USD")
     invoices: list[Invoice] = []
     orders, bills = [], []
+    closed: dict[str, int] = {}
     for op in operations:
-        kind = op[0]
-        if kind == "receipt":
-            _, product, quantity, cost, day = op
-            order = make_purchase_order(session, supplier=supplier, lines=[(products[product], quantity, D(cost))],
-                                        order_date=START + timedelta(days=day))
-            make_receipt(session, order=order, received_on=START + timedelta(days=day))
-            orders.append(order)
-        elif kind == "delivery":
-            _, product, quantity, day = op
-            make_delivery(session, customer=customers[0], lines=[(products[product], quantity)],
-                          shipped_on=START + timedelta(days=day))
-        elif kind == "invoice":
-            _, in_usd, vnd, usd, day = op
-            customer = customers[1] if in_usd else customers[0]
-            issued = START + timedelta(days=day)
-            invoice = Invoice(number=f"INV-P-{len(invoices):04d}", customer_id=customer.id, issue_date=issued,
-                              due_date=issued + timedelta(days=30), currency=customer.currency,
-                              fx_rate=D("25000") if in_usd else D(1), amount=usd if in_usd else vnd, status="open")
-            session.add(invoice)
-            session.flush()
-            invoices.append(invoice)
-        elif kind == "payment" and invoices:
-            _, which, pct, day = op
-            invoice = invoices[which % len(invoices)]
-            amount = (invoice.amount * pct / 100).quantize(D("0.01") if invoice.currency == "USD" else D(1))
-            if invoice.status == "void" or amount <= 0:
-                continue
-            payment = Payment(customer_id=invoice.customer_id, paid_on=invoice.issue_date + timedelta(days=day % 60),
-                              amount=amount, currency=invoice.currency, method="cash" if pct % 2 else "wire")
-            payment.allocations.append(PaymentAllocation(invoice_id=invoice.id, amount=amount))
-            session.add(payment)
-            session.flush()
-            refresh_invoice_status(session, invoice)
-            session.flush()
-        elif kind == "bill":
-            _, on_order, cost, net, day = op
-            billed = START + timedelta(days=day)
-            if on_order and orders:
-                order = orders[cost % len(orders)]
-                bills.append(make_bill(session, supplier=supplier, order=order, bill_date=billed,
-                                       lines=[(order.lines[0].quantity, D(cost))]))
-            else:
-                usd = cost % 2 == 0
-                bills.append(make_bill(session, supplier=usd_supplier if usd else supplier, bill_date=billed,
-                                       net_amount=(net / 1000).quantize(D("0.01")) if usd else net,
-                                       fx_rate=D("25100") if usd else D(1)))
-        elif kind == "supplier_payment" and bills:
-            _, which, pct, day = op
-            bill = bills[which % len(bills)]
-            amount = (bill.total * pct / 100).quantize(D("0.01") if bill.currency == "USD" else D(1))
-            if bill.status == "void" or amount <= 0:
-                continue
-            make_supplier_payment(session, bill=bill, amount=amount, paid_on=bill.bill_date + timedelta(days=day % 45),
-                                  fx_rate=D("25300") if bill.currency == "USD" else D(1))
-        elif kind == "void" and invoices:
-            invoice = invoices[op[1] % len(invoices)]
-            if not invoice.allocations and invoice.status != "void":
-                invoice.status = "void"
-                session.flush()
+        savepoint = session.begin_nested()
+        try:
+            made = _apply(session, op, products, customers, supplier, usd_supplier, invoices, orders, bills, closed)
+        except PeriodClosed as refused:
+            savepoint.rollback()
+            assert refused.details["period"] in closed
+            continue
+        savepoint.commit()
+        for kept, row in made:
+            kept.append(row)
+    return closed
 
 
-def _check(session) -> None:
+def _apply(session, op, products, customers, supplier, usd_supplier, invoices, orders, bills, closed) -> list:
+    """One operation; returns (list, row) pairs to keep once it stands."""
+    made: list = []
+    kind = op[0]
+    if kind == "receipt":
+        _, product, quantity, cost, day = op
+        order = make_purchase_order(session, supplier=supplier, lines=[(products[product], quantity, D(cost))],
+                                    order_date=START + timedelta(days=day))
+        make_receipt(session, order=order, received_on=START + timedelta(days=day))
+        made.append((orders, order))
+    elif kind == "delivery":
+        _, product, quantity, day = op
+        make_delivery(session, customer=customers[0], lines=[(products[product], quantity)],
+                      shipped_on=START + timedelta(days=day))
+    elif kind == "invoice":
+        _, in_usd, vnd, usd, day = op
+        customer = customers[1] if in_usd else customers[0]
+        issued = START + timedelta(days=day)
+        invoice = Invoice(number=f"INV-P-{len(invoices):04d}", customer_id=customer.id, issue_date=issued,
+                          due_date=issued + timedelta(days=30), currency=customer.currency,
+                          fx_rate=D("25000") if in_usd else D(1), amount=usd if in_usd else vnd, status="open")
+        session.add(invoice)
+        session.flush()
+        made.append((invoices, invoice))
+    elif kind == "payment" and invoices:
+        _, which, pct, day = op
+        invoice = invoices[which % len(invoices)]
+        amount = (invoice.amount * pct / 100).quantize(D("0.01") if invoice.currency == "USD" else D(1))
+        if invoice.status == "void" or amount <= 0:
+            return made
+        payment = Payment(customer_id=invoice.customer_id, paid_on=invoice.issue_date + timedelta(days=day % 60),
+                          amount=amount, currency=invoice.currency, method="cash" if pct % 2 else "wire")
+        payment.allocations.append(PaymentAllocation(invoice_id=invoice.id, amount=amount))
+        session.add(payment)
+        session.flush()
+        refresh_invoice_status(session, invoice)
+        session.flush()
+    elif kind == "bill":
+        _, on_order, cost, net, day = op
+        billed = START + timedelta(days=day)
+        if on_order and orders:
+            order = orders[cost % len(orders)]
+            made.append((bills, make_bill(session, supplier=supplier, order=order, bill_date=billed,
+                                          lines=[(order.lines[0].quantity, D(cost))])))
+        else:
+            usd = cost % 2 == 0
+            made.append((bills, make_bill(session, supplier=usd_supplier if usd else supplier, bill_date=billed,
+                                          net_amount=(net / 1000).quantize(D("0.01")) if usd else net,
+                                          fx_rate=D("25100") if usd else D(1))))
+    elif kind == "supplier_payment" and bills:
+        _, which, pct, day = op
+        bill = bills[which % len(bills)]
+        amount = (bill.total * pct / 100).quantize(D("0.01") if bill.currency == "USD" else D(1))
+        if bill.status == "void" or amount <= 0:
+            return made
+        make_supplier_payment(session, bill=bill, amount=amount, paid_on=bill.bill_date + timedelta(days=day % 45),
+                              fx_rate=D("25300") if bill.currency == "USD" else D(1))
+    elif kind == "void" and invoices:
+        invoice = invoices[op[1] % len(invoices)]
+        if not invoice.allocations and invoice.status != "void":
+            invoice.status = "void"
+            session.flush()
+    elif kind == "close":
+        month = f"{START.year}-{op[1]:02d}"
+        if month not in closed:
+            close_period(session, month, None)
+            closed[month] = _entries_in(session, month)
+    return made
+
+
+def _entries_in(session, month: str) -> int:
+    return session.execute(select(func.count()).select_from(JournalEntry)
+                           .where(JournalEntry.period == month)).scalar_one()
+
+
+def _check(session, closed: dict[str, int]) -> None:
+    assert {month: _entries_in(session, month) for month in closed} == closed
     unbalanced = session.execute(
         select(JournalLine.entry_id).group_by(JournalLine.entry_id)
         .having(func.sum(JournalLine.debit) != func.sum(JournalLine.credit))).scalars().all()
@@ -133,9 +167,9 @@ def test_every_entry_balances_and_inventory_matches_the_cost_book(session, opera
     install_posting(session)
     example = session.begin_nested()
     try:
-        _run(session, operations)
+        closed = _run(session, operations)
         session.flush()
-        _check(session)
+        _check(session, closed)
     finally:
         example.rollback()
         session.expunge_all()
