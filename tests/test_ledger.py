@@ -284,3 +284,30 @@ def test_monthly_movements_of_the_profit_and_loss_accounts(books):
         ("2026-09", "4000", D("-1000000")), ("2026-10", "4000", D("-2000000")), ("2026-10", "5000", D("210000"))]
     assert [r.code for r in monthly_movements(books, date(2026, 9, 1), date(2026, 10, 31), kinds=("asset",))] == [
         "1200", "1200", "1300"]
+
+
+def test_a_bill_on_an_order_posts_with_its_lines_and_a_voided_bill_is_reversed(books):
+    from backend.models.purchasing import SupplierBill, SupplierBillLine
+
+    supplier = make_supplier(books)
+    paper = make_product(books)
+    order = make_purchase_order(books, supplier=supplier, lines=[(paper, 10, D("100000"))])
+    make_receipt(books, order=order)
+    # The header flushed on its own, as a writer that needs the bill's id first does: nothing to post yet.
+    bill = SupplierBill(number="BILL-T-HEADER", supplier_reference="S-1", supplier_id=supplier.id,
+                        purchase_order_id=order.id, bill_date=date(2026, 10, 8), due_date=date(2026, 11, 7),
+                        currency="VND", net_amount=D("1000000"), tax_amount=D("100000"), total=D("1100000"))
+    books.add(bill)
+    books.flush()
+    assert books.execute(select(func.count()).where(JournalEntry.source_type == "supplier_bill")).scalar_one() == 0
+    books.add(SupplierBillLine(bill_id=bill.id, purchase_order_line_id=order.lines[0].id, product_id=paper.id,
+                               quantity=10, unit_cost=D("100000"), line_amount=D("1000000")))
+    books.flush()
+    assert entry_of(books, "supplier_bill", bill.id) == {
+        "2100": (D("1000000"), D(0)), "1400": (D("100000"), D(0)), "2000": (D(0), D("1100000"))}
+    bill.status = "void"
+    books.flush()
+    reversal = books.execute(select(JournalEntry).where(JournalEntry.source_type == "reversal")).scalar_one()
+    assert lines_by_code(books, reversal.id) == {
+        "2100": (D(0), D("1000000")), "1400": (D(0), D("100000")), "2000": (D("1100000"), D(0))}
+    assert balance(books, "2000") == 0 and balance(books, "2100") == D("-1000000")  # received, no longer billed
