@@ -115,8 +115,47 @@ def minor_units(currency: str) -> int:
     return tandem_minor_units(currency)
 
 
+class _ExactSum:
+    """SUM over Python integers, which do not overflow: Tandem stores money as integers scaled by 10^4 (rates by
+    10^8) on SQLite, so an oracle summing amount x rate can pass SQLite's 64-bit SUM."""
+
+    def __init__(self):
+        self.ints, self.floats, self.seen = 0, [], False
+
+    def step(self, value):
+        if value is None:
+            return
+        self.seen = True
+        if isinstance(value, int):
+            self.ints += value
+        else:
+            self.floats.append(float(value))
+
+    def finalize(self):
+        if not self.seen:
+            return None
+        if not self.floats:
+            return self.ints if -2**63 <= self.ints < 2**63 else float(self.ints)
+        import math
+
+        return math.fsum(self.floats + [float(self.ints)])
+
+
 def _cells(db: sqlite3.Connection, sql: str, today: date) -> list[Any]:
-    rows = db.execute(sql, {"today": today.isoformat()} if today else {}).fetchall()
+    params = {"today": today.isoformat()} if today else {}
+    try:
+        rows = db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:
+        if "integer overflow" not in str(error):
+            raise
+        # Only where SQLite's own SUM overflowed, on a connection of its own (an override can't be removed).
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        exact = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            exact.create_aggregate("sum", 1, _ExactSum)
+            rows = exact.execute(sql, params).fetchall()
+        finally:
+            exact.close()
     return [cell for row in rows for cell in row if cell is not None]
 
 
