@@ -168,6 +168,7 @@ def parse(text: str, today: date) -> Frame:
         _read_hit(frame, hit)
     _implicit_measures(frame)
     _narrowest(frame)
+    _buying_side(frame)
     # "invoice by invoice", "month by month": grouped by that
     for m in re.finditer(r"\b(\w+?)s? by \1s?\b", frame.folded):
         for hit in lex.find([m.group(1)]):
@@ -175,6 +176,21 @@ def parse(text: str, today: date) -> Frame:
             if dims and dims[0].target not in frame.group_by:
                 frame.group_by.append(dims[0].target)
     return frame
+
+
+SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|nha phan phoi cho minh)\b")
+# A customer-side figure said of suppliers is its buying-side twin: "how much did we buy from each supplier".
+BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "payments_received": "supplier_payments_made",
+               "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills"}
+
+
+def _buying_side(frame: Frame) -> None:
+    if "supplier" not in frame.group_by and not SUPPLIER_WORDS.search(frame.folded):
+        return
+    for i, name in enumerate(frame.measures):
+        twin = BUYING_SIDE.get(name)
+        if twin in MEASURES and twin not in frame.measures:
+            frame.measures[i] = twin
 
 
 def _narrowest(frame: Frame) -> None:

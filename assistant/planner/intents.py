@@ -79,7 +79,10 @@ RULES: dict[str, list[tuple[str, float]]] = {
                (r"\b(how much|how many) .* (sell|sold|revenue)\b", 2), (r"\bban duoc\b", 3), (r"\bthang truoc\b|\bquy truoc\b", 0.5),
                (r"\b(bought|buys|buy|ordered|orders|sold|sells|spent|spends) (the )?most\b", 3.5), (r"\b(mua|ban|dat) nhieu nhat\b", 5),
                (r"\bbiggest (customers?|clients?|accounts?)\b", 3), (r"\bwhat did (we|i) sell\b", 3.5),
-               (r"\bwho owes (us )?(the )?most\b", 5), (r"\bai no nhieu nhat\b", 5)],
+               (r"\bwho owes (us )?(the )?most\b", 5), (r"\bai no nhieu nhat\b", 5),
+               (r"\b(trial balance|balance sheet|p ?& ?l|p l|pnl|profit (and|&) loss|income statement|cash ?flows?|lai lo|"
+                r"can doi ke toan|can doi (so )?phat sinh|ket qua (hoat dong )?kinh doanh|luu chuyen tien)\b", 5),
+               (r"\b(ap|a/p|payables?) (aging|ageing)\b|\baged payables\b|\b(inventory|stock) valuation\b", 5)],
     "write_report": [(r"\b(write|prepare|draft|generate|make|produce|send)\b( me)?( the| a| an)?\b.*\breport\b", 9),
                      (r"\b(pdf|document)\b.*\breport\b|\breport\b.*\b(pdf|document|as a file)\b", 3),
                      (r"\b(viet|lam|soan|xuat)\b.*\bbao cao\b", 9)],
@@ -89,6 +92,12 @@ RULES: dict[str, list[tuple[str, float]]] = {
              (r"\bwithout approval\b", 3), (r"\b(allowed|permitted) to\b", 2), (r"\bquy (trinh|dinh)\b", 3.5), (r"\bhuong dan\b", 3),
              (r"\bdoi tra\b", 3), (r"\bbao hanh\b", 3), (r"\bhandbook\b", 3), (r"\bprocedure\b", 2.5), (r"\bwhat discount can\b", 3.5),
              (r"\bthoi han thanh toan\b", 3), (r"\bmac dinh\b", 1.5), (r"\bbao lau\b", 1), (r"\b(default|standard) (payment )?terms?\b", 2.5)],
+    # Drafting purchase orders for what runs low (a write, previewed): an order to do it, not a question about it.
+    "reorder": [(r"^(please |pls |can you |could you |go ahead and )?(re-?order|top up)\b", 6),
+                (r"\b(draft|create|raise|make|prepare|place)\b.{0,40}\bpurchase orders?\b", 6),
+                (r"\b(from|with|to) (the|our|its|their) usual suppliers?\b", 4),
+                (r"\b(dat|nhap) (them )?hang\b.{0,40}\b(nha cung cap|ncc)\b", 5), (r"\btao (cac )?don (dat |mua )hang\b", 6),
+                (r"\blen don (dat |mua )hang\b", 6)],
     "help": [(r"^(hi|hello|hey|xin chao|chao)\b", 2), (r"\bwhat can you do\b", 4), (r"\bhelp\b", 2), (r"\bban lam duoc gi\b", 4)],
 }
 INTENT_TOOL = {
@@ -96,7 +105,8 @@ INTENT_TOOL = {
     "approve": "approve_quote", "convert": "convert_quote_to_order", "history": "customer_history",
     "order_status": "order_status", "tickets": "list_tickets", "new_ticket": "create_ticket", "log": "log_interaction",
     "find_customer": "find_customers", "products": "find_products", "availability": "product_availability",
-    "report": "run_report", "write_report": "write_report", "docs": "search_docs", "help": None,
+    "report": "run_report", "write_report": "write_report", "docs": "search_docs", "reorder": "reorder_stock",
+    "help": None,
 }
 _COMPILED = {intent: [(re.compile(p), w) for p, w in rules] for intent, rules in RULES.items()}
 

@@ -72,12 +72,34 @@ class Memory:
 LANGUAGE_TOOLS = {"customer_overview", "check_credit", "customer_history", "run_report", "query_data"}
 
 
+# The ledger's statements and the buying side's reports, by the names people give them (folded), most specific first.
+STATEMENTS = [
+    ("trial_balance", r"\b(trial balance|(bang )?can doi (so )?phat sinh|can doi tai khoan)\b"),
+    ("balance_sheet", r"\b(balance sheet|(bang )?can doi ke toan|tinh hinh tai chinh)\b"),
+    ("profit_and_loss", r"\b(p ?& ?l|p l|pnl|p and l|profit (and|&) loss|income statement|lai lo|"
+                        r"ket qua (hoat dong )?kinh doanh)\b"),
+    ("cash_flow", r"\b(cash ?flows?|luu chuyen tien( te)?|dong tien)\b"),
+    ("ap_aging", r"\b(ap|a/p|payables?) (aging|ageing)\b|\baged payables\b|\btuoi no (phai tra|nha cung cap)\b"),
+    ("purchases", r"\b(purchases?|purchasing) (report|by (supplier|vendor|category))\b|\bbao cao mua hang\b"),
+    ("inventory_valuation", r"\b(inventory|stock) valuation\b|\bvaluation of (the )?(inventory|stock)\b|"
+                            r"\b(dinh gia|gia tri) ton kho theo\b"),
+]
+
+
+def _statement_named(text: str) -> str | None:
+    from assistant.planner.intents import correct_typos
+
+    t = correct_typos(fold(text))
+    return next((name for name, pattern in STATEMENTS if re.search(pattern, t)), None)
+
+
 def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
     from assistant.planner.intents import correct_typos
 
     t = correct_typos(fold(text))
     args: dict[str, Any] = {}
     checks = [
+        *STATEMENTS,
         ("ar_aging", r"\b(aging|ageing|tuoi no|owes? (us )?(the )?most|no nhieu nhat)\b"), ("overdue_invoices", r"\b(overdue|qua han|past due|late pay)"),
         ("pipeline", r"\b(pipeline|forecast|du bao|co hoi)\b"), ("commissions", r"\b(commissions?|hoa hong)\b"),
         ("restock", r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock|nhap them|sap het)"),
@@ -113,7 +135,7 @@ def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
     return args
 
 
-_DOCUMENTS = [("ar-aging", r"\b(aging|ageing|tuoi no|receivables?|collections?|overdue|cong no)\b"),
+_DOCUMENTS = [*((name.replace("_", "-"), pattern) for name, pattern in STATEMENTS), ("ar-aging", r"\b(aging|ageing|tuoi no|receivables?|collections?|overdue|cong no)\b"),
               ("pipeline", r"\b(pipeline|forecast|du bao)\b"), ("restock", r"\b(restock|reorder|stock|ton kho|nhap hang)\b"),
               ("commissions", r"\b(commissions?|hoa hong)\b"),
               ("top-customers", r"\b(top customers|lifetime|clv|khach hang lon)\b")]
@@ -131,6 +153,15 @@ def _document_for(text: str, slots: slot_mod.Slots, language: str) -> dict[str, 
     if slots.period:
         args["period"] = slots.period
     return args
+
+
+def _warehouses(session: Session) -> dict[str, str]:
+    """Folded warehouse code -> code, for 'reorder paper for HAN'."""
+    from sqlalchemy import select
+
+    from backend.models import Warehouse
+
+    return {fold(code): code for code in session.execute(select(Warehouse.code)).scalars()}
 
 
 def _names_a_report(text: str) -> bool:
@@ -172,7 +203,7 @@ def _customer_phrase(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-WRITE_INTENTS = {"quote", "new_ticket", "log", "approve", "convert", "write_report"}
+WRITE_INTENTS = {"quote", "new_ticket", "log", "approve", "convert", "write_report", "reorder"}
 # Reports whose own definition is a condition the frame also reads ("who owes the most" is the aging).
 REPORT_CONDITIONS = {"ar_aging": {"owes_money", "has_overdue"}, "overdue_invoices": {"owes_money", "has_overdue"},
                      "restock": {"below_reorder_level"}}
@@ -241,6 +272,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return True   # "quý 2 tôi chốt được bao nhiêu đơn": a count of orders, not a quote to convert
     if intent in WRITE_INTENTS or intent == "help":
         return False
+    if intent in ("credit", "history", "products", "availability", "find_customer") and frame.measures and all(
+            "sales" not in MEASURES[m].roles and "support" not in MEASURES[m].roles for m in frame.measures):
+        return True   # "what do we owe suppliers?": the company's books, never one customer's or product's task
     args = call.args
     # Figures named for themselves (not the things a count counts, which a task may list better).
     named = [m for m in frame.measures if MEASURES[m].counts is None]
@@ -294,7 +328,7 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
         plain_filters = all(f["dimension"] in ("stage", "order_status", "invoice_status") for f in call.args.get("filters", []))
         ranked = bool(frame.single or frame.limit or frame.order)
         ranks_alike = old["report"] in ("ar_aging", "customer_lifetime_value", "commissions") and \
-            call.args["measures"][0] in ("open_receivables", "revenue")
+            call.args["measures"][0] in ("open_receivables", "revenue", "clv")
         if not old["report"].startswith("sales_") and named <= wanted and not frame.compare and not frame.counting \
                 and plain_filters and (not ranked or ranks_alike) \
                 and set(frame.group_by) <= REPORT_ROWS.get(old["report"], set()):  # "overdue by rep": the model's
@@ -465,6 +499,17 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
     frame = frame_mod.parse(text, today)
+    statement = _statement_named(text)
+    if statement and intent not in WRITE_INTENTS:
+        # "P&L for Q3", "bảng cân đối kế toán": the statement itself, every line of it, from the ledger
+        args: dict[str, Any] = {"report": statement}
+        if frame.period:
+            args["period"] = frame.period
+        if slots.top_n and "top_n" in REPORTS[statement].filters:
+            args["top_n"] = slots.top_n
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="report", tool="run_report", args=args, language=language)
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
     has_quote = "QUO" in slots.documents
     blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
@@ -749,6 +794,20 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         # "What did we sell to Saigon Foods?": the customer narrows the report, where the report takes one.
         if link.customer is not None and "customer" in REPORTS[args["report"]].filters:
             args["customer"] = link.customer.code
+    elif intent == "reorder":
+        # "reorder paper from the usual supplier": the restock list narrowed to what the words leave over
+        phrase = re.sub(r"\b(please|pls|can|could|you|go|ahead|and|re-?order|top|up|draft|create|raise|make|prepare|place|"
+                        r"purchase|orders?|pos?|for|from|with|to|the|our|its|their|usual|suppliers?|vendors?|what|whatever|"
+                        r"everything|all|anything|that|which|is|are|below|under|its|reorder|level|levels|running|low|"
+                        r"stock|items?|products?|now|today|dat|them|hang|nhap|tao|len|don|mua|cho|tu|nha|cung|cap|ncc|"
+                        r"cac|nhung|mat|duoi|muc|toi|thieu|san|pham|giup|em|toi|minh)\b", " ", fold(text))
+        phrase = " ".join(re.sub(r"[?!.,;:]", " ", phrase).split())
+        for code, house in _warehouses(session).items():
+            if re.search(rf"\b{re.escape(code)}\b", phrase):
+                args["warehouse"] = house
+                phrase = " ".join(re.sub(rf"\b{re.escape(code)}\b", " ", phrase).split())
+        if phrase:
+            args["product"] = phrase
     elif intent == "write_report":
         args = _document_for(text, slots, language)
     elif intent == "docs":

@@ -159,7 +159,8 @@ def check(query: Query, role: str) -> None:
             raise ValidationFailed(f"There is no measure called '{name}'.",
                                    hint="Use one of: " + _names(m.name for m in public_measures(role)) + ".")
         if role not in measure.roles:
-            raise PermissionDenied(f"Your role ({role}) may not see {measure.words.en} ({name}).",
+            raise PermissionDenied(f"You don't have permission to see {measure.words.en} ({name}) as {role}: it is for "
+                                   f"{_names(sorted(measure.roles))}.",
                                    hint="You may ask for: " + _names(m.name for m in public_measures(role)) + ".")
     if len(query.group_by) > MAX_GROUP_BY:
         raise ValidationFailed(f"Group by at most {MAX_GROUP_BY} dimensions.", hint="Drop a grouping.")
@@ -192,7 +193,8 @@ def check(query: Query, role: str) -> None:
                 raise ValidationFailed(f"There is no measure called '{name}' to compare.",
                                        hint="Use one of: " + _names(m.name for m in public_measures(role)) + ".")
             if role not in MEASURES[name].roles:
-                raise PermissionDenied(f"Your role ({role}) may not see {name}.")
+                raise PermissionDenied(f"You don't have permission to see {name} as {role}: it is for "
+                                       f"{_names(sorted(MEASURES[name].roles))}.")
         if t.op not in OPERATORS:
             raise ValidationFailed(f"Unknown comparison '{t.op}'.", hint="Use one of " + " ".join(OPERATORS) + ".")
         if (t.value is None) == (t.other is None):

@@ -530,7 +530,7 @@ MEASURE_LIST: list[Measure] = [
        "Giá trị trước VAT của các hóa đơn mua hàng theo đơn đặt hàng (không gồm hóa đơn hủy), theo ngày hóa đơn, "
        "quy đổi theo tỷ giá từng hóa đơn.", "money", roles=FINANCE_VIEWERS, larger_is_better=False,
        synonyms_en=("purchased", "purchasing", "bought from suppliers", "buying", "procurement", "purchase value"),
-       synonyms_vi=("mua hàng", "nhập hàng", "giá trị nhập", "mua vào"),
+       synonyms_vi=("nhập hàng", "giá trị nhập", "mua vào", "mua hàng từ nhà cung cấp"),
        on={"purchases": MeasureSQL(fx=Fx(amount=lambda s: SupplierBillLine.line_amount,
                                          currency=lambda s: SupplierBill.currency, rate=lambda s: SupplierBill.fx_rate,
                                          document=lambda s: SupplierBill.id))}),
