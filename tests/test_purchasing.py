@@ -350,12 +350,28 @@ def test_reorder_stock_drafts_one_order_per_usual_supplier(session, world, finan
     assert [(l.sku, l.quantity, l.unit_cost) for l in by_supplier["PACIFIC"].lines] == [("PEN-BLUE", 100, D("0.12"))]
     assert all(po.status == "draft" and po.number.startswith("PO-2026-") for po in done.purchase_orders)
     assert [(s.sku, s.reason) for s in done.skipped] == [("INK-RED", "no usual supplier set")]
-    # What is on order is not ordered twice.
-    again = invoke("reorder_stock", finance, {}).preview
-    assert again.purchase_orders == []
-    assert {(s.sku, s.reason) for s in again.skipped} == {("PAPER-A4", "45 already on order"),
-                                                          ("PEN-BLUE", "100 already on order"),
-                                                          ("INK-RED", "no usual supplier set")}
+    # What is on order is not ordered twice; with nothing to draft there is nothing to confirm, and the reasons say why.
+    with pytest.raises(BusinessRuleViolation) as refused:
+        invoke("reorder_stock", finance, {})
+    assert "PAPER-A4 at HCM: 45 already on order" in refused.value.message
+    assert "PEN-BLUE at HCM: 100 already on order" in refused.value.message
+    assert "no usual supplier set" in refused.value.message
+
+
+def test_reorder_stock_narrowed_to_a_category_or_a_product(session, world, finance):
+    paper, pen, hcm = world["paper"], world["pen"], world["hcm"]
+    paper.supplier_id, pen.supplier_id = world["thien"].id, world["pacific"].id
+    paper.category, pen.category = "Paper", "Writing instruments"
+    make_opening_stock(session, product=paper, warehouse=hcm, quantity=5, reorder_level=50)
+    make_opening_stock(session, product=pen, warehouse=hcm, quantity=0, reorder_level=100)
+    by_category = invoke("reorder_stock", finance, {"product": "papers"}).preview
+    assert [(po.supplier_code, [l.sku for l in po.lines]) for po in by_category.purchase_orders] == [
+        ("THIENLONG", ["PAPER-A4"])]
+    by_sku = invoke("reorder_stock", finance, {"product": "PEN-BLUE"}).preview
+    assert [po.supplier_code for po in by_sku.purchase_orders] == ["PACIFIC"]
+    with pytest.raises(NotFound) as unknown:
+        invoke("reorder_stock", finance, {"product": "zzqx"})
+    assert "Paper" in unknown.value.hint
 
 
 # --- roles ---------------------------------------------------------------------------------------------------

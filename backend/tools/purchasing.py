@@ -867,6 +867,7 @@ def payables(ctx: ToolContext, params: PayablesInput) -> PayablesResult:
 # --------------------------------------------------------------------------------------------- reordering
 class ReorderStockInput(ToolModel):
     warehouse: str | None = Field(None, max_length=120, description="Only this warehouse (code); default all")
+    product: str | None = Field(None, max_length=120, description="Only this category, product or SKU, e.g. 'paper'")
 
 
 class ReorderSkipped(ToolModel):
@@ -901,6 +902,24 @@ def _on_order(ctx: ToolContext) -> dict[tuple[int, int], int]:
     return {(product_id, warehouse_id): int(units or 0) for product_id, warehouse_id, units in rows}
 
 
+def _skus_named(session, phrase: str) -> set[str]:
+    """The SKUs a phrase names: a whole category ("paper"), else the products whose name or SKU match it."""
+    from backend.text import fold
+    from backend.tools.lookup import match_products
+
+    said = fold(phrase).strip()
+    singular = said[:-1] if said.endswith("s") else said
+    categories = {c for c in session.execute(select(Product.category).distinct()).scalars() if c}
+    named = [c for c in categories if fold(c) in (said, singular)]
+    if named:
+        return set(session.execute(select(Product.sku).where(Product.category.in_(named))).scalars())
+    skus = {product.sku for product, _ in match_products(session, phrase, limit=200)}
+    if not skus:
+        raise NotFound(f"No category or product matches '{phrase}'.",
+                       hint="Name a category (" + ", ".join(sorted(categories)) + "), a product or a SKU.")
+    return skus
+
+
 @register(kind="write", summarize=_reorder_summary)
 def reorder_stock(ctx: ToolContext, params: ReorderStockInput) -> ReorderStockResult:
     """Draft purchase orders for what is below its reorder level, to each product's usual supplier (needs confirmation)."""
@@ -912,6 +931,9 @@ def reorder_stock(ctx: ToolContext, params: ReorderStockInput) -> ReorderStockRe
     # The restock list is the report's: one definition of "below its reorder level".
     table = restock(session, ReportRequest(base_currency=ctx.base_currency, today=ctx.today, as_of=ctx.today))
     rows = [row for row in table.rows if only is None or row["warehouse"] == only.code]
+    if params.product:
+        wanted_skus = _skus_named(session, params.product)
+        rows = [row for row in rows if row["sku"] in wanted_skus]
     products = {p.sku: p for p in session.execute(
         select(Product).where(Product.sku.in_({row["sku"] for row in rows}))).scalars()} if rows else {}
     houses = {w.code: w for w in session.execute(select(Warehouse)).scalars()}
@@ -940,6 +962,13 @@ def reorder_stock(ctx: ToolContext, params: ReorderStockInput) -> ReorderStockRe
         if reason:
             skipped.append(ReorderSkipped(sku=product.sku, warehouse=house.code, shortfall=row["shortfall"],
                                           reason=reason))
+    if not groups:
+        # Nothing to draft: say why instead of asking someone to confirm an empty write.
+        reasons = "; ".join(f"{s.sku} at {s.warehouse}: {s.reason}" for s in skipped[:6])
+        more = f" and {len(skipped) - 6} more" if len(skipped) > 6 else ""
+        raise BusinessRuleViolation(
+            "Nothing to reorder" + (f": {reasons}{more}." if skipped else ": nothing is below its reorder level."),
+            hint="Set a usual supplier or a catalogue cost where one is missing, or wait for what is on order.")
     orders = []
     by_id = {w.id: w for w in houses.values()}
     for (supplier_id, warehouse_id), lines in sorted(groups.items(), key=lambda g: (suppliers[g[0][0]].code, g[0][1])):
