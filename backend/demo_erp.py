@@ -415,7 +415,7 @@ class ErpBuilder:
 
     # ----------------------------------------------------------------------------------- bills, payments
     def _bills_and_payments(self) -> None:
-        rng, demo = self.rng, self.demo
+        rng = self.rng
         self.bills: list[dict] = []
         for po in sorted((po for po in self.purchase_orders if po.status in ("closed", "partially_received")),
                          key=lambda po: (po.received_on, po.number)):

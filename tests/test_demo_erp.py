@@ -14,7 +14,7 @@ from backend.demo import create_demo_company, months_before
 from backend.models import (Account, Campaign, Customer, DocumentSequence, GoodsReceipt, GoodsReceiptLine, Invoice,
                             JournalEntry, JournalLine, Opportunity, PaymentAllocation, Product, ProductCost,
                             PurchaseOrder, PurchaseOrderLine, StockLevel, StockMovement, Supplier, SupplierBill,
-                            SupplierBillLine, SupplierPaymentAllocation)
+                            SupplierPaymentAllocation)
 from backend.money import round_money
 
 TODAY = date(2026, 11, 26)
