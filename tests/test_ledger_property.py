@@ -1,7 +1,8 @@
-"""The ledger's invariants over random document sequences: receipts, deliveries, invoices (VND and USD), customer
-payments, bills (on orders and plain expenses), supplier payments, voids and month closings, in random order and on
-random dates. Whatever happens, every entry balances, the trial balance sums to zero, the inventory account holds
-exactly the value the moving-average cost book says is in stock, and a closed month takes no entry after closing
+"""The ledger's invariants over random document sequences: receipts, deliveries, stock adjustments (losses and
+gains), invoices (VND and USD), customer payments, bills (on orders and plain expenses), supplier payments, voids
+and month closings, in random order and on random dates. Whatever happens, every entry balances, the trial balance
+sums to zero, the inventory account holds exactly the value the moving-average cost book says is in stock, the cost
+book's units are the units received less delivered plus adjusted, and a closed month takes no entry after closing
 (the documents dated in it are refused whole)."""
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from backend.accounting.hooks import install_posting
 from backend.ledger import refresh_invoice_status
 from backend.accounting.journal import PeriodClosed
 from backend.accounting.periods import close_period
-from backend.models import Invoice, JournalEntry, JournalLine, Payment, PaymentAllocation, ProductCost
-from tests.factories.catalog import make_product
+from backend.models import (GoodsReceiptLine, Invoice, JournalEntry, JournalLine, Payment, PaymentAllocation, ProductCost,
+                            SalesOrderLine, StockMovement)
+from tests.factories.catalog import make_product, make_warehouse
 from tests.factories.customers import make_customer
 from tests.factories.fx import make_fx_rate
 from tests.factories.ledger import (make_bill, make_delivery, make_purchase_order, make_receipt, make_supplier,
@@ -34,6 +36,7 @@ cents = st.integers(min_value=1, max_value=5_000_000).map(lambda n: D(n) / 100)
 operation = st.one_of(
     st.tuples(st.just("receipt"), st.integers(0, 2), st.integers(1, 50), st.integers(1_000, 500_000), days),
     st.tuples(st.just("delivery"), st.integers(0, 2), st.integers(1, 40), days),
+    st.tuples(st.just("adjustment"), st.integers(0, 2), st.integers(-30, 30).filter(bool), days),
     st.tuples(st.just("invoice"), st.booleans(), money, cents, days),
     st.tuples(st.just("payment"), st.integers(0, 20), st.integers(1, 100), days),
     st.tuples(st.just("bill"), st.booleans(), st.integers(1_000, 600_000), money, days),
@@ -84,6 +87,12 @@ def _apply(session, op, products, customers, supplier, usd_supplier, invoices, o
         _, product, quantity, day = op
         make_delivery(session, customer=customers[0], lines=[(products[product], quantity)],
                       shipped_on=START + timedelta(days=day))
+    elif kind == "adjustment":
+        _, product, quantity, day = op
+        session.add(StockMovement(product_id=products[product].id, warehouse_id=make_warehouse(session).id,
+                                  moved_on=START + timedelta(days=day), quantity=quantity, kind="adjustment",
+                                  source_type="adjustment", note="count"))
+        session.flush()
     elif kind == "invoice":
         _, in_usd, vnd, usd, day = op
         customer = customers[1] if in_usd else customers[0]
@@ -158,6 +167,14 @@ def _check(session, closed: dict[str, int]) -> None:
     in_ledger = next((row.balance for row in rows if row.account_id == inventory), D(0))
     in_cost_book = session.execute(select(func.coalesce(func.sum(ProductCost.value), 0))).scalar_one()
     assert in_ledger == in_cost_book
+    units: dict[int, int] = {}
+    for model, sign in ((GoodsReceiptLine, 1), (SalesOrderLine, -1), (StockMovement, 1)):
+        rows = select(model.product_id, func.sum(model.quantity)).group_by(model.product_id)
+        if model is StockMovement:
+            rows = rows.where(StockMovement.kind == "adjustment")
+        for pid, quantity in session.execute(rows):
+            units[pid] = units.get(pid, 0) + sign * int(quantity)
+    assert dict(session.execute(select(ProductCost.product_id, ProductCost.quantity)).all()) == units
 
 
 @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

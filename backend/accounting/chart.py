@@ -47,6 +47,9 @@ CHART: tuple[AccountSpec, ...] = (
                 "4900", "515"),
     AccountSpec("cogs", "expense", "Cost of goods sold", "Giá vốn hàng bán", "5000", "632"),
     AccountSpec("price_variance", "expense", "Purchase price variance", "Chênh lệch giá mua hàng hóa", "5100", "6328"),
+    # VAS books count differences within norms to cost of goods sold (632); 6322 keeps them apart from it.
+    AccountSpec("inventory_adjustments", "expense", "Inventory adjustments (shrinkage, count differences)",
+                "Giá vốn – hao hụt, chênh lệch kiểm kê hàng hóa", "5200", "6322"),
     AccountSpec("expenses", "expense", "Operating expenses", "Chi phí quản lý doanh nghiệp", "6000", "642"),
     AccountSpec("fx_loss", "expense", "Foreign exchange losses", "Chi phí tài chính (lỗ tỷ giá)", "6900", "635"),
 )

@@ -1,5 +1,5 @@
 """Documents post themselves: after each flush, the invoices, payments (and their allocations), shipped orders,
-receipts, bills and supplier payments it wrote get their journal entries in the same transaction (and a voided
+receipts, stock adjustments, bills and supplier payments it wrote get their journal entries in the same transaction (and a voided
 invoice or bill its reversal), so no writer has to remember the ledger. Bulk loads that bypass the ORM call
 post_all_unposted."""
 from __future__ import annotations
@@ -56,7 +56,8 @@ def _purchasing_kinds() -> dict[type, tuple[str, str]]:
     return {models.GoodsReceipt: ("goods_receipt", "id"), models.GoodsReceiptLine: ("goods_receipt", "receipt_id"),
             models.SupplierBill: ("supplier_bill", "id"), models.SupplierBillLine: ("supplier_bill", "bill_id"),
             models.SupplierPayment: ("supplier_payment", "id"),
-            models.SupplierPaymentAllocation: ("supplier_allocation", "id")}
+            models.SupplierPaymentAllocation: ("supplier_allocation", "id"),
+            models.StockMovement: ("stock_adjustment", "id")}
 
 
 def _after_flush(session: Session, _flush_context) -> None:
@@ -82,6 +83,8 @@ def _after_flush(session: Session, _flush_context) -> None:
             wanted.setdefault("delivery", set()).add(obj.order_id)
         else:
             kind = purchasing_kinds.get(type(obj))
+            if kind == ("stock_adjustment", "id") and obj.kind != "adjustment":
+                continue  # receipts and deliveries move stock through their own documents
             if kind is not None:
                 wanted.setdefault(kind[0], set()).add(getattr(obj, kind[1]))
     for obj in session.dirty:

@@ -25,7 +25,7 @@ LINE_COLUMNS = ("entry_id", "entry_date", "account_id", "debit", "credit", "curr
 
 
 # Entries whose amounts the cost book (product_costs) holds too: the inventory account equals its values.
-COSTED = ("goods_receipt", "delivery")
+COSTED = ("goods_receipt", "delivery", "stock_adjustment")
 
 
 class PeriodClosed(BusinessRuleViolation):

@@ -14,6 +14,10 @@ rounded to its minor unit; each line also keeps the document's currency and amou
   does not matter whether a writer flushes them with their payment or after it.
 - delivery (a sales order shipped): Dr cost of goods sold / Cr inventory, per line, at moving-average cost.
 - goods receipt: Dr inventory / Cr goods received not billed, at the purchase order's unit cost and FX rate.
+- stock adjustment (a StockMovement of kind "adjustment", e.g. adjust_stock after a count): a loss is Dr inventory
+  adjustments / Cr inventory at moving-average cost (taken out of the cost book like a delivery), a gain the
+  reverse at the same cost (put into the cost book like a receipt), so the inventory account keeps equal to the
+  cost book and the counted stock.
 - supplier bill: Dr goods received not billed (what the billed units cost on the order) + the price difference to
   purchase price variance + Dr VAT input / Cr payables; a bill without an order debits expenses with its net.
   A bill on an order posts once it has lines. A voided bill's entry is reversed.
@@ -44,8 +48,8 @@ from backend.money import HUNDRED, round_money
 ZERO = Decimal(0)
 SHIPPED = ("shipped", "invoiced")
 # Same-day documents post in this order, so a delivery is costed after the day's receipts.
-SEQUENCE = {"goods_receipt": 0, "supplier_bill": 1, "delivery": 2, "invoice": 3, "payment": 4, "payment_allocation": 5,
-            "supplier_payment": 6, "supplier_allocation": 7}
+SEQUENCE = {"goods_receipt": 0, "supplier_bill": 1, "stock_adjustment": 2, "delivery": 3, "invoice": 4, "payment": 5,
+            "payment_allocation": 6, "supplier_payment": 7, "supplier_allocation": 8}
 DOCUMENT_TYPES = tuple(SEQUENCE)
 
 
@@ -134,6 +138,18 @@ class ReceiptDoc:
     lines: list[tuple[int, int, Decimal]] = field(default_factory=list)  # (product id, quantity, unit cost)
 
     day = property(lambda self: self.received_on)
+
+
+@dataclass
+class AdjustmentDoc:
+    id: int  # the stock movement
+    product_id: int
+    moved_on: date
+    quantity: int  # + found, - lost
+    note: str | None
+
+    day = property(lambda self: self.moved_on)
+    lines = property(lambda self: [(self.product_id,)])  # the product the cost book loads
 
 
 @dataclass
@@ -237,6 +253,19 @@ def receipt_entry(doc: ReceiptDoc, ctx: PostingContext) -> EntryDraft | None:
     return entry if entry.lines else None
 
 
+def adjustment_entry(doc: AdjustmentDoc, ctx: PostingContext) -> EntryDraft | None:
+    entry = EntryDraft(doc.moved_on, "stock_adjustment", doc.id,
+                       f"Stock adjustment {doc.quantity:+d}" + (f": {doc.note}" if doc.note else ""))
+    if doc.quantity < 0:
+        value = -ctx.costs.issue(doc.product_id, -doc.quantity, doc.moved_on)
+    else:
+        value = round_money(doc.quantity * ctx.costs.average_cost(doc.product_id, doc.moved_on), ctx.base)
+        ctx.costs.receive(doc.product_id, doc.quantity, value)
+    entry.add(ctx.accounts["inventory"], value, product_id=doc.product_id)
+    entry.add(ctx.accounts["inventory_adjustments"], -value, product_id=doc.product_id)
+    return entry if entry.lines else None
+
+
 def bill_entry(doc: BillDoc, ctx: PostingContext) -> EntryDraft | None:
     if doc.received_value is not None and not doc.has_lines:
         return None  # its lines come in a later flush; the bill posts with them
@@ -276,6 +305,7 @@ RULES: dict[str, Callable[[object, PostingContext], EntryDraft | None]] = {
     "invoice": invoice_entry, "payment": payment_entry, "payment_allocation": payment_allocation_entry,
     "delivery": delivery_entry, "goods_receipt": receipt_entry, "supplier_bill": bill_entry,
     "supplier_payment": supplier_payment_entry, "supplier_allocation": supplier_allocation_entry,
+    "stock_adjustment": adjustment_entry,
 }
 
 
@@ -358,6 +388,16 @@ def _load_receipts(session: Session, ids: list[int] | None) -> list[ReceiptDoc]:
     return list(docs.values())
 
 
+def _load_adjustments(session: Session, ids: list[int] | None) -> list[AdjustmentDoc]:
+    models = purchasing()
+    if models is None:
+        return []
+    m = models.StockMovement.__table__.c
+    return [AdjustmentDoc(*r) for r in session.execute(
+        select(m.id, m.product_id, m.moved_on, m.quantity, m.note)
+        .where(m.kind == "adjustment", _scope("stock_adjustment", m.id, ids)))]
+
+
 def _load_bills(session: Session, ids: list[int] | None) -> list[BillDoc]:
     models = purchasing()
     if models is None:
@@ -427,6 +467,7 @@ LOADERS: dict[str, Callable[[Session, list[int] | None], list]] = {
     "invoice": _load_invoices, "payment": _load_payments, "payment_allocation": _load_payment_allocations,
     "delivery": _load_deliveries, "goods_receipt": _load_receipts, "supplier_bill": _load_bills,
     "supplier_payment": _load_supplier_payments, "supplier_allocation": _load_supplier_allocations,
+    "stock_adjustment": _load_adjustments,
 }
 
 
@@ -469,7 +510,8 @@ def post_documents(session: Session, wanted: dict[str, list[int] | None], *,
         for at in range(0, len(ids), 500):
             documents.extend((source_type, doc) for doc in LOADERS[source_type](session, ids[at:at + 500]))
     documents.sort(key=lambda item: (item[1].day, SEQUENCE[item[0]], item[1].id))
-    ctx.costs.load({line[0] for kind, doc in documents if kind in ("delivery", "goods_receipt") for line in doc.lines})
+    ctx.costs.load({line[0] for kind, doc in documents if kind in ("delivery", "goods_receipt", "stock_adjustment")
+                    for line in doc.lines})
     drafts = [draft for kind, doc in documents if (draft := RULES[kind](doc, ctx)) is not None]
     for source_type, ids in (voided or {}).items():
         drafts.extend(_void_reversals(session, source_type, ids))
@@ -532,6 +574,6 @@ def post_all_unposted(session: Session) -> PostingSummary:
     voided: dict[str, list[int] | None] = {"invoice": None}
     if purchasing() is not None:
         wanted.update({"goods_receipt": None, "supplier_bill": None, "supplier_payment": None,
-                       "supplier_allocation": None})
+                       "supplier_allocation": None, "stock_adjustment": None})
         voided["supplier_bill"] = None
     return post_documents(session, wanted, voided=voided)

@@ -5,7 +5,8 @@ of each entry. Every figure is a sum of journal lines; nothing here reads a docu
 
 Sections of the profit and loss, by account:
 - revenue: revenue accounts except exchange gains;
-- cost of sales: cost of goods sold and purchase price variance (gross profit = revenue - cost of sales);
+- cost of sales: cost of goods sold, purchase price variance and inventory adjustments (count differences);
+  gross profit = revenue - cost of sales;
 - operating expenses: the other expense accounts except exchange losses;
 - exchange differences: exchange gains less exchange losses.
 Net profit = every revenue account's credits less debits minus every expense account's debits less credits.
@@ -24,7 +25,7 @@ from backend.accounting.balances import BalanceRow, trial_balance
 from backend.models import Account, JournalLine
 
 ZERO = Decimal(0)
-COST_OF_SALES_ROLES = ("cogs", "price_variance")
+COST_OF_SALES_ROLES = ("cogs", "price_variance", "inventory_adjustments")
 EXCHANGE_ROLES = ("fx_gain", "fx_loss")
 CASH_ROLES = ("cash", "bank")
 # Operating expenses: expense accounts that are neither cost of sales nor exchange differences (the semantic

@@ -13,7 +13,7 @@ from backend.models.base import Base, Money, UTCDateTime, one_of, utcnow
 ACCOUNT_KINDS = ("asset", "liability", "equity", "revenue", "expense")
 NORMAL_SIDES = ("debit", "credit")
 SOURCE_TYPES = ("invoice", "payment", "payment_allocation", "goods_receipt", "delivery", "supplier_bill",
-                "supplier_payment", "supplier_allocation", "manual", "reversal", "opening")
+                "supplier_payment", "supplier_allocation", "manual", "reversal", "opening", "stock_adjustment")
 
 
 class Account(Base):

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from backend.accounting import statements as ledger
 from backend.accounting.balances import trial_balance as ledger_trial_balance
-from backend.models import (GoodsReceipt, GoodsReceiptLine, JournalEntry, Product, SalesOrderLine, Supplier,
-                            SupplierBill)
+from backend.models import (GoodsReceipt, GoodsReceiptLine, JournalEntry, Product, SalesOrderLine, StockMovement,
+                            Supplier, SupplierBill)
 from backend.money import round_money
 from backend.reports.labels import BUCKET_NAMES
 from backend.reports.table import ChartHint, Column, ReportRequest, ReportTable, cut, limit_note, say, snapshot
@@ -344,8 +344,9 @@ def purchases(session: Session, req: ReportRequest) -> ReportTable:
 # --- inventory valuation ------------------------------------------------------------------------------------
 
 def ledger_quantities(session: Session, as_of: date) -> dict[int, int]:
-    """Units the ledger holds per product on `as_of`: received by goods receipts, less delivered by the deliveries
-    posted on or before that day (the quantities behind the inventory account's lines)."""
+    """Units the ledger holds per product on `as_of`: received by goods receipts, less delivered by the deliveries,
+    plus or minus the stock adjustments posted on or before that day (the quantities behind the inventory account's
+    lines)."""
     held: dict[int, int] = {}
     received = session.execute(
         select(GoodsReceiptLine.product_id, func.sum(GoodsReceiptLine.quantity))
@@ -360,6 +361,12 @@ def ledger_quantities(session: Session, as_of: date) -> dict[int, int]:
         .where(JournalEntry.entry_date <= as_of).group_by(SalesOrderLine.product_id))
     for product_id, units in delivered:
         held[product_id] = held.get(product_id, 0) - int(units or 0)
+    adjusted = session.execute(
+        select(StockMovement.product_id, func.sum(StockMovement.quantity))
+        .join(JournalEntry, (JournalEntry.source_type == "stock_adjustment") & (JournalEntry.source_id == StockMovement.id))
+        .where(JournalEntry.entry_date <= as_of).group_by(StockMovement.product_id))
+    for product_id, units in adjusted:
+        held[product_id] = held.get(product_id, 0) + int(units or 0)
     return held
 
 
@@ -391,10 +398,12 @@ def inventory_valuation(session: Session, req: ReportRequest) -> ReportTable:
     rows = cut(all_rows, req.limit)
     day = as_of.isoformat()
     notes = [say(lang, f"Value = the inventory account's balance on {day} per product (receipts at their cost, "
-                       "deliveries at moving-average cost); quantity = units received less units delivered by then; "
+                       "deliveries and count adjustments at moving-average cost); quantity = units received less "
+                       "units delivered, plus or minus adjustments, by then; "
                        "the total is the balance sheet's inventory.",
-                 f"Giá trị = số dư tài khoản hàng hóa tại {day} theo từng sản phẩm (nhập theo giá mua, xuất theo giá bình "
-                 "quân); số lượng = số nhập trừ số đã giao đến ngày đó; tổng bằng hàng tồn kho trên bảng cân đối.")]
+                 f"Giá trị = số dư tài khoản hàng hóa tại {day} theo từng sản phẩm (nhập theo giá mua, xuất và điều chỉnh "
+                 "kiểm kê theo giá bình quân); số lượng = số nhập trừ số đã giao, cộng hoặc trừ điều chỉnh, đến ngày đó; "
+                 "tổng bằng hàng tồn kho trên bảng cân đối.")]
     notes += limit_note(len(rows), len(all_rows), "products", lang, "sản phẩm")
     return ReportTable(
         name="inventory_valuation", title=say(lang, f"Inventory valuation as of {day}", f"Giá trị hàng tồn kho tại {day}"),
