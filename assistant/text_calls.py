@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Markers that open a call; whatever follows one is held back from the person until the reply is whole.
-CALL_MARKERS = ("<tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "<function=", "```")
+CALL_MARKERS = ("<tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "<function=", "```", "<think>", "</think>")
+# A reasoning model's thinking (Qwen3, DeepSeek-R1 and their distills): never an answer. A template that opens the
+# block in the prompt leaves only its end in the reply.
+THINKING = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL)
+THINKING_TAIL = re.compile(r"^.*?</think>", re.DOTALL)
 # Tokens of chat templates that leak into text when a server does not parse calls; never shown.
 STRAY_TOKENS = re.compile(r"</?tool_call>|<\|python_tag\|>|\[TOOL_CALLS\]|\[ARGS\]|\[CALL_ID\]\w*|<\|eom_id\|>|"
                           r"<\|eot_id\|>|<\|im_end\|>|<\|im_start\|>(assistant)?|</s>|</function>|<\|end\|>")
@@ -104,6 +108,9 @@ def read_text_calls(text: str) -> TextCalls:
     """Every call written in `text`, and the text left once the calls and their markup are taken out."""
     if not text:
         return TextCalls(text=text or "")
+    if "<think>" in text or "</think>" in text:
+        text = THINKING.sub("", text)
+        text = THINKING_TAIL.sub("", text).strip()
     calls: list[dict[str, Any]] = []
     unreadable = False
     spans: list[tuple[int, int]] = []

@@ -19,7 +19,7 @@ from tests.test_llm_brain import (MODEL, Reply, ask, fake, last_role, settings_f
                                   tool_result, world)
 
 QUESTION = "what is the credit limit of Saigon Foods?"
-MARKUP = ("<tool_call>", "</tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "[ARGS]", "```", '"arguments"',
+MARKUP = ("<think>", "</think>", "<tool_call>", "</tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "[ARGS]", "```", '"arguments"',
           '"parameters"', "Error invoking tool", "Invalid arguments", "validation error", '"status"')
 CALL = {"name": "check_credit", "arguments": {"customer": "SAIGONFOODS"}}
 TEXT_CALLS = {
@@ -30,6 +30,8 @@ TEXT_CALLS = {
     "mistral-args": '[TOOL_CALLS]check_credit[ARGS]{"customer": "SAIGONFOODS"}',
     "bare-json": json.dumps({"name": "check_credit", "parameters": {"customer": "SAIGONFOODS"}}),
     "fenced-json": f"```json\n{json.dumps(CALL, indent=2)}\n```",
+    "after-thinking": f"<think>The user wants credit. I should call check_credit.</think>\n{json.dumps(CALL)}",
+    "after-thinking-opened-in-template": f"I need the credit tool for this.</think>\n<tool_call>{json.dumps(CALL)}</tool_call>",
     "openai-shape-as-text": json.dumps({"type": "function", "function": {
         "name": "check_credit", "arguments": json.dumps({"customer": "SAIGONFOODS"})}}),
 }
@@ -83,6 +85,18 @@ def test_a_call_written_as_text_is_run_and_answered(session, world, fake, tmp_pa
     sent_back = fake.requests[1]["messages"][-2]
     assert sent_back["tool_calls"][0]["function"]["name"] == "check_credit"
     assert "<tool_call>" not in (sent_back.get("content") or "")
+
+
+def test_a_reasoning_models_thinking_never_reaches_the_person(session, world, fake, tmp_path, streaming):
+    def script(body):
+        if last_role(body) == "user":
+            return text(TEXT_CALLS["hermes"])
+        answer = answer_from_credit(body)
+        return text("<think>Limit is in the result; I will say it plainly.</think>" + answer.content)
+    fake.script = script
+    result, tokens = run(session, world, fake, tmp_path, streaming)
+    assert "credit limit of 40,000,000 VND" in result.answer and "Limit is in the result" not in result.answer
+    assert_clean(result.answer, tokens)
 
 
 def test_a_streamed_answer_is_shown_as_it_comes_once_the_data_is_there(session, world, fake, tmp_path):
