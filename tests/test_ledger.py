@@ -151,6 +151,37 @@ def test_an_order_shipped_later_posts_when_its_status_becomes_shipped(books):
     assert entry_of(books, "delivery", order.id) == {"5000": (D("140000"), D(0)), "1300": (D(0), D("140000"))}
 
 
+@pytest.mark.parametrize("shipped_as", ["shipped", "invoiced"])
+@pytest.mark.parametrize("set_to", ["cancelled", "confirmed"])
+def test_a_shipped_order_is_not_cancelled_behind_its_delivery(books, shipped_as, set_to):
+    # No tool cancels an order, and the delivery's cost can't be taken back with it: the flush refuses, and the
+    # delivery's entry and the cost book stay as they were.
+    paper = make_product(books, unit_cost=D("70000"))
+    order = make_delivery(books, customer=make_customer(books), lines=[(paper, 2)])
+    order.status = shipped_as
+    books.flush()
+    before = entry_of(books, "delivery", order.id)
+    assert before == {"5000": (D("140000"), D(0)), "1300": (D(0), D("140000"))}
+    attempt = books.begin_nested()
+    order.status = set_to
+    with pytest.raises(BusinessRuleViolation, match=rf"Order {order.number} has shipped, so it can't be {set_to}"):
+        books.flush()
+    attempt.rollback()
+    books.refresh(order)
+    assert order.status == shipped_as
+    assert entry_of(books, "delivery", order.id) == before
+    cost = books.execute(select(ProductCost).where(ProductCost.product_id == paper.id)).scalar_one()
+    assert (cost.quantity, cost.value) == (-2, D("-140000"))
+
+
+def test_an_order_not_yet_shipped_can_still_be_cancelled(books):
+    paper = make_product(books)
+    order = make_order(books, customer=make_customer(books), lines=[(paper, 2, None, D(0))], status="confirmed")
+    order.status = "cancelled"
+    books.flush()
+    assert books.execute(select(func.count()).select_from(JournalEntry)).scalar_one() == 0
+
+
 def test_a_bill_clears_goods_received_and_books_the_price_variance(books):
     supplier = make_supplier(books)
     paper = make_product(books)

@@ -1,7 +1,7 @@
 """Documents post themselves: after each flush, the invoices, payments (and their allocations), shipped orders,
 receipts, stock adjustments, bills and supplier payments it wrote get their journal entries in the same transaction (and a voided
 invoice or bill its reversal), so no writer has to remember the ledger. Bulk loads that bypass the ORM call
-post_all_unposted."""
+post_all_unposted. A shipped order can't be cancelled or set back (refused at the flush)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -11,9 +11,11 @@ from typing import Iterator
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from backend.errors import BusinessRuleViolation
 from backend.models import Invoice, Payment, PaymentAllocation, SalesOrder, SalesOrderLine
 
 PAUSED = "tandem.posting_paused"
+SHIPPED = ("shipped", "invoiced")
 
 
 def install_posting(target):
@@ -60,7 +62,24 @@ def _purchasing_kinds() -> dict[type, tuple[str, str]]:
             models.StockMovement: ("stock_adjustment", "id")}
 
 
+def _refuse_unshipping(session: Session) -> None:
+    """A shipped order stays shipped: its delivery took the goods out of stock and their cost into cost of goods sold,
+    and no tool takes them back with the order. Cancelling it (or setting it back to confirmed or draft) would leave
+    the delivery's entry, the stock movements and the cost book telling a different story from the order."""
+    for obj in session.dirty:
+        if not isinstance(obj, SalesOrder):
+            continue
+        history = inspect(obj).attrs.status.history
+        if history.deleted and history.deleted[0] in SHIPPED and history.added and history.added[0] not in SHIPPED:
+            raise BusinessRuleViolation(
+                f"Order {obj.number} has shipped, so it can't be {history.added[0]}: its delivery already took the "
+                "goods out of stock and their cost into cost of goods sold.",
+                hint="Book goods that came back with adjust_stock and void the invoice (or issue a credit); the "
+                     "order itself stays shipped.")
+
+
 def _after_flush(session: Session, _flush_context) -> None:
+    _refuse_unshipping(session)
     if session.info.get(PAUSED):
         return
     wanted: dict[str, set[int]] = {}
@@ -88,7 +107,7 @@ def _after_flush(session: Session, _flush_context) -> None:
             if kind is not None:
                 wanted.setdefault(kind[0], set()).add(getattr(obj, kind[1]))
     for obj in session.dirty:
-        if isinstance(obj, SalesOrder) and _status_became(obj, ("shipped", "invoiced")):
+        if isinstance(obj, SalesOrder) and _status_became(obj, SHIPPED):
             wanted.setdefault("delivery", set()).add(obj.id)
         elif isinstance(obj, Invoice) and _status_became(obj, ("void",)):
             voided.setdefault("invoice", set()).add(obj.id)
