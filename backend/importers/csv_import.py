@@ -30,6 +30,7 @@ from backend.importers.crm import InteractionLoader, OpportunityLoader, TicketLo
 from backend.importers.customers import ContactLoader, CustomerLoader
 from backend.importers.reading import Problems, read_table
 from backend.importers.receivables import InvoiceLoader, PaymentLoader
+from backend.importers.purchase_documents import PurchaseOrderLoader, SupplierBillLoader, SupplierPaymentLoader
 from backend.importers.purchasing import OpeningBalanceLoader, SupplierLoader
 from backend.importers.sales import OrderLineLoader, OrderLoader
 from backend.importers.state import FileLoader, ImportState, chunked
@@ -39,7 +40,7 @@ from backend.models import Invoice, PaymentAllocation
 LOADERS: tuple[type[FileLoader], ...] = (
     CompanyLoader, FxRateLoader, EmployeeLoader, CustomerLoader, ContactLoader, ProductLoader, OrderLoader,
     OrderLineLoader, InvoiceLoader, PaymentLoader, InteractionLoader, TicketLoader, OpportunityLoader,
-    SupplierLoader, OpeningBalanceLoader,
+    SupplierLoader, OpeningBalanceLoader, PurchaseOrderLoader, SupplierBillLoader, SupplierPaymentLoader,
 )
 FILE_NAMES = tuple(f"{loader.stem}.csv" for loader in LOADERS)
 

@@ -1,5 +1,6 @@
 """suppliers.csv and opening_balances.csv: the companies the firm buys from, and the trial balance it starts its books
-with (one opening entry at one date, debits equal to credits)."""
+with (one opening entry at one date, debits equal to credits). `PurchasingBook` holds what the purchasing files know
+about each other (suppliers, purchase orders, bills) during one run."""
 from __future__ import annotations
 
 import difflib
@@ -16,6 +17,49 @@ from backend.models import Account, JournalEntry, Supplier
 from backend.text import search_key
 
 ZERO = Decimal(0)
+
+
+@dataclass(slots=True)
+class SupplierRef:
+    id: int | None  # None until a supplier new in suppliers.csv is written
+    currency: str
+    terms_days: int
+
+
+@dataclass
+class PurchasingBook:
+    """Keys of the purchasing files in one run (code or number -> reference), from the files and the database."""
+
+    suppliers: dict[str, SupplierRef] = field(default_factory=dict)
+    orders: dict[str, Any] = field(default_factory=dict)  # purchase order number -> purchase_documents._Order
+    bills: dict[Any, Any] = field(default_factory=dict)  # our number, or (supplier code, reference) -> _BillRef
+
+    def load_suppliers(self, session, codes) -> None:
+        wanted = sorted({code for code in codes if code and code not in self.suppliers})
+        for chunk in chunked(wanted):
+            for row in session.execute(select(Supplier.id, Supplier.code, Supplier.currency, Supplier.payment_terms_days)
+                                       .where(Supplier.code.in_(chunk))):
+                self.suppliers[row.code] = SupplierRef(row.id, row.currency, row.payment_terms_days)
+
+    def supplier(self, row: Row, column: str, code: str | None, state: ImportState) -> SupplierRef | None:
+        """The supplier a row names, or None (with a problem recorded when the code is unknown)."""
+        if code is None:
+            return None
+        found = self.suppliers.get(code)
+        if found is None:
+            if "suppliers" in state.broken:
+                row.ok = False
+            else:
+                row.fail(column, code, "no such supplier; add it to suppliers.csv or correct the code")
+        return found
+
+
+def purchasing_book(state: ImportState) -> PurchasingBook:
+    book = getattr(state, "purchasing", None)
+    if book is None:
+        book = PurchasingBook()
+        state.purchasing = book  # type: ignore[attr-defined] - one book per run, kept on the run's state
+    return book
 
 
 @dataclass(slots=True)
@@ -61,9 +105,21 @@ class SupplierLoader(FileLoader):
                 values.setdefault("currency", state.base_currency)
             if row.ok:
                 self.records.append(_Supplier(code, values, known.get(code)))
+        book = purchasing_book(state)
+        book.load_suppliers(state.session, known)
+        for record in self.records:
+            ref = book.suppliers.get(record.code)
+            values = record.values
+            book.suppliers[record.code] = SupplierRef(
+                record.id, values.get("currency") or (ref.currency if ref else state.base_currency),
+                values.get("payment_terms_days", ref.terms_days if ref else 30))
 
     def write(self, state: ImportState) -> None:
-        self.created = len(save_records(state.session, Supplier, self.records))
+        new = save_records(state.session, Supplier, self.records)
+        book = purchasing_book(state)
+        for record in new:
+            book.suppliers[record.code].id = record.id
+        self.created = len(new)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from backend.models import (Employee, GoodsReceipt, GoodsReceiptLine, Product, P
                             SupplierPaymentAllocation, Warehouse)
 from backend.money import HUNDRED, document_total, format_money, round_money
 from backend.numbering import next_number
+from backend.purchasing_rules import above_approval_threshold, match_bill_line, to_base
 from backend.roles import PO_APPROVERS, allowed
 from backend.semantic import rules
 from backend.text import fold
@@ -117,7 +118,7 @@ def open_bills(ctx: ToolContext, *, as_of: date, supplier_ids: list[int] | None 
 
 
 def _base(ctx: ToolContext, amount: Decimal, currency: str, rate: Decimal) -> Decimal:
-    return amount if currency == ctx.base_currency else round_money(amount * rate, ctx.base_currency)
+    return to_base(amount, currency, rate, ctx.base_currency)
 
 
 class FindSuppliersInput(ToolModel):
@@ -244,7 +245,8 @@ def _default_cost(ctx: ToolContext, product: Product, currency: str) -> Decimal 
 
 def needs_approval(ctx: ToolContext, total: Decimal, currency: str, rate: Decimal) -> bool:
     """The approval rule: a total (VAT included) in base currency above settings.purchasing.approval_threshold."""
-    return _base(ctx, total, currency, rate) > ctx.settings.purchasing.approval_threshold
+    return above_approval_threshold(total, currency, rate, base_currency=ctx.base_currency,
+                                    threshold=ctx.settings.purchasing.approval_threshold)
 
 
 def draft_purchase_order(ctx: ToolContext, supplier: Supplier, warehouse: Warehouse,
@@ -626,21 +628,15 @@ def record_supplier_bill(ctx: ToolContext, params: RecordSupplierBillInput) -> S
     exceptions: list[str] = []
     bill_lines: list[SupplierBillLine] = []
     for line_no, (line, quantity, unit_cost) in enumerate(billed, start=1):
-        sku = skus[line.product_id]
-        open_to_bill = unbilled(line)
-        over = max(quantity - open_to_bill, 0)
-        if over:
-            exceptions.append(f"Line {line_no} ({sku}): {quantity} billed, but only {open_to_bill} received and not "
-                              f"yet billed ({over} over; {line.received_quantity} received of {line.quantity} ordered).")
-        difference = unit_cost - line.unit_cost
-        if difference:
-            exceptions.append(f"Line {line_no} ({sku}): unit cost {format_money(unit_cost, currency)} differs from the "
-                              f"order's {format_money(line.unit_cost, currency)} "
-                              f"({'+' if difference > 0 else '−'}{format_money(abs(difference), currency)}).")
+        match = match_bill_line(line_no=line_no, sku=skus[line.product_id], quantity=quantity, unit_cost=unit_cost,
+                                ordered=line.quantity, received=line.received_quantity,
+                                billed_before=line.billed_quantity, ordered_unit_cost=line.unit_cost, currency=currency)
+        exceptions.extend(match.exceptions)
         line.billed_quantity += quantity
         bill_lines.append(SupplierBillLine(purchase_order_line_id=line.id, product_id=line.product_id, quantity=quantity,
                                            unit_cost=unit_cost, line_amount=round_money(quantity * unit_cost, currency),
-                                           quantity_difference=over, price_difference=difference))
+                                           quantity_difference=match.quantity_difference,
+                                           price_difference=match.price_difference))
     net = round_money(sum((line.line_amount for line in bill_lines), ZERO), currency)
     tax = (round_money(params.tax_amount, currency) if params.tax_amount is not None
            else round_money(net * po.tax_rate_pct / HUNDRED, currency))
