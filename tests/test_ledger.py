@@ -17,7 +17,8 @@ from backend.accounting.journal import PeriodClosed
 from backend.accounting.periods import close_period
 from backend.accounting.posting import post_all_unposted
 from backend.errors import BusinessRuleViolation
-from backend.models import Account, JournalEntry, JournalLine, ProductCost
+from backend.models import Account, JournalEntry, JournalLine, Payment, PaymentAllocation, ProductCost
+from backend.reports.receivables import open_invoices
 from backend.settings import AccountingSettings, Settings
 from tests.factories.catalog import make_product
 from tests.factories.customers import make_customer
@@ -92,21 +93,99 @@ def test_payment_at_a_better_rate_is_a_gain(session):
     assert entry_of(session, "invoice", invoice.id) == {
         "1200": (D("27500000"), D(0)), "4000": (D(0), D("25000000")), "2200": (D(0), D("2500000"))}
     payment = make_payment(session, invoice=invoice, amount=D("1100.00"), paid_on=date(2026, 10, 20))
-    # Received 1,100.00 USD at 25,400 = 27,940,000 into the bank, credited to the receivable at the same rate ...
-    assert entry_of(session, "payment", payment.id) == {"1010": (D("27940000"), D(0)), "1200": (D(0), D("27940000"))}
-    # ... and the allocation moves the 440,000 the receivable was over-credited by to FX gains.
-    assert entry_of(session, "payment_allocation", payment.allocations[0].id) == {"1200": (D("440000"), D(0)),
-                                                                     "4900": (D(0), D("440000"))}
-    assert balance(session, "1200") == 0
+    # Received 1,100.00 USD at 25,400 = 27,940,000 into the bank, an advance from the customer until applied ...
+    assert entry_of(session, "payment", payment.id) == {"1010": (D("27940000"), D(0)), "2300": (D(0), D("27940000"))}
+    # ... and applying it clears the receivable at the invoice's 27,500,000; the 440,000 more is an FX gain.
+    assert entry_of(session, "payment_allocation", payment.allocations[0].id) == {
+        "2300": (D("27940000"), D(0)), "1200": (D(0), D("27500000")), "4900": (D(0), D("440000"))}
+    assert balance(session, "1200") == balance(session, "2300") == 0
+
+
+def _usd_invoice(session, amount: str, rate: str, issued: date):
+    make_company(session)
+    customer = make_customer(session, currency="USD")
+    invoice = make_invoice(session, customer=customer, amount=D(amount), issue_date=issued)
+    invoice.fx_rate = D(rate)
+    session.flush()
+    install_posting(session)
+    post_all_unposted(session)
+    return invoice
+
+
+def balance_on(session, code: str, day: date) -> Decimal:
+    return next((row.balance for row in trial_balance(session, as_of=day) if row.code == code), D(0))
+
+
+def aging_total(session, day: date) -> Decimal:
+    return sum((item.balance_base for item in open_invoices(session, day, "VND", today=date(2026, 11, 20))), D(0))
+
+
+def test_a_part_paid_foreign_invoice_stays_at_its_open_balance_converted_once(session):
+    make_fx_rate(session, currency="USD", rate=D("26100"), rate_date=date(2026, 6, 1))
+    make_fx_rate(session, currency="USD", rate=D("26200"), rate_date=date(2026, 7, 1))
+    invoice = _usd_invoice(session, "380.50", "26083", date(2026, 5, 20))
+    # 380.50 USD x 26,083 = 9,924,581.5 -> 9,924,582.
+    assert entry_of(session, "invoice", invoice.id)["1200"] == (D("9924582"), D(0))
+    first = make_payment(session, invoice=invoice, amount=D("171.23"), paid_on=date(2026, 6, 20))
+    # 171.23 USD at 26,100 = 4,469,103 received. The invoice's part: round(380.50 x 26,083) - round(209.27 x 26,083)
+    # = 9,924,582 - 5,458,389 = 4,466,193 (not round(171.23 x 26,083) = 4,466,192); the rest, 2,910, is an FX gain.
+    assert entry_of(session, "payment_allocation", first.allocations[0].id) == {
+        "2300": (D("4469103"), D(0)), "1200": (D(0), D("4466193")), "4900": (D(0), D("2910"))}
+    # So receivables hold the open 209.27 USD converted once, as the AR aging does.
+    assert balance_on(session, "1200", date(2026, 6, 30)) == D("5458389") == aging_total(session, date(2026, 6, 30))
+    rest = make_payment(session, invoice=invoice, amount=D("209.27"), paid_on=date(2026, 7, 10))
+    # 209.27 USD at 26,200 = 5,482,874 for the 5,458,389 still open: 24,485 gained.
+    assert entry_of(session, "payment_allocation", rest.allocations[0].id) == {
+        "2300": (D("5482874"), D(0)), "1200": (D(0), D("5458389")), "4900": (D(0), D("24485"))}
+    assert balance(session, "1200") == balance(session, "2300") == 0
+
+
+def test_a_payment_before_its_invoice_is_an_advance_until_the_invoice_exists(session):
+    make_fx_rate(session, currency="USD", rate=D("25400"), rate_date=date(2026, 9, 1))
+    invoice = _usd_invoice(session, "110.00", "25000", date(2026, 10, 3))
+    payment = Payment(customer_id=invoice.customer_id, paid_on=date(2026, 9, 25), amount=D("100.00"), currency="USD",
+                      method="bank transfer")
+    payment.allocations.append(PaymentAllocation(invoice_id=invoice.id, amount=D("100.00")))
+    session.add(payment)
+    session.flush()
+    # 100.00 USD at 25,400 = 2,540,000, an advance on 2026-09-25; the receivable does not exist yet.
+    assert entry_of(session, "payment", payment.id) == {"1010": (D("2540000"), D(0)), "2300": (D(0), D("2540000"))}
+    sept = date(2026, 9, 30)
+    assert (balance_on(session, "1200", sept), balance_on(session, "2300", sept)) == (0, D("-2540000"))
+    assert aging_total(session, sept) == 0
+    # Applied on the invoice's day: 110.00 x 25,000 - 10.00 x 25,000 = 2,500,000 cleared, 40,000 gained.
+    allocation = session.execute(select(JournalEntry).where(JournalEntry.source_type == "payment_allocation")).scalar_one()
+    assert allocation.entry_date == date(2026, 10, 3)
+    assert lines_by_code(session, allocation.id) == {"2300": (D("2540000"), D(0)), "1200": (D(0), D("2500000")),
+                                                     "4900": (D(0), D("40000"))}
+    octo = date(2026, 10, 31)
+    assert (balance_on(session, "1200", octo), balance_on(session, "2300", octo)) == (D("250000"), 0)
+    assert aging_total(session, octo) == D("250000")
+
+
+def test_a_part_paid_foreign_bill_stays_at_its_open_balance_converted_once(books):
+    supplier = make_supplier(books, currency="USD")
+    bill = make_bill(books, supplier=supplier, net_amount=D("100.05"), fx_rate=D("25083"))
+    # 100.05 + VAT 10.01 = 110.06 USD x 25,083 = 2,760,635 owed.
+    assert entry_of(books, "supplier_bill", bill.id)["2000"] == (D(0), D("2760635"))
+    payment = make_supplier_payment(books, bill=bill, amount=D("50.03"), fx_rate=D("25300"))
+    # Paid 50.03 x 25,300 = 1,265,759 for round(110.06 x 25,083) - round(60.03 x 25,083) = 2,760,635 - 1,505,732
+    # = 1,254,903 of the bill: a loss of 10,856.
+    assert entry_of(books, "supplier_allocation", payment.allocations[0].id) == {"6900": (D("10856"), D(0)),
+                                                                                "2000": (D(0), D("10856"))}
+    # Payables: the open 60.03 USD converted once (not 2,760,635 - round(50.03 x 25,083) = 1,505,733).
+    assert balance(books, "2000") == D("-1505732")
 
 
 def test_a_cash_payment_goes_to_cash_on_hand(books):
     customer = make_customer(books, code="HOANGLONG")
     invoice = make_invoice(books, customer=customer, amount=D("2200000"))
     payment = make_payment(books, invoice=invoice, amount=D("2200000"), method="cash")
-    assert entry_of(books, "payment", payment.id) == {"1000": (D("2200000"), D(0)), "1200": (D(0), D("2200000"))}
-    assert books.execute(select(func.count()).where(JournalEntry.source_type == "payment_allocation")).scalar_one() == 0
-    assert balance(books, "1200") == 0
+    assert entry_of(books, "payment", payment.id) == {"1000": (D("2200000"), D(0)), "2300": (D(0), D("2200000"))}
+    # In the base currency applying it just moves the advance onto the invoice.
+    assert entry_of(books, "payment_allocation", payment.allocations[0].id) == {"2300": (D("2200000"), D(0)),
+                                                                               "1200": (D(0), D("2200000"))}
+    assert balance(books, "1200") == balance(books, "2300") == 0
 
 
 def test_receipts_and_deliveries_at_moving_average_cost(books):

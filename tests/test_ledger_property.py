@@ -2,7 +2,8 @@
 gains), invoices (VND and USD), customer payments, bills (on orders and plain expenses), supplier payments, voids
 and month closings, in random order and on random dates. Whatever happens, every entry balances, the trial balance
 sums to zero, the inventory account holds exactly the value the moving-average cost book says is in stock, the cost
-book's units are the units received less delivered plus adjusted, and a closed month takes no entry after closing
+book's units are the units received less delivered plus adjusted, receivables are every invoice's open balance
+converted once at its rate (the AR aging's rule) with no advance left, and a closed month takes no entry after closing
 (the documents dated in it are refused whole)."""
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from backend.accounting.balances import trial_balance
 from backend.accounting.chart import ensure_chart
 from backend.accounting.hooks import install_posting
 from backend.ledger import refresh_invoice_status
+from backend.money import round_money
 from backend.accounting.journal import PeriodClosed
 from backend.accounting.periods import close_period
 from backend.models import (GoodsReceiptLine, Invoice, JournalEntry, JournalLine, Payment, PaymentAllocation, ProductCost,
@@ -169,12 +171,22 @@ def _check(session, closed: dict[str, int]) -> None:
     assert in_ledger == in_cost_book
     units: dict[int, int] = {}
     for model, sign in ((GoodsReceiptLine, 1), (SalesOrderLine, -1), (StockMovement, 1)):
-        rows = select(model.product_id, func.sum(model.quantity)).group_by(model.product_id)
+        moved = select(model.product_id, func.sum(model.quantity)).group_by(model.product_id)
         if model is StockMovement:
-            rows = rows.where(StockMovement.kind == "adjustment")
-        for pid, quantity in session.execute(rows):
+            moved = moved.where(StockMovement.kind == "adjustment")
+        for pid, quantity in session.execute(moved):
             units[pid] = units.get(pid, 0) + sign * int(quantity)
     assert dict(session.execute(select(ProductCost.product_id, ProductCost.quantity)).all()) == units
+    # Receivables hold each invoice's open balance converted once at its rate (the AR aging's rule), and every
+    # payment here is applied in full, so no advance is left.
+    accounts = ensure_chart(session)
+    by_account = {row.account_id: row.balance for row in rows}
+    paid = dict(session.execute(select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount))
+                                .group_by(PaymentAllocation.invoice_id)).all())
+    aging = sum((round_money((inv.amount - (paid.get(inv.id) or 0)) * inv.fx_rate, "VND")
+                 for inv in session.execute(select(Invoice).where(Invoice.status != "void")).scalars()), D(0))
+    assert by_account.get(accounts["receivables"], D(0)) == aging
+    assert by_account.get(accounts["customer_advances"], D(0)) == 0
 
 
 @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -159,9 +159,10 @@ def test_trial_balance_and_account_ledger(ctx_for, session):
     invoice = make_invoice(session, customer=customer, amount=D("2200000"), issue_date=date(2026, 11, 3))
     make_payment(session, invoice=invoice, amount=D("2000000"), paid_on=date(2026, 11, 9))
     result = invoke("trial_balance", manager, {})
-    assert result.balanced and result.total_debit == result.total_credit == D("5300000")
+    # Debits: the invoices 3,300,000, the bank 2,000,000 and the advance applied to the invoice 2,000,000.
+    assert result.balanced and result.total_debit == result.total_credit == D("7300000")
     assert {row.account: row.balance for row in result.rows} == {
-        "1010": D("2000000"), "1200": D("1300000"), "2200": D("-300000"), "4000": D("-3000000")}
+        "1010": D("2000000"), "1200": D("1300000"), "2200": D("-300000"), "2300": D(0), "4000": D("-3000000")}
     span = invoke("trial_balance", manager, {"date_from": "2026-11-01", "as_of": "2026-11-05"})
     assert {row.account: row.balance for row in span.rows} == {
         "1200": D("2200000"), "2200": D("-200000"), "4000": D("-2000000")}

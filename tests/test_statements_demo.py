@@ -4,6 +4,7 @@ total, assets = liabilities + equity, and the semantic model's ledger measures a
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import select
@@ -46,15 +47,12 @@ def run(finance, name: str, period: str | None = None):
 
 @pytest.mark.parametrize("as_of", [
     TODAY, date(2026, 3, 31),
-    # On 2025-12-31 one customer payment (12,446,661 VND) had been received for an invoice issued only in 2026: the
-    # ledger credits receivables with it (an advance), the AR aging, which ages invoices, has nothing to set it against.
-    pytest.param(date(2025, 12, 31), marks=pytest.mark.xfail(strict=True, reason="a customer advance paid before its "
-                                                                                   "invoice is not in the AR aging")),
-    # On 2026-06-30 INV-2026-000557 (380.50 USD at 26,083) is part-paid (171.23 USD): the AR aging converts the open
-    # 209.27 USD once (5,458,389 VND), the ledger holds the invoice less the payment, each converted and rounded on
-    # its own (5,458,390). One rounding rule has to give way; until then this day is 1 VND apart.
-    pytest.param(date(2026, 6, 30), marks=pytest.mark.xfail(strict=True, reason="per-invoice vs per-document rounding "
-                                                                                  "of part-paid foreign invoices"))])
+    # On 2025-12-31 one customer payment (12,446,661 VND) had been received for an invoice issued only in 2026: it is
+    # a customer advance on the balance sheet (a liability), not a receivable, until the invoice exists.
+    date(2025, 12, 31),
+    # On 2026-06-30 INV-2026-000557 (380.50 USD at 26,083) is part-paid (171.23 USD): receivables hold its open
+    # 209.27 USD converted once (5,458,389 VND), as the AR aging does.
+    date(2026, 6, 30)])
 def test_the_balance_sheet_ties_out_with_the_subledgers(demo, finance, as_of):
     period = None if as_of == TODAY else as_of.isoformat()
     sheet = st.balance_sheet(demo, as_of)
@@ -86,3 +84,10 @@ def test_cash_flow_closes_on_the_balance_sheets_cash(demo):
     sheet = st.balance_sheet(demo, TODAY)
     assert flow.closing == sheet.amount("cash") + sheet.amount("bank")
     assert flow.sections["operating"].amount("customers") > 0 and flow.sections["operating"].amount("suppliers") < 0
+
+
+def test_a_payment_before_its_invoice_is_a_customer_advance(demo):
+    # The one payment received by 2025-12-31 for an invoice issued in 2026 (12,446,661 VND) is the advance then; by
+    # the invoice's date it is applied and nothing stays unapplied.
+    assert st.balance_sheet(demo, date(2025, 12, 31)).amount("customer_advances") == D("12446661")
+    assert st.balance_sheet(demo, TODAY).amount("customer_advances") == 0

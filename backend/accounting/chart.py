@@ -37,6 +37,9 @@ CHART: tuple[AccountSpec, ...] = (
     AccountSpec("inventory", "asset", "Inventory (merchandise)", "Hàng hóa", "1300", "156"),
     AccountSpec("payables", "liability", "Accounts payable", "Phải trả cho người bán", "2000", "331"),
     AccountSpec("vat_output", "liability", "VAT output (payable)", "Thuế GTGT phải nộp", "2200", "3331"),
+    # Payments received and not yet applied to an invoice; VAS keeps them on 131's credit side (1312 here).
+    AccountSpec("customer_advances", "liability", "Customer advances (payments not yet applied)",
+                "Người mua trả tiền trước", "2300", "1312"),
     AccountSpec("goods_received_not_billed", "liability", "Goods received not invoiced",
                 "Phải trả khác – hàng đã nhận chưa có hóa đơn", "2100", "3388"),
     AccountSpec("opening_equity", "equity", "Owner's capital and opening balances", "Vốn góp của chủ sở hữu",

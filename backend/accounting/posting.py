@@ -8,10 +8,17 @@ rounded to its minor unit; each line also keeps the document's currency and amou
   only: when the invoice's order is in the same currency and the gross lies between the order's net amount and
   the net plus VAT at the company rate, the net is the order's (zero-rated exports included); otherwise the gross
   is split at the company rate. A voided invoice's entry is reversed.
-- payment: Dr bank (cash when the method says cash) / Cr receivables, at the FX rate of the payment date.
-- payment allocation (foreign currency only): the receivable was booked at the invoice's rate and cleared at the
-  payment's; the difference moves between receivables and FX gain / loss. Allocations post on their own, so it
-  does not matter whether a writer flushes them with their payment or after it.
+- payment: Dr bank (cash when the method says cash) / Cr customer advances, at the FX rate of the payment date: money
+  received is an advance until it is applied to an invoice.
+- payment allocation (a payment applied to an invoice in its currency), dated when both exist (the later of the
+  payment date and the invoice date): Dr customer advances with the part of the payment it uses, at the payment's
+  rate / Cr receivables with the part of the invoice it clears, at the invoice's rate / the difference to FX gain
+  or loss. Both parts telescope: the invoice's part is round(open before x invoice rate) - round(open after x
+  invoice rate), the payment's round(unapplied before x payment rate) - round(unapplied after x payment rate), with
+  the allocations of an invoice in payment-date order and those of a payment in the order they take effect. So the
+  receivables account holds, per invoice, exactly round(open balance x invoice rate) - the AR aging's rule - and
+  customer advances, per payment, round(unapplied amount x payment rate). Allocations post on their own, so it does
+  not matter whether a writer flushes them with their payment or after it.
 - delivery (a sales order shipped): Dr cost of goods sold / Cr inventory, per line, at moving-average cost.
 - goods receipt: Dr inventory / Cr goods received not billed, at the purchase order's unit cost and FX rate.
 - stock adjustment (a StockMovement of kind "adjustment", e.g. adjust_stock after a count): a loss is Dr inventory
@@ -22,8 +29,9 @@ rounded to its minor unit; each line also keeps the document's currency and amou
   purchase price variance + Dr VAT input / Cr payables; a bill without an order debits expenses with its net.
   A bill on an order posts once it has lines. A voided bill's entry is reversed.
 - supplier payment: Dr payables / Cr bank, at the payment's FX rate.
-- supplier payment allocation (foreign currency only): payables booked at the bill's rate, cleared at the
-  payment's; the difference is an FX gain or loss.
+- supplier payment allocation (foreign currency only), dated when both exist: payables cleared by the bill's part
+  at the bill's rate, less the payment's part at the payment's rate, both telescoping as for customers (so payables
+  hold round(open balance x bill rate) per bill, the AP aging's rule); the difference is an FX gain or loss.
 """
 from __future__ import annotations
 
@@ -102,7 +110,7 @@ class PaymentDoc:
 
 @dataclass
 class AllocationDoc:
-    """A foreign-currency payment applied to a document (invoice or bill) in its own currency."""
+    """A payment applied to a document (invoice or bill) in its own currency."""
     id: int
     payment_label: str
     document_number: str
@@ -112,8 +120,21 @@ class AllocationDoc:
     currency: str
     document_rate: Decimal  # the invoice's or bill's FX rate
     payment_rate: Decimal | None  # the supplier payment's own rate; None: the FX rate of the payment date
+    document_date: date = date.min
+    # The document's open balance and the payment's unapplied amount just before this allocation (the telescoping
+    # order in the module docstring), in the document's currency.
+    open_before: Decimal = ZERO
+    unapplied_before: Decimal = ZERO
 
-    day = property(lambda self: self.paid_on)
+    day = property(lambda self: max(self.paid_on, self.document_date))
+
+    def parts(self, ctx: "PostingContext", payment_rate: Decimal) -> tuple[Decimal, Decimal]:
+        """(the document's part at its rate, the payment's part at the payment's rate), in base currency."""
+        document = (ctx.to_base(self.open_before, self.document_rate)
+                    - ctx.to_base(self.open_before - self.amount, self.document_rate))
+        payment = (ctx.to_base(self.unapplied_before, payment_rate)
+                   - ctx.to_base(self.unapplied_before - self.amount, payment_rate))
+        return document, payment
 
 
 @dataclass
@@ -215,17 +236,19 @@ def payment_entry(doc: PaymentDoc, ctx: PostingContext) -> EntryDraft | None:
     entry = EntryDraft(doc.paid_on, "payment", doc.id, f"Customer payment {doc.reference or doc.id}")
     who = {"customer_id": doc.customer_id, "currency": doc.currency, "amount_in_currency": doc.amount}
     entry.add(ctx.accounts[cash], received, **who)
-    entry.add(ctx.accounts["receivables"], -received, **who)
+    entry.add(ctx.accounts["customer_advances"], -received, **who)
     return entry if entry.lines else None
 
 
 def payment_allocation_entry(doc: AllocationDoc, ctx: PostingContext) -> EntryDraft | None:
     rate = ctx.rate_on(doc.currency, doc.paid_on, f"Payment {doc.payment_label}")
-    gain = ctx.to_base(doc.amount, rate) - ctx.to_base(doc.amount, doc.document_rate)
-    entry = EntryDraft(doc.paid_on, "payment_allocation", doc.id,
-                       f"FX difference on payment {doc.payment_label} for {doc.document_number}")
-    entry.add(ctx.accounts["receivables"], gain, customer_id=doc.party_id, currency=doc.currency)
-    _fx_difference(entry, ctx, gain, customer_id=doc.party_id, currency=doc.currency)
+    cleared, used = doc.parts(ctx, rate)
+    entry = EntryDraft(doc.day, "payment_allocation", doc.id,
+                       f"Payment {doc.payment_label} applied to {doc.document_number}")
+    who = {"customer_id": doc.party_id, "currency": doc.currency}
+    entry.add(ctx.accounts["customer_advances"], used, amount_in_currency=doc.amount, **who)
+    entry.add(ctx.accounts["receivables"], -cleared, amount_in_currency=doc.amount, **who)
+    _fx_difference(entry, ctx, used - cleared, **who)
     return entry if entry.lines else None
 
 
@@ -293,8 +316,9 @@ def supplier_payment_entry(doc: SupplierPaymentDoc, ctx: PostingContext) -> Entr
 
 
 def supplier_allocation_entry(doc: AllocationDoc, ctx: PostingContext) -> EntryDraft | None:
-    gain = ctx.to_base(doc.amount, doc.document_rate) - ctx.to_base(doc.amount, doc.payment_rate)
-    entry = EntryDraft(doc.paid_on, "supplier_allocation", doc.id,
+    cleared, paid = doc.parts(ctx, doc.payment_rate)
+    gain = cleared - paid
+    entry = EntryDraft(doc.day, "supplier_allocation", doc.id,
                        f"FX difference on supplier payment {doc.payment_label} for {doc.document_number}")
     entry.add(ctx.accounts["payables"], gain, supplier_id=doc.party_id, currency=doc.currency)
     _fx_difference(entry, ctx, gain, supplier_id=doc.party_id, currency=doc.currency)
@@ -343,17 +367,62 @@ def _load_payments(session: Session, ids: list[int] | None) -> list[PaymentDoc]:
         .where(_scope("payment", p.id, ids)))]
 
 
+def _telescope(docs: dict[int, AllocationDoc], keys: dict[int, tuple[int, int]], siblings) -> None:
+    """Set each allocation's open_before and unapplied_before. `keys`: allocation id -> (document id, payment id) of
+    the allocations in `docs`; `siblings`: every allocation of those documents and payments, as rows of (id,
+    document id, payment id, amount, paid on, document date), with the document's amount and the payment's amount
+    (document_amount, payment_amount)."""
+    by_document: dict[int, list] = defaultdict(list)
+    by_payment: dict[int, list] = defaultdict(list)
+    totals: dict[tuple[str, int], Decimal] = {}
+    for r in siblings:
+        by_document[r.document_id].append(r)
+        by_payment[r.payment_id].append(r)
+        totals[("document", r.document_id)] = r.document_amount
+        totals[("payment", r.payment_id)] = r.payment_amount
+    for allocation_id, doc in docs.items():
+        document_id, payment_id = keys[allocation_id]
+        # A document's allocations in payment-date order (what the aging counts by a day); a payment's in the order
+        # they take effect (the later of the payment and the document dates).
+        doc.open_before = totals[("document", document_id)] - sum(
+            (r.amount for r in by_document[document_id] if (r.paid_on, r.id) < (doc.paid_on, allocation_id)), ZERO)
+        doc.unapplied_before = totals[("payment", payment_id)] - sum(
+            (r.amount for r in by_payment[payment_id]
+             if (max(r.paid_on, r.document_date), r.id) < (doc.day, allocation_id)), ZERO)
+
+
+def _siblings(session: Session, allocations, payments, documents, document_key, keys: dict[int, tuple[int, int]],
+              where, date_column, amount_column, payment_amount):
+    a, p = allocations.c, payments.c
+    document_ids = sorted({document_id for document_id, _ in keys.values()})
+    payment_ids = sorted({payment_id for _, payment_id in keys.values()})
+    rows = []
+    for at in range(0, max(len(document_ids), len(payment_ids)), 500):
+        rows.extend(session.execute(
+            select(a.id, a[document_key].label("document_id"), a.payment_id, a.amount, p.paid_on,
+                   date_column.label("document_date"), amount_column.label("document_amount"),
+                   payment_amount.label("payment_amount"))
+            .join(payments, p.id == a.payment_id).join(documents, documents.c.id == a[document_key])
+            .where(where, a[document_key].in_(document_ids[at:at + 500]) | a.payment_id.in_(payment_ids[at:at + 500]))))
+    return list({r.id: r for r in rows}.values())
+
+
 def _load_payment_allocations(session: Session, ids: list[int] | None) -> list[AllocationDoc]:
-    """Allocations in a foreign currency, paid in the invoice's own currency (the others move no FX)."""
+    """Payments applied to invoices in the payment's currency (in another currency: the payment stays an advance)."""
     p, a, i = Payment.__table__.c, PaymentAllocation.__table__.c, Invoice.__table__.c
-    base = _company_facts(session)[0]
     rows = session.execute(
-        select(a.id, p.reference, p.id.label("payment_id"), i.number, p.customer_id, p.paid_on, a.amount, i.currency,
-               i.fx_rate)
+        select(a.id, a.invoice_id, a.payment_id, p.reference, i.number, p.customer_id, p.paid_on, a.amount, i.currency,
+               i.fx_rate, i.issue_date)
         .join(Payment.__table__, p.id == a.payment_id).join(Invoice.__table__, i.id == a.invoice_id)
-        .where(i.currency == p.currency, i.currency != base, _scope("payment_allocation", a.id, ids)))
-    return [AllocationDoc(r.id, r.reference or str(r.payment_id), r.number, r.customer_id, r.paid_on, r.amount,
-                          r.currency, r.fx_rate, None) for r in rows]
+        .where(i.currency == p.currency, _scope("payment_allocation", a.id, ids))).all()
+    docs = {r.id: AllocationDoc(r.id, r.reference or str(r.payment_id), r.number, r.customer_id, r.paid_on, r.amount,
+                                r.currency, r.fx_rate, None, r.issue_date) for r in rows}
+    if docs:
+        keys = {r.id: (r.invoice_id, r.payment_id) for r in rows}
+        _telescope(docs, keys, _siblings(session, PaymentAllocation.__table__, Payment.__table__, Invoice.__table__,
+                                         "invoice_id", keys, i.currency == p.currency, i.issue_date, i.amount,
+                                         p.amount))
+    return list(docs.values())
 
 
 def _load_deliveries(session: Session, ids: list[int] | None) -> list[DeliveryDoc]:
@@ -454,13 +523,19 @@ def _load_supplier_allocations(session: Session, ids: list[int] | None) -> list[
                models.SupplierBill.__table__.c)
     base = _company_facts(session)[0]
     rows = session.execute(
-        select(a.id, p.number.label("payment_number"), b.number, p.supplier_id, p.paid_on, a.amount, b.currency,
-               b.fx_rate, p.fx_rate.label("payment_rate"))
+        select(a.id, a.bill_id, a.payment_id, p.number.label("payment_number"), b.number, p.supplier_id, p.paid_on,
+               a.amount, b.currency, b.fx_rate, p.fx_rate.label("payment_rate"), b.bill_date)
         .join(models.SupplierPayment.__table__, p.id == a.payment_id)
         .join(models.SupplierBill.__table__, b.id == a.bill_id)
-        .where(b.currency == p.currency, b.currency != base, _scope("supplier_allocation", a.id, ids)))
-    return [AllocationDoc(r.id, r.payment_number, r.number, r.supplier_id, r.paid_on, r.amount, r.currency, r.fx_rate,
-                          r.payment_rate) for r in rows]
+        .where(b.currency == p.currency, b.currency != base, _scope("supplier_allocation", a.id, ids))).all()
+    docs = {r.id: AllocationDoc(r.id, r.payment_number, r.number, r.supplier_id, r.paid_on, r.amount, r.currency,
+                                r.fx_rate, r.payment_rate, r.bill_date) for r in rows}
+    if docs:
+        keys = {r.id: (r.bill_id, r.payment_id) for r in rows}
+        _telescope(docs, keys, _siblings(session, models.SupplierPaymentAllocation.__table__,
+                                         models.SupplierPayment.__table__, models.SupplierBill.__table__, "bill_id",
+                                         keys, b.currency == p.currency, b.bill_date, b.total, p.amount))
+    return list(docs.values())
 
 
 LOADERS: dict[str, Callable[[Session, list[int] | None], list]] = {

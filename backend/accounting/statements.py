@@ -203,7 +203,7 @@ CASH_FLOW_SECTIONS = ("operating", "investing", "financing")
 
 def flow_class(kind: str, role: str | None) -> str:
     """The cash-flow class of money that moved against an account of this kind and role."""
-    if role == "receivables":
+    if role in ("receivables", "customer_advances"):
         return "customers"
     if role == "payables":
         return "suppliers"
