@@ -1,5 +1,7 @@
 """The reports moved onto the semantic model and one catalogue; on the demo company they still give the figures they
-gave before (tests/fixtures/reports-before-catalogue.json, written by tests/reports_golden.py from the old code)."""
+gave before (tests/fixtures/reports-before-catalogue.json, written by tests/reports_golden.py from the old code).
+The commissions entries were rewritten when commission moved onto the semantic model's rule (orders whose invoice
+is paid in full, by the day of the last payment), after checking them against that rule in plain SQL."""
 from __future__ import annotations
 
 import json

@@ -13,11 +13,12 @@ from types import SimpleNamespace
 
 import pypdf
 import pytest
+from sqlalchemy import select
 
 from assistant.grounding import extract_figures, unsupported_figures
 from assistant.report_writer import ReportNarrativeWriter
 from backend.errors import PermissionDenied, ValidationFailed
-from backend.models import StockLevel
+from backend.models import SalesOrder, StockLevel
 from backend.reports.builders import DocumentRequest, build_document
 from backend.reports.narrative import compose_narrative, template_narrative, use_narrative_writer
 from backend.tools.context import ToolContext
@@ -28,7 +29,7 @@ from tests.factories.catalog import make_product, make_warehouse
 from tests.factories.customers import make_customer, make_opportunity
 from tests.factories.fx import make_fx_rate
 from tests.factories.org import make_company, make_employee
-from tests.factories.sales import make_invoice, make_order, make_payment
+from tests.factories.sales import make_invoice, make_order, make_paid_invoices, make_payment
 from tests.factories.chat import ScriptedChatModel
 
 TODAY = date(2026, 11, 20)  # the `now` fixture, in Ho Chi Minh City
@@ -56,6 +57,29 @@ def vnd(amount: Decimal) -> Decimal:
 
 def pct(part, whole) -> Decimal | None:
     return None if not whole else (D(part) * 100 / D(whole)).quantize(D("0.1"), rounding=ROUND_HALF_UP)
+
+
+def paid_sales_by(raw: Raw, span: tuple[date, date]) -> dict:
+    """salesperson code (None without one) -> [net amount, orders] of the orders whose invoice was paid in full in
+    the span, dated by the last payment: commissionable sales."""
+    found = {}
+    for k, net, orders in raw.rows(
+            """SELECT e.code, SUM(o.net_amount_base), COUNT(*) FROM invoices i
+               JOIN sales_orders o ON o.id = i.order_id LEFT JOIN employees e ON e.id = o.salesperson_id
+               WHERE i.status = 'paid' AND (SELECT MAX(p.paid_on) FROM payment_allocations a
+                                            JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id)
+                     BETWEEN :s AND :e GROUP BY e.code""", s=span[0], e=span[1]):
+        found[k] = [raw.money(net), orders]
+    return found
+
+
+@pytest.fixture
+def paid_orders(session, data):
+    """Every invoiced order invoiced and paid in full on its order date, except REPA's order of 3 October, paid on
+    2 November (after the month the tests look at)."""
+    orders = session.execute(select(SalesOrder).where(SalesOrder.status == "invoiced")).scalars().all()
+    return make_paid_invoices(session, orders=orders, paid_on=lambda o: date(2026, 11, 2)
+                              if o.order_date == date(2026, 10, 3) else o.order_date)
 
 
 def revenue_by(raw: Raw, span: tuple[date, date], key: str, *, invoiced_only: bool = False) -> dict:
@@ -352,16 +376,18 @@ def test_restock_figures_match_sql(fin, data, session, no_llm):
     assert [r["shortfall"] for r in doc.table("restock").rows] == [17, 5, 3, 3]
 
 
-def test_commissions_figures_match_sql(fin, data, session, no_llm):
+def test_commissions_figures_match_sql(fin, data, paid_orders, session, no_llm):
     raw = Raw(session)
-    now_ = revenue_by(raw, OCTOBER, "e.code", invoiced_only=True)
-    before = revenue_by(raw, SEPTEMBER, "e.code", invoiced_only=True)
+    now_ = paid_sales_by(raw, OCTOBER)
+    before = paid_sales_by(raw, SEPTEMBER)
+    # Commission follows payment, not the order: October's invoiced orders paid after the period earn nothing yet.
+    assert sum(v[1] for v in now_.values()) < sum(v[1] for v in revenue_by(raw, OCTOBER, "e.code", invoiced_only=True).values())
     rate = D(3)
     commission = {k: vnd(v[0] * rate / 100) for k, v in now_.items() if k}
     previous = {k: vnd(v[0] * rate / 100) for k, v in before.items() if k}
     got = figures(write(fin, "commissions", period="2026-10"))
     assert got["commission_total"] == sum(commission.values())
-    assert got["invoiced_revenue"] == sum(vnd(v[0]) for k, v in now_.items() if k)
+    assert got["paid_sales"] == sum(vnd(v[0]) for k, v in now_.items() if k)
     assert got["commission_previous"] == sum(previous.values())
     assert got["change_vs_previous_pct"] == pct(sum(commission.values()) - sum(previous.values()), sum(previous.values()))
     assert got["unassigned_revenue"] == vnd(now_[None][0]) == D("300000") and got["unassigned_orders"] == 1
@@ -409,7 +435,7 @@ def printed_text(doc) -> str:
 
 @pytest.mark.parametrize("language", ["en", "vi"])
 @pytest.mark.parametrize("name, period", ALL_DOCUMENTS)
-def test_template_narrative_states_only_the_documents_figures(session, data, name, period, language, no_llm):
+def test_template_narrative_states_only_the_documents_figures(session, data, paid_orders, name, period, language, no_llm):
     doc = document(session, name, period, language)
     paragraphs = template_narrative(doc)
     narrative = "\n\n".join(paragraphs)
@@ -423,7 +449,7 @@ def test_template_narrative_states_only_the_documents_figures(session, data, nam
         assert re.search(r"[ăâđêôơư]", narrative)
 
 
-def test_template_narrative_reads_like_an_analyst(session, data, no_llm):
+def test_template_narrative_reads_like_an_analyst(session, data, paid_orders, no_llm):
     sales = "\n".join(template_narrative(document(session, "sales", "2026-10")))
     assert "Pacific Imports" in sales and "largest gain" in sales  # the biggest mover, by name
     assert "Quiet Buyer" in sales  # stopped buying: what to chase
@@ -524,7 +550,7 @@ def test_html_is_self_contained(fin, data, no_llm):
     assert f"{figures(result)['revenue']:,}" in page  # VND: thousands separated, no decimals
 
 
-def test_markdown_has_tables_charts_and_narrative(fin, data, no_llm):
+def test_markdown_has_tables_charts_and_narrative(fin, data, paid_orders, no_llm):
     result = invoke("write_report", fin, {"report": "commissions", "period": "2026-10", "format": "md",
                                           "return_content": True})
     md = base64.b64decode(result.content_base64).decode("utf-8")

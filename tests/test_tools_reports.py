@@ -9,9 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
 from backend.errors import Ambiguous, NotFound, PermissionDenied, ValidationFailed
-from backend.models import StockLevel
+from backend.models import SalesOrder, StockLevel
 from backend.semantic.periods import Period, parse_period, previous, same_last_year
 from backend.tools.context import ToolContext
 from backend.tools.registry import invoke
@@ -20,7 +21,7 @@ from tests.factories.catalog import make_product, make_warehouse
 from tests.factories.customers import make_customer, make_opportunity
 from tests.factories.fx import make_fx_rate
 from tests.factories.org import make_company, make_employee
-from tests.factories.sales import make_invoice, make_order, make_payment
+from tests.factories.sales import make_invoice, make_order, make_paid_invoices, make_payment
 
 TODAY = date(2026, 11, 20)  # the `now` fixture (09:30 UTC) is still 20 November in Ho Chi Minh City
 D = Decimal
@@ -495,20 +496,37 @@ def test_restock_matches_sql(fin, data, session):
         run(fin, "restock", period="2026-10")
 
 
-def test_commissions_match_sql(data, session, ctx_for, settings):
+PAID_SALES_SQL = """SELECT e.code, COUNT(*), SUM(o.net_amount_base) FROM invoices i
+                    JOIN sales_orders o ON o.id = i.order_id JOIN employees e ON e.id = o.salesperson_id
+                    WHERE i.status = 'paid' AND (SELECT MAX(p.paid_on) FROM payment_allocations a
+                                                 JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = i.id)
+                          BETWEEN :s AND :e GROUP BY e.code"""
+
+
+@pytest.fixture
+def paid_orders(data, session):
+    """Commission is on orders whose invoice is paid in full, dated by the last payment: every order that is not
+    cancelled is invoiced; those ordered before July are paid in 2026 (the 2025 one on 1 January), the others in
+    January 2027."""
+    orders = session.execute(select(SalesOrder).where(SalesOrder.status != "cancelled")).scalars().all()
+    return make_paid_invoices(session, orders=orders, paid_on=lambda o: max(o.order_date, date(2026, 1, 1))
+                              if o.order_date < date(2026, 7, 1) else date(2027, 1, 5))
+
+
+def test_commissions_match_sql(data, paid_orders, session, ctx_for, settings):
+    orders = paid_orders
     raw = Raw(session)
     ctx = ctx_for(data.finance, settings=settings.model_copy(update={"commission_rate_pct": D("2.5")}))
-    rows = raw.rows("""SELECT e.code, COUNT(*), SUM(o.net_amount_base) FROM sales_orders o
-                       JOIN employees e ON e.id = o.salesperson_id
-                       WHERE o.status = 'invoiced' AND o.order_date >= :s AND o.order_date <= :e GROUP BY e.code""",
-                    s=date(2026, 1, 1), e=date(2026, 12, 31))
+    rows = raw.rows(PAID_SALES_SQL, s=date(2026, 1, 1), e=date(2026, 12, 31))
+    assert rows and sum(n for _, n, _ in rows) < len(orders)  # some are paid after the period
     expected = {code: (n, raw.money(total), vnd(raw.money(total) * D("0.025"))) for code, n, total in rows}
     table = run(ctx, "commissions", period="2026")
     assert {r["salesperson_code"]: (r["orders"], r["revenue"], r["commission"]) for r in table.rows} == expected
     assert all(r["rate_pct"] == D("2.5") for r in table.rows)
     assert table.totals == {"orders": sum(v[0] for v in expected.values()), "revenue": sum(v[1] for v in expected.values()),
                             "commission": sum(v[2] for v in expected.values())}
-    assert set(expected) == {"REPA", "REPB"}
+    # January's and March's orders and the 2025 order paid on 1 January count; REPB's July order is paid in 2027.
+    assert expected == {"REPA": (3, D("2775000"), D("69375"))}
     assert run(ctx_for(data.finance), "commissions").period.label == "November 2026"  # default: this month
 
 
@@ -538,7 +556,7 @@ def test_customer_lifetime_value_matches_sql(fin, data, session, period, as_of):
 
 # --- roles and scoping --------------------------------------------------------------------------------------------
 
-def test_sales_rep_sees_only_their_own_orders(data, session, ctx_for):
+def test_sales_rep_sees_only_their_own_orders(data, paid_orders, session, ctx_for):
     raw = Raw(session)
     rep_a = ctx_for(data.rep_a)
     codes = _customer_codes(raw)
@@ -571,7 +589,7 @@ def test_sales_rep_sees_receivables_pipeline_and_lifetime_only_for_what_they_own
     assert len(run(rep_a, "restock").rows) == 3  # stock is not personal
 
 
-def test_sales_rep_cannot_ask_for_a_colleagues_figures(data, ctx_for):
+def test_sales_rep_cannot_ask_for_a_colleagues_figures(data, paid_orders, ctx_for):
     rep_a = ctx_for(data.rep_a)
     with pytest.raises(PermissionDenied, match="own figures"):
         run(rep_a, "sales_by_customer", salesperson="REPB")

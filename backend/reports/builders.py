@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.money import round_money
-from backend.models import Customer, Employee, Opportunity, Product, SalesOrder
+from backend.models import Customer, Employee, Opportunity, Product
 from backend.reports import charts, inventory, receivables, sales
 from backend.reports import pipeline as pipeline_report
 from backend.reports.catalog import DOCUMENTS, Report, normalise_name
@@ -568,16 +568,15 @@ def build_commissions(b: _Builder) -> ReportDocument:
                      "share_pct": pct(commission, now.totals["commission"]), "previous": prior,
                      "change_prev_pct": change_pct(commission, prior)})
     rows.sort(key=lambda r: (-r["commission"], -r["previous"], r["code"]))
-    unassigned_revenue, unassigned_orders = b.session.execute(
-        select(func.sum(SalesOrder.net_amount_base), func.count())
-        .where(SalesOrder.order_date >= period.start, SalesOrder.order_date <= period.end,
-               SalesOrder.status == "invoiced", SalesOrder.salesperson_id.is_(None))).one()
+    unassigned_revenue, unassigned_orders = next(((net, orders) for who, net, orders in sales.paid_sales(
+        b.session, period.start, period.end) if who is None), (ZERO, 0))
     total, prior_total = now.totals["commission"], then.totals["commission"]
     earning = [r for r in rows if r["commission"]]
 
     b.fig("commission_total", "Commission", "Tổng hoa hồng", total, "money")
-    b.fig("invoiced_revenue", "Invoiced revenue", "Doanh thu đã xuất hóa đơn", now.totals["revenue"], "money")
-    b.fig("invoiced_orders", "Invoiced orders", "Đơn đã xuất hóa đơn", now.totals["orders"], "int")
+    b.fig("paid_sales", "Commissionable sales (orders paid in full)", "Doanh số tính hoa hồng (đơn đã thanh toán đủ)",
+          now.totals["revenue"], "money")
+    b.fig("paid_orders", "Orders paid in full", "Đơn đã thanh toán đủ", now.totals["orders"], "int")
     b.fig("rate_pct", "Commission rate", "Tỷ lệ hoa hồng", b.req.commission_rate_pct, "percent")
     b.fig("salespeople", "Salespeople earning commission", "Nhân viên có hoa hồng", len(earning), "int")
     b.fig("top_earner", "Highest commission", "Hoa hồng cao nhất", earning[0]["name"] if earning else None, "text")
@@ -586,15 +585,15 @@ def build_commissions(b: _Builder) -> ReportDocument:
     b.fig("commission_previous", f"Commission, {before_label}", f"Hoa hồng {before_label}", prior_total, "money")
     b.fig("change_vs_previous_pct", f"Change vs {before_label}", f"Thay đổi so với {before_label}",
           change_pct(total, prior_total), "change")
-    b.fig("unassigned_revenue", "Invoiced revenue without a salesperson", "Doanh thu đã xuất hóa đơn không có nhân viên",
+    b.fig("unassigned_revenue", "Paid sales without a salesperson", "Doanh số đã thanh toán không có nhân viên",
           round_money(unassigned_revenue or ZERO, b.base), "money")
-    b.fig("unassigned_orders", "Invoiced orders without a salesperson", "Đơn đã xuất hóa đơn không có nhân viên",
+    b.fig("unassigned_orders", "Paid orders without a salesperson", "Đơn đã thanh toán không có nhân viên",
           unassigned_orders, "int")
 
     tables = [DocTable(
         key="commissions", title=b.t("By salesperson", "Theo nhân viên kinh doanh"),
-        columns=[b.col("name", "text", "salesperson"), b.col("code", "text"), b.col("orders", "int", "invoiced_orders"),
-                 b.col("revenue", "money", "invoiced_revenue"), b.col("commission", "money"), b.col("share_pct", "percent", "share"),
+        columns=[b.col("name", "text", "salesperson"), b.col("code", "text"), b.col("orders", "int", "paid_orders"),
+                 b.col("revenue", "money", "paid_sales"), b.col("commission", "money"), b.col("share_pct", "percent", "share"),
                  b.col("previous", "money", label=f"{word('commission', b.lang)}, {before_label}"),
                  b.col("change_prev_pct", "change")],
         rows=rows,
@@ -606,12 +605,12 @@ def build_commissions(b: _Builder) -> ReportDocument:
                                                 [r["name"] for r in rows],
                                                 [(period_label(period, b.lang), [r["commission"] for r in rows]),
                                                  (before_label, [r["previous"] for r in rows])]))]
-    b.notes += [b.t(f"Commission = {b.req.commission_rate_pct} % of invoiced revenue: orders with status 'invoiced' dated "
-                    f"in the period (by order date), net of discounts, before VAT, in {b.base}; rounded per salesperson. "
-                    "A past period can still grow as late orders are invoiced.",
-                    f"Hoa hồng = {b.req.commission_rate_pct} % doanh thu đã xuất hóa đơn: các đơn có trạng thái 'invoiced' "
-                    f"đặt trong kỳ (theo ngày đặt hàng), sau chiết khấu, trước VAT, bằng {b.base}; làm tròn theo từng "
-                    "nhân viên. Kỳ đã qua vẫn có thể tăng khi đơn đặt trong kỳ được xuất hóa đơn muộn.")]
+    b.notes += [b.t(f"Commission = {b.req.commission_rate_pct} % of commissionable sales: orders whose invoice was paid "
+                    f"in full in the period (dated by the day the last payment came in), net of discounts, before VAT, "
+                    f"in {b.base}; rounded per salesperson. An invoice not yet paid in full earns nothing yet.",
+                    f"Hoa hồng = {b.req.commission_rate_pct} % doanh số tính hoa hồng: các đơn có hóa đơn được thanh "
+                    f"toán đủ trong kỳ (theo ngày nhận khoản thanh toán cuối), sau chiết khấu, trước VAT, bằng {b.base}; "
+                    "làm tròn theo từng nhân viên. Hóa đơn chưa thanh toán đủ chưa tính hoa hồng.")]
     return b.document(tables, chart_list, {"rows": rows, "before_label": before_label})
 
 

@@ -129,9 +129,9 @@ CATALOGUE: dict[str, Report] = {r.name: r for r in (
     Report("restock", "active products below their reorder level, per warehouse", "none", None, frozenset({"top_n"}),
            table="backend.reports.inventory:restock", document=f"{_B}:build_restock",
            document_description="stock below reorder level per product and warehouse (today; takes no period)"),
-    Report("commissions", "invoiced revenue and commission per salesperson", "range", "this-month",
+    Report("commissions", "sales paid in full and commission per salesperson", "range", "this-month",
            frozenset({"top_n", "salesperson"}), "orders", table=f"{_S}:commissions", document=f"{_B}:build_commissions",
-           document_description="invoiced revenue and commission per salesperson vs the previous period",
+           document_description="sales paid in full and commission per salesperson vs the previous period",
            document_default_period="last-month"),
     Report("customer-lifetime-value", "first/last order, orders, lifetime revenue, average order, years active per "
            "customer, up to the period's end (default today)", "as_of", None, _SALES, "customers",

@@ -93,6 +93,8 @@ WORDS: dict[str, dict[str, str]] = {
     "previous_commission": {"en": "Previous commission", "vi": "Hoa hồng kỳ trước"},
     "invoiced_orders": {"en": "Invoiced orders", "vi": "Đơn đã xuất hóa đơn"},
     "invoiced_revenue": {"en": "Invoiced revenue", "vi": "Doanh thu đã xuất hóa đơn"},
+    "paid_orders": {"en": "Paid orders", "vi": "Đơn đã thanh toán"},
+    "paid_sales": {"en": "Commissionable sales", "vi": "Doanh số tính hoa hồng"},
     "rate": {"en": "Rate", "vi": "Tỷ lệ"},
     "first_order": {"en": "First order", "vi": "Đơn đầu tiên"},
     "last_order": {"en": "Last order", "vi": "Đơn gần nhất"},

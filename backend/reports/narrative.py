@@ -338,13 +338,13 @@ def _commissions(w: _Words) -> list[str]:
     facts, doc = w.doc.facts, w.doc
     before = facts["before_label"]
     if not w.value("commission_total"):
-        return [w.t(f"No commission is due for {doc.period_label}: no order dated in it has been invoiced yet.",
-                    f"Không có hoa hồng cho {doc.period_label}: chưa đơn nào đặt trong kỳ được xuất hóa đơn.")]
+        return [w.t(f"No commission is due for {doc.period_label}: no order's invoice was paid in full in it.",
+                    f"Không có hoa hồng cho {doc.period_label}: chưa hóa đơn nào được thanh toán đủ trong kỳ.")]
     first = w.t(f"Commission for {doc.period_label} comes to {w.shown('commission_total')} on "
-                f"{w.shown('invoiced_revenue')} of invoiced revenue from {w.shown('invoiced_orders')} orders, at "
+                f"{w.shown('paid_sales')} of sales paid in full from {w.shown('paid_orders')} orders, at "
                 f"{w.shown('rate_pct')}.",
-                f"Hoa hồng {doc.period_label} là {w.shown('commission_total')} trên {w.shown('invoiced_revenue')} doanh "
-                f"thu đã xuất hóa đơn từ {w.shown('invoiced_orders')} đơn, với tỷ lệ {w.shown('rate_pct')}.")
+                f"Hoa hồng {doc.period_label} là {w.shown('commission_total')} trên {w.shown('paid_sales')} doanh "
+                f"số đã thanh toán đủ từ {w.shown('paid_orders')} đơn, với tỷ lệ {w.shown('rate_pct')}.")
     if w.value("commission_previous"):
         first += " " + w.t("That is ", "Mức này ") + w.direction(w.value("change_vs_previous_pct"), before) + \
             f" ({w.shown('commission_previous')})."
@@ -363,13 +363,13 @@ def _commissions(w: _Words) -> list[str]:
     dropped = [r for r in facts["rows"] if not r["commission"] and r["previous"]]
     if dropped:
         checks.append(w.t(f"{w.names(dropped)} earned nothing this period after earning in {before}; check that their "
-                          "orders are being invoiced.",
+                          "orders are being invoiced and paid.",
                           f"{w.names(dropped)} không có hoa hồng kỳ này dù có trong {before}; cần kiểm tra đơn của họ đã "
-                          "được xuất hóa đơn chưa."))
+                          "được xuất hóa đơn và thanh toán chưa."))
     if w.value("unassigned_orders"):
-        checks.append(w.t(f"{w.shown('unassigned_orders')} invoiced orders worth {w.shown('unassigned_revenue')} have no "
+        checks.append(w.t(f"{w.shown('unassigned_orders')} paid orders worth {w.shown('unassigned_revenue')} have no "
                           "salesperson and earn no commission; assign them before the payroll run.",
-                          f"{w.shown('unassigned_orders')} đơn đã xuất hóa đơn trị giá {w.shown('unassigned_revenue')} chưa "
+                          f"{w.shown('unassigned_orders')} đơn đã thanh toán trị giá {w.shown('unassigned_revenue')} chưa "
                           "gắn nhân viên nên không tính hoa hồng; cần gán trước kỳ tính lương."))
     if checks:
         paragraphs.append(" ".join(checks))

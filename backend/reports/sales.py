@@ -303,37 +303,46 @@ def open_orders(session: Session, req: ReportRequest) -> ReportTable:
 
 # --- commissions ---------------------------------------------------------------------------------------------
 
+def paid_sales(session: Session, start: date, end: date, *, rep_id: int | None = None,
+               customer_id: int | None = None) -> list[tuple[int | None, Decimal, int]]:
+    """(salesperson id or None, net amount in base currency, orders) of the orders whose invoice was paid in full
+    between `start` and `end`, dated by the day the last payment came in: the semantic model's commissionable sales
+    (backend.semantic.rules.paid_invoices, the `paid_sales` measure)."""
+    paid = rules.paid_invoices()
+    stmt = (select(SalesOrder.salesperson_id, func.sum(SalesOrder.net_amount_base), func.count())
+            .select_from(paid).join(SalesOrder, SalesOrder.id == paid.c.order_id)
+            .where(paid.c.paid_on >= start, paid.c.paid_on <= end).group_by(SalesOrder.salesperson_id))
+    if rep_id is not None:
+        stmt = stmt.where(SalesOrder.salesperson_id == rep_id)
+    if customer_id is not None:
+        stmt = stmt.where(paid.c.customer_id == customer_id)
+    return [(who, net or ZERO, orders) for who, net, orders in session.execute(stmt)]
+
+
 def commissions(session: Session, req: ReportRequest) -> ReportTable:
     period, base, rate = req.period, req.base_currency, req.commission_rate_pct
-    conditions = [SalesOrder.order_date >= period.start, SalesOrder.order_date <= period.end,
-                  SalesOrder.status == "invoiced"]
-    if req.rep_id is not None:
-        conditions.append(SalesOrder.salesperson_id == req.rep_id)
-    if req.customer_id is not None:
-        conditions.append(SalesOrder.customer_id == req.customer_id)
-    groups = session.execute(select(SalesOrder.salesperson_id, func.sum(SalesOrder.net_amount_base), func.count())
-                             .where(*conditions).group_by(SalesOrder.salesperson_id)).all()
-    unassigned = next(((revenue or ZERO, orders) for who, revenue, orders in groups if who is None), None)
-    credited = [(who, revenue or ZERO, orders) for who, revenue, orders in groups if who is not None]
+    groups = paid_sales(session, period.start, period.end, rep_id=req.rep_id, customer_id=req.customer_id)
+    unassigned = next(((revenue, orders) for who, revenue, orders in groups if who is None), None)
+    credited = [(who, revenue, orders) for who, revenue, orders in groups if who is not None]
     names = _names(session, Employee, Employee.code, [who for who, _, _ in credited])
     all_rows = [{"salesperson_code": names[who][0], "salesperson": names[who][1], "orders": orders,
                  "revenue": round_money(revenue, base), "rate_pct": rate,
-                 "commission": round_money(revenue * rate / 100, base)} for who, revenue, orders in credited]
+                 "commission": rules.commission(revenue, rate, base)} for who, revenue, orders in credited]
     all_rows.sort(key=lambda r: (-r["commission"], -r["revenue"], r["salesperson"]))
     rows = cut(all_rows, req.limit)
     lang = req.language
-    notes = [say(lang, f"Commission = {rate} % of invoiced revenue: orders with status 'invoiced' dated (by order date) in "
-                       f"{period.label}, net of discounts, before VAT, in {base}. An order counts once it is invoiced, in "
-                       "the month it was ordered, so a past period can still grow as late orders are invoiced.",
-                 f"Hoa hồng = {rate} % doanh thu đã xuất hóa đơn: các đơn có trạng thái 'invoiced' đặt (theo ngày đặt "
-                 f"hàng) trong {period.label}, sau chiết khấu, trước VAT, bằng {base}. Một đơn được tính khi đã xuất hóa "
-                 "đơn, vào tháng đặt hàng, nên một kỳ đã qua vẫn có thể tăng khi đơn cũ được xuất hóa đơn muộn."),
+    notes = [say(lang, f"Commission = {rate} % of commissionable sales: the orders whose invoice was paid in full in "
+                       f"{period.label} (dated by the day the last payment came in), net of discounts, before VAT, in "
+                       f"{base}, credited to the order's salesperson. An invoice not yet paid in full earns nothing yet.",
+                 f"Hoa hồng = {rate} % doanh số tính hoa hồng: các đơn có hóa đơn được thanh toán đủ trong {period.label} "
+                 f"(theo ngày nhận khoản thanh toán cuối), sau chiết khấu, trước VAT, bằng {base}, ghi nhận cho nhân viên "
+                 "bán đơn. Hóa đơn chưa thanh toán đủ chưa tính hoa hồng."),
              say(lang, "Each salesperson's commission is rounded separately; the total is their sum.",
                  "Hoa hồng của từng nhân viên được làm tròn riêng; tổng là tổng các khoản đó.")]
     if unassigned:
         worth = f"{round_money(unassigned[0], base)} {base}"
-        notes.append(say(lang, f"{unassigned[1]} invoiced order(s) worth {worth} have no salesperson and earn no commission.",
-                         f"{unassigned[1]} đơn đã xuất hóa đơn trị giá {worth} không có nhân viên kinh doanh nên không "
+        notes.append(say(lang, f"{unassigned[1]} paid order(s) worth {worth} have no salesperson and earn no commission.",
+                         f"{unassigned[1]} đơn đã thanh toán trị giá {worth} không có nhân viên kinh doanh nên không "
                          "tính hoa hồng."))
     notes += limit_note(len(rows), len(all_rows), "salespeople", lang, "nhân viên kinh doanh") + _scope_notes(req)
     return ReportTable(
@@ -341,8 +350,8 @@ def commissions(session: Session, req: ReportRequest) -> ReportTable:
         currency=base,
         columns=[column("salesperson_code", "text", lang, "code"),
                  column("salesperson", "text", lang),
-                 column("orders", "int", lang, "invoiced_orders"),
-                 column("revenue", "money", lang, "invoiced_revenue"),
+                 column("orders", "int", lang, "paid_orders"),
+                 column("revenue", "money", lang, "paid_sales"),
                  column("rate_pct", "percent", lang, "rate"),
                  column("commission", "money", lang)],
         rows=rows, total_rows=len(all_rows),

@@ -51,3 +51,15 @@ def make_payment(session: Session, *, invoice: Invoice, amount: Decimal, paid_on
     refresh_invoice_status(session, invoice)
     session.flush()
     return payment
+
+
+def make_paid_invoices(session: Session, *, orders: list[SalesOrder], paid_on) -> list[Invoice]:
+    """An invoice for each order (its net amount, in the order's currency), paid in full on `paid_on(order)`."""
+    invoices = []
+    for order in orders:
+        customer = session.get(Customer, order.customer_id)
+        invoice = make_invoice(session, customer=customer, amount=order.net_amount, issue_date=order.order_date,
+                               order=order)
+        make_payment(session, invoice=invoice, amount=order.net_amount, paid_on=paid_on(order))
+        invoices.append(invoice)
+    return invoices
