@@ -1,7 +1,9 @@
 """The reports moved onto the semantic model and one catalogue; on the demo company they still give the figures they
 gave before (tests/fixtures/reports-before-catalogue.json, written by tests/reports_golden.py from the old code).
 The commissions entries were rewritten when commission moved onto the semantic model's rule (orders whose invoice
-is paid in full, by the day of the last payment), after checking them against that rule in plain SQL."""
+is paid in full, by the day of the last payment), after checking them against that rule in plain SQL. The
+customer_lifetime_value entries were rewritten when CLV moved onto margin: the rows gained lifetime gross margin and
+CLV and are ranked by that margin; every customer in both old and new rows kept its old figures."""
 from __future__ import annotations
 
 import json

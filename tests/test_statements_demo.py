@@ -91,3 +91,17 @@ def test_a_payment_before_its_invoice_is_a_customer_advance(demo):
     # the invoice's date it is applied and nothing stays unapplied.
     assert st.balance_sheet(demo, date(2025, 12, 31)).amount("customer_advances") == D("12446661")
     assert st.balance_sheet(demo, TODAY).amount("customer_advances") == 0
+
+
+def test_lifetime_value_is_on_margin_by_the_models_definitions(demo, finance):
+    """The CLV report ranks by lifetime gross margin; its margin and CLV per customer are query_data's."""
+    table = run(finance, "customer_lifetime_value")
+    margins = [r["gross_margin"] or D(0) for r in table.rows]
+    assert margins == sorted(margins, reverse=True) and margins[0] > 0
+    top = table.rows[0]["customer_code"]
+    lifetime = invoke("query_data", finance, {"measures": ["gross_margin"], "customer": top,
+                                              "period": f"1970-01-01..{TODAY.isoformat()}"})
+    recent = invoke("query_data", finance, {"measures": ["clv"], "customer": top,
+                                            "period": f"{date(2025, 11, 27).isoformat()}..{TODAY.isoformat()}"})
+    assert table.rows[0]["gross_margin"] == lifetime.totals["gross_margin"]
+    assert table.rows[0]["clv"] == recent.totals["clv"]

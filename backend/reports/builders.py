@@ -618,7 +618,7 @@ def build_commissions(b: _Builder) -> ReportDocument:
 
 def build_top_customers(b: _Builder) -> ReportDocument:
     as_of = b.as_of
-    clv = sales.customer_lifetime_value(b.session, b.report_request(as_of=as_of, limit=TOP_CUSTOMERS))
+    clv = sales.customer_lifetime_value(b.session, b.report_request(as_of=as_of, limit=TOP_CUSTOMERS), rank_by="revenue")
     last_12 = Period(start=as_of - timedelta(days=364), end=as_of, label="12 months")
     # Revenue of the last 12 months from the semantic model, for the whole company and the customers shown.
     request = b.report_request(period=last_12)

@@ -100,6 +100,8 @@ WORDS: dict[str, dict[str, str]] = {
     "last_order": {"en": "Last order", "vi": "Đơn gần nhất"},
     "days_since": {"en": "Days since last order", "vi": "Số ngày từ đơn gần nhất"},
     "lifetime_revenue": {"en": "Lifetime revenue", "vi": "Doanh thu trọn đời"},
+    "gross_margin": {"en": "Lifetime gross margin", "vi": "Lãi gộp trọn đời"},
+    "clv": {"en": "CLV", "vi": "CLV"},
     "average_order": {"en": "Average order", "vi": "Giá trị đơn trung bình"},
     "revenue_12m": {"en": "Revenue, last 12 months", "vi": "Doanh thu 12 tháng gần nhất"},
     "cumulative_share": {"en": "Cumulative share", "vi": "Tỷ trọng lũy kế"},

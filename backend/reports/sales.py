@@ -9,7 +9,7 @@ in Python. Lines are joined only where units or products are needed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -366,7 +366,9 @@ def commissions(session: Session, req: ReportRequest) -> ReportTable:
 DAYS_PER_YEAR = Decimal("365.25")
 
 
-def customer_lifetime_value(session: Session, req: ReportRequest) -> ReportTable:
+def customer_lifetime_value(session: Session, req: ReportRequest, *, rank_by: str = "gross_margin") -> ReportTable:
+    """Customers with their lifetime orders, revenue, gross margin and CLV; ranked by lifetime gross margin (the
+    top-customers document ranks by revenue: rank_by="revenue")."""
     base, as_of = req.base_currency, req.as_of
     # "+ 0" stops SQLite from walking the (customer_id, order_date) index to avoid a sort: that visits every order
     # row in random order and is about three times slower than reading them in date order and sorting the groups.
@@ -377,17 +379,29 @@ def customer_lifetime_value(session: Session, req: ReportRequest) -> ReportTable
                    func.sum(revenue).over(), func.min(first).over())
             .where(rules.counts_as_revenue(SalesOrder.status), SalesOrder.order_date <= as_of).group_by(customer)
             .order_by(revenue.desc(), orders.desc(), customer))
+    # CLV is on margin, not revenue (rules.lifetime_value through the model's `clv`): every customer's lifetime gross
+    # margin and the CLV of their last 365 days are read first, so the ranking is by margin over all customers.
+    everyone = replace(req, rep_id=None, customer_id=None)
+    lifetime = everyone.model(session, ("gross_margin",), ("customer",),
+                              period=Period(start=date(1970, 1, 1), end=as_of, label="lifetime"))
+    recent = everyone.model(session, ("clv",), ("customer",),
+                            period=Period(start=as_of - timedelta(days=364), end=as_of, label="last 365 days"))
+    margin_of = {row["customer"]: row.get("gross_margin") for row in lifetime.rows}
+    clv_of = {row["customer"]: row.get("clv") for row in recent.rows}
     if req.rep_id is not None:
         stmt = stmt.join(Customer, Customer.id == SalesOrder.customer_id).where(Customer.owner_id == req.rep_id)
     if req.customer_id is not None:
         stmt = stmt.where(SalesOrder.customer_id == req.customer_id)
-    if req.limit is not None:
-        stmt = stmt.limit(req.limit)
     shown = session.execute(stmt).all()
     count, total_orders, total_revenue, earliest = shown[0][5:] if shown else (0, 0, ZERO, as_of)
     names = _names(session, Customer, Customer.code, [g[0] for g in shown])
+    if rank_by == "gross_margin":
+        shown.sort(key=lambda g: (-(margin_of.get(names[g[0]][0]) or ZERO), -g[4], names[g[0]][0]))
+    total_margin = sum((margin_of.get(names[g[0]][0]) or ZERO for g in shown), ZERO)
+    shown = shown if req.limit is None else shown[:req.limit]
     rows = [{"customer_code": names[cid][0], "customer": names[cid][1], "first_order": first.isoformat(),
              "last_order": last.isoformat(), "orders": orders, "revenue": round_money(revenue, base),
+             "gross_margin": margin_of.get(names[cid][0]), "clv": clv_of.get(names[cid][0]),
              "average_order": round_money(revenue / orders, base),
              "years_active": (Decimal((last - first).days) / DAYS_PER_YEAR).quantize(Decimal("0.1"), ROUND_HALF_UP)}
             for cid, first, last, orders, revenue, *_ in shown]
@@ -397,7 +411,12 @@ def customer_lifetime_value(session: Session, req: ReportRequest) -> ReportTable
                                             f" Trọn đời = mọi đơn đến hết {day}."),
              say(lang, "Average order = lifetime revenue / orders; years active = days from first to last order / 365.25.",
                  "Giá trị đơn trung bình = doanh thu trọn đời / số đơn; số năm hoạt động = số ngày từ đơn đầu đến đơn "
-                 "gần nhất / 365,25.")]
+                 "gần nhất / 365,25."),
+             say(lang, "Ranked by lifetime gross margin (revenue of the goods delivered minus their cost of goods sold on "
+                       "the ledger). CLV = the last 365 days' gross margin × the expected lifetime in years "
+                       "(TANDEM_CUSTOMER_LIFETIME_YEARS).",
+                 "Xếp theo lãi gộp trọn đời (doanh thu hàng đã giao trừ giá vốn trên sổ cái). CLV = lãi gộp 365 ngày qua "
+                 "× số năm gắn bó dự kiến (TANDEM_CUSTOMER_LIFETIME_YEARS).")]
     if req.rep_id is not None:
         notes.append(say(lang, f"Only customers owned by {req.rep_name} are included (all their orders, whoever sold them).",
                          f"Chỉ gồm khách hàng do {req.rep_name} phụ trách (mọi đơn của họ, bất kể ai bán)."))
@@ -413,8 +432,11 @@ def customer_lifetime_value(session: Session, req: ReportRequest) -> ReportTable
                  column("orders", "int", lang),
                  column("revenue", "money", lang, "lifetime_revenue"),
                  column("average_order", "money", lang),
+                 column("gross_margin", "money", lang),
+                 column("clv", "money", lang),
                  column("years_active", "number", lang)],
         rows=rows, total_rows=count,
-        totals={"orders": int(total_orders), "revenue": round_money(total_revenue or ZERO, base)},
-        chart=ChartHint(kind="bar", x="customer", y=["revenue"],
-                        title=say(lang, f"Lifetime revenue ({base})", f"Doanh thu trọn đời ({base})")), notes=notes)
+        totals={"orders": int(total_orders), "revenue": round_money(total_revenue or ZERO, base),
+                "gross_margin": round_money(total_margin, base)},
+        chart=ChartHint(kind="bar", x="customer", y=["gross_margin"],
+                        title=say(lang, f"Lifetime gross margin ({base})", f"Lãi gộp trọn đời ({base})")), notes=notes)
