@@ -94,6 +94,8 @@ def _purchasing_world(session, paper) -> None:
     for number, status in (("PO-T-DRAFT", "draft"), ("PO-T-SENT", "sent")):
         make_purchase_order(session, supplier=supplier, lines=[(paper, 5, Decimal("70000"))], status=status).number = number
     make_supplier_bill(session, supplier=supplier, total=Decimal("100000"), number="BILL-T-MATRIX")
+    # below its reorder level with a usual supplier, so reorder_stock has something to draft
+    make_product(session, sku="TONER-LOW", name="Toner running low", stock=1, reorder_level=20).supplier_id = supplier.id
     session.flush()
 
 
