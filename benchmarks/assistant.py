@@ -15,6 +15,7 @@ compared on one's own hardware:
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import resource
 import statistics
@@ -221,7 +222,7 @@ def benchmark_llm(names: list[str] | None, *, limit: int | None, verbose: bool) 
                 _print_question(question)
         print(f"held-out {result.name} ({result.company}) through {config.model}: {right}/{turns} answers right = "
               f"{result.accuracy:.1%}; fell back {len(fell_back)}/{turns} = {len(fell_back) / max(turns, 1):.1%}; "
-              f"answer p50 {statistics.median(seconds):.2f} s, p95 {seconds[int(0.95 * (turns - 1))]:.2f} s; "
+              f"answer p50 {statistics.median(seconds):.2f} s, p95 {seconds[max(0, math.ceil(0.95 * turns) - 1)]:.2f} s; "
               f"tokens per turn p50 {statistics.median(tokens) if tokens else 0:,.0f} "
               f"({statistics.mean(u['requests'] for u in usage) if usage else 0:.1f} requests)")
         for reason, count in reasons.most_common():
