@@ -110,7 +110,9 @@ def _normalise_units(words: list[str]) -> list[str]:
     while i < len(words):
         word = words[i]
         number = int(word) if word.isdigit() else NUMBER_WORDS.get(word) if len(word) > 1 else None
-        if number is not None and i + 1 < len(words) and words[i + 1] in WEEKS | MONTHS_UNIT:
+        half = (number == 6 and i + 1 < len(words) and words[i + 1] in MONTHS_UNIT
+                and ((i > 0 and words[i - 1] in ("first", "last")) or words[i + 2:i + 3] in (["dau"], ["cuoi"])))
+        if number is not None and not half and i + 1 < len(words) and words[i + 1] in WEEKS | MONTHS_UNIT:
             factor = 7 if words[i + 1] in WEEKS else 30
             out += [str(number * factor), "ngay" if words[i + 1] in ("tuan", "thang") else "days"]
             i += 2

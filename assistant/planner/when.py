@@ -173,6 +173,35 @@ def _until_year(m, today):
     return f"..{m['y']}-12-31"
 
 
+@_pattern(r"\b(?:h(?P<h>[12])|(?P<o>first|second|1st|2nd|latter) half(?: of)?|(?P<f>first|last) (?:6|six) months(?: of)?|(?:6|sau) thang (?P<v>dau|cuoi)(?: nam(?! nay| ngoai| truoc| kia))?|"
+          r"nua (?P<w>dau|cuoi|sau)(?: nam(?! nay| ngoai| truoc| kia))?)(?:\s*(?:of|in|/|,|-|nam)?\s*(?P<y>" + _YEAR_WORDS + r"))?\b")
+def _half(m, today):
+    """'H1 2026', 'the second half of last year', 'nửa đầu năm nay', '6 tháng cuối năm 2025': six months."""
+    first = m["o"] in ("first", "1st") or m["f"] == "first" or m["v"] == "dau" or m["w"] == "dau"
+    half = int(m["h"]) if m["h"] else 1 if first else 2
+    if m["f"] == "last" and not m["y"]:
+        return None  # "the last six months" runs back from today
+    year = _year_of(m["y"], today) if m["y"] else None
+    if year is None:
+        year = today.year if (half == 1 or today.month >= 7) else today.year - 1
+    return f"{year}-01-01..{year}-06-30" if half == 1 else f"{year}-07-01..{year}-12-31"
+
+
+@_pattern(r"\b(?P<a>" + _MONTH + r")\s+(?:and|&|va|\+)\s+(?P<b>" + _MONTH + r")(?:\s+(?:of\s+)?(?P<y>" + _YEAR_WORDS + r"))?\b|"
+          r"\bthang\s*(?P<c>\d{1,2})\s+(?:va|and|\+)\s+(?:thang\s*)?(?P<d>\d{1,2})(?:\s+(?:nam\s+)?(?P<z>" + _YEAR_WORDS + r"))?\b")
+def _two_months(m, today):
+    """'August and September', 'tháng 8 và tháng 9 năm nay': two months running, one period from the first to the last."""
+    if m["a"]:
+        a, b, year_word = MONTHS[m["a"]], MONTHS[m["b"]], m["y"]
+    else:
+        a, b, year_word = int(m["c"]), int(m["d"]), m["z"]
+    if not (1 <= a <= 12 and b == a + 1):
+        return None
+    year = _year_of(year_word, today) if year_word else None
+    first = _month_year(a, year, today)
+    return f"{first}..{first[:4]}-{b:02d}"
+
+
 @_pattern(r"\b(?:(?:q|quarter|quy)\s*(?P<q>[1-4])|(?P<o>first|second|third|fourth|1st|2nd|3rd|4th) quarter)"
           r"(?:\s*(?:of|in|/|,|-|nam)?\s*(?P<y>" + _YEAR_WORDS + r"))?\b")
 def _quarter(m, today):
@@ -186,7 +215,7 @@ def _year_quarter(m, today):
     return f"{m['y']}-Q{m['q']}"
 
 
-@_pattern(r"\bthang\s*(?P<mo>\d{1,2})(?:\s*(?:/|nam|-)\s*(?P<y>" + _YEAR_WORDS + r"))?\b")
+@_pattern(r"\bthang\s*(?P<mo>\d{1,2})(?:\s*(?:/|-)?\s*(?:nam\s+)?(?P<y>" + _YEAR_WORDS + r"))?\b")
 def _thang(m, today):
     month = int(m["mo"])
     if not 1 <= month <= 12:

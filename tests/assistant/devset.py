@@ -119,6 +119,15 @@ DATA = [
     ("lifetime revenue across all customers", {"report": "customer_lifetime_value"}),
     ("doanh thu từ trước đến nay", {"measures": ["revenue"], "period": "all"}),
     ("sales from march to may 2026", {"report": "sales_over_time", "period": "2026-03..2026-05"}),
+    # halves of a year, two months named together, a month with "last year" in Vietnamese
+    ("turnover in the second half of 2025", {"report": "sales_over_time", "period": "2025-07-01..2025-12-31"}),
+    ("H1 revenue this year", {"report": "sales_over_time", "period": "2026-01-01..2026-06-30"}),
+    ("units sold in the first six months of 2024", {"measures": ["units"], "period": "2024-01-01..2024-06-30"}),
+    ("doanh số 6 tháng đầu năm 2025", {"report": "sales_over_time", "period": "2025-01-01..2025-06-30"}),
+    ("how many orders in june and july?", {"measures": ["orders"], "period": "2026-06..2026-07"}),
+    ("doanh thu tháng 3 năm ngoái", {"report": "sales_over_time", "period": "2025-03"}),
+    ("số đơn hàng tháng 5/2025 so với tháng 5/2024", {"measures": ["orders"], "period": "2025-05",
+                                                     "compare": "same_period_last_year"}),
     # groupings and figures without a report
     ("turnover per province this year", {"report": "sales_by_city", "period": "this-year"}),
     ("sales by customer type in 2025", {"report": "sales_by_segment", "period": "2025"}),
