@@ -161,7 +161,7 @@ def check(query: Query, role: str) -> None:
         if role not in measure.roles:
             raise PermissionDenied(f"You don't have permission to see {measure.words.en} ({name}) as {role}: it is for "
                                    f"{_names(sorted(measure.roles))}.",
-                                   hint="You may ask for: " + _names(m.name for m in public_measures(role)) + ".")
+                                   hint="Ask a colleague in one of those roles, or for a figure your role sees.")
     if len(query.group_by) > MAX_GROUP_BY:
         raise ValidationFailed(f"Group by at most {MAX_GROUP_BY} dimensions.", hint="Drop a grouping.")
     if len(set(query.group_by)) != len(query.group_by):
