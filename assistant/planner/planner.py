@@ -219,7 +219,10 @@ POLICY = re.compile(r"\b(how long|how soon|when (do|does|should|can|must|will) (
                     r"may gio|trong bao lau|ai duyet|ai phe duyet|duoc phep|co duoc|quy dinh|chinh sach|quy trinh|nguong|"
                     r"the nao la|valid|validity|maximum|minimum|at most|at least|before it (has|needs) to be|needs? approval|"
                     r"incoterms?|warranty|toi da|toi thieu|khong can|xin duyet|phai duyet|khi nao thi|bi khoa|ban dau|"
-                    r"bao hanh|hieu luc)\b")
+                    r"bao hanh|hieu luc|max|min|cut[ -]?off|deadline|han chot|escalated?|escalation|"
+                    r"can (?:i|we|finance|sales|support|a rep|the rep|a manager) (?:take|accept|write off|waive|refund|allow|"
+                    r"agree|approve|grant|give|offer)|write (?:it )?off|without (?:a |an |the )?(?:manager|director|approval|"
+                    r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
                          r"get on|getting on)\b|\bhow (am|are) (i|we) doing\b|\b(results?|performance|numbers)\b|\bket qua\b|"

@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 
 from backend.docs.chunking import split_sentences
+from backend.docs.glossary import in_english
 from backend.docs.keyword import KeywordIndex, tokenize
 from backend.docs.store import open_collection, reachable, revision, role_filter, role_key, store_key
 from backend.errors import NotFound
@@ -21,7 +22,7 @@ from backend.text import fold
 Mode = Literal["hybrid", "vector", "keyword"]
 CANDIDATES = 30  # from each ranking, before fusion
 RRF_K = 60
-QUOTE_CHARS = 280
+QUOTE_CHARS = 400
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,16 @@ def search_documents(settings: Settings, *, query: str, role: str, k: int = 5, d
             allowed = np.array([m["source"] in sources for m in corpus.metadatas], dtype=bool)
         if not corpus.ids:
             return []
+        # A Vietnamese question also finds what only the English documents say: its subject words in English rank
+        # the passages once more, beside the question as asked.
+        english = in_english(query)
         rankings: list[list[str]] = []
-        if mode in ("hybrid", "vector"):
-            rankings.append(_vector_ranking(collection, settings, query, where, min(CANDIDATES, len(corpus.ids))))
-        if mode in ("hybrid", "keyword"):
-            rankings.append([corpus.ids[row] for row, _ in corpus.keywords.top(query, CANDIDATES, allowed)])
-    return _fuse(corpus, rankings, query, role, k)
+        for text in [query] + ([english] if english else []):
+            if mode in ("hybrid", "vector"):
+                rankings.append(_vector_ranking(collection, settings, text, where, min(CANDIDATES, len(corpus.ids))))
+            if mode in ("hybrid", "keyword"):
+                rankings.append([corpus.ids[row] for row, _ in corpus.keywords.top(text, CANDIDATES, allowed)])
+    return _fuse(corpus, rankings, f"{query} {english}".strip(), role, k)
 
 
 def _vector_ranking(collection: Any, settings: Settings, query: str, where: dict[str, Any], n: int) -> list[str]:
@@ -161,13 +166,19 @@ def quote(text: str, query: str, keywords: KeywordIndex | None = None) -> str:
     best = int(np.argmax(scores)) if any(scores) else 0
     start, end = best, best + 1
     while True:
-        grown = False
+        # grow towards the neighbour that shares more of the query (the rule's figure is often in the next sentence
+        # or the one before), the following one when both share as much
+        options = []
         if end < len(sentences) and len(" ".join(sentences[start:end + 1])) <= QUOTE_CHARS:
-            end, grown = end + 1, True
-        elif start > 0 and len(" ".join(sentences[start - 1:end])) <= QUOTE_CHARS // 2:
-            start, grown = start - 1, True
-        if not grown:
+            options.append((scores[end], 1, "end"))
+        if start > 0 and len(" ".join(sentences[start - 1:end])) <= QUOTE_CHARS:
+            options.append((scores[start - 1], 0, "start"))
+        if not options:
             break
+        if max(options)[2] == "end":
+            end += 1
+        else:
+            start -= 1
     excerpt = " ".join(sentences[start:end])
     if len(excerpt) > QUOTE_CHARS:
         excerpt = excerpt[:QUOTE_CHARS].rsplit(" ", 1)[0] + "…"

@@ -242,6 +242,10 @@ DOCS = [
     "how do I handle a return of a damaged item?", "what is the SLA for urgent tickets?", "when do we put a customer on credit hold?",
     "chính sách đổi trả hàng như thế nào?", "quy trình giao hàng ra sao?", "how do I onboard a new customer?",
     "what's the warranty policy", "what is our returns policy",
+    # rules asked with figure words (maximum, digits, days, write off, escalate, cut-off): still the handbook's
+    "what's the max refund a rep can agree to on the phone?", "what's the cut-off for next-day delivery?",
+    "can finance waive a late fee without a manager?", "how many digits does a customer tax code have?",
+    "khách mua lẻ được hạn thanh toán mấy ngày?", "when is an overdue account escalated to a director?",
 ]
 APPROVALS = [
     ("approve quote QUO-2026-000012", "approve_quote", {"quote": "QUO-2026-000012"}, {"as": BAO}),
