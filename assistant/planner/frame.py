@@ -141,6 +141,26 @@ def _top_n(folded: str) -> int | None:
     return None
 
 
+CLOSING = re.compile(r"\b(closed?|closing|resolved?|resolving|solved|da dong|dong|da xu ly xong|xu ly xong|da giai quyet|"
+                     r"giai quyet xong)\b")
+UNRESOLVED = re.compile(r"\b(unresolved|still open|not (yet )?(closed|resolved)|outstanding|chua xu ly( xong)?|chua dong|"
+                        r"chua giai quyet|con mo|dang mo)\b")
+
+
+def _ticket_flow(frame: Frame) -> None:
+    """'tickets closed in 2025', 'how many did I resolve': tickets counted by the day they were closed, not the ones
+    opened then with a closed status; 'still unresolved': the tickets open today."""
+    if frame.measures != ["tickets_opened"]:
+        return
+    if UNRESOLVED.search(frame.folded):
+        frame.measures[:] = ["open_tickets"]
+        frame.filters[:] = [f for f in frame.filters if f.get("dimension") != "ticket_status"]
+    elif CLOSING.search(frame.folded):
+        frame.measures[:] = ["tickets_closed"]
+        frame.filters[:] = [f for f in frame.filters if not (f.get("dimension") == "ticket_status"
+                                                              and f.get("values") == ["closed"])]
+
+
 def parse(text: str, today: date) -> Frame:
     lex = lexicon()
     words = _normalise_units(lex.correct(tokens(text)))
@@ -169,6 +189,7 @@ def parse(text: str, today: date) -> Frame:
             continue
         _read_hit(frame, hit)
     _implicit_measures(frame)
+    _ticket_flow(frame)
     _narrowest(frame)
     _buying_side(frame)
     # "invoice by invoice", "month by month": grouped by that

@@ -170,6 +170,9 @@ DATA = [
         {"dimension": "stage", "values": ["proposal"]}]}),
     ("how many tickets are waiting?", {"measures": ["open_tickets"], "filters": [
         {"dimension": "ticket_status", "values": ["pending"]}]}),
+    ("how many tickets got resolved in september?", {"measures": ["tickets_closed"], "period": "2026-09"}),
+    ("bao nhiêu phiếu hỗ trợ đã đóng trong quý 3?", {"measures": ["tickets_closed"], "period": "2026-Q3"}),
+    ("how many urgent tickets are still unresolved?", {"measures": ["open_tickets"]}),
     ("số đơn hàng của Hương tháng trước", {"measures": ["orders"], "owner": "E009", "period": "last-month"}),
     ("how many products are in the packaging category?", {"measures": ["products"], "filters": [
         {"dimension": "category", "values": ["Packaging"]}]}),
