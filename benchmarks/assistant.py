@@ -161,15 +161,9 @@ def main() -> None:
 
 def benchmark_llm(names: list[str] | None, *, limit: int | None, verbose: bool) -> int:
     """The held-out sets through the configured language model; 0 when measured, 2 when no model is reachable."""
-    import collections
-
     import httpx
 
-    from assistant.agent import Assistant
-    from assistant.brains import choose_brain
     from backend.settings import get_settings
-    from tests.heldout.companies import build
-    from tests.heldout.score import HERE, _print_question, load_set, run_set
 
     settings = get_settings()
     config = settings.llm
@@ -186,6 +180,27 @@ def benchmark_llm(names: list[str] | None, *, limit: int | None, verbose: bool) 
     print(f"brain: {config.model} at {base} (first-token limit {config.first_token_timeout_s:g} s, "
           f"context {config.context_length or 'as the server says'})")
     root = Path(tempfile.mkdtemp(prefix="tandem-bench-llm-"))
+    saved = {k: os.environ.get(k) for k in ("TANDEM_DATA_DIR", "TANDEM_DATABASE_URL")}
+    try:
+        return _score_sets_through_llm(names, limit=limit, verbose=verbose, root=root, config=config)
+    finally:
+        for k, v in saved.items():  # each set pointed these at its own company
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        get_settings.cache_clear()
+
+
+def _score_sets_through_llm(names: list[str] | None, *, limit: int | None, verbose: bool, root: Path, config) -> int:
+    import collections
+
+    from assistant.agent import Assistant
+    from assistant.brains import choose_brain
+    from backend.settings import get_settings
+    from tests.heldout.companies import build
+    from tests.heldout.score import HERE, _print_question, load_set, run_set
+
     built_for: dict[tuple[str, str], object] = {}
     for name in names or sorted(p.stem for p in HERE.glob("*.json")):
         data = load_set(name)

@@ -25,13 +25,14 @@ def _benchmark():
 
 
 @pytest.fixture
-def llm_env(monkeypatch, fake):  # noqa: F811
+def llm_env(monkeypatch, fake, tmp_path):  # noqa: F811
     monkeypatch.setenv("TANDEM_LLM_MODEL", MODEL)
     monkeypatch.setenv("TANDEM_LLM_BASE_URL", fake.base_url)
     monkeypatch.setenv("TANDEM_LLM_API_KEY", "test")
     monkeypatch.setenv("TANDEM_LLM__FIRST_TOKEN_TIMEOUT_S", "5")
-    for name in ("TANDEM_DATA_DIR", "TANDEM_DATABASE_URL"):
-        monkeypatch.delenv(name, raising=False)
+    # set (not deleted) so that monkeypatch puts back what was there: the benchmark points these at the set's company
+    monkeypatch.setenv("TANDEM_DATA_DIR", str(tmp_path / "tandem-data"))
+    monkeypatch.setenv("TANDEM_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     get_settings.cache_clear()
     yield fake
     get_settings.cache_clear()
@@ -65,6 +66,15 @@ def test_a_model_that_only_talks_is_scored_with_its_fallbacks(llm_env, tmp_path,
     assert p95 >= p50
     assert "fell back 2x:" in out
     assert llm_env.requests, "the model was asked"
+
+
+def test_the_benchmark_leaves_the_environment_as_it_found_it(llm_env, tmp_path):
+    import os
+
+    before = {k: os.environ.get(k) for k in ("TANDEM_DATA_DIR", "TANDEM_DATABASE_URL")}
+    llm_env.script = lambda body: text("Fine.")
+    _benchmark().benchmark_llm([str(_tiny_set(tmp_path))], limit=1, verbose=False)
+    assert {k: os.environ.get(k) for k in before} == before
 
 
 def test_no_reachable_model_measures_nothing(monkeypatch, tmp_path, capsys):
