@@ -130,11 +130,31 @@ def test_ledger_payables_and_purchases(finance):
     assert by(finance, "purchases", "category", period="2026") == {"Pens": D("400000")}
 
 
+def test_the_books_balances_are_the_ledgers(session, finance):
+    """Receivables and inventory on the books are those accounts' balances on the trial balance, on any day (the
+    tie-out with the open invoices and the cost book is tested on the demo company, tests/test_statements_demo.py)."""
+    from sqlalchemy import select
+
+    from backend.accounting.balances import trial_balance
+    from backend.models import Account
+
+    account_of = dict(session.execute(select(Account.role, Account.id).where(Account.role.is_not(None))).all())
+    for day in (None, date(2026, 10, 31), date(2025, 12, 31)):
+        rows = {row.account_id: row for row in trial_balance(session, as_of=day)}
+        period = {"period": day.isoformat()} if day else {}
+        for measure, role in (("receivables_on_books", "receivables"), ("inventory_on_books", "inventory")):
+            row = rows.get(account_of.get(role))
+            want = row.balance if row else D(0)
+            assert total(finance, measure, **period) == want, (measure, day)
+    assert total(finance, "receivables_on_books") > 0
+
+
 def test_statements_payables_and_purchases_are_for_finance_managers_and_admins(session, world):
     for person in ("mai", "anh"):
         ctx = ctx_for(session, world[person])
         for measure in ("open_payables", "overdue_payables", "purchases", "net_profit", "cash_balance",
-                        "operating_expenses", "ledger_revenue", "supplier_payments_made", "open_bills"):
+                        "operating_expenses", "ledger_revenue", "supplier_payments_made", "open_bills",
+                        "inventory_on_books", "receivables_on_books"):
             with pytest.raises(PermissionDenied):
                 q(ctx, measures=[measure])
     assert total(ctx_for(session, world["bao"]), "open_payables") == D("1400000")

@@ -105,3 +105,12 @@ def test_lifetime_value_is_on_margin_by_the_models_definitions(demo, finance):
                                             "period": f"{date(2025, 11, 27).isoformat()}..{TODAY.isoformat()}"})
     assert table.rows[0]["gross_margin"] == lifetime.totals["gross_margin"]
     assert table.rows[0]["clv"] == recent.totals["clv"]
+
+
+def test_the_books_balances_tie_out_on_the_demo(demo, finance):
+    """query_data's receivables and inventory on the books are the balance sheet's lines, the AR aging's total and
+    the inventory valuation's total."""
+    sheet = st.balance_sheet(demo, TODAY)
+    books = invoke("query_data", finance, {"measures": ["receivables_on_books", "inventory_on_books"]}).totals
+    assert books["receivables_on_books"] == sheet.amount("receivables") == run(finance, "ar_aging").totals["total"]
+    assert books["inventory_on_books"] == sheet.amount("inventory") == run(finance, "inventory_valuation").totals["value"]

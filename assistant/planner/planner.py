@@ -86,6 +86,70 @@ STATEMENTS = [
 ]
 
 
+# Words of a company's legal form, which name no particular supplier.
+_LEGAL_WORDS = {"cong", "ty", "tnhh", "cp", "co", "ltd", "pte", "jsc", "inc", "llc", "corp", "corporation", "group",
+                "tap", "doan", "international", "vietnam", "services", "trading", "the", "and", "of"}
+BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills")
+_BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
+                ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap)\b"),
+                ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b")]
+
+
+def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
+    """The supplier a question names (its name, and the words that named it): by code, by the words in brackets
+    ("Digiworld"), by its name without the legal form ("Double A", "Thiên Long") or by that name's first word when no
+    other supplier's name starts with it ("Google"); the longest match wins."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from backend.models import Supplier
+
+    folded = " " + " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()) + " "
+    suppliers = []
+    for code, name in session.execute(select(Supplier.code, Supplier.name).where(Supplier.active.is_(True))):
+        bracketed = [" ".join(fold(b).split()) for b in re.findall(r"\(([^)]*)\)", name)]
+        plain = re.sub(r"\bviet nam\b", " ", re.sub(r"[^\w\s]", " ", fold(re.sub(r"\([^)]*\)", " ", name))))
+        core = [w for w in plain.split() if w not in _LEGAL_WORDS]
+        # the first word alone ("Google"), and the last words ("Tân Mai" of "Giấy Tân Mai"), if no other name has them
+        parts = core[:1] + [" ".join(core[i:]) for i in range(1, len(core) - 1)]
+        suppliers.append((name, [fold(code)] + bracketed + ([" ".join(core)] if core else []), parts))
+    shared = Counter(part for _, _, parts in suppliers for part in parts)
+    best: tuple[int, str, set[str]] | None = None
+    for name, phrases, parts in suppliers:
+        phrases = phrases + [p for p in parts if len(p) >= 5 and shared[p] == 1]
+        for phrase in phrases:
+            if len(phrase) >= 4 and f" {phrase} " in folded and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), name, set(phrase.split()))
+    return (best[1], best[2]) if best else None
+
+
+def _supplier_plan(session: Session, text: str, frame, link: LinkResult, language: str, today: date) -> Plan | None:
+    """'what do we owe Double A?', 'mình mua của Double A bao nhiêu năm 2026': that supplier's payables or purchases."""
+    named = _supplier_named(session, text)
+    if named is None:
+        return None
+    supplier, words = named
+    if link.customer is not None and words <= set(link.customer.core):
+        return None  # the customer's own name holds the words: the customer is meant
+    from assistant.planner.frame import BUYING_SIDE
+
+    measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures if BUYING_SIDE.get(m, m) in BUYING_MEASURES))
+    if not measures:
+        measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
+    if not measures:
+        return None
+    args: dict[str, Any] = {"measures": measures, "filters": [{"dimension": "supplier", "values": [supplier]}]}
+    if frame.period:
+        args["period"] = frame.period
+    if language == "vi":
+        # "how much did we purchase from Thiên Long": the supplier's accents say nothing of the asker's language
+        language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in words))
+    if language == "vi":
+        args["language"] = "vi"
+    return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
+
+
 def _statement_named(text: str) -> str | None:
     from assistant.planner.intents import correct_typos
 
@@ -513,6 +577,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         if language == "vi":
             args["language"] = "vi"
         return Plan(intent="report", tool="run_report", args=args, language=language)
+    if intent not in WRITE_INTENTS:
+        supplier_plan = _supplier_plan(session, text, frame, link, language, today)
+        if supplier_plan is not None:
+            return supplier_plan
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
     has_quote = "QUO" in slots.documents
     blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
@@ -530,6 +598,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     # "khách hàng ở Hà Nội": a city's words name no employee (Nguyễn Thu Hà)
     masked += [(m.start(), m.end()) for said in extra.places(frame.folded).said.values()
                for word in said for m in re.finditer(rf"\b{re.escape(word)}\b", fold(text))]
+    # "năm 2025", "năm nay": the year, not Đặng Hoài Nam
+    masked += [(m.start(), m.end()) for m in re.finditer(
+        r"\bnam\s+(\d{4}|nay|ngoai|truoc|sau|toi|tai chinh)\b|\b(cuoi|dau|giua|ca|trong|moi)\s+nam\b", fold(text))]
     person = extra.employee(text, exclude=masked) if intent not in blocking else None
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):

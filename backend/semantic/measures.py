@@ -203,7 +203,7 @@ MEASURE_LIST: list[Measure] = [
        synonyms_vi=("lần mua đầu",), all_time=True,
        on={"orders": MeasureSQL(expr=lambda s: func.min(SalesOrder.order_date)),
            "order_lines": MeasureSQL(expr=lambda s: func.min(SalesOrder.order_date))}, aggregate="min"),
-    _m("cost_of_sales", "cost of sales", "giá vốn hàng bán",
+    _m("cost_of_sales", "cost of sales", "giá vốn theo đơn hàng",
        "Quantity × unit cost recorded on the lines of orders that are not cancelled, in the base currency at the FX "
        "rate of the order date (a cost is in its product's currency); lines without a cost are left out.",
        "Số lượng × giá vốn ghi trên các dòng của đơn không bị hủy, quy đổi theo tỷ giá ngày đặt hàng (giá vốn theo "
@@ -212,7 +212,7 @@ MEASURE_LIST: list[Measure] = [
        on={"order_lines": MeasureSQL(fx=Fx(amount=lambda s: _cost(SalesOrderLine.quantity, SalesOrderLine.unit_cost),
                                            currency=lambda s: s.join("product").currency,
                                            rate_date=lambda s: SalesOrder.order_date, condition=_COSTED))}),
-    _m("cogs", "cost of goods sold", "giá vốn hàng bán (sổ cái)",
+    _m("cogs", "cost of goods sold", "giá vốn hàng bán",
        "The ledger's cost of goods sold: debits less credits on the cost of goods sold account, posted at "
        "moving-average cost when goods are delivered, by delivery date (purchase price variance not included).",
        "Giá vốn hàng bán trên sổ cái: phát sinh Nợ trừ Có của tài khoản giá vốn, ghi theo giá bình quân gia quyền "
@@ -503,6 +503,25 @@ MEASURE_LIST: list[Measure] = [
        synonyms_en=("cash", "cash position", "cash in the bank", "bank balance", "money in the bank", "cash on hand"),
        synonyms_vi=("tiền mặt", "tiền gửi ngân hàng", "số dư ngân hàng", "tiền trong tài khoản"),
        on={"ledger_balances": _ledger(lambda s: Account.role.in_(CASH_ROLES))}),
+    _m("inventory_on_books", "inventory on the books", "hàng tồn kho trên sổ sách",
+       "Debits less credits on the inventory account up to the day: the balance sheet's inventory, at moving-average "
+       "cost.",
+       "Số dư Nợ trừ Có của tài khoản hàng hóa đến ngày đó: hàng tồn kho trên bảng cân đối, theo giá bình quân.",
+       "money", roles=FINANCE_VIEWERS,
+       synonyms_en=("inventory on the books", "book value of inventory", "inventory on the balance sheet",
+                    "inventory account", "inventory worth on the books"),
+       synonyms_vi=("hàng tồn kho trên sổ sách", "giá trị hàng tồn kho trên sổ sách", "tồn kho trên sổ sách",
+                    "hàng tồn kho trên bảng cân đối"),
+       on={"ledger_balances": _ledger(lambda s: Account.role == "inventory")}),
+    _m("receivables_on_books", "receivables on the books", "phải thu trên sổ sách",
+       "Debits less credits on the accounts receivable account up to the day: the balance sheet's receivables (equal "
+       "to the open invoices' balances, converted at each invoice's rate).",
+       "Số dư Nợ trừ Có của tài khoản phải thu khách hàng đến ngày đó: khoản phải thu trên bảng cân đối.",
+       "money", roles=FINANCE_VIEWERS,
+       synonyms_en=("receivables on the books", "receivables on the balance sheet", "accounts receivable account",
+                    "receivables on the trial balance"),
+       synonyms_vi=("phải thu trên sổ sách", "phải thu trên bảng cân đối", "công nợ phải thu trên sổ cái"),
+       on={"ledger_balances": _ledger(lambda s: Account.role == "receivables")}),
     _m("open_payables", "open payables", "công nợ phải trả",
        "Open balance of supplier bills on the day (total minus supplier payments applied by then; void bills "
        "excluded), in the base currency at each bill's FX rate, rounded per bill.",

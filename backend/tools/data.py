@@ -225,8 +225,9 @@ def build_query(ctx: ToolContext, params: QueryDataInput) -> tuple[Query, Scope,
         resolved, shown = _resolve(ctx, dimension, values, lang)
         filters.append(DimensionFilter(dimension=dimension, values=resolved, op=op, shown=shown))
         words = DIMENSIONS[dimension].words(lang)
-        notes.append(say(lang, f"Only {words} {'not ' if op == 'not_in' else ''}{' / '.join(shown)}.",
-                         f"Chỉ {words} {'không phải ' if op == 'not_in' else ''}{' / '.join(shown)}."))
+        listed = " / ".join(shown).rstrip(".")  # "Double A (Vietnam) Co., Ltd." ends its own sentence
+        notes.append(say(lang, f"Only {words} {'not ' if op == 'not_in' else ''}{listed}.",
+                         f"Chỉ {words} {'không phải ' if op == 'not_in' else ''}{listed}."))
     scope = _scope(ctx, filters)
     order_by = params.order_by
     if order_by is not None and order_by not in MEASURES and order_by not in DIMENSIONS:

@@ -333,6 +333,22 @@ ERP = [
     ("draft purchase orders for everything running low", "reorder_stock", {}),
     ("what do we need to reorder?", "run_report", {"report": "restock"}),
     ("CAC by channel this year", "query_data", {"measures": ["cac"], "group_by": ["campaign_channel"]}),
+    # a supplier named by its short name, its code or the words in brackets
+    ("how much do we still owe Tân Mai?", "query_data",
+     {"measures": ["open_payables"], "filters": [{"dimension": "supplier", "values": ["Công ty CP Giấy Tân Mai"]}]}),
+    ("what did we buy from Brother last year?", "query_data",
+     {"measures": ["purchases"], "period": "last-year",
+      "filters": [{"dimension": "supplier", "values": ["Brother International Singapore Pte Ltd"]}]}),
+    ("mình còn nợ Hồng Hà bao nhiêu?", "query_data",
+     {"measures": ["open_payables"],
+      "filters": [{"dimension": "supplier", "values": ["Công ty CP Văn phòng phẩm Hồng Hà"]}]}),
+    ("payments to Zalo Ads this year", "query_data",
+     {"measures": ["supplier_payments_made"], "period": "this-year",
+      "filters": [{"dimension": "supplier", "values": ["Công ty CP VNG (Zalo Ads)"]}]}),
+    # the books' own balances, and the ledger's cost of goods sold in Vietnamese
+    ("inventory on the books at the end of March", "query_data", {"measures": ["inventory_on_books"], "period": "2026-03"}),
+    ("phải thu trên sổ sách hiện nay", "query_data", {"measures": ["receivables_on_books"]}),
+    ("giá vốn hàng bán năm nay", "query_data", {"measures": ["cogs"], "period": "this-year"}),
 ]
 
 
