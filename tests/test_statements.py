@@ -127,6 +127,9 @@ def test_run_report_gives_each_statement(session, world, now):
     trial = report(session, world, now, "trial_balance")
     assert trial.totals["debit"] == trial.totals["credit"] and trial.totals["balance"] == 0
     assert {r["code"]: r["balance"] for r in trial.rows}["2000"] == D("-3940000")
+    payables = next(r for r in trial.rows if r["code"] == "2000")
+    assert (payables["debit_balance"], payables["credit_balance"]) == (D(0), D("3940000"))
+    assert trial.totals["debit_balance"] == trial.totals["credit_balance"] > 0
 
     aging = report(session, world, now, "ap_aging")
     # B2: 3,500,000 due 09-04, 77 days late; B3: 440,000 due 11-04, 16 days late.

@@ -39,7 +39,8 @@ def build_trial_balance(b) -> ReportDocument:
                                   b.col("account", "text", label=b.t("Name", "Tên")),
                                   b.col("debit", "money", label=b.t("Debits", "Nợ")),
                                   b.col("credit", "money", label=b.t("Credits", "Có")),
-                                  b.col("balance", "money", label=b.t("Balance (debit +)", "Số dư (Nợ +)"))],
+                                  b.col("debit_balance", "money", label=b.t("Debit balance", "Số dư Nợ")),
+                                  b.col("credit_balance", "money", label=b.t("Credit balance", "Số dư Có"))],
                          rows=table_rows, total_row={"code": word("total", b.lang), **table.totals})
     b.notes += table.notes
     return b.document([doc_table], [], {}, label=_as_of_label(b))

@@ -50,10 +50,14 @@ def _ledger_note(lang: str, base: str) -> str:
 def trial_balance(session: Session, req: ReportRequest) -> ReportTable:
     lang, as_of = req.language, req.as_of
     rows = [{"code": r.code, "account": (r.name_vi or r.name) if lang == "vi" else r.name, "kind": r.kind,
-             "debit": r.debit, "credit": r.credit, "balance": r.balance}
+             "debit": r.debit, "credit": r.credit, "balance": r.balance,
+             # each balance on its own side, as accountants read a trial balance (a payable is a credit balance)
+             "debit_balance": r.balance if r.balance > 0 else ZERO, "credit_balance": -r.balance if r.balance < 0 else ZERO}
             for r in ledger_trial_balance(session, as_of=as_of)]
     totals = {"debit": sum((r["debit"] for r in rows), ZERO), "credit": sum((r["credit"] for r in rows), ZERO)}
     totals["balance"] = totals["debit"] - totals["credit"]
+    totals["debit_balance"] = sum((r["debit_balance"] for r in rows), ZERO)
+    totals["credit_balance"] = sum((r["credit_balance"] for r in rows), ZERO)
     return ReportTable(
         name="trial_balance", title=say(lang, f"Trial balance as of {as_of.isoformat()}",
                                         f"Bảng cân đối số phát sinh tính đến {as_of.isoformat()}"),
@@ -61,7 +65,8 @@ def trial_balance(session: Session, req: ReportRequest) -> ReportTable:
         columns=[_c("code", "text", lang, "Account", "Tài khoản"), _c("account", "text", lang, "Name", "Tên"),
                  _c("kind", "text", lang, "Kind", "Loại"), _c("debit", "money", lang, "Debits", "Phát sinh Nợ"),
                  _c("credit", "money", lang, "Credits", "Phát sinh Có"),
-                 _c("balance", "money", lang, "Balance (debit +)", "Số dư (Nợ +)")],
+                 _c("debit_balance", "money", lang, "Debit balance", "Số dư Nợ"),
+                 _c("credit_balance", "money", lang, "Credit balance", "Số dư Có")],
         rows=rows, total_rows=len(rows), totals=totals,
         chart=ChartHint(kind="none", title=say(lang, "Trial balance", "Bảng cân đối số phát sinh")),
         notes=[say(lang, f"Debits and credits of every account dated on or before {as_of.isoformat()}; the debits "
