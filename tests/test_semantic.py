@@ -147,6 +147,11 @@ def test_the_books_balances_are_the_ledgers(session, finance):
             want = row.balance if row else D(0)
             assert total(finance, measure, **period) == want, (measure, day)
     assert total(finance, "receivables_on_books") > 0
+    # VAT charged and deductible over all time are the VAT accounts' balances
+    rows = {row.account_id: row for row in trial_balance(session)}
+    out, inp = rows.get(account_of.get("vat_output")), rows.get(account_of.get("vat_input"))
+    assert total(finance, "output_vat", period="all") == (-out.balance if out else D(0)) > 0
+    assert total(finance, "input_vat", period="all") == (inp.balance if inp else D(0)) > 0
 
 
 def test_statements_payables_and_purchases_are_for_finance_managers_and_admins(session, world):
@@ -154,7 +159,7 @@ def test_statements_payables_and_purchases_are_for_finance_managers_and_admins(s
         ctx = ctx_for(session, world[person])
         for measure in ("open_payables", "overdue_payables", "purchases", "net_profit", "cash_balance",
                         "operating_expenses", "ledger_revenue", "supplier_payments_made", "open_bills",
-                        "inventory_on_books", "receivables_on_books"):
+                        "inventory_on_books", "receivables_on_books", "output_vat", "input_vat"):
             with pytest.raises(PermissionDenied):
                 q(ctx, measures=[measure])
     assert total(ctx_for(session, world["bao"]), "open_payables") == D("1400000")

@@ -364,6 +364,9 @@ JOURNAL = _journal_fact("journal", Words("journal line", "dòng bút toán"),
                         lambda s: Account.kind.in_(("revenue", "expense")), owner=False)
 COGS_LINES = _journal_fact("cogs_lines", Words("cost of goods sold line", "dòng giá vốn"),
                            lambda s: Account.role == "cogs", owner=True)
+# VAT charged and VAT deductible, each month's movements on the two VAT accounts (the VAT return's figures).
+TAX_LINES = _journal_fact("tax_lines", Words("VAT line", "dòng thuế GTGT"),
+                          lambda s: Account.role.in_(("vat_output", "vat_input")), owner=False)
 
 LEDGER_BALANCES = Fact(
     name="ledger_balances", noun=Words("account balance", "số dư tài khoản"), source=_LEDGER_SOURCE,
@@ -431,5 +434,5 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     ORDERS, ORDER_LINES, SHIPMENTS, UNINVOICED, INVOICES, RECEIVABLES, PAYMENTS, CUSTOMERS, FIRST_ORDERS, OPPORTUNITIES,
     QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
-    JOURNAL, COGS_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS)}
+    JOURNAL, COGS_LINES, TAX_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS)}
 FACTS |= marketing.FACTS  # campaigns, acquisitions, customer margins, paid invoices

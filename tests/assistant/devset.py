@@ -349,6 +349,8 @@ ERP = [
     ("inventory on the books at the end of March", "query_data", {"measures": ["inventory_on_books"], "period": "2026-03"}),
     ("phải thu trên sổ sách hiện nay", "query_data", {"measures": ["receivables_on_books"]}),
     ("giá vốn hàng bán năm nay", "query_data", {"measures": ["cogs"], "period": "this-year"}),
+    ("output VAT last quarter", "query_data", {"measures": ["output_vat"], "period": "last-quarter"}),
+    ("thuế GTGT đầu vào tháng trước", "query_data", {"measures": ["input_vat"], "period": "last-month"}),
 ]
 
 
