@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -86,3 +86,27 @@ def cli_world(tmp_path) -> tuple[Path, str]:
 @pytest.fixture
 def now() -> datetime:
     return datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+
+
+DEMO_TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def demo(engine):
+    """The demo company (seed 7, as of DEMO_TODAY) built once per test module inside a transaction rolled back
+    after it."""
+    from sqlalchemy.orm import Session
+
+    from backend.demo import create_demo_company
+
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    assert create_demo_company(session, seed=7, today=DEMO_TODAY) is True
+    session.flush()
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()

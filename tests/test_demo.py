@@ -27,22 +27,6 @@ from backend.text import search_key
 TODAY = date(2026, 11, 26)
 
 
-@pytest.fixture(scope="module")
-def demo(engine) -> Session:
-    """The demo built once inside a transaction that is rolled back after the module."""
-    connection = engine.connect()
-    outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    assert create_demo_company(session, seed=7, today=TODAY) is True
-    session.flush()
-    try:
-        yield session
-    finally:
-        session.close()
-        outer.rollback()
-        connection.close()
-
-
 def _build_fresh(tmp_path, seed: int) -> dict:
     engine = make_engine(f"sqlite:///{tmp_path / f'demo-{seed}.sqlite3'}")
     migrate(engine)

@@ -6,11 +6,10 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.demo import create_demo_company, months_before
+from backend.demo import months_before
 from backend.models import (Account, Campaign, Customer, DocumentSequence, GoodsReceipt, GoodsReceiptLine, Invoice,
                             JournalEntry, JournalLine, Opportunity, PaymentAllocation, Product, ProductCost,
                             PurchaseOrder, PurchaseOrderLine, StockLevel, StockMovement, Supplier, SupplierBill,
@@ -19,21 +18,6 @@ from backend.money import round_money
 
 TODAY = date(2026, 11, 26)
 ZERO = Decimal(0)
-
-
-@pytest.fixture(scope="module")
-def demo(engine) -> Session:
-    connection = engine.connect()
-    outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    assert create_demo_company(session, seed=7, today=TODAY) is True
-    session.flush()
-    try:
-        yield session
-    finally:
-        session.close()
-        outer.rollback()
-        connection.close()
 
 
 def balance(session: Session, role: str) -> Decimal:

@@ -8,9 +8,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from backend.demo import create_demo_company
 from backend.errors import TandemError
 from backend.models import Campaign, Customer, Employee, Invoice, Payment, PaymentAllocation, SalesOrder
 from backend.money import round_money
@@ -19,21 +17,6 @@ from backend.settings import get_settings
 
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 5, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def demo(engine) -> Session:
-    connection = engine.connect()
-    outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    assert create_demo_company(session, seed=7, today=TODAY) is True
-    session.flush()
-    try:
-        yield session
-    finally:
-        session.close()
-        outer.rollback()
-        connection.close()
 
 
 def ask(session, role="admin", rep_id=None, **query):

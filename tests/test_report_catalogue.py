@@ -10,27 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
 
-from backend.demo import create_demo_company
-from tests.reports_golden import TODAY, figures
+from tests.reports_golden import figures
 
 BEFORE = json.loads((Path(__file__).parent / "fixtures" / "reports-before-catalogue.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def demo(engine) -> Session:
-    connection = engine.connect()
-    outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    create_demo_company(session, seed=7, today=TODAY)
-    session.flush()
-    try:
-        yield session
-    finally:
-        session.close()
-        outer.rollback()
-        connection.close()
 
 
 @pytest.fixture(scope="module")

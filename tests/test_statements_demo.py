@@ -8,31 +8,14 @@ from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from backend.accounting import statements as st
-from backend.demo import create_demo_company
 from backend.models import Employee
 from backend.tools.context import ToolContext
 from backend.tools.registry import invoke
 
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def demo(engine) -> Session:
-    connection = engine.connect()
-    outer = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    assert create_demo_company(session, seed=7, today=TODAY) is True
-    session.flush()
-    try:
-        yield session
-    finally:
-        session.close()
-        outer.rollback()
-        connection.close()
 
 
 @pytest.fixture(scope="module")
