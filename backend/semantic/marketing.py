@@ -18,7 +18,7 @@ from backend.models import Account, Campaign, Customer, Employee, JournalEntry, 
 from backend.models.marketing import CAMPAIGN_CHANNELS
 from backend.roles import COST_VIEWERS, FINANCE_VIEWERS
 from backend.semantic import rules
-from backend.semantic.model import (Dimension, DimensionSQL, Fact, Fx, Join, Measure, MeasureSQL, Params, Star,
+from backend.semantic.model import (money_ratio, Dimension, DimensionSQL, Fact, Fx, Join, Measure, MeasureSQL, Params, Star,
                                     Words)
 from backend.semantic.sql import GRAINS, TimeBucket
 
@@ -190,15 +190,7 @@ class _LazySQL(MeasureSQL):
         return self._original().fx
 
 
-def _money_ratio(part: str, whole: str):
-    def derive(values: dict[str, Any], params: Params) -> Decimal | None:
-        from backend.money import round_money
-
-        numerator, denominator = values.get(part), values.get(whole)
-        if numerator is None or not denominator:
-            return None
-        return round_money(Decimal(numerator) / Decimal(denominator), params.base_currency)
-    return derive
+_money_ratio = money_ratio  # one definition: backend/semantic/model.py
 
 
 def _lifetime_value(values: dict[str, Any], params: Params) -> Decimal | None:

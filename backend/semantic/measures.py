@@ -10,12 +10,11 @@ from sqlalchemy import case, func, type_coerce
 from backend.models.base import Money
 from backend.models import (Account, Customer, Invoice, JournalLine, Opportunity, Payment, Product, Quote, SalesOrder,
                             SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine, SupplierPayment, Ticket)
-from backend.money import round_money
 from backend.accounting.statements import CASH_ROLES, NOT_OPERATING_EXPENSE_ROLES
 from backend.roles import ALL, COST_VIEWERS, FINANCE_VIEWERS
 from backend.semantic import rules
 from backend.semantic import marketing
-from backend.semantic.model import Fx, Measure, MeasureSQL, Params, Words
+from backend.semantic.model import Fx, Measure, MeasureSQL, Params, Words, money_ratio
 from backend.semantic.sql import DaysBetween
 
 HUNDRED = Decimal(100)
@@ -30,13 +29,7 @@ def _ratio(part: str, whole: str, scale: Decimal = HUNDRED, places: int = 1):
     return derive
 
 
-def _money_ratio(part: str, whole: str):
-    def derive(values: dict[str, Any], params: Params) -> Decimal | None:
-        numerator, denominator = values.get(part), values.get(whole)
-        if numerator is None or not denominator:
-            return None
-        return round_money(Decimal(numerator) / Decimal(denominator), params.base_currency)
-    return derive
+_money_ratio = money_ratio  # one definition: backend/semantic/model.py
 
 
 def _difference(left: str, right: str, *, left_required: bool = True):

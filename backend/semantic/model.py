@@ -176,3 +176,17 @@ class Dimension:
     values: tuple[str, ...] | None = None
     grain: str | None = None             # time dimensions: day, week, month, quarter, year
     definition: Words | None = None
+
+
+def money_ratio(part: str, whole: str):
+    """A derived measure: `part` / `whole` in the base currency's minor unit (None without a divisor)."""
+    def derive(values: dict[str, Any], params: Params):
+        from decimal import Decimal
+
+        from backend.money import round_money
+
+        numerator, denominator = values.get(part), values.get(whole)
+        if numerator is None or not denominator:
+            return None
+        return round_money(Decimal(numerator) / Decimal(denominator), params.base_currency)
+    return derive
