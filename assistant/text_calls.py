@@ -78,6 +78,41 @@ def _decode_at(text: str, start: int) -> tuple[Any, int] | None:
         return None
 
 
+# Llama 3.2's "pythonic" calls: [check_credit(customer="SAIGONFOODS"), find_products(query="A4")]
+PYTHONIC_START = re.compile(r"\[\s*[A-Za-z_][\w.]*\s*\(")
+LINE_PYTHONIC = re.compile(r"(?:^|\n)[ \t]*(\[\s*[A-Za-z_][\w.]*\s*\()")
+
+
+def _pythonic_at(text: str, start: int) -> tuple[list[dict[str, Any]], int] | None:
+    """The calls of a pythonic list starting at `start`, and where it ends; only literal keyword arguments are read
+    (ast.literal_eval: nothing is ever run), anything else is no call."""
+    import ast
+
+    end = text.find("]", start)
+    while end != -1:
+        try:
+            tree = ast.parse(text[start:end + 1], mode="eval").body
+        except SyntaxError:
+            end = text.find("]", end + 1)
+            continue
+        if not isinstance(tree, ast.List) or not tree.elts:
+            return None
+        calls = []
+        for node in tree.elts:
+            if not isinstance(node, ast.Call) or node.args:
+                return None
+            name = ast.unparse(node.func)
+            if not _IDENTIFIER.match(name):
+                return None
+            try:
+                args = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg}
+            except ValueError:
+                return None
+            calls.append({"name": name.removeprefix("functions."), "args": args})
+        return calls, end + 1
+    return None
+
+
 def _decode_sequence(text: str) -> list[dict[str, Any]] | None:
     """Calls written one after another ("{...}; {...}" after <|python_tag|>, one per line, or a list)."""
     calls: list[dict[str, Any]] = []
@@ -159,6 +194,15 @@ def read_text_calls(text: str) -> TextCalls:
         found = _calls_in(decoded[0]) if decoded else None
         if found:
             take(list_start, decoded[1], found)
+    for match in PYTHONIC_START.finditer(text):
+        start = match.start()
+        if any(a <= start < b for a, b in spans):
+            continue
+        found = _pythonic_at(text, start)
+        if found:
+            take(start, found[1], found[0])
+        elif not text[:start].strip() or text[:start].rstrip(" \t").endswith("\n"):  # it starts a line
+            take(start, len(text), None)  # a call's markup that can't be read is never shown as an answer
     rest = text
     for start, end in sorted(spans, reverse=True):
         rest = rest[:start] + rest[end:]
@@ -205,6 +249,9 @@ def hold_from(text: str) -> tuple[int, bool]:
     line = LINE_JSON.search(text)
     if line:
         positions.append(line.start(1))
+    pythonic = LINE_PYTHONIC.search(text)
+    if pythonic:
+        positions.append(pythonic.start(1))
     if positions:
         return min(positions), True
     for marker in CALL_MARKERS + ('{"',):

@@ -19,7 +19,7 @@ from tests.test_llm_brain import (MODEL, Reply, ask, fake, last_role, settings_f
                                   tool_result, world)
 
 QUESTION = "what is the credit limit of Saigon Foods?"
-MARKUP = ("<think>", "</think>", "<tool_call>", "</tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "[ARGS]", "```", '"arguments"',
+MARKUP = ("<think>", "</think>", "check_credit(", "<tool_call>", "</tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "[ARGS]", "```", '"arguments"',
           '"parameters"', "Error invoking tool", "Invalid arguments", "validation error", '"status"')
 CALL = {"name": "check_credit", "arguments": {"customer": "SAIGONFOODS"}}
 TEXT_CALLS = {
@@ -32,6 +32,8 @@ TEXT_CALLS = {
     "fenced-json": f"```json\n{json.dumps(CALL, indent=2)}\n```",
     "after-thinking": f"<think>The user wants credit. I should call check_credit.</think>\n{json.dumps(CALL)}",
     "after-thinking-opened-in-template": f"I need the credit tool for this.</think>\n<tool_call>{json.dumps(CALL)}</tool_call>",
+    "llama-pythonic": '[check_credit(customer="SAIGONFOODS")]',
+    "llama-pythonic-after-words": 'I will check.\n[check_credit(customer="SAIGONFOODS")]',
     "openai-shape-as-text": json.dumps({"type": "function", "function": {
         "name": "check_credit", "arguments": json.dumps({"customer": "SAIGONFOODS"})}}),
 }
@@ -326,3 +328,17 @@ def test_a_native_well_behaved_model_is_left_alone(session, world, fake, tmp_pat
         f"{Decimal(result.tool_calls[0]['result']['available']):,.0f} VND available."
     if streaming:
         assert tokens == result.answer
+
+
+def test_pythonic_calls_are_read_literally_and_nothing_in_them_runs():
+    from assistant.text_calls import read_text_calls
+
+    two = read_text_calls('[check_credit(customer="SAIGONFOODS"), find_products(query="A4", limit=5)]')
+    assert two.calls == [{"name": "check_credit", "args": {"customer": "SAIGONFOODS"}},
+                         {"name": "find_products", "args": {"query": "A4", "limit": 5}}] and two.text == ""
+    # an argument that is code, not a value, makes no call (ast.literal_eval evaluates nothing)
+    hostile = read_text_calls('[check_credit(customer=__import__("os").getcwd())]')
+    assert hostile.calls == [] and hostile.unreadable and "__import__" not in hostile.text
+    # prose with brackets is prose
+    prose = read_text_calls("Limits are reviewed yearly [see policy (section 3)].")
+    assert prose.calls == [] and prose.text == "Limits are reviewed yearly [see policy (section 3)]."
