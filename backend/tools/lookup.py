@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Ambiguous, NotFound
-from backend.models import Contact, Customer, Employee, Opportunity, Product, Warehouse
+from backend.models import Contact, Customer, Employee, Opportunity, Product, Supplier, Warehouse
 from backend.text import fold
 
 MIN_SCORE = 60.0
@@ -137,34 +137,56 @@ def resolve_customer(session: Session, reference: str) -> Customer:
     return top.record if top.record is not None else session.get(Customer, top.id)
 
 
-def match_products(session: Session, query: str, limit: int = 10, active_only: bool = False) -> list[tuple[Product, float]]:
+def _match_keyed(session: Session, model, code, query: str, limit: int, *conditions) -> list[tuple[object, float]]:
+    """Records with a unique code and a folded search key (products by SKU, suppliers by code): the exact code
+    first, else fuzzy over the search key, best first."""
     text = query.strip()
     if not text:
         return []
-    exact = session.execute(select(Product).where(Product.sku.in_({text, text.upper()}))).scalars().first()
+    exact = session.execute(select(model).where(code.in_({text, text.upper()}))).scalars().first()
     if exact:
         return [(exact, 100.0)]
     folded = fold(text)[:_SEARCH_KEY_LENGTH]
     tokens = _tokens(text)
     if not tokens:
         return []
-    stmt = select(Product).where(or_(*[_containing(Product.search_key, t) for t in tokens]))
-    if active_only:
-        stmt = stmt.where(Product.active.is_(True))
+    stmt = select(model).where(or_(*[_containing(model.search_key, t) for t in tokens]), *conditions)
     rows = session.execute(stmt.limit(500)).scalars().all()
-    ranked = sorted(((p, round(_score(folded, p.search_key), 1)) for p in rows), key=lambda pair: (-pair[1], pair[0].sku))
+    ranked = sorted(((r, round(_score(folded, r.search_key), 1)) for r in rows),
+                    key=lambda pair: (-pair[1], getattr(pair[0], code.key)))
     return [pair for pair in ranked if pair[1] >= MIN_SCORE][:limit]
 
 
-def resolve_product(session: Session, reference: str) -> Product:
-    matches = match_products(session, reference, limit=6)
+def _one_of(matches: list[tuple[object, float]], reference: str, what: str, hint: str, candidate) -> object:
+    """The clear winner of `matches`, or NotFound / Ambiguous (with candidates) — never a guess."""
     if not matches:
-        raise NotFound(f"No product matches '{reference}'.", hint="Check the SKU or search products by name.")
+        raise NotFound(f"No {what} matches '{reference}'.", hint=hint)
     top, score = matches[0]
     if score < 100.0 and len(matches) > 1 and score - matches[1][1] < CLEAR_LEAD:
-        raise Ambiguous(f"'{reference}' matches several products.",
-                        candidates=[{"sku": p.sku, "name": p.name, "score": s} for p, s in matches])
+        raise Ambiguous(f"'{reference}' matches several {what}s.",
+                        candidates=[{**candidate(r), "score": sc} for r, sc in matches])
     return top
+
+
+def match_products(session: Session, query: str, limit: int = 10, active_only: bool = False) -> list[tuple[Product, float]]:
+    return _match_keyed(session, Product, Product.sku, query, limit,
+                        *([Product.active.is_(True)] if active_only else []))  # type: ignore[return-value]
+
+
+def resolve_product(session: Session, reference: str) -> Product:
+    return _one_of(match_products(session, reference, limit=6), reference, "product",
+                   "Check the SKU or search products by name.",
+                   lambda p: {"sku": p.sku, "name": p.name})  # type: ignore[return-value]
+
+
+def match_suppliers(session: Session, query: str, limit: int = 10) -> list[tuple[Supplier, float]]:
+    return _match_keyed(session, Supplier, Supplier.code, query, limit)  # type: ignore[return-value]
+
+
+def resolve_supplier(session: Session, reference: str) -> Supplier:
+    return _one_of(match_suppliers(session, reference, limit=6), reference, "supplier",
+                   "Check the spelling, or search with find_suppliers.",
+                   lambda s: {"code": s.code, "name": s.name})  # type: ignore[return-value]
 
 
 def employee_by_code_or_email(session: Session, reference: str) -> Employee:

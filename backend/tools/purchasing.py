@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, model_validator
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from backend.errors import Ambiguous, BusinessRuleViolation, NotFound, PermissionDenied, ValidationFailed
+from backend.errors import BusinessRuleViolation, NotFound, PermissionDenied, ValidationFailed
 from backend.ledger import MissingFxRate, fx_rate
 from backend.models import (Employee, GoodsReceipt, GoodsReceiptLine, Product, PurchaseOrder, PurchaseOrderLine,
                             StockLevel, StockMovement, Supplier, SupplierBill, SupplierBillLine, SupplierPayment,
@@ -29,7 +29,8 @@ from backend.text import fold
 from backend.tools.bounds import BoundedDate
 from backend.tools.context import ToolContext
 from backend.tools.invoices import AgingBucket
-from backend.tools.lookup import CLEAR_LEAD, MIN_SCORE, _containing, _score, _tokens, find_by_number, resolve_warehouse
+from backend.tools.lookup import (CLEAR_LEAD, find_by_number, match_products, match_suppliers, resolve_supplier,
+                                  resolve_warehouse)
 from backend.tools.quotes import _resolve_lines
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
@@ -77,35 +78,6 @@ def _not_future(ctx: ToolContext, day: date | None, what: str) -> date:
 
 
 # ------------------------------------------------------------------------------------------------- suppliers
-def match_suppliers(ctx: ToolContext, query: str, limit: int = 10) -> list[tuple[Supplier, float]]:
-    """Ranked suppliers for a reference: exact code first, then fuzzy name/code over the folded search key."""
-    session, text = ctx.session, query.strip()
-    if not text:
-        return []
-    exact = session.execute(select(Supplier).where(Supplier.code.in_({text, text.upper()}))).scalars().first()
-    if exact is not None:
-        return [(exact, 100.0)]
-    tokens = _tokens(text)
-    if not tokens:
-        return []
-    rows = session.execute(select(Supplier).where(or_(*[_containing(Supplier.search_key, t) for t in tokens]))
-                           .limit(500)).scalars().all()
-    folded = fold(text)
-    ranked = sorted(((s, round(_score(folded, s.search_key), 1)) for s in rows), key=lambda p: (-p[1], p[0].code))
-    return [pair for pair in ranked if pair[1] >= MIN_SCORE][:limit]
-
-
-def resolve_supplier(ctx: ToolContext, reference: str) -> Supplier:
-    matches = match_suppliers(ctx, reference, limit=6)
-    if not matches:
-        raise NotFound(f"No supplier matches '{reference}'.", hint="Check the spelling, or search with find_suppliers.")
-    top, score = matches[0]
-    if score < 100.0 and len(matches) > 1 and score - matches[1][1] < CLEAR_LEAD:
-        raise Ambiguous(f"'{reference}' matches several suppliers.",
-                        candidates=[{"code": s.code, "name": s.name, "score": sc} for s, sc in matches])
-    return top
-
-
 def open_bills(ctx: ToolContext, *, as_of: date, supplier_ids: list[int] | None = None):
     """(bill, open balance on `as_of`, aging bucket) of every bill with a balance then: the payables rules of
     backend.semantic.rules (open_bill_candidates, bill_open_balance, aging_bucket_sql)."""
@@ -158,7 +130,7 @@ class FindSuppliersResult(ToolModel):
 @register(kind="read")
 def find_suppliers(ctx: ToolContext, params: FindSuppliersInput) -> FindSuppliersResult:
     """Find suppliers by name or code: terms, currency, contacts and (for finance) open payables."""
-    matches = match_suppliers(ctx, params.query, limit=params.limit)
+    matches = match_suppliers(ctx.session, params.query, limit=params.limit)
     owed: dict[int, list[Decimal]] = defaultdict(list)
     sees_payables = allowed("payables", ctx.role)
     if matches and sees_payables:
@@ -326,7 +298,7 @@ def _create_summary(params: CreatePurchaseOrderInput, result: PurchaseOrderResul
 @register(kind="write", summarize=_create_summary)
 def create_purchase_order(ctx: ToolContext, params: CreatePurchaseOrderInput) -> PurchaseOrderResult:
     """Draft a purchase order to a supplier in its currency (needs confirmation); send it with approve_purchase_order."""
-    supplier = resolve_supplier(ctx, params.supplier)
+    supplier = resolve_supplier(ctx.session, params.supplier)
     warehouse = _warehouse(ctx, params.warehouse)
     products = _resolve_lines(ctx, [line.product for line in params.lines])
     lines = []
@@ -829,7 +801,7 @@ def payables(ctx: ToolContext, params: PayablesInput) -> PayablesResult:
     """What we owe suppliers: open bills minus payments, per supplier, aged by days past due (AP aging)."""
     session = ctx.session
     as_of = params.as_of or ctx.today
-    supplier = resolve_supplier(ctx, params.supplier) if params.supplier else None
+    supplier = resolve_supplier(ctx.session, params.supplier) if params.supplier else None
     rows = open_bills(ctx, as_of=as_of, supplier_ids=[supplier.id] if supplier else None)
     total, overall = ZERO, AgingOut()
     per: dict[int, SupplierPayablesOut] = {}
@@ -900,9 +872,6 @@ def _on_order(ctx: ToolContext) -> dict[tuple[int, int], int]:
 
 def _skus_named(session, phrase: str) -> set[str]:
     """The SKUs a phrase names: a whole category ("paper"), else the products whose name or SKU match it."""
-    from backend.text import fold
-    from backend.tools.lookup import match_products
-
     said = fold(phrase).strip()
     singular = said[:-1] if said.endswith("s") else said
     categories = {c for c in session.execute(select(Product.category).distinct()).scalars() if c}
