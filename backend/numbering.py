@@ -5,6 +5,8 @@ serialises writers, and a rollback returns the number, so no gap and no duplicat
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -56,3 +58,17 @@ def reserve_through(session: Session, doc_type: str, year: int, last_number: int
     elif row.last_number < last_number:
         row.last_number = last_number
     session.flush()
+
+
+def reserve_numbers(session: Session, doc_type: str, numbers) -> None:
+    """Imported numbers like SO-2026-000123 move each year's gapless counter past them; other numbers are kept as
+    they are and move nothing."""
+    pattern = re.compile(rf"{PREFIXES[doc_type]}-(\d{{4}})-(\d{{6,}})\Z")
+    highest: dict[int, int] = {}
+    for number in numbers:
+        match = pattern.match(number)
+        if match:
+            year, sequence = int(match.group(1)), int(match.group(2))
+            highest[year] = max(highest.get(year, 0), sequence)
+    for year, sequence in sorted(highest.items()):
+        reserve_through(session, doc_type, year, sequence)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import gc
-import re
 import sys
 import time
 from contextlib import contextmanager
@@ -174,15 +173,7 @@ def _refresh_invoices(state: ImportState) -> None:
 def _reserve_numbers(state: ImportState) -> None:
     """Numbers like SO-2026-000123 move the gapless counter past them; other numbers are kept as they are."""
     for doc_type, numbers in state.document_numbers.items():
-        pattern = re.compile(rf"{numbering.PREFIXES[doc_type]}-(\d{{4}})-(\d{{6,}})\Z")
-        highest: dict[int, int] = {}
-        for number in numbers:
-            match = pattern.match(number)
-            if match:
-                year, sequence = int(match.group(1)), int(match.group(2))
-                highest[year] = max(highest.get(year, 0), sequence)
-        for year, sequence in sorted(highest.items()):
-            numbering.reserve_through(state.session, doc_type, year, sequence)
+        numbering.reserve_numbers(state.session, doc_type, numbers)
 
 
 def _find_files(directory: Path, problems: Problems) -> tuple[dict[str, Path], set[str]]:

@@ -12,7 +12,6 @@ number get the next ones. A document already in the database is refused, not ove
 bills or payments already)."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -71,15 +70,7 @@ def _closed_problem(state: ImportState, file: str, line: int, column: str, day: 
 
 
 def _reserve(state: ImportState, doc_type: str, numbers: list[str]) -> None:
-    pattern = re.compile(rf"{numbering.PREFIXES[doc_type]}-(\d{{4}})-(\d{{6,}})\Z")
-    highest: dict[int, int] = {}
-    for number in numbers:
-        match = pattern.match(number)
-        if match:
-            year, sequence = int(match.group(1)), int(match.group(2))
-            highest[year] = max(highest.get(year, 0), sequence)
-    for year, sequence in sorted(highest.items()):
-        numbering.reserve_through(state.session, doc_type, year, sequence)
+    numbering.reserve_numbers(state.session, doc_type, numbers)
 
 
 def _assign_numbers(state: ImportState, doc_type: str, undated: list[tuple[Any, date]]) -> None:
