@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -65,6 +65,28 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def request_transaction(sessions: Callable[[], Session]) -> Iterator[Session]:
+    """One request, event or tool call from a surface. A TandemError still commits: the guard has already rolled
+    the tool's own work back to its savepoint, and what remains (the audit row of the refusal) must be kept.
+    Anything unexpected rolls everything back."""
+    from backend.errors import TandemError
+
+    session = sessions()
+    try:
+        yield session
+    except TandemError:
+        session.commit()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    else:
+        session.commit()
     finally:
         session.close()
 

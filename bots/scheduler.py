@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
+from backend.db import request_transaction
 from backend.errors import TandemError
 from backend.models import Employee
 from backend.reports.render import RenderedReport
@@ -44,21 +45,11 @@ class RunOutcome:
 
 
 def _write(sessions: Callable[[], Session], settings: Settings, claim: ClaimedRun, clock: Clock) -> RenderedReport:
-    session = sessions()
-    try:
+    with request_transaction(sessions) as session:  # a refusal still keeps its audit row
         actor = session.get(Employee, claim.run_as_id)
         ctx = ToolContext(session=session, actor=actor, channel="scheduler", now=clock(), settings=settings)
         result = invoke(REPORT_TOOL, ctx, {"report": claim.report, "period": claim.period, "format": claim.format,
                                            "language": claim.language, "return_content": True})
-        session.commit()
-    except TandemError:
-        session.commit()  # the guard rolled the tool back already; the audit row of the refusal stays
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
     return RenderedReport(filename=result.filename, content_type=result.content_type,
                           content=base64.b64decode(result.content_base64), title=result.title)
 

@@ -148,19 +148,10 @@ def get_session(sessions: Annotated[Callable[[], Session], Depends(get_sessionma
     """One transaction per request. A TandemError still commits: the guard has already rolled the tool's
     own work back to its savepoint, and what remains (the audit row) must be kept. Anything unexpected
     rolls everything back."""
-    session = sessions()
-    try:
+    from backend.db import request_transaction
+
+    with request_transaction(sessions) as session:
         yield session
-    except TandemError:
-        session.commit()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    else:
-        session.commit()
-    finally:
-        session.close()
 
 
 # scope="function": the commit happens before the response is sent, so a failed commit is a 500,

@@ -10,7 +10,7 @@ from typing import TypeVar
 import anyio
 from sqlalchemy.orm import Session
 
-from backend.errors import PermissionDenied, TandemError
+from backend.errors import PermissionDenied
 from backend.models import Employee
 from backend.settings import Settings
 from backend.tools.context import ToolContext
@@ -42,24 +42,13 @@ class Binding:
         return await anyio.to_thread.run_sync(self._transaction, work, client)
 
     def _transaction(self, work: Callable[[ToolContext], T], client: str | None) -> T:
-        # Like the REST API's request: a TandemError still commits (the guard rolled the tool's own work back to its
-        # savepoint; its audit row stays), anything unexpected rolls everything back.
-        session = self.sessions()
-        try:
+        from backend.db import request_transaction
+
+        # Like the REST API's request: a refusal keeps its audit row, anything unexpected rolls everything back.
+        with request_transaction(self.sessions) as session:
             actor = session.get(Employee, self.caller.employee_id)
             if actor is None:
                 raise PermissionDenied("The account this connection acts as no longer exists.")
             ctx = ToolContext(session=session, actor=actor, channel="mcp", now=self.now(), settings=self.settings,
                               client=client, read_only=not self.caller.can_write)
-            result = work(ctx)
-        except TandemError:
-            session.commit()
-            raise
-        except BaseException:
-            session.rollback()
-            raise
-        else:
-            session.commit()
-            return result
-        finally:
-            session.close()
+            return work(ctx)
