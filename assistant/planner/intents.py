@@ -79,10 +79,7 @@ RULES: dict[str, list[tuple[str, float]]] = {
                (r"\b(how much|how many) .* (sell|sold|revenue)\b", 2), (r"\bban duoc\b", 3), (r"\bthang truoc\b|\bquy truoc\b", 0.5),
                (r"\b(bought|buys|buy|ordered|orders|sold|sells|spent|spends) (the )?most\b", 3.5), (r"\b(mua|ban|dat) nhieu nhat\b", 5),
                (r"\bbiggest (customers?|clients?|accounts?)\b", 3), (r"\bwhat did (we|i) sell\b", 3.5),
-               (r"\bwho owes (us )?(the )?most\b", 5), (r"\bai no nhieu nhat\b", 5),
-               (r"\b(trial balance|balance sheet|p ?& ?l|p l|pnl|profit (and|&) loss|income statement|cash ?flows?|lai lo|"
-                r"can doi ke toan|can doi (so )?phat sinh|ket qua (hoat dong )?kinh doanh|luu chuyen tien)\b", 5),
-               (r"\b(ap|a/p|payables?) (aging|ageing)\b|\baged payables\b|\b(inventory|stock) valuation\b", 5)],
+               (r"\bwho owes (us )?(the )?most\b", 5), (r"\bai no nhieu nhat\b", 5)],
     "write_report": [(r"\b(write|prepare|draft|generate|make|produce|send)\b( me)?( the| a| an)?\b.*\breport\b", 9),
                      (r"\b(pdf|document)\b.*\breport\b|\breport\b.*\b(pdf|document|as a file)\b", 3),
                      (r"\b(viet|lam|soan|xuat)\b.*\bbao cao\b", 9)],

@@ -126,19 +126,20 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
 
 def _supplier_plan(session: Session, text: str, frame, link: LinkResult, language: str, today: date) -> Plan | None:
     """'what do we owe Double A?', 'mình mua của Double A bao nhiêu năm 2026': that supplier's payables or purchases."""
+    from assistant.planner.frame import BUYING_SIDE
+
+    # The words first (no query): only a question about owing, buying or paying can be about a supplier.
+    measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures if BUYING_SIDE.get(m, m) in BUYING_MEASURES))
+    if not measures:
+        measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
+    if not measures:
+        return None
     named = _supplier_named(session, text)
     if named is None:
         return None
     supplier, words = named
     if link.customer is not None and words <= set(link.customer.core):
         return None  # the customer's own name holds the words: the customer is meant
-    from assistant.planner.frame import BUYING_SIDE
-
-    measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures if BUYING_SIDE.get(m, m) in BUYING_MEASURES))
-    if not measures:
-        measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
-    if not measures:
-        return None
     args: dict[str, Any] = {"measures": measures, "filters": [{"dimension": "supplier", "values": [supplier]}]}
     if frame.period:
         args["period"] = frame.period
@@ -148,6 +149,9 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     if language == "vi":
         args["language"] = "vi"
     return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
+
+
+DOCUMENT_WORDS = re.compile(r"\b(pdf|html|markdown|document|file|tai lieu|xuat file|ban in)\b")
 
 
 def _statement_named(text: str) -> str | None:
@@ -567,6 +571,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
     frame = frame_mod.parse(text, today)
     statement = _statement_named(text)
+    if statement and intent not in WRITE_INTENTS and DOCUMENT_WORDS.search(fold(text)):
+        # "the P&L for Q3 as a PDF": the statement's document
+        return Plan(intent="write_report", tool="write_report", args=_document_for(text, slots, language),
+                    language=language)
     if statement and intent not in WRITE_INTENTS:
         # "P&L for Q3", "bảng cân đối kế toán": the statement itself, every line of it, from the ledger
         args: dict[str, Any] = {"report": statement}

@@ -349,6 +349,7 @@ ERP = [
     ("inventory on the books at the end of March", "query_data", {"measures": ["inventory_on_books"], "period": "2026-03"}),
     ("phải thu trên sổ sách hiện nay", "query_data", {"measures": ["receivables_on_books"]}),
     ("giá vốn hàng bán năm nay", "query_data", {"measures": ["cogs"], "period": "this-year"}),
+    ("send me the P&L for Q3 as a PDF", "write_report", {"report": "profit-and-loss", "period": "2026-Q3", "format": "pdf"}),
     ("output VAT last quarter", "query_data", {"measures": ["output_vat"], "period": "last-quarter"}),
     ("thuế GTGT đầu vào tháng trước", "query_data", {"measures": ["input_vat"], "period": "last-month"}),
 ]
