@@ -45,6 +45,11 @@ SYNONYMS = {
     "qualification": ("qualifying", "danh gia"), "lead": ("leads", "tiem nang"),
     "call": ("calls", "phone call", "phone calls", "goi dien"), "meeting": ("meetings", "visit", "visits", "gap mat"),
     "email": ("emails", "e-mail", "e-mails"), "void": ("voided",),
+    # aging buckets as people write their bounds ("the 31-60 days bucket", "61 đến 90 ngày")
+    "days_1_30": ("1-30", "1-30 days", "1 to 30 days", "1-30 ngay", "1 den 30 ngay"),
+    "days_31_60": ("31-60", "31-60 days", "31 to 60 days", "31-60 ngay", "31 den 60 ngay"),
+    "days_61_90": ("61-90", "61-90 days", "61 to 90 days", "61-90 ngay", "61 den 90 ngay"),
+    "days_91_plus": ("91+", "90+", "91+ days", "90+ days", "91 days plus", "tren 90 ngay"),
 }
 
 

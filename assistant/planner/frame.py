@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from assistant.planner import when as when_mod
-from assistant.planner.lexicon import Hit, lexicon, tokens
+from assistant.planner.lexicon import Hit, accented_positions, lexicon, tokens
 from backend.semantic.engine import supported_dimensions
 from backend.semantic.measures import MEASURES
 
@@ -73,6 +73,7 @@ class Frame:
     row_count: str | None = None  # the count whose things are the rows ("open deals": open_opportunities)
     today: date | None = None
     now: bool = False             # "right now", "currently": a state, not this year's flow
+    nouns: list[str] = field(default_factory=list)  # counts read from a thing's name, not asked to be counted
 
     @property
     def is_data(self) -> bool:
@@ -138,6 +139,11 @@ def _top_n(folded: str) -> int | None:
                 return int(group)
             if group and group in NUMBER_WORDS and len(group) > 2:
                 return NUMBER_WORDS[group]
+    # "5 khách hàng mua nhiều nhất", "the 3 products that sold best": a count of rows, then the superlative
+    if m := re.search(r"\b(\d{1,2})\s+(?:khach hang|khach|san pham|mat hang|nhan vien|nha cung cap|co hoi|customers|"
+                      r"clients|accounts|products|items|skus|reps|salespeople|suppliers|vendors|deals|tracks|albums|"
+                      r"artists|genres)\b.*\b(?:nhat|most|best|top|biggest|largest|highest|lowest|least|worst)\b", folded):
+        return int(m.group(1))
     return None
 
 
@@ -145,6 +151,26 @@ CLOSING = re.compile(r"\b(closed?|closing|resolved?|resolving|solved|da dong|don
                      r"giai quyet xong)\b")
 UNRESOLVED = re.compile(r"\b(unresolved|still open|not (yet )?(closed|resolved)|outstanding|chua xu ly( xong)?|chua dong|"
                         r"chua giai quyet|con mo|dang mo)\b")
+
+
+POSSESSOR = re.compile(r"\b(my|our|their) (customers?|accounts?|clients?) (have|has|got|placed|opened|raised|owe)\b|"
+                       r"\bkhach (hang )?cua (em|toi|minh) (co|dang co|da)\b")
+
+
+def _possessor(frame: Frame) -> None:
+    """'how many open tickets do my customers have': the customers own what is counted; they are not a second count."""
+    if "customers" in frame.measures and len(frame.measures) > 1 and POSSESSOR.search(frame.folded):
+        frame.measures.remove("customers")
+
+
+def _subject_only(frame: Frame) -> None:
+    """'the average resolution time of the tickets closed in 2025': the tickets are what the average is over, not a
+    second figure (their count) beside it."""
+    if frame.counting or not frame.nouns:
+        return
+    if any(m not in frame.nouns and (MEASURES[m].aggregate in ("avg", "max", "min") or MEASURES[m].unit in ("days", "percent"))
+           for m in frame.measures):
+        frame.measures[:] = [m for m in frame.measures if m not in frame.nouns]
 
 
 def _ticket_flow(frame: Frame) -> None:
@@ -164,7 +190,7 @@ def _ticket_flow(frame: Frame) -> None:
 def parse(text: str, today: date) -> Frame:
     lex = lexicon()
     words = _normalise_units(lex.correct(tokens(text)))
-    hits = lex.find(words)
+    hits = lex.find(words, accented_positions(text))
     frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits, today=today)
     when = when_mod.read(" ".join(words), today)
     frame.period, frame.compare = when.period, when.compare
@@ -189,6 +215,8 @@ def parse(text: str, today: date) -> Frame:
             continue
         _read_hit(frame, hit)
     _implicit_measures(frame)
+    _subject_only(frame)
+    _possessor(frame)
     _ticket_flow(frame)
     _narrowest(frame)
     _buying_side(frame)
@@ -309,6 +337,7 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
             frame.row_count = frame.row_count or counts[0].target
         else:
             _add(frame.measures, counts[0].target)
+            frame.nouns.append(counts[0].target)
         return
     if measures:
         if phrase <= WEAK_REVENUE and not (frame.amount or frame.limit or frame.order or SUPERLATIVE.search(frame.folded)):

@@ -25,6 +25,8 @@ class Term:
     target: str           # measure or dimension name; for a status "dimension=code"; a condition's name
     phrase: tuple[str, ...]
     number_at: int | None = None   # for a condition: the position of its {n}
+    # declared in English only: never a word written with Vietnamese accents ("các" is not CAC, "nợ" is not "no")
+    english: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,16 @@ class Hit:
 
     def of(self, kind: str) -> list[Term]:
         return [t for t in self.terms if t.kind == kind]
+
+
+def accented_positions(text: str) -> frozenset[int]:
+    """Which of `tokens(text)` were written with accents (Vietnamese): "các", "nợ"."""
+    raw = [w for w in (r.strip(".'’-") for r in re.split(r"[\s,;:!?()\"]+", text.lower().replace("'s ", " ")
+                                                          .replace("’s ", " "))) if w]
+    folded = tokens(text)
+    if len(raw) != len(folded):
+        return frozenset()
+    return frozenset(i for i, (r, f) in enumerate(zip(raw, folded)) if fold(r) != r)
 
 
 def tokens(text: str) -> list[str]:
@@ -60,33 +72,46 @@ class Lexicon:
             if measure.hidden:
                 continue
             words = measure.words
-            for text in (measure.name, words.en, words.vi, *words.synonyms_en, *words.synonyms_vi):
-                self._add(Term("measure", measure.name, _phrase(text)))
+            for texts, english in (((measure.name, words.en, *words.synonyms_en), True), ((words.vi, *words.synonyms_vi), False)):
+                for text in texts:
+                    self._add(Term("measure", measure.name, _phrase(text), english=english))
             if measure.counts:
                 nouns = measure.counts
-                for text in (nouns.en, nouns.vi, *nouns.synonyms_en, *nouns.synonyms_vi):
-                    self._add(Term("count", measure.name, _phrase(text)))
+                for texts, english in (((nouns.en, *nouns.synonyms_en), True), ((nouns.vi, *nouns.synonyms_vi), False)):
+                    for text in texts:
+                        self._add(Term("count", measure.name, _phrase(text), english=english))
         for dimension in DIMENSION_LIST:
             words = dimension.words
-            for text in (dimension.name, words.en, words.vi, *words.synonyms_en, *words.synonyms_vi):
-                self._add(Term("dimension", dimension.name, _phrase(text)))
+            for texts, english in (((dimension.name, words.en, *words.synonyms_en), True),
+                                   ((words.vi, *words.synonyms_vi), False)):
+                for text in texts:
+                    self._add(Term("dimension", dimension.name, _phrase(text), english=english))
             for code in dimension.values or ():
                 for text in {code, ENGLISH.get(code, code.replace("_", " ")), VIETNAMESE.get(code, ""),
                              *SYNONYMS.get(code, ())} - {""}:
                     self._add(Term("status", f"{dimension.name}={code}", _phrase(text)))
         for condition in CONDITIONS:
-            for text in (condition.phrases.en, condition.phrases.vi, *condition.phrases.synonyms_en,
-                         *condition.phrases.synonyms_vi):
-                phrase = _phrase(text.replace("{n}", " NUMBERSLOT "))
-                at = phrase.index("numberslot") if "numberslot" in phrase else None
-                self._add(Term("condition", condition.name, phrase, at))
+            phrases = condition.phrases
+            for texts, english in (((phrases.en, *phrases.synonyms_en), True), ((phrases.vi, *phrases.synonyms_vi), False)):
+                for text in texts:
+                    phrase = _phrase(text.replace("{n}", " NUMBERSLOT "))
+                    at = phrase.index("numberslot") if "numberslot" in phrase else None
+                    self._add(Term("condition", condition.name, phrase, at, english=english))
         self.vocabulary = sorted({w for terms in self.terms.values() for t in terms for w in t.phrase
                                   if len(w) >= 6 and w.isalpha() and w != "numberslot"})
         self.conditions: dict[str, NamedCondition] = {c.name: c for c in CONDITIONS}
 
     def _add(self, term: Term) -> None:
-        if term.phrase:
-            self.terms.setdefault(term.phrase[0], []).append(term)
+        if not term.phrase:
+            return
+        known = self.terms.setdefault(term.phrase[0], [])
+        for i, other in enumerate(known):
+            if (other.kind, other.target, other.phrase, other.number_at) == (term.kind, term.target, term.phrase,
+                                                                             term.number_at):
+                if other.english and not term.english:
+                    known[i] = term   # declared in both languages: it matches accented words too
+                return
+        known.append(term)
 
     def correct(self, words: list[str]) -> list[str]:
         """Small typos of the vocabulary's longer words ('custmers', 'recievables', 'seling') read as meant."""
@@ -104,8 +129,9 @@ class Lexicon:
             fixed.append(word)
         return fixed
 
-    def find(self, words: list[str]) -> list[Hit]:
-        """Every known phrase in the words, longest first, not overlapping."""
+    def find(self, words: list[str], accented: frozenset[int] = frozenset()) -> list[Hit]:
+        """Every known phrase in the words, longest first, not overlapping. `accented`: the positions of words
+        written with Vietnamese accents, which no English-only phrase matches."""
         hits: list[Hit] = []
         taken = [False] * len(words)
         candidates: list[tuple[int, int, Term, int | None]] = []
@@ -116,6 +142,8 @@ class Lexicon:
                 singular = singular + self.terms.get(word[:-3] + "y", [])   # countries, categories
             for term in self.terms.get(word, []) + singular + slot_terms:
                 end, number = _match(term, words, start)
+                if end is not None and term.english and any(i in accented for i in range(start, end)):
+                    continue
                 if end is not None:
                     candidates.append((start, end, term, number))
         spans: dict[tuple[int, int], list[tuple[Term, int | None]]] = {}

@@ -28,6 +28,11 @@ FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế cò
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
                  "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he|goi|gap)\b",
                  "tickets": r"\b(tickets?|khieu nai)\b"}
+# "how much of that is overdue?", "trong đó bao nhiêu quá hạn": a part of the figure just shown.
+OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so do)\b")
+MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b")
+# Facts whose salesperson is the one assigned to the row (a ticket's assignee), not the customer's owner.
+ASSIGNED_FACTS = {"tickets", "open_tickets", "resolutions", "interactions"}
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
 
 
@@ -343,6 +348,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return True   # "quý 2 tôi chốt được bao nhiêu đơn": a count of orders, not a quote to convert
     if intent in WRITE_INTENTS or intent == "help":
         return False
+    if intent in CUSTOMER_NEEDED and link.customer is None and not link.ambiguous and (
+            not memory.customer_code or (frame.row == "customer" and not frame.single)):
+        return True   # "which of my customers have unpaid invoices": no one customer's task, the figure over them
     if intent in ("credit", "history", "products", "availability", "find_customer") and frame.measures and all(
             "sales" not in MEASURES[m].roles and "support" not in MEASURES[m].roles for m in frame.measures):
         return True   # "what do we owe suppliers?": the company's books, never one customer's or product's task
@@ -369,7 +377,7 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
                                               or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
         # "which customer has opened the most tickets": a ranking of them
-        return frame.counting or bool(frame.compare) or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
+        return frame.counting or bool(frame.compare) or bool(named) or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
                                                                                          or bool(call.args.get("group_by"))))
     if intent == "find_customer":
         return bool(frame.counting or grouped or frame.conditions or frame.limit or frame.single or named
@@ -654,16 +662,36 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                      and not (places.said.get(v) and places.said[v] <= customer_words)]
                  for d, values in places.found.items()}
         owner = person.code if person else ("me" if frame.mine else None)
+        if owner == "me" and MY_CUSTOMERS.search(frame.folded) and frame.measures and all(
+                set(MEASURES[m].facts) <= ASSIGNED_FACTS for m in frame.measures):
+            # "how many open tickets do my customers have": the tickets of the asker's accounts (the rep's scope),
+            # not the ones assigned to them
+            owner = None
         customer = link.customer.code if link.customer else None
-        if customer is None and memory.customer_code and re.search(
+        of_that = bool(OF_THAT.search(frame.folded))
+        if customer is None and memory.customer_code and (of_that or re.search(
                 r"\b(them|they|their|theirs|him|his|her|hers|that customer|this customer|ho|khach nay|ben do)\b",
-                frame.folded):
-            customer = memory.customer_code  # "and what deals are open with them?"
+                frame.folded)):
+            customer = memory.customer_code  # "and what deals are open with them?", "how much of that is overdue?"
+        if of_that and memory.intent == "data" and set(memory.args.get("measures", ())) & set(BUYING_MEASURES):
+            from assistant.planner.frame import BUYING_SIDE
+
+            # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
+            frame.measures[:] = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures))
         product = _product_in(frame, index, link, person, places) if frame.is_data else None
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
                               places={d: v for d, v in found.items() if v},
                               who=bool(re.search(r"\b(who|whom|ai|khach nao|ben nao)\b", frame.folded)))
+        if call is not None and of_that and memory.intent == "data":
+            # "... of that": within what the last figure covered (its supplier, customer, rep, place)
+            have = {f["dimension"] for f in call.args.get("filters", [])}
+            carried = [f for f in memory.args.get("filters", []) if f["dimension"] not in have]
+            if carried:
+                call.args["filters"] = call.args.get("filters", []) + carried
+            for key in ("customer", "owner"):
+                if memory.args.get(key) and not call.args.get(key):
+                    call.args[key] = memory.args[key]
         if call is not None and customer and call.args["measures"] in (["last_order"], ["first_order"]) \
                 and not call.args.get("group_by") and not frame.period and intent not in blocking | {"order_status"}:
             # "Terhi's last purchase": that order itself (number, date, amount), not only its date
@@ -799,7 +827,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args["status"] = "any"  # "tickets opened this week": every one opened then, whatever it is now
         if frame.period and frame.period != "all":
             args["opened"] = frame.period
-        if re.search(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b", t):
+        if MY_CUSTOMERS.search(t):
             args["customer_owner"] = "me"  # "do any of my customers have open tickets": a rep's accounts
         elif frame.mine or re.search(r"\b(assigned to me|cua em|cua toi|cua minh)\b", t):
             args["assignee"] = "me"

@@ -251,7 +251,7 @@ MEASURES: list[Measure] = [
        "kỳ (theo kênh hoặc chiến dịch khi nhóm như vậy).", "money", roles=FINANCE_VIEWERS, larger_is_better=False,
        synonyms_en=("cac", "acquisition cost", "cost per new customer", "cost to acquire a customer",
                     "cost per acquisition"),
-       synonyms_vi=("cac", "chi phí có một khách hàng mới", "chi phí trên mỗi khách hàng mới"),
+       synonyms_vi=("chi phí có một khách hàng mới", "chi phí trên mỗi khách hàng mới"),
        needs=("marketing_spend", "new_customers_acquired"),
        derive=_money_ratio("marketing_spend", "new_customers_acquired")),
     _m("clv_revenue", "revenue of delivered goods", "doanh thu hàng đã giao", "As delivered_revenue.",

@@ -83,8 +83,8 @@ def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
         rep_id, rep_name = employee.id, f"{employee.name} ({employee.code})"
     if ctx.role == "sales" and spec.rep_scope is not None:
         if rep_id is not None and rep_id != ctx.actor.id:
-            raise PermissionDenied("Sales reps can run this report only on their own figures.",
-                                   hint="Leave salesperson out to see yours, or ask a manager for the team's figures.")
+            raise PermissionDenied("You can't see another salesperson's figures: sales reps see only their own.",
+                                   hint="Leave the salesperson out to see yours, or ask a manager for the team's figures.")
         rep_id, rep_name = ctx.actor.id, SELF[lang]
     customer = resolve_customer(ctx.session, params.customer) if params.customer else None
     customer_id = customer.id if customer else None
