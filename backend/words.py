@@ -13,6 +13,12 @@ VIETNAMESE = {
     # opportunity stages
     "lead": "tiềm năng", "qualification": "đánh giá", "proposal": "đề xuất", "negotiation": "đàm phán",
     "closed_won": "đã thắng", "closed_lost": "đã thua",
+    # purchase orders and supplier bills
+    "sent": "đã gửi nhà cung cấp", "partially_received": "đã nhận một phần", "matched": "khớp",
+    "exceptions": "có chênh lệch",
+    # marketing channels ("email" and "other" as the other codes of those names)
+    "trade_fair": "hội chợ triển lãm", "google_ads": "Google Ads", "facebook": "Facebook", "zalo": "Zalo",
+    "referral": "giới thiệu", "telesales": "telesales", "direct": "trực tiếp (không qua chiến dịch)",
     # ticket priorities
     "low": "thấp", "medium": "trung bình", "high": "cao", "urgent": "khẩn",
     # interaction kinds
@@ -39,12 +45,21 @@ SYNONYMS = {
     "closed_lost": ("lost", "lose", "losing", "da thua", "bi mat"),
     "cancelled": ("canceled", "cancel", "bi huy", "da huy"),
     "shipped": ("delivered", "dispatched", "sent out", "da giao hang"),
-    "draft": ("drafts",), "confirmed": ("waiting to ship", "not yet shipped", "to ship", "chua giao"),
+    "draft": ("drafts", "waiting for approval", "awaiting approval", "not yet approved", "cho phe duyet"), "confirmed": ("waiting to ship", "not yet shipped", "to ship", "chua giao"),
     "pending": ("waiting", "on hold", "dang cho", "cho xu ly"), "urgent": ("critical", "khan cap"),
     "negotiation": ("negotiating", "in negotiation", "dam phan"), "proposal": ("proposals", "de xuat", "bao gia"),
     "qualification": ("qualifying", "danh gia"), "lead": ("leads", "tiem nang"),
     "call": ("calls", "phone call", "phone calls", "goi dien"), "meeting": ("meetings", "visit", "visits", "gap mat"),
     "email": ("emails", "e-mail", "e-mails"), "void": ("voided",),
+    # purchase orders: sent to the supplier, the goods not all in yet; a draft waits for approval
+    "sent": ("waiting to be received", "awaiting delivery", "not yet received", "on order", "cho nhan hang",
+             "chua nhan hang", "dang cho giao"),
+    "partially_received": ("partly received", "part received", "partially delivered", "nhan mot phan",
+                           "waiting to be received", "awaiting delivery", "not yet received", "on order",
+                           "cho nhan hang", "chua nhan hang", "dang cho giao"),
+    "exceptions": ("matching exceptions", "match exceptions", "exception", "mismatch", "mismatches",
+                   "discrepancies", "discrepancy", "lech", "chenh lech", "sai lech"),
+    "matched": ("three-way matched", "fully matched"),
     # aging buckets as people write their bounds ("the 31-60 days bucket", "61 đến 90 ngày")
     "days_1_30": ("1-30", "1-30 days", "1 to 30 days", "1-30 ngay", "1 den 30 ngay"),
     "days_31_60": ("31-60", "31-60 days", "31 to 60 days", "31-60 ngay", "31 den 60 ngay"),

@@ -22,13 +22,15 @@ TO_DATE = {"this-year": "ytd", "this-quarter": "qtd", "this-month": "mtd"}
 STATUS_OF_COUNT = {"quotes": "quote_status", "orders": "order_status", "invoices": "invoice_status",
                    "tickets_opened": "ticket_status", "opportunities": "stage", "open_opportunities": "stage"}
 # What a row of a list shows when the question names only the things ("which deals are in negotiation").
-ROW_FIGURE = {"opportunity": "opportunity_amount", "invoice": "invoiced", "product": "stock_on_hand", "order": "revenue"}
+ROW_FIGURE = {"opportunity": "opportunity_amount", "invoice": "invoiced", "product": "stock_on_hand", "order": "revenue",
+              "purchase_order": "purchase_order_value", "bill": "supplier_bill_total"}
 # What a row of a narrower count shows ("unpaid invoices": what each still owes; "open deals": the open amount).
 COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue"), "overdue_invoices": ("overdue_amount",
                                                                                                "max_days_overdue"),
-                 "open_opportunities": ("pipeline_amount",)}
+                 "open_opportunities": ("pipeline_amount",), "open_bills": ("open_payables",)}
 # Rows that read better with who they belong to.
-ROW_WITH = {"invoice": "customer", "opportunity": "customer", "order": "customer"}
+ROW_WITH = {"invoice": "customer", "opportunity": "customer", "order": "customer", "purchase_order": "supplier",
+            "bill": "supplier"}
 # "how much is more than 90 days late": the aging buckets past N days.
 BUCKETS_PAST = {30: ("days_31_60", "days_61_90", "days_91_plus"), 60: ("days_61_90", "days_91_plus"),
                 90: ("days_91_plus",)}

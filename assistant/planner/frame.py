@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from assistant.planner import when as when_mod
-from assistant.planner.lexicon import Hit, accented_positions, lexicon, tokens
+from assistant.planner.lexicon import Hit, lexicon, token_marks, tokens
 from backend.semantic.engine import supported_dimensions
 from backend.semantic.measures import MEASURES
 
@@ -38,7 +38,8 @@ WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "b
 # The natural row of a count asked as a list ("which deals are in negotiation"): count measure -> dimension.
 ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products": "product", "opportunities": "opportunity",
                 "open_opportunities": "opportunity", "invoices": "invoice", "open_invoices": "invoice",
-                "overdue_invoices": "invoice", "orders": "order"}
+                "overdue_invoices": "invoice", "orders": "order", "purchase_orders": "purchase_order",
+                "supplier_bills": "bill", "open_bills": "bill"}
 # A dimension word that names a count's things ("customers" -> the customers measure).
 COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
                       "order": "orders"}
@@ -157,6 +158,40 @@ POSSESSOR = re.compile(r"\b(my|our|their) (customers?|accounts?|clients?) (have|
                        r"\bkhach (hang )?cua (em|toi|minh) (co|dang co|da)\b")
 
 
+MARKETING_WORDS = re.compile(r"\b(campaigns?|marketing|advertising|ads|chien dich|quang cao|tiep thi)\b")
+SPEND_WORDS = {"spend", "spent", "spending", "chi", "chi tieu"}
+# What a figure means when the question is about campaigns ("spent on Google Ads", "new customers the referral
+# programme brought").
+MARKETING_SIDE = {"revenue": "marketing_spend", "new_customers": "new_customers_acquired"}
+
+
+def _marketing_side(frame: Frame) -> None:
+    if not (MARKETING_WORDS.search(frame.folded) or any(d == "campaign_channel" for d, _ in frame.statuses)):
+        return
+    for hit in frame.hits:
+        said = set(frame.words[hit.start:hit.end])
+        for i, name in enumerate(frame.measures):
+            if name == "revenue" and any(t.target == "revenue" for t in hit.of("measure")) and said & SPEND_WORDS:
+                frame.measures[i] = "marketing_spend"
+    for i, name in enumerate(frame.measures):
+        if name == "new_customers":
+            frame.measures[i] = "new_customers_acquired"
+    if "campaigns" in frame.measures and len(frame.measures) > 1 and not frame.counting:
+        frame.measures.remove("campaigns")   # "spent on marketing campaigns": the campaigns are what was spent on
+
+
+COMPANY_SUBJECT = {"ta", "minh", "chung", "ty", "toi", "em"}   # "chúng ta", "mình", "công ty", "bên mình", "tôi"
+
+
+def _company_buys(frame: Frame) -> None:
+    """'mua hàng tháng 9 là bao nhiêu', 'công ty mua hàng bao nhiêu': the company's purchases; 'Hoàng Long mua hàng
+    bao nhiêu': what that customer bought from us."""
+    for hit in frame.hits:
+        if frame.words[hit.start:hit.end] == ["mua", "hang"] and "purchases" in frame.measures and \
+                hit.start > 0 and frame.words[hit.start - 1] not in COMPANY_SUBJECT:
+            frame.measures[frame.measures.index("purchases")] = "revenue"
+
+
 def _possessor(frame: Frame) -> None:
     """'how many open tickets do my customers have': the customers own what is counted; they are not a second count."""
     if "customers" in frame.measures and len(frame.measures) > 1 and POSSESSOR.search(frame.folded):
@@ -190,7 +225,7 @@ def _ticket_flow(frame: Frame) -> None:
 def parse(text: str, today: date) -> Frame:
     lex = lexicon()
     words = _normalise_units(lex.correct(tokens(text)))
-    hits = lex.find(words, accented_positions(text))
+    hits = lex.find(words, token_marks(text))
     frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits, today=today)
     when = when_mod.read(" ".join(words), today)
     frame.period, frame.compare = when.period, when.compare
@@ -216,7 +251,9 @@ def parse(text: str, today: date) -> Frame:
         _read_hit(frame, hit)
     _implicit_measures(frame)
     _subject_only(frame)
+    _company_buys(frame)
     _possessor(frame)
+    _marketing_side(frame)
     _ticket_flow(frame)
     _narrowest(frame)
     _buying_side(frame)
@@ -263,6 +300,10 @@ def _narrowest(frame: Frame) -> None:
     if "tickets_opened" in frame.measures and any(d == "ticket_status" and c in ("open", "pending")
                                                   for d, c in frame.statuses):
         frame.measures[frame.measures.index("tickets_opened")] = "open_tickets"
+    if "customers_buying" in frame.measures and (frame.single or frame.limit) and not frame.counting:
+        # "khách hàng mua hàng nhiều nhất": the customer who bought the most, not how many bought
+        frame.measures[frame.measures.index("customers_buying")] = "revenue"
+        frame.row = frame.row or "customer"
     if "customers_buying" in frame.measures and frame.amount and not frame.counting:
         # "how much have our business customers bought": what they bought, not how many bought
         frame.measures[frame.measures.index("customers_buying")] = "revenue"
@@ -307,7 +348,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     before = words[hit.start - 1] if hit.start > 0 else ""
     before2 = words[hit.start - 2] if hit.start > 1 else ""
     after = words[hit.end] if hit.end < len(words) else ""
-    grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each"})
+    grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each"}) or \
+        words[hit.start] in GROUP_BEFORE   # a phrase that says it ("by channel", "theo kênh")
     picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()
     conditions = hit.of("condition")
     if conditions:

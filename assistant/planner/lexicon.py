@@ -25,8 +25,10 @@ class Term:
     target: str           # measure or dimension name; for a status "dimension=code"; a condition's name
     phrase: tuple[str, ...]
     number_at: int | None = None   # for a condition: the position of its {n}
-    # declared in English only: never a word written with Vietnamese accents ("các" is not CAC, "nợ" is not "no")
-    english: bool = False
+    # The accents each word was declared with, one tuple per spelling (None: any). A word typed with accents must
+    # carry the same ones ("nhập" is not "nháp", "lại" is not "lãi", "các" is not CAC); one typed without any
+    # matches every spelling.
+    marks: frozenset[tuple[tuple[str, ...], ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,14 +42,37 @@ class Hit:
         return [t for t in self.terms if t.kind == kind]
 
 
-def accented_positions(text: str) -> frozenset[int]:
-    """Which of `tokens(text)` were written with accents (Vietnamese): "các", "nợ"."""
-    raw = [w for w in (r.strip(".'’-") for r in re.split(r"[\s,;:!?()\"]+", text.lower().replace("'s ", " ")
-                                                          .replace("’s ", " "))) if w]
+def word_marks(word: str) -> tuple[str, ...]:
+    """The accents of a word, wherever they sit ("hoá" and "hóa" are one spelling): its combining marks and đ."""
+    import unicodedata
+
+    lowered = unicodedata.normalize("NFD", word.lower())
+    return tuple(sorted(ch for ch in lowered if unicodedata.combining(ch))) + (("đ",) if "đ" in lowered else ())
+
+
+def token_marks(text: str) -> list[tuple[str, ...]]:
+    """`word_marks` of each of `tokens(text)` (none at all when the two splits disagree)."""
+    import unicodedata
+
+    raw = [w for w in (r.strip(".'’-") for r in re.split(r"[\s,;:!?()\"]+", unicodedata.normalize("NFC", text)
+                                                          .lower().replace("'s ", " ").replace("’s ", " "))) if w]
     folded = tokens(text)
     if len(raw) != len(folded):
-        return frozenset()
-    return frozenset(i for i, (r, f) in enumerate(zip(raw, folded)) if fold(r) != r)
+        return [() for _ in folded]
+    return [word_marks(w) for w in raw]
+
+
+def _spelling(text: str, english: bool) -> frozenset[tuple[tuple[str, ...], ...]] | None:
+    """How a declared phrase is spelt, for `Term.marks`: English words carry no accents; a Vietnamese phrase declared
+    without any (a folded synonym) matches every spelling."""
+    import unicodedata
+
+    words = [w for w in (r.strip(".'’-") for r in re.split(r"[\s,;:!?()\"]+", unicodedata.normalize("NFC", text.replace("_", " "))
+                                                          .lower())) if w]
+    spelt = tuple(word_marks(w) for w in words)
+    if not english and not any(spelt):
+        return None
+    return frozenset({spelt})
 
 
 def tokens(text: str) -> list[str]:
@@ -74,29 +99,29 @@ class Lexicon:
             words = measure.words
             for texts, english in (((measure.name, words.en, *words.synonyms_en), True), ((words.vi, *words.synonyms_vi), False)):
                 for text in texts:
-                    self._add(Term("measure", measure.name, _phrase(text), english=english))
+                    self._add(Term("measure", measure.name, _phrase(text), marks=_spelling(text, english)))
             if measure.counts:
                 nouns = measure.counts
                 for texts, english in (((nouns.en, *nouns.synonyms_en), True), ((nouns.vi, *nouns.synonyms_vi), False)):
                     for text in texts:
-                        self._add(Term("count", measure.name, _phrase(text), english=english))
+                        self._add(Term("count", measure.name, _phrase(text), marks=_spelling(text, english)))
         for dimension in DIMENSION_LIST:
             words = dimension.words
             for texts, english in (((dimension.name, words.en, *words.synonyms_en), True),
                                    ((words.vi, *words.synonyms_vi), False)):
                 for text in texts:
-                    self._add(Term("dimension", dimension.name, _phrase(text), english=english))
+                    self._add(Term("dimension", dimension.name, _phrase(text), marks=_spelling(text, english)))
             for code in dimension.values or ():
                 for text in {code, ENGLISH.get(code, code.replace("_", " ")), VIETNAMESE.get(code, ""),
                              *SYNONYMS.get(code, ())} - {""}:
-                    self._add(Term("status", f"{dimension.name}={code}", _phrase(text)))
+                    self._add(Term("status", f"{dimension.name}={code}", _phrase(text), marks=_spelling(text, False)))
         for condition in CONDITIONS:
             phrases = condition.phrases
             for texts, english in (((phrases.en, *phrases.synonyms_en), True), ((phrases.vi, *phrases.synonyms_vi), False)):
                 for text in texts:
                     phrase = _phrase(text.replace("{n}", " NUMBERSLOT "))
                     at = phrase.index("numberslot") if "numberslot" in phrase else None
-                    self._add(Term("condition", condition.name, phrase, at, english=english))
+                    self._add(Term("condition", condition.name, phrase, at, marks=_spelling(text, english)))
         self.vocabulary = sorted({w for terms in self.terms.values() for t in terms for w in t.phrase
                                   if len(w) >= 6 and w.isalpha() and w != "numberslot"})
         self.conditions: dict[str, NamedCondition] = {c.name: c for c in CONDITIONS}
@@ -108,8 +133,9 @@ class Lexicon:
         for i, other in enumerate(known):
             if (other.kind, other.target, other.phrase, other.number_at) == (term.kind, term.target, term.phrase,
                                                                              term.number_at):
-                if other.english and not term.english:
-                    known[i] = term   # declared in both languages: it matches accented words too
+                if other.marks is not None:   # declared twice: either spelling matches
+                    merged = None if term.marks is None else other.marks | term.marks
+                    known[i] = Term(term.kind, term.target, term.phrase, term.number_at, merged)
                 return
         known.append(term)
 
@@ -129,9 +155,9 @@ class Lexicon:
             fixed.append(word)
         return fixed
 
-    def find(self, words: list[str], accented: frozenset[int] = frozenset()) -> list[Hit]:
-        """Every known phrase in the words, longest first, not overlapping. `accented`: the positions of words
-        written with Vietnamese accents, which no English-only phrase matches."""
+    def find(self, words: list[str], marks: list[tuple[str, ...]] | None = None) -> list[Hit]:
+        """Every known phrase in the words, longest first, not overlapping. `marks`: each word's accents as typed
+        (`token_marks`), which a phrase's own must agree with (`Term.marks`)."""
         hits: list[Hit] = []
         taken = [False] * len(words)
         candidates: list[tuple[int, int, Term, int | None]] = []
@@ -142,7 +168,7 @@ class Lexicon:
                 singular = singular + self.terms.get(word[:-3] + "y", [])   # countries, categories
             for term in self.terms.get(word, []) + singular + slot_terms:
                 end, number = _match(term, words, start)
-                if end is not None and term.english and any(i in accented for i in range(start, end)):
+                if end is not None and marks and not _spelt_alike(term, marks[start:end]):
                     continue
                 if end is not None:
                     candidates.append((start, end, term, number))
@@ -157,6 +183,13 @@ class Lexicon:
             terms = tuple(dict.fromkeys(term for term, _ in found))
             hits.append(Hit(terms, start, end, next((n for _, n in found if n is not None), None)))
         return sorted(hits, key=lambda h: h.start)
+
+
+def _spelt_alike(term: Term, typed: list[tuple[str, ...]]) -> bool:
+    if term.marks is None or len(typed) != len(term.phrase) or not any(typed):
+        return True
+    return any(all(not said or said == declared for said, declared in zip(typed, spelling)) for spelling in term.marks
+               if len(spelling) == len(typed))
 
 
 def _is_number(word: str) -> bool:

@@ -286,7 +286,8 @@ REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, 
                "restock": {"product", "warehouse"}, "commissions": {"owner"}, "customer_lifetime_value": {"customer"},
                "payments_received": {"customer"}}
 # A question about a rule, not a figure: what the handbook answers.
-POLICY = re.compile(r"\b(how long|how soon|when (do|does|should|can|must|will) (we|i|an?|the|our)|what time|who (approves|can "
+POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|respond within|resolution target|"
+                    r"first response|restocking fee|(?<!chi )phi|fees?|when (do|does|should|can|must|will) (we|i|an?|the|our)|what time|who (approves|can "
                     r"approve|must approve|signs off|decides)|allowed to|are we allowed|can (i|we) (give|offer|accept|extend|"
                     r"agree|grant)|rules?|policy|policies|procedure|process|threshold|target|sla|guideline|bao lau|may ngay|"
                     r"may gio|trong bao lau|ai duyet|ai phe duyet|duoc phep|co duoc|quy dinh|chinh sach|quy trinh|nguong|"
@@ -359,6 +360,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     named = [m for m in frame.measures if MEASURES[m].counts is None]
     explicit = bool(named or frame.conditions or frame.counting)
     grouped = bool(frame.group_by)
+    if intent == "docs" and frame.listing and frame.row and frame.statuses:
+        return True   # "đơn mua hàng nào đang chờ nhận hàng": the things in that state, not a passage
     if intent == "docs":
         return explicit and (link.customer is not None or bool(frame.period) or grouped or frame.counting)
     if intent in ("overview", "contacts"):
@@ -603,7 +606,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     # "how long is a quote valid?", "which Incoterms may I quote?": a question about quotes asks for no quote
     asks_rule = intent not in blocking or (intent in {"quote", "new_ticket", "log"} and QUESTION.search(frame.folded)
                                            and not quote_lines(text, index, None)[0])
-    if POLICY.search(frame.folded) and not frame.period and link.customer is None and not link.ambiguous \
+    if (POLICY.search(frame.folded) or POLICY.search(fold(text))) and not frame.period \
+            and not (frame.conditions and frame.row and re.search(r"\b(which|who|list|show|nao|ai|danh sach)\b",
+                                                                  frame.folded)) and link.customer is None and not link.ambiguous \
             and not frame.group_by and not slots.documents and asks_rule \
             and not mentions_mod.mentions_index(session, index.stamp).employee(text):
         # A rule, a time limit, who approves: the handbook answers it, whatever figure words it uses.

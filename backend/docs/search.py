@@ -3,6 +3,8 @@ and BM25 keyword ranking (over the same role's passages, fetched with the same f
 rank. Each hit carries its source, section and a short quote: the sentences that match the query best."""
 from __future__ import annotations
 
+import re
+
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,6 +23,12 @@ from backend.text import fold
 
 Mode = Literal["hybrid", "vector", "keyword"]
 CANDIDATES = 30  # from each ranking, before fusion
+# A question whose answer is a number (a time limit, a fee, a threshold), and a passage that states one.
+ASKS_FOR_A_FIGURE = re.compile(r"(?i)\b(how (long|fast|quickly|soon|much|many)|what(?:'s| s| is)? the (\w+ )?(target|fee|limit|"
+                               r"deadline|rate|threshold|maximum|minimum|percentage)|within how|bao (lau|nhieu)|may (ngay|gio)|"
+                               r"trong bao lau|muc phi|toi da|toi thieu)\b")
+_FIGURE = re.compile(r"(?i)\d\s*(%|percent|(business |working |calendar )?(hours?|days?|weeks?|months?|years?|minutes?)\b|"
+                     r"giờ|ngày|tuần|tháng|năm|phút|vnd|usd|đ\b|triệu|million|tỷ)")
 RRF_K = 60
 QUOTE_CHARS = 400
 
@@ -113,6 +121,12 @@ def search_documents(settings: Settings, *, query: str, role: str, k: int = 5, d
                 rankings.append(_vector_ranking(collection, settings, text, where, min(CANDIDATES, len(corpus.ids))))
             if mode in ("hybrid", "keyword"):
                 rankings.append([corpus.ids[row] for row, _ in corpus.keywords.top(text, CANDIDATES, allowed)])
+        if mode == "hybrid" and ASKS_FOR_A_FIGURE.search(f"{fold(query)} {english or ''}"):
+            # "how fast must we answer an urgent ticket", "phí nhập lại kho là bao nhiêu": among the passages found,
+            # the ones that state a figure rank once more, so the rule's number beats the paragraph about the rule
+            fused = _rrf(rankings)
+            rankings.append([i for i in sorted(fused, key=lambda i: -fused[i])
+                             if i in corpus.row_of and _FIGURE.search(corpus.texts[corpus.row_of[i]])])
     return _fuse(corpus, rankings, f"{query} {english}".strip(), role, k)
 
 
@@ -124,11 +138,16 @@ def _vector_ranking(collection: Any, settings: Settings, query: str, where: dict
     return list(found["ids"][0])
 
 
-def _fuse(corpus: _Corpus, rankings: list[list[str]], query: str, role: str, k: int) -> list[Passage]:
+def _rrf(rankings: list[list[str]]) -> dict[str, float]:
     fused: dict[str, float] = {}
     for ranking in rankings:
         for rank, chunk_id in enumerate(ranking, start=1):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+    return fused
+
+
+def _fuse(corpus: _Corpus, rankings: list[list[str]], query: str, role: str, k: int) -> list[Passage]:
+    fused = _rrf(rankings)
     best_possible = len(rankings) / (RRF_K + 1)
     passages: list[Passage] = []
     seen_sections: set[tuple[str, str]] = set()

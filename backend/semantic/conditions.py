@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from backend.semantic.model import Words
+from backend.semantic.rules import CREDIT_HOLD_DAYS
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ CONDITIONS: tuple[NamedCondition, ...] = (
               ("chưa liên hệ hơn {n} ngày", "chưa liên hệ trong {n} ngày", "không liên hệ {n} ngày",
                "chưa gọi {n} ngày", "{n} ngày chưa liên hệ", "lâu hơn {n} ngày chưa liên hệ", "chưa liên lạc {n} ngày")),
         "days_since_last_contact", ">", show=("days_since_last_contact",)),
+    NamedCondition(
+        # the credit policy's hold (rules.CREDIT_HOLD_DAYS): an open invoice that many days past due or more
+        "on_credit_hold",
+        Words("on credit hold", "bị khóa tín dụng",
+              ("credit hold", "credit-hold", "blocked for credit", "held for credit", "on a credit hold"),
+              ("đang bị khóa tín dụng", "bị tạm ngừng tín dụng", "khóa tín dụng", "bị chặn tín dụng", "bị giữ đơn")),
+        "max_days_overdue", ">=", value=Decimal(CREDIT_HOLD_DAYS), show=("overdue_amount", "max_days_overdue")),
     NamedCondition(
         "overdue_more_than",
         Words("overdue by more than {n} days", "quá hạn trên {n} ngày",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backend.models.crm import INTERACTION_KINDS, OPPORTUNITY_STAGES, TICKET_PRIORITIES, TICKET_STATUSES
 from backend.models.finance import INVOICE_STATUSES
+from backend.models.purchasing import BILL_STATUSES, MATCH_STATUSES, PURCHASE_ORDER_STATUSES
 from backend.models.sales import ORDER_STATUSES, QUOTE_STATUSES
 from backend.semantic import marketing
 from backend.semantic.model import Dimension, Words
@@ -51,6 +52,14 @@ DIMENSION_LIST: list[Dimension] = [
        synonyms_en=("channel", "type of interaction"), synonyms_vi=("loại liên hệ",)),
     _d("payment_method", "payment method", "hình thức thanh toán", "category", synonyms_vi=("phương thức thanh toán",)),
     _d("currency", "currency", "tiền tệ", "category", synonyms_vi=("loại tiền",)),
+    _d("purchase_order", "purchase order", "đơn mua hàng", "entity", synonyms_en=("po", "po number"),
+       synonyms_vi=("đơn đặt hàng nhà cung cấp", "số đơn mua")),
+    _d("po_status", "purchase order status", "trạng thái đơn mua hàng", "status", values=PURCHASE_ORDER_STATUSES),
+    _d("bill", "supplier bill", "hóa đơn nhà cung cấp", "entity", synonyms_en=("bill number", "vendor bill"),
+       synonyms_vi=("hóa đơn mua vào",)),
+    _d("bill_status", "bill status", "trạng thái hóa đơn nhà cung cấp", "status", values=BILL_STATUSES),
+    _d("match_status", "three-way match", "đối chiếu ba bên", "status", values=MATCH_STATUSES,
+       synonyms_en=("matching", "match"), synonyms_vi=("đối chiếu",)),
     _d("supplier", "supplier", "nhà cung cấp", "entity", synonyms_en=("vendor", "suppliers", "vendors"),
        synonyms_vi=("nhà cung cấp", "người bán")),
     _d("account", "ledger account", "tài khoản kế toán", "category", synonyms_en=("gl account", "general ledger account"),

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from backend.models import (Account, Customer, Employee, Interaction, Invoice, JournalEntry, JournalLine, Opportunity,
-                            Payment, Product, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
+                            Payment, Product, PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
                             SupplierBillLine, SupplierPayment, Supplier, Ticket, Warehouse)
 from backend.semantic import rules
 from backend.semantic import marketing
@@ -398,7 +398,7 @@ def _open_bills(p: Params):
     """Supplier bills with their open balance on the as-of day (rules.bill_open_balance); rows without one dropped."""
     balance = rules.bill_open_balance(None if p.as_of >= p.today else p.as_of).label("balance")
     return (select(SupplierBill.id, SupplierBill.number, SupplierBill.supplier_id, SupplierBill.bill_date,
-                   SupplierBill.due_date, SupplierBill.currency, SupplierBill.fx_rate, balance)
+                   SupplierBill.due_date, SupplierBill.currency, SupplierBill.fx_rate, SupplierBill.match_status, balance)
             .where(rules.open_bill_candidates(p.as_of, p.today)).subquery("open_bills"))
 
 
@@ -407,6 +407,8 @@ PAYABLES = Fact(
     columns={"id": lambda s: s.source.c.id},
     joins={"supplier": _supplier_join(lambda s: s.source.c.supplier_id)},
     dimensions=_supplier_dimensions() | {
+        "bill": DimensionSQL(key=lambda s: s.source.c.number, filter=lambda s: s.source.c.number),
+        "match_status": DimensionSQL(key=lambda s: s.source.c.match_status),
         "aging_bucket": DimensionSQL(key=lambda s: rules.aging_bucket_sql(s.source.c.due_date, s.params.as_of)),
         "currency": DimensionSQL(key=lambda s: s.source.c.currency)},
     period_role="snapshot", conditions=lambda s: [s.source.c.balance > 0])
@@ -422,6 +424,32 @@ PURCHASES = Fact(
     conditions=lambda s: [rules.counts_as_purchase(SupplierBill.status, SupplierBill.purchase_order_id)],
     default_period="this-year")
 
+# Purchase orders and supplier bills as documents: how many, worth what, in which state.
+PURCHASE_ORDERS = Fact(
+    name="purchase_orders", noun=Words("purchase order", "đơn mua hàng"), source=lambda p: PurchaseOrder.__table__,
+    columns={"id": lambda s: PurchaseOrder.id},
+    joins={"supplier": _supplier_join(lambda s: PurchaseOrder.supplier_id),
+           "warehouse": Join(lambda p: aliased(Warehouse, name="warehouse"),
+                             lambda s, t: t.id == PurchaseOrder.warehouse_id, outer=False)},
+    dimensions=_supplier_dimensions() | _time_dimensions() | {
+        "purchase_order": DimensionSQL(key=lambda s: PurchaseOrder.number, filter=lambda s: PurchaseOrder.number),
+        "po_status": DimensionSQL(key=lambda s: PurchaseOrder.status),
+        "warehouse": DimensionSQL(key=lambda s: s.join("warehouse").code, label=lambda s: s.join("warehouse").name,
+                                  filter=lambda s: PurchaseOrder.warehouse_id),
+        "currency": DimensionSQL(key=lambda s: PurchaseOrder.currency)},
+    period_role="filter", time=lambda s: PurchaseOrder.order_date, history=False)
+
+SUPPLIER_BILLS = Fact(
+    name="supplier_bills", noun=Words("supplier bill", "hóa đơn nhà cung cấp"), source=lambda p: SupplierBill.__table__,
+    columns={"id": lambda s: SupplierBill.id},
+    joins={"supplier": _supplier_join(lambda s: SupplierBill.supplier_id)},
+    dimensions=_supplier_dimensions() | _time_dimensions() | {
+        "bill": DimensionSQL(key=lambda s: SupplierBill.number, filter=lambda s: SupplierBill.number),
+        "bill_status": DimensionSQL(key=lambda s: SupplierBill.status),
+        "match_status": DimensionSQL(key=lambda s: SupplierBill.match_status),
+        "currency": DimensionSQL(key=lambda s: SupplierBill.currency)},
+    period_role="filter", time=lambda s: SupplierBill.bill_date, history=False)
+
 SUPPLIER_PAYMENTS = Fact(
     name="supplier_payments", noun=Words("supplier payment", "khoản trả nhà cung cấp"),
     source=lambda p: SupplierPayment.__table__, columns={"id": lambda s: SupplierPayment.id},
@@ -434,5 +462,6 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     ORDERS, ORDER_LINES, SHIPMENTS, UNINVOICED, INVOICES, RECEIVABLES, PAYMENTS, CUSTOMERS, FIRST_ORDERS, OPPORTUNITIES,
     QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
-    JOURNAL, COGS_LINES, TAX_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS)}
+    JOURNAL, COGS_LINES, TAX_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS,
+    PURCHASE_ORDERS, SUPPLIER_BILLS)}
 FACTS |= marketing.FACTS  # campaigns, acquisitions, customer margins, paid invoices

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import case, func, type_coerce
 
 from backend.models.base import Money
-from backend.models import (Account, Customer, Invoice, JournalLine, Opportunity, Payment, Product, Quote, SalesOrder,
+from backend.models import (Account, Customer, Invoice, JournalLine, Opportunity, Payment, Product, PurchaseOrder, Quote,
+                            SalesOrder,
                             SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine, SupplierPayment, Ticket)
 from backend.accounting.statements import CASH_ROLES, NOT_OPERATING_EXPENSE_ROLES
 from backend.roles import ALL, COST_VIEWERS, FINANCE_VIEWERS
@@ -558,11 +559,40 @@ MEASURE_LIST: list[Measure] = [
        "date, in the base currency at each bill's FX rate.",
        "Giá trị trước VAT của các hóa đơn mua hàng theo đơn đặt hàng (không gồm hóa đơn hủy), theo ngày hóa đơn, "
        "quy đổi theo tỷ giá từng hóa đơn.", "money", roles=FINANCE_VIEWERS, larger_is_better=False,
-       synonyms_en=("purchased", "purchasing", "bought from suppliers", "buying", "procurement", "purchase value"),
-       synonyms_vi=("nhập hàng", "giá trị nhập", "mua vào", "mua hàng từ nhà cung cấp"),
+       synonyms_en=("purchased", "purchasing", "bought from suppliers", "buying", "procurement", "purchase value",
+                    "purchase from suppliers", "purchased from suppliers", "buy from suppliers", "spent with suppliers"),
+       synonyms_vi=("nhập hàng", "giá trị nhập", "mua vào", "mua hàng từ nhà cung cấp", "mua hàng"),
        on={"purchases": MeasureSQL(fx=Fx(amount=lambda s: SupplierBillLine.line_amount,
                                          currency=lambda s: SupplierBill.currency, rate=lambda s: SupplierBill.fx_rate,
                                          document=lambda s: SupplierBill.id))}),
+    _m("purchase_orders", "purchase orders", "số đơn mua hàng", "Number of purchase orders (any status unless one is "
+       "named), by order date when a period is given.",
+       "Số đơn mua hàng (mọi trạng thái nếu không nêu), theo ngày đặt khi có kỳ.", "count", roles=FINANCE_VIEWERS,
+       on={"purchase_orders": _count()},
+       counts=Words("purchase orders", "đơn mua hàng", ("pos", "purchase order", "orders to suppliers", "supplier orders"),
+                    ("đơn đặt hàng nhà cung cấp", "đơn mua", "đơn đặt mua"))),
+    _m("purchase_order_value", "purchase order value", "giá trị đơn mua hàng",
+       "Totals (with VAT) of purchase orders, in the base currency at each order's FX rate.",
+       "Tổng tiền (gồm VAT) của các đơn mua hàng, quy đổi theo tỷ giá từng đơn.", "money", roles=FINANCE_VIEWERS,
+       larger_is_better=False, synonyms_en=("po value", "value of purchase orders", "on order value"),
+       synonyms_vi=("giá trị đơn đặt hàng nhà cung cấp",),
+       on={"purchase_orders": MeasureSQL(fx=Fx(amount=lambda s: PurchaseOrder.total,
+                                               currency=lambda s: PurchaseOrder.currency,
+                                               rate=lambda s: PurchaseOrder.fx_rate,
+                                               document=lambda s: PurchaseOrder.id))}),
+    _m("supplier_bills", "supplier bills", "số hóa đơn nhà cung cấp", "Number of supplier bills (any status unless one "
+       "is named), by bill date when a period is given.",
+       "Số hóa đơn nhà cung cấp (mọi trạng thái nếu không nêu), theo ngày hóa đơn khi có kỳ.", "count",
+       roles=FINANCE_VIEWERS, on={"supplier_bills": _count()},
+       counts=Words("supplier bills", "hóa đơn nhà cung cấp", ("vendor bills", "bills from suppliers"),
+                    ("hóa đơn mua vào", "hóa đơn đầu vào"))),
+    _m("supplier_bill_total", "billed by suppliers", "giá trị hóa đơn nhà cung cấp",
+       "Totals (with VAT) of supplier bills, in the base currency at each bill's FX rate.",
+       "Tổng tiền (gồm VAT) của các hóa đơn nhà cung cấp, quy đổi theo tỷ giá từng hóa đơn.", "money",
+       roles=FINANCE_VIEWERS, larger_is_better=False, synonyms_en=("bill total", "bills total", "value of bills"),
+       synonyms_vi=("tổng hóa đơn nhà cung cấp",),
+       on={"supplier_bills": MeasureSQL(fx=Fx(amount=lambda s: SupplierBill.total, currency=lambda s: SupplierBill.currency,
+                                              rate=lambda s: SupplierBill.fx_rate, document=lambda s: SupplierBill.id))}),
     _m("supplier_payments_made", "paid to suppliers", "đã trả nhà cung cấp",
        "Supplier payments dated in the period, in the base currency at each payment's FX rate.",
        "Các khoản trả nhà cung cấp trong kỳ, quy đổi theo tỷ giá từng khoản.", "money", roles=FINANCE_VIEWERS,
