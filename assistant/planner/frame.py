@@ -168,6 +168,9 @@ MARKETING_SIDE = {"revenue": "marketing_spend", "new_customers": "new_customers_
 def _marketing_side(frame: Frame) -> None:
     if not (MARKETING_WORDS.search(frame.folded) or any(d == "campaign_channel" for d, _ in frame.statuses)):
         return
+    if frame.weak_revenue and not frame.measures and set(frame.words) & SPEND_WORDS:
+        frame.measures.append("marketing_spend")   # "Google Ads spend this year"
+        frame.weak_revenue = False
     for hit in frame.hits:
         said = set(frame.words[hit.start:hit.end])
         for i, name in enumerate(frame.measures):

@@ -352,6 +352,32 @@ ERP = [
     ("send me the P&L for Q3 as a PDF", "write_report", {"report": "profit-and-loss", "period": "2026-Q3", "format": "pdf"}),
     ("output VAT last quarter", "query_data", {"measures": ["output_vat"], "period": "last-quarter"}),
     ("thuế GTGT đầu vào tháng trước", "query_data", {"measures": ["input_vat"], "period": "last-month"}),
+    # purchase orders and supplier bills as documents, by their state
+    ("which POs are still waiting to be received?", "query_data",
+     {"measures": ["purchase_order_value"], "group_by": ["purchase_order", "supplier"],
+      "filters": [{"dimension": "po_status", "values": ["sent", "partially_received"]}]}),
+    ("any purchase orders waiting for approval?", "query_data",
+     {"filters": [{"dimension": "po_status", "values": ["draft"]}]}),
+    ("how many purchase orders did we place in October?", "query_data",
+     {"measures": ["purchase_orders"], "period": "2026-10"}),
+    ("hóa đơn nhà cung cấp nào bị lệch?", "query_data",
+     {"group_by": ["bill", "supplier"], "filters": [{"dimension": "match_status", "values": ["exceptions"]}]}),
+    ("mua hàng tháng 9 là bao nhiêu?", "query_data", {"measures": ["purchases"], "period": "2026-09"}),
+    ("how much did we purchase from suppliers last month?", "query_data", {"measures": ["purchases"], "period": "last-month"}),
+    # campaigns: what was spent and whom they brought
+    ("how much did we spend on marketing campaigns last year?", "query_data",
+     {"measures": ["marketing_spend"], "period": "last-year"}),
+    ("Google Ads spend this year", "query_data",
+     {"measures": ["marketing_spend"], "filters": [{"dimension": "campaign_channel", "values": ["google_ads"]}]}),
+    ("marketing spend by channel in 2025", "query_data",
+     {"measures": ["marketing_spend"], "group_by": ["campaign_channel"], "period": "2025"}),
+    # credit hold, receivables by their bucket
+    ("which customers are on credit hold?", "query_data",
+     {"conditions": [{"measure": "max_days_overdue", "op": ">=", "value": "60"}]}),
+    ("khách hàng nào đang bị khóa tín dụng?", "query_data",
+     {"conditions": [{"measure": "max_days_overdue", "op": ">=", "value": "60"}]}),
+    ("what's the AR in the 61-90 days bucket?", "query_data",
+     {"measures": ["open_receivables"], "filters": [{"dimension": "aging_bucket", "values": ["days_61_90"]}]}),
 ]
 
 
@@ -405,9 +431,31 @@ def cases() -> list[dict]:
         add(request, tool, args, **({"as": HA} if args.get("report") in {"ar_aging", "overdue_invoices"} else {}))
     for request, tool, args in ERP:
         add(request, tool, args, **{"as": HA if "cac" not in args.get("measures", []) else BAO})
+    # "... of that": the same side of the books, and the same customer or supplier
+    for request, tool, args in [("what do we owe Double A?", "query_data", {"measures": ["open_payables"]}),
+                                ("how much of that is overdue?", "query_data",
+                                 {"measures": ["overdue_payables"],
+                                  "filters": [{"dimension": "supplier", "values": ["Double A (Vietnam) Co., Ltd."]}]})]:
+        add(request, tool, args, **{"as": HA, "chain": "of-that-supplier"})
+    for request, tool, args in [("what does Hoàng Long owe us right now?", CREDIT, {"customer": "HOANGLONG"}),
+                                ("and how much of that is overdue?", "query_data",
+                                 {"measures": ["overdue_amount"], "customer": "HOANGLONG"})]:
+        add(request, tool, args, chain="of-that-customer")
     for number, chain in enumerate(CHAINS):
         for request, tool, args in chain:
             add(request, tool, args, chain=f"chain-{number}")
+    # Questions about all of a rep's customers need no one customer; Vietnamese words keep their accents apart.
+    add("which of my customers have unpaid invoices?", "query_data",
+        {"measures": ["open_receivables"], "group_by": ["customer"], "owner": "me"})
+    add("how much do my customers owe right now?", "query_data", {"measures": ["open_receivables"], "owner": "me"})
+    add("how many open tickets do my customers have?", "query_data", {"measures": ["open_tickets"]}, **{"as": "hung@songhong.vn"})
+    add("5 khách hàng mua nhiều nhất của tôi năm nay", "query_data",
+        {"measures": ["revenue"], "group_by": ["customer"], "limit": 5, "owner": "me"})
+    add("thời gian xử lý trung bình của các ticket đã đóng năm 2025", "query_data",
+        {"measures": ["avg_resolution_days"], "period": "2025"}, **{"as": ANH})
+    add("khách hàng đổi ý thì phí nhập lại kho là bao nhiêu?", "search_docs", {}, **{"as": ANH})
+    add("how fast do we have to respond to an urgent ticket?", "search_docs", {}, **{"as": ANH})
+    add("who approves a credit limit above 500 million?", "search_docs", {}, **{"as": HA})
     # The same customer asked about by support, who owns none of them: a shared name needs a question.
     add("what's going on with Hoàng Long?", None, {}, **{"as": ANH})
     return out
