@@ -53,6 +53,13 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     """The query for a data frame, with the entities the planner linked; None when it is no data question."""
     lex = lexicon()
     measures = list(frame.measures)
+    if "revenue" in measures and frame.row and not _allowed(["revenue"], frame.row):
+        # "the total value of open opportunities": what the things themselves are worth, not sales over them
+        worth = (COUNT_FIGURES.get(frame.row_count or "") or (ROW_FIGURE.get(frame.row),))[0]
+        if worth and worth not in measures:
+            measures[measures.index("revenue")] = worth
+        else:
+            measures.remove("revenue")
     group_by = list(frame.group_by)
     if frame.row and not group_by and (frame.listing or frame.limit or frame.single or frame.order):
         group_by.append(frame.row)

@@ -23,6 +23,7 @@ PICK_AFTER = {"nao"}
 COUNT_CUES = ("how many", "number of", "count of", "count the", "bao nhieu", "co may", "may", "tong so")
 # ("số lượng" is a quantity — units — not a count of things)
 AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "what was", "what is", "what's", "whats", "money",
+               "what s",  # "what's": folding splits off the "s"
                "tong cong", "figure", "figures", "amount")
 DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
 ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap"}
@@ -422,7 +423,7 @@ def _implicit_measures(frame: Frame) -> None:
                 frame.measures.append(count)
                 frame.group_by.remove(dimension)
                 break
-    if not frame.measures and frame.listing and (frame.row or frame.group_by):
+    if not frame.measures and (frame.listing or frame.single or frame.limit) and (frame.row or frame.group_by):
         # "list our customers in France", "which products ...": the things themselves
         count = frame.row_count or COUNT_OF_DIMENSION.get(frame.row or frame.group_by[0])
         if count:

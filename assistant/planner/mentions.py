@@ -32,6 +32,12 @@ ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho 
            "italian": "italy", "portuguese": "portugal", "australian": "australia", "belgian": "belgium",
            "danish": "denmark", "finnish": "finland", "norwegian": "norway", "polish": "poland", "irish": "ireland",
            "chilean": "chile", "argentinian": "argentina", "austrian": "austria", "hungarian": "hungary"}
+# Currencies by the names people give them (folded), for `Mentions.currency`.
+CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollars": "USD", "dollar": "USD",
+                  "eur": "EUR", "euro": "EUR", "euros": "EUR", "cad": "CAD", "canadian dollars": "CAD",
+                  "canadian dollar": "CAD", "vnd": "VND", "dong": "VND", "vietnamese dong": "VND", "gbp": "GBP",
+                  "pounds": "GBP", "jpy": "JPY", "yen": "JPY", "sgd": "SGD", "singapore dollars": "SGD",
+                  "thb": "THB", "baht": "THB", "aud": "AUD", "australian dollars": "AUD"}
 # Words too common to be a person's name on their own, whatever the staff list says.
 NOT_NAMES = {"mai", "an", "my", "long", "van", "thi", "duc", "minh"}
 # Vietnamese pronouns that are also given names ("của anh" is "yours", Anh is a colleague): a name only as "Anh's".
@@ -72,6 +78,7 @@ class Mentions:
             self.values[dimension] = {fold(v): v for v in stored if v}
         self.warehouses = [(code, fold(code), fold(name)) for code, name in session.execute(
             select(Warehouse.code, Warehouse.name))]
+        self.currencies = set(session.execute(select(Customer.currency).distinct()).scalars())
 
     # --- employees ------------------------------------------------------------------------------------------
 
@@ -183,7 +190,23 @@ class Mentions:
                         break
                 if "warehouse" in out.found:
                     break
+        currency = self.currency(folded)
+        if currency:
+            out.found["currency"] = [currency]
         return out
+
+    def currency(self, folded: str) -> str | None:
+        """A currency the documents are kept in, named as a filter ("USD deals", "billed in euros", "invoices in
+        CAD"); "revenue in USD" is how to show a figure, not which documents count."""
+        names = "|".join(sorted(map(re.escape, CURRENCY_WORDS), key=len, reverse=True))
+        m = re.search(rf"\b(?:billed|invoiced|paying|pay|pays|priced|denominated|quoted|kept)\s+in\s+({names})\b|"
+                      rf"\b({names})\s+(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|quotes?|"
+                      rf"payments?|bills?)\b|\b(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|"
+                      rf"quotes?|bills?)\s+(?:in|billed in|priced in)\s+({names})\b", folded)
+        if not m:
+            return None
+        code = CURRENCY_WORDS[next(g for g in m.groups() if g)]
+        return code if code in self.currencies else None
 
 
 def _core(name: str) -> list[str]:
