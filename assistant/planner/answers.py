@@ -260,12 +260,43 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
             return f"- {who}{c.get('name')} ({c.get('code')})" + (f", {c.get('city')}" if c.get("city") else "")
 
         return head + "\n" + "\n".join(line(c) for c in cands[:8])
+    if tool == "find_suppliers":
+        suppliers = r.get("suppliers", [])
+        if not suppliers:
+            return _t(lang, f"No supplier matches '{r.get('query')}'.", f"Không tìm thấy nhà cung cấp nào khớp '{r.get('query')}'.")
+        lines = [] if not r.get("ambiguous") else [_t(lang, "Which one do you mean?", "Bạn muốn chọn nhà cung cấp nào?")]
+        for sup in suppliers[:5]:
+            line = (f"- **{sup.get('name')}** ({sup.get('code')}): "
+                    + _t(lang, f"bills us in {sup.get('currency')}, payment terms {sup.get('payment_terms_days')} days",
+                         f"xuất hóa đơn bằng {sup.get('currency')}, thời hạn thanh toán {sup.get('payment_terms_days')} ngày"))
+            if sup.get("open_payables_base") is not None:
+                line += _t(lang, f"; we owe {_m(sup.get('open_payables_base'), r.get('base_currency'))} on "
+                                 f"{sup.get('open_bills')} open bill(s)",
+                           f"; còn nợ {_m(sup.get('open_payables_base'), r.get('base_currency'))} trên "
+                           f"{sup.get('open_bills')} hóa đơn")
+            reach = ", ".join(x for x in (sup.get("email"), sup.get("phone")) if x)
+            if reach:
+                line += f"; {reach}"
+            lines.append(line)
+            for c in (sup.get("contacts") or [])[:3]:
+                lines.append(f"  - {c.get('name')}" + (f" ({c.get('title')})" if c.get("title") else "")
+                             + "".join(f", {x}" for x in (c.get("email"), c.get("phone")) if x))
+        return "\n".join(lines)
     if tool == "list_tickets":
         tickets = r.get("tickets", [])
         if not tickets:
             return _t(lang, "No tickets match.", "Không có phiếu hỗ trợ nào.")
-        head = _t(lang, f"{r.get('total')} ticket(s):", f"{r.get('total')} phiếu hỗ trợ:")
-        return head + "\n" + "\n".join(f"- {t.get('number')} [{_word(t.get('priority'), lang)}, {_word(t.get('status'), lang)}] {t.get('customer_name')}: {t.get('subject')}" for t in tickets[:10])
+        total = r.get("total") or len(tickets)
+        shown = tickets[:20]
+        head = _t(lang, f"{total} ticket(s):", f"{total} phiếu hỗ trợ:")
+        lines = [f"- {t.get('number')} [{_word(t.get('priority'), lang)}, {_word(t.get('status'), lang)}] "
+                 f"{t.get('customer_name')}: {t.get('subject')}" for t in shown]
+        if total > len(shown):
+            lines.append(_t(lang, f"Showing {len(shown)} of {total}, newest first: narrow by priority, customer or "
+                                  "status to see the others.",
+                            f"Đang hiện {len(shown)} trên {total} phiếu, mới nhất trước: lọc theo mức ưu tiên, khách hàng "
+                            "hoặc trạng thái để xem các phiếu còn lại."))
+        return head + "\n" + "\n".join(lines)
     if tool == "order_status":
         orders = r.get("orders", [])
         if not orders:
@@ -303,13 +334,19 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
                  + (f" for {r.get('customer_name')}" if r.get("customer_name") else "")]
         stock = r.get("stock", [])
         total = sum(int(s.get("available") or 0) for s in stock)
+        on_hand = sum(int(s.get("quantity") or 0) for s in stock)
+        held = sum(int(s.get("reserved") or 0) for s in stock)
         lines[0] += _t(lang, " — out of stock: nothing available in any warehouse" if stock and total <= 0
-                       else f" — {total:,} available in all", " — hết hàng: không kho nào còn" if stock and total <= 0
-                       else f" — còn {total:,} ở tất cả các kho")
+                       else f" — {total:,} available in all ({on_hand:,} on hand, {held:,} reserved)",
+                       " — hết hàng: không kho nào còn" if stock and total <= 0
+                       else f" — còn {total:,} ở tất cả các kho ({on_hand:,} tồn, {held:,} đã giữ)")
         lines.extend(_t(lang, f"- {s.get('warehouse')}: {s.get('available')} available ({s.get('quantity')} on hand, "
                               f"{s.get('reserved')} reserved)" + (" — below reorder level" if s.get("below_reorder") else ""),
                         f"- {s.get('warehouse')}: còn {s.get('available')} ({s.get('quantity')} tồn, {s.get('reserved')} đã giữ)"
                         + (" — dưới mức đặt hàng lại" if s.get("below_reorder") else "")) for s in stock)
+        if r.get("usual_supplier"):
+            who = r["usual_supplier"].rstrip(".")
+            lines.append(_t(lang, f"Usual supplier: {who}.", f"Nhà cung cấp thường xuyên: {who}."))
         if r.get("can_fulfil") is not None:
             lines.append(_t(lang, "Enough stock for the quantity." if r["can_fulfil"] else f"Short by {r.get('shortfall')} units.",
                             "Đủ hàng." if r["can_fulfil"] else f"Thiếu {r.get('shortfall')} đơn vị."))

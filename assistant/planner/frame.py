@@ -320,6 +320,13 @@ def _narrowest(frame: Frame) -> None:
         # "cơ hội bán hàng … tổng giá trị": the deals' worth, not sales; a won or lost deal's is its amount
         decided = any(d == "stage" and c in ("closed_won", "closed_lost") for d, c in frame.statuses)
         frame.measures[frame.measures.index("revenue")] = "opportunity_amount" if decided else "pipeline_amount"
+    rates = [m for m in frame.measures if m in ("win_rate", "quote_win_rate")]
+    if rates:
+        # "tỷ lệ thắng (đã thắng trên tổng số đã đóng)": won and closed are the rate's own definition, not filters,
+        # and the deals named are what it is over
+        frame.statuses = [(d, c) for d, c in frame.statuses if d not in ("stage", "quote_status")]
+        if not frame.counting or "opportunities" in frame.measures:
+            frame.measures[:] = [m for m in frame.measures if m not in ("opportunities", "quotes")] or rates
     if "opportunities" in frame.measures and any(c == "open" for _, c in frame.statuses):
         frame.measures[frame.measures.index("opportunities")] = "open_opportunities"  # "deals still open"
         frame.statuses = [(d, c) for d, c in frame.statuses if c != "open"]

@@ -33,6 +33,7 @@ OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so d
 MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b")
 # Facts whose salesperson is the one assigned to the row (a ticket's assignee), not the customer's owner.
 ASSIGNED_FACTS = {"tickets", "open_tickets", "resolutions", "interactions"}
+SHIPPING = re.compile(r"\b(ship|shipped|ships|deliver|delivered|dispatched|arrive|arrived|giao|da giao)\b")
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
 
 
@@ -100,6 +101,11 @@ _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b")]
 
 
+SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|supplies|supplied)\b")
+SUPPLIER_CUE_WORDS = {"who", "which", "ai", "nao", "usual", "usually", "normally", "thuong", "xuyen", "supplies", "supplied",
+                      "supplier", "suppliers", "la", "cua", "our", "main", "chinh"}
+
+
 def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
     """The supplier a question names (its name, and the words that named it): by code, by the words in brackets
     ("Digiworld"), by its name without the legal form ("Double A", "Thiên Long") or by that name's first word when no
@@ -133,11 +139,13 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     """'what do we owe Double A?', 'mình mua của Double A bao nhiêu năm 2026': that supplier's payables or purchases."""
     from assistant.planner.frame import BUYING_SIDE
 
-    # The words first (no query): only a question about owing, buying or paying can be about a supplier.
+    # The words first (no query): only a question about owing, buying or paying, or about a supplier's terms and
+    # contacts, can be about a supplier.
     measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures if BUYING_SIDE.get(m, m) in BUYING_MEASURES))
     if not measures:
         measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
-    if not measures:
+    profile = bool(SUPPLIER_PROFILE.search(frame.folded)) and not frame.period
+    if not measures and not profile:
         return None
     named = _supplier_named(session, text)
     if named is None:
@@ -145,6 +153,9 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     supplier, words = named
     if link.customer is not None and words <= set(link.customer.core):
         return None  # the customer's own name holds the words: the customer is meant
+    if profile and _registered("find_suppliers"):
+        # "what are Brother Singapore's payment terms?", "who's our contact at Double A": the supplier's record
+        return Plan(intent="find_supplier", tool="find_suppliers", args={"query": supplier, "limit": 1}, language=language)
     args: dict[str, Any] = {"measures": measures, "filters": [{"dimension": "supplier", "values": [supplier]}]}
     if frame.period:
         args["period"] = frame.period
@@ -156,6 +167,8 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
 
 
+SUPPLIER_PROFILE = re.compile(r"\b(terms|payment terms|contacts?|phone|email|e-mail|currency|address|dieu khoan|"
+                              r"thoi han thanh toan|lien he|so dien thoai|tra cham|ky han)\b")
 DOCUMENT_WORDS = re.compile(r"\b(pdf|html|markdown|document|file|tai lieu|xuat file|ban in)\b")
 
 
@@ -600,6 +613,15 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         supplier_plan = _supplier_plan(session, text, frame, link, language, today)
         if supplier_plan is not None:
             return supplier_plan
+    if intent not in WRITE_INTENTS and not frame.measures and SUPPLIER_WORDS.search(frame.folded) \
+            and re.search(r"\b(who|which|ai|nao|usual|thuong xuyen|normally|usually)\b", frame.folded):
+        covered = {i for hit in frame.hits for i in range(hit.start, hit.end)}
+        rest = [w for i, w in enumerate(frame.words) if i not in covered and w not in STOP and w not in SUPPLIER_CUE_WORDS]
+        found, _ = index.link_product(" ".join(rest)) if rest else (None, [])
+        product = found.sku if found is not None and sum(1 for w in set(rest) if w in found.tokens) >= 2 else None
+        if product is not None:
+            # "who is the usual supplier of HP 85A toner?": the product's record says
+            return Plan(intent="availability", tool="product_availability", args={"product": product}, language=language)
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
     has_quote = "QUO" in slots.documents
     blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
@@ -700,6 +722,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         if call is not None and customer and call.args["measures"] in (["last_order"], ["first_order"]) \
                 and not call.args.get("group_by") and not frame.period and intent not in blocking | {"order_status"}:
             # "Terhi's last purchase": that order itself (number, date, amount), not only its date
+            if SHIPPING.search(frame.folded) and _registered("order_status"):
+                # "when did Sakura Bungu's last order ship": the latest orders with their delivery dates
+                return Plan(intent="order_status", tool="order_status", args={"customer": customer}, language=language,
+                            customer_code=customer)
             args = {"customer": customer, "kinds": ["orders"], "page_size": 1, "include_lines": True}
             if call.args["measures"] == ["first_order"]:
                 args["oldest_first"] = True
@@ -793,6 +819,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         args["quote"] = number
         if not number:
             plan.question = "Số báo giá nào (QUO-...)?" if language == "vi" else "Which quote number (QUO-...)?"
+    elif intent == "history" and customer_ref and SHIPPING.search(fold(text)) and _registered("order_status"):
+        # "when did Sakura Bungu's last order ship": the latest orders with their delivery dates
+        plan.intent, plan.tool = "order_status", "order_status"
+        args["customer"] = customer_ref
     elif intent == "history":
         args["customer"] = customer_ref
         kinds = [kind for kind, pattern in HISTORY_KINDS.items() if re.search(pattern, fold(text))]

@@ -8,7 +8,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from backend.errors import ValidationFailed
-from backend.models import Product, StockLevel, Warehouse
+from backend.models import Product, StockLevel, Supplier, Warehouse
 from backend.money import HUNDRED, line_amount
 from backend.text import fold
 from backend.tools.context import ToolContext
@@ -127,6 +127,8 @@ class ProductAvailabilityResult(ToolModel):
     shortfall: int | None = Field(None, description="Units missing to serve the quantity (0 when enough)")
     unit_cost: Decimal | None = Field(None, description="Unit cost in `currency` (not shown to support)")
     margin_pct: Decimal | None = Field(None, description="(unit price - unit cost) / unit price, % (not shown to support)")
+    usual_supplier: str | None = Field(None, description="The supplier its purchase orders go to (reorder_stock)")
+    usual_supplier_code: str | None = None
 
 
 @register(kind="read")
@@ -150,6 +152,9 @@ def product_availability(ctx: ToolContext, params: ProductAvailabilityInput) -> 
         quantity=params.quantity, unit_price=price.unit_price, currency=price.currency, price_source=price.source,
         price_list_code=price.price_list_code, price_break_min_quantity=price.min_quantity, stock=stock,
         total_available=total)
+    if product.supplier_id is not None:
+        supplier = session.get(Supplier, product.supplier_id)
+        result.usual_supplier, result.usual_supplier_code = supplier.name, supplier.code
     if params.quantity is not None:
         result.amount = line_amount(params.quantity, price.unit_price, Decimal(0), price.currency)
         result.can_fulfil = total >= params.quantity
