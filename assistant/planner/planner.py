@@ -33,7 +33,7 @@ OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so d
 MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b")
 # Facts whose salesperson is the one assigned to the row (a ticket's assignee), not the customer's owner.
 ASSIGNED_FACTS = {"tickets", "open_tickets", "resolutions", "interactions"}
-SHIPPING = re.compile(r"\b(ship|shipped|ships|deliver|delivered|dispatched|arrive|arrived|giao|da giao)\b")
+SHIPPING = re.compile(r"\b(ship|shipped|ships|deliver|delivered|dispatched|arrive|arrived|giao hang|da giao|duoc giao|giao luc|giao ngay)\b")
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
 
 
