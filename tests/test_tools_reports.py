@@ -593,7 +593,7 @@ def test_sales_rep_sees_receivables_pipeline_and_lifetime_only_for_what_they_own
 
 def test_sales_rep_cannot_ask_for_a_colleagues_figures(data, paid_orders, ctx_for):
     rep_a = ctx_for(data.rep_a)
-    with pytest.raises(PermissionDenied, match="own figures"):
+    with pytest.raises(PermissionDenied, match="another salesperson.s figures"):
         run(rep_a, "sales_by_customer", salesperson="REPB")
     with pytest.raises(PermissionDenied):
         run(rep_a, "ar_aging", salesperson="Trần Văn Bình")
