@@ -9,6 +9,7 @@ nothing is added up, subtracted or divided: a comparison shows the result's `_pr
   single    true: one thing was asked for ("the biggest customer"): the first row, in a sentence
   extremes  true: "best and worst month": lead with the highest and the lowest rows by the first measure
   today     a date or ISO string: rows of a time grouping that start after it are left out of the extremes
+  count_of  the word for a dimension asked "how many" of ("genres"): the number of rows leads the answer
   balances  measure names taken on a day (open receivables, stock...): said "as of <date>" when the result
             has both a period and an as-of day; without it such a result says the period and the balance day
 """
@@ -479,6 +480,10 @@ def _grouped(figures: _Figures, result: dict[str, Any], when: _When, lang: str, 
     if hints.get("single"):
         return _single_row(figures, result, when, lang)
     lines = []
+    if hints.get("count_of"):
+        # "how many genres": how many rows there are, then the rows
+        many = result.get("total_rows") if isinstance(result.get("total_rows"), int) else len(rows)
+        lines.append(say(lang, f"{many:,} {hints['count_of']} in all.", f"Tổng cộng {many:,} {hints['count_of']}."))
     if hints.get("extremes"):
         extremes = _extremes(figures, result, rows, lang, hints.get("today"))
         if extremes:

@@ -196,6 +196,27 @@ def _company_buys(frame: Frame) -> None:
             frame.measures[frame.measures.index("purchases")] = "revenue"
 
 
+ANY_ONE = re.compile(r"\b(?:any|a|one) (?:single |one )?(customers?|clients?|accounts?|products?|tracks?|reps?|salespeople|"
+                     r"salesperson|suppliers?)\b")
+
+
+def _any_one(frame: Frame) -> None:
+    """'the largest number of orders any single customer has placed': the figure per customer, the largest one."""
+    m = ANY_ONE.search(frame.folded)
+    if not m or not (frame.single or frame.order or frame.limit):
+        return
+    for hit in lexicon().find([m.group(1)]):
+        dims = hit.of("dimension") or [t for t in hit.of("count") if ROW_OF_COUNT.get(t.target)]
+        if not dims:
+            continue
+        dimension = dims[0].target if dims[0].kind == "dimension" else ROW_OF_COUNT[dims[0].target]
+        count = COUNT_OF_DIMENSION.get(dimension)
+        if count in frame.measures and len(frame.measures) > 1:
+            frame.measures.remove(count)
+        _add(frame.group_by, dimension)
+        return
+
+
 def _possessor(frame: Frame) -> None:
     """'how many open tickets do my customers have': the customers own what is counted; they are not a second count."""
     if "customers" in frame.measures and len(frame.measures) > 1 and POSSESSOR.search(frame.folded):
@@ -255,6 +276,7 @@ def parse(text: str, today: date) -> Frame:
         _read_hit(frame, hit)
     _implicit_measures(frame)
     _subject_only(frame)
+    _any_one(frame)
     _company_buys(frame)
     _possessor(frame)
     _marketing_side(frame)

@@ -106,6 +106,29 @@ SUPPLIER_CUE_WORDS = {"who", "which", "ai", "nao", "usual", "usually", "normally
                       "supplier", "suppliers", "la", "cua", "our", "main", "chinh"}
 
 
+# What is counted to find the values of a dimension ("how many genres": the products' categories).
+_COUNTED_BY = ("customers", "products", "orders", "opportunities", "invoices")
+
+
+def _dimension_counted(frame) -> tuple[str, str, str] | None:
+    """'how many genres do we sell': a dimension named after a count cue, with no figure or thing to count."""
+    from backend.semantic.engine import supported_dimensions
+
+    if not frame.counting or frame.measures or frame.conditions or frame.row or frame.group_by:
+        return None
+    for hit in frame.hits:
+        dims = [t.target for t in hit.of("dimension")]
+        if not dims or hit.of("count") or hit.of("measure"):
+            continue
+        dimension = dims[0]
+        if dimension in ("day", "week", "month", "quarter", "year"):
+            continue
+        measure = next((m for m in _COUNTED_BY if dimension in supported_dimensions(m)), None)
+        if measure is not None:
+            return dimension, measure, " ".join(frame.words[hit.start:hit.end])
+    return None
+
+
 def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
     """The supplier a question names (its name, and the words that named it): by code, by the words in brackets
     ("Digiworld"), by its name without the legal form ("Double A", "Thiên Long") or by that name's first word when no
@@ -389,6 +412,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     if intent in ("history", "order_status"):
         # no customer to show the history of ("what did my customers buy in 2023"): the figure over them
         no_customer = link.customer is None and not memory.customer_code
+        if no_customer and frame.row == "order" and (frame.single or frame.limit):
+            return True   # "the largest single order in 2025 and who placed it": orders ranked
         return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)
                                               or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
@@ -645,6 +670,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     masked += [(m.start(), m.end()) for m in re.finditer(
         r"\bnam\s+(\d{4}|nay|ngoai|truoc|sau|toi|tai chinh)\b|\b(cuoi|dau|giua|ca|trong|moi)\s+nam\b", fold(text))]
     person = extra.employee(text, exclude=masked) if intent not in blocking else None
+    if person is not None and link.customer is not None and link.span and \
+            set(tokens_of(text)[link.span[0]:link.span[1]]) <= set(fold(person.name).split()) and \
+            re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
+        link = LinkResult()   # "and Steve Johnson's?": the colleague named in full, not the customer Steve Murray
+    counted = _dimension_counted(frame) if intent not in blocking and link.customer is None else None
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):
         frame.measures.append("revenue")
@@ -658,6 +688,14 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         frame.measures.append("products")  # "how many tracks do we have in the Jazz genre": the catalogue's, counted
     if frame.weak_revenue and not frame.measures and frame.counting and intent not in blocking:
         frame.measures.append("units")    # "how many Titanium Sporks did we sell in 2017": units sold
+    if counted is not None:
+        # "how many genres do we sell?", "how many cities are our customers in?": the distinct values, counted
+        dimension, measure, said = counted
+        args = {"measures": [measure], "group_by": [dimension], "limit": 1000}
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language,
+                    hints={"today": today.isoformat(), "count_of": said})
     if (frame.is_data or frame.statuses or deal_words) and intent not in blocking:
         if person is not None and link.customer is not None and link.span and link.span[1] - link.span[0] == 1 and \
                 tokens_of(text)[link.span[0]] == fold(person.name).split()[-1]:
