@@ -303,10 +303,25 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
             return _t(lang, "No orders found.", "Không tìm thấy đơn hàng.")
         out = []
         for o in orders[:5]:
+            invoices = [i for i in (o.get("invoices") or []) if i.get("status") != "void"]
+            billed = ""
+            if invoices:
+                billed = _t(lang, ", invoice ", ", hóa đơn ") + ", ".join(
+                    f"{i.get('number')}" + (_t(lang, f" ({_m(i.get('open_balance'), i.get('currency'))} open)",
+                                               f" (còn nợ {_m(i.get('open_balance'), i.get('currency'))})")
+                                            if i.get("status") == "open" else "") for i in invoices)
             out.append(f"- {o.get('number')} ({o.get('order_date')}) {o.get('customer_name')}: {_word(o.get('status'), lang)}, "
                        f"{_m(o.get('net_amount'), o.get('currency'))}"
                        + (_t(lang, f", shipped {o.get('shipped_date')}", f", giao ngày {o.get('shipped_date')}") if o.get("shipped_date") else "")
-                       + f", {_word(o.get('payment_state'), lang)}")
+                       + billed + f", {_word(o.get('payment_state'), lang)}")
+            if len(orders) == 1:
+                # one order asked about: what it holds
+                for line in o.get("lines") or []:
+                    pct = Decimal(str(line.get("discount_pct") or 0))
+                    discount = f", -{pct.normalize():f}%" if pct else ""
+                    out.append(f"  - {line.get('quantity')} × {line.get('name')} ({line.get('sku')}) @ "
+                               f"{_m(line.get('unit_price'), o.get('currency'))}{discount} = "
+                               f"{_m(line.get('line_amount'), o.get('currency'))}")
         return "\n".join(out)
     if tool == "customer_history":
         entries = r.get("entries", [])
@@ -331,7 +346,7 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
                          for p in products[:10])
     if tool == "product_availability":
         lines = [f"**{r.get('name')}** ({r.get('sku')}): {_m(r.get('unit_price'), r.get('currency'))} / {r.get('unit')}"
-                 + (f" for {r.get('customer_name')}" if r.get("customer_name") else "")]
+                 + (_t(lang, f" for {r.get('customer_name')}", f" cho {r.get('customer_name')}") if r.get("customer_name") else "")]
         stock = r.get("stock", [])
         total = sum(int(s.get("available") or 0) for s in stock)
         on_hand = sum(int(s.get("quantity") or 0) for s in stock)

@@ -137,6 +137,9 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 if figure and figure != name and _allowed([figure], row):
                     measures = [figure]
             frame.row = row
+    if group_by == ["opportunity"] and not any(d == "stage" for d, _ in frame.statuses) and any(
+            w in frame.words for w in ("status", "statuses", "trang", "stage", "stages", "giai")):
+        group_by.append("stage")   # "Trường Phát deal status?": each deal with its stage
     if not group_by and any(w in frame.words for w in ("status", "statuses", "trang", "stage", "stages")):
         # "the status of my quotes": the things by their status
         for name in measures:

@@ -68,7 +68,10 @@ RULES: dict[str, list[tuple[str, float]]] = {
                  (r"\bwhat .* (do we sell|products)\b", 2)],
     "availability": [(r"\b(in stock|stock level|stock of|availability|available)\b", 3), (r"\bton kho\b", 4), (r"\bcon hang\b", 4),
                      (r"\bhow many .* (left|in stock|do we have)\b", 3.5), (r"\bcan we (ship|deliver|supply)\b", 2.5),
-                     (r"\bwarehouse\b", 1.5), (r"\bkho\b", 1.5)],
+                     (r"\bwarehouse\b", 1.5), (r"\bkho\b", 1.5),
+                     # "kho Hà Nội còn bao nhiêu vở B5", "còn bao nhiêu có thể bán ở mỗi kho"
+                     (r"\bcon bao nhieu\b.*\bkho\b|\bkho\b.*\bcon bao nhieu\b", 3.5), (r"\bco the ban\b", 2),
+                     (r"\bdo we have (any )?\w+.*\bin (hanoi|ha noi|hcm|saigon|ho chi minh|stock)\b", 2)],
     "report": [(r"\breport\b", 2), (r"\brevenue\b", 3), (r"\bsales\b", 2), (r"\bdoanh (thu|so)\b", 3.5), (r"\btop \d+\b", 2.5),
                (r"\btop (customers|products|clients|salespeople|reps)\b", 3), (r"\bbest[- ]selling\b", 3),
                (r"\b(aging|ageing)\b", 3.5), (r"\btuoi no\b", 4), (r"\boverdue invoices\b", 3), (r"\bwho (is|are) overdue\b", 3.5), (r"\bqua han\b", 3),

@@ -418,7 +418,7 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
                                               or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
         # "which customer has opened the most tickets": a ranking of them
-        return frame.counting or bool(frame.compare) or bool(named) or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
+        return frame.counting or bool(frame.compare) or bool(named) or grouped or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
                                                                                          or bool(call.args.get("group_by"))))
     if intent == "find_customer":
         return bool(frame.counting or grouped or frame.conditions or frame.limit or frame.single or named
@@ -713,6 +713,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             if link.customer is not None:
                 args["customer"] = link.customer.code  # one of several deals of that name
             if language == "vi":
+                # "where are we with the Hợp đồng giấy A4 năm 2027 deal?": the deal's name is not the asker's language
+                deal_words = set(fold(deal[1]).split()) | (set(link.customer.core) if link.customer else set())
+                language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in deal_words))
+            if language == "vi":
                 args["language"] = "vi"
             return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
         places = extra.places(frame.folded)
@@ -893,9 +897,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args["status"] = "closed"
         elif re.search(r"\b(pending|waiting|dang cho|cho xu ly)\b", t):
             args["status"] = "pending"
-        elif re.search(r"\b(open|dang mo)\b", t) and not re.search(r"\bopened\b", t) and (
-                frame.mine or re.search(r"\b(status|trang thai)\b", t)):
-            args["status"] = "open"
+        elif re.search(r"\b(open|dang mo)\b", t) and not re.search(r"\bopened\b", t) and re.search(r"\b(status|trang thai)\b", t):
+            args["status"] = "open"   # "tickets with status open": that status itself
+        elif re.search(r"\b(open|dang mo)\b", t) and not re.search(r"\bopened\b", t) and frame.mine:
+            args["status"] = "unresolved"   # "my open tickets": open or pending, as the open-tickets figure counts them
         elif re.search(r"\b(all|every|tat ca)\b", t) or (frame.period and not re.search(r"\b(unresolved|chua xu ly)\b", t)):
             args["status"] = "any"  # "tickets opened this week": every one opened then, whatever it is now
         if frame.period and frame.period != "all":
@@ -951,7 +956,14 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         phrase = re.sub(r"[?!.]", " ", phrase).strip()
         if quoted:
             phrase = quoted[0]  # a name in quotes is the product's
+        elif link.customer is not None:
+            # "giá giấy A4 Double A cho Minh Phát": the customer's words name no product
+            named = set(fold(link.customer.name).split()) | set(link.customer.core)
+            phrase = " ".join(w for w in phrase.split() if fold(w) not in named | {"cho", "for", "to", "la", "là"})
         product, candidates = index.link_product(phrase) if phrase else (None, [])
+        if intent == "products" and product is not None and link.customer is not None:
+            # "giá giấy A4 Double A cho Minh Phát": that customer's price, from their price list
+            plan.intent, plan.tool, intent = "availability", "product_availability", "availability"
         if intent == "availability":
             args["product"] = product.sku if product else phrase
             if customer_ref and link.customer:
