@@ -11,6 +11,7 @@ from assistant.planner.lexicon import lexicon
 from backend.semantic.engine import supported_dimensions
 from backend.semantic.dimensions import DIMENSIONS
 from backend.semantic.measures import MEASURES
+from backend.semantic.rules import OPEN_STAGES
 
 SALES_MEASURES = {"revenue", "orders", "units"}
 # A catalogue table that is exactly a sales figure by one dimension.
@@ -72,6 +73,14 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             measures += [m for m in condition.show if m not in measures]
             continue
         ranked = bool(frame.limit or frame.single)
+        invoice_counts = {"invoices", "open_invoices", "overdue_invoices"}
+        if condition.name == "overdue_more_than" and named["number"] in BUCKETS_PAST and frame.counting \
+                and (invoice_counts & set(measures) or frame.row == "invoice") and not ranked:
+            # "how many invoices are more than 90 days past due": the overdue invoices in those buckets, counted
+            measures = [m for m in measures if m not in invoice_counts] + ["overdue_invoices"]
+            bucket_filter = BUCKETS_PAST[named["number"]]
+            group_by = [d for d in group_by if d != "invoice"]
+            continue
         if condition.name == "overdue_more_than" and named["number"] in BUCKETS_PAST and frame.amount \
                 and (ranked or (not frame.listing and not who)):
             # ("the 3 customers with the most money over 90 days late": what is in that bucket, per customer)
@@ -161,12 +170,20 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 and len(re.findall(r"\b(vs\.?|versus|compared|so voi|against|or|hay|hoac|va|and)\b", frame.folded)) >= 1 \
                 and not _two_periods(frame):
             group_by.append(dimension)
+            if frame.row in group_by and frame.row not in frame.group_by and frame.row != dimension:
+                group_by.remove(frame.row)   # "my Canadian vs German customers": the two countries, not each customer
             frame.compare = None
     filters: list[dict[str, Any]] = []
     for dimension, code in compatible_statuses(Frame(text=frame.text, folded=frame.folded, words=frame.words,
                                                       hits=frame.hits, measures=measures, statuses=frame.statuses,
                                                       today=frame.today)):
         _filter(filters, dimension, code)
+    for f in list(filters):
+        # "aging - current, 1-30, 31-60, 61-90, 91+", "tickets: open, pending, closed": each value a row of its own
+        if len(f["values"]) >= 3 and DIMENSIONS[f["dimension"]].kind == "status" and f["dimension"] not in group_by \
+                and not (f["dimension"] == "stage" and set(f["values"]) == set(OPEN_STAGES)):   # "open deals"
+            filters.remove(f)
+            group_by.append(f["dimension"])
     for dimension, values in places.items():
         if _allowed(measures, dimension) and (dimension not in group_by or len(values) >= 2):
             for value in values:

@@ -392,7 +392,12 @@ def _single_figures(figures: _Figures, result: dict[str, Any], when: _When, lang
 def _single_row(figures: _Figures, result: dict[str, Any], when: _When, lang: str) -> str:
     """'Bólido Comidas preparadas (BOLIDO) — revenue in 2025: 1,175,200,145 VND.'"""
     row = result["rows"][0]
-    label = _row_label(row, [str(g) for g in result.get("group_by") or []], lang)
+    group_by = [str(g) for g in result.get("group_by") or []]
+    label = _row_label(row, group_by, lang)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", str(row.get("month") or "")) if group_by == ["month"] else None
+    if month:   # "which month had the highest revenue": the month by its name too
+        year, number = int(month.group(1)), int(month.group(2))
+        label += say(lang, f" ({calendar.month_name[number]} {year})", f" (tháng {number}/{year})")
     parts = []
     for index, m in enumerate(figures.measures):
         name = m["name"]

@@ -21,7 +21,8 @@ RULES: dict[str, list[tuple[str, float]]] = {
                  (r"\bmeeting (with|at)\b", 1),
                  (r"\bwho('s| is) (the |our )?(sales ?rep|rep|account (owner|manager)|owner) (on|for|of)\b|\bwho owns\b", 3.5), (r"\bhow (is|are) .* doing\b", 2), (r"\btinh hinh\b", 3), (r"\btong quan\b", 3),
                  (r"\bthong tin (ve )?khach hang\b", 2.5), (r"\bgap khach\b", 1.5), (r"\bcheck on\b", 1.5), (r"\bupdate on\b", 2)],
-    "contacts": [(r"\bcontacts?\b", 2.5), (r"\bwho('?s| is| do we)\b.*\b(contact|talk to|call|speak|buyer|person)\b", 3.5),
+    "contacts": [(r"\bcontacts?\b", 2.5), (r"\bwho('?s| is| do we| do i| should i| should we)\b.*\b(contact|talk to|call|speak|buyer|person)\b", 3.5),
+                 (r"\b(phone|email|e-mail) (pls|please)\b|\bphone number\b", 1.5),
                  (r"\b(phone|email|e-mail) (number |address )?(of|for)\b", 2), (r"\bnguoi lien he\b", 3.5), (r"\blien he (voi )?ai\b", 3),
                  (r"\bdecision maker\b", 2.5), (r"\bpoint of contact\b", 3),
                  (r"\b(his|her|their|its|the) (email|e-mail|phone|phone number|number|mobile)\b", 3.5),
@@ -120,7 +121,7 @@ class IntentGuess:
 
 
 # Words the rules key on; a typed word this close to one of them is read as it ("custmers", "pipline").
-VOCABULARY = ("credit", "customers", "customer", "revenue", "quarter", "invoices", "invoice", "pipeline", "products", "product",
+VOCABULARY = ("credit", "customers", "quarterly", "customer", "revenue", "quarter", "invoices", "invoice", "pipeline", "products", "product",
               "commissions", "commission", "overview", "quote", "quotation", "tickets", "ticket", "contact", "restock",
               "overdue", "aging", "history", "payments", "orders", "approve", "convert", "available", "salesperson",
               "forecast", "lifetime", "policy", "warranty", "shipping", "delivery", "returns", "discount", "limit")

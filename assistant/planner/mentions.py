@@ -201,7 +201,7 @@ class Mentions:
         names = "|".join(sorted(map(re.escape, CURRENCY_WORDS), key=len, reverse=True))
         m = re.search(rf"\b(?:billed|invoiced|paying|pay|pays|priced|denominated|quoted|kept)\s+in\s+({names})\b|"
                       rf"\b({names})\s+(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|quotes?|"
-                      rf"payments?|bills?)\b|\b(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|"
+                      rf"payments?|bills?|receivables?|payables?|pipeline|sales|revenue)\b|\b({names})-billed\b|\b(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|"
                       rf"quotes?|bills?)\s+(?:in|billed in|priced in)\s+({names})\b", folded)
         if not m:
             return None

@@ -33,6 +33,7 @@ OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so d
 MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b")
 # Facts whose salesperson is the one assigned to the row (a ticket's assignee), not the customer's owner.
 ASSIGNED_FACTS = {"tickets", "open_tickets", "resolutions", "interactions"}
+LATEST = re.compile(r"\b(last|latest|most recent|gan nhat|lan cuoi|moi nhat|gan day nhat)\b")
 SHIPPING = re.compile(r"\b(ship|shipped|ships|deliver|delivered|dispatched|arrive|arrived|giao hang|da giao|duoc giao|giao luc|giao ngay)\b")
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
 
@@ -231,6 +232,10 @@ def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
             args["group_by"] = vi.get(group.group(1), group.group(1))
         elif re.search(r"\b(monthly|hang thang)\b", t):
             args["group_by"] = "month"
+        elif re.search(r"\b(quarterly|hang quy)\b", t):
+            args["group_by"] = "quarter"
+        elif re.search(r"\b(yearly|annually|hang nam)\b", t):
+            args["group_by"] = "year"
         elif re.search(r"\b(weekly|hang tuan)\b", t):
             args["group_by"] = "week"
         elif slots.period and re.fullmatch(r"\d{4}-\d{2}|last-month|this-month", slots.period):
@@ -335,7 +340,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
-                         r"get on|getting on)\b|\bhow (am|are) (i|we) doing\b|\b(results?|performance|numbers)\b|\bket qua\b|"
+                         r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|\b(results?|performance|numbers)\b|\bket qua\b|"
                          r"\bthanh tich\b|\blam an\b")
 # Grammar words left out when the rest of a request is read as a product name.
 STOP = {"how", "many", "much", "what", "which", "who", "is", "are", "was", "were", "the", "a", "an", "do", "does", "did",
@@ -771,6 +776,23 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args = {"customer": customer, "kinds": ["orders"], "page_size": 1, "include_lines": True}
             if call.args["measures"] == ["first_order"]:
                 args["oldest_first"] = True
+            if _accepts("customer_history", args):
+                return Plan(intent="history", tool="customer_history", args=args, language=language,
+                            customer_code=customer)
+        if call is not None and customer and set(call.args["measures"]) <= {"payments_received", "last_payment",
+                                                                            "payment_count"} \
+                and not call.args.get("group_by") and intent not in blocking and (
+                    LATEST.search(frame.folded) or re.search(r"\b(anything|any payment|at all|chua|gi chua)\b", frame.folded)):
+            # "when did Summit Sports last pay us and how much?", "has Coastal paid anything this month?": the
+            # payments themselves, dated, with their amounts
+            args = {"customer": customer, "kinds": ["payments"], "page_size": 1 if LATEST.search(frame.folded) else 10}
+            if frame.period and frame.period != "all":
+                from backend.semantic.periods import parse_period
+
+                period = parse_period(frame.period, today)
+                args["date_from"], args["date_to"] = period.start.isoformat(), period.end.isoformat()
+            if language == "vi":
+                args["language"] = "vi"
             if _accepts("customer_history", args):
                 return Plan(intent="history", tool="customer_history", args=args, language=language,
                             customer_code=customer)
