@@ -307,8 +307,8 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
             billed = ""
             if invoices:
                 billed = _t(lang, ", invoice ", ", hóa đơn ") + ", ".join(
-                    f"{i.get('number')}" + (_t(lang, f" ({_m(i.get('open_balance'), i.get('currency'))} open)",
-                                               f" (còn nợ {_m(i.get('open_balance'), i.get('currency'))})")
+                    f"{i.get('number')}" + (_t(lang, f" ({_m(i.get('open_balance'), i.get('currency'))} open, due {i.get('due_date')})",
+                                               f" (còn nợ {_m(i.get('open_balance'), i.get('currency'))}, hạn {i.get('due_date')})")
                                             if i.get("status") == "open" else "") for i in invoices)
             out.append(f"- {o.get('number')} ({o.get('order_date')}) {o.get('customer_name')}: {_word(o.get('status'), lang)}, "
                        f"{_m(o.get('net_amount'), o.get('currency'))}"

@@ -90,6 +90,7 @@ GLOSSARY = {
     "lid": "nap", "lids": "nap", "envelope": "phong", "envelopes": "phong", "stapler": "bam", "staples": "kim", "mouse": "chuot",
     "thermal": "nhiet", "color": "mau", "colour": "mau", "wooden": "go", "cutlery": "nia", "bag": "tui", "bags": "tui",
     "highlighter": "quang", "highlighters": "quang", "marker": "long", "markers": "long", "whiteboard": "bang",
+    "blue": "xanh", "black": "den", "red": "do", "green": "xanh", "white": "trang", "yellow": "vang",
 }
 
 

@@ -31,7 +31,9 @@ ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho 
            "indian": "india", "czech": "czech republic", "dutch": "netherlands", "swedish": "sweden", "spanish": "spain",
            "italian": "italy", "portuguese": "portugal", "australian": "australia", "belgian": "belgium",
            "danish": "denmark", "finnish": "finland", "norwegian": "norway", "polish": "poland", "irish": "ireland",
-           "chilean": "chile", "argentinian": "argentina", "austrian": "austria", "hungarian": "hungary"}
+           "chilean": "chile", "argentinian": "argentina", "austrian": "austria", "hungarian": "hungary",
+           # payment methods in Vietnamese (a value counts only where the company stores it)
+           "tien mat": "cash", "chuyen khoan": "bank transfer", "the tin dung": "credit card"}
 # Currencies by the names people give them (folded), for `Mentions.currency`.
 CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollars": "USD", "dollar": "USD",
                   "eur": "EUR", "euro": "EUR", "euros": "EUR", "cad": "CAD", "canadian dollars": "CAD",
@@ -202,7 +204,7 @@ class Mentions:
         m = re.search(rf"\b(?:billed|invoiced|paying|pay|pays|priced|denominated|quoted|kept)\s+in\s+({names})\b|"
                       rf"\b({names})\s+(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|quotes?|"
                       rf"payments?|bills?|receivables?|payables?|pipeline|sales|revenue)\b|\b({names})-billed\b|\b(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|"
-                      rf"quotes?|bills?)\s+(?:in|billed in|priced in)\s+({names})\b", folded)
+                      rf"quotes?|bills?|pipeline)\s+(?:in|billed in|priced in)\s+({names})\b", folded)
         if not m:
             return None
         code = CURRENCY_WORDS[next(g for g in m.groups() if g)]

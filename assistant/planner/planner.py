@@ -33,6 +33,8 @@ OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so d
 MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b")
 # Facts whose salesperson is the one assigned to the row (a ticket's assignee), not the customer's owner.
 ASSIGNED_FACTS = {"tickets", "open_tickets", "resolutions", "interactions"}
+STILL_SOLD = re.compile(r"\b(still (sold|sell|selling|available|active|in the catalogue|carried)|discontinued|"
+                        r"con ban|ngung (ban|kinh doanh)|con kinh doanh|con duoc ban)\b")
 LATEST = re.compile(r"\b(last|latest|most recent|gan nhat|lan cuoi|moi nhat|gan day nhat)\b")
 SHIPPING = re.compile(r"\b(ship|shipped|ships|deliver|delivered|dispatched|arrive|arrived|giao hang|da giao|duoc giao|giao luc|giao ngay)\b")
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
@@ -652,6 +654,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         if product is not None:
             # "who is the usual supplier of HP 85A toner?": the product's record says
             return Plan(intent="availability", tool="product_availability", args={"product": product}, language=language)
+    if intent not in WRITE_INTENTS and STILL_SOLD.search(frame.folded):
+        sku = _product_in(frame, index, link, None, mentions_mod.mentions_index(session, index.stamp).places(frame.folded))
+        if sku is not None:
+            # "is PEN-GEL-07 still sold?": the product's record (active, or why not and what replaces it)
+            return Plan(intent="products", tool="find_products", args={"query": sku, "active_only": False},
+                        language=language)
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
     has_quote = "QUO" in slots.documents
     blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
@@ -679,6 +687,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             set(tokens_of(text)[link.span[0]:link.span[1]]) <= set(fold(person.name).split()) and \
             re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
         link = LinkResult()   # "and Steve Johnson's?": the colleague named in full, not the customer Steve Murray
+    if person is not None and link.customer is not None and \
+            set(fold(person.name).split()[-1:]) & set(link.customer.core) and \
+            not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
+        person = None   # "aging for Kỹ thuật Nam Phong": the customer's own words, not a colleague called Phong
     counted = _dimension_counted(frame) if intent not in blocking and link.customer is None else None
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):
@@ -753,6 +765,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
             frame.measures[:] = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures))
         product = _product_in(frame, index, link, person, places) if frame.is_data else None
+        ahead = {"expected_close", "open_opportunities", "opportunities", "pipeline_amount", "weighted_pipeline"}
+        bare_month = re.fullmatch(r"(\d{4})-(\d{2})", frame.period or "")
+        if bare_month and frame.measures and set(frame.measures) <= ahead and not re.search(r"\b(19|20)\d\d\b", frame.folded) \
+                and (int(bare_month.group(1)), int(bare_month.group(2))) < (today.year, today.month):
+            # "deal nào dự kiến chốt trong tháng 12": deals close ahead, so the December to come
+            frame.period = f"{int(bare_month.group(1)) + 1}-{bare_month.group(2)}"
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
                               places={d: v for d, v in found.items() if v},
@@ -983,7 +1001,15 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             named = set(fold(link.customer.name).split()) | set(link.customer.core)
             phrase = " ".join(w for w in phrase.split() if fold(w) not in named | {"cho", "for", "to", "la", "là"})
         product, candidates = index.link_product(phrase) if phrase else (None, [])
-        if intent == "products" and product is not None and link.customer is not None:
+        said = tokens_of(text)
+        for_customer = link.customer is not None and link.span is not None and link.span[0] > 0 and \
+            said[link.span[0] - 1] in ("for", "cho", "to") and \
+            set(said[link.span[0]:link.span[1]]) <= set(link.customer.core)
+        if product is not None and language == "vi" and not memory.args.get("language") == "vi":
+            # "list price of the blue Thiên Long ballpoint pens?": the product's accents are not the asker's language
+            names = set(product.tokens) | set(fold(product.name).split())
+            plan.language = language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in names))
+        if intent == "products" and product is not None and for_customer:
             # "giá giấy A4 Double A cho Minh Phát": that customer's price, from their price list
             plan.intent, plan.tool, intent = "availability", "product_availability", "availability"
         if intent == "availability":

@@ -443,7 +443,8 @@ MEASURE_LIST: list[Measure] = [
        counts=Words("products", "sản phẩm", ("product", "items", "item", "skus", "sku", "articles"), ("mặt hàng", "món"))),
     _m("active_products", "active products", "sản phẩm đang kinh doanh", "Number of products still sold (not discontinued).",
        "Số sản phẩm đang kinh doanh (chưa ngừng bán).", "count", synonyms_en=("products we sell", "active items"),
-       synonyms_vi=("mặt hàng đang bán",), on={"catalogue": _count(lambda s: Product.active.is_(True))},
+       synonyms_vi=("mặt hàng đang bán", "đang kinh doanh", "còn kinh doanh", "còn đang kinh doanh", "còn bán"),
+       on={"catalogue": _count(lambda s: Product.active.is_(True))},
        counts=Words("active products", "sản phẩm đang kinh doanh", ("active items", "active skus"), ("sản phẩm đang bán",)), refines="products"),
     # --- stock ---------------------------------------------------------------------------------------------------
     _m("stock_on_hand", "on hand", "tồn kho", "Units on hand today.", "Số lượng tồn kho hôm nay.", "quantity",
