@@ -335,6 +335,10 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
             amount = f" {_m(e.get('amount'), e.get('currency'))}" if e.get("amount") is not None else ""
             status = f" ({_word(e.get('status'), lang)})" if e.get("status") else ""
             lines.append(f"- {e.get('date')} {e.get('reference') or ''}{amount}{status} — {(e.get('description') or '')[:100]}")
+            for line in (e.get("lines") or [])[:20] if len(entries) <= 3 else []:
+                # a last order asked about: what was on it
+                lines.append(f"  - {line.get('quantity')} × {line.get('product') or line.get('name')} ({line.get('sku')}) = "
+                             f"{_m(line.get('line_amount'), e.get('currency'))}")
         return "\n".join(lines)
     if tool == "find_products":
         products = r.get("products", [])

@@ -33,7 +33,12 @@ ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho 
            "danish": "denmark", "finnish": "finland", "norwegian": "norway", "polish": "poland", "irish": "ireland",
            "chilean": "chile", "argentinian": "argentina", "austrian": "austria", "hungarian": "hungary",
            # payment methods in Vietnamese (a value counts only where the company stores it)
-           "tien mat": "cash", "chuyen khoan": "bank transfer", "the tin dung": "credit card"}
+           "tien mat": "cash", "chuyen khoan": "bank transfer", "the tin dung": "credit card",
+           # countries in Vietnamese; a short one only after the word that makes it a place ("ở Mỹ", not "my")
+           "hoa ky": "usa", "o my": "usa", "tai my": "usa", "nuoc my": "usa", "ben my": "usa", "o duc": "germany",
+           "tai duc": "germany", "nuoc duc": "germany", "o phap": "france", "tai phap": "france", "nuoc phap": "france",
+           "nhat ban": "japan", "han quoc": "south korea", "thai lan": "thailand", "trung quoc": "china",
+           "o uc": "australia", "tai uc": "australia", "nuoc anh": "united kingdom", "o anh": "united kingdom"}
 # Currencies by the names people give them (folded), for `Mentions.currency`.
 CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollars": "USD", "dollar": "USD",
                   "eur": "EUR", "euro": "EUR", "euros": "EUR", "cad": "CAD", "canadian dollars": "CAD",

@@ -35,6 +35,9 @@ MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach
 ASSIGNED_FACTS = {"tickets", "open_tickets", "resolutions", "interactions"}
 STILL_SOLD = re.compile(r"\b(still (sold|sell|selling|available|active|in the catalogue|carried)|discontinued|"
                         r"con ban|ngung (ban|kinh doanh)|con kinh doanh|con duoc ban)\b")
+# "Hoàng Long's last 5 orders", "5 đơn hàng gần nhất": how many of the latest
+LAST_N = re.compile(r"\b(?:last|latest|recent|gan nhat|cuoi) (\d{1,2})\b|\b(\d{1,2}) (?:last|latest|most recent)\b"
+                    r"|\b(\d{1,2}) (?:\w+ ){0,2}(?:gan nhat|gan day|moi nhat)\b")
 LATEST = re.compile(r"\b(last|latest|most recent|gan nhat|lan cuoi|moi nhat|gan day nhat)\b")
 SHIPPING = re.compile(r"\b(ship|shipped|ships|deliver|delivered|dispatched|arrive|arrived|giao hang|da giao|duoc giao|giao luc|giao ngay)\b")
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
@@ -784,6 +787,14 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             for key in ("customer", "owner"):
                 if memory.args.get(key) and not call.args.get(key):
                     call.args[key] = memory.args[key]
+        last_buy = customer and LATEST.search(frame.folded) and set(frame.measures) <= {"last_order", "revenue", "orders"} \
+            and (intent == "history" or "last_order" in frame.measures) and not frame.period and not frame.group_by \
+            and not LAST_N.search(frame.folded)
+        if call is not None and last_buy:
+            # "when did Terhi last buy something, and for how much?", "what did Kathy buy on her most recent order":
+            # that order itself
+            call.args["measures"] = ["last_order"]
+            call.args.pop("group_by", None)
         if call is not None and customer and call.args["measures"] in (["last_order"], ["first_order"]) \
                 and not call.args.get("group_by") and not frame.period and intent not in blocking | {"order_status"}:
             # "Terhi's last purchase": that order itself (number, date, amount), not only its date
@@ -908,8 +919,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     elif intent == "history":
         args["customer"] = customer_ref
         kinds = [kind for kind, pattern in HISTORY_KINDS.items() if re.search(pattern, fold(text))]
-        last = re.search(r"\b(?:last|latest|recent|gan nhat|cuoi) (\d{1,2})\b|\b(\d{1,2}) (?:last|latest|most recent)\b"
-                         r"|\b(\d{1,2}) (?:\w+ ){0,2}(?:gan nhat|gan day|moi nhat)\b", fold(text))
+        last = LAST_N.search(fold(text))
         if last:  # "Hoàng Long's last 5 orders", "5 đơn hàng gần nhất của Hoàng Long"
             args["page_size"] = int(next(group for group in last.groups() if group))
         if kinds and len(kinds) < len(HISTORY_KINDS):
