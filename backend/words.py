@@ -46,6 +46,8 @@ SYNONYMS = {
     "cancelled": ("canceled", "cancel", "bi huy", "da huy"),
     "shipped": ("delivered", "dispatched", "sent out", "da giao hang"),
     "draft": ("drafts", "waiting for approval", "awaiting approval", "not yet approved", "cho phe duyet"), "confirmed": ("waiting to ship", "not yet shipped", "to ship", "chua giao", "not shipped yet", "not shipped",
+                                       "haven't shipped", "haven t shipped", "hasn't shipped", "hasn t shipped",
+                                       "not been shipped", "havent shipped",
                                        "unshipped", "yet to ship", "chua giao hang"),
     "pending": ("waiting", "on hold", "dang cho", "cho xu ly"), "urgent": ("critical", "khan cap"),
     "negotiation": ("negotiating", "in negotiation", "dam phan"), "proposal": ("proposals", "de xuat", "bao gia"),

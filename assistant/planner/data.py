@@ -156,6 +156,10 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             if status and _allowed(measures, status):
                 group_by.append(status)
                 break
+    if not group_by and (frame.single or frame.limit) and re.search(
+            r"\bwhat (sells|sold|is selling|are selling|sells best|did we sell|do we sell)\b|\bcai gi ban chay\b|"
+            r"\bmon (hang )?nao ban chay\b", frame.folded) and _allowed(measures, "product"):
+        group_by.append("product")   # "what sells best in Fishing by units": the products, ranked
     if who and not group_by:
         seller = any(m in SALES_MEASURES for m in measures) and any(w in frame.words for w in ("rep", "salesperson", "sold",
                                                                                                 "sell", "nhan", "ban"))

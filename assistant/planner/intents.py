@@ -64,7 +64,7 @@ RULES: dict[str, list[tuple[str, float]]] = {
                       (r"\bcustomers? (in|from|named|called)\b", 2.5), (r"\bcustomers? (are |is )?(based )?(in|from)\b", 3),
                       (r"\bkhach hang (nao )?(o|tai)\b", 3), (r"\bwho is\b", 1), (r"@", 1.5)],
     "products": [(r"\bproducts?\b", 1.5), (r"\bsku\b", 2), (r"\bcatalog(ue)?\b", 2.5), (r"\bsan pham\b", 2.5),
-                 (r"\bdo we (sell|carry|have)\b", 2.5), (r"\bprice (of|for)\b", 2), (r"\bhow much (is|are|does)\b", 2.5), (r"\bgia (cua|ban)?\b", 1.5),
+                 (r"\bdo we (sell|carry|have)\b", 2.5), (r"\bprice (of|for|on)\b", 2), (r"\bhow much (is|are|does)\b", 2.5), (r"\bgia (cua|ban)?\b", 1.5),
                  (r"\bwhat (does|do) .{2,60} cost\b|\bhow much (does|do) .{2,60} cost\b", 3),
                  (r"\b(invoices?|overdue|owe|owes|receivables?|hoa don|cong no|qua han)\b", -3),
                  (r"\bwhat .* (do we sell|products)\b", 2)],

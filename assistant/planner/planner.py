@@ -23,7 +23,7 @@ VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao"
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,80})[\"”’']")
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con|so voi|compared to|compared with|"
                        r"vs)\b|\b(thi sao|the nao|the nao roi)\s*\??\s*$|\b(their|them|they|it|its|this customer|that customer|"
-                       r"that account|this account|"
+                       r"that account|this account|how (?:does|do|did|is|was) (?:that|this|it) compare|of (?:those|these)|"
                        r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
                  "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he|goi|gap)\b",
@@ -412,8 +412,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return explicit and (link.customer is not None or bool(frame.period) or grouped or frame.counting)
     if intent in ("overview", "contacts"):
         return explicit and (frame.amount or frame.counting or bool(frame.period) or grouped or bool(frame.conditions))
-    invoice_rows = frame.row == "invoice" and bool(set(frame.measures) & {"open_invoices", "overdue_invoices",
-                                                                          "open_receivables", "overdue_amount"})
+    invoice_rows = frame.row == "invoice" and (bool(set(frame.measures) & {"open_invoices", "overdue_invoices",
+                                                                           "open_receivables", "overdue_amount"})
+                                               or bool(frame.conditions))
     if intent == "credit":
         has_customer = link.customer is not None or bool(memory.customer_code)
         if has_customer and frame.period and set(named) & {"payments_received", "revenue", "invoiced", "orders"}:
@@ -422,8 +423,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     if intent in ("history", "order_status"):
         # no customer to show the history of ("what did my customers buy in 2023"): the figure over them
         no_customer = link.customer is None and not memory.customer_code
-        if no_customer and frame.row == "order" and (frame.single or frame.limit):
-            return True   # "the largest single order in 2025 and who placed it": orders ranked
+        if no_customer and frame.row == "order" and (frame.single or frame.limit or frame.statuses):
+            return True   # "the largest single order in 2025 and who placed it", "which of my orders haven't shipped"
         return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)
                                               or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
@@ -459,7 +460,9 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
         ranked = bool(frame.single or frame.limit or frame.order)
         ranks_alike = old["report"] in ("ar_aging", "customer_lifetime_value", "commissions") and \
             call.args["measures"][0] in ("open_receivables", "revenue", "clv")
+        by_customer = frame.row == "customer" and old["report"] == "overdue_invoices"   # "which customers", not invoices
         if not old["report"].startswith("sales_") and named <= wanted and not frame.compare and not frame.counting \
+                and not by_customer \
                 and plain_filters and (not ranked or ranks_alike) \
                 and set(frame.group_by) <= REPORT_ROWS.get(old["report"], set()):  # "overdue by rep": the model's
             if link.customer is not None and "customer" in REPORTS[old["report"]].filters:

@@ -84,7 +84,9 @@ CONDITIONS: tuple[NamedCondition, ...] = (
     NamedCondition(
         "has_overdue",
         Words("with overdue invoices", "có nợ quá hạn",
-              ("that are overdue", "who are overdue", "who is overdue", "paying late", "late payers"),
+              ("that are overdue", "who are overdue", "who is overdue", "paying late", "late payers",
+               "have overdue invoices", "has overdue invoices", "having overdue invoices", "with invoices overdue",
+               "have late invoices", "with late invoices", "have invoices overdue"),
               ("có hóa đơn quá hạn", "đang quá hạn")),
         "overdue_amount", ">", value=Decimal(0), show=("overdue_amount", "max_days_overdue")),
 )

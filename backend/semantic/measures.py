@@ -138,7 +138,8 @@ MEASURE_LIST: list[Measure] = [
        "Thành tiền thuần các dòng hàng (sau chiết khấu, trước VAT) của các đơn không bị hủy, theo ngày đặt hàng, quy "
        "đổi sang đồng tiền hạch toán theo tỷ giá ngày đặt hàng.", "money",
        synonyms_en=("sales", "turnover", "revenues", "takings", "income from sales", "sales figures", "sell", "sold",
-                    "selling", "spent", "spend", "bought", "buy", "brought in", "bring in", "sales volume", "worth", "value of"),
+                    "selling", "spent", "spend", "bought", "buy", "brought in", "bring in", "sales volume", "worth", "value of",
+                    "add up to", "adds up to", "added up to"),
        synonyms_vi=("doanh số", "bán được", "doanh thu bán hàng", "tiền hàng", "bán", "mua", "giá trị"),
        on={"orders": MeasureSQL(expr=lambda s: func.sum(_revenue_order(s))),
            "order_lines": MeasureSQL(expr=lambda s: func.sum(_revenue_line(s)))}),
