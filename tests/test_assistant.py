@@ -118,6 +118,12 @@ def test_unknown_request_is_answered_honestly(session, world):
     assert "can't do that yet" in result.answer
 
 
+def test_a_request_that_leads_nowhere_says_what_was_understood(session, world):
+    result = ask(session, world["rep"], "purple elephants dancing in 2024")
+    assert result.tool_calls == []
+    assert "can't do that yet" in result.answer and "period: 2024" in result.answer
+
+
 def test_vietnamese_request_gets_vietnamese_answer(session, world):
     result = ask(session, world["rep"], "tình hình khách hàng Hoàng Long thế nào?")
     assert result.tool_calls[0]["name"] == "customer_overview"

@@ -92,7 +92,8 @@ class OfflinePlanner(BaseChatModel):
         if plan.question:
             return AIMessage(plan.question, additional_kwargs={"tandem_plan": plan.to_dict()})
         if plan.tool is None:
-            return AIMessage(no_intent_answer(plan.language, help_requested=plan.intent == "help"),
+            return AIMessage(no_intent_answer(plan.language, help_requested=plan.intent == "help",
+                                              understood=plan.hints.get("understood")),
                              additional_kwargs={"tandem_plan": plan.to_dict()})
         if self.allowed_tools is not None and plan.tool not in self.allowed_tools:
             from backend.roles import roles_needed_text

@@ -26,10 +26,20 @@ CAPABILITIES = {
 }
 
 
-def no_intent_answer(language: str, help_requested: bool = False) -> str:
+def no_intent_answer(language: str, help_requested: bool = False, understood: list[str] | None = None) -> str:
     if help_requested:
         return CAPABILITIES[language]
-    lead = "Tôi chưa làm được việc đó. " if language == "vi" else "I can't do that yet. Here is what I can do: "
+    if understood:
+        # say what was read, so the asker can rephrase the rest rather than start again
+        got = "; ".join(understood)
+        lead = (f"Tôi hiểu được: {got}, nhưng chưa rõ bạn muốn xem gì. Hãy nói rõ hơn, ví dụ thêm tên khách hàng, "
+                "số liệu (doanh thu, công nợ, tồn kho…) hoặc việc cần làm. "
+                if language == "vi" else
+                f"I can't do that yet: I understood {got}, but not what to look up or do with it. Say which figure "
+                "(revenue, what is owed, stock…), which customer or product, or what to do. ")
+        return lead + CAPABILITIES[language]
+    lead = ("Tôi chưa hiểu câu hỏi này và chưa làm được việc đó. " if language == "vi"
+            else "I can't do that yet: I found nothing in it to look up or do. Here is what I can do: ")
     return lead + CAPABILITIES[language]
 
 

@@ -135,6 +135,28 @@ def _dimension_counted(frame) -> tuple[str, str, str] | None:
     return None
 
 
+def _understood(frame, link: LinkResult, language: str) -> list[str]:
+    """What a request that led nowhere did say, in words the asker can check ("period: 2026", "customer: X")."""
+    from backend.semantic.dimensions import DIMENSIONS
+    from backend.words import word
+
+    vi = language == "vi"
+    out = []
+    if link.customer is not None:
+        out.append(("khách hàng: " if vi else "customer: ") + link.customer.name)
+    for name in frame.measures:
+        words = MEASURES[name].words
+        out.append(("số liệu: " if vi else "figure: ") + (words.vi if vi else words.en))
+    for name in frame.group_by:
+        words = DIMENSIONS[name].words
+        out.append(("theo: " if vi else "by: ") + (words.vi if vi else words.en))
+    for dimension, code in frame.statuses:
+        out.append(("trạng thái: " if vi else "status: ") + word(code, language))
+    if frame.period:
+        out.append(("kỳ: " if vi else "period: ") + frame.period)
+    return out
+
+
 def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
     """The supplier a question names (its name, and the words that named it): by code, by the words in brackets
     ("Digiworld"), by its name without the legal form ("Double A", "Thiên Long") or by that name's first word when no
@@ -866,6 +888,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         # A question about no record and no figure: the company's documents may answer it.
         intent = "docs"
     plan = Plan(intent=intent, tool=INTENT_TOOL.get(intent) if intent else None, language=language, via=guess.via)
+    if intent is None:
+        plan.hints["understood"] = _understood(frame, link, language)
     if intent is None or intent == "help":
         return plan
 
