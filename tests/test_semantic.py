@@ -128,6 +128,9 @@ def test_ledger_payables_and_purchases(finance):
     october = q(finance, measures=["purchases", "supplier_payments_made"], period="2026-10")
     assert october.totals == {"purchases": D("400000"), "supplier_payments_made": D("140000")}
     assert by(finance, "purchases", "category", period="2026") == {"Pens": D("400000")}
+    # The 100 pens came in on 10-12: units received, by the day they arrived, per supplier and product.
+    assert by(finance, "units_received", "supplier", period="2026-10") == {"PENCO": 100}
+    assert total(finance, "units_received", period="2026-09") == 0
 
 
 def test_the_books_balances_are_the_ledgers(session, finance):

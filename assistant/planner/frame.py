@@ -274,6 +274,9 @@ def parse(text: str, today: date) -> Frame:
         if any(i in period_words for i in range(hit.start, hit.end)):
             continue
         _read_hit(frame, hit)
+    if frame.counting and re.search(r"\b(how many|bao nhieu|may) (days?|ngay)\b", frame.folded) and any(
+            MEASURES[m].unit == "days" for m in frame.measures):
+        frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
     _subject_only(frame)
     _any_one(frame)

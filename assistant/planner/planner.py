@@ -135,6 +135,13 @@ def _dimension_counted(frame) -> tuple[str, str, str] | None:
     return None
 
 
+def _role_cannot_see(session: Session, actor_id: int | None, measures: list[str]) -> bool:
+    from backend.models import Employee
+
+    actor = session.get(Employee, actor_id) if actor_id is not None else None
+    return actor is not None and any(actor.role not in MEASURES[m].roles for m in measures if m in MEASURES)
+
+
 def _understood(frame, link: LinkResult, language: str) -> list[str]:
     """What a request that led nowhere did say, in words the asker can check ("period: 2026", "customer: X")."""
     from backend.semantic.dimensions import DIMENSIONS
@@ -192,7 +199,10 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
 
     # The words first (no query): only a question about owing, buying or paying, or about a supplier's terms and
     # contacts, can be about a supplier.
-    measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures if BUYING_SIDE.get(m, m) in BUYING_MEASURES))
+    cued = any(re.search(cue, frame.folded) for _, cue in _BUYING_CUES) or bool(SUPPLIER_WORDS.search(frame.folded))
+    # a figure of selling ("giấy Double A bán được bao nhiêu") has a buying-side twin only when the words are about buying
+    measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures
+                                  if m in BUYING_MEASURES or (cued and BUYING_SIDE.get(m) in BUYING_MEASURES)))
     if not measures:
         measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
     profile = bool(SUPPLIER_PROFILE.search(frame.folded)) and not frame.period
@@ -793,6 +803,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
             frame.measures[:] = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures))
         product = _product_in(frame, index, link, person, places) if frame.is_data else None
+        if product is not None and language == "vi" and memory.args.get("language") != "vi":
+            # "how many units of Giấy A4 Double A did we receive": the product's accents are not the asker's language
+            entry = index.product_by_sku.get(product.lower())
+            names = (set(entry.tokens) | set(fold(entry.name).split())) if entry is not None else set()
+            rest = " ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in names)
+            language = language_of(rest) if names else language
         ahead = {"expected_close", "open_opportunities", "opportunities", "pipeline_amount", "weighted_pipeline"}
         bare_month = re.fullmatch(r"(\d{4})-(\d{2})", frame.period or "")
         if bare_month and frame.measures and set(frame.measures) <= ahead and not re.search(r"\b(19|20)\d\d\b", frame.folded) \
@@ -850,7 +866,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             if _accepts("customer_history", args):
                 return Plan(intent="history", tool="customer_history", args=args, language=language,
                             customer_code=customer)
-        if call is not None and not link.ambiguous and _prefers_data(intent, frame, call, link, memory):
+        refused = link.ambiguous and call is not None and _role_cannot_see(session, actor_id, call.args["measures"])
+        if call is not None and (not link.ambiguous or refused) and (refused or _prefers_data(intent, frame, call, link, memory)):
+            # (a figure the asker's role may not see is refused before asking which customer was meant)
             plan = _data_plan(text, frame, call, intent, slots, link, language)
             plan.customer_code = link.customer.code if link.customer else None
             if plan.tool == "query_data":

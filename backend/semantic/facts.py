@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from backend.models import (Account, Customer, Employee, Interaction, Invoice, JournalEntry, JournalLine, Opportunity,
-                            Payment, Product, PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
+                            GoodsReceipt, GoodsReceiptLine, Payment, Product, PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
                             SupplierBillLine, SupplierPayment, Supplier, Ticket, Warehouse)
 from backend.semantic import rules
 from backend.semantic import marketing
@@ -439,6 +439,20 @@ PURCHASE_ORDERS = Fact(
         "currency": DimensionSQL(key=lambda s: PurchaseOrder.currency)},
     period_role="filter", time=lambda s: PurchaseOrder.order_date, history=False)
 
+RECEIPTS = Fact(
+    name="receipts", noun=Words("goods receipt line", "dòng nhập kho"),
+    source=lambda p: GoodsReceiptLine.__table__.join(GoodsReceipt.__table__, GoodsReceiptLine.receipt_id == GoodsReceipt.id)
+    .join(PurchaseOrder.__table__, GoodsReceipt.purchase_order_id == PurchaseOrder.id),
+    columns={"id": lambda s: GoodsReceiptLine.id, "product_id": lambda s: GoodsReceiptLine.product_id},
+    joins={"supplier": _supplier_join(lambda s: PurchaseOrder.supplier_id), "product": _product_join("product_id"),
+           "warehouse": Join(lambda p: aliased(Warehouse, name="warehouse"),
+                             lambda s, t: t.id == GoodsReceipt.warehouse_id, outer=False)},
+    dimensions=_supplier_dimensions() | _product_dimensions(lambda s: GoodsReceiptLine.product_id) | _time_dimensions() | {
+        "purchase_order": DimensionSQL(key=lambda s: PurchaseOrder.number, filter=lambda s: PurchaseOrder.number),
+        "warehouse": DimensionSQL(key=lambda s: s.join("warehouse").code, label=lambda s: s.join("warehouse").name,
+                                  filter=lambda s: GoodsReceipt.warehouse_id)},
+    period_role="flow", time=lambda s: GoodsReceipt.received_on, default_period="this-month")
+
 SUPPLIER_BILLS = Fact(
     name="supplier_bills", noun=Words("supplier bill", "hóa đơn nhà cung cấp"), source=lambda p: SupplierBill.__table__,
     columns={"id": lambda s: SupplierBill.id},
@@ -463,5 +477,5 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
     JOURNAL, COGS_LINES, TAX_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS,
-    PURCHASE_ORDERS, SUPPLIER_BILLS)}
+    PURCHASE_ORDERS, SUPPLIER_BILLS, RECEIPTS)}
 FACTS |= marketing.FACTS  # campaigns, acquisitions, customer margins, paid invoices

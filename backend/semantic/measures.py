@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import case, func, type_coerce
 
 from backend.models.base import Money
-from backend.models import (Account, Customer, Invoice, JournalLine, Opportunity, Payment, Product, PurchaseOrder, Quote,
-                            SalesOrder,
-                            SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine, SupplierPayment, Ticket)
+from backend.models import (Account, Customer, GoodsReceiptLine, Invoice, JournalLine, Opportunity, Payment, Product,
+                            PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine,
+                            SupplierPayment, Ticket)
 from backend.accounting.statements import CASH_ROLES, NOT_OPERATING_EXPENSE_ROLES
 from backend.roles import ALL, COST_VIEWERS, FINANCE_VIEWERS
 from backend.semantic import rules
@@ -586,6 +586,12 @@ MEASURE_LIST: list[Measure] = [
                                                currency=lambda s: PurchaseOrder.currency,
                                                rate=lambda s: PurchaseOrder.fx_rate,
                                                document=lambda s: PurchaseOrder.id))}),
+    _m("units_received", "units received", "số lượng nhập kho", "Units received into the warehouses from purchase "
+       "orders, by the day they arrived.", "Số lượng hàng nhập kho theo đơn mua hàng, theo ngày nhận.", "quantity",
+       synonyms_en=("received", "receive", "goods received", "units in", "delivered to us", "receipts"),
+       synonyms_vi=("nhập kho", "đã nhận", "hàng về", "số lượng nhập"),
+       on={"receipts": MeasureSQL(expr=lambda s: func.sum(GoodsReceiptLine.quantity))},
+       refines="units"),   # "how many units of X did we receive": the units received, not those sold
     _m("supplier_bills", "supplier bills", "số hóa đơn nhà cung cấp", "Number of supplier bills (any status unless one "
        "is named), by bill date when a period is given.",
        "Số hóa đơn nhà cung cấp (mọi trạng thái nếu không nêu), theo ngày hóa đơn khi có kỳ.", "count",

@@ -238,6 +238,17 @@ def build_query(ctx: ToolContext, params: QueryDataInput) -> tuple[Query, Scope,
                   period=params.period, compare=params.compare, order_by=order_by, order=params.order,
                   limit=params.limit or (DEFAULT_ROWS if params.group_by else None), language=lang)
     if scope.rep_id is not None:
+        from backend.models import Customer
+
+        ids = [i for f in filters if f.dimension == "customer" and f.op == "in" for i in f.values]
+        others = ctx.session.execute(select(Customer.name).where(Customer.id.in_(ids), Customer.owner_id.is_distinct_from(
+            scope.rep_id))).scalars().all() if ids else []
+        for name in others:
+            # "what's the balance on Minh Phát's account?" asked by a rep who doesn't own it: say why it shows nothing
+            notes.insert(0, say(lang, f"{name} is not your customer: you can't see its balances, tickets or deals, only "
+                                      "orders credited to you.",
+                                f"{name} không phải khách hàng của bạn: bạn không xem được công nợ, phiếu hỗ trợ hay cơ hội "
+                                "của khách này, chỉ các đơn ghi nhận cho bạn."))
         notes.append(say(lang, "Only your own figures (sales reps see the orders credited to them and the customers, "
                                "quotes and opportunities they own).",
                          "Chỉ số liệu của bạn (nhân viên kinh doanh xem đơn ghi nhận cho mình và khách hàng, báo giá, cơ "
