@@ -96,6 +96,12 @@ class Mentions:
             full = fold(person.name)
             if re.search(rf"\b{re.escape(full)}\b", folded) or re.search(rf"\b{re.escape(person.code.lower())}\b", folded):
                 return person
+        named = self.employees_named(text, exclude=exclude)
+        return named[0] if len(named) == 1 else None
+
+    def employees_named(self, text: str, *, exclude: list[tuple[int, int]] = ()) -> list[EmployeeRef]:
+        """Every employee a given name written as a name points at ("how did Hùng do compared with Mai?")."""
+        folded = fold(text)
         found = []
         for person in self.employees:
             given = fold(person.name).split()[-1]
@@ -116,8 +122,7 @@ class Mentions:
                 if capitalised or possessive:
                     found.append(person)
                     break
-        unique = {p.id: p for p in found}
-        return next(iter(unique.values())) if len(unique) == 1 else None
+        return list({p.id: p for p in found}.values())
 
     # --- opportunities ----------------------------------------------------------------------------------------
 

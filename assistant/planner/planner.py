@@ -142,6 +142,52 @@ def _role_cannot_see(session: Session, actor_id: int | None, measures: list[str]
     return actor is not None and any(actor.role not in MEASURES[m].roles for m in measures if m in MEASURES)
 
 
+BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|truoc do|truoc nua)\b")
+AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|these)\b|\b(ai|cai nao|ben nao|khach nao) trong (so )?"
+                         r"(do|nay|nhung)\b")
+IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
+
+
+def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | None:
+    """Follow-ups about the rows just shown: 'which one of them bought the most?' ranks them; 'how many invoices is
+    that in total?' counts the documents behind the figure."""
+    from backend.semantic.measures import MEASURES
+
+    args = {k: v for k, v in memory.args.items() if k not in ("limit", "order", "order_by")}
+    if AMONG_THOSE.search(frame.folded) and (frame.single or frame.limit or frame.order):
+        row = (memory.args.get("group_by") or ["customer"])[0]
+        args["group_by"] = [row]
+        if frame.measures:
+            args["measures"] = frame.measures
+        args["limit"] = frame.limit or 1
+        args["order"] = frame.order or "desc"
+        return Plan(intent="data", tool="query_data", args=args, language=language,
+                    hints={"today": today.isoformat(), "single": not frame.limit})
+    if frame.counting and IN_TOTAL.search(frame.folded) and len(frame.measures) == 1:
+        asked = frame.measures[0]
+        shown = set(memory.args["measures"])
+        # the narrower count whose things the last figure was about ("overdue" -> the overdue invoices)
+        count = next((m.name for m in MEASURES.values() if m.counts_of in shown and
+                      (m.name == asked or _refines(m.name, asked))), None)
+        if count is None:
+            return None
+        args["measures"] = [count]
+        args.pop("group_by", None)
+        args.pop("conditions", None)
+        return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
+    return None
+
+
+def _refines(narrow: str, wide: str) -> bool:
+    from backend.semantic.measures import MEASURES
+
+    while narrow:
+        narrow = MEASURES[narrow].refines
+        if narrow == wide:
+            return True
+    return False
+
+
 def _understood(frame, link: LinkResult, language: str) -> list[str]:
     """What a request that led nowhere did say, in words the asker can check ("period: 2026", "customer: X")."""
     from backend.semantic.dimensions import DIMENSIONS
@@ -602,7 +648,8 @@ def _bare_follow_up(text: str, today: date, frame, link: LinkResult, person, ext
             len(kept) == len(tokens_of(words)) else words
     if person is not None:
         words = re.sub(rf"\b({re.escape(fold(person.name))}|{re.escape(fold(person.name).split()[-1])})('s)?\b", " ", words)
-    words = re.sub(r"\b(and|what about|how about|also|then|con|va|the con|thi sao|the nao|sao|nhi|a|ah|vay|thi)\b", " ", words)
+    words = re.sub(r"\b(and|what about|how about|also|then|con|va|the con|thi sao|the nao|sao|nhi|a|ah|vay|thi|"
+                   r"before that|the one before|truoc do|truoc nua|do|nua)\b", " ", words)
     return not re.sub(r"[^\w]+", "", words)
 
 
@@ -664,6 +711,15 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
     frame = frame_mod.parse(text, today)
+    if BEFORE_THAT.search(frame.folded) and memory.args.get("period") not in (None, "all"):
+        from assistant.planner.when import previous_form
+
+        frame.period = previous_form(memory.args["period"], today)   # "còn năm trước đó?": the period before the last one
+        follow_up = True
+    if memory.intent == "data" and memory.args.get("measures") and intent not in WRITE_INTENTS:
+        plan = _about_those(frame, memory, language, today)
+        if plan is not None:
+            return plan
     statement = _statement_named(text)
     if statement and intent not in WRITE_INTENTS and DOCUMENT_WORDS.search(fold(text)):
         # "the P&L for Q3 as a PDF": the statement's document
@@ -721,6 +777,20 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     masked += [(m.start(), m.end()) for m in re.finditer(
         r"\bnam\s+(\d{4}|nay|ngoai|truoc|sau|toi|tai chinh)\b|\b(cuoi|dau|giua|ca|trong|moi)\s+nam\b", fold(text))]
     person = extra.employee(text, exclude=masked) if intent not in blocking else None
+    people = extra.employees_named(text, exclude=masked) if person is None and intent not in blocking else []
+    if len(people) >= 2 and re.search(r"\b(vs\.?|versus|compared?|compare|against|and|or|so voi|va|hay)\b", frame.folded) \
+            and link.customer is None:
+        # "how did Hùng do last quarter compared with Mai?": their figures side by side
+        from backend.semantic.engine import supported_dimensions
+
+        measures = [m for m in frame.measures if "owner" in supported_dimensions(m)] or ["revenue"]
+        args = {"measures": measures, "group_by": ["owner"],
+                "filters": [{"dimension": "owner", "values": [p.code for p in people]}]}
+        if frame.period:
+            args["period"] = frame.period
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     if person is not None and link.customer is not None and link.span and \
             set(tokens_of(text)[link.span[0]:link.span[1]]) <= set(fold(person.name).split()) and \
             re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
