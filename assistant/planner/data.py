@@ -215,6 +215,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         period = TO_DATE[period]  # "this year vs the same period last year": the year so far against the same days
     if period is None and frame.now and any(not _is_balance(m) for m in measures):
         period = "all"            # "orders waiting to ship right now": every one, whatever its date
+    if period is None and "ticket_status" in group_by and measures == ["tickets_opened"]:
+        period = "all"            # "số lượng ticket theo từng trạng thái": every ticket by where it stands now
     if period:
         args["period"] = period
     if frame.compare:

@@ -217,6 +217,30 @@ def _any_one(frame: Frame) -> None:
         return
 
 
+# Acronyms that are also everyday Vietnamese written without accents ("cac ticket khan cap": the tickets, not CAC).
+_VI_ACRONYMS = {"cac": "cac"}
+
+
+def _number_of(frame: Frame) -> None:
+    """'số lượng ticket': the number of tickets, not units sold ('số lượng' alone is a quantity)."""
+    for i, hit in enumerate(frame.hits[:-1]):
+        if frame.words[hit.start:hit.end] == ["so", "luong"] and "units" in frame.measures \
+                and frame.hits[i + 1].start == hit.end and frame.hits[i + 1].of("count"):
+            frame.measures.remove("units")
+            frame.counting = True
+            count = frame.hits[i + 1].of("count")[0].target
+            if count not in frame.measures:
+                frame.measures.append(count)
+
+
+def _acronyms(frame: Frame) -> None:
+    for hit in frame.hits:
+        said = frame.words[hit.start:hit.end]
+        if len(said) == 1 and said[0] in _VI_ACRONYMS and _VI_ACRONYMS[said[0]] in frame.measures \
+                and not re.search(rf"\b{said[0].upper()}\b", frame.text) and "acquisition" not in frame.folded:
+            frame.measures.remove(_VI_ACRONYMS[said[0]])
+
+
 def _possessor(frame: Frame) -> None:
     """'how many open tickets do my customers have': the customers own what is counted; they are not a second count."""
     if "customers" in frame.measures and len(frame.measures) > 1 and POSSESSOR.search(frame.folded):
@@ -278,6 +302,8 @@ def parse(text: str, today: date) -> Frame:
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
+    _acronyms(frame)
+    _number_of(frame)
     _subject_only(frame)
     _any_one(frame)
     _company_buys(frame)

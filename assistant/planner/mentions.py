@@ -19,6 +19,8 @@ from backend.models import (Contact, Customer, Employee, Invoice, Opportunity, P
                             Ticket, Warehouse)
 from backend.text import fold
 
+from assistant.planner.linker import COMMON_PAIRS
+
 DOCUMENT = re.compile(r"\b([A-Za-z]{1,5}-(?:\d{2,4}-)?\d{2,8})\b")
 PHONE = re.compile(r"(?<![\w@])(\+?\(?\d[\d\s().-]{6,}\d)(?![\w@])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -163,6 +165,8 @@ class Mentions:
                 if any(used[start:start + size]):
                     continue
                 key = "".join(words[start:start + size]).strip("?.!,")
+                if size == 1 and start > 0 and f"{words[start - 1]} {words[start]}" in COMMON_PAIRS:
+                    continue   # "trạng thái" is a status, not Thailand
                 for candidate in (key, aliases.get(key)):
                     if not candidate:
                         continue

@@ -19,7 +19,8 @@ from backend.text import fold
 
 VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao", "gia", "khong", "nhung", "nao", "ton",
-            "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no"}
+            "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no", "cac", "chua",
+            "dang", "duoc", "roi", "minh", "voi", "khan", "dong", "con", "thi", "sao"}
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,80})[\"”’']")
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con|so voi|compared to|compared with|"
                        r"vs)\b|\b(thi sao|the nao|the nao roi)\s*\??\s*$|\b(their|them|they|it|its|this customer|that customer|"
@@ -474,7 +475,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     if intent in WRITE_INTENTS or intent == "help":
         return False
     if intent in CUSTOMER_NEEDED and link.customer is None and not link.ambiguous and (
-            not memory.customer_code or (frame.row == "customer" and not frame.single)):
+            not memory.customer_code or (frame.row == "customer" and not frame.single
+                                         and re.search(r"\b(customers|accounts|clients|khach hang cua)\b", frame.folded))):
         return True   # "which of my customers have unpaid invoices": no one customer's task, the figure over them
     if intent in ("credit", "history", "products", "availability", "find_customer") and frame.measures and all(
             "sales" not in MEASURES[m].roles and "support" not in MEASURES[m].roles for m in frame.measures):
@@ -761,7 +763,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     asks_rule = intent not in blocking or (intent in {"quote", "new_ticket", "log"} and QUESTION.search(frame.folded)
                                            and not quote_lines(text, index, None)[0])
     if (POLICY.search(frame.folded) or POLICY.search(fold(text))) and not frame.period \
-            and not (frame.conditions and frame.row and re.search(r"\b(which|who|list|show|nao|ai|danh sach)\b",
+            and not (frame.conditions and frame.row and re.search(r"\b(which|who|list|show|(?<!khi )nao|ai|danh sach)\b",
                                                                   frame.folded)) and link.customer is None and not link.ambiguous \
             and not frame.group_by and not slots.documents and asks_rule \
             and not mentions_mod.mentions_index(session, index.stamp).employee(text):
@@ -803,6 +805,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):
         frame.measures.append("revenue")
+    if frame.compare and not frame.measures and not frame.conditions and not frame.statuses and not frame.row \
+            and link.customer is None and intent in (None, "docs", "report") \
+            and not (follow_up and memory.intent in ("data", "report")):
+        frame.measures.append("revenue")   # "tháng 10 so với tháng 9 thế nào?": sales, the figure months are compared by
     if frame.weak_revenue and link.customer is None and (frame.mine or frame.row == "customer") and not frame.counting \
             and all(MEASURES[m].counts is not None for m in frame.measures):
         frame.measures[:] = ["revenue"]  # "what did my customers buy in 2023": their purchases together
@@ -1137,6 +1143,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         if intent == "products" and product is not None and for_customer:
             # "giá giấy A4 Double A cho Minh Phát": that customer's price, from their price list
             plan.intent, plan.tool, intent = "availability", "product_availability", "availability"
+        if product is None and follow_up and memory.intent == intent and memory.args.get("product"):
+            # "còn kho HCM thì sao?": the same product, another warehouse
+            product = index.product_by_sku.get(str(memory.args["product"]).lower())
         if intent == "availability":
             args["product"] = product.sku if product else phrase
             if customer_ref and link.customer:

@@ -556,7 +556,7 @@ MEASURE_LIST: list[Measure] = [
        on={"payables": _open_bill_fx(lambda s: rules.is_overdue(s.source.c.due_date, s.params.as_of))}),
     _m("open_bills", "open supplier bills", "số hóa đơn phải trả", "Number of supplier bills with an open balance on the day.",
        "Số hóa đơn nhà cung cấp còn số dư tại ngày đó.", "count", roles=FINANCE_VIEWERS,
-       synonyms_en=("unpaid supplier bills", "bills still unpaid"), synonyms_vi=("hóa đơn chưa trả",),
+       synonyms_en=("unpaid supplier bills", "bills still unpaid"), synonyms_vi=("hóa đơn nhà cung cấp chưa trả",),
        on={"payables": _count()},
        counts=Words("unpaid supplier bills", "hóa đơn nhà cung cấp chưa trả", ("supplier bills", "bills unpaid"), ()),
        counts_of="open_payables"),
