@@ -118,6 +118,12 @@ def test_ledger_payables_and_purchases(finance):
                            "net_profit": D("1952285")}
     # Cash: 220,000 received in cash 2025-12-20, 622,500 at the bank 2026-10-25, 140,000 paid to Bút Co 2026-10-30.
     assert total(finance, "cash_balance") == D("702500")
+    assert total(finance, "bank_balance") == D("482500") and total(finance, "cash_on_hand") == D("220000")
+    # The pens were received and billed alike: nothing received waits for its bill.
+    assert total(finance, "goods_received_not_billed") == D(0)
+    # One bill overdue (the pens'); the next due date still ahead is the service bill's.
+    bills = q(finance, measures=["overdue_bills", "next_bill_due"])
+    assert bills.totals["overdue_bills"] == 1 and str(bills.totals["next_bill_due"]) == "2026-12-09"
     assert total(finance, "cash_balance", period="2026-10-24") == D("220000")
     # Payables: the service bill (due 12-09, not yet) and the pens' 440,000 less 140,000 (due 11-14: overdue).
     today = q(finance, measures=["open_payables", "overdue_payables", "open_bills"])

@@ -28,7 +28,8 @@ ROW_FIGURE = {"opportunity": "opportunity_amount", "invoice": "invoiced", "produ
 # What a row of a narrower count shows ("unpaid invoices": what each still owes; "open deals": the open amount).
 COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue"), "overdue_invoices": ("overdue_amount",
                                                                                                "max_days_overdue"),
-                 "open_opportunities": ("pipeline_amount",), "open_bills": ("open_payables",)}
+                 "open_opportunities": ("pipeline_amount",), "open_bills": ("open_payables", "next_bill_due"),
+                 "overdue_bills": ("overdue_payables",)}
 # Rows that read better with who they belong to.
 ROW_WITH = {"invoice": "customer", "opportunity": "customer", "order": "customer", "purchase_order": "supplier",
             "bill": "supplier"}

@@ -40,7 +40,7 @@ WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "b
 ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products": "product", "opportunities": "opportunity",
                 "open_opportunities": "opportunity", "invoices": "invoice", "open_invoices": "invoice",
                 "overdue_invoices": "invoice", "orders": "order", "purchase_orders": "purchase_order",
-                "supplier_bills": "bill", "open_bills": "bill"}
+                "supplier_bills": "bill", "open_bills": "bill", "overdue_bills": "bill"}
 # A dimension word that names a count's things ("customers" -> the customers measure).
 COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
                       "order": "orders"}
@@ -180,6 +180,8 @@ def _marketing_side(frame: Frame) -> None:
     for i, name in enumerate(frame.measures):
         if name == "new_customers":
             frame.measures[i] = "new_customers_acquired"
+        if name == "cost_of_sales" and "marketing_spend" not in frame.measures:
+            frame.measures[i] = "marketing_spend"   # "what did Google Ads campaigns cost us"
     if "campaigns" in frame.measures and len(frame.measures) > 1 and not frame.counting:
         frame.measures.remove("campaigns")   # "spent on marketing campaigns": the campaigns are what was spent on
 
@@ -231,6 +233,29 @@ def _number_of(frame: Frame) -> None:
             count = frame.hits[i + 1].of("count")[0].target
             if count not in frame.measures:
                 frame.measures.append(count)
+
+
+_GENERIC = {"open_receivables": {"balance", "so", "du", "outstanding"}, "stock_on_hand": {"on", "hand"}}
+_BOOK_BALANCES = {"inventory_on_books", "receivables_on_books", "bank_balance", "cash_on_hand", "cash_balance",
+                  "goods_received_not_billed", "open_payables", "credit_limit", "available_credit"}
+
+
+def _generic_balance(frame: Frame) -> None:
+    """'số dư hàng tồn kho trên sổ cái', 'cash in the bank and on hand': 'balance' and 'on hand' are words of the
+    figure named beside them, not receivables or stock of their own."""
+    if not _BOOK_BALANCES & set(frame.measures):
+        return
+    for hit in frame.hits:
+        said = set(frame.words[hit.start:hit.end])
+        for name, words in _GENERIC.items():
+            if name in frame.measures and said <= words and any(t.target == name for t in hit.of("measure")):
+                frame.measures.remove(name)
+
+
+def _paid_in_cash(frame: Frame) -> None:
+    """'tháng 10 thu tiền mặt được bao nhiêu': cash is how the payments came, not the cash on hand."""
+    if "cash_on_hand" in frame.measures and {"payments_received", "supplier_payments_made", "payment_count"} & set(frame.measures):
+        frame.measures.remove("cash_on_hand")
 
 
 def _acronyms(frame: Frame) -> None:
@@ -303,6 +328,8 @@ def parse(text: str, today: date) -> Frame:
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
     _acronyms(frame)
+    _generic_balance(frame)
+    _paid_in_cash(frame)
     _number_of(frame)
     _subject_only(frame)
     _any_one(frame)
@@ -324,7 +351,8 @@ def parse(text: str, today: date) -> Frame:
 SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|nha phan phoi cho minh)\b")
 # A customer-side figure said of suppliers is its buying-side twin: "how much did we buy from each supplier".
 BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "payments_received": "supplier_payments_made",
-               "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills"}
+               "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills",
+               "overdue_invoices": "overdue_bills", "invoices": "supplier_bills", "earliest_due": "next_bill_due"}
 
 
 def _buying_side(frame: Frame) -> None:

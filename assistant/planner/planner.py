@@ -102,7 +102,8 @@ STATEMENTS = [
 # Words of a company's legal form, which name no particular supplier.
 _LEGAL_WORDS = {"cong", "ty", "tnhh", "cp", "co", "ltd", "pte", "jsc", "inc", "llc", "corp", "corporation", "group",
                 "tap", "doan", "international", "vietnam", "services", "trading", "the", "and", "of"}
-BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills")
+BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
+                   "overdue_bills", "supplier_bills", "next_bill_due")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
                 ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap)\b"),
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b")]
@@ -247,9 +248,12 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     # The words first (no query): only a question about owing, buying or paying, or about a supplier's terms and
     # contacts, can be about a supplier.
     cued = any(re.search(cue, frame.folded) for _, cue in _BUYING_CUES) or bool(SUPPLIER_WORDS.search(frame.folded))
-    # a figure of selling ("giấy Double A bán được bao nhiêu") has a buying-side twin only when the words are about buying
+    # a figure of selling ("giấy Double A bán được bao nhiêu") has a buying-side twin only when the words are about
+    # buying, or a document of ours has one ("Tân Mai có hóa đơn nào quá hạn không": their bills)
+    documents = {"overdue_invoices", "open_invoices", "invoices", "earliest_due", "overdue_amount", "open_receivables"}
     measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures
-                                  if m in BUYING_MEASURES or (cued and BUYING_SIDE.get(m) in BUYING_MEASURES)))
+                                  if m in BUYING_MEASURES or ((cued or (m in documents and link.customer is None))
+                                                              and BUYING_SIDE.get(m) in BUYING_MEASURES)))
     if not measures:
         measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
     profile = bool(SUPPLIER_PROFILE.search(frame.folded)) and not frame.period
@@ -265,6 +269,16 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
         # "what are Brother Singapore's payment terms?", "who's our contact at Double A": the supplier's record
         return Plan(intent="find_supplier", tool="find_suppliers", args={"query": supplier, "limit": 1}, language=language)
     args: dict[str, Any] = {"measures": measures, "filters": [{"dimension": "supplier", "values": [supplier]}]}
+    bills = [m for m in measures if m in ("open_bills", "overdue_bills", "supplier_bills")]
+    if bills and not frame.counting:
+        # "Double A: open bills and when is the next one due?", "Tân Mai có hóa đơn nào quá hạn không?": the bills
+        from assistant.planner.data import COUNT_FIGURES
+
+        shown = list(COUNT_FIGURES.get(bills[0], ("open_payables",)))
+        args["measures"] = list(dict.fromkeys(shown + [m for m in measures if m not in bills]))
+        args["group_by"] = ["bill"]
+        if bills[0] == "overdue_bills":
+            args["conditions"] = [{"measure": "overdue_payables", "op": ">", "value": "0"}]
     if frame.period:
         args["period"] = frame.period
     if language == "vi":
@@ -756,6 +770,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             # "is PEN-GEL-07 still sold?": the product's record (active, or why not and what replaces it)
             return Plan(intent="products", tool="find_products", args={"query": sku, "active_only": False},
                         language=language)
+    if intent == "quote" and frame.is_data and (QUESTION.search(frame.folded) or text.strip().endswith("?")
+                                                or re.search(r"\b(bao nhieu|how many|how much)\b", frame.folded)) \
+            and not re.search(r"\b(quotes?|quotation|bao gia)\b", frame.folded):
+        intent = None   # "bao nhiêu hộp giấy A4 được nhập kho tháng 10?": a quantity asked about, not a quote to draft
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
     has_quote = "QUO" in slots.documents
     blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
