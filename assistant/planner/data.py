@@ -99,6 +99,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         threshold: dict[str, Any] = {"measure": condition.measure, "op": condition.op}
         if condition.other:
             threshold["other"] = condition.other
+        elif condition.op == "empty":
+            pass   # "customers with no credit limit set": the measure has no value at all
         else:
             value = named["number"] if named["number"] is not None else condition.value
             if value is None:
@@ -185,7 +187,9 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         _filter(filters, dimension, code)
     for f in list(filters):
         # "aging - current, 1-30, 31-60, 61-90, 91+", "tickets: open, pending, closed": each value a row of its own
-        if len(f["values"]) >= 3 and DIMENSIONS[f["dimension"]].kind == "status" and f["dimension"] not in group_by \
+        each = len(f["values"]) >= 2 and len(re.findall(r"\b(how many|bao nhieu|vs|versus|so voi)\b", frame.folded)) >= 2 \
+            or len(f["values"]) >= 2 and re.search(r"\b(vs|versus|so voi|compared)\b", frame.folded)
+        if (len(f["values"]) >= 3 or each) and DIMENSIONS[f["dimension"]].kind == "status" and f["dimension"] not in group_by \
                 and not (f["dimension"] == "stage" and set(f["values"]) == set(OPEN_STAGES)):   # "open deals"
             filters.remove(f)
             group_by.append(f["dimension"])
@@ -223,6 +227,17 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     if frame.compare:
         args["compare"] = frame.compare
     hints: dict[str, Any] = {}
+    conditions = [c for i, c in enumerate(conditions) if c not in conditions[:i]]   # one phrase said twice
+    if conditions:
+        args["conditions"] = conditions
+    if frame.counting and conditions and len(group_by) == 1 and ROW_OF_COUNT.get(measures[0]) == group_by[0]:
+        # "how many customers have no credit limit set?": the rows that pass, counted
+        counted = measures.pop(0)
+        if not measures:
+            measures.append(conditions[0]["measure"])
+        args["measures"] = measures
+        hints["count_of"] = MEASURES[counted].counts.en if language != "vi" else MEASURES[counted].counts.vi
+        args["limit"] = 1000
     if frame.extremes and group_by:
         hints["extremes"] = True
     elif group_by and (frame.single or frame.limit):
@@ -286,7 +301,8 @@ def _ranked_by(frame: Frame, measures: list[str]) -> str | None:
 def _oldest(frame: Frame) -> str | None:
     if any(w in frame.words for w in ("oldest", "longest", "earliest", "lau", "cu")):
         return "max_days_overdue" if any(m in frame.measures for m in ("open_receivables", "overdue_amount",
-                                                                      "open_invoices")) else None
+                                                                      "open_invoices", "overdue_invoices",
+                                                                      "max_days_overdue")) else None
     return None
 
 

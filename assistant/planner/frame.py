@@ -373,7 +373,8 @@ def _narrowest(frame: Frame) -> None:
             chain.add(wider)
             wider = MEASURES[wider].refines
         counted = chain & set(frame.measures) or (frame.row and ROW_OF_COUNT.get(count.name) == frame.row)
-        if count.counts_of in frame.measures and counted and (frame.counting or frame.listing):
+        named_too = count.name in frame.measures   # "open balance and number of open invoices": both asked
+        if count.counts_of in frame.measures and counted and (frame.counting or frame.listing) and not named_too:
             kept = [m for m in frame.measures if m not in chain and m != count.counts_of]
             frame.measures = [count.name, *kept]
     for name in list(frame.measures):
@@ -406,6 +407,10 @@ def _narrowest(frame: Frame) -> None:
         frame.statuses = [(d, c) for d, c in frame.statuses if d not in ("stage", "quote_status")]
         if not frame.counting or "opportunities" in frame.measures:
             frame.measures[:] = [m for m in frame.measures if m not in ("opportunities", "quotes")] or rates
+    if "invoices" in frame.measures and ("invoice_status", "open") in frame.statuses:
+        # "how many invoices are open?": the ones with a balance today, not those issued this year and still open
+        frame.measures[frame.measures.index("invoices")] = "open_invoices"
+        frame.statuses = [(d, c) for d, c in frame.statuses if (d, c) != ("invoice_status", "open")]
     if "opportunities" in frame.measures and any(c == "open" for _, c in frame.statuses):
         frame.measures[frame.measures.index("opportunities")] = "open_opportunities"  # "deals still open"
         frame.statuses = [(d, c) for d, c in frame.statuses if c != "open"]

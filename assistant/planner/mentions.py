@@ -114,7 +114,9 @@ class Mentions:
                     continue
                 raw = text[m.start():m.end()] if len(text) == len(folded) else _raw_word(text, m.group(0))
                 possessive = folded[m.end():m.end() + 2] in ("'s", "’s") or re.search(
-                    rf"\b(cua|by|for|rep|of|nhan vien|ban|anh|chi|em)\s+{re.escape(given)}\b", folded)
+                    rf"\b(cua|by|for|rep|of|nhan vien|ban|anh|chi|em)\s+{re.escape(given)}\b", folded) or re.search(
+                    rf"\b{re.escape(given)}\s+(vs\.?|versus|va|voi)\s+\w|\b(vs\.?|versus|va|voi|compared with)\s+"
+                    rf"{re.escape(given)}\b", folded)   # "Mai vs Hùng": two colleagues compared
                 capitalised = bool(raw) and raw[:1].isupper()
                 english_possessive = folded[m.end():m.end() + 2] in ("'s", "’s")
                 if given in PRONOUNS and not english_possessive:

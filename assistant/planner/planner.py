@@ -561,6 +561,9 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
                 and set(frame.group_by) <= REPORT_ROWS.get(old["report"], set()):  # "overdue by rep": the model's
             if link.customer is not None and "customer" in REPORTS[old["report"]].filters:
                 old["customer"] = link.customer.code
+            owner = call.args.get("owner")
+            if owner and owner != "me" and "salesperson" in REPORTS[old["report"]].filters:
+                old["salesperson"] = owner   # "weighted pipeline for Hùng": his
             return Plan(intent="report", tool="run_report", args=old, language=language)
         report = as_report(call, frame)
         if report is not None:

@@ -54,6 +54,21 @@ CONDITIONS: tuple[NamedCondition, ...] = (
               ("đang bị khóa tín dụng", "bị tạm ngừng tín dụng", "khóa tín dụng", "bị chặn tín dụng", "bị giữ đơn")),
         "max_days_overdue", ">=", value=Decimal(CREDIT_HOLD_DAYS), show=("overdue_amount", "max_days_overdue")),
     NamedCondition(
+        "no_credit_limit",
+        Words("no credit limit set", "chưa có hạn mức tín dụng",
+              ("no credit limit", "without a credit limit", "without credit limit", "no limit set", "have no limit",
+               "no credit limit assigned"),
+              ("không có hạn mức tín dụng", "chưa đặt hạn mức", "chưa có hạn mức", "không có hạn mức")),
+        "credit_limit", "empty", show=("credit_limit",)),
+    NamedCondition(
+        "cash_only",
+        Words("cash only", "chỉ mua tiền mặt",
+              ("cash-only", "credit limit of zero", "zero credit limit", "credit limit of 0", "limit of zero",
+               "prepay only", "pay in advance"),
+              ("hạn mức tín dụng bằng 0", "hạn mức bằng 0", "hạn mức bằng không", "chỉ mua tiền mặt", "mua tiền mặt",
+               "trả tiền trước")),
+        "credit_limit", "=", value=Decimal(0), show=("credit_limit",)),
+    NamedCondition(
         "overdue_more_than",
         Words("overdue by more than {n} days", "quá hạn trên {n} ngày",
               ("more than {n} days overdue", "over {n} days overdue", "more than {n} days late", "over {n} days late",

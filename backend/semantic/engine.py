@@ -38,6 +38,7 @@ TIME_LIMIT_S = 10.0
 COMPARISONS = ("previous_period", "same_period_last_year")
 OPERATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "=": operator.eq,
              "!=": operator.ne}
+EMPTY = "empty"   # the row has no value for the measure ("customers with no credit limit set")
 
 
 # --- what is asked ----------------------------------------------------------------------------------------------
@@ -195,9 +196,14 @@ def check(query: Query, role: str) -> None:
             if role not in MEASURES[name].roles:
                 raise PermissionDenied(f"You don't have permission to see {name} as {role}: it is for "
                                        f"{_names(sorted(MEASURES[name].roles))}.")
-        if t.op not in OPERATORS:
-            raise ValidationFailed(f"Unknown comparison '{t.op}'.", hint="Use one of " + " ".join(OPERATORS) + ".")
-        if (t.value is None) == (t.other is None):
+        if t.op not in OPERATORS and t.op != EMPTY:
+            raise ValidationFailed(f"Unknown comparison '{t.op}'.",
+                                   hint="Use one of " + " ".join(OPERATORS) + f" or {EMPTY}.")
+        if t.op == EMPTY:
+            if t.value is not None or t.other is not None:
+                raise ValidationFailed(f"'{EMPTY}' takes no value: it keeps the rows where {t.measure} has none.",
+                                       hint=f"e.g. {{\"measure\": \"credit_limit\", \"op\": \"{EMPTY}\"}}")
+        elif (t.value is None) == (t.other is None):
             raise ValidationFailed(f"The condition on {t.measure} needs either a value or another measure.",
                                    hint="e.g. {\"measure\": \"max_days_overdue\", \"op\": \">\", \"value\": 60}")
     if query.compare is not None and query.compare not in COMPARISONS:
@@ -517,6 +523,10 @@ _MAY_BE_EMPTY |= {"cac", "clv"}  # no customer acquired (or delivered to): no fi
 def _passes(row: dict[str, Any], thresholds: tuple[Threshold, ...]) -> bool:
     for t in thresholds:
         left = row.get(t.measure)
+        if t.op == EMPTY:
+            if left is not None:
+                return False
+            continue
         right = row.get(t.other) if t.other else t.value
         if left is None and MEASURES[t.measure].none_is_infinite:
             if t.op in (">", ">=", "!="):

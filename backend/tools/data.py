@@ -46,7 +46,8 @@ class DataFilter(ToolModel):
 
 class MeasureCondition(ToolModel):
     measure: MeasureName = Field(description="Measure tested on each row")
-    op: Literal[">", ">=", "<", "<=", "=", "!="]
+    op: Literal[">", ">=", "<", "<=", "=", "!=", "empty"] = Field(
+        description="Compare with value or other; 'empty': the row has no value for the measure (no credit limit set)")
     value: Decimal | None = Field(None, max_digits=24, decimal_places=4, description="A number (money in base currency)")
     other: MeasureName | None = Field(None, description="Or another measure of the same row, e.g. credit_limit")
 
