@@ -288,6 +288,14 @@ def test_history_filters_kinds_and_period_with_totals(ctx, history):
     assert only_payments.totals.orders_net is None
 
 
+def test_history_can_leave_cancelled_orders_out(ctx, history):
+    # Up to October the newest order (SO-2, 10-15) was cancelled: the last real purchase then is SO-1.
+    until = {"customer": "TANVIET", "kinds": ["orders"], "page_size": 1, "date_to": "2026-10-31"}
+    newest = invoke("customer_history", ctx, until)
+    live = invoke("customer_history", ctx, {**until, "live_orders_only": True})
+    assert [e.reference for e in newest.entries] == ["SO-2"] and [e.reference for e in live.entries] == ["SO-1"]
+
+
 def test_history_period_uses_the_company_day(ctx, history):
     # 2026-10-31 17:00 UTC is midnight starting 1 November in Ho Chi Minh City.
     make_interaction(ctx.session, customer=history, kind="chat", occurred_at=utc(2026, 10, 31, 17), summary="Late chat")

@@ -18,6 +18,7 @@ from backend.semantic.measures import MEASURES
 # Grammar words (English and Vietnamese, folded). Not business vocabulary: that is in the lexicon.
 GROUP_BEFORE = {"by", "per", "each", "every", "across", "theo", "tung", "moi", "cac", "nhung"}
 PICK_BEFORE = {"which", "what", "top", "best", "worst", "biggest", "largest", "smallest", "list", "show", "highest",
+               "best-selling", "top-selling", "worst-selling",
                "lowest", "most", "least", "all", "our", "danh", "sach", "strongest", "weakest", "busiest", "quietest"}
 PICK_AFTER = {"nao"}
 COUNT_CUES = ("how many", "number of", "count of", "count the", "bao nhieu", "co may", "may", "tong so")
@@ -266,6 +267,12 @@ def _acronyms(frame: Frame) -> None:
             frame.measures.remove(_VI_ACRONYMS[said[0]])
 
 
+def _bucket_figure(frame: Frame) -> None:
+    """'how much is in the 91+ days bucket?': an aging bucket named alone is the receivables in it."""
+    if not frame.measures and not frame.conditions and any(d == "aging_bucket" for d, _ in frame.statuses):
+        frame.measures.append("open_receivables")
+
+
 def _possessor(frame: Frame) -> None:
     """'how many open tickets do my customers have': the customers own what is counted; they are not a second count."""
     if "customers" in frame.measures and len(frame.measures) > 1 and POSSESSOR.search(frame.folded):
@@ -332,6 +339,7 @@ def parse(text: str, today: date) -> Frame:
     _paid_in_cash(frame)
     _number_of(frame)
     _subject_only(frame)
+    _bucket_figure(frame)
     _any_one(frame)
     _company_buys(frame)
     _possessor(frame)

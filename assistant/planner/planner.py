@@ -144,7 +144,8 @@ def _role_cannot_see(session: Session, actor_id: int | None, measures: list[str]
     return actor is not None and any(actor.role not in MEASURES[m].roles for m in measures if m in MEASURES)
 
 
-BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|truoc do|truoc nua)\b")
+BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|the (?:day|week|month|quarter|year) before|"
+                         r"truoc do|truoc nua)\b")
 AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|these)\b|\b(ai|cai nao|ben nao|khach nao) trong (so )?"
                          r"(do|nay|nhung)\b")
 IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
@@ -559,8 +560,8 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
                 and not by_customer \
                 and plain_filters and (not ranked or ranks_alike) \
                 and set(frame.group_by) <= REPORT_ROWS.get(old["report"], set()):  # "overdue by rep": the model's
-            if link.customer is not None and "customer" in REPORTS[old["report"]].filters:
-                old["customer"] = link.customer.code
+            if call.args.get("customer") and "customer" in REPORTS[old["report"]].filters:
+                old["customer"] = call.args["customer"]   # named, or the one the conversation is about
             owner = call.args.get("owner")
             if owner and owner != "me" and "salesperson" in REPORTS[old["report"]].filters:
                 old["salesperson"] = owner   # "weighted pipeline for Hùng": his
@@ -894,6 +895,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 r"\b(them|they|their|theirs|him|his|her|hers|that customer|this customer|ho|khach nay|ben do)\b",
                 frame.folded)):
             customer = memory.customer_code  # "and what deals are open with them?", "how much of that is overdue?"
+        if customer is None and memory.customer_code and memory.intent in ("credit", "overview", "history", "contacts") \
+                and frame.row in ("invoice", "order") and not MY_CUSTOMERS.search(frame.folded) \
+                and not re.search(r"\b(all|every|any customer|tat ca|toan bo|cong ty|company|khach nao)\b", frame.folded):
+            customer = memory.customer_code  # "Hoàng Long còn nợ bao nhiêu?" then "có hóa đơn nào quá hạn không?": theirs
         if of_that and memory.intent == "data" and set(memory.args.get("measures", ())) & set(BUYING_MEASURES):
             from assistant.planner.frame import BUYING_SIDE
 
@@ -926,7 +931,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 if memory.args.get(key) and not call.args.get(key):
                     call.args[key] = memory.args[key]
         last_buy = customer and LATEST.search(frame.folded) and set(frame.measures) <= {"last_order", "revenue", "orders"} \
-            and (intent == "history" or "last_order" in frame.measures) and not frame.period and not frame.group_by \
+            and (intent == "history" or "last_order" in frame.measures or frame.row == "order") and not frame.period \
+            and not frame.group_by \
             and not LAST_N.search(frame.folded)
         if call is not None and last_buy:
             # "when did Terhi last buy something, and for how much?", "what did Kathy buy on her most recent order":
@@ -940,7 +946,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 # "when did Sakura Bungu's last order ship": the latest orders with their delivery dates
                 return Plan(intent="order_status", tool="order_status", args={"customer": customer}, language=language,
                             customer_code=customer)
-            args = {"customer": customer, "kinds": ["orders"], "page_size": 1, "include_lines": True}
+            args = {"customer": customer, "kinds": ["orders"], "page_size": 1, "include_lines": True,
+                    "live_orders_only": True}
             if call.args["measures"] == ["first_order"]:
                 args["oldest_first"] = True
             if _accepts("customer_history", args):

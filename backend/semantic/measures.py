@@ -326,7 +326,8 @@ MEASURE_LIST: list[Measure] = [
     _m("max_days_overdue", "days overdue (oldest)", "số ngày quá hạn lâu nhất",
        "Days past due of the oldest overdue invoice on the day; empty when nothing is overdue.",
        "Số ngày quá hạn của hóa đơn quá hạn lâu nhất tại ngày đó; trống khi không có gì quá hạn.", "days",
-       synonyms_en=("days overdue", "days past due", "oldest overdue", "how late"), synonyms_vi=("số ngày quá hạn", "quá hạn bao lâu"),
+       synonyms_en=("days overdue", "days past due", "oldest overdue", "how late"), synonyms_vi=("số ngày quá hạn", "quá hạn bao lâu", "lâu nhất bao nhiêu ngày", "quá hạn lâu nhất",
+                    "trễ bao nhiêu ngày"),
        needs=("earliest_due",), derive=_days_past("earliest_due")),
     # --- credit --------------------------------------------------------------------------------------------------
     _m("credit_limit", "credit limit", "hạn mức tín dụng",

@@ -46,6 +46,7 @@ class CustomerHistoryInput(ToolModel):
     date_from: BoundedDate | None = Field(None, description="First day of the period (inclusive), YYYY-MM-DD; default: no start")
     date_to: BoundedDate | None = Field(None, description="Last day of the period (inclusive), YYYY-MM-DD; default: no end")
     include_lines: bool = Field(False, description="Include the product lines of each order on the page")
+    live_orders_only: bool = Field(False, description="Leave cancelled orders out (a customer's last real purchase)")
     page: int = Field(1, ge=1, le=MAX_DEPTH, description="Page number, 1 = newest entries")
     page_size: int = Field(20, ge=1, le=100, description="Entries per page (at most 100)")
     language: Literal["en", "vi"] | None = Field(None, description="Language of the entries' descriptions: the user's "
@@ -134,13 +135,15 @@ _APPLIED = (select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
             .where(PaymentAllocation.invoice_id == Invoice.id).correlate(Invoice).scalar_subquery().label("paid"))
 
 
-def _newest(ctx: ToolContext, customer_id: int, kind: str, period: _Period, depth: int) -> list[tuple[tuple, str, Any]]:
+def _newest(ctx: ToolContext, customer_id: int, kind: str, period: _Period, depth: int,
+            live_only: bool = False) -> list[tuple[tuple, str, Any]]:
     """The newest `depth` rows of one kind as (sort key, kind, row); the merged timeline is cut from these."""
     if kind == "orders":
         stmt = (select(SalesOrder.id, SalesOrder.number, SalesOrder.order_date.label("day"), SalesOrder.status,
                        SalesOrder.net_amount, SalesOrder.currency, Employee.name.label("employee"), _LINE_COUNT)
                 .outerjoin(Employee, Employee.id == SalesOrder.salesperson_id)
-                .where(SalesOrder.customer_id == customer_id, *period.on_day(SalesOrder.order_date))
+                .where(SalesOrder.customer_id == customer_id, *period.on_day(SalesOrder.order_date),
+                       *([rules.counts_as_revenue(SalesOrder.status)] if live_only else []))
                 .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()))
     elif kind == "invoices":
         stmt = (select(Invoice.id, Invoice.number, Invoice.issue_date.label("day"), Invoice.due_date, Invoice.status,
@@ -295,7 +298,7 @@ def customer_history(ctx: ToolContext, params: CustomerHistoryInput) -> Customer
     customer = resolve_customer(ctx.session, params.customer)
     kinds = [k for k in ALL_KINDS if params.kinds is None or k in params.kinds]
     period = _Period(ctx, params.date_from, params.date_to)
-    merged = sorted((item for kind in kinds for item in _newest(ctx, customer.id, kind, period, depth)),
+    merged = sorted((item for kind in kinds for item in _newest(ctx, customer.id, kind, period, depth, params.live_orders_only)),
                     key=lambda item: item[0], reverse=True)
     page = [(_entry(ctx, kind, row, ctx.today, params.language), row.id)
             for _, kind, row in merged[depth - params.page_size:depth]]
