@@ -353,6 +353,22 @@ def test_every_dimension_is_tested():
     assert {g[0] for g in GROUPINGS} == set(DIMENSIONS)
 
 
+def test_discontinued_products_are_counted_and_listed(finance):
+    from sqlalchemy import func, select
+
+    from backend.models import Product
+
+    session = finance.session
+    product = session.execute(select(Product).order_by(Product.sku).limit(1)).scalar_one()
+    product.active, product.inactive_reason = False, "replaced"
+    session.flush()
+    inactive = session.scalar(select(func.count()).select_from(Product).where(Product.active.is_(False)))
+    assert total(finance, "inactive_products") == inactive >= 1
+    listed = q(finance, measures=["inactive_products"], group_by=["product"],
+               conditions=[{"measure": "inactive_products", "op": ">", "value": "0"}])
+    assert product.sku in {r["product"] for r in listed.rows} and len(listed.rows) == inactive
+
+
 def test_every_public_measure_is_tested():
     source = open(__file__, encoding="utf-8").read()
     untested = [m.name for m in public_measures() if f'"{m.name}"' not in source]

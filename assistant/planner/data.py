@@ -29,7 +29,9 @@ ROW_FIGURE = {"opportunity": "opportunity_amount", "invoice": "invoiced", "produ
 COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue"), "overdue_invoices": ("overdue_amount",
                                                                                                "max_days_overdue"),
                  "open_opportunities": ("pipeline_amount",), "open_bills": ("open_payables", "next_bill_due"),
-                 "overdue_bills": ("overdue_payables",)}
+                 "overdue_bills": ("overdue_payables",), "inactive_products": ("inactive_products", "stock_on_hand")}
+# A count listed as rows keeps only the rows it counts: those where this measure is positive.
+POSITIVE_FOR = {"overdue_invoices": "overdue_amount", "inactive_products": "inactive_products"}
 # Rows that read better with who they belong to.
 ROW_WITH = {"invoice": "customer", "opportunity": "customer", "order": "customer", "purchase_order": "supplier",
             "bill": "supplier"}
@@ -139,8 +141,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 measures = others  # "best-selling products", "customers over their limit": the rows, by the figure
             elif name in COUNT_FIGURES:
                 measures = list(COUNT_FIGURES[name])
-                if name == "overdue_invoices":
-                    conditions.append({"measure": "overdue_amount", "op": ">", "value": "0"})
+                if name in POSITIVE_FOR:   # only the rows the count counts: the overdue invoices, the discontinued SKUs
+                    conditions.append({"measure": POSITIVE_FOR[name], "op": ">", "value": "0"})
                 if name == "open_opportunities":
                     frame.statuses += [("stage", s) for s in ("lead", "qualification", "proposal", "negotiation")
                                        if ("stage", s) not in frame.statuses]
@@ -218,6 +220,13 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     period = frame.period
     if frame.compare == "same_period_last_year" and period in TO_DATE:
         period = TO_DATE[period]  # "this year vs the same period last year": the year so far against the same days
+    elif frame.compare == "same_period_last_year" and period and frame.today is not None and \
+            re.search(r"\b(so far|to date|to the same day|until today|den nay|tinh den nay)\b", frame.folded):
+        from backend.semantic.periods import parse_period
+
+        span = parse_period(period, frame.today)
+        if span.start <= frame.today <= span.end:   # "Q4 so far vs Q4 2016 to the same day"
+            period = f"{span.start.isoformat()}..{frame.today.isoformat()}"
     if period is None and frame.now and any(not _is_balance(m) for m in measures):
         period = "all"            # "orders waiting to ship right now": every one, whatever its date
     if period is None and "ticket_status" in group_by and measures == ["tickets_opened"]:

@@ -41,7 +41,7 @@ WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "b
 ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products": "product", "opportunities": "opportunity",
                 "open_opportunities": "opportunity", "invoices": "invoice", "open_invoices": "invoice",
                 "overdue_invoices": "invoice", "orders": "order", "purchase_orders": "purchase_order",
-                "supplier_bills": "bill", "open_bills": "bill", "overdue_bills": "bill"}
+                "supplier_bills": "bill", "open_bills": "bill", "overdue_bills": "bill", "inactive_products": "product"}
 # A dimension word that names a count's things ("customers" -> the customers measure).
 COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
                       "order": "orders"}
@@ -267,6 +267,21 @@ def _acronyms(frame: Frame) -> None:
             frame.measures.remove(_VI_ACRONYMS[said[0]])
 
 
+def _most_of(frame: Frame) -> None:
+    """'which rep looks after the most customers?': the reps ranked by how many customers, the top one."""
+    m = re.search(r"\b(?:the )?(most|fewest|least|nhieu nhat|it nhat) (\w+)", frame.folded)
+    if not m or not frame.group_by or frame.counting:
+        return
+    for hit in lexicon().find([m.group(2)]):
+        counts = hit.of("count")
+        if counts and counts[0].target in frame.measures:
+            frame.counting = True
+            frame.single = frame.limit is None
+            if m.group(1) in ("fewest", "least", "it nhat"):
+                frame.order = "asc"
+            return
+
+
 def _bucket_figure(frame: Frame) -> None:
     """'how much is in the 91+ days bucket?': an aging bucket named alone is the receivables in it."""
     if not frame.measures and not frame.conditions and any(d == "aging_bucket" for d, _ in frame.statuses):
@@ -341,6 +356,7 @@ def parse(text: str, today: date) -> Frame:
     _subject_only(frame)
     _bucket_figure(frame)
     _any_one(frame)
+    _most_of(frame)
     _company_buys(frame)
     _possessor(frame)
     _marketing_side(frame)

@@ -110,6 +110,8 @@ def _same(a: str, b: str) -> bool:
     if len(a) >= 4 and len(b) >= 4:
         if a.rstrip("s") == b.rstrip("s"):
             return True
+        if any(ch.isdigit() for ch in a + b):
+            return False   # "3-person" is not "2-person", "A4" not "A3": figures are matched as written
         return fuzz.ratio(a, b) >= 80
     return False
 

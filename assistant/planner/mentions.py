@@ -106,27 +106,38 @@ class Mentions:
         folded = fold(text)
         found = []
         for person in self.employees:
-            given = fold(person.name).split()[-1]
-            if len(given) < 2:
-                continue
-            for m in re.finditer(rf"(?<![\w@.]){re.escape(given)}(?![\w@])", folded):
-                if any(a <= m.start() < b for a, b in exclude):
+            words = fold(person.name).split()
+            # a Vietnamese name puts the given name last ("Trần Thị Mai"); an English one first ("Megan Hale")
+            western = fold(person.name) == person.name.lower() and len(words) > 1
+            for given in dict.fromkeys([words[-1]] + ([words[0]] if western else [])):
+                if len(given) < 2:
                     continue
-                raw = text[m.start():m.end()] if len(text) == len(folded) else _raw_word(text, m.group(0))
-                possessive = folded[m.end():m.end() + 2] in ("'s", "’s") or re.search(
-                    rf"\b(cua|by|for|rep|of|nhan vien|ban|anh|chi|em)\s+{re.escape(given)}\b", folded) or re.search(
-                    rf"\b{re.escape(given)}\s+(vs\.?|versus|va|voi)\s+\w|\b(vs\.?|versus|va|voi|compared with)\s+"
-                    rf"{re.escape(given)}\b", folded)   # "Mai vs Hùng": two colleagues compared
-                capitalised = bool(raw) and raw[:1].isupper()
-                english_possessive = folded[m.end():m.end() + 2] in ("'s", "’s")
-                if given in PRONOUNS and not english_possessive:
-                    continue
-                if given in NOT_NAMES and not (possessive or (capitalised and m.start() > 0)):
-                    continue
-                if capitalised or possessive:
+                if self._named_as(person, given, text, folded, exclude):
                     found.append(person)
                     break
         return list({p.id: p for p in found}.values())
+
+    @staticmethod
+    def _named_as(person: EmployeeRef, given: str, text: str, folded: str, exclude) -> bool:
+        """Whether `given` is written in the text as that person's name (capitalised, possessive, 'của Mai')."""
+        for m in re.finditer(rf"(?<![\w@.]){re.escape(given)}(?![\w@])", folded):
+            if any(a <= m.start() < b for a, b in exclude):
+                continue
+            raw = text[m.start():m.end()] if len(text) == len(folded) else _raw_word(text, m.group(0))
+            english_possessive = folded[m.end():m.end() + 2] in ("'s", "’s") or bool(
+                re.match(r" s\b", folded[m.end():]))   # "Megan's" folds to "megan s"
+            possessive = english_possessive or re.search(
+                rf"\b(cua|by|for|rep|of|nhan vien|ban|anh|chi|em)\s+{re.escape(given)}\b", folded) or re.search(
+                rf"\b{re.escape(given)}\s+(vs\.?|versus|va|voi)\s+\w|\b(vs\.?|versus|va|voi|compared with)\s+"
+                rf"{re.escape(given)}\b", folded)   # "Mai vs Hùng": two colleagues compared
+            capitalised = bool(raw) and raw[:1].isupper()
+            if given in PRONOUNS and not english_possessive:
+                continue
+            if given in NOT_NAMES and not (possessive or (capitalised and m.start() > 0)):
+                continue
+            if capitalised or possessive:
+                return True
+        return False
 
     # --- opportunities ----------------------------------------------------------------------------------------
 
@@ -234,7 +245,7 @@ def _core(name: str) -> list[str]:
 
 def _raw_word(text: str, folded_word: str) -> str:
     for word in re.findall(r"[\w']+", text):
-        if fold(word) == folded_word:
+        if fold(word) == folded_word or fold(word.split("'")[0]) == folded_word:   # "Megan's" is Megan
             return word
     return ""
 

@@ -538,7 +538,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         countable = bool(set(frame.measures) & {"products", "active_products"})
         return bool(frame.counting and (countable or args.get("product") or args.get("filters")) or grouped
                     or frame.conditions or (named and not set(named) <= {"revenue"} and frame.measures != ["stock_on_hand"])
-                    or (frame.listing and args.get("filters") and not args.get("product")))
+                    or (frame.listing and args.get("filters") and not args.get("product"))
+                    or (frame.listing and "inactive_products" in frame.measures))   # "which SKUs are discontinued?"
     return True
 
 
