@@ -85,3 +85,8 @@ def may_see_accounts_of(role: str, actor_id: int, owner_id: int | None) -> bool:
     """Whether someone of this role sees a customer's credit and invoices: a sales rep only the customers they own
     (as their figures in query_data and reports hold only those)."""
     return role not in OWN_CUSTOMERS_ONLY or owner_id == actor_id
+
+
+# What a sales rep is told when asking for a colleague's figures, on every surface (reports and query_data).
+OTHER_REP_REFUSAL = "You can't see another salesperson's figures: sales reps see only their own."
+OTHER_REP_HINT = "Leave the salesperson out to see yours, or ask a manager for the team's figures."

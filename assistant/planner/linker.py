@@ -111,7 +111,8 @@ def _same(a: str, b: str) -> bool:
         if a.rstrip("s") == b.rstrip("s"):
             return True
         if any(ch.isdigit() for ch in a + b):
-            return False   # "3-person" is not "2-person", "A4" not "A3": figures are matched as written
+            # "3-person" is not "2-person": figures are matched as written ("50x40x30" is "50x40x30cm")
+            return a.startswith(b) or b.startswith(a)
         return fuzz.ratio(a, b) >= 80
     return False
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
 from backend.models import Account, Customer, Employee, Invoice, Opportunity, Payment, Product, SalesOrder, Supplier
 from backend.reports.table import Column
+from backend.roles import OTHER_REP_HINT, OTHER_REP_REFUSAL
 from backend.semantic.dimensions import DIMENSION_LIST, DIMENSIONS
 from backend.semantic.engine import MAX_ROWS, DimensionFilter, Query, Result, Scope, Threshold, run
 
@@ -207,8 +208,7 @@ def _scope(ctx: ToolContext, filters: list[DimensionFilter]) -> Scope:
         rep_id = ctx.actor.id
         for f in filters:
             if f.dimension == "owner" and (f.op != "in" or any(v != ctx.actor.id for v in f.values)):
-                raise PermissionDenied("Sales reps see only their own figures.",
-                                       hint="Leave the salesperson out, or ask a manager for the team's figures.")
+                raise PermissionDenied(OTHER_REP_REFUSAL, hint=OTHER_REP_HINT)
     return Scope(session=ctx.session, base_currency=ctx.base_currency, today=ctx.today, now=ctx.now,
                  zone=ctx.company.timezone, role=ctx.role, rep_id=rep_id, rep_name=ctx.actor.name)
 

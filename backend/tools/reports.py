@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from backend.errors import PermissionDenied, ValidationFailed
 from backend.reports.catalog import FILTERS, TABLES, Report, table_name
 from backend.reports.table import ReportRequest, ReportTable
+from backend.roles import OTHER_REP_HINT, OTHER_REP_REFUSAL
 from backend.semantic.periods import ACCEPTED_FORMS, period_label, resolve_period
 from backend.text import say
 from backend.tools.context import ToolContext
@@ -83,8 +84,7 @@ def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
         rep_id, rep_name = employee.id, f"{employee.name} ({employee.code})"
     if ctx.role == "sales" and spec.rep_scope is not None:
         if rep_id is not None and rep_id != ctx.actor.id:
-            raise PermissionDenied("You can't see another salesperson's figures: sales reps see only their own.",
-                                   hint="Leave the salesperson out to see yours, or ask a manager for the team's figures.")
+            raise PermissionDenied(OTHER_REP_REFUSAL, hint=OTHER_REP_HINT)
         rep_id, rep_name = ctx.actor.id, SELF[lang]
     customer = resolve_customer(ctx.session, params.customer) if params.customer else None
     customer_id = customer.id if customer else None
