@@ -373,6 +373,11 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
                               f"{s.get('reserved')} reserved)" + (" — below reorder level" if s.get("below_reorder") else ""),
                         f"- {s.get('warehouse')}: còn {s.get('available')} ({s.get('quantity')} tồn, {s.get('reserved')} đã giữ)"
                         + (" — dưới mức đặt hàng lại" if s.get("below_reorder") else "")) for s in stock)
+        if r.get("unit_cost") is not None:
+            margin = f", margin {_plain(r['margin_pct'])}%" if r.get("margin_pct") is not None else ""
+            lines.append(_t(lang, f"Unit cost {_m(r['unit_cost'], r.get('currency'))}{margin}.",
+                            f"Giá vốn {_m(r['unit_cost'], r.get('currency'))}"
+                            + (f", biên lợi nhuận {_plain(r['margin_pct'])}%" if r.get("margin_pct") is not None else "") + "."))
         if r.get("usual_supplier"):
             who = r["usual_supplier"].rstrip(".")
             lines.append(_t(lang, f"Usual supplier: {who}.", f"Nhà cung cấp thường xuyên: {who}."))

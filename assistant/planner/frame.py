@@ -282,6 +282,13 @@ def _most_of(frame: Frame) -> None:
             return
 
 
+def _selling_price(frame: Frame) -> None:
+    """'giá bán giấy A4 là bao nhiêu': the price it sells at, not how much of it was sold."""
+    if "revenue" in frame.measures and re.search(r"\b(gia ban|selling price|sale price|list price)\b", frame.folded):
+        frame.measures.remove("revenue")
+        frame.counting = False
+
+
 def _bucket_figure(frame: Frame) -> None:
     """'how much is in the 91+ days bucket?': an aging bucket named alone is the receivables in it."""
     if not frame.measures and not frame.conditions and any(d == "aging_bucket" for d, _ in frame.statuses):
@@ -354,6 +361,7 @@ def parse(text: str, today: date) -> Frame:
     _paid_in_cash(frame)
     _number_of(frame)
     _subject_only(frame)
+    _selling_price(frame)
     _bucket_figure(frame)
     _any_one(frame)
     _most_of(frame)

@@ -71,6 +71,7 @@ RULES: dict[str, list[tuple[str, float]]] = {
     "availability": [(r"\b(in stock|stock level|stock of|availability|available)\b", 3), (r"\bton kho\b", 4), (r"\bcon hang\b", 4),
                      (r"\bhow many .* (left|in stock|do we have)\b", 3.5), (r"\bcan we (ship|deliver|supply)\b", 2.5),
                      (r"\bwarehouse\b", 1.5), (r"\bkho\b", 1.5), (r"\bstok\b", 3),
+                     (r"\b(unit cost|cost price|purchase cost|gia von|gia nhap)\b", 3),
                      # "kho Hà Nội còn bao nhiêu vở B5", "còn bao nhiêu có thể bán ở mỗi kho"
                      (r"\bcon bao nhieu\b.*\bkho\b|\bkho\b.*\bcon bao nhieu\b", 3.5), (r"\bco the ban\b", 2),
                      (r"\bdo we have (any )?\w+.*\bin (hanoi|ha noi|hcm|saigon|ho chi minh|stock)\b", 2)],

@@ -427,6 +427,8 @@ REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, 
                "payments_received": {"customer"}}
 # A question about a rule, not a figure: what the handbook answers.
 POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|respond within|resolution target|"
+                    r"start(?:s)? with|new customers? (?:get|gets|start|starts|begin)|how (?:is|are) .{2,40} calculated|"
+                    r"how (?:do|does) (?:we|it) (?:calculate|work out)|tinh the nao|tinh nhu the nao|cach tinh|"
                     r"first response|restocking fee|(?<!chi )phi|fees?|when (do|does|should|can|must|will) (we|i|an?|the|our)|what time|who (approves|can "
                     r"approve|must approve|signs off|decides)|allowed to|are we allowed|can (i|we) (give|offer|accept|extend|"
                     r"agree|grant)|rules?|policy|policies|procedure|process|threshold|target|sla|guideline|bao lau|may ngay|"
@@ -485,7 +487,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     """Whether a data frame answers the request better than the task the intent names."""
     from backend.semantic.measures import MEASURES
 
-    if intent in ("approve", "convert") and (frame.counting or frame.amount) and not memory.args.get("quote"):
+    if intent in ("approve", "convert") and (frame.counting or frame.amount or any(
+            MEASURES[m].counts is None for m in frame.measures)) and not memory.args.get("quote"):
         return True   # "quý 2 tôi chốt được bao nhiêu đơn": a count of orders, not a quote to convert
     if intent in WRITE_INTENTS or intent == "help":
         return False
@@ -1147,6 +1150,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                      link.customer.name if link.customer else text).strip().rstrip("?.!")
         args["query"] = query
     elif intent in {"products", "availability"}:
+        if intent == "products" and "warehouse" in extra.places(frame.folded).found:
+            plan.intent, plan.tool, intent = "availability", "product_availability", "availability"   # "... in HAN?"
         phrase = re.sub(r"(?i)\b(do we have|in stock|stock|availability|available|how many|left|price of|price for|how much is|how much are|"
                         r"products?|find|search|show|me|the|any|ton kho|tồn kho|con hang|còn hàng|con|còn|khong|không|gia|giá|"
                         r"bao nhieu|bao nhiêu|tim|tìm|san pham|sản phẩm|co|có|is|are|what|of|for|we|there)\b", " ", text)
