@@ -255,8 +255,9 @@ def _generic_balance(frame: Frame) -> None:
 
 def _paid_in_cash(frame: Frame) -> None:
     """'tháng 10 thu tiền mặt được bao nhiêu': cash is how the payments came, not the cash on hand."""
-    if "cash_on_hand" in frame.measures and {"payments_received", "supplier_payments_made", "payment_count"} & set(frame.measures):
-        frame.measures.remove("cash_on_hand")
+    for cash in ("cash_on_hand", "cash_balance"):
+        if cash in frame.measures and {"payments_received", "supplier_payments_made", "payment_count"} & set(frame.measures):
+            frame.measures.remove(cash)   # "how much came in by cash versus bank transfer"
 
 
 def _acronyms(frame: Frame) -> None:
@@ -287,6 +288,19 @@ def _selling_price(frame: Frame) -> None:
     if "revenue" in frame.measures and re.search(r"\b(gia ban|selling price|sale price|list price)\b", frame.folded):
         frame.measures.remove("revenue")
         frame.counting = False
+
+
+def _bucket_list(frame: Frame) -> None:
+    """'the AR aging: current, 1-30, 31-60, 61-90 and over 90 days': 'over 90 days' is the last bucket of the list,
+    not a condition on the rows."""
+    buckets = [c for d, c in frame.statuses if d == "aging_bucket"]
+    if len(buckets) < 2:
+        return
+    for condition in list(frame.conditions):
+        if condition["name"] == "overdue_more_than" and condition["number"] == 90:
+            frame.conditions.remove(condition)
+            if ("aging_bucket", "days_91_plus") not in frame.statuses:
+                frame.statuses.append(("aging_bucket", "days_91_plus"))
 
 
 def _bucket_figure(frame: Frame) -> None:
@@ -362,6 +376,7 @@ def parse(text: str, today: date) -> Frame:
     _number_of(frame)
     _subject_only(frame)
     _selling_price(frame)
+    _bucket_list(frame)
     _bucket_figure(frame)
     _any_one(frame)
     _most_of(frame)

@@ -30,7 +30,8 @@ ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetim
                       r"all years|every year|tu truoc (?:den|toi) nay|tu truoc gio|tu khi bat dau|tat ca cac nam|"
                       r"toan bo thoi gian|tu dau den gio|moi thoi gian)\b")
 COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?|"
-                           r"compare(?=\b.*\b(?:with|to|and|against)\b))\b")
+                           r"compare(?=\b.*\b(?:with|to|and|against)\b)|beat|beats|outperform(?:ed)?|better than|"
+                           r"worse than)\b")
 LAST_YEAR_COMPARE = re.compile(r"\b(same (?:period|time|month|quarter|week) (?:last|a) year|(?:the )?same (?:period|month|quarter) "
                                r"(?:of|in) (?:last|the previous) year|year[- ]over[- ]year|yoy|cung ky(?: nam (?:ngoai|truoc))?|"
                                r"vs\.? last year|versus last year|compared (?:with|to) last year|so voi nam (?:ngoai|truoc))\b")

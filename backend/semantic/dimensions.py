@@ -30,7 +30,7 @@ DIMENSION_LIST: list[Dimension] = [
     _d("owner", "salesperson", "nhân viên phụ trách", "entity",
        synonyms_en=("rep", "sales rep", "account manager", "owner", "salespeople", "employee", "assignee",
                     "support rep", "support reps", "account managers", "reps"),
-       synonyms_vi=("nhân viên", "người phụ trách", "nhân viên kinh doanh", "sales")),
+       synonyms_vi=("nhân viên", "người phụ trách", "nhân viên kinh doanh")),
     _d("product", "product", "sản phẩm", "entity", synonyms_en=("item", "sku", "article"), synonyms_vi=("mặt hàng", "hàng")),
     _d("category", "category", "nhóm hàng", "category",
        synonyms_en=("categories", "product group", "product groups", "product category", "product line", "genre",
