@@ -137,6 +137,11 @@ def test_ledger_payables_and_purchases(finance):
     # The 100 pens came in on 10-12: units received, by the day they arrived, per supplier and product.
     assert by(finance, "units_received", "supplier", period="2026-10") == {"PENCO": 100}
     assert total(finance, "units_received", period="2026-09") == 0
+    assert total(finance, "goods_receipts", period="2026-10") == 1
+    # What went out: the delivered orders' units (18 paper ordered, 15 of them on delivered orders).
+    assert by(finance, "units_delivered", "product", period="2026") == {"PEN": 50, "PAPER": 15}
+    assert {k: str(v) for k, v in by(finance, "bill_due_date", "supplier").items()} == {"SVC": "2026-12-09",
+                                                                                       "PENCO": "2026-11-14"}
 
 
 def test_the_books_balances_are_the_ledgers(session, finance):

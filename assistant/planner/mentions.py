@@ -15,8 +15,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.models import (Contact, Customer, Employee, Invoice, Opportunity, Payment, Product, Quote, SalesOrder,
-                            Ticket, Warehouse)
+from backend.models import (Contact, Customer, Employee, Invoice, Opportunity, Payment, Product, PurchaseOrder, Quote,
+                            SalesOrder, SupplierBill, Ticket, Warehouse)
 from backend.text import fold
 
 from assistant.planner.linker import COMMON_PAIRS
@@ -263,7 +263,8 @@ def documents(session: Session, text: str) -> list[Document]:
     found: list[Document] = []
     for m in DOCUMENT.finditer(text):
         number = m.group(1).upper()
-        for kind, model in (("order", SalesOrder), ("invoice", Invoice), ("ticket", Ticket), ("quote", Quote)):
+        for kind, model in (("order", SalesOrder), ("invoice", Invoice), ("ticket", Ticket), ("quote", Quote),
+                            ("bill", SupplierBill), ("purchase_order", PurchaseOrder)):
             stored = session.execute(select(model.number).where(func.upper(model.number) == number).limit(1)).scalar()
             if stored:
                 found.append(Document(kind, stored))

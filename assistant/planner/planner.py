@@ -87,7 +87,7 @@ LANGUAGE_TOOLS = {"customer_overview", "check_credit", "customer_history", "run_
 
 # The ledger's statements and the buying side's reports, by the names people give them (folded), most specific first.
 STATEMENTS = [
-    ("trial_balance", r"\b(trial balance|(bang )?can doi (so )?phat sinh|can doi tai khoan)\b"),
+    ("trial_balance", r"\b(trial balance|(bang )?can doi (so )?phat sinh|can doi tai khoan|(bang )?can doi thu)\b"),
     ("balance_sheet", r"\b(balance sheet|(bang )?can doi ke toan|tinh hinh tai chinh)\b"),
     ("profit_and_loss", r"\b(p ?& ?l|p l|pnl|p and l|profit (and|&) loss|income statement|lai lo|"
                         r"ket qua (hoat dong )?kinh doanh)\b"),
@@ -255,7 +255,8 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures
                                   if m in BUYING_MEASURES or ((cued or (m in documents and link.customer is None))
                                                               and BUYING_SIDE.get(m) in BUYING_MEASURES)))
-    if not measures:
+    if not measures and all(MEASURES[m].counts is not None for m in frame.measures):
+        # (a figure named for itself keeps its meaning: "nhập về bao nhiêu thùng giấy Double A" is units received)
         measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
     profile = bool(SUPPLIER_PROFILE.search(frame.folded)) and not frame.period
     if not measures and not profile:
@@ -480,6 +481,19 @@ def _document_plan(docs, language: str) -> Plan | None:
         return Plan(intent="invoice_status", tool="invoice_status", args=args, language=language)
     if doc.kind == "ticket":
         return Plan(intent="tickets", tool="list_tickets", args={"ticket": doc.number}, language=language)
+    if doc.kind in ("bill", "purchase_order"):
+        # "bill BILL-2026-000467 from Double A: how much and when was it due?": that document's figures
+        measures = (["supplier_bill_total", "bill_due_date", "open_payables"] if doc.kind == "bill"
+                    else ["purchase_order_value", "purchase_orders"])
+        from backend.semantic.measures import MEASURES as known
+
+        args = {"measures": [m for m in measures if m in known], "group_by": [doc.kind],
+                "filters": [{"dimension": doc.kind, "values": [doc.number]}], "period": "all"}
+        if doc.kind == "purchase_order":
+            args["group_by"] = ["purchase_order", "po_status", "supplier"]
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language)
     return None
 
 

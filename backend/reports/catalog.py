@@ -68,7 +68,8 @@ class Report:
             from backend.errors import PermissionDenied
 
             allowed = sorted(self.roles)
-            raise PermissionDenied(f"The {self.name} report is for {', '.join(allowed[:-1])} and {allowed[-1]} only.",
+            raise PermissionDenied(f"You don't have permission to run the {self.name} report: it is for "
+                                   f"{', '.join(allowed[:-1])} and {allowed[-1]} only.",
                                    hint="Ask someone in finance for it.")
 
 

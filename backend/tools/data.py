@@ -11,7 +11,8 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
-from backend.models import Account, Customer, Employee, Invoice, Opportunity, Payment, Product, SalesOrder, Supplier
+from backend.models import (Account, Customer, Employee, Invoice, Opportunity, Payment, Product, PurchaseOrder, SalesOrder,
+                            Supplier, SupplierBill)
 from backend.reports.table import Column
 from backend.roles import OTHER_REP_HINT, OTHER_REP_REFUSAL
 from backend.semantic.dimensions import DIMENSION_LIST, DIMENSIONS
@@ -116,6 +117,13 @@ class QueryDataResult(ToolModel):
 
 # --- turning names into what the model filters on ----------------------------------------------------------
 
+# Dimensions whose values are document numbers, as stored (any letter case accepted): column, noun, example.
+DOCUMENT_NUMBERS = {"invoice": (Invoice.number, "invoice", "INV-2026-000123"),
+                    "order": (SalesOrder.number, "order", "SO-2026-000123"),
+                    "bill": (SupplierBill.number, "supplier bill", "BILL-2026-000123"),
+                    "purchase_order": (PurchaseOrder.number, "purchase order", "PO-2026-000123")}
+
+
 def _is_me(value: str) -> bool:
     return fold(value) in {fold(word) for word in ME}
 
@@ -152,17 +160,11 @@ def _resolve(ctx: ToolContext, dimension: str, values: list[str],
                 deal = resolve_opportunity(session, value)
                 resolved.append(deal.id)
                 shown.append(deal.name)
-        elif dimension == "invoice":
-            number = value.strip().upper()
-            if session.execute(select(Invoice.id).where(func.upper(Invoice.number) == number)).first() is None:
-                raise NotFound(f"There is no invoice {value}.", hint="Check the number, e.g. INV-2026-000123.")
-            resolved.append(session.execute(select(Invoice.number).where(func.upper(Invoice.number) == number)).scalar_one())
-            shown.append(resolved[-1])
-        elif dimension == "order":
-            stored = session.execute(select(SalesOrder.number)
-                                     .where(func.upper(SalesOrder.number) == value.strip().upper())).scalars().first()
+        elif dimension in DOCUMENT_NUMBERS:
+            column, noun, example = DOCUMENT_NUMBERS[dimension]
+            stored = session.execute(select(column).where(func.upper(column) == value.strip().upper())).scalars().first()
             if stored is None:
-                raise NotFound(f"There is no order {value}.", hint="Check the number, e.g. SO-2026-000123.")
+                raise NotFound(f"There is no {noun} {value}.", hint=f"Check the number, e.g. {example}.")
             resolved.append(stored)
             shown.append(stored)
         elif DIMENSIONS[dimension].kind == "time":
