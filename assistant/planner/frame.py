@@ -386,6 +386,7 @@ def parse(text: str, today: date) -> Frame:
     _ticket_flow(frame)
     _narrowest(frame)
     _buying_side(frame)
+    _which_supplier(frame)
     # "invoice by invoice", "month by month": grouped by that
     for m in re.finditer(r"\b(\w+?)s? by \1s?\b", frame.folded):
         for hit in lex.find([m.group(1)]):
@@ -400,6 +401,17 @@ SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|nha phan p
 BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "payments_received": "supplier_payments_made",
                "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills",
                "overdue_invoices": "overdue_bills", "invoices": "supplier_bills", "earliest_due": "next_bill_due"}
+
+
+_SUPPLIER_FIGURES = {"open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
+                     "overdue_bills", "units_received"}
+
+
+def _which_supplier(frame: Frame) -> None:
+    """'mình đang nợ nhà cung cấp nào nhiều nhất?': the suppliers are the rows (the figure's phrase held the word)."""
+    if _SUPPLIER_FIGURES & set(frame.measures) and "supplier" not in frame.group_by and \
+            re.search(r"\b(which suppliers?|which vendors?|nha cung cap nao|ncc nao|nha cung cap nhieu nhat)\b", frame.folded):
+        frame.group_by.append("supplier")
 
 
 def _buying_side(frame: Frame) -> None:

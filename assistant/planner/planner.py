@@ -144,6 +144,8 @@ def _role_cannot_see(session: Session, actor_id: int | None, measures: list[str]
     return actor is not None and any(actor.role not in MEASURES[m].roles for m in measures if m in MEASURES)
 
 
+SAME_PERIOD = re.compile(r"\b(?:for|in|over) the same (?:period|day|week|month|quarter|year)\b(?! last| a year| the year)|"
+                         r"\bcung (?:ky|thang|quy|nam) (?:do|nay|ay)\b|\btrong cung (?:ky|thang|quy|nam)\b(?! nam ngoai)")
 BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|the (?:day|week|month|quarter|year) before|"
                          r"truoc do|truoc nua)\b")
 AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|these)\b|\b(ai|cai nao|ben nao|khach nao) trong (so )?"
@@ -231,13 +233,15 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
         core = [w for w in plain.split() if w not in _LEGAL_WORDS]
         # the first word alone ("Google"), and the last words ("Tân Mai" of "Giấy Tân Mai"), if no other name has them
         parts = core[:1] + [" ".join(core[i:]) for i in range(1, len(core) - 1)]
-        suppliers.append((name, [fold(code)] + bracketed + ([" ".join(core)] if core else []), parts))
-    shared = Counter(part for _, _, parts in suppliers for part in parts)
+        suppliers.append((name, [fold(code)] + bracketed + ([" ".join(core)] if core else []), parts, " ".join(core)))
+    shared = Counter(part for _, _, parts, _ in suppliers for part in parts)
     best: tuple[int, str, set[str]] | None = None
-    for name, phrases, parts in suppliers:
+    for name, phrases, parts, whole in suppliers:
         phrases = phrases + [p for p in parts if len(p) >= 5 and shared[p] == 1]
         for phrase in phrases:
-            if len(phrase) >= 4 and f" {phrase} " in folded and (best is None or len(phrase) > best[0]):
+            # a three-letter name ("APP" of "Công ty TNHH APP Việt Nam") only written in capitals
+            short = len(phrase) == 3 and phrase == whole and re.search(rf"\b{phrase.upper()}\b", text)
+            if (len(phrase) >= 4 or short) and f" {phrase} " in folded and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), name, set(phrase.split()))
     return (best[1], best[2]) if best else None
 
@@ -627,12 +631,24 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
         words = [w for w in words if w in period_words]
     if not words:
         return None
-    product, _ = index.link_product(" ".join(words))
-    if product is None:
-        return None
-    tokens = set(product.tokens) | {t + "s" for t in product.tokens}   # "Sporks" names the Titanium Spork
-    matched = sum(1 for w in set(words) if w in tokens and len(w) >= 3)
-    return product.sku if matched >= 2 or product.sku.lower() in words else None
+
+    def named(run: list[str]) -> str | None:
+        product, _ = index.link_product(" ".join(run))
+        if product is None:
+            return None
+        tokens = set(product.tokens) | {t + "s" for t in product.tokens}   # "Sporks" names the Titanium Spork
+        matched = sum(1 for w in set(run) if w in tokens and len(w) >= 3)
+        return product.sku if matched >= 2 or product.sku.lower() in run else None
+
+    found = named(words)
+    if found is None and len(words) > 2:
+        # "giá trị tồn kho giấy A4 Double A 80gsm theo giá vốn bình quân": the product's run of words, without the rest
+        for size in range(min(len(words) - 1, 6), 1, -1):
+            for start in range(len(words) - size + 1):
+                found = named(words[start:start + size])
+                if found is not None:
+                    return found
+    return found
 
 
 def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language: str, session: Session, index) -> Plan:
@@ -749,6 +765,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
     frame = frame_mod.parse(text, today)
+    if not frame.period and SAME_PERIOD.search(frame.folded) and not frame.compare \
+            and memory.args.get("period") not in (None, "all"):
+        frame.period = memory.args["period"]   # "and cost of goods sold for the same quarter?"
+        follow_up = True
     if BEFORE_THAT.search(frame.folded) and memory.args.get("period") not in (None, "all"):
         from assistant.planner.when import previous_form
 
