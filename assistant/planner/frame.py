@@ -410,7 +410,8 @@ _SUPPLIER_FIGURES = {"open_payables", "overdue_payables", "purchases", "supplier
 def _which_supplier(frame: Frame) -> None:
     """'mình đang nợ nhà cung cấp nào nhiều nhất?': the suppliers are the rows (the figure's phrase held the word)."""
     if _SUPPLIER_FIGURES & set(frame.measures) and "supplier" not in frame.group_by and \
-            re.search(r"\b(which suppliers?|which vendors?|nha cung cap nao|ncc nao|nha cung cap nhieu nhat)\b", frame.folded):
+            re.search(r"\b(which suppliers?|which vendors?|nha cung cap nao|ncc nao|nha cung cap nhieu nhat)\b"
+                      r"(?! bills?| invoices?| orders?)", frame.folded):
         frame.group_by.append("supplier")
 
 
