@@ -282,9 +282,10 @@ MEASURES: list[Measure] = [
        synonyms_vi=("doanh số đã thu tiền", "doanh thu tính hoa hồng"),
        on={"paid_invoices": MeasureSQL(expr=lambda s: func.sum(s.source.c.net_amount_base))}),
     _m("commission", "commission", "hoa hồng",
-       "Commission = TANDEM_COMMISSION_RATE_PCT % of commissionable sales: orders whose invoice was paid in full in the "
+       "Commission = {commission_rate_pct} % of commissionable sales (the rate is TANDEM_COMMISSION_RATE_PCT): orders "
+       "whose invoice was paid in full in the "
        "period (net of discounts, before VAT), credited to the order's salesperson.",
-       "Hoa hồng = TANDEM_COMMISSION_RATE_PCT % doanh số tính hoa hồng: các đơn có hóa đơn được thanh toán đủ trong kỳ "
+       "Hoa hồng = {commission_rate_pct} % doanh số tính hoa hồng: các đơn có hóa đơn được thanh toán đủ trong kỳ "
        "(sau chiết khấu, trước VAT), ghi nhận cho nhân viên bán đơn.", "money", roles=COST_VIEWERS,
        synonyms_en=("commissions", "sales commission", "my commission", "bonus"),
        synonyms_vi=("tiền hoa hồng", "hoa hồng của tôi", "hoa hồng bán hàng"),

@@ -284,6 +284,14 @@ def _columns(result: Result, lang: str, compare: bool) -> list[Column]:
     return columns
 
 
+def _defined(name: str, lang: str) -> str:
+    """A measure's definition with the company's settings in it ("Commission = 3 % of ...")."""
+    from backend.settings import get_settings
+
+    rate = format(get_settings().commission_rate_pct.normalize(), "f")
+    return MEASURES[name].definition(lang).replace("{commission_rate_pct}", rate)
+
+
 def _cells(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
 
@@ -315,7 +323,7 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
     query, scope, notes = build_query(ctx, params)
     result = run(scope, query)
     lang = query.language
-    infos = [MeasureInfo(name=name, label=MEASURES[name].words(lang), definition=MEASURES[name].definition(lang),
+    infos = [MeasureInfo(name=name, label=MEASURES[name].words(lang), definition=_defined(name, lang),
                          unit=MEASURES[name].unit, empty_means_never=MEASURES[name].none_is_infinite)
              for name in result.measures]
     if result.truncated:
