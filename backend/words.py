@@ -41,7 +41,7 @@ VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
 # Other words people use for a code (the lexicon of the planner reads them): English and Vietnamese.
 SYNONYMS = {
     # Folded Vietnamese loses its tones: "thắng" (won) and "tháng" (month) are both "thang", so only phrases here.
-    "closed_won": ("won", "win", "wins", "winning", "da thang", "chot duoc", "da chot"),
+    "closed_won": ("won", "win", "wins", "winning", "da thang", "chot duoc", "da chot", "thang duoc"),
     "closed_lost": ("lost", "lose", "losing", "da thua", "bi mat"),
     "cancelled": ("canceled", "cancel", "bi huy", "da huy"),
     "shipped": ("delivered", "dispatched", "sent out", "da giao hang"),

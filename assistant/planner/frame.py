@@ -283,6 +283,19 @@ def _most_of(frame: Frame) -> None:
             return
 
 
+def _units_asked(frame: Frame) -> None:
+    """'tháng 10 bán được bao nhiêu thùng giấy': how many boxes, not the money."""
+    if "revenue" in frame.measures and re.search(r"\b(bao nhieu|how many|may)\s+(thung|hop|cai|chiec|ram|goi|cuon|bo|"
+                                                 r"boxes|cases|units|pieces|packs|reams|cartons|pcs)\b", frame.folded):
+        frame.measures[frame.measures.index("revenue")] = "units"
+
+
+def _not_closed(frame: Frame) -> None:
+    """'tickets still not closed': 'closed' is negated, not a status to filter by."""
+    if UNRESOLVED.search(frame.folded):
+        frame.statuses = [(d, c) for d, c in frame.statuses if c != "closed"]
+
+
 def _selling_price(frame: Frame) -> None:
     """'giá bán giấy A4 là bao nhiêu': the price it sells at, not how much of it was sold."""
     if "revenue" in frame.measures and re.search(r"\b(gia ban|selling price|sale price|list price)\b", frame.folded):
@@ -375,6 +388,8 @@ def parse(text: str, today: date) -> Frame:
     _paid_in_cash(frame)
     _number_of(frame)
     _subject_only(frame)
+    _units_asked(frame)
+    _not_closed(frame)
     _selling_price(frame)
     _bucket_list(frame)
     _bucket_figure(frame)

@@ -432,6 +432,8 @@ REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, 
                "payments_received": {"customer"}}
 # A question about a rule, not a figure: what the handbook answers.
 POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|respond within|resolution target|"
+                    r"starting (?:credit|limit)|free delivery|free shipping|mien phi giao|business days|working days|"
+                    r"to be resolved|ngay lam viec|"
                     r"start(?:s)? with|new customers? (?:get|gets|start|starts|begin)|how (?:is|are) .{2,40} calculated|"
                     r"how (?:do|does) (?:we|it) (?:calculate|work out)|tinh the nao|tinh nhu the nao|cach tinh|"
                     r"first response|restocking fee|(?<!chi )phi|fees?|when (do|does|should|can|must|will) (we|i|an?|the|our)|what time|who (approves|can "
