@@ -105,7 +105,7 @@ _LEGAL_WORDS = {"cong", "ty", "tnhh", "cp", "co", "ltd", "pte", "jsc", "inc", "l
 BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
                    "overdue_bills", "supplier_bills", "next_bill_due")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
-                ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap)\b"),
+                ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced us)\b"),
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b")]
 
 
@@ -193,6 +193,35 @@ def _refines(narrow: str, wide: str) -> bool:
     return False
 
 
+THEIRS = re.compile(r"\b(them|they|their|theirs|cua ho|ho co|ben ho|ben do|nha cung cap nay|nha cung cap do)\b")
+
+
+def _their_bills(frame, memory: Memory, language: str, today: date) -> Plan | None:
+    """'công nợ phải trả cho Tân Mai' then 'có hóa đơn nào của họ quá hạn không?': the same supplier's bills."""
+    from assistant.planner.data import COUNT_FIGURES
+    from assistant.planner.frame import BUYING_SIDE
+
+    supplier = [f for f in memory.args.get("filters", []) if f.get("dimension") == "supplier"]
+    if not supplier or not set(memory.args.get("measures", ())) & set(BUYING_MEASURES):
+        return None
+    measures = [BUYING_SIDE.get(m, m) for m in frame.measures]
+    measures = [m for m in measures if m in BUYING_MEASURES]
+    if not measures:
+        return None
+    args: dict[str, Any] = {"measures": measures, "filters": supplier}
+    bills = [m for m in measures if m in ("open_bills", "overdue_bills", "supplier_bills")]
+    if bills and not frame.counting:
+        args["measures"] = list(COUNT_FIGURES.get(bills[0], ("open_payables",)))
+        args["group_by"] = ["bill"]
+        if bills[0] == "overdue_bills":
+            args["conditions"] = [{"measure": "overdue_payables", "op": ">", "value": "0"}]
+    if frame.period:
+        args["period"] = frame.period
+    if language == "vi":
+        args["language"] = "vi"
+    return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
+
+
 def _understood(frame, link: LinkResult, language: str) -> list[str]:
     """What a request that led nowhere did say, in words the asker can check ("period: 2026", "customer: X")."""
     from backend.semantic.dimensions import DIMENSIONS
@@ -275,6 +304,9 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
         # "what are Brother Singapore's payment terms?", "who's our contact at Double A": the supplier's record
         return Plan(intent="find_supplier", tool="find_suppliers", args={"query": supplier, "limit": 1}, language=language)
     args: dict[str, Any] = {"measures": measures, "filters": [{"dimension": "supplier", "values": [supplier]}]}
+    if measures == ["supplier_payments_made"] and LATEST.search(frame.folded) and not frame.period:
+        # "lần cuối mình trả tiền cho Double A là khi nào, bao nhiêu?": the latest day paid, and how much
+        args.update({"group_by": ["day"], "order_by": "day", "order": "desc", "limit": 1, "period": "all"})
     bills = [m for m in measures if m in ("open_bills", "overdue_bills", "supplier_bills")]
     if bills and not frame.counting:
         # "Double A: open bills and when is the next one due?", "Tân Mai có hóa đơn nào quá hạn không?": the bills
@@ -490,7 +522,7 @@ def _document_plan(docs, language: str) -> Plan | None:
     if doc.kind in ("bill", "purchase_order"):
         # "bill BILL-2026-000467 from Double A: how much and when was it due?": that document's figures
         measures = (["supplier_bill_total", "bill_due_date", "open_payables"] if doc.kind == "bill"
-                    else ["purchase_order_value", "purchase_orders"])
+                    else ["purchase_order_value", "po_expected_date"])
         from backend.semantic.measures import MEASURES as known
 
         args = {"measures": [m for m in measures if m in known], "group_by": [doc.kind],
@@ -508,7 +540,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     from backend.semantic.measures import MEASURES
 
     if intent in ("approve", "convert") and (frame.counting or frame.amount or any(
-            MEASURES[m].counts is None for m in frame.measures)) and not memory.args.get("quote"):
+            MEASURES[m].counts is None for m in frame.measures) or (frame.listing and frame.row and frame.statuses)) \
+            and not memory.args.get("quote"):   # "có đơn mua hàng nào đang chờ duyệt không?": a list, not an approval
         return True   # "quý 2 tôi chốt được bao nhiêu đơn": a count of orders, not a quote to convert
     if intent in WRITE_INTENTS or intent == "help":
         return False
@@ -785,6 +818,14 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         # "the P&L for Q3 as a PDF": the statement's document
         return Plan(intent="write_report", tool="write_report", args=_document_for(text, slots, language),
                     language=language)
+    buckets = [c for d, c in frame.statuses if d == "aging_bucket"]
+    if statement == "ap_aging" and buckets and intent not in WRITE_INTENTS:
+        # "AP aging: what's in the 61-90 days bucket?": the bills in that bucket
+        args = {"measures": ["open_payables"], "group_by": ["bill", "supplier"],
+                "filters": [{"dimension": "aging_bucket", "values": buckets}]}
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     if statement and intent not in WRITE_INTENTS:
         # "P&L for Q3", "bảng cân đối kế toán": the statement itself, every line of it, from the ledger
         args: dict[str, Any] = {"report": statement}
@@ -797,6 +838,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         return Plan(intent="report", tool="run_report", args=args, language=language)
     if intent not in WRITE_INTENTS:
         supplier_plan = _supplier_plan(session, text, frame, link, language, today)
+        if supplier_plan is None and link.customer is None and memory.intent == "data" and THEIRS.search(frame.folded):
+            supplier_plan = _their_bills(frame, memory, language, today)
         if supplier_plan is not None:
             return supplier_plan
     if intent not in WRITE_INTENTS and not frame.measures and SUPPLIER_WORDS.search(frame.folded) \
