@@ -255,6 +255,8 @@ def _generic_balance(frame: Frame) -> None:
 
 def _paid_in_cash(frame: Frame) -> None:
     """'tháng 10 thu tiền mặt được bao nhiêu': cash is how the payments came, not the cash on hand."""
+    if "units_received" in frame.measures and {"payments_received", "payment_count"} & set(frame.measures):
+        frame.measures.remove("units_received")   # "how many payments did we receive": payments, not goods
     for cash in ("cash_on_hand", "cash_balance"):
         if cash in frame.measures and {"payments_received", "supplier_payments_made", "payment_count"} & set(frame.measures):
             frame.measures.remove(cash)   # "how much came in by cash versus bank transfer"
@@ -281,6 +283,13 @@ def _most_of(frame: Frame) -> None:
             if m.group(1) in ("fewest", "least", "it nhat"):
                 frame.order = "asc"
             return
+
+
+def _customers_overdue(frame: Frame) -> None:
+    """'how many customers are currently overdue?': the customers with something overdue, counted."""
+    if frame.counting and "customers" in frame.measures and "overdue_amount" in frame.measures and not frame.conditions:
+        frame.measures.remove("overdue_amount")
+        frame.conditions.append({"name": "has_overdue", "number": None})
 
 
 def _units_asked(frame: Frame) -> None:
@@ -388,6 +397,7 @@ def parse(text: str, today: date) -> Frame:
     _paid_in_cash(frame)
     _number_of(frame)
     _subject_only(frame)
+    _customers_overdue(frame)
     _units_asked(frame)
     _not_closed(frame)
     _selling_price(frame)

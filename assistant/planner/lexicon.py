@@ -42,6 +42,11 @@ class Hit:
         return [t for t in self.terms if t.kind == kind]
 
 
+# Everyday words a letter or two from a vocabulary word, never a typo of it ("Office Supplies" is no "suppliers").
+REAL_WORDS = {"supplies", "supplied", "supply", "sellers", "ordered", "payment", "customs", "invoiced", "products",
+              "stocks", "tickets", "services", "service", "orders", "margins"}
+
+
 def word_marks(word: str) -> tuple[str, ...]:
     """The accents of a word, wherever they sit ("hoá" and "hóa" are one spelling): its combining marks and đ."""
     import unicodedata
@@ -148,7 +153,8 @@ class Lexicon:
         for word in words:
             # Six letters or more: shorter folded Vietnamese words are too often one letter from another word
             # ("huong", a name, is not "phuong").
-            if len(word) >= 6 and word.isalpha() and word not in known and word not in self.terms:
+            if len(word) >= 6 and word.isalpha() and word not in known and word not in self.terms \
+                    and word not in REAL_WORDS:
                 match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=84)
                 if match:
                     word = match[0]

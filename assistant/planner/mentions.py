@@ -36,6 +36,8 @@ ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho 
            "chilean": "chile", "argentinian": "argentina", "austrian": "austria", "hungarian": "hungary",
            # payment methods in Vietnamese (a value counts only where the company stores it)
            "tien mat": "cash", "chuyen khoan": "bank transfer", "the tin dung": "credit card",
+           # segments in Vietnamese
+           "xuat khau": "export", "khach nuoc ngoai": "export",
            # countries in Vietnamese; a short one only after the word that makes it a place ("ở Mỹ", not "my")
            "hoa ky": "usa", "o my": "usa", "tai my": "usa", "nuoc my": "usa", "ben my": "usa", "o duc": "germany",
            "tai duc": "germany", "nuoc duc": "germany", "o phap": "france", "tai phap": "france", "nuoc phap": "france",

@@ -129,8 +129,10 @@ def _dimension_counted(frame) -> tuple[str, str, str] | None:
         if not dims or hit.of("count") or hit.of("measure"):
             continue
         dimension = dims[0]
-        if dimension in ("day", "week", "month", "quarter", "year"):
-            continue
+        said = frame.words[hit.start:hit.end]
+        if dimension in ("day", "week", "month", "quarter", "year") or not (said[-1].endswith("s") or hit.start > 0 and
+                                                                           frame.words[hit.start - 1] in ("nhieu", "may")):
+            continue   # "how many genres", "bao nhiêu nhóm hàng" — not "the Metal genre"
         measure = next((m for m in _COUNTED_BY if dimension in supported_dimensions(m)), None)
         if measure is not None:
             return dimension, measure, " ".join(frame.words[hit.start:hit.end])
@@ -465,6 +467,8 @@ REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, 
 # A question about a rule, not a figure: what the handbook answers.
 POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|respond within|resolution target|"
                     r"starting (?:credit|limit)|free delivery|free shipping|mien phi giao|business days|working days|"
+                    r"delivery (?:is )?free|trong bao nhieu ngay|can (?:a|the) customers? pay|net \d+|"
+                    r"payment terms? options?|margin floor|"
                     r"to be resolved|ngay lam viec|"
                     r"start(?:s)? with|new customers? (?:get|gets|start|starts|begin)|how (?:is|are) .{2,40} calculated|"
                     r"how (?:do|does) (?:we|it) (?:calculate|work out)|tinh the nao|tinh nhu the nao|cach tinh|"
@@ -605,6 +609,8 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
 
     if intent == "report" or (intent is None and set(call.args["measures"]) <= {"revenue", "orders", "units"}):
         old = _report_for(text, slots)
+        if frame.period and "period" in old:
+            old["period"] = frame.period   # the period grammar reads more than the slot (a month ahead for deals)
         wanted = REPORT_CONDITIONS.get(old["report"], set())
         named = {c["name"] for c in frame.conditions}
         # The report's own statuses ("open orders not shipped", "pipeline by stage") are its definition.
@@ -613,6 +619,9 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
         ranks_alike = old["report"] in ("ar_aging", "customer_lifetime_value", "commissions") and \
             call.args["measures"][0] in ("open_receivables", "revenue", "clv")
         by_customer = frame.row == "customer" and old["report"] == "overdue_invoices"   # "which customers", not invoices
+        # "cơ hội nào sắp chốt": the deals themselves, not the report's rows (its stages)
+        by_customer = by_customer or bool(frame.listing and frame.row and REPORT_ROWS.get(old["report"])
+                                          and frame.row not in REPORT_ROWS[old["report"]])
         if not old["report"].startswith("sales_") and named <= wanted and not frame.compare and not frame.counting \
                 and not by_customer \
                 and plain_filters and (not ranked or ranks_alike) \
@@ -862,10 +871,19 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             and not re.search(r"\b(quotes?|quotation|bao gia)\b", frame.folded):
         intent = None   # "bao nhiêu hộp giấy A4 được nhập kho tháng 10?": a quantity asked about, not a quote to draft
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
+    ahead = {"expected_close", "open_opportunities", "opportunities", "pipeline_amount", "weighted_pipeline"}
+    bare_month = re.fullmatch(r"(\d{4})-(\d{2})", frame.period or "")
+    if bare_month and ((frame.measures and set(frame.measures) <= ahead) or deal_words) \
+            and not re.search(r"\b(19|20)\d\d\b", frame.folded) and not frame.compare \
+            and re.search(r"\b(close|closing|chot|expected|du kien|sap|pipeline)\b", frame.folded) \
+            and (int(bare_month.group(1)), int(bare_month.group(2))) < (today.year, today.month):
+        # "deal nào dự kiến chốt trong tháng 12": deals close ahead, so the December to come
+        frame.period = f"{int(bare_month.group(1)) + 1}-{bare_month.group(2)}"
     has_quote = "QUO" in slots.documents
     blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
     # "how long is a quote valid?", "which Incoterms may I quote?": a question about quotes asks for no quote
-    asks_rule = intent not in blocking or (intent in {"quote", "new_ticket", "log"} and QUESTION.search(frame.folded)
+    asks_rule = intent not in blocking or (intent in {"quote", "new_ticket", "log"}
+                                           and (QUESTION.search(frame.folded) or text.strip().endswith("?"))
                                            and not quote_lines(text, index, None)[0])
     if (POLICY.search(frame.folded) or POLICY.search(fold(text))) and not frame.period \
             and not (frame.conditions and frame.row and re.search(r"\b(which|who|list|show|(?<!khi )nao|ai|danh sach)\b",
@@ -994,12 +1012,6 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             names = (set(entry.tokens) | set(fold(entry.name).split())) if entry is not None else set()
             rest = " ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in names)
             language = language_of(rest) if names else language
-        ahead = {"expected_close", "open_opportunities", "opportunities", "pipeline_amount", "weighted_pipeline"}
-        bare_month = re.fullmatch(r"(\d{4})-(\d{2})", frame.period or "")
-        if bare_month and frame.measures and set(frame.measures) <= ahead and not re.search(r"\b(19|20)\d\d\b", frame.folded) \
-                and (int(bare_month.group(1)), int(bare_month.group(2))) < (today.year, today.month):
-            # "deal nào dự kiến chốt trong tháng 12": deals close ahead, so the December to come
-            frame.period = f"{int(bare_month.group(1)) + 1}-{bare_month.group(2)}"
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
                               places={d: v for d, v in found.items() if v},
@@ -1267,7 +1279,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             args["query"] = product.sku if product else (phrase or text)
     elif intent == "report":
         args = _report_for(text, slots)
-        if frame.period and "period" in args:
+        if frame.period and ("period" in args or args["report"] not in {"restock", "ar_aging", "overdue_invoices",
+                                                                         "open_orders"}):
             args["period"] = frame.period  # the period grammar reads more than the slot ("Q3 this year")
         if follow_up and memory.intent == "report" and memory.args.get("report") and not _names_a_report(text):
             args["report"] = memory.args["report"]

@@ -26,6 +26,7 @@ CANDIDATES = 30  # from each ranking, before fusion
 # A question whose answer is a number (a time limit, a fee, a threshold), and a passage that states one.
 ASKS_FOR_A_FIGURE = re.compile(r"(?i)\b(how (long|fast|quickly|soon|much|many)|what(?:'s| s| is)? the (\w+ )?(target|fee|limit|"
                                r"deadline|rate|threshold|maximum|minimum|percentage)|within how|bao (lau|nhieu)|may (ngay|gio)|"
+                               r"targets?|sla|first response|from what|what order value|"
                                r"trong bao lau|muc phi|toi da|toi thieu)\b")
 _FIGURE = re.compile(r"(?i)\d\s*(%|percent|(business |working |calendar )?(hours?|days?|weeks?|months?|years?|minutes?)\b|"
                      r"giờ|ngày|tuần|tháng|năm|phút|vnd|usd|đ\b|triệu|million|tỷ)")
