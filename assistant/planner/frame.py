@@ -47,6 +47,7 @@ COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportuni
                       "order": "orders"}
 WEEKS = {"week", "weeks", "tuan"}
 MONTHS_UNIT = {"month", "months", "thang"}
+YEARS_UNIT = {"year", "years"}   # ("năm" stays a year of the calendar: "2 năm" is rare and "năm 2025" common)
 
 
 @dataclass
@@ -116,8 +117,8 @@ def _normalise_units(words: list[str]) -> list[str]:
         number = int(word) if word.isdigit() else NUMBER_WORDS.get(word) if len(word) > 1 else None
         half = (number == 6 and i + 1 < len(words) and words[i + 1] in MONTHS_UNIT
                 and ((i > 0 and words[i - 1] in ("first", "last")) or words[i + 2:i + 3] in (["dau"], ["cuoi"])))
-        if number is not None and not half and i + 1 < len(words) and words[i + 1] in WEEKS | MONTHS_UNIT:
-            factor = 7 if words[i + 1] in WEEKS else 30
+        if number is not None and not half and i + 1 < len(words) and words[i + 1] in WEEKS | MONTHS_UNIT | YEARS_UNIT:
+            factor = 7 if words[i + 1] in WEEKS else 365 if words[i + 1] in YEARS_UNIT else 30
             out += [str(number * factor), "ngay" if words[i + 1] in ("tuan", "thang") else "days"]
             i += 2
             continue

@@ -885,6 +885,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     asks_rule = intent not in blocking or (intent in {"quote", "new_ticket", "log"}
                                            and (QUESTION.search(frame.folded) or text.strip().endswith("?"))
                                            and not quote_lines(text, index, None)[0])
+    if link.customer is not None and not frame.measures and intent not in blocking and re.search(
+            r"\b(payment terms|terms|dieu khoan thanh toan|thoi han thanh toan|ky han thanh toan)\b", frame.folded):
+        # "what are the payment terms for Big Sky?", "điều khoản thanh toán của Saigon Foods": the customer's record
+        args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
+        return Plan(intent="overview", tool="customer_overview", args=args, language=language,
+                    customer_code=link.customer.code)
     if (POLICY.search(frame.folded) or POLICY.search(fold(text))) and not frame.period \
             and not (frame.conditions and frame.row and re.search(r"\b(which|who|list|show|(?<!khi )nao|ai|danh sach)\b",
                                                                   frame.folded)) and link.customer is None and not link.ambiguous \
@@ -903,6 +909,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         r"\bnam\s+(\d{4}|nay|ngoai|truoc|sau|toi|tai chinh)\b|\b(cuoi|dau|giua|ca|trong|moi)\s+nam\b", fold(text))]
     person = extra.employee(text, exclude=masked) if intent not in blocking else None
     people = extra.employees_named(text, exclude=masked) if person is None and intent not in blocking else []
+    if len(people) >= 2 and link.customer is not None and link.span and set(tokens_of(text)[link.span[0]:link.span[1]]) \
+            <= {w for p in people for w in fold(p.name).split()}:
+        link = LinkResult()   # "Jane vs Steve in 2025": the colleagues, not the customer Steve Murray
     if len(people) >= 2 and re.search(r"\b(vs\.?|versus|compared?|compare|against|and|or|so voi|va|hay)\b", frame.folded) \
             and link.customer is None:
         # "how did Hùng do last quarter compared with Mai?": their figures side by side

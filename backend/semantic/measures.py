@@ -655,7 +655,7 @@ MEASURE_LIST: list[Measure] = [
     _m("bill_due_date", "bill due date", "hạn thanh toán hóa đơn", "The due date of a supplier bill (the earliest, "
        "over several).", "Hạn thanh toán của hóa đơn nhà cung cấp (sớm nhất, khi nhiều hóa đơn).", "date",
        roles=FINANCE_VIEWERS, on={"supplier_bills": MeasureSQL(expr=lambda s: func.min(SupplierBill.due_date))},
-       aggregate="min", synonyms_en=("when was it due", "was due", "bill due"), synonyms_vi=("hạn của hóa đơn",)),
+       aggregate="min", synonyms_en=("bill due", "bill due date"), synonyms_vi=("hạn của hóa đơn nhà cung cấp",)),
     _m("units_delivered", "units delivered", "số lượng đã giao", "Units on the order lines delivered in the period (the "
        "goods that went out to customers), by the day of the delivery.",
        "Số lượng hàng đã giao cho khách trong kỳ, theo ngày giao.", "quantity",
