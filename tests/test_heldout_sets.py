@@ -19,6 +19,7 @@ PINNED = {
     "chinook-5.json": "227639d0141dd68f46f4b64fd21b7a6796a90ead183441d8ba96cf5f2143f971",
     "chinook-6.json": "4da7b3faf35941aa36dc4c0072f444c2427269fd9e6d355df62cb28b37a4cdce",
     "chinook-7.json": "0d442d2f07efb3c5d52f75ed849ce36eb10117af98dcdd69285129502522f12c",
+    "chinook-8.json": "699216ac8688e2a94557a033bd61dd50771e630dd4aa33e5c9d9ba58cb630530",
     "demo-1.json": "802f79603f6fbc56a1a23caec4fbcc33570a379307a4a0c785a0a07369af025b",
     "demo-2.json": "3ef38a34d6f35be9ad79aa772eb93c13f529580c239657220ba2fa52c7255d1a",
     "demo-3.json": "8df94d752b7e3c6d2e167f2633301163f60c668b07ac13da7d40e237c1924c2c",
@@ -26,10 +27,12 @@ PINNED = {
     "demo-5.json": "9db1dee4e52f7c22e1cb508e359d2da5e0e981d5e9a34e0a0a846fdcdd834dfd",
     "demo-6.json": "9807dbc90fe19d8eab9fb9f9289696c14e95df320c59747abfd847925157d42c",
     "demo-7.json": "ba041442f986583c648754c064fe4a71de2351873569fd5ffa145d218e01896a",
+    "demo-8.json": "a73b470209b63768f28d677bc1559b9825cf002a06c9441952b2edcbfbfbeb06",
     "erp-1.json": "6a8804deadfe316bdbba04f05f9222d6bea73d4a47b72c7187264ef6def5a96c",
     "erp-2.json": "b64d151ecda299c82ed30a1aa82265a72f8d94c2d632eae95b1fe5225793cd39",
     "erp-3.json": "83d39c6a94068d08d6b60e7ff3a6f91c16d99f6ece04536f537214d1514395aa",
     "erp-4.json": "759efc9d000e198c96778da15f3d3c59e3aed5d1932a9a25addba439f7fb5013",
+    "erp-5.json": "175581c2ec6f9faa216c2369667575e12d183722f15243d09bbe69fbbaa3712f",
     "second-1.json": "dd6e31b7a7c25462fe24585aa3d3462ee3410be1a9e01f6e92d6629d29a17d9e",
     "second-2.json": "074114cff694ceece06b514d9af3ec92c9fe14f70dfe431ef1596485924750f1",
     "second-3.json": "7dcc948c28032fff3bf9d5e24692ca34cecb9a0b9f21d062cec4759b110c3a5c",
@@ -37,6 +40,7 @@ PINNED = {
     "second-5.json": "70d9376c55bf8d372be00c0536925c298cea2f4ecd732da6429e99125ab48cbb",
     "second-6.json": "c9775ad6d92b0a1fbaca1e3c22b4ba119159fdcc48367a8bd8e4a679e45abdbe",
     "second-7.json": "ff85f587dd6b9651e0d741b75d5c1fb74d516f68862f6723a06393b2e58153b9",
+    "second-8.json": "fb0eb281fab590f3884852d2b215e84caa0039eb07ccc6ee5c32350d211f3ef6",
 }
 
 
