@@ -138,6 +138,10 @@ def test_ledger_payables_and_purchases(finance):
     assert by(finance, "units_received", "supplier", period="2026-10") == {"PENCO": 100}
     assert total(finance, "units_received", period="2026-09") == 0
     assert total(finance, "goods_receipts", period="2026-10") == 1
+    assert str(total(finance, "last_receipt")) == "2026-10-12"
+    # The cost book: 100 pens in at 4,000, 50 delivered: 50 at moving-average 4,000 left on the books.
+    assert by(finance, "inventory_at_cost", "product")["PEN"] == D("200000")
+    assert by(finance, "moving_average_cost", "product")["PEN"] == D("4000")
     # What went out: the delivered orders' units (18 paper ordered, 15 of them on delivered orders).
     assert by(finance, "units_delivered", "product", period="2026") == {"PEN": 50, "PAPER": 15}
     assert {k: str(v) for k, v in by(finance, "bill_due_date", "supplier").items()} == {"SVC": "2026-12-09",

@@ -103,7 +103,8 @@ STATEMENTS = [
 _LEGAL_WORDS = {"cong", "ty", "tnhh", "cp", "co", "ltd", "pte", "jsc", "inc", "llc", "corp", "corporation", "group",
                 "tap", "doan", "international", "vietnam", "services", "trading", "the", "and", "of"}
 BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
-                   "overdue_bills", "supplier_bills", "next_bill_due")
+                   "overdue_bills", "supplier_bills", "next_bill_due", "units_received", "goods_receipts", "last_receipt",
+                   "purchase_orders", "purchase_order_value")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
                 ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced us)\b"),
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b")]
@@ -323,7 +324,8 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
         args["period"] = frame.period
     if language == "vi":
         # "how much did we purchase from Thiên Long": the supplier's accents say nothing of the asker's language
-        language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in words))
+        named = words | set(re.sub(r"[^\w\s]", " ", fold(supplier)).split())   # all of the supplier's name
+        language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in named))
     if language == "vi":
         args["language"] = "vi"
     return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})

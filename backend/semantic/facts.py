@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from backend.models import (Account, Customer, Employee, Interaction, Invoice, JournalEntry, JournalLine, Opportunity,
-                            GoodsReceipt, GoodsReceiptLine, Payment, Product, PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
+                            GoodsReceipt, GoodsReceiptLine, Payment, Product, ProductCost, PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
                             SupplierBillLine, SupplierPayment, Supplier, Ticket, Warehouse)
 from backend.semantic import rules
 from backend.semantic import marketing
@@ -453,6 +453,14 @@ RECEIPTS = Fact(
                                   filter=lambda s: GoodsReceipt.warehouse_id)},
     period_role="flow", time=lambda s: GoodsReceipt.received_on, default_period="this-month")
 
+# The ledger's cost book: each product's quantity and value at moving-average cost, as the journal holds it today.
+COST_BOOK = Fact(
+    name="cost_book", noun=Words("product cost", "giá vốn sản phẩm"), source=lambda p: ProductCost.__table__,
+    columns={"id": lambda s: ProductCost.product_id, "product_id": lambda s: ProductCost.product_id},
+    joins={"product": _product_join("product_id")},
+    dimensions=_product_dimensions(lambda s: ProductCost.product_id),
+    period_role="snapshot", history=False)
+
 SUPPLIER_BILLS = Fact(
     name="supplier_bills", noun=Words("supplier bill", "hóa đơn nhà cung cấp"), source=lambda p: SupplierBill.__table__,
     columns={"id": lambda s: SupplierBill.id},
@@ -477,5 +485,5 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
     JOURNAL, COGS_LINES, TAX_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS,
-    PURCHASE_ORDERS, SUPPLIER_BILLS, RECEIPTS)}
+    PURCHASE_ORDERS, SUPPLIER_BILLS, RECEIPTS, COST_BOOK)}
 FACTS |= marketing.FACTS  # campaigns, acquisitions, customer margins, paid invoices

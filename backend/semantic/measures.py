@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import case, func, type_coerce
 
 from backend.models.base import Money
-from backend.models import (Account, Customer, GoodsReceiptLine, Invoice, JournalLine, Opportunity, Payment, Product,
-                            PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine,
+from backend.models import (Account, Customer, GoodsReceipt, GoodsReceiptLine, Invoice, JournalLine, Opportunity,
+                            Payment, Product, ProductCost, PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine,
                             SupplierPayment, Ticket)
 from backend.accounting.statements import CASH_ROLES, NOT_OPERATING_EXPENSE_ROLES
 from backend.roles import ALL, COST_VIEWERS, FINANCE_VIEWERS
@@ -490,7 +490,7 @@ MEASURE_LIST: list[Measure] = [
        "of VAT, by invoice date.",
        "Phát sinh Có trừ Nợ của các tài khoản doanh thu (không gồm lãi tỷ giá), ghi khi xuất hóa đơn, trước VAT, "
        "theo ngày hóa đơn.", "money", roles=FINANCE_VIEWERS,
-       synonyms_en=("ledger revenue", "revenue on the books", "booked revenue", "revenue in the p&l"),
+       synonyms_en=("ledger revenue", "revenue on the books", "booked revenue", "revenue in the p&l", "revenue in the books", "sales revenue in the books", "sales revenue on the books"),
        synonyms_vi=("doanh thu trên sổ cái", "doanh thu sổ sách", "doanh thu bán hàng trên sổ cái", "doanh thu theo sổ cái"),
        on={"journal": _ledger(lambda s: (Account.kind == "revenue")
                               & (Account.role.is_(None) | (Account.role != "fx_gain")), credit=True)}),
@@ -663,6 +663,24 @@ MEASURE_LIST: list[Measure] = [
                     "quantity delivered"),
        synonyms_vi=("xuất kho", "đã xuất", "số lượng xuất", "giao cho khách", "xuất cho khách"),
        on={"delivered_lines": MeasureSQL(expr=lambda s: func.sum(SalesOrderLine.quantity))}, refines="units"),
+    _m("inventory_at_cost", "inventory at moving-average cost", "giá trị tồn kho theo giá vốn bình quân",
+       "The value the ledger holds for a product's stock (all warehouses), at moving-average cost, today.",
+       "Giá trị tồn kho trên sổ của sản phẩm (mọi kho) theo giá vốn bình quân, hôm nay.", "money", roles=COST_VIEWERS,
+       synonyms_en=("inventory at cost", "stock at cost", "value at moving average cost", "book value of the stock"),
+       synonyms_vi=("giá trị tồn kho theo giá vốn", "tồn kho theo giá vốn bình quân", "theo giá vốn bình quân"),
+       on={"cost_book": MeasureSQL(expr=lambda s: func.sum(ProductCost.value))}),
+    _m("moving_average_cost", "moving-average cost", "giá vốn bình quân",
+       "A product's cost per unit in the ledger's cost book: moving average of what was received, today.",
+       "Giá vốn một đơn vị của sản phẩm trong sổ: bình quân gia quyền của hàng đã nhập, hôm nay.", "money",
+       roles=COST_VIEWERS,
+       synonyms_en=("moving average cost", "average cost", "weighted average cost", "avg cost"),
+       synonyms_vi=("giá vốn bình quân", "giá bình quân", "giá vốn trung bình"),
+       on={"cost_book": MeasureSQL(expr=lambda s: func.max(ProductCost.average_cost))}, aggregate="max"),
+    _m("last_receipt", "last goods received", "lần nhập kho gần nhất", "The day of the latest goods receipt.",
+       "Ngày nhập kho gần nhất.", "date", synonyms_en=("last received", "last receipt", "last delivery from",
+                                                    "last receive", "last receive goods", "last received goods"),
+       synonyms_vi=("nhập kho lần cuối", "lần cuối nhập hàng", "nhập hàng gần nhất"),
+       on={"receipts": MeasureSQL(expr=lambda s: func.max(GoodsReceipt.received_on))}, aggregate="max", all_time=True),
     _m("goods_receipts", "goods receipts", "số phiếu nhập kho", "Number of goods receipts (deliveries from suppliers "
        "booked into a warehouse), by the day they arrived.", "Số phiếu nhập kho theo ngày nhận hàng.", "count",
        on={"receipts": MeasureSQL(expr=lambda s: func.count(func.distinct(GoodsReceiptLine.receipt_id)))},
