@@ -635,5 +635,10 @@ def measure_for_status(statuses: list[tuple[str, str]]) -> str | None:
                     return "invoices"
                 if dimension == "quote_status" and measure.name == "quotes":
                     return "quotes"
+    for dimension, code in statuses:
+        # any other status: the count of the things it is a status of ("đơn mua hàng nào mới nhận một phần")
+        for name in ("purchase_orders", "supplier_bills", "open_bills"):
+            if dimension in supported_dimensions(name):
+                return name
     return None
 

@@ -268,6 +268,9 @@ def documents(session: Session, text: str) -> list[Document]:
         for kind, model in (("order", SalesOrder), ("invoice", Invoice), ("ticket", Ticket), ("quote", Quote),
                             ("bill", SupplierBill), ("purchase_order", PurchaseOrder)):
             stored = session.execute(select(model.number).where(func.upper(model.number) == number).limit(1)).scalar()
+            if stored is None and model is SupplierBill:   # the supplier's own number on their bill
+                stored = session.execute(select(SupplierBill.number).where(
+                    func.upper(SupplierBill.supplier_reference) == number).limit(1)).scalar()
             if stored:
                 found.append(Document(kind, stored))
                 break

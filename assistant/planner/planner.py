@@ -213,6 +213,10 @@ def _their_bills(frame, memory: Memory, language: str, today: date) -> Plan | No
         return None
     args: dict[str, Any] = {"measures": measures, "filters": supplier}
     bills = [m for m in measures if m in ("open_bills", "overdue_bills", "supplier_bills")]
+    if bills and frame.counting and frame.amount and re.search(r"\b(how much|for how much|bao nhieu tien|tong tien)\b",
+                                                                frame.folded):
+        # "how many open bills from Shenzhen Kingdom and for how much?": the count and what is owed on them
+        args["measures"] = measures + [m for m in ("open_payables",) if m not in measures]
     if bills and not frame.counting:
         args["measures"] = list(COUNT_FIGURES.get(bills[0], ("open_payables",)))
         args["group_by"] = ["bill"]
@@ -311,6 +315,10 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
         # "lần cuối mình trả tiền cho Double A là khi nào, bao nhiêu?": the latest day paid, and how much
         args.update({"group_by": ["day"], "order_by": "day", "order": "desc", "limit": 1, "period": "all"})
     bills = [m for m in measures if m in ("open_bills", "overdue_bills", "supplier_bills")]
+    if bills and frame.counting and frame.amount and re.search(r"\b(how much|for how much|bao nhieu tien|tong tien)\b",
+                                                                frame.folded):
+        # "how many open bills from Shenzhen Kingdom and for how much?": the count and what is owed on them
+        args["measures"] = measures + [m for m in ("open_payables",) if m not in measures]
     if bills and not frame.counting:
         # "Double A: open bills and when is the next one due?", "Tân Mai có hóa đơn nào quá hạn không?": the bills
         from assistant.planner.data import COUNT_FIGURES
@@ -535,6 +543,8 @@ def _document_plan(docs, language: str) -> Plan | None:
                 "filters": [{"dimension": doc.kind, "values": [doc.number]}], "period": "all"}
         if doc.kind == "purchase_order":
             args["group_by"] = ["purchase_order", "po_status", "supplier"]
+        else:
+            args["group_by"] = ["bill", "match_status", "supplier"]   # with its three-way match
         if language == "vi":
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language)
