@@ -307,6 +307,13 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     supplier, words = named
     if link.customer is not None and words <= set(link.customer.core):
         return None  # the customer's own name holds the words: the customer is meant
+    if not SUPPLIER_WORDS.search(frame.folded) and not re.search(r"\b(from|tu|cua|cho|to|with)\s+" + r"\s+".join(
+            map(re.escape, sorted(words, key=lambda w: fold(text).find(w)))), frame.folded):
+        said = set(frame.words)
+        for product in entity_index(session).products:
+            tokens = set(product.tokens)
+            if words <= tokens and len((tokens - words) & said) >= 2:
+                return None   # "units of Giấy A4 Double A 80gsm": the product called so, not the supplier
     if profile and _registered("find_suppliers"):
         # "what are Brother Singapore's payment terms?", "who's our contact at Double A": the supplier's record
         return Plan(intent="find_supplier", tool="find_suppliers", args={"query": supplier, "limit": 1}, language=language)
