@@ -309,9 +309,10 @@ def _ranked_by(frame: Frame, measures: list[str]) -> str | None:
 
 def _oldest(frame: Frame) -> str | None:
     if any(w in frame.words for w in ("oldest", "longest", "earliest", "lau", "cu")):
-        return "max_days_overdue" if any(m in frame.measures for m in ("open_receivables", "overdue_amount",
-                                                                      "open_invoices", "overdue_invoices",
-                                                                      "max_days_overdue")) else None
+        owed = any(m in frame.measures for m in ("open_receivables", "overdue_amount", "open_invoices",
+                                                 "overdue_invoices", "max_days_overdue"))
+        owed = owed or any(c["name"] in ("has_overdue", "overdue_more_than", "owes_money") for c in frame.conditions)
+        return "max_days_overdue" if owed else None   # "khách nào có nợ quá hạn lâu nhất": the longest overdue
     return None
 
 

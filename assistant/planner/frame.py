@@ -16,7 +16,7 @@ from backend.semantic.engine import supported_dimensions
 from backend.semantic.measures import MEASURES
 
 # Grammar words (English and Vietnamese, folded). Not business vocabulary: that is in the lexicon.
-GROUP_BEFORE = {"by", "per", "each", "every", "across", "theo", "tung", "moi", "cac", "nhung"}
+GROUP_BEFORE = {"by", "per", "each", "every", "across", "theo", "tung", "moi", "cac", "nhung", "rank", "ranking"}
 PICK_BEFORE = {"which", "what", "top", "best", "worst", "biggest", "largest", "smallest", "list", "show", "highest",
                "best-selling", "top-selling", "worst-selling",
                "lowest", "most", "least", "all", "our", "danh", "sach", "strongest", "weakest", "busiest", "quietest"}
@@ -529,8 +529,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     before = words[hit.start - 1] if hit.start > 0 else ""
     before2 = words[hit.start - 2] if hit.start > 1 else ""
     after = words[hit.end] if hit.end < len(words) else ""
-    grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each"}) or \
-        words[hit.start] in GROUP_BEFORE   # a phrase that says it ("by channel", "theo kênh")
+    grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
+        words[hit.start] in GROUP_BEFORE or (before2, before) == ("xep", "hang")   # "by channel", "xếp hạng nhân viên"
     picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()
     conditions = hit.of("condition")
     if conditions:

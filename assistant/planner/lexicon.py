@@ -44,7 +44,8 @@ class Hit:
 
 # Everyday words a letter or two from a vocabulary word, never a typo of it ("Office Supplies" is no "suppliers").
 REAL_WORDS = {"supplies", "supplied", "supply", "sellers", "ordered", "payment", "customs", "invoiced", "products",
-              "stocks", "tickets", "services", "service", "orders", "margins"}
+              "stocks", "tickets", "services", "service", "orders", "margins", "writing", "printing", "shipping",
+              "packing", "parking", "billing", "selling", "waiting"}
 
 
 def word_marks(word: str) -> tuple[str, ...]:
@@ -206,7 +207,7 @@ def _is_number(word: str) -> bool:
 
 # Words a condition's phrase may have between its own ("haven't *we* talked to", "not been contacted").
 FILLERS = {"we", "you", "they", "i", "been", "yet", "ever", "anyone", "anybody", "nobody", "them", "us", "really",
-           "da", "duoc", "ai", "minh", "em"}
+           "da", "duoc", "ai", "minh", "em", "over", "more", "than"}
 
 
 def _match(term: Term, words: list[str], start: int) -> tuple[int | None, int | None]:

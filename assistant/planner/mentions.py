@@ -19,6 +19,7 @@ from backend.models import (Contact, Customer, Employee, Invoice, Opportunity, P
                             SalesOrder, SupplierBill, Ticket, Warehouse)
 from backend.text import fold
 
+from assistant.planner.lexicon import word_marks
 from assistant.planner.linker import COMMON_PAIRS
 
 DOCUMENT = re.compile(r"\b([A-Za-z]{1,5}-(?:\d{2,4}-)?\d{2,8})\b")
@@ -50,7 +51,7 @@ CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollar
                   "pounds": "GBP", "jpy": "JPY", "yen": "JPY", "sgd": "SGD", "singapore dollars": "SGD",
                   "thb": "THB", "baht": "THB", "aud": "AUD", "australian dollars": "AUD"}
 # Words too common to be a person's name on their own, whatever the staff list says.
-NOT_NAMES = {"mai", "an", "my", "long", "van", "thi", "duc", "minh"}
+NOT_NAMES = {"mai", "an", "my", "long", "van", "thi", "duc", "minh", "bao"}
 # Vietnamese pronouns that are also given names ("của anh" is "yours", Anh is a colleague): a name only as "Anh's".
 PRONOUNS = {"anh", "chi", "em", "toi", "minh", "ban", "ong", "ba", "co", "chu", "bac"}
 OPPORTUNITY_CUES = re.compile(r"\b(deal|deals|opportunity|opportunities|co hoi|thuong vu|contract|hop dong|tender|buy)\b")
@@ -126,6 +127,8 @@ class Mentions:
             if any(a <= m.start() < b for a, b in exclude):
                 continue
             raw = text[m.start():m.end()] if len(text) == len(folded) else _raw_word(text, m.group(0))
+            if raw and word_marks(raw) and word_marks(raw) != word_marks(_name_word(person.name, given)):
+                continue   # "Báo giá" is a quote, not Bảo: a name written with other accents is another word
             english_possessive = folded[m.end():m.end() + 2] in ("'s", "’s") or bool(
                 re.match(r" s\b", folded[m.end():]))   # "Megan's" folds to "megan s"
             possessive = english_possessive or re.search(
@@ -243,6 +246,10 @@ class Mentions:
 def _core(name: str) -> list[str]:
     generic = {"the", "and", "of", "for", "a", "an", "deal", "contract", "order", "q1", "q2", "q3", "q4", "cong", "ty"}
     return [w for w in fold(name).split() if w not in generic and len(w) >= 2]
+
+
+def _name_word(name: str, folded_word: str) -> str:
+    return next((w for w in name.split() if fold(w) == folded_word), folded_word)
 
 
 def _raw_word(text: str, folded_word: str) -> str:

@@ -140,7 +140,7 @@ MEASURE_LIST: list[Measure] = [
        synonyms_en=("sales", "turnover", "revenues", "takings", "income from sales", "sales figures", "sell", "sold",
                     "selling", "spent", "spend", "bought", "buy", "brought in", "bring in", "sales volume", "worth", "value of",
                     "add up to", "adds up to", "added up to"),
-       synonyms_vi=("doanh số", "bán được", "doanh thu bán hàng", "tiền hàng", "bán", "mua", "giá trị"),
+       synonyms_vi=("doanh số", "bán được", "doanh thu bán hàng", "tiền hàng", "bán", "mua", "giá trị", "doanh số khách hàng", "doanh thu khách hàng"),
        on={"orders": MeasureSQL(expr=lambda s: func.sum(_revenue_order(s))),
            "order_lines": MeasureSQL(expr=lambda s: func.sum(_revenue_line(s)))}),
     _m("orders", "orders", "số đơn hàng",
