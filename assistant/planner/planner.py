@@ -199,9 +199,27 @@ def _refines(narrow: str, wide: str) -> bool:
 THEIRS = re.compile(r"\b(them|they|their|theirs|cua ho|ho co|ben ho|ben do|nha cung cap nay|nha cung cap do)\b")
 
 
+def _bills_asked(args: dict[str, Any], measures: list[str], frame) -> None:
+    """A supplier's bills asked about: 'Double A: open bills and when is the next one due?', 'Tân Mai có hóa đơn nào
+    quá hạn không?' list them; 'how many open bills, and for how much?' counts them with what is owed on them."""
+    from assistant.planner.data import COUNT_FIGURES
+
+    bills = [m for m in measures if m in ("open_bills", "overdue_bills", "supplier_bills")]
+    if not bills:
+        return
+    if frame.counting:
+        if frame.amount and re.search(r"\b(how much|for how much|bao nhieu tien|tong tien)\b", frame.folded):
+            args["measures"] = measures + [m for m in ("open_payables",) if m not in measures]
+        return
+    shown = list(COUNT_FIGURES.get(bills[0], ("open_payables",)))
+    args["measures"] = list(dict.fromkeys(shown + [m for m in measures if m not in bills]))
+    args["group_by"] = ["bill"]
+    if bills[0] == "overdue_bills":
+        args["conditions"] = [{"measure": "overdue_payables", "op": ">", "value": "0"}]
+
+
 def _their_bills(frame, memory: Memory, language: str, today: date) -> Plan | None:
     """'công nợ phải trả cho Tân Mai' then 'có hóa đơn nào của họ quá hạn không?': the same supplier's bills."""
-    from assistant.planner.data import COUNT_FIGURES
     from assistant.planner.frame import BUYING_SIDE
 
     supplier = [f for f in memory.args.get("filters", []) if f.get("dimension") == "supplier"]
@@ -212,16 +230,7 @@ def _their_bills(frame, memory: Memory, language: str, today: date) -> Plan | No
     if not measures:
         return None
     args: dict[str, Any] = {"measures": measures, "filters": supplier}
-    bills = [m for m in measures if m in ("open_bills", "overdue_bills", "supplier_bills")]
-    if bills and frame.counting and frame.amount and re.search(r"\b(how much|for how much|bao nhieu tien|tong tien)\b",
-                                                                frame.folded):
-        # "how many open bills from Shenzhen Kingdom and for how much?": the count and what is owed on them
-        args["measures"] = measures + [m for m in ("open_payables",) if m not in measures]
-    if bills and not frame.counting:
-        args["measures"] = list(COUNT_FIGURES.get(bills[0], ("open_payables",)))
-        args["group_by"] = ["bill"]
-        if bills[0] == "overdue_bills":
-            args["conditions"] = [{"measure": "overdue_payables", "op": ">", "value": "0"}]
+    _bills_asked(args, measures, frame)
     if frame.period:
         args["period"] = frame.period
     if language == "vi":
@@ -321,20 +330,7 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     if measures == ["supplier_payments_made"] and LATEST.search(frame.folded) and not frame.period:
         # "lần cuối mình trả tiền cho Double A là khi nào, bao nhiêu?": the latest day paid, and how much
         args.update({"group_by": ["day"], "order_by": "day", "order": "desc", "limit": 1, "period": "all"})
-    bills = [m for m in measures if m in ("open_bills", "overdue_bills", "supplier_bills")]
-    if bills and frame.counting and frame.amount and re.search(r"\b(how much|for how much|bao nhieu tien|tong tien)\b",
-                                                                frame.folded):
-        # "how many open bills from Shenzhen Kingdom and for how much?": the count and what is owed on them
-        args["measures"] = measures + [m for m in ("open_payables",) if m not in measures]
-    if bills and not frame.counting:
-        # "Double A: open bills and when is the next one due?", "Tân Mai có hóa đơn nào quá hạn không?": the bills
-        from assistant.planner.data import COUNT_FIGURES
-
-        shown = list(COUNT_FIGURES.get(bills[0], ("open_payables",)))
-        args["measures"] = list(dict.fromkeys(shown + [m for m in measures if m not in bills]))
-        args["group_by"] = ["bill"]
-        if bills[0] == "overdue_bills":
-            args["conditions"] = [{"measure": "overdue_payables", "op": ">", "value": "0"}]
+    _bills_asked(args, measures, frame)
     if frame.period:
         args["period"] = frame.period
     if language == "vi":
