@@ -138,8 +138,9 @@ class Mentions:
             capitalised = bool(raw) and raw[:1].isupper()
             if given in PRONOUNS and not english_possessive:
                 continue
-            if given in NOT_NAMES and not (possessive or (capitalised and m.start() > 0)):
-                continue
+            spelt = bool(raw) and bool(word_marks(raw)) and word_marks(raw) == word_marks(_name_word(person.name, given))
+            if given in NOT_NAMES and not (possessive or (capitalised and m.start() > 0) or (capitalised and spelt)):
+                continue   # ("Bảo bán được bao nhiêu" names Bảo by its accents; "Bao nhiêu" names no one)
             if capitalised or possessive:
                 return True
         return False
