@@ -106,8 +106,9 @@ def test_a_cost_in_another_currency_is_converted_at_the_order_date(session, fina
                lines=[(printer, 2, None, D(0))])
     assert total(finance, "cost_of_sales", period="2026-09") == D("400000")
     assert total(finance, "gross_margin", period="2026-09") == D("200000")
-    # Stock value takes today's rate: 4 x 8.00 x 26,000.
-    assert total(finance, "stock_value", filters=[{"dimension": "category", "values": ["Printers"]}]) == D("832000")
+    # Stock value is the ledger's: the delivery booked the printer into the cost book at 8.00 x 25,000 = 200,000 a
+    # unit, so the 4 on hand are worth 800,000 (not today's rate of 26,000, which the catalogue cost would take).
+    assert total(finance, "stock_value", filters=[{"dimension": "category", "values": ["Printers"]}]) == D("800000")
 
 
 def test_ledger_payables_and_purchases(finance):
@@ -376,6 +377,19 @@ def test_discontinued_products_are_counted_and_listed(finance):
     listed = q(finance, measures=["inactive_products"], group_by=["product"],
                conditions=[{"measure": "inactive_products", "op": ">", "value": "0"}])
     assert product.sku in {r["product"] for r in listed.rows} and len(listed.rows) == inactive
+
+
+def test_a_purchase_orders_expected_delivery(session, world, finance):
+    from sqlalchemy import select
+    from backend.models import PurchaseOrder
+
+    order = session.execute(select(PurchaseOrder)).scalar_one()
+    assert by(finance, "po_expected_date", "purchase_order") == {order.number: None}
+    order.expected_date = date(2026, 10, 11)
+    session.flush()
+    assert by(finance, "po_expected_date", "purchase_order") == {order.number: "2026-10-11"}
+    with pytest.raises(PermissionDenied):   # purchasing is not support's
+        total(ctx_for(session, world["anh"]), "po_expected_date")
 
 
 def test_every_public_measure_is_tested():

@@ -290,7 +290,9 @@ STOCK = Fact(
     source=lambda p: StockLevel.__table__.join(Product.__table__, Product.id == StockLevel.product_id),
     columns={"id": lambda s: StockLevel.id, "product_id": lambda s: StockLevel.product_id},
     joins={"warehouse": Join(lambda p: aliased(Warehouse, name="warehouse"),
-                             lambda s, t: t.id == StockLevel.warehouse_id, outer=False)},
+                             lambda s, t: t.id == StockLevel.warehouse_id, outer=False),
+           # the ledger's cost book, where the product has one (an imported company may not)
+           "cost": Join(lambda p: aliased(ProductCost, name="cost"), lambda s, t: t.product_id == StockLevel.product_id)},
     dimensions={"product": DimensionSQL(key=lambda s: Product.sku, label=lambda s: Product.name,
                                         filter=lambda s: Product.id),
                 "category": DimensionSQL(key=lambda s: Product.category),

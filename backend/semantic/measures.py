@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import case, func, type_coerce
+from sqlalchemy import case, func, literal, type_coerce
 
 from backend.models.base import Money
 from backend.models import (Account, Customer, GoodsReceipt, GoodsReceiptLine, Invoice, JournalLine, Opportunity,
@@ -87,6 +87,20 @@ def _count(condition=None) -> MeasureSQL:
 def _cost(quantity, unit_cost):
     """quantity × a money column, typed as money (on SQLite money is a scaled integer the type divides back)."""
     return type_coerce(quantity * unit_cost, Money())
+
+
+def _stock_value_amount(s):
+    """One stock row's value: its share of the product's book value (book value × units here / units in the book,
+    so a product's warehouses add up to the ledger's figure), or units × unit cost where the book has no entry."""
+    cost = s.join("cost")
+    share = cost.value * StockLevel.quantity / func.nullif(cost.quantity, 0)
+    return type_coerce(case((cost.product_id.is_(None), StockLevel.quantity * Product.unit_cost),
+                            (cost.quantity == 0, literal(0)), else_=share), Money())
+
+
+def _stock_value_currency(s):
+    """The cost book is kept in the base currency; a unit cost is in its product's currency."""
+    return case((s.join("cost").product_id.is_(None), Product.currency), else_=literal(s.params.base_currency))
 
 
 def _revenue_line(s):
@@ -477,13 +491,14 @@ MEASURE_LIST: list[Measure] = [
        on={"stock": _sum(lambda s: case(((StockLevel.quantity < StockLevel.reorder_level) & Product.active.is_(True),
                                          StockLevel.reorder_level - StockLevel.quantity), else_=0))}),
     _m("stock_value", "stock value", "giá trị tồn kho",
-       "Units on hand × unit cost, in the base currency at today's FX rate (a cost is in its product's currency).",
-       "Số lượng tồn × giá vốn, quy đổi theo tỷ giá hôm nay (giá vốn theo đồng tiền của sản phẩm).", "money",
+       "Units on hand at the ledger's moving-average cost (a warehouse's share of the product's book value); a "
+       "product the cost book does not hold yet, at its unit cost, in the base currency at today's FX rate.",
+       "Số lượng tồn theo giá vốn bình quân trên sổ (phần của kho trong giá trị sổ sách của sản phẩm); sản phẩm "
+       "chưa có trong sổ giá vốn thì theo giá vốn đơn vị, quy đổi theo tỷ giá hôm nay.", "money",
        roles=COST_VIEWERS, synonyms_en=("inventory value", "value of stock", "stock worth", "stock value", "worth at cost",
                                         "stock at cost", "inventory at cost"),
        synonyms_vi=("giá trị hàng tồn", "giá trị tồn kho", "tồn kho theo giá vốn"),
-       on={"stock": MeasureSQL(fx=Fx(amount=lambda s: _cost(StockLevel.quantity, Product.unit_cost),
-                                     currency=lambda s: Product.currency))}),
+       on={"stock": MeasureSQL(fx=Fx(amount=_stock_value_amount, currency=_stock_value_currency))}),
     # --- the ledger, payables and purchases (finance, managers and admins) ----------------------------------------
     _m("ledger_revenue", "revenue on the ledger", "doanh thu trên sổ cái",
        "Credits less debits on the revenue accounts (exchange gains excluded), posted when invoices are issued, net "
