@@ -45,6 +45,10 @@ PINNED = {
     "second-7.json": "ff85f587dd6b9651e0d741b75d5c1fb74d516f68862f6723a06393b2e58153b9",
     "second-8.json": "fb0eb281fab590f3884852d2b215e84caa0039eb07ccc6ee5c32350d211f3ef6",
     "second-9.json": "f051a2c36c01e6a790e38bbe39ce4d7a27094e4d02ca36547314216d9df59977",
+    "chinook-10.json": "0a04068d046a3434bfbeb0ede43f8b5908cb316239de2cb648c4f981d47c2668",
+    "demo-10.json": "ebbd176fee0cd48b0f78463d9c972ff6e45d6a3c745e1d85a38597ab6d91e70a",
+    "erp-7.json": "37de15e10a599ec84511528787f06ba41e51d799094f7b1cfd44c1d8282b089e",
+    "second-10.json": "cc1a62b5aece40dc992efbc71d4b726e461e67a0d9d00c5ba7ebef56f4fa7ad4",
 }
 
 
