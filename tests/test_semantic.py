@@ -173,6 +173,37 @@ def test_the_books_balances_are_the_ledgers(session, finance):
     assert total(finance, "input_vat", period="all") == (inp.balance if inp else D(0)) > 0
 
 
+def test_any_account_on_its_normal_side(session, world, finance):
+    """An account's balance and what was posted to it, each on the account's normal side, agree with the measures
+    that name the same accounts and with the trial balance."""
+    from sqlalchemy import select
+
+    from backend.accounting.balances import trial_balance
+    from backend.models import Account
+
+    names = dict(session.execute(select(Account.role, Account.name)).all())
+
+    def account(role, measure, **args):
+        return total(finance, measure, filters=[{"dimension": "account", "values": [names[role]]}], **args)
+
+    # assets on the debit side, liabilities on the credit side: both positive
+    assert account("bank", "account_balance") == total(finance, "bank_balance") == D("482500")
+    assert account("payables", "account_balance") == D("1400000") == total(finance, "open_payables")
+    assert account("bank", "account_balance", period="2026-10-24") == D(0)
+    # a revenue account's credits and an expense account's debits for the year
+    assert account("revenue", "account_activity", period="2026") == total(finance, "ledger_revenue", period="2026")
+    assert account("cogs", "account_activity", period="2026") == D("1250000")
+    assert account("expenses", "account_activity", period="2026-10") == D("1000000")
+    assert account("expenses", "account_activity", period="2026-09") == D(0)
+    rows = {row.account_id: row for row in trial_balance(session)}
+    ids = dict(session.execute(select(Account.role, Account.id)).all())
+    assert account("vat_input", "account_balance") == rows[ids["vat_input"]].balance
+    for person in ("mai", "anh"):   # the ledger is finance's, managers' and admins'
+        for measure in ("account_balance", "account_activity"):
+            with pytest.raises(PermissionDenied):
+                q(ctx_for(session, world[person]), measures=[measure])
+
+
 def test_statements_payables_and_purchases_are_for_finance_managers_and_admins(session, world):
     for person in ("mai", "anh"):
         ctx = ctx_for(session, world[person])

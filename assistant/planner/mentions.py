@@ -15,8 +15,9 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.models import (Contact, Customer, Employee, Invoice, Opportunity, Payment, Product, PurchaseOrder, Quote,
+from backend.models import (Account, Contact, Customer, Employee, Invoice, Opportunity, Payment, Product, PurchaseOrder, Quote,
                             SalesOrder, SupplierBill, Ticket, Warehouse)
+from backend.semantic.dimensions import ACCOUNT_WORDS
 from backend.text import fold
 
 from assistant.planner.lexicon import word_marks
@@ -54,6 +55,9 @@ CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollar
 NOT_NAMES = {"mai", "an", "my", "long", "van", "thi", "duc", "minh", "bao"}
 # Vietnamese pronouns that are also given names ("của anh" is "yours", Anh is a colleague): a name only as "Anh's".
 PRONOUNS = {"anh", "chi", "em", "toi", "minh", "ban", "ong", "ba", "co", "chu", "bac"}
+# Words that put a question on the ledger, where a bare number can be an account's code.
+LEDGER_CUES = re.compile(r"\b(tai khoan|ledger|general ledger|gl|so cai|trial balance|bang can doi so phat sinh|"
+                         r"chart of accounts|he thong tai khoan)\b")
 OPPORTUNITY_CUES = re.compile(r"\b(deal|deals|opportunity|opportunities|co hoi|thuong vu|contract|hop dong|tender|buy)\b")
 
 
@@ -91,6 +95,23 @@ class Mentions:
         self.warehouses = [(code, fold(code), fold(name)) for code, name in session.execute(
             select(Warehouse.code, Warehouse.name))]
         self.currencies = set(session.execute(select(Customer.currency).distinct()).scalars())
+        # Ledger accounts: by code beside the word for an account, by the words the semantic model declares for
+        # their role, or (an account of the company's own, without a role) by their full name.
+        self.account_codes: dict[str, str] = {}
+        self.account_phrases: list[tuple[str, str]] = []   # (folded phrase, stored name), longest first
+        self.account_kinds: dict[str, str] = {}
+        for code, name, kind, role in session.execute(select(Account.code, Account.name, Account.kind, Account.role)):
+            self.account_codes[code] = name
+            self.account_kinds[name] = kind
+            if role in ACCOUNT_WORDS:
+                words = ACCOUNT_WORDS[role]
+                phrases = {words.en, words.vi, *words.synonyms_en, *words.synonyms_vi}
+            elif role is None and len(fold(name).split()) >= 2:
+                phrases = {name}
+            else:
+                phrases = set()
+            self.account_phrases += [(_stem(" ".join(re.findall(r"\w+", fold(p)))), name) for p in phrases]
+        self.account_phrases.sort(key=lambda item: -len(item[0]))
 
     # --- employees ------------------------------------------------------------------------------------------
 
@@ -228,7 +249,33 @@ class Mentions:
         currency = self.currency(folded)
         if currency:
             out.found["currency"] = [currency]
+        for name, said in self.accounts(folded):
+            if name not in out.found.get("account", []):
+                out.found.setdefault("account", []).append(name)
+                out.said.setdefault(name, set()).update(said)
         return out
+
+    def accounts(self, folded: str) -> list[tuple[str, set[str]]]:
+        """Ledger accounts the (folded) text names, with the words that named each: "account 1300", "tài khoản
+        1300", "TK 5100", "1300 account"; a code anywhere in a question about the ledger ("số dư hàng tồn kho (1300)"),
+        unless it reads as a year; or the words of its role ("purchase price variance", "lãi chênh lệch tỷ giá")."""
+        found: list[tuple[str, set[str]]] = []
+        taken = _stem(folded)
+        for phrase, name in self.account_phrases:
+            if phrase and re.search(rf"\b{re.escape(phrase)}\b", taken):
+                found.append((name, set(phrase.split())))
+                taken = re.sub(rf"\b{re.escape(phrase)}\b", " ", taken)
+        ledger = LEDGER_CUES.search(folded)
+        for match in re.finditer(r"\b\d{3,5}\b", folded):
+            code = match.group(0)
+            if code not in self.account_codes:
+                continue
+            before, after = folded[:match.start()], folded[match.end():]
+            beside = re.search(r"\b(account|acct|a c|tai khoan|tk|gl)\s+(no|number|so|#)?\s*$", before) or \
+                re.match(r"\s+(account|acct)\b", after)
+            if beside or (ledger and not 1900 <= int(code) <= 2099):
+                found.append((self.account_codes[code], {code}))
+        return found
 
     def currency(self, folded: str) -> str | None:
         """A currency the documents are kept in, named as a filter ("USD deals", "billed in euros", "invoices in
@@ -242,6 +289,11 @@ class Mentions:
             return None
         code = CURRENCY_WORDS[next(g for g in m.groups() if g)]
         return code if code in self.currencies else None
+
+
+def _stem(folded: str) -> str:
+    """Plurals folded away, the same on both sides of a comparison ("customer advances" is "customer advance")."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in folded.split())
 
 
 def _core(name: str) -> list[str]:
@@ -319,7 +371,9 @@ def mentions_index(session: Session, base_stamp: tuple[str, ...]) -> Mentions:
                             .select_from(Employee)).one()
     deals = session.execute(select(func.count(), func.max(Opportunity.id), func.sum(func.length(Opportunity.name)))
                             .select_from(Opportunity)).one()
-    key = (*base_stamp, *map(str, small), *map(str, deals))
+    accounts = session.execute(select(func.count(), func.max(Account.id), func.sum(func.length(Account.name)))
+                               .select_from(Account)).one()
+    key = (*base_stamp, *map(str, small), *map(str, deals), *map(str, accounts))
     with _lock:
         cached = _cache.get(key)
         if cached is None:

@@ -781,6 +781,33 @@ def _without_periods(text: str, today: date) -> str:
     return "".join(kept)
 
 
+ACCOUNT_BALANCE_CUES = re.compile(r"\b(balance|balances|so du|closing|on the balance sheet|as of|as at|outstanding|"
+                                  r"con lai|hien co)\b")
+ACCOUNT_ACTIVITY_CUES = re.compile(r"\b(posted|movement|movements|activity|phat sinh|booked|so far|ytd|to date|"
+                                   r"tu dau nam|trong ky|during|for the (month|quarter|year))\b")
+
+
+def _account_figure(frame, extra) -> None:
+    """A ledger account named ("account 1300", "purchase price variance", "lãi chênh lệch tỷ giá"): that account's
+    figure — its balance on the day for a balance-sheet account or when a balance is asked, else what was posted
+    to it in the period — whatever other figure its words resembled ("lãi" is not gross margin here)."""
+    named = extra.accounts(frame.folded)
+    if not named:
+        return
+    kinds = {extra.account_kinds.get(name) for name, _ in named}
+    balance = bool(ACCOUNT_BALANCE_CUES.search(frame.folded)) and not ACCOUNT_ACTIVITY_CUES.search(frame.folded)
+    sheet = kinds <= {"asset", "liability", "equity"}
+    if not balance and sheet and not ACCOUNT_ACTIVITY_CUES.search(frame.folded):
+        balance = True
+    codes = {word for _, said in named for word in said if word.isdigit()}
+    if frame.period in codes:
+        frame.period = None   # "balance of account 2000": the account's code, not the year
+    frame.measures[:] = ["account_balance" if balance else "account_activity"]
+    frame.conditions[:] = []
+    frame.row = None
+    frame.statuses[:] = []
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
     from assistant.planner import data as data_mod
     from assistant.planner import frame as frame_mod
@@ -824,6 +851,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
     frame = frame_mod.parse(text, today)
+    if intent not in WRITE_INTENTS:
+        _account_figure(frame, mentions_mod.mentions_index(session, index.stamp))
     if not frame.period and SAME_PERIOD.search(frame.folded) and not frame.compare \
             and memory.args.get("period") not in (None, "all"):
         frame.period = memory.args["period"]   # "and cost of goods sold for the same quarter?"

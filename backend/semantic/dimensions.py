@@ -75,3 +75,33 @@ DIMENSION_LIST: list[Dimension] = [
 DIMENSION_LIST += marketing.DIMENSIONS  # campaign, marketing channel
 DIMENSIONS: dict[str, Dimension] = {d.name: d for d in DIMENSION_LIST}
 TIME_DIMENSIONS = tuple(d.name for d in DIMENSION_LIST if d.kind == "time")
+
+# The ledger accounts people name by what they hold, for the chart's roles no measure of their own covers
+# (`account_balance` / `account_activity` with an account filter answer them). The roles with a measure — cash,
+# bank, receivables, inventory, payables, VAT, revenue, cost of goods sold, expenses — are named by its words.
+ACCOUNT_WORDS: dict[str, Words] = {
+    "price_variance": Words("purchase price variance", "chênh lệch giá mua",
+                            ("price variance", "ppv", "purchase price variances", "purchasing variance"),
+                            ("chênh lệch giá mua hàng", "chênh lệch giá mua hàng hóa")),
+    "fx_gain": Words("foreign exchange gains", "lãi chênh lệch tỷ giá",
+                     ("foreign exchange gain", "exchange gains", "exchange gain", "fx gains", "fx gain", "currency gains",
+                      "forex gains", "forex gain"),
+                     ("lãi tỷ giá", "lãi chênh lệch tỉ giá", "lãi tỉ giá", "doanh thu hoạt động tài chính")),
+    "fx_loss": Words("foreign exchange losses", "lỗ chênh lệch tỷ giá",
+                     ("foreign exchange loss", "exchange losses", "exchange loss", "fx losses", "fx loss", "currency losses",
+                      "forex losses", "forex loss"),
+                     ("lỗ tỷ giá", "lỗ chênh lệch tỉ giá", "lỗ tỉ giá", "chi phí tài chính")),
+    "inventory_adjustments": Words("inventory adjustments", "hao hụt hàng hóa",
+                                   ("stock adjustments", "inventory shrinkage", "shrinkage", "stock write-offs",
+                                    "stock count differences", "count differences"),
+                                   ("điều chỉnh tồn kho", "chênh lệch kiểm kê", "hao hụt kiểm kê", "hao hụt")),
+    "customer_advances": Words("customer advances", "người mua trả tiền trước",
+                               ("customer prepayments", "unapplied payments", "unapplied cash", "advances from customers",
+                                "customer deposits"),
+                               ("khách hàng trả trước", "tiền khách trả trước", "khách trả trước")),
+    "opening_equity": Words("owner's capital", "vốn chủ sở hữu",
+                            ("owners capital", "owner capital", "share capital", "contributed capital", "equity capital"),
+                            ("vốn góp", "vốn góp của chủ sở hữu")),
+    "retained_earnings": Words("retained earnings", "lợi nhuận chưa phân phối",
+                               ("accumulated profits",), ("lợi nhuận sau thuế chưa phân phối", "lợi nhuận giữ lại")),
+}

@@ -5,7 +5,7 @@ applies come from backend.semantic.rules.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import aliased
 
 from backend.models import (Account, Customer, Employee, Interaction, Invoice, JournalEntry, JournalLine, Opportunity,
@@ -370,6 +370,9 @@ COGS_LINES = _journal_fact("cogs_lines", Words("cost of goods sold line", "dòng
 TAX_LINES = _journal_fact("tax_lines", Words("VAT line", "dòng thuế GTGT"),
                           lambda s: Account.role.in_(("vat_output", "vat_input")), owner=False)
 
+# Every account's journal lines, dated by entry: what was posted to one account in a period.
+ACCOUNT_LINES = _journal_fact("account_lines", Words("journal line", "dòng bút toán"), lambda s: true(), owner=False)
+
 LEDGER_BALANCES = Fact(
     name="ledger_balances", noun=Words("account balance", "số dư tài khoản"), source=_LEDGER_SOURCE,
     columns={"id": lambda s: JournalLine.id}, joins={}, dimensions=dict(_ACCOUNT),
@@ -486,6 +489,6 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     ORDERS, ORDER_LINES, SHIPMENTS, UNINVOICED, INVOICES, RECEIVABLES, PAYMENTS, CUSTOMERS, FIRST_ORDERS, OPPORTUNITIES,
     QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
-    JOURNAL, COGS_LINES, TAX_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS,
+    JOURNAL, COGS_LINES, TAX_LINES, ACCOUNT_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS,
     PURCHASE_ORDERS, SUPPLIER_BILLS, RECEIPTS, COST_BOOK)}
 FACTS |= marketing.FACTS  # campaigns, acquisitions, customer margins, paid invoices

@@ -129,6 +129,16 @@ _OPERATING_EXPENSE = lambda s: (Account.kind == "expense") & (  # noqa: E731
 _INCOME_STATEMENT = lambda s: Account.kind.in_(("revenue", "expense"))  # noqa: E731
 
 
+def _on_its_normal_side() -> MeasureSQL:
+    """An account's figure as its statement shows it: debits less credits for assets and expenses, credits less
+    debits for liabilities, equity and revenue (a gain, a payable and a sale are positive)."""
+    def expr(s):
+        debit_side = JournalLine.debit - JournalLine.credit
+        return func.sum(type_coerce(case((Account.kind.in_(("asset", "expense")), debit_side), else_=-debit_side),
+                                    Money()))
+    return MeasureSQL(expr=expr)
+
+
 def _open_bill_fx(condition=None) -> MeasureSQL:
     return MeasureSQL(fx=Fx(amount=lambda s: s.source.c.balance, currency=lambda s: s.source.c.currency,
                             rate=lambda s: s.source.c.fx_rate, document=lambda s: s.source.c.id, condition=condition))
@@ -568,6 +578,20 @@ MEASURE_LIST: list[Measure] = [
                     "vat input", "input tax"),
        synonyms_vi=("thuế gtgt đầu vào", "thuế đầu vào", "vat đầu vào", "thuế gtgt được khấu trừ"),
        on={"tax_lines": _ledger(lambda s: Account.role == "vat_input")}),
+    _m("account_balance", "account balance", "số dư tài khoản",
+       "The balance of a ledger account up to the day, on its normal side (debits less credits for assets and "
+       "expenses, credits less debits for liabilities, equity and revenue).",
+       "Số dư của tài khoản đến ngày đó, theo bên số dư thông thường (Nợ trừ Có với tài sản và chi phí, Có trừ Nợ với "
+       "nợ phải trả, vốn và doanh thu).", "money", roles=FINANCE_VIEWERS,
+       synonyms_en=("balance of account", "balance on account", "ledger balance", "gl balance", "balance of the account"),
+       synonyms_vi=("số dư tk", "số dư của tài khoản"), on={"ledger_balances": _on_its_normal_side()}),
+    _m("account_activity", "posted to the account", "phát sinh trên tài khoản",
+       "What was posted to a ledger account in the period, on its normal side (debits less credits for assets and "
+       "expenses, credits less debits for liabilities, equity and revenue), by entry date.",
+       "Số phát sinh của tài khoản trong kỳ, theo bên số dư thông thường (Nợ trừ Có với tài sản và chi phí, Có trừ Nợ "
+       "với nợ phải trả, vốn và doanh thu), theo ngày ghi sổ.", "money", roles=FINANCE_VIEWERS,
+       synonyms_en=("account activity", "net movement on the account", "posted to account", "booked to account"),
+       synonyms_vi=("số phát sinh tài khoản", "phát sinh tài khoản"), on={"account_lines": _on_its_normal_side()}),
     _m("inventory_on_books", "inventory on the books", "hàng tồn kho trên sổ sách",
        "Debits less credits on the inventory account up to the day: the balance sheet's inventory, at moving-average "
        "cost.",
