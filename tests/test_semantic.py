@@ -357,6 +357,7 @@ GROUPINGS = [
     ("purchase_order", "purchase_order_value", None, [D("440000")]),
     ("po_status", "purchase_orders", None, {"sent": 1}),
     ("bill", "supplier_bill_total", None, [D("440000"), D("1100000")]),
+    ("receipt", "units_received", "2026", [100]),   # the pens' one receipt
     ("bill_status", "supplier_bills", "2026", {"open": 2}),
     ("match_status", "open_payables", None, {"matched": D("1400000")}),
     # INV-1 1,475,000 net of VAT + INV-4 3,000,000 / 1.1 = 2,727,273 (no order: split at 10 %) + INV-3 12.00 USD, posted
@@ -385,7 +386,7 @@ def test_every_dimension_groups(finance, dimension, measure, period, expected):
         assert len(got) == 12 and got["2026-10"] == D("1975000") and got["2026-11"] == D("312000")
         assert got["2026-01"] == D(0)
     elif isinstance(expected, list):   # rows keyed by document numbers the factories make up
-        assert sorted(got.values()) == expected and all(key.startswith(("PO-", "BILL-")) for key in got)
+        assert sorted(got.values()) == expected and all(key.startswith(("PO-", "BILL-", "GR-")) for key in got)
     else:
         assert got == expected
 
@@ -408,6 +409,26 @@ def test_discontinued_products_are_counted_and_listed(finance):
     listed = q(finance, measures=["inactive_products"], group_by=["product"],
                conditions=[{"measure": "inactive_products", "op": ">", "value": "0"}])
     assert product.sku in {r["product"] for r in listed.rows} and len(listed.rows) == inactive
+
+
+def test_a_purchase_orders_lines_bills_and_receipts(finance):
+    """One purchase order, read through its number: the units on its lines, the bills against it, what came in."""
+    from sqlalchemy import select
+
+    from backend.models import GoodsReceipt, PurchaseOrder, SupplierBill
+
+    session = finance.session
+    order = session.execute(select(PurchaseOrder)).scalar_one()
+    on_it = [{"dimension": "purchase_order", "values": [order.number]}]
+    assert by(finance, "units_ordered", "product", filters=on_it, period="all") == {"PEN": 100}
+    assert total(finance, "units_ordered", period="2026-09") == 0   # ordered on 10-08
+    bill = session.execute(select(SupplierBill).where(SupplierBill.purchase_order_id == order.id)).scalar_one()
+    assert by(finance, "supplier_bill_total", "bill", filters=on_it, period="all") == {bill.number: D("440000")}
+    receipt = session.execute(select(GoodsReceipt)).scalar_one()
+    assert by(finance, "units_received", "product", period="all",
+              filters=[{"dimension": "receipt", "values": [receipt.number.lower()]}]) == {"PEN": 100}
+    with pytest.raises(NotFound):
+        q(finance, measures=["units_received"], filters=[{"dimension": "receipt", "values": ["GR-NOPE-1"]}])
 
 
 def test_a_purchase_orders_expected_delivery(session, world, finance):

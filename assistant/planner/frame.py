@@ -426,7 +426,8 @@ SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|nha phan p
 # A customer-side figure said of suppliers is its buying-side twin: "how much did we buy from each supplier".
 BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "payments_received": "supplier_payments_made",
                "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills",
-               "overdue_invoices": "overdue_bills", "invoices": "supplier_bills", "earliest_due": "next_bill_due"}
+               "overdue_invoices": "overdue_bills", "invoices": "supplier_bills", "earliest_due": "next_bill_due",
+               "invoiced": "supplier_bill_total"}
 
 
 _SUPPLIER_FIGURES = {"open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
@@ -567,6 +568,9 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
             frame.weak_revenue = True
             return
         name = measures[0].target
+        # one word, several figures ("received"): the one that refines a figure already asked ("how many units ...
+        # were received" is units received, not payments received)
+        name = next((t.target for t in measures if MEASURES[t.target].refines in frame.measures), name)
         if MEASURES[name].counts is not None and words[hit.start] in ("so", "number", "count", "tong"):
             frame.counting = True  # "số đơn hàng", "number of orders": a count by its own name
         _add(frame.measures, name)

@@ -15,8 +15,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.models import (Account, Contact, Customer, Employee, Invoice, Opportunity, Payment, Product, PurchaseOrder, Quote,
-                            SalesOrder, SupplierBill, Ticket, Warehouse)
+from backend.models import (Account, Contact, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product,
+                            PurchaseOrder, Quote, SalesOrder, SupplierBill, Ticket, Warehouse)
 from backend.semantic.dimensions import ACCOUNT_WORDS
 from backend.text import fold
 
@@ -316,7 +316,7 @@ def _raw_word(text: str, folded_word: str) -> str:
 
 @dataclass
 class Document:
-    kind: str      # order | invoice | ticket | quote
+    kind: str      # order | invoice | ticket | quote | bill | purchase_order | receipt
     number: str
 
 
@@ -326,7 +326,7 @@ def documents(session: Session, text: str) -> list[Document]:
     for m in DOCUMENT.finditer(text):
         number = m.group(1).upper()
         for kind, model in (("order", SalesOrder), ("invoice", Invoice), ("ticket", Ticket), ("quote", Quote),
-                            ("bill", SupplierBill), ("purchase_order", PurchaseOrder)):
+                            ("bill", SupplierBill), ("purchase_order", PurchaseOrder), ("receipt", GoodsReceipt)):
             stored = session.execute(select(model.number).where(func.upper(model.number) == number).limit(1)).scalar()
             if stored is None and model is SupplierBill:   # the supplier's own number on their bill
                 stored = session.execute(select(SupplierBill.number).where(

@@ -104,10 +104,11 @@ _LEGAL_WORDS = {"cong", "ty", "tnhh", "cp", "co", "ltd", "pte", "jsc", "inc", "l
                 "tap", "doan", "international", "vietnam", "services", "trading", "the", "and", "of"}
 BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
                    "overdue_bills", "supplier_bills", "next_bill_due", "units_received", "goods_receipts", "last_receipt",
-                   "purchase_orders", "purchase_order_value")
+                   "purchase_orders", "purchase_order_value", "supplier_bill_total")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
-                ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced us)\b"),
-                ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b")]
+                ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced? us)\b"),
+                ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b"),
+                ("supplier_bill_total", r"\b(billed by|invoiced by|been billed|been invoiced)\b")]
 
 
 SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|supplies|supplied)\b")
@@ -526,9 +527,47 @@ def _registered(tool: str) -> bool:
     return tool in REGISTRY
 
 
-def _document_plan(docs, language: str) -> Plan | None:
+# A document the conversation is about, referred to: "it", "that PO"; in Vietnamese "nó", "đơn đó", "phiếu này"
+# (with their accents: folded, "no" and "do" are English words).
+IT = re.compile(r"\b(it|its|this one|that one|this order|that order|this po|that po)\b")
+IT_VI = re.compile(r"(?<!\w)(nó|đó|này)(?!\w)")
+
+
+def _it_said(text: str) -> bool:
+    return bool(IT.search(fold(text)) or IT_VI.search(text.lower()))
+# What a purchasing document holds, asked of it: its lines, the bills against it, what came in on it.
+DOCUMENT_LINES = re.compile(r"\b(what ?s on|what is on|what was on|lines?|items?|products?|skus?|what did we order|"
+                            r"what came in|came in|contents?|gom nhung gi|gom gi|co gi|nhung mat hang|mat hang|san pham)\b")
+DOCUMENT_BILLS = re.compile(r"\b(bills?|invoices?|invoiced|billed|hoa don)\b")
+DOCUMENT_RECEIVED = re.compile(r"\b(received|receipts?|delivered|arrived|nhap kho|da nhan|da ve)\b")
+
+
+def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan | None:
+    """'what's on PO-2026-000583?', 'PO-2026-000587 đã có hóa đơn nào?', 'what came in on GR-2026-000595': the
+    lines, bills or receipts of one purchasing document."""
+    args: dict[str, Any] | None = None
+    if kind == "receipt":
+        args = {"measures": ["units_received"], "group_by": ["product"]}
+    elif kind == "purchase_order" and DOCUMENT_BILLS.search(folded):
+        args = {"measures": ["supplier_bill_total", "bill_due_date"], "group_by": ["bill", "bill_status", "match_status"]}
+    elif kind == "purchase_order" and DOCUMENT_RECEIVED.search(folded) and DOCUMENT_LINES.search(folded):
+        args = {"measures": ["units_received"], "group_by": ["product"]}
+    elif kind == "purchase_order" and DOCUMENT_LINES.search(folded):
+        args = {"measures": ["units_ordered"], "group_by": ["product"]}
+    if args is None:
+        return None
+    args.update({"filters": [{"dimension": kind, "values": [number]}], "period": "all"})
+    if language == "vi":
+        args["language"] = "vi"
+    return Plan(intent="data", tool="query_data", args=args, language=language)
+
+
+def _document_plan(docs, language: str, folded: str = "") -> Plan | None:
     """'status of invoice INV-2026-001263', 'ticket CS-1454', 'has BO-17-2108 shipped': the document itself."""
     doc = docs[0]
+    parts = _document_parts(doc.kind, doc.number, folded, language)
+    if parts is not None:
+        return parts
     if doc.kind == "order":
         return Plan(intent="order_status", tool="order_status", args={"order": doc.number}, language=language)
     if doc.kind == "invoice" and _registered("invoice_status"):
@@ -823,7 +862,15 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     if mentions_mod.DOCUMENT.search(text) and intent not in {"approve", "convert"}:
         docs = mentions_mod.documents(session, text)
         if docs:
-            plan = _document_plan(docs, language)
+            plan = _document_plan(docs, language, fold(text))
+            if plan is not None:
+                return plan
+    elif memory.intent == "data" and intent not in WRITE_INTENTS and _it_said(text):
+        # "what's on PO-2026-000583?" after its status: the document the conversation is about
+        named = [f for f in memory.args.get("filters", []) if f["dimension"] in ("purchase_order", "receipt")
+                 and len(f["values"]) == 1]
+        if named:
+            plan = _document_parts(named[0]["dimension"], named[0]["values"][0], fold(text), language)
             if plan is not None:
                 return plan
 
@@ -1069,6 +1116,14 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
                               places={d: v for d, v in found.items() if v},
                               who=bool(re.search(r"\b(who|whom|ai|khach nao|ben nao)\b", frame.folded)))
+        if call is not None and memory.intent == "data" and _it_said(text):
+            # "and when is it expected?" after a purchase order's lines: still that document
+            have = {f["dimension"] for f in call.args.get("filters", [])}
+            for f in memory.args.get("filters", []):
+                if f["dimension"] in ("purchase_order", "receipt", "bill") and len(f["values"]) == 1 \
+                        and f["dimension"] not in have and data_mod._allowed(call.args["measures"], f["dimension"]):
+                    call.args["filters"] = call.args.get("filters", []) + [f]
+                    call.args.setdefault("period", "all")
         if call is not None and of_that and memory.intent == "data":
             # "... of that": within what the last figure covered (its supplier, customer, rep, place)
             have = {f["dimension"] for f in call.args.get("filters", [])}

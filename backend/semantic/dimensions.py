@@ -58,6 +58,8 @@ DIMENSION_LIST: list[Dimension] = [
     _d("po_status", "purchase order status", "trạng thái đơn mua hàng", "status", values=PURCHASE_ORDER_STATUSES),
     _d("bill", "supplier bill", "hóa đơn nhà cung cấp", "entity", synonyms_en=("bill number", "vendor bill"),
        synonyms_vi=("hóa đơn mua vào",)),
+    _d("receipt", "goods receipt", "phiếu nhập kho", "entity", synonyms_en=("receipt number", "gr number"),
+       synonyms_vi=("số phiếu nhập",)),
     _d("bill_status", "bill status", "trạng thái hóa đơn nhà cung cấp", "status", values=BILL_STATUSES),
     _d("match_status", "three-way match", "đối chiếu ba bên", "status", values=MATCH_STATUSES,
        synonyms_en=("matching", "match"), synonyms_vi=("đối chiếu",)),

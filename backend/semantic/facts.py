@@ -9,7 +9,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.orm import aliased
 
 from backend.models import (Account, Customer, Employee, Interaction, Invoice, JournalEntry, JournalLine, Opportunity,
-                            GoodsReceipt, GoodsReceiptLine, Payment, Product, ProductCost, PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
+                            GoodsReceipt, GoodsReceiptLine, Payment, Product, ProductCost, PurchaseOrder, PurchaseOrderLine, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill,
                             SupplierBillLine, SupplierPayment, Supplier, Ticket, Warehouse)
 from backend.semantic import rules
 from backend.semantic import marketing
@@ -444,6 +444,18 @@ PURCHASE_ORDERS = Fact(
         "currency": DimensionSQL(key=lambda s: PurchaseOrder.currency)},
     period_role="filter", time=lambda s: PurchaseOrder.order_date, history=False)
 
+# What was ordered from suppliers, line by line: a purchase order's products and units, in any status.
+PURCHASE_ORDER_LINES = Fact(
+    name="purchase_order_lines", noun=Words("purchase order line", "dòng đơn mua hàng"),
+    source=lambda p: PurchaseOrderLine.__table__.join(PurchaseOrder.__table__,
+                                                       PurchaseOrderLine.purchase_order_id == PurchaseOrder.id),
+    columns={"id": lambda s: PurchaseOrderLine.id, "product_id": lambda s: PurchaseOrderLine.product_id},
+    joins={"supplier": _supplier_join(lambda s: PurchaseOrder.supplier_id), "product": _product_join("product_id")},
+    dimensions=_supplier_dimensions() | _product_dimensions(lambda s: PurchaseOrderLine.product_id) | _time_dimensions() | {
+        "purchase_order": DimensionSQL(key=lambda s: PurchaseOrder.number, filter=lambda s: PurchaseOrder.number),
+        "po_status": DimensionSQL(key=lambda s: PurchaseOrder.status)},
+    period_role="filter", time=lambda s: PurchaseOrder.order_date, history=False)
+
 RECEIPTS = Fact(
     name="receipts", noun=Words("goods receipt line", "dòng nhập kho"),
     source=lambda p: GoodsReceiptLine.__table__.join(GoodsReceipt.__table__, GoodsReceiptLine.receipt_id == GoodsReceipt.id)
@@ -454,6 +466,7 @@ RECEIPTS = Fact(
                              lambda s, t: t.id == GoodsReceipt.warehouse_id, outer=False)},
     dimensions=_supplier_dimensions() | _product_dimensions(lambda s: GoodsReceiptLine.product_id) | _time_dimensions() | {
         "purchase_order": DimensionSQL(key=lambda s: PurchaseOrder.number, filter=lambda s: PurchaseOrder.number),
+        "receipt": DimensionSQL(key=lambda s: GoodsReceipt.number, filter=lambda s: GoodsReceipt.number),
         "warehouse": DimensionSQL(key=lambda s: s.join("warehouse").code, label=lambda s: s.join("warehouse").name,
                                   filter=lambda s: GoodsReceipt.warehouse_id)},
     period_role="flow", time=lambda s: GoodsReceipt.received_on, default_period="this-month")
@@ -469,9 +482,12 @@ COST_BOOK = Fact(
 SUPPLIER_BILLS = Fact(
     name="supplier_bills", noun=Words("supplier bill", "hóa đơn nhà cung cấp"), source=lambda p: SupplierBill.__table__,
     columns={"id": lambda s: SupplierBill.id},
-    joins={"supplier": _supplier_join(lambda s: SupplierBill.supplier_id)},
+    joins={"supplier": _supplier_join(lambda s: SupplierBill.supplier_id),
+           "order": Join(lambda p: aliased(PurchaseOrder, name="billed_order"),
+                         lambda s, t: t.id == SupplierBill.purchase_order_id)},
     dimensions=_supplier_dimensions() | _time_dimensions() | {
         "bill": DimensionSQL(key=lambda s: SupplierBill.number, filter=lambda s: SupplierBill.number),
+        "purchase_order": DimensionSQL(key=lambda s: s.join("order").number, filter=lambda s: s.join("order").number),
         "bill_status": DimensionSQL(key=lambda s: SupplierBill.status),
         "match_status": DimensionSQL(key=lambda s: SupplierBill.match_status),
         "currency": DimensionSQL(key=lambda s: SupplierBill.currency)},
@@ -490,5 +506,5 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
     JOURNAL, COGS_LINES, TAX_LINES, ACCOUNT_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS,
-    PURCHASE_ORDERS, SUPPLIER_BILLS, RECEIPTS, COST_BOOK)}
+    PURCHASE_ORDERS, PURCHASE_ORDER_LINES, SUPPLIER_BILLS, RECEIPTS, COST_BOOK)}
 FACTS |= marketing.FACTS  # campaigns, acquisitions, customer margins, paid invoices

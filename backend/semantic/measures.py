@@ -9,7 +9,7 @@ from sqlalchemy import case, func, literal, type_coerce
 
 from backend.models.base import Money
 from backend.models import (Account, Customer, GoodsReceipt, GoodsReceiptLine, Invoice, JournalLine, Opportunity,
-                            Payment, Product, ProductCost, PurchaseOrder, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine,
+                            Payment, Product, ProductCost, PurchaseOrder, PurchaseOrderLine, Quote, SalesOrder, SalesOrderLine, StockLevel, SupplierBill, SupplierBillLine,
                             SupplierPayment, Ticket)
 from backend.accounting.statements import CASH_ROLES, NOT_OPERATING_EXPENSE_ROLES
 from backend.roles import ALL, COST_VIEWERS, FINANCE_VIEWERS
@@ -667,7 +667,8 @@ MEASURE_LIST: list[Measure] = [
                     ("đơn đặt hàng nhà cung cấp", "đơn mua", "đơn đặt mua"))),
     _m("po_expected_date", "expected delivery", "ngày dự kiến nhận hàng", "The day a purchase order's goods are "
        "expected (the earliest, over several).", "Ngày dự kiến nhận hàng của đơn mua hàng.", "date", roles=FINANCE_VIEWERS,
-       synonyms_en=("expected date", "expected delivery date", "due to arrive", "when will it arrive", "eta"),
+       synonyms_en=("expected date", "expected delivery date", "due to arrive", "when will it arrive", "eta",
+                    "when is it expected", "when is it due", "expected to arrive", "expected in", "when will we receive"),
        synonyms_vi=("dự kiến về", "ngày dự kiến về", "bao giờ về", "khi nào về"),
        on={"purchase_orders": MeasureSQL(expr=lambda s: func.min(PurchaseOrder.expected_date))}, aggregate="min"),
     _m("purchase_order_value", "purchase order value", "giá trị đơn mua hàng",
@@ -679,9 +680,18 @@ MEASURE_LIST: list[Measure] = [
                                                currency=lambda s: PurchaseOrder.currency,
                                                rate=lambda s: PurchaseOrder.fx_rate,
                                                document=lambda s: PurchaseOrder.id))}),
+    _m("units_ordered", "units ordered", "số lượng đặt mua", "Units on the lines of purchase orders (any status "
+       "unless one is named), by order date when a period is given.",
+       "Số lượng trên các dòng đơn mua hàng (mọi trạng thái nếu không nêu), theo ngày đặt khi có kỳ.", "quantity",
+       roles=FINANCE_VIEWERS, synonyms_en=("units ordered from suppliers", "quantity ordered", "ordered from suppliers",
+                                           "on the purchase order", "on the po"),
+       synonyms_vi=("số lượng đặt mua", "số lượng đặt hàng nhà cung cấp", "đặt mua"),
+       on={"purchase_order_lines": MeasureSQL(expr=lambda s: func.sum(PurchaseOrderLine.quantity))}),
     _m("units_received", "units received", "số lượng nhập kho", "Units received into the warehouses from purchase "
        "orders, by the day they arrived.", "Số lượng hàng nhập kho theo đơn mua hàng, theo ngày nhận.", "quantity",
-       synonyms_en=("received", "receive", "goods received", "units in", "delivered to us", "receipts"),
+       synonyms_en=("received", "receive", "goods received", "units in", "delivered to us", "receipts",
+                    "received into stock", "came into stock", "taken into stock", "booked into stock",
+                    "received into the warehouse"),
        synonyms_vi=("nhập kho", "đã nhận", "hàng về", "số lượng nhập", "nhập về", "hàng nhập về", "nhận về"),
        on={"receipts": MeasureSQL(expr=lambda s: func.sum(GoodsReceiptLine.quantity))},
        refines="units"),   # "how many units of X did we receive": the units received, not those sold

@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
-from backend.models import (Account, Customer, Employee, Invoice, Opportunity, Payment, Product, PurchaseOrder, SalesOrder,
+from backend.models import (Account, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product, PurchaseOrder, SalesOrder,
                             Supplier, SupplierBill)
 from backend.reports.table import Column
 from backend.roles import OTHER_REP_HINT, OTHER_REP_REFUSAL
@@ -121,7 +121,8 @@ class QueryDataResult(ToolModel):
 DOCUMENT_NUMBERS = {"invoice": (Invoice.number, "invoice", "INV-2026-000123"),
                     "order": (SalesOrder.number, "order", "SO-2026-000123"),
                     "bill": (SupplierBill.number, "supplier bill", "BILL-2026-000123"),
-                    "purchase_order": (PurchaseOrder.number, "purchase order", "PO-2026-000123")}
+                    "purchase_order": (PurchaseOrder.number, "purchase order", "PO-2026-000123"),
+                    "receipt": (GoodsReceipt.number, "goods receipt", "GR-2026-000123")}
 
 
 def _is_me(value: str) -> bool:
@@ -180,6 +181,8 @@ def _resolve(ctx: ToolContext, dimension: str, values: list[str],
             resolved.append(value.upper())
             shown.append(value.upper())
         else:
+            if dimension == "account":   # an account by its code as well as by its name ("1300")
+                value = session.execute(select(Account.name).where(Account.code == value.strip())).scalar() or value
             stored = _stored_value(ctx, dimension, value)
             resolved.append(stored)
             shown.append(stored)

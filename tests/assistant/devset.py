@@ -495,6 +495,23 @@ def cases() -> list[dict]:
         if period:
             args["period"] = period
         add(request, "query_data", args, **{"as": HA})
+    # A purchasing document's parts: its lines, the bills against it, what came in on a receipt; then "it".
+    for request, tool, args in [
+            ("which products are on PO-2026-000594?", "query_data",
+             {"measures": ["units_ordered"], "group_by": ["product"],
+              "filters": [{"dimension": "purchase_order", "values": ["PO-2026-000594"]}], "period": "all"}),
+            ("has it been billed yet?", "query_data",
+             {"measures": ["supplier_bill_total", "bill_due_date"],
+              "filters": [{"dimension": "purchase_order", "values": ["PO-2026-000594"]}]})]:
+        add(request, tool, args, chain="po-parts", **{"as": HA})
+    add("phiếu nhập GR-2026-000594 gồm những mặt hàng nào?", "query_data",
+        {"measures": ["units_received"], "group_by": ["product"],
+         "filters": [{"dimension": "receipt", "values": ["GR-2026-000594"]}]}, **{"as": HA})
+    add("how many units of Giấy A4 Double A 80gsm were received into stock last month?", "query_data",
+        {"measures": ["units_received"], "product": "PAP-A4-80", "period": "last-month"}, **{"as": HA})
+    add("what has Brother Singapore billed us this year, VAT included?", "query_data",
+        {"filters": [{"dimension": "supplier", "values": ["Brother International Singapore Pte Ltd"]}],
+         "period": "this-year"}, **{"as": HA})
     # The same customer asked about by support, who owns none of them: a shared name needs a question.
     add("what's going on with Hoàng Long?", None, {}, **{"as": ANH})
     return out
