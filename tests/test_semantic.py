@@ -429,6 +429,26 @@ def test_a_purchase_orders_lines_bills_and_receipts(finance):
               filters=[{"dimension": "receipt", "values": [receipt.number.lower()]}]) == {"PEN": 100}
     with pytest.raises(NotFound):
         q(finance, measures=["units_received"], filters=[{"dimension": "receipt", "values": ["GR-NOPE-1"]}])
+    # Its value before and with VAT; a cancelled order is worth nothing unless cancelled ones are asked for.
+    assert q(finance, measures=["purchase_order_net", "purchase_order_value"], period="2026").totals == {
+        "purchase_order_net": D("400000"), "purchase_order_value": D("440000")}
+    order.status = "cancelled"
+    session.flush()
+    assert not total(finance, "purchase_order_net", period="2026")
+    assert total(finance, "purchase_order_value", period="2026",
+                 filters=[{"dimension": "po_status", "values": ["cancelled"]}]) == D("440000")
+
+
+def test_suppliers_are_counted_by_the_currency_they_bill_in(finance):
+    from sqlalchemy import select
+
+    from backend.models import Supplier
+
+    assert total(finance, "suppliers") == 2   # Dịch Vụ Sạch and Bút Co, both in VND
+    assert by(finance, "suppliers", "currency") == {"VND": 2}
+    finance.session.execute(select(Supplier).where(Supplier.code == "SVC")).scalar_one().active = False
+    finance.session.flush()
+    assert by(finance, "suppliers", "supplier") == {"PENCO": 1}
 
 
 def test_a_purchase_orders_expected_delivery(session, world, finance):

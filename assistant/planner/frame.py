@@ -225,6 +225,24 @@ def _any_one(frame: Frame) -> None:
 _VI_ACRONYMS = {"cac": "cac"}
 
 
+def _how_many_of(frame: Frame) -> None:
+    """'how many suppliers invoice us in USD': the things right after 'how many' are what is counted; a count read
+    later from a verb ('invoice', 'order') is not asked for."""
+    counted = [m for m in frame.measures if MEASURES[m].counts is not None]
+    if len(counted) < 2:
+        return
+    for hit in frame.hits:
+        said = " ".join(frame.words[max(0, hit.start - 2):hit.end])
+        terms = [t.target for t in hit.of("count") + hit.of("measure") if t.target in counted]
+        if terms and re.match(r"(how many|bao nhieu|so luong|number of) ", said + " ") or \
+                terms and re.match(r"(how many|bao nhieu|so luong|number of)\b", " ".join(frame.words[hit.start:hit.end])):
+            keep = terms[0]
+            # (a narrower count of the same things stays: "how many orders did we ship" is orders shipped)
+            frame.measures[:] = [m for m in frame.measures if m == keep or m not in counted
+                                 or MEASURES[m].counts_of == keep or MEASURES[m].refines == keep]
+            return
+
+
 def _number_of(frame: Frame) -> None:
     """'số lượng ticket': the number of tickets, not units sold ('số lượng' alone is a quantity)."""
     for i, hit in enumerate(frame.hits[:-1]):
@@ -397,6 +415,7 @@ def parse(text: str, today: date) -> Frame:
     _generic_balance(frame)
     _paid_in_cash(frame)
     _number_of(frame)
+    _how_many_of(frame)
     _subject_only(frame)
     _customers_overdue(frame)
     _units_asked(frame)
@@ -437,8 +456,8 @@ _SUPPLIER_FIGURES = {"open_payables", "overdue_payables", "purchases", "supplier
 def _which_supplier(frame: Frame) -> None:
     """'mình đang nợ nhà cung cấp nào nhiều nhất?': the suppliers are the rows (the figure's phrase held the word)."""
     if _SUPPLIER_FIGURES & set(frame.measures) and "supplier" not in frame.group_by and \
-            re.search(r"\b(which suppliers?|which vendors?|nha cung cap nao|ncc nao|nha cung cap nhieu nhat)\b"
-                      r"(?! bills?| invoices?| orders?)", frame.folded):
+            re.search(r"\b(which suppliers?|which vendors?|(?<!hoa don )(?<!don mua hang )nha cung cap nao|ncc nao|"
+                      r"nha cung cap nhieu nhat)\b(?! bills?| invoices?| orders?)", frame.folded):
         frame.group_by.append("supplier")
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.models import (Account, Contact, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product,
-                            PurchaseOrder, Quote, SalesOrder, SupplierBill, Ticket, Warehouse)
+                            PurchaseOrder, Quote, SalesOrder, Supplier, SupplierBill, Ticket, Warehouse)
 from backend.semantic.dimensions import ACCOUNT_WORDS
 from backend.text import fold
 
@@ -94,7 +94,8 @@ class Mentions:
             self.values[dimension] = {fold(v): v for v in stored if v}
         self.warehouses = [(code, fold(code), fold(name)) for code, name in session.execute(
             select(Warehouse.code, Warehouse.name))]
-        self.currencies = set(session.execute(select(Customer.currency).distinct()).scalars())
+        self.currencies = set(session.execute(select(Customer.currency).distinct()).scalars()) | set(
+            session.execute(select(Supplier.currency).distinct()).scalars())
         # Ledger accounts: by code beside the word for an account, by the words the semantic model declares for
         # their role, or (an account of the company's own, without a role) by their full name.
         self.account_codes: dict[str, str] = {}
@@ -281,7 +282,10 @@ class Mentions:
         """A currency the documents are kept in, named as a filter ("USD deals", "billed in euros", "invoices in
         CAD"); "revenue in USD" is how to show a figure, not which documents count."""
         names = "|".join(sorted(map(re.escape, CURRENCY_WORDS), key=len, reverse=True))
-        m = re.search(rf"\b(?:billed|invoiced|paying|pay|pays|priced|denominated|quoted|kept)\s+in\s+({names})\b|"
+        m = re.search(rf"\b(?:billed|invoiced|paying|pay|pays|priced|denominated|quoted|kept|bills? us|invoices? us|"
+                      rf"suppliers?|vendors?)\s+in\s+({names})\b|"
+                      rf"\b(?:hoa don|xuat hoa don|thanh toan|tinh tien|bao gia|ghi hoa don|lap hoa don)\s+(?:bang|theo)\s+"
+                      rf"(?:dong\s+|tien\s+)?({names})\b|"
                       rf"\b({names})\s+(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|quotes?|"
                       rf"payments?|bills?|receivables?|payables?|pipeline|sales|revenue)\b|\b({names})-billed\b|\b(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|"
                       rf"quotes?|bills?|pipeline)\s+(?:in|billed in|priced in)\s+({names})\b", folded)

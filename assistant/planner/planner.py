@@ -104,7 +104,7 @@ _LEGAL_WORDS = {"cong", "ty", "tnhh", "cp", "co", "ltd", "pte", "jsc", "inc", "l
                 "tap", "doan", "international", "vietnam", "services", "trading", "the", "and", "of"}
 BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
                    "overdue_bills", "supplier_bills", "next_bill_due", "units_received", "goods_receipts", "last_receipt",
-                   "purchase_orders", "purchase_order_value", "supplier_bill_total")
+                   "purchase_orders", "purchase_order_value", "purchase_order_net", "supplier_bill_total")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
                 ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced? us)\b"),
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b"),
@@ -149,7 +149,9 @@ def _role_cannot_see(session: Session, actor_id: int | None, measures: list[str]
 
 
 SAME_PERIOD = re.compile(r"\b(?:for|in|over) the same (?:period|day|week|month|quarter|year)\b(?! last| a year| the year)|"
-                         r"\bcung (?:ky|thang|quy|nam) (?:do|nay|ay)\b|\btrong cung (?:ky|thang|quy|nam)\b(?! nam ngoai)")
+                         r"\bcung (?:ky|thang|quy|nam) (?:do|nay|ay)\b|\btrong cung (?:ky|thang|quy|nam)\b(?! nam ngoai)|"
+                         r"\b(?:in|for|over|during) (?:that|this) (?:period|day|week|month|quarter|year)\b|"
+                         r"\b(?:trong )?(?:ky|thang|quy|nam|tuan) (?:do|ay)\b")
 BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|the (?:day|week|month|quarter|year) before|"
                          r"truoc do|truoc nua)\b")
 AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|these)\b|\b(ai|cai nao|ben nao|khach nao) trong (so )?"
@@ -157,9 +159,15 @@ AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|thes
 IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
 
 
+BREAK_DOWN = re.compile(r"\b(break (that|it|this|those|them) (down|out)|split (that|it|this) (up|out|by)|"
+                        r"breakdown of (that|it|this)|broken down|chia (nho |ra )?(cai do |so do )?theo|"
+                        r"phan (bo|tich) (so do |cai do )?theo|tach (ra )?theo)\b")
+
+
 def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | None:
     """Follow-ups about the rows just shown: 'which one of them bought the most?' ranks them; 'how many invoices is
     that in total?' counts the documents behind the figure."""
+    from backend.semantic.engine import supported_dimensions
     from backend.semantic.measures import MEASURES
 
     args = {k: v for k, v in memory.args.items() if k not in ("limit", "order", "order_by")}
@@ -172,6 +180,16 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
         args["order"] = frame.order or "desc"
         return Plan(intent="data", tool="query_data", args=args, language=language,
                     hints={"today": today.isoformat(), "single": not frame.limit})
+    if BREAK_DOWN.search(frame.folded):
+        # "break that down by aging bucket", "chia theo tháng": the same figure, its filters and period, by that
+        wanted = list(frame.group_by)
+        if any(d == "aging_bucket" for d, _ in frame.statuses) and "aging_bucket" not in wanted:
+            wanted.append("aging_bucket")   # "by aging bucket: current, 1-30, 31-60, 61-90, 91+"
+        wanted = [d for d in wanted if all(d in supported_dimensions(m) for m in memory.args["measures"])]
+        if wanted:
+            args["group_by"] = wanted
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        hints={"today": today.isoformat()})
     if frame.counting and IN_TOTAL.search(frame.folded) and len(frame.measures) == 1:
         asked = frame.measures[0]
         shown = set(memory.args["measures"])

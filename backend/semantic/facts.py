@@ -479,6 +479,15 @@ COST_BOOK = Fact(
     dimensions=_product_dimensions(lambda s: ProductCost.product_id),
     period_role="snapshot", history=False)
 
+# The suppliers themselves (active ones), by the currency they bill in.
+SUPPLIERS = Fact(
+    name="suppliers", noun=Words("supplier", "nhà cung cấp"), source=lambda p: Supplier.__table__,
+    columns={"id": lambda s: Supplier.id}, joins={},
+    dimensions={"supplier": DimensionSQL(key=lambda s: Supplier.code, label=lambda s: Supplier.name,
+                                         filter=lambda s: Supplier.name),
+                "currency": DimensionSQL(key=lambda s: Supplier.currency)},
+    period_role="snapshot", history=False, conditions=lambda s: [Supplier.active.is_(True)])
+
 SUPPLIER_BILLS = Fact(
     name="supplier_bills", noun=Words("supplier bill", "hóa đơn nhà cung cấp"), source=lambda p: SupplierBill.__table__,
     columns={"id": lambda s: SupplierBill.id},
@@ -506,5 +515,5 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     QUOTES,
     TICKETS, OPEN_TICKETS, RESOLUTIONS, INTERACTIONS, STOCK, CATALOGUE,
     JOURNAL, COGS_LINES, TAX_LINES, ACCOUNT_LINES, LEDGER_BALANCES, DELIVERED_LINES, PAYABLES, PURCHASES, SUPPLIER_PAYMENTS,
-    PURCHASE_ORDERS, PURCHASE_ORDER_LINES, SUPPLIER_BILLS, RECEIPTS, COST_BOOK)}
+    PURCHASE_ORDERS, PURCHASE_ORDER_LINES, SUPPLIERS, SUPPLIER_BILLS, RECEIPTS, COST_BOOK)}
 FACTS |= marketing.FACTS  # campaigns, acquisitions, customer margins, paid invoices

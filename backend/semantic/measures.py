@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, type_coerce
+from sqlalchemy import case, func, literal, true, type_coerce
 
 from backend.models.base import Money
 from backend.models import (Account, Customer, GoodsReceipt, GoodsReceiptLine, Invoice, JournalLine, Opportunity,
@@ -87,6 +87,15 @@ def _count(condition=None) -> MeasureSQL:
 def _cost(quantity, unit_cost):
     """quantity × a money column, typed as money (on SQLite money is a scaled integer the type divides back)."""
     return type_coerce(quantity * unit_cost, Money())
+
+
+def _purchase_order_fx(amount) -> MeasureSQL:
+    """A purchase order amount in its own currency, converted at the order's rate; cancelled orders left out unless
+    a status filter names which ones count."""
+    return MeasureSQL(fx=Fx(amount=amount, currency=lambda s: PurchaseOrder.currency, rate=lambda s: PurchaseOrder.fx_rate,
+                            document=lambda s: PurchaseOrder.id,
+                            condition=lambda s: true() if "po_status" in s.params.filtered
+                            else PurchaseOrder.status != "cancelled"))
 
 
 def _stock_value_amount(s):
@@ -672,14 +681,23 @@ MEASURE_LIST: list[Measure] = [
        synonyms_vi=("dự kiến về", "ngày dự kiến về", "bao giờ về", "khi nào về"),
        on={"purchase_orders": MeasureSQL(expr=lambda s: func.min(PurchaseOrder.expected_date))}, aggregate="min"),
     _m("purchase_order_value", "purchase order value", "giá trị đơn mua hàng",
-       "Totals (with VAT) of purchase orders, in the base currency at each order's FX rate.",
-       "Tổng tiền (gồm VAT) của các đơn mua hàng, quy đổi theo tỷ giá từng đơn.", "money", roles=FINANCE_VIEWERS,
+       "Totals (with VAT) of purchase orders not cancelled (a po_status filter takes those statuses instead), in "
+       "the base currency at each order's FX rate.",
+       "Tổng tiền (gồm VAT) của các đơn mua hàng không bị hủy (lọc theo trạng thái thì lấy các trạng thái đó), quy "
+       "đổi theo tỷ giá từng đơn.", "money", roles=FINANCE_VIEWERS,
        larger_is_better=False, synonyms_en=("po value", "value of purchase orders", "on order value"),
        synonyms_vi=("giá trị đơn đặt hàng nhà cung cấp",),
-       on={"purchase_orders": MeasureSQL(fx=Fx(amount=lambda s: PurchaseOrder.total,
-                                               currency=lambda s: PurchaseOrder.currency,
-                                               rate=lambda s: PurchaseOrder.fx_rate,
-                                               document=lambda s: PurchaseOrder.id))}),
+       on={"purchase_orders": _purchase_order_fx(lambda s: PurchaseOrder.total)}),
+    _m("purchase_order_net", "purchase order value before VAT", "giá trị đơn mua hàng trước VAT",
+       "Net amounts (before VAT) of purchase orders not cancelled (a po_status filter takes those statuses instead), "
+       "in the base currency at each order's FX rate.",
+       "Giá trị trước VAT của các đơn mua hàng không bị hủy (lọc theo trạng thái thì lấy các trạng thái đó), quy đổi "
+       "theo tỷ giá từng đơn.", "money", roles=FINANCE_VIEWERS, larger_is_better=False,
+       synonyms_en=("po value before vat", "value before vat of purchase orders", "purchase orders before vat",
+                    "net value of purchase orders", "purchase orders net of vat", "po value excluding vat",
+                    "purchase order value excluding vat", "value excluding vat of purchase orders"),
+       synonyms_vi=("giá trị đơn mua hàng chưa vat", "giá trị đơn mua hàng chưa thuế", "đơn mua hàng trước thuế"),
+       on={"purchase_orders": _purchase_order_fx(lambda s: PurchaseOrder.net_amount)}, refines="purchase_order_value"),
     _m("units_ordered", "units ordered", "số lượng đặt mua", "Units on the lines of purchase orders (any status "
        "unless one is named), by order date when a period is given.",
        "Số lượng trên các dòng đơn mua hàng (mọi trạng thái nếu không nêu), theo ngày đặt khi có kỳ.", "quantity",
@@ -695,6 +713,11 @@ MEASURE_LIST: list[Measure] = [
        synonyms_vi=("nhập kho", "đã nhận", "hàng về", "số lượng nhập", "nhập về", "hàng nhập về", "nhận về"),
        on={"receipts": MeasureSQL(expr=lambda s: func.sum(GoodsReceiptLine.quantity))},
        refines="units"),   # "how many units of X did we receive": the units received, not those sold
+    _m("suppliers", "suppliers", "số nhà cung cấp", "Number of active suppliers (by the currency they bill in).",
+       "Số nhà cung cấp đang giao dịch (theo đồng tiền họ xuất hóa đơn).", "count", roles=FINANCE_VIEWERS,
+       synonyms_en=("how many suppliers", "number of suppliers", "supplier count", "how many vendors"),
+       synonyms_vi=("bao nhiêu nhà cung cấp", "số lượng nhà cung cấp"), on={"suppliers": _count()},
+       counts=Words("suppliers", "nhà cung cấp", ("supplier", "vendors", "vendor"), ("ncc",))),
     _m("supplier_bills", "supplier bills", "số hóa đơn nhà cung cấp", "Number of supplier bills (any status unless one "
        "is named), by bill date when a period is given.",
        "Số hóa đơn nhà cung cấp (mọi trạng thái nếu không nêu), theo ngày hóa đơn khi có kỳ.", "count",

@@ -512,6 +512,24 @@ def cases() -> list[dict]:
     add("what has Brother Singapore billed us this year, VAT included?", "query_data",
         {"filters": [{"dimension": "supplier", "values": ["Brother International Singapore Pte Ltd"]}],
          "period": "this-year"}, **{"as": HA})
+    for request, tool, args in [("what do we owe suppliers in USD?", "query_data", {"measures": ["open_payables"]}),
+                                ("split that up by aging bucket", "query_data",
+                                 {"measures": ["open_payables"], "group_by": ["aging_bucket"]})]:
+        add(request, tool, args, chain="break-down", **{"as": HA})
+    for request, tool, args in [("output VAT in September 2026", "query_data",
+                                 {"measures": ["output_vat"], "period": "2026-09"}),
+                                ("and input VAT for that month?", "query_data",
+                                 {"measures": ["input_vat"], "period": "2026-09"})]:
+        add(request, tool, args, chain="that-month", **{"as": HA})
+    add("how many suppliers invoice us in USD?", "query_data",
+        {"measures": ["suppliers"], "filters": [{"dimension": "currency", "values": ["USD"]}]}, **{"as": HA})
+    add("net value before VAT of purchase orders with Double A last quarter", "query_data",
+        {"measures": ["purchase_order_net"], "filters": [{"dimension": "supplier", "values": ["Double A (Vietnam) Co., Ltd."]}],
+         "period": "last-quarter"}, **{"as": HA})
+    add("nhà cung cấp nào đang bị mình nợ quá hạn?", "query_data", {"measures": ["overdue_payables"], "group_by": ["supplier"]},
+        **{"as": HA})
+    add("hóa đơn nhà cung cấp nào còn nợ quá hạn?", "query_data", {"measures": ["overdue_payables"], "group_by": ["bill", "supplier"]},
+        **{"as": HA})
     # The same customer asked about by support, who owns none of them: a shared name needs a question.
     add("what's going on with Hoàng Long?", None, {}, **{"as": ANH})
     return out
