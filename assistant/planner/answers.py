@@ -85,7 +85,10 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
         contacts = r.get("contacts", [])
         if not contacts:
             return _t(lang, f"No contacts recorded for {p.get('name')}.", f"Chưa có người liên hệ nào cho {p.get('name')}.")
-        lines.append(_t(lang, f"Contacts at {p.get('name')} ({p.get('code')}):", f"Người liên hệ tại {p.get('name')} ({p.get('code')}):"))
+        where = ", ".join(x for x in (p.get("city"), p.get("country")) if x)
+        own = [b for b in (where, p.get("phone"), p.get("email")) if b]   # the company's own city, number, e-mail
+        lines.append(_t(lang, f"Contacts at {p.get('name')} ({p.get('code')})", f"Người liên hệ tại {p.get('name')} ({p.get('code')})")
+                     + (f" — {'; '.join(own)}" if own else "") + ":")
         for c in contacts:
             bits = [b for b in (c.get("title"), c.get("email"), c.get("phone")) if b]
             lines.append(f"- {c.get('name')}" + (f" — {', '.join(bits)}" if bits else ""))
@@ -185,6 +188,9 @@ def _credit(r: dict[str, Any], lang: str) -> str:
         parts = [f"{label} {_m(aging.get(key), cur)}" for key, label in labels if key in aging]
         if parts:
             lines.append(_t(lang, "Aging: ", "Tuổi nợ: ") + ", ".join(parts))
+    if r.get("payment_terms_days") is not None:
+        lines.append(_t(lang, f"Payment terms: net {r['payment_terms_days']} days.",
+                        f"Hạn thanh toán: {r['payment_terms_days']} ngày."))
     behaviour = r.get("payment_behaviour") or {}
     if behaviour.get("avg_days_late") is not None:
         lines.append(_t(lang, f"Pays on average {behaviour['avg_days_late']} days late ({behaviour.get('paid_invoice_count')} invoices since {behaviour.get('since')}).",
@@ -300,7 +306,9 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
         shown = tickets[:20]
         head = _t(lang, f"{total} ticket(s):", f"{total} phiếu hỗ trợ:")
         lines = [f"- {t.get('number')} [{_word(t.get('priority'), lang)}, {_word(t.get('status'), lang)}] "
-                 f"{t.get('customer_name')}: {t.get('subject')}" for t in shown]
+                 f"{t.get('customer_name')}: {t.get('subject')}"
+                 + (_t(lang, f" (assigned to {t['assignee']})", f" (phụ trách: {t['assignee']})") if t.get("assignee") else "")
+                 for t in shown]
         if total > len(shown):
             lines.append(_t(lang, f"Showing {len(shown)} of {total}, newest first: narrow by priority, customer or "
                                   "status to see the others.",

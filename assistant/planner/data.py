@@ -195,6 +195,16 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 and not (f["dimension"] == "stage" and set(f["values"]) == set(OPEN_STAGES)):   # "open deals"
             filters.remove(f)
             group_by.append(f["dimension"])
+    for dimension, code in frame.excluded:
+        # "not counting cancelled ones": the other statuses of that dimension (or of the filter already there)
+        values = DIMENSIONS[dimension].values
+        if not values or not _allowed(measures, dimension):
+            continue
+        current = next((f for f in filters if f["dimension"] == dimension), None)
+        if current is None:
+            filters.append({"dimension": dimension, "values": [v for v in values if v != code]})
+        elif code in current["values"] and len(current["values"]) > 1:
+            current["values"].remove(code)
     for dimension, values in places.items():
         if _allowed(measures, dimension) and (dimension not in group_by or len(values) >= 2):
             for value in values:

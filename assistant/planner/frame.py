@@ -78,6 +78,7 @@ class Frame:
     today: date | None = None
     now: bool = False             # "right now", "currently": a state, not this year's flow
     nouns: list[str] = field(default_factory=list)  # counts read from a thing's name, not asked to be counted
+    excluded: list[tuple[str, str]] = field(default_factory=list)  # statuses left out ("excluding cancelled ones")
 
     @property
     def is_data(self) -> bool:
@@ -153,6 +154,9 @@ def _top_n(folded: str) -> int | None:
 
 CLOSING = re.compile(r"\b(closed?|closing|resolved?|resolving|solved|da dong|dong|da xu ly xong|xu ly xong|da giai quyet|"
                      r"giai quyet xong)\b")
+EXCLUDING = re.compile(r"\b(excluding|exclude|not counting|not including|except|except for|other than|without|"
+                       r"leaving out|minus|khong tinh|khong ke|tru|ngoai tru|bo qua|loai tru|khong bao gom)( the| any| cac| nhung)?"
+                       r"( don| hoa don| phieu)?$")
 UNRESOLVED = re.compile(r"\b(unresolved|still open|not (yet )?(closed|resolved)|outstanding|chua xu ly( xong)?|chua dong|"
                         r"chua giai quyet|con mo|dang mo)\b")
 
@@ -566,6 +570,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
         return
     if counts and (before in ("so", "tong") or (before == "luong" and before2 == "so")):
         frame.counting = True  # "số đơn hàng", "tổng số khách": the number of them
+    if counts and frame.excluded and _excluded_just_before(frame, hit):
+        return   # "excluding cancelled orders": the orders are the excluded ones' noun, not rows asked for
     if counts:
         if frame.counting or frame.compare:
             _add(frame.measures, counts[0].target)  # "orders in October vs last October": how many
@@ -595,12 +601,21 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
         _add(frame.measures, name)
         return
     if statuses:
+        # "not counting cancelled ones", "excluding void invoices", "không tính đơn hủy": every status but that
+        left = " ".join(words[max(0, hit.start - 3):hit.start])
+        negated = bool(EXCLUDING.search(left))
         for status in statuses:
             dimension, code = status.target.split("=", 1)
-            frame.statuses.append((dimension, code))
+            (frame.excluded if negated else frame.statuses).append((dimension, code))
         return
     if dimensions and picked:
         _add(frame.group_by, dimensions[0].target)
+
+
+def _excluded_just_before(frame: Frame, hit: Hit) -> bool:
+    """Whether the hit follows straight after an excluded status ("excluding cancelled | orders")."""
+    return any(other.end == hit.start and other.of("status") and any(
+        tuple(t.target.split("=", 1)) in frame.excluded for t in other.of("status")) for other in frame.hits)
 
 
 def _add(items: list[str], value: str) -> None:

@@ -283,7 +283,7 @@ class Mentions:
         CAD"); "revenue in USD" is how to show a figure, not which documents count."""
         names = "|".join(sorted(map(re.escape, CURRENCY_WORDS), key=len, reverse=True))
         m = re.search(rf"\b(?:billed|invoiced|paying|pay|pays|priced|denominated|quoted|kept|bills? us|invoices? us|"
-                      rf"suppliers?|vendors?)\s+in\s+({names})\b|"
+                      rf"suppliers?|vendors?|pay us|paid us|paid|payments? received|received)\s+in\s+({names})\b|"
                       rf"\b(?:hoa don|xuat hoa don|thanh toan|tinh tien|bao gia|ghi hoa don|lap hoa don)\s+(?:bang|theo)\s+"
                       rf"(?:dong\s+|tien\s+)?({names})\b|"
                       rf"\b({names})\s+(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|quotes?|"

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.planner import slots as slot_mod
@@ -156,6 +157,8 @@ BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|the (?:day
                          r"truoc do|truoc nua)\b")
 AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|these)\b|\b(ai|cai nao|ben nao|khach nao) trong (so )?"
                          r"(do|nay|nhung)\b")
+OF_THOSE_COUNT = re.compile(r"\b(how many|bao nhieu) (of )?(them|those|these|trong (so )?(do|nay))\b|"
+                            r"\btrong (so )?(do|nay) (co )?bao nhieu\b")
 IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
 
 
@@ -180,6 +183,49 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
         args["order"] = frame.order or "desc"
         return Plan(intent="data", tool="query_data", args=args, language=language,
                     hints={"today": today.isoformat(), "single": not frame.limit})
+    those = AMONG_THOSE.search(frame.folded) or OF_THOSE_COUNT.search(frame.folded)
+    if those and frame.counting and len(memory.args["measures"]) == 1 and not (frame.single or frame.limit):
+        # "how many invoices are open?" then "and how many of them are overdue?": the narrower count of those things
+        shown = memory.args["measures"][0]
+        count = next((m.name for m in MEASURES.values() if m.counts_of and m.counts_of in frame.measures
+                      and _refines(m.name, shown)), None)
+        if count is not None:
+            args["measures"] = [count]
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        hints={"today": today.isoformat()})
+    if AMONG_THOSE.search(frame.folded) and frame.statuses and not (frame.single or frame.limit or frame.order):
+        # "how many tickets are unresolved?" then "which of those are urgent?": those rows, in that state too
+        shown = memory.args["measures"]
+        added = [(d, c) for d, c in frame.statuses if all(d in supported_dimensions(m) for m in shown)]
+        if added:
+            filters = [dict(f) for f in memory.args.get("filters", [])]
+            for dimension, code in added:
+                current = next((f for f in filters if f["dimension"] == dimension), None)
+                if current is None:
+                    filters.append({"dimension": dimension, "values": [code]})
+                else:
+                    current["values"] = [code]
+            if set(shown) <= {"open_tickets", "tickets_opened"} and _registered("list_tickets"):
+                ticket_args: dict[str, Any] = {}
+                for f in filters:
+                    if f["dimension"] == "ticket_status":
+                        ticket_args["status"] = f["values"][0] if len(f["values"]) == 1 else "unresolved"
+                    elif f["dimension"] == "ticket_priority":
+                        ticket_args["priority"] = f["values"][0]
+                if "open_tickets" in shown:
+                    ticket_args.setdefault("status", "unresolved")
+                for key in ("customer",):
+                    if memory.args.get(key):
+                        ticket_args[key] = memory.args[key]
+                return Plan(intent="tickets", tool="list_tickets", args=ticket_args, language=language)
+            args["filters"] = filters
+            from assistant.planner.frame import ROW_OF_COUNT
+
+            row = next((ROW_OF_COUNT[m] for m in shown if m in ROW_OF_COUNT), None)
+            if row and not args.get("group_by") and all(row in supported_dimensions(m) for m in shown):
+                args["group_by"] = [row]
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        hints={"today": today.isoformat()})
     if BREAK_DOWN.search(frame.folded):
         # "break that down by aging bucket", "chia theo tháng": the same figure, its filters and period, by that
         wanted = list(frame.group_by)
@@ -560,6 +606,21 @@ DOCUMENT_BILLS = re.compile(r"\b(bills?|invoices?|invoiced|billed|hoa don)\b")
 DOCUMENT_RECEIVED = re.compile(r"\b(received|receipts?|delivered|arrived|nhap kho|da nhan|da ve)\b")
 
 
+def _contact_named(session: Session, index, text: str, today: date):
+    """The customer of the one contact whose full name (two words or more) the request writes out."""
+    from backend.models import Contact
+
+    words = tokens_of(_without_periods(text, today))
+    phrases = {" ".join(words[i:i + n]) for n in (2, 3, 4) for i in range(len(words) - n + 1)}
+    if not phrases:
+        return None
+    found = set(session.execute(select(Contact.customer_id).where(Contact.search_key.in_(phrases))).scalars())
+    if len(found) != 1:
+        return None
+    row = index.by_id.get(found.pop())
+    return index.entry(row) if row is not None else None
+
+
 def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan | None:
     """'what's on PO-2026-000583?', 'PO-2026-000587 đã có hóa đơn nào?', 'what came in on GR-2026-000595': the
     lines, bills or receipts of one purchasing document."""
@@ -900,6 +961,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     if link.customer is None:
         # Periods are not names: "tháng trước" is not "Thành", "May" is no customer.
         link = index.link_customer(_without_periods(text, today), asker_id=actor_id)
+        if link.customer is None or (link.span and link.span[1] - link.span[0] < len(link.customer.core)):
+            # "who is the sales rep for Frank Harris?": a contact's full name beats a customer named by one word
+            contact = _contact_named(session, index, text, today)
+            if contact is not None and contact.id != (link.customer.id if link.customer else None):
+                link = LinkResult(customer=contact)
 
     if language == "vi" and link.customer is not None:
         # "the annual deal with Tập đoàn Trường Phát": the name's accents say nothing of the asker's language

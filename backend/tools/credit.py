@@ -96,6 +96,7 @@ class CreditStatus(ToolModel):
                     "entered but not confirmed until finance releases the hold")
     aging: AgingBuckets
     payment_behaviour: PaymentBehaviour
+    payment_terms_days: int | None = Field(None, description="Net payment terms in days after the invoice date")
 
     @property
     def limit(self) -> Decimal | None:
@@ -206,7 +207,7 @@ def credit_snapshot(session: Session, customer: Customer, today: date) -> Credit
         oldest_overdue_days=oldest_days, oldest_overdue_invoice=oldest.number if oldest else None,
         on_credit_hold=oldest_days is not None and oldest_days >= CREDIT_HOLD_DAYS,
         aging=AgingBuckets(**{k: money(v) for k, v in _aging(invoices, today).items()}),
-        payment_behaviour=_payment_behaviour(session, customer, today))
+        payment_behaviour=_payment_behaviour(session, customer, today), payment_terms_days=customer.payment_terms_days)
 
 
 class CheckCreditInput(ToolModel):

@@ -530,6 +530,22 @@ def cases() -> list[dict]:
         **{"as": HA})
     add("hóa đơn nhà cung cấp nào còn nợ quá hạn?", "query_data", {"measures": ["overdue_payables"], "group_by": ["bill", "supplier"]},
         **{"as": HA})
+    add("how many orders did we get in September 2026, not counting cancelled ones?", "query_data",
+        {"measures": ["orders"], "period": "2026-09",
+         "filters": [{"dimension": "order_status", "values": ["draft", "confirmed", "shipped", "invoiced"]}]})
+    for request, tool, args in [("how many tickets are open or pending?", "query_data", {"measures": ["open_tickets"]}),
+                                ("which of those are high priority?", "list_tickets",
+                                 {"status": "unresolved", "priority": "high"})]:
+        add(request, tool, args, chain="which-of-those", **{"as": ANH})
+    for request, tool, args in [("how many invoices are unpaid?", "query_data", {"measures": ["open_invoices"]}),
+                                ("and how many of those are overdue?", "query_data", {"measures": ["overdue_invoices"]})]:
+        add(request, tool, args, chain="how-many-of-those", **{"as": HA})
+    add("how much did customers pay us in USD last month?", "query_data",
+        {"measures": ["payments_received"], "filters": [{"dimension": "currency", "values": ["USD"]}],
+         "period": "last-month"}, **{"as": HA})
+    add("có bao nhiêu hóa đơn còn mở?", "query_data", {"measures": ["open_invoices"]}, **{"as": HA})
+    # a contact by full name: their company (Trịnh Văn Khải buys for Hoàng Long Packaging)
+    add("who is the account manager for Trịnh Văn Khải?", OVERVIEW, {"customer": "HOANGLONGPKG"})
     # The same customer asked about by support, who owns none of them: a shared name needs a question.
     add("what's going on with Hoàng Long?", None, {}, **{"as": ANH})
     return out
