@@ -252,3 +252,15 @@ def test_rest_invoice_resource(api, session, books, now):
     assert missing.json()["hint"]
     refused = api.get("/api/invoices/INV-2026-000500", headers=bearer(token))
     assert refused.status_code == 403 and refused.json()["error"] == "permission_denied"
+
+
+def test_the_planners_answer_reads_the_invoice_not_its_fields(mai):
+    """The offline brain's answer: the tool's sentence, the order and each payment, never the raw result."""
+    from assistant.planner.answers import compose_answer
+
+    r = invoke("invoice_status", mai, {"invoice": "INV-2026-001263"}).model_dump(mode="json")
+    answer = compose_answer({"tool": "invoice_status", "args": {}, "language": "en"}, [{"status": "ok", "result": r}])
+    assert answer.splitlines()[0] == r["summary"]
+    assert "Order: SO-2026-000777." in answer
+    assert "- paid 5,000.00 USD on 2026-10-30 (wire)" in answer and "- paid 2,000.50 USD on 2026-11-18" in answer
+    assert "{" not in answer and "open_balance" not in answer

@@ -409,9 +409,20 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
         where = r.get("path") or r.get("filename")
         lines.append(_t(lang, f"The document is ready: {where}.", f"Báo cáo đã sẵn sàng: {where}."))
         return "\n".join(lines)
+    if tool == "invoice_status":
+        # the tool's own sentence (customer, dates, amount, what is paid and open, overdue), then its payments
+        lines = [r.get("summary") or r.get("number", "")]
+        if r.get("order_number"):
+            lines.append(_t(lang, f"Order: {r['order_number']}.", f"Đơn hàng: {r['order_number']}."))
+        for p in (r.get("payments") or [])[:5]:
+            lines.append(_t(lang, "- paid ", "- đã trả ") + f"{_m(p.get('amount'), r.get('currency'))} "
+                         + _t(lang, "on ", "ngày ") + f"{p.get('paid_on')}" + (f" ({p['method']})" if p.get("method") else ""))
+        return "\n".join(lines)
     if "columns" in r and "rows" in r:
         return _table(r, lang)
-    return str(r)
+    if r.get("summary"):
+        return str(r["summary"])
+    return "\n".join(f"- {k}: {v}" for k, v in r.items() if not isinstance(v, (list, dict)))
 
 
 def compose_answer(plan: dict[str, Any], results: list[dict[str, Any]]) -> str:

@@ -236,15 +236,27 @@ def _how_many_of(frame: Frame) -> None:
     if len(counted) < 2:
         return
     for hit in frame.hits:
-        said = " ".join(frame.words[max(0, hit.start - 2):hit.end])
         terms = [t.target for t in hit.of("count") + hit.of("measure") if t.target in counted]
-        if terms and re.match(r"(how many|bao nhieu|so luong|number of) ", said + " ") or \
-                terms and re.match(r"(how many|bao nhieu|so luong|number of)\b", " ".join(frame.words[hit.start:hit.end])):
-            keep = terms[0]
-            # (a narrower count of the same things stays: "how many orders did we ship" is orders shipped)
-            frame.measures[:] = [m for m in frame.measures if m == keep or m not in counted
-                                 or MEASURES[m].counts_of == keep or MEASURES[m].refines == keep]
+        if not terms:
+            continue
+        before = " ".join(frame.words[max(0, hit.start - 2):hit.start])
+        own = " ".join(frame.words[hit.start:hit.end])
+        if not (re.search(r"(how many|bao nhieu|so luong|number of)$", before)
+                or re.match(r"(how many|bao nhieu|so luong|number of)\b", own)):
+            continue
+        following = next((other for other in frame.hits if other.start == hit.end), None)
+        singular = not frame.words[hit.end - 1].endswith("s")   # "customer payments", not "suppliers invoice us"
+        if following is not None and singular and (following.of("count") or following.of("measure")
+                                                   or following.of("dimension")):
+            # "how many customer payments": "customer" says whose payments; the payments are counted
+            if following.of("count") or following.of("measure"):
+                frame.measures[:] = [m for m in frame.measures if m != terms[0]]
             return
+        keep = terms[0]
+        # (a narrower count of the same things stays: "how many orders did we ship" is orders shipped)
+        frame.measures[:] = [m for m in frame.measures if m == keep or m not in counted
+                             or MEASURES[m].counts_of == keep or MEASURES[m].refines == keep]
+        return
 
 
 def _number_of(frame: Frame) -> None:
@@ -403,6 +415,9 @@ def parse(text: str, today: date) -> Frame:
         if frame.limit is None and not frame.extremes and not _plural_after(words, superlative):
             frame.single = True
     frame.listing = bool(re.search(r"\b(list|which|who|what are|show me|danh sach|nhung|cac|nao|ai)\b", frame.folded))
+    if frame.listing and re.search(r"\b(tong|tong cong|total|in total|altogether)\b", frame.folded) and not re.search(
+            r"\b(list|which|who|what are|show me|danh sach|nao|ai|liet ke)\b", frame.folded):
+        frame.listing = False   # "tổng giá trị ... của các cơ hội đang mở": one total ("các" only makes it plural)
     frame.now = bool(re.search(r"\b(right now|currently|at the moment|as of now|hien nay|hien tai|bay gio|luc nay)\b",
                                frame.folded))
 
@@ -555,6 +570,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     after = words[hit.end] if hit.end < len(words) else ""
     grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
         words[hit.start] in GROUP_BEFORE or (before2, before) == ("xep", "hang")   # "by channel", "xếp hạng nhân viên"
+    if grouped and before in ("cac", "nhung") and "tong" in words[:hit.start]:
+        grouped = False   # "tổng doanh thu của các khách hàng ở Hà Nội": one total over them ("các" only makes a plural)
     picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()
     conditions = hit.of("condition")
     if conditions:

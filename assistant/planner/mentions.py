@@ -286,6 +286,7 @@ class Mentions:
                       rf"suppliers?|vendors?|pay us|paid us|paid|payments? received|received)\s+in\s+({names})\b|"
                       rf"\b(?:hoa don|xuat hoa don|thanh toan|tinh tien|bao gia|ghi hoa don|lap hoa don)\s+(?:bang|theo)\s+"
                       rf"(?:dong\s+|tien\s+)?({names})\b|"
+                      rf"\b(?:pipeline|receivables|payables|invoices|bills|payments|deals|co hoi|cong no|hoa don)\s+({names})\b|"
                       rf"\b({names})\s+(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|quotes?|"
                       rf"payments?|bills?|receivables?|payables?|pipeline|sales|revenue)\b|\b({names})-billed\b|\b(?:deals?|opportunit(?:y|ies)|invoices?|orders?|customers?|accounts?|"
                       rf"quotes?|bills?|pipeline)\s+(?:in|billed in|priced in)\s+({names})\b", folded)

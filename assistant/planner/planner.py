@@ -125,11 +125,19 @@ def _dimension_counted(frame) -> tuple[str, str, str] | None:
     """'how many genres do we sell': a dimension named after a count cue, with no figure or thing to count."""
     from backend.semantic.engine import supported_dimensions
 
-    if not frame.counting or frame.measures or frame.conditions or frame.row or frame.group_by:
+    if not frame.counting or frame.conditions or frame.group_by:
+        return None
+    # "how many different countries are our export customers in": the things the values are counted over may be
+    # named after the dimension, never before it
+    over = set(frame.measures) | ({frame.row_count} if frame.row_count else set())
+    if not over <= set(_COUNTED_BY) or (frame.row and frame.row != "customer" and frame.row != "product"):
         return None
     for hit in frame.hits:
         dims = [t.target for t in hit.of("dimension")]
         if not dims or hit.of("count") or hit.of("measure"):
+            continue
+        if over and not re.search(r"\b(how many|bao nhieu|so) (different |distinct |khac nhau )?$",
+                                  " ".join(frame.words[:hit.start]) + " "):
             continue
         dimension = dims[0]
         said = frame.words[hit.start:hit.end]
@@ -538,6 +546,8 @@ WRITE_INTENTS = {"quote", "new_ticket", "log", "approve", "convert", "write_repo
 REPORT_CONDITIONS = {"ar_aging": {"owes_money", "has_overdue"}, "overdue_invoices": {"owes_money", "has_overdue"},
                      "restock": {"below_reorder_level"}}
 # What each non-sales report's rows are: a grouping outside these is the model's to answer ("overdue by rep").
+SALES_REPORT_ROWS = {"sales_by_product": "product", "sales_by_customer": "customer", "sales_by_salesperson": "owner",
+                     "sales_by_country": "country", "sales_by_region": "region"}
 REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, "overdue_invoices": {"invoice", "customer"},
                "customer_open_invoices": {"invoice"}, "open_orders": {"order", "customer"},
                "restock": {"product", "warehouse"}, "commissions": {"owner"}, "customer_lifetime_value": {"customer"},
@@ -674,6 +684,7 @@ def _document_plan(docs, language: str, folded: str = "") -> Plan | None:
 
 def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Memory) -> bool:
     """Whether a data frame answers the request better than the task the intent names."""
+    from backend.semantic.engine import supported_dimensions
     from backend.semantic.measures import MEASURES
 
     if intent in ("approve", "convert") and (frame.counting or frame.amount or any(
@@ -723,6 +734,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return bool(frame.counting or grouped or frame.conditions or frame.limit or frame.single or named
                     or (frame.listing and args.get("filters")))
     if intent in ("products", "availability"):
+        if call.args["measures"] and not any("product" in supported_dimensions(m) for m in call.args["measures"]) \
+                and not args.get("product"):
+            return True   # "tổng giá trị các cơ hội đang mở": a figure no product has ("giá" is not a price here)
         if set(named) == {"cost_of_sales"} and not frame.period and not grouped:
             return False  # "how much does X cost": its price, not the cost of what was sold
         if frame.counting and any(MEASURES[m].counts is not None and m not in ("products", "active_products")
@@ -944,6 +958,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             plan = _document_plan(docs, language, fold(text))
             if plan is not None:
                 return plan
+    elif memory.intent in ("invoice_status", "order_status") and intent not in WRITE_INTENTS and _it_said(text) \
+            and (memory.args.get("invoice") or memory.args.get("order")) and not re.search(
+                r"\b(customers?|khach hang)\s+(\w+\s+){0,2}(owe|buy|bought|revenue|doanh thu)", fold(text)):
+        # "which customer is it for?", "has it been paid?" after one invoice or order: that document again (its
+        # answer says whose it is, what is paid and what is open)
+        return Plan(intent=memory.intent, tool=memory.intent, args=dict(memory.args), language=language)
     elif memory.intent == "data" and intent not in WRITE_INTENTS and _it_said(text):
         # "what's on PO-2026-000583?" after its status: the document the conversation is about
         named = [f for f in memory.args.get("filters", []) if f["dimension"] in ("purchase_order", "receipt")
@@ -993,6 +1013,21 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
         frame.period = previous_form(memory.args["period"], today)   # "còn năm trước đó?": the period before the last one
         follow_up = True
+    if follow_up and re.search(r"^\s*(and|what about|how about|con|va|the con)\b|\b(thi sao|the nao)\s*\??\s*$", frame.folded) \
+            and frame.measures and not frame.period and link.customer is None and intent not in WRITE_INTENTS \
+            and memory.intent in ("data", "report") and memory.args.get("period") not in (None, "all") \
+            and set(frame.measures) != set(memory.args.get("measures") or ()):
+        # "top 3 sản phẩm theo doanh thu tháng 10" then "còn theo số lượng bán ra thì sao? top 3": another figure
+        # over the same period and the same rows
+        frame.period = memory.args["period"]
+        rows = memory.args.get("group_by") or ([SALES_REPORT_ROWS[memory.args["report"]]]
+                                                if memory.args.get("report") in SALES_REPORT_ROWS else [])
+        if isinstance(rows, str):
+            rows = [rows]
+        ranked = frame.limit or frame.single or memory.args.get("limit") or memory.args.get("top_n")
+        if rows and not frame.group_by and ranked and rows[0] not in ("day", "week", "month", "quarter", "year"):
+            frame.group_by = [rows[0]]
+            frame.limit = frame.limit or memory.args.get("limit") or memory.args.get("top_n")
     if memory.intent == "data" and memory.args.get("measures") and intent not in WRITE_INTENTS:
         plan = _about_those(frame, memory, language, today)
         if plan is not None:
@@ -1130,6 +1165,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         # "how many genres do we sell?", "how many cities are our customers in?": the distinct values, counted
         dimension, measure, said = counted
         args = {"measures": [measure], "group_by": [dimension], "limit": 1000}
+        places = extra.places(frame.folded).found
+        filters = [{"dimension": d, "values": v} for d, v in places.items() if d != dimension
+                   and data_mod._allowed([measure], d)]
+        if filters:
+            args["filters"] = filters   # "... are our export customers in": over the Export segment only
         if language == "vi":
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language,

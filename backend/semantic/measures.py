@@ -717,8 +717,8 @@ MEASURE_LIST: list[Measure] = [
        refines="units"),   # "how many units of X did we receive": the units received, not those sold
     _m("suppliers", "suppliers", "số nhà cung cấp", "Number of active suppliers (by the currency they bill in).",
        "Số nhà cung cấp đang giao dịch (theo đồng tiền họ xuất hóa đơn).", "count", roles=FINANCE_VIEWERS,
-       synonyms_en=("how many suppliers", "number of suppliers", "supplier count", "how many vendors"),
-       synonyms_vi=("bao nhiêu nhà cung cấp", "số lượng nhà cung cấp"), on={"suppliers": _count()},
+       synonyms_en=("number of suppliers", "supplier count", "number of vendors"),
+       synonyms_vi=("số lượng nhà cung cấp",), on={"suppliers": _count()},
        counts=Words("suppliers", "nhà cung cấp", ("supplier", "vendors", "vendor"), ("ncc",))),
     _m("supplier_bills", "supplier bills", "số hóa đơn nhà cung cấp", "Number of supplier bills (any status unless one "
        "is named), by bill date when a period is given.",

@@ -544,6 +544,19 @@ def cases() -> list[dict]:
         {"measures": ["payments_received"], "filters": [{"dimension": "currency", "values": ["USD"]}],
          "period": "last-month"}, **{"as": HA})
     add("có bao nhiêu hóa đơn còn mở?", "query_data", {"measures": ["open_invoices"]}, **{"as": HA})
+    for request, tool, args in [("top 5 products by revenue in September 2026", REPORT,
+                                 {"report": "sales_by_product", "period": "2026-09"}),
+                                ("and by units sold?", "query_data",
+                                 {"measures": ["units"], "group_by": ["product"], "period": "2026-09", "limit": 5})]:
+        add(request, tool, args, chain="other-figure", **{"as": BAO})
+    for request, tool, args in [("is invoice INV-2026-001263 paid?", "invoice_status", {"invoice": "INV-2026-001263"}),
+                                ("who is it billed to?", "invoice_status", {"invoice": "INV-2026-001263"})]:
+        add(request, tool, args, chain="invoice-it", **{"as": HA})
+    add("how many different cities are our SMB customers in?", "query_data",
+        {"measures": ["customers"], "group_by": ["city"], "filters": [{"dimension": "segment", "values": ["SMB"]}]},
+        **{"as": BAO})
+    add("tổng giá trị các cơ hội đang mở bằng USD", "query_data",
+        {"measures": ["pipeline_amount"]}, **{"as": BAO})
     # a contact by full name: their company (Trịnh Văn Khải buys for Hoàng Long Packaging)
     add("who is the account manager for Trịnh Văn Khải?", OVERVIEW, {"customer": "HOANGLONGPKG"})
     # The same customer asked about by support, who owns none of them: a shared name needs a question.
