@@ -124,3 +124,29 @@ def test_a_sales_rep_sees_only_their_own_commission_and_support_none(demo):
         ask(demo, role="support", measures=("commission",), period="2026-10")
     with pytest.raises(TandemError):
         ask(demo, role="sales", rep_id=mai.id, measures=("cac",), period="2026")
+
+
+def test_one_campaign_named_by_code_or_name_through_query_data(demo):
+    """query_data takes a campaign by its code or its full name, any case; an unknown one is a clear error."""
+    from backend.errors import NotFound
+    from backend.models import Employee
+    from backend.tools.context import ToolContext
+    from backend.tools.registry import invoke
+
+    admin = demo.execute(select(Employee).where(Employee.role == "admin").limit(1)).scalar_one()
+    ctx = ToolContext(session=demo, actor=admin, channel="test", now=NOW)
+    fair = demo.execute(select(Campaign).where(Campaign.code == "EXPO-2025")).scalar_one()
+    brought = demo.scalar(select(func.count()).select_from(Customer).where(Customer.campaign_id == fair.id))
+    for value in ("expo-2025", fair.name.upper()):
+        r = invoke("query_data", ctx, {"measures": ["marketing_spend"], "period": "all",
+                                       "filters": [{"dimension": "campaign", "values": [value]}]})
+        assert r.totals["marketing_spend"] == round_money(fair.spend, "VND")
+    acquired = invoke("query_data", ctx, {"measures": ["new_customers_acquired"], "period": "all",
+                                          "filters": [{"dimension": "campaign", "values": ["EXPO-2025"]}]})
+    firsts = first_orders(demo)
+    assert acquired.totals["new_customers_acquired"] == sum(
+        1 for cid in demo.execute(select(Customer.id).where(Customer.campaign_id == fair.id)).scalars() if cid in firsts)
+    assert brought >= acquired.totals["new_customers_acquired"]
+    with pytest.raises(NotFound):
+        invoke("query_data", ctx, {"measures": ["marketing_spend"],
+                                   "filters": [{"dimension": "campaign", "values": ["NO-SUCH-FAIR"]}]})

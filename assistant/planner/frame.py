@@ -79,6 +79,7 @@ class Frame:
     now: bool = False             # "right now", "currently": a state, not this year's flow
     nouns: list[str] = field(default_factory=list)  # counts read from a thing's name, not asked to be counted
     excluded: list[tuple[str, str]] = field(default_factory=list)  # statuses left out ("excluding cancelled ones")
+    loose_counts: list[str] = field(default_factory=list)  # counts read from a noun no count cue stood before
 
     @property
     def is_data(self) -> bool:
@@ -227,6 +228,14 @@ def _any_one(frame: Frame) -> None:
 
 # Acronyms that are also everyday Vietnamese written without accents ("cac ticket khan cap": the tickets, not CAC).
 _VI_ACRONYMS = {"cac": "cac"}
+
+
+def _loose_counts(frame: Frame) -> None:
+    """'Công nợ phải trả nhà cung cấp quá hạn 1-30 ngày là bao nhiêu?': 'bao nhiêu' asks how much of the figure;
+    the suppliers named in passing are not counted too."""
+    if frame.compare or not any(MEASURES[m].counts is None for m in frame.measures):
+        return
+    frame.measures[:] = [m for m in frame.measures if m not in frame.loose_counts]
 
 
 def _how_many_of(frame: Frame) -> None:
@@ -435,6 +444,7 @@ def parse(text: str, today: date) -> Frame:
     _paid_in_cash(frame)
     _number_of(frame)
     _how_many_of(frame)
+    _loose_counts(frame)
     _subject_only(frame)
     _customers_overdue(frame)
     _units_asked(frame)
@@ -592,6 +602,9 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     if counts:
         if frame.counting or frame.compare:
             _add(frame.measures, counts[0].target)  # "orders in October vs last October": how many
+            if not re.search(r"\b(how many|bao nhieu|so|so luong|tong so|number of|may|count of|so sanh)$",
+                             " ".join(words[max(0, hit.start - 3):hit.start])):
+                frame.loose_counts.append(counts[0].target)
             return
         # Things named but not counted ("best-selling products", "my deals in negotiation", "customers above
         # their limit"): they are the rows of the answer.

@@ -15,13 +15,13 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.models import (Account, Contact, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product,
+from backend.models import (Account, Campaign, Contact, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product,
                             PurchaseOrder, Quote, SalesOrder, Supplier, SupplierBill, Ticket, Warehouse)
 from backend.semantic.dimensions import ACCOUNT_WORDS
 from backend.text import fold
 
 from assistant.planner.lexicon import word_marks
-from assistant.planner.linker import COMMON_PAIRS
+from assistant.planner.linker import COMMON_PAIRS, COMMON_WORDS
 
 DOCUMENT = re.compile(r"\b([A-Za-z]{1,5}-(?:\d{2,4}-)?\d{2,8})\b")
 PHONE = re.compile(r"(?<![\w@])(\+?\(?\d[\d\s().-]{6,}\d)(?![\w@])")
@@ -55,6 +55,9 @@ CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollar
 NOT_NAMES = {"mai", "an", "my", "long", "van", "thi", "duc", "minh", "bao"}
 # Vietnamese pronouns that are also given names ("của anh" is "yours", Anh is a colleague): a name only as "Anh's".
 PRONOUNS = {"anh", "chi", "em", "toi", "minh", "ban", "ong", "ba", "co", "chu", "bac"}
+# Words of campaign names that say nothing of which campaign ("khách hàng", "chương trình", "văn phòng phẩm").
+CAMPAIGN_GENERIC = {"khach", "hang", "chuong", "trinh", "van", "phong", "pham", "quan", "ca", "phe", "nha", "ads", "the",
+                    "and", "of", "for", "customer", "customers", "program", "programme", "campaign"}
 # Words that put a question on the ledger, where a bare number can be an account's code.
 LEDGER_CUES = re.compile(r"\b(tai khoan|ledger|general ledger|gl|so cai|trial balance|bang can doi so phat sinh|"
                          r"chart of accounts|he thong tai khoan)\b")
@@ -96,6 +99,7 @@ class Mentions:
             select(Warehouse.code, Warehouse.name))]
         self.currencies = set(session.execute(select(Customer.currency).distinct()).scalars()) | set(
             session.execute(select(Supplier.currency).distinct()).scalars())
+        self.campaigns = [(code, name) for code, name in session.execute(select(Campaign.code, Campaign.name))]
         # Ledger accounts: by code beside the word for an account, by the words the semantic model declares for
         # their role, or (an account of the company's own, without a role) by their full name.
         self.account_codes: dict[str, str] = {}
@@ -250,11 +254,59 @@ class Mentions:
         currency = self.currency(folded)
         if currency:
             out.found["currency"] = [currency]
+        campaign = self.campaign(folded)
+        if campaign is not None:
+            # "the Vietnam Office & School Supplies Expo 2025": the campaign's own words name no country
+            for dimension in [d for d in out.found if d != "warehouse"]:
+                out.found[dimension] = [v for v in out.found[dimension] if not out.said.get(v, {None}) <= campaign[1]]
+                if not out.found[dimension]:
+                    del out.found[dimension]
+            out.found["campaign"] = [campaign[0]]
+            out.said[campaign[0]] = campaign[1]
         for name, said in self.accounts(folded):
             if name not in out.found.get("account", []):
                 out.found.setdefault("account", []).append(name)
                 out.said.setdefault(name, set()).update(said)
         return out
+
+    def campaign(self, text: str) -> tuple[str, set[str]] | None:
+        """The one marketing campaign a request names (its code, and the words that named it): by code as written
+        ("EXPO-2026", "GADS-2025Q1"), by two or more words of its name in a row, or by the word in its name's
+        brackets ("SECC"), with the name's year when it has one ("SECC expo 2026" is not the 2025 fair). Several
+        campaigns fitting ("Google Ads in 2026": one a quarter) name none: that is a channel, not a campaign."""
+        upper = text.upper()
+        words = re.findall(r"\w+", fold(text))
+        said = set(words)
+        for code, name in self.campaigns:
+            if re.search(r"(?<![\w-])" + re.escape(code.upper()).replace("\\-", "[- ]?") + r"(?![\w-])", upper):
+                # (with the words of its name the request also says: "the Vietnam ... Expo 2025")
+                return code, set(re.findall(r"\w+", fold(code))) | (set(re.findall(r"\w+", fold(name))) & said)
+        best: list[tuple[int, str, set[str]]] = []
+        for code, name in self.campaigns:
+            bracketed = {w for part in re.findall(r"\(([^)]*)\)", name) for w in re.findall(r"\w+", fold(part))}
+            core = re.findall(r"\w+", fold(re.sub(r"\([^)]*\)", " ", name)))
+            years = {w for w in core if re.fullmatch(r"(19|20)\d\d", w)} | set(re.findall(r"(?:19|20)\d\d", code))
+            if years and not years & said:
+                continue
+            run, length = set(), 0
+            for i in range(len(words)):
+                for j in range(len(core)):
+                    k = 0
+                    while i + k < len(words) and j + k < len(core) and words[i + k] == core[j + k]:
+                        k += 1
+                    plain = [w for w in core[j:j + k] if not w.isdigit()]
+                    if len(plain) >= 2 and not set(plain) <= COMMON_WORDS | CAMPAIGN_GENERIC and k > length:
+                        run, length = set(core[j:j + k]), k
+            if bracketed and bracketed <= said and length < 1:
+                run, length = bracketed | (years & said), 1
+            if length:
+                best.append((length, code, run | (years & said)))
+        if not best:
+            return None
+        best.sort(key=lambda b: -b[0])
+        if len(best) > 1 and best[1][0] == best[0][0]:
+            return None
+        return best[0][1], best[0][2]
 
     def accounts(self, folded: str) -> list[tuple[str, set[str]]]:
         """Ledger accounts the (folded) text names, with the words that named each: "account 1300", "tài khoản
@@ -378,7 +430,9 @@ def mentions_index(session: Session, base_stamp: tuple[str, ...]) -> Mentions:
                             .select_from(Opportunity)).one()
     accounts = session.execute(select(func.count(), func.max(Account.id), func.sum(func.length(Account.name)))
                                .select_from(Account)).one()
-    key = (*base_stamp, *map(str, small), *map(str, deals), *map(str, accounts))
+    campaigns = session.execute(select(func.count(), func.max(Campaign.id), func.sum(func.length(Campaign.name)))
+                                .select_from(Campaign)).one()
+    key = (*base_stamp, *map(str, small), *map(str, deals), *map(str, accounts), *map(str, campaigns))
     with _lock:
         cached = _cache.get(key)
         if cached is None:

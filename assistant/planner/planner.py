@@ -940,6 +940,31 @@ def _account_figure(frame, extra) -> None:
     frame.statuses[:] = []
 
 
+CAMPAIGN_COST = re.compile(r"\b(cost|costs|spend|spent|spending|budget|chi phi|ton|het bao nhieu|bao nhieu tien)\b")
+CAMPAIGN_CUSTOMERS = re.compile(r"\b(customers?|clients?|khach|khach hang|bring|brought|mang ve|acquired|leads?)\b")
+
+
+def _campaign_figure(frame, extra) -> None:
+    """One campaign named ("EXPO-2026", "Mega Show Hong Kong 2025"): its spend and the customers it brought, over
+    its whole life — a year in its name is not the period asked about."""
+    found = extra.campaign(frame.folded)
+    if found is None:
+        return
+    code, said = found
+    measures = [m for m in frame.measures if m in ("cac", "marketing_spend", "new_customers_acquired")]
+    if CAMPAIGN_COST.search(frame.folded) and "marketing_spend" not in measures:
+        measures.append("marketing_spend")
+    if CAMPAIGN_CUSTOMERS.search(frame.folded) and "new_customers_acquired" not in measures and "cac" not in measures:
+        measures.append("new_customers_acquired")
+    frame.measures[:] = measures or ["marketing_spend", "new_customers_acquired"]
+    frame.conditions[:] = []
+    frame.row = None
+    frame.statuses[:] = [(d, c) for d, c in frame.statuses if d != "campaign_channel"]
+    years = set(re.findall(r"(?:19|20)\d\d", frame.folded))
+    if not years - {w[:4] for w in said if re.match(r"(19|20)\d\d", w)}:
+        frame.period = "all"   # the only year said is the campaign's own
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
     from assistant.planner import data as data_mod
     from assistant.planner import frame as frame_mod
@@ -1004,6 +1029,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     frame = frame_mod.parse(text, today)
     if intent not in WRITE_INTENTS:
         _account_figure(frame, mentions_mod.mentions_index(session, index.stamp))
+        _campaign_figure(frame, mentions_mod.mentions_index(session, index.stamp))
     if not frame.period and SAME_PERIOD.search(frame.folded) and not frame.compare \
             and memory.args.get("period") not in (None, "all"):
         frame.period = memory.args["period"]   # "and cost of goods sold for the same quarter?"
@@ -1013,7 +1039,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
         frame.period = previous_form(memory.args["period"], today)   # "còn năm trước đó?": the period before the last one
         follow_up = True
-    if follow_up and re.search(r"^\s*(and|what about|how about|con|va|the con)\b|\b(thi sao|the nao)\s*\??\s*$", frame.folded) \
+    if (follow_up or re.match(r"^\s*so,? (what|how)\b", text, re.IGNORECASE)) and re.search(
+            r"^\s*(and|what about|how about|con|va|the con|so (what|how))\b|\b(thi sao|the nao)\s*\??\s*$", frame.folded) \
             and frame.measures and not frame.period and link.customer is None and intent not in WRITE_INTENTS \
             and memory.intent in ("data", "report") and memory.args.get("period") not in (None, "all") \
             and set(frame.measures) != set(memory.args.get("measures") or ()):

@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
-from backend.models import (Account, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product, PurchaseOrder, SalesOrder,
+from backend.models import (Account, Campaign, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product, PurchaseOrder, SalesOrder,
                             Supplier, SupplierBill)
 from backend.reports.table import Column
 from backend.roles import OTHER_REP_HINT, OTHER_REP_REFUSAL
@@ -147,6 +147,16 @@ def _resolve(ctx: ToolContext, dimension: str, values: list[str],
             person = ctx.actor if _is_me(value) else resolve_employee(session, value)
             resolved.append(person.id)
             shown.append(f"{person.name} ({person.code})")
+        elif dimension == "campaign":
+            # a campaign by its code or its name, as written ("EXPO-2026", "Mega Show Hong Kong 2025")
+            rows = session.execute(select(Campaign.code, Campaign.name)).all()
+            match = next((r for r in rows if r.code.upper() == value.strip().upper()), None) or next(
+                (r for r in rows if fold(r.name) == fold(value)), None)
+            if match is None:
+                raise NotFound(f"There is no campaign {value}.",
+                               hint=f"Campaigns: {', '.join(r.code for r in rows[:12])}" if rows else "No campaigns are recorded.")
+            resolved.append(match.code)
+            shown.append(f"{match.name} ({match.code})")
         elif dimension == "warehouse":
             house = resolve_warehouse(session, value)
             resolved.append(house.id)

@@ -557,6 +557,21 @@ def cases() -> list[dict]:
         **{"as": BAO})
     add("tổng giá trị các cơ hội đang mở bằng USD", "query_data",
         {"measures": ["pipeline_amount"]}, **{"as": BAO})
+    # a campaign by its code or name: its whole life, whatever year its name holds
+    add("what did MEGASHOW-2025 cost us?", "query_data",
+        {"measures": ["marketing_spend"], "filters": [{"dimension": "campaign", "values": ["MEGASHOW-2025"]}],
+         "period": "all"}, **{"as": HA})
+    add("Mega Show Hong Kong 2026 mang về bao nhiêu khách hàng?", "query_data",
+        {"measures": ["new_customers_acquired"], "filters": [{"dimension": "campaign", "values": ["MEGASHOW-2026"]}],
+         "period": "all"}, **{"as": HA})
+    add("nợ phải trả nhà cung cấp quá hạn 31-60 ngày là bao nhiêu?", "query_data",
+        {"measures": ["open_payables", "overdue_payables"],
+         "filters": [{"dimension": "aging_bucket", "values": ["days_31_60"]}]}, **{"as": HA})
+    for request, tool, args in [("cost of goods sold on the ledger for September 2026", "query_data",
+                                 {"measures": ["cogs"], "period": "2026-09"}),
+                                ("so what was the gross margin?", "query_data",
+                                 {"measures": ["gross_margin"], "period": "2026-09"})]:
+        add(request, tool, args, chain="so-what", **{"as": HA})
     # a contact by full name: their company (Trịnh Văn Khải buys for Hoàng Long Packaging)
     add("who is the account manager for Trịnh Văn Khải?", OVERVIEW, {"customer": "HOANGLONGPKG"})
     # The same customer asked about by support, who owns none of them: a shared name needs a question.
