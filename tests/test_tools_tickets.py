@@ -72,6 +72,13 @@ def test_without_a_number_the_list_is_unchanged(ctx):
     assert invoke("list_tickets", ctx, {"ticket": "  "}).total == 2
 
 
+def test_the_longest_waiting_ticket_first(ctx):
+    oldest = invoke("list_tickets", ctx, {"oldest_first": True, "limit": 1})
+    assert (oldest.total, [t.number for t in oldest.tickets], oldest.oldest_first) == (2, ["TCK-2026-000098"], True)
+    every = invoke("list_tickets", ctx, {"oldest_first": True, "status": "any"})
+    assert [t.number for t in every.tickets] == ["CS-1454", "TCK-2026-000098", "tck-legacy-7"]
+
+
 def test_rest_ticket_by_number(api, session, desk, now):
     token = make_token(session, employee=desk["agent"], now=now)
     found = api.get("/api/tickets", params={"ticket": "cs-1454"}, headers=bearer(token))

@@ -310,10 +310,11 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
                  + (_t(lang, f" (assigned to {t['assignee']})", f" (phụ trách: {t['assignee']})") if t.get("assignee") else "")
                  for t in shown]
         if total > len(shown):
-            lines.append(_t(lang, f"Showing {len(shown)} of {total}, newest first: narrow by priority, customer or "
-                                  "status to see the others.",
-                            f"Đang hiện {len(shown)} trên {total} phiếu, mới nhất trước: lọc theo mức ưu tiên, khách hàng "
-                            "hoặc trạng thái để xem các phiếu còn lại."))
+            oldest = bool(r.get("oldest_first"))
+            lines.append(_t(lang, f"Showing {len(shown)} of {total}, {'oldest' if oldest else 'newest'} first: narrow by "
+                                  "priority, customer or status to see the others.",
+                            f"Đang hiện {len(shown)} trên {total} phiếu, {'cũ nhất' if oldest else 'mới nhất'} trước: lọc "
+                            "theo mức ưu tiên, khách hàng hoặc trạng thái để xem các phiếu còn lại."))
         return head + "\n" + "\n".join(lines)
     if tool == "order_status":
         orders = r.get("orders", [])

@@ -233,8 +233,8 @@ _VI_ACRONYMS = {"cac": "cac"}
 def _loose_counts(frame: Frame) -> None:
     """'Công nợ phải trả nhà cung cấp quá hạn 1-30 ngày là bao nhiêu?': 'bao nhiêu' asks how much of the figure;
     the suppliers named in passing are not counted too."""
-    if frame.compare or not any(MEASURES[m].counts is None for m in frame.measures):
-        return
+    if frame.compare or not frame.counting or not any(MEASURES[m].counts is None for m in frame.measures):
+        return   # ("how many days late is the oldest unpaid invoice": the invoices are the rows, kept)
     frame.measures[:] = [m for m in frame.measures if m not in frame.loose_counts]
 
 

@@ -1122,7 +1122,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     asks_rule = intent not in blocking or (intent in {"quote", "new_ticket", "log"}
                                            and (QUESTION.search(frame.folded) or text.strip().endswith("?"))
                                            and not quote_lines(text, index, None)[0])
-    if link.customer is not None and not frame.measures and intent not in blocking and re.search(
+    if link.customer is not None and set(frame.measures) <= {"payment_count", "payments_received"} and not frame.period \
+            and intent not in blocking and re.search(
             r"\b(payment terms|terms|dieu khoan thanh toan|thoi han thanh toan|ky han thanh toan)\b", frame.folded):
         # "what are the payment terms for Big Sky?", "điều khoản thanh toán của Saigon Foods": the customer's record
         args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
@@ -1145,7 +1146,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     masked += [(m.start(), m.end()) for m in re.finditer(
         r"\bnam\s+(\d{4}|nay|ngoai|truoc|sau|toi|tai chinh)\b|\b(cuoi|dau|giua|ca|trong|moi)\s+nam\b", fold(text))]
     person = extra.employee(text, exclude=masked) if intent not in blocking else None
-    people = extra.employees_named(text, exclude=masked) if person is None and intent not in blocking else []
+    people = extra.employees_named(text, exclude=masked) if intent not in blocking else []
+    if person is not None and len(people) < 2:
+        people = []   # one colleague named (by full name or not): that one
     if len(people) >= 2 and link.customer is not None and link.span and set(tokens_of(text)[link.span[0]:link.span[1]]) \
             <= {w for p in people for w in fold(p.name).split()}:
         link = LinkResult()   # "Jane vs Steve in 2025": the colleagues, not the customer Steve Murray
@@ -1225,8 +1228,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                 args["language"] = "vi"
             return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
         places = extra.places(frame.folded)
-        if link.customer is not None and link.span and len(link.customer.core) > 1:
-            # "customers in Denver": the city, not "Denver Fire & Rescue" named by one of its words
+        if link.span and ((link.customer is not None and len(link.customer.core) > 1) or link.ambiguous):
+            # "customers in Denver": the city, not "Denver Fire & Rescue" named by one of its words (nor one of the
+            # "Portland ..." customers asked which)
             named = set(tokens_of(_without_periods(text, today))[link.span[0]:link.span[1]])
             if any(said and named <= said for said in places.said.values()):
                 link = LinkResult()
@@ -1469,6 +1473,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             if re.search(rf"\b({priority}|muc {vietnamese}|{vietnamese.split('|')[0]})\b", t):
                 args["priority"] = priority
                 break
+        if re.search(r"\b(oldest|longest[- ]waiting|longest open|been open the longest|waiting longest|lau nhat|cu nhat)\b", t):
+            args["oldest_first"] = True   # "what's the oldest open ticket?": the longest-waiting first
+            if frame.single or re.search(r"\b(the oldest|oldest (open )?(ticket|case)|ticket nao lau nhat)\b", t):
+                args["limit"] = 1
     elif intent == "new_ticket":
         args["customer"] = customer_ref
         subject = re.split(r"[:\-–]\s*", text, maxsplit=1)

@@ -54,7 +54,8 @@ class ListTicketsInput(ToolModel):
     status: Literal["open", "pending", "closed", "unresolved", "any"] = Field(
         "unresolved", description="'unresolved' means open or pending")
     priority: TicketPriority | None = Field(None, description="Only this priority")
-    limit: int = Field(20, ge=1, le=200, description="How many tickets at most, newest first")
+    limit: int = Field(20, ge=1, le=200, description="How many tickets at most, newest first (oldest first with oldest_first)")
+    oldest_first: bool = Field(False, description="List the longest-waiting tickets first ('the oldest open ticket')")
     ticket: str | None = Field(None, max_length=Ticket.__table__.c.number.type.length,
                                description="One ticket by its number, any letter case (TCK-2026-000098, CS-1454); "
                                            "status and priority are then ignored")
@@ -69,6 +70,7 @@ class ListTicketsResult(ToolModel):
     customer_code: str | None = None
     total: int = Field(description="How many tickets match the filter (may exceed the rows returned)")
     tickets: list[TicketOut]
+    oldest_first: bool = Field(False, description="The tickets are listed longest-waiting first")
 
 
 def _employee(ctx: ToolContext, reference: str) -> Employee:
@@ -123,9 +125,10 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
     rows = ctx.session.execute(
         select(Ticket, Customer, Employee).join(Customer, Customer.id == Ticket.customer_id)
         .outerjoin(Employee, Employee.id == Ticket.assignee_id).where(*conditions)
-        .order_by(Ticket.opened_at.desc(), Ticket.id.desc()).limit(params.limit)).all()
+        .order_by(*((Ticket.opened_at.asc(), Ticket.id.asc()) if params.oldest_first else
+                    (Ticket.opened_at.desc(), Ticket.id.desc()))).limit(params.limit)).all()
     return ListTicketsResult(customer_code=customer.code if customer else None, total=total,
-                             tickets=[ticket_out(t, c, e) for t, c, e in rows])
+                             tickets=[ticket_out(t, c, e) for t, c, e in rows], oldest_first=params.oldest_first)
 
 
 class CreateTicketInput(ToolModel):

@@ -572,6 +572,13 @@ def cases() -> list[dict]:
                                 ("so what was the gross margin?", "query_data",
                                  {"measures": ["gross_margin"], "period": "2026-09"})]:
         add(request, tool, args, chain="so-what", **{"as": HA})
+    add("what's the oldest open ticket?", "list_tickets", {"oldest_first": True, "limit": 1},
+        **{"as": ANH})
+    add("how did Trần Thị Mai do in Q3 compared to Lê Văn Hùng?", "query_data",
+        {"measures": ["revenue"], "group_by": ["owner"], "period": "2026-Q3",
+         "filters": [{"dimension": "owner", "values": ["E001", "E002"]}]}, **{"as": BAO})
+    add("are we out of Giấy A4 PaperOne 80gsm?", "product_availability", {"product": "PAP-A4-PO80"})
+    add("what are the payment terms for Minh Phát Stationery?", OVERVIEW, {"customer": "MINHPHAT"})
     # a contact by full name: their company (Trịnh Văn Khải buys for Hoàng Long Packaging)
     add("who is the account manager for Trịnh Văn Khải?", OVERVIEW, {"customer": "HOANGLONGPKG"})
     # The same customer asked about by support, who owns none of them: a shared name needs a question.
