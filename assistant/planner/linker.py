@@ -278,6 +278,15 @@ class EntityIndex:
             return None, []
         scored.sort(key=lambda pair: (-pair[0], pair[1].sku))
         top_score = scored[0][0]
+        # A model number in a longer sentence ("giá vốn mực in HP 85A là bao nhiêu", "ly giấy 12oz ở cả hai kho"):
+        # the one product that has every such word, and another word of the phrase, is meant.
+        marked = [w for w in words if any(ch.isdigit() for ch in w) and any(ch.isalpha() for ch in w)]
+        if marked and top_score < 0.5:
+            having = [(sum(1 for w in words if w not in marked and w in p.tokens), p) for _, p in scored
+                      if all(w in p.tokens for w in marked)]
+            having = sorted([h for h in having if h[0] >= 1], key=lambda h: -h[0])
+            if having and (len(having) == 1 or having[0][0] > having[1][0]):
+                return having[0][1], []
         if top_score < 0.5:
             return None, [p for _, p in scored[:5]]
         tied = [p for s, p in scored if abs(s - top_score) < 1e-9]

@@ -1191,6 +1191,12 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         frame.measures.append("products")  # "how many tracks do we have in the Jazz genre": the catalogue's, counted
     if frame.weak_revenue and not frame.measures and frame.counting and intent not in blocking:
         frame.measures.append("units")    # "how many Titanium Sporks did we sell in 2017": units sold
+    if counted is None and frame.counting and not frame.measures and not frame.conditions and not frame.row \
+            and link.customer is None and intent in (None, "docs", "availability", "products") and _registered("product_availability"):
+        sku = _product_in(frame, index, link, person, extra.places(frame.folded))
+        if sku is not None:
+            # "how many Giấy A4 Double A 80gsm in HCM?": that product's stock, by warehouse
+            return Plan(intent="availability", tool="product_availability", args={"product": sku}, language=language)
     if counted is not None:
         # "how many genres do we sell?", "how many cities are our customers in?": the distinct values, counted
         dimension, measure, said = counted
@@ -1514,8 +1520,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                         r"products?|find|search|show|me|the|any|ton kho|tồn kho|con hang|còn hàng|con|còn|khong|không|gia|giá|"
                         r"bao nhieu|bao nhiêu|tim|tìm|san pham|sản phẩm|co|có|is|are|what|of|for|we|there)\b", " ", text)
         # "in HCM", "at the Hanoi warehouse", "ở kho HAN": where, not what.
+        codes = "|".join(re.escape(code) for code, _, _ in mentions_mod.mentions_index(session, index.stamp).warehouses)
         phrase = re.sub(r"(?i)\b(in|at|ở|o|tai|tại)\s+(the\s+)?(kho\s+)?(hcm|han|hanoi|ha noi|hà nội|saigon|sai gon|sài gòn|"
-                        r"ho chi minh( city)?|hồ chí minh|[A-Z]{2,4})(\s+warehouse)?\b", " ", phrase)
+                        r"ho chi minh( city)?|hồ chí minh" + (f"|{codes}" if codes else "") + r")(\s+warehouse)?\b", " ", phrase)
+        # ("mực in HP 85A": "in" there is the ink's, and HP no warehouse)
         phrase = re.sub(r"[?!.]", " ", phrase).strip()
         if quoted:
             phrase = quoted[0]  # a name in quotes is the product's

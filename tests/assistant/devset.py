@@ -579,6 +579,9 @@ def cases() -> list[dict]:
          "filters": [{"dimension": "owner", "values": ["E001", "E002"]}]}, **{"as": BAO})
     add("are we out of Giấy A4 PaperOne 80gsm?", "product_availability", {"product": "PAP-A4-PO80"})
     add("what are the payment terms for Minh Phát Stationery?", OVERVIEW, {"customer": "MINHPHAT"})
+    # a model number in a longer sentence names its product; "in HP" is the ink's, not a warehouse
+    add("giá vốn mực in HP 85A là bao nhiêu?", "product_availability", {"product": "TON-HP-85A"}, **{"as": HA})
+    add("how many Giấy A4 IK Plus 70gsm in HAN?", "product_availability", {"product": "PAP-A4-70"})
     # a contact by full name: their company (Trịnh Văn Khải buys for Hoàng Long Packaging)
     add("who is the account manager for Trịnh Văn Khải?", OVERVIEW, {"customer": "HOANGLONGPKG"})
     # The same customer asked about by support, who owns none of them: a shared name needs a question.
