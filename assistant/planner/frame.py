@@ -602,8 +602,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     if counts:
         if frame.counting or frame.compare:
             _add(frame.measures, counts[0].target)  # "orders in October vs last October": how many
-            if not re.search(r"\b(how many|bao nhieu|so|so luong|tong so|number of|may|count of|so sanh)$",
-                             " ".join(words[max(0, hit.start - 3):hit.start])):
+            if not re.search(r"\b(how many|bao nhieu|so|so luong|tong so|number of|may|count of|so sanh)( \w+)?$",
+                             " ".join(words[max(0, hit.start - 3):hit.start])):   # ("how many customer | payments")
                 frame.loose_counts.append(counts[0].target)
             return
         # Things named but not counted ("best-selling products", "my deals in negotiation", "customers above

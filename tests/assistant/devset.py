@@ -579,6 +579,8 @@ def cases() -> list[dict]:
          "filters": [{"dimension": "owner", "values": ["E001", "E002"]}]}, **{"as": BAO})
     add("are we out of Giấy A4 PaperOne 80gsm?", "product_availability", {"product": "PAP-A4-PO80"})
     add("what are the payment terms for Minh Phát Stationery?", OVERVIEW, {"customer": "MINHPHAT"})
+    add("how many customer payments did we get in September 2026?", "query_data",
+        {"measures": ["payment_count"], "period": "2026-09"}, **{"as": HA})
     # a model number in a longer sentence names its product; "in HP" is the ink's, not a warehouse
     add("giá vốn mực in HP 85A là bao nhiêu?", "product_availability", {"product": "TON-HP-85A"}, **{"as": HA})
     add("how many Giấy A4 IK Plus 70gsm in HAN?", "product_availability", {"product": "PAP-A4-70"})
