@@ -89,6 +89,9 @@ class Mentions:
             select(Employee.id, Employee.code, Employee.name, Employee.role).where(Employee.active.is_(True)))]
         self.opportunities = [(row[0], row[1], _core(row[1]), row[2]) for row in session.execute(
             select(Opportunity.id, Opportunity.name, Opportunity.customer_id))]
+        # each deal's customer's name words: a deal named after its customer is named only by words of its own
+        self.deal_customer_words = {row[0]: set(fold(row[1]).split()) for row in session.execute(
+            select(Opportunity.id, Customer.name).join(Customer, Customer.id == Opportunity.customer_id))}
         self.values: dict[str, dict[str, str]] = {}   # dimension -> folded value -> stored value
         for dimension, column in (("city", Customer.city), ("country", Customer.country), ("segment", Customer.segment),
                                   ("category", Product.category), ("region", Employee.region),
@@ -182,8 +185,12 @@ class Mentions:
         for deal_id, name, core, owner_customer in self.opportunities:
             if not core or (customer_id is not None and owner_customer != customer_id):
                 continue
-            hits = sum(1 for w in core if w in words or any(len(w) >= 5 and fuzz.ratio(w, x) >= 88 for x in words))
+            said = [w for w in core if w in words or any(len(w) >= 5 and fuzz.ratio(w, x) >= 88 for x in words)]
+            hits = len(said)
             share = hits / len(core)
+            own = [w for w in said if w not in self.deal_customer_words.get(deal_id, set())]
+            if not own:
+                continue   # "what did Kettle River Mountain Sports buy": the customer, not its "... rental fleet" deal
             if hits >= 2 and (share >= 0.6 or (cue and share >= 0.5)):
                 best.append((share + hits * 0.01, deal_id, name))
         if not best:

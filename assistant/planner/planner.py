@@ -24,7 +24,7 @@ VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao"
             "dang", "duoc", "roi", "minh", "voi", "khan", "dong", "con", "thi", "sao"}
 QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,80})[\"”’']")
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con|so voi|compared to|compared with|"
-                       r"vs)\b|\b(thi sao|the nao|the nao roi)\s*\??\s*$|\b(their|them|they|it|its|this customer|that customer|"
+                       r"vs)\b|\b(thi sao|the nao|the nao roi)\s*\??\s*$|\b(their|them|they|it|its|his|her|him|this customer|that customer|"
                        r"that account|this account|how (?:does|do|did|is|was) (?:that|this|it) compare|of (?:those|these)|"
                        r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
@@ -160,6 +160,7 @@ def _role_cannot_see(session: Session, actor_id: int | None, measures: list[str]
 SAME_PERIOD = re.compile(r"\b(?:for|in|over) the same (?:period|day|week|month|quarter|year)\b(?! last| a year| the year)|"
                          r"\bcung (?:ky|thang|quy|nam) (?:do|nay|ay)\b|\btrong cung (?:ky|thang|quy|nam)\b(?! nam ngoai)|"
                          r"\b(?:in|for|over|during) (?:that|this) (?:period|day|week|month|quarter|year)\b|"
+                         r"\bthat (?:period|day|week|month|quarter|year)\b|"
                          r"\b(?:trong )?(?:ky|thang|quy|nam|tuan) (?:do|ay)\b")
 BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|the (?:day|week|month|quarter|year) before|"
                          r"truoc do|truoc nua)\b")
@@ -170,6 +171,8 @@ OF_THOSE_COUNT = re.compile(r"\b(how many|bao nhieu) (of )?(them|those|these|tro
 IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
 
 
+ALTOGETHER = re.compile(r"\b(altogether|all together|in total|total of (that|those|them)|what'?s the total|"
+                        r"what is the total|tong cong|tong (so )?tien|tat ca (la )?bao nhieu|cong lai)\b")
 BREAK_DOWN = re.compile(r"\b(break (that|it|this|those|them) (down|out)|split (that|it|this) (up|out|by)|"
                         r"breakdown of (that|it|this)|broken down|chia (nho |ra )?(cai do |so do )?theo|"
                         r"phan (bo|tich) (so do |cai do )?theo|tach (ra )?theo)\b")
@@ -234,6 +237,17 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
                 args["group_by"] = [row]
             return Plan(intent="data", tool="query_data", args=args, language=language,
                         hints={"today": today.isoformat()})
+    if ALTOGETHER.search(frame.folded) and (frame.amount or not frame.counting) and memory.args.get("group_by") \
+            and (not frame.measures or set(frame.measures) <= set(memory.args["measures"])):
+        # "which invoices are overdue?" then "how much is that altogether?": the same figure, its filters and period,
+        # as one total
+        kept = [c for c in memory.args.get("conditions", [])
+                if not (c.get("op") == ">" and str(c.get("value")) == "0" and c.get("measure") in memory.args["measures"])]
+        if kept:
+            return None   # (rows that pass a condition have no plain total without them; "> 0" of the figure has)
+        for key in ("group_by", "conditions"):
+            args.pop(key, None)
+        return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     if BREAK_DOWN.search(frame.folded):
         # "break that down by aging bucket", "chia theo tháng": the same figure, its filters and period, by that
         wanted = list(frame.group_by)
@@ -1027,6 +1041,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
 
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
     frame = frame_mod.parse(text, today)
+    if frame.mine and link.customer is not None and link.span:
+        # "của Minh Phát": the customer's name, not "của mình" (ours)
+        said = " ".join(tokens_of(_without_periods(text, today))[link.span[0]:link.span[1]])
+        rest = re.sub(rf"\b{re.escape(said)}\b", " ", frame.folded, count=1) if said else frame.folded
+        frame.mine = bool(frame_mod.MINE.search(rest))
     if intent not in WRITE_INTENTS:
         _account_figure(frame, mentions_mod.mentions_index(session, index.stamp))
         _campaign_figure(frame, mentions_mod.mentions_index(session, index.stamp))

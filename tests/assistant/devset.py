@@ -581,6 +581,21 @@ def cases() -> list[dict]:
     add("what are the payment terms for Minh Phát Stationery?", OVERVIEW, {"customer": "MINHPHAT"})
     add("how many customer payments did we get in September 2026?", "query_data",
         {"measures": ["payment_count"], "period": "2026-09"}, **{"as": HA})
+    # "của Minh Phát" is the customer's name, not "của mình"; "how much is that altogether" totals the rows shown
+    for request, tool, args in [("hóa đơn nào của Minh Phát chưa thanh toán?", "query_data",
+                                 {"measures": ["open_receivables", "max_days_overdue"], "group_by": ["invoice"],
+                                  "customer": "MINHPHAT"}),
+                                ("tổng cộng là bao nhiêu tiền?", "query_data",
+                                 {"measures": ["open_receivables", "max_days_overdue"], "customer": "MINHPHAT"})]:
+        add(request, tool, args, chain="altogether", **{"as": HA})
+    for request, tool, args in [("how much has Saigon Foods bought this year?", "query_data",
+                                 {"measures": ["revenue"], "customer": "SAIGONFOODS"}),
+                                ("when was her last order?", "order_status", {"customer": "SAIGONFOODS"})]:
+        add(request, tool, args, chain="her-last-order", **{"as": BAO})
+    for request, tool, args in [("revenue in 2025", REPORT, {"period": "2025"}),
+                                ("how many orders did we get that year?", "query_data",
+                                 {"measures": ["orders"], "period": "2025"})]:
+        add(request, tool, args, chain="that-year", **{"as": BAO})
     # a model number in a longer sentence names its product; "in HP" is the ink's, not a warehouse
     add("giá vốn mực in HP 85A là bao nhiêu?", "product_availability", {"product": "TON-HP-85A"}, **{"as": HA})
     add("how many Giấy A4 IK Plus 70gsm in HAN?", "product_availability", {"product": "PAP-A4-70"})
