@@ -661,3 +661,23 @@ def test_marketing_measures_on_a_company_without_campaigns(finance):
     assert by(finance, "clv", "campaign_channel", period="2026") == {"direct": clv["clv"]}
     paid = q(finance, measures=["paid_sales", "commission"], period="all").totals
     assert paid["commission"] == (paid["paid_sales"] * finance.settings.commission_rate_pct / 100).quantize(D(1))
+
+
+def test_list_price_per_product_its_average_over_several_and_a_price_condition(finance):
+    from sqlalchemy import select
+
+    from backend.models import Product
+    from backend.money import round_money
+
+    session = finance.session
+    prices = {p.sku: p.unit_price for p in session.execute(select(Product)).scalars() if p.currency == "VND"}
+    got = by(finance, "list_price", "product", limit=1000)
+    for sku, price in prices.items():
+        assert got[sku] == price, sku
+    every = q(finance, measures=["list_price", "products"]).totals
+    assert every["products"] == len(got)
+    assert every["list_price"] == round_money(sum(got.values()) / len(got), "VND")   # the average list price
+    some_price = next(iter(prices.values()))
+    at = q(finance, measures=["list_price"], group_by=["product"],
+           conditions=[{"measure": "list_price", "op": "=", "value": str(some_price)}])
+    assert {r["product"] for r in at.rows} == {sku for sku, v in got.items() if v == some_price}

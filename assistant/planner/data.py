@@ -165,6 +165,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             r"\bwhat (sells|sold|is selling|are selling|sells best|did we sell|do we sell)\b|\bcai gi ban chay\b|"
             r"\bmon (hang )?nao ban chay\b", frame.folded) and _allowed(measures, "product"):
         group_by.append("product")   # "what sells best in Fishing by units": the products, ranked
+    if not group_by and "list_price" in measures and (frame.single or frame.limit or frame.order or frame.listing):
+        group_by.append("product")   # "the most expensive track", "cheapest product in Writing instruments": products
     if who and not group_by:
         seller = any(m in SALES_MEASURES for m in measures) and any(w in frame.words for w in ("rep", "salesperson", "sold",
                                                                                                 "sell", "nhan", "ban"))

@@ -27,10 +27,10 @@ AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "wh
                "what s",  # "what's": folding splits off the "s"
                "tong cong", "figure", "figures", "amount")
 DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
-ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap"}
+ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap", "cheapest", "re"}
 SUPERLATIVE = re.compile(r"\b(the )?(most|least|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|top|"
-                         r"oldest|newest|latest|earliest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
-                         r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat)\b")
+                         r"oldest|newest|latest|earliest|cheapest|priciest|dearest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
+                         r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat|re nhat|dat nhat)\b")
 EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|strongest and weakest|cao nhat va thap nhat|"
                       r"tot nhat va te nhat|manh nhat va yeu nhat)\b")
 MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid i\b|\bhave i\b|\bi (sold|sell|won|closed|made)\b|"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from backend.semantic.conditions import CONDITIONS, NamedCondition
@@ -202,7 +203,7 @@ def _spelt_alike(term: Term, typed: list[tuple[str, ...]]) -> bool:
 def _is_number(word: str) -> bool:
     from assistant.planner.when import NUMBER_WORDS
 
-    return word.isdigit() or word in NUMBER_WORDS
+    return word.isdigit() or word in NUMBER_WORDS or bool(re.fullmatch(r"\d+\.\d+", word))
 
 
 # Words a condition's phrase may have between its own ("haven't *we* talked to", "not been contacted").
@@ -226,6 +227,8 @@ def _match(term: Term, words: list[str], start: int) -> tuple[int | None, int | 
         if part == "numberslot":
             if word.isdigit():
                 number = int(word)
+            elif re.fullmatch(r"\d+\.\d+", word):
+                number = Decimal(word)   # a price said with its cents: "priced at 1.99"
             elif word in NUMBER_WORDS and len(word) > 1:
                 number = NUMBER_WORDS[word]
             elif word.rstrip("+").isdigit():

@@ -751,6 +751,11 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         if call.args["measures"] and not any("product" in supported_dimensions(m) for m in call.args["measures"]) \
                 and not args.get("product"):
             return True   # "tổng giá trị các cơ hội đang mở": a figure no product has ("giá" is not a price here)
+        counted = frame.counting and any(MEASURES[m].counts is not None for m in frame.measures)
+        if named and set(named) <= {"list_price"} and not grouped and not frame.conditions \
+                and not (frame.single or frame.limit or frame.order or counted) \
+                and not re.search(r"\b(average|avg|mean|trung binh)\b", frame.folded):
+            return False  # "price of X": the product's record (its price with its stock), not a figure
         if set(named) == {"cost_of_sales"} and not frame.period and not grouped:
             return False  # "how much does X cost": its price, not the cost of what was sold
         if frame.counting and any(MEASURES[m].counts is not None and m not in ("products", "active_products")

@@ -24,6 +24,25 @@ class NamedCondition:
 
 
 CONDITIONS: tuple[NamedCondition, ...] = (
+    # a product's list price against a figure said ("tracks priced at 1.99", "sản phẩm giá dưới 100000")
+    NamedCondition(
+        "priced_at", Words("priced at {n}", "có giá {n}",
+                           ("cost {n}", "costs {n}", "costing {n}", "that cost {n}", "sell for {n}", "selling for {n}",
+                            "sold at {n}", "at a price of {n}", "with a price of {n}", "price is {n}"),
+                           ("giá bán {n}", "giá là {n}", "bán giá {n}")),
+        "list_price", "=", show=("list_price",), row="product"),
+    NamedCondition(
+        "priced_under", Words("priced under {n}", "giá dưới {n}",
+                              ("priced below {n}", "cheaper than {n}", "costing less than {n}", "cost less than {n}",
+                               "price under {n}", "price below {n}", "priced less than {n}"),
+                              ("rẻ hơn {n}", "giá thấp hơn {n}", "giá bán dưới {n}")),
+        "list_price", "<", show=("list_price",), row="product"),
+    NamedCondition(
+        "priced_over", Words("priced over {n}", "giá trên {n}",
+                             ("priced above {n}", "more expensive than {n}", "costing more than {n}", "cost more than {n}",
+                              "price over {n}", "price above {n}", "priced more than {n}"),
+                             ("đắt hơn {n}", "giá cao hơn {n}", "giá bán trên {n}")),
+        "list_price", ">", show=("list_price",), row="product"),
     NamedCondition(
         "over_credit_limit",
         Words("over their credit limit", "vượt hạn mức",

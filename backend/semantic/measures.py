@@ -479,6 +479,19 @@ MEASURE_LIST: list[Measure] = [
        "Số sản phẩm trong danh mục (kể cả ngừng kinh doanh).", "count", synonyms_en=("catalogue size", "number of products"),
        synonyms_vi=("số mặt hàng",), on={"catalogue": _count()},
        counts=Words("products", "sản phẩm", ("product", "items", "item", "skus", "sku", "articles"), ("mặt hàng", "món"))),
+    _m("price_total", "list prices, summed", "tổng giá niêm yết", "The products' list prices added up, in the base "
+       "currency at today's FX rate.", "Tổng giá niêm yết của các sản phẩm, quy đổi theo tỷ giá hôm nay.", "money",
+       on={"catalogue": MeasureSQL(fx=Fx(amount=lambda s: Product.unit_price, currency=lambda s: Product.currency))},
+       hidden=True),
+    _m("list_price", "list price", "giá niêm yết",
+       "A product's list price (before discounts and VAT), in the base currency at today's FX rate; over several "
+       "products, their average.",
+       "Giá niêm yết của sản phẩm (trước chiết khấu và VAT), quy đổi theo tỷ giá hôm nay; nhiều sản phẩm thì lấy "
+       "trung bình.", "money",
+       synonyms_en=("price", "prices", "unit price", "selling price", "priced", "most expensive", "cheapest",
+                    "average price"),
+       synonyms_vi=("giá bán", "đơn giá", "giá niêm yết", "đắt nhất", "rẻ nhất", "giá trung bình"),
+       needs=("price_total", "products"), derive=_money_ratio("price_total", "products")),
     _m("active_products", "active products", "sản phẩm đang kinh doanh", "Number of products still sold (not discontinued).",
        "Số sản phẩm đang kinh doanh (chưa ngừng bán).", "count", synonyms_en=("products we sell", "active items"),
        synonyms_vi=("mặt hàng đang bán", "đang kinh doanh", "còn kinh doanh", "còn đang kinh doanh", "còn bán"),

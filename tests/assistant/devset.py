@@ -596,6 +596,14 @@ def cases() -> list[dict]:
                                 ("how many orders did we get that year?", "query_data",
                                  {"measures": ["orders"], "period": "2025"})]:
         add(request, tool, args, chain="that-year", **{"as": BAO})
+    # list prices: ranked, compared with a figure said, and a plain "price of X" stays the product's record
+    add("what's the most expensive product in the Paper category?", "query_data",
+        {"measures": ["list_price"], "group_by": ["product"], "filters": [{"dimension": "category", "values": ["Paper"]}],
+         "limit": 1})
+    add("how many products are priced under 50000?", "query_data",
+        {"measures": ["list_price"], "group_by": ["product"],
+         "conditions": [{"measure": "list_price", "op": "<", "value": "50000"}]})
+    add("price of Giấy A4 IK Plus 70gsm?", "find_products", {"query": "PAP-A4-70"})
     # a model number in a longer sentence names its product; "in HP" is the ink's, not a warehouse
     add("giá vốn mực in HP 85A là bao nhiêu?", "product_availability", {"product": "TON-HP-85A"}, **{"as": HA})
     add("how many Giấy A4 IK Plus 70gsm in HAN?", "product_availability", {"product": "PAP-A4-70"})
