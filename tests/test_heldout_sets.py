@@ -49,6 +49,10 @@ PINNED = {
     "demo-10.json": "ebbd176fee0cd48b0f78463d9c972ff6e45d6a3c745e1d85a38597ab6d91e70a",
     "erp-7.json": "37de15e10a599ec84511528787f06ba41e51d799094f7b1cfd44c1d8282b089e",
     "second-10.json": "cc1a62b5aece40dc992efbc71d4b726e461e67a0d9d00c5ba7ebef56f4fa7ad4",
+    "chinook-11.json": "41df68ee565f48c737e7e1e65a958e3c1c6a3e531f761eb042106d8ec91ba985",
+    "demo-11.json": "9050b3a33dbfc4cc9510d5d3b74512ecf1aebf6f642dca31740787467357a8fb",
+    "erp-8.json": "b84f6adb5373687f0c5ff758b1bed6bd4e36cbb6f077ae0b7798cc4b4146a893",
+    "second-11.json": "70749d5440f5f8ba537d26b3262436860f3e3bf7b59c04832cd1513688b78540",
 }
 
 
