@@ -681,3 +681,38 @@ def test_list_price_per_product_its_average_over_several_and_a_price_condition(f
     at = q(finance, measures=["list_price"], group_by=["product"],
            conditions=[{"measure": "list_price", "op": "=", "value": str(some_price)}])
     assert {r["product"] for r in at.rows} == {sku for sku, v in got.items() if v == some_price}
+
+
+def test_an_open_invoices_due_date_and_the_earliest_over_several(finance):
+    from sqlalchemy import select
+
+    from backend.models import Invoice
+
+    session = finance.session
+    open_ = by(finance, "open_receivables", "invoice")
+    due = {i.number: i.due_date for i in session.execute(select(Invoice)).scalars() if i.number in open_}
+    got = by(finance, "invoice_due_date", "invoice")
+    assert {k: str(v) for k, v in got.items()} == {k: v.isoformat() for k, v in due.items()}
+    assert str(total(finance, "invoice_due_date")) == min(due.values()).isoformat()
+
+
+def test_open_deals_past_their_expected_close_date(finance):
+    from sqlalchemy import select
+
+    from backend.models import Opportunity
+    from backend.semantic.rules import OPEN_STAGES
+
+    session = finance.session
+    deals = list(session.execute(select(Opportunity)).scalars())
+    today = finance.today
+    slipped = next(d for d in deals if d.stage in OPEN_STAGES)
+    slipped.close_date = date(2026, 10, 1)   # an open deal whose close date has gone by
+    session.flush()
+    got = by(finance, "days_past_close", "opportunity")
+    for deal in deals:
+        want = (today - deal.close_date).days if deal.stage in OPEN_STAGES and deal.close_date else None
+        assert got.get(deal.name) == want, deal.name
+    late = q(finance, measures=["expected_close"], group_by=["opportunity"],
+             conditions=[{"measure": "days_past_close", "op": ">", "value": "0"}])
+    assert {r["opportunity"] for r in late.rows} == {
+        d.name for d in deals if d.stage in OPEN_STAGES and d.close_date and d.close_date < today} >= {slipped.name}

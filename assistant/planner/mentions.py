@@ -61,7 +61,8 @@ CAMPAIGN_GENERIC = {"khach", "hang", "chuong", "trinh", "van", "phong", "pham", 
 # Words that put a question on the ledger, where a bare number can be an account's code.
 LEDGER_CUES = re.compile(r"\b(tai khoan|ledger|general ledger|gl|so cai|trial balance|bang can doi so phat sinh|"
                          r"chart of accounts|he thong tai khoan)\b")
-OPPORTUNITY_CUES = re.compile(r"\b(deal|deals|opportunity|opportunities|co hoi|thuong vu|contract|hop dong|tender|buy)\b")
+OPPORTUNITY_CUES = re.compile(r"\b(deal|deals|opportunity|opportunities|co hoi|thuong vu|contract|hop dong|tender|buy|"
+                              r"bid|bids|program|programme)\b")
 
 
 @dataclass

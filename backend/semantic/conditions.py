@@ -96,6 +96,16 @@ CONDITIONS: tuple[NamedCondition, ...] = (
               ("quá hạn hơn {n} ngày", "quá hạn quá {n} ngày", "trễ hạn trên {n} ngày", "nợ quá hạn trên {n} ngày")),
         "max_days_overdue", ">", show=("overdue_amount", "max_days_overdue")),
     NamedCondition(
+        # an open deal whose expected close date has gone by ("deals past their expected close date")
+        "past_close_date",
+        Words("past their expected close date", "đã quá ngày dự kiến chốt",
+              ("past the expected close date", "past their close date", "past the close date", "past expected close",
+               "close date has passed", "close date that's already passed", "close date that is already passed",
+               "close date already passed", "overdue to close", "should have closed already", "slipped past close date",
+               "past their expected close", "expected close date has passed", "missed their close date"),
+              ("quá ngày chốt", "quá hạn chốt", "đã quá hạn dự kiến chốt", "trễ ngày chốt")),
+        "days_past_close", ">", value=Decimal(0), show=("expected_close", "opportunity_amount"), row="opportunity"),
+    NamedCondition(
         "below_reorder_level",
         Words("below reorder level", "dưới mức đặt hàng lại",
               ("below the reorder level", "below their reorder level", "under reorder level", "below reorder point",

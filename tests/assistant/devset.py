@@ -596,6 +596,13 @@ def cases() -> list[dict]:
                                 ("how many orders did we get that year?", "query_data",
                                  {"measures": ["orders"], "period": "2025"})]:
         add(request, tool, args, chain="that-year", **{"as": BAO})
+    add("which open deals have slipped past their expected close date?", "query_data",
+        {"measures": ["expected_close", "opportunity_amount"], "group_by": ["opportunity", "customer"],
+         "conditions": [{"measure": "days_past_close", "op": ">", "value": "0"}]}, **{"as": BAO})
+    add("how much is Minh Phát Stationery behind on payments?", "query_data",
+        {"measures": ["overdue_amount"], "customer": "MINHPHAT"}, **{"as": HA})
+    add("Hoàng Long Trading's oldest unpaid invoice: when was it due?", "query_data",
+        {"measures": ["invoice_due_date"], "group_by": ["invoice"], "customer": "HOANGLONG"}, **{"as": HA})
     # list prices: ranked, compared with a figure said, and a plain "price of X" stays the product's record
     add("what's the most expensive product in the Paper category?", "query_data",
         {"measures": ["list_price"], "group_by": ["product"], "filters": [{"dimension": "category", "values": ["Paper"]}],
