@@ -567,6 +567,9 @@ REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, 
                "restock": {"product", "warehouse"}, "commissions": {"owner"}, "customer_lifetime_value": {"customer"},
                "payments_received": {"customer"}}
 # A question about a rule, not a figure: what the handbook answers.
+# A threshold of a rule asked about ("at what overdue age does an account go on credit hold?"): the handbook's.
+RULE_THRESHOLD = re.compile(r"\b(at what (?:overdue )?(?:age|point|stage|level|amount|threshold)|when (?:does|do|is) (?:an? |the )?"
+                            r"(?:account|customer|order|quote)s? (?:go|put|placed|get|gets|goes))\b")
 POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|respond within|resolution target|"
                     r"starting (?:credit|limit)|free delivery|free shipping|mien phi giao|business days|working days|"
                     r"delivery (?:is )?free|trong bao nhieu ngay|can (?:a|the) customers? pay|net \d+|"
@@ -1153,10 +1156,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
         return Plan(intent="overview", tool="customer_overview", args=args, language=language,
                     customer_code=link.customer.code)
-    if (POLICY.search(frame.folded) or POLICY.search(fold(text))) and not frame.period \
+    if (POLICY.search(frame.folded) or POLICY.search(fold(text)) or RULE_THRESHOLD.search(frame.folded)) and not frame.period \
             and not (frame.conditions and frame.row and re.search(r"\b(which|who|list|show|(?<!khi )nao|ai|danh sach)\b",
                                                                   frame.folded)) and link.customer is None and not link.ambiguous \
-            and not frame.group_by and not slots.documents and asks_rule \
+            and (not frame.group_by or RULE_THRESHOLD.search(frame.folded)) and not slots.documents and asks_rule \
             and not mentions_mod.mentions_index(session, index.stamp).employee(text):
         # A rule, a time limit, who approves: the handbook answers it, whatever figure words it uses.
         return Plan(intent="docs", tool="search_docs", args={"query": text.strip()}, language=language)
@@ -1327,6 +1330,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             # that order itself
             call.args["measures"] = ["last_order"]
             call.args.pop("group_by", None)
+        if call is not None and customer and call.args["measures"] == ["last_order"] and intent == "order_status" \
+                and not call.args.get("group_by") and not frame.period and _registered("order_status"):
+            # "what's the status of Hoàng Long Trading's latest order?": that order, with its status
+            return Plan(intent="order_status", tool="order_status", args={"customer": customer, "limit": 1},
+                        language=language, customer_code=customer)
         if call is not None and customer and call.args["measures"] in (["last_order"], ["first_order"]) \
                 and not call.args.get("group_by") and not frame.period and intent not in blocking | {"order_status"}:
             # "Terhi's last purchase": that order itself (number, date, amount), not only its date

@@ -603,6 +603,9 @@ def cases() -> list[dict]:
         {"measures": ["overdue_amount"], "customer": "MINHPHAT"}, **{"as": HA})
     add("Hoàng Long Trading's oldest unpaid invoice: when was it due?", "query_data",
         {"measures": ["invoice_due_date"], "group_by": ["invoice"], "customer": "HOANGLONG"}, **{"as": HA})
+    add("what's the status of Saigon Foods' latest order?", "order_status", {"customer": "SAIGONFOODS", "limit": 1},
+        **{"as": BAO})
+    add("at what point does a customer go on credit hold?", "search_docs", {}, **{"as": HA})
     # list prices: ranked, compared with a figure said, and a plain "price of X" stays the product's record
     add("what's the most expensive product in the Paper category?", "query_data",
         {"measures": ["list_price"], "group_by": ["product"], "filters": [{"dimension": "category", "values": ["Paper"]}],
