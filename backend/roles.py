@@ -72,9 +72,10 @@ def allowed(tool: str, role: str) -> bool:
     return role in TOOL_ROLES.get(tool, frozenset())
 
 
-def roles_needed_text(tool: str) -> str:
+def roles_needed_text(tool: str, language: str = "en") -> str:
     roles = sorted(roles_for(tool))
-    return ", ".join(roles[:-1]) + (" or " if len(roles) > 1 else "") + roles[-1]
+    joiner = " hoặc " if language == "vi" else " or "
+    return ", ".join(roles[:-1]) + (joiner if len(roles) > 1 else "") + roles[-1]
 
 
 # Roles that see one customer's money (credit, invoices) only for the customers they own.

@@ -59,7 +59,8 @@ SYNONYMS = {
     # purchase orders: sent to the supplier, the goods not all in yet; a draft waits for approval
     "sent": ("waiting to be received", "awaiting delivery", "not yet received", "on order", "cho nhan hang",
              "chua nhan hang", "dang cho giao", "sent but nothing received", "nothing received yet",
-             "sent but not received", "nothing received", "chua nhan duoc gi"),
+             "sent but not received", "nothing received", "chua nhan duoc gi", "da gui ma chua nhan hang",
+             "da gui nhung chua nhan hang", "da gui ma chua nhan", "da gui nhung chua nhan", "da gui chua nhan hang"),
     "partially_received": ("partly received", "part received", "partially delivered", "nhan mot phan",
                            "waiting to be received", "awaiting delivery", "not yet received", "on order",
                            "cho nhan hang", "chua nhan hang", "dang cho giao"),

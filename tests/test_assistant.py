@@ -108,8 +108,10 @@ def test_a_quote_preview_reads_well_and_its_arguments_are_plain_json(session, wo
 def test_support_cannot_quote(session, world):
     result = ask(session, world["support"], "quote 20 x A4 paper to Hoàng Long, 5% off")
     assert not any(c["name"] == "create_quote" for c in result.tool_calls)
-    assert "role" in result.answer
+    assert "role" in result.answer and "can't" in result.answer
     assert session.execute(select(func.count()).select_from(Quote)).scalar_one() == 0
+    vietnamese = ask(session, world["support"], "báo giá 20 giấy A4 cho Hoàng Long, giảm 5%", conversation="c-vi")
+    assert "Bạn không có quyền" in vietnamese.answer and " or " not in vietnamese.answer
 
 
 def test_unknown_request_is_answered_honestly(session, world):

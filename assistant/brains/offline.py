@@ -98,8 +98,9 @@ class OfflinePlanner(BaseChatModel):
         if self.allowed_tools is not None and plan.tool not in self.allowed_tools:
             from backend.roles import roles_needed_text
 
-            needed = roles_needed_text(plan.tool)
-            text = (f"Việc này cần vai trò {needed}; bạn đang đăng nhập với vai trò {turn.tool_ctx.role}." if plan.language == "vi"
+            needed = roles_needed_text(plan.tool, plan.language)
+            text = (f"Bạn không có quyền làm việc này: cần vai trò {needed}; bạn đang đăng nhập với vai trò "
+                    f"{turn.tool_ctx.role}." if plan.language == "vi"
                     else f"That needs the {needed} role; you are signed in as {turn.tool_ctx.role}, so I can't do it for you.")
             return AIMessage(text, additional_kwargs={"tandem_plan": plan.to_dict()})
         call = {"name": plan.tool, "args": plan.args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
