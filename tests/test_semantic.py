@@ -716,3 +716,22 @@ def test_open_deals_past_their_expected_close_date(finance):
              conditions=[{"measure": "days_past_close", "op": ">", "value": "0"}])
     assert {r["opportunity"] for r in late.rows} == {
         d.name for d in deals if d.stage in OPEN_STAGES and d.close_date and d.close_date < today} >= {slipped.name}
+
+
+def test_customers_who_have_not_ordered_for_a_while(finance):
+    from sqlalchemy import func, select
+
+    from backend.models import SalesOrder
+
+    session = finance.session
+    last = dict(session.execute(select(SalesOrder.customer_id, func.max(SalesOrder.order_date))
+                                .where(SalesOrder.status != "cancelled").group_by(SalesOrder.customer_id)).all())
+    from backend.models import Customer
+
+    codes = dict(session.execute(select(Customer.id, Customer.code)).all())
+    want = {codes[c]: (finance.today - d).days for c, d in last.items()}
+    assert by(finance, "days_since_last_order", "customer", period="all") == want
+    threshold = sorted(want.values())[len(want) // 2]
+    quiet = q(finance, measures=["last_order"], group_by=["customer"], period="all",
+              conditions=[{"measure": "days_since_last_order", "op": ">", "value": str(threshold)}])
+    assert {r["customer"] for r in quiet.rows} == {c for c, days in want.items() if days > threshold}

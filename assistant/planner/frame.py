@@ -119,7 +119,11 @@ def _normalise_units(words: list[str]) -> list[str]:
         number = int(word) if word.isdigit() else NUMBER_WORDS.get(word) if len(word) > 1 else None
         half = (number == 6 and i + 1 < len(words) and words[i + 1] in MONTHS_UNIT
                 and ((i > 0 and words[i - 1] in ("first", "last")) or words[i + 2:i + 3] in (["dau"], ["cuoi"])))
-        if number is not None and not half and i + 1 < len(words) and words[i + 1] in WEEKS | MONTHS_UNIT | YEARS_UNIT:
+        # ("từ tháng 6": since June — "tu" there is no four, and "tháng" before a number is a month's name)
+        named_month = words[i + 1:i + 2] == ["thang"] and i + 2 < len(words) and words[i + 2].isdigit() \
+            and not word.isdigit()
+        if number is not None and not half and not named_month and i + 1 < len(words) \
+                and words[i + 1] in WEEKS | MONTHS_UNIT | YEARS_UNIT:
             factor = 7 if words[i + 1] in WEEKS else 365 if words[i + 1] in YEARS_UNIT else 30
             out += [str(number * factor), "ngay" if words[i + 1] in ("tuan", "thang") else "days"]
             i += 2
@@ -228,6 +232,28 @@ def _any_one(frame: Frame) -> None:
 
 # Acronyms that are also everyday Vietnamese written without accents ("cac ticket khan cap": the tickets, not CAC).
 _VI_ACRONYMS = {"cac": "cac"}
+
+
+NOT_ORDERED_SINCE = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not|not|no|never|chua|khong)\s+"
+                               r"(ordered|bought|purchased|placed an order|placed any orders?|orders?|dat hang|mua hang|mua)"
+                               r"(\s+(anything|any|gi|nua|lai))?(\s+from us)?\s+(since|tu|ke tu)\b")
+
+
+def _not_ordered_since(frame: Frame) -> None:
+    """'which of my customers hasn't ordered anything since June 2026': those whose last order is before the day
+    the period starts — the days since it, counted to today; the orders are read over all time."""
+    if not frame.period or frame.conditions or not NOT_ORDERED_SINCE.search(frame.folded) or frame.today is None:
+        return
+    from backend.semantic.periods import parse_period
+
+    try:
+        start = parse_period(frame.period, frame.today).start
+    except Exception:
+        return
+    frame.conditions.append({"name": "not_ordered", "number": (frame.today - start).days})
+    frame.period = "all"
+    frame.measures[:] = [m for m in frame.measures if m not in ("customers", "orders", "revenue")]
+    frame.row = frame.row or "customer"
 
 
 def _loose_counts(frame: Frame) -> None:
@@ -439,6 +465,7 @@ def parse(text: str, today: date) -> Frame:
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
+    _not_ordered_since(frame)
     _acronyms(frame)
     _generic_balance(frame)
     _paid_in_cash(frame)

@@ -91,14 +91,31 @@ def _pattern(regex: str):
     return register
 
 
+@_pattern(r"\b(?:tu|giua)\s+thang\s*(?P<a>\d{1,2})\s*(?:den|toi|-|–|va)\s*(?:het\s+)?(?:thang\s*)?(?P<b>\d{1,2})"
+          r"(?:\s*(?:/|-)?\s*(?:nam\s+)?(?P<y>" + _YEAR + r"))?\b")
+def _thang_range(m, today):
+    """'từ tháng 6 đến tháng 9', 'giữa tháng 3 và tháng 5 năm 2025': those months."""
+    a, b = int(m["a"]), int(m["b"])
+    if not (1 <= a <= 12 and 1 <= b <= 12):
+        return None
+    return _months_between(a, b, int(m["y"]) if m["y"] else None, today)
+
+
+def _months_between(a: int, b: int, year: int | None, today: date) -> str:
+    """Month a to month b; with no year, the latest such run that has begun (one over the new year ends in it)."""
+    if year is not None:
+        return f"{year}-{a:02d}..{year + (1 if b < a else 0)}-{b:02d}" if b < a else f"{year}-{a:02d}..{year}-{b:02d}"
+    first = _month_year(a, None, today)
+    end_year = int(first[:4]) + (1 if b < a else 0)
+    if (end_year, b) > (today.year, today.month):
+        first, end_year = f"{int(first[:4]) - 1}-{a:02d}", end_year - 1   # "tháng 11 đến tháng 2": last winter
+    return f"{first}..{end_year}-{b:02d}"
+
+
 @_pattern(r"\b(?:from|between|tu)\s+(?P<a>" + _MONTH + r")\s+(?:to|and|until|through|-|den|toi)\s+(?P<b>" + _MONTH + r")"
           r"(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b")
 def _month_range(m, today):
-    year = int(m["y"]) if m["y"] else None
-    a, b = MONTHS[m["a"]], MONTHS[m["b"]]
-    first = _month_year(a, year, today)
-    last = f"{int(first[:4]) + (1 if b < a else 0)}-{b:02d}" if year is None else f"{year}-{b:02d}"
-    return f"{first}..{last}"
+    return _months_between(MONTHS[m["a"]], MONTHS[m["b"]], int(m["y"]) if m["y"] else None, today)
 
 
 @_pattern(r"\b(?:from|between|tu|giua)\s+(?:nam\s+)?(?P<a>" + _YEAR + r")\s+(?:to|and|until|through|-|den|toi|va)\s+(?:nam\s+)?(?P<b>" + _YEAR + r")\b")
@@ -119,6 +136,16 @@ def _date_range(m, today):
 @_pattern(r"\b(?:since|from|ke tu|tu)\s+(?:the\s+(?:start|beginning)\s+of\s+|dau\s+)?(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
 def _since_year(m, today):
     return f"{m['y']}-01-01..{today.isoformat()}"
+
+
+@_pattern(r"\b(?:tu|ke tu)\s+thang\s*(?P<n>\d{1,2})(?:\s*(?:/|-)?\s*(?:nam\s+)?(?P<y>" + _YEAR + r"))?\b"
+          r"(?!\s*(?:/\s*\d|den|toi|-|–|va)\b)")
+def _since_thang(m, today):
+    """'từ tháng 6', 'kể từ tháng 3/2025': from the first of that month to today."""
+    if not 1 <= int(m["n"]) <= 12:
+        return None
+    start = _month_year(int(m["n"]), int(m["y"]) if m["y"] else None, today)
+    return f"{start}-01..{today.isoformat()}"
 
 
 @_pattern(r"\b(?:since|ke tu)\s+(?P<mo>" + _MONTH + r")(?:\s+(?P<y>" + _YEAR + r"))?\b")

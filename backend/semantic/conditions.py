@@ -96,6 +96,19 @@ CONDITIONS: tuple[NamedCondition, ...] = (
               ("quá hạn hơn {n} ngày", "quá hạn quá {n} ngày", "trễ hạn trên {n} ngày", "nợ quá hạn trên {n} ngày")),
         "max_days_overdue", ">", show=("overdue_amount", "max_days_overdue")),
     NamedCondition(
+        # customers whose last order is older than the days said (since a day: the planner counts the days to it)
+        "not_ordered",
+        Words("not ordered for {n} days", "chưa đặt hàng {n} ngày",
+              ("haven't ordered in {n} days", "hasn't ordered in {n} days", "not ordered in {n} days",
+               "no orders for {n} days", "no orders in {n} days", "no order in {n} days", "not bought for {n} days",
+               "haven't bought in {n} days", "hasn't bought in {n} days", "not placed an order in {n} days",
+               "haven't placed an order in {n} days", "hasn't placed an order in {n} days",
+               "haven't ordered for {n} days", "hasn't ordered for {n} days", "not bought anything in {n} days",
+               "haven't bought anything in {n} days", "hasn't bought anything in {n} days"),
+              ("chưa mua hàng {n} ngày", "không đặt hàng {n} ngày", "{n} ngày chưa đặt hàng", "chưa đặt hàng trong {n} ngày",
+               "chưa mua trong {n} ngày", "{n} ngày chưa mua")),
+        "days_since_last_order", ">", show=("last_order", "days_since_last_order")),
+    NamedCondition(
         # an open deal whose expected close date has gone by ("deals past their expected close date")
         "past_close_date",
         Words("past their expected close date", "đã quá ngày dự kiến chốt",

@@ -606,6 +606,13 @@ def cases() -> list[dict]:
     add("what's the status of Saigon Foods' latest order?", "order_status", {"customer": "SAIGONFOODS", "limit": 1},
         **{"as": BAO})
     add("at what point does a customer go on credit hold?", "search_docs", {}, **{"as": HA})
+    add("which of my customers haven't ordered anything since August?", "query_data",
+        {"measures": ["last_order", "days_since_last_order"], "group_by": ["customer"], "owner": "me", "period": "all",
+         "conditions": [{"measure": "days_since_last_order", "op": ">", "value": "117"}]})
+    add("khách hàng nào chưa mua hàng 60 ngày?", "query_data",
+        {"measures": ["last_order", "days_since_last_order"], "group_by": ["customer"],
+         "conditions": [{"measure": "days_since_last_order", "op": ">", "value": "60"}]}, **{"as": BAO})
+    add("doanh thu từ tháng 3 đến tháng 5 năm 2026", "run_report", {"period": "2026-03..2026-05"}, **{"as": BAO})
     # list prices: ranked, compared with a figure said, and a plain "price of X" stays the product's record
     add("what's the most expensive product in the Paper category?", "query_data",
         {"measures": ["list_price"], "group_by": ["product"], "filters": [{"dimension": "category", "values": ["Paper"]}],

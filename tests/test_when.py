@@ -1,0 +1,36 @@
+"""Periods read from words (assistant/planner/when.py), the Vietnamese month forms in particular, worked out by
+hand for 26 November 2026."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.planner import frame as frame_mod
+from assistant.planner import when
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize("text, period", [
+    ("khach hang nao chua dat hang tu thang 6", "2026-06-01..2026-11-26"),   # since June
+    ("ke tu thang 3/2025", "2025-03-01..2026-11-26"),
+    ("doanh thu tu thang 6 den thang 9", "2026-06..2026-09"),
+    ("doanh thu tu thang 3 den thang 5 nam 2025", "2025-03..2025-05"),
+    ("doanh thu giua thang 11 va thang 2", "2025-11..2026-02"),   # a range over the new year
+    ("doanh thu thang 6", "2026-06"),
+    ("since 1 july 2026", "2026-07-01..2026-11-26"),
+    ("from march to may", "2026-03..2026-05"),
+    ("between october and january", "2025-10..2026-01"),
+])
+def test_vietnamese_months_since_and_ranges(text, period):
+    assert when.read(text, TODAY).period == period
+
+
+def test_since_a_month_is_not_four_months():
+    # "từ tháng 6" is since June; "tư" (four) only counts months before a unit with no month number after it
+    parsed = frame_mod.parse("khách hàng nào chưa đặt hàng từ tháng 6?", TODAY)
+    assert parsed.period == "2026-06-01..2026-11-26" or parsed.period == "all"   # "all": read over all time
+    assert parsed.conditions == [{"name": "not_ordered", "number": (TODAY - date(2026, 6, 1)).days}]
+    assert "120" not in parsed.folded
+    assert frame_mod.parse("not contacted for three months", TODAY).conditions[0]["number"] == 90
