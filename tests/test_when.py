@@ -34,3 +34,8 @@ def test_since_a_month_is_not_four_months():
     assert parsed.conditions == [{"name": "not_ordered", "number": (TODAY - date(2026, 6, 1)).days}]
     assert "120" not in parsed.folded
     assert frame_mod.parse("not contacted for three months", TODAY).conditions[0]["number"] == 90
+
+
+def test_a_vietnamese_unit_turned_into_days_still_reads_the_condition():
+    for text in ("khách hàng nào chưa liên hệ ba tháng", "khách hàng nào chưa liên hệ 3 tháng"):
+        assert frame_mod.parse(text, TODAY).conditions == [{"name": "not_contacted", "number": 90}]

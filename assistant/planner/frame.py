@@ -433,8 +433,13 @@ def _ticket_flow(frame: Frame) -> None:
 
 def parse(text: str, today: date) -> Frame:
     lex = lexicon()
-    words = _normalise_units(lex.correct(tokens(text)))
-    hits = lex.find(words, token_marks(text))
+    said = lex.correct(tokens(text))
+    words = _normalise_units(said)
+    marks = token_marks(text)
+    if len(words) == len(said) == len(marks):
+        # a unit turned into days ("ba tháng" -> "90 ngay") keeps no accents of its own to check
+        marks = [() if w != s else m for w, s, m in zip(words, said, marks)]
+    hits = lex.find(words, marks)
     frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits, today=today)
     when = when_mod.read(" ".join(words), today)
     frame.period, frame.compare = when.period, when.compare
