@@ -199,3 +199,11 @@ def test_vietnamese_write_previews_are_in_vietnamese(session, world):
     logged = ask(session, world["rep"], "ghi nhận cuộc gọi với Minh Phát: khách hẹn thanh toán thứ Sáu", conversation="c-vi-l")
     assert logged.confirmation is not None
     assert logged.answer.startswith("Ghi nhận cuộc gọi với Minh Phát") and "Log a" not in logged.answer
+
+
+def test_a_cost_asked_by_support_is_refused_in_words(session, world):
+    refused = ask(session, world["support"], "what's the unit cost of PAP-A4-80?", conversation="c-cost")
+    assert any(c["name"] == "product_availability" for c in refused.tool_calls)
+    assert "not available to your role" in refused.answer and "Unit cost" not in refused.answer
+    shown = ask(session, world["rep"], "what's the unit cost of PAP-A4-80?", conversation="c-cost-rep")
+    assert "Unit cost" in shown.answer and "not available" not in shown.answer

@@ -260,7 +260,8 @@ def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
     return "\n".join(lines)
 
 
-def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
+def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | None = None) -> str:
+    hints = hints or {}
     if tool == "find_customers":
         cands = r.get("candidates", [])
         if not cands:
@@ -382,6 +383,14 @@ def _generic(tool: str, r: dict[str, Any], lang: str) -> str:
                               f"{s.get('reserved')} reserved)" + (" — below reorder level" if s.get("below_reorder") else ""),
                         f"- {s.get('warehouse')}: còn {s.get('available')} ({s.get('quantity')} tồn, {s.get('reserved')} đã giữ)"
                         + (" — dưới mức đặt hàng lại" if s.get("below_reorder") else "")) for s in stock)
+        if r.get("unit_cost") is None and hints.get("asked_cost"):
+            # "giá vốn mực in HP 85A?" asked by support: the cost is not theirs to see, said so
+            from backend.roles import COST_VIEWERS
+
+            who = ", ".join(sorted(COST_VIEWERS))
+            lines.append(_t(lang, f"The unit cost and margin are not available to your role (only {who} see costs), "
+                                  "so I can't show them.",
+                            f"Bạn không có quyền xem giá vốn và biên lợi nhuận (chỉ các vai trò {who} được xem)."))
         if r.get("unit_cost") is not None:
             margin = f", margin {_plain(r['margin_pct'])}%" if r.get("margin_pct") is not None else ""
             lines.append(_t(lang, f"Unit cost {_m(r['unit_cost'], r.get('currency'))}{margin}.",
@@ -447,7 +456,7 @@ def compose_answer(plan: dict[str, Any], results: list[dict[str, Any]]) -> str:
 
             parts.append(answer_query_data(result, language=lang, hints=plan.get("hints") or {}))
         else:
-            parts.append(_generic(tool or "", result, lang))
+            parts.append(_generic(tool or "", result, lang, plan.get("hints") or {}))
     return "\n\n".join(parts)
 
 

@@ -261,6 +261,8 @@ def _loose_counts(frame: Frame) -> None:
     the suppliers named in passing are not counted too."""
     if frame.compare or not frame.counting or not any(MEASURES[m].counts is None for m in frame.measures):
         return   # ("how many days late is the oldest unpaid invoice": the invoices are the rows, kept)
+    if re.search(r"\b(how many|number of|count)\b", frame.folded):
+        return   # "Hùng's open deals: how many and what are they worth?": asked to count, wherever it is said
     frame.measures[:] = [m for m in frame.measures if m not in frame.loose_counts]
 
 

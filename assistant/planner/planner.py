@@ -987,7 +987,18 @@ def _campaign_figure(frame, extra) -> None:
         frame.period = "all"   # the only year said is the campaign's own
 
 
+COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
+                        r"bien loi nhuan)\b")
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
+    plan = _make_plan(text, session=session, actor_id=actor_id, today=today, memory=memory)
+    if plan.tool == "product_availability" and COST_ASKED.search(fold(text)):
+        plan.hints["asked_cost"] = True   # said so when the asker's role may not see costs
+    return plan
+
+
+def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
     from assistant.planner import data as data_mod
     from assistant.planner import frame as frame_mod
     from assistant.planner import mentions as mentions_mod

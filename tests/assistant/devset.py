@@ -613,6 +613,8 @@ def cases() -> list[dict]:
         {"measures": ["last_order", "days_since_last_order"], "group_by": ["customer"],
          "conditions": [{"measure": "days_since_last_order", "op": ">", "value": "60"}]}, **{"as": BAO})
     add("doanh thu từ tháng 3 đến tháng 5 năm 2026", "run_report", {"period": "2026-03..2026-05"}, **{"as": BAO})
+    add("Mai's open deals: how many and what are they worth?", "query_data",
+        {"measures": ["open_opportunities", "pipeline_amount"], "owner": "E001"}, **{"as": BAO})
     add("khách hàng nào của em chưa liên hệ hai tháng rồi?", "query_data",
         {"conditions": [{"measure": "days_since_last_contact", "op": ">", "value": "60"}]})
     # list prices: ranked, compared with a figure said, and a plain "price of X" stays the product's record
