@@ -207,3 +207,19 @@ def test_a_cost_asked_by_support_is_refused_in_words(session, world):
     assert "not available to your role" in refused.answer and "Unit cost" not in refused.answer
     shown = ask(session, world["rep"], "what's the unit cost of PAP-A4-80?", conversation="c-cost-rep")
     assert "Unit cost" in shown.answer and "not available" not in shown.answer
+
+
+def test_which_of_them_ranks_only_the_rows_just_shown(session, world):
+    from tests.factories.catalog import make_product
+
+    paper = make_product(session, sku="PAP-OF-THEM", name="Copy paper", unit_price=Decimal("100000"))
+    for customer, quantity in ((world["hoang"], 3), (world["minh_phat"], 5)):
+        make_order(session, customer=customer, lines=[(paper, quantity, None, Decimal("0"))], order_date=date(2026, 8, 12),
+                   status="invoiced")
+    first = ask(session, world["manager"], "top 2 customers by revenue this year", conversation="c-of-them")
+    shown = [r["customer_code"] for r in first.tool_calls[0]["result"]["rows"]]   # a report's rows
+    assert len(shown) == 2
+    second = ask(session, world["manager"], "which of them owes us the most?", conversation="c-of-them")
+    call = second.tool_calls[0]
+    assert call["args"]["measures"] == ["open_receivables"]
+    assert {"dimension": "customer", "op": "in", "values": shown} in call["args"]["filters"]

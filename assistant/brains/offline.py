@@ -42,11 +42,28 @@ def _memory(messages: list[BaseMessage]) -> Memory:
             result = body.get("result") or {}
             code = (result.get("customer") or {}).get("code") if isinstance(result.get("customer"), dict) else result.get("customer_code")
             rows = result.get("rows") if isinstance(result.get("rows"), list) else []
+            memory.rows = _rows_shown(memory, rows)
             if not code and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("customer_name"):
                 code = rows[0].get("customer")  # query_data's one customer ("our top customer in Germany")
             if code:
                 memory.customer_code = code
     return memory
+
+
+def _rows_shown(memory: Memory, rows: list[Any]) -> dict[str, list[str]]:
+    """The keys of the rows the last answer listed, by dimension ("which of them ..." asks among these): a figure's
+    rows by its grouping, a report's by the customer codes or SKUs they carry."""
+    if not rows or len(rows) > 50 or not all(isinstance(r, dict) for r in rows):
+        return {}
+    if memory.intent == "data":
+        shown = (memory.args.get("group_by") or [None])[0]
+        if shown and all(r.get(shown) is not None for r in rows):
+            return {shown: [str(r[shown]) for r in rows]}
+        return {}
+    for key, dimension in (("customer_code", "customer"), ("sku", "product")):
+        if all(r.get(key) for r in rows):
+            return {dimension: [str(r[key]) for r in rows]}
+    return {}
 
 
 class OfflinePlanner(BaseChatModel):

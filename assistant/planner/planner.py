@@ -80,6 +80,7 @@ class Memory:
     intent: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
     hints: dict[str, Any] = field(default_factory=dict)
+    rows: dict[str, list[str]] = field(default_factory=dict)   # the last answer's rows (dimension -> their keys)
 
 
 # Tools whose results carry sentences (titles, notes, reasons, watch-outs): they take the asker's language.
@@ -188,8 +189,21 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
     if AMONG_THOSE.search(frame.folded) and (frame.single or frame.limit or frame.order):
         row = (memory.args.get("group_by") or ["customer"])[0]
         args["group_by"] = [row]
-        if frame.measures:
-            args["measures"] = frame.measures
+        from assistant.planner.lexicon import lexicon
+
+        # the figure asked, or the one a condition said tests ("which of them owes us the most": what they owe)
+        asked = list(frame.measures) or [lexicon().conditions[c["name"]].measure for c in frame.conditions
+                                          if lexicon().conditions[c["name"]].other is None]
+        if asked:
+            args["measures"] = [m for m in dict.fromkeys(asked) if row in supported_dimensions(m)] or args["measures"]
+            args.pop("conditions", None)
+        keys = memory.rows.get(row)
+        if keys and (args.get("limit") is None or len(keys) <= 50):
+            # "my top 3 customers" then "which of them owes the most": among those three only
+            args["filters"] = [f for f in args.get("filters", []) if f["dimension"] != row] + [
+                {"dimension": row, "values": keys}]
+            if args["measures"] != memory.args["measures"] and not frame.period:
+                args.pop("period", None)   # (what they owe now, not this year's)
         args["limit"] = frame.limit or 1
         args["order"] = frame.order or "desc"
         return Plan(intent="data", tool="query_data", args=args, language=language,
@@ -1093,6 +1107,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if rows and not frame.group_by and ranked and rows[0] not in ("day", "week", "month", "quarter", "year"):
             frame.group_by = [rows[0]]
             frame.limit = frame.limit or memory.args.get("limit") or memory.args.get("top_n")
+    if memory.intent == "report" and memory.rows and intent not in WRITE_INTENTS and AMONG_THOSE.search(frame.folded):
+        # "top 5 customers by revenue" (a report) then "which of them owes us the most?": among those rows
+        row = next(iter(memory.rows))
+        among = Memory(customer_code=memory.customer_code, intent="data", rows=memory.rows,
+                       args={"measures": ["revenue"], "group_by": [row],
+                             **({"period": memory.args["period"]} if memory.args.get("period") else {})})
+        plan = _about_those(frame, among, language, today)
+        if plan is not None:
+            return plan
     if memory.intent == "data" and memory.args.get("measures") and intent not in WRITE_INTENTS:
         plan = _about_those(frame, memory, language, today)
         if plan is not None:

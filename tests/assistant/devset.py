@@ -613,6 +613,11 @@ def cases() -> list[dict]:
         {"measures": ["last_order", "days_since_last_order"], "group_by": ["customer"],
          "conditions": [{"measure": "days_since_last_order", "op": ">", "value": "60"}]}, **{"as": BAO})
     add("doanh thu từ tháng 3 đến tháng 5 năm 2026", "run_report", {"period": "2026-03..2026-05"}, **{"as": BAO})
+    for request, tool, args in [("top 3 customers in Hanoi by revenue this year", "query_data",
+                                 {"measures": ["revenue"], "group_by": ["customer"], "limit": 3}),
+                                ("which of them owes us the most?", "query_data",
+                                 {"measures": ["open_receivables"], "group_by": ["customer"], "limit": 1})]:
+        add(request, tool, args, chain="which-of-them-owes", **{"as": BAO})
     add("Mai's open deals: how many and what are they worth?", "query_data",
         {"measures": ["open_opportunities", "pipeline_amount"], "owner": "E001"}, **{"as": BAO})
     add("khách hàng nào của em chưa liên hệ hai tháng rồi?", "query_data",
