@@ -31,7 +31,9 @@ ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", 
 SUPERLATIVE = re.compile(r"\b(the )?(most|least|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|top|"
                          r"oldest|newest|latest|earliest|cheapest|priciest|dearest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
                          r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat|re nhat|dat nhat)\b")
-EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|strongest and weakest|cao nhat va thap nhat|"
+EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|lowest and highest|strongest and weakest|"
+                      r"cheapest and (?:the )?most expensive|most expensive and (?:the )?cheapest|min and max|"
+                      r"thap nhat va cao nhat|re nhat va dat nhat|dat nhat va re nhat|cao nhat va thap nhat|"
                       r"tot nhat va te nhat|manh nhat va yeu nhat)\b")
 MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid i\b|\bhave i\b|\bi (sold|sell|won|closed|made)\b|"
                   r"\b(toi|em) (ban|ban duoc|da ban|chot)\b|\b(khach|khach hang|doanh so|doanh thu) (cua )?(toi|em)\b")
@@ -278,7 +280,7 @@ def _how_many_of(frame: Frame) -> None:
             continue
         before = " ".join(frame.words[max(0, hit.start - 2):hit.start])
         own = " ".join(frame.words[hit.start:hit.end])
-        if not (re.search(r"(how many|bao nhieu|so luong|number of)$", before)
+        if not (re.search(r"(how many|bao nhieu|so luong|number of)( different| distinct| unique)?$", before)
                 or re.match(r"(how many|bao nhieu|so luong|number of)\b", own)):
             continue
         following = next((other for other in frame.hits if other.start == hit.end), None)

@@ -769,8 +769,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
                 and not args.get("product"):
             return True   # "tổng giá trị các cơ hội đang mở": a figure no product has ("giá" is not a price here)
         counted = frame.counting and any(MEASURES[m].counts is not None for m in frame.measures)
-        if named and set(named) <= {"list_price"} and not grouped and not frame.conditions \
-                and not (frame.single or frame.limit or frame.order or counted) \
+        if named and set(named) <= {"list_price"} and not grouped and not frame.conditions and not args.get("filters") \
+                and not (frame.single or frame.limit or frame.order or counted or frame.extremes) \
                 and not re.search(r"\b(average|avg|mean|trung binh)\b", frame.folded):
             return False  # "price of X": the product's record (its price with its stock), not a figure
         if set(named) == {"cost_of_sales"} and not frame.period and not grouped:
@@ -1247,7 +1247,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         frame.measures[:] = ["revenue"]  # "what did my customers buy in 2023": their purchases together
     category_named = any(t.kind == "dimension" and t.target == "category" for h in frame.hits for t in h.terms) and \
         "category" in extra.places(frame.folded).found
-    if frame.counting and not frame.measures and not frame.conditions and not frame.row and not frame.weak_revenue \
+    different = bool(re.search(r"\bhow many (different|distinct|unique)\b|\bbao nhieu (loai|mat hang) khac nhau\b",
+                               frame.folded))   # "how many different tracks do we sell": the titles, not the units
+    if frame.counting and not frame.measures and not frame.conditions and not frame.row \
+            and (not frame.weak_revenue or different) \
             and intent not in blocking and (category_named or re.search(r"\b(catalogue|catalog|danh muc)\b", frame.folded)):
         frame.measures.append("products")  # "how many tracks do we have in the Jazz genre": the catalogue's, counted
     if frame.weak_revenue and not frame.measures and frame.counting and intent not in blocking:

@@ -618,6 +618,10 @@ def cases() -> list[dict]:
                                 ("which of them owes us the most?", "query_data",
                                  {"measures": ["open_receivables"], "group_by": ["customer"], "limit": 1})]:
         add(request, tool, args, chain="which-of-them-owes", **{"as": BAO})
+    add("what's the price of a product in the Notebooks category?", "query_data",
+        {"measures": ["list_price"], "filters": [{"dimension": "category", "values": ["Notebooks"]}]})
+    add("how many different products do we sell in the Paper category?", "query_data",
+        {"measures": ["products"], "filters": [{"dimension": "category", "values": ["Paper"]}]})
     add("Mai's open deals: how many and what are they worth?", "query_data",
         {"measures": ["open_opportunities", "pipeline_amount"], "owner": "E001"}, **{"as": BAO})
     add("khách hàng nào của em chưa liên hệ hai tháng rồi?", "query_data",
