@@ -263,8 +263,10 @@ def _loose_counts(frame: Frame) -> None:
     the suppliers named in passing are not counted too."""
     if frame.compare or not frame.counting or not any(MEASURES[m].counts is None for m in frame.measures):
         return   # ("how many days late is the oldest unpaid invoice": the invoices are the rows, kept)
-    if re.search(r"\b(how many|number of|count)\b", frame.folded):
-        return   # "Hùng's open deals: how many and what are they worth?": asked to count, wherever it is said
+    asked = [m.end() for m in re.finditer(r"\b(how many|number of)\b", frame.folded)]
+    starts = {len(" ".join(frame.words[:h.start])) + (1 if h.start else 0) for h in frame.hits}
+    if any(end + 1 not in starts for end in asked):
+        return   # "Hùng's open deals: how many and what are they worth?": a "how many" of its own counts them
     frame.measures[:] = [m for m in frame.measures if m not in frame.loose_counts]
 
 

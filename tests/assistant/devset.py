@@ -622,6 +622,8 @@ def cases() -> list[dict]:
         {"measures": ["list_price"], "filters": [{"dimension": "category", "values": ["Notebooks"]}]})
     add("how many different products do we sell in the Paper category?", "query_data",
         {"measures": ["products"], "filters": [{"dimension": "category", "values": ["Paper"]}]})
+    add("how many units of Giấy A4 IK Plus 70gsm went out on deliveries in September 2026?", "query_data",
+        {"measures": ["units_delivered"], "product": "PAP-A4-70", "period": "2026-09"}, **{"as": HA})
     add("Mai's open deals: how many and what are they worth?", "query_data",
         {"measures": ["open_opportunities", "pipeline_amount"], "owner": "E001"}, **{"as": BAO})
     add("khách hàng nào của em chưa liên hệ hai tháng rồi?", "query_data",
