@@ -223,3 +223,19 @@ def test_which_of_them_ranks_only_the_rows_just_shown(session, world):
     call = second.tool_calls[0]
     assert call["args"]["measures"] == ["open_receivables"]
     assert {"dimension": "customer", "op": "in", "values": shown} in call["args"]["filters"]
+
+
+def test_a_shared_short_name_takes_the_customer_dealt_with_far_the_most_and_names_the_other(session, world):
+    from tests.factories.catalog import make_product
+    from tests.factories.customers import make_customer
+
+    make_customer(session, name="Hoàng Long Packaging", code="HOANGLONGPKG")
+    paper = make_product(session, sku="PAP-BUSY", name="Busy paper", unit_price=Decimal("100000"))
+    asked = ask(session, world["manager"], "Hoàng Long's open receivable", conversation="c-shared-1")
+    assert asked.tool_calls == [] and "Hoàng Long Packaging" in asked.answer   # alike: which one?
+    for _ in range(10):
+        make_order(session, customer=world["hoang"], lines=[(paper, 1, None, Decimal("0"))], order_date=date(2026, 9, 1),
+                   status="invoiced")
+    taken = ask(session, world["manager"], "Hoàng Long's open receivable", conversation="c-shared-2")
+    assert taken.tool_calls[0]["args"]["customer"] == "HOANGLONG"
+    assert "also fits Hoàng Long Packaging (HOANGLONGPKG)" in taken.answer

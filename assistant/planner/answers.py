@@ -457,6 +457,11 @@ def compose_answer(plan: dict[str, Any], results: list[dict[str, Any]]) -> str:
             parts.append(answer_query_data(result, language=lang, hints=plan.get("hints") or {}))
         else:
             parts.append(_generic(tool or "", result, lang, plan.get("hints") or {}))
+    also = (plan.get("hints") or {}).get("also_named")
+    if also and parts:
+        # "Hoàng Long" fits more than one customer: the one dealt with most was taken, and the others are named
+        parts.append(_t(lang, f"(The name also fits {', '.join(also)}: name it in full to see that one.)",
+                        f"(Tên này cũng khớp với {', '.join(also)}: ghi đủ tên để xem khách đó.)"))
     return "\n\n".join(parts)
 
 

@@ -1005,10 +1005,33 @@ COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cos
                         r"bien loi nhuan)\b")
 
 
+def _busiest(session: Session, link: LinkResult):
+    """Of the customers a short name fits equally ("Hoàng Long": Trading and Packaging), the one the company deals
+    with far the most — three times the orders of each other one, and ten or more — is meant; the answer says which
+    others the name fits (`also_named`)."""
+    from sqlalchemy import func
+
+    from backend.models import SalesOrder
+
+    ids = [c.id for c in link.candidates]
+    counts = dict(session.execute(select(SalesOrder.customer_id, func.count()).where(SalesOrder.customer_id.in_(ids))
+                                  .group_by(SalesOrder.customer_id)).all())
+    ranked = sorted(link.candidates, key=lambda c: -counts.get(c.id, 0))
+    top, rest = ranked[0], ranked[1:]
+    if counts.get(top.id, 0) >= 10 and all(counts.get(top.id, 0) >= 3 * counts.get(c.id, 0) for c in rest):
+        return top
+    return None
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
     plan = _make_plan(text, session=session, actor_id=actor_id, today=today, memory=memory)
     if plan.tool == "product_availability" and COST_ASKED.search(fold(text)):
         plan.hints["asked_cost"] = True   # said so when the asker's role may not see costs
+    named = entity_index(session).link_customer(_without_periods(text, today), asker_id=actor_id)
+    if named.ambiguous:
+        chosen = _busiest(session, named)
+        if chosen is not None and chosen.code in (plan.customer_code, plan.args.get("customer")):
+            plan.hints["also_named"] = [f"{c.name} ({c.code})" for c in named.candidates if c.code != chosen.code]
     return plan
 
 
@@ -1053,6 +1076,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if link.customer is None:
         # Periods are not names: "tháng trước" is not "Thành", "May" is no customer.
         link = index.link_customer(_without_periods(text, today), asker_id=actor_id)
+        if link.ambiguous:
+            busiest = _busiest(session, link)
+            if busiest is not None:
+                link = LinkResult(customer=busiest, span=link.span)
         if link.customer is None or (link.span and link.span[1] - link.span[0] < len(link.customer.core)):
             # "who is the sales rep for Frank Harris?": a contact's full name beats a customer named by one word
             contact = _contact_named(session, index, text, today)
