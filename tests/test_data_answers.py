@@ -142,10 +142,10 @@ def test_a_grouped_comparison_names_the_period_compared_once(finance):
 
 def test_a_grouping_lists_names_beside_codes_and_the_total(finance):
     en, vi = both(finance, measures=["revenue"], group_by=["customer"], period="2026")
-    assert en.splitlines() == ["Revenue by customer in 2026:", "- An Phát (ANPHAT): 1,475,000 VND",
+    assert en.splitlines() == ["Revenue by customer in 2026 (3 in all):", "- An Phát (ANPHAT): 1,475,000 VND",
                                "- Bắc Hà (BACHA): 500,000 VND", "- Lion Office (LION): 312,000 VND",
                                "Total: 2,287,000 VND"]
-    assert vi.splitlines() == ["Doanh thu theo khách hàng năm 2026:", "- An Phát (ANPHAT): 1,475,000 VND",
+    assert vi.splitlines() == ["Doanh thu theo khách hàng năm 2026 (tất cả 3):", "- An Phát (ANPHAT): 1,475,000 VND",
                                "- Bắc Hà (BACHA): 500,000 VND", "- Lion Office (LION): 312,000 VND",
                                "Tổng cộng: 2,287,000 VND"]
 
@@ -205,7 +205,7 @@ def test_no_row_meets_the_condition(finance):
 
 def test_a_cut_list_says_how_many_and_how_to_see_more(finance):
     en, vi = both(finance, measures=["revenue"], group_by=["customer"], period="2026", limit=1)
-    assert en.splitlines() == ["Revenue by customer in 2026:", "- An Phát (ANPHAT): 1,475,000 VND",
+    assert en.splitlines() == ["Revenue by customer in 2026 (3 in all):", "- An Phát (ANPHAT): 1,475,000 VND",
                                "Total (all 3): 2,287,000 VND",
                                'Showing 1 of 3. Ask for "top 3" to see them all.']
     assert vi.splitlines()[-2:] == ["Tổng cộng (cả 3): 2,287,000 VND",
@@ -333,3 +333,12 @@ def test_a_customer_never_contacted_reads_never(finance):
     never = [line for line in en.splitlines() if line.endswith(": never")]
     assert never and all("—" not in line for line in en.splitlines()[1:])
     assert any(line.endswith(": chưa bao giờ") for line in vi.splitlines())
+
+
+def test_a_yes_or_no_question_is_answered_yes_or_no_first(finance):
+    en, vi = both(finance, {"yes_no": True}, measures=["overdue_amount"], customer="ANPHAT")
+    assert en.startswith("Yes — ") and vi.startswith("Có — ")
+    en, vi = both(finance, {"yes_no": True}, measures=["revenue"], period="2025-01")
+    assert en.startswith("No — ") and vi.startswith("Không — ")
+    listed, _ = both(finance, {"yes_no": True}, measures=["open_receivables"], group_by=["invoice"], customer="ANPHAT")
+    assert listed.startswith("Yes — ")

@@ -493,7 +493,13 @@ def _grouped(figures: _Figures, result: dict[str, Any], when: _When, lang: str, 
         extremes = _extremes(figures, result, rows, lang, hints.get("today"))
         if extremes:
             lines.append(extremes)
-    lines.append(lead + ":")
+    counted = result.get("total_rows") if isinstance(result.get("total_rows"), int) else len(rows)
+    # how many rows there are, said up front ("which of my orders haven't shipped": 9 of them)
+    from backend.semantic.dimensions import DIMENSIONS
+
+    things = bool(group_by) and getattr(DIMENSIONS.get(group_by[0]), "kind", None) == "entity"   # not months or buckets
+    lines.append(lead + (say(lang, f" ({counted:,} in all):", f" (tất cả {counted:,}):")
+                         if counted >= 2 and things else ":"))
     listed = rows[:MAX_LISTED]
     for row in listed:
         label = _row_label(row, group_by, lang)
@@ -524,7 +530,29 @@ def answer_query_data(result: dict, *, language: str, hints: dict | None = None)
     figures = _Figures(result, lang)
     when = _When(result, lang, set(balances) if balances is not None else None)
     if result.get("empty"):
-        return _empty(figures, result, when, lang)
-    if not result.get("group_by"):
-        return _single_figures(figures, result, when, lang)
-    return _grouped(figures, result, when, lang, hints)
+        text = _empty(figures, result, when, lang)
+    elif not result.get("group_by"):
+        text = _single_figures(figures, result, when, lang)
+    else:
+        text = _grouped(figures, result, when, lang, hints)
+    if hints.get("yes_no"):
+        # "is Big Timber overdue on anything?", "does Terhi have an unpaid invoice?": the answer first
+        text = _verdict(figures, result, lang) + text
+    return text
+
+
+def _verdict(figures: _Figures, result: dict[str, Any], lang: str) -> str:
+    """'Yes — ' when the figure asked about is there (above zero, or any row), 'No — ' when it is not."""
+    if result.get("empty"):
+        found = False
+    elif result.get("group_by"):
+        found = bool(result.get("rows"))
+    else:
+        row = (result.get("rows") or [result.get("totals") or {}])[0]
+        name = figures.measures[0]["name"] if figures.measures else None
+        value = row.get(name) if name else None
+        try:
+            found = value is not None and Decimal(str(value)) > 0
+        except (ArithmeticError, ValueError):
+            found = value is not None
+    return say(lang, "Yes — " if found else "No — ", "Có — " if found else "Không — ")

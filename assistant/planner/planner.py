@@ -1001,6 +1001,9 @@ def _campaign_figure(frame, extra) -> None:
         frame.period = "all"   # the only year said is the campaign's own
 
 
+# A question answered yes or no ("is X overdue on anything?", "does Y have an unpaid invoice?", "có ... không?").
+YES_NO = re.compile(r"^\s*(is|are|does|do|did|has|have|was|were|any)\b(?!.*\b(how|which|what|who|when|where)\b)|"
+                    r"^\s*(co|co phai)\b.*\b(khong|chua)\s*\??\s*$|\b(co|da)\b.*\b(khong|chua)\s*\??\s*$")
 COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
                         r"bien loi nhuan)\b")
 
@@ -1027,6 +1030,13 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     plan = _make_plan(text, session=session, actor_id=actor_id, today=today, memory=memory)
     if plan.tool == "product_availability" and COST_ASKED.search(fold(text)):
         plan.hints["asked_cost"] = True   # said so when the asker's role may not see costs
+    grouping = set(plan.args.get("group_by") or ())
+    if plan.tool == "query_data" and YES_NO.search(fold(text)) and not re.search(r"\b(bao nhieu|how many|how much|than|hon)\b",
+                                                                                   fold(text)) \
+            and not plan.args.get("compare") and not grouping & {"owner", "day", "week", "month", "quarter", "year"} \
+            and not (grouping and not plan.args.get("filters") and not plan.args.get("customer")
+                     and not plan.args.get("conditions")):
+        plan.hints["yes_no"] = True   # "is Big Timber overdue on anything?": yes or no first, then the figure
     named = entity_index(session).link_customer(_without_periods(text, today), asker_id=actor_id)
     if named.ambiguous:
         chosen = _busiest(session, named)
