@@ -64,6 +64,12 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             measures[measures.index("revenue")] = worth
         else:
             measures.remove("revenue")
+    if "invoiced" in measures and re.search(r"\b(billed|invoiced) in [a-z]{3}\b|\b(billed|invoiced) in (euros?|dollars?|dong)\b",
+                                            frame.folded) and (len(measures) > 1 or frame.row_count in COUNT_FIGURES):
+        # "open invoices billed in EUR": "billed in" says which invoices (a currency filter), not a figure asked
+        measures.remove("invoiced")
+        if not measures:
+            measures = list(COUNT_FIGURES[frame.row_count])
     group_by = list(frame.group_by)
     if frame.row and not group_by and (frame.listing or frame.limit or frame.single or frame.order):
         group_by.append(frame.row)

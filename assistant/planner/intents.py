@@ -134,11 +134,18 @@ VOCABULARY = ("credit", "customers", "quarterly", "customer", "revenue", "quarte
               "forecast", "lifetime", "policy", "warranty", "shipping", "delivery", "returns", "discount", "limit")
 
 
+# Question words typed with two letters swapped, too short for the fuzzy match below.
+SHORT_TYPOS = {"waht": "what", "whta": "what", "wat": "what", "hwo": "how", "hw": "how", "wich": "which",
+               "whcih": "which", "teh": "the", "hte": "the", "adn": "and", "fro": "for", "mcuh": "much", "muhc": "much",
+               "hwat": "what", "whos": "who s"}
+
+
 def correct_typos(folded: str) -> str:
     from rapidfuzz import fuzz, process
 
     words = []
     for word in folded.split():
+        word = SHORT_TYPOS.get(word, word)
         if len(word) >= 5 and word.isalpha() and word not in VOCABULARY:
             match = process.extractOne(word, VOCABULARY, scorer=fuzz.ratio, score_cutoff=84)
             if match:

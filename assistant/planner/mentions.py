@@ -189,7 +189,7 @@ class Mentions:
             said = [w for w in core if w in words or any(len(w) >= 5 and fuzz.ratio(w, x) >= 88 for x in words)]
             hits = len(said)
             share = hits / len(core)
-            own = [w for w in said if w not in self.deal_customer_words.get(deal_id, set())]
+            own = [w for w in said if w not in self.deal_customer_words.get(deal_id, set()) and not OPPORTUNITY_CUES.fullmatch(w)]
             if not own:
                 continue   # "what did Kettle River Mountain Sports buy": the customer, not its "... rental fleet" deal
             if hits >= 2 and (share >= 0.6 or (cue and share >= 0.5)):

@@ -22,7 +22,9 @@ VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹ
 VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao", "gia", "khong", "nhung", "nao", "ton",
             "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no", "cac", "chua",
             "dang", "duoc", "roi", "minh", "voi", "khan", "dong", "con", "thi", "sao"}
-QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,80})[\"”’']")
+# A title in quotes ('The Woman King', “Hero”): the opening mark starts a word and the closing one ends it, so the
+# apostrophes of "what's Jason's" quote nothing.
+QUOTED = re.compile(r"(?<![\w])[\"“‘']([^\"”’']{2,80})[\"”’'](?![\w])")
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế còn|the con|so voi|compared to|compared with|"
                        r"vs)\b|\b(thi sao|the nao|the nao roi)\s*\??\s*$|\b(their|them|they|it|its|his|her|him|this customer|that customer|"
                        r"that account|this account|how (?:does|do|did|is|was) (?:that|this|it) compare|of (?:those|these)|"

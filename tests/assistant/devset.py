@@ -624,6 +624,13 @@ def cases() -> list[dict]:
         {"measures": ["products"], "filters": [{"dimension": "category", "values": ["Paper"]}]})
     add("how many units of Giấy A4 IK Plus 70gsm went out on deliveries in September 2026?", "query_data",
         {"measures": ["units_delivered"], "product": "PAP-A4-70", "period": "2026-09"}, **{"as": HA})
+    # apostrophes are no quotes ("what's Mai's ..."), "billed in EUR" says which invoices, "waht" is "what"
+    add("what's Mai's open pipeline worth?", REPORT, {"report": "pipeline", "salesperson": "E001"}, **{"as": BAO})
+    add("open invoices billed in USD", "query_data",
+        {"measures": ["open_receivables", "max_days_overdue"], "group_by": ["invoice", "customer"],
+         "filters": [{"dimension": "currency", "values": ["USD"]}]}, **{"as": HA})
+    add("waht did Minh Phát Stationery buy last month", "customer_history",
+        {"customer": "MINHPHAT", "date_from": "2026-10-01", "date_to": "2026-10-31"})
     add("Mai's open deals: how many and what are they worth?", "query_data",
         {"measures": ["open_opportunities", "pipeline_amount"], "owner": "E001"}, **{"as": BAO})
     add("khách hàng nào của em chưa liên hệ hai tháng rồi?", "query_data",
