@@ -70,6 +70,18 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         measures.remove("invoiced")
         if not measures:
             measures = list(COUNT_FIGURES[frame.row_count])
+    if frame.counting and re.search(r"\b(what s the total|what is the total|the total|how much|total (value|amount)|"
+                                    r"add up to|adds up to|worth|tong (so )?tien|tong gia tri|tong cong)\b", frame.folded):
+        # "how many invoices are open and what's the total?": the count and the figure it counts
+        added = False
+        for name in list(measures):
+            figure = MEASURES[name].counts_of
+            if figure and figure not in measures:
+                measures.append(figure)
+                added = True
+        if added and not re.search(r"\b(revenue|sales|purchases?|bought|doanh thu|doanh so|mua)\b", frame.folded):
+            # ("what do they add up to": the figure of the things counted, not revenue read from "add up to")
+            measures = [m for m in measures if m not in ("revenue", "purchases")]
     group_by = list(frame.group_by)
     if frame.row and not group_by and (frame.listing or frame.limit or frame.single or frame.order):
         group_by.append(frame.row)

@@ -513,7 +513,7 @@ SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|nha phan p
 BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "payments_received": "supplier_payments_made",
                "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills",
                "overdue_invoices": "overdue_bills", "invoices": "supplier_bills", "earliest_due": "next_bill_due",
-               "invoiced": "supplier_bill_total"}
+               "invoiced": "supplier_bill_total", "last_payment": "supplier_payments_made"}
 
 
 _SUPPLIER_FIGURES = {"open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
@@ -529,7 +529,9 @@ def _which_supplier(frame: Frame) -> None:
 
 
 def _buying_side(frame: Frame) -> None:
-    if "supplier" not in frame.group_by and not SUPPLIER_WORDS.search(frame.folded):
+    payables_named = bool(set(frame.measures) & {"open_payables", "open_bills", "overdue_payables"}) and \
+        re.search(r"\b(payables?|bills)\b", frame.folded)   # "how much of our payables is overdue"
+    if "supplier" not in frame.group_by and not SUPPLIER_WORDS.search(frame.folded) and not payables_named:
         return
     for i, name in enumerate(frame.measures):
         twin = BUYING_SIDE.get(name)

@@ -334,6 +334,7 @@ def _their_bills(frame, memory: Memory, language: str, today: date) -> Plan | No
         return None
     args: dict[str, Any] = {"measures": measures, "filters": supplier}
     _bills_asked(args, measures, frame)
+    _orders_asked(args, measures, frame)
     if frame.period:
         args["period"] = frame.period
     if language == "vi":
@@ -363,6 +364,10 @@ def _understood(frame, link: LinkResult, language: str) -> list[str]:
     return out
 
 
+PLACE_BRACKETS = {"vietnam", "viet nam", "singapore", "hong kong", "china", "thailand", "japan", "korea", "usa",
+                  "hcm", "ha noi", "hanoi", "saigon", "sai gon"}
+
+
 def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
     """The supplier a question names (its name, and the words that named it): by code, by the words in brackets
     ("Digiworld"), by its name without the legal form ("Double A", "Thiên Long") or by that name's first word when no
@@ -376,7 +381,9 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
     folded = " " + " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()) + " "
     suppliers = []
     for code, name in session.execute(select(Supplier.code, Supplier.name).where(Supplier.active.is_(True))):
-        bracketed = [" ".join(fold(b).split()) for b in re.findall(r"\(([^)]*)\)", name)]
+        # (a bracket that only says where — "Double A (Vietnam)" — names no supplier)
+        bracketed = [b for b in (" ".join(fold(b).split()) for b in re.findall(r"\(([^)]*)\)", name))
+                     if b not in PLACE_BRACKETS]
         plain = re.sub(r"\bviet nam\b", " ", re.sub(r"[^\w\s]", " ", fold(re.sub(r"\([^)]*\)", " ", name))))
         core = [w for w in plain.split() if w not in _LEGAL_WORDS]
         # the first word alone ("Google"), and the last words ("Tân Mai" of "Giấy Tân Mai"), if no other name has them
@@ -392,6 +399,19 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
             if (len(phrase) >= 4 or short) and f" {phrase} " in folded and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), name, set(phrase.split()))
     return (best[1], best[2]) if best else None
+
+
+def _orders_asked(args: dict[str, Any], measures: list[str], frame) -> None:
+    """A supplier's purchase orders in a state ("đơn mua hàng nào của Double A chưa nhận đủ?"): those orders, listed
+    when asked which, by the state named."""
+    if measures != ["purchase_orders"]:
+        return
+    codes = [code for dimension, code in frame.statuses if dimension == "po_status"]
+    if codes:
+        args["filters"] = args.get("filters", []) + [{"dimension": "po_status", "values": codes}]
+    if frame.listing and not frame.counting:
+        args["measures"] = ["purchase_order_value", "po_expected_date"]
+        args["group_by"] = ["purchase_order", "po_status"]
 
 
 def _supplier_plan(session: Session, text: str, frame, link: LinkResult, language: str, today: date) -> Plan | None:
@@ -434,6 +454,7 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
         # "lần cuối mình trả tiền cho Double A là khi nào, bao nhiêu?": the latest day paid, and how much
         args.update({"group_by": ["day"], "order_by": "day", "order": "desc", "limit": 1, "period": "all"})
     _bills_asked(args, measures, frame)
+    _orders_asked(args, measures, frame)
     if frame.period:
         args["period"] = frame.period
     if language == "vi":
@@ -1118,6 +1139,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         said = " ".join(tokens_of(_without_periods(text, today))[link.span[0]:link.span[1]])
         rest = re.sub(rf"\b{re.escape(said)}\b", " ", frame.folded, count=1) if said else frame.folded
         frame.mine = bool(frame_mod.MINE.search(rest))
+    if link.customer is not None and "purchases" in frame.measures and not SUPPLIER_WORDS.search(frame.folded):
+        # "Hoàng Long Trading's purchases this year": what the customer bought from us, not what we bought
+        frame.measures[:] = list(dict.fromkeys("revenue" if m == "purchases" else m for m in frame.measures))
     if intent not in WRITE_INTENTS:
         _account_figure(frame, mentions_mod.mentions_index(session, index.stamp))
         _campaign_figure(frame, mentions_mod.mentions_index(session, index.stamp))

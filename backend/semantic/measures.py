@@ -183,7 +183,7 @@ MEASURE_LIST: list[Measure] = [
        on={"orders": MeasureSQL(expr=lambda s: func.count()),
            "order_lines": MeasureSQL(expr=lambda s: func.count(func.distinct(SalesOrder.id)))},
        aggregate="count_distinct",
-       counts=Words("orders", "đơn hàng", ('order', 'sales orders', 'purchases'), ('đơn', 'đơn đặt hàng'))),
+       counts=Words("orders", "đơn hàng", ('order', 'sales orders'), ('đơn', 'đơn đặt hàng'))),
     _m("units", "units sold", "số lượng bán",
        "Quantities on the lines of orders that are not cancelled, by order date.",
        "Số lượng trên các dòng của đơn không bị hủy, theo ngày đặt hàng.", "quantity",

@@ -631,6 +631,24 @@ def cases() -> list[dict]:
          "filters": [{"dimension": "currency", "values": ["USD"]}]}, **{"as": HA})
     add("waht did Minh Phát Stationery buy last month", "customer_history",
         {"customer": "MINHPHAT", "date_from": "2026-10-01", "date_to": "2026-10-31"})
+    # the buying side: payables asked as such, purchases, POs waiting for approval or not fully received
+    add("how much of our payables is overdue?", "query_data", {"measures": ["open_payables", "overdue_payables"]},
+        **{"as": HA})
+    add("purchases in September", "query_data", {"measures": ["purchases"], "period": "2026-09"}, **{"as": HA})
+    add("top 5 suppliers by purchases this year", "query_data",
+        {"measures": ["purchases"], "group_by": ["supplier"], "limit": 5}, **{"as": HA})
+    add("Saigon Foods JSC's purchases this year", "customer_history", {"customer": "SAIGONFOODS"}, **{"as": BAO})
+    add("any purchase orders waiting for my approval?", "query_data",
+        {"filters": [{"dimension": "po_status", "values": ["draft"]}]}, **{"as": BAO})
+    add("đơn mua hàng nào của Tân Mai chưa nhận đủ?", "query_data",
+        {"group_by": ["purchase_order", "po_status"],
+         "filters": [{"dimension": "supplier", "values": ["Công ty CP Giấy Tân Mai"]},
+                     {"dimension": "po_status", "values": ["sent", "partially_received"]}]}, **{"as": HA})
+    add("last payment we made to APP Vietnam?", "query_data",
+        {"measures": ["supplier_payments_made"], "filters": [{"dimension": "supplier", "values": ["Công ty TNHH APP Việt Nam"]}]},
+        **{"as": HA})
+    add("how many customer invoices are open and what's the total?", "query_data",
+        {"measures": ["open_invoices", "open_receivables"]}, **{"as": HA})
     add("Mai's open deals: how many and what are they worth?", "query_data",
         {"measures": ["open_opportunities", "pipeline_amount"], "owner": "E001"}, **{"as": BAO})
     add("khách hàng nào của em chưa liên hệ hai tháng rồi?", "query_data",
