@@ -134,6 +134,8 @@ def test_ledger_payables_and_purchases(finance):
     # Purchases are goods bills only (the service bill is not one); paid to suppliers in October 140,000.
     october = q(finance, measures=["purchases", "supplier_payments_made"], period="2026-10")
     assert october.totals == {"purchases": D("400000"), "supplier_payments_made": D("140000")}
+    assert total(finance, "supplier_payment_count", period="2026-10") == 1
+    assert total(finance, "supplier_payment_count", period="2026-09") == 0
     assert by(finance, "purchases", "category", period="2026") == {"Pens": D("400000")}
     # The 100 pens came in on 10-12: units received, by the day they arrived, per supplier and product.
     assert by(finance, "units_received", "supplier", period="2026-10") == {"PENCO": 100}
@@ -310,6 +312,8 @@ def test_stock_measures(finance):
     low = q(finance, measures=["stock_available", "reorder_level"], group_by=["product", "warehouse"],
             conditions=[{"measure": "stock_available", "op": "<", "other": "reorder_level"}])
     assert [(r["product"], r["warehouse"]) for r in low.rows] == [("PAPER", "HAN")]
+    # on hand less available is what is reserved for orders
+    assert total(finance, "stock_reserved") == result.totals["stock_on_hand"] - result.totals["stock_available"] == 10
 
 
 def test_orders_shipped_and_not_yet_invoiced(finance):
@@ -317,6 +321,7 @@ def test_orders_shipped_and_not_yet_invoiced(finance):
     assert total(finance, "uninvoiced_orders") == D("812000")   # SO-2 500,000 + SO-4 312,000
     # SO-2 is shipped, SO-4 only confirmed: "shipped but not invoiced yet" is SO-2's
     assert by(finance, "uninvoiced_orders", "order_status") == {"shipped": D("500000"), "confirmed": D("312000")}
+    assert by(finance, "uninvoiced_order_count", "order_status") == {"shipped": 1, "confirmed": 1}
     assert total(finance, "last_order", customer="ANPHAT", period="all") == "2026-10-05"   # SO-3 is cancelled
     assert total(finance, "first_order", customer="BACHA", period="all") == "2025-11-15"
     # New customers: first orders ever in the period — An Phát (2026-10-05) and Lion (2026-11-10) in 2026; Bắc Hà

@@ -498,6 +498,7 @@ def parse(text: str, today: date) -> Frame:
     _ticket_flow(frame)
     _narrowest(frame)
     _buying_side(frame)
+    _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _which_supplier(frame)
     # "invoice by invoice", "month by month": grouped by that
     for m in re.finditer(r"\b(\w+?)s? by \1s?\b", frame.folded):
@@ -547,7 +548,9 @@ def _narrowest(frame: Frame) -> None:
         while wider:
             chain.add(wider)
             wider = MEASURES[wider].refines
-        counted = chain & set(frame.measures) or (frame.row and ROW_OF_COUNT.get(count.name) == frame.row)
+        # a narrower count of the same things counts too ("đơn đã giao" are orders)
+        kin = {m for m in frame.measures if MEASURES[m].refines in chain and MEASURES[m].counts is not None}
+        counted = chain & set(frame.measures) or kin or (frame.row and ROW_OF_COUNT.get(count.name) == frame.row)
         named_too = count.name in frame.measures   # "open balance and number of open invoices": both asked
         if count.counts_of in frame.measures and counted and (frame.counting or frame.listing) and not named_too:
             kept = [m for m in frame.measures if m not in chain and m != count.counts_of]
@@ -566,7 +569,7 @@ def _narrowest(frame: Frame) -> None:
     if "customers_buying" in frame.measures and frame.amount and not frame.counting:
         # "how much have our business customers bought": what they bought, not how many bought
         frame.measures[frame.measures.index("customers_buying")] = "revenue"
-    if "uninvoiced_orders" in frame.measures and "orders_shipped" in frame.measures:
+    if {"uninvoiced_orders", "uninvoiced_order_count"} & set(frame.measures) and "orders_shipped" in frame.measures:
         frame.measures.remove("orders_shipped")  # "shipped that isn't invoiced yet": one figure, of shipped orders
         if ("order_status", "shipped") not in frame.statuses:
             frame.statuses.append(("order_status", "shipped"))

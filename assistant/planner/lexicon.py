@@ -47,6 +47,9 @@ class Hit:
 REAL_WORDS = {"supplies", "supplied", "supply", "sellers", "ordered", "payment", "customs", "invoiced", "products",
               "stocks", "tickets", "services", "service", "orders", "margins", "writing", "printing", "shipping",
               "packing", "parking", "billing", "selling", "waiting"}
+# Shorthand people type for time words ("last yr", "this qtr", "prev month"); not "mo", which is "mở" (open).
+SHORTHAND = {"yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters", "mth": "month", "mths": "months",
+             "wk": "week", "wks": "weeks", "prev": "previous", "yday": "yesterday"}
 
 
 def word_marks(word: str) -> tuple[str, ...]:
@@ -153,6 +156,7 @@ class Lexicon:
         fixed = []
         known = set(self.vocabulary)
         for word in words:
+            word = SHORTHAND.get(word, word)
             # Six letters or more: shorter folded Vietnamese words are too often one letter from another word
             # ("huong", a name, is not "phuong").
             if len(word) >= 6 and word.isalpha() and word not in known and word not in self.terms \

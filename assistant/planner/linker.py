@@ -169,7 +169,10 @@ class EntityIndex:
         """Every name word `_same` as `token`: the word itself, its singular or plural, and words within a
         fuzzy ratio of 80 (both of four letters or more)."""
         words = {token} if token in self.by_token else set()
-        if len(token) >= 4:
+        if len(token) >= 4 and words:
+            # a word some name has as written is that word, not another one misspelt ("hoang" is no "phong")
+            words.update(self.by_stem.get(token.rstrip("s"), ()))
+        elif len(token) >= 4:
             from rapidfuzz import process
 
             words.update(self.by_stem.get(token.rstrip("s"), ()))
@@ -178,7 +181,31 @@ class EntityIndex:
         return words
 
     def link_customer(self, text: str, asker_id: int | None = None) -> LinkResult:
-        tokens = tokens_of(text)
+        tokens, spans = self._joined(tokens_of(text))
+        result = self._link(tokens, asker_id)
+        if result.span:
+            result.span = (spans[result.span[0]][0], spans[result.span[1] - 1][1])
+        return result
+
+    def _joined(self, tokens: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+        """The message's words with a name word typed in two ("Sai Gon Food" is Saigon Foods, "Ha Noi" Hanoi)
+        written as one, and where each came from."""
+        joined: list[str] = []
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < len(tokens):
+            if i + 1 < len(tokens) and (tokens[i] + tokens[i + 1]) in self.by_token and len(tokens[i] + tokens[i + 1]) >= 5 \
+                    and not (tokens[i] in self.by_token and tokens[i + 1] in self.by_token):
+                joined.append(tokens[i] + tokens[i + 1])
+                spans.append((i, i + 2))
+                i += 2
+                continue
+            joined.append(tokens[i])
+            spans.append((i, i + 1))
+            i += 1
+        return joined, spans
+
+    def _link(self, tokens: list[str], asker_id: int | None) -> LinkResult:
         for token in tokens:
             if token in self.by_code and len(token) >= 3:
                 return LinkResult(customer=self.entry(self.by_code[token]))

@@ -21,7 +21,9 @@ from backend.text import fold
 VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao", "gia", "khong", "nhung", "nao", "ton",
             "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no", "cac", "chua",
-            "dang", "duoc", "roi", "minh", "voi", "khan", "dong", "con", "thi", "sao"}
+            "dang", "duoc", "roi", "minh", "voi", "khan", "dong", "con", "thi", "sao", "thong", "tin", "lien", "toan",
+            "phu", "trach", "ban", "mua", "hoa", "vien", "tra", "nhan", "ngay", "ai", "tien", "giao", "hop", "tuan",
+            "hom", "nhat", "bieu", "lam", "sao"}
 # A title in quotes ('The Woman King', “Hero”): the opening mark starts a word and the closing one ends it, so the
 # apostrophes of "what's Jason's" quote nothing.
 QUOTED = re.compile(r"(?<![\w])[\"“‘']([^\"”’']{2,80})[\"”’'](?![\w])")
@@ -34,6 +36,9 @@ HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoi
                  "tickets": r"\b(tickets?|khieu nai)\b"}
 # "how much of that is overdue?", "trong đó bao nhiêu quá hạn": a part of the figure just shown.
 OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so do)\b")
+# "how many orders is that?", "what's that in units?": another figure of what the last answer covered (its period too)
+THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s*$|\b(what|how much|how many) (is|was) that in\b|"
+                         r"\b(la|duoc) bao nhieu (don|hoa don|khach)?\s*(vay|do)\s*\??\s*$")
 MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b")
 # Facts whose salesperson is the one assigned to the row (a ticket's assignee), not the customer's owner.
 ASSIGNED_FACTS = {"tickets", "open_tickets", "resolutions", "interactions"}
@@ -169,6 +174,10 @@ BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|the (?:day
                          r"truoc do|truoc nua)\b")
 AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|these)\b|\b(ai|cai nao|ben nao|khach nao) trong (so )?"
                          r"(do|nay|nhung)\b")
+# "which is the oldest one?", "what's the biggest?", "cái nào lâu nhất?": one of the things just counted
+ONE_OF_THOSE = re.compile(r"^\s*(and |so )?(which|what)( one)?( is| was|'s| s)? the (?P<w>oldest|biggest|largest|latest|newest|"
+                          r"earliest|smallest|most overdue)( one)?\s*\??\s*$|^\s*(con )?(cai|hoa don|don|phieu|khoan) nao "
+                          r"(?P<vw>lau|lon|cu|moi|nho) nhat\s*\??\s*$")
 OF_THOSE_COUNT = re.compile(r"\b(how many|bao nhieu) (of )?(them|those|these|trong (so )?(do|nay))\b|"
                             r"\btrong (so )?(do|nay) (co )?bao nhieu\b")
 IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
@@ -188,6 +197,26 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
     from backend.semantic.measures import MEASURES
 
     args = {k: v for k, v in memory.args.items() if k not in ("limit", "order", "order_by")}
+    one = ONE_OF_THOSE.search(frame.folded)
+    shown = memory.args["measures"]
+    if one and len(shown) == 1 and MEASURES[shown[0]].counts_of and not memory.args.get("group_by"):
+        from assistant.planner.frame import ROW_OF_COUNT
+
+        # "how many supplier bills are overdue?" then "which is the oldest one?": that one of the things counted
+        row, amount = ROW_OF_COUNT.get(shown[0]), MEASURES[shown[0]].counts_of
+        word = one.group("w") or one.group("vw") or ""
+        if row and row in supported_dimensions(amount):
+            oldest = word in ("oldest", "earliest", "most overdue", "lau", "cu")
+            age = next((m for m in ("max_days_overdue", "bill_due_date") if oldest and row in supported_dimensions(m)
+                        and (_same_fact(m, amount) or (m == "bill_due_date" and row == "bill"))), None)
+            args["measures"] = [amount] + ([age] if age else [])
+            args["group_by"] = [row]
+            args["conditions"] = [{"measure": amount, "op": ">", "value": "0", "other": None}]
+            args["order_by"] = age or amount
+            args["order"] = "asc" if (age == "bill_due_date" or word in ("smallest", "nho")) else "desc"
+            args["limit"] = 1
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        hints={"today": today.isoformat(), "single": True})
     if AMONG_THOSE.search(frame.folded) and (frame.single or frame.limit or frame.order):
         row = (memory.args.get("group_by") or ["customer"])[0]
         args["group_by"] = [row]
@@ -287,6 +316,15 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
         args.pop("conditions", None)
         return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     return None
+
+
+def _same_fact(a: str, b: str) -> bool:
+    """Whether two measures are counted over the same rows (an invoice's days overdue, not a bill's)."""
+    from backend.semantic.engine import atoms_of
+    from backend.semantic.measures import MEASURES
+
+    facts = [set(f for atom in atoms_of(m) for f in MEASURES[atom].on) for m in (a, b)]
+    return bool(facts[0] & facts[1])
 
 
 def _refines(narrow: str, wide: str) -> bool:
@@ -626,7 +664,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
-                         r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|\b(results?|performance|numbers)\b|\bket qua\b|"
+                         r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|\bwhat did (i|we|he|she|they) do\b|\b(results?|performance|numbers)\b|\bket qua\b|"
                          r"\bthanh tich\b|\blam an\b")
 # Grammar words left out when the rest of a request is read as a product name.
 STOP = {"how", "many", "much", "what", "which", "who", "is", "are", "was", "were", "the", "a", "an", "do", "does", "did",
@@ -683,6 +721,74 @@ def _contact_named(session: Session, index, text: str, today: date):
         return None
     row = index.by_id.get(found.pop())
     return index.entry(row) if row is not None else None
+
+
+# Asking for a person or their details: "who's the buyer", "his number", "thông tin liên hệ", "email của ...".
+CONTACT_CUE = re.compile(r"\b(who|whom|ai|number|phone|mobile|cell|email|e-mail|mail|contact|contacts|reach|lien he|"
+                         r"sdt|so dien thoai|dien thoai|thong tin|details?)\b")
+ANYTHING_OWED = re.compile(r"\b(anything|any invoices?|any money|any bills?|co gi|gi khong|khoan nao|hoa don nao)\b")
+OWES_ANYTHING = re.compile(r"\b(owes?|owing) (us )?(anything|any money|money)\b|\b(con )?no (minh |cong ty |chung ta )?(gi|tien) khong\b")
+OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
+                         r"sales ?(rep|person)|salesperson|account rep|phu trach|quan ly|cham soc|ban hang cho)\b|"
+                         r"\b(account owner|nhan vien phu trach|nguoi phu trach)\b")
+_TITLE_FILLER = {"of", "the", "and", "&", "-", "phong", "truong", "head", "manager", "director", "giam", "doc", "chief"}
+
+
+def _titles(session: Session, stamp) -> dict[str, list[str]]:
+    """Every contact job title, folded, with its words (the data says what a role is called, not a word list)."""
+    from backend.models import Contact
+
+    cached = _TITLES.get(stamp)
+    if cached is None:
+        titles = {fold(t).strip() for t in session.execute(select(Contact.title).distinct()).scalars() if t}
+        cached = {t: [w for w in re.findall(r"[a-z0-9]+", t)] for t in titles if t}
+        _TITLES.clear()
+        _TITLES[stamp] = cached
+    return cached
+
+
+_TITLES: dict[Any, dict[str, list[str]]] = {}
+
+
+def _title_said(title_words: list[str], words: set[str]) -> bool:
+    """Whether a request names a job title: all its words, or its distinctive ones (not only "manager")."""
+    if not title_words:
+        return False
+    if all(w in words for w in title_words):
+        return True
+    distinctive = [w for w in title_words if w not in _TITLE_FILLER and len(w) >= 4]
+    return bool(distinctive) and all(w in words for w in distinctive)
+
+
+def _contact_role_plan(session: Session, index, text: str, link: LinkResult, memory: Memory,
+                       language: str) -> Plan | None:
+    """"who's the purchasing manager at Hoàng Long and what's his number?", "thông tin liên hệ kế toán trưởng
+    Hoàng Long", "what's Patricia's email there?": the customer's contacts, with titles, e-mails and phones."""
+    from backend.models import Contact
+
+    folded = fold(text)
+    if not CONTACT_CUE.search(folded):
+        return None
+    customer = link.customer
+    if customer is None and not link.ambiguous and memory.customer_code and \
+            re.search(r"\b(there|them|they|their|that customer|this customer|ben do|ben nay|ho)\b", folded):
+        row = index.by_code.get(memory.customer_code.lower())
+        customer = index.entry(row) if row is not None else None
+    if customer is None:
+        return None
+    words = set(tokens_of(text))
+    # a person's name is written with a capital ("Patricia's email"; "lần cuối" is no Lan)
+    capitalised = {fold(w) for w in re.findall(r"[^\W\d_]+", text)[1:] if w[:1].isupper()}
+    contacts = session.execute(select(Contact.name, Contact.title).where(Contact.customer_id == customer.id)).all()
+    for name, title in contacts:
+        first = fold(name).split()
+        named = bool(first) and bool({first[0], first[-1]} & capitalised) and len(first[0]) >= 3 \
+            and not (set(first) & set(customer.core))
+        if named or (title and _title_said(re.findall(r"[a-z0-9]+", fold(title)), words)):
+            args = {"customer": customer.code, **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="contacts", tool="customer_overview", args=args, language=language,
+                        customer_code=customer.code)
+    return None
 
 
 def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan | None:
@@ -1119,6 +1225,37 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if contact is not None and contact.id != (link.customer.id if link.customer else None):
                 link = LinkResult(customer=contact)
 
+    if link.customer is None and (link.ambiguous or not link.span):
+        # "kế toán trưởng Hoàng Long": a job title's words name no customer ("Kế toán Việt Long")
+        title_words = {w for words in _titles(session, index.stamp).values() if len(words) >= 2
+                       and all(w in tokens_of(text) for w in words) for w in words}
+        if title_words:
+            relinked = index.link_customer(" ".join(w for w in tokens_of(_without_periods(text, today))
+                                                    if w not in title_words), asker_id=actor_id)
+            if relinked.ambiguous:
+                busiest = _busiest(session, relinked)
+                if busiest is not None:
+                    relinked = LinkResult(customer=busiest)
+            if relinked.customer is not None:
+                link = LinkResult(customer=relinked.customer)
+    if intent not in WRITE_INTENTS:
+        plan = _contact_role_plan(session, index, text, link, memory, language)
+        if plan is not None:
+            return plan
+        if link.customer is not None and OWES_ANYTHING.search(fold(text)):
+            # "does Manoj Pareek owe us anything?": the open invoices, what is still owed on each and when it is due
+            args = {"measures": ["open_receivables", "invoice_due_date"], "group_by": ["invoice"],
+                    "customer": link.customer.code,
+                    "conditions": [{"measure": "open_receivables", "op": ">", "value": "0", "other": None}],
+                    **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        customer_code=link.customer.code, hints={"today": today.isoformat()})
+        if link.customer is not None and OWNER_ASKED.search(fold(text)):
+            # "ai phụ trách khách hàng Đông Á Paper?", "who looks after Big Sky?": the account's record says
+            args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="overview", tool="customer_overview", args=args, language=language,
+                        customer_code=link.customer.code)
+
     if language == "vi" and link.customer is not None:
         # "the annual deal with Tập đoàn Trường Phát": the name's accents say nothing of the asker's language
         name_words = set(fold(link.customer.name).split()) | set(link.customer.core)
@@ -1342,6 +1479,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 tokens_of(text)[link.span[0]] == fold(person.name).split()[-1]:
             link = LinkResult()  # "đơn hàng của Hương": the rep, not a customer whose name has the word
         customer_words = set(link.customer.core) if link.customer else set()
+        if link.customer is not None and link.span:
+            # the words as typed too ("Sai Gon Food" names Saigon Foods, not the city)
+            customer_words |= set(tokens_of(_without_periods(text, today))[link.span[0]:link.span[1]])
         if person is not None and set(fold(person.name).split()[-1:]) & customer_words:
             person = None
         deal = extra.opportunity(text, link.customer.id if link.customer else None) \
@@ -1379,7 +1519,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # not the ones assigned to them
             owner = None
         customer = link.customer.code if link.customer else None
-        of_that = bool(OF_THAT.search(frame.folded))
+        that_figure = bool(THAT_FIGURE.search(frame.folded)) and memory.intent == "data" and not frame.period
+        of_that = bool(OF_THAT.search(frame.folded)) or that_figure
         if customer is None and memory.customer_code and (of_that or re.search(
                 r"\b(them|they|their|theirs|him|his|her|hers|that customer|this customer|ho|khach nay|ben do)\b",
                 frame.folded)):
@@ -1421,6 +1562,18 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             for key in ("customer", "owner"):
                 if memory.args.get(key) and not call.args.get(key):
                     call.args[key] = memory.args[key]
+            if that_figure and memory.args.get("period") and not call.args.get("period") \
+                    and not any(data_mod._is_balance(m) for m in call.args["measures"]):
+                call.args["period"] = memory.args["period"]
+        if call is not None and customer and not call.args.get("group_by") and not frame.period \
+                and call.args["measures"] in (["overdue_amount"], ["open_receivables"]) and ANYTHING_OWED.search(frame.folded):
+            # "is Đại Tín overdue on anything?", "does Manoj owe us anything?": which invoices, what is open on each
+            # and when it was due (the total comes with them)
+            overdue = call.args["measures"] == ["overdue_amount"]
+            call.args["measures"] = ["overdue_amount", "max_days_overdue"] if overdue else ["open_receivables",
+                                                                                             "invoice_due_date"]
+            call.args["group_by"] = ["invoice"]
+            call.args["conditions"] = [{"measure": call.args["measures"][0], "op": ">", "value": "0", "other": None}]
         last_buy = customer and LATEST.search(frame.folded) and set(frame.measures) <= {"last_order", "revenue", "orders"} \
             and (intent == "history" or "last_order" in frame.measures or frame.row == "order") and not frame.period \
             and not frame.group_by \

@@ -669,4 +669,35 @@ def cases() -> list[dict]:
     # A short name two customers share, asked by support (who owns neither): the one the company deals with far the
     # most (Hoàng Long Trading: 53 orders to Packaging's 16), and the answer names the other.
     add("what's going on with Hoàng Long?", OVERVIEW, {"customer": "HOANGLONG"}, **{"as": ANH})
+    # "how many orders is that?": the count of what the last figure covered, over its period
+    add("my revenue this month so far", "query_data", {"measures": ["revenue"], "period": "mtd"}, chain="is-that")
+    add("how many orders is that?", "query_data", {"measures": ["orders"], "period": "mtd", "owner": "me"},
+        chain="is-that")
+    add("and what did I do in October?", "query_data", {"measures": ["revenue"], "period": "2026-10"}, chain="is-that")
+    # shorthand and a name typed in two words
+    add("revenue from hoang long trding last yr", REPORT, {"customer": "HOANGLONG", "period": "last-year"})
+    add("doanh thu Sai Gon Food nam nay", REPORT, {"customer": "SAIGONFOODS", "period": "this-year"})
+    # a contact by job title, an account's owner, what a customer still owes
+    add("who's the purchasing manager at Hoàng Long and what's his number?", OVERVIEW, {"customer": "HOANGLONG"},
+        **{"as": BAO})
+    add("thong tin lien he ke toan truong Hoang Long", OVERVIEW, {"customer": "HOANGLONG", "language": "vi"},
+        **{"as": BAO})
+    add("ai phụ trách khách hàng Đông Á Paper?", OVERVIEW, {"customer": "DONGAPAPER"}, **{"as": BAO})
+    add("is Đại Tín overdue on anything?", "query_data",
+        {"measures": ["overdue_amount", "max_days_overdue"], "group_by": ["invoice"], "customer": "DAITIN"}, **{"as": BAO})
+    add("does Hoàng Long Trading owe us anything?", "query_data",
+        {"measures": ["open_receivables", "invoice_due_date"], "group_by": ["invoice"], "customer": "HOANGLONG"})
+    # counts of the narrower things, on both sides of the books
+    add("how many orders have shipped but aren't invoiced?", "query_data",
+        {"measures": ["uninvoiced_order_count"], "filters": [{"dimension": "order_status", "values": ["shipped"]}]},
+        **{"as": BAO})
+    add("how many supplier payments did we make in October?", "query_data",
+        {"measures": ["supplier_payment_count"], "period": "2026-10"}, **{"as": HA})
+    add("how many HP 85A toners are reserved in HCM?", "query_data",
+        {"measures": ["stock_reserved"], "product": "TON-HP-85A"}, **{"as": BAO})
+    add("how many supplier bills are overdue?", "query_data", {"measures": ["overdue_bills"]},
+        **{"as": HA, "chain": "oldest-one"})
+    add("which is the oldest one?", "query_data",
+        {"measures": ["overdue_payables", "bill_due_date"], "group_by": ["bill"], "order_by": "bill_due_date",
+         "order": "asc", "limit": 1}, **{"as": HA, "chain": "oldest-one"})
     return out
