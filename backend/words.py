@@ -38,6 +38,10 @@ VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
                    for code, (_, vietnamese) in AGING_NAMES.items()})
 
 
+# A purchase order whose goods are not all in yet, as people say it (sent, or partly received).
+_WAITING_FOR_GOODS = ("waiting for goods", "waiting for the goods", "waiting for delivery", "still to arrive",
+                      "not yet arrived", "goods not in yet", "cho hang ve", "chua ve hang", "hang chua ve")
+
 # Other words people use for a code (the lexicon of the planner reads them): English and Vietnamese.
 SYNONYMS = {
     # Folded Vietnamese loses its tones: "thắng" (won) and "tháng" (month) are both "thang", so only phrases here.
@@ -62,11 +66,11 @@ SYNONYMS = {
              "chua nhan hang", "dang cho giao", "sent but nothing received", "nothing received yet",
              "sent but not received", "nothing received", "chua nhan duoc gi", "da gui ma chua nhan hang",
              "da gui nhung chua nhan hang", "da gui ma chua nhan", "da gui nhung chua nhan", "da gui chua nhan hang",
-             "chua nhan du", "not fully received", "not received in full"),
+             "chua nhan du", "not fully received", "not received in full") + _WAITING_FOR_GOODS,
     "partially_received": ("partly received", "part received", "partially delivered", "nhan mot phan",
                            "waiting to be received", "awaiting delivery", "not yet received", "on order",
                            "cho nhan hang", "chua nhan hang", "dang cho giao", "chua nhan du", "not fully received",
-                           "not received in full"),
+                           "not received in full") + _WAITING_FOR_GOODS,
     "exceptions": ("matching exceptions", "match exceptions", "exception", "mismatch", "mismatches",
                    "discrepancies", "discrepancy", "lech", "chenh lech", "sai lech"),
     "matched": ("three-way matched", "fully matched"),

@@ -186,8 +186,12 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     if not group_by and "list_price" in measures and (frame.single or frame.limit or frame.order or frame.listing):
         group_by.append("product")   # "the most expensive track", "cheapest product in Writing instruments": products
     if who and not group_by:
-        seller = any(m in SALES_MEASURES for m in measures) and any(w in frame.words for w in ("rep", "salesperson", "sold",
-                                                                                                "sell", "nhan", "ban"))
+        deals = {"pipeline_amount", "weighted_pipeline", "open_opportunities", "opportunities", "deals_won", "win_rate"}
+        team = any(w in frame.words for w in ("rep", "reps", "salesperson", "salespeople", "seller", "sellers", "team",
+                                              "nhom", "doi"))
+        seller = (any(m in SALES_MEASURES for m in measures) and (team or any(w in frame.words for w in (
+            "sold", "sell", "nhan", "ban")))) or (set(measures) & deals and (team or "has" in frame.words
+                                                                              or "have" in frame.words))
         group_by.append("owner" if seller else "customer")
     group_by = [d for d in group_by if _allowed(measures, d)]
     if len(group_by) == 1 and group_by[0] in ROW_WITH and ROW_WITH[group_by[0]] not in group_by \

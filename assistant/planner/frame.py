@@ -47,6 +47,7 @@ ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products
 # A dimension word that names a count's things ("customers" -> the customers measure).
 COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
                       "order": "orders"}
+DOCUMENT_COUNTS = {"purchase_order": "purchase_orders", "bill": "supplier_bills", "quote": "quotes"}
 WEEKS = {"week", "weeks", "tuan"}
 MONTHS_UNIT = {"month", "months", "thang"}
 YEARS_UNIT = {"year", "years"}   # ("năm" stays a year of the calendar: "2 năm" is rare and "năm 2025" common)
@@ -437,6 +438,20 @@ def _ticket_flow(frame: Frame) -> None:
                                                               and f.get("values") == ["closed"])]
 
 
+ACCOUNT_CUE = re.compile(r"\b(accounts?|acct|tai khoan|tk|ledger|so cai)\b")
+
+
+def _without_account_codes(text: str, words: list[str]) -> str:
+    """The words for reading periods, without a ledger account's number: "tài khoản phải trả (2000)", "account 4000
+    last month" name account 2000 and 4000, not the years."""
+    folded = " ".join(words)
+    if not ACCOUNT_CUE.search(folded):
+        return folded
+    codes = set(re.findall(r"\((\d{3,4})\)", text)) | set(re.findall(r"\b(?:account|acct|tai khoan|tk)\s+(?:no\.?\s*|so\s+)?(\d{3,4})\b",
+                                                                 folded))
+    return " ".join(w for w in words if w.strip("()") not in codes) if codes else folded
+
+
 def parse(text: str, today: date) -> Frame:
     lex = lexicon()
     said = lex.correct(tokens(text))
@@ -447,7 +462,7 @@ def parse(text: str, today: date) -> Frame:
         marks = [() if w != s else m for w, s, m in zip(words, said, marks)]
     hits = lex.find(words, marks)
     frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits, today=today)
-    when = when_mod.read(" ".join(words), today)
+    when = when_mod.read(_without_account_codes(text, words), today)
     frame.period, frame.compare = when.period, when.compare
     frame.counting = _has(frame.folded, COUNT_CUES)
     frame.amount = _has(frame.folded, AMOUNT_CUES)
@@ -499,6 +514,7 @@ def parse(text: str, today: date) -> Frame:
     _narrowest(frame)
     _buying_side(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
+    _worth(frame)
     _which_supplier(frame)
     # "invoice by invoice", "month by month": grouped by that
     for m in re.finditer(r"\b(\w+?)s? by \1s?\b", frame.folded):
@@ -532,12 +548,45 @@ def _which_supplier(frame: Frame) -> None:
 def _buying_side(frame: Frame) -> None:
     payables_named = bool(set(frame.measures) & {"open_payables", "open_bills", "overdue_payables"}) and \
         re.search(r"\b(payables?|bills)\b", frame.folded)   # "how much of our payables is overdue"
-    if "supplier" not in frame.group_by and not SUPPLIER_WORDS.search(frame.folded) and not payables_named:
+    # "which bills have matching exceptions": a state only supplier bills and purchase orders have
+    states = {d for d, _ in frame.statuses}
+    buying_state = bool(states) and states <= {"match_status", "po_status"}
+    if "supplier" not in frame.group_by and not SUPPLIER_WORDS.search(frame.folded) and not payables_named \
+            and not buying_state:
         return
+    if buying_state and frame.row == "invoice":
+        frame.row = "bill"
     for i, name in enumerate(frame.measures):
         twin = BUYING_SIDE.get(name)
         if twin in MEASURES and twin not in frame.measures:
             frame.measures[i] = twin
+
+
+WORTH = re.compile(r"\b(worth|value|valued|tri gia|gia tri)\b")
+# A count asked in so many words: "how many deals", "bao nhiêu cơ hội" (not "trị giá bao nhiêu": how much)
+COUNT_SAID = re.compile(r"\b(how many|number of|count of|so luong|bao nhieu (co hoi|deal|don|hoa don|khach|phieu|cai))\b")
+
+
+def _worth(frame: Frame) -> None:
+    """'what are my open deals worth', 'cơ hội đang mở của tôi trị giá bao nhiêu': the things' value, not how many
+    (both when the count is asked too: 'how many deals are in negotiation and what are they worth')."""
+    if not WORTH.search(frame.folded):
+        return
+    decided = any(d == "stage" and c in ("closed_won", "closed_lost") for d, c in frame.statuses)
+    for i, name in enumerate(list(frame.measures)):
+        value = MEASURES[name].counts_of or {"open_opportunities": "pipeline_amount", "orders": "revenue",
+                                             "opportunities": "opportunity_amount" if decided else "pipeline_amount"
+                                             }.get(name)
+        if MEASURES[name].counts is None or not value or value in frame.measures:
+            continue
+        if COUNT_SAID.search(frame.folded):
+            frame.measures.append(value)
+        else:
+            frame.measures[i] = value
+    if "revenue" in frame.measures and frame.row == "opportunity":
+        frame.measures[frame.measures.index("revenue")] = "opportunity_amount" if decided else "pipeline_amount"
+        frame.row = None if not frame.listing else frame.row
+    frame.measures[:] = list(dict.fromkeys(frame.measures))
 
 
 def _narrowest(frame: Frame) -> None:
@@ -716,6 +765,14 @@ def _implicit_measures(frame: Frame) -> None:
         count = frame.row_count or COUNT_OF_DIMENSION.get(frame.row or frame.group_by[0])
         if count:
             frame.measures.append(count)
+    if not frame.measures and not frame.conditions and frame.statuses:
+        # "is there a PO waiting for approval?": the documents named, in that state
+        named = [t.target for h in frame.hits for t in h.terms if t.kind == "dimension" and t.target in DOCUMENT_COUNTS]
+        if len(set(named)) == 1:
+            frame.measures.append(DOCUMENT_COUNTS[named[0]])
+            frame.row = frame.row or named[0]
+            if re.search(r"\b(is there|are there|any|co .{0,20} nao)\b", frame.folded):
+                frame.listing = True   # (which ones, not only how many)
 
 
 def compatible_statuses(frame: Frame) -> list[tuple[str, str]]:

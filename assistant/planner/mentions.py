@@ -333,7 +333,9 @@ class Mentions:
                 continue
             before, after = folded[:match.start()], folded[match.end():]
             beside = re.search(r"\b(account|acct|a c|tai khoan|tk|gl)\s+(no|number|so|#)?\s*$", before) or \
-                re.match(r"\s+(account|acct)\b", after)
+                re.match(r"\s+(account|acct)\b", after) or \
+                re.search(r"\b(account|acct|tai khoan)\b(\s+(?!in\b|for\b|of\b|nam\b|trong\b)\S+){1,5}\s*$", before)
+            # ("tài khoản phải trả người bán (2000)": the account's own code in brackets after its name)
             if beside or (ledger and not 1900 <= int(code) <= 2099):
                 found.append((self.account_codes[code], {code}))
         return found

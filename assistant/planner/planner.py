@@ -116,7 +116,8 @@ BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_p
                    "purchase_orders", "purchase_order_value", "purchase_order_net", "supplier_bill_total")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
                 ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced? us)\b"),
-                ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien)\b"),
+                ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien|da tra|tra cho|(minh|chung ta|cong ty) "
+                                           r"(da )?tra)\b"),
                 ("supplier_bill_total", r"\b(billed by|invoiced by|been billed|been invoiced)\b")]
 
 
@@ -173,8 +174,13 @@ SAME_PERIOD = re.compile(r"\b(?:for|in|over) the same (?:period|day|week|month|q
 BEFORE_THAT = re.compile(r"\b(before that|the one before|previous one|the (?:day|week|month|quarter|year) before|"
                          r"truoc do|truoc nua)\b")
 AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|these)\b|\b(ai|cai nao|ben nao|khach nao) trong (so )?"
-                         r"(do|nay|nhung)\b")
+                         r"(do|nay|nhung)\b|\btrong (so )?(do|nay) (thi )?(ai|cai nao|ben nao|khach nao|phieu nao|hoa don nao|"
+                         r"don nao|co hoi nao)\b")
 # "which is the oldest one?", "what's the biggest?", "cái nào lâu nhất?": one of the things just counted
+# "and who was last?", "and the bottom one?", "còn ai thấp nhất?": the same ranking, from its other end
+LAST_PLACE = re.compile(r"^\s*(and |what about |how about |con )?(who|which one|which|what|the|ai)?\s*(was|is|came|finished|s)?\s*"
+                        r"(last|bottom|the bottom|dead last|the worst|worst|the lowest|lowest|thap nhat|cuoi cung|cuoi bang|"
+                        r"kem nhat)( one| place)?\s*\??\s*$")
 ONE_OF_THOSE = re.compile(r"^\s*(and |so )?(which|what)( one)?( is| was|'s| s)? the (?P<w>oldest|biggest|largest|latest|newest|"
                           r"earliest|smallest|most overdue)( one)?\s*\??\s*$|^\s*(con )?(cai|hoa don|don|phieu|khoan) nao "
                           r"(?P<vw>lau|lon|cu|moi|nho) nhat\s*\??\s*$")
@@ -316,6 +322,12 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
         args.pop("conditions", None)
         return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     return None
+
+
+def _all_supported(dimensions: list[str], measures: list[str]) -> bool:
+    from backend.semantic.engine import supported_dimensions
+
+    return all(d in supported_dimensions(m) for d in dimensions for m in measures)
 
 
 def _same_fact(a: str, b: str) -> bool:
@@ -660,7 +672,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"incoterms?|warranty|toi da|toi thieu|khong can|xin duyet|phai duyet|khi nao thi|bi khoa|ban dau|"
                     r"bao hanh|hieu luc|max|min|cut[ -]?off|deadline|han chot|escalated?|escalation|"
                     r"can (?:i|we|finance|sales|support|a rep|the rep|a manager) (?:take|accept|write off|waive|refund|allow|"
-                    r"agree|approve|grant|give|offer)|write (?:it )?off|without (?:a |an |the )?(?:manager|director|approval|"
+                    r"agree|approve|grant|give|offer)|write (?:it )?off|write-?offs?|changed? (?:their|his|her|my|your) minds?|change of mind|at how many days|can (?:a|an|the) \w+ be \w+ed|how many days (?:does|do|will|would) (?:a |an |the )?(?:customers?|clients?|buyers?|we|i|they|you) (?:have|get)|without (?:a |an |the )?(?:manager|director|approval|"
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
@@ -726,6 +738,13 @@ def _contact_named(session: Session, index, text: str, today: date):
 # Asking for a person or their details: "who's the buyer", "his number", "thông tin liên hệ", "email của ...".
 CONTACT_CUE = re.compile(r"\b(who|whom|ai|number|phone|mobile|cell|email|e-mail|mail|contact|contacts|reach|lien he|"
                          r"sdt|so dien thoai|dien thoai|thong tin|details?)\b")
+ON_THAT_ORDER = re.compile(r"\b(what was|what s|whats|what is|what were) (on|in) (that|the|this|it|their|his|her)( last| latest)? "
+                           r"(order|purchase)\b|\bwhat did (he|she|they) (buy|order|get) (then|that time|on it)\b|"
+                           r"\bdon (do|nay|cuoi) (co|gom) (gi|nhung gi|nhung mat hang nao)\b")
+LAST_INVOICE = re.compile(r"\b(paid|pay|settled?) (for )?(his|her|their|its|the|our) (last|latest|most recent|newest) "
+                          r"(invoice|bill)\b|\bhoa don (cuoi|gan nhat|moi nhat)( cung)? (da )?(thanh toan|tra)")
+DEAL_WHERE = re.compile(r"\b(where s|wheres|where is|where are we|where do we stand|status|how is .{0,40} going|"
+                        r"tinh hinh|den dau|the nao roi|giai doan|stage)\b")
 ANYTHING_OWED = re.compile(r"\b(anything|any invoices?|any money|any bills?|co gi|gi khong|khoan nao|hoa don nao)\b")
 OWES_ANYTHING = re.compile(r"\b(owes?|owing) (us )?(anything|any money|money)\b|\b(con )?no (minh |cong ty |chung ta )?(gi|tien) khong\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
@@ -861,6 +880,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
             "sales" not in MEASURES[m].roles and "support" not in MEASURES[m].roles for m in frame.measures):
         return True   # "what do we owe suppliers?": the company's books, never one customer's or product's task
     args = call.args
+    if intent in ("history", "overview", "order_status") and "opportunity" in (args.get("group_by") or []) \
+            and "stage" in args["group_by"] and link.customer is not None:
+        return True   # "where's the Hoàng Long deal at?": the customer's deals and their stages, not its history
     # Figures named for themselves (not the things a count counts, which a task may list better).
     named = [m for m in frame.measures if MEASURES[m].counts is None]
     explicit = bool(named or frame.conditions or frame.counting)
@@ -1238,6 +1260,21 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     relinked = LinkResult(customer=busiest)
             if relinked.customer is not None:
                 link = LinkResult(customer=relinked.customer)
+    if intent not in WRITE_INTENTS and link.customer is None and not link.ambiguous and memory.customer_code \
+            and ON_THAT_ORDER.search(fold(text)) and _registered("customer_history"):
+        # "when did Frank Ralston last buy something?" then "what was on that order?": that order, line by line
+        args = {"customer": memory.customer_code, "kinds": ["orders"], "page_size": 1, "include_lines": True,
+                "live_orders_only": True, **({"language": "vi"} if language == "vi" else {})}
+        if _accepts("customer_history", args):
+            return Plan(intent="history", tool="customer_history", args=args, language=language,
+                        customer_code=memory.customer_code)
+    if intent not in WRITE_INTENTS and link.customer is not None and LAST_INVOICE.search(fold(text)) \
+            and _registered("customer_history"):
+        # "has Diego Gutierrez paid his last invoice?": that invoice, with what is paid and what is still open
+        args = {"customer": link.customer.code, "kinds": ["invoices"], "page_size": 1}
+        if _accepts("customer_history", args):
+            return Plan(intent="history", tool="customer_history", args=args, language=language,
+                        customer_code=link.customer.code)
     if intent not in WRITE_INTENTS:
         plan = _contact_role_plan(session, index, text, link, memory, language)
         if plan is not None:
@@ -1307,6 +1344,22 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if rows and not frame.group_by and ranked and rows[0] not in ("day", "week", "month", "quarter", "year"):
             frame.group_by = [rows[0]]
             frame.limit = frame.limit or memory.args.get("limit") or memory.args.get("top_n")
+    if memory.intent in ("report", "data") and intent not in WRITE_INTENTS and LAST_PLACE.search(frame.folded) \
+            and link.customer is None:
+        rows = [SALES_REPORT_ROWS[memory.args["report"]]] if memory.args.get("report") in SALES_REPORT_ROWS \
+            else (memory.args.get("group_by") or [])
+        ranked = memory.args.get("top_n") or memory.args.get("limit")
+        if rows and ranked and rows[0] not in ("day", "week", "month", "quarter", "year"):
+            # "which rep sold the most in October?" then "and who was last?": the same ranking from the bottom
+            args = {"measures": (memory.args.get("measures") or ["revenue"])[:1], "group_by": [rows[0]], "limit": 1,
+                    "order": "asc"}
+            for key in ("period", "filters", "owner", "customer"):
+                if memory.args.get(key):
+                    args[key] = memory.args[key]
+            if language == "vi":
+                args["language"] = "vi"
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        hints={"today": today.isoformat(), "single": True})
     if memory.intent == "report" and memory.rows and intent not in WRITE_INTENTS and AMONG_THOSE.search(frame.folded):
         # "top 5 customers by revenue" (a report) then "which of them owes us the most?": among those rows
         row = next(iter(memory.rows))
@@ -1442,6 +1495,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             and link.customer is None and intent in (None, "docs", "report") \
             and not (follow_up and memory.intent in ("data", "report")):
         frame.measures.append("revenue")   # "tháng 10 so với tháng 9 thế nào?": sales, the figure months are compared by
+    if frame.weak_revenue and link.customer is not None and not frame.measures and {"spend", "spent", "spending"} \
+            & set(frame.words):
+        frame.measures.append("revenue")   # "fynn zimmerman lifetime spend?": what the customer spent with us
     if frame.weak_revenue and link.customer is None and (frame.mine or frame.row == "customer") and not frame.counting \
             and all(MEASURES[m].counts is not None for m in frame.measures):
         frame.measures[:] = ["revenue"]  # "what did my customers buy in 2023": their purchases together
@@ -1565,6 +1621,16 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if that_figure and memory.args.get("period") and not call.args.get("period") \
                     and not any(data_mod._is_balance(m) for m in call.args["measures"]):
                 call.args["period"] = memory.args["period"]
+        if call is not None and memory.intent == "data" and frame.conditions and not frame.row \
+                and not frame.group_by and memory.args.get("group_by") and customer is None \
+                and re.match(r"\s*(any|and|which|what about|con|co)\b", frame.folded) \
+                and _all_supported(memory.args["group_by"], call.args["measures"]):
+            # "which invoices are overdue?" then "any more than 30 days past due?": the same rows, tested again
+            call.args["group_by"] = list(memory.args["group_by"])
+        if call is not None and "opportunity" in (call.args.get("group_by") or []) \
+                and "stage" not in call.args["group_by"] and DEAL_WHERE.search(frame.folded) \
+                and not any(f["dimension"] == "stage" for f in call.args.get("filters", [])):
+            call.args["group_by"] = call.args["group_by"] + ["stage"]   # "where's the NC Parks deal at?": its stage
         if call is not None and customer and not call.args.get("group_by") and not frame.period \
                 and call.args["measures"] in (["overdue_amount"], ["open_receivables"]) and ANYTHING_OWED.search(frame.folded):
             # "is Đại Tín overdue on anything?", "does Manoj owe us anything?": which invoices, what is open on each
@@ -1647,8 +1713,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if follow_up and memory.intent and memory.intent not in WRITE_INTENTS and intent not in blocking \
             and _bare_follow_up(text, today, frame, link, person):
         intent = memory.intent  # "còn năm nay?", "and Mai?": the last question again, for another period or person
-    if intent is None and follow_up and memory.intent:
-        intent = memory.intent
+    if intent is None and follow_up and memory.intent and not (memory.intent == "docs" and link.customer is not None):
+        intent = memory.intent   # (a customer named after a handbook answer is asked about, not looked up in it)
     if intent is None:
         if link.customer is not None or link.ambiguous:
             intent = "overview"

@@ -299,9 +299,9 @@ def _years_ago(m, today):
 
 _RELATIVE = [
     (r"\b(ytd|year to date|year-to-date|so far this year|this year so far|this year to date|tu dau nam(?: den nay)?|"
-     r"dau nam den nay|nam nay den nay)\b", "ytd"),
-    (r"\b(qtd|quarter to date|so far this quarter|this quarter so far|tu dau quy(?: den nay)?)\b", "qtd"),
-    (r"\b(mtd|month to date|so far this month|this month so far|tu dau thang(?: den nay)?)\b", "mtd"),
+     r"dau nam den nay|nam nay den nay|(?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?year)\b", "ytd"),
+    (r"\b(qtd|quarter to date|so far this quarter|this quarter so far|tu dau quy(?: den nay)?|(?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?quarter)\b", "qtd"),
+    (r"\b(mtd|month to date|so far this month|this month so far|tu dau thang(?: den nay)?|(?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?month)\b", "mtd"),
     (r"\b(last|previous|prior|past) quarter\b|\bquy truoc\b|\bquy vua roi\b", "last-quarter"),
     (r"\b(this|current) quarter\b|\bquy nay\b", "this-quarter"),
     (r"\b(last|previous|prior|past) month\b|\bthang truoc\b|\bthang vua roi\b|\bthang roi\b", "last-month"),

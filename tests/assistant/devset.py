@@ -700,4 +700,53 @@ def cases() -> list[dict]:
     add("which is the oldest one?", "query_data",
         {"measures": ["overdue_payables", "bill_due_date"], "group_by": ["bill"], "order_by": "bill_due_date",
          "order": "asc", "limit": 1}, **{"as": HA, "chain": "oldest-one"})
+    # handbook questions worded with counts and "can", a deal's stage, a value asked as "worth"
+    add("how many days does a customer have to return goods if they changed their mind?", "search_docs", {})
+    add("at how many days overdue can an invoice be proposed for write-off?", "search_docs", {}, **{"as": HA})
+    add("cơ hội đang mở của tôi trị giá bao nhiêu?", "query_data", {"measures": ["pipeline_amount"], "owner": "me"})
+    add("how many deals are in negotiation and what are they worth", "query_data",
+        {"measures": ["opportunities", "pipeline_amount"], "filters": [{"dimension": "stage", "values": ["negotiation"]}]},
+        **{"as": BAO})
+    add("who has the biggest open pipeline on the team?", "query_data",
+        {"measures": ["pipeline_amount"], "group_by": ["owner"], "limit": 1}, **{"as": BAO})
+    add("where's the Hoàng Long deal at?", "query_data", {"group_by": ["opportunity", "stage"], "customer": "HOANGLONG"})
+    add("which of my customers haven't ordered anything since the start of the year?", "query_data",
+        {"measures": ["last_order", "days_since_last_order"], "period": "all",
+         "conditions": [{"measure": "days_since_last_order", "op": ">", "value": "329"}]})
+    # a customer's last order and last invoice; what a follow-up keeps of the rows before it
+    add("when did Saigon Foods last order?", "customer_history", {"customer": "SAIGONFOODS"}, chain="on-that-order")
+    add("what was on that order?", "customer_history",
+        {"customer": "SAIGONFOODS", "kinds": ["orders"], "page_size": 1, "include_lines": True}, chain="on-that-order")
+    add("has Hoàng Long Trading paid its last invoice?", "customer_history",
+        {"customer": "HOANGLONG", "kinds": ["invoices"], "page_size": 1})
+    add("which invoices are overdue?", "query_data", {"group_by": ["invoice", "customer"]},
+        **{"as": HA, "chain": "more-than-30"})
+    add("any more than 30 days past due?", "query_data",
+        {"group_by": ["invoice", "customer"],
+         "conditions": [{"measure": "max_days_overdue", "op": ">", "value": "30"}]}, **{"as": HA, "chain": "more-than-30"})
+    # the buying side's own states and words
+    add("is there a PO waiting for approval?", "query_data",
+        {"group_by": ["purchase_order", "supplier"], "filters": [{"dimension": "po_status", "values": ["draft"]}]},
+        **{"as": HA})
+    add("which purchase orders are still waiting for goods?", "query_data",
+        {"filters": [{"dimension": "po_status", "values": ["sent", "partially_received"]}]}, **{"as": HA})
+    add("which bills have matching exceptions and are still unpaid?", "query_data",
+        {"measures": ["open_payables", "next_bill_due"], "group_by": ["bill", "supplier"],
+         "filters": [{"dimension": "match_status", "values": ["exceptions"]}]}, **{"as": HA})
+    add("mình đã trả Thiên Long bao nhiêu trong năm nay?", "query_data",
+        {"measures": ["supplier_payments_made"], "period": "this-year",
+         "filters": [{"dimension": "supplier", "values": ["Tập đoàn Thiên Long"]}]}, **{"as": HA})
+    add("số dư tài khoản phải trả người bán (2000) hôm nay", "query_data",
+        {"measures": ["account_balance"], "filters": [{"dimension": "account", "values": ["Accounts payable"]}]},
+        **{"as": HA})
+    # the other end of a ranking; "which of those" said the Vietnamese way round
+    add("which rep sold the most in October?", REPORT, {"report": "sales_by_salesperson", "period": "2026-10"},
+        **{"as": BAO, "chain": "who-was-last"})
+    add("and who was last?", "query_data",
+        {"measures": ["revenue"], "group_by": ["owner"], "period": "2026-10", "order": "asc", "limit": 1},
+        **{"as": BAO, "chain": "who-was-last"})
+    add("có bao nhiêu ticket đang chờ (pending)?", "query_data", {"measures": ["open_tickets"]},
+        **{"as": ANH, "chain": "trong-do"})
+    add("trong đó cái nào ưu tiên cao?", "list_tickets", {"status": "pending", "priority": "high"},
+        **{"as": ANH, "chain": "trong-do"})
     return out
