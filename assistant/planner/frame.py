@@ -125,7 +125,8 @@ def _normalise_units(words: list[str]) -> list[str]:
         # ("từ tháng 6": since June — "tu" there is no four, and "tháng" before a number is a month's name)
         named_month = words[i + 1:i + 2] == ["thang"] and i + 2 < len(words) and words[i + 2].isdigit() \
             and not word.isdigit()
-        if number is not None and not half and not named_month and i + 1 < len(words) \
+        calendar_year = word.isdigit() and 1900 <= int(word) <= 2100   # "2017 year to date" is no 2017 years
+        if number is not None and not half and not named_month and not calendar_year and i + 1 < len(words) \
                 and words[i + 1] in WEEKS | MONTHS_UNIT | YEARS_UNIT:
             factor = 7 if words[i + 1] in WEEKS else 365 if words[i + 1] in YEARS_UNIT else 30
             out += [str(number * factor), "ngay" if words[i + 1] in ("tuan", "thang") else "days"]
@@ -441,6 +442,21 @@ def _ticket_flow(frame: Frame) -> None:
 ACCOUNT_CUE = re.compile(r"\b(accounts?|acct|tai khoan|tk|ledger|so cai)\b")
 
 
+def _named_state_wins(frame: Frame) -> None:
+    """'purchase orders sent and waiting for delivery': a state named by itself (sent) narrows a phrase that fits
+    several states of the same thing (waiting for delivery: sent or partly received)."""
+    by_hit = [[tuple(t.target.split("=", 1)) for t in h.terms if t.kind == "status" and "=" in t.target]
+              for h in frame.hits]
+    for states in by_hit:
+        if len(states) < 2 or len({d for d, _ in states}) != 1:
+            continue
+        dimension = states[0][0]
+        named = {c for other in by_hit if other is not states and len(other) == 1 and other[0][0] == dimension
+                 for _, c in other}
+        if named and named < {c for _, c in states}:
+            frame.statuses = list(dict.fromkeys((d, c) for d, c in frame.statuses if d != dimension or c in named))
+
+
 def _without_account_codes(text: str, words: list[str]) -> str:
     """The words for reading periods, without a ledger account's number: "tài khoản phải trả (2000)", "account 4000
     last month" name account 2000 and 4000, not the years."""
@@ -487,6 +503,7 @@ def parse(text: str, today: date) -> Frame:
         if any(i in period_words for i in range(hit.start, hit.end)):
             continue
         _read_hit(frame, hit)
+    _named_state_wins(frame)
     if frame.counting and re.search(r"\b(how many|bao nhieu|may) (days?|ngay)\b", frame.folded) and any(
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
@@ -618,7 +635,11 @@ def _narrowest(frame: Frame) -> None:
     if "customers_buying" in frame.measures and frame.amount and not frame.counting:
         # "how much have our business customers bought": what they bought, not how many bought
         frame.measures[frame.measures.index("customers_buying")] = "revenue"
-    if {"uninvoiced_orders", "uninvoiced_order_count"} & set(frame.measures) and "orders_shipped" in frame.measures:
+    uninvoiced = {"uninvoiced_orders", "uninvoiced_order_count"} & set(frame.measures)
+    if uninvoiced and "orders_shipped" not in frame.measures and ("shipped" in frame.words or "delivered" in frame.words) \
+            and any(d == "order_status" for d, _ in frame.statuses) and ("order_status", "shipped") not in frame.statuses:
+        frame.statuses.append(("order_status", "shipped"))   # "confirmed or shipped but not invoiced yet": both states
+    if uninvoiced and "orders_shipped" in frame.measures:
         frame.measures.remove("orders_shipped")  # "shipped that isn't invoiced yet": one figure, of shipped orders
         if ("order_status", "shipped") not in frame.statuses:
             frame.statuses.append(("order_status", "shipped"))

@@ -189,9 +189,12 @@ class Mentions:
             said = [w for w in core if w in words or any(len(w) >= 5 and fuzz.ratio(w, x) >= 88 for x in words)]
             hits = len(said)
             share = hits / len(core)
-            own = [w for w in said if w not in self.deal_customer_words.get(deal_id, set()) and not OPPORTUNITY_CUES.fullmatch(w)]
+            own = [w for w in said if w not in self.deal_customer_words.get(deal_id, set()) and not OPPORTUNITY_CUES.fullmatch(w)
+                   and not re.fullmatch(r"(19|20)\d\d", w)]
             if not own:
-                continue   # "what did Kettle River Mountain Sports buy": the customer, not its "... rental fleet" deal
+                # "what did Kettle River Mountain Sports buy": the customer, not its "... rental fleet" deal; "what did
+                # Summit Sports buy in 2016": a year is the question's period, not the "Spring 2016 ..." deal's word
+                continue
             if hits >= 2 and (share >= 0.6 or (cue and share >= 0.5)):
                 best.append((share + hits * 0.01, deal_id, name))
         if not best:

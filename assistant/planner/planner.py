@@ -747,6 +747,10 @@ DEAL_WHERE = re.compile(r"\b(where s|wheres|where is|where are we|where do we st
                         r"tinh hinh|den dau|the nao roi|giai doan|stage)\b")
 ANYTHING_OWED = re.compile(r"\b(anything|any invoices?|any money|any bills?|co gi|gi khong|khoan nao|hoa don nao)\b")
 OWES_ANYTHING = re.compile(r"\b(owes?|owing) (us )?(anything|any money|money)\b|\b(con )?no (minh |cong ty |chung ta )?(gi|tien) khong\b")
+# "who handles accounting at Saigon Foods": a person there doing that job, not our account's owner
+CONTACT_FUNCTION = re.compile(r"\b(who|whom|ai)\b.{0,25}\b(handles?|does|manages?|runs?|is in charge of|in charge of|lo|lam|"
+                              r"phu trach)\s+(the )?(accounting|accounts payable|purchasing|buying|procurement|payments?|"
+                              r"billing|finance|ke toan|mua hang|thanh toan)\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
                          r"sales ?(rep|person)|salesperson|account rep|phu trach|quan ly|cham soc|ban hang cho)\b|"
                          r"\b(account owner|nhan vien phu trach|nguoi phu trach)\b")
@@ -1287,6 +1291,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="data", tool="query_data", args=args, language=language,
                         customer_code=link.customer.code, hints={"today": today.isoformat()})
+        if link.customer is not None and CONTACT_FUNCTION.search(fold(text)):
+            args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="contacts", tool="customer_overview", args=args, language=language,
+                        customer_code=link.customer.code)
         if link.customer is not None and OWNER_ASKED.search(fold(text)):
             # "ai phụ trách khách hàng Đông Á Paper?", "who looks after Big Sky?": the account's record says
             args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}

@@ -749,4 +749,13 @@ def cases() -> list[dict]:
         **{"as": ANH, "chain": "trong-do"})
     add("trong đó cái nào ưu tiên cao?", "list_tickets", {"status": "pending", "priority": "high"},
         **{"as": ANH, "chain": "trong-do"})
+    # a function at a customer is a contact's job; a state named narrows a phrase of several; "2017 year to date"
+    add("who handles accounting at Saigon Foods and how do I reach them?", OVERVIEW, {"customer": "SAIGONFOODS"})
+    add("How many purchase orders are sent and waiting for delivery?", "query_data",
+        {"measures": ["purchase_orders"], "filters": [{"dimension": "po_status", "values": ["sent"]}]}, **{"as": HA})
+    add("how many orders are confirmed or shipped but not invoiced yet?", "query_data",
+        {"measures": ["uninvoiced_order_count"],
+         "filters": [{"dimension": "order_status", "values": ["confirmed", "shipped"]}]}, **{"as": BAO})
+    add("compare 2026 year to date with 2025", "query_data",
+        {"measures": ["revenue"], "period": "2026", "compare": "previous_period"}, **{"as": BAO})
     return out
