@@ -181,7 +181,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 break
     if not group_by and (frame.single or frame.limit) and re.search(
             r"\bwhat (sells|sold|is selling|are selling|sells best|did we sell|do we sell)\b|\bcai gi ban chay\b|"
-            r"\bmon (hang )?nao ban chay\b", frame.folded) and _allowed(measures, "product"):
+            r"\bmon (hang )?nao ban chay\b|\bwhat (did|does|do) .{1,60} (buy|order|purchase)\b|"
+            r"\b(mua|dat) (gi|mat hang nao|san pham nao|hang gi) nhieu nhat\b", frame.folded) and _allowed(measures, "product"):
         group_by.append("product")   # "what sells best in Fishing by units": the products, ranked
     if not group_by and "list_price" in measures and (frame.single or frame.limit or frame.order or frame.listing):
         group_by.append("product")   # "the most expensive track", "cheapest product in Writing instruments": products

@@ -532,6 +532,14 @@ def parse(text: str, today: date) -> Frame:
     _buying_side(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _worth(frame)
+    _how_many_and_how_much(frame)
+    _invoices_overdue(frame)
+    if "expected_close" in frame.measures and re.search(r"\b(biggest|largest|most valuable|lon nhat|gia tri nhat|"
+                                                          r"lon nhat|to nhat)\b", frame.folded):
+        # "biggest open deal expected to close in December": ranked by its worth, shown with its date
+        frame.measures[:] = ["pipeline_amount"] + [m for m in frame.measures if m not in ("pipeline_amount",
+                                                                                           "open_opportunities",
+                                                                                           "opportunities")]
     _which_supplier(frame)
     # "invoice by invoice", "month by month": grouped by that
     for m in re.finditer(r"\b(\w+?)s? by \1s?\b", frame.folded):
@@ -582,6 +590,32 @@ def _buying_side(frame: Frame) -> None:
 WORTH = re.compile(r"\b(worth|value|valued|tri gia|gia tri)\b")
 # A count asked in so many words: "how many deals", "bao nhiêu cơ hội" (not "trị giá bao nhiêu": how much)
 COUNT_SAID = re.compile(r"\b(how many|number of|count of|so luong|bao nhieu (co hoi|deal|don|hoa don|khach|phieu|cai))\b")
+
+
+BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bhow many\b|\bbao nhieu (khoan|lan|don|hoa don|cai)\b"
+                        r".{0,40}\b(bao nhieu tien|tong (tien|gia tri))\b|\bso luong va (tong )?(gia tri|so tien)\b")
+COUNT_TWIN = {"payments_received": "payment_count", "supplier_payments_made": "supplier_payment_count"}
+
+
+def _invoices_overdue(frame: Frame) -> None:
+    """'có bao nhiêu hóa đơn đang quá hạn?': the overdue invoices counted (not the customers that have one)."""
+    if frame.counting and "invoices" in frame.measures and [c["name"] for c in frame.conditions] == ["has_overdue"] \
+            and frame.row in (None, "invoice") and not frame.group_by:
+        frame.measures[frame.measures.index("invoices")] = "overdue_invoices"
+        frame.conditions[:] = []
+
+
+def _how_many_and_how_much(frame: Frame) -> None:
+    """'cash payments received this year: how many and how much?': the count beside the amount."""
+    if not BOTH_ASKED.search(frame.folded):
+        return
+    for name in list(frame.measures):
+        if MEASURES[name].unit != "money":
+            continue
+        twin = COUNT_TWIN.get(name) or next((m.name for m in MEASURES.values() if m.counts_of == name and not m.hidden
+                                             and not m.refines), None)
+        if twin and twin not in frame.measures:
+            frame.measures.insert(frame.measures.index(name), twin)
 
 
 def _worth(frame: Frame) -> None:

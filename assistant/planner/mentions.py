@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.models import (Account, Campaign, Contact, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product,
-                            PurchaseOrder, Quote, SalesOrder, Supplier, SupplierBill, Ticket, Warehouse)
+                            PurchaseOrder, Quote, SalesOrder, Supplier, SupplierBill, SupplierPayment, Ticket, Warehouse)
 from backend.semantic.dimensions import ACCOUNT_WORDS
 from backend.text import fold
 
@@ -28,6 +28,8 @@ PHONE = re.compile(r"(?<![\w@])(\+?\(?\d[\d\s().-]{6,}\d)(?![\w@])")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # How people name places and nationalities differently from the stored value.
 ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho chi minh city", "saigon": "ho chi minh city",
+           "tp.hcm": "ho chi minh city", "tp. hcm": "ho chi minh city", "tp ho chi minh": "ho chi minh city",
+           "thanh pho ho chi minh": "ho chi minh city", "tp.ha noi": "ha noi", "tp ha noi": "ha noi",
            "sai gon": "ho chi minh city", "ho chi minh": "ho chi minh city", "hanoi": "ha noi", "danang": "da nang",
            "canadian": "canada", "german": "germany", "brazilian": "brazil", "french": "france", "american": "usa",
            "u.s": "usa", "united states": "usa", "british": "united kingdom", "uk": "united kingdom",
@@ -99,6 +101,9 @@ class Mentions:
                                   ("payment_method", Payment.method)):
             stored = session.execute(select(column).where(column.is_not(None)).distinct()).scalars()
             self.values[dimension] = {fold(v): v for v in stored if v}
+        # the methods we pay suppliers by count too ("supplier payments made by card")
+        self.values["payment_method"].update({fold(v): v for v in session.execute(
+            select(SupplierPayment.method).where(SupplierPayment.method.is_not(None)).distinct()).scalars() if v})
         self.warehouses = [(code, fold(code), fold(name)) for code, name in session.execute(
             select(Warehouse.code, Warehouse.name))]
         self.currencies = set(session.execute(select(Customer.currency).distinct()).scalars()) | set(

@@ -660,7 +660,8 @@ RULE_THRESHOLD = re.compile(r"\b(at what (?:overdue )?(?:age|point|stage|level|a
 POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|respond within|resolution target|"
                     r"starting (?:credit|limit)|free delivery|free shipping|mien phi giao|business days|working days|"
                     r"delivery (?:is )?free|trong bao nhieu ngay|can (?:a|the) customers? pay|net \d+|"
-                    r"payment terms? options?|margin floor|"
+                    r"payment terms? options?|margin floor|payment terms? (?:for|of|on) (?:key|new|export|government|"
+                    r"school|big|large|small|vip|enterprise|smb|retail|wholesale)|"
                     r"to be resolved|ngay lam viec|"
                     r"start(?:s)? with|new customers? (?:get|gets|start|starts|begin)|how (?:is|are) .{2,40} calculated|"
                     r"how (?:do|does) (?:we|it) (?:calculate|work out)|tinh the nao|tinh nhu the nao|cach tinh|"
@@ -754,6 +755,8 @@ CONTACT_FUNCTION = re.compile(r"\b(who|whom|ai)\b.{0,25}\b(handles?|does|manages
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
                          r"sales ?(rep|person)|salesperson|account rep|phu trach|quan ly|cham soc|ban hang cho)\b|"
                          r"\b(account owner|nhan vien phu trach|nguoi phu trach)\b")
+JOB_WORDS = re.compile(r"\b(accountants?|accounting|director|ceo|cfo|buyers?|purchaser|purchasing|procurement|"
+                       r"office manager|store manager|general manager|ke toan|giam doc|truong phong|thu mua|mua hang)\b")
 _TITLE_FILLER = {"of", "the", "and", "&", "-", "phong", "truong", "head", "manager", "director", "giam", "doc", "chief"}
 
 
@@ -808,10 +811,13 @@ def _contact_role_plan(session: Session, index, text: str, link: LinkResult, mem
         named = bool(first) and bool({first[0], first[-1]} & capitalised) and len(first[0]) >= 3 \
             and not (set(first) & set(customer.core))
         if named or (title and _title_said(re.findall(r"[a-z0-9]+", fold(title)), words)):
-            args = {"customer": customer.code, **({"language": "vi"} if language == "vi" else {})}
-            return Plan(intent="contacts", tool="customer_overview", args=args, language=language,
-                        customer_code=customer.code)
-    return None
+            break
+    else:
+        # a job named in other words than the stored titles ("chief accountant" for "Kế toán trưởng")
+        if not (contacts and JOB_WORDS.search(folded)) or re.search(r"\baccount (manager|owner)\b|\bsales ?rep\b", folded):
+            return None
+    args = {"customer": customer.code, **({"language": "vi"} if language == "vi" else {})}
+    return Plan(intent="contacts", tool="customer_overview", args=args, language=language, customer_code=customer.code)
 
 
 def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan | None:
@@ -1605,6 +1611,19 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             names = (set(entry.tokens) | set(fold(entry.name).split())) if entry is not None else set()
             rest = " ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in names)
             language = language_of(rest) if names else language
+        if "city" in found and "warehouse" not in found and frame.measures and data_mod._allowed(frame.measures, "warehouse") \
+                and not data_mod._allowed(frame.measures, "city"):
+            # "received into HCM", "went out of the HCM warehouse": a figure kept per warehouse, not per city
+            codes = _warehouses(session)
+            said = {w for v in found["city"] for w in (places.said.get(v) or set())}
+            inside = [code for key, code in codes.items() if key in said or key in frame.words]
+            if not inside:
+                from backend.models import Warehouse
+
+                names = {code: fold(name) for code, name in session.execute(select(Warehouse.code, Warehouse.name))}
+                inside = [code for code, name in names.items() if any(fold(v) in name for v in found["city"])]
+            if len(inside) == 1:
+                found = {**{d: v for d, v in found.items() if d != "city"}, "warehouse": inside}
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
                               places={d: v for d, v in found.items() if v},

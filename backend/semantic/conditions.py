@@ -61,7 +61,11 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "not talked to for {n} days", "gone quiet for {n} days", "nobody called for {n} days",
                "haven't been in touch with for {n} days", "haven't been in touch for {n} days",
                "not been in touch with for {n} days", "not in touch for {n} days", "haven't heard from in {n} days",
-               "haven't been in touch with in {n} days", "no contact in the last {n} days"),
+               "haven't been in touch with in {n} days", "no contact in the last {n} days")
+              + tuple(f"{neg} {verb} {prep} {more}{{n}} days" for neg in ("haven't been", "havent been", "hasn't been",
+                                                                         "hasnt been", "not been")
+                      for verb in ("contacted", "called") for prep in ("for", "in")
+                      for more in ("", "more than ", "over ")),
               ("chưa liên hệ hơn {n} ngày", "chưa liên hệ trong {n} ngày", "không liên hệ {n} ngày",
                "chưa gọi {n} ngày", "{n} ngày chưa liên hệ", "lâu hơn {n} ngày chưa liên hệ", "chưa liên lạc {n} ngày")),
         "days_since_last_contact", ">", show=("days_since_last_contact",)),

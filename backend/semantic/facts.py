@@ -506,7 +506,8 @@ SUPPLIER_PAYMENTS = Fact(
     name="supplier_payments", noun=Words("supplier payment", "khoản trả nhà cung cấp"),
     source=lambda p: SupplierPayment.__table__, columns={"id": lambda s: SupplierPayment.id},
     joins={"supplier": _supplier_join(lambda s: SupplierPayment.supplier_id)},
-    dimensions=_supplier_dimensions() | _time_dimensions() | {"currency": DimensionSQL(key=lambda s: SupplierPayment.currency)},
+    dimensions=_supplier_dimensions() | _time_dimensions() | {"currency": DimensionSQL(key=lambda s: SupplierPayment.currency),
+                                                               "payment_method": DimensionSQL(key=lambda s: SupplierPayment.method)},
     period_role="flow", time=lambda s: SupplierPayment.paid_on, default_period="this-month")
 
 

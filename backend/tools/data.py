@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
 from backend.models import (Account, Campaign, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product, PurchaseOrder, SalesOrder,
-                            Supplier, SupplierBill)
+                            Supplier, SupplierBill, SupplierPayment)
 from backend.reports.table import Column
 from backend.roles import OTHER_REP_HINT, OTHER_REP_REFUSAL
 from backend.semantic.dimensions import DIMENSION_LIST, DIMENSIONS
@@ -32,9 +32,11 @@ MeasureName = Literal[tuple(m.name for m in MEASURE_LIST if not m.hidden)]  # ty
 DimensionName = Literal[tuple(d.name for d in DIMENSION_LIST)]  # type: ignore[valid-type]
 Value = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ME = ("me", "mine", "my", "myself", "i", "tôi", "toi", "của tôi", "cua toi")
-CATEGORY_COLUMNS = {"segment": Customer.segment, "city": Customer.city, "country": Customer.country,
-                    "region": Employee.region, "category": Product.category, "payment_method": Payment.method,
-                    "supplier": Supplier.name, "account": Account.name}
+# Where each named value is stored (payment methods: ours to suppliers as well as customers' to us).
+CATEGORY_COLUMNS = {"segment": (Customer.segment,), "city": (Customer.city,), "country": (Customer.country,),
+                    "region": (Employee.region,), "category": (Product.category,),
+                    "payment_method": (Payment.method, SupplierPayment.method),
+                    "supplier": (Supplier.name,), "account": (Account.name,)}
 
 _MEASURES_TEXT = "; ".join(f"{m.name}: {m.words.en}" for m in MEASURE_LIST if not m.hidden)
 
@@ -201,10 +203,11 @@ def _resolve(ctx: ToolContext, dimension: str, values: list[str],
 
 def _stored_value(ctx: ToolContext, dimension: str, value: str) -> str:
     """The stored city, segment, category... a person meant ('ha noi' for 'Hà Nội'), or an error listing them."""
-    column = CATEGORY_COLUMNS.get(dimension)
-    if column is None:
+    columns = CATEGORY_COLUMNS.get(dimension)
+    if columns is None:
         raise ValidationFailed(f"A {dimension} filter takes no names.", hint="Group by it instead, or filter another way.")
-    known = [v for v in ctx.session.execute(select(column).where(column.is_not(None)).distinct()).scalars() if v]
+    known = sorted({v for column in columns
+                    for v in ctx.session.execute(select(column).where(column.is_not(None)).distinct()).scalars() if v})
     wanted = fold(value)
     for stored in known:
         if fold(stored) == wanted:

@@ -758,4 +758,30 @@ def cases() -> list[dict]:
          "filters": [{"dimension": "order_status", "values": ["confirmed", "shipped"]}]}, **{"as": BAO})
     add("compare 2026 year to date with 2025", "query_data",
         {"measures": ["revenue"], "period": "2026", "compare": "previous_period"}, **{"as": BAO})
+    # studied misses of earlier sets: a condition in its own words, count and amount together, overdue invoices
+    # counted in Vietnamese, TP.HCM, the biggest deal closing in a month, a job asked in other words, a warehouse's
+    # receipts, supplier payments by method, bank and cash, what a customer bought most
+    add("which of my customers haven't been contacted for more than 60 days?", "query_data",
+        {"conditions": [{"measure": "days_since_last_contact", "op": ">", "value": "60"}]})
+    add("cash payments received this year: how many and how much?", "query_data",
+        {"measures": ["payment_count", "payments_received"], "period": "this-year",
+         "filters": [{"dimension": "payment_method", "values": ["cash"]}]}, **{"as": HA})
+    add("có bao nhiêu hóa đơn đang quá hạn?", "query_data", {"measures": ["overdue_invoices"]}, **{"as": HA})
+    add("so sánh doanh thu Hà Nội và TP.HCM tháng trước", "query_data",
+        {"group_by": ["city"], "filters": [{"dimension": "city", "values": ["Hanoi", "Ho Chi Minh City"]}],
+         "period": "last-month"}, **{"as": BAO})
+    add("biggest open deal expected to close in December", "query_data",
+        {"measures": ["pipeline_amount", "expected_close"], "period": "2026-12", "limit": 1}, **{"as": BAO})
+    add("who is the chief accountant at Hoàng Long?", OVERVIEW, {"customer": "HOANGLONG"}, **{"as": BAO})
+    add("how many boxes of Double A A4 80gsm did we receive into HCM this month?", "query_data",
+        {"measures": ["units_received"], "product": "PAP-A4-80",
+         "filters": [{"dimension": "warehouse", "values": ["HCM"]}]}, **{"as": HA})
+    add("how many supplier payments were made by card this year?", "query_data",
+        {"measures": ["supplier_payment_count"], "filters": [{"dimension": "payment_method", "values": ["card"]}]},
+        **{"as": HA})
+    add("split that between bank and cash on hand", "query_data",
+        {"measures": ["bank_balance", "cash_on_hand"]}, **{"as": HA})
+    add("what did Saigon Foods buy the most of last year, by revenue?", REPORT,
+        {"report": "sales_by_product", "customer": "SAIGONFOODS", "period": "last-year", "top_n": 1})
+    add("what's the payment term for key accounts?", "search_docs", {})
     return out
