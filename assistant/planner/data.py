@@ -53,7 +53,8 @@ def _allowed(measures: list[str], dimension: str) -> bool:
 
 
 def build(frame: Frame, *, language: str, customer: str | None, product: str | None, owner: str | None,
-          opportunity: str | None, places: dict[str, list[str]], who: bool) -> DataCall | None:
+          opportunity: str | None, places: dict[str, list[str]], who: bool,
+          left_out: frozenset[str] = frozenset()) -> DataCall | None:
     """The query for a data frame, with the entities the planner linked; None when it is no data question."""
     lex = lexicon()
     measures = list(frame.measures)
@@ -231,7 +232,11 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         elif code in current["values"] and len(current["values"]) > 1:
             current["values"].remove(code)
     for dimension, values in places.items():
-        if _allowed(measures, dimension) and (dimension not in group_by or len(values) >= 2):
+        out = [v for v in values if v in left_out]   # "which country outside Vietnam": every other one
+        if out and _allowed(measures, dimension):
+            filters.append({"dimension": dimension, "op": "not_in", "values": out})
+        values = [v for v in values if v not in left_out]
+        if values and _allowed(measures, dimension) and (dimension not in group_by or len(values) >= 2):
             for value in values:
                 _filter(filters, dimension, value)
     if bucket_filter:

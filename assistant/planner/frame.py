@@ -534,6 +534,11 @@ def parse(text: str, today: date) -> Frame:
     _worth(frame)
     _how_many_and_how_much(frame)
     _invoices_overdue(frame)
+    if any(c["name"] == "owes_money" for c in frame.conditions) and OWED_HOW_MUCH.search(frame.folded):
+        # "how much do they owe us (and how much of it is late)?": the amount owed, not who owes
+        frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
+        if "open_receivables" not in frame.measures:
+            frame.measures.insert(0, "open_receivables")
     if "expected_close" in frame.measures and re.search(r"\b(biggest|largest|most valuable|lon nhat|gia tri nhat|"
                                                           r"lon nhat|to nhat)\b", frame.folded):
         # "biggest open deal expected to close in December": ranked by its worth, shown with its date
@@ -595,6 +600,9 @@ COUNT_SAID = re.compile(r"\b(how many|number of|count of|so luong|bao nhieu (co 
 BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bhow many\b|\bbao nhieu (khoan|lan|don|hoa don|cai)\b"
                         r".{0,40}\b(bao nhieu tien|tong (tien|gia tri))\b|\bso luong va (tong )?(gia tri|so tien)\b")
 COUNT_TWIN = {"payments_received": "payment_count", "supplier_payments_made": "supplier_payment_count"}
+
+
+OWED_HOW_MUCH = re.compile(r"\bhow much (do|does|did) .{0,40}\bowe\b|\b(con )?no (minh |chung ta |cong ty )?bao nhieu\b")
 
 
 def _invoices_overdue(frame: Frame) -> None:

@@ -186,6 +186,11 @@ class Mentions:
         """A deal whose distinctive name words are in the request (two or more, most of them); only that
         customer's deals when a customer is named ("the annual supplies deal with Trường Phát")."""
         words = set(fold(text).replace("'s", "").split())
+        # a Vietnamese deal name asked in English ("the A4 paper contract for 2027": Hợp đồng giấy A4 năm 2027)
+        from assistant.planner.linker import GLOSSARY
+
+        words |= {GLOSSARY[w] for w in words if w in GLOSSARY} | (
+            {"hop", "dong"} if words & {"contract", "contracts", "agreement"} else set())
         cue = bool(OPPORTUNITY_CUES.search(fold(text)))
         best: list[tuple[float, int, str]] = []
         for deal_id, name, core, owner_customer in self.opportunities:

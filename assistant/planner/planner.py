@@ -747,7 +747,8 @@ LAST_INVOICE = re.compile(r"\b(paid|pay|settled?) (for )?(his|her|their|its|the|
 DEAL_WHERE = re.compile(r"\b(where s|wheres|where is|where are we|where do we stand|status|how is .{0,40} going|"
                         r"tinh hinh|den dau|the nao roi|giai doan|stage)\b")
 ANYTHING_OWED = re.compile(r"\b(anything|any invoices?|any money|any bills?|co gi|gi khong|khoan nao|hoa don nao)\b")
-OWES_ANYTHING = re.compile(r"\b(owes?|owing) (us )?(anything|any money|money)\b|\b(con )?no (minh |cong ty |chung ta )?(gi|tien) khong\b")
+OWES_ANYTHING = re.compile(r"\b(owes?|owing) (us )?(anything|any money|money)\b|\b(con )?no (minh |cong ty |chung ta )?(gi|tien) khong\b|"
+                           r"\bany (unpaid|open|outstanding) invoices\b|\bhoa don nao chua (thanh toan|tra)\b")
 # "who handles accounting at Saigon Foods": a person there doing that job, not our account's owner
 CONTACT_FUNCTION = re.compile(r"\b(who|whom|ai)\b.{0,25}\b(handles?|does|manages?|runs?|is in charge of|in charge of|lo|lam|"
                               r"phu trach)\s+(the )?(accounting|accounts payable|purchasing|buying|procurement|payments?|"
@@ -1624,8 +1625,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 inside = [code for code, name in names.items() if any(fold(v) in name for v in found["city"])]
             if len(inside) == 1:
                 found = {**{d: v for d, v in found.items() if d != "city"}, "warehouse": inside}
+        left_out = frozenset(v for values in found.values() for v in values
+                             if any(re.search(rf"\b(outside|outside of|other than|except|except for|excluding|not in|"
+                                              rf"ngoai|ngoai tru|tru|khong tinh|khong ke)\s+{re.escape(w)}\b", frame.folded)
+                                    for w in sorted(places.said.get(v) or {fold(v)})[:1]))
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
+                              left_out=left_out,
                               places={d: v for d, v in found.items() if v},
                               who=bool(re.search(r"\b(who|whom|ai|khach nao|ben nao)\b", frame.folded)))
         if call is not None and memory.intent == "data" and _it_said(text):

@@ -784,4 +784,19 @@ def cases() -> list[dict]:
     add("what did Saigon Foods buy the most of last year, by revenue?", REPORT,
         {"report": "sales_by_product", "customer": "SAIGONFOODS", "period": "last-year", "top_n": 1})
     add("what's the payment term for key accounts?", "search_docs", {})
+    # what is owed and how much of it is late; a place left out; customers' payments in Vietnamese; an English
+    # name for a Vietnamese deal; a customer's unpaid invoices asked in Vietnamese
+    add("how much does Hoàng Long Trading owe us and how much of it is late?", CREDIT, {"customer": "HOANGLONG"})
+    add("quick brief on Hoàng Long Trading before my 3pm: how much do they owe us and how much of it is late?",
+        "query_data", {"measures": ["open_receivables", "overdue_amount"], "customer": "HOANGLONG"})
+    add("Which country outside Vietnam generated the most sales this year?", "query_data",
+        {"group_by": ["country"], "filters": [{"dimension": "country", "op": "not_in", "values": ["Vietnam"]}],
+         "limit": 1}, **{"as": BAO})
+    add("Tổng số tiền khách đã thanh toán bằng VND trong năm 2025?", "query_data",
+        {"measures": ["payments_received"], "period": "2025", "filters": [{"dimension": "currency", "values": ["VND"]}]},
+        **{"as": HA})
+    add("What stage is the Hoàng Long Trading A4 paper contract for 2027 at, and how much is it worth?", "query_data",
+        {"filters": [{"dimension": "opportunity", "values": ["Hợp đồng giấy A4 năm 2027"]}]})
+    add("Hoàng Long còn nợ bao nhiêu? Có hóa đơn nào chưa thanh toán không?", "query_data",
+        {"measures": ["open_receivables", "invoice_due_date"], "group_by": ["invoice"], "customer": "HOANGLONG"})
     return out
