@@ -75,6 +75,7 @@ SYNONYMS = {
                    "discrepancies", "discrepancy", "lech", "chenh lech", "sai lech"),
     "matched": ("three-way matched", "fully matched"),
     # aging buckets as people write their bounds ("the 31-60 days bucket", "61 đến 90 ngày")
+    "current": ("not yet due", "not due yet", "not overdue yet", "chưa đến hạn", "chưa tới hạn", "còn trong hạn"),
     "days_1_30": ("1-30", "1-30 days", "1 to 30 days", "1-30 ngay", "1 den 30 ngay"),
     "days_31_60": ("31-60", "31-60 days", "31 to 60 days", "31-60 ngay", "31 den 60 ngay"),
     "days_61_90": ("61-90", "61-90 days", "61 to 90 days", "61-90 ngay", "61 den 90 ngay"),

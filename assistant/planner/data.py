@@ -160,6 +160,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 measures = others  # "best-selling products", "customers over their limit": the rows, by the figure
             elif name in COUNT_FIGURES:
                 measures = list(COUNT_FIGURES[name])
+                if name == "open_invoices" and ("aging_bucket", "current") in frame.statuses:
+                    measures = ["open_receivables", "invoice_due_date"]   # not yet due: when they are due
                 if name in POSITIVE_FOR:   # only the rows the count counts: the overdue invoices, the discontinued SKUs
                     conditions.append({"measure": POSITIVE_FOR[name], "op": ">", "value": "0"})
                 if name == "open_opportunities":

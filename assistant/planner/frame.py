@@ -491,6 +491,15 @@ def parse(text: str, today: date) -> Frame:
         frame.order = "asc" if word in ASC_WORDS or word in ("oldest", "earliest", "cu") else None
         if frame.limit is None and not frame.extremes and not _plural_after(words, superlative):
             frame.single = True
+    ordinal = re.search(r"\b(second|2nd|third|3rd|fourth|4th|fifth|5th)\s+(best|biggest|largest|highest|most|top|"
+                        r"strongest|busiest|worst|lowest|smallest)\b|\b(lon|cao|nhieu|tot) (thu|hang) (nhi|hai|ba|tu|nam)\b",
+                        frame.folded)
+    if ordinal and frame.limit is None:
+        # "and the second best genre?": the ranking down to that place (the answer lists the ones above it too)
+        word = ordinal.group(1) or ordinal.group(5)
+        frame.limit = {"second": 2, "2nd": 2, "nhi": 2, "hai": 2, "third": 3, "3rd": 3, "ba": 3, "fourth": 4, "4th": 4,
+                       "tu": 4, "fifth": 5, "5th": 5, "nam": 5}[word]
+        frame.single = False
     frame.listing = bool(re.search(r"\b(list|which|who|what are|show me|danh sach|nhung|cac|nao|ai)\b", frame.folded))
     if frame.listing and re.search(r"\b(tong|tong cong|total|in total|altogether)\b", frame.folded) and not re.search(
             r"\b(list|which|who|what are|show me|danh sach|nao|ai|liet ke)\b", frame.folded):
@@ -697,6 +706,9 @@ def _narrowest(frame: Frame) -> None:
         frame.statuses = [(d, c) for d, c in frame.statuses if d not in ("stage", "quote_status")]
         if not frame.counting or "opportunities" in frame.measures:
             frame.measures[:] = [m for m in frame.measures if m not in ("opportunities", "quotes")] or rates
+    if "invoices" in frame.measures and any(d == "aging_bucket" for d, _ in frame.statuses):
+        # "invoices not yet due", "hóa đơn nào chưa đến hạn": only open invoices have an age
+        frame.measures[frame.measures.index("invoices")] = "open_invoices"
     if "invoices" in frame.measures and ("invoice_status", "open") in frame.statuses:
         # "how many invoices are open?": the ones with a balance today, not those issued this year and still open
         frame.measures[frame.measures.index("invoices")] = "open_invoices"

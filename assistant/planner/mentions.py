@@ -233,7 +233,9 @@ class Mentions:
                 key = "".join(words[start:start + size]).strip("?.!,")
                 if size == 1 and start > 0 and f"{words[start - 1]} {words[start]}" in COMMON_PAIRS:
                     continue   # "trạng thái" is a status, not Thailand
-                for candidate in (key, aliases.get(key)):
+                # ("independent dealers": the segment "Independent dealer")
+                plural = key[:-1] if size >= 2 and key.endswith("s") and len(key) > 6 else None
+                for candidate in (key, aliases.get(key), plural):
                     if not candidate:
                         continue
                     hit = next(((d, v[candidate]) for d, v in keyed.items() if candidate in v), None)

@@ -799,4 +799,14 @@ def cases() -> list[dict]:
         {"filters": [{"dimension": "opportunity", "values": ["Hợp đồng giấy A4 năm 2027"]}]})
     add("Hoàng Long còn nợ bao nhiêu? Có hóa đơn nào chưa thanh toán không?", "query_data",
         {"measures": ["open_receivables", "invoice_due_date"], "group_by": ["invoice"], "customer": "HOANGLONG"})
+    # a segment said in the plural, invoices not yet due, the second best
+    add("how many invoices are not yet due?", "query_data",
+        {"measures": ["open_invoices"], "filters": [{"dimension": "aging_bucket", "values": ["current"]}]}, **{"as": HA})
+    add("hóa đơn nào chưa đến hạn?", "query_data",
+        {"measures": ["open_receivables", "invoice_due_date"], "group_by": ["invoice", "customer"],
+         "filters": [{"dimension": "aging_bucket", "values": ["current"]}]}, **{"as": HA})
+    add("how many customers are export customers?", "query_data",
+        {"measures": ["customers"], "filters": [{"dimension": "segment", "values": ["Export"]}]}, **{"as": BAO})
+    add("which category had the second best revenue last year?", REPORT,
+        {"report": "sales_by_category", "period": "last-year", "top_n": 2}, **{"as": BAO})
     return out
