@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from backend.errors import Ambiguous, NotFound, ValidationFailed
-from backend.models import Invoice
+from backend.models import Customer, Invoice
 from backend.tools.context import ToolContext
 from backend.tools.registry import get_spec, invoke
 from tests.factories.catalog import make_product
@@ -70,6 +70,9 @@ def test_overview_profile_orders_revenue(ctx, minh_phat):
     p = r.profile
     assert (p.code, p.segment, p.city, p.currency, p.payment_terms_days, p.owner) == (
         "MINHPHAT", "Retail", "Hanoi", "VND", 45, "Trần Thị Bình")
+    assert p.address is None
+    ctx.session.get(Customer, minh_phat.id).address = "12 Hàng Bài, Hoàn Kiếm"
+    assert invoke("customer_overview", ctx, {"customer": "minh phat"}).profile.address == "12 Hàng Bài, Hoàn Kiếm"
     assert [c.name for c in r.contacts] == ["Lê Văn Cường", "Phạm Thu Hà"] and r.contact_count == 2
     assert [o.number for o in r.last_orders] == ["SO-2026-11-19", "SO-2026-11-15", "SO-2026-02-10", "SO-2025-12-31",
                                                  "SO-2025-11-21"]

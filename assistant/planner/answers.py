@@ -85,7 +85,7 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
         contacts = r.get("contacts", [])
         if not contacts:
             return _t(lang, f"No contacts recorded for {p.get('name')}.", f"Chưa có người liên hệ nào cho {p.get('name')}.")
-        where = ", ".join(x for x in (p.get("city"), p.get("country")) if x)
+        where = ", ".join(x for x in (p.get("address"), p.get("city"), p.get("country")) if x)
         own = [b for b in (where, p.get("phone"), p.get("email")) if b]   # the company's own city, number, e-mail
         lines.append(_t(lang, f"Contacts at {p.get('name')} ({p.get('code')})", f"Người liên hệ tại {p.get('name')} ({p.get('code')})")
                      + (f" — {'; '.join(own)}" if own else "") + ":")
@@ -100,6 +100,8 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
                  (f", {p.get('segment')}" if p.get("segment") else "") +
                  _t(lang, f". Owner: {p.get('owner') or '—'}; terms net {p.get('payment_terms_days')} days.",
                     f". Phụ trách: {p.get('owner') or '—'}; hạn thanh toán {p.get('payment_terms_days')} ngày."))
+    if p.get("address"):
+        lines.append(_t(lang, f"Address: {p['address']}.", f"Địa chỉ: {p['address']}."))
     rev = r.get("revenue") or {}
     if rev:
         cur = rev.get("currency")

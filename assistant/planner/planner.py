@@ -23,7 +23,7 @@ VI_WORDS = {"khach", "hang", "doanh", "thu", "thang", "nay", "cua", "cho", "bao"
             "kho", "han", "muc", "quy", "nam", "truoc", "bao", "nhieu", "xem", "giup", "toi", "cong", "no", "cac", "chua",
             "dang", "duoc", "roi", "minh", "voi", "khan", "dong", "con", "thi", "sao", "thong", "tin", "lien", "toan",
             "phu", "trach", "ban", "mua", "hoa", "vien", "tra", "nhan", "ngay", "ai", "tien", "giao", "hop", "tuan",
-            "hom", "nhat", "bieu", "lam", "sao"}
+            "hom", "nhat", "bieu", "lam", "sao", "dia", "vay", "dau"}
 # A title in quotes ('The Woman King', “Hero”): the opening mark starts a word and the closing one ends it, so the
 # apostrophes of "what's Jason's" quote nothing.
 QUOTED = re.compile(r"(?<![\w])[\"“‘']([^\"”’']{2,80})[\"”’'](?![\w])")
@@ -797,8 +797,10 @@ def _contact_role_plan(session: Session, index, text: str, link: LinkResult, mem
     if not CONTACT_CUE.search(folded):
         return None
     customer = link.customer
-    if customer is None and not link.ambiguous and memory.customer_code and \
-            re.search(r"\b(there|them|they|their|that customer|this customer|ben do|ben nay|ho)\b", folded):
+    if customer is None and not link.ambiguous and memory.customer_code and (
+            re.search(r"\b(there|them|they|their|that customer|this customer|ben do|ben nay|ho)\b", folded)
+            or (JOB_WORDS.search(folded) and memory.intent in ("overview", "contacts", "credit", "history"))):
+        # ("who's our contact at Saigon Foods?" then "what's the chief accountant's email?": theirs)
         row = index.by_code.get(memory.customer_code.lower())
         customer = index.entry(row) if row is not None else None
     if customer is None:
@@ -917,6 +919,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         no_customer = link.customer is None and not memory.customer_code
         if no_customer and frame.row == "order" and (frame.single or frame.limit or frame.statuses):
             return True   # "the largest single order in 2025 and who placed it", "which of my orders haven't shipped"
+        if explicit and (frame.single or frame.limit) and args.get("group_by"):
+            return True   # "what did Hoàng Long buy the most of this year?": its products, ranked
         return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)
                                               or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
@@ -1510,6 +1514,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             and link.customer is None and intent in (None, "docs", "report") \
             and not (follow_up and memory.intent in ("data", "report")):
         frame.measures.append("revenue")   # "tháng 10 so với tháng 9 thế nào?": sales, the figure months are compared by
+    if frame.weak_revenue and link.customer is not None and not frame.measures and (frame.single or frame.limit) \
+            and re.search(r"\b(the most|most of|nhieu nhat)\b", frame.folded):
+        frame.measures.append("revenue")   # "what did Hoàng Long buy the most of this year?": its products, ranked
     if frame.weak_revenue and link.customer is not None and not frame.measures and {"spend", "spent", "spending"} \
             & set(frame.words):
         frame.measures.append("revenue")   # "fynn zimmerman lifetime spend?": what the customer spent with us

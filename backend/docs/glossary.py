@@ -10,8 +10,9 @@ from backend.text import fold
 VI_EN: dict[str, str] = {
     "hoa hong": "commission", "han muc tin dung": "credit limit", "han muc": "credit limit", "tin dung": "credit",
     "khoa tin dung": "credit hold", "bi khoa": "on hold", "mua no": "buy on credit", "cong no": "credit receivables",
-    "bao hanh": "warranty", "may huy tai lieu": "shredder", "may huy": "shredder", "may tinh": "calculator",
-    "may in nhan": "label printer", "muc in": "toner", "doi tra": "returns", "tra hang": "return goods", "doi y": "change of mind",
+    "bao hanh": "warranty", "may huy tai lieu": "shredder shredders", "may huy": "shredder shredders", "may tinh": "calculator calculators",
+    "may in nhan": "label printer printers", "chuot khong day": "wireless mouse mice",
+    "chuot": "mouse mice", "ban phim": "keyboard keyboards", "phu kien": "accessories", "may ep": "laminator laminators", "muc in": "toner", "doi tra": "returns", "tra hang": "return goods", "doi y": "change of mind",
     "hoan tien": "refund", "tien mat": "cash", "toi da": "maximum", "toi thieu": "minimum", "giam gia": "discount",
     "chiet khau": "discount", "duyet": "approve approval", "phe duyet": "approve approval", "khach hang moi": "new customer",
     "ban dau": "initial", "ly giay": "paper cups", "in logo": "logo printing custom print", "uu tien": "priority",

@@ -89,6 +89,7 @@ class CustomerProfile(ToolModel):
     segment: str | None = None
     city: str | None = None
     country: str | None = None
+    address: str | None = Field(None, description="The customer's street address")
     email: str | None = None
     phone: str | None = None
     currency: str = Field(description="The currency the customer is quoted and invoiced in")
@@ -307,7 +308,8 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
     return CustomerOverview(
         as_of=today,
         profile=CustomerProfile(code=customer.code, name=customer.name, segment=customer.segment, city=customer.city,
-                                country=customer.country, email=customer.email, phone=customer.phone,
+                                country=customer.country, address=customer.address, email=customer.email,
+                                phone=customer.phone,
                                 currency=customer.currency, payment_terms_days=customer.payment_terms_days,
                                 owner=owner.name if owner else None, owner_email=owner.email if owner else None),
         contacts=[ContactOut(name=c.name, title=c.title, email=c.email, phone=c.phone) for c in contact_rows],

@@ -809,4 +809,10 @@ def cases() -> list[dict]:
         {"measures": ["customers"], "filters": [{"dimension": "segment", "values": ["Export"]}]}, **{"as": BAO})
     add("which category had the second best revenue last year?", REPORT,
         {"report": "sales_by_category", "period": "last-year", "top_n": 2}, **{"as": BAO})
+    # what a customer bought most; a job asked after the customer was named; a customer's address
+    add("what did Hoàng Long buy the most of this year?", "query_data",
+        {"measures": ["revenue"], "group_by": ["product"], "customer": "HOANGLONG", "limit": 1})
+    add("who's the contact at Saigon Foods?", OVERVIEW, {"customer": "SAIGONFOODS"}, chain="job-after")
+    add("what's the chief accountant's email?", OVERVIEW, {"customer": "SAIGONFOODS"}, chain="job-after")
+    add("dia chi cong ty Dai Tin o dau vay", OVERVIEW, {"customer": "DAITIN", "language": "vi"}, **{"as": BAO})
     return out
