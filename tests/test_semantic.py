@@ -573,6 +573,27 @@ def test_a_sales_rep_sees_their_own_figures(session, world):
     assert total(manager, "revenue", period="2026", owner="HUNG") == D("500000")
 
 
+def test_a_rep_sees_every_order_of_a_customer_they_own(session, world):
+    """An order of Mai's customer An Phát credited to Hùng: Mai sees it as An Phát's (the customer is hers), it is not
+    in her own sales, and Hùng sees it as his; Mai still sees none of Bắc Hà's (Hùng's customer)."""
+    from sqlalchemy import select
+
+    from backend.models import Product
+    from tests.factories.sales import make_order
+
+    paper = session.execute(select(Product).where(Product.sku == "PAPER")).scalar_one()
+    make_order(session, customer=world["a"], salesperson=world["hung"], order_date=date(2026, 11, 20),
+               status="confirmed", lines=[(paper, 2, None, D(0))], number="SO-HUNG-ANPHAT")
+    session.flush()
+    mai, hung = ctx_for(session, world["mai"]), ctx_for(session, world["hung"])
+    assert total(mai, "revenue", period="2026") == D("1787000") + D("200000")
+    assert by(mai, "revenue", "customer", period="2026")["ANPHAT"] == by(
+        ctx_for(session, world["bao"]), "revenue", "customer", period="2026")["ANPHAT"]
+    assert total(mai, "revenue", period="2026", owner="me") == D("1787000")     # her own sales: not Hùng's order
+    assert total(hung, "revenue", period="2026", owner="me") == D("500000") + D("200000")
+    assert "BACHA" not in by(mai, "revenue", "customer", period="2026")
+
+
 # --- bad queries --------------------------------------------------------------------------------------------------
 
 BAD = [

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, null, select, tuple_
+from sqlalchemy import case, func, null, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from backend.errors import BusinessRuleViolation, PermissionDenied, ValidationFailed
@@ -300,7 +300,10 @@ def _where(star: Star, scope: Scope, filters: tuple[DimensionFilter, ...], *, wi
         else:
             conditions += [column >= p.start, column <= p.end]
     if scope.rep_id is not None and fact.rep_column is not None:
-        conditions.append(fact.rep_column(star) == scope.rep_id)
+        if fact.rep_also is not None:
+            conditions.append(or_(fact.rep_column(star) == scope.rep_id, fact.rep_also(star) == scope.rep_id))
+        else:
+            conditions.append(fact.rep_column(star) == scope.rep_id)
     for f in filters:
         dim = fact.dimensions[f.dimension]
         target = (dim.filter or dim.key)(star)

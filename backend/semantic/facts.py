@@ -94,7 +94,13 @@ def _order_joins() -> dict[str, Join]:
     return {"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: SalesOrder.salesperson_id)}
 
 
-_ORDER_REP = Words("orders credited to them", "đơn hàng ghi nhận cho họ")
+_ORDER_REP = Words("orders credited to them or placed by customers they own",
+                   "đơn hàng ghi nhận cho họ hoặc của khách hàng họ phụ trách")
+
+
+def _order_customer_owner(s: Star):
+    """The owner of an order's customer: a rep sees every order of the customers they own."""
+    return s.join("customer").owner_id
 _CUSTOMER_REP = Words("customers they own", "khách hàng họ phụ trách")
 
 def _live_orders(s: Star) -> list:
@@ -106,7 +112,7 @@ ORDERS = Fact(
     name="orders", noun=Words("order", "đơn hàng"), source=lambda p: SalesOrder.__table__,
     columns=_order_columns(), joins=_order_joins(), dimensions=_order_dimensions() | _time_dimensions(),
     period_role="flow", time=lambda s: SalesOrder.order_date, conditions=_live_orders,
-    rep_column=lambda s: SalesOrder.salesperson_id, rep_scope=_ORDER_REP, default_period="this-year")
+    rep_column=lambda s: SalesOrder.salesperson_id, rep_also=_order_customer_owner, rep_scope=_ORDER_REP, default_period="this-year")
 
 ORDER_LINES = Fact(
     name="order_lines", noun=Words("order line", "dòng đơn hàng"),
@@ -115,14 +121,14 @@ ORDER_LINES = Fact(
     joins=_order_joins() | {"product": _product_join("product_id")},
     dimensions=_order_dimensions() | _product_dimensions(lambda s: SalesOrderLine.product_id) | _time_dimensions(),
     period_role="flow", time=lambda s: SalesOrder.order_date, conditions=_live_orders,
-    rep_column=lambda s: SalesOrder.salesperson_id, rep_scope=_ORDER_REP, default_period="this-year")
+    rep_column=lambda s: SalesOrder.salesperson_id, rep_also=_order_customer_owner, rep_scope=_ORDER_REP, default_period="this-year")
 
 SHIPMENTS = Fact(
     name="shipments", noun=Words("shipped order", "đơn đã giao"), source=lambda p: SalesOrder.__table__,
     columns=_order_columns(), joins=_order_joins(), dimensions=_order_dimensions() | _time_dimensions(),
     period_role="flow", time=lambda s: SalesOrder.shipped_date,
     conditions=lambda s: [SalesOrder.shipped_date.is_not(None), SalesOrder.status != "cancelled"],
-    rep_column=lambda s: SalesOrder.salesperson_id, rep_scope=_ORDER_REP, default_period="this-month")
+    rep_column=lambda s: SalesOrder.salesperson_id, rep_also=_order_customer_owner, rep_scope=_ORDER_REP, default_period="this-month")
 
 UNINVOICED = Fact(
     name="uninvoiced", noun=Words("order not yet invoiced", "đơn chưa xuất hóa đơn"), source=lambda p: SalesOrder.__table__,
@@ -394,7 +400,7 @@ DELIVERED_LINES = Fact(
                                              & (t.source_id == SalesOrder.id), outer=False)},
     dimensions=_order_dimensions() | _product_dimensions(lambda s: SalesOrderLine.product_id) | _time_dimensions(),
     period_role="flow", time=lambda s: s.join("delivery").entry_date,
-    rep_column=lambda s: SalesOrder.salesperson_id, rep_scope=_ORDER_REP, default_period="this-year")
+    rep_column=lambda s: SalesOrder.salesperson_id, rep_also=_order_customer_owner, rep_scope=_ORDER_REP, default_period="this-year")
 
 
 # --- payables and purchases --------------------------------------------------------------------------------------

@@ -105,6 +105,8 @@ class Fact:
     conditions: Callable[[Star], list[ColumnElement]] = lambda star: []
     # What a sales rep sees of it: the column holding the employee whose rows they are.
     rep_column: Callable[[Star], ColumnElement] | None = None
+    # ... and a second one whose rows they see too (an order of a customer they own, whoever it is credited to)
+    rep_also: Callable[[Star], ColumnElement] | None = None
     rep_scope: Words = Words("their own rows", "dữ liệu của họ")
     default_period: str | None = None                              # flows only
     history: bool = True                                           # False: only today's state is kept

@@ -268,10 +268,10 @@ def build_query(ctx: ToolContext, params: QueryDataInput) -> tuple[Query, Scope,
                                       "orders credited to you.",
                                 f"{name} không phải khách hàng của bạn: bạn không xem được công nợ, phiếu hỗ trợ hay cơ hội "
                                 "của khách này, chỉ các đơn ghi nhận cho bạn."))
-        notes.append(say(lang, "Only your own figures (sales reps see the orders credited to them and the customers, "
-                               "quotes and opportunities they own).",
-                         "Chỉ số liệu của bạn (nhân viên kinh doanh xem đơn ghi nhận cho mình và khách hàng, báo giá, cơ "
-                         "hội mình phụ trách)."))
+        notes.append(say(lang, "Only your own figures (sales reps see the orders credited to them, and the customers "
+                               "— all their orders —, quotes and opportunities they own).",
+                         "Chỉ số liệu của bạn (nhân viên kinh doanh xem đơn ghi nhận cho mình, và khách hàng — mọi đơn "
+                         "của họ —, báo giá, cơ hội mình phụ trách)."))
     return query, scope, notes
 
 

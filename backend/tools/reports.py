@@ -88,6 +88,11 @@ def run_report(ctx: ToolContext, params: RunReportInput) -> ReportTable:
         rep_id, rep_name = ctx.actor.id, SELF[lang]
     customer = resolve_customer(ctx.session, params.customer) if params.customer else None
     customer_id = customer.id if customer else None
+    if ctx.role == "sales" and customer is not None and customer.owner_id == ctx.actor.id and not params.salesperson \
+            and params.report.startswith("sales_"):
+        # a customer the rep owns is theirs whole: all its orders, whoever they are credited to (as query_data and
+        # the customer overview count them)
+        rep_id = None
     if customer is not None:
         # A narrowed report says so where it is read first: a table of one customer's sales titled like the
         # company's would be misread.
