@@ -573,6 +573,18 @@ def test_a_sales_rep_sees_their_own_figures(session, world):
     assert total(manager, "revenue", period="2026", owner="HUNG") == D("500000")
 
 
+def test_void_invoices_count_only_when_asked_for(session, world, finance):
+    from tests.factories.sales import make_invoice
+
+    before = total(finance, "invoices", period="all")
+    make_invoice(session, customer=world["a"], amount=D("1000"), issue_date=date(2026, 9, 1), number="INV-VOID",
+                 status="void")
+    session.flush()
+    assert total(finance, "invoices", period="all") == before    # a void invoice is no invoice issued
+    void = q(finance, measures=["invoices"], period="all", filters=[{"dimension": "invoice_status", "values": ["void"]}])
+    assert void.totals["invoices"] == 1
+
+
 def test_a_rep_sees_every_order_of_a_customer_they_own(session, world):
     """An order of Mai's customer An Phát credited to Hùng: Mai sees it as An Phát's (the customer is hers), it is not
     in her own sales, and Hùng sees it as his; Mai still sees none of Bắc Hà's (Hùng's customer)."""

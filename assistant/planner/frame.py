@@ -28,7 +28,7 @@ AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "wh
                "tong cong", "figure", "figures", "amount")
 DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
 ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap", "cheapest", "re"}
-SUPERLATIVE = re.compile(r"\b(the )?(most|least|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|top|"
+SUPERLATIVE = re.compile(r"\b(the )?(most|least|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|(?<!on )(?<!on-)top|"
                          r"oldest|newest|latest|earliest|cheapest|priciest|dearest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
                          r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat|re nhat|dat nhat)\b")
 EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|lowest and highest|strongest and weakest|"
@@ -543,6 +543,9 @@ def parse(text: str, today: date) -> Frame:
     _worth(frame)
     _how_many_and_how_much(frame)
     _invoices_overdue(frame)
+    if frame.period is None and frame.statuses and frame.counting and re.search(r"\b(have|has) (ever )?been\b",
+                                                                                  frame.folded):
+        frame.period = "all"   # "how many invoices have been voided?": ever, not this year
     if any(c["name"] == "owes_money" for c in frame.conditions) and OWED_HOW_MUCH.search(frame.folded):
         # "how much do they owe us (and how much of it is late)?": the amount owed, not who owes
         frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]

@@ -815,4 +815,8 @@ def cases() -> list[dict]:
     add("who's the contact at Saigon Foods?", OVERVIEW, {"customer": "SAIGONFOODS"}, chain="job-after")
     add("what's the chief accountant's email?", OVERVIEW, {"customer": "SAIGONFOODS"}, chain="job-after")
     add("dia chi cong ty Dai Tin o dau vay", OVERVIEW, {"customer": "DAITIN", "language": "vi"}, **{"as": BAO})
+    # void invoices counted when asked for ("have been": ever); "on top" inside a product's name ranks nothing
+    add("how many invoices have been voided?", "query_data",
+        {"measures": ["invoices"], "period": "all", "filters": [{"dimension": "invoice_status", "values": ["void"]}]},
+        **{"as": HA})
     return out
