@@ -235,6 +235,8 @@ class Mentions:
                     continue   # "trạng thái" is a status, not Thailand
                 # ("independent dealers": the segment "Independent dealer")
                 plural = key[:-1] if size >= 2 and key.endswith("s") and len(key) > 6 else None
+                if size == 1 and start + 1 < len(words) and words[start + 1].strip("?.!,") in ("dollars", "dollar"):
+                    continue   # "in Canadian dollars" is a currency, not Canada
                 for candidate in (key, aliases.get(key), plural):
                     if not candidate:
                         continue

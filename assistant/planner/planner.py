@@ -739,6 +739,8 @@ def _contact_named(session: Session, index, text: str, today: date):
 # Asking for a person or their details: "who's the buyer", "his number", "thông tin liên hệ", "email của ...".
 CONTACT_CUE = re.compile(r"\b(who|whom|ai|number|phone|mobile|cell|email|e-mail|mail|contact|contacts|reach|lien he|"
                          r"sdt|so dien thoai|dien thoai|thong tin|details?)\b")
+IN_CURRENCY = re.compile(r"\b(in|bang|theo) (us |u s |canadian |australian |singapore )?(dollars?|usd|eur|euros?|cad|aud|sgd|"
+                         r"gbp|jpy|thb|yen|baht|pounds?|dong|vnd)\b")
 ON_THAT_ORDER = re.compile(r"\b(what was|what s|whats|what is|what were) (on|in) (that|the|this|it|their|his|her)( last| latest)? "
                            r"(order|purchase)\b|\bwhat did (he|she|they) (buy|order|get) (then|that time|on it)\b|"
                            r"\bdon (do|nay|cuoi) (co|gom) (gi|nhung gi|nhung mat hang nao)\b")
@@ -956,7 +958,10 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
     """query_data, or the catalogue's report that holds exactly the same figures."""
     from assistant.planner.data import as_report
 
-    if intent == "report" or (intent is None and set(call.args["measures"]) <= {"revenue", "orders", "units"}):
+    # "…in 2017, in Canadian dollars", "in USD": the figure in the documents' own currency, which query_data gives
+    in_currency = bool(call.args.get("customer")) and bool(IN_CURRENCY.search(fold(text)))
+    if (intent == "report" or (intent is None and set(call.args["measures"]) <= {"revenue", "orders", "units"})) \
+            and not in_currency:
         old = _report_for(text, slots)
         if frame.period and "period" in old:
             old["period"] = frame.period   # the period grammar reads more than the slot (a month ahead for deals)
