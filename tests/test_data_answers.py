@@ -125,6 +125,14 @@ def test_a_comparison_shows_the_previous_figure_the_change_and_the_percentage_as
     assert "312,000 VND (vs 200,000 VND in November 2025; change +112,000 VND, +56.0%)" in en
 
 
+def test_a_question_on_the_direction_of_a_change_is_answered_yes_or_no_first(finance):
+    # November (312,000) fell from October (1,975,000): "did it drop?" yes, "did it beat October?" no
+    args = {"measures": ["revenue"], "period": "2026-11", "compare": "previous_period"}
+    assert answer(finance, "en", {"yes_no_change": "down"}, **args).startswith("Yes — Revenue in November 2026: 312,000")
+    assert answer(finance, "en", {"yes_no_change": "up"}, **args).startswith("No — Revenue in November 2026")
+    assert answer(finance, "vi", {"yes_no_change": "up"}, **args).startswith("Không — Doanh thu tháng 11/2026")
+
+
 def test_a_grouped_comparison_names_the_period_compared_once(finance):
     en, vi = both(finance, measures=["revenue"], group_by=["month"], period="2026-10..2026-11",
                   compare="same_period_last_year")

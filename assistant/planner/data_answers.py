@@ -538,7 +538,23 @@ def answer_query_data(result: dict, *, language: str, hints: dict | None = None)
     if hints.get("yes_no"):
         # "is Big Timber overdue on anything?", "does Terhi have an unpaid invoice?": the answer first
         text = _verdict(figures, result, lang) + text
+    elif hints.get("yes_no_change") and not result.get("empty") and not result.get("group_by"):
+        text = _change_verdict(figures, result, lang, hints["yes_no_change"]) + text
     return text
+
+
+def _change_verdict(figures: _Figures, result: dict[str, Any], lang: str, direction: str) -> str:
+    """'Yes — ' when the figure moved the way the question asks ("did 2024 beat 2023"), 'No — ' when not."""
+    totals = result.get("totals") or {}
+    name = figures.measures[0]["name"] if figures.measures else None
+    try:
+        now, before = Decimal(str(totals[name])), Decimal(str(totals[f"{name}_previous"]))
+    except (KeyError, TypeError, ArithmeticError, ValueError):
+        return ""
+    if now == before:
+        return say(lang, "No — unchanged: ", "Không — không đổi: ")
+    moved = now > before if direction == "up" else now < before
+    return say(lang, "Yes — " if moved else "No — ", "Có — " if moved else "Không — ")
 
 
 def _verdict(figures: _Figures, result: dict[str, Any], lang: str) -> str:

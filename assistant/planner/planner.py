@@ -1208,6 +1208,16 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             and not (grouping and not plan.args.get("filters") and not plan.args.get("customer")
                      and not plan.args.get("conditions")):
         plan.hints["yes_no"] = True   # "is Big Timber overdue on anything?": yes or no first, then the figure
+    if plan.tool == "query_data" and plan.args.get("compare") and (
+            re.match(r"\s*(is|are|does|do|did|has|have|was|were)\b", fold(text)) or YES_NO.search(fold(text))):
+        # "did 2024 beat 2023 on revenue?", "doanh thu tháng này có giảm so với tháng trước không?": the direction
+        # asked, answered yes or no from the change
+        if re.search(r"\b(lower|less|fewer|down|drop|dropped|fall|fell|decline|declined|worse|shrink|shrank|giam|"
+                     r"thap hon|it hon|kem hon|sut)\b", fold(text)):
+            plan.hints["yes_no_change"] = "down"
+        elif re.search(r"\b(beat|beats|higher|more|up|grow|grew|grown|better|bigger|exceed|exceeded|increase|increased|"
+                       r"rise|rose|tang|cao hon|nhieu hon|hon)\b", fold(text)):
+            plan.hints["yes_no_change"] = "up"
     named = entity_index(session).link_customer(_without_periods(text, today), asker_id=actor_id)
     if named.ambiguous:
         chosen = _busiest(session, named)

@@ -31,7 +31,9 @@ ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetim
                       r"toan bo thoi gian|tu dau den gio|moi thoi gian)\b")
 COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?|"
                            r"compare(?=\b.*\b(?:with|to|and|against)\b)|beat|beats|outperform(?:ed)?|better than|"
-                           r"worse than|nhieu hon|it hon|cao hon|thap hon)\b")
+                           r"worse than|nhieu hon|it hon|cao hon|thap hon|(?:higher|lower|more|less|bigger|smaller|up|down|"
+                           r"greater) than(?= (?:last|the previous|previous|the same|the month before|the year before|"
+                           r"(?:19|20)\d\d|q[1-4])\b))\b")
 LAST_YEAR_COMPARE = re.compile(r"\b(same (?:period|time|month|quarter|week) (?:last|a) year|(?:the )?same (?:period|month|quarter) "
                                r"(?:of|in) (?:last|the previous) year|year[- ]over[- ]year|yoy|cung ky(?: nam (?:ngoai|truoc))?|"
                                r"vs\.? last year|versus last year|compared (?:with|to) last year|so voi nam (?:ngoai|truoc))\b")

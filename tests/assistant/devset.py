@@ -819,4 +819,8 @@ def cases() -> list[dict]:
     add("how many invoices have been voided?", "query_data",
         {"measures": ["invoices"], "period": "all", "filters": [{"dimension": "invoice_status", "values": ["void"]}]},
         **{"as": HA})
+    # "lower than last month" compares; a yes-or-no on the direction
+    add("is revenue this month lower than last month?", "query_data",
+        {"measures": ["revenue"], "period": "this-month", "compare": "previous_period"}, **{"as": BAO})
+    add("customers with more than 10 orders last month", "query_data", {"period": "last-month"}, **{"as": BAO})
     return out
