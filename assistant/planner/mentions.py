@@ -82,6 +82,8 @@ class Places:
     found: dict[str, list[str]] = field(default_factory=dict)
     spans: list[tuple[int, int]] = field(default_factory=list)   # character spans in the folded text
     said: dict[str, set[str]] = field(default_factory=dict)      # stored value -> the words that named it
+    # spans that named a category by its products' leading words ("mực in"): a product's own name may hold them
+    lead_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 class Mentions:
@@ -101,6 +103,24 @@ class Mentions:
                                   ("payment_method", Payment.method)):
             stored = session.execute(select(column).where(column.is_not(None)).distinct()).scalars()
             self.values[dimension] = {fold(v): v for v in stored if v}
+        # A category is also called by the words its products' names start with ("mực in" for Toner & ink, "bút bi"
+        # for Writing instruments): two leading words shared by 40 % of its products (three or more) and by no
+        # product of another category. The catalogue says what things are called, not a word list.
+        leads: dict[str, dict[str, int]] = {}
+        sizes: dict[str, int] = {}
+        self.category_leads: set[str] = set()
+        for name, category in session.execute(select(Product.name, Product.category).where(Product.category.is_not(None))):
+            sizes[category] = sizes.get(category, 0) + 1
+            lead = " ".join(re.findall(r"\w+", fold(name))[:2])
+            if len(lead) >= 5:
+                leads.setdefault(lead, {})
+                leads[lead][category] = leads[lead].get(category, 0) + 1
+        for lead, counts in leads.items():
+            if len(counts) == 1:
+                category, count = next(iter(counts.items()))
+                if count >= 3 and count >= 0.4 * sizes[category] and lead not in self.values["category"]:
+                    self.values["category"][lead] = category
+                    self.category_leads.add(lead.replace(" ", ""))
         # the methods we pay suppliers by count too ("supplier payments made by card")
         self.values["payment_method"].update({fold(v): v for v in session.execute(
             select(SupplierPayment.method).where(SupplierPayment.method.is_not(None)).distinct()).scalars() if v})
@@ -244,6 +264,8 @@ class Mentions:
                     if hit:
                         out.found.setdefault(hit[0], []).append(hit[1])
                         out.spans.append((start, start + size))
+                        if hit[0] == "category" and candidate in self.category_leads:
+                            out.lead_spans.append((start, start + size))
                         out.said.setdefault(hit[1], set()).update(w.strip("?.!,") for w in words[start:start + size])
                         for i in range(start, start + size):
                             used[i] = True

@@ -1018,7 +1018,8 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
     for hit in frame.hits:
         covered.update(range(hit.start, hit.end))
     for start, end in places.spans:
-        covered.update(range(start, end))
+        if (start, end) not in places.lead_spans:   # ("giấy A4" calls Paper, and starts the name of Giấy A4 …)
+            covered.update(range(start, end))
     customer_words = set(link.customer.core) if link.customer else set()
     person_words = set(fold(person.name).split()) if person else set()
     words = [w for i, w in enumerate(frame.words) if i not in covered and w not in STOP and w not in customer_words
@@ -1628,6 +1629,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
             frame.measures[:] = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures))
         product = _product_in(frame, index, link, person, places) if frame.is_data else None
+        if product is not None and places.lead_spans and "category" in found:
+            # "doanh thu giấy A4 Double A 80gsm": the product, whose name starts with the words that also call its
+            # category ("giấy A4": Paper)
+            found = {d: v for d, v in found.items() if d != "category"}
         if product is not None and language == "vi" and memory.args.get("language") != "vi":
             # "how many units of Giấy A4 Double A did we receive": the product's accents are not the asker's language
             entry = index.product_by_sku.get(product.lower())

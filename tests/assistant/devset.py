@@ -823,4 +823,10 @@ def cases() -> list[dict]:
     add("is revenue this month lower than last month?", "query_data",
         {"measures": ["revenue"], "period": "this-month", "compare": "previous_period"}, **{"as": BAO})
     add("customers with more than 10 orders last month", "query_data", {"period": "last-month"}, **{"as": BAO})
+    # a category called by its products' leading words, which still name the product they start
+    add("doanh thu mực in tháng trước", "query_data",
+        {"measures": ["revenue"], "period": "last-month", "filters": [{"dimension": "category", "values": ["Toner & ink"]}]},
+        **{"as": BAO})
+    add("doanh thu giấy A4 Double A 80gsm tháng trước", "query_data",
+        {"measures": ["revenue"], "period": "last-month", "product": "PAP-A4-80"}, **{"as": BAO})
     return out
