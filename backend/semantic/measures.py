@@ -325,7 +325,7 @@ MEASURE_LIST: list[Measure] = [
                     "cash received", "money in", "came in", "come in", "brought in cash"),
        synonyms_vi=("thu tiền", "tiền thu được", "đã thu", "thu được", "thanh toán", "đã trả", "trả", "tiền về",
                     "khách đã thanh toán", "khách thanh toán", "khách hàng đã thanh toán", "khách đã trả",
-                    "số tiền khách trả", "tiền khách trả"),
+                    "số tiền khách trả", "tiền khách trả", "tiền thu về", "thu về", "tiền đã về"),
        on={"payments": MeasureSQL(fx=Fx(amount=lambda s: Payment.amount, currency=lambda s: Payment.currency,
                                         rate_date=lambda s: Payment.paid_on, document=lambda s: Payment.id))}),
     _m("payment_count", "payments", "số lần thanh toán", "Number of customer payments dated in the period.",
@@ -342,7 +342,7 @@ MEASURE_LIST: list[Measure] = [
        "Số dư còn nợ của các hóa đơn tại ngày đó (giá trị trừ các khoản đã thanh toán; không gồm hóa đơn hủy), quy đổi "
        "theo tỷ giá từng hóa đơn, làm tròn theo từng hóa đơn.", "money",
        synonyms_en=("outstanding", "receivables", "receivable", "accounts receivable", "owed", "owes", "owe", "owing",
-                    "unpaid", "balance", "open balance", "debt", "ar", "a/r"),
+                    "unpaid", "balance", "open balance", "debt", "ar", "a/r", "debtors", "debtor"),
        synonyms_vi=("công nợ", "còn nợ", "nợ", "chưa thanh toán", "phải thu", "số dư", "chưa trả", "chưa trả tiền"),
        on={"receivables": MeasureSQL(fx=Fx(amount=lambda s: s.source.c.balance, currency=lambda s: s.source.c.currency,
                                            rate=lambda s: s.source.c.fx_rate, document=lambda s: s.source.c.id))}),

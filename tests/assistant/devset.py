@@ -829,4 +829,7 @@ def cases() -> list[dict]:
         **{"as": BAO})
     add("doanh thu giấy A4 Double A 80gsm tháng trước", "query_data",
         {"measures": ["revenue"], "period": "last-month", "product": "PAP-A4-80"}, **{"as": BAO})
+    add("tiền thu về tuần trước", "query_data", {"measures": ["payments_received"], "period": "last-week"}, **{"as": HA})
+    add("who are our 5 biggest debtors?", "query_data",
+        {"measures": ["open_receivables"], "group_by": ["customer"], "limit": 5}, **{"as": HA})
     return out
