@@ -513,6 +513,10 @@ def parse(text: str, today: date) -> Frame:
             continue
         _read_hit(frame, hit)
     _named_state_wins(frame)
+    if superlative and frame.limit is None and not frame.single and not frame.extremes and re.search(
+            r"\b(which|what) (customer|client|account|product|item|rep|salesperson|supplier|vendor|city|country|"
+            r"category|segment|month|quarter|year|warehouse)\b(?!s)", frame.folded):
+        frame.single = True   # "which customer has the most open tickets?": one customer (the plural is the tickets')
     if frame.counting and re.search(r"\b(how many|bao nhieu|may) (days?|ngay)\b", frame.folded) and any(
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things

@@ -832,4 +832,6 @@ def cases() -> list[dict]:
     add("tiền thu về tuần trước", "query_data", {"measures": ["payments_received"], "period": "last-week"}, **{"as": HA})
     add("who are our 5 biggest debtors?", "query_data",
         {"measures": ["open_receivables"], "group_by": ["customer"], "limit": 5}, **{"as": HA})
+    add("which customer has the most open tickets?", "query_data",
+        {"measures": ["open_tickets"], "group_by": ["customer"], "limit": 1}, **{"as": ANH})
     return out
