@@ -32,6 +32,16 @@ COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue"), "ove
                  "overdue_bills": ("overdue_payables",), "inactive_products": ("inactive_products", "stock_on_hand")}
 # A count listed as rows keeps only the rows it counts: those where this measure is positive.
 POSITIVE_FOR = {"overdue_invoices": "overdue_amount", "inactive_products": "inactive_products"}
+# The amount of the things a count counts, for a threshold on them ("POs over 100 million": their value).
+VALUE_OF_COUNT = {"customers_buying": "revenue", "customers": "revenue", "orders": "revenue",
+                  "purchase_orders": "purchase_order_value", "invoices": "invoiced", "open_invoices": "open_receivables",
+                  "overdue_invoices": "overdue_amount", "opportunities": "opportunity_amount",
+                  "open_opportunities": "pipeline_amount", "supplier_bills": "supplier_bill_total",
+                  "open_bills": "open_payables", "overdue_bills": "overdue_payables", "quotes": "revenue"}
+# The rows a threshold on an amount is about when the request names none ("anything over 100 million unpaid").
+ROW_OF_VALUE = {"open_receivables": "invoice", "overdue_amount": "invoice", "invoiced": "invoice",
+                "purchase_order_value": "purchase_order", "open_payables": "bill", "overdue_payables": "bill",
+                "pipeline_amount": "opportunity", "opportunity_amount": "opportunity", "revenue": "customer"}
 # Rows that read better with who they belong to.
 ROW_WITH = {"invoice": "customer", "opportunity": "customer", "order": "customer", "purchase_order": "supplier",
             "bill": "supplier"}
@@ -136,6 +146,21 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             # a stock level is a product in a warehouse; one warehouse named: its rows, not a column of it
             rows = rows if frame.row in (None, rows[0]) else [frame.row]
             group_by = [d for d in rows if len(places.get(d, [])) != 1]
+    if frame.thresholds and not any(named.get("number") is not None for named in frame.conditions):
+        # "open POs over 100 million", "customers who bought more than 500 million last year": the rows whose
+        # amount passes, each with it
+        money = next((m for m in measures if MEASURES[m].unit == "money"), None)
+        if money is None:
+            counted = next((m for m in measures if m in VALUE_OF_COUNT or MEASURES[m].counts is not None), None)
+            money = VALUE_OF_COUNT.get(counted or "") or (MEASURES[counted].counts_of if counted else None)
+            if money is not None:
+                measures = [money if m == counted else m for m in measures]
+        row = frame.row or ROW_OF_VALUE.get(money or "")
+        if money is not None and row and _allowed([money], row):
+            for op, amount in frame.thresholds:
+                conditions.append({"measure": money, "op": op, "value": str(amount)})
+            if row not in group_by:
+                group_by.append(row)
     if customer and "invoices" in measures and (frame.amount or not frame.counting) and not group_by and \
             {"open_receivables", "overdue_amount"} & set(measures):
         # "hóa đơn của Hoàng Long còn nợ bao nhiêu": that customer's invoices, each with what is still open

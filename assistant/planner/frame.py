@@ -5,6 +5,8 @@ what is here is grammar: which words group, count, rank, compare or mean "mine".
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,6 +74,7 @@ class Frame:
     extremes: bool = False
     mine: bool = False
     counting: bool = False
+    thresholds: list[tuple[str, Decimal]] = field(default_factory=list)   # "over 100 million": (op, amount)
     amount: bool = False
     listing: bool = False
     statuses: list[tuple[str, str]] = field(default_factory=list)
@@ -442,6 +445,37 @@ def _ticket_flow(frame: Frame) -> None:
 ACCOUNT_CUE = re.compile(r"\b(accounts?|acct|tai khoan|tk|ledger|so cai)\b")
 
 
+_THRESHOLD = re.compile(
+    r"\b(?P<op>more than|over|above|greater than|bigger than|larger than|exceeding|at least|upwards of|tren|lon hon|"
+    r"nhieu hon|vuot|it nhat|toi thieu|tu|under|below|less than|smaller than|duoi|it hon|nho hon|at most|toi da)\s+"
+    r"(?P<cur>\$|usd\s)?(?P<num>\d{1,3}(?:[ ,.]\d{3})+(?!\d)|\d[\d,.]*)\s*(?P<suf>k|m|mn|million|millions|billion|bn|b|tr|trieu|ty|nghin|ngan)?\b"
+    r"(?P<unit>\s*(?:%|percent|phan tram|days?|ngay|weeks?|tuan|months?|thang|years?|nam|units?|boxes?|hop|thung|orders?|"
+    r"don|invoices?|hoa don|tickets?|phieu|customers?|khach|times?|lan|sheets?|to|items?|products?|san pham)\b)?")
+_OP = {"under": "<", "below": "<", "less than": "<", "smaller than": "<", "duoi": "<", "it hon": "<", "nho hon": "<",
+       "at most": "<=", "toi da": "<=", "at least": ">=", "it nhat": ">=", "toi thieu": ">=", "tu": ">="}
+
+
+def _amount_thresholds(folded: str) -> list[tuple[str, Decimal]]:
+    """'open POs over 100 million', 'khách mua trên 500 triệu năm ngoái', 'invoices under $500': amounts a row's
+    figure is compared with (a money suffix or currency, or a figure of four digits or more; days, units and
+    counts are the named conditions' own)."""
+    from assistant.planner.slots import parse_amount
+
+    found = []
+    for m in _THRESHOLD.finditer(folded):
+        number = m.group("num").rstrip(".,")
+        if not (m.group("suf") or m.group("cur")) and (len(re.sub(r"\D", "", number)) < 4 or m.group("unit")):
+            continue   # ("more than 30 days", "over 10 orders": the named conditions' and counts' own)
+        if not (m.group("suf") or m.group("cur")) and re.fullmatch(r"(19|20)\d\d", number):
+            continue   # "over 2025", "từ 2025": a year, not an amount
+        if m.group("op") == "tu" and not m.group("suf"):
+            continue
+        amount = parse_amount(number, m.group("suf"))
+        if amount is not None and amount > 0:
+            found.append((_OP.get(m.group("op"), ">"), amount))
+    return found
+
+
 def _named_state_wins(frame: Frame) -> None:
     """'purchase orders sent and waiting for delivery': a state named by itself (sent) narrows a phrase that fits
     several states of the same thing (waiting for delivery: sent or partly received)."""
@@ -513,6 +547,7 @@ def parse(text: str, today: date) -> Frame:
             continue
         _read_hit(frame, hit)
     _named_state_wins(frame)
+    frame.thresholds = _amount_thresholds(frame.folded)
     if superlative and frame.limit is None and not frame.single and not frame.extremes and re.search(
             r"\b(which|what) (customer|client|account|product|item|rep|salesperson|supplier|vendor|city|country|"
             r"category|segment|month|quarter|year|warehouse)\b(?!s)", frame.folded):

@@ -1639,8 +1639,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             names = (set(entry.tokens) | set(fold(entry.name).split())) if entry is not None else set()
             rest = " ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in names)
             language = language_of(rest) if names else language
-        if "city" in found and "warehouse" not in found and frame.measures and data_mod._allowed(frame.measures, "warehouse") \
-                and not data_mod._allowed(frame.measures, "city"):
+        from assistant.planner.lexicon import lexicon as _lexicon
+
+        kept_by = frame.measures or [_lexicon().conditions[c["name"]].measure for c in frame.conditions
+                                     if c["name"] in _lexicon().conditions]
+        if "city" in found and "warehouse" not in found and kept_by and data_mod._allowed(kept_by, "warehouse") \
+                and not data_mod._allowed(kept_by, "city"):
             # "received into HCM", "went out of the HCM warehouse": a figure kept per warehouse, not per city
             codes = _warehouses(session)
             said = {w for v in found["city"] for w in (places.said.get(v) or set())}

@@ -129,7 +129,8 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "below its reorder level", "under its reorder level", "under the reorder level",
                "need restocking", "needs restocking", "need reordering", "running low", "low stock", "below minimum stock",
                "restock list", "reorder list", "to restock", "to reorder"),
-              ("dưới mức tồn kho tối thiểu", "dưới mức tồn tối thiểu", "sắp hết hàng", "cần nhập thêm", "dưới mức đặt lại")),
+              ("dưới mức tồn kho tối thiểu", "dưới mức tồn tối thiểu", "sắp hết hàng", "cần nhập thêm", "dưới mức đặt lại",
+               "sắp hết", "gần hết", "gần hết hàng", "sắp cạn")),
         "stock_available", "<", other="reorder_level", show=("stock_available", "reorder_level"),
         row=("product", "warehouse")),  # a reorder level is a warehouse's
     NamedCondition(

@@ -834,4 +834,17 @@ def cases() -> list[dict]:
         {"measures": ["open_receivables"], "group_by": ["customer"], "limit": 5}, **{"as": HA})
     add("which customer has the most open tickets?", "query_data",
         {"measures": ["open_tickets"], "group_by": ["customer"], "limit": 1}, **{"as": ANH})
+    # an amount a row's figure is compared with ("over 100 million", "trên 1 tỷ"), never a count or a number of days
+    add("customers who bought more than 500 million last year", "query_data",
+        {"measures": ["revenue"], "group_by": ["customer"], "period": "last-year",
+         "conditions": [{"measure": "revenue", "op": ">", "value": "500000000"}]}, **{"as": BAO})
+    add("khách hàng nào mua trên 1 tỷ năm ngoái?", "query_data",
+        {"measures": ["revenue"], "group_by": ["customer"],
+         "conditions": [{"measure": "revenue", "op": ">", "value": "1000000000"}]}, **{"as": BAO})
+    add("unpaid invoices over 50 million", "query_data",
+        {"measures": ["open_receivables"], "conditions": [{"measure": "open_receivables", "op": ">", "value": "50000000"}]},
+        **{"as": HA})
+    add("purchase orders under 10,000,000 this month", "query_data",
+        {"measures": ["purchase_order_value"], "period": "this-month",
+         "conditions": [{"measure": "purchase_order_value", "op": "<", "value": "10000000"}]}, **{"as": HA})
     return out
