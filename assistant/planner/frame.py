@@ -455,7 +455,7 @@ _OP = {"under": "<", "below": "<", "less than": "<", "smaller than": "<", "duoi"
        "at most": "<=", "toi da": "<=", "at least": ">=", "it nhat": ">=", "toi thieu": ">=", "tu": ">="}
 
 
-def _amount_thresholds(folded: str) -> list[tuple[str, Decimal]]:
+def _amount_thresholds(folded: str, priced: set[str] = frozenset()) -> list[tuple[str, Decimal]]:
     """'open POs over 100 million', 'khách mua trên 500 triệu năm ngoái', 'invoices under $500': amounts a row's
     figure is compared with (a money suffix or currency, or a figure of four digits or more; days, units and
     counts are the named conditions' own)."""
@@ -464,7 +464,9 @@ def _amount_thresholds(folded: str) -> list[tuple[str, Decimal]]:
     found = []
     for m in _THRESHOLD.finditer(folded):
         number = m.group("num").rstrip(".,")
-        if not (m.group("suf") or m.group("cur")) and (len(re.sub(r"\D", "", number)) < 4 or m.group("unit")):
+        if number in priced:   # "$500": the sign folds away, the amount stays one
+            pass
+        elif not (m.group("suf") or m.group("cur")) and (len(re.sub(r"\D", "", number)) < 4 or m.group("unit")):
             continue   # ("more than 30 days", "over 10 orders": the named conditions' and counts' own)
         if not (m.group("suf") or m.group("cur")) and re.fullmatch(r"(19|20)\d\d", number):
             continue   # "over 2025", "từ 2025": a year, not an amount
@@ -547,7 +549,7 @@ def parse(text: str, today: date) -> Frame:
             continue
         _read_hit(frame, hit)
     _named_state_wins(frame)
-    frame.thresholds = _amount_thresholds(frame.folded)
+    frame.thresholds = _amount_thresholds(frame.folded, {n.rstrip(".,") for n in re.findall(r"[$€£]\s*(\d[\d,.]*)", text)})
     if superlative and frame.limit is None and not frame.single and not frame.extremes and re.search(
             r"\b(which|what) (customer|client|account|product|item|rep|salesperson|supplier|vendor|city|country|"
             r"category|segment|month|quarter|year|warehouse)\b(?!s)", frame.folded):
