@@ -552,7 +552,9 @@ def parse(text: str, today: date) -> Frame:
     frame.thresholds = _amount_thresholds(frame.folded, {n.rstrip(".,") for n in re.findall(r"[$€£]\s*(\d[\d,.]*)", text)})
     if superlative and frame.limit is None and not frame.single and not frame.extremes and re.search(
             r"\b(which|what) (customer|client|account|product|item|rep|salesperson|supplier|vendor|city|country|"
-            r"category|segment|month|quarter|year|warehouse)\b(?!s)", frame.folded):
+            r"category|segment|month|quarter|year|warehouse)\b(?!s)", frame.folded) and not re.search(
+            r"\b(most|fewest|least) (customers|clients|accounts|products|suppliers)\b", frame.folded):
+        # ("which rep looks after the most customers": the customers counted per rep)
         frame.single = True   # "which customer has the most open tickets?": one customer (the plural is the tickets')
     if frame.counting and re.search(r"\b(how many|bao nhieu|may) (days?|ngay)\b", frame.folded) and any(
             MEASURES[m].unit == "days" for m in frame.measures):

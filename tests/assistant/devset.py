@@ -847,4 +847,6 @@ def cases() -> list[dict]:
     add("purchase orders under 10,000,000 this month", "query_data",
         {"measures": ["purchase_order_value"], "period": "this-month",
          "conditions": [{"measure": "purchase_order_value", "op": "<", "value": "10000000"}]}, **{"as": HA})
+    add("which rep looks after the most customers?", "query_data", {"measures": ["customers"], "group_by": ["owner"]},
+        **{"as": BAO})
     return out
