@@ -59,13 +59,13 @@ class MeasureCondition(ToolModel):
 class QueryDataInput(ToolModel):
     measures: list[MeasureName] = Field(min_length=1, max_length=8, description=f"Figures to compute. {_MEASURES_TEXT}.")
     group_by: list[DimensionName] = Field(default_factory=list, max_length=3, description=(
-        "Dimensions to group by, e.g. ['segment', 'month'] (none: one total)"))
+        "Dimensions to group by (none: one total)"))
     filters: list[DataFilter] = Field(default_factory=list, max_length=10, description="Dimension filters")
     customer: Value | None = Field(None, description="Only this customer (code or name)")
     product: Value | None = Field(None, description="Only this product (SKU or name)")
     owner: Value | None = Field(None, description="Only this salesperson / employee (code, e-mail or name; 'me': the asker)")
     conditions: list[MeasureCondition] = Field(default_factory=list, max_length=5, description=(
-        "Keep rows meeting these, e.g. credit_exposure > credit_limit, days_since_last_contact > 30"))
+        "Keep rows meeting these, e.g. credit_exposure > credit_limit"))
     period: str | None = Field(None, max_length=60, description=(
         "e.g. 2024, 2024-Q3, 2024-10, 2024-01-01..2024-03-31, last-month, ytd, all. "
         "Flows (revenue, orders, payments...) count records dated in it (default this year); balances (receivables, "
