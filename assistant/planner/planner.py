@@ -1278,8 +1278,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if contact is not None and contact.id != (link.customer.id if link.customer else None):
                 link = LinkResult(customer=contact)
 
-    if link.customer is None and (link.ambiguous or not link.span):
-        # "kế toán trưởng Hoàng Long": a job title's words name no customer ("Kế toán Việt Long")
+    if link.customer is None and (link.ambiguous or not link.span) and CONTACT_CUE.search(fold(text)):
+        # "kế toán trưởng Hoàng Long": a job title's words name no customer ("Kế toán Việt Long"); the titles are
+        # read only for a question about a person (one query a process, cached)
         title_words = {w for words in _titles(session, index.stamp).values() if len(words) >= 2
                        and all(w in tokens_of(text) for w in words) for w in words}
         if title_words:
