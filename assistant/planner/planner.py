@@ -673,11 +673,14 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"incoterms?|warranty|toi da|toi thieu|khong can|xin duyet|phai duyet|khi nao thi|bi khoa|ban dau|"
                     r"bao hanh|hieu luc|max|min|cut[ -]?off|deadline|han chot|escalated?|escalation|"
                     r"can (?:i|we|finance|sales|support|a rep|the rep|a manager) (?:take|accept|write off|waive|refund|allow|"
-                    r"agree|approve|grant|give|offer)|write (?:it )?off|write-?offs?|changed? (?:their|his|her|my|your) minds?|change of mind|at how many days|can (?:a|an|the) \w+ be \w+ed|how many days (?:does|do|will|would) (?:a |an |the )?(?:customers?|clients?|buyers?|we|i|they|you) (?:have|get)|without (?:a |an |the )?(?:manager|director|approval|"
+                    r"agree|approve|grant|give|offer)|write (?:it )?off|write-?offs?|changed? (?:their|his|her|my|your) minds?|"
+                    r"change of mind|at how many days|can (?:a|an|the) \w+ be \w+ed|how many days (?:does|do|will|would) "
+                    r"(?:a |an |the )?(?:customers?|clients?|buyers?|we|i|they|you) (?:have|get)|without (?:a |an |the )?(?:manager|director|approval|"
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
-                         r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|\bwhat did (i|we|he|she|they) do\b|\b(results?|performance|numbers)\b|\bket qua\b|"
+                         r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|"
+                         r"\bwhat did (i|we|he|she|they) do\b|\b(results?|performance|numbers)\b|\bket qua\b|"
                          r"\bthanh tich\b|\blam an\b")
 # Grammar words left out when the rest of a request is read as a product name.
 STOP = {"how", "many", "much", "what", "which", "who", "is", "are", "was", "were", "the", "a", "an", "do", "does", "did",
