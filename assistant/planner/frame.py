@@ -166,9 +166,10 @@ def _top_n(folded: str) -> int | None:
 
 CLOSING = re.compile(r"\b(closed?|closing|resolved?|resolving|solved|da dong|dong|da xu ly xong|xu ly xong|da giai quyet|"
                      r"giai quyet xong)\b")
-EXCLUDING = re.compile(r"\b(excluding|exclude|not counting|not including|except|except for|other than|without|"
-                       r"leaving out|minus|khong tinh|khong ke|tru|ngoai tru|bo qua|loai tru|khong bao gom)( the| any| cac| nhung)?"
-                       r"( don| hoa don| phieu)?$")
+# Words that leave something out: a status ("not counting cancelled ones") or a place ("outside Vietnam").
+LEAVE_OUT = (r"excluding|exclude|not counting|not including|except|except for|other than|without|leaving out|minus|"
+             r"outside|outside of|not in|khong tinh|khong ke|tru|ngoai tru|bo qua|loai tru|khong bao gom")
+EXCLUDING = re.compile(r"\b(" + LEAVE_OUT + r")( the| any| cac| nhung)?( don| hoa don| phieu)?$")
 UNRESOLVED = re.compile(r"\b(unresolved|still open|not (yet )?(closed|resolved)|outstanding|chua xu ly( xong)?|chua dong|"
                         r"chua giai quyet|con mo|dang mo)\b")
 

@@ -1650,19 +1650,17 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if "city" in found and "warehouse" not in found and kept_by and data_mod._allowed(kept_by, "warehouse") \
                 and not data_mod._allowed(kept_by, "city"):
             # "received into HCM", "went out of the HCM warehouse": a figure kept per warehouse, not per city
-            codes = _warehouses(session)
             said = {w for v in found["city"] for w in (places.said.get(v) or set())}
-            inside = [code for key, code in codes.items() if key in said or key in frame.words]
+            inside = [code for code, key, _ in extra.warehouses if key in said or key in frame.words]
             if not inside:
-                from backend.models import Warehouse
-
-                names = {code: fold(name) for code, name in session.execute(select(Warehouse.code, Warehouse.name))}
-                inside = [code for code, name in names.items() if any(fold(v) in name for v in found["city"])]
+                inside = [code for code, _, name in extra.warehouses if any(fold(v) in name for v in found["city"])]
             if len(inside) == 1:
                 found = {**{d: v for d, v in found.items() if d != "city"}, "warehouse": inside}
+        from assistant.planner.frame import LEAVE_OUT
+
         left_out = frozenset(v for values in found.values() for v in values
-                             if any(re.search(rf"\b(outside|outside of|other than|except|except for|excluding|not in|"
-                                              rf"ngoai|ngoai tru|tru|khong tinh|khong ke)\s+{re.escape(w)}\b", frame.folded)
+                             # ("ngoài Việt Nam"; "ngoài" before a status is no exclusion: "nước ngoài đã hủy")
+                             if any(re.search(rf"\b({LEAVE_OUT}|ngoai)\s+{re.escape(w)}\b", frame.folded)
                                     for w in sorted(places.said.get(v) or {fold(v)})[:1]))
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
