@@ -57,6 +57,10 @@ PINNED = {
     "demo-12.json": "70ba28f3ee592331411c653c3bd8432491246ed72c8569b592fbd6e9d6de6f30",
     "erp-9.json": "3d3c6eb9396bb979547f55df7416e0c24b15ab375258bed53f2afd2beace807a",
     "second-12.json": "b75a788960f870078e85d591a4deaf110702ea51f2b37a7c841d42eef77c545d",
+    "chinook-13.json": "85aa17a2ac1a9a55c672eb005cdc54459f7bcf9e0c9e6d9988bcfdd52f019abf",
+    "demo-13.json": "cca58032f41dcbb0f5a98d9b561aaa292fdbe407689bea2f4190328c8c317b60",
+    "erp-10.json": "dd31cbe8e22a93b137f8522492ab4dfd8092bae55b7934d3395f828bb64f385e",
+    "second-13.json": "82a203ba76139eaab52e3f9ec4d12028a45fdbf916dd621a707878e2f1642da9",
 }
 
 
