@@ -239,3 +239,15 @@ def test_a_shared_short_name_takes_the_customer_dealt_with_far_the_most_and_name
     taken = ask(session, world["manager"], "Hoàng Long's open receivable", conversation="c-shared-2")
     assert taken.tool_calls[0]["args"]["customer"] == "HOANGLONG"
     assert "also fits Hoàng Long Packaging (HOANGLONGPKG)" in taken.answer
+
+
+def test_a_yes_no_question_about_an_account_is_answered_yes_or_no_first(session, world):
+    """Hoàng Long owes 12,000,000 VND, 20 days overdue, on a 100,000,000 VND limit."""
+    def answer(question, conversation):
+        return ask(session, world["rep"], question, conversation=conversation).answer
+
+    assert answer("does Hoàng Long owe us anything?", "c-yn1").startswith("Yes — ")
+    assert answer("is Hoàng Long over its credit limit?", "c-yn2").startswith("No — **Hoàng Long Trading**")
+    assert answer("is Hoàng Long late paying anything?", "c-yn3").startswith("Yes — ")
+    assert answer("Hoàng Long có vượt hạn mức tín dụng không?", "c-yn4").startswith("Không — ")
+    assert not answer("how much credit does Hoàng Long have left?", "c-yn5").startswith(("Yes", "No"))

@@ -437,6 +437,37 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
     return "\n".join(f"- {k}: {v}" for k, v in r.items() if not isinstance(v, (list, dict)))
 
 
+def _account_verdict(r: dict[str, Any], lang: str, topic: Any) -> str:
+    """'Yes — ' / 'No — ' in front of a credit check or a customer's overview asked as a yes/no question about the
+    account: over its credit limit, late on anything, owing anything (the figures follow)."""
+    if topic not in ("over_limit", "overdue", "owes"):
+        return ""
+    inv, credit = r.get("invoices") or {}, r.get("credit") or r
+
+    def positive(value: Any) -> bool | None:
+        try:
+            return None if value is None else Decimal(str(value)) > 0
+        except (ArithmeticError, ValueError):
+            return None
+
+    if topic == "over_limit":
+        if not credit.get("limit_configured"):
+            return ""
+        try:
+            found = Decimal(str(credit.get("exposure"))) > Decimal(str(credit.get("credit_limit")))
+        except (ArithmeticError, ValueError, TypeError):
+            return ""
+    elif topic == "overdue":
+        found = positive(inv.get("overdue_amount") if inv else r.get("overdue_amount"))
+        if found is None and not inv:
+            found = bool(r.get("overdue_invoice_count"))
+    else:
+        found = positive(inv.get("open_amount") if inv else r.get("outstanding"))
+    if found is None:
+        return ""
+    return _t(lang, "Yes — " if found else "No — ", "Có — " if found else "Không — ")
+
+
 def compose_answer(plan: dict[str, Any], results: list[dict[str, Any]]) -> str:
     lang = plan.get("language", "en")
     parts = []
@@ -448,9 +479,10 @@ def compose_answer(plan: dict[str, Any], results: list[dict[str, Any]]) -> str:
         elif status == "pending_confirmation":
             parts.append(_pending(plan, result, lang))
         elif tool == "customer_overview":
-            parts.append(_overview(result, lang, contacts_only=plan.get("intent") == "contacts"))
+            parts.append(_account_verdict(result, lang, (plan.get("hints") or {}).get("yes_no"))
+                         + _overview(result, lang, contacts_only=plan.get("intent") == "contacts"))
         elif tool == "check_credit":
-            parts.append(_credit(result, lang))
+            parts.append(_account_verdict(result, lang, (plan.get("hints") or {}).get("yes_no")) + _credit(result, lang))
         elif tool == "run_report":
             parts.append(_table(result, lang))
         elif tool == "query_data":

@@ -19,6 +19,10 @@ from backend.semantic.measures import MEASURE_LIST
 from backend.text import fold
 from backend.words import ENGLISH, SYNONYMS, VIETNAMESE
 
+# Time words a typo may hide too ("decmber", "novmber", "Febuary"); the periods are read from the corrected words.
+TIME_WORDS = ("january", "february", "august", "september", "october", "november", "december", "quarter",
+              "yesterday", "previous", "tuesday", "wednesday", "thursday", "saturday")
+
 
 @dataclass(frozen=True)
 class Term:
@@ -133,7 +137,7 @@ class Lexicon:
                     at = phrase.index("numberslot") if "numberslot" in phrase else None
                     self._add(Term("condition", condition.name, phrase, at, marks=_spelling(text, english)))
         self.vocabulary = sorted({w for terms in self.terms.values() for t in terms for w in t.phrase
-                                  if len(w) >= 6 and w.isalpha() and w != "numberslot"})
+                                  if len(w) >= 6 and w.isalpha() and w != "numberslot"} | set(TIME_WORDS))
         self.conditions: dict[str, NamedCondition] = {c.name: c for c in CONDITIONS}
 
     def _add(self, term: Term) -> None:

@@ -908,7 +908,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     if intent == "docs" and frame.listing and frame.row and frame.statuses:
         return True   # "đơn mua hàng nào đang chờ nhận hàng": the things in that state, not a passage
     if intent == "docs":
-        return explicit and (link.customer is not None or bool(frame.period) or grouped or frame.counting)
+        # "how much do customers owe us that's past due?": an amount of a named money figure is the data's
+        owed = frame.amount and any(MEASURES[m].unit == "money" for m in named)
+        return explicit and (link.customer is not None or bool(frame.period) or grouped or frame.counting or owed)
     if intent in ("overview", "contacts"):
         return explicit and (frame.amount or frame.counting or bool(frame.period) or grouped or bool(frame.conditions))
     invoice_rows = frame.row == "invoice" and (bool(set(frame.measures) & {"open_invoices", "overdue_invoices",
@@ -1179,6 +1181,12 @@ def _campaign_figure(frame, extra) -> None:
 # A question answered yes or no ("is X overdue on anything?", "does Y have an unpaid invoice?", "có ... không?").
 YES_NO = re.compile(r"^\s*(is|are|does|do|did|has|have|was|were|any)\b(?!.*\b(how|which|what|who|when|where)\b)|"
                     r"^\s*(co|co phai)\b.*\b(khong|chua)\s*\??\s*$|\b(co|da)\b.*\b(khong|chua)\s*\??\s*$")
+# What a yes/no question about one customer's account asks, first match wins: over the limit, late, owing at all.
+YES_NO_TOPICS = (
+    ("over_limit", re.compile(r"\b(over|above|exceed\w*|past|beyond|vuot|qua)\b.*\b(limit|han muc)\b|\bover limit\b")),
+    ("overdue", re.compile(r"\b(late|overdue|past due|behind|qua han|tre han|tre)\b")),
+    ("owes", re.compile(r"\b(owe|owes|owing|unpaid|outstanding|open invoices?|no|con no|chua tra|chua thanh toan)\b")),
+)
 COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
                         r"bien loi nhuan)\b")
 
@@ -1212,6 +1220,11 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
             and not (grouping and not plan.args.get("filters") and not plan.args.get("customer")
                      and not plan.args.get("conditions")):
         plan.hints["yes_no"] = True   # "is Big Timber overdue on anything?": yes or no first, then the figure
+    if plan.tool in ("check_credit", "customer_overview") and YES_NO.search(fold(text)) and not plan.args.get("amount") \
+            and not re.search(r"\b(bao nhieu|how many|how much)\b", fold(text)):
+        topic = next((name for name, words in YES_NO_TOPICS if words.search(fold(text))), None)
+        if topic:
+            plan.hints["yes_no"] = topic   # "is X over its credit limit?", "does she owe us anything?": yes or no first
     if plan.tool == "query_data" and plan.args.get("compare") and (
             re.match(r"\s*(is|are|does|do|did|has|have|was|were)\b", fold(text)) or YES_NO.search(fold(text))):
         # "did 2024 beat 2023 on revenue?", "doanh thu tháng này có giảm so với tháng trước không?": the direction

@@ -849,4 +849,14 @@ def cases() -> list[dict]:
          "conditions": [{"measure": "purchase_order_value", "op": "<", "value": "10000000"}]}, **{"as": HA})
     add("which rep looks after the most customers?", "query_data", {"measures": ["customers"], "group_by": ["owner"]},
         **{"as": BAO})
+    # a month typed with a letter missing is still that month; "em có bao nhiêu" is the asker's own
+    add("how many orders did I book in novmber", "query_data", {"measures": ["orders"], "period": "2026-11", "owner": "me"})
+    add("how much did we colect in Febuary?", "query_data", {"measures": ["payments_received"], "period": "2026-02"},
+        **{"as": HA})
+    add("tháng 10 em có bao nhiêu đơn hàng?", "query_data", {"measures": ["orders"], "period": "2026-10", "owner": "me"})
+    add("chúng tôi có bao nhiêu đơn hàng tháng 10?", "query_data", {"measures": ["orders"], "period": "2026-10"},
+        **{"as": BAO})
+    # an amount of a money figure is data, even when the words sound like a rule
+    add("how much do customers owe us that's past due?", "query_data",
+        {"measures": ["open_receivables", "overdue_amount"]}, **{"as": HA})
     return out
