@@ -350,3 +350,12 @@ def test_a_yes_or_no_question_is_answered_yes_or_no_first(finance):
     assert en.startswith("No — ") and vi.startswith("Không — ")
     listed, _ = both(finance, {"yes_no": True}, measures=["open_receivables"], group_by=["invoice"], customer="ANPHAT")
     assert listed.startswith("Yes — ")
+
+
+def test_a_year_to_date_compared_with_last_year_also_gives_all_of_last_year(finance):
+    # 220,000 was paid on 2025-12-20: after the same dates last year, inside all of 2025
+    en, vi = both(finance, measures=["payments_received"], period="ytd", compare="same_period_last_year")
+    assert "(vs 0 VND from 2025-01-01 to 2025-11-20" in en and en.splitlines()[0].endswith("; all of 2025: 220,000 VND.")
+    assert vi.splitlines()[0].endswith("; cả năm 2025: 220,000 VND.")
+    whole = answer(finance, "en", measures=["payments_received"], period="2026", compare="same_period_last_year")
+    assert "all of" not in whole   # a whole period compared with a whole period: nothing more to say

@@ -39,3 +39,15 @@ def test_since_a_month_is_not_four_months():
 def test_a_vietnamese_unit_turned_into_days_still_reads_the_condition():
     for text in ("khách hàng nào chưa liên hệ ba tháng", "khách hàng nào chưa liên hệ 3 tháng"):
         assert frame_mod.parse(text, TODAY).conditions == [{"name": "not_contacted", "number": 90}]
+
+
+@pytest.mark.parametrize("text, period, compare", [
+    ("did sales go up from 2024 to 2025", "2025", "previous_period"),        # a change between two years
+    ("how did revenue change between 2024 and 2025", "2025", "previous_period"),
+    ("revenue growth from q1 2026 to q2 2026", "2026-Q2", "previous_period"),
+    ("revenue from 2024 to 2025", "2024..2025", None),                        # no change asked: the two together
+    ("q4 revenue this past year vs q4 2024", "2025-Q4", "same_period_last_year"),   # the year only says which Q4
+])
+def test_a_change_between_two_periods_compares_the_later_with_the_earlier(text, period, compare):
+    read = when.read(text, date(2026, 1, 20))
+    assert (read.period, read.compare) == (period, compare)

@@ -380,6 +380,11 @@ def _single_figures(figures: _Figures, result: dict[str, Any], when: _When, lang
         head = _cap(str(m.get("label") or name)) + (f" {dated}" if dated else "")
         shown = (figures.with_change(row, name, previous_when=previous_when) if row.get(name) is not None
                  or row.get(f"{name}_previous") is not None else say(lang, "no figure", "không có số liệu"))
+        whole = (result.get("totals") or {}).get(f"{name}_previous_whole")
+        if whole is not None and result.get("comparison_whole_period"):
+            # the year to date vs the same dates last year, and last year whole
+            period = _period_name(result["comparison_whole_period"], lang)
+            shown += say(lang, f"; all of {period}: ", f"; cả {period}: ") + figures.value({name: whole}, name)
         lines.append(f"{head}: {shown}{figures.native(name) if row.get(name) is not None else ''}.")
     closing = when.closing([m["name"] for m in figures.measures])
     if closing:

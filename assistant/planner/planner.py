@@ -1059,8 +1059,14 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
     """'and in 2024?', 'còn năm nay?', 'and Mai?', 'what about Minh Phát?': the last figures, with what changed."""
     from assistant.planner import mentions as mentions_mod
 
+    from assistant.planner.when import COMPARE_WORDS, relation_between
+
     args = dict(memory.args)
-    if frame.period:
+    against = relation_between(args.get("period"), frame.period, frame.today) \
+        if frame.period and COMPARE_WORDS.search(frame.folded) and not frame.compare else None
+    if against:
+        args["compare"] = against   # "so với quý 3 thì sao?" after Q4: Q4 again, compared with Q3
+    elif frame.period:
         args["period"] = frame.period
         args.pop("compare", None)
     elif re.search(r"\b(before that|the one before|previous one|truoc do)\b", frame.folded) and args.get("period"):
@@ -1107,6 +1113,7 @@ def _bare_follow_up(text: str, today: date, frame, link: LinkResult, person, ext
     if person is not None:
         words = re.sub(rf"\b({re.escape(fold(person.name))}|{re.escape(fold(person.name).split()[-1])})('s)?\b", " ", words)
     words = re.sub(r"\b(and|what about|how about|also|then|con|va|the con|thi sao|the nao|sao|nhi|a|ah|vay|thi|"
+                   r"so voi|so sanh voi|compared (?:with|to)|vs|versus|against|"
                    r"before that|the one before|truoc do|truoc nua|do|nua)\b", " ", words)
     return not re.sub(r"[^\w]+", "", words)
 

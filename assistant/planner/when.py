@@ -37,6 +37,9 @@ COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|ag
 LAST_YEAR_COMPARE = re.compile(r"\b(same (?:period|time|month|quarter|week) (?:last|a) year|(?:the )?same (?:period|month|quarter) "
                                r"(?:of|in) (?:last|the previous) year|year[- ]over[- ]year|yoy|cung ky(?: nam (?:ngoai|truoc))?|"
                                r"vs\.? last year|versus last year|compared (?:with|to) last year|so voi nam (?:ngoai|truoc))\b")
+# Words that ask how a figure moved between two periods ("did sales go up from 2023 to 2024?").
+CHANGE_WORDS = re.compile(r"\b(go(?:ne)? up|went up|go(?:ne)? down|went down|grow|grew|grown|growth|increased?|"
+                          r"decreased?|declined?|drop(?:ped)?|fell|fall(?:en)?|changed?|rise|rose|tang|giam)\b")
 PREVIOUS_COMPARE = re.compile(r"\b(previous period|prior period|the period before|ky truoc)\b")
 
 
@@ -373,6 +376,15 @@ def read(text: str, today: date) -> When:
         found = [m for m in found if not (m.period == "last-year" and compares and len(found) > 1)
                  and not any(a <= m.start and m.end <= b for a, b in phrases)]
     when = When(spans=spans, all_time=all_time)
+    pair = found[0].period.split("..", 1) if len(found) == 1 and ".." in found[0].period else \
+        [found[0].period, found[1].period] if len(found) == 2 and not compares else None
+    if pair and CHANGE_WORDS.search(text):
+        # "did sales go up from 2023 to 2024?", "growth from Q1 2026 to Q2 2026": the later period compared with
+        # the earlier, not the two together
+        relation = _relation(pair[1], pair[0], today)
+        if relation:
+            when.period, when.compare = pair[1], relation
+            return when
     if not found:
         when.period = "all" if all_time else None
         if wants_last_year:
@@ -387,7 +399,10 @@ def read(text: str, today: date) -> When:
         when.period = "this-month" if first.period == "mtd" else "this-quarter"
         first = Mention(first.start, first.end, when.period)
     if len(found) >= 2 and compares:
-        when.compare = _relation(first.period, found[1].period, today)
+        # "Q4 this past year vs Q4 2025": the period compared with is the first mention it relates to (the year that
+        # only says which Q4 is meant relates to none)
+        related = next((m for m in found[1:] if _relation(first.period, m.period, today)), found[1])
+        when.compare = _relation(first.period, related.period, today)
         if when.compare is None:
             # the later one first ("last month vs this month"): compare the later with the earlier
             swapped = _relation(found[1].period, first.period, today)
@@ -401,6 +416,11 @@ def read(text: str, today: date) -> When:
                                                          r"\b(thang|quy|tuan|nam) truoc\b", text) and len(found) == 1:
         when.compare = "previous_period"
     return when
+
+
+def relation_between(first: str | None, second: str | None, today: date) -> str | None:
+    """How `first` is compared with `second` (previous_period, same_period_last_year), if they are so related."""
+    return _relation(first, second, today) if first and second and first != "all" else None
 
 
 def _relation(first: str, second: str, today: date) -> str | None:

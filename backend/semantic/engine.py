@@ -113,6 +113,9 @@ class Result:
     # money measures over all rows in each document currency, when some documents are not in the base currency
     # (a customer billed in USD): {measure: {currency: amount}}
     totals_by_currency: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    # a to-date period compared with the same part of an earlier one: that earlier period whole (totals carry
+    # <measure>_previous_whole)
+    comparison_whole: Period | None = None
 
 
 # --- checking a query against the model ------------------------------------------------------------------------
@@ -618,11 +621,18 @@ def _run(scope: Scope, query: Query) -> Result:
         if _can_push_down(query, plan):
             return _pushed_down(scope, query, plan, dates, names, defaults, notes)
     current = _compute(scope, query, chosen, dates, book, names)
-    comparison_dates = None
+    comparison_dates = comparison_whole = None
     if query.compare:
         comparison_dates = _comparison(dates, query.compare, scope)
         before = _compute(scope, replace(query, limit=None), chosen, comparison_dates, book, names)
         _attach_comparison(current, before, query)
+        whole = _whole_comparison(query, comparison_dates, scope) if not query.group_by else None
+        if whole is not None:
+            # "this year vs last year" in December: the year to date against the same dates, and all of last year
+            full = _compute(scope, replace(query, limit=None), chosen, whole, book, names)
+            for name in query.measures:
+                current["totals"][f"{name}_previous_whole"] = full["totals"].get(name)
+            comparison_whole = whole.period
     rows, totals, groups_found = current["rows"], current["totals"], current["groups"]
     by_currency = _by_currency(current["kept"], query, scope.base_currency)
     ordered = _order(rows, query)
@@ -634,7 +644,7 @@ def _run(scope: Scope, query: Query) -> Result:
                   total_rows=len(ordered), truncated=len(shown) < len(ordered), limit=limit,
                   period=dates.period, as_of=dates.as_of if any(f.period_role == "snapshot" for f in facts) else None,
                   comparison=comparison_dates.period if comparison_dates else None, empty=empty, spans=spans,
-                  notes=notes, defaults=defaults, totals_by_currency=by_currency)
+                  notes=notes, defaults=defaults, totals_by_currency=by_currency, comparison_whole=comparison_whole)
 
 
 def _by_currency(kept: list[_Group], query: Query, base: str) -> dict[str, dict[str, Decimal]]:
@@ -858,6 +868,25 @@ def _comparison(dates: _Dates, how: str, scope: Scope) -> _Dates:
     if dates.period is None:
         return _Dates(None, other.end, other)
     return _Dates(other, min(other.end, scope.today), other)
+
+
+TO_DATE = {"ytd": "year", "year-to-date": "year", "qtd": "quarter", "quarter-to-date": "quarter", "mtd": "month",
+           "month-to-date": "month"}
+
+
+def _whole_comparison(query: Query, comparison: _Dates, scope: Scope) -> _Dates | None:
+    """The whole year, quarter or month a to-date period is compared with a part of (YTD vs the same dates last
+    year: all of last year too), when that part is not already all of it."""
+    unit = TO_DATE.get((query.period or "").strip().lower())
+    if unit is None or comparison.period is None:
+        return None
+    start = comparison.period.start
+    form = {"year": f"{start.year}", "quarter": f"{start.year}-Q{(start.month - 1) // 3 + 1}",
+            "month": f"{start.year}-{start.month:02d}"}[unit]
+    whole = parse_period(form, scope.today)
+    if whole.start != start or whole.end <= comparison.period.end or whole.end > scope.today:
+        return None
+    return _Dates(whole, whole.end, whole)
 
 
 def _attach_comparison(current: dict[str, Any], before: dict[str, Any], query: Query) -> None:

@@ -107,6 +107,9 @@ class QueryDataResult(ToolModel):
     period: Period | None = Field(description="The dates flows were counted over (None: all time or none applies)")
     as_of: date | None = Field(description="The day balances are taken on, when the query has balances")
     comparison_period: Period | None
+    comparison_whole_period: Period | None = Field(default=None, description=(
+        "A to-date period compared with the same part of an earlier one: that earlier period whole, whose figures "
+        "the totals give as <measure>_previous_whole"))
     currency: str = Field(description="Currency of every money figure: the company's base currency")
     totals_by_currency: dict[str, dict[str, Decimal]] = Field(default_factory=dict, description=(
         "Money measures over all rows in each document's own currency, given when some are not in the base currency "
@@ -354,6 +357,7 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
         rows=[_cells(r) for r in result.rows], totals=_cells(result.totals), total_rows=result.total_rows,
         truncated=result.truncated, limit=result.limit, period=_period_in(result.period, lang), as_of=result.as_of,
         comparison_period=_period_in(result.comparison, lang), currency=ctx.base_currency,
+        comparison_whole_period=_period_in(result.comparison_whole, lang),
         totals_by_currency=result.totals_by_currency, empty=result.empty,
         data_span=spans, understood=result.defaults,
         notes=_empty_note(result, lang) + notes + result.notes + [f"{i.label}: {i.definition}" for i in infos])

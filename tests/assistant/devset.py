@@ -859,4 +859,13 @@ def cases() -> list[dict]:
     # an amount of a money figure is data, even when the words sound like a rule
     add("how much do customers owe us that's past due?", "query_data",
         {"measures": ["open_receivables", "overdue_amount"]}, **{"as": HA})
+    # a follow-up compared with another period keeps the period asked about
+    add("doanh thu của tôi quý 3 là bao nhiêu?", "query_data", {"measures": ["revenue"], "period": "2026-Q3"},
+        chain="cmp-quarter")
+    add("so với quý 2 thì sao?", "query_data", {"measures": ["revenue"], "period": "2026-Q3", "compare": "previous_period"},
+        chain="cmp-quarter")
+    add("and compared with Q3 2025?", "query_data", {"period": "2026-Q3", "compare": "same_period_last_year"},
+        chain="cmp-quarter")
+    add("did revenue go up from 2024 to 2025?", "query_data",
+        {"measures": ["revenue"], "period": "2025", "compare": "previous_period"}, **{"as": BAO})
     return out
