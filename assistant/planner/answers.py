@@ -353,7 +353,7 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                  "paid": _t(lang, "paid", "đã thanh toán")}
         parts = [f"{names.get(k, k)} {_m(v, tot.get('currency'))}" for k, v in tot.items() if k != "currency" and v is not None]
         lines = [head + (f" ({', '.join(parts)})" if parts else "") + "."]
-        for e in entries[:10]:
+        for e in entries:
             amount = f" {_m(e.get('amount'), e.get('currency'))}" if e.get("amount") is not None else ""
             status = f" ({_word(e.get('status'), lang)})" if e.get("status") else ""
             lines.append(f"- {e.get('date')} {e.get('reference') or ''}{amount}{status} — {(e.get('description') or '')[:100]}")
@@ -361,6 +361,10 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                 # a last order asked about: what was on it
                 lines.append(f"  - {line.get('quantity')} × {line.get('product') or line.get('name')} ({line.get('sku')}) = "
                              f"{_m(line.get('line_amount'), e.get('currency'))}")
+        total = r.get("total_entries") or 0
+        if entries and total > len(entries):
+            lines.append(_t(lang, f"Showing the newest {len(entries)} of {total}; ask for the next page or a period to see the others.",
+                            f"Đang hiện {len(entries)} mục mới nhất trên {total}; hỏi trang tiếp theo hoặc một khoảng thời gian để xem thêm."))
         return "\n".join(lines)
     if tool == "find_products":
         products = r.get("products", [])

@@ -31,7 +31,7 @@ FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế cò
                        r"vs)\b|\b(thi sao|the nao|the nao roi)\s*\??\s*$|\b(their|them|they|it|its|his|her|him|this customer|that customer|"
                        r"that account|this account|how (?:does|do|did|is|was) (?:that|this|it) compare|of (?:those|these)|"
                        r"ho|khach nay|khach hang nay|cong ty nay|ben do|ben nay)\b", re.IGNORECASE)
-HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua)\b", "invoices": r"\b(invoices?|hoa don)\b",
+HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua|purchases?|purchased|bought|buys?)\b", "invoices": r"\b(invoices?|hoa don)\b",
                  "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he|goi|gap)\b",
                  "tickets": r"\b(tickets?|khieu nai)\b"}
 # "how much of that is overdue?", "trong đó bao nhiêu quá hạn": a part of the figure just shown.
@@ -1761,6 +1761,22 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # "when did Summit Sports last pay us and how much?", "has Coastal paid anything this month?": the
             # payments themselves, dated, with their amounts
             args = {"customer": customer, "kinds": ["payments"], "page_size": 1 if LATEST.search(frame.folded) else 10}
+            if frame.period and frame.period != "all":
+                from backend.semantic.periods import parse_period
+
+                period = parse_period(frame.period, today)
+                args["date_from"], args["date_to"] = period.start.isoformat(), period.end.isoformat()
+            if language == "vi":
+                args["language"] = "vi"
+            if _accepts("customer_history", args):
+                return Plan(intent="history", tool="customer_history", args=args, language=language,
+                            customer_code=customer)
+        if call is not None and customer and call.args["measures"] == ["interactions"] and not frame.counting \
+                and not call.args.get("group_by") and not call.args.get("conditions") and intent in (None, "history") \
+                and not frame.compare:
+            # "recent interactions with Thiên Nam", "interactions with X this month": the calls, notes and meetings
+            # themselves, newest first (a count is asked with "how many")
+            args = {"customer": customer, "kinds": ["interactions"], "page_size": 10}
             if frame.period and frame.period != "all":
                 from backend.semantic.periods import parse_period
 

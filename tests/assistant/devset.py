@@ -868,4 +868,12 @@ def cases() -> list[dict]:
         chain="cmp-quarter")
     add("did revenue go up from 2024 to 2025?", "query_data",
         {"measures": ["revenue"], "period": "2025", "compare": "previous_period"}, **{"as": BAO})
+    # a customer's interactions or purchases asked for are listed, not counted
+    add("recent interactions with Hoàng Long", "customer_history",
+        {"customer": "HOANGLONG", "kinds": ["interactions"]})
+    add("interactions with Saigon Foods this month", "customer_history",
+        {"customer": "SAIGONFOODS", "kinds": ["interactions"], "date_from": "2026-11-01"})
+    add("how many interactions with Hoàng Long this month?", "query_data",
+        {"measures": ["interactions"], "customer": "HOANGLONG", "period": "this-month"})
+    add("show me Hoàng Long's purchase history", "customer_history", {"customer": "HOANGLONG", "kinds": ["orders"]})
     return out
