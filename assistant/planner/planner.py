@@ -1547,6 +1547,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
         person = None   # "aging for Kỹ thuật Nam Phong": the customer's own words, not a colleague called Phong
     counted = _dimension_counted(frame) if intent not in blocking and link.customer is None else None
+    if counted is not None:
+        product, _ = index.link_product(frame.folded)
+        said = set(f"may {counted[2]}".split())
+        if product is not None and said <= set(product.tokens) and any(
+                len(w) >= 3 and w not in STOP for w in (set(product.tokens) & set(frame.words)) - said):
+            counted = None   # "giá may tinh Casio fx-580VN X": the product's words (máy tính), not "mấy tỉnh"
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):
         frame.measures.append("revenue")
@@ -1772,8 +1778,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 return Plan(intent="history", tool="customer_history", args=args, language=language,
                             customer_code=customer)
         if call is not None and customer and call.args["measures"] == ["interactions"] and not frame.counting \
-                and not call.args.get("group_by") and not call.args.get("conditions") and intent in (None, "history") \
-                and not frame.compare:
+                and not call.args.get("group_by") and not call.args.get("conditions") and not frame.compare \
+                and (intent in (None, "history") or (intent in ("overview", "contacts") and re.search(r"\b(interactions?|tuong tac)\b",
+                                                                                      frame.folded))):
             # "recent interactions with Thiên Nam", "interactions with X this month": the calls, notes and meetings
             # themselves, newest first (a count is asked with "how many")
             args = {"customer": customer, "kinds": ["interactions"], "page_size": 10}

@@ -876,4 +876,8 @@ def cases() -> list[dict]:
     add("how many interactions with Hoàng Long this month?", "query_data",
         {"measures": ["interactions"], "customer": "HOANGLONG", "period": "this-month"})
     add("show me Hoàng Long's purchase history", "customer_history", {"customer": "HOANGLONG", "kinds": ["orders"]})
+    # a product's own words typed without accents ("may tinh" is máy tính, not "mấy tỉnh")
+    add("gia may tinh Casio fx-580VN X bao nhieu", "product_availability", {"product": "EL-CALC-580"})
+    add("Công ty TNHH Kỹ thuật Nam Phong còn nợ hóa đơn nào? hạn thanh toán khi nào?", "query_data",
+        {"measures": ["invoice_due_date", "open_receivables"], "group_by": ["invoice"]}, **{"as": HA})
     return out
