@@ -806,6 +806,15 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     dimensions = hit.of("dimension")
     statuses = hit.of("status")
     phrase = set(words[hit.start:hit.end])
+    if statuses and (measures or counts):
+        # "how many calls did I log": the word names the figure (interactions) and narrows it to its own kind
+        from backend.semantic.engine import supported_dimensions
+
+        named = (counts or measures)[0].target
+        for status in statuses:
+            dimension, code = status.target.split("=", 1)
+            if dimension in supported_dimensions(named) and code != named:
+                _add(frame.statuses, (dimension, code))
     if dimensions and (grouped or (picked and not measures and not counts)):
         _add(frame.group_by, dimensions[0].target)
         return

@@ -880,4 +880,11 @@ def cases() -> list[dict]:
     add("gia may tinh Casio fx-580VN X bao nhieu", "product_availability", {"product": "EL-CALC-580"})
     add("Công ty TNHH Kỹ thuật Nam Phong còn nợ hóa đơn nào? hạn thanh toán khi nào?", "query_data",
         {"measures": ["invoice_due_date", "open_receivables"], "group_by": ["invoice"]}, **{"as": HA})
+    # a kind of contact named as the thing counted narrows the interactions to it
+    add("how many calls did I log last month?", "query_data",
+        {"measures": ["interactions"], "period": "last-month", "owner": "me",
+         "filters": [{"dimension": "interaction_kind", "values": ["call"]}]})
+    add("bao nhiêu cuộc họp với khách trong tháng 10?", "query_data",
+        {"measures": ["interactions"], "period": "2026-10",
+         "filters": [{"dimension": "interaction_kind", "values": ["meeting"]}]}, **{"as": BAO})
     return out
