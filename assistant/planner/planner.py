@@ -34,6 +34,11 @@ FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế cò
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua|purchases?|purchased|bought|buys?)\b", "invoices": r"\b(invoices?|hoa don)\b",
                  "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he|goi|gap)\b",
                  "tickets": r"\b(tickets?|khieu nai)\b"}
+# "who are those customers?", "which invoices are they?", "đó là những khách nào?": the rows behind the last figure
+THOSE_ROWS = re.compile(r"\b(who|which|what) (are|were|is) (those|these|they|them|it)\b|\b(which|who|what) (\w+ )?(are|were) "
+                        r"(those|these|they)\b|\b(those|these) (customers|clients|accounts|invoices|bills|suppliers|"
+                        r"vendors|products|orders|deals)\b|\b(do|day) la (nhung )?(khach|ai|hoa don|san pham|don)\b|"
+                        r"\bnhung (khach hang|khach|hoa don|san pham|don hang|nha cung cap) (do|nay|kia)\b|\bla (ai|nhung ai) (vay|the)?\b")
 # "how much of that is overdue?", "trong đó bao nhiêu quá hạn": a part of the figure just shown.
 OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so do)\b")
 # "how many orders is that?", "what's that in units?": another figure of what the last answer covered (its period too)
@@ -1080,10 +1085,26 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
     person = mentions_mod.mentions_index(session, index.stamp).employee(text)
     if person is not None:
         args["owner"] = person.code
-    places = mentions_mod.mentions_index(session, index.stamp).places(frame.folded).found
+    mentioned = mentions_mod.mentions_index(session, index.stamp).places(frame.folded)
+    places = mentioned.found
     for dimension, values in places.items():
         kept = [f for f in args.get("filters", []) if f["dimension"] != dimension]
         args["filters"] = kept + [{"dimension": dimension, "values": values}]
+    
+    if args.get("product") and link.customer is None:
+        product = _product_in(frame, index, link, person, mentioned)
+        if product is None:
+            # "… Double A A4 80gsm …" then "and the IK Plus 70gsm?" (A4 and A5 are both called that): the one most like
+            # the product just asked about
+            _, candidates = index.link_product(_without_periods(text, frame.today))
+            before = index.product_by_sku.get(str(args["product"]).lower())
+            if candidates and before is not None:
+                ranked = sorted(candidates, key=lambda c: -len(set(c.tokens) & set(before.tokens)))
+                if len(ranked) == 1 or len(set(ranked[0].tokens) & set(before.tokens)) > \
+                        len(set(ranked[1].tokens) & set(before.tokens)):
+                    product = ranked[0].sku
+        if product is not None:
+            args["product"] = product   # "and the IK Plus 70gsm?": the same figure for that product
     if language == "vi":
         args["language"] = "vi"
     else:
@@ -1643,7 +1664,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # not the ones assigned to them
             owner = None
         customer = link.customer.code if link.customer else None
-        that_figure = bool(THAT_FIGURE.search(frame.folded)) and memory.intent == "data" and not frame.period
+        that_figure = bool(THAT_FIGURE.search(frame.folded)) and memory.intent in ("data", "report") and not frame.period
         of_that = bool(OF_THAT.search(frame.folded)) or that_figure
         if customer is None and memory.customer_code and (of_that or re.search(
                 r"\b(them|they|their|theirs|him|his|her|hers|that customer|this customer|ho|khach nay|ben do)\b",
@@ -1713,6 +1734,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if that_figure and memory.args.get("period") and not call.args.get("period") \
                     and not any(data_mod._is_balance(m) for m in call.args["measures"]):
                 call.args["period"] = memory.args["period"]
+        if call is not None and that_figure and memory.intent == "report" and memory.args.get("period") \
+                and not call.args.get("period") and not any(data_mod._is_balance(m) for m in call.args["measures"]):
+            # "what were sales last month" (a report) then "how many invoices was that?": over the same period
+            call.args["period"] = memory.args["period"]
+            for report_key, data_key in (("customer", "customer"), ("salesperson", "owner")):
+                if memory.args.get(report_key) and not call.args.get(data_key):
+                    call.args[data_key] = memory.args[report_key]
         if call is not None and memory.intent == "data" and frame.conditions and not frame.row \
                 and not frame.group_by and memory.args.get("group_by") and customer is None \
                 and re.match(r"\s*(any|and|which|what about|con|co)\b", frame.folded) \
@@ -1794,6 +1822,32 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if _accepts("customer_history", args):
                 return Plan(intent="history", tool="customer_history", args=args, language=language,
                             customer_code=customer)
+        if call is not None and follow_up and memory.intent == "data" and not memory.args.get("group_by") \
+                and memory.args.get("measures") and frame.row and not frame.period and link.customer is None \
+                and THOSE_ROWS.search(frame.folded) and _all_supported([frame.row], memory.args["measures"]):
+            # "how much is more than 90 days overdue?" then "who are those customers?": the same figure, by customer
+            args = dict(memory.args)
+            args["group_by"] = [frame.row]
+            if language == "vi":
+                args["language"] = "vi"
+            else:
+                args.pop("language", None)
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        customer_code=args.get("customer"), hints=memory.hints)
+        if call is not None and follow_up and memory.intent == "data" and memory.args.get("group_by") \
+                and not frame.group_by and not frame.period and link.customer is None and frame.measures \
+                and re.match(r"\s*(and |what about |how about |con |va |the con )?(by|theo|ranked by|in terms of|xep theo) ",
+                             frame.folded) and _all_supported(memory.args["group_by"], call.args["measures"]):
+            # "top 5 genres by tracks sold" then "and by revenue?": the same rows, ranked by the other figure
+            args = {k: v for k, v in memory.args.items() if k not in ("order_by", "order")}
+            args["measures"] = list(call.args["measures"])
+            args["conditions"] = [c for c in args.get("conditions", []) if c.get("measure") in args["measures"]]
+            if language == "vi":
+                args["language"] = "vi"
+            else:
+                args.pop("language", None)
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        customer_code=args.get("customer"), hints=memory.hints)
         refused = link.ambiguous and call is not None and _role_cannot_see(session, actor_id, call.args["measures"])
         if call is not None and (not link.ambiguous or refused) and (refused or _prefers_data(intent, frame, call, link, memory)):
             # (a figure the asker's role may not see is refused before asking which customer was meant)

@@ -887,4 +887,24 @@ def cases() -> list[dict]:
     add("bao nhiêu cuộc họp với khách trong tháng 10?", "query_data",
         {"measures": ["interactions"], "period": "2026-10",
          "filters": [{"dimension": "interaction_kind", "values": ["meeting"]}]}, **{"as": BAO})
+    # follow-ups: the rows behind the last figure, another ranking of the same rows, another product, a count over
+    # the period a report covered
+    add("how much is more than 90 days overdue?", "query_data", {"measures": ["overdue_amount"]}, chain="those-rows",
+        **{"as": HA})
+    add("who are those customers?", "query_data", {"measures": ["overdue_amount"], "group_by": ["customer"]},
+        chain="those-rows", **{"as": HA})
+    add("top 5 categories by units sold this year", "query_data",
+        {"measures": ["units"], "group_by": ["category"], "limit": 5}, chain="rerank", **{"as": BAO})
+    add("and by revenue?", "run_report", {"report": "sales_by_category", "period": "this-year", "top_n": 5},
+        chain="rerank", **{"as": BAO})   # (the catalogue's report holds that ranking)
+    add("how many Giấy A4 Double A 80gsm on hand by warehouse?", "query_data",
+        {"measures": ["stock_on_hand"], "group_by": ["warehouse"], "product": "PAP-A4-80"}, chain="other-product",
+        **{"as": BAO})
+    add("and the IK Plus 70gsm?", "query_data",
+        {"measures": ["stock_on_hand"], "group_by": ["warehouse"], "product": "PAP-A4-70"}, chain="other-product",
+        **{"as": BAO})
+    add("what were sales last month", "run_report", {"report": "sales_over_time", "period": "last-month"},
+        chain="report-count", **{"as": BAO})
+    add("how many invoices was that?", "query_data", {"measures": ["invoices"], "period": "last-month"},
+        chain="report-count", **{"as": BAO})
     return out
