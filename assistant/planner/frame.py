@@ -132,7 +132,8 @@ def _normalise_units(words: list[str]) -> list[str]:
         if number is not None and not half and not named_month and not calendar_year and i + 1 < len(words) \
                 and words[i + 1] in WEEKS | MONTHS_UNIT | YEARS_UNIT:
             factor = 7 if words[i + 1] in WEEKS else 365 if words[i + 1] in YEARS_UNIT else 30
-            out += [str(number * factor), "ngay" if words[i + 1] in ("tuan", "thang") else "days"]
+            days = number * factor if factor != 30 or number % 12 else number // 12 * 365   # 12 months: a year
+            out += [str(days), "ngay" if words[i + 1] in ("tuan", "thang") else "days"]
             i += 2
             continue
         out.append(word)
@@ -244,7 +245,8 @@ _VI_ACRONYMS = {"cac": "cac"}
 
 NOT_ORDERED_SINCE = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not|not|no|never|chua|khong)\s+"
                                r"(ordered|bought|purchased|placed an order|placed any orders?|orders?|dat hang|mua hang|mua)"
-                               r"(\s+(anything|any|gi|nua|lai))?(\s+from us)?\s+(since|tu|ke tu)\b")
+                               r"(\s+(anything|any|gi|nua|lai))?(\s+from us)?\s+(since|tu|ke tu|(?:in|within|during|over|for) "
+                               r"the (?:last|past)|trong \d+ (?:ngay|days) (?:qua|vua qua|gan day))\b")
 
 
 def _not_ordered_since(frame: Frame) -> None:
@@ -258,9 +260,11 @@ def _not_ordered_since(frame: Frame) -> None:
         start = parse_period(frame.period, frame.today).start
     except Exception:
         return
-    frame.conditions.append({"name": "not_ordered", "number": (frame.today - start).days})
+    last = re.fullmatch(r"last-(\d+)-days", frame.period)
+    # "since 1 June": the days from then to today; "in the last 90 days": those 90
+    frame.conditions.append({"name": "not_ordered", "number": int(last.group(1)) if last else (frame.today - start).days})
     frame.period = "all"
-    frame.measures[:] = [m for m in frame.measures if m not in ("customers", "orders", "revenue")]
+    frame.measures[:] = [m for m in frame.measures if m not in ("customers", "orders", "revenue", "purchases", "units")]
     frame.row = frame.row or "customer"
 
 

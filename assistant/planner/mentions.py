@@ -254,7 +254,8 @@ class Mentions:
                 if size == 1 and start > 0 and f"{words[start - 1]} {words[start]}" in COMMON_PAIRS:
                     continue   # "trạng thái" is a status, not Thailand
                 # ("independent dealers": the segment "Independent dealer")
-                plural = key[:-1] if size >= 2 and key.endswith("s") and len(key) > 6 else None
+                # ("consumers": the segment "Consumer" — one word only when it is long enough to be no other)
+                plural = key[:-1] if key.endswith("s") and (size >= 2 and len(key) > 6 or len(key) > 7) else None
                 if size == 1 and start + 1 < len(words) and words[start + 1].strip("?.!,") in ("dollars", "dollar"):
                     continue   # "in Canadian dollars" is a currency, not Canada
                 for candidate in (key, aliases.get(key), plural):

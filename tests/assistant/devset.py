@@ -907,4 +907,9 @@ def cases() -> list[dict]:
         chain="report-count", **{"as": BAO})
     add("how many invoices was that?", "query_data", {"measures": ["invoices"], "period": "last-month"},
         chain="report-count", **{"as": BAO})
+    # "typical invoice size", "not purchased in the last 12 months" (a year, not 360 days)
+    add("typical invoice size in 2025?", "query_data", {"measures": ["average_order_value"], "period": "2025"},
+        **{"as": BAO})
+    add("how many customers have not purchased in the last 12 months?", "query_data",
+        {"conditions": [{"measure": "days_since_last_order", "op": ">", "value": "365"}]}, **{"as": BAO})
     return out
