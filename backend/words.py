@@ -40,7 +40,11 @@ VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
 
 # A purchase order whose goods are not all in yet, as people say it (sent, or partly received).
 _WAITING_FOR_GOODS = ("waiting for goods", "waiting for the goods", "waiting for delivery", "still to arrive",
-                      "not yet arrived", "goods not in yet", "cho hang ve", "chua ve hang", "hang chua ve")
+                      "not yet arrived", "goods not in yet", "cho hang ve", "chua ve hang", "hang chua ve",
+                      "haven't been delivered in full", "hasn't been delivered in full", "not been delivered in full",
+                      "not delivered in full", "not fully delivered", "not been fully delivered",
+                      "haven't been fully delivered", "still outstanding from the supplier", "chua giao du",
+                      "chua giao het", "giao chua du")
 
 # Other words people use for a code (the lexicon of the planner reads them): English and Vietnamese.
 SYNONYMS = {

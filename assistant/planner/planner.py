@@ -453,6 +453,27 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
             short = len(phrase) == 3 and phrase == whole and re.search(rf"\b{phrase.upper()}\b", text)
             if (len(phrase) >= 4 or short) and f" {phrase} " in folded and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), name, set(phrase.split()))
+    if best is None:
+        # a long name typed a letter off ("Shenzen Kingdom"): a name of seven letters or more, or of two words and
+        # ten letters, one supplier's this close
+        from rapidfuzz import fuzz
+
+        from assistant.planner.linker import COMMON_WORDS
+
+        words = folded.split()
+        near = {}
+        for name, phrases, parts, whole in suppliers:
+            for phrase in phrases + [p for p in parts if shared[p] == 1]:
+                size = len(phrase.split())
+                if len(phrase) < (10 if size >= 2 else 7):
+                    continue
+                for start in range(len(words) - size + 1):
+                    run = " ".join(words[start:start + size])
+                    if run != phrase and fuzz.ratio(run, phrase) >= 90 and not (size == 1 and run in COMMON_WORDS):
+                        near.setdefault(name, set()).update(run.split())
+        if len(near) == 1:
+            name, said = next(iter(near.items()))
+            return name, said
     return (best[1], best[2]) if best else None
 
 

@@ -912,4 +912,11 @@ def cases() -> list[dict]:
         **{"as": BAO})
     add("how many customers have not purchased in the last 12 months?", "query_data",
         {"conditions": [{"measure": "days_since_last_order", "op": ">", "value": "365"}]}, **{"as": BAO})
+    # a supplier's name a letter off; purchase orders "not delivered in full"
+    add("what do we owe Shenzen Kingdom in dollars?", "query_data",
+        {"measures": ["open_payables"],
+         "filters": [{"dimension": "supplier", "values": ["Shenzhen Kingdom Office Equipment Co., Ltd."]}]}, **{"as": HA})
+    add("which Double A purchase orders haven't been delivered in full yet?", "query_data",
+        {"measures": ["purchase_order_value", "po_expected_date"], "group_by": ["purchase_order", "po_status"]},
+        **{"as": HA})
     return out
