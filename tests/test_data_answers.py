@@ -359,3 +359,14 @@ def test_a_year_to_date_compared_with_last_year_also_gives_all_of_last_year(fina
     assert vi.splitlines()[0].endswith("; cả năm 2025: 220,000 VND.")
     whole = answer(finance, "en", measures=["payments_received"], period="2026", compare="same_period_last_year")
     assert "all of" not in whole   # a whole period compared with a whole period: nothing more to say
+
+
+def test_a_date_measure_against_a_number_is_that_many_days_from_the_day(finance):
+    """`invoice_due_date <= 30` keeps what falls due within 30 days of the day (negative: before it)."""
+    everything = result_of(finance, "en", measures=["open_receivables", "invoice_due_date"], group_by=["invoice"])
+    due = {r["invoice"]: r["invoice_due_date"] for r in everything["rows"]}
+    ahead = result_of(finance, "en", measures=["open_receivables", "invoice_due_date"], group_by=["invoice"],
+                      conditions=[{"measure": "invoice_due_date", "op": ">=", "value": "0"},
+                                  {"measure": "invoice_due_date", "op": "<=", "value": "30"}])
+    expected = {n for n, d in due.items() if "2026-11-20" <= d <= "2026-12-20"}
+    assert {r["invoice"] for r in ahead["rows"]} == expected and expected and expected != set(due)

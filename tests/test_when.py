@@ -51,3 +51,23 @@ def test_a_vietnamese_unit_turned_into_days_still_reads_the_condition():
 def test_a_change_between_two_periods_compares_the_later_with_the_earlier(text, period, compare):
     read = when.read(text, date(2026, 1, 20))
     assert (read.period, read.compare) == (period, compare)
+
+
+@pytest.mark.parametrize("text, period", [
+    ("invoices due next week", "2026-11-30..2026-12-06"),   # Monday to Sunday after this one
+    ("due in the next 7 days", "2026-11-26..2026-12-03"),
+    ("hoa don den han trong 7 ngay toi", "2026-11-26..2026-12-03"),
+    ("trong 7 ngay", "last-7-days"),                          # without "tới": the last seven days
+    ("next month", "2026-12"), ("thang toi", "2026-12"), ("next quarter", "2027-Q1"),
+    ("thang sau nam 2025", "2025"),                           # "tháng sáu" folded: June, never next month
+])
+def test_periods_ahead(text, period):
+    assert when.read(text, TODAY).period == period
+
+
+def test_documents_due_in_a_period_are_a_window_of_days_from_today():
+    frame = frame_mod.parse("which supplier bills fall due next week?", TODAY)
+    assert (frame.due_window, frame.period) == ((4, 10), None)
+    assert frame_mod.parse("bills due last month", TODAY).due_window is None          # those are overdue
+    assert frame_mod.parse("what did we pay suppliers next week", TODAY).due_window is None
+    assert frame_mod.parse("how much do we have to pay suppliers next week?", TODAY).due_window == (4, 10)

@@ -161,6 +161,18 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 conditions.append({"measure": money, "op": op, "value": str(amount)})
             if row not in group_by:
                 group_by.append(row)
+    if frame.due_window is not None:
+        # "which supplier bills fall due today", "invoices due next week": the open documents due in those days,
+        # each with what is open on it and its due date
+        buying = bool(set(measures) & {"open_payables", "overdue_payables", "open_bills", "overdue_bills", "supplier_bills",
+                                        "purchases", "supplier_payments_made"}) \
+            or bool(re.search(r"\b(suppliers?|vendors?|bills?|payables?|nha cung cap|ncc|phai tra)\b", frame.folded))
+        amount, due, row = ("open_payables", "next_bill_due", "bill") if buying else \
+            ("open_receivables", "invoice_due_date", "invoice")
+        first, last = frame.due_window
+        measures = [amount, due]
+        conditions += [{"measure": due, "op": ">=", "value": str(first)}, {"measure": due, "op": "<=", "value": str(last)}]
+        group_by = [row] + [d for d in group_by if d not in (row, "invoice", "bill")]
     if customer and "invoices" in measures and (frame.amount or not frame.counting) and not group_by and \
             {"open_receivables", "overdue_amount"} & set(measures):
         # "hóa đơn của Hoàng Long còn nợ bao nhiêu": that customer's invoices, each with what is still open

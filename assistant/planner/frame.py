@@ -75,6 +75,8 @@ class Frame:
     mine: bool = False
     counting: bool = False
     thresholds: list[tuple[str, Decimal]] = field(default_factory=list)   # "over 100 million": (op, amount)
+    # "bills due this week", "hóa đơn đến hạn hôm nay": the days from today the due dates fall within (first, last)
+    due_window: tuple[int, int] | None = None
     amount: bool = False
     listing: bool = False
     statuses: list[tuple[str, str]] = field(default_factory=list)
@@ -247,6 +249,49 @@ NOT_ORDERED_SINCE = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not
                                r"(ordered|bought|purchased|placed an order|placed any orders?|orders?|dat hang|mua hang|mua)"
                                r"(\s+(anything|any|gi|nua|lai))?(\s+from us)?\s+(since|tu|ke tu|(?:in|within|during|over|for) "
                                r"the (?:last|past)|trong \d+ (?:ngay|days) (?:qua|vua qua|gan day))\b")
+
+
+DUE_WORDS = re.compile(r"\b(due|fall due|falls due|falling due|come due|comes due|coming due|den han|toi han)\b")
+PAY_AHEAD = re.compile(r"\b(have to pay|need to pay|must pay|should pay|to pay out|going out|to collect|should collect|"
+                       r"will collect|expect to collect|coming in|phai tra|can tra|phai thanh toan|se thu|can thu)\b")
+NOT_DUE_WINDOW = re.compile(r"\b(overdue|past due|qua han|tre han|was due|were due|fell due|due date of|payment terms?)\b")
+
+
+def _due_window(frame: Frame) -> None:
+    """'which supplier bills fall due today', 'invoices due next week', 'hóa đơn nào đến hạn tuần này': documents
+    whose due date falls in that period (today onwards), not documents dated in it."""
+    if not frame.period or frame.today is None or NOT_DUE_WINDOW.search(frame.folded) or frame.compare:
+        return
+    from backend.semantic.periods import parse_period
+
+    try:
+        period = parse_period(frame.period, frame.today)
+    except Exception:
+        return
+    if period.end < frame.today:
+        return   # ("bills due last month": those are overdue, asked another way)
+    if not DUE_WORDS.search(frame.folded) and not (period.start > frame.today and PAY_AHEAD.search(frame.folded)):
+        return   # ("how much do we have to pay suppliers next week": what falls due then)
+    frame.due_window = ((max(period.start, frame.today) - frame.today).days, (period.end - frame.today).days)
+    frame.period = None
+    if frame.row in ("customer", "supplier") and re.search(r"\b(invoices?|bills?|hoa don)\b", frame.folded):
+        # "which customer invoices fall due …": the invoices (each with its customer), not the customers
+        frame.row, frame.row_count = None, None
+        frame.measures[:] = [m for m in frame.measures if m not in ("customers", "suppliers")] or ["open_invoices"]
+
+
+def _next_due(frame: Frame) -> None:
+    """'when is our next payment to Double A due (and how much is it)?', 'when is the next bill from X due?': the due
+    date of what falls due next (and its amount), on the side the words say — bills we pay, or invoices we collect."""
+    if frame.period or frame.due_window or not DUE_WORDS.search(frame.folded) or NOT_DUE_WINDOW.search(frame.folded) \
+            or not re.search(r"\b(next|tiep theo|ke tiep|sap toi|upcoming|soonest)\b", frame.folded):
+        return
+    buying = re.search(r"\b(bills?|suppliers?|vendors?|payment to|pay to|we owe|payables?|nha cung cap|ncc|phai tra|"
+                       r"tra cho)\b", frame.folded)
+    due, amount = ("next_bill_due", "open_payables") if buying else ("invoice_due_date", "open_receivables")
+    frame.measures[:] = [due] + ([amount] if frame.amount or re.search(r"\b(bao nhieu|so tien)\b", frame.folded) else [])
+    frame.nouns[:] = []
+    frame.counting = False
 
 
 def _not_ordered_since(frame: Frame) -> None:
@@ -565,6 +610,8 @@ def parse(text: str, today: date) -> Frame:
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
+    _due_window(frame)
+    _next_due(frame)
     _not_ordered_since(frame)
     _acronyms(frame)
     _generic_balance(frame)

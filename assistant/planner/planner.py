@@ -916,6 +916,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return True   # "quý 2 tôi chốt được bao nhiêu đơn": a count of orders, not a quote to convert
     if intent in WRITE_INTENTS or intent == "help":
         return False
+    if frame.due_window is not None:
+        return True   # "which customer invoices fall due in the next 7 days": the documents due then
     if intent in CUSTOMER_NEEDED and link.customer is None and not link.ambiguous and (
             not memory.customer_code or (frame.row == "customer" and not frame.single
                                          and re.search(r"\b(customers|accounts|clients|khach hang cua)\b", frame.folded))):
@@ -1258,6 +1260,26 @@ def _busiest(session: Session, link: LinkResult):
     return None
 
 
+NEXT_DUE = re.compile(r"\b(next|tiep theo|ke tiep|sap toi|soonest|upcoming)\b")
+# The next due date asked for with the amount: the document due then, not the whole balance beside the date.
+DUE_PAIRS = {"next_bill_due": ("open_payables", "bill"), "invoice_due_date": ("open_receivables", "invoice")}
+
+
+def _next_due(plan: Plan, folded: str) -> None:
+    """"When is our next payment to Double A due and how much is it?": the open bill due soonest, with its amount."""
+    if plan.tool != "query_data" or plan.args.get("group_by") or not NEXT_DUE.search(folded):
+        return
+    measures = plan.args.get("measures") or []
+    for due, (amount, row) in DUE_PAIRS.items():
+        if due in measures and (amount in measures or re.search(r"\b(how much|bao nhieu|amount|so tien)\b", folded)):
+            plan.args["measures"] = [amount, due]
+            plan.args["group_by"] = [row]
+            plan.args["conditions"] = list(plan.args.get("conditions") or []) + [
+                {"measure": due, "op": ">=", "value": "0"}]
+            plan.args.update(order_by=due, order="asc", limit=1)
+            return
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
     plan = _make_plan(text, session=session, actor_id=actor_id, today=today, memory=memory)
     if plan.tool == "product_availability" and COST_ASKED.search(fold(text)):
@@ -1284,6 +1306,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         elif re.search(r"\b(beat|beats|higher|more|up|grow|grew|grown|better|bigger|exceed|exceeded|increase|increased|"
                        r"rise|rose|tang|cao hon|nhieu hon|hon)\b", fold(text)):
             plan.hints["yes_no_change"] = "up"
+    _next_due(plan, fold(text))
     named = entity_index(session).link_customer(_without_periods(text, today), asker_id=actor_id)
     if named.ambiguous:
         chosen = _busiest(session, named)
@@ -1522,6 +1545,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                                                 or re.search(r"\b(bao nhieu|how many|how much)\b", frame.folded)) \
             and not re.search(r"\b(quotes?|quotation|bao gia)\b", frame.folded):
         intent = None   # "bao nhiêu hộp giấy A4 được nhập kho tháng 10?": a quantity asked about, not a quote to draft
+    if intent == "quote" and any(d == "quote_status" for d, _ in frame.statuses) \
+            and (QUESTION.search(frame.folded) or text.strip().endswith("?") or frame.listing or frame.counting
+                 or YES_NO.search(frame.folded)) and not quote_lines(text, index, None)[0]:
+        intent = None   # "are there any quotes pending approval?": the quotes in that state, not one to draft
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
     ahead = {"expected_close", "open_opportunities", "opportunities", "pipeline_amount", "weighted_pipeline"}
     bare_month = re.fullmatch(r"(\d{4})-(\d{2})", frame.period or "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from backend.semantic.periods import Period, parse_period, previous, same_last_year
 
@@ -276,6 +276,43 @@ def _month_slash(m, today):
 @_pattern(r"\b(?P<y>" + _YEAR + r")-(?P<mo>\d{2})(?:-(?P<d>\d{2}))?\b")
 def _iso(m, today):
     return m.group(0)
+
+
+# Periods ahead (what falls due, what is expected to close): the next week, month or quarter, the next N days.
+@_pattern(r"\b(?:in the next|within the next|within|over the next|during the next|next|trong)\s+(?P<n>" + _NUM + r")\s+"
+          r"(?P<u>days?|weeks?|ngay|tuan)(?:\s+(?:toi|sap toi|nua))?\b"
+          r"|\b(?P<vn>\d{1,3})\s+(?P<vu>ngay|tuan)\s+(?:toi|sap toi|nua)\b")
+def _next_n(m, today):
+    if m["vn"]:
+        n, unit = int(m["vn"]), m["vu"]
+    else:
+        n, unit = _number(m["n"]), m["u"]
+        said = m.group(0)
+        if said.startswith("trong") and not re.search(r"\b(toi|sap toi|nua)\b", said):
+            return None   # "trong 7 ngày" alone is the last seven days
+    if not n:
+        return None
+    days = n * (7 if unit.startswith(("week", "tuan")) else 1)
+    return f"{today.isoformat()}..{(today + timedelta(days=days)).isoformat()}"
+
+
+# (not "tháng sau", which folded is also "tháng sáu", June)
+@_pattern(r"\bnext (?P<u>week|month|quarter)\b|\b(?P<v>tuan|thang|quy) (?:toi|ke tiep)\b|\b(?P<w>tuan) sau\b|"
+          r"\b(?P<t>tomorrow|ngay mai)\b")
+def _next_unit(m, today):
+    if m["t"]:
+        day = today + timedelta(days=1)
+        return f"{day.isoformat()}..{day.isoformat()}"
+    unit = m["u"] or {"tuan": "week", "thang": "month", "quy": "quarter"}[m["v"] or m["w"]]
+    if unit == "week":
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+        return f"{monday.isoformat()}..{(monday + timedelta(days=6)).isoformat()}"
+    if unit == "month":
+        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+        return f"{year}-{month:02d}"
+    quarter = (today.month - 1) // 3 + 2
+    year = today.year + (quarter > 4)
+    return f"{year}-Q{(quarter - 1) % 4 + 1}"
 
 
 @_pattern(r"\b(?:last|past|previous|trong|in the last|over the last|over the past)\s+(?P<n>" + _NUM + r")\s+"

@@ -526,9 +526,15 @@ _MAY_BE_EMPTY = {"credit_limit", "available_credit", "average_order_value", "gro
 _MAY_BE_EMPTY |= {"cac", "clv"}  # no customer acquired (or delivered to): no figure rather than 0
 
 
-def _passes(row: dict[str, Any], thresholds: tuple[Threshold, ...]) -> bool:
+def _passes(row: dict[str, Any], thresholds: tuple[Threshold, ...], as_of: date | None = None) -> bool:
+    """Whether a row passes every threshold. A date measure against a number is the date that many days from the
+    day: `invoice_due_date <= 7` keeps what falls due within a week (negative: before the day)."""
     for t in thresholds:
         left = row.get(t.measure)
+        if isinstance(left, datetime):
+            left = left.date()
+        if isinstance(left, date) and as_of is not None and t.other is None:
+            left = (left - as_of).days
         if t.op == EMPTY:
             if left is not None:
                 return False
@@ -774,7 +780,7 @@ def _compute(scope: Scope, query: Query, chosen: dict[str, list[str]], dates: _D
     if not query.group_by:
         group = groups.get((), _Group())
         row = _finish(group.atoms, names, params)
-        rows = [row] if _passes(row, query.thresholds) else []
+        rows = [row] if _passes(row, query.thresholds, params.as_of) else []
         totals = dict(row)
         return {"rows": rows, "totals": totals, "groups": 1 if group.rows else 0, "kept": [group] if rows else []}
     _fill_time(groups, query, dates)
@@ -782,7 +788,7 @@ def _compute(scope: Scope, query: Query, chosen: dict[str, list[str]], dates: _D
     kept: list[_Group] = []
     for key, group in groups.items():
         values = _finish(group.atoms, names, params)
-        if not _passes(values, query.thresholds):
+        if not _passes(values, query.thresholds, params.as_of):
             continue
         row = _dimension_values(key, group, query)
         row.update(values)

@@ -714,8 +714,10 @@ MEASURE_LIST: list[Measure] = [
        "The earliest due date still ahead (on or after the day) among the open supplier bills; empty for a bill already "
        "overdue.", "Hạn thanh toán sớm nhất chưa tới (từ ngày đó) của các hóa đơn nhà cung cấp còn phải trả.", "date",
        roles=FINANCE_VIEWERS,
-       synonyms_en=("next due", "when is it due", "next one due", "due next", "due date of the bills", "due date"),
-       synonyms_vi=("hạn trả", "đến hạn", "hạn thanh toán hóa đơn nhà cung cấp", "sắp đến hạn"),
+       synonyms_en=("next due", "when is it due", "next one due", "due next", "due date of the bills", "due date",
+                    "next payment due", "next bill due", "next payable due"),
+       synonyms_vi=("hạn trả", "đến hạn", "hạn thanh toán hóa đơn nhà cung cấp", "sắp đến hạn", "khoản phải trả tiếp theo",
+                    "khoản phải trả kế tiếp"),
        on={"payables": MeasureSQL(expr=lambda s: func.min(case(
            (s.source.c.due_date >= s.params.as_of, s.source.c.due_date))))}, aggregate="min"),
     _m("purchases", "purchases", "giá trị mua hàng",

@@ -919,4 +919,22 @@ def cases() -> list[dict]:
     add("which Double A purchase orders haven't been delivered in full yet?", "query_data",
         {"measures": ["purchase_order_value", "po_expected_date"], "group_by": ["purchase_order", "po_status"]},
         **{"as": HA})
+    # due dates ahead: what falls due today, next week, in the next N days; the next one due and its amount
+    add("which supplier bills fall due today?", "query_data",
+        {"measures": ["open_payables", "next_bill_due"],
+         "conditions": [{"measure": "next_bill_due", "op": ">=", "value": "0"},
+                        {"measure": "next_bill_due", "op": "<=", "value": "0"}]}, **{"as": HA})
+    add("invoices due next week", "query_data",
+        {"measures": ["open_receivables", "invoice_due_date"],
+         "conditions": [{"measure": "invoice_due_date", "op": ">=", "value": "4"},
+                        {"measure": "invoice_due_date", "op": "<=", "value": "10"}]}, **{"as": HA})
+    add("hóa đơn nhà cung cấp nào đến hạn trong 7 ngày tới?", "query_data",
+        {"measures": ["open_payables", "next_bill_due"],
+         "conditions": [{"measure": "next_bill_due", "op": ">=", "value": "0"},
+                        {"measure": "next_bill_due", "op": "<=", "value": "7"}]}, **{"as": HA})
+    add("when is our next payment to Double A due and how much is it?", "query_data",
+        {"measures": ["open_payables", "next_bill_due"], "group_by": ["bill"], "order_by": "next_bill_due",
+         "order": "asc", "limit": 1}, **{"as": HA})
+    add("revenue next month", "run_report", {"report": "sales_over_time", "period": "2026-12"}, **{"as": BAO})
+    add("deals expected to close next month", "query_data", {"period": "2026-12"}, **{"as": BAO})
     return out
