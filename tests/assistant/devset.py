@@ -937,4 +937,8 @@ def cases() -> list[dict]:
          "order": "asc", "limit": 1}, **{"as": HA})
     add("revenue next month", "run_report", {"report": "sales_over_time", "period": "2026-12"}, **{"as": BAO})
     add("deals expected to close next month", "query_data", {"period": "2026-12"}, **{"as": BAO})
+    add("how many unpaid supplier bills have match exceptions?", "query_data",
+        {"measures": ["open_bills"], "filters": [{"dimension": "match_status", "values": ["exceptions"]}]}, **{"as": HA})
+    add("Có bao nhiêu hóa đơn nhà cung cấp chưa thanh toán đang bị lệch đối chiếu?", "query_data",
+        {"measures": ["open_bills"], "filters": [{"dimension": "match_status", "values": ["exceptions"]}]}, **{"as": HA})
     return out
