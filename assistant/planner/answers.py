@@ -378,6 +378,7 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         lines = [f"**{r.get('name')}** ({r.get('sku')}): {_m(r.get('unit_price'), r.get('currency'))} / {r.get('unit')}"
                  + (_t(lang, f" for {r.get('customer_name')}", f" cho {r.get('customer_name')}") if r.get("customer_name") else "")]
         stock = r.get("stock", [])
+
         total = sum(int(s.get("available") or 0) for s in stock)
         on_hand = sum(int(s.get("quantity") or 0) for s in stock)
         held = sum(int(s.get("reserved") or 0) for s in stock)
@@ -385,6 +386,9 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                        else f" — {total:,} available in all ({on_hand:,} on hand, {held:,} reserved)",
                        " — hết hàng: không kho nào còn" if stock and total <= 0
                        else f" — còn {total:,} ở tất cả các kho ({on_hand:,} tồn, {held:,} đã giữ)")
+        verdict = _enough(r, stock, (hints or {}).get("enough_in"), lang)
+        if verdict:
+            lines.insert(0, verdict)
         lines.extend(_t(lang, f"- {s.get('warehouse')}: {s.get('available')} available ({s.get('quantity')} on hand, "
                               f"{s.get('reserved')} reserved)" + (" — below reorder level" if s.get("below_reorder") else ""),
                         f"- {s.get('warehouse')}: còn {s.get('available')} ({s.get('quantity')} tồn, {s.get('reserved')} đã giữ)"
@@ -439,6 +443,26 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
     if r.get("summary"):
         return str(r["summary"])
     return "\n".join(f"- {k}: {v}" for k, v in r.items() if not isinstance(v, (list, dict)))
+
+
+def _enough(r: dict[str, Any], stock: list[dict[str, Any]], warehouse: str | None, lang: str) -> str:
+    """'Yes — HAN has 85 available, enough for 60.' for a stock check against a quantity (in the warehouse asked
+    about, else in all of them together)."""
+    wanted = r.get("quantity")
+    if not wanted:
+        return ""
+    here = next((s for s in stock if s.get("warehouse") == warehouse), None) if warehouse else None
+    if here is not None:
+        have = int(here.get("available") or 0)
+        if have >= int(wanted):
+            return _t(lang, f"Yes — {warehouse} has {have:,} available, enough for {wanted:,}.",
+                      f"Có — kho {warehouse} còn {have:,}, đủ cho {wanted:,}.")
+        return _t(lang, f"No — {warehouse} has only {have:,} available ({wanted:,} wanted).",
+                  f"Không — kho {warehouse} chỉ còn {have:,} (cần {wanted:,}).")
+    if r.get("can_fulfil") is None:
+        return ""
+    return _t(lang, f"Yes — enough stock for {wanted:,}." if r["can_fulfil"] else f"No — not enough stock for {wanted:,}.",
+              f"Có — đủ hàng cho {wanted:,}." if r["can_fulfil"] else f"Không — không đủ hàng cho {wanted:,}.")
 
 
 def _account_verdict(r: dict[str, Any], lang: str, topic: Any) -> str:

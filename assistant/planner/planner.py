@@ -1260,6 +1260,8 @@ def _busiest(session: Session, link: LinkResult):
     return None
 
 
+# "do we have enough for 60?", "còn đủ hàng không": stock checked against a quantity
+ENOUGH = re.compile(r"\b(enough|sufficient|du hang|co du|du de|du so luong|du cho|du khong|du \d+)\b")
 NEXT_DUE = re.compile(r"\b(next|tiep theo|ke tiep|sap toi|soonest|upcoming)\b")
 # The next due date asked for with the amount: the document due then, not the whole balance beside the date.
 DUE_PAIRS = {"next_bill_due": ("open_payables", "bill"), "invoice_due_date": ("open_receivables", "invoice")}
@@ -1535,7 +1537,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if product is not None:
             # "who is the usual supplier of HP 85A toner?": the product's record says
             return Plan(intent="availability", tool="product_availability", args={"product": product}, language=language)
-    if intent not in WRITE_INTENTS and STILL_SOLD.search(frame.folded):
+    if intent not in WRITE_INTENTS and STILL_SOLD.search(frame.folded) \
+            and not re.search(r"\b(bao nhieu|how many|how much|may)\b", frame.folded):   # ("còn bán được bao nhiêu": stock)
         sku = _product_in(frame, index, link, None, mentions_mod.mentions_index(session, index.stamp).places(frame.folded))
         if sku is not None:
             # "is PEN-GEL-07 still sold?": the product's record (active, or why not and what replaces it)
@@ -1648,6 +1651,34 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         frame.measures.append("products")  # "how many tracks do we have in the Jazz genre": the catalogue's, counted
     if frame.weak_revenue and not frame.measures and frame.counting and intent not in blocking:
         frame.measures.append("units")    # "how many Titanium Sporks did we sell in 2017": units sold
+    if frame.measures and set(frame.measures) <= {"stock_available", "stock_on_hand"} \
+            and not frame.group_by and not frame.conditions and not frame.row and not frame.compare \
+            and intent not in blocking and link.customer is None and _registered("product_availability") \
+            and extra.places(frame.folded).found.get("warehouse"):
+        sku = _product_in(frame, index, link, person, extra.places(frame.folded))
+        if sku is not None:
+            # "Hộp lưu trữ hồ sơ A4 ở kho Hà Nội còn bán được bao nhiêu?": that product's stock, warehouse by warehouse
+            return Plan(intent="availability", tool="product_availability", args={"product": sku}, language=language)
+    if ENOUGH.search(frame.folded) and _registered("product_availability") and (
+            intent not in blocking or (intent == "quote" and (YES_NO.search(frame.folded) or text.strip().endswith("?")))):
+        # ("kho HCM có đủ 50 hộp giấy A4 không?" reads like a quote's line, but asks about stock)
+        places = extra.places(frame.folded)
+        sku = _product_in(frame, index, link, person, places)
+        entry = index.product_by_sku.get(sku.lower()) if sku else None
+        wanted = [int(w) for w in frame.words if w.isdigit() and 0 < int(w) <= 10_000_000
+                  and not (entry and w in entry.tokens) and not re.fullmatch(r"(19|20)\d\d", w)]
+        if entry is not None and wanted:
+            # "customer wants 60 Casio fx-580VN X from Hanoi, do we have enough there?": the stock checked for that
+            # many, in the warehouse named (or the one in the city named)
+            args = {"product": entry.sku, "quantity": wanted[0]}
+            if link.customer is not None:
+                args["customer"] = link.customer.code
+            warehouses = places.found.get("warehouse") or [
+                code for code, _, name in extra.warehouses
+                if any(fold(city).replace(" ", "") in name.replace(" ", "") for city in places.found.get("city", []))]
+            hints = {"enough_in": warehouses[0]} if len(warehouses) == 1 else {}
+            return Plan(intent="availability", tool="product_availability", args=args, language=language,
+                        customer_code=args.get("customer"), hints=hints)
     if counted is None and frame.counting and not frame.measures and not frame.conditions and not frame.row \
             and link.customer is None and intent in (None, "docs", "availability", "products") and _registered("product_availability"):
         sku = _product_in(frame, index, link, person, extra.places(frame.folded))

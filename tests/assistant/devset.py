@@ -941,4 +941,10 @@ def cases() -> list[dict]:
         {"measures": ["open_bills"], "filters": [{"dimension": "match_status", "values": ["exceptions"]}]}, **{"as": HA})
     add("Có bao nhiêu hóa đơn nhà cung cấp chưa thanh toán đang bị lệch đối chiếu?", "query_data",
         {"measures": ["open_bills"], "filters": [{"dimension": "match_status", "values": ["exceptions"]}]}, **{"as": HA})
+    # stock checked against a quantity, in a warehouse (or the one in the city named); one product's stock there
+    add("customer wants 60 Casio fx-580VN X delivered from Hanoi, do we have enough there?", "product_availability",
+        {"product": "EL-CALC-580", "quantity": 60})
+    add("kho HCM có đủ 50 hộp giấy A4 Double A 80gsm không?", "product_availability",
+        {"product": "PAP-A4-80", "quantity": 50})
+    add("Hộp lưu trữ hồ sơ A4 ở kho Hà Nội còn bán được bao nhiêu?", "product_availability", {"product": "PKG-BOX-A4"})
     return out
