@@ -251,3 +251,15 @@ def test_a_yes_no_question_about_an_account_is_answered_yes_or_no_first(session,
     assert answer("is Hoàng Long late paying anything?", "c-yn3").startswith("Yes — ")
     assert answer("Hoàng Long có vượt hạn mức tín dụng không?", "c-yn4").startswith("Không — ")
     assert not answer("how much credit does Hoàng Long have left?", "c-yn5").startswith(("Yes", "No"))
+
+
+def test_a_product_named_in_full_is_not_the_colleague_one_of_its_words_names(session, world):
+    from tests.factories.catalog import make_product
+
+    make_product(session, sku="PEN-HUNG", name="Bút Hùng Vương", category="Pens")
+    session.flush()
+    result = ask(session, world["manager"], "how many Bút Hùng Vương did we sell this year?", conversation="c-title")
+    args = result.tool_calls[0]["args"]
+    assert args.get("product") == "PEN-HUNG" and "owner" not in args
+    by_rep = ask(session, world["manager"], "how much did Hùng sell this year?", conversation="c-title-2")
+    assert "Lê Văn Hùng" in by_rep.answer

@@ -1618,6 +1618,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             set(fold(person.name).split()[-1:]) & set(link.customer.core) and \
             not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
         person = None   # "aging for Kỹ thuật Nam Phong": the customer's own words, not a colleague called Phong
+    if person is not None and link.customer is None and not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
+        # "the track The Woman King": a product's whole name, not the colleague Robert King
+        plain = " " + " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()) + " "
+        words = set(fold(person.name).split())
+        for entry in index.product_by_sku.values():
+            title = " ".join(re.sub(r"[^\w\s]", " ", fold(entry.name)).split())
+            if len(title.split()) >= 2 and words & set(title.split()) and f" {title} " in plain:
+                person = None
+                break
     counted = _dimension_counted(frame) if intent not in blocking and link.customer is None else None
     if counted is not None:
         product, _ = index.link_product(frame.folded)

@@ -947,4 +947,6 @@ def cases() -> list[dict]:
     add("kho HCM có đủ 50 hộp giấy A4 Double A 80gsm không?", "product_availability",
         {"product": "PAP-A4-80", "quantity": 50})
     add("Hộp lưu trữ hồ sơ A4 ở kho Hà Nội còn bán được bao nhiêu?", "product_availability", {"product": "PKG-BOX-A4"})
+    add("how many customers placed their first ever order with us this year?", "query_data",
+        {"measures": ["new_customers"], "period": "this-year"}, **{"as": BAO})
     return out
