@@ -26,7 +26,8 @@ def test_stock_in_several_warehouses_is_added_up():
 def _checked(stock, wanted, warehouse=None, can_fulfil=None, language="en"):
     result = {"sku": "HO-1029", "name": "Trail Camera 16MP", "unit": "unit", "unit_price": "119.00", "currency": "USD",
               "stock": stock, "quantity": wanted, "can_fulfil": can_fulfil}
-    plan = {"tool": "product_availability", "language": language, "hints": {"enough_in": warehouse} if warehouse else {}}
+    plan = {"tool": "product_availability", "language": language,
+            "hints": {"enough": True, **({"enough_in": warehouse} if warehouse else {})}}
     return compose_answer(plan, [{"status": "ok", "result": result}])
 
 
@@ -38,3 +39,7 @@ def test_a_stock_check_against_a_quantity_answers_yes_or_no_first_for_the_wareho
     assert _checked(stock, 60, "HCM", True, "vi").startswith("Không — kho HCM chỉ còn 40 (cần 60).")
     assert _checked(stock, 200, None, False).startswith("No — not enough stock for 200.")
     assert not _checked(stock, None).startswith(("Yes", "No"))
+    priced = {"sku": "HO-1029", "name": "Trail Camera 16MP", "unit": "unit", "unit_price": "110.00", "currency": "USD",
+              "stock": stock, "quantity": 60, "can_fulfil": True}   # a price for 60 asked: no stock verdict
+    assert not compose_answer({"tool": "product_availability", "language": "en"},
+                              [{"status": "ok", "result": priced}]).startswith(("Yes", "No"))

@@ -386,7 +386,7 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                        else f" — {total:,} available in all ({on_hand:,} on hand, {held:,} reserved)",
                        " — hết hàng: không kho nào còn" if stock and total <= 0
                        else f" — còn {total:,} ở tất cả các kho ({on_hand:,} tồn, {held:,} đã giữ)")
-        verdict = _enough(r, stock, (hints or {}).get("enough_in"), lang)
+        verdict = _enough(r, stock, (hints or {}).get("enough_in"), lang, bool((hints or {}).get("enough")))
         if verdict:
             lines.insert(0, verdict)
         lines.extend(_t(lang, f"- {s.get('warehouse')}: {s.get('available')} available ({s.get('quantity')} on hand, "
@@ -445,11 +445,11 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
     return "\n".join(f"- {k}: {v}" for k, v in r.items() if not isinstance(v, (list, dict)))
 
 
-def _enough(r: dict[str, Any], stock: list[dict[str, Any]], warehouse: str | None, lang: str) -> str:
+def _enough(r: dict[str, Any], stock: list[dict[str, Any]], warehouse: str | None, lang: str, asked: bool = True) -> str:
     """'Yes — HAN has 85 available, enough for 60.' for a stock check against a quantity (in the warehouse asked
     about, else in all of them together)."""
     wanted = r.get("quantity")
-    if not wanted:
+    if not wanted or not asked:
         return ""
     here = next((s for s in stock if s.get("warehouse") == warehouse), None) if warehouse else None
     if here is not None:

@@ -1239,7 +1239,8 @@ YES_NO_TOPICS = (
     ("owes", re.compile(r"\b(owe|owes|owing|unpaid|outstanding|open invoices?|no|con no|chua tra|chua thanh toan)\b")),
 )
 COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
-                        r"bien loi nhuan)\b")
+                        r"bien loi nhuan|what do we pay for (it|them|one|each)|what we pay for (it|them)|"
+                        r"how much do we pay for (it|them|one|each)|purchase price|buying price|buy price|mua vao gia)\b")
 
 
 def _busiest(session: Session, link: LinkResult):
@@ -1265,6 +1266,23 @@ ENOUGH = re.compile(r"\b(enough|sufficient|du hang|co du|du de|du so luong|du ch
 NEXT_DUE = re.compile(r"\b(next|tiep theo|ke tiep|sap toi|soonest|upcoming)\b")
 # The next due date asked for with the amount: the document due then, not the whole balance beside the date.
 DUE_PAIRS = {"next_bill_due": ("open_payables", "bill"), "invoice_due_date": ("open_receivables", "invoice")}
+
+
+QUANTITY_TAKEN = re.compile(r"\b(?:take|takes|buy|buys|order|orders|want|wants|for|of|mua|lay|dat)\s+(\d{1,7})\b"
+                            r"|\b(\d{1,7})\s+(?:units?|pcs|pieces?|boxes?|cartons?|packs?|reams?|rolls?|hop|thung|cai|chiec|"
+                            r"cuon|ram|goi|bo)\b")
+
+
+def _quantity_taken(folded: str, product) -> int | None:
+    """The number of units a price question is for ("if they take 100 boxes", "giá cho 200 hộp"), never a number of
+    the product's own name (80gsm, fx-580)."""
+    if product is None or not re.search(r"\b(price|prices|pricing|cost|gia|bao nhieu tien|quote)\b", folded):
+        return None
+    for m in QUANTITY_TAKEN.finditer(folded):
+        number = m.group(1) or m.group(2)
+        if number not in product.tokens and not re.fullmatch(r"(19|20)\d\d", number):
+            return int(number)
+    return None
 
 
 def _next_due(plan: Plan, folded: str) -> None:
@@ -1548,6 +1566,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                                                 or re.search(r"\b(bao nhieu|how many|how much)\b", frame.folded)) \
             and not re.search(r"\b(quotes?|quotation|bao gia)\b", frame.folded):
         intent = None   # "bao nhiêu hộp giấy A4 được nhập kho tháng 10?": a quantity asked about, not a quote to draft
+    if intent == "quote" and re.match(r"\s*(gia|price|prices|pricing|what s the price|what is the price|how much (is|are|for))\b",
+                                      frame.folded) and not re.search(r"\b(bao gia|quotes?|quotation|lap|tao|make|draft)\b",
+                                                                      frame.folded):
+        intent = "products"   # "giá giấy A4 IK Plus 70gsm cho 200 hộp": a price asked, for that many, not a quote
     if intent == "quote" and any(d == "quote_status" for d, _ in frame.statuses) \
             and (QUESTION.search(frame.folded) or text.strip().endswith("?") or frame.listing or frame.counting
                  or YES_NO.search(frame.folded)) and not quote_lines(text, index, None)[0]:
@@ -1660,6 +1682,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         frame.measures.append("products")  # "how many tracks do we have in the Jazz genre": the catalogue's, counted
     if frame.weak_revenue and not frame.measures and frame.counting and intent not in blocking:
         frame.measures.append("units")    # "how many Titanium Sporks did we sell in 2017": units sold
+    if COST_ASKED.search(frame.folded) and not frame.group_by and not frame.period and link.customer is None \
+            and intent not in blocking and _registered("product_availability") and set(frame.measures) <= {
+                "list_price", "payments_received", "supplier_payments_made", "cost_of_sales", "moving_average_cost",
+                "gross_margin", "gross_margin_pct", "inventory_at_cost"}:
+        sku = _product_in(frame, index, link, person, extra.places(frame.folded))
+        if sku is not None:
+            # "the list price of the Touring Kayak and what do we pay for it?": its record, price and unit cost
+            return Plan(intent="availability", tool="product_availability", args={"product": sku}, language=language,
+                        hints={"asked_cost": True})
     if frame.measures and set(frame.measures) <= {"stock_available", "stock_on_hand"} \
             and not frame.group_by and not frame.conditions and not frame.row and not frame.compare \
             and intent not in blocking and link.customer is None and _registered("product_availability") \
@@ -1685,7 +1716,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             warehouses = places.found.get("warehouse") or [
                 code for code, _, name in extra.warehouses
                 if any(fold(city).replace(" ", "") in name.replace(" ", "") for city in places.found.get("city", []))]
-            hints = {"enough_in": warehouses[0]} if len(warehouses) == 1 else {}
+            hints = {"enough": True, **({"enough_in": warehouses[0]} if len(warehouses) == 1 else {})}
             return Plan(intent="availability", tool="product_availability", args=args, language=language,
                         customer_code=args.get("customer"), hints=hints)
     if counted is None and frame.counting and not frame.measures and not frame.conditions and not frame.row \
@@ -2145,6 +2176,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if intent == "products" and product is not None and for_customer:
             # "giá giấy A4 Double A cho Minh Phát": that customer's price, from their price list
             plan.intent, plan.tool, intent = "availability", "product_availability", "availability"
+        taken = _quantity_taken(fold(text), product)
+        if intent in ("products", "availability") and product is not None and taken:
+            # "the wholesale price on IK Plus 70gsm if they take 100 boxes": the quantity-break price for that many
+            plan.intent, plan.tool, intent = "availability", "product_availability", "availability"
+            args["quantity"] = taken
+            if link.customer is None:
+                customer_ref = None   # ("giá … cho 200 hộp": for two hundred boxes, not for a customer "200")
         if product is None and follow_up and memory.intent == intent and memory.args.get("product"):
             # "còn kho HCM thì sao?": the same product, another warehouse
             product = index.product_by_sku.get(str(memory.args["product"]).lower())

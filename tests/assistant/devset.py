@@ -949,4 +949,10 @@ def cases() -> list[dict]:
     add("Hộp lưu trữ hồ sơ A4 ở kho Hà Nội còn bán được bao nhiêu?", "product_availability", {"product": "PKG-BOX-A4"})
     add("how many customers placed their first ever order with us this year?", "query_data",
         {"measures": ["new_customers"], "period": "this-year"}, **{"as": BAO})
+    # a price for a quantity; a product's price and what we pay for it
+    add("what's the price of IK Plus A4 70gsm if they take 100 boxes?", "product_availability",
+        {"product": "PAP-A4-70", "quantity": 100})
+    add("giá giấy A4 IK Plus 70gsm cho 200 hộp", "product_availability", {"product": "PAP-A4-70", "quantity": 200})
+    add("what's the list price of the Casio fx-580VN X and what do we pay for it?", "product_availability",
+        {"product": "EL-CALC-580"}, **{"as": BAO})
     return out
