@@ -34,6 +34,10 @@ FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|con|và|va|thế cò
 HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua|purchases?|purchased|bought|buys?)\b", "invoices": r"\b(invoices?|hoa don)\b",
                  "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he|goi|gap)\b",
                  "tickets": r"\b(tickets?|khieu nai)\b"}
+# "how much are they worth altogether?", "tổng cộng bao nhiêu tiền?": the total of the rows just listed
+WORTH_ALL = re.compile(r"\b(how much|what) (are|is|were) (they|those|these|them|that|it) (all )?worth\b|"
+                       r"\b(altogether|all together|combined|in total|tong cong|tong gia tri (cua )?(chung|nhung|cac))\b|"
+                       r"\b(total|sum) (of|for) (them|those|these|all of them)\b")
 # "who are those customers?", "which invoices are they?", "đó là những khách nào?": the rows behind the last figure
 THOSE_ROWS = re.compile(r"\b(who|which|what) (are|were|is) (those|these|they|them|it)\b|\b(which|who|what) (\w+ )?(are|were) "
                         r"(those|these|they)\b|\b(those|these) (customers|clients|accounts|invoices|bills|suppliers|"
@@ -1941,6 +1945,17 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if _accepts("customer_history", args):
                 return Plan(intent="history", tool="customer_history", args=args, language=language,
                             customer_code=customer)
+        money_before = [m for m in memory.args.get("measures", []) if MEASURES[m].unit == "money"] \
+            if memory.intent == "data" else []
+        if money_before and memory.args.get("group_by") and WORTH_ALL.search(frame.folded) and not frame.period \
+                and link.customer is None and not frame.group_by and set(frame.measures) <= {"revenue", *money_before}:
+            # "which of my deals are past their close date?" then "how much are they worth altogether?": the same
+            # rows, their worth and its total
+            args = dict(memory.args)
+            args["measures"] = money_before
+            args.pop("limit", None)
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        customer_code=args.get("customer"), hints=memory.hints)
         if call is not None and follow_up and memory.intent == "data" and not memory.args.get("group_by") \
                 and memory.args.get("measures") and frame.row and not frame.period and link.customer is None \
                 and THOSE_ROWS.search(frame.folded) and _all_supported([frame.row], memory.args["measures"]):
@@ -1992,6 +2007,23 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if language == "vi":
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
+    ticket_states = [(d, c) for d, c in frame.statuses if d in ("ticket_priority", "ticket_status")]
+    which_of = bool(re.match(r"\s*(cai nao|nhung cai nao|phieu nao|ticket nao|which ones?|which of (them|those|these)|"
+                             r"any of (them|those|these))\b", frame.folded))
+    if (follow_up or which_of) and memory.intent == "tickets" and ticket_states \
+            and len(ticket_states) == len(frame.statuses) \
+            and not frame.measures and not frame.counting and link.customer is None and person is None \
+            and intent not in blocking:
+        # "Hưng Tín's open tickets" then "cái nào ưu tiên cao?": the same tickets, of that priority (or status)
+        args = dict(memory.args)
+        for dimension, code in ticket_states:
+            if dimension == "ticket_priority":
+                args["priority"] = code
+            elif code in ("open", "pending", "closed"):
+                args["status"] = code
+        if _accepts("list_tickets", args):
+            return Plan(intent="tickets", tool="list_tickets", args=args, language=language,
+                        customer_code=memory.customer_code)
     if follow_up and memory.intent and memory.intent not in WRITE_INTENTS and intent not in blocking \
             and _bare_follow_up(text, today, frame, link, person):
         intent = memory.intent  # "còn năm nay?", "and Mai?": the last question again, for another period or person

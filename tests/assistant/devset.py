@@ -955,4 +955,13 @@ def cases() -> list[dict]:
     add("giá giấy A4 IK Plus 70gsm cho 200 hộp", "product_availability", {"product": "PAP-A4-70", "quantity": 200})
     add("what's the list price of the Casio fx-580VN X and what do we pay for it?", "product_availability",
         {"product": "EL-CALC-580"}, **{"as": BAO})
+    # follow-ups over the rows just listed: their total worth, those of a priority
+    add("which of my deals are past their close date?", "query_data",
+        {"measures": ["expected_close", "opportunity_amount"], "owner": "me"}, chain="worth-all")
+    add("how much are they worth altogether?", "query_data",
+        {"measures": ["opportunity_amount"], "owner": "me"}, chain="worth-all")
+    add("Hoàng Long có những ticket nào chưa đóng?", "list_tickets", {"customer": "HOANGLONG"}, chain="ticket-priority",
+        **{"as": ANH})
+    add("cái nào ưu tiên cao?", "list_tickets", {"customer": "HOANGLONG", "priority": "high"}, chain="ticket-priority",
+        **{"as": ANH})
     return out
