@@ -263,3 +263,15 @@ def test_a_product_named_in_full_is_not_the_colleague_one_of_its_words_names(ses
     assert args.get("product") == "PEN-HUNG" and "owner" not in args
     by_rep = ask(session, world["manager"], "how much did Hùng sell this year?", conversation="c-title-2")
     assert "Lê Văn Hùng" in by_rep.answer
+
+
+def test_cash_collected_is_the_money_that_came_in_and_in_cash_the_way_it_was_paid(session, world):
+    from tests.factories.sales import make_invoice, make_payment
+
+    invoice = make_invoice(session, customer=world["hoang"], amount=Decimal("500000"), issue_date=date(2026, 11, 2))
+    make_payment(session, invoice=invoice, amount=Decimal("500000"), paid_on=date(2026, 11, 5), method="cash")
+    session.flush()
+    collected = ask(session, world["manager"], "cash collected this month", conversation="c-cash-1")
+    in_cash = ask(session, world["manager"], "payments received in cash this month", conversation="c-cash-2")
+    assert not collected.tool_calls[0]["args"].get("filters")
+    assert in_cash.tool_calls[0]["args"]["filters"] == [{"dimension": "payment_method", "op": "in", "values": ["cash"]}]

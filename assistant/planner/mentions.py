@@ -67,6 +67,11 @@ OPPORTUNITY_CUES = re.compile(r"\b(deal|deals|opportunity|opportunities|co hoi|t
                               r"bid|bids|program|programme)\b")
 
 
+# Words after "cash" that make it the money itself ("cash collected", "cash in", "cash flow"), not a way of paying.
+CASH_AS_MONEY = {"collected", "collection", "collections", "received", "receipts", "in", "flow", "came", "coming",
+                 "position", "balance", "on", "we", "did", "have", "has"}
+
+
 @dataclass
 class EmployeeRef:
     id: int
@@ -258,6 +263,9 @@ class Mentions:
                 plural = key[:-1] if key.endswith("s") and (size >= 2 and len(key) > 6 or len(key) > 7) else None
                 if size == 1 and start + 1 < len(words) and words[start + 1].strip("?.!,") in ("dollars", "dollar"):
                     continue   # "in Canadian dollars" is a currency, not Canada
+                if key == "cash" and start + 1 < len(words) and words[start + 1].strip("?.!,") in CASH_AS_MONEY \
+                        and not (start > 0 and words[start - 1] in ("in", "by", "via", "bang")):
+                    continue   # "cash collected last week": the money that came in, not the cash payments only
                 for candidate in (key, aliases.get(key), plural):
                     if not candidate:
                         continue

@@ -964,4 +964,10 @@ def cases() -> list[dict]:
         **{"as": ANH})
     add("cái nào ưu tiên cao?", "list_tickets", {"customer": "HOANGLONG", "priority": "high"}, chain="ticket-priority",
         **{"as": ANH})
+    # "cash collected" is the money that came in, "in cash" the way it was paid
+    add("cash collected last week", "query_data", {"measures": ["payments_received"], "period": "last-week"},
+        **{"as": HA})
+    add("payments received in cash last week", "query_data",
+        {"measures": ["payments_received"], "period": "last-week",
+         "filters": [{"dimension": "payment_method", "values": ["cash"]}]}, **{"as": HA})
     return out
