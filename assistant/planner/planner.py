@@ -710,7 +710,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
                          r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|"
-                         r"\bwhat did (i|we|he|she|they) do\b|\b(results?|performance|numbers)\b|\bket qua\b|"
+                         r"\bwhat did (i|we|he|she|they) do\b|\b(results?|performance|numbers?)\b|\bket qua\b|"
                          r"\bthanh tich\b|\blam an\b")
 # Grammar words left out when the rest of a request is read as a product name.
 STOP = {"how", "many", "much", "what", "which", "who", "is", "are", "was", "were", "the", "a", "an", "do", "does", "did",
@@ -1661,8 +1661,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 len(w) >= 3 and w not in STOP for w in (set(product.tokens) & set(frame.words)) - said):
             counted = None   # "giá may tinh Casio fx-580VN X": the product's words (máy tính), not "mấy tỉnh"
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
-    if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)):
-        frame.measures.append("revenue")
+    if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)
+                        or "owner" in frame.group_by):
+        frame.measures.append("revenue")   # ("how did each rep do last year": their sales, rep by rep)
     if frame.compare and not frame.measures and not frame.conditions and not frame.statuses and not frame.row \
             and link.customer is None and intent in (None, "docs", "report") \
             and not (follow_up and memory.intent in ("data", "report")):

@@ -970,4 +970,6 @@ def cases() -> list[dict]:
     add("payments received in cash last week", "query_data",
         {"measures": ["payments_received"], "period": "last-week",
          "filters": [{"dimension": "payment_method", "values": ["cash"]}]}, **{"as": HA})
+    add("how did each rep do last year?", "run_report", {"report": "sales_by_salesperson", "period": "last-year"},
+        **{"as": BAO})
     return out
