@@ -370,3 +370,11 @@ def test_a_date_measure_against_a_number_is_that_many_days_from_the_day(finance)
                                   {"measure": "invoice_due_date", "op": "<=", "value": "30"}])
     expected = {n for n, d in due.items() if "2026-11-20" <= d <= "2026-12-20"}
     assert {r["invoice"] for r in ahead["rows"]} == expected and expected and expected != set(due)
+
+
+def test_the_things_counted_listed_one_per_row_are_named_without_a_count_of_one(finance):
+    en = answer(finance, "en", measures=["customers"], group_by=["customer"])
+    listed = [line for line in en.splitlines() if line.startswith("- ")]
+    assert len(listed) >= 2 and not any(line.endswith(": 1") for line in listed) and "Total" not in en
+    orders = answer(finance, "en", measures=["orders"], group_by=["customer"], period="2026")
+    assert any(re.search(r": \d+$", line) for line in orders.splitlines() if line.startswith("- "))

@@ -506,15 +506,21 @@ def _grouped(figures: _Figures, result: dict[str, Any], when: _When, lang: str, 
     lines.append(lead + (say(lang, f" ({counted:,} in all):", f" (tất cả {counted:,}):")
                          if counted >= 2 and things else ":"))
     listed = rows[:MAX_LISTED]
+    from assistant.planner.frame import ROW_OF_COUNT
+
+    # "customers in Da Nang" (customers by customer): each row is one of the things counted, listed by name only
+    themselves = len(figures.measures) == 1 and len(group_by) == 1 and \
+        ROW_OF_COUNT.get(figures.measures[0]["name"]) == group_by[0] and all(
+            str(row.get(figures.measures[0]["name"])) == "1" for row in listed)
     for row in listed:
         label = _row_label(row, group_by, lang)
         sep = ": " if len(figures.measures) == 1 else " — "
-        lines.append(f"- {label}{sep}{figures.all_in_row(row)}")
+        lines.append(f"- {label}" if themselves else f"- {label}{sep}{figures.all_in_row(row)}")
     total_rows = result.get("total_rows") if isinstance(result.get("total_rows"), int) else len(rows)
     totals = result.get("totals") or {}
     # a latest date or a day count over all rows is one row's figure again, not a total worth a line
     dated = all(figures.unit(m["name"]) in ("days", "date") for m in figures.measures)
-    if total_rows > 1 and totals and not dated:
+    if total_rows > 1 and totals and not dated and not themselves:
         word_total = say(lang, "Total", "Tổng cộng") if figures.summed() else say(lang, "Overall", "Tính chung")
         if len(listed) < total_rows:
             word_total += say(lang, f" (all {total_rows:,})", f" (cả {total_rows:,})")

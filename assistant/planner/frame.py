@@ -844,7 +844,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     before2 = words[hit.start - 2] if hit.start > 1 else ""
     after = words[hit.end] if hit.end < len(words) else ""
     grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
-        words[hit.start] in GROUP_BEFORE or (before2, before) == ("xep", "hang")   # "by channel", "xếp hạng nhân viên"
+        words[hit.start] in GROUP_BEFORE or (before2, before) == ("xep", "hang") or \
+        before2 in ("each", "every", "tung")   # "by channel", "xếp hạng nhân viên", "each Brazilian customer"
     if grouped and before in ("cac", "nhung") and "tong" in words[:hit.start]:
         grouped = False   # "tổng doanh thu của các khách hàng ở Hà Nội": one total over them ("các" only makes a plural)
     picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()

@@ -972,4 +972,6 @@ def cases() -> list[dict]:
          "filters": [{"dimension": "payment_method", "values": ["cash"]}]}, **{"as": HA})
     add("how did each rep do last year?", "run_report", {"report": "sales_by_salesperson", "period": "last-year"},
         **{"as": BAO})
+    add("how many orders did each Singapore customer place this year?", "query_data",
+        {"measures": ["orders"], "group_by": ["customer"]}, **{"as": BAO})
     return out
