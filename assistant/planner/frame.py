@@ -254,7 +254,9 @@ NOT_ORDERED_SINCE = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not
 DUE_WORDS = re.compile(r"\b(due|fall due|falls due|falling due|come due|comes due|coming due|den han|toi han)\b")
 PAY_AHEAD = re.compile(r"\b(have to pay|need to pay|must pay|should pay|to pay out|going out|to collect|should collect|"
                        r"will collect|expect to collect|coming in|phai tra|can tra|phai thanh toan|se thu|can thu)\b")
-NOT_DUE_WINDOW = re.compile(r"\b(overdue|past due|qua han|tre han|was due|were due|fell due|due date of|payment terms?)\b")
+NOT_DUE_WINDOW = re.compile(r"\b(overdue|past due|qua han|tre han|was due|were due|fell due|due date of|payment terms?|"
+                            r"close|closing|closed|chot|deals?|opportunit\w*|co hoi|pipeline|deliver\w*|ship\w*|"
+                            r"arriv\w*|expected|du kien|giao hang|nhan hang)\b")
 
 
 def _due_window(frame: Frame) -> None:
@@ -286,6 +288,9 @@ def _next_due(frame: Frame) -> None:
     if frame.period or frame.due_window or not DUE_WORDS.search(frame.folded) or NOT_DUE_WINDOW.search(frame.folded) \
             or not re.search(r"\b(next|tiep theo|ke tiep|sap toi|upcoming|soonest)\b", frame.folded):
         return
+    if not set(frame.measures) <= {"payments_received", "payment_count", "supplier_payments_made",
+                                   "supplier_payment_count", "next_bill_due", "invoice_due_date"}:
+        return   # ("open bills and when is the next one due": those bills, with their dates)
     buying = re.search(r"\b(bills?|suppliers?|vendors?|payment to|pay to|we owe|payables?|nha cung cap|ncc|phai tra|"
                        r"tra cho)\b", frame.folded)
     due, amount = ("next_bill_due", "open_payables") if buying else ("invoice_due_date", "open_receivables")
@@ -858,11 +863,11 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     dimensions = hit.of("dimension")
     statuses = hit.of("status")
     phrase = set(words[hit.start:hit.end])
-    if statuses and (measures or counts):
-        # "how many calls did I log": the word names the figure (interactions) and narrows it to its own kind
+    if statuses and counts:
+        # "how many calls did I log": the word names the things counted (interactions) and narrows them to its kind
         from backend.semantic.engine import supported_dimensions
 
-        named = (counts or measures)[0].target
+        named = counts[0].target
         for status in statuses:
             dimension, code = status.target.split("=", 1)
             if dimension in supported_dimensions(named) and code != named:

@@ -1689,8 +1689,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         frame.measures.append("units")    # "how many Titanium Sporks did we sell in 2017": units sold
     if COST_ASKED.search(frame.folded) and not frame.group_by and not frame.period and link.customer is None \
             and intent not in blocking and _registered("product_availability") and set(frame.measures) <= {
-                "list_price", "payments_received", "supplier_payments_made", "cost_of_sales", "moving_average_cost",
-                "gross_margin", "gross_margin_pct", "inventory_at_cost"}:
+                "list_price", "payments_received", "supplier_payments_made"}:
         sku = _product_in(frame, index, link, person, extra.places(frame.folded))
         if sku is not None:
             # "the list price of the Touring Kayak and what do we pay for it?": its record, price and unit cost

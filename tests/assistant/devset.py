@@ -974,4 +974,10 @@ def cases() -> list[dict]:
         **{"as": BAO})
     add("how many orders did each Singapore customer place this year?", "query_data",
         {"measures": ["orders"], "group_by": ["customer"]}, **{"as": BAO})
+    # regressions seen on the studied sets: deals "due to close", open bills with the next due date, shipped orders
+    add("which of my deals are due to close next month?", "query_data", {"period": "2026-12"})
+    add("Double A: open bills and when is the next one due?", "query_data",
+        {"measures": ["open_payables", "next_bill_due"], "group_by": ["bill"]}, **{"as": HA})
+    add("How many orders shipped in October?", "query_data", {"measures": ["orders_shipped"], "period": "2026-10"},
+        **{"as": BAO})
     return out
