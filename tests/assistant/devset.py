@@ -980,4 +980,6 @@ def cases() -> list[dict]:
         {"measures": ["open_payables", "next_bill_due"], "group_by": ["bill"]}, **{"as": HA})
     add("How many orders shipped in October?", "query_data", {"measures": ["orders_shipped"], "period": "2026-10"},
         **{"as": BAO})
+    add("list open purchase orders", "query_data",
+        {"filters": [{"dimension": "po_status", "values": ["sent", "partially_received"]}]}, **{"as": HA})
     return out
