@@ -1117,7 +1117,6 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
     for dimension, values in places.items():
         kept = [f for f in args.get("filters", []) if f["dimension"] != dimension]
         args["filters"] = kept + [{"dimension": dimension, "values": values}]
-    
     if args.get("product") and link.customer is None:
         product = _product_in(frame, index, link, person, mentioned)
         if product is None:
@@ -1948,6 +1947,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         money_before = [m for m in memory.args.get("measures", []) if MEASURES[m].unit == "money"] \
             if memory.intent == "data" else []
         if money_before and memory.args.get("group_by") and WORTH_ALL.search(frame.folded) and not frame.period \
+                and (follow_up or re.search(r"\b(they|them|those|these|chung|do)\b", frame.folded)) \
                 and link.customer is None and not frame.group_by and set(frame.measures) <= {"revenue", *money_before}:
             # "which of my deals are past their close date?" then "how much are they worth altogether?": the same
             # rows, their worth and its total
