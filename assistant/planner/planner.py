@@ -35,9 +35,7 @@ HISTORY_KINDS = {"orders": r"\b(orders?|don hang|mua|purchases?|purchased|bought
                  "payments": r"\b(payments?|paid|pay|thanh toan|tra tien)\b", "interactions": r"\b(interactions?|calls?|meetings?|emails?|tuong tac|talk|talked|spoke|speak|lien he|goi|gap)\b",
                  "tickets": r"\b(tickets?|khieu nai)\b"}
 # "how much are they worth altogether?", "tổng cộng bao nhiêu tiền?": the total of the rows just listed
-WORTH_ALL = re.compile(r"\b(how much|what) (are|is|were) (they|those|these|them|that|it) (all )?worth\b|"
-                       r"\b(altogether|all together|combined|in total|tong cong|tong gia tri (cua )?(chung|nhung|cac))\b|"
-                       r"\b(total|sum) (of|for) (them|those|these|all of them)\b")
+
 # "who are those customers?", "which invoices are they?", "đó là những khách nào?": the rows behind the last figure
 THOSE_ROWS = re.compile(r"\b(who|which|what) (are|were|is) (those|these|they|them|it)\b|\b(which|who|what) (\w+ )?(are|were) "
                         r"(those|these|they)\b|\b(those|these) (customers|clients|accounts|invoices|bills|suppliers|"
@@ -200,6 +198,8 @@ IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|
 
 ALTOGETHER = re.compile(r"\b(altogether|all together|in total|total of (that|those|them)|what'?s the total|"
                         r"what is the total|tong cong|tong (so )?tien|tat ca (la )?bao nhieu|cong lai)\b")
+WORTH_ALL = re.compile(r"\b(how much|what) (are|is|were) (they|those|these|them|that|it) (all )?worth\b|\bcombined\b|"
+                       + ALTOGETHER.pattern)
 BREAK_DOWN = re.compile(r"\b(break (that|it|this|those|them) (down|out)|split (that|it|this) (up|out|by)|"
                         r"breakdown of (that|it|this)|broken down|chia (nho |ra )?(cai do |so do )?theo|"
                         r"phan (bo|tich) (so do |cai do )?theo|tach (ra )?theo)\b")
@@ -1131,6 +1131,11 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
                     product = ranked[0].sku
         if product is not None:
             args["product"] = product   # "and the IK Plus 70gsm?": the same figure for that product
+    return _data_again(args, language, memory)
+
+
+def _data_again(args: dict[str, Any], language: str, memory: Memory) -> Plan:
+    """A follow-up's query_data: the last question's arguments, changed, in the language of this turn."""
     if language == "vi":
         args["language"] = "vi"
     else:
@@ -1286,6 +1291,21 @@ def _quantity_taken(folded: str, product) -> int | None:
         if number not in product.tokens and not re.fullmatch(r"(19|20)\d\d", number):
             return int(number)
     return None
+
+
+def _history_of(customer: str, kind: str, page_size: int, frame, language: str) -> Plan | None:
+    """One kind of a customer's records, newest first, over the frame's period if it has one."""
+    args: dict[str, Any] = {"customer": customer, "kinds": [kind], "page_size": page_size}
+    if frame.period and frame.period != "all":
+        from backend.semantic.periods import parse_period
+
+        period = parse_period(frame.period, frame.today)
+        args["date_from"], args["date_to"] = period.start.isoformat(), period.end.isoformat()
+    if language == "vi":
+        args["language"] = "vi"
+    if not _accepts("customer_history", args):
+        return None
+    return Plan(intent="history", tool="customer_history", args=args, language=language, customer_code=customer)
 
 
 def _next_due(plan: Plan, folded: str) -> None:
@@ -1916,34 +1936,18 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     LATEST.search(frame.folded) or re.search(r"\b(anything|any payment|at all|chua|gi chua)\b", frame.folded)):
             # "when did Summit Sports last pay us and how much?", "has Coastal paid anything this month?": the
             # payments themselves, dated, with their amounts
-            args = {"customer": customer, "kinds": ["payments"], "page_size": 1 if LATEST.search(frame.folded) else 10}
-            if frame.period and frame.period != "all":
-                from backend.semantic.periods import parse_period
-
-                period = parse_period(frame.period, today)
-                args["date_from"], args["date_to"] = period.start.isoformat(), period.end.isoformat()
-            if language == "vi":
-                args["language"] = "vi"
-            if _accepts("customer_history", args):
-                return Plan(intent="history", tool="customer_history", args=args, language=language,
-                            customer_code=customer)
+            plan = _history_of(customer, "payments", 1 if LATEST.search(frame.folded) else 10, frame, language)
+            if plan is not None:
+                return plan
         if call is not None and customer and call.args["measures"] == ["interactions"] and not frame.counting \
                 and not call.args.get("group_by") and not call.args.get("conditions") and not frame.compare \
                 and (intent in (None, "history") or (intent in ("overview", "contacts") and re.search(r"\b(interactions?|tuong tac)\b",
                                                                                       frame.folded))):
             # "recent interactions with Thiên Nam", "interactions with X this month": the calls, notes and meetings
             # themselves, newest first (a count is asked with "how many")
-            args = {"customer": customer, "kinds": ["interactions"], "page_size": 10}
-            if frame.period and frame.period != "all":
-                from backend.semantic.periods import parse_period
-
-                period = parse_period(frame.period, today)
-                args["date_from"], args["date_to"] = period.start.isoformat(), period.end.isoformat()
-            if language == "vi":
-                args["language"] = "vi"
-            if _accepts("customer_history", args):
-                return Plan(intent="history", tool="customer_history", args=args, language=language,
-                            customer_code=customer)
+            plan = _history_of(customer, "interactions", 10, frame, language)
+            if plan is not None:
+                return plan
         money_before = [m for m in memory.args.get("measures", []) if MEASURES[m].unit == "money"] \
             if memory.intent == "data" else []
         if money_before and memory.args.get("group_by") and WORTH_ALL.search(frame.folded) and not frame.period \
@@ -1954,20 +1958,14 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = dict(memory.args)
             args["measures"] = money_before
             args.pop("limit", None)
-            return Plan(intent="data", tool="query_data", args=args, language=language,
-                        customer_code=args.get("customer"), hints=memory.hints)
+            return _data_again(args, language, memory)
         if call is not None and follow_up and memory.intent == "data" and not memory.args.get("group_by") \
                 and memory.args.get("measures") and frame.row and not frame.period and link.customer is None \
                 and THOSE_ROWS.search(frame.folded) and _all_supported([frame.row], memory.args["measures"]):
             # "how much is more than 90 days overdue?" then "who are those customers?": the same figure, by customer
             args = dict(memory.args)
             args["group_by"] = [frame.row]
-            if language == "vi":
-                args["language"] = "vi"
-            else:
-                args.pop("language", None)
-            return Plan(intent="data", tool="query_data", args=args, language=language,
-                        customer_code=args.get("customer"), hints=memory.hints)
+            return _data_again(args, language, memory)
         if call is not None and follow_up and memory.intent == "data" and memory.args.get("group_by") \
                 and not frame.group_by and not frame.period and link.customer is None and frame.measures \
                 and re.match(r"\s*(and |what about |how about |con |va |the con )?(by|theo|ranked by|in terms of|xep theo) ",
@@ -1976,12 +1974,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = {k: v for k, v in memory.args.items() if k not in ("order_by", "order")}
             args["measures"] = list(call.args["measures"])
             args["conditions"] = [c for c in args.get("conditions", []) if c.get("measure") in args["measures"]]
-            if language == "vi":
-                args["language"] = "vi"
-            else:
-                args.pop("language", None)
-            return Plan(intent="data", tool="query_data", args=args, language=language,
-                        customer_code=args.get("customer"), hints=memory.hints)
+            return _data_again(args, language, memory)
         refused = link.ambiguous and call is not None and _role_cannot_see(session, actor_id, call.args["measures"])
         if call is not None and (not link.ambiguous or refused) and (refused or _prefers_data(intent, frame, call, link, memory)):
             # (a figure the asker's role may not see is refused before asking which customer was meant)
