@@ -251,6 +251,24 @@ NOT_ORDERED_SINCE = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not
                                r"the (?:last|past)|trong \d+ (?:ngay|days) (?:qua|vua qua|gan day))\b")
 
 
+def _plain_readings(frame: Frame) -> None:
+    """Figures whose words say more than one thing, read the way people mean them."""
+    counts_to_money = {"payment_count": "payments_received", "supplier_payment_count": "supplier_payments_made"}
+    if frame.group_by and not frame.counting and len(frame.measures) == 1 and frame.measures[0] in counts_to_money:
+        frame.measures[:] = [counts_to_money[frame.measures[0]]]   # "payments by payment method": the amounts
+    stock = {"stock_reserved", "stock_available", "stock_on_hand", "reorder_level", "stock_shortfall"}
+    if "units" in frame.measures and set(frame.measures) & stock and not re.search(r"\b(sold|sell|sales|ban|ban duoc)\b",
+                                                                                    frame.folded):
+        frame.measures.remove("units")   # "total units reserved in Hanoi": the stock figure counts units already
+        frame.row = None if frame.row == "order" else frame.row   # ("reserved for orders": whose they are)
+    if not frame.measures and frame.amount and ("invoice_status", "open") in frame.statuses \
+            and re.search(r"\b(still open|open|outstanding|owed|con no|chua thu)\b", frame.folded):
+        # "how much is still open across all my customers?": what the open invoices still hold
+        buying = re.search(r"\b(suppliers?|vendors?|bills?|payables?|nha cung cap|ncc)\b", frame.folded)
+        frame.measures.append("open_payables" if buying else "open_receivables")
+        frame.statuses[:] = []
+
+
 DUE_WORDS = re.compile(r"\b(due|fall due|falls due|falling due|come due|comes due|coming due|den han|toi han)\b")
 PAY_AHEAD = re.compile(r"\b(have to pay|need to pay|must pay|should pay|to pay out|going out|to collect|should collect|"
                        r"will collect|expect to collect|coming in|phai tra|can tra|phai thanh toan|se thu|can thu)\b")
@@ -615,6 +633,7 @@ def parse(text: str, today: date) -> Frame:
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
+    _plain_readings(frame)
     _due_window(frame)
     _next_due(frame)
     _not_ordered_since(frame)

@@ -56,6 +56,11 @@ SHORTHAND = {"yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters",
              "wk": "week", "wks": "weeks", "prev": "previous", "yday": "yesterday"}
 
 
+# Words of a ranking, corrected when two letters are swapped ("oldset", "bigegst").
+RANK_WORDS = ("oldest", "newest", "latest", "biggest", "largest", "highest", "lowest", "smallest", "cheapest",
+              "earliest", "longest", "overdue", "payments", "revenue", "invoices", "customers", "products")
+
+
 def word_marks(word: str) -> tuple[str, ...]:
     """The accents of a word, wherever they sit ("hoá" and "hóa" are one spelling): its combining marks and đ."""
     import unicodedata
@@ -139,6 +144,9 @@ class Lexicon:
         self.vocabulary = sorted({w for terms in self.terms.values() for t in terms for w in t.phrase
                                   if len(w) >= 6 and w.isalpha() and w != "numberslot"} | set(TIME_WORDS))
         self.conditions: dict[str, NamedCondition] = {c.name: c for c in CONDITIONS}
+        # every vocabulary word (and ranking word) with two neighbouring letters swapped, to the word meant
+        self._swapped = {w[:i] + w[i + 1] + w[i] + w[i + 2:]: w for w in set(self.vocabulary) | set(RANK_WORDS)
+                         for i in range(len(w) - 1) if w[i] != w[i + 1]}
 
     def _add(self, term: Term) -> None:
         if not term.phrase:
@@ -168,6 +176,8 @@ class Lexicon:
                 match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=84)
                 if match:
                     word = match[0]
+                else:
+                    word = self._swapped.get(word, word)   # two letters swapped: "oldset", "germnay"
             fixed.append(word)
         return fixed
 

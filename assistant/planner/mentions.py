@@ -242,6 +242,16 @@ class Mentions:
 
     # --- stored values ----------------------------------------------------------------------------------------
 
+    def _swapped_values(self) -> dict[str, str]:
+        """One-word stored values of five letters or more with two neighbouring letters swapped ("germnay"), to the
+        value's key; none that is itself a stored value."""
+        if getattr(self, "_swapped", None) is None:
+            keys = {value.replace(" ", "") for values in self.values.values() for value in values}
+            self._swapped = {k[:i] + k[i + 1] + k[i] + k[i + 2:]: k for k in keys if len(k) >= 5 and k.isalpha()
+                             for i in range(len(k) - 1) if k[i] != k[i + 1]}
+            self._swapped = {typo: k for typo, k in self._swapped.items() if typo not in keys}
+        return self._swapped
+
     def places(self, folded: str) -> Places:
         """Stored values named in the (folded) text, compared without spaces ('Hanoi' is 'Hà Nội'), through the
         aliases people use ('Saigon', 'Canadian'); the longest run of words wins."""
@@ -266,7 +276,8 @@ class Mentions:
                 if key == "cash" and start + 1 < len(words) and words[start + 1].strip("?.!,") in CASH_AS_MONEY \
                         and not (start > 0 and words[start - 1] in ("in", "by", "via", "bang")):
                     continue   # "cash collected last week": the money that came in, not the cash payments only
-                for candidate in (key, aliases.get(key), plural):
+                swapped = self._swapped_values().get(key) if size == 1 and len(key) >= 5 else None
+                for candidate in (key, aliases.get(key), plural, swapped):
                     if not candidate:
                         continue
                     hit = next(((d, v[candidate]) for d, v in keyed.items() if candidate in v), None)

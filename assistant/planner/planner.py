@@ -924,7 +924,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return True   # "which customer invoices fall due in the next 7 days": the documents due then
     if intent in CUSTOMER_NEEDED and link.customer is None and not link.ambiguous and (
             not memory.customer_code or (frame.row == "customer" and not frame.single
-                                         and re.search(r"\b(customers|accounts|clients|khach hang cua)\b", frame.folded))):
+                                         and re.search(r"\b(customers|accounts|clients|khach hang cua)\b", frame.folded))
+            or (frame.counting and "customers" in frame.measures)):   # "how many customers have no limit set?"
         return True   # "which of my customers have unpaid invoices": no one customer's task, the figure over them
     if intent in ("credit", "history", "products", "availability", "find_customer") and frame.measures and all(
             "sales" not in MEASURES[m].roles and "support" not in MEASURES[m].roles for m in frame.measures):
@@ -1350,6 +1351,8 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                        r"rise|rose|tang|cao hon|nhieu hon|hon)\b", fold(text)):
             plan.hints["yes_no_change"] = "up"
     _next_due(plan, fold(text))
+    if plan.tool == "query_data" and "last_order" in (plan.args.get("measures") or []) and not plan.args.get("period"):
+        plan.args["period"] = "all"   # "how much do they owe and when did they last order?": ever, not this year
     named = entity_index(session).link_customer(_without_periods(text, today), asker_id=actor_id)
     if named.ambiguous:
         chosen = _busiest(session, named)
@@ -2110,7 +2113,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     elif intent == "tickets":
         if customer_ref:
             args["customer"] = customer_ref
-        t = fold(text)
+        from assistant.planner.lexicon import lexicon
+
+        t = " ".join(lexicon().correct(fold(text).split()))   # ("whats the oldset open ticket")
         unresolved = re.search(r"\b(not|aren'? ?t|isn'? ?t|un|chua|khong)\s*(yet\s+)?(closed|resolved|dong|xu ly)|\bstill open\b", t)
         if unresolved:
             args["status"] = "unresolved"  # "not closed yet", "chưa đóng"

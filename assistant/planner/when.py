@@ -36,7 +36,9 @@ COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|ag
                            r"(?:19|20)\d\d|q[1-4])\b))\b")
 LAST_YEAR_COMPARE = re.compile(r"\b(same (?:period|time|month|quarter|week) (?:last|a) year|(?:the )?same (?:period|month|quarter) "
                                r"(?:of|in) (?:last|the previous) year|year[- ]over[- ]year|yoy|cung ky(?: nam (?:ngoai|truoc))?|"
-                               r"vs\.? last year|versus last year|compared (?:with|to) last year|so voi nam (?:ngoai|truoc))\b")
+                               r"vs\.? last year|versus last year|compared (?:with|to) last year|so voi nam (?:ngoai|truoc)|"
+                               r"(?:the )?same (?:period|month|quarter|week) (?:the|a) year (?:before|earlier)|"
+                               r"(?:the )?same (?:month|quarter|week) (?:of |in )?the previous year|a year (?:earlier|before))\b")
 # Words that ask how a figure moved between two periods ("did sales go up from 2023 to 2024?").
 CHANGE_WORDS = re.compile(r"\b(go(?:ne)? up|went up|go(?:ne)? down|went down|grow|grew|grown|growth|increased?|"
                           r"decreased?|declined?|drop(?:ped)?|fell|fall(?:en)?|changed?|rise|rose|tang|giam)\b")

@@ -80,7 +80,9 @@ CONDITIONS: tuple[NamedCondition, ...] = (
         "no_credit_limit",
         Words("no credit limit set", "chưa có hạn mức tín dụng",
               ("no credit limit", "without a credit limit", "without credit limit", "no limit set", "have no limit",
-               "no credit limit assigned"),
+               "no credit limit assigned", "don't have a credit limit", "dont have a credit limit",
+               "don't have a credit limit set", "dont have a credit limit set", "doesn't have a credit limit",
+               "have no credit limit", "has no credit limit", "credit limit not set", "missing a credit limit"),
               ("không có hạn mức tín dụng", "chưa đặt hạn mức", "chưa có hạn mức", "không có hạn mức")),
         "credit_limit", "empty", show=("credit_limit",)),
     NamedCondition(

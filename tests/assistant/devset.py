@@ -982,4 +982,21 @@ def cases() -> list[dict]:
         **{"as": BAO})
     add("list open purchase orders", "query_data",
         {"filters": [{"dimension": "po_status", "values": ["sent", "partially_received"]}]}, **{"as": HA})
+    # words a letter pair swapped, payments by method as amounts, Vietnamese for overdue bills and payables
+    add("whats the oldset open ticket", "list_tickets", {"oldest_first": True}, **{"as": ANH})
+    add("customers in Singpaore", "query_data", {"filters": [{"dimension": "city", "values": ["Singapore"]}]},
+        **{"as": BAO})
+    add("break down last year's customer payments by payment method", "query_data",
+        {"measures": ["payments_received"], "group_by": ["payment_method"], "period": "last-year"}, **{"as": HA})
+    add("có bao nhiêu hóa đơn nhà cung cấp đang quá hạn?", "query_data", {"measures": ["overdue_bills"]}, **{"as": HA})
+    add("tổng công nợ phải trả đã quá hạn là bao nhiêu?", "query_data", {"measures": ["overdue_payables"]}, **{"as": HA})
+    add("bao nhiêu khách hàng đã mua hàng trong tháng trước?", "query_data",
+        {"measures": ["customers_buying"], "period": "last-month"}, **{"as": BAO})
+    add("how did last month compare with the same month the year before?", "query_data",
+        {"period": "last-month", "compare": "same_period_last_year"}, **{"as": BAO})
+    add("total units reserved for orders in the Hanoi warehouse?", "query_data",
+        {"measures": ["stock_reserved"], "filters": [{"dimension": "warehouse", "values": ["HAN"]}]}, **{"as": BAO})
+    add("how much is still open across all my customers?", "query_data", {"measures": ["open_receivables"], "owner": "me"})
+    add("Hoàng Long - how much do they owe and when did they last order?", "query_data",
+        {"measures": ["open_receivables", "last_order"], "customer": "HOANGLONG", "period": "all"})
     return out
