@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from backend.errors import Ambiguous, NotFound, ValidationFailed
-from backend.models import Customer, Invoice
+from backend.models import Customer, Invoice, Product
 from backend.tools.context import ToolContext
 from backend.tools.registry import get_spec, invoke
 from tests.factories.catalog import make_product
@@ -83,6 +83,7 @@ def test_overview_profile_orders_revenue(ctx, minh_phat):
     assert rev.year_to_date == D("15000000")             # cancelled order excluded
     assert rev.same_period_last_year == D("10000000")    # up to and including 2025-11-20
     assert rev.last_year == D("15000000")
+    assert rev.all_time == D("30000000")                 # every order up to today, cancelled excluded
     assert rev.change_pct == D("50.0")
     assert (rev.period_from, rev.period_to, rev.comparison_to) == (date(2026, 1, 1), date(2026, 11, 20),
                                                                    date(2025, 11, 20))
@@ -358,3 +359,12 @@ def test_names_with_letters_people_type_plainly_are_found(ctx):
     make_customer(session, code="N03", name="Æbleskiver Łódź", city="Łódź")
     assert [c.code for c in invoke("find_customers", ctx, {"query": "bjorn"}).candidates][:1] == ["N01"]
     assert [c.code for c in invoke("find_customers", ctx, {"query": "aebleskiver"}).candidates][:1] == ["N03"]
+
+
+def test_a_brief_gives_all_time_revenue_beyond_the_last_two_years(ctx, minh_phat):
+    paper = ctx.session.query(Product).filter_by(sku="A4").one()
+    make_order(ctx.session, customer=minh_phat, lines=[(paper, 7, None, D("0"))], order_date=date(2023, 5, 2),
+               status="invoiced", number="SO-2023-05-02")
+    ctx.session.flush()
+    rev = invoke("customer_overview", ctx, {"customer": "minh phat"}).revenue
+    assert (rev.last_year, rev.all_time) == (D("15000000"), D("37000000"))

@@ -107,8 +107,10 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
         cur = rev.get("currency")
         change = rev.get("change_pct")
         change_txt = f" ({'+' if change and Decimal(str(change)) >= 0 else ''}{change}%)" if change is not None else ""
-        lines.append(_t(lang, f"Revenue YTD {_m(rev.get('year_to_date'), cur)} vs {_m(rev.get('same_period_last_year'), cur)} same period last year{change_txt}; last year {_m(rev.get('last_year'), cur)}.",
-                        f"Doanh thu từ đầu năm {_m(rev.get('year_to_date'), cur)} so với {_m(rev.get('same_period_last_year'), cur)} cùng kỳ năm trước{change_txt}; cả năm trước {_m(rev.get('last_year'), cur)}."))
+        ever = (_t(lang, f"; all time {_m(rev['all_time'], cur)}", f"; từ trước đến nay {_m(rev['all_time'], cur)}")
+                if rev.get("all_time") is not None else "")
+        lines.append(_t(lang, f"Revenue YTD {_m(rev.get('year_to_date'), cur)} vs {_m(rev.get('same_period_last_year'), cur)} same period last year{change_txt}; last year {_m(rev.get('last_year'), cur)}{ever}.",
+                        f"Doanh thu từ đầu năm {_m(rev.get('year_to_date'), cur)} so với {_m(rev.get('same_period_last_year'), cur)} cùng kỳ năm trước{change_txt}; cả năm trước {_m(rev.get('last_year'), cur)}{ever}."))
     inv = r.get("invoices") or {}
     if inv:
         cur = inv.get("currency")

@@ -8,7 +8,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
-from sqlalchemy import Date, bindparam, case, func, select
+from sqlalchemy import Date, and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 
 from backend.models import Contact, Customer, Employee, Interaction, Opportunity, Quote, SalesOrder, Ticket
@@ -70,11 +70,15 @@ OPEN_OPPORTUNITIES = (select(Opportunity.name, Opportunity.stage, Opportunity.am
                       .order_by(Opportunity.close_date, Opportunity.id).limit(MAX_ITEMS))
 _ORDER_DATE, _REVENUE = SalesOrder.order_date, SalesOrder.net_amount_base
 # Revenue: orders not cancelled, by order date, base currency; this year to date, last year to the same day, last year.
+_LAST_START = bindparam("last_start", type_=Date())
 REVENUE = (select(func.sum(case((_ORDER_DATE >= bindparam("start", type_=Date()), _REVENUE), else_=0)),
-                  func.sum(case((_ORDER_DATE <= bindparam("last_same_day", type_=Date()), _REVENUE), else_=0)),
-                  func.sum(case((_ORDER_DATE <= bindparam("last_end", type_=Date()), _REVENUE), else_=0)))
+                  func.sum(case((and_(_ORDER_DATE >= _LAST_START,
+                                      _ORDER_DATE <= bindparam("last_same_day", type_=Date())), _REVENUE), else_=0)),
+                  func.sum(case((and_(_ORDER_DATE >= _LAST_START,
+                                      _ORDER_DATE <= bindparam("last_end", type_=Date())), _REVENUE), else_=0)),
+                  func.sum(_REVENUE))
            .where(SalesOrder.customer_id == _CUSTOMER, rules.counts_as_revenue(SalesOrder.status),
-                  _ORDER_DATE >= bindparam("last_start", type_=Date()), _ORDER_DATE <= _TODAY))
+                  _ORDER_DATE <= _TODAY))
 
 
 class CustomerOverviewInput(ToolModel):
@@ -129,6 +133,7 @@ class RevenueSummary(ToolModel):
     year_to_date: Decimal = Field(description="1 January to today")
     same_period_last_year: Decimal = Field(description="1 January to the same day last year")
     last_year: Decimal = Field(description="The whole of last year")
+    all_time: Decimal = Field(description="Every order up to today")
     change_pct: Decimal | None = Field(
         description="Year to date vs the same period last year, percent; None when last year's period is 0")
     period_from: date
@@ -209,13 +214,13 @@ def local_date(ctx: ToolContext, moment: datetime) -> date:
 def _revenue(ctx: ToolContext, customer: Customer, today: date) -> RevenueSummary:
     start = date(today.year, 1, 1)
     last_start, last_same_day = date(today.year - 1, 1, 1), one_year_before(today)
-    ytd, prior, full = ctx.session.execute(REVENUE, {
+    ytd, prior, full, ever = ctx.session.execute(REVENUE, {
         "customer_id": customer.id, "start": start, "today": today, "last_start": last_start,
         "last_same_day": last_same_day, "last_end": date(today.year - 1, 12, 31)}).one()
     base = ctx.base_currency
-    ytd, prior, full = (round_money(v or Decimal(0), base) for v in (ytd, prior, full))
+    ytd, prior, full, ever = (round_money(v or Decimal(0), base) for v in (ytd, prior, full, ever))
     change = ((ytd - prior) * 100 / prior).quantize(Decimal("0.1")) if prior > 0 else None
-    return RevenueSummary(currency=base, year_to_date=ytd, same_period_last_year=prior, last_year=full,
+    return RevenueSummary(currency=base, year_to_date=ytd, same_period_last_year=prior, last_year=full, all_time=ever,
                           change_pct=change, period_from=start, period_to=today, comparison_from=last_start,
                           comparison_to=last_same_day)
 
