@@ -71,3 +71,14 @@ def test_documents_due_in_a_period_are_a_window_of_days_from_today():
     assert frame_mod.parse("bills due last month", TODAY).due_window is None          # those are overdue
     assert frame_mod.parse("what did we pay suppliers next week", TODAY).due_window is None
     assert frame_mod.parse("how much do we have to pay suppliers next week?", TODAY).due_window == (4, 10)
+
+
+@pytest.mark.parametrize("text, period, grouped", [
+    ("monthly revenue jan to may 2026", "2026-01..2026-05", ["month"]),   # a range without "from", month by month
+    ("sales jan-may", "2026-01..2026-05", []),
+    ("how many orders in may", "2026-05", []),
+])
+def test_month_ranges_without_from_and_words_for_every_month(text, period, grouped):
+    frame = frame_mod.parse(text, TODAY)
+    assert (frame.period, frame.group_by) == (period, grouped)
+    assert frame.counting == text.startswith("how many")   # "may" in a period is the month, not "mấy"

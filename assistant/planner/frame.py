@@ -587,9 +587,13 @@ def parse(text: str, today: date) -> Frame:
         marks = [() if w != s else m for w, s, m in zip(words, said, marks)]
     hits = lex.find(words, marks)
     frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits, today=today)
-    when = when_mod.read(_without_account_codes(text, words), today)
+    period_text = _without_account_codes(text, words)
+    when = when_mod.read(period_text, today)
     frame.period, frame.compare = when.period, when.compare
-    frame.counting = _has(frame.folded, COUNT_CUES)
+    # (a count cue inside a period is none: "jan to may" is the month, not "mấy")
+    unperiod = "".join(" " if any(a <= i < b for a, b in when.spans) else ch for i, ch in enumerate(period_text))
+    frame.counting = _has(frame.folded, tuple(c for c in COUNT_CUES if c != "may")) or (
+        _has(frame.folded, ("may",)) and _has(unperiod, ("may",)))
     frame.amount = _has(frame.folded, AMOUNT_CUES)
     frame.mine = bool(MINE.search(frame.folded))
     frame.extremes = bool(EXTREMES.search(frame.folded))
@@ -677,6 +681,12 @@ def parse(text: str, today: date) -> Frame:
                                                                                            "open_opportunities",
                                                                                            "opportunities")]
     _which_supplier(frame)
+    every = re.search(r"\b(monthly|weekly|quarterly|yearly|annually|hang thang|hang tuan|hang quy|hang nam)\b", frame.folded)
+    if every and not frame.group_by:
+        # "monthly revenue Jan to May": month by month
+        word = every.group(1)
+        frame.group_by.append("month" if word in ("monthly", "hang thang") else "week" if word in ("weekly", "hang tuan")
+                              else "quarter" if word in ("quarterly", "hang quy") else "year")
     # "invoice by invoice", "month by month": grouped by that
     for m in re.finditer(r"\b(\w+?)s? by \1s?\b", frame.folded):
         for hit in lex.find([m.group(1)]):

@@ -119,10 +119,15 @@ def _months_between(a: int, b: int, year: int | None, today: date) -> str:
     return f"{first}..{end_year}-{b:02d}"
 
 
-@_pattern(r"\b(?:from|between|tu)\s+(?P<a>" + _MONTH + r")\s+(?:to|and|until|through|-|den|toi)\s+(?P<b>" + _MONTH + r")"
+@_pattern(r"\b(?:(?:from|between|tu)\s+(?P<a>" + _MONTH + r")\s+(?:to|and|until|through|-|den|toi)\s+(?P<b>" + _MONTH + r")"
+          r"|(?P<c>" + _MONTH + r")\s*(?:to|through|until|-|–)\s*(?P<d>" + _MONTH + r"))"
           r"(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b")
 def _month_range(m, today):
-    return _months_between(MONTHS[m["a"]], MONTHS[m["b"]], int(m["y"]) if m["y"] else None, today)
+    # "from March to May", "jan to may 2026", "jan-may" (not "compare March to May": two months)
+    if not m["a"] and re.search(r"\b(compar\w*|vs|versus|so sanh)\b", m.string[:m.start()]):
+        return None
+    first, last = (m["a"], m["b"]) if m["a"] else (m["c"], m["d"])
+    return _months_between(MONTHS[first], MONTHS[last], int(m["y"]) if m["y"] else None, today)
 
 
 @_pattern(r"\b(?:from|between|tu|giua)\s+(?:nam\s+)?(?P<a>" + _YEAR + r")\s+(?:to|and|until|through|-|den|toi|va)\s+(?:nam\s+)?(?P<b>" + _YEAR + r")\b")
