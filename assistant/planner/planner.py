@@ -1601,6 +1601,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                  or YES_NO.search(frame.folded)) and not quote_lines(text, index, None)[0]:
         intent = None   # "are there any quotes pending approval?": the quotes in that state, not one to draft
     deal_words = bool(mentions_mod.OPPORTUNITY_CUES.search(fold(text)) or re.search(r"\b(stage|giai doan)\b", fold(text)))
+    if intent in ("order_status", "credit", "history", "contacts") and link.customer is not None and not slots.documents \
+            and re.search(r"\b(deals?|opportunit(y|ies)|co hoi|pipeline)\b", fold(text)):
+        intent = None   # "what's the status of my deal with Hòa Bình?", "any open deals with X?": the deals, not orders
     ahead = {"expected_close", "open_opportunities", "opportunities", "pipeline_amount", "weighted_pipeline"}
     bare_month = re.fullmatch(r"(\d{4})-(\d{2})", frame.period or "")
     if bare_month and ((frame.measures and set(frame.measures) <= ahead) or deal_words) \

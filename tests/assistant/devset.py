@@ -999,4 +999,7 @@ def cases() -> list[dict]:
     add("how much is still open across all my customers?", "query_data", {"measures": ["open_receivables"], "owner": "me"})
     add("Hoàng Long - how much do they owe and when did they last order?", "query_data",
         {"measures": ["open_receivables", "last_order"], "customer": "HOANGLONG", "period": "all"})
+    # a customer's deals asked about: its brief (with the open deals), not its orders or its credit
+    add("whats the status of my deal with Hoàng Long?", OVERVIEW, {"customer": "HOANGLONG"})
+    add("any open deals with Saigon Foods?", OVERVIEW, {"customer": "SAIGONFOODS"})
     return out
