@@ -61,6 +61,10 @@ PINNED = {
     "demo-13.json": "cca58032f41dcbb0f5a98d9b561aaa292fdbe407689bea2f4190328c8c317b60",
     "erp-10.json": "dd31cbe8e22a93b137f8522492ab4dfd8092bae55b7934d3395f828bb64f385e",
     "second-13.json": "82a203ba76139eaab52e3f9ec4d12028a45fdbf916dd621a707878e2f1642da9",
+    "chinook-14.json": "19ac0e5fc58cbaf8ede082bf408eee5aeaccdd204d78c54baf0269357da30e6e",
+    "demo-14.json": "1cbc16bfdeaeabede254fe4f0a8599fbd3edbfcbd1d96f1750899d5005296d90",
+    "erp-11.json": "a5ceae01ee97bc5276d952502ab4cf212d625aee4a70149b0568e70c1978b819",
+    "second-14.json": "7bfd44204825f0935715c58eeaf2652cdc35fdc4d79532da3a71a8583ada8e11",
 }
 
 

@@ -377,7 +377,8 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                          + ("" if p.get("active") else _t(lang, f" (inactive: {p.get('inactive_reason')})", f" (ngừng bán: {p.get('inactive_reason')})"))
                          for p in products[:10])
     if tool == "product_availability":
-        lines = [f"**{r.get('name')}** ({r.get('sku')}): {_m(r.get('unit_price'), r.get('currency'))} / {r.get('unit')}"
+        category = f", {r['category']}" if r.get("category") else ""
+        lines = [f"**{r.get('name')}** ({r.get('sku')}{category}): {_m(r.get('unit_price'), r.get('currency'))} / {r.get('unit')}"
                  + (_t(lang, f" for {r.get('customer_name')}", f" cho {r.get('customer_name')}") if r.get("customer_name") else "")]
         stock = r.get("stock", [])
 

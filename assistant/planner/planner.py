@@ -1049,6 +1049,12 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
     return Plan(intent="data", tool="query_data", args=call.args, language=language, hints=call.hints)
 
 
+def _common_words() -> frozenset[str]:
+    from assistant.planner.linker import COMMON_WORDS
+
+    return frozenset(COMMON_WORDS)
+
+
 def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
     """A product named among the words a data question leaves over ('how many Titanium Sporks', 'Kestrel 20F down
     bag'), when its distinctive words are there: two or more, or its SKU."""
@@ -1075,7 +1081,10 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
             return None
         tokens = set(product.tokens) | {t + "s" for t in product.tokens}   # "Sporks" names the Titanium Spork
         matched = sum(1 for w in set(run) if w in tokens and len(w) >= 3)
-        return product.sku if matched >= 2 or product.sku.lower() in run else None
+        # (a one-word name said whole, "the track Roxanne", names it too when it is no everyday word)
+        whole = re.sub(r"[^\w\s]", " ", fold(product.name)).split()
+        alone = len(whole) == 1 and len(whole[0]) >= 5 and whole[0] in run and whole[0] not in _common_words()
+        return product.sku if matched >= 2 or product.sku.lower() in run or alone else None
 
     found = named(words)
     if found is None and len(words) > 2:
@@ -1085,6 +1094,9 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
                 found = named(words[start:start + size])
                 if found is not None:
                     return found
+    if found is None and len(words) > 1:
+        # "the track Roxanne": a one-word name among other words
+        found = next((sku for sku in (named([w]) for w in words if len(w) >= 5) if sku), None)
     return found
 
 
@@ -1663,7 +1675,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     if person is not None and link.customer is not None and link.span and \
             set(tokens_of(text)[link.span[0]:link.span[1]]) <= set(fold(person.name).split()) and \
-            re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
+            (re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)) or PERFORMANCE.search(fold(text))):
+        # ("how did Steve do in 2025?": a colleague's results, not the customer Steve Murray)
         link = LinkResult()   # "and Steve Johnson's?": the colleague named in full, not the customer Steve Murray
     if person is not None and link.customer is not None and \
             set(fold(person.name).split()[-1:]) & set(link.customer.core) and \
@@ -1702,8 +1715,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if frame.weak_revenue and link.customer is None and (frame.mine or frame.row == "customer") and not frame.counting \
             and all(MEASURES[m].counts is not None for m in frame.measures):
         frame.measures[:] = ["revenue"]  # "what did my customers buy in 2023": their purchases together
-    category_named = any(t.kind == "dimension" and t.target == "category" for h in frame.hits for t in h.terms) and \
-        "category" in extra.places(frame.folded).found
+    category_named = (any(t.kind == "dimension" and t.target == "category" for h in frame.hits for t in h.terms)
+                      or (frame.counting and re.search(r"\b(have we got|do we have|have we|are there|do we sell|co bao nhieu)\b",
+                                                       frame.folded))) and "category" in extra.places(frame.folded).found
     different = bool(re.search(r"\bhow many (different|distinct|unique)\b|\bbao nhieu (loai|mat hang) khac nhau\b",
                                frame.folded))   # "how many different tracks do we sell": the titles, not the units
     if frame.counting and not frame.measures and not frame.conditions and not frame.row \
@@ -1712,6 +1726,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         frame.measures.append("products")  # "how many tracks do we have in the Jazz genre": the catalogue's, counted
     if frame.weak_revenue and not frame.measures and frame.counting and intent not in blocking:
         frame.measures.append("units")    # "how many Titanium Sporks did we sell in 2017": units sold
+    if re.search(r"\b(what|which) (genre|category|kind|type|group)\b|\bthuoc (nhom|loai) (hang )?nao\b", frame.folded) \
+            and not frame.period and link.customer is None and intent not in blocking \
+            and _registered("product_availability"):
+        sku = _product_in(frame, index, link, person, extra.places(frame.folded))
+        if sku is not None:
+            # "what genre is the track Roxanne and what does it cost": the product's record (category and price)
+            return Plan(intent="availability", tool="product_availability", args={"product": sku}, language=language)
     if COST_ASKED.search(frame.folded) and not frame.group_by and not frame.period and link.customer is None \
             and intent not in blocking and _registered("product_availability") and set(frame.measures) <= {
                 "list_price", "payments_received", "supplier_payments_made"}:

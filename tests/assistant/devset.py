@@ -1002,4 +1002,7 @@ def cases() -> list[dict]:
     # a customer's deals asked about: its brief (with the open deals), not its orders or its credit
     add("whats the status of my deal with Hoàng Long?", OVERVIEW, {"customer": "HOANGLONG"})
     add("any open deals with Saigon Foods?", OVERVIEW, {"customer": "SAIGONFOODS"})
+    # a product's category asked (its record), a colleague's results by first name
+    add("what category is the Casio fx-580VN X in, and what does it cost?", "product_availability",
+        {"product": "EL-CALC-580"}, **{"as": BAO})
     return out
