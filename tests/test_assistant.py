@@ -275,3 +275,15 @@ def test_cash_collected_is_the_money_that_came_in_and_in_cash_the_way_it_was_pai
     in_cash = ask(session, world["manager"], "payments received in cash this month", conversation="c-cash-2")
     assert not collected.tool_calls[0]["args"].get("filters")
     assert in_cash.tool_calls[0]["args"]["filters"] == [{"dimension": "payment_method", "op": "in", "values": ["cash"]}]
+
+
+def test_a_product_whose_words_call_another_category_is_asked_about_alone(session, world):
+    from tests.factories.catalog import make_product
+
+    make_product(session, sku="CUP-P12", name="Paper cups 12oz (carton of 1,000)", category="Food service",
+                 unit_price=Decimal("890000"))
+    session.flush()
+    result = ask(session, world["manager"], "what's the price of the 12oz paper cups sold last month?", conversation="c-cups")
+    args = result.tool_calls[0]["args"]
+    assert args.get("product") == "CUP-P12"
+    assert not [f for f in args.get("filters", []) if f["dimension"] == "category"]

@@ -681,12 +681,12 @@ def parse(text: str, today: date) -> Frame:
                                                                                            "open_opportunities",
                                                                                            "opportunities")]
     _which_supplier(frame)
-    every = re.search(r"\b(monthly|weekly|quarterly|yearly|annually|hang thang|hang tuan|hang quy|hang nam)\b", frame.folded)
+    # (not "hàng tháng": folded, "mua hàng tháng 5" would read as it)
+    every = re.search(r"\b(monthly|weekly|quarterly|yearly|annually)\b", frame.folded)
     if every and not frame.group_by:
         # "monthly revenue Jan to May": month by month
         word = every.group(1)
-        frame.group_by.append("month" if word in ("monthly", "hang thang") else "week" if word in ("weekly", "hang tuan")
-                              else "quarter" if word in ("quarterly", "hang quy") else "year")
+        frame.group_by.append({"monthly": "month", "weekly": "week", "quarterly": "quarter"}.get(word, "year"))
     # "invoice by invoice", "month by month": grouped by that
     for m in re.finditer(r"\b(\w+?)s? by \1s?\b", frame.folded):
         for hit in lex.find([m.group(1)]):

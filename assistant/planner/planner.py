@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.planner import slots as slot_mod
@@ -1321,11 +1321,35 @@ def _history_of(customer: str, kind: str, page_size: int, frame, language: str) 
     return Plan(intent="history", tool="customer_history", args=args, language=language, customer_code=customer)
 
 
+def _category_of_the_product(plan: Plan, session: Session) -> None:
+    """"The price of the 12oz paper cups": a product named, and a category its words also call ("paper") that is
+    not the product's own — the product alone, not nothing."""
+    filters = plan.args.get("filters") or []
+    if plan.tool != "query_data" or not plan.args.get("product") or not any(f["dimension"] == "category" for f in filters):
+        return
+    from backend.models import Product
+
+    own = session.execute(select(Product.category).where(func.upper(Product.sku) == str(plan.args["product"]).upper())
+                          ).scalar_one_or_none()
+    if own is None:
+        return
+    kept = [f for f in filters if f["dimension"] != "category" or own in f["values"]]
+    if len(kept) != len(filters):
+        plan.args["filters"] = kept
+
+
 def _next_due(plan: Plan, folded: str) -> None:
-    """"When is our next payment to Double A due and how much is it?": the open bill due soonest, with its amount."""
-    if plan.tool != "query_data" or plan.args.get("group_by") or not NEXT_DUE.search(folded):
+    """"When is our next payment to Double A due and how much is it?": the open bill due soonest, with its amount;
+    "hóa đơn nhà cung cấp tiếp theo đến hạn ngày nào": that date alone."""
+    if plan.tool != "query_data" or not NEXT_DUE.search(folded):
         return
     measures = plan.args.get("measures") or []
+    if measures in (["next_bill_due"], ["invoice_due_date"]) and set(plan.args.get("group_by") or ()) <= {
+            "bill", "invoice", "supplier", "customer"} and not re.search(r"\b(how much|bao nhieu|amount|so tien)\b", folded):
+        plan.args.pop("group_by", None)   # the earliest due date still ahead
+        return
+    if plan.args.get("group_by"):
+        return
     for due, (amount, row) in DUE_PAIRS.items():
         if due in measures and (amount in measures or re.search(r"\b(how much|bao nhieu|amount|so tien)\b", folded)):
             plan.args["measures"] = [amount, due]
@@ -1363,6 +1387,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
                        r"rise|rose|tang|cao hon|nhieu hon|hon)\b", fold(text)):
             plan.hints["yes_no_change"] = "up"
     _next_due(plan, fold(text))
+    _category_of_the_product(plan, session)
     if plan.tool == "query_data" and "last_order" in (plan.args.get("measures") or []) and not plan.args.get("period"):
         plan.args["period"] = "all"   # "how much do they owe and when did they last order?": ever, not this year
     named = entity_index(session).link_customer(_without_periods(text, today), asker_id=actor_id)

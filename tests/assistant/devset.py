@@ -1005,4 +1005,9 @@ def cases() -> list[dict]:
     # a product's category asked (its record), a colleague's results by first name
     add("what category is the Casio fx-580VN X in, and what does it cost?", "product_availability",
         {"product": "EL-CALC-580"}, **{"as": BAO})
+    # a product's own words calling another category; the next due date alone; "mua hàng năm 2026" is no "yearly"
+    add("what's the price of the 12oz paper cups?", "query_data", {"measures": ["list_price"], "product": "FS-CUP-P12"})
+    add("hoa don nha cung cap tiep theo den han ngay nao", "query_data", {"measures": ["next_bill_due"]}, **{"as": HA})
+    add("top 3 nhà cung cấp theo giá trị mua hàng năm 2025", "query_data",
+        {"measures": ["purchases"], "group_by": ["supplier"], "period": "2025", "limit": 3}, **{"as": HA})
     return out
