@@ -45,7 +45,8 @@ WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "b
 ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products": "product", "opportunities": "opportunity",
                 "open_opportunities": "opportunity", "invoices": "invoice", "open_invoices": "invoice",
                 "overdue_invoices": "invoice", "orders": "order", "purchase_orders": "purchase_order",
-                "supplier_bills": "bill", "open_bills": "bill", "overdue_bills": "bill", "inactive_products": "product"}
+                "supplier_bills": "bill", "open_bills": "bill", "overdue_bills": "bill", "inactive_products": "product",
+                "goods_receipts": "receipt"}
 # A dimension word that names a count's things ("customers" -> the customers measure).
 COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
                       "order": "orders"}
@@ -261,6 +262,19 @@ def _plain_readings(frame: Frame) -> None:
                                                                                     frame.folded):
         frame.measures.remove("units")   # "total units reserved in Hanoi": the stock figure counts units already
         frame.row = None if frame.row == "order" else frame.row   # ("reserved for orders": whose they are)
+    if re.search(r"\bwho (owes|owe|is owing)\b|\bai (dang )?no\b", frame.folded) and frame.row == "invoice":
+        # "who owes us the most in overdue invoices?": the customers, by what they owe on them
+        frame.row, frame.row_count = "customer", None
+        frame.measures[:] = ["overdue_amount" if m in ("overdue_invoices", "overdue_amount") else "open_receivables"
+                             for m in frame.measures][:1] or ["open_receivables"]
+        frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
+    if "po_expected_date" in frame.measures and not frame.group_by and frame.row in (None, "order") \
+            and re.search(r"\b(orders|pos|purchase orders|don mua hang|cac don)\b", frame.folded):
+        frame.row, frame.row_count = "purchase_order", None   # "when are the open Double A orders due to arrive?"
+        frame.listing = True
+    if {"pipeline_amount", "weighted_pipeline"} & set(frame.measures) and "revenue" in frame.measures \
+            and not re.search(r"\b(revenue|sales|sold|doanh thu|doanh so)\b", frame.folded):
+        frame.measures.remove("revenue")   # "the total value of our open pipeline": the pipeline's worth
     if not frame.measures and frame.amount and ("invoice_status", "open") in frame.statuses \
             and re.search(r"\b(still open|open|outstanding|owed|con no|chua thu)\b", frame.folded):
         # "how much is still open across all my customers?": what the open invoices still hold

@@ -120,7 +120,8 @@ _LEGAL_WORDS = {"cong", "ty", "tnhh", "cp", "co", "ltd", "pte", "jsc", "inc", "l
                 "tap", "doan", "international", "vietnam", "services", "trading", "the", "and", "of"}
 BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
                    "overdue_bills", "supplier_bills", "next_bill_due", "units_received", "goods_receipts", "last_receipt",
-                   "purchase_orders", "purchase_order_value", "purchase_order_net", "supplier_bill_total")
+                   "purchase_orders", "purchase_order_value", "purchase_order_net", "supplier_bill_total", "po_expected_date",
+                   "units_ordered")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
                 ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced? us)\b"),
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien|da tra|tra cho|(minh|chung ta|cong ty) "
@@ -484,12 +485,13 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
 def _orders_asked(args: dict[str, Any], measures: list[str], frame) -> None:
     """A supplier's purchase orders in a state ("đơn mua hàng nào của Double A chưa nhận đủ?"): those orders, listed
     when asked which, by the state named."""
-    if measures != ["purchase_orders"]:
+    if measures not in (["purchase_orders"], ["po_expected_date"]):
         return
     codes = [code for dimension, code in frame.statuses if dimension == "po_status"]
     if codes:
         args["filters"] = args.get("filters", []) + [{"dimension": "po_status", "values": codes}]
-    if frame.listing and not frame.counting:
+    if measures == ["po_expected_date"] and frame.row == "purchase_order" or frame.listing and not frame.counting:
+        # ("when are the open Double A orders due to arrive?": each order with its date)
         args["measures"] = ["purchase_order_value", "po_expected_date"]
         args["group_by"] = ["purchase_order", "po_status"]
 
@@ -1649,6 +1651,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             and (int(bare_month.group(1)), int(bare_month.group(2))) < (today.year, today.month):
         # "deal nào dự kiến chốt trong tháng 12": deals close ahead, so the December to come
         frame.period = f"{int(bare_month.group(1)) + 1}-{bare_month.group(2)}"
+    bare_quarter = re.fullmatch(r"(\d{4})-Q([1-4])", frame.period or "")
+    if bare_quarter and ((frame.measures and set(frame.measures) <= ahead) or deal_words) \
+            and not re.search(r"\b(19|20)\d\d\b", frame.folded) and not frame.compare \
+            and re.search(r"\b(close|closing|chot|expected|du kien|sap|pipeline)\b", frame.folded) \
+            and (int(bare_quarter.group(1)), int(bare_quarter.group(2))) < (today.year, (today.month - 1) // 3 + 1):
+        frame.period = f"{int(bare_quarter.group(1)) + 1}-Q{bare_quarter.group(2)}"   # "deals expected to close in Q3"
     has_quote = "QUO" in slots.documents
     blocking = WRITE_INTENTS - ({"approve", "convert"} if not has_quote else set())
     # "how long is a quote valid?", "which Incoterms may I quote?": a question about quotes asks for no quote

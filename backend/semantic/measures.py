@@ -831,7 +831,7 @@ MEASURE_LIST: list[Measure] = [
        on={"receipts": MeasureSQL(expr=lambda s: func.count(func.distinct(GoodsReceiptLine.receipt_id)))},
        aggregate="count_distinct",
        counts=Words("goods receipts", "phiếu nhập kho", ("receipts", "goods receipt", "deliveries from suppliers"),
-                    ("lần nhập kho", "phiếu nhập"))),
+                    ("lần nhập kho", "phiếu nhập", "phiếu nhận hàng", "phiếu nhập hàng"))),
     _m("supplier_bill_total", "billed by suppliers", "giá trị hóa đơn nhà cung cấp",
        "Totals (with VAT) of supplier bills, in the base currency at each bill's FX rate.",
        "Tổng tiền (gồm VAT) của các hóa đơn nhà cung cấp, quy đổi theo tỷ giá từng hóa đơn.", "money",

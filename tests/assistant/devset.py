@@ -1010,4 +1010,18 @@ def cases() -> list[dict]:
     add("hoa don nha cung cap tiep theo den han ngay nao", "query_data", {"measures": ["next_bill_due"]}, **{"as": HA})
     add("top 3 nhà cung cấp theo giá trị mua hàng năm 2025", "query_data",
         {"measures": ["purchases"], "group_by": ["supplier"], "period": "2025", "limit": 3}, **{"as": HA})
+    # who owes the most in overdue invoices (customers), a supplier's open orders and when they arrive, receipts
+    # listed, partly received orders in Vietnamese, the open pipeline's worth, deals closing in a quarter ahead
+    add("who owes us the most in overdue invoices? top 5", "query_data",
+        {"measures": ["overdue_amount"], "group_by": ["customer"], "limit": 5}, **{"as": HA})
+    add("when are the open Double A orders due to arrive?", "query_data",
+        {"measures": ["purchase_order_value", "po_expected_date"], "group_by": ["purchase_order", "po_status"]},
+        **{"as": HA})
+    add("hom nay nhap kho nhung phieu nhan hang nao?", "query_data", {"group_by": ["receipt"], "period": "today"},
+        **{"as": HA})
+    add("những PO nào mới nhận được một phần hàng?", "query_data",
+        {"filters": [{"dimension": "po_status", "values": ["partially_received"]}]}, **{"as": HA})
+    add("whats the total value of our open pipeline", "run_report", {"report": "pipeline"}, **{"as": BAO})
+    add("weighted pipeline for deals expected to close in Q1", "query_data",
+        {"measures": ["weighted_pipeline", "expected_close"], "period": "2027-Q1"}, **{"as": BAO})
     return out
