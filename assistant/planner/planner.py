@@ -488,6 +488,8 @@ def _orders_asked(args: dict[str, Any], measures: list[str], frame) -> None:
     if measures not in (["purchase_orders"], ["po_expected_date"]):
         return
     codes = [code for dimension, code in frame.statuses if dimension == "po_status"]
+    if not codes and measures == ["po_expected_date"]:
+        codes = ["sent", "partially_received"]   # "Thiên Long's orders — when will they arrive?": those still to come
     if codes:
         args["filters"] = args.get("filters", []) + [{"dimension": "po_status", "values": codes}]
     if measures == ["po_expected_date"] and frame.row == "purchase_order" or frame.listing and not frame.counting:
@@ -1750,7 +1752,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         frame.measures[:] = ["revenue"]  # "what did my customers buy in 2023": their purchases together
     category_named = (any(t.kind == "dimension" and t.target == "category" for h in frame.hits for t in h.terms)
                       or (frame.counting and re.search(r"\b(have we got|do we have|have we|are there|do we sell|co bao nhieu)\b",
-                                                       frame.folded))) and "category" in extra.places(frame.folded).found
+                                                       frame.folded)
+                          and _product_in(frame, index, link, person, extra.places(frame.folded)) is None)) \
+        and "category" in extra.places(frame.folded).found   # (not "how many Mực in HP 85A do we have": that product)
     different = bool(re.search(r"\bhow many (different|distinct|unique)\b|\bbao nhieu (loai|mat hang) khac nhau\b",
                                frame.folded))   # "how many different tracks do we sell": the titles, not the units
     if frame.counting and not frame.measures and not frame.conditions and not frame.row \

@@ -1024,4 +1024,10 @@ def cases() -> list[dict]:
     add("whats the total value of our open pipeline", "run_report", {"report": "pipeline"}, **{"as": BAO})
     add("weighted pipeline for deals expected to close in Q1", "query_data",
         {"measures": ["weighted_pipeline", "expected_close"], "period": "2027-Q1"}, **{"as": BAO})
+    add("Đơn mua hàng của Thiên Long bao giờ về?", "query_data",
+        {"measures": ["purchase_order_value", "po_expected_date"],
+         "filters": [{"dimension": "supplier", "values": ["Tập đoàn Thiên Long"]},
+                     {"dimension": "po_status", "values": ["sent", "partially_received"]}]}, **{"as": HA})
+    add("how many Mực in HP 85A do we have in the Hanoi warehouse?", "product_availability", {"product": "TON-HP-85A"},
+        **{"as": BAO})
     return out
