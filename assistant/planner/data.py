@@ -171,7 +171,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             ("open_receivables", "invoice_due_date", "invoice")
         first, last = frame.due_window
         measures = [amount, due]
-        conditions += [{"measure": due, "op": ">=", "value": str(first)}, {"measure": due, "op": "<=", "value": str(last)}]
+        conditions += [{"measure": due, "op": ">=", "value": str(first)},
+                       {"measure": due, "op": "<=", "value": str(last)}]
         group_by = [row] + [d for d in group_by if d not in (row, "invoice", "bill")]
     if customer and "invoices" in measures and (frame.amount or not frame.counting) and not group_by and \
             {"open_receivables", "overdue_amount"} & set(measures):

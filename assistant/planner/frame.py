@@ -38,7 +38,9 @@ EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|lowe
                       r"thap nhat va cao nhat|re nhat va dat nhat|dat nhat va re nhat|cao nhat va thap nhat|"
                       r"tot nhat va te nhat|manh nhat va yeu nhat)\b")
 MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid i\b|\bhave i\b|\bi (sold|sell|won|closed|made)\b|"
-                  r"\b(toi|em) (ban|ban duoc|da ban|chot)\b|(?<!chung )(?<!bon )(?<!cong ty )\b(toi|em) (co|dang co|da co) bao nhieu\b|\b(khach|khach hang|doanh so|doanh thu) (cua )?(toi|em)\b")
+                  r"\b(toi|em) (ban|ban duoc|da ban|chot)\b|"
+                  r"(?<!chung )(?<!bon )(?<!cong ty )\b(toi|em) (co|dang co|da co) bao nhieu\b|"   # "em có bao nhiêu đơn"
+                  r"\b(khach|khach hang|doanh so|doanh thu) (cua )?(toi|em)\b")
 # Words that say "revenue" only with an amount ("how much did they buy"), not alone ("what did they buy").
 WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "ban", "mua", "brought"}
 # The natural row of a count asked as a list ("which deals are in negotiation"): count measure -> dimension.
