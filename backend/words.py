@@ -40,6 +40,8 @@ VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
 
 # A purchase order whose goods are not all in yet, as people say it (sent, or partly received).
 _WAITING_FOR_GOODS = ("waiting for goods", "waiting for the goods", "waiting for delivery", "still to arrive",
+                      "waiting on goods", "waiting on the goods", "waiting on goods for", "still waiting on",
+                      "waiting on delivery",
                       "not yet arrived", "goods not in yet", "cho hang ve", "chua ve hang", "hang chua ve",
                       "haven't been delivered in full", "hasn't been delivered in full", "not been delivered in full",
                       "not delivered in full", "not fully delivered", "not been fully delivered",

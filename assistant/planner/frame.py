@@ -30,7 +30,7 @@ AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "wh
                "tong cong", "figure", "figures", "amount")
 DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
 ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap", "cheapest", "re"}
-SUPERLATIVE = re.compile(r"\b(the )?(most|least|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|(?<!on )(?<!on-)top|"
+SUPERLATIVE = re.compile(r"\b(the )?(most|least|fewest|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|(?<!on )(?<!on-)top|"
                          r"oldest|newest|latest|earliest|cheapest|priciest|dearest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
                          r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat|re nhat|dat nhat)\b")
 EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|lowest and highest|strongest and weakest|"
@@ -653,6 +653,14 @@ def parse(text: str, today: date) -> Frame:
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
+    if superlative and len(frame.measures) > 1:
+        # "the fewest units", "the most revenue": the figure right after the superlative ranks
+        at = len(frame.folded[:superlative.end()].split())
+        ranked = next((t.target for h in frame.hits if h.start == at for t in h.of("measure") + h.of("count")
+                       if t.target in frame.measures), None)
+        if ranked:
+            frame.measures.remove(ranked)
+            frame.measures.insert(0, ranked)
     _plain_readings(frame)
     _due_window(frame)
     _next_due(frame)

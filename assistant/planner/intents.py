@@ -140,6 +140,9 @@ SHORT_TYPOS = {"waht": "what", "whta": "what", "wat": "what", "hwo": "how", "hw"
                "hwat": "what", "whos": "who s"}
 
 
+_SWAPPED = {w[:i] + w[i + 1] + w[i] + w[i + 2:]: w for w in VOCABULARY for i in range(len(w) - 1) if w[i] != w[i + 1]}
+
+
 def correct_typos(folded: str) -> str:
     from rapidfuzz import fuzz, process
 
@@ -150,6 +153,8 @@ def correct_typos(folded: str) -> str:
             match = process.extractOne(word, VOCABULARY, scorer=fuzz.ratio, score_cutoff=84)
             if match:
                 word = match[0]
+            else:
+                word = _SWAPPED.get(word, word)   # two letters swapped: "tciket", "invocie"
         words.append(word)
     return " ".join(words)
 

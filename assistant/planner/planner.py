@@ -1264,8 +1264,8 @@ YES_NO_TOPICS = (
     ("owes", re.compile(r"\b(owe|owes|owing|unpaid|outstanding|open invoices?|no|con no|chua tra|chua thanh toan)\b")),
 )
 COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
-                        r"bien loi nhuan|what do we pay for (it|them|one|each)|what we pay for (it|them)|"
-                        r"how much do we pay for (it|them|one|each)|purchase price|buying price|buy price|mua vao gia)\b")
+                        r"bien loi nhuan|what do we pay for (it|them|one|each|the|a|an)|what we pay for (it|them|the)|"
+                        r"how much do we pay for (it|them|one|each|the|a|an)|purchase price|buying price|buy price|mua vao gia)\b")
 
 
 def _busiest(session: Session, link: LinkResult):
@@ -1685,6 +1685,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     # "khách hàng ở Hà Nội": a city's words name no employee (Nguyễn Thu Hà)
     masked += [(m.start(), m.end()) for said in extra.places(frame.folded).said.values()
                for word in said for m in re.finditer(rf"\b{re.escape(word)}\b", fold(text))]
+    # "bao nhiêu", "bao giờ", "bao lâu": how much / when / how long, not Võ Quốc Bảo
+    masked += [(m.start(), m.end()) for m in re.finditer(r"\bbao (nhieu|gio|lau)\b", fold(text))]
     # "năm 2025", "năm nay": the year, not Đặng Hoài Nam
     masked += [(m.start(), m.end()) for m in re.finditer(
         r"\bnam\s+(\d{4}|nay|ngoai|truoc|sau|toi|tai chinh)\b|\b(cuoi|dau|giua|ca|trong|moi)\s+nam\b", fold(text))]

@@ -30,10 +30,12 @@ ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetim
                       r"all years|every year|tu truoc (?:den|toi) nay|tu truoc gio|tu khi bat dau|tat ca cac nam|"
                       r"toan bo thoi gian|tu dau den gio|moi thoi gian)\b")
 COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?|"
+                           r"(?<=more|less|ower|gher|tter|orse) (?:in|during) \w+(?: \w+){0,2} than(?= (?:in |during )?\w)|"
                            r"compare(?=\b.*\b(?:with|to|and|against)\b)|beat|beats|outperform(?:ed)?|better than|"
                            r"worse than|nhieu hon|it hon|cao hon|thap hon|(?:higher|lower|more|less|bigger|smaller|up|down|"
-                           r"greater) than(?= (?:last|the previous|previous|the same|the month before|the year before|"
-                           r"(?:19|20)\d\d|q[1-4])\b))\b")
+                           r"greater) than(?= (?:in |during )?(?:last|the previous|previous|the same|the month before|"
+                           r"the year before|(?:19|20)\d\d|q[1-4]|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|"
+                           r"sep\w*|oct\w*|nov\w*|dec\w*)\b))\b")
 LAST_YEAR_COMPARE = re.compile(r"\b(same (?:period|time|month|quarter|week) (?:last|a) year|(?:the )?same (?:period|month|quarter) "
                                r"(?:of|in) (?:last|the previous) year|year[- ]over[- ]year|yoy|cung ky(?: nam (?:ngoai|truoc))?|"
                                r"vs\.? last year|versus last year|compared (?:with|to) last year|so voi nam (?:ngoai|truoc)|"
@@ -160,7 +162,7 @@ def _since_thang(m, today):
     return f"{start}-01..{today.isoformat()}"
 
 
-@_pattern(r"\b(?:since|ke tu)\s+(?P<mo>" + _MONTH + r")(?:\s+(?P<y>" + _YEAR + r"))?\b")
+@_pattern(r"\b(?:since|ke tu)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<mo>" + _MONTH + r")(?:\s+(?P<y>" + _YEAR + r"))?\b")
 def _since_month(m, today):
     start = _month_year(MONTHS[m["mo"]], int(m["y"]) if m["y"] else None, today)
     return f"{start}-01..{today.isoformat()}"

@@ -327,7 +327,7 @@ MEASURE_LIST: list[Measure] = [
     _m("payments_received", "payments received", "tiền đã thu",
        "Customer payments dated in the period, in the base currency at the FX rate of the payment date.",
        "Các khoản khách hàng thanh toán trong kỳ, quy đổi theo tỷ giá ngày thanh toán.", "money",
-       synonyms_en=("cash collected", "collections", "payments", "cash in", "received", "collected", "collect", "paid", "pay",
+       synonyms_en=("cash collected", "collections", "payments", "cash in", "received", "collected", "collect", "take in", "took in", "taken in", "paid", "pay",
                     "cash received", "money in", "came in", "come in", "brought in cash"),
        synonyms_vi=("thu tiền", "tiền thu được", "đã thu", "thu được", "thanh toán", "đã trả", "trả", "tiền về",
                     "khách đã thanh toán", "khách thanh toán", "khách hàng đã thanh toán", "khách đã trả",

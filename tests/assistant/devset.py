@@ -1030,4 +1030,19 @@ def cases() -> list[dict]:
                      {"dimension": "po_status", "values": ["sent", "partially_received"]}]}, **{"as": HA})
     add("how many Mực in HP 85A do we have in the Hanoi warehouse?", "product_availability", {"product": "TON-HP-85A"},
         **{"as": BAO})
+    # a change asked with the periods apart ("more in September than in August"), "since the start of August",
+    # the fewest units, "take in cash", "waiting on goods", a ticket typed with two letters swapped, what we pay for a
+    # product, "bao nhiêu" never Bảo
+    add("did we sell more in October than in September?", "query_data",
+        {"measures": ["revenue"], "period": "2026-10", "compare": "previous_period"}, **{"as": BAO})
+    add("what have I sold since the start of August?", "query_data",
+        {"measures": ["revenue"], "period": "2026-08-01..2026-11-26", "owner": "me"})
+    add("which 3 products sold the fewest units last year?", "query_data",
+        {"measures": ["units", "revenue"], "group_by": ["product"], "order": "asc", "limit": 3}, **{"as": BAO})
+    add("which purchase orders are we still waiting on goods for", "query_data",
+        {"filters": [{"dimension": "po_status", "values": ["sent", "partially_received"]}]}, **{"as": HA})
+    add("whats the oldest tciket thats still not closed?", "list_tickets", {"oldest_first": True}, **{"as": ANH})
+    add("what do we pay for the HP 85A toner?", "product_availability", {"product": "TON-HP-85A"}, **{"as": BAO})
+    add("doanh thu quý 3 của em bao nhiêu?", "query_data", {"measures": ["revenue"], "period": "2026-Q3", "owner": "me"},
+        **{"as": "hung@songhong.vn"})
     return out
