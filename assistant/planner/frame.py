@@ -277,6 +277,19 @@ def _plain_readings(frame: Frame) -> None:
     if {"pipeline_amount", "weighted_pipeline"} & set(frame.measures) and "revenue" in frame.measures \
             and not re.search(r"\b(revenue|sales|sold|doanh thu|doanh so)\b", frame.folded):
         frame.measures.remove("revenue")   # "the total value of our open pipeline": the pipeline's worth
+    if re.search(r"\bwho (do|does|did) (we|i|the company) owe\b|(?<!hoa don )\b(nha cung cap|ncc) nao (minh |chung ta |cong ty )?"
+                 r"(dang |con )?no\b", frame.folded) and not re.search(r"\b(invoices?|bills?|hoa don)\b", frame.folded):
+        # "who do we owe the most money to?", "nhà cung cấp nào mình đang nợ nhiều nhất": the suppliers, by what we owe
+        frame.measures[:] = ["open_payables"]
+        frame.row, frame.row_count = "supplier", None
+        frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
+    if not frame.measures and frame.amount and ("invoice_status", "paid") in frame.statuses \
+            and re.search(r"\b(da thanh toan|da tra|paid|have paid|has paid)\b", frame.folded) \
+            and not re.search(r"\b(invoices?|hoa don|bills?)\b", frame.folded):
+        # "Quang Đạt đã thanh toán bao nhiêu trong năm nay?": the payments, not the paid invoices counted
+        frame.measures.append("payments_received")
+        frame.statuses[:] = []
+        frame.counting = False
     if not frame.measures and frame.amount and ("invoice_status", "open") in frame.statuses \
             and re.search(r"\b(still open|open|outstanding|owed|con no|chua thu)\b", frame.folded):
         # "how much is still open across all my customers?": what the open invoices still hold

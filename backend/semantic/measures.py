@@ -194,6 +194,7 @@ MEASURE_LIST: list[Measure] = [
        "Revenue divided by the number of orders.", "Doanh thu chia cho số đơn hàng.", "money",
        synonyms_en=("aov", "average order", "typical order", "avg order value", "order size", "average order size",
                     "average invoice", "average invoice value", "average sale", "average basket", "typical invoice",
+                    "avg invoice value", "avg invoice", "avg order", "avg sale", "mean order value",
                     "typical invoice size", "invoice size", "average invoice size", "typical sale", "typical order size",
                     "typical order value", "average purchase", "typical purchase"),
        synonyms_vi=("đơn trung bình", "giá trị trung bình mỗi đơn", "giá trị đơn hàng trung bình", "đơn hàng trung bình",

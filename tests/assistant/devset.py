@@ -1045,4 +1045,8 @@ def cases() -> list[dict]:
     add("what do we pay for the HP 85A toner?", "product_availability", {"product": "TON-HP-85A"}, **{"as": BAO})
     add("doanh thu quý 3 của em bao nhiêu?", "query_data", {"measures": ["revenue"], "period": "2026-Q3", "owner": "me"},
         **{"as": "hung@songhong.vn"})
+    add("who do we owe the most money to?", "query_data", {"measures": ["open_payables"], "group_by": ["supplier"]},
+        **{"as": HA})
+    add("Hoàng Long đã thanh toán bao nhiêu trong năm nay?", "query_data",
+        {"measures": ["payments_received"], "customer": "HOANGLONG", "period": "this-year"}, **{"as": BAO})
     return out
