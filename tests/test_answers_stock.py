@@ -32,8 +32,9 @@ def _checked(stock, wanted, warehouse=None, can_fulfil=None, language="en"):
 
 
 def test_a_stock_check_against_a_quantity_answers_yes_or_no_first_for_the_warehouse_asked():
-    stock = [{"warehouse": "HCM", "available": 40, "quantity": 45, "reserved": 5},
-             {"warehouse": "HAN", "available": 85, "quantity": 85, "reserved": 0}]
+    # each warehouse's can_fulfil as product_availability gives it for 60 wanted
+    stock = [{"warehouse": "HCM", "available": 40, "quantity": 45, "reserved": 5, "can_fulfil": False},
+             {"warehouse": "HAN", "available": 85, "quantity": 85, "reserved": 0, "can_fulfil": True}]
     assert _checked(stock, 60, "HAN", True).startswith("Yes — HAN has 85 available, enough for 60.")
     assert _checked(stock, 60, "HCM", True).startswith("No — HCM has only 40 available (60 wanted).")
     assert _checked(stock, 60, "HCM", True, "vi").startswith("Không — kho HCM chỉ còn 40 (cần 60).")

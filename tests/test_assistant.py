@@ -250,6 +250,7 @@ def test_a_yes_no_question_about_an_account_is_answered_yes_or_no_first(session,
     assert answer("is Hoàng Long over its credit limit?", "c-yn2").startswith("No — **Hoàng Long Trading**")
     assert answer("is Hoàng Long late paying anything?", "c-yn3").startswith("Yes — ")
     assert answer("Hoàng Long có vượt hạn mức tín dụng không?", "c-yn4").startswith("Không — ")
+    assert answer("is Hoàng Long on credit hold?", "c-yn6").startswith("No — ")   # 20 days overdue: under 60
     assert not answer("how much credit does Hoàng Long have left?", "c-yn5").startswith(("Yes", "No"))
 
 

@@ -208,3 +208,12 @@ def test_price_for_directly(session, world):
     assert price_for(session, world["paper"], world["usd"], 100, today).unit_price == Decimal("3.60")
     # The rate of the day asked for: on 2026-10-15 the 24,000 rate applies.
     assert price_for(session, world["paper"], world["usd"], 100, date(2026, 10, 15)).unit_price == Decimal("3.75")
+
+
+def test_availability_says_whether_each_warehouse_alone_can_serve_the_quantity(sales):
+    levels = invoke("product_availability", sales, {"product": "PAPER-A4"}).stock
+    assert levels and all(level.can_fulfil is None for level in levels)   # no quantity asked
+    most = max(level.available for level in levels)
+    checked = invoke("product_availability", sales, {"product": "PAPER-A4", "quantity": most}).stock
+    assert [level.can_fulfil for level in checked] == [level.available >= most for level in levels]
+    assert any(level.can_fulfil for level in checked)

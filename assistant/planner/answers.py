@@ -455,9 +455,9 @@ def _enough(r: dict[str, Any], stock: list[dict[str, Any]], warehouse: str | Non
     if not wanted or not asked:
         return ""
     here = next((s for s in stock if s.get("warehouse") == warehouse), None) if warehouse else None
-    if here is not None:
+    if here is not None and here.get("can_fulfil") is not None:
         have = int(here.get("available") or 0)
-        if have >= int(wanted):
+        if here["can_fulfil"]:
             return _t(lang, f"Yes — {warehouse} has {have:,} available, enough for {wanted:,}.",
                       f"Có — kho {warehouse} còn {have:,}, đủ cho {wanted:,}.")
         return _t(lang, f"No — {warehouse} has only {have:,} available ({wanted:,} wanted).",
@@ -471,7 +471,7 @@ def _enough(r: dict[str, Any], stock: list[dict[str, Any]], warehouse: str | Non
 def _account_verdict(r: dict[str, Any], lang: str, topic: Any) -> str:
     """'Yes — ' / 'No — ' in front of a credit check or a customer's overview asked as a yes/no question about the
     account: over its credit limit, late on anything, owing anything (the figures follow)."""
-    if topic not in ("over_limit", "overdue", "owes"):
+    if topic not in ("over_limit", "on_hold", "overdue", "owes"):
         return ""
     inv, credit = r.get("invoices") or {}, r.get("credit") or r
 
@@ -481,12 +481,12 @@ def _account_verdict(r: dict[str, Any], lang: str, topic: Any) -> str:
         except (ArithmeticError, ValueError):
             return None
 
-    if topic == "over_limit":
-        if not credit.get("limit_configured"):
+    if topic in ("over_limit", "on_hold"):
+        # the credit check's own verdicts (backend/tools/credit.py)
+        if topic == "over_limit" and not credit.get("limit_configured"):
             return ""
-        try:
-            found = Decimal(str(credit.get("exposure"))) > Decimal(str(credit.get("credit_limit")))
-        except (ArithmeticError, ValueError, TypeError):
+        found = credit.get("over_limit" if topic == "over_limit" else "on_credit_hold")
+        if found is None:
             return ""
     elif topic == "overdue":
         found = positive(inv.get("overdue_amount") if inv else r.get("overdue_amount"))

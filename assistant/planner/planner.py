@@ -1259,6 +1259,7 @@ YES_NO = re.compile(r"^\s*(is|are|does|do|did|has|have|was|were|any)\b(?!.*\b(ho
                     r"^\s*(co|co phai)\b.*\b(khong|chua)\s*\??\s*$|\b(co|da)\b.*\b(khong|chua)\s*\??\s*$")
 # What a yes/no question about one customer's account asks, first match wins: over the limit, late, owing at all.
 YES_NO_TOPICS = (
+    ("on_hold", re.compile(r"\b(on (credit )?hold|held|bi giu tin dung|giu tin dung|bi khoa)\b")),
     ("over_limit", re.compile(r"\b(over|above|exceed\w*|past|beyond|vuot|qua)\b.*\b(limit|han muc)\b|\bover limit\b")),
     ("overdue", re.compile(r"\b(late|overdue|past due|behind|qua han|tre han|tre)\b")),
     ("owes", re.compile(r"\b(owe|owes|owing|unpaid|outstanding|open invoices?|no|con no|chua tra|chua thanh toan)\b")),

@@ -101,6 +101,7 @@ class WarehouseStock(ToolModel):
     available: int = Field(description="quantity - reserved")
     reorder_level: int
     below_reorder: bool = Field(description="True when available is below the reorder level")
+    can_fulfil: bool | None = Field(None, description="With a quantity asked: whether this warehouse alone can serve it")
 
 
 class ProductAvailabilityResult(ToolModel):
@@ -159,6 +160,8 @@ def product_availability(ctx: ToolContext, params: ProductAvailabilityInput) -> 
         result.amount = line_amount(params.quantity, price.unit_price, Decimal(0), price.currency)
         result.can_fulfil = total >= params.quantity
         result.shortfall = max(params.quantity - total, 0)
+        for level in stock:
+            level.can_fulfil = level.available >= params.quantity
     if ctx.sees_costs and product.unit_cost is not None:
         result.unit_cost = fx.convert(product.unit_cost, product.currency, price.currency)
         if price.unit_price > 0:
