@@ -47,6 +47,7 @@ class ProductEntry:
     name: str
     tokens: set[str]
     active: bool
+    category: str | None = None
 
 
 @dataclass
@@ -142,8 +143,9 @@ class EntityIndex:
         self.by_stem: dict[str, list[str]] = {}
         for word in self.long_words:
             self.by_stem.setdefault(word.rstrip("s"), []).append(word)
-        self.products = [ProductEntry(r.sku, r.name, _product_tokens(r.search_key, r.sku), r.active) for r in
-                         session.execute(select(Product.sku, Product.name, Product.search_key, Product.active))]
+        self.products = [ProductEntry(r.sku, r.name, _product_tokens(r.search_key, r.sku), r.active, r.category) for r in
+                         session.execute(select(Product.sku, Product.name, Product.search_key, Product.active,
+                                                Product.category))]
         self.product_by_sku = {p.sku.lower(): p for p in self.products}
 
     def entry(self, row: int) -> CustomerEntry:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.planner import slots as slot_mod
@@ -1332,13 +1332,10 @@ def _category_of_the_product(plan: Plan, session: Session) -> None:
     filters = plan.args.get("filters") or []
     if plan.tool != "query_data" or not plan.args.get("product") or not any(f["dimension"] == "category" for f in filters):
         return
-    from backend.models import Product
-
-    own = session.execute(select(Product.category).where(func.upper(Product.sku) == str(plan.args["product"]).upper())
-                          ).scalar_one_or_none()
-    if own is None:
+    entry = entity_index(session).product_by_sku.get(str(plan.args["product"]).lower())
+    if entry is None or entry.category is None:
         return
-    kept = [f for f in filters if f["dimension"] != "category" or own in f["values"]]
+    kept = [f for f in filters if f["dimension"] != "category" or entry.category in f["values"]]
     if len(kept) != len(filters):
         plan.args["filters"] = kept
 
