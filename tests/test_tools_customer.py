@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-from backend.errors import Ambiguous, NotFound, ValidationFailed
+from backend.errors import Ambiguous, NotFound, PermissionDenied, ValidationFailed
 from backend.models import Customer, Invoice, Product
 from backend.tools.context import ToolContext
 from backend.tools.registry import get_spec, invoke
@@ -24,8 +24,8 @@ def utc(y, m, d, h=10):
     return datetime(y, m, d, h, tzinfo=timezone.utc)
 
 
-def _ctx(session, now, settings, role="sales"):
-    return ToolContext(session=session, actor=make_employee(session, role=role), channel="test", now=now,
+def _ctx(session, now, settings, role="manager", actor=None):
+    return ToolContext(session=session, actor=actor or make_employee(session, role=role), channel="test", now=now,
                        settings=settings)
 
 
@@ -203,8 +203,27 @@ def test_support_sees_overview_without_credit_or_costs(session, now, settings, m
     assert not any("credit" in w.lower() for w in r.watch_outs)
     keys = _keys(r.model_dump())
     assert not {k for k in keys if "cost" in k or "margin" in k}
-    sales = invoke("customer_overview", _ctx(session, now, settings, "sales"), {"customer": "MINHPHAT"})
-    assert sales.credit.exposure == D("95000000") and any("Credit nearly used" in w for w in sales.watch_outs)
+    owner = invoke("customer_overview", _ctx(session, now, settings, actor=minh_phat.owner), {"customer": "MINHPHAT"})
+    assert owner.credit.exposure == D("95000000") and any("Credit nearly used" in w for w in owner.watch_outs)
+
+
+def test_a_rep_sees_a_colleagues_customer_without_its_accounts(session, now, settings, minh_phat):
+    """Revenue, invoices, credit and payments are the owner's (roles.may_see_accounts_of); a colleague sees the
+    profile, contacts, tickets and only the orders credited to them — in the brief and in the history alike."""
+    make_invoice(session, customer=minh_phat, amount=D("95000000"), issue_date=date(2026, 9, 6))
+    colleague = _ctx(session, now, settings, "sales")
+    r = invoke("customer_overview", colleague, {"customer": "MINHPHAT"})
+    assert r.accounts_withheld and r.revenue is None and r.invoices is None and r.credit is None
+    assert r.last_orders == [] and not any("overdue" in w.lower() for w in r.watch_outs)
+    assert [c.name for c in r.contacts] == ["Lê Văn Cường", "Phạm Thu Hà"]
+    h = invoke("customer_history", colleague, {"customer": "MINHPHAT"})
+    assert h.withheld == ["invoices", "payments"] and "invoices" not in h.kinds
+    assert not any(e.kind in ("invoice", "payment", "order") for e in h.entries) and h.totals.orders_net == 0
+    with pytest.raises(PermissionDenied) as refused:
+        invoke("customer_history", colleague, {"customer": "MINHPHAT", "kinds": ["invoices"]})
+    assert "not one of your customers" in str(refused.value)
+    mine = invoke("customer_history", _ctx(session, now, settings, actor=minh_phat.owner), {"customer": "MINHPHAT"})
+    assert mine.withheld == [] and any(e.kind == "invoice" for e in mine.entries)
 
 
 def test_overview_unknown_and_ambiguous(ctx):

@@ -121,6 +121,11 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
     credit = r.get("credit")
     if credit:
         lines.append(_credit_line(credit, lang))
+    if r.get("accounts_withheld"):
+        lines.append(_t(lang, "Revenue, invoices and credit are not shown: this is not one of your customers (sales reps see "
+                              "those of the customers they own).",
+                        "Không hiện doanh thu, hóa đơn và tín dụng: đây không phải khách hàng của bạn (nhân viên kinh doanh "
+                        "chỉ xem của khách hàng mình phụ trách)."))
     orders = r.get("last_orders") or []
     if orders:
         lines.append(_t(lang, "Last orders: ", "Đơn gần đây: ") + "; ".join(
@@ -355,6 +360,12 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                  "paid": _t(lang, "paid", "đã thanh toán")}
         parts = [f"{names.get(k, k)} {_m(v, tot.get('currency'))}" for k, v in tot.items() if k != "currency" and v is not None]
         lines = [head + (f" ({', '.join(parts)})" if parts else "") + "."]
+        if r.get("withheld"):
+            left = ", ".join(_word(k, lang) for k in r["withheld"])
+            lines.append(_t(lang, f"Left out: {left} — {r.get('customer_name')} is not one of your customers (sales reps see "
+                                  "those of the customers they own, and only their own orders).",
+                            f"Không hiện: {left} — {r.get('customer_name')} không phải khách hàng của bạn (nhân viên kinh "
+                            "doanh chỉ xem của khách hàng mình phụ trách, và chỉ đơn của mình)."))
         for e in entries:
             amount = f" {_m(e.get('amount'), e.get('currency'))}" if e.get("amount") is not None else ""
             status = f" ({_word(e.get('status'), lang)})" if e.get("status") else ""

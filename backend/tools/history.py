@@ -13,10 +13,11 @@ from pydantic import Field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
-from backend.errors import ValidationFailed
+from backend.errors import PermissionDenied, ValidationFailed
 from backend.models import (Contact, Customer, Employee, Interaction, Invoice, Payment, PaymentAllocation, Product,
                             SalesOrder, SalesOrderLine, Ticket)
 from backend.money import round_money
+from backend.roles import may_see_accounts_of
 from backend.text import say
 from backend.tools.context import ToolContext
 from backend.semantic import rules
@@ -29,6 +30,8 @@ from backend.words import word
 
 HistoryKind = Literal["orders", "invoices", "payments", "interactions", "tickets"]
 ALL_KINDS: tuple[str, ...] = ("orders", "invoices", "payments", "interactions", "tickets")
+# What a customer's accounts are (backend.roles.may_see_accounts_of): withheld from a rep who does not own it.
+ACCOUNT_KINDS = frozenset({"invoices", "payments"})
 EntryKind = Literal["order", "invoice", "payment", "interaction", "ticket"]
 # A page reaches this many entries back at most; older entries are reached by narrowing the period.
 MAX_DEPTH = 5000
@@ -105,6 +108,10 @@ class CustomerHistoryResult(ToolModel):
     counts: dict[str, int] = Field(description="Entries matching the filter per kind (the selected kinds only)")
     totals: HistoryTotals
     entries: list[HistoryEntry] = Field(description="This page of the timeline, newest first")
+    withheld: list[HistoryKind] = Field(
+        default_factory=list,
+        description="Kinds left out because the caller may not see them (a sales rep sees a colleague's customer's "
+                    "invoices and payments not at all, and only the orders credited to them)")
 
 
 class _Period:
@@ -136,14 +143,15 @@ _APPLIED = (select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
 
 
 def _newest(ctx: ToolContext, customer_id: int, kind: str, period: _Period, depth: int,
-            live_only: bool = False) -> list[tuple[tuple, str, Any]]:
+            live_only: bool = False, sold_by: int | None = None) -> list[tuple[tuple, str, Any]]:
     """The newest `depth` rows of one kind as (sort key, kind, row); the merged timeline is cut from these."""
     if kind == "orders":
         stmt = (select(SalesOrder.id, SalesOrder.number, SalesOrder.order_date.label("day"), SalesOrder.status,
                        SalesOrder.net_amount, SalesOrder.currency, Employee.name.label("employee"), _LINE_COUNT)
                 .outerjoin(Employee, Employee.id == SalesOrder.salesperson_id)
                 .where(SalesOrder.customer_id == customer_id, *period.on_day(SalesOrder.order_date),
-                       *([rules.counts_as_revenue(SalesOrder.status)] if live_only else []))
+                       *([rules.counts_as_revenue(SalesOrder.status)] if live_only else []),
+                       *([SalesOrder.salesperson_id == sold_by] if sold_by is not None else []))
                 .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()))
     elif kind == "invoices":
         stmt = (select(Invoice.id, Invoice.number, Invoice.issue_date.label("day"), Invoice.due_date, Invoice.status,
@@ -211,7 +219,8 @@ def _entry(ctx: ToolContext, kind: str, r: Any, today: date, lang: str | None = 
                         description=r.subject, status=r.status, priority=r.priority)
 
 
-def _counts_and_totals(ctx, customer: Customer, kinds: list[str], period: _Period) -> tuple[dict[str, int], HistoryTotals]:
+def _counts_and_totals(ctx, customer: Customer, kinds: list[str], period: _Period,
+                       sold_by: int | None = None) -> tuple[dict[str, int], HistoryTotals]:
     session, cid = ctx.session, customer.id
     convert = rules.CustomerCurrency(rules.rates(session), customer.currency, ctx.today)
     counts: dict[str, int] = {}
@@ -222,7 +231,8 @@ def _counts_and_totals(ctx, customer: Customer, kinds: list[str], period: _Perio
         rows = session.execute(
             select(SalesOrder.currency, func.count(), func.sum(case((live, SalesOrder.net_amount), else_=0)),
                    func.sum(case((live, SalesOrder.net_amount_base), else_=0)))
-            .where(SalesOrder.customer_id == cid, *period.on_day(SalesOrder.order_date))
+            .where(SalesOrder.customer_id == cid, *period.on_day(SalesOrder.order_date),
+                   *([SalesOrder.salesperson_id == sold_by] if sold_by is not None else []))
             .group_by(SalesOrder.currency)).all()
         counts["orders"] = sum(r[1] for r in rows)
         totals.orders_net = money(sum(((net or ZERO) if cur == customer.currency else convert.from_base(base or ZERO)
@@ -297,16 +307,27 @@ def customer_history(ctx: ToolContext, params: CustomerHistoryInput) -> Customer
             hint="Narrow the period with date_from/date_to and start again from page 1.")
     customer = resolve_customer(ctx.session, params.customer)
     kinds = [k for k in ALL_KINDS if params.kinds is None or k in params.kinds]
+    withheld, sold_by = [], None
+    if not may_see_accounts_of(ctx.role, ctx.actor.id, customer.owner_id):
+        # A colleague's customer: no invoices or payments, and only the orders credited to the caller.
+        withheld = [k for k in kinds if k in ACCOUNT_KINDS]
+        kinds = [k for k in kinds if k not in ACCOUNT_KINDS]
+        sold_by = ctx.actor.id
+        if not kinds:
+            raise PermissionDenied(f"{customer.name} ({customer.code}) is not one of your customers; sales reps see "
+                                   "the invoices and payments of the customers they own.",
+                                   hint="Ask the customer's owner, finance or a manager.")
     period = _Period(ctx, params.date_from, params.date_to)
-    merged = sorted((item for kind in kinds for item in _newest(ctx, customer.id, kind, period, depth, params.live_orders_only)),
+    merged = sorted((item for kind in kinds
+                     for item in _newest(ctx, customer.id, kind, period, depth, params.live_orders_only, sold_by)),
                     key=lambda item: item[0], reverse=True)
     page = [(_entry(ctx, kind, row, ctx.today, params.language), row.id)
             for _, kind, row in merged[depth - params.page_size:depth]]
     _attach_details(ctx, page, params.include_lines, params.language)
-    counts, totals = _counts_and_totals(ctx, customer, kinds, period)
+    counts, totals = _counts_and_totals(ctx, customer, kinds, period, sold_by)
     total = sum(counts.values())
     return CustomerHistoryResult(
         customer_code=customer.code, customer_name=customer.name, kinds=kinds, date_from=params.date_from,
         date_to=params.date_to, page=params.page, page_size=params.page_size, total_entries=total,
         total_pages=math.ceil(total / params.page_size), has_more=depth < total, counts=counts, totals=totals,
-        entries=[entry for entry, _ in page])
+        entries=[entry for entry, _ in page], withheld=withheld)

@@ -19,7 +19,7 @@ from backend.semantic import rules
 from backend.semantic.rules import CREDIT_HOLD_DAYS
 from backend.tools.credit import NEARLY_USED_PCT, CreditStatus, credit_snapshot, one_year_before
 from backend.tools.lookup import resolve_customer
-from backend.roles import allowed
+from backend.roles import allowed, may_see_accounts_of
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
 from backend.words import word
@@ -187,10 +187,16 @@ class CustomerOverview(ToolModel):
     open_quotes: list[QuoteSummary] = Field(
         description=f"Quotes open, pending approval or approved and not expired (up to {MAX_ITEMS})")
     open_quote_count: int
-    revenue: RevenueSummary
-    invoices: InvoiceSummary
+    revenue: RevenueSummary | None = Field(
+        description="Revenue this year, last year and all time; None for a sales rep who does not own the customer")
+    invoices: InvoiceSummary | None = Field(
+        description="Open and overdue invoices; None for a sales rep who does not own the customer")
     credit: CreditStatus | None = Field(
-        description="Credit position (limit, exposure, available, aging); None for roles that may not check credit")
+        description="Credit position (limit, exposure, available, aging); None for roles that may not check credit "
+                    "and for a sales rep who does not own the customer")
+    accounts_withheld: bool = Field(
+        False, description="True when revenue, invoices and credit are left out: the caller is a sales rep and the "
+                           "customer is a colleague's (sales reps see the accounts of the customers they own)")
     open_tickets: list[TicketSummary] = Field(
         description=f"Open or pending tickets, most urgent first (up to {MAX_ITEMS})")
     open_ticket_count: int
@@ -225,12 +231,12 @@ def _revenue(ctx: ToolContext, customer: Customer, today: date) -> RevenueSummar
                           comparison_to=last_same_day)
 
 
-def _watch_outs(ctx: ToolContext, *, credit: CreditStatus, show_credit: bool, tickets: list[TicketSummary],
+def _watch_outs(ctx: ToolContext, *, credit: CreditStatus, show_credit: bool, accounts: bool, tickets: list[TicketSummary],
                 urgent_count: int, quotes: list[QuoteSummary], days_since_contact: int | None,
                 last_interaction: InteractionSummary | None, lang: str | None = None) -> list[str]:
     notes: list[str] = []
     cur = credit.currency
-    if credit.overdue_amount > 0:
+    if credit.overdue_amount > 0 and accounts:
         overdue, count, oldest = format_money(credit.overdue_amount, cur), credit.overdue_invoice_count, credit.oldest_overdue_invoice
         notes.append(say(lang, f"Overdue: {overdue} on {count} invoice(s); the oldest ({oldest}) is "
                                f"{credit.oldest_overdue_days} days past due.",
@@ -291,14 +297,17 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
 
     by_customer = {"customer_id": customer.id}
     contact_rows = session.execute(CONTACTS, by_customer).all()
-    order_rows = session.execute(RECENT_ORDERS, by_customer).all()
+    accounts = may_see_accounts_of(ctx.role, ctx.actor.id, customer.owner_id)
+    # A colleague's customer: only the orders credited to the caller (as customer_history and query_data)
+    order_rows = session.execute(RECENT_ORDERS if accounts else RECENT_ORDERS.where(SalesOrder.salesperson_id == ctx.actor.id),
+                                 by_customer).all()
     quote_rows = session.execute(OPEN_QUOTES, by_customer | {"today": today}).all()
     ticket_rows = session.execute(OPEN_TICKETS, by_customer).all()
     interaction_rows = session.execute(RECENT_INTERACTIONS, by_customer).all()
     opportunity_rows = session.execute(OPEN_OPPORTUNITIES, by_customer).all()
 
     credit = credit_snapshot(session, customer, today)
-    show_credit = allowed("check_credit", ctx.role)
+    show_credit = allowed("check_credit", ctx.role) and accounts
     tickets = [TicketSummary(number=r.number, status=r.status, priority=r.priority, subject=r.subject,
                              opened_at=r.opened_at) for r in ticket_rows]
     quotes = [QuoteSummary(number=r.number, status=r.status, issue_date=r.issue_date, valid_until=r.valid_until,
@@ -323,17 +332,18 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
                                   currency=r.currency) for r in order_rows],
         order_count=order_rows[0].row_count if order_rows else 0,
         open_quotes=quotes, open_quote_count=quote_rows[0].row_count if quote_rows else 0,
-        revenue=_revenue(ctx, customer, today),
+        revenue=_revenue(ctx, customer, today) if accounts else None,
         invoices=InvoiceSummary(currency=credit.currency, open_count=credit.open_invoice_count,
                                 open_amount=credit.outstanding, overdue_count=credit.overdue_invoice_count,
-                                overdue_amount=credit.overdue_amount, oldest_overdue_days=credit.oldest_overdue_days),
-        credit=credit if show_credit else None,
+                                overdue_amount=credit.overdue_amount, oldest_overdue_days=credit.oldest_overdue_days)
+        if accounts else None,
+        credit=credit if show_credit else None, accounts_withheld=not accounts,
         open_tickets=tickets, open_ticket_count=ticket_rows[0].row_count if ticket_rows else 0,
         recent_interactions=interactions, days_since_last_contact=days_since,
         open_opportunities=[OpportunitySummary(name=r.name, stage=r.stage, amount=r.amount, currency=r.currency,
                                                probability=r.probability, close_date=r.close_date, owner=r.owner)
                             for r in opportunity_rows],
         open_opportunity_count=opportunity_rows[0].row_count if opportunity_rows else 0,
-        watch_outs=_watch_outs(ctx, credit=credit, show_credit=show_credit, tickets=tickets,
+        watch_outs=_watch_outs(ctx, credit=credit, show_credit=show_credit, accounts=accounts, tickets=tickets,
                                urgent_count=urgent_count, quotes=quotes, days_since_contact=days_since,
                                last_interaction=interactions[0] if interactions else None, lang=params.language))
