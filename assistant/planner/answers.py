@@ -343,8 +343,11 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                        f"{_m(o.get('net_amount'), o.get('currency'))}"
                        + (_t(lang, f", shipped {o.get('shipped_date')}", f", giao ngày {o.get('shipped_date')}") if o.get("shipped_date") else "")
                        + billed + f", {_word(o.get('payment_state'), lang)}")
-            if len(orders) == 1:
-                # one order asked about: what it holds
+            if len(orders) == 1 and o.get("lines"):
+                # one order asked about: what it holds, and how many units in all
+                units = sum(int(line.get("quantity") or 0) for line in o["lines"])
+                out.append(_t(lang, f"  {len(o['lines'])} line(s), {units:,} unit(s) in all:",
+                              f"  {len(o['lines'])} dòng, tổng {units:,} đơn vị:"))
                 for line in o.get("lines") or []:
                     pct = Decimal(str(line.get("discount_pct") or 0))
                     discount = f", -{pct.normalize():f}%" if pct else ""

@@ -309,6 +309,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             period = f"{span.start.isoformat()}..{frame.today.isoformat()}"
     if period is None and frame.now and any(not _is_balance(m) for m in measures):
         period = "all"            # "orders waiting to ship right now": every one, whatever its date
+    if period is None and group_by[:1] == ["year"] and not any(_is_balance(m) for m in measures):
+        period = "all"            # "Redwood's revenue by year": every year there is, not this one alone
     if period is None and "ticket_status" in group_by and measures == ["tickets_opened"]:
         period = "all"            # "số lượng ticket theo từng trạng thái": every ticket by where it stands now
     if period:

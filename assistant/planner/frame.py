@@ -455,12 +455,15 @@ def _acronyms(frame: Frame) -> None:
 
 def _most_of(frame: Frame) -> None:
     """'which rep looks after the most customers?': the reps ranked by how many customers, the top one."""
-    m = re.search(r"\b(?:the )?(most|fewest|least|nhieu nhat|it nhat) (\w+)", frame.folded)
+    m = re.search(r"\b(?:the )?(most|fewest|least|nhieu nhat|it nhat) (\w+(?: \w+){0,2})", frame.folded)
     if not m or not frame.group_by or frame.counting:
         return
-    for hit in lexicon().find([m.group(2)]):
+    for hit in lexicon().find(m.group(2).split()):
         counts = hit.of("count")
-        if counts and counts[0].target in frame.measures:
+        target = counts[0].target if counts else None
+        if target and target not in frame.measures and target == frame.row_count and frame.measures == ["revenue"]:
+            frame.measures[:] = [target]   # "which rep has the most open deals": how many, not what they sold
+        if target and target in frame.measures:
             frame.counting = True
             frame.single = frame.limit is None
             if m.group(1) in ("fewest", "least", "it nhat"):
@@ -700,9 +703,11 @@ def parse(text: str, today: date) -> Frame:
     _narrowest(frame)
     _buying_side(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
+    _open_deals(frame)
     _worth(frame)
     _how_many_and_how_much(frame)
     _invoices_overdue(frame)
+    _oldest_document(frame)
     if frame.period is None and frame.statuses and frame.counting and re.search(r"\b(have|has) (ever )?been\b",
                                                                                   frame.folded):
         frame.period = "all"   # "how many invoices have been voided?": ever, not this year
@@ -791,6 +796,20 @@ def _invoices_overdue(frame: Frame) -> None:
         frame.conditions[:] = []
 
 
+OLDEST_DOCUMENT = re.compile(r"\b(oldest|earliest|longest)( overdue| unpaid| outstanding| open| late)* (invoice|bill)s?\b|"
+                             r"\b(hoa don|hd) (qua han|chua thanh toan|no)( \w+)? (lau nhat|cu nhat)\b")
+
+
+def _oldest_document(frame: Frame) -> None:
+    """'which customer has the oldest overdue invoice?': that invoice (and whose it is), with what is still open on
+    it — not the customer's figure alone."""
+    if "max_days_overdue" in frame.measures and frame.row == "customer" and not frame.group_by \
+            and (m := OLDEST_DOCUMENT.search(frame.folded)) and m.group(3) != "bill":
+        frame.row, frame.row_count = "invoice", "invoices"
+        if "open_receivables" not in frame.measures:
+            frame.measures.append("open_receivables")
+
+
 def _how_many_and_how_much(frame: Frame) -> None:
     """'cash payments received this year: how many and how much?': the count beside the amount."""
     if not BOTH_ASKED.search(frame.folded):
@@ -802,6 +821,17 @@ def _how_many_and_how_much(frame: Frame) -> None:
                                              and not m.refines), None)
         if twin and twin not in frame.measures:
             frame.measures.insert(frame.measures.index(name), twin)
+
+
+def _open_deals(frame: Frame) -> None:
+    """'cơ hội bán hàng lớn nhất của tôi đang mở': deals still open are the pipeline (a deal's stage, not an
+    invoice's or a ticket's 'open'), ranked by their worth."""
+    if frame.row != "opportunity" or frame.row_count != "opportunities" or not UNRESOLVED.search(frame.folded):
+        return
+    if set(frame.measures) <= {"revenue", "opportunities"}:
+        frame.measures[:] = ["open_opportunities"] if frame.counting else ["pipeline_amount"]
+        frame.row_count = "open_opportunities"
+        frame.statuses = [(d, c) for d, c in frame.statuses if c != "open"]
 
 
 def _worth(frame: Frame) -> None:

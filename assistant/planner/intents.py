@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.planner.lexicon import SHORT_TYPOS
 from backend.text import fold
 
 EXAMPLES_FILE = Path(__file__).with_name("examples.json")
@@ -132,12 +133,6 @@ VOCABULARY = ("credit", "customers", "quarterly", "customer", "revenue", "quarte
               "commissions", "commission", "overview", "quote", "quotation", "tickets", "ticket", "contact", "restock",
               "overdue", "aging", "history", "payments", "orders", "approve", "convert", "available", "salesperson",
               "forecast", "lifetime", "policy", "warranty", "shipping", "delivery", "returns", "discount", "limit")
-
-
-# Question words typed with two letters swapped, too short for the fuzzy match below.
-SHORT_TYPOS = {"waht": "what", "whta": "what", "wat": "what", "hwo": "how", "hw": "how", "wich": "which",
-               "whcih": "which", "teh": "the", "hte": "the", "adn": "and", "fro": "for", "mcuh": "much", "muhc": "much",
-               "hwat": "what", "whos": "who s"}
 
 
 _SWAPPED = {w[:i] + w[i + 1] + w[i] + w[i + 2:]: w for w in VOCABULARY for i in range(len(w) - 1) if w[i] != w[i + 1]}

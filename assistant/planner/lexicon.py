@@ -54,6 +54,10 @@ REAL_WORDS = {"supplies", "supplied", "supply", "sellers", "ordered", "payment",
 # Shorthand people type for time words ("last yr", "this qtr", "prev month"); not "mo", which is "mở" (open).
 SHORTHAND = {"yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters", "mth": "month", "mths": "months",
              "wk": "week", "wks": "weeks", "prev": "previous", "yday": "yesterday"}
+# Short words typed with two letters swapped, too short for the fuzzy match (the intents' reading and the lexicon's).
+SHORT_TYPOS = {"waht": "what", "whta": "what", "wat": "what", "hwo": "how", "hw": "how", "wich": "which",
+               "whcih": "which", "teh": "the", "hte": "the", "adn": "and", "fro": "for", "mcuh": "much", "muhc": "much",
+               "hwat": "what", "whos": "who s", "thier": "their", "tehir": "their"}
 
 
 # Words of a ranking, corrected when two letters are swapped ("oldset", "bigegst").
@@ -168,7 +172,7 @@ class Lexicon:
         fixed = []
         known = set(self.vocabulary)
         for word in words:
-            word = SHORTHAND.get(word, word)
+            word = SHORTHAND.get(word) or SHORT_TYPOS.get(word, word)
             # Six letters or more: shorter folded Vietnamese words are too often one letter from another word
             # ("huong", a name, is not "phuong").
             if len(word) >= 6 and word.isalpha() and word not in known and word not in self.terms \

@@ -80,6 +80,12 @@ class EmployeeRef:
     role: str
 
 
+# The last word of a segment's name that says only what kind of buyer it is.
+SEGMENT_KIND_WORDS = {"retail", "retailer", "retailers", "store", "stores", "shop", "shops", "dealer", "dealers", "buyer",
+                      "buyers", "customer", "customers", "account", "accounts", "sector", "business", "businesses",
+                      "trade", "chain", "chains"}
+
+
 @dataclass
 class Places:
     """Stored values named in a request: dimension -> [stored value]."""
@@ -126,6 +132,16 @@ class Mentions:
                 if count >= 3 and count >= 0.4 * sizes[category] and lead not in self.values["category"]:
                     self.values["category"][lead] = category
                     self.category_leads.add(lead.replace(" ", ""))
+        # A segment by its words without their punctuation ("big box retail"), or by its leading words when the
+        # last one only says what kind of buyer it is ("big box accounts": Big-box retail).
+        segments = self.values.get("segment", {})
+        for value, stored in list(segments.items()):
+            words = re.findall(r"\w+", value)
+            segments.setdefault(" ".join(words), stored)
+            lead = " ".join(words[:-1])
+            if len(words) >= 2 and words[-1] in SEGMENT_KIND_WORDS and len(lead.replace(" ", "")) >= 5 \
+                    and not any(lead in values for values in self.values.values()):
+                segments[lead] = stored
         # the methods we pay suppliers by count too ("supplier payments made by card")
         self.values["payment_method"].update({fold(v): v for v in session.execute(
             select(SupplierPayment.method).where(SupplierPayment.method.is_not(None)).distinct()).scalars() if v})

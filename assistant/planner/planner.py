@@ -1151,6 +1151,32 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
     return _data_again(args, language, memory)
 
 
+# A row of the last answer named by its place: "the third one", "the 2nd customer", "khách thứ ba", "the last one".
+ROW_SAID = re.compile(r"\b(?:the )?(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|top|bottom) "
+                      r"(?:one|customer|client|account|name|person|guy|on the list)\b|"
+                      r"\b(?:khach hang|khach|nguoi|cong ty|ten) (?:thu )?(nhat|hai|ba|tu|nam|cuoi|cuoi cung)\b|"
+                      r"\b(?:number|no\.?|#) ?([1-5])\b")
+_ROW_PLACE = {"first": 0, "1st": 0, "top": 0, "nhat": 0, "second": 1, "2nd": 1, "hai": 1, "third": 2, "3rd": 2, "ba": 2,
+              "fourth": 3, "4th": 3, "tu": 3, "fifth": 4, "5th": 4, "nam": 4, "last": -1, "bottom": -1, "cuoi": -1,
+              "cuoi cung": -1}
+# What a deal's record holds, asked of the deal just shown ("who owns it", "when does it close", "what stage").
+DEAL_DETAIL = re.compile(r"\b(own|owns|owner|owned|handl\w*|responsible|in charge|close|closes|closing|stage|"
+                         r"probability|chance|phu trach|chot|dong|giai doan|xac suat|kha nang)\b")
+THAT_ONE = re.compile(r"\b(it|its|it's|that deal|this deal|the deal|that one|this one|that opportunity|no|co hoi (nay|do)|"
+                      r"thuong vu (nay|do)|deal (nay|do))\b")
+
+
+def _row_said(folded: str, shown: int) -> int | None:
+    """Which of the last answer's `shown` rows the request names by its place, if any."""
+    m = ROW_SAID.search(folded)
+    if not m:
+        return None
+    place = int(m.group(3)) - 1 if m.group(3) else _ROW_PLACE.get(m.group(1) or m.group(2))
+    if place is None or place >= shown:
+        return None
+    return place % shown
+
+
 def _data_again(args: dict[str, Any], language: str, memory: Memory) -> Plan:
     """A follow-up's query_data: the last question's arguments, changed, in the language of this turn."""
     if language == "vi":
@@ -1451,6 +1477,30 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if contact is not None and contact.id != (link.customer.id if link.customer else None):
                 link = LinkResult(customer=contact)
 
+    if link.customer is None and not link.ambiguous and memory.rows.get("customer"):
+        # "my top 3 customers" then "what's the third one's email?": that row of the last answer
+        nth = _row_said(fold(text), len(memory.rows["customer"]))
+        entry = index.customer_by_code(memory.rows["customer"][nth]) if nth is not None else None
+        if entry is not None:
+            link = LinkResult(customer=entry)
+    for row, tool, arg in (("invoice", "invoice_status", "invoice"), ("order", "order_status", "order")):
+        if link.customer is None and intent not in WRITE_INTENTS and len(memory.rows.get(row) or ()) == 1 \
+                and _it_said(text) and _registered(tool):
+            # "the oldest overdue invoice?" then "how much is still open on it?": that document's record
+            args = {arg: memory.rows[row][0], **({"language": "vi"} if language == "vi" and tool == "invoice_status" else {})}
+            if _accepts(tool, args):
+                return Plan(intent=tool, tool=tool, args=args, language=language)
+    if link.customer is None and intent not in WRITE_INTENTS and len(memory.rows.get("opportunity") or ()) == 1 \
+            and DEAL_DETAIL.search(fold(text)) and THAT_ONE.search(fold(text)):
+        # "biggest open deal?" then "who owns it and when is it supposed to close?": that deal's record
+        args = {"measures": ["opportunity_amount", "expected_close"], "group_by": ["opportunity", "stage", "owner"],
+                "filters": [{"dimension": "opportunity", "values": memory.rows["opportunity"]}]}
+        if memory.customer_code:
+            args["customer"] = memory.customer_code
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language, customer_code=memory.customer_code,
+                    hints={"today": today.isoformat()})
     if link.customer is None and (link.ambiguous or not link.span) and CONTACT_CUE.search(fold(text)):
         # "kế toán trưởng Hoàng Long": a job title's words name no customer ("Kế toán Việt Long"); the titles are
         # read only for a question about a person (one query a process, cached)
