@@ -78,7 +78,10 @@ SYNONYMS = {
                            "waiting to be received", "awaiting delivery", "not yet received", "on order",
                            "cho nhan hang", "chua nhan hang", "dang cho giao", "chua nhan du", "not fully received",
                            "not received in full") + _WAITING_FOR_GOODS,
-    "exceptions": ("matching exceptions", "match exceptions", "exception", "mismatch", "mismatches",
+    "exceptions": ("matching exceptions", "match exceptions", "exception", "mismatch", "mismatches", "mismatched",
+                   "price mismatch", "quantity mismatch", "price or quantity mismatch", "qty mismatch",
+                   "price or qty mismatch", "quantity or price mismatch", "khong khop", "chenh lech gia",
+                   "chenh lech so luong",
                    "discrepancies", "discrepancy", "lech", "chenh lech", "sai lech"),
     "matched": ("three-way matched", "fully matched"),
     # aging buckets as people write their bounds ("the 31-60 days bucket", "61 đến 90 ngày")

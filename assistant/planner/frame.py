@@ -760,10 +760,14 @@ def _which_supplier(frame: Frame) -> None:
 
 def _buying_side(frame: Frame) -> None:
     payables_named = bool(set(frame.measures) & {"open_payables", "open_bills", "overdue_payables"}) and \
-        re.search(r"\b(payables?|bills)\b", frame.folded)   # "how much of our payables is overdue"
+        re.search(r"\b(payables?|bills|phai tra)\b", frame.folded)   # "how much of our payables is overdue"
     # "which bills have matching exceptions": a state only supplier bills and purchase orders have
     states = {d for d, _ in frame.statuses}
     buying_state = bool(states) and states <= {"match_status", "po_status"}
+    if "match_status" in states and re.search(r"\b(bills?|invoices?|hoa don)\b", frame.folded):
+        # "bills with a match exception still open?": a supplier bill's state; "open" is the bill's too
+        buying_state = True
+        frame.statuses = [(d, c) for d, c in frame.statuses if d in ("match_status", "bill_status")]
     if "supplier" not in frame.group_by and not SUPPLIER_WORDS.search(frame.folded) and not payables_named \
             and not buying_state:
         return
@@ -866,10 +870,13 @@ def _narrowest(frame: Frame) -> None:
             wider = MEASURES[wider].refines
         # a narrower count of the same things counts too ("đơn đã giao" are orders)
         kin = {m for m in frame.measures if MEASURES[m].refines in chain and MEASURES[m].counts is not None}
+        # the same things counted under their plain name ("nợ phải trả quá hạn bao nhiêu hóa đơn": bills)
+        kin |= {m for m in frame.measures if m != count.name and MEASURES[m].counts is not None
+                and ROW_OF_COUNT.get(m) and ROW_OF_COUNT.get(m) == ROW_OF_COUNT.get(count.name)}
         counted = chain & set(frame.measures) or kin or (frame.row and ROW_OF_COUNT.get(count.name) == frame.row)
         named_too = count.name in frame.measures   # "open balance and number of open invoices": both asked
         if count.counts_of in frame.measures and counted and (frame.counting or frame.listing) and not named_too:
-            kept = [m for m in frame.measures if m not in chain and m != count.counts_of]
+            kept = [m for m in frame.measures if m not in chain and m not in kin and m != count.counts_of]
             frame.measures = [count.name, *kept]
     for name in list(frame.measures):
         wider = MEASURES[name].refines
@@ -946,7 +953,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     after = words[hit.end] if hit.end < len(words) else ""
     grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
         words[hit.start] in GROUP_BEFORE or (before2, before) == ("xep", "hang") or \
-        before2 in ("each", "every", "tung")   # "by channel", "xếp hạng nhân viên", "each Brazilian customer"
+        before2 in ("each", "every", "tung") or \
+        bool({after, words[hit.end - 1]} & {"buckets", "bucket", "breakdown", "split", "bands", "band", "brackets"})   # "aging buckets"
     if grouped and before in ("cac", "nhung") and "tong" in words[:hit.start]:
         grouped = False   # "tổng doanh thu của các khách hàng ở Hà Nội": one total over them ("các" only makes a plural)
     picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()

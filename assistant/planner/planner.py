@@ -381,6 +381,15 @@ def _bills_asked(args: dict[str, Any], measures: list[str], frame) -> None:
         args["conditions"] = [{"measure": "overdue_payables", "op": ">", "value": "0"}]
 
 
+def _bills_due(args: dict[str, Any], frame) -> None:
+    """'which APP Việt Nam bills fall due in January?': that supplier's open bills due in those days."""
+    if frame.due_window is not None:
+        first, last = frame.due_window
+        args.update(measures=["open_payables", "next_bill_due"], group_by=["bill"], conditions=[
+            {"measure": "next_bill_due", "op": ">=", "value": str(first)},
+            {"measure": "next_bill_due", "op": "<=", "value": str(last)}])
+
+
 def _their_bills(frame, memory: Memory, language: str, today: date) -> Plan | None:
     """'công nợ phải trả cho Tân Mai' then 'có hóa đơn nào của họ quá hạn không?': the same supplier's bills."""
     from assistant.planner.frame import BUYING_SIDE
@@ -392,9 +401,12 @@ def _their_bills(frame, memory: Memory, language: str, today: date) -> Plan | No
     measures = [m for m in measures if m in BUYING_MEASURES]
     if not measures:
         return None
+    if "bill" in (memory.args.get("group_by") or ()) and measures == ["overdue_payables"] and not frame.counting:
+        measures = ["overdue_bills"]   # "… open bills with them?" then "which of those are already overdue?": those bills
     args: dict[str, Any] = {"measures": measures, "filters": supplier}
     _bills_asked(args, measures, frame)
     _orders_asked(args, measures, frame)
+    _bills_due(args, frame)
     if frame.period:
         args["period"] = frame.period
     if language == "vi":
@@ -539,6 +551,7 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
         args.update({"group_by": ["day"], "order_by": "day", "order": "desc", "limit": 1, "period": "all"})
     _bills_asked(args, measures, frame)
     _orders_asked(args, measures, frame)
+    _bills_due(args, frame)
     if frame.period:
         args["period"] = frame.period
     if language == "vi":
@@ -1657,7 +1670,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         return Plan(intent="report", tool="run_report", args=args, language=language)
     if intent not in WRITE_INTENTS:
         supplier_plan = _supplier_plan(session, text, frame, link, language, today)
-        if supplier_plan is None and link.customer is None and memory.intent == "data" and THEIRS.search(frame.folded):
+        if supplier_plan is None and link.customer is None and memory.intent == "data" and (
+                THEIRS.search(frame.folded) or AMONG_THOSE.search(frame.folded)):
             supplier_plan = _their_bills(frame, memory, language, today)
         if supplier_plan is not None:
             return supplier_plan

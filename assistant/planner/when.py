@@ -305,6 +305,26 @@ def _next_n(m, today):
     return f"{today.isoformat()}..{(today + timedelta(days=days)).isoformat()}"
 
 
+@_pattern(r"\b(?:between now and|from now (?:to|until|till)|from today (?:to|until|till)|by|before|until|till|up to)\s+"
+          r"(?:the\s+)?end of (?:the |this )?(?P<u>week|month|quarter|year)\b|"
+          r"\b(?:the\s+)?rest of (?:the |this )?(?P<r>week|month|quarter|year)\b|"
+          r"\b(?:tu nay|tu gio|tu hom nay|nay)\s+(?:den|toi)\s+(?:het|cuoi)\s+(?P<v>tuan|thang|quy|nam)(?: nay)?\b|"
+          r"\btruoc\s+(?:cuoi|het)\s+(?P<w>tuan|thang|quy|nam)(?: nay)?\b")
+def _rest_of(m, today):
+    """'between now and the end of the month', 'từ nay đến cuối tháng': today to the end of this week, month, …"""
+    unit = m["u"] or m["r"] or {"tuan": "week", "thang": "month", "quy": "quarter", "nam": "year"}[m["v"] or m["w"]]
+    if unit == "week":
+        end = today + timedelta(days=6 - today.weekday())
+    elif unit == "month":
+        end = (date(today.year + (today.month == 12), today.month % 12 + 1, 1)) - timedelta(days=1)
+    elif unit == "quarter":
+        first = 3 * ((today.month - 1) // 3) + 1
+        end = (date(today.year + (first == 10), (first + 2) % 12 + 1, 1)) - timedelta(days=1)
+    else:
+        end = date(today.year, 12, 31)
+    return f"{today.isoformat()}..{end.isoformat()}"
+
+
 # (not "tháng sau", which folded is also "tháng sáu", June)
 @_pattern(r"\bnext (?P<u>week|month|quarter)\b|\b(?P<v>tuan|thang|quy) (?:toi|ke tiep)\b|\b(?P<w>tuan) sau\b|"
           r"\b(?P<t>tomorrow|ngay mai)\b")

@@ -321,7 +321,8 @@ MEASURE_LIST: list[Measure] = [
     _m("invoiced", "invoiced", "đã xuất hóa đơn",
        "Amounts of invoices issued in the period (void ones excluded), VAT included, in the base currency at each "
        "invoice's FX rate.", "Giá trị hóa đơn lập trong kỳ (không gồm hóa đơn hủy), gồm VAT, quy đổi theo tỷ giá của "
-       "từng hóa đơn.", "money", synonyms_en=("billed", "billing", "invoice total", "invoiced amount"),
+       "từng hóa đơn.", "money", synonyms_en=("billed", "billing", "invoice total", "invoiced amount", "we invoice", "we bill",
+                                          "invoicing", "total invoices", "invoice value", "value of invoices"),
        synonyms_vi=("xuất hóa đơn", "giá trị hóa đơn"),
        on={"invoices": MeasureSQL(fx=Fx(amount=lambda s: Invoice.amount, currency=lambda s: Invoice.currency,
                                         rate=lambda s: Invoice.fx_rate, document=lambda s: Invoice.id))}),
@@ -710,7 +711,8 @@ MEASURE_LIST: list[Measure] = [
        counts=Words("unpaid supplier bills", "hóa đơn nhà cung cấp chưa trả",
                     ("supplier bills", "bills unpaid", "unpaid vendor bills"),
                     ("hóa đơn nhà cung cấp chưa thanh toán", "hóa đơn mua vào chưa thanh toán",
-                     "hóa đơn nhà cung cấp còn nợ", "hóa đơn ncc chưa thanh toán", "hóa đơn ncc chưa trả")),
+                     "hóa đơn nhà cung cấp còn nợ", "hóa đơn ncc chưa thanh toán", "hóa đơn ncc chưa trả",
+                     "hóa đơn mua hàng chưa thanh toán", "hóa đơn mua hàng chưa trả")),
        counts_of="open_payables"),
     _m("overdue_bills", "overdue supplier bills", "số hóa đơn nhà cung cấp quá hạn",
        "Number of supplier bills with an open balance past their due date on the day.",
@@ -797,7 +799,7 @@ MEASURE_LIST: list[Measure] = [
        "Số hóa đơn nhà cung cấp (mọi trạng thái nếu không nêu), theo ngày hóa đơn khi có kỳ.", "count",
        roles=FINANCE_VIEWERS, on={"supplier_bills": _count()},
        counts=Words("supplier bills", "hóa đơn nhà cung cấp", ("vendor bills", "bills from suppliers"),
-                    ("hóa đơn mua vào", "hóa đơn đầu vào"))),
+                    ("hóa đơn mua vào", "hóa đơn đầu vào", "hóa đơn mua hàng"))),
     _m("bill_due_date", "bill due date", "hạn thanh toán hóa đơn", "The due date of a supplier bill (the earliest, "
        "over several).", "Hạn thanh toán của hóa đơn nhà cung cấp (sớm nhất, khi nhiều hóa đơn).", "date",
        roles=FINANCE_VIEWERS, on={"supplier_bills": MeasureSQL(expr=lambda s: func.min(SupplierBill.due_date))},
