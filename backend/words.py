@@ -39,6 +39,9 @@ VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
 
 
 # A purchase order whose goods are not all in yet, as people say it (sent, or partly received).
+# Either open state of a purchase order, said in one breath ("still open (sent but not fully received)").
+_NOT_ALL_IN = ("sent but not fully received", "sent and not fully received", "sent but not yet fully received",
+               "sent but not all received", "da gui nhung chua nhan du", "da gui ma chua nhan du")
 _WAITING_FOR_GOODS = ("waiting for goods", "waiting for the goods", "waiting for delivery", "still to arrive",
                       "waiting on goods", "waiting on the goods", "waiting on goods for", "still waiting on",
                       "waiting on delivery",
@@ -72,12 +75,12 @@ SYNONYMS = {
              "chua nhan hang", "dang cho giao", "sent but nothing received", "nothing received yet",
              "sent but not received", "nothing received", "chua nhan duoc gi", "da gui ma chua nhan hang",
              "da gui nhung chua nhan hang", "da gui ma chua nhan", "da gui nhung chua nhan", "da gui chua nhan hang",
-             "chua nhan du", "not fully received", "not received in full") + _WAITING_FOR_GOODS,
+             "chua nhan du", "not fully received", "not received in full") + _WAITING_FOR_GOODS + _NOT_ALL_IN,
     "partially_received": ("open", "outstanding", "partly received", "nhan duoc mot phan", "moi nhan duoc mot phan",
                            "nhan mot phan hang", "received in part", "only partly received", "part received", "partially delivered", "nhan mot phan",
                            "waiting to be received", "awaiting delivery", "not yet received", "on order",
                            "cho nhan hang", "chua nhan hang", "dang cho giao", "chua nhan du", "not fully received",
-                           "not received in full") + _WAITING_FOR_GOODS,
+                           "not received in full") + _WAITING_FOR_GOODS + _NOT_ALL_IN,
     "exceptions": ("matching exceptions", "match exceptions", "exception", "mismatch", "mismatches", "mismatched",
                    "price mismatch", "quantity mismatch", "price or quantity mismatch", "qty mismatch",
                    "price or qty mismatch", "quantity or price mismatch", "khong khop", "chenh lech gia",

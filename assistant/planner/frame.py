@@ -706,6 +706,7 @@ def parse(text: str, today: date) -> Frame:
     _open_deals(frame)
     _worth(frame)
     _how_many_and_how_much(frame)
+    _how_many_times(frame)
     _invoices_overdue(frame)
     _oldest_document(frame)
     if frame.period is None and frame.statuses and frame.counting and re.search(r"\b(have|has) (ever )?been\b",
@@ -825,6 +826,24 @@ def _how_many_and_how_much(frame: Frame) -> None:
                                              and not m.refines), None)
         if twin and twin not in frame.measures:
             frame.measures.insert(frame.measures.index(name), twin)
+
+
+TIMES_ASKED = re.compile(r"\b(how many times|how often|number of times|bao nhieu lan|may lan|so lan)\b")
+
+
+def _how_many_times(frame: Frame) -> None:
+    """'how many times did we pay suppliers last month', 'thanh toán cho nhà cung cấp bao nhiêu lần': the number of
+    payments, not their amount (nor how many suppliers there are)."""
+    if not TIMES_ASKED.search(frame.folded) or BOTH_ASKED.search(frame.folded.replace("bao nhieu lan", "")):
+        return
+    for name in list(frame.measures):
+        twin = COUNT_TWIN.get(name) or next((m.name for m in MEASURES.values() if m.counts_of == name and not m.hidden
+                                             and not m.refines), None) if MEASURES[name].unit == "money" else None
+        if twin:
+            frame.measures[:] = [twin] + [m for m in frame.measures if m not in (name, twin) and m not in frame.loose_counts
+                                          and MEASURES[m].counts is None]
+            frame.counting = True
+            return
 
 
 def _open_deals(frame: Frame) -> None:

@@ -709,6 +709,9 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"delivery (?:is )?free|trong bao nhieu ngay|can (?:a|the) customers? pay|net \d+|"
                     r"payment terms? options?|margin floor|payment terms? (?:for|of|on) (?:key|new|export|government|"
                     r"school|big|large|small|vip|enterprise|smb|retail|wholesale)|"
+                    r"(?:han|thoi han|dieu khoan|ky han) thanh toan (?:cho|cua|doi voi|danh cho|ap dung cho) (?:cac )?"
+                    r"(?:khach hang |khach )?(?:trong diem|moi|thong thuong|xuat khau|nha nuoc|truong hoc|vip|lon|nho|"
+                    r"doanh nghiep|ban le|ban si)|"
                     r"to be resolved|ngay lam viec|"
                     r"start(?:s)? with|new customers? (?:get|gets|start|starts|begin)|how (?:is|are) .{2,40} calculated|"
                     r"how (?:do|does) (?:we|it) (?:calculate|work out)|tinh the nao|tinh nhu the nao|cach tinh|"
@@ -981,6 +984,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)
                                               or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
+        if invoice_rows and not re.search(r"\b(tickets?|phieu|cases?|issues?|complaints?|khieu nai|su co)\b", frame.folded):
+            return True   # "hóa đơn nào của Hoàng Long chưa thanh toán": its open invoices ("chưa" is no ticket's)
         # "which customer has opened the most tickets": a ranking of them
         return frame.counting or bool(frame.compare) or bool(named) or grouped or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
                                                                                          or bool(call.args.get("group_by"))))
@@ -1083,8 +1088,13 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
             covered.update(range(start, end))
     customer_words = set(link.customer.core) if link.customer else set()
     person_words = set(fold(person.name).split()) if person else set()
+    def inside_a_name(i: int) -> bool:
+        # a small number between a name's words ("thùng carton 5 lớp"), not a count or a rank ("top 5 products")
+        return all(0 <= j < len(frame.words) and j not in covered and frame.words[j] not in STOP for j in (i - 1, i + 1))
+
     words = [w for i, w in enumerate(frame.words) if i not in covered and w not in STOP and w not in customer_words
-             and w not in person_words and not w.isdigit() or (w.isdigit() and len(w) > 2 and i not in covered)]
+             and w not in person_words and not w.isdigit()
+             or (w.isdigit() and (len(w) > 2 or inside_a_name(i)) and i not in covered)]
     words = [w for w in words if not re.fullmatch(r"(19|20)\d\d|q[1-4]", w)]
     if frame.today is not None:  # "all time", "last year": the period's words name no product
         period_words = set(_without_periods(frame.text, frame.today).split())
@@ -1097,7 +1107,8 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
         if product is None:
             return None
         tokens = set(product.tokens) | {t + "s" for t in product.tokens}   # "Sporks" names the Titanium Spork
-        matched = sum(1 for w in set(run) if w in tokens and len(w) >= 3)
+        matched = sum(1 for w in set(run) if w in tokens and (len(w) >= 3 or (w.isalnum() and not w.isalpha()
+                                                                               and not w.isdigit())))   # "A3", "L5"
         # (a one-word name said whole, "the track Roxanne", names it too when it is no everyday word)
         whole = re.sub(r"[^\w\s]", " ", fold(product.name)).split()
         alone = len(whole) == 1 and len(whole[0]) >= 5 and whole[0] in run and whole[0] not in _common_words()
@@ -2113,6 +2124,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if language == "vi" and plan.tool in LANGUAGE_TOOLS:
                 plan.args["language"] = "vi"
             return plan
+    if memory.intent == "data" and memory.args.get("measures") and frame.compare and not frame.measures \
+            and not frame.period and link.customer is None and person is None and intent not in WRITE_INTENTS:
+        # "doanh số của tôi quý 2" then "so với cùng kỳ năm ngoái thì sao?": the same figure, compared
+        return _data_follow_up(text, frame, memory, link, language, session, index)
     if follow_up and memory.intent == "data" and memory.args.get("measures") and not frame.is_data \
             and (intent in (None, "report", "overview", "history", "credit")
                  or (intent not in blocking and _bare_follow_up(text, today, frame, link, person, extra))):
