@@ -43,6 +43,8 @@ TOOL_ROLES: dict[str, frozenset[str]] = {
     # bills and pays them; a manager approves orders above the approval threshold (checked inside the tool) and reads
     # payables; sales and support see suppliers and stock movements only.
     "find_suppliers": ALL,
+    # The staff directory (backend/tools/employees.py): names, roles, e-mails and reporting lines, for everyone.
+    "find_employees": ALL,
     "create_purchase_order": PURCHASING,
     "approve_purchase_order": frozenset({"finance", "manager", "admin"}),
     "receive_goods": PURCHASING,

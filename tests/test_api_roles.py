@@ -51,6 +51,7 @@ MINIMAL_BODIES: dict[str, dict] = {
     "trial_balance": {},
     "account_ledger": {"account": "1200"},
     "find_suppliers": {"query": "MATRIXSUP"},
+    "find_employees": {"query": "me"},
     "create_purchase_order": {"supplier": "MATRIXSUP", "lines": [{"product": "PAPER-A4", "quantity": 1}]},
     "approve_purchase_order": {"purchase_order": "PO-T-DRAFT"},
     "receive_goods": {"purchase_order": "PO-T-SENT"},

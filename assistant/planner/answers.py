@@ -286,6 +286,31 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
             return f"- {who}{c.get('name')} ({c.get('code')})" + (f", {c.get('city')}" if c.get("city") else "")
 
         return head + "\n" + "\n".join(line(c) for c in cands[:8])
+    if tool == "find_employees":
+        people = r.get("employees", [])
+        if not people:
+            return _t(lang, "No colleague matches.", "Không tìm thấy đồng nghiệp nào.")
+        lines = []
+        for e in people[:20]:
+            where = f", {e.get('region')}" if e.get("region") else ""
+            line = f"- **{e.get('name')}** ({e.get('code')}): {_word(e.get('role'), lang)}{where}"
+            if e.get("email"):
+                line += f", {e['email']}"
+            boss = e.get("manager")
+            if boss:
+                line += _t(lang, f"; reports to {boss.get('name')}" + (f" ({boss['email']})" if boss.get("email") else ""),
+                           f"; báo cáo cho {boss.get('name')}" + (f" ({boss['email']})" if boss.get("email") else ""))
+            if not e.get("active", True):
+                line += _t(lang, " (no longer active)", " (đã nghỉ)")
+            lines.append(line)
+            team = e.get("reports") or []
+            if team and len(people) <= 3:
+                lines.append(_t(lang, "  Reports to them: ", "  Cấp dưới: ") + ", ".join(
+                    t.get("name") + (f" ({t['email']})" if t.get("email") else "") for t in team))
+        if (r.get("total") or 0) > len(people):
+            lines.append(_t(lang, f"Showing {len(people)} of {r['total']}; narrow by role or region to see the others.",
+                            f"Đang hiện {len(people)} trên {r['total']}; lọc theo vai trò hoặc khu vực để xem thêm."))
+        return "\n".join(lines)
     if tool == "find_suppliers":
         suppliers = r.get("suppliers", [])
         if not suppliers:

@@ -381,6 +381,35 @@ def _bills_asked(args: dict[str, Any], measures: list[str], frame) -> None:
         args["conditions"] = [{"measure": "overdue_payables", "op": ">", "value": "0"}]
 
 
+# Asking whom someone reports to, or who reports to them: the staff directory's reporting lines.
+REPORTING = re.compile(r"\b(report|reports|reporting) to\b|\b(my|his|her|their) (manager|boss|supervisor|line manager|team)\b|"
+                       r"\b(manager|boss|supervisor) of\b|\bdirect reports\b|\b(who|ai) (is|la) (the )?(manager|boss|quan ly|sep)\b|"
+                       r"\bquan ly (cua|truc tiep)\b|\bsep cua\b|\bcap tren\b|\bbao cao (cho|len)\b|\bteam of\b")
+MY_LINE = re.compile(r"\b(do|am|should) i report to\b|\bmy (manager|boss|supervisor|line manager|team)\b|"
+                     r"\b(toi|em|minh) bao cao (cho|len) ai\b|\b(quan ly|sep|cap tren) cua (toi|em|minh)\b")
+# What the directory holds about a colleague: how to reach them, their role and region.
+COLLEAGUE_DETAIL = re.compile(r"\b(e-?mails?|email address|phone|number|contact|contact details|reach|region|role|position|"
+                              r"job|title|chuc vu|vai tro|so dien thoai|dien thoai|lien he|khu vuc|dia chi email)\b")
+
+
+def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language: str) -> Plan | None:
+    """'what's Steve Johnson's email?', 'who do I report to?', 'who reports to Nancy?': the staff directory — never a
+    customer's contact or a colleague's figures."""
+    folded = fold(text)
+    if MY_LINE.search(folded) and link.customer is None:
+        return Plan(intent="directory", tool="find_employees", args={"query": "me"}, language=language)
+    colleague = extra.employee(text, exclude=masked)
+    if colleague is None or frame.measures or frame.conditions or frame.period:
+        return None
+    if not (REPORTING.search(folded) or COLLEAGUE_DETAIL.search(folded)):
+        return None
+    full_name = bool(re.search(rf"\b{re.escape(fold(colleague.name))}\b", folded))
+    if link.customer is not None and not (full_name and link.span and set(tokens_of(text)[link.span[0]:link.span[1]])
+                                          <= set(fold(colleague.name).split())):
+        return None   # "what's Patricia's email at Big Sky?": the customer's contact
+    return Plan(intent="directory", tool="find_employees", args={"query": colleague.name}, language=language)
+
+
 def _bills_due(args: dict[str, Any], frame) -> None:
     """'which APP Việt Nam bills fall due in January?': that supplier's open bills due in those days."""
     if frame.due_window is not None:
@@ -1767,6 +1796,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     people = extra.employees_named(text, exclude=masked) if intent not in blocking else []
     if person is not None and len(people) < 2:
         people = []   # one colleague named (by full name or not): that one
+    if intent not in WRITE_INTENTS and _registered("find_employees"):
+        directory = _directory_plan(text, frame, extra, link, masked, language)
+        if directory is not None:
+            return directory
     if len(people) >= 2 and link.customer is not None and link.span and set(tokens_of(text)[link.span[0]:link.span[1]]) \
             <= {w for p in people for w in fold(p.name).split()}:
         link = LinkResult()   # "Jane vs Steve in 2025": the colleagues, not the customer Steve Murray

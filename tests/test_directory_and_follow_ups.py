@@ -1,0 +1,136 @@
+"""The staff directory (find_employees) and the rows of the last answer asked about again ("the third one", "it"),
+through the tool and through the offline brain."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from assistant.agent import Assistant
+from backend.errors import NotFound, ValidationFailed
+from backend.tools.context import ToolContext
+from backend.tools.registry import invoke
+from tests.factories.customers import make_contact, make_customer
+from tests.factories.catalog import make_product
+from tests.factories.org import make_company, make_employee
+from tests.factories.sales import make_order
+from tests.factories.world import make_small_world
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def team(session):
+    make_company(session)
+    boss = make_employee(session, role="manager", name="Nancy Edwards", email="nancy@example.test", region="Calgary")
+    jane = make_employee(session, role="sales", name="Jane Peacock", email="jane@example.test", manager=boss)
+    steve = make_employee(session, role="sales", name="Steve Johnson", email="steve@example.test", manager=boss)
+    return {"boss": boss, "jane": jane, "steve": steve}
+
+
+def _ctx(session, actor, settings):
+    return ToolContext(session=session, actor=actor, channel="test", now=NOW, settings=settings)
+
+
+def test_the_directory_gives_a_colleague_their_manager_and_their_reports(session, team, settings):
+    r = invoke("find_employees", _ctx(session, team["jane"], settings), {"query": "steve johnson"})
+    assert [e.email for e in r.employees] == ["steve@example.test"]
+    assert r.employees[0].manager.name == "Nancy Edwards"
+    me = invoke("find_employees", _ctx(session, team["jane"], settings), {"query": "me"}).employees[0]
+    assert me.name == "Jane Peacock" and me.manager.email == "nancy@example.test"
+    boss = invoke("find_employees", _ctx(session, team["jane"], settings), {"query": "Nancy"}).employees[0]
+    assert sorted(p.name for p in boss.reports) == ["Jane Peacock", "Steve Johnson"]
+    listed = invoke("find_employees", _ctx(session, team["jane"], settings), {"role": "sales"})
+    assert {e.name for e in listed.employees} == {"Jane Peacock", "Steve Johnson"} and listed.total == 2
+    assert "password" not in str(listed.model_dump())
+
+
+def test_the_directory_says_what_to_fix(session, team, settings):
+    with pytest.raises(ValidationFailed):
+        invoke("find_employees", _ctx(session, team["jane"], settings), {})
+    with pytest.raises(NotFound) as missing:
+        invoke("find_employees", _ctx(session, team["jane"], settings), {"query": "Nobody Here"})
+    assert "spelling" in missing.value.hint
+
+
+def ask(session, actor, message, conversation="conv-d"):
+    return Assistant().ask(session, actor, message, channel="test", conversation_id=conversation, now=NOW)
+
+
+@pytest.mark.parametrize("question, email", [
+    ("who do I report to?", "nancy@example.test"),
+    ("what's Steve Johnson's email?", "steve@example.test"),
+    ("who reports to Nancy Edwards?", "steve@example.test"),
+])
+def test_colleagues_are_looked_up_in_the_directory(session, team, question, email):
+    result = ask(session, team["jane"], question)
+    assert [c["name"] for c in result.tool_calls] == ["find_employees"]
+    assert email in result.answer
+
+
+def test_a_customers_contact_is_not_a_colleague(session, team):
+    customer = make_customer(session, name="Emma Jones", code="EMMA", owner=team["jane"])
+    make_contact(session, customer=customer, name="Emma Jones", email="emma@shop.test")
+    result = ask(session, team["jane"], "what's Emma Jones's email?")
+    assert [c["name"] for c in result.tool_calls] != ["find_employees"]
+
+
+def test_the_second_one_is_the_second_row_of_the_last_answer(session, team):
+    paper = make_product(session, sku="A4", unit_price=Decimal("1000000"))
+    for code, quantity in (("BIG", 9), ("MID", 5), ("SMALL", 2)):
+        customer = make_customer(session, name=f"{code.title()} Stores", code=code, owner=team["jane"])
+        make_contact(session, customer=customer, name=f"Buyer {code.title()}", email=f"buyer@{code.lower()}.test")
+        make_order(session, customer=customer, lines=[(paper, quantity, None, Decimal("0"))],
+                   order_date=date(2026, 10, 1), status="invoiced", salesperson=team["jane"])
+    ask(session, team["boss"], "top 3 customers by revenue this year", conversation="conv-rows")
+    follow = ask(session, team["boss"], "what's the second one's email?", conversation="conv-rows")
+    assert [c["name"] for c in follow.tool_calls] == ["customer_overview"]
+    assert follow.tool_calls[0]["args"]["customer"] == "MID" and "buyer@mid.test" in follow.answer
+
+
+def test_it_after_one_invoice_is_that_invoice(session):
+    w = make_small_world(session)
+    ask(session, w["manager"], "what's our oldest overdue invoice?", conversation="conv-inv")
+    follow = ask(session, w["manager"], "how much is still open on it?", conversation="conv-inv")
+    assert [c["name"] for c in follow.tool_calls] == ["invoice_status"]
+
+
+# --- words read this round (the frame alone: no database) ----------------------------------------------------------
+
+from assistant.planner.frame import parse  # noqa: E402
+from assistant.planner.when import mentions  # noqa: E402
+
+
+@pytest.mark.parametrize("text, form", [
+    ("bills due between now and the end of the month", "2026-12-22..2026-12-31"),
+    ("invoices due by the end of the quarter", "2026-12-22..2026-12-31"),
+    ("hóa đơn đến hạn từ nay đến cuối tuần", "2026-12-22..2026-12-27"),
+    ("what's left for the rest of the year", "2026-12-22..2026-12-31"),
+])
+def test_the_rest_of_a_period_runs_from_today_to_its_end(text, form):
+    from backend.text import fold
+
+    assert [m.period for m in mentions(fold(text), date(2026, 12, 22))] == [form]
+
+
+@pytest.mark.parametrize("text, measures, group_by", [
+    ("how many times did we pay suppliers last month", ["supplier_payment_count"], []),
+    ("tháng trước mình đã thanh toán cho nhà cung cấp bao nhiêu lần?", ["supplier_payment_count"], []),
+    ("aging buckets for usd receivables", ["open_receivables"], ["aging_bucket"]),
+    ("cong no phai tra qua han bao nhieu hoa don", ["overdue_bills"], []),
+])
+def test_figures_read_this_round(text, measures, group_by):
+    frame = parse(text, date(2026, 8, 12))
+    assert frame.measures == measures and frame.group_by == group_by
+
+
+def test_states_read_this_round():
+    assert set(parse("how many purchase orders are still open (sent but not fully received)?", date(2026, 8, 12)).statuses) \
+        >= {("po_status", "sent"), ("po_status", "partially_received")}
+    assert ("match_status", "exceptions") in parse("how many open bills have a price or quantity mismatch",
+                                                   date(2026, 8, 12)).statuses
+    deal = parse("co hoi ban hang lon nhat cua toi dang mo", date(2026, 8, 12))
+    assert deal.measures == ["pipeline_amount"] and deal.mine
+    oldest = parse("which customer has the oldest overdue invoice", date(2026, 8, 12))
+    assert oldest.row == "invoice" and "open_receivables" in oldest.measures
