@@ -890,12 +890,12 @@ def _narrowest(frame: Frame) -> None:
         # a narrower count of the same things counts too ("đơn đã giao" are orders)
         kin = {m for m in frame.measures if MEASURES[m].refines in chain and MEASURES[m].counts is not None}
         # the same things counted under their plain name ("nợ phải trả quá hạn bao nhiêu hóa đơn": bills)
-        kin |= {m for m in frame.measures if m != count.name and MEASURES[m].counts is not None
-                and ROW_OF_COUNT.get(m) and ROW_OF_COUNT.get(m) == ROW_OF_COUNT.get(count.name)}
-        counted = chain & set(frame.measures) or kin or (frame.row and ROW_OF_COUNT.get(count.name) == frame.row)
+        plain = {m for m in frame.measures if m != count.name and MEASURES[m].counts is not None
+                 and MEASURES[m].refines is None and ROW_OF_COUNT.get(m) and ROW_OF_COUNT.get(m) == ROW_OF_COUNT.get(count.name)}
+        counted = chain & set(frame.measures) or kin or plain or (frame.row and ROW_OF_COUNT.get(count.name) == frame.row)
         named_too = count.name in frame.measures   # "open balance and number of open invoices": both asked
         if count.counts_of in frame.measures and counted and (frame.counting or frame.listing) and not named_too:
-            kept = [m for m in frame.measures if m not in chain and m not in kin and m != count.counts_of]
+            kept = [m for m in frame.measures if m not in chain and m not in plain and m != count.counts_of]
             frame.measures = [count.name, *kept]
     for name in list(frame.measures):
         wider = MEASURES[name].refines

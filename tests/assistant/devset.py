@@ -1049,4 +1049,34 @@ def cases() -> list[dict]:
         **{"as": HA})
     add("Hoàng Long đã thanh toán bao nhiêu trong năm nay?", "query_data",
         {"measures": ["payments_received"], "customer": "HOANGLONG", "period": "this-year"}, **{"as": BAO})
+    # studied from generation 15: the directory, rows named again, the rest of a period, how many times, aging buckets,
+    # match exceptions, both open PO states in one breath, Vietnamese names with a code or number in them
+    add("who do I report to?", "find_employees", {"query": "me"})
+    add("what's Hùng's email?", "find_employees", {"query": "Lê Văn Hùng"}, **{"as": BAO})
+    add("ai là quản lý của Hùng?", "find_employees", {"query": "Lê Văn Hùng"}, **{"as": BAO})
+    add("how many supplier bills fall due between now and the end of the month, and how much is that", "query_data",
+        {"measures": ["open_payables", "next_bill_due"], "group_by": ["bill", "supplier"]}, **{"as": HA})
+    add("tháng trước mình đã thanh toán cho nhà cung cấp bao nhiêu lần?", "query_data",
+        {"measures": ["supplier_payment_count"], "period": "last-month"}, **{"as": HA})
+    add("aging buckets for usd receivables", "query_data",
+        {"measures": ["open_receivables"], "group_by": ["aging_bucket"],
+         "filters": [{"dimension": "currency", "values": ["USD"]}]}, **{"as": HA})
+    add("how many open bills have a price or quantity mismatch", "query_data",
+        {"measures": ["open_bills"], "filters": [{"dimension": "match_status", "values": ["exceptions"]}]},
+        **{"as": HA})
+    add("how many purchase orders are still open (sent but not fully received)?", "query_data",
+        {"measures": ["purchase_orders"],
+         "filters": [{"dimension": "po_status", "values": ["sent", "partially_received"]}]}, **{"as": HA})
+    add("muc dat hang lai cua giay A3 o kho Ha Noi la bao nhieu", "query_data",
+        {"measures": ["reorder_level"], "product": "PAP-A3-80"}, **{"as": HA})
+    add("hoa don nao cua Hoang Long Trading chua thanh toan", "query_data", {"group_by": ["invoice"], "customer": "HOANGLONG"},
+        **{"as": HA})
+    add("han thanh toan cho khach hang trong diem la bao nhieu ngay", "search_docs", {}, **{"as": HA})
+    add("payments from customers in the first half of 2026 by method", "query_data",
+        {"measures": ["payments_received"], "group_by": ["payment_method"], "period": "2026-01-01..2026-06-30"},
+        **{"as": HA})
+    add("which customer has the oldest overdue invoice", "query_data",
+        {"measures": ["max_days_overdue", "open_receivables"], "group_by": ["invoice", "customer"]},
+        **{"as": HA})
+    add("revenue by year", "query_data", {"measures": ["revenue"], "group_by": ["year"], "period": "all"}, **{"as": BAO})
     return out
