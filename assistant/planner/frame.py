@@ -39,7 +39,8 @@ EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|lowe
                       r"tot nhat va te nhat|manh nhat va yeu nhat)\b")
 MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid i\b|\bhave i\b|\bi (sold|sell|won|closed|made)\b|"
                   r"\b(toi|em) (ban|ban duoc|da ban|chot)\b|"
-                  r"(?<!chung )(?<!bon )(?<!cong ty )\b(toi|em) (co|dang co|da co) bao nhieu\b|"   # "em có bao nhiêu đơn"
+                  r"(?<!chung )(?<!bon )(?<!cong ty )(?<!tuan )(?<!thang )(?<!quy )(?<!nam )(?<!sap )(?<!ngay )(?<!lan )"
+                  r"\b(toi|em) (co|dang co|da co) bao nhieu\b|"   # "em có bao nhiêu đơn" (not "tuần tới có bao nhiêu")
                   r"\b(khach|khach hang|doanh so|doanh thu) (cua )?(toi|em)\b")
 # Words that say "revenue" only with an amount ("how much did they buy"), not alone ("what did they buy").
 WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "ban", "mua", "brought"}
@@ -702,6 +703,8 @@ def parse(text: str, today: date) -> Frame:
     _ticket_flow(frame)
     _narrowest(frame)
     _buying_side(frame)
+    _units_received(frame)
+    _unit_word(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _open_deals(frame)
     _worth(frame)
@@ -759,6 +762,25 @@ def _which_supplier(frame: Frame) -> None:
         frame.group_by.append("supplier")
 
 
+def _unit_word(frame: Frame) -> None:
+    """'tồn tổng cộng bao nhiêu đơn vị hàng': 'đơn vị' is a unit of goods, not an order ('đơn')."""
+    if "orders" in frame.measures and re.search(r"\bdon vi\b", frame.folded) and not re.search(r"\bdon hang\b", frame.folded):
+        frame.measures.remove("orders")
+        if not frame.measures:
+            frame.measures.append("units")
+
+
+def _units_received(frame: Frame) -> None:
+    """'how many goods receipts came in today and how many units in total?': the units received, not sold."""
+    if "goods_receipts" in frame.measures and "units" in frame.measures and "units_received" in MEASURES:
+        frame.measures[frame.measures.index("units")] = "units_received"
+    if "goods_receipts" in frame.measures and "payments_received" in frame.measures \
+            and not re.search(r"\b(payments?|paid|thanh toan)\b", frame.folded):
+        frame.measures.remove("payments_received")   # ("received" is the goods', not money's)
+        if "units_received" not in frame.measures and re.search(r"\b(units?|pieces|so luong|bao nhieu cai)\b", frame.folded):
+            frame.measures.append("units_received")
+
+
 def _buying_side(frame: Frame) -> None:
     payables_named = bool(set(frame.measures) & {"open_payables", "open_bills", "overdue_payables"}) and \
         re.search(r"\b(payables?|bills|phai tra)\b", frame.folded)   # "how much of our payables is overdue"
@@ -786,7 +808,10 @@ COUNT_SAID = re.compile(r"\b(how many|number of|count of|so luong|bao nhieu (co 
 
 
 BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bhow many\b|\bbao nhieu (khoan|lan|don|hoa don|cai)\b"
-                        r".{0,40}\b(bao nhieu tien|tong (tien|gia tri))\b|\bso luong va (tong )?(gia tri|so tien)\b")
+                        r".{0,40}\b(bao nhieu tien|tong (tien|gia tri|bao nhieu|cong bao nhieu|so tien))\b|"
+                        r"\bso luong va (tong )?(gia tri|so tien)\b|"
+                        r"\bhow many\b.{0,60}\b(and )?(what ?'?s|what is|what was) the (total|total value|total amount|value|amount)\b|"
+                        r"\bhow many\b.{0,60}\band (for )?how much\b")
 COUNT_TWIN = {"payments_received": "payment_count", "supplier_payments_made": "supplier_payment_count"}
 
 
@@ -826,6 +851,17 @@ def _how_many_and_how_much(frame: Frame) -> None:
                                              and not m.refines), None)
         if twin and twin not in frame.measures:
             frame.measures.insert(frame.measures.index(name), twin)
+    if not any(MEASURES[m].unit == "money" for m in frame.measures):
+        # "how many invoices did we issue last month and what's the total?", "khách trả bằng tiền mặt bao nhiêu lần,
+        # tổng bao nhiêu?": the amount beside the count
+        from assistant.planner.data import VALUE_OF_COUNT
+
+        values = VALUE_OF_COUNT | {count: money for money, count in COUNT_TWIN.items()}
+        for name in list(frame.measures):
+            money = values.get(name)
+            if money and money in MEASURES and money not in frame.measures:
+                frame.measures.append(money)
+                break
 
 
 TIMES_ASKED = re.compile(r"\b(how many times|how often|number of times|bao nhieu lan|may lan|so lan)\b")
@@ -834,7 +870,7 @@ TIMES_ASKED = re.compile(r"\b(how many times|how often|number of times|bao nhieu
 def _how_many_times(frame: Frame) -> None:
     """'how many times did we pay suppliers last month', 'thanh toán cho nhà cung cấp bao nhiêu lần': the number of
     payments, not their amount (nor how many suppliers there are)."""
-    if not TIMES_ASKED.search(frame.folded) or BOTH_ASKED.search(frame.folded.replace("bao nhieu lan", "")):
+    if not TIMES_ASKED.search(frame.folded) or BOTH_ASKED.search(frame.folded):
         return
     for name in list(frame.measures):
         twin = COUNT_TWIN.get(name) or next((m.name for m in MEASURES.values() if m.counts_of == name and not m.hidden

@@ -57,7 +57,8 @@ SHORTHAND = {"yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters",
 # Short words typed with two letters swapped, too short for the fuzzy match (the intents' reading and the lexicon's).
 SHORT_TYPOS = {"waht": "what", "whta": "what", "wat": "what", "hwo": "how", "hw": "how", "wich": "which",
                "whcih": "which", "teh": "the", "hte": "the", "adn": "and", "fro": "for", "mcuh": "much", "muhc": "much",
-               "hwat": "what", "whos": "who s", "thier": "their", "tehir": "their"}
+               "hwat": "what", "whos": "who s", "thier": "their", "tehir": "their", "proft": "profit", "porfit": "profit", "prfit": "profit",
+               "profti": "profit"}
 
 
 # Words of a ranking, corrected when two letters are swapped ("oldset", "bigegst").

@@ -311,6 +311,12 @@ class Mentions:
         for code, folded_code, name in self.warehouses:
             near = rf"\b(kho|warehouse|depot|in|at|o|tai)\s+(the\s+)?{re.escape(folded_code)}\b|\b{re.escape(folded_code)}\s+(warehouse|depot)\b"
             named = len(name.split()) >= 2 and re.search(rf"\b{re.escape(name)}\b", folded)
+            # or by the words its name starts with, beside the word ("kho Long Biên": Long Biên warehouse, Hanoi)
+            lead = " ".join(w for w in re.findall(r"\w+", name)[:3] if w not in ("warehouse", "kho", "depot"))
+            lead = " ".join(lead.split()[:2])
+            if not named and len(lead.split()) == 2 and lead != folded_code:
+                named = re.search(rf"\b(kho|warehouse|depot)\s+(the\s+)?{re.escape(lead)}\b|\b{re.escape(lead)}\s+"
+                                  rf"(warehouse|depot)\b", folded)
             if re.search(near, folded) or named:
                 out.found.setdefault("warehouse", []).append(code)
         for code in out.found.get("warehouse", []):

@@ -410,6 +410,19 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
     return Plan(intent="directory", tool="find_employees", args={"query": colleague.name}, language=language)
 
 
+BILLS_LISTED = re.compile(r"\b(which|what|any) (of (their|the|its) )?bills\b|\bhoa don nao\b|\bnhung hoa don\b|\bcac hoa don\b")
+
+
+def _bills_listed(measures: list[str], frame) -> list[str]:
+    """'nhà cung cấp Hồng Hà có hóa đơn nào quá hạn không', 'which of their bills are overdue': the bills themselves
+    (their count's rows), not the amount alone."""
+    if measures == ["overdue_payables"] and BILLS_LISTED.search(frame.folded) and not frame.counting:
+        return ["overdue_bills"]
+    if measures == ["open_payables"] and BILLS_LISTED.search(frame.folded) and not frame.counting:
+        return ["open_bills"]
+    return measures
+
+
 def _bills_due(args: dict[str, Any], frame) -> None:
     """'which APP Việt Nam bills fall due in January?': that supplier's open bills due in those days."""
     if frame.due_window is not None:
@@ -432,6 +445,7 @@ def _their_bills(frame, memory: Memory, language: str, today: date) -> Plan | No
         return None
     if "bill" in (memory.args.get("group_by") or ()) and measures == ["overdue_payables"] and not frame.counting:
         measures = ["overdue_bills"]   # "… open bills with them?" then "which of those are already overdue?": those bills
+    measures = _bills_listed(measures, frame)
     args: dict[str, Any] = {"measures": measures, "filters": supplier}
     _bills_asked(args, measures, frame)
     _orders_asked(args, measures, frame)
@@ -574,6 +588,7 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     if profile and _registered("find_suppliers"):
         # "what are Brother Singapore's payment terms?", "who's our contact at Double A": the supplier's record
         return Plan(intent="find_supplier", tool="find_suppliers", args={"query": supplier, "limit": 1}, language=language)
+    measures = _bills_listed(measures, frame)
     args: dict[str, Any] = {"measures": measures, "filters": [{"dimension": "supplier", "values": [supplier]}]}
     if measures == ["supplier_payments_made"] and LATEST.search(frame.folded) and not frame.period:
         # "lần cuối mình trả tiền cho Double A là khi nào, bao nhiêu?": the latest day paid, and how much
@@ -754,7 +769,9 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"can (?:i|we|finance|sales|support|a rep|the rep|a manager) (?:take|accept|write off|waive|refund|allow|"
                     r"agree|approve|grant|give|offer)|write (?:it )?off|write-?offs?|changed? (?:their|his|her|my|your) minds?|"
                     r"change of mind|at how many days|can (?:a|an|the) \w+ be \w+ed|how many days (?:does|do|will|would) "
-                    r"(?:a |an |the )?(?:customers?|clients?|buyers?|we|i|they|you) (?:have|get)|without (?:a |an |the )?(?:manager|director|approval|"
+                    r"(?:a |an |the )?(?:customers?|clients?|buyers?|we|i|they|you) (?:have|get)|"
+                    r"who (?:has|have|needs?|should|must) to (?:approve|sign off|sign)|ai (?:phai|can|se) (?:duyet|phe duyet|ky)|"
+                    r"without (?:a |an |the )?(?:manager|director|approval|"
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"

@@ -74,7 +74,8 @@ CONDITIONS: tuple[NamedCondition, ...] = (
         "on_credit_hold",
         Words("on credit hold", "bị khóa tín dụng",
               ("credit hold", "credit-hold", "blocked for credit", "held for credit", "on a credit hold"),
-              ("đang bị khóa tín dụng", "bị tạm ngừng tín dụng", "khóa tín dụng", "bị chặn tín dụng", "bị giữ đơn")),
+              ("đang bị khóa tín dụng", "bị tạm ngừng tín dụng", "khóa tín dụng", "bị chặn tín dụng", "bị giữ đơn",
+               "bị giữ tín dụng", "đang bị giữ tín dụng", "giữ tín dụng", "bị treo tín dụng")),
         "max_days_overdue", ">=", value=Decimal(CREDIT_HOLD_DAYS), show=("overdue_amount", "max_days_overdue")),
     NamedCondition(
         "no_credit_limit",
