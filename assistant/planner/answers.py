@@ -343,6 +343,9 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         lines = [f"- {t.get('number')} [{_word(t.get('priority'), lang)}, {_word(t.get('status'), lang)}] "
                  f"{t.get('customer_name')}: {t.get('subject')}"
                  + (_t(lang, f" (assigned to {t['assignee']})", f" (phụ trách: {t['assignee']})") if t.get("assignee") else "")
+                 + (_t(lang, f"; opened {t['opened_on']}" + (f", closed {t['closed_on']}" if t.get("closed_on") else ""),
+                       f"; mở ngày {t['opened_on']}" + (f", đóng ngày {t['closed_on']}" if t.get("closed_on") else ""))
+                    if len(shown) <= 3 and t.get("opened_on") else "")
                  for t in shown]
         if total > len(shown):
             oldest = bool(r.get("oldest_first"))
@@ -388,6 +391,12 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                  "paid": _t(lang, "paid", "đã thanh toán")}
         parts = [f"{names.get(k, k)} {_m(v, tot.get('currency'))}" for k, v in tot.items() if k != "currency" and v is not None]
         lines = [head + (f" ({', '.join(parts)})" if parts else "") + "."]
+        if (hints or {}).get("yes_no") == "paid" and entries and entries[0].get("kind") == "invoice":
+            paid = Decimal(str(entries[0].get("open_balance") or 0)) <= 0 and entries[0].get("status") != "void"
+            lines.insert(0, _t(lang, f"Yes — {entries[0].get('reference')} is paid in full." if paid else
+                               f"No — {entries[0].get('reference')} still has {_m(entries[0].get('open_balance'), entries[0].get('currency'))} open.",
+                               f"Có — {entries[0].get('reference')} đã thanh toán đủ." if paid else
+                               f"Chưa — {entries[0].get('reference')} còn nợ {_m(entries[0].get('open_balance'), entries[0].get('currency'))}."))
         if r.get("withheld"):
             left = ", ".join(_word(k, lang) for k in r["withheld"])
             lines.append(_t(lang, f"Left out: {left} — {r.get('customer_name')} is not one of your customers (sales reps see "
@@ -474,6 +483,10 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
     if tool == "invoice_status":
         # the tool's own sentence (customer, dates, amount, what is paid and open, overdue), then its payments
         lines = [r.get("summary") or r.get("number", "")]
+        if (hints or {}).get("yes_no") == "paid" and r.get("open_balance") is not None:
+            paid = Decimal(str(r["open_balance"])) <= 0 and r.get("status") != "void"
+            lines.insert(0, _t(lang, "Yes — it is paid in full." if paid else "No — it is not fully paid yet.",
+                               "Có — đã thanh toán đủ." if paid else "Chưa — hóa đơn chưa được thanh toán đủ."))
         if r.get("order_number"):
             lines.append(_t(lang, f"Order: {r['order_number']}.", f"Đơn hàng: {r['order_number']}."))
         for p in (r.get("payments") or [])[:5]:

@@ -49,7 +49,7 @@ ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products
                 "open_opportunities": "opportunity", "invoices": "invoice", "open_invoices": "invoice",
                 "overdue_invoices": "invoice", "orders": "order", "purchase_orders": "purchase_order",
                 "supplier_bills": "bill", "open_bills": "bill", "overdue_bills": "bill", "inactive_products": "product",
-                "goods_receipts": "receipt"}
+                "goods_receipts": "receipt", "customers_buying": "customer"}
 # A dimension word that names a count's things ("customers" -> the customers measure).
 COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
                       "order": "orders"}
@@ -705,6 +705,7 @@ def parse(text: str, today: date) -> Frame:
     _buying_side(frame)
     _units_received(frame)
     _unit_word(frame)
+    _who_bought(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _open_deals(frame)
     _worth(frame)
@@ -760,6 +761,20 @@ def _which_supplier(frame: Frame) -> None:
             re.search(r"\b(which suppliers?|which vendors?|(?<!hoa don )(?<!don mua hang )nha cung cap nao|ncc nao|"
                       r"nha cung cap nhieu nhat)\b(?! bills?| invoices?| orders?)", frame.folded):
         frame.group_by.append("supplier")
+
+
+WHO_BOUGHT = re.compile(r"\b(who|which customers?|what customers?|which clients?|ai|khach (hang )?nao) (has |have |had |did |da )?"
+                        r"(bought|buy|purchased|ordered|mua|dat mua|da mua)\b")
+
+
+def _who_bought(frame: Frame) -> None:
+    """'who bought the track Gay Witch Hunt?', 'which customers bought it': the buyers listed, not how many."""
+    if WHO_BOUGHT.search(frame.folded) and not frame.counting and set(frame.measures) <= {"customers_buying", "revenue"} \
+            and not frame.group_by:
+        frame.measures[:] = ["customers_buying"]
+        frame.listing = True
+        frame.row = frame.row or "customer"
+        frame.weak_revenue = False
 
 
 def _unit_word(frame: Frame) -> None:

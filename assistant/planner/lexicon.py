@@ -58,7 +58,7 @@ SHORTHAND = {"yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters",
 SHORT_TYPOS = {"waht": "what", "whta": "what", "wat": "what", "hwo": "how", "hw": "how", "wich": "which",
                "whcih": "which", "teh": "the", "hte": "the", "adn": "and", "fro": "for", "mcuh": "much", "muhc": "much",
                "hwat": "what", "whos": "who s", "thier": "their", "tehir": "their", "proft": "profit", "porfit": "profit", "prfit": "profit",
-               "profti": "profit"}
+               "profti": "profit", "ordrs": "orders", "oders": "orders", "odrers": "orders", "orderes": "orders"}
 
 
 # Words of a ranking, corrected when two letters are swapped ("oldset", "bigegst").

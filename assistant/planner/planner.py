@@ -1099,7 +1099,7 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
                     r"\d{4}-\d{2}|last-month|this-month", report.get("period", "")) else "month")
             return Plan(intent="report", tool="run_report", args=report, language=language)
     if set(call.args["measures"]) <= {"tickets_opened", "open_tickets"} and frame.listing and not frame.counting \
-            and not (frame.single or frame.limit):
+            and not (frame.single or frame.limit) and not frame.group_by:   # ("tickets by priority": counted by it)
         args: dict[str, Any] = {}
         if call.args.get("customer"):
             args["customer"] = call.args["customer"]
@@ -1360,6 +1360,8 @@ YES_NO_TOPICS = (
     ("overdue", re.compile(r"\b(late|overdue|past due|behind|qua han|tre han|tre)\b")),
     ("owes", re.compile(r"\b(owe|owes|owing|unpaid|outstanding|open invoices?|no|con no|chua tra|chua thanh toan)\b")),
 )
+PAID_ASKED = re.compile(r"\b(has|have|is|was|did) (it|this|that|the invoice|this invoice|that invoice|\w+( \w+)?) (been )?"
+                        r"(paid|settled|pay)\b|\b(da )?(thanh toan|tra) (chua|het chua)\b|\bpaid (yet|in full)\?")
 COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
                         r"bien loi nhuan|what do we pay for (it|them|one|each|the|a|an)|what we pay for (it|them|the)|"
                         r"how much do we pay for (it|them|one|each|the|a|an)|purchase price|buying price|buy price|mua vao gia)\b")
@@ -1484,6 +1486,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         elif re.search(r"\b(beat|beats|higher|more|up|grow|grew|grown|better|bigger|exceed|exceeded|increase|increased|"
                        r"rise|rose|tang|cao hon|nhieu hon|hon)\b", fold(text)):
             plan.hints["yes_no_change"] = "up"
+    if plan.tool in ("invoice_status", "customer_history") and PAID_ASKED.search(fold(text)) and (
+            plan.tool == "invoice_status" or (plan.args.get("kinds") == ["invoices"] and plan.args.get("page_size") == 1)):
+        plan.hints["yes_no"] = "paid"   # "has it been paid?", "has Puja paid her last invoice?": yes or no first
     _next_due(plan, fold(text))
     _category_of_the_product(plan, session)
     if plan.tool == "query_data" and "last_order" in (plan.args.get("measures") or []) and not plan.args.get("period"):
@@ -1897,7 +1902,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             return Plan(intent="availability", tool="product_availability", args={"product": sku}, language=language)
     if COST_ASKED.search(frame.folded) and not frame.group_by and not frame.period and link.customer is None \
             and intent not in blocking and _registered("product_availability") and set(frame.measures) <= {
-                "list_price", "payments_received", "supplier_payments_made"}:
+                "list_price", "payments_received", "supplier_payments_made", "cost_of_sales"}:
         sku = _product_in(frame, index, link, person, extra.places(frame.folded))
         if sku is not None:
             # "the list price of the Touring Kayak and what do we pay for it?": its record, price and unit cost
