@@ -706,6 +706,7 @@ def parse(text: str, today: date) -> Frame:
     _units_received(frame)
     _unit_word(frame)
     _who_bought(frame)
+    _documents_in_a_state(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _open_deals(frame)
     _worth(frame)
@@ -775,6 +776,18 @@ def _who_bought(frame: Frame) -> None:
         frame.listing = True
         frame.row = frame.row or "customer"
         frame.weak_revenue = False
+
+
+DOCUMENT_ROWS = {"bill", "invoice", "purchase_order", "order", "receipt"}
+
+
+def _documents_in_a_state(frame: Frame) -> None:
+    """'open bills with match exceptions?': documents in a state, asked by name alone, are listed (each with its
+    figures), not only counted."""
+    if len(frame.measures) == 1 and MEASURES[frame.measures[0]].counts is not None and not frame.counting \
+            and not frame.amount and not frame.group_by and (frame.statuses or frame.conditions) \
+            and ROW_OF_COUNT.get(frame.measures[0]) in DOCUMENT_ROWS and not frame.period:
+        frame.listing = True
 
 
 def _unit_word(frame: Frame) -> None:
@@ -900,6 +913,8 @@ def _how_many_times(frame: Frame) -> None:
 def _open_deals(frame: Frame) -> None:
     """'cơ hội bán hàng lớn nhất của tôi đang mở': deals still open are the pipeline (a deal's stage, not an
     invoice's or a ticket's 'open'), ranked by their worth."""
+    if frame.row == "opportunity" and re.search(r"\bco hoi ban hang\b", frame.folded):
+        frame.weak_revenue = False   # ("cơ hội bán hàng" is a sales opportunity, not sales)
     if frame.row != "opportunity" or frame.row_count != "opportunities" or not UNRESOLVED.search(frame.folded):
         return
     if set(frame.measures) <= {"revenue", "opportunities"}:

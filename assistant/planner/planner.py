@@ -423,6 +423,15 @@ def _bills_listed(measures: list[str], frame) -> list[str]:
     return measures
 
 
+def _said_not(folded: str, words: set[str] | None) -> bool:
+    """Whether a stored value is named only to be set aside: 'in cash (not bank transfer)', 'không phải chuyển khoản'."""
+    if not words:
+        return False
+    said = r"\s+".join(re.escape(w) for w in sorted(words, key=lambda w: folded.find(w)))
+    return bool(re.search(rf"\b(not|but not|rather than|instead of|khong phai|chu khong phai)\s+(by\s+|via\s+|bang\s+)?{said}\b",
+                          folded))
+
+
 def _bills_due(args: dict[str, Any], frame) -> None:
     """'which APP Việt Nam bills fall due in January?': that supplier's open bills due in those days."""
     if frame.due_window is not None:
@@ -1991,7 +2000,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 customer_words = set()
         # "Saigon Foods": the customer's own words name no city
         found = {d: [v for v in values if not (set(fold(v).split()) <= customer_words)
-                     and not (places.said.get(v) and places.said[v] <= customer_words)]
+                     and not (places.said.get(v) and places.said[v] <= customer_words)
+                     and not _said_not(frame.folded, places.said.get(v))]
                  for d, values in places.found.items()}
         owner = person.code if person else ("me" if frame.mine else None)
         if owner == "me" and MY_CUSTOMERS.search(frame.folded) and frame.measures and all(
