@@ -134,3 +134,32 @@ def test_states_read_this_round():
     assert deal.measures == ["pipeline_amount"] and deal.mine
     oldest = parse("which customer has the oldest overdue invoice", date(2026, 8, 12))
     assert oldest.row == "invoice" and "open_receivables" in oldest.measures
+
+
+@pytest.mark.parametrize("text, measures", [
+    ("how many invoices did we issue last month and what's the total?", ["invoices", "invoiced"]),
+    ("năm 2025 khách trả bằng tiền mặt bao nhiêu lần, tổng bao nhiêu?", ["payment_count", "payments_received"]),
+    ("how many goods receipts came in today and how many units in total?", ["goods_receipts", "units_received"]),
+    ("who bought the track Gay Witch Hunt?", ["customers_buying"]),
+    ("net proft last month?", ["net_profit"]),
+    ("how much have we received from suppliers that hasn't been billed to us yet?", ["goods_received_not_billed"]),
+])
+def test_more_figures_read_this_round(text, measures):
+    assert parse(text, date(2026, 4, 20)).measures == measures
+
+
+def test_a_time_word_is_not_the_asker():
+    assert not parse("tuần tới có bao nhiêu hóa đơn đến hạn, tổng bao nhiêu tiền?", date(2026, 4, 20)).mine
+    assert parse("em có bao nhiêu đơn hàng tháng này", date(2026, 4, 20)).mine
+
+
+def test_documents_in_a_state_asked_by_name_are_listed():
+    assert parse("open bills with match exceptions?", date(2026, 4, 20)).listing
+    assert not parse("how many open bills have match exceptions?", date(2026, 4, 20)).listing
+
+
+def test_a_value_set_aside_is_no_filter():
+    from assistant.planner.planner import _said_not
+
+    assert _said_not("how much did we take in cash not bank transfer in september", {"bank", "transfer"})
+    assert not _said_not("how much did we take by bank transfer in september", {"bank", "transfer"})
