@@ -707,6 +707,7 @@ def parse(text: str, today: date) -> Frame:
     _unit_word(frame)
     _who_bought(frame)
     _documents_in_a_state(frame)
+    _that_period(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _open_deals(frame)
     _worth(frame)
@@ -788,6 +789,23 @@ def _documents_in_a_state(frame: Frame) -> None:
             and not frame.amount and not frame.group_by and (frame.statuses or frame.conditions) \
             and ROW_OF_COUNT.get(frame.measures[0]) in DOCUMENT_ROWS and not frame.period:
         frame.listing = True
+
+
+TIME_GRAINS = ("day", "week", "month", "quarter", "year")
+
+
+def _that_period(frame: Frame) -> None:
+    """'which month was the best that year': 'that year' names the period, not a grouping by year."""
+    grains = [d for d in frame.group_by if d in TIME_GRAINS]
+    if len(grains) < 2:
+        return
+    for grain in grains:
+        words = {"year": r"year|nam", "month": r"month|thang", "quarter": r"quarter|quy", "week": r"week|tuan",
+                 "day": r"day|ngay"}[grain]
+        if re.search(rf"\b(that|this|the same|same|last|next|previous) ({words})\b|\b({words}) (do|nay|truoc|ngoai)\b",
+                     frame.folded):
+            frame.group_by.remove(grain)
+            return
 
 
 def _unit_word(frame: Frame) -> None:

@@ -197,7 +197,7 @@ OF_THOSE_COUNT = re.compile(r"\b(how many|bao nhieu) (of )?(them|those|these|tro
 IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
 
 
-ALTOGETHER = re.compile(r"\b(altogether|all together|in total|total of (that|those|them)|what'?s the total|"
+ALTOGETHER = re.compile(r"\b(altogether|all together|in total|total (of|on|for) (that|those|them|these)|what ?'?s the total|"
                         r"what is the total|tong cong|tong (so )?tien|tat ca (la )?bao nhieu|cong lai)\b")
 WORTH_ALL = re.compile(r"\b(how much|what) (are|is|were) (they|those|these|them|that|it) (all )?worth\b|\bcombined\b|"
                        + ALTOGETHER.pattern)
@@ -1687,6 +1687,14 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if rows and not frame.group_by and ranked and rows[0] not in ("day", "week", "month", "quarter", "year"):
             frame.group_by = [rows[0]]
             frame.limit = frame.limit or memory.args.get("limit") or memory.args.get("top_n")
+    if not frame.period and frame.group_by[:1] and frame.group_by[0] in ("day", "week", "month", "quarter") \
+            and (frame.single or frame.limit or frame.order) and memory.intent in ("report", "data") \
+            and memory.args.get("period") not in (None, "all") and link.customer is None \
+            and frame.group_by[0] in ([memory.args["group_by"]] if isinstance(memory.args.get("group_by"), str)
+                                      else (memory.args.get("group_by") or [])):
+        # "monthly sales for 2025" then "which was the weakest month?": a month of that year
+        frame.period = memory.args["period"]
+        follow_up = True
     if memory.intent in ("report", "data") and intent not in WRITE_INTENTS and LAST_PLACE.search(frame.folded) \
             and link.customer is None:
         rows = [SALES_REPORT_ROWS[memory.args["report"]]] if memory.args.get("report") in SALES_REPORT_ROWS \
@@ -1827,6 +1835,18 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     people = extra.employees_named(text, exclude=masked) if intent not in blocking else []
     if person is not None and len(people) < 2:
         people = []   # one colleague named (by full name or not): that one
+    shown = memory.args.get("measures", []) if memory.intent == "data" else []
+    counted_before = [m for m in shown if MEASURES[m].counts is not None]
+    if counted_before and not any(MEASURES[m].unit == "money" for m in shown) and WORTH_ALL.search(frame.folded) \
+            and not frame.period and link.customer is None and not frame.group_by and set(frame.measures) <= {"revenue"}:
+        # "how many unpaid invoices do we have?" then "what's the total on those?": what those things amount to
+        from assistant.planner.data import VALUE_OF_COUNT
+
+        money = [VALUE_OF_COUNT[m] for m in counted_before if VALUE_OF_COUNT.get(m) in MEASURES]
+        if money:
+            args = dict(memory.args)
+            args["measures"] = list(dict.fromkeys(counted_before + money))
+            return _data_again(args, language, memory)
     if intent not in WRITE_INTENTS and _registered("find_employees"):
         directory = _directory_plan(text, frame, extra, link, masked, language)
         if directory is not None:
