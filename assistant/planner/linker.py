@@ -26,7 +26,7 @@ log = logging.getLogger("tandem.planner")
 
 # Words that say what kind of company it is, not which one.
 GENERIC = {
-    "s", "cong", "ty", "tnhh", "co", "ltd", "jsc", "corp", "corporation", "company", "inc", "llc", "gmbh", "plc", "pte",
+    "cong", "ty", "tnhh", "co", "ltd", "jsc", "corp", "corporation", "company", "inc", "llc", "gmbh", "plc", "pte",
     "the", "and", "of", "group", "tap", "doan", "cp", "co.", "ltd.", "sa", "sl", "srl", "kk", "pty", "limited",
     "mtv", "thuong", "mai", "dich", "vu", "san", "xuat", "&", "-", "|", "phan",
 }
