@@ -1057,7 +1057,9 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
         words[hit.start] in GROUP_BEFORE or (before2, before) == ("xep", "hang") or \
         before2 in ("each", "every", "tung") or \
-        bool({after, words[hit.end - 1]} & {"buckets", "bucket", "breakdown", "split", "bands", "band", "brackets"})   # "aging buckets"
+        bool({after, words[hit.end - 1]} & {"breakdown", "split"}) or (   # "aging buckets", not "the 91+ bucket"
+            words[hit.end - 1] in ("bucket", "band", "bracket", "buckets", "bands", "brackets")
+            and bool(re.search(rf"\b{words[hit.end - 1].rstrip('s')}s\b", (frame.text or "").lower())))
     if grouped and before in ("cac", "nhung") and "tong" in words[:hit.start]:
         grouped = False   # "tổng doanh thu của các khách hàng ở Hà Nội": one total over them ("các" only makes a plural)
     picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()
