@@ -175,7 +175,7 @@ class Mentions:
         folded = fold(text)
         for person in self.employees:
             full = fold(person.name)
-            if re.search(rf"\b{re.escape(full)}\b", folded) or re.search(rf"\b{re.escape(person.code.lower())}\b", folded):
+            if re.search(rf"\b{re.escape(full)}s?\b", folded) or re.search(rf"\b{re.escape(person.code.lower())}\b", folded):
                 return person
         named = self.employees_named(text, exclude=exclude)
         return named[0] if len(named) == 1 else None

@@ -403,7 +403,7 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
         return None
     if not (REPORTING.search(folded) or COLLEAGUE_DETAIL.search(folded)):
         return None
-    full_name = bool(re.search(rf"\b{re.escape(fold(colleague.name))}\b", folded))
+    full_name = bool(re.search(rf"\b{re.escape(fold(colleague.name))}s?\b", folded))   # ("steve johnsons email")
     if link.customer is not None and not (full_name and link.span and set(tokens_of(text)[link.span[0]:link.span[1]])
                                           <= set(fold(colleague.name).split())):
         return None   # "what's Patricia's email at Big Sky?": the customer's contact
@@ -1369,7 +1369,7 @@ YES_NO_TOPICS = (
     ("overdue", re.compile(r"\b(late|overdue|past due|behind|qua han|tre han|tre)\b")),
     ("owes", re.compile(r"\b(owe|owes|owing|unpaid|outstanding|open invoices?|no|con no|chua tra|chua thanh toan)\b")),
 )
-PAID_ASKED = re.compile(r"\b(has|have|is|was|did) (it|this|that|the invoice|this invoice|that invoice|\w+( \w+)?) (been )?"
+PAID_ASKED = re.compile(r"\b(has|have|is|was|did) (it|this|that|the invoice|this invoice|that invoice|\w+( \w+){0,3}) (been )?"
                         r"(paid|settled|pay)\b|\b(da )?(thanh toan|tra) (chua|het chua)\b|\bpaid (yet|in full)\?")
 COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
                         r"bien loi nhuan|what do we pay for (it|them|one|each|the|a|an)|what we pay for (it|them|the)|"
@@ -1599,6 +1599,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     relinked = LinkResult(customer=busiest)
             if relinked.customer is not None:
                 link = LinkResult(customer=relinked.customer)
+    if language == "vi" and link.customer is not None:
+        # "the annual deal with Tập đoàn Trường Phát": the name's accents say nothing of the asker's language
+        name_words = set(fold(link.customer.name).split()) | set(link.customer.core)
+        rest = " ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in name_words)
+        if not (memory.args.get("language") == "vi" and len(tokens_of(rest)) <= 3):
+            language = language_of(rest)
     if intent not in WRITE_INTENTS and link.customer is None and not link.ambiguous and memory.customer_code \
             and ON_THAT_ORDER.search(fold(text)) and _registered("customer_history"):
         # "when did Frank Ralston last buy something?" then "what was on that order?": that order, line by line
@@ -1636,12 +1642,6 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             return Plan(intent="overview", tool="customer_overview", args=args, language=language,
                         customer_code=link.customer.code)
 
-    if language == "vi" and link.customer is not None:
-        # "the annual deal with Tập đoàn Trường Phát": the name's accents say nothing of the asker's language
-        name_words = set(fold(link.customer.name).split()) | set(link.customer.core)
-        rest = " ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in name_words)
-        if not (memory.args.get("language") == "vi" and len(tokens_of(rest)) <= 3):
-            language = language_of(rest)
     if link.customer is None and not link.ambiguous and mentions_mod.PHONE.search(text):
         owner = mentions_mod.phone_owner(session, text)
         if owner is not None:
@@ -2160,7 +2160,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     LATEST.search(frame.folded) or re.search(r"\b(anything|any payment|at all|chua|gi chua)\b", frame.folded)):
             # "when did Summit Sports last pay us and how much?", "has Coastal paid anything this month?": the
             # payments themselves, dated, with their amounts
-            plan = _history_of(customer, "payments", 1 if LATEST.search(frame.folded) else 10, frame, language)
+            kind = "invoices" if re.search(r"\b(last|latest|most recent|newest) (invoice|bill)\b|\bhoa don (cuoi|gan nhat|moi nhat)\b",
+                                           frame.folded) else "payments"   # "has she paid her last invoice?": that invoice
+            plan = _history_of(customer, kind, 1 if LATEST.search(frame.folded) else 10, frame, language)
             if plan is not None:
                 return plan
         if call is not None and customer and call.args["measures"] == ["interactions"] and not frame.counting \
