@@ -3,6 +3,9 @@ states and methods — in English and Vietnamese. One list for the tools, the re
 from __future__ import annotations
 
 VIETNAMESE = {
+    # roles (the staff directory)
+    "sales": "kinh doanh", "support": "hỗ trợ khách hàng", "finance": "tài chính - kế toán", "manager": "quản lý",
+    "admin": "quản trị",
     # quotes, orders, invoices, tickets
     "open": "đang mở", "pending_approval": "chờ duyệt", "approved": "đã duyệt", "rejected": "bị từ chối",
     "converted": "đã thành đơn", "expired": "hết hạn", "draft": "nháp", "confirmed": "đã xác nhận", "shipped": "đã giao",

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from assistant.agent import Assistant
-from backend.errors import NotFound, ValidationFailed
+from backend.errors import NotFound
 from backend.tools.context import ToolContext
 from backend.tools.registry import invoke
 from tests.factories.customers import make_contact, make_customer
@@ -47,8 +47,8 @@ def test_the_directory_gives_a_colleague_their_manager_and_their_reports(session
 
 
 def test_the_directory_says_what_to_fix(session, team, settings):
-    with pytest.raises(ValidationFailed):
-        invoke("find_employees", _ctx(session, team["jane"], settings), {})
+    everyone = invoke("find_employees", _ctx(session, team["jane"], settings), {})
+    assert {e.name for e in everyone.employees} >= {"Nancy Edwards", "Jane Peacock", "Steve Johnson"}
     with pytest.raises(NotFound) as missing:
         invoke("find_employees", _ctx(session, team["jane"], settings), {"query": "Nobody Here"})
     assert "spelling" in missing.value.hint
@@ -62,6 +62,7 @@ def ask(session, actor, message, conversation="conv-d"):
     ("who do I report to?", "nancy@example.test"),
     ("what's Steve Johnson's email?", "steve@example.test"),
     ("who reports to Nancy Edwards?", "steve@example.test"),
+    ("list our sales reps", "jane@example.test"),
 ])
 def test_colleagues_are_looked_up_in_the_directory(session, team, question, email):
     result = ask(session, team["jane"], question)

@@ -387,6 +387,13 @@ REPORTING = re.compile(r"\b(report|reports|reporting) to\b|\b(my|his|her|their) 
                        r"\bquan ly (cua|truc tiep)\b|\bsep cua\b|\bcap tren\b|\bbao cao (cho|len)\b|\bteam of\b")
 MY_LINE = re.compile(r"\b(do|am|should) i report to\b|\bmy (manager|boss|supervisor|line manager|team)\b|"
                      r"\b(toi|em|minh) bao cao (cho|len) ai\b|\b(quan ly|sep|cap tren) cua (toi|em|minh)\b")
+# A list of colleagues asked for, and the role its words name.
+STAFF_LIST = re.compile(r"\b(list|danh sach|who are|show me|all)( of)?( our| the| all| cac| nhung)? (sales ?reps|salespeople|sales staff|"
+                        r"sales team|support agents?|support staff|support team|finance team|accountants?|managers|staff|"
+                        r"employees|colleagues|team members|nhan vien( kinh doanh| ban hang| ho tro| cham soc khach hang| ke toan"
+                        r"| tai chinh)?|doi ngu( kinh doanh| ho tro)?)\b|\bwho works here\b|\bai lam (o )?(day|cong ty)\b")
+STAFF_ROLES = (("sales", r"sales|kinh doanh|ban hang"), ("support", r"support|ho tro|cham soc"),
+               ("finance", r"finance|accountant|ke toan|tai chinh"), ("manager", r"\bmanagers\b"))
 # What the directory holds about a colleague: how to reach them, their role and region.
 COLLEAGUE_DETAIL = re.compile(r"\b(e-?mails?|email address|phone|number|contact|contact details|reach|region|role|position|"
                               r"job|title|chuc vu|vai tro|so dien thoai|dien thoai|lien he|khu vuc|dia chi email)\b")
@@ -398,6 +405,12 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
     folded = fold(text)
     if MY_LINE.search(folded) and link.customer is None:
         return Plan(intent="directory", tool="find_employees", args={"query": "me"}, language=language)
+    staff = STAFF_LIST.search(folded)
+    if staff and not frame.measures and not frame.conditions and not frame.period and link.customer is None:
+        # "danh sách nhân viên kinh doanh", "who are our support agents?": the directory, by role
+        role = next((r for r, words in STAFF_ROLES if re.search(words, staff.group(0))), None)
+        args = {"role": role} if role else {"query": None}
+        return Plan(intent="directory", tool="find_employees", args=args, language=language)
     colleague = extra.employee(text, exclude=masked)
     if colleague is None or frame.measures or frame.conditions or frame.period:
         return None
@@ -885,6 +898,15 @@ def _titles(session: Session, stamp) -> dict[str, list[str]]:
 
 
 _TITLES: dict[Any, dict[str, list[str]]] = {}
+
+
+def _with_title(session: Session, customer_ids: list[int], title_words: set[str]) -> set[int]:
+    """Which of these customers have a contact whose job title holds all of these words."""
+    from backend.models import Contact
+
+    rows = session.execute(select(Contact.customer_id, Contact.title).where(Contact.customer_id.in_(customer_ids),
+                                                                            Contact.title.is_not(None))).all()
+    return {cid for cid, title in rows if title_words and title_words <= set(re.findall(r"[a-z0-9]+", fold(title)))}
 
 
 def _title_said(title_words: list[str], words: set[str]) -> bool:
@@ -1594,7 +1616,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             relinked = index.link_customer(" ".join(w for w in tokens_of(_without_periods(text, today))
                                                     if w not in title_words), asker_id=actor_id)
             if relinked.ambiguous:
-                busiest = _busiest(session, relinked)
+                # "kế toán trưởng Hoàng Long": of the customers the name fits, the one that has someone of that title
+                titled = _with_title(session, [c.id for c in relinked.candidates], title_words)
+                busiest = next((c for c in relinked.candidates if c.id in titled), None) if len(titled) == 1 \
+                    else _busiest(session, relinked)
                 if busiest is not None:
                     relinked = LinkResult(customer=busiest)
             if relinked.customer is not None:

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 from sqlalchemy import select
 
-from backend.errors import NotFound, ValidationFailed
+from backend.errors import NotFound
 from backend.models import Employee
 from backend.text import fold
 from backend.tools.context import ToolContext
@@ -17,7 +17,7 @@ from backend.tools.schema import ToolModel
 
 class FindEmployeesInput(ToolModel):
     query: str | None = Field(None, max_length=200, description="A colleague's name, given name, code or e-mail; "
-                                                                "'me' for the asker; empty to list by role or region")
+                                                                "'me' for the asker; empty to list everyone (or a role or region)")
     role: Literal["sales", "support", "finance", "manager", "admin"] | None = Field(None, description="Only this role")
     region: str | None = Field(None, max_length=80, description="Only this region")
     limit: int = Field(20, ge=1, le=100, description="How many colleagues at most")
@@ -65,9 +65,6 @@ def _matches(person: Employee, query: str) -> int:
 @register(kind="read")
 def find_employees(ctx: ToolContext, params: FindEmployeesInput) -> FindEmployeesResult:
     """Find colleagues by name, code or e-mail (or 'me'): role, region, e-mail, manager and direct reports."""
-    if not params.query and not params.role and not params.region:
-        raise ValidationFailed("Say whom to look up: a name, code or e-mail, 'me', or a role or region to list.",
-                               hint="For example query='Mai', query='me' or role='sales'.")
     staff = list(ctx.session.execute(select(Employee).order_by(Employee.name, Employee.id)).scalars())
     if params.query and fold(params.query).strip() in ("me", "i", "myself", "toi", "minh", "em"):
         chosen = [p for p in staff if p.id == ctx.actor.id]
