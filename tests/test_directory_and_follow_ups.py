@@ -164,3 +164,24 @@ def test_a_value_set_aside_is_no_filter():
 
     assert _said_not("how much did we take in cash not bank transfer in september", {"bank", "transfer"})
     assert not _said_not("how much did we take by bank transfer in september", {"bank", "transfer"})
+
+
+def test_the_order_a_ticket_names_is_that_order_next():
+    from assistant.brains.offline import _order_of_ticket
+
+    one = {"tickets": [{"number": "TCK-2026-000044", "subject": "Giao hàng trễ đơn SO-2026-000766"}]}
+    assert _order_of_ticket(one) == {"order": ["SO-2026-000766"]}
+    assert _order_of_ticket({"tickets": [{"subject": "Wrong item shipped on BO-17-0976"}]}) == {"order": ["BO-17-0976"]}
+    assert _order_of_ticket({"tickets": [{"subject": "Printer jam"}]}) == {}
+    assert _order_of_ticket({"tickets": one["tickets"] * 2}) == {}
+
+
+def test_a_job_title_picks_the_customer_that_has_it(session, team):
+    from assistant.planner.planner import Memory, make_plan
+
+    trading = make_customer(session, name="Hoàng Long Trading", code="HLT", owner=team["jane"])
+    make_customer(session, name="Hoàng Long Packaging", code="HLP", owner=team["jane"])
+    make_contact(session, customer=trading, name="Đỗ Thị Hằng", email="hang@hlt.test", title="Kế toán trưởng")
+    plan = make_plan("email của kế toán trưởng Hoàng Long là gì?", session=session, actor_id=team["boss"].id,
+                     today=date(2026, 11, 20), memory=Memory())
+    assert plan.args.get("customer") == "HLT"

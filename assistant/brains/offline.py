@@ -6,6 +6,7 @@ the answer from them with templates. Deterministic, no network, grounded by cons
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -42,12 +43,25 @@ def _memory(messages: list[BaseMessage]) -> Memory:
             result = body.get("result") or {}
             code = (result.get("customer") or {}).get("code") if isinstance(result.get("customer"), dict) else result.get("customer_code")
             rows = result.get("rows") if isinstance(result.get("rows"), list) else []
-            memory.rows = _rows_shown(memory, rows)
+            memory.rows = _rows_shown(memory, rows) or _order_of_ticket(result)
             if not code and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("customer_name"):
                 code = rows[0].get("customer")  # query_data's one customer ("our top customer in Germany")
             if code:
                 memory.customer_code = code
     return memory
+
+
+# An order a ticket's subject names ("Giao hàng trễ đơn SO-2026-000766", "Wrong item shipped on BO-17-0976").
+_ORDER_NAMED = re.compile(r"(?i)\b(?:order|on|đơn|đơn hàng|don|don hang)\s+([A-Za-z]{1,5}-(?:\d{2,4}-)?\d{2,8})\b")
+
+
+def _order_of_ticket(result: dict[str, Any]) -> dict[str, list[str]]:
+    """One ticket shown whose subject names one order: that order is what 'that order' means next."""
+    tickets = result.get("tickets") if isinstance(result.get("tickets"), list) else []
+    if len(tickets) != 1 or not isinstance(tickets[0], dict):
+        return {}
+    found = set(_ORDER_NAMED.findall(str(tickets[0].get("subject") or "")))
+    return {"order": sorted(found)} if len(found) == 1 else {}
 
 
 def _rows_shown(memory: Memory, rows: list[Any]) -> dict[str, list[str]]:

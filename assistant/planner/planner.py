@@ -198,7 +198,7 @@ IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|
 
 
 ALTOGETHER = re.compile(r"\b(altogether|all together|in total|total (of|on|for) (that|those|them|these)|what ?'?s the total|"
-                        r"what is the total|tong cong|tong (so )?tien|tat ca (la )?bao nhieu|cong lai)\b")
+                        r"what is the total|tong cong|tong (so )?tien|tong gia tri|tat ca (la )?bao nhieu|cong lai)\b")
 WORTH_ALL = re.compile(r"\b(how much|what) (are|is|were) (they|those|these|them|that|it) (all )?worth\b|\bcombined\b|"
                        + ALTOGETHER.pattern)
 BREAK_DOWN = re.compile(r"\b(break (that|it|this|those|them) (down|out)|split (that|it|this) (up|out|by)|"
