@@ -1205,6 +1205,22 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
     return found
 
 
+def _city_as_warehouse(found: dict[str, list[str]], measures: list[str], extra, places, words: list[str]) -> dict:
+    """A city named for a figure kept per warehouse, not per city: the one warehouse in that city."""
+    from assistant.planner import data as data_mod
+
+    if "city" not in found or "warehouse" in found or not measures or not data_mod._allowed(measures, "warehouse") \
+            or data_mod._allowed(measures, "city"):
+        return found
+    said = {w for v in found["city"] for w in (places.said.get(v) or set())}
+    inside = [code for code, key, _ in extra.warehouses if key in said or key in words]
+    if not inside:
+        inside = [code for code, _, name in extra.warehouses if any(fold(v) in name for v in found["city"])]
+    if len(inside) != 1:
+        return found
+    return {**{d: v for d, v in found.items() if d != "city"}, "warehouse": inside}
+
+
 def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language: str, session: Session, index) -> Plan:
     """'and in 2024?', 'còn năm nay?', 'and Mai?', 'what about Minh Phát?': the last figures, with what changed."""
     from assistant.planner import mentions as mentions_mod
@@ -1230,8 +1246,11 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
     person = mentions_mod.mentions_index(session, index.stamp).employee(text)
     if person is not None:
         args["owner"] = person.code
-    mentioned = mentions_mod.mentions_index(session, index.stamp).places(frame.folded)
-    places = mentioned.found
+    extra = mentions_mod.mentions_index(session, index.stamp)
+    mentioned = extra.places(frame.folded)
+    places = dict(mentioned.found)
+    # "how many do we have in stock?" then "and how many of those are in Hanoi?": the warehouse in that city
+    places = _city_as_warehouse(places, args.get("measures") or [], extra, mentioned, frame.words)
     for dimension, values in places.items():
         kept = [f for f in args.get("filters", []) if f["dimension"] != dimension]
         args["filters"] = kept + [{"dimension": dimension, "values": values}]
@@ -2085,15 +2104,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
 
         kept_by = frame.measures or [_lexicon().conditions[c["name"]].measure for c in frame.conditions
                                      if c["name"] in _lexicon().conditions]
-        if "city" in found and "warehouse" not in found and kept_by and data_mod._allowed(kept_by, "warehouse") \
-                and not data_mod._allowed(kept_by, "city"):
-            # "received into HCM", "went out of the HCM warehouse": a figure kept per warehouse, not per city
-            said = {w for v in found["city"] for w in (places.said.get(v) or set())}
-            inside = [code for code, key, _ in extra.warehouses if key in said or key in frame.words]
-            if not inside:
-                inside = [code for code, _, name in extra.warehouses if any(fold(v) in name for v in found["city"])]
-            if len(inside) == 1:
-                found = {**{d: v for d, v in found.items() if d != "city"}, "warehouse": inside}
+        # "received into HCM", "went out of the HCM warehouse": a figure kept per warehouse, not per city
+        found = _city_as_warehouse(found, kept_by, extra, places, frame.words)
         from assistant.planner.frame import LEAVE_OUT
 
         left_out = frozenset(v for values in found.values() for v in values
