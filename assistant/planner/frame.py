@@ -708,6 +708,8 @@ def parse(text: str, today: date) -> Frame:
     _who_bought(frame)
     _documents_in_a_state(frame)
     _that_period(frame)
+    _available_defined(frame)
+    _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _open_deals(frame)
     _worth(frame)
@@ -806,6 +808,27 @@ def _that_period(frame: Frame) -> None:
                      frame.folded):
             frame.group_by.remove(grain)
             return
+
+
+WHICH_THING = re.compile(r"\b(mat hang|san pham|khach hang|khach|nha cung cap|ncc|nhan vien) nao\b")
+
+
+def _which_thing(frame: Frame) -> None:
+    """'tháng trước mình nhập về nhiều nhất mặt hàng nào, bao nhiêu đơn vị?': the products ranked, the top one with
+    its figure — 'bao nhiêu' asks the figure, not how many products."""
+    if frame.single and not frame.row and frame.loose_counts and WHICH_THING.search(frame.folded):
+        row = ROW_OF_COUNT.get(frame.loose_counts[0])
+        if row:
+            frame.row, frame.row_count = row, frame.loose_counts[0]
+            frame.counting = False
+
+
+def _available_defined(frame: Frame) -> None:
+    """'còn khả dụng bao nhiêu (trừ hàng đã giữ cho đơn)', 'available net of reserved': the reserved units say what
+    'available' means, not a second figure."""
+    if {"stock_available", "stock_reserved"} <= set(frame.measures) and re.search(
+            r"\b(tru|minus|less|excluding|net of|without|after|khong tinh|sau khi tru)\b", frame.folded):
+        frame.measures.remove("stock_reserved")
 
 
 def _unit_word(frame: Frame) -> None:
