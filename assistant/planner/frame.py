@@ -983,6 +983,9 @@ def _worth(frame: Frame) -> None:
     if "revenue" in frame.measures and frame.row == "opportunity":
         frame.measures[frame.measures.index("revenue")] = "opportunity_amount" if decided else "pipeline_amount"
         frame.row = None if not frame.listing else frame.row
+    if "revenue" in frame.measures and any(MEASURES[c].counts_of not in (None, "revenue") and MEASURES[c].counts_of
+                                           in frame.measures for c in frame.measures):
+        frame.measures.remove("revenue")   # "orders shipped but not invoiced — what are they worth": their own worth
     frame.measures[:] = list(dict.fromkeys(frame.measures))
 
 
@@ -1019,6 +1022,9 @@ def _narrowest(frame: Frame) -> None:
         # "how much have our business customers bought": what they bought, not how many bought
         frame.measures[frame.measures.index("customers_buying")] = "revenue"
     uninvoiced = {"uninvoiced_orders", "uninvoiced_order_count"} & set(frame.measures)
+    if uninvoiced and ("shipped" in frame.words or "delivered" in frame.words) and not frame.statuses \
+            and re.search(r"\b(shipped|delivered) (but|and) (not|aren t|are not|haven t|not yet)\b", frame.folded):
+        frame.statuses.append(("order_status", "shipped"))   # "orders shipped but not invoiced yet": the shipped ones
     if uninvoiced and "orders_shipped" not in frame.measures and ("shipped" in frame.words or "delivered" in frame.words) \
             and any(d == "order_status" for d, _ in frame.statuses) and ("order_status", "shipped") not in frame.statuses:
         frame.statuses.append(("order_status", "shipped"))   # "confirmed or shipped but not invoiced yet": both states
