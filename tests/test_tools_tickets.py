@@ -1,7 +1,7 @@
 """list_tickets: the filtered list, and one ticket asked by its number (any stored format, any letter case)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -110,3 +110,11 @@ def test_tickets_opened_in_a_period_and_assigned_to_me(session):
     assert sorted(t.number for t in week.tickets) == ["TCK-W-1", "TCK-W-2"] and week.total == 2
     mine = invoke("list_tickets", ctx, {"assignee": "me", "status": "any"})
     assert [t.number for t in mine.tickets] == ["TCK-W-1"]
+
+
+def test_tickets_about_words_and_their_local_days(ctx):
+    found = invoke("list_tickets", ctx, {"about": "LEAKED", "status": "any"})   # the description's words, any case
+    assert [t.number for t in found.tickets] == ["CS-1454"]
+    assert invoke("list_tickets", ctx, {"about": "100%_", "status": "any"}).total == 0   # wildcards are literal
+    t = found.tickets[0]
+    assert (t.opened_on, t.closed_on) == (date(2026, 10, 3), date(2026, 10, 6))   # the company's days (UTC+7)

@@ -975,12 +975,20 @@ def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan 
     return Plan(intent="data", tool="query_data", args=args, language=language)
 
 
+# A ticket asked about by the document it concerns ("the ticket about order BO-17-2053", "phiếu hỗ trợ về đơn SO-…").
+TICKET_ABOUT = re.compile(r"\b(tickets?|cases?|complaints?|phieu( ho tro)?|khieu nai) (about|for|on|regarding|re|concerning|ve|cua|lien quan)"
+                          r"( (the|that|this|don|don hang|hoa don))?( (order|invoice))?\b")
+
+
 def _document_plan(docs, language: str, folded: str = "") -> Plan | None:
     """'status of invoice INV-2026-001263', 'ticket CS-1454', 'has BO-17-2108 shipped': the document itself."""
     doc = docs[0]
     parts = _document_parts(doc.kind, doc.number, folded, language)
     if parts is not None:
         return parts
+    if doc.kind != "ticket" and TICKET_ABOUT.search(folded) and _registered("list_tickets"):
+        # "what's the status of the ticket about order BO-17-2053": the tickets that name it
+        return Plan(intent="tickets", tool="list_tickets", args={"about": doc.number, "status": "any"}, language=language)
     if doc.kind == "order":
         return Plan(intent="order_status", tool="order_status", args={"order": doc.number}, language=language)
     if doc.kind == "invoice" and _registered("invoice_status"):

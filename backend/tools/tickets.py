@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from backend.errors import NotFound, ValidationFailed
 from backend.models import Customer, Employee, Interaction, Ticket
@@ -62,6 +62,8 @@ class ListTicketsInput(ToolModel):
                                description="One ticket by its number, any letter case (TCK-2026-000098, CS-1454); "
                                            "status and priority are then ignored")
     opened: str | None = Field(None, max_length=60, description="Opened in this period, e.g. this-week, 2026-11")
+    about: str | None = Field(None, max_length=100, description="Only tickets whose subject or description holds these "
+                                                                "words, e.g. an order number (case-insensitive)")
     customer_owner: str | None = Field(None, max_length=200, description=(
         "Only tickets of the customers this employee owns (code, e-mail or name; 'me': a rep's own customers)"))
     assignee: str | None = Field(None, max_length=200, description="Only tickets assigned to this employee (code, "
@@ -122,6 +124,11 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
         start = datetime.combine(period.start, time(0), tzinfo=zone)
         end = datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=zone)
         conditions += [Ticket.opened_at >= start, Ticket.opened_at < end]
+    if (params.about or "").strip():
+        words = params.about.strip().lower()
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(or_(func.lower(Ticket.subject).like(f"%{escaped}%", escape="\\"),
+                              func.lower(func.coalesce(Ticket.description, "")).like(f"%{escaped}%", escape="\\")))
     if params.assignee:
         conditions.append(Ticket.assignee_id == _employee(ctx, params.assignee).id)
     if params.customer_owner:
