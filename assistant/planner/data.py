@@ -30,7 +30,8 @@ COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue"), "ove
                                                                                                "max_days_overdue"),
                  "open_opportunities": ("pipeline_amount",), "open_bills": ("open_payables", "next_bill_due"),
                  "overdue_bills": ("overdue_payables",), "inactive_products": ("inactive_products", "stock_on_hand"),
-                 "customers_buying": ("revenue", "units")}
+                 "customers_buying": ("revenue", "units"), "uninvoiced_order_count": ("uninvoiced_orders",),
+                 "new_customers_acquired": ("new_customers_acquired",)}
 # A count listed as rows keeps only the rows it counts: those where this measure is positive.
 POSITIVE_FOR = {"overdue_invoices": "overdue_amount", "inactive_products": "inactive_products"}
 # The amount of the things a count counts, for a threshold on them ("POs over 100 million": their value).

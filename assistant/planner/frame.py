@@ -49,7 +49,8 @@ ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products
                 "open_opportunities": "opportunity", "invoices": "invoice", "open_invoices": "invoice",
                 "overdue_invoices": "invoice", "orders": "order", "purchase_orders": "purchase_order",
                 "supplier_bills": "bill", "open_bills": "bill", "overdue_bills": "bill", "inactive_products": "product",
-                "goods_receipts": "receipt", "customers_buying": "customer"}
+                "goods_receipts": "receipt", "customers_buying": "customer", "uninvoiced_order_count": "order",
+                "new_customers_acquired": "customer"}
 # A dimension word that names a count's things ("customers" -> the customers measure).
 COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
                       "order": "orders"}
@@ -709,6 +710,7 @@ def parse(text: str, today: date) -> Frame:
     _documents_in_a_state(frame)
     _that_period(frame)
     _available_defined(frame)
+    _how_much_ordered(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _open_deals(frame)
@@ -821,6 +823,13 @@ def _which_thing(frame: Frame) -> None:
         if row:
             frame.row, frame.row_count = row, frame.loose_counts[0]
             frame.counting = False
+
+
+def _how_much_ordered(frame: Frame) -> None:
+    """'How much has Redwood ordered since July 1?': what they bought, in money."""
+    if not frame.measures and frame.amount and re.search(r"\bhow much (has|have|did|do|does)\b.{0,60}\b(ordered|order|purchased|"
+                                                          r"purchase)\b", frame.folded):
+        frame.measures.append("revenue")
 
 
 def _available_defined(frame: Frame) -> None:

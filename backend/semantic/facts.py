@@ -136,7 +136,8 @@ UNINVOICED = Fact(
     joins={"customer": _customer_join("customer_id"), "employee": _employee_join(lambda s: s.join("customer").owner_id)},
     dimensions={**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: s.join("customer").owner_id),
                 "currency": DimensionSQL(key=lambda s: s.join("customer").currency),
-                "order_status": DimensionSQL(key=lambda s: SalesOrder.status)},   # shipped or only confirmed
+                "order_status": DimensionSQL(key=lambda s: SalesOrder.status),   # shipped or only confirmed
+                "order": DimensionSQL(key=lambda s: SalesOrder.number, filter=lambda s: SalesOrder.number)},
     period_role="snapshot", conditions=lambda s: [rules.uninvoiced_exposure(SalesOrder.status, SalesOrder.id)],
     rep_column=lambda s: s.join("customer").owner_id, rep_scope=_CUSTOMER_REP, history=False)
 
