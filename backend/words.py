@@ -44,7 +44,8 @@ VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
 # A purchase order whose goods are not all in yet, as people say it (sent, or partly received).
 # Either open state of a purchase order, said in one breath ("still open (sent but not fully received)").
 _NOT_ALL_IN = ("sent but not fully received", "sent and not fully received", "sent but not yet fully received",
-               "sent but not all received", "da gui nhung chua nhan du", "da gui ma chua nhan du")
+               "sent but not all received", "da gui nhung chua nhan du", "da gui ma chua nhan du", "dang ve",
+               "dang tren duong ve", "sap ve", "on the way", "in transit")
 _WAITING_FOR_GOODS = ("waiting for goods", "waiting for the goods", "waiting for delivery", "still to arrive",
                       "waiting on goods", "waiting on the goods", "waiting on goods for", "still waiting on",
                       "waiting on delivery",

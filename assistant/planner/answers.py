@@ -336,10 +336,14 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
     if tool == "list_tickets":
         tickets = r.get("tickets", [])
         if not tickets:
+            if (hints or {}).get("yes_no") == "tickets":
+                return _t(lang, "No — no tickets match.", "Không — không có phiếu hỗ trợ nào.")
             return _t(lang, "No tickets match.", "Không có phiếu hỗ trợ nào.")
         total = r.get("total") or len(tickets)
         shown = tickets[:20]
         head = _t(lang, f"{total} ticket(s):", f"{total} phiếu hỗ trợ:")
+        if (hints or {}).get("yes_no") == "tickets":
+            head = _t(lang, f"Yes — {total} ticket(s):", f"Có — {total} phiếu hỗ trợ:")
         lines = [f"- {t.get('number')} [{_word(t.get('priority'), lang)}, {_word(t.get('status'), lang)}] "
                  f"{t.get('customer_name')}: {t.get('subject')}"
                  + (_t(lang, f" (assigned to {t['assignee']})", f" (phụ trách: {t['assignee']})") if t.get("assignee") else "")

@@ -124,6 +124,7 @@ BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_p
                    "units_ordered")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
                 ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced? us)\b"),
+                ("supplier_bill_total", r"\b(tinh tien|tinh phi|charged us|charge us|billed us)\b"),
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien|da tra|tra cho|(minh|chung ta|cong ty) "
                                            r"(da )?tra)\b"),
                 ("supplier_bill_total", r"\b(billed by|invoiced by|been billed|been invoiced)\b")]
@@ -423,7 +424,8 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
     return Plan(intent="directory", tool="find_employees", args={"query": colleague.name}, language=language)
 
 
-BILLS_LISTED = re.compile(r"\b(which|what|any) (of (their|the|its) )?bills\b|\bhoa don nao\b|\bnhung hoa don\b|\bcac hoa don\b")
+BILLS_LISTED = re.compile(r"\b(which|what|any) (of (their|the|its) )?bills\b|\bany (overdue |open |unpaid |late )?bills?\b|"
+                          r"\bhoa don nao\b|\bnhung hoa don\b|\bcac hoa don\b")
 
 
 def _bills_listed(measures: list[str], frame) -> list[str]:
@@ -770,6 +772,10 @@ REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, 
 # A threshold of a rule asked about ("at what overdue age does an account go on credit hold?"): the handbook's.
 RULE_THRESHOLD = re.compile(r"\b(at what (?:overdue )?(?:age|point|stage|level|amount|threshold)|when (?:does|do|is) (?:an? |the )?"
                             r"(?:account|customer|order|quote)s? (?:go|put|placed|get|gets|goes))\b")
+# A limit or a permission asked so plainly that it is the handbook's whatever the other words ("the most cash a customer
+# can pay at the counter", "are reps allowed to …", "who has to approve …").
+RULE_ASKED = re.compile(r"\bthe most (cash|money|discount|credit) .{0,30}\b(can|may)\b|\b(is|are) (we|i|reps?|sales reps?|"
+                        r"support|finance) allowed to\b|\bwho (has|needs|must) to approve\b")
 POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|respond within|resolution target|"
                     r"starting (?:credit|limit)|free delivery|free shipping|mien phi giao|business days|working days|"
                     r"delivery (?:is )?free|trong bao nhieu ngay|can (?:a|the) customers? pay|net \d+|"
@@ -793,6 +799,8 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"change of mind|at how many days|can (?:a|an|the) \w+ be \w+ed|how many days (?:does|do|will|would) "
                     r"(?:a |an |the )?(?:customers?|clients?|buyers?|we|i|they|you) (?:have|get)|"
                     r"who (?:has|have|needs?|should|must) to (?:approve|sign off|sign)|ai (?:phai|can|se) (?:duyet|phe duyet|ky)|"
+                    r"the most (?:cash|money|discount|credit) (?:a|an|the|we|i|they|our) ?\w* (?:can|may|is allowed)|"
+                    r"how much (?:cash|discount) (?:can|may) (?:a|an|the|we|i)\b|"
                     r"without (?:a |an |the )?(?:manager|director|approval|"
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
@@ -1544,6 +1552,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         elif re.search(r"\b(beat|beats|higher|more|up|grow|grew|grown|better|bigger|exceed|exceeded|increase|increased|"
                        r"rise|rose|tang|cao hon|nhieu hon|hon)\b", fold(text)):
             plan.hints["yes_no_change"] = "up"
+    if plan.tool == "list_tickets" and not plan.args.get("ticket") and (
+            YES_NO.search(re.sub(r"^\s*(r|are) there\b", "are", fold(text))) or re.match(r"\s*(r|are|is) there\b", fold(text))):
+        plan.hints["yes_no"] = "tickets"   # "r there any open tickets for Lakeshore?": yes or no first
     if plan.tool in ("invoice_status", "customer_history") and PAID_ASKED.search(fold(text)) and (
             plan.tool == "invoice_status" or (plan.args.get("kinds") == ["invoices"] and plan.args.get("page_size") == 1)):
         plan.hints["yes_no"] = "paid"   # "has it been paid?", "has Puja paid her last invoice?": yes or no first
@@ -1857,7 +1868,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     # "how long is a quote valid?", "which Incoterms may I quote?": a question about quotes asks for no quote
     asks_rule = intent not in blocking or (intent in {"quote", "new_ticket", "log"}
                                            and (QUESTION.search(frame.folded) or text.strip().endswith("?"))
-                                           and not quote_lines(text, index, None)[0])
+                                           and not quote_lines(text, index, None)[0]) \
+        or (intent not in WRITE_INTENTS and bool(RULE_ASKED.search(frame.folded)))
     if link.customer is not None and set(frame.measures) <= {"payment_count", "payments_received"} and not frame.period \
             and intent not in blocking and re.search(
             r"\b(payment terms|terms|dieu khoan thanh toan|thoi han thanh toan|ky han thanh toan)\b", frame.folded):
@@ -1868,7 +1880,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if (POLICY.search(frame.folded) or POLICY.search(fold(text)) or RULE_THRESHOLD.search(frame.folded)) and not frame.period \
             and not (frame.conditions and frame.row and re.search(r"\b(which|who|list|show|(?<!khi )nao|ai|danh sach)\b",
                                                                   frame.folded)) and link.customer is None and not link.ambiguous \
-            and (not frame.group_by or RULE_THRESHOLD.search(frame.folded)) and not slots.documents and asks_rule \
+            and (not frame.group_by or RULE_THRESHOLD.search(frame.folded) or RULE_ASKED.search(frame.folded)) \
+            and not slots.documents and asks_rule \
             and not mentions_mod.mentions_index(session, index.stamp).employee(text):
         # A rule, a time limit, who approves: the handbook answers it, whatever figure words it uses.
         return Plan(intent="docs", tool="search_docs", args={"query": text.strip()}, language=language)
