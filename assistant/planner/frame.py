@@ -711,6 +711,8 @@ def parse(text: str, today: date) -> Frame:
     _that_period(frame)
     _available_defined(frame)
     _how_much_ordered(frame)
+    _who_the_most(frame)
+    _deals_with_worth(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _open_deals(frame)
@@ -830,6 +832,35 @@ def _how_much_ordered(frame: Frame) -> None:
     if not frame.measures and frame.amount and re.search(r"\bhow much (has|have|did|do|does)\b.{0,60}\b(ordered|order|purchased|"
                                                           r"purchase)\b", frame.folded):
         frame.measures.append("revenue")
+
+
+WHO_THE_MOST = re.compile(r"^\s*who (has |have |had )?(?P<verb>booked|sold|closed|won|made|took|logged|handled|placed|ordered|"
+                          r"bought|spent|purchased|raised|opened|got|brought in)\b.*\bthe (most|fewest|least)\b")
+
+
+def _who_the_most(frame: Frame) -> None:
+    """'who booked the most orders, not counting cancelled ones?': the people ranked by how many, the top one —
+    colleagues for what staff do, customers for what buyers do."""
+    m = WHO_THE_MOST.search(frame.folded)
+    if not m or frame.group_by or not frame.measures:
+        return
+    buyer = m.group("verb") in ("placed", "ordered", "bought", "spent", "purchased", "raised", "opened")
+    dimension = "customer" if buyer else "owner"
+    if not all(dimension in supported_dimensions(x) for x in frame.measures):
+        return
+    frame.group_by = [dimension]
+    frame.row, frame.row_count = None, None
+    frame.single = frame.limit is None
+    frame.listing = False
+    if all(MEASURES[x].counts is not None for x in frame.measures):
+        frame.counting = True
+
+
+def _deals_with_worth(frame: Frame) -> None:
+    """'which of my deals are expected to close in the next 30 days?': each deal with its worth beside its date."""
+    if frame.measures == ["expected_close"] and frame.listing and not frame.counting \
+            and not any(d == "stage" and c in ("closed_won", "closed_lost") for d, c in frame.statuses):
+        frame.measures.append("pipeline_amount")
 
 
 def _available_defined(frame: Frame) -> None:

@@ -406,6 +406,15 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
     folded = fold(text)
     if MY_LINE.search(folded) and link.customer is None:
         return Plan(intent="directory", tool="find_employees", args={"query": "me"}, language=language)
+    covers = re.search(r"\bwho (covers|handles|looks after|is responsible for|runs|manages|works) (the )?(?P<r>[\w ]+?) "
+                       r"(region|territory|area)\b|\bai (phu trach|lo|quan ly) (khu vuc|vung|mien) (?P<v>[\w ]+?)\s*\??$", folded)
+    if covers and link.customer is None and not frame.measures:
+        # "who covers the Northeast region?": the colleagues of that region
+        region = (covers.group("r") or covers.group("v") or "").strip()
+        region = {"mien bac": "north", "bac": "north", "mien nam": "south", "nam": "south", "mien trung": "central",
+                  "trung": "central"}.get(region, region)   # (the regions are stored in English)
+        if region:
+            return Plan(intent="directory", tool="find_employees", args={"region": region}, language=language)
     staff = STAFF_LIST.search(folded)
     if staff and not frame.measures and not frame.conditions and not frame.period and link.customer is None:
         # "danh sách nhân viên kinh doanh", "who are our support agents?": the directory, by role
@@ -983,6 +992,11 @@ def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan 
     return Plan(intent="data", tool="query_data", args=args, language=language)
 
 
+# The last time anyone was in touch with a customer ("when did we last talk to …", "lần cuối liên hệ với họ").
+LAST_CONTACT = re.compile(r"\bwhen did (we|i|you|anyone|someone) last (contact|talk|speak|call|meet|email|e-mail|hear from|reach)\b|"
+                          r"\b(last|latest|most recent) (contact|call|conversation|meeting|interaction) with\b|"
+                          r"\blan cuoi (minh |toi |em |chung ta |ben minh )?(lien he|lien lac|goi|gap|noi chuyen|trao doi)\b")
+THEIRS_OR_IT = re.compile(r"\b(them|they|their|him|her|it|ho|ben do|ben nay|khach nay|khach do)\b")
 # A ticket asked about by the document it concerns ("the ticket about order BO-17-2053", "phiếu hỗ trợ về đơn SO-…").
 TICKET_ABOUT = re.compile(r"\b(tickets?|cases?|complaints?|phieu( ho tro)?|khieu nai) (about|for|on|regarding|re|concerning|ve|cua|lien quan)"
                           r"( (the|that|this|don|don hang|hoa don))?( (order|invoice))?\b")
@@ -1645,7 +1659,11 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language, customer_code=memory.customer_code,
                     hints={"today": today.isoformat()})
-    if link.customer is None and (link.ambiguous or not link.span) and CONTACT_CUE.search(fold(text)):
+    named_by_title = link.customer is not None and bool(link.span) and CONTACT_CUE.search(fold(text)) and bool(
+        set(tokens_of(text)[link.span[0]:link.span[1]]) & {w for words in _titles(session, index.stamp).values()
+                                                          if len(words) >= 2 and all(w in tokens_of(text) for w in words)
+                                                          for w in words})
+    if (named_by_title or (link.customer is None and (link.ambiguous or not link.span))) and CONTACT_CUE.search(fold(text)):
         # "kế toán trưởng Hoàng Long": a job title's words name no customer ("Kế toán Việt Long"); the titles are
         # read only for a question about a person (one query a process, cached)
         title_words = {w for words in _titles(session, index.stamp).values() if len(words) >= 2
@@ -1662,6 +1680,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     relinked = LinkResult(customer=busiest)
             if relinked.customer is not None:
                 link = LinkResult(customer=relinked.customer)
+            elif not relinked.ambiguous and not relinked.span:
+                link = LinkResult()   # "kế toán trưởng bên đó": only the title's words named anyone — no customer
     if language == "vi" and link.customer is not None:
         # "the annual deal with Tập đoàn Trường Phát": the name's accents say nothing of the asker's language
         name_words = set(fold(link.customer.name).split()) | set(link.customer.core)
@@ -1683,6 +1703,14 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if _accepts("customer_history", args):
             return Plan(intent="history", tool="customer_history", args=args, language=language,
                         customer_code=link.customer.code)
+    if intent not in WRITE_INTENTS and LAST_CONTACT.search(fold(text)) and _registered("customer_history"):
+        # "when did we last contact Đại Tín?", "lần cuối mình liên hệ với họ là khi nào?": the latest interaction
+        code = link.customer.code if link.customer is not None else (
+            memory.customer_code if not link.ambiguous and THEIRS_OR_IT.search(fold(text)) else None)
+        if code:
+            args = {"customer": code, "kinds": ["interactions"], "page_size": 1,
+                    **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="history", tool="customer_history", args=args, language=language, customer_code=code)
     if intent not in WRITE_INTENTS:
         plan = _contact_role_plan(session, index, text, link, memory, language)
         if plan is not None:
