@@ -185,3 +185,39 @@ def test_a_job_title_picks_the_customer_that_has_it(session, team):
     plan = make_plan("email của kế toán trưởng Hoàng Long là gì?", session=session, actor_id=team["boss"].id,
                      today=date(2026, 11, 20), memory=Memory())
     assert plan.args.get("customer") == "HLT"
+
+
+@pytest.mark.parametrize("text, group_by, measures", [
+    ("who booked the most orders, not counting cancelled ones?", ["owner"], ["orders"]),
+    ("who placed the most orders last year?", ["customer"], ["orders"]),
+    ("How much has Redwood Sporting Goods ordered since July 1?", [], ["revenue"]),
+    ("Which of my deals are expected to close in the next 30 days?", [], ["expected_close", "pipeline_amount"]),
+])
+def test_rankings_and_worth_read_this_round(text, group_by, measures):
+    frame = parse(text, date(2026, 3, 18))
+    assert frame.group_by == group_by and frame.measures == measures
+
+
+def test_the_words_of_a_rule_and_of_the_last_contact():
+    from assistant.planner.planner import LAST_CONTACT, RULE_ASKED, _bills_listed
+    from backend.text import fold
+
+    assert RULE_ASKED.search(fold("what's the most cash a customer can pay at the warehouse counter?"))
+    assert not RULE_ASKED.search(fold("which customer paid the most cash?"))
+    assert LAST_CONTACT.search(fold("lần cuối mình liên hệ với họ là khi nào?"))
+    assert LAST_CONTACT.search(fold("when did we last talk to Đại Tín?"))
+    frame = parse("do we have any overdue bill with Shenzen Kingdom?", date(2026, 3, 18))
+    assert _bills_listed(["overdue_payables"], frame) == ["overdue_bills"]
+
+
+def test_colleagues_of_a_region_and_yes_no_tickets(session, team):
+    from tests.factories.customers import make_ticket
+
+    team["steve"].region = "Northeast"
+    session.flush()
+    result = ask(session, team["boss"], "Who covers the Northeast region?")
+    assert [c["name"] for c in result.tool_calls] == ["find_employees"] and "Steve Johnson" in result.answer
+    customer = make_customer(session, name="Lakeshore Sports Warehouse", code="LSW", owner=team["jane"])
+    make_ticket(session, customer=customer, subject="Short shipment")
+    answer = ask(session, team["boss"], "r there any open tickets for lakeshore sports", conversation="conv-t").answer
+    assert answer.startswith("Yes — 1 ticket")
