@@ -612,6 +612,8 @@ def _without_account_codes(text: str, words: list[str]) -> str:
 
 
 def parse(text: str, today: date) -> Frame:
+    # "my US customers": the country written in capitals, not the word "us"
+    text = re.sub(r"(?<![A-Za-z.])US(?![A-Za-z])", "USA", text)
     lex = lexicon()
     said = lex.correct(tokens(text))
     words = _normalise_units(said)

@@ -2546,6 +2546,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             for key in carried:
                 if key in memory.args and key not in args:
                     args[key] = memory.args[key]
+            if memory.args.get("group_by") and not re.search(
+                    r"\b(by|per|each|theo|monthly|quarterly|yearly|annually|weekly|daily|hang)\b", fold(text)):
+                args["group_by"] = memory.args["group_by"]   # "revenue by quarter for 2016" then "and for 2017?": by quarter
             if person is not None and "salesperson" in REPORTS[args["report"]].filters:
                 args["salesperson"] = person.code  # "and Mai?": the same report for another rep
             if args["report"] != "sales_over_time":
