@@ -715,6 +715,8 @@ def parse(text: str, today: date) -> Frame:
     _how_much_ordered(frame)
     _who_the_most(frame)
     _deals_with_worth(frame)
+    _document_and_whose(frame)
+    _suppliers_delivered(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _open_deals(frame)
@@ -863,6 +865,32 @@ def _deals_with_worth(frame: Frame) -> None:
     if frame.measures == ["expected_close"] and frame.listing and not frame.counting \
             and not any(d == "stage" and c in ("closed_won", "closed_lost") for d, c in frame.statuses):
         frame.measures.append("pipeline_amount")
+
+
+DOCUMENT_COUNTS = {"purchase_order": "purchase_orders", "order": "orders", "invoice": "invoices", "bill": "supplier_bills",
+                   "receipt": "goods_receipts"}
+
+
+def _document_and_whose(frame: Frame) -> None:
+    """'Which PO was cancelled this year and from which supplier?': the documents, each with its supplier — 'which
+    supplier' asks whose they are, not a list of suppliers."""
+    m = re.search(r"\band (from |by |for |with |of )?which (supplier|vendor|customer|client)s?\b", frame.folded)
+    documents = [d for d in frame.group_by if d in DOCUMENT_COUNTS]
+    if not m or not documents:
+        return
+    whose = "supplier" if m.group(2) in ("supplier", "vendor") else "customer"
+    count = DOCUMENT_COUNTS[documents[0]]
+    if count in MEASURES and whose in supported_dimensions(count):
+        frame.measures[:] = [count]
+        frame.row, frame.row_count = documents[0], count
+        frame.group_by[:] = [documents[0], whose]
+        frame.counting = False
+
+
+def _suppliers_delivered(frame: Frame) -> None:
+    """'which suppliers delivered to the Thủ Đức warehouse today?': goods received from them, not our shipments."""
+    if frame.row == "supplier" and "orders_shipped" in frame.measures and "goods_receipts" in MEASURES:
+        frame.measures[frame.measures.index("orders_shipped")] = "goods_receipts"
 
 
 def _available_defined(frame: Frame) -> None:
