@@ -221,3 +221,11 @@ def test_colleagues_of_a_region_and_yes_no_tickets(session, team):
     make_ticket(session, customer=customer, subject="Short shipment")
     answer = ask(session, team["boss"], "r there any open tickets for lakeshore sports", conversation="conv-t").answer
     assert answer.startswith("Yes — 1 ticket")
+
+
+def test_this_month_than_last_month_of_the_same_name():
+    from assistant.planner.when import read
+
+    when = read("did we sell more this november than last november", date(2017, 12, 29))
+    assert (when.period, when.compare) == ("2017-11", "same_period_last_year")
+    assert read("did we sell more in november than in october", date(2017, 12, 29)).compare == "previous_period"

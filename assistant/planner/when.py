@@ -30,7 +30,8 @@ ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetim
                       r"all years|every year|tu truoc (?:den|toi) nay|tu truoc gio|tu khi bat dau|tat ca cac nam|"
                       r"toan bo thoi gian|tu dau den gio|moi thoi gian)\b")
 COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?|"
-                           r"(?<=more|less|ower|gher|tter|orse) (?:in|during) \w+(?: \w+){0,2} than(?= (?:in |during )?\w)|"
+                           r"(?<=more|less|ower|gher|tter|orse) (?:in|during|this|in this|last|in last) \w+(?: \w+){0,2} "
+                           r"than(?= (?:in |during )?\w)|"
                            r"compare(?=\b.*\b(?:with|to|and|against)\b)|beat|beats|outperform(?:ed)?|better than|"
                            r"worse than|nhieu hon|it hon|cao hon|thap hon|(?:higher|lower|more|less|bigger|smaller|up|down|"
                            r"greater) than(?= (?:in |during )?(?:last|the previous|previous|the same|the month before|"
@@ -413,7 +414,20 @@ def mentions(text: str, today: date) -> list[Mention]:
             if free(m.start(), m.end()):
                 found.append(Mention(m.start(), m.end(), form))
                 taken.append((m.start(), m.end()))
+    found = _last_of_two(text, found)
     return sorted(found, key=lambda m: m.start)
+
+
+def _last_of_two(text: str, found: list[Mention]) -> list[Mention]:
+    """'more this November than last November': the same month named twice, 'last' is the year before's."""
+    out = []
+    for mention in found:
+        twin = any(o is not mention and o.period == mention.period for o in found)
+        if twin and re.fullmatch(r"\d{4}-\d{2}", mention.period) and text[mention.start:mention.end].startswith("last "):
+            year, month = mention.period.split("-")
+            mention = Mention(mention.start, mention.end, f"{int(year) - 1}-{month}", mention.explicit_year)
+        out.append(mention)
+    return out
 
 
 def _readable(form: str, today: date) -> bool:
