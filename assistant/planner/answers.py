@@ -396,7 +396,7 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         parts = [f"{names.get(k, k)} {_m(v, tot.get('currency'))}" for k, v in tot.items() if k != "currency" and v is not None]
         lines = [head + (f" ({', '.join(parts)})" if parts else "") + "."]
         if (hints or {}).get("yes_no") == "paid" and entries and entries[0].get("kind") == "invoice":
-            paid = Decimal(str(entries[0].get("open_balance") or 0)) <= 0 and entries[0].get("status") != "void"
+            paid = entries[0].get("status") == "paid"   # the invoice's own status says it, not a sum here
             lines.insert(0, _t(lang, f"Yes — {entries[0].get('reference')} is paid in full." if paid else
                                f"No — {entries[0].get('reference')} still has {_m(entries[0].get('open_balance'), entries[0].get('currency'))} open.",
                                f"Có — {entries[0].get('reference')} đã thanh toán đủ." if paid else
@@ -487,8 +487,8 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
     if tool == "invoice_status":
         # the tool's own sentence (customer, dates, amount, what is paid and open, overdue), then its payments
         lines = [r.get("summary") or r.get("number", "")]
-        if (hints or {}).get("yes_no") == "paid" and r.get("open_balance") is not None:
-            paid = Decimal(str(r["open_balance"])) <= 0 and r.get("status") != "void"
+        if (hints or {}).get("yes_no") == "paid" and r.get("status"):
+            paid = r["status"] == "paid"
             lines.insert(0, _t(lang, "Yes — it is paid in full." if paid else "No — it is not fully paid yet.",
                                "Có — đã thanh toán đủ." if paid else "Chưa — hóa đơn chưa được thanh toán đủ."))
         if r.get("order_number"):

@@ -54,7 +54,9 @@ ROW_OF_COUNT = {"customers": "customer", "products": "product", "active_products
 # A dimension word that names a count's things ("customers" -> the customers measure).
 COUNT_OF_DIMENSION = {"customer": "customers", "product": "products", "opportunity": "opportunities", "invoice": "invoices",
                       "order": "orders"}
-DOCUMENT_COUNTS = {"purchase_order": "purchase_orders", "bill": "supplier_bills", "quote": "quotes"}
+# The documents people name and list, and the count of each (its rows are the documents).
+DOCUMENT_COUNTS = {"purchase_order": "purchase_orders", "bill": "supplier_bills", "quote": "quotes", "order": "orders",
+                   "invoice": "invoices", "receipt": "goods_receipts"}
 WEEKS = {"week", "weeks", "tuan"}
 MONTHS_UNIT = {"month", "months", "thang"}
 YEARS_UNIT = {"year", "years"}   # ("năm" stays a year of the calendar: "2 năm" is rare and "năm 2025" common)
@@ -789,15 +791,12 @@ def _who_bought(frame: Frame) -> None:
         frame.weak_revenue = False
 
 
-DOCUMENT_ROWS = {"bill", "invoice", "purchase_order", "order", "receipt"}
-
-
 def _documents_in_a_state(frame: Frame) -> None:
     """'open bills with match exceptions?': documents in a state, asked by name alone, are listed (each with its
     figures), not only counted."""
     if len(frame.measures) == 1 and MEASURES[frame.measures[0]].counts is not None and not frame.counting \
             and not frame.amount and not frame.group_by and (frame.statuses or frame.conditions) \
-            and ROW_OF_COUNT.get(frame.measures[0]) in DOCUMENT_ROWS and not frame.period:
+            and ROW_OF_COUNT.get(frame.measures[0]) in DOCUMENT_COUNTS and not frame.period:
         frame.listing = True
 
 
@@ -865,10 +864,6 @@ def _deals_with_worth(frame: Frame) -> None:
     if frame.measures == ["expected_close"] and frame.listing and not frame.counting \
             and not any(d == "stage" and c in ("closed_won", "closed_lost") for d, c in frame.statuses):
         frame.measures.append("pipeline_amount")
-
-
-DOCUMENT_COUNTS = {"purchase_order": "purchase_orders", "order": "orders", "invoice": "invoices", "bill": "supplier_bills",
-                   "receipt": "goods_receipts"}
 
 
 def _document_and_whose(frame: Frame) -> None:

@@ -151,13 +151,6 @@ class EntityIndex:
     def entry(self, row: int) -> CustomerEntry:
         return CustomerEntry(self._ids[row], self._codes[row], self._names[row], self._owners[row], self._cores[row])
 
-    def customer_by_code(self, code: str) -> CustomerEntry | None:
-        row = self._row_of_code.get(code.lower()) if hasattr(self, "_row_of_code") else None
-        if row is None:
-            self._row_of_code = {c.lower(): i for i, c in enumerate(self._codes)}
-            row = self._row_of_code.get(code.lower())
-        return self.entry(row) if row is not None else None
-
     @property
     def customers(self) -> list[CustomerEntry]:
         return [self.entry(row) for row in range(len(self._ids))]

@@ -1638,7 +1638,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if link.customer is None and not link.ambiguous and memory.rows.get("customer"):
         # "my top 3 customers" then "what's the third one's email?": that row of the last answer
         nth = _row_said(fold(text), len(memory.rows["customer"]))
-        entry = index.customer_by_code(memory.rows["customer"][nth]) if nth is not None else None
+        row = index.by_code.get(memory.rows["customer"][nth].lower()) if nth is not None else None
+        entry = index.entry(row) if row is not None else None
         if entry is not None:
             link = LinkResult(customer=entry)
     for row, tool, arg in (("invoice", "invoice_status", "invoice"), ("order", "order_status", "order")):
@@ -1659,15 +1660,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language, customer_code=memory.customer_code,
                     hints={"today": today.isoformat()})
-    named_by_title = link.customer is not None and bool(link.span) and CONTACT_CUE.search(fold(text)) and bool(
-        set(tokens_of(text)[link.span[0]:link.span[1]]) & {w for words in _titles(session, index.stamp).values()
-                                                          if len(words) >= 2 and all(w in tokens_of(text) for w in words)
-                                                          for w in words})
-    if (named_by_title or (link.customer is None and (link.ambiguous or not link.span))) and CONTACT_CUE.search(fold(text)):
-        # "kế toán trưởng Hoàng Long": a job title's words name no customer ("Kế toán Việt Long"); the titles are
-        # read only for a question about a person (one query a process, cached)
-        title_words = {w for words in _titles(session, index.stamp).values() if len(words) >= 2
-                       and all(w in tokens_of(text) for w in words) for w in words}
+    # "kế toán trưởng Hoàng Long", "trưởng phòng mua hàng bên Minh Phát": a job title's words name no customer ("Kế toán
+    # Việt Long", "Trường Phong"); the titles are read only for a question about a person (one query a process, cached)
+    title_words = {w for words in _titles(session, index.stamp).values() if len(words) >= 2
+                   and all(w in tokens_of(text) for w in words) for w in words} if CONTACT_CUE.search(fold(text)) else set()
+    named_by_title = link.customer is not None and bool(link.span) \
+        and bool(set(tokens_of(text)[link.span[0]:link.span[1]]) & title_words)
+    if named_by_title or (link.customer is None and (link.ambiguous or not link.span)):
         if title_words:
             relinked = index.link_customer(" ".join(w for w in tokens_of(_without_periods(text, today))
                                                     if w not in title_words), asker_id=actor_id)

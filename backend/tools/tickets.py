@@ -15,6 +15,7 @@ from backend.tools.bounds import CUSTOMER_REFERENCE_LENGTH, BoundedDateTime
 from backend.tools.context import ToolContext
 from backend.semantic.periods import parse_period
 from backend.tools.lookup import find_by_number, resolve_customer, resolve_employee
+from backend.tools.overview import local_date
 from backend.tools.registry import register
 from backend.tools.schema import ToolModel
 
@@ -83,14 +84,12 @@ def _employee(ctx: ToolContext, reference: str) -> Employee:
     return ctx.actor if me else resolve_employee(ctx.session, reference)
 
 
-def ticket_out(ticket: Ticket, customer: Customer, assignee: Employee | None, ctx: ToolContext | None = None) -> TicketOut:
-    from backend.tools.overview import local_date
-
-    day = (lambda moment: local_date(ctx, moment) if moment is not None else None) if ctx is not None else (lambda m: None)
+def ticket_out(ctx: ToolContext, ticket: Ticket, customer: Customer, assignee: Employee | None) -> TicketOut:
     return TicketOut(number=ticket.number, customer_code=customer.code, customer_name=customer.name, status=ticket.status,
                      priority=ticket.priority, subject=ticket.subject, description=ticket.description,
-                     opened_at=ticket.opened_at, closed_at=ticket.closed_at, opened_on=day(ticket.opened_at),
-                     closed_on=day(ticket.closed_at), assignee=assignee.name if assignee else None)
+                     opened_at=ticket.opened_at, closed_at=ticket.closed_at, opened_on=local_date(ctx, ticket.opened_at),
+                     closed_on=local_date(ctx, ticket.closed_at) if ticket.closed_at else None,
+                     assignee=assignee.name if assignee else None)
 
 
 @register(kind="read")
@@ -111,7 +110,7 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
                            hint="Check the number, or leave the customer out.")
         customer = customer or ctx.session.get(Customer, ticket.customer_id)
         assignee = ctx.session.get(Employee, ticket.assignee_id) if ticket.assignee_id else None
-        return ListTicketsResult(customer_code=customer.code, total=1, tickets=[ticket_out(ticket, customer, assignee, ctx)])
+        return ListTicketsResult(customer_code=customer.code, total=1, tickets=[ticket_out(ctx, ticket, customer, assignee)])
     if params.status == "unresolved":
         conditions.append(Ticket.status.in_(("open", "pending")))
     elif params.status != "any":
@@ -141,7 +140,7 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
         .order_by(*((Ticket.opened_at.asc(), Ticket.id.asc()) if params.oldest_first else
                     (Ticket.opened_at.desc(), Ticket.id.desc()))).limit(params.limit)).all()
     return ListTicketsResult(customer_code=customer.code if customer else None, total=total,
-                             tickets=[ticket_out(t, c, e, ctx) for t, c, e in rows], oldest_first=params.oldest_first)
+                             tickets=[ticket_out(ctx, t, c, e) for t, c, e in rows], oldest_first=params.oldest_first)
 
 
 class CreateTicketInput(ToolModel):
@@ -171,7 +170,7 @@ def create_ticket(ctx: ToolContext, params: CreateTicketInput) -> CreateTicketRe
                     description=params.description, opened_at=ctx.now)
     ctx.session.add(ticket)
     ctx.session.flush()
-    out = ticket_out(ticket, customer, ctx.actor if ticket.assignee_id else None, ctx)
+    out = ticket_out(ctx, ticket, customer, ctx.actor if ticket.assignee_id else None)
     out.number = number
     return CreateTicketResult(ticket=out, created=not ctx.previewing)
 
