@@ -773,3 +773,32 @@ def test_customers_who_have_not_ordered_for_a_while(finance):
     quiet = q(finance, measures=["last_order"], group_by=["customer"], period="all",
               conditions=[{"measure": "days_since_last_order", "op": ">", "value": str(threshold)}])
     assert {r["customer"] for r in quiet.rows} == {c for c, days in want.items() if days > threshold}
+
+
+def test_shares_are_of_the_whole_without_grouping_or_filters(finance):
+    whole = total(finance, "revenue", period="2026")                       # 2,287,000
+    result = q(finance, measures=["revenue"], group_by=["customer"], period="2026", share=True, limit=1)
+    top = result.rows[0]
+    assert result.totals["revenue_whole"] == whole
+    assert top["revenue_share"] == (top["revenue"] * 100 / whole).quantize(D("0.01"))
+    assert result.totals["revenue_share"] == D("100.00")
+    # one row shown of several: what the shown rows make together
+    assert result.truncated and result.totals["revenue_shown"] == top["revenue"]
+    assert result.totals["revenue_shown_share"] == top["revenue_share"]
+    assert any(c.key == "revenue_share" for c in result.columns)
+    # a filter narrows the part, not the whole: PEN's share of all revenue
+    pen = q(finance, measures=["revenue"], product="PEN", period="2026", share=True).totals
+    assert pen["revenue_whole"] == whole and pen["revenue"] < whole
+    assert pen["revenue_share"] == (pen["revenue"] * 100 / whole).quantize(D("0.01"))
+    # ... unless the filter is kept in the whole: PEN's share of Hoàng Long's... of one customer's revenue
+    customer = top["customer"]
+    within = q(finance, measures=["revenue"], customer=customer, period="2026", share=True,
+               share_within=["customer"]).totals
+    assert within["revenue_share"] == D("100.00")
+
+
+def test_a_share_of_an_average_is_refused(finance):
+    from backend.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="adds up"):
+        q(finance, measures=["average_order_value"], period="2026", share=True)

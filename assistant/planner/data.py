@@ -10,7 +10,7 @@ from assistant.planner.frame import (ROW_OF_COUNT, Frame, compatible_statuses, m
 from assistant.planner.lexicon import lexicon
 from backend.semantic.engine import supported_dimensions
 from backend.semantic.dimensions import DIMENSIONS
-from backend.semantic.measures import MEASURES
+from backend.semantic.measures import MEASURES, shareable
 from backend.semantic.rules import OPEN_STAGES
 
 SALES_MEASURES = {"revenue", "orders", "units"}
@@ -95,8 +95,12 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         if added and not re.search(r"\b(revenue|sales|purchases?|bought|doanh thu|doanh so|mua)\b", frame.folded):
             # ("what do they add up to": the figure of the things counted, not revenue read from "add up to")
             measures = [m for m in measures if m not in ("revenue", "purchases")]
+    counted = _share_of_count(frame)
+    if counted:
+        # "what % of orders were cancelled": the orders counted, the cancelled ones a part of them all
+        measures = [counted]
     group_by = list(frame.group_by)
-    if frame.row and not group_by and (frame.listing or frame.limit or frame.single or frame.order):
+    if frame.row and not group_by and not counted and (frame.listing or frame.limit or frame.single or frame.order):
         group_by.append(frame.row)
     conditions: list[dict[str, Any]] = []
     bucket_filter: tuple[str, ...] | None = None
@@ -192,7 +196,7 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     # A count asked as a list ("which deals are in negotiation", "customers in France"): list the things.
     for name in list(measures):
         row = ROW_OF_COUNT.get(name)
-        if row and (frame.listing or frame.single or frame.limit) and not frame.counting:  # "the biggest deal we lost"
+        if row and (frame.listing or frame.single or frame.limit) and not frame.counting and not counted:  # "the biggest deal we lost"
             others = [m for m in measures if m != name]
             if row not in group_by and (not group_by or not others):
                 group_by.append(row)
@@ -237,6 +241,9 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             "sold", "sell", "nhan", "ban")))) or (set(measures) & deals and (team or "has" in frame.words
                                                                               or "have" in frame.words))
         group_by.append("owner" if seller else "customer")
+    if group_by == ["customer"] and (frame.single or frame.limit) and _oldest(frame, measures) and re.search(
+            r"\b(invoice|invoices|hoa don)\b", frame.folded) and not re.search(r"\b(which|what) customer", frame.folded):
+        group_by = ["invoice"]   # "the oldest overdue customer invoice": the invoice (with its customer)
     group_by = [d for d in group_by if _allowed(measures, d)]
     if len(group_by) == 1 and group_by[0] in ROW_WITH and ROW_WITH[group_by[0]] not in group_by \
             and _allowed(measures, ROW_WITH[group_by[0]]) and not customer:
@@ -338,8 +345,14 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         hints["single"] = frame.single
         if any(DIMENSIONS[d].kind == "time" for d in group_by):
             args["order"] = "desc"  # "the best month": ranked, not the first month of the series
-        if _oldest(frame):
-            args["order_by"], args["order"] = _oldest(frame), "desc"  # the oldest invoice: the longest overdue
+        oldest = _oldest(frame, measures)
+        if oldest:
+            args["order_by"], args["order"] = oldest  # the oldest invoice: the longest overdue
+            if oldest[0] == "bill_due_date":
+                # "the oldest unpaid supplier bill": of the bills still open, the one due first
+                owed = "overdue_payables" if "overdue_payables" in measures else "open_payables"
+                args["conditions"] = args.get("conditions", []) + [{"measure": owed, "op": ">", "value": "0"}]
+                measures[:] = [m for m in measures if m != "next_bill_due"]
         elif frame.order == "asc":
             args["order"] = "asc"
     elif group_by and frame.order == "asc":
@@ -350,12 +363,40 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     if args.get("order_by") in MEASURES and args["order_by"] not in measures and \
             all(_allowed([args["order_by"]], d) for d in group_by):
         measures.append(args["order_by"])  # "who has been overdue longest": the days shown beside the amount
+    if frame.share and any(shareable(m) for m in measures):
+        args["share"] = True
+        if group_by and (filters or customer or product or owner) and not (frame.limit or frame.single or frame.extremes) \
+                and not re.search(r"\b(by|each|per|every|theo|tung|moi)\b", frame.folded):
+            # "what share of revenue came from Hanoi customers": one part of the whole, not each customer's
+            args.pop("group_by", None)
+        filtered = [f["dimension"] for f in args.get("filters") or []] + [d for d in ("customer", "product", "owner")
+                                                                          if args.get(d)]
+        # "what share of Hoàng Long's revenue is paper": the share within the customer, of a narrower filter
+        whose = [d for d in ("customer", "owner") if d in filtered]
+        if whose and len(set(filtered)) > len(whose):
+            args["share_within"] = whose
     if language == "vi":
         args["language"] = "vi"
     balances = [m for m in measures if _is_balance(m)]
     if balances and len(balances) < len(measures):
         hints["balances"] = balances
     return DataCall("query_data", args, hints)
+
+
+def _share_of_count(frame: Frame) -> str | None:
+    """The count a share is asked of ("what percentage of orders", "share of tickets"), when one is."""
+    if not frame.share:
+        return None
+    from backend.text import fold
+
+    text = fold(re.sub(r"\s*%", " percent", frame.text))
+    for hit in frame.hits:
+        counts = hit.of("count")
+        phrase = " ".join(frame.words[hit.start:hit.end])
+        if counts and re.search(rf"\b(percentage|percent|share|proportion|fraction|portion|part|ty le|phan tram) "
+                                rf"(of |cua )?(all |the |our |my |total |cac |tong )?{re.escape(phrase)}\b", text):
+            return counts[0].target
+    return None
 
 
 def _is_balance(measure: str) -> bool:
@@ -391,12 +432,16 @@ def _ranked_by(frame: Frame, measures: list[str]) -> str | None:
     return None
 
 
-def _oldest(frame: Frame) -> str | None:
+def _oldest(frame: Frame, measures: list[str]) -> tuple[str, str] | None:
+    """What 'the oldest' ranks by: the longest overdue for what customers owe, the earliest due date for a
+    supplier's bill ("the oldest unpaid supplier bill")."""
     if any(w in frame.words for w in ("oldest", "longest", "earliest", "lau", "cu")):
+        if {"open_payables", "overdue_payables", "open_bills", "overdue_bills"} & set(measures):
+            return ("bill_due_date", "asc") if "next_bill_due" in measures or "bill_due_date" in measures else None
         owed = any(m in frame.measures for m in ("open_receivables", "overdue_amount", "open_invoices",
                                                  "overdue_invoices", "max_days_overdue"))
         owed = owed or any(c["name"] in ("has_overdue", "overdue_more_than", "owes_money") for c in frame.conditions)
-        return "max_days_overdue" if owed else None   # "khách nào có nợ quá hạn lâu nhất": the longest overdue
+        return ("max_days_overdue", "desc") if owed else None   # "khách nào có nợ quá hạn lâu nhất": the longest overdue
     return None
 
 

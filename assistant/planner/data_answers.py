@@ -282,7 +282,7 @@ class _Figures:
 
     def with_change(self, row: dict[str, Any], name: str, *, previous_when: str = "") -> str:
         """'5,545,848,061 VND (vs 11,061,583,691 VND in Q3 2026; change -5,515,735,630 VND, -49.9%)'."""
-        text = self.value(row, name)
+        text = self.value(row, name) + self.share(row, name)
         if not self.compare or f"{name}_previous" not in row:
             return text
         unit, lang = self.unit(name), self.lang
@@ -296,6 +296,19 @@ class _Figures:
         if changes:
             return f"{text} ({vs}; " + say(lang, "change ", "thay đổi ") + ", ".join(changes) + ")"
         return f"{text} ({vs})"
+
+    def share(self, row: dict[str, Any], name: str) -> str:
+        """' (14.21% of all)' beside a row; the totals add the whole: ' (20.05% of all, 3,514,039,056 VND)'."""
+        share = row.get(f"{name}_share")
+        if share is None:
+            return ""
+        whole = row.get(f"{name}_whole")
+        of = say(self.lang, "of all", "trên tổng")
+        if whole is None:
+            return f" ({share}% {of})"
+        if _decimal(share) == 100:
+            return ""   # the whole itself
+        return f" ({share}% {of}, {self.value({name: whole}, name)})"
 
     def all_in_row(self, row: dict[str, Any]) -> str:
         """One measure: its value; several: 'revenue: …; orders: …'."""
@@ -527,6 +540,16 @@ def _grouped(figures: _Figures, result: dict[str, Any], when: _When, lang: str, 
         sep = ": " if len(figures.measures) == 1 else " — "
         native = figures.native(figures.measures[0]["name"]) if len(figures.measures) == 1 else ""
         lines.append(f"{word_total}{sep}{figures.all_in_row(totals)}{native}")
+    for m in figures.measures:
+        # "what share did the top 5 make": the rows shown, together, of the whole
+        name = m["name"]
+        if totals.get(f"{name}_shown_share") is not None:
+            whole = figures.value({name: totals.get(f"{name}_whole")}, name)
+            shown = figures.value({name: totals[f"{name}_shown"]}, name)
+            lines.append(say(lang, f"The {len(rows)} shown together: {shown}, {totals[f'{name}_shown_share']}% of all "
+                                   f"{whole}.",
+                             f"{len(rows)} dòng trên cộng lại: {shown}, chiếm {totals[f'{name}_shown_share']}% tổng "
+                             f"{whole}."))
     more = _more(result, len(listed), lang)
     if more:
         lines.append(more)

@@ -16,6 +16,7 @@ from assistant.planner import when as when_mod
 from assistant.planner.lexicon import Hit, lexicon, token_marks, tokens
 from backend.semantic.engine import supported_dimensions
 from backend.semantic.measures import MEASURES
+from backend.text import fold
 
 # Grammar words (English and Vietnamese, folded). Not business vocabulary: that is in the lexicon.
 GROUP_BEFORE = {"by", "per", "each", "every", "across", "theo", "tung", "moi", "cac", "nhung", "rank", "ranking"}
@@ -37,6 +38,13 @@ EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|lowe
                       r"cheapest and (?:the )?most expensive|most expensive and (?:the )?cheapest|min and max|"
                       r"thap nhat va cao nhat|re nhat va dat nhat|dat nhat va re nhat|cao nhat va thap nhat|"
                       r"tot nhat va te nhat|manh nhat va yeu nhat)\b")
+# "what share of revenue came from the top 5", "what % of our sales is paper", "chiếm bao nhiêu phần trăm doanh thu"
+SHARE = re.compile(r"\b(what|which) (share|portion|proportion|fraction|part|percentage|percent)\b|\bshare of\b|"
+                   r"\b(percentage|percent|proportion|fraction|portion) of (our |the |all |total |my |their |overall |)"
+                   r"(revenue|sales|turnover|orders|units|total|business|income|receivables|money|spend|spending)\b|"
+                   r"\bhow much of (our |the |all |total |my |)(revenue|sales|turnover|business)\b|"
+                   r"\b(ty trong|ti trong|ty le phan tram|phan tram doanh (thu|so)|chiem bao nhieu|chiem may)\b|"
+                   r"\bbao nhieu (phan tram|percent)\b")
 MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid i\b|\bhave i\b|\bi (sold|sell|won|closed|made)\b|"
                   r"\b(toi|em) (ban|ban duoc|da ban|chot)\b|"
                   r"(?<!chung )(?<!bon )(?<!cong ty )(?<!tuan )(?<!thang )(?<!quy )(?<!nam )(?<!sap )(?<!ngay )(?<!lan )"
@@ -95,6 +103,7 @@ class Frame:
     nouns: list[str] = field(default_factory=list)  # counts read from a thing's name, not asked to be counted
     excluded: list[tuple[str, str]] = field(default_factory=list)  # statuses left out ("excluding cancelled ones")
     loose_counts: list[str] = field(default_factory=list)  # counts read from a noun no count cue stood before
+    share: bool = False           # "what share of revenue ...": the part of the whole the rows make
 
     @property
     def is_data(self) -> bool:
@@ -323,7 +332,7 @@ def _due_window(frame: Frame) -> None:
         return
     if period.end < frame.today:
         return   # ("bills due last month": those are overdue, asked another way)
-    if not DUE_WORDS.search(frame.folded) and not (period.start > frame.today and PAY_AHEAD.search(frame.folded)):
+    if not DUE_WORDS.search(frame.folded) and not (period.start >= frame.today and PAY_AHEAD.search(frame.folded)):
         return   # ("how much do we have to pay suppliers next week": what falls due then)
     frame.due_window = ((max(period.start, frame.today) - frame.today).days, (period.end - frame.today).days)
     frame.period = None
@@ -635,6 +644,7 @@ def parse(text: str, today: date) -> Frame:
     frame.amount = _has(frame.folded, AMOUNT_CUES)
     frame.mine = bool(MINE.search(frame.folded))
     frame.extremes = bool(EXTREMES.search(frame.folded))
+    frame.share = bool(SHARE.search(frame.folded) or SHARE.search(fold(re.sub(r"\s*%", " percent", text))))
     frame.limit = _top_n(frame.folded)
     superlative = SUPERLATIVE.search(frame.folded)
     if superlative:
@@ -1076,6 +1086,11 @@ def _narrowest(frame: Frame) -> None:
         wider = MEASURES[name].refines
         if wider in frame.measures:
             frame.measures.remove(wider)
+    if frame.measures == ["overdue_amount"] and any(c["name"] == "owes_money" for c in frame.conditions) and len(
+            re.findall(r"\b(how much|bao nhieu)\b", frame.folded)) >= 2:
+        # "mình còn nợ APP Việt Nam bao nhiêu, bao nhiêu đã quá hạn?": two figures asked, what is owed and the overdue
+        frame.measures.insert(0, "open_receivables")
+        frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
     if "tickets_opened" in frame.measures and any(d == "ticket_status" and c in ("open", "pending")
                                                   for d, c in frame.statuses):
         frame.measures[frame.measures.index("tickets_opened")] = "open_tickets"

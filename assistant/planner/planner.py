@@ -434,6 +434,7 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
 
 
 BILLS_LISTED = re.compile(r"\b(which|what|any) (of (their|the|its) )?bills\b|\bany (overdue |open |unpaid |late )?bills?\b|"
+                          r"\b(which|what) (ones|of (those|them|these))\b|\b(cai|nhung cai) nao\b|"
                           r"\bhoa don nao\b|\bnhung hoa don\b|\bcac hoa don\b")
 
 
@@ -1649,6 +1650,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = {arg: memory.rows[row][0], **({"language": "vi"} if language == "vi" and tool == "invoice_status" else {})}
             if _accepts(tool, args):
                 return Plan(intent=tool, tool=tool, args=args, language=language)
+    for row in ("bill", "purchase_order"):
+        if link.customer is None and intent not in WRITE_INTENTS and len(memory.rows.get(row) or ()) == 1 \
+                and _it_said(text):
+            # "the oldest unpaid supplier bill?" then "how much is it for?": that document's figures
+            from assistant.planner.mentions import Document
+
+            plan = _document_plan([Document(kind=row, number=memory.rows[row][0])], language, fold(text))
+            if plan is not None:
+                return plan
     if link.customer is None and intent not in WRITE_INTENTS and len(memory.rows.get("opportunity") or ()) == 1 \
             and DEAL_DETAIL.search(fold(text)) and THAT_ONE.search(fold(text)):
         # "biggest open deal?" then "who owns it and when is it supposed to close?": that deal's record

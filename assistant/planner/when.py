@@ -163,6 +163,20 @@ def _since_thang(m, today):
     return f"{start}-01..{today.isoformat()}"
 
 
+@_pattern(r"\b(?:from|since|tu|ke tu)\s+(?:thang\s*(?P<n>\d{1,2})|(?P<mo>" + _MONTH + r"))(?:\s*(?:/|,)?\s*(?P<y>" + _YEAR +
+          r"))?\s+(?:to|until|till|through|den|toi)\s+(?:now|today|date|the present|nay|hom nay|bay gio|hien tai)\b")
+def _month_to_now(m, today):
+    """'từ tháng 1 đến nay', 'from January to date': from the first of that month to today."""
+    month = int(m["n"]) if m["n"] else MONTHS[m["mo"]]
+    if not 1 <= month <= 12:
+        return None
+    start = _month_year(month, int(m["y"]) if m["y"] else None, today)
+    return f"{start}-01..{today.isoformat()}"
+
+
+_PATTERNS.insert(0, _PATTERNS.pop())  # before "từ tháng 1" alone and the month itself
+
+
 @_pattern(r"\b(?:since|ke tu)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<mo>" + _MONTH + r")(?:\s+(?P<y>" + _YEAR + r"))?\b")
 def _since_month(m, today):
     start = _month_year(MONTHS[m["mo"]], int(m["y"]) if m["y"] else None, today)

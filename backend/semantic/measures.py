@@ -276,7 +276,9 @@ MEASURE_LIST: list[Measure] = [
     _m("gross_margin_pct", "gross margin %", "tỷ lệ lãi gộp",
        "Gross margin as a percentage of the revenue of the goods delivered.",
        "Lãi gộp tính theo phần trăm doanh thu hàng đã giao.", "percent", roles=COST_VIEWERS, places=1,
-       synonyms_en=("margin %", "margin percent", "margin rate"), synonyms_vi=("% lãi gộp", "tỷ suất lãi gộp"),
+       synonyms_en=("margin %", "margin percent", "margin rate", "margin percentage", "gross margin percentage",
+                    "margin pct", "gross margin percent", "margin ratio"),
+       synonyms_vi=("% lãi gộp", "tỷ suất lãi gộp", "phần trăm lãi gộp", "tỷ lệ lợi nhuận gộp", "biên lợi nhuận gộp"),
        needs=("gross_margin", "delivered_revenue"), derive=_ratio("gross_margin", "delivered_revenue")),
     _m("orders_shipped", "orders shipped", "số đơn đã giao",
        "Orders (not cancelled) with a shipping date in the period, by shipping date.",
@@ -865,6 +867,14 @@ MEASURE_LIST: list[Measure] = [
 
 MEASURE_LIST += marketing.MEASURES  # CAC, CLV, commission (backend/semantic/marketing.py)
 MEASURES: dict[str, Measure] = {m.name: m for m in MEASURE_LIST}
+
+
+def shareable(name: str) -> bool:
+    """A figure summed or counted over records (revenue, orders, units, amounts): a part of it is a share of its
+    whole (not an average, a rate, a latest date or a figure derived from others)."""
+    measure = MEASURES[name]
+    return measure.unit in ("money", "count", "quantity") and measure.aggregate in ("sum", "count_distinct") \
+        and not measure.derived
 
 
 def _check() -> None:

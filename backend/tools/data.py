@@ -3,6 +3,7 @@ semantic model, as the asker's role allows. Its input is generated from the mode
 OpenAPI document see are exactly the model's."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -19,7 +20,7 @@ from backend.semantic.dimensions import DIMENSION_LIST, DIMENSIONS
 from backend.semantic.engine import MAX_ROWS, DimensionFilter, Query, Result, Scope, Threshold, run
 
 DEFAULT_ROWS = 50  # rows a grouped answer carries when no limit is asked for
-from backend.semantic.measures import MEASURE_LIST, MEASURES
+from backend.semantic.measures import MEASURE_LIST, MEASURES, shareable
 from backend.semantic.periods import Period, period_label
 from backend.text import fold, say
 from backend.tools.context import ToolContext
@@ -76,6 +77,11 @@ class QueryDataInput(ToolModel):
         None, description="A measure (largest first unless order is asc) or a grouping dimension")
     order: Literal["asc", "desc"] | None = None
     limit: int | None = Field(None, ge=1, le=MAX_ROWS, description="At most this many rows (default 50 when grouped)")
+    share: bool = Field(False, description=(
+        "Also each row's share (%) of the whole: the same measure over the same period with no grouping, conditions "
+        "or filters except those on share_within (what part of all revenue a category or the top 5 make)"))
+    share_within: list[DimensionName] = Field(default_factory=list, max_length=3, description=(
+        "Filters kept in the whole a share is taken of (the share of Hoàng Long's revenue from paper: customer)"))
     language: Literal["en", "vi"] | None = Field(None, description="Language of labels and notes: the user's")
 
 
@@ -99,8 +105,10 @@ class QueryDataResult(ToolModel):
     columns: list[Column]
     rows: list[dict[str, str | int | Decimal | None]] = Field(description=(
         "One row per group: each dimension's key (and <dimension>_name beside codes), each measure; with compare, "
-        "<measure>_previous, <measure>_change and <measure>_change_pct"))
-    totals: dict[str, str | int | Decimal | None] = Field(description="Each measure over all rows, not only those shown")
+        "<measure>_previous, <measure>_change and <measure>_change_pct; with share, <measure>_share (%)"))
+    totals: dict[str, str | int | Decimal | None] = Field(description=(
+        "Each measure over all rows, not only those shown; with share, <measure>_whole (the whole the shares are "
+        "of), <measure>_share (all rows' share) and, when rows were cut, <measure>_shown and <measure>_shown_share"))
     total_rows: int = Field(description="How many rows the query has before the limit")
     truncated: bool = Field(description="True when rows were cut by the limit (rows shown < total_rows)")
     limit: int | None
@@ -342,6 +350,9 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
     query, scope, notes = build_query(ctx, params)
     result = run(scope, query)
     lang = query.language
+    columns = _columns(result, lang, bool(query.compare))
+    if params.share:
+        columns += _add_shares(scope, query, result, params.share_within)
     infos = [MeasureInfo(name=name, label=MEASURES[name].words(lang), definition=_defined(name, lang),
                          unit=MEASURES[name].unit, empty_means_never=MEASURES[name].none_is_infinite)
              for name in result.measures]
@@ -353,7 +364,7 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
     spans = [DataSpan(what=FACTS[name].noun(lang), first=span[0] if span else None, last=span[1] if span else None)
              for name, span in result.spans.items()]
     return QueryDataResult(
-        measures=infos, group_by=result.group_by, columns=_columns(result, lang, bool(query.compare)),
+        measures=infos, group_by=result.group_by, columns=columns,
         rows=[_cells(r) for r in result.rows], totals=_cells(result.totals), total_rows=result.total_rows,
         truncated=result.truncated, limit=result.limit, period=_period_in(result.period, lang), as_of=result.as_of,
         comparison_period=_period_in(result.comparison, lang), currency=ctx.base_currency,
@@ -361,6 +372,52 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
         totals_by_currency=result.totals_by_currency, empty=result.empty,
         data_span=spans, understood=result.defaults,
         notes=_empty_note(result, lang) + notes + result.notes + [f"{i.label}: {i.definition}" for i in infos])
+
+
+HUNDRED = Decimal(100)
+PERCENT_PLACES = Decimal("0.01")
+
+
+def _share(part: Any, whole: Any) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(PERCENT_PLACES)
+
+
+def _add_shares(scope: Scope, query: Query, result: Result, within: list[str]) -> list[Column]:
+    """Each row's part of the whole, the whole being the same measures over the same period with no grouping, no
+    conditions and only the filters on `within` (as the asker sees it: a rep's whole is their own)."""
+    shared = [name for name in result.measures if shareable(name)]
+    if not shared:
+        raise ValidationFailed("A share is taken of a figure that adds up (revenue, orders, units, amounts).",
+                               hint="Ask for the share of a sum, not of an average, a rate or a date.")
+    kept = [f for f in query.filters if f.dimension in within]
+    for f in query.filters:
+        values = DIMENSIONS[f.dimension].values
+        if f.dimension not in within and DIMENSIONS[f.dimension].kind == "status" and values:
+            # "what % of orders were cancelled": of the orders in every status (a count without a status filter
+            # leaves the cancelled ones out)
+            kept.append(DimensionFilter(dimension=f.dimension, values=tuple(values)))
+    whole_query = replace(query, measures=tuple(shared), group_by=(), thresholds=(), compare=None, order_by=None,
+                          order=None, limit=None, filters=tuple(dict.fromkeys(kept)))
+    whole = run(scope, whole_query).totals
+    lang = query.language
+    columns = []
+    for name in shared:
+        total = whole.get(name)
+        result.totals[f"{name}_whole"] = total
+        result.totals[f"{name}_share"] = _share(result.totals.get(name), total)
+        for row in result.rows:
+            row[f"{name}_share"] = _share(row.get(name), total)
+            if not result.group_by:
+                row[f"{name}_whole"] = total   # one figure: said with the whole it is a part of
+        if result.truncated:
+            shown = sum((Decimal(r[name]) for r in result.rows if r.get(name) is not None), Decimal(0))
+            result.totals[f"{name}_shown"] = shown
+            result.totals[f"{name}_shown_share"] = _share(shown, total)
+        columns.append(Column(key=f"{name}_share", label=say(lang, f"share of all {MEASURES[name].words.en}",
+                                                             f"tỷ trọng {MEASURES[name].words.vi}"), type="percent"))
+    return columns
 
 
 def _period_in(period: Period | None, lang: str) -> Period | None:
