@@ -332,7 +332,9 @@ def _due_window(frame: Frame) -> None:
         return
     if period.end < frame.today:
         return   # ("bills due last month": those are overdue, asked another way)
-    if not DUE_WORDS.search(frame.folded) and not (period.start >= frame.today and PAY_AHEAD.search(frame.folded)):
+    ahead = period.start > frame.today or (period.start == frame.today and not ACCOUNT_CUE.search(frame.folded)
+                                           and not re.search(r"\b(balance|so du)\b", frame.folded))
+    if not DUE_WORDS.search(frame.folded) and not (ahead and PAY_AHEAD.search(frame.folded)):
         return   # ("how much do we have to pay suppliers next week": what falls due then)
     frame.due_window = ((max(period.start, frame.today) - frame.today).days, (period.end - frame.today).days)
     frame.period = None

@@ -47,6 +47,10 @@ ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho 
            "tai duc": "germany", "nuoc duc": "germany", "o phap": "france", "tai phap": "france", "nuoc phap": "france",
            "nhat ban": "japan", "han quoc": "south korea", "thai lan": "thailand", "trung quoc": "china",
            "o uc": "australia", "tai uc": "australia", "nuoc anh": "united kingdom", "o anh": "united kingdom"}
+# One place stored under either name, whichever the company uses ("USA" in one, "United States" in another).
+SAME_PLACE = {"usa": "united states", "united states": "usa", "united states of america": "usa",
+              "united kingdom": "uk", "great britain": "united kingdom", "vietnam": "viet nam", "viet nam": "vietnam",
+              "south korea": "korea", "korea": "south korea", "czech republic": "czechia", "czechia": "czech republic"}
 # Currencies by the names people give them (folded), for `Mentions.currency`.
 CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollars": "USD", "dollar": "USD",
                   "eur": "EUR", "euro": "EUR", "euros": "EUR", "cad": "CAD", "canadian dollars": "CAD",
@@ -276,6 +280,7 @@ class Mentions:
         keyed = {dimension: {value.replace(" ", ""): stored for value, stored in values.items() if len(value) >= 3}
                  for dimension, values in self.values.items()}
         aliases = {alias.replace(" ", ""): meant.replace(" ", "") for alias, meant in ALIASES.items()}
+        same = {a.replace(" ", ""): b.replace(" ", "") for a, b in SAME_PLACE.items()}
         used = [False] * len(words)
         for size in range(4, 0, -1):
             for start in range(len(words) - size + 1):
@@ -293,7 +298,8 @@ class Mentions:
                         and not (start > 0 and words[start - 1] in ("in", "by", "via", "bang")):
                     continue   # "cash collected last week": the money that came in, not the cash payments only
                 swapped = self._swapped_values().get(key) if size == 1 and len(key) >= 5 else None
-                for candidate in (key, aliases.get(key), plural, swapped):
+                meant = aliases.get(key) or key
+                for candidate in (key, aliases.get(key), same.get(meant), plural, swapped):
                     if not candidate:
                         continue
                     hit = next(((d, v[candidate]) for d, v in keyed.items() if candidate in v), None)

@@ -385,16 +385,23 @@ def _bills_asked(args: dict[str, Any], measures: list[str], frame) -> None:
 # Asking whom someone reports to, or who reports to them: the staff directory's reporting lines.
 REPORTING = re.compile(r"\b(report|reports|reporting) to\b|\b(my|his|her|their) (manager|boss|supervisor|line manager|team)\b|"
                        r"\b(manager|boss|supervisor) of\b|\bdirect reports\b|\b(who|ai) (is|la) (the )?(manager|boss|quan ly|sep)\b|"
-                       r"\bquan ly (cua|truc tiep)\b|\bsep cua\b|\bcap tren\b|\bbao cao (cho|len)\b|\bteam of\b")
+                       r"\bquan ly (cua|truc tiep)\b|\bsep cua\b|\bcap tren\b|\bbao cao (cho|len)\b|\bteam of\b|"
+                       r"\w(?:'| )?s team\b|\b(nhom|doi) cua\b")
 MY_LINE = re.compile(r"\b(do|am|should) i report to\b|\bmy (manager|boss|supervisor|line manager|team)\b|"
-                     r"\b(toi|em|minh) bao cao (cho|len) ai\b|\b(quan ly|sep|cap tren) cua (toi|em|minh)\b")
+                     r"\b(toi|em|minh) bao cao (cho|len) ai\b|\b(quan ly|sep|cap tren)( truc tiep)? cua (toi|em|minh)\b")
 # A list of colleagues asked for, and the role its words name.
 STAFF_LIST = re.compile(r"\b(list|danh sach|who are|show me|all)( of)?( our| the| all| cac| nhung)? (sales ?reps|salespeople|sales staff|"
                         r"sales team|support agents?|support staff|support team|finance team|accountants?|managers|staff|"
                         r"employees|colleagues|team members|nhan vien( kinh doanh| ban hang| ho tro| cham soc khach hang| ke toan"
                         r"| tai chinh)?|doi ngu( kinh doanh| ho tro)?)\b|\bwho works here\b|\bai lam (o )?(day|cong ty)\b")
+# "who's on the finance team?", "who works in sales?", "ai phụ trách nhóm hỗ trợ khách hàng?": a team's members (the
+# words of the team name no figure: "sales", "khách hàng")
+TEAM_ASKED = re.compile(r"\b(who|ai)\b.{0,25}\b(on|in|trong|o|phu trach|thuoc|lead|leads|runs) (the |our |cac |)"
+                        r"((nhom|bo phan|phong|team|department|dept) (sales|support|finance|accounting|kinh doanh|ban hang|"
+                        r"ho tro( khach hang)?|cham soc khach hang|ke toan|tai chinh)|(sales|support|finance|accounting) "
+                        r"(team|department|dept)|(sales|support|finance|accounting)\s*\??$)")
 STAFF_ROLES = (("sales", r"sales|kinh doanh|ban hang"), ("support", r"support|ho tro|cham soc"),
-               ("finance", r"finance|accountant|ke toan|tai chinh"), ("manager", r"\bmanagers\b"))
+               ("finance", r"finance|accountant|accounting|ke toan|tai chinh"), ("manager", r"\bmanagers\b"))
 # What the directory holds about a colleague: how to reach them, their role and region.
 COLLEAGUE_DETAIL = re.compile(r"\b(e-?mails?|email address|phone|number|contact|contact details|reach|region|role|position|"
                               r"job|title|chuc vu|vai tro|so dien thoai|dien thoai|lien he|khu vuc|dia chi email)\b")
@@ -415,6 +422,11 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
                   "trung": "central"}.get(region, region)   # (the regions are stored in English)
         if region:
             return Plan(intent="directory", tool="find_employees", args={"region": region}, language=language)
+    team = TEAM_ASKED.search(folded)
+    if team and not frame.period and link.customer is None:
+        role = next((r for r, words in STAFF_ROLES if re.search(words, team.group(0))), None)
+        if role:
+            return Plan(intent="directory", tool="find_employees", args={"role": role}, language=language)
     staff = STAFF_LIST.search(folded)
     if staff and not frame.measures and not frame.conditions and not frame.period and link.customer is None:
         # "danh sách nhân viên kinh doanh", "who are our support agents?": the directory, by role
@@ -1095,7 +1107,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         if invoice_rows and not re.search(r"\b(tickets?|phieu|cases?|issues?|complaints?|khieu nai|su co)\b", frame.folded):
             return True   # "hóa đơn nào của Hoàng Long chưa thanh toán": its open invoices ("chưa" is no ticket's)
         # "which customer has opened the most tickets": a ranking of them
-        return frame.counting or bool(frame.compare) or bool(named) or grouped or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
+        ranked = bool(re.search(r"\b(most|fewest|least|nhieu nhat|it nhat)\b", frame.folded)) and bool(call.args.get("group_by"))
+        return frame.counting or bool(frame.compare) or bool(named) or grouped or ranked or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
                                                                                          or bool(call.args.get("group_by"))))
     if intent == "find_customer":
         return bool(frame.counting or grouped or frame.conditions or frame.limit or frame.single or named
@@ -1161,7 +1174,9 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
                     r"\d{4}-\d{2}|last-month|this-month", report.get("period", "")) else "month")
             return Plan(intent="report", tool="run_report", args=report, language=language)
     if set(call.args["measures"]) <= {"tickets_opened", "open_tickets"} and frame.listing and not frame.counting \
-            and not (frame.single or frame.limit) and not frame.group_by:   # ("tickets by priority": counted by it)
+            and not (frame.single or frame.limit) and not frame.group_by \
+            and not (re.search(r"\b(most|fewest|least|nhieu nhat|it nhat)\b", frame.folded) and call.args.get("group_by")):
+        # ("tickets by priority": counted by it; "which customers opened the most tickets": ranked)
         args: dict[str, Any] = {}
         if call.args.get("customer"):
             args["customer"] = call.args["customer"]
@@ -1741,6 +1756,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="overview", tool="customer_overview", args=args, language=language,
                         customer_code=link.customer.code)
+        if link.customer is None and memory.customer_code and OWNER_ASKED.search(fold(text)) and re.search(
+                r"\b(their|them|they|theirs|this customer|that customer|this account|that account|khach nay|khach do|"
+                r"khach hang nay|khach hang do|ben nay|ben do|ho|cong ty nay|cong ty do)\b", fold(text)):
+            # "tình hình Hoàng Long?" then "ai phụ trách khách này?", "who is their account manager?": that account's owner
+            args = {"customer": memory.customer_code, **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="overview", tool="customer_overview", args=args, language=language,
+                        customer_code=memory.customer_code)
 
     if link.customer is None and not link.ambiguous and mentions_mod.PHONE.search(text):
         owner = mentions_mod.phone_owner(session, text)

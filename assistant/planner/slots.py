@@ -50,50 +50,10 @@ def plain(text: str) -> str:
 
 
 def extract_period(text: str, today: date) -> str | None:
-    t = fold(text)
-    if m := re.search(r"\b(?:last|past|previous|trong)\s+(\d{1,3})\s+(days?|ngay)\b", t) or \
-            re.search(r"\b(\d{1,3})\s+ngay\s+(?:qua|gan day|vua qua)\b", t):
-        return f"last-{m.group(1)}-days"
-    if m := re.search(r"\b(?:last|past)\s+(\d{1,2})\s+months?\b", t):
-        months = int(m.group(1))
-        return f"last-{months * 30}-days"
-    if re.search(r"\b(ytd|year to date|year-to-date|tu dau nam|dau nam den nay)\b", t):
-        return "ytd"
-    if re.search(r"\b(last|previous|prior) quarter\b|\bquy truoc\b", t):
-        return "last-quarter"
-    if re.search(r"\b(this|current) quarter\b|\bquy nay\b|\bqtd\b", t):
-        return "this-quarter"
-    if re.search(r"\b(last|previous|prior) month\b|\bthang truoc\b", t):
-        return "last-month"
-    if re.search(r"\b(this|current) month\b|\bthang nay\b|\bmtd\b", t):
-        return "this-month"
-    if re.search(r"\b(last|previous|prior) year\b|\bnam ngoai\b|\bnam truoc\b", t):
-        return "last-year"
-    if re.search(r"\b(this|current) year\b|\bnam nay\b", t):
-        return "this-year"
-    if re.search(r"\b(last|past) week\b|\btuan truoc\b", t):
-        return "last-7-days"
-    if m := re.search(r"\bq([1-4])(?:\s*[/-]?\s*(20\d\d))?\b", t) or re.search(r"\bquy\s*([1-4])(?:\s*(?:nam|/)?\s*(20\d\d))?\b", t):
-        year = int(m.group(2)) if m.group(2) else today.year
-        return f"{year}-Q{m.group(1)}"
-    if m := re.search(r"\bthang\s*(\d{1,2})(?:\s*(?:nam|/)\s*(20\d\d))?\b", t):
-        month = int(m.group(1))
-        if 1 <= month <= 12:
-            year = int(m.group(2)) if m.group(2) else (today.year if month <= today.month else today.year - 1)
-            return f"{year}-{month:02d}"
-    for name, month in MONTHS.items():
-        if m := re.search(rf"\b{name}\b(?:\s+(20\d\d))?", t):
-            if name == "may" and not m.group(1) and not re.search(r"\b(in|for|of|during)\s+may\b", t):
-                continue  # "may" is usually the verb
-            year = int(m.group(1)) if m.group(1) else (today.year if month <= today.month else today.year - 1)
-            return f"{year}-{month:02d}"
-    if m := re.search(r"\b(20\d\d)-(\d{2})\b", t):
-        return f"{m.group(1)}-{m.group(2)}"
-    if m := re.search(r"\b(?:in|for|nam|during|of)\s+(20\d\d)\b", t) or re.search(r"\b(20\d\d)\b", t):
-        return m.group(1)
-    if re.search(r"\btoday\b|\bhom nay\b", t):
-        return "last-1-days"
-    return None
+    """The period a request names, read by the planner's one reader of periods (`when`)."""
+    from assistant.planner import when
+
+    return when.read(fold(text), today).period
 
 
 def extract_top_n(text: str) -> int | None:
