@@ -244,6 +244,10 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     if group_by == ["customer"] and (frame.single or frame.limit) and _oldest(frame, measures) and re.search(
             r"\b(invoice|invoices|hoa don)\b", frame.folded) and not re.search(r"\b(which|what) customer", frame.folded):
         group_by = ["invoice"]   # "the oldest overdue customer invoice": the invoice (with its customer)
+    if group_by[:1] == ["customer"] and "owner" not in group_by and re.search(
+            r"\bwith (their|the|its|each one s|each s) (support |sales |account )?(reps?|salesperson|owners?|account managers?)\b|"
+            r"\b(kem|va) (nguoi|nhan vien) phu trach\b", frame.folded):
+        group_by.append("owner")   # "our customers in Brazil with their support rep": who looks after each
     group_by = [d for d in group_by if _allowed(measures, d)]
     if len(group_by) == 1 and group_by[0] in ROW_WITH and ROW_WITH[group_by[0]] not in group_by \
             and _allowed(measures, ROW_WITH[group_by[0]]) and not customer:

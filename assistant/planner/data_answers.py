@@ -522,7 +522,7 @@ def _grouped(figures: _Figures, result: dict[str, Any], when: _When, lang: str, 
     from assistant.planner.frame import ROW_OF_COUNT
 
     # "customers in Da Nang" (customers by customer): each row is one of the things counted, listed by name only
-    themselves = len(figures.measures) == 1 and len(group_by) == 1 and \
+    themselves = len(figures.measures) == 1 and bool(group_by) and \
         ROW_OF_COUNT.get(figures.measures[0]["name"]) == group_by[0] and all(
             str(row.get(figures.measures[0]["name"])) == "1" for row in listed)
     for row in listed:

@@ -42,6 +42,9 @@ THOSE_ROWS = re.compile(r"\b(who|which|what) (are|were|is) (those|these|they|the
                         r"vendors|products|orders|deals)\b|\b(do|day) la (nhung )?(khach|ai|hoa don|san pham|don)\b|"
                         r"\bnhung (khach hang|khach|hoa don|san pham|don hang|nha cung cap) (do|nay|kia)\b|\bla (ai|nhung ai) (vay|the)?\b")
 # "how much of that is overdue?", "trong đó bao nhiêu quá hạn": a part of the figure just shown.
+# The asker's team named, not the asker ("each of my reps", "my sales team", "nhân viên của tôi").
+MY_TEAM = re.compile(r"\b(each of )?my (sales )?(reps|team|salespeople|sellers|people|staff|direct reports|team members)\b|"
+                     r"\b(nhan vien|doi|nhom) cua (toi|em|minh)\b")
 OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so do)\b")
 # "how many orders is that?", "what's that in units?": another figure of what the last answer covered (its period too)
 THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s*$|\b(what|how much|how many) (is|was) that in\b|"
@@ -906,6 +909,10 @@ OWES_ANYTHING = re.compile(r"\b(owes?|owing) (us )?(anything|any money|money)\b|
 CONTACT_FUNCTION = re.compile(r"\b(who|whom|ai)\b.{0,25}\b(handles?|does|manages?|runs?|is in charge of|in charge of|lo|lam|"
                               r"phu trach)\s+(the )?(accounting|accounts payable|purchasing|buying|procurement|payments?|"
                               r"billing|finance|ke toan|mua hang|thanh toan)\b")
+# Where an account is: its address, city or country asked.
+LOCATION_ASKED = re.compile(r"\bwhere (is|are|s|was) (he|she|they|it|\w+( \w+){0,3}) (located|based|from)\b|"
+                            r"\bwhere (is|s) (he|she|they|it)\b|\b(located|based) (in|at)? ?\??$|\bwhat (city|country|address)\b|"
+                            r"\b(address|o dau|dia chi|tru so)\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
                          r"sales ?(rep|person)|salesperson|account rep|phu trach|quan ly|cham soc|ban hang cho)\b|"
                          r"\b(account owner|nhan vien phu trach|nguoi phu trach)\b")
@@ -1751,6 +1758,14 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="contacts", tool="customer_overview", args=args, language=language,
                         customer_code=link.customer.code)
+        located = link.customer is not None and LOCATION_ASKED.search(fold(text)) and frame_mod.parse(text, today)
+        if located and not located.group_by and located.period in (None, "all") \
+                and set(located.measures) <= {"revenue", "stock_reserved", "orders"}:
+            # "where's Woodstock Discos located?", "where is he and how much has he spent with us overall?": the
+            # account's record (its address, with its all-time revenue)
+            args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="overview", tool="customer_overview", args=args, language=language,
+                        customer_code=link.customer.code)
         if link.customer is not None and OWNER_ASKED.search(fold(text)):
             # "ai phụ trách khách hàng Đông Á Paper?", "who looks after Big Sky?": the account's record says
             args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
@@ -2027,7 +2042,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if frame.weak_revenue and link.customer is not None and not frame.measures and (frame.single or frame.limit) \
             and re.search(r"\b(the most|most of|nhieu nhat)\b", frame.folded):
         frame.measures.append("revenue")   # "what did Hoàng Long buy the most of this year?": its products, ranked
-    if frame.weak_revenue and link.customer is not None and not frame.measures and {"spend", "spent", "spending"} \
+    spoken_of = link.customer is not None or (memory.customer_code and re.search(
+        r"\b(he|she|they|them|him|her|their|his|ho|khach nay)\b", frame.folded))
+    if frame.weak_revenue and spoken_of and not frame.measures and {"spend", "spent", "spending"} \
             & set(frame.words):
         frame.measures.append("revenue")   # "fynn zimmerman lifetime spend?": what the customer spent with us
     if frame.weak_revenue and link.customer is None and (frame.mine or frame.row == "customer") and not frame.counting \
@@ -2148,6 +2165,18 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                      and not _said_not(frame.folded, places.said.get(v))]
                  for d, values in places.found.items()}
         owner = person.code if person else ("me" if frame.mine else None)
+        team = MY_TEAM.search(frame.folded)
+        if owner == "me" and team:
+            # "how many customers does each of my reps look after?": rep by rep, not the asker's own
+            owner = None
+            if "owner" not in frame.group_by:
+                frame.group_by.append("owner")
+        if person is not None and link.customer is not None and link.span and re.search(
+                r"\b(customers|clients|accounts|khach hang cua)\b", frame.folded) and set(
+                tokens_of(text)[link.span[0]:link.span[1]]) <= set(fold(person.name).split()):
+            # "unpaid invoices for steve's customers": the rep Steve's accounts, not the customer Steve Murray
+            link = LinkResult()
+            customer_words = set()
         if owner == "me" and MY_CUSTOMERS.search(frame.folded) and frame.measures and all(
                 set(MEASURES[m].facts) <= ASSIGNED_FACTS for m in frame.measures):
             # "how many open tickets do my customers have": the tickets of the asker's accounts (the rep's scope),
@@ -2157,7 +2186,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         that_figure = bool(THAT_FIGURE.search(frame.folded)) and memory.intent in ("data", "report") and not frame.period
         of_that = bool(OF_THAT.search(frame.folded)) or that_figure
         if customer is None and memory.customer_code and (of_that or re.search(
-                r"\b(them|they|their|theirs|him|his|her|hers|that customer|this customer|ho|khach nay|ben do)\b",
+                r"\b(them|they|their|theirs|he|she|him|his|her|hers|that customer|this customer|ho|khach nay|ben do)\b",
                 frame.folded)):
             customer = memory.customer_code  # "and what deals are open with them?", "how much of that is overdue?"
         if customer is None and memory.customer_code and memory.intent in ("credit", "overview", "history", "contacts") \
