@@ -1192,6 +1192,13 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
             dimension, code = status.target.split("=", 1)
             if dimension in supported_dimensions(named) and code != named:
                 _add(frame.statuses, (dimension, code))
+    if counts and ROW_OF_COUNT.get(counts[0].target) and re.search(
+            r"\b(gia tri|tong gia tri|value|total value|worth|tong tien)( (cua|of))?( (cac|nhung|the|all|our|tat ca))?$",
+            " ".join(words[max(0, hit.start - 4):hit.start])):
+        # "giá trị các đơn mua hàng đang mở là bao nhiêu": what those things are worth, not how many nor each one
+        frame.row = frame.row or ROW_OF_COUNT[counts[0].target]
+        frame.row_count = frame.row_count or counts[0].target
+        return
     if dimensions and (grouped or (picked and not measures and not counts)):
         _add(frame.group_by, dimensions[0].target)
         return
