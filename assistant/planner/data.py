@@ -373,12 +373,6 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 and not re.search(r"\b(by|each|per|every|theo|tung|moi)\b", frame.folded):
             # "what share of revenue came from Hanoi customers": one part of the whole, not each customer's
             args.pop("group_by", None)
-        filtered = [f["dimension"] for f in args.get("filters") or []] + [d for d in ("customer", "product", "owner")
-                                                                          if args.get(d)]
-        # "what share of Hoàng Long's revenue is paper": the share within the customer, of a narrower filter
-        whose = [d for d in ("customer", "owner") if d in filtered]
-        if whose and len(set(filtered)) > len(whose):
-            args["share_within"] = whose
     if language == "vi":
         args["language"] = "vi"
     balances = [m for m in measures if _is_balance(m)]

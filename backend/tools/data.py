@@ -77,11 +77,7 @@ class QueryDataInput(ToolModel):
         None, description="A measure (largest first unless order is asc) or a grouping dimension")
     order: Literal["asc", "desc"] | None = None
     limit: int | None = Field(None, ge=1, le=MAX_ROWS, description="At most this many rows (default 50 when grouped)")
-    share: bool = Field(False, description=(
-        "Also each row's share (%) of the whole: the same measure over the same period with no grouping, conditions "
-        "or filters except those on share_within (what part of all revenue a category or the top 5 make)"))
-    share_within: list[DimensionName] = Field(default_factory=list, max_length=3, description=(
-        "Filters kept in the whole a share is taken of (the share of Hoàng Long's revenue from paper: customer)"))
+    share: bool = Field(False, description="Each row's % of the whole")
     language: Literal["en", "vi"] | None = Field(None, description="Language of labels and notes: the user's")
 
 
@@ -352,7 +348,7 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
     lang = query.language
     columns = _columns(result, lang, bool(query.compare))
     if params.share:
-        columns += _add_shares(scope, query, result, params.share_within)
+        columns += _add_shares(scope, query, result)
     infos = [MeasureInfo(name=name, label=MEASURES[name].words(lang), definition=_defined(name, lang),
                          unit=MEASURES[name].unit, empty_means_never=MEASURES[name].none_is_infinite)
              for name in result.measures]
@@ -384,9 +380,17 @@ def _share(part: Any, whole: Any) -> Decimal | None:
     return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(PERCENT_PLACES)
 
 
-def _add_shares(scope: Scope, query: Query, result: Result, within: list[str]) -> list[Column]:
+# Filters a share's whole keeps when the query narrows further: the share of Hoàng Long's revenue that is paper is
+# of Hoàng Long's revenue, the share of Hoàng Long in all revenue of all revenue.
+WHOLE_KEEPS = ("customer", "owner")
+
+
+def _add_shares(scope: Scope, query: Query, result: Result) -> list[Column]:
     """Each row's part of the whole, the whole being the same measures over the same period with no grouping, no
-    conditions and only the filters on `within` (as the asker sees it: a rep's whole is their own)."""
+    conditions and no filters — but the customer's or the salesperson's when another filter narrows within them (as
+    the asker sees it: a rep's whole is their own)."""
+    narrower = {f.dimension for f in query.filters} - set(WHOLE_KEEPS)
+    within = [d for d in WHOLE_KEEPS if narrower and any(f.dimension == d for f in query.filters)]
     shared = [name for name in result.measures if shareable(name)]
     if not shared:
         raise ValidationFailed("A share is taken of a figure that adds up (revenue, orders, units, amounts).",
