@@ -68,16 +68,15 @@ class QueryDataInput(ToolModel):
     conditions: list[MeasureCondition] = Field(default_factory=list, max_length=5, description=(
         "Keep rows meeting these, e.g. credit_exposure > credit_limit"))
     period: str | None = Field(None, max_length=60, description=(
-        "e.g. 2024, 2024-Q3, 2024-10, 2024-01-01..2024-03-31, last-month, ytd, all. "
-        "Flows (revenue, orders, payments...) count records dated in it (default this year); balances (receivables, "
-        "credit, stock, open tickets) are taken at its end (default today)"))
+        "e.g. 2024, 2024-Q3, 2024-10, 2024-01-01..2024-03-31, last-month, ytd, all. Flows count records dated in it "
+        "(default this year); balances are taken at its end (default today)"))
     compare: Literal["previous_period", "same_period_last_year"] | None = Field(
-        None, description="Also the previous period's or last year's values, the change and %")
+        None, description="Also the earlier values and the change")
     order_by: Annotated[str, StringConstraints(max_length=40)] | None = Field(
         None, description="A measure (largest first unless order is asc) or a grouping dimension")
     order: Literal["asc", "desc"] | None = None
-    limit: int | None = Field(None, ge=1, le=MAX_ROWS, description="At most this many rows (default 50 when grouped)")
-    share: bool = Field(False, description="Each row's % of the whole")
+    limit: int | None = Field(None, ge=1, le=MAX_ROWS, description="Max rows (default 50 grouped)")
+    share: bool = False   # also each row's % of the whole (the tool's description says so)
     language: Literal["en", "vi"] | None = Field(None, description="Language of labels and notes: the user's")
 
 
@@ -340,7 +339,7 @@ def _empty_note(result: Result, lang: str) -> list[str]:
 
 @register(kind="read")
 def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
-    """Any business figure: measures (revenue, orders, units, margin, receivables, overdue, credit, payments, pipeline, win rate, tickets, interactions, days since last contact, stock...) grouped by dimensions (customer, segment, city, country, region, owner, product, category, warehouse, statuses, stage, day/week/month/quarter/year), filtered, over any period, compared with the previous period or last year, ranked and limited. Use it for figures no report holds. Sales reps see their own figures; support sees no costs or margins."""
+    """Any business figure: measures grouped by dimensions (customer, segment, city, country, owner, product, category, warehouse, statuses, time), filtered, over any period, compared with the previous period or last year, ranked, limited, or as shares of the whole. Use it for figures no report holds. Sales reps see their own figures; support sees no costs or margins."""
     from backend.semantic.facts import FACTS
 
     query, scope, notes = build_query(ctx, params)
