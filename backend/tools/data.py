@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from backend.errors import NotFound, PermissionDenied, ValidationFailed
 from backend.models import (Account, Campaign, Customer, Employee, GoodsReceipt, Invoice, Opportunity, Payment, Product, PurchaseOrder, SalesOrder,
                             Supplier, SupplierBill, SupplierPayment)
-from backend.reports.table import Column
+from backend.reports.table import Column, share_pct
 from backend.roles import OTHER_REP_HINT, OTHER_REP_REFUSAL
 from backend.semantic.dimensions import DIMENSION_LIST, DIMENSIONS
 from backend.semantic.engine import MAX_ROWS, DimensionFilter, Query, Result, Scope, Threshold, run
@@ -369,14 +369,9 @@ def query_data(ctx: ToolContext, params: QueryDataInput) -> QueryDataResult:
         notes=_empty_note(result, lang) + notes + result.notes + [f"{i.label}: {i.definition}" for i in infos])
 
 
-HUNDRED = Decimal(100)
-PERCENT_PLACES = Decimal("0.01")
-
-
 def _share(part: Any, whole: Any) -> Decimal | None:
-    if part is None or not whole:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(PERCENT_PLACES)
+    """A row's share of the whole, as the reports' share columns give it (`share_pct`); none without a figure."""
+    return None if part is None or whole is None else share_pct(Decimal(part), Decimal(whole))
 
 
 # Filters a share's whole keeps when the query narrows further: the share of Hoàng Long's revenue that is paper is
