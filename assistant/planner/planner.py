@@ -41,10 +41,16 @@ THOSE_ROWS = re.compile(r"\b(who|which|what) (are|were|is) (those|these|they|the
                         r"(those|these|they)\b|\b(those|these) (customers|clients|accounts|invoices|bills|suppliers|"
                         r"vendors|products|orders|deals)\b|\b(do|day) la (nhung )?(khach|ai|hoa don|san pham|don)\b|"
                         r"\bnhung (khach hang|khach|hoa don|san pham|don hang|nha cung cap) (do|nay|kia)\b|\bla (ai|nhung ai) (vay|the)?\b")
-# "how much of that is overdue?", "trong đó bao nhiêu quá hạn": a part of the figure just shown.
 # The asker's team named, not the asker ("each of my reps", "my sales team", "nhân viên của tôi").
 MY_TEAM = re.compile(r"\b(each of )?my (sales )?(reps|team|salespeople|sellers|people|staff|direct reports|team members)\b|"
                      r"\b(nhan vien|doi|nhom) cua (toi|em|minh)\b")
+# The customer the conversation is about, named by a pronoun ("them", "he", "khách này").
+SPOKEN_OF = re.compile(r"\b(them|they|their|theirs|he|she|him|his|her|hers|that customer|this customer|this account|"
+                       r"that account|ho|khach nay|khach do|khach hang nay|khach hang do|ben nay|ben do|cong ty nay|"
+                       r"cong ty do)\b")
+# A ranking asked in words ("which customers opened the most tickets").
+RANKED = re.compile(r"\b(most|fewest|least|nhieu nhat|it nhat)\b")
+# "how much of that is overdue?", "trong đó bao nhiêu quá hạn": a part of the figure just shown.
 OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so do)\b")
 # "how many orders is that?", "what's that in units?": another figure of what the last answer covered (its period too)
 THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s*$|\b(what|how much|how many) (is|was) that in\b|"
@@ -1114,7 +1120,7 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         if invoice_rows and not re.search(r"\b(tickets?|phieu|cases?|issues?|complaints?|khieu nai|su co)\b", frame.folded):
             return True   # "hóa đơn nào của Hoàng Long chưa thanh toán": its open invoices ("chưa" is no ticket's)
         # "which customer has opened the most tickets": a ranking of them
-        ranked = bool(re.search(r"\b(most|fewest|least|nhieu nhat|it nhat)\b", frame.folded)) and bool(call.args.get("group_by"))
+        ranked = bool(RANKED.search(frame.folded)) and bool(call.args.get("group_by"))
         return frame.counting or bool(frame.compare) or bool(named) or grouped or ranked or ((frame.single or bool(frame.limit)) and (grouped or bool(frame.row)
                                                                                          or bool(call.args.get("group_by"))))
     if intent == "find_customer":
@@ -1182,7 +1188,7 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
             return Plan(intent="report", tool="run_report", args=report, language=language)
     if set(call.args["measures"]) <= {"tickets_opened", "open_tickets"} and frame.listing and not frame.counting \
             and not (frame.single or frame.limit) and not frame.group_by \
-            and not (re.search(r"\b(most|fewest|least|nhieu nhat|it nhat)\b", frame.folded) and call.args.get("group_by")):
+            and not (RANKED.search(frame.folded) and call.args.get("group_by")):
         # ("tickets by priority": counted by it; "which customers opened the most tickets": ranked)
         args: dict[str, Any] = {}
         if call.args.get("customer"):
@@ -1771,9 +1777,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = {"customer": link.customer.code, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="overview", tool="customer_overview", args=args, language=language,
                         customer_code=link.customer.code)
-        if link.customer is None and memory.customer_code and OWNER_ASKED.search(fold(text)) and re.search(
-                r"\b(their|them|they|theirs|this customer|that customer|this account|that account|khach nay|khach do|"
-                r"khach hang nay|khach hang do|ben nay|ben do|ho|cong ty nay|cong ty do)\b", fold(text)):
+        if link.customer is None and memory.customer_code and OWNER_ASKED.search(fold(text)) \
+                and SPOKEN_OF.search(fold(text)):
             # "tình hình Hoàng Long?" then "ai phụ trách khách này?", "who is their account manager?": that account's owner
             args = {"customer": memory.customer_code, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="overview", tool="customer_overview", args=args, language=language,
@@ -2042,8 +2047,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if frame.weak_revenue and link.customer is not None and not frame.measures and (frame.single or frame.limit) \
             and re.search(r"\b(the most|most of|nhieu nhat)\b", frame.folded):
         frame.measures.append("revenue")   # "what did Hoàng Long buy the most of this year?": its products, ranked
-    spoken_of = link.customer is not None or (memory.customer_code and re.search(
-        r"\b(he|she|they|them|him|her|their|his|ho|khach nay)\b", frame.folded))
+    spoken_of = link.customer is not None or (memory.customer_code and SPOKEN_OF.search(frame.folded))
     if frame.weak_revenue and spoken_of and not frame.measures and {"spend", "spent", "spending"} \
             & set(frame.words):
         frame.measures.append("revenue")   # "fynn zimmerman lifetime spend?": what the customer spent with us
@@ -2185,9 +2189,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         customer = link.customer.code if link.customer else None
         that_figure = bool(THAT_FIGURE.search(frame.folded)) and memory.intent in ("data", "report") and not frame.period
         of_that = bool(OF_THAT.search(frame.folded)) or that_figure
-        if customer is None and memory.customer_code and (of_that or re.search(
-                r"\b(them|they|their|theirs|he|she|him|his|her|hers|that customer|this customer|ho|khach nay|ben do)\b",
-                frame.folded)):
+        if customer is None and memory.customer_code and (of_that or SPOKEN_OF.search(frame.folded)):
             customer = memory.customer_code  # "and what deals are open with them?", "how much of that is overdue?"
         if customer is None and memory.customer_code and memory.intent in ("credit", "overview", "history", "contacts") \
                 and frame.row in ("invoice", "order") and not MY_CUSTOMERS.search(frame.folded) \
