@@ -46,13 +46,13 @@ class OpenInvoice:
         return (as_of - self.due_date).days
 
 
-def open_invoices(session: Session, as_of: date, base_currency: str, *, today: date, owner_id: int | None = None,
+def open_invoices(session: Session, as_of: date, base_currency: str, *, owner_id: int | None = None,
                   customer_id: int | None = None) -> list[OpenInvoice]:
     """Invoices with a positive open balance on `as_of` (rules.open_balance over rules.open_invoice_candidates)."""
-    balance = rules.open_balance(None if as_of >= today else as_of).label("balance")
+    balance = rules.open_balance(as_of).label("balance")
     stmt = (select(Invoice.number, Invoice.customer_id, Customer.code, Customer.name, Invoice.issue_date,
                    Invoice.due_date, Invoice.currency, Invoice.fx_rate, Invoice.amount, balance)
-            .join(Customer, Customer.id == Invoice.customer_id).where(rules.open_invoice_candidates(as_of, today)))
+            .join(Customer, Customer.id == Invoice.customer_id).where(rules.open_invoice_candidates(as_of)))
     if customer_id is not None:
         stmt = stmt.where(Invoice.customer_id == customer_id)
     if owner_id is not None:
@@ -83,7 +83,7 @@ def _notes(req: ReportRequest) -> list[str]:
 def ar_aging(session: Session, req: ReportRequest) -> ReportTable:
     as_of, base = req.as_of, req.base_currency
     per_customer: dict[int, dict] = {}
-    for inv in open_invoices(session, as_of, base, today=req.today, owner_id=req.rep_id, customer_id=req.customer_id):
+    for inv in open_invoices(session, as_of, base, owner_id=req.rep_id, customer_id=req.customer_id):
         row = per_customer.get(inv.customer_id)
         if row is None:
             row = per_customer[inv.customer_id] = {"customer_code": inv.customer_code, "customer": inv.customer_name,
@@ -118,7 +118,7 @@ def ar_aging(session: Session, req: ReportRequest) -> ReportTable:
 
 def overdue_invoices(session: Session, req: ReportRequest) -> ReportTable:
     as_of, base = req.as_of, req.base_currency
-    overdue = [inv for inv in open_invoices(session, as_of, base, today=req.today, owner_id=req.rep_id, customer_id=req.customer_id)
+    overdue = [inv for inv in open_invoices(session, as_of, base, owner_id=req.rep_id, customer_id=req.customer_id)
                if inv.days_past_due(as_of) > 0]
     overdue.sort(key=lambda inv: (-inv.days_past_due(as_of), inv.number))
     rows = [{"number": inv.number, "customer_code": inv.customer_code, "customer": inv.customer_name,
@@ -152,7 +152,7 @@ def customer_open_invoices(session: Session, req: ReportRequest) -> ReportTable:
     if req.customer_id is None:
         raise ValidationFailed("The customer_open_invoices report is about one customer.", hint="Say which customer.")
     as_of, base = req.as_of, req.base_currency
-    items = open_invoices(session, as_of, base, today=req.today, owner_id=req.rep_id, customer_id=req.customer_id)
+    items = open_invoices(session, as_of, base, owner_id=req.rep_id, customer_id=req.customer_id)
     items.sort(key=lambda inv: (inv.due_date, inv.number))
     rows = [{"number": inv.number, "issue_date": inv.issue_date.isoformat(), "due_date": inv.due_date.isoformat(),
              "days_overdue": max(inv.days_past_due(as_of), 0), "currency": inv.currency, "amount": inv.amount,

@@ -275,13 +275,13 @@ class OpenBill:
     balance_base: Decimal
 
 
-def open_bills(session: Session, as_of: date, base_currency: str, *, today: date) -> list[OpenBill]:
+def open_bills(session: Session, as_of: date, base_currency: str) -> list[OpenBill]:
     """Supplier bills with a positive open balance on `as_of` (rules.bill_open_balance over
     rules.open_bill_candidates), in base currency at each bill's rate, rounded per bill."""
-    balance = rules.bill_open_balance(None if as_of >= today else as_of).label("balance")
+    balance = rules.bill_open_balance(as_of).label("balance")
     stmt = (select(SupplierBill.number, SupplierBill.supplier_id, Supplier.code, Supplier.name, SupplierBill.due_date,
                    SupplierBill.currency, SupplierBill.fx_rate, balance)
-            .join(Supplier, Supplier.id == SupplierBill.supplier_id).where(rules.open_bill_candidates(as_of, today)))
+            .join(Supplier, Supplier.id == SupplierBill.supplier_id).where(rules.open_bill_candidates(as_of)))
     return [OpenBill(number, sid, code, name, due, currency, left, round_money(left * rate, base_currency))
             for number, sid, code, name, due, currency, rate, left in session.connection().execute(stmt) if left > 0]
 
@@ -289,7 +289,7 @@ def open_bills(session: Session, as_of: date, base_currency: str, *, today: date
 def ap_aging(session: Session, req: ReportRequest) -> ReportTable:
     as_of, lang = req.as_of, req.language
     per_supplier: dict[int, dict] = {}
-    for bill in open_bills(session, as_of, req.base_currency, today=req.today):
+    for bill in open_bills(session, as_of, req.base_currency):
         row = per_supplier.setdefault(bill.supplier_id, {"supplier_code": bill.supplier_code, "supplier": bill.supplier_name,
                                                          **dict.fromkeys(AGING_BUCKETS, ZERO), "total": ZERO, "bills": 0})
         row[bucket_of((as_of - bill.due_date).days)] += bill.balance_base

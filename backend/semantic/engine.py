@@ -281,10 +281,12 @@ def _params(scope: Scope, dates: _Dates, fact: Fact, filtered: frozenset[str]) -
         return datetime.combine(day, time(0), tzinfo=zone).astimezone(timezone.utc)
 
     as_of = dates.as_of if fact.history else scope.today
-    return Params(base_currency=scope.base_currency, today=scope.today, as_of=as_of,
-                  start=period.start if period else None, end=period.end if period else None,
-                  start_at=instant(period.start) if period else None,
-                  end_at=instant(period.end + timedelta(days=1)) if period else None,
+    start, end = (period.start, period.end) if period else (None, None)
+    if fact.period_role == "flow" and not fact.planned and fact.time is not None and (end is None or end > scope.today):
+        end = scope.today  # Fact.planned: what is dated after today has not happened yet
+    return Params(base_currency=scope.base_currency, today=scope.today, as_of=as_of, start=start, end=end,
+                  start_at=instant(start) if start else None,
+                  end_at=instant(end + timedelta(days=1)) if end else None,
                   as_of_end_at=min(instant(as_of + timedelta(days=1)), scope.now) if as_of >= scope.today
                   else instant(as_of + timedelta(days=1)),
                   zone=scope.zone, offset_hours=local_offset_hours(scope.zone, instant(period.start) if period else scope.now),
@@ -296,12 +298,14 @@ def _params(scope: Scope, dates: _Dates, fact: Fact, filtered: frozenset[str]) -
 def _where(star: Star, scope: Scope, filters: tuple[DimensionFilter, ...], *, with_period: bool = True) -> list[Any]:
     fact, p = star.fact, star.params
     conditions = list(fact.conditions(star))
-    if with_period and fact.time is not None and fact.period_role in ("flow", "filter") and p.start is not None:
+    if with_period and fact.time is not None and fact.period_role in ("flow", "filter"):
         column = fact.time(star)
         if fact.time_is_instant:
-            conditions += [column >= p.start_at, column < p.end_at]
+            conditions += [c for c in (column >= p.start_at if p.start_at else None,
+                                       column < p.end_at if p.end_at else None) if c is not None]
         else:
-            conditions += [column >= p.start, column <= p.end]
+            conditions += [c for c in (column >= p.start if p.start else None,
+                                       column <= p.end if p.end else None) if c is not None]
     if scope.rep_id is not None and fact.rep_column is not None:
         if fact.rep_also is not None:
             conditions.append(or_(fact.rep_column(star) == scope.rep_id, fact.rep_also(star) == scope.rep_id))

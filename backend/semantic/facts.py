@@ -172,10 +172,10 @@ INVOICES = Fact(
 
 def _open_items(p: Params):
     """Invoices with their open balance on the as-of day (rules.open_balance); rows without one are dropped."""
-    balance = rules.open_balance(None if p.as_of >= p.today else p.as_of).label("balance")
+    balance = rules.open_balance(p.as_of).label("balance")
     return (select(Invoice.id, Invoice.number, Invoice.customer_id, Invoice.issue_date, Invoice.due_date,
                    Invoice.currency, Invoice.fx_rate, balance)
-            .where(rules.open_invoice_candidates(p.as_of, p.today)).subquery("open_items"))
+            .where(rules.open_invoice_candidates(p.as_of)).subquery("open_items"))
 
 
 _RECEIVABLES = _customer_owned("customer_id")
@@ -410,10 +410,10 @@ DELIVERED_LINES = Fact(
 
 def _open_bills(p: Params):
     """Supplier bills with their open balance on the as-of day (rules.bill_open_balance); rows without one dropped."""
-    balance = rules.bill_open_balance(None if p.as_of >= p.today else p.as_of).label("balance")
+    balance = rules.bill_open_balance(p.as_of).label("balance")
     return (select(SupplierBill.id, SupplierBill.number, SupplierBill.supplier_id, SupplierBill.bill_date,
                    SupplierBill.due_date, SupplierBill.currency, SupplierBill.fx_rate, SupplierBill.match_status, balance)
-            .where(rules.open_bill_candidates(p.as_of, p.today)).subquery("open_bills"))
+            .where(rules.open_bill_candidates(p.as_of)).subquery("open_bills"))
 
 
 PAYABLES = Fact(

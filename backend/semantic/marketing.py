@@ -77,7 +77,7 @@ CAMPAIGNS = Fact(
     columns={"id": lambda s: Campaign.id}, joins={},
     dimensions=_campaign_dimensions(lambda s: Campaign) | {"currency": DimensionSQL(key=lambda s: Campaign.currency)}
                | _time_dimensions(),
-    period_role="flow", time=lambda s: Campaign.start_date, default_period="this-year")
+    period_role="flow", time=lambda s: Campaign.start_date, default_period="this-year", planned=True)
 
 
 def _acquisitions(p: Params):

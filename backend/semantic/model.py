@@ -110,6 +110,9 @@ class Fact:
     rep_scope: Words = Words("their own rows", "dữ liệu của họ")
     default_period: str | None = None                              # flows only
     history: bool = True                                           # False: only today's state is kept
+    # Flows record what has happened, so a period running past today is counted up to today (records dated later,
+    # post-dated or scheduled, are not in it yet); True when the date may lie ahead (a campaign's start).
+    planned: bool = False
 
 
 @dataclass(frozen=True)

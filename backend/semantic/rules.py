@@ -78,15 +78,14 @@ def allocated_by(invoice_id: ColumnElement, as_of: date | None) -> ColumnElement
     return stmt.correlate_except(PaymentAllocation, Payment).scalar_subquery()
 
 
-def open_invoice_candidates(as_of: date, today: date) -> ColumnElement[bool]:
-    """Invoices that may have a balance on `as_of`: issued by then, not void; as of today exactly the open ones,
-    before today also those paid since (a paid invoice's status says nothing about the past)."""
-    issued = Invoice.issue_date <= as_of
-    if as_of >= today:
-        return and_(issued, Invoice.status == "open")
+def open_invoice_candidates(as_of) -> ColumnElement[bool]:
+    """Invoices that may have a balance on `as_of` (a date or a bound parameter): issued by then, not void; open, or
+    paid by payments of which one is dated after `as_of` (a paid invoice's status counts every payment recorded,
+    post-dated ones too, so it says nothing about an earlier day)."""
     paid_later = (select(PaymentAllocation.invoice_id).join(Payment, Payment.id == PaymentAllocation.payment_id)
                   .where(Payment.paid_on > as_of))
-    return and_(issued, or_(Invoice.status == "open", and_(Invoice.status == "paid", Invoice.id.in_(paid_later))))
+    return and_(Invoice.issue_date <= as_of,
+                or_(Invoice.status == "open", and_(Invoice.status == "paid", Invoice.id.in_(paid_later))))
 
 
 def open_balance(as_of: date | None = None) -> ColumnElement[Decimal]:
@@ -115,17 +114,14 @@ def bill_allocated_by(bill_id: ColumnElement, as_of: date | None) -> ColumnEleme
     return stmt.correlate_except(SupplierPaymentAllocation, SupplierPayment).scalar_subquery()
 
 
-def open_bill_candidates(as_of: date, today: date) -> ColumnElement[bool]:
+def open_bill_candidates(as_of) -> ColumnElement[bool]:
     """Bills that may have a balance on `as_of`, by the same reasoning as open_invoice_candidates: dated by then,
-    not void; before today also those paid since."""
-    dated = SupplierBill.bill_date <= as_of
-    if as_of >= today:
-        return and_(dated, SupplierBill.status == "open")
+    not void; open, or paid by a payment dated after `as_of`."""
     paid_later = (select(SupplierPaymentAllocation.bill_id)
                   .join(SupplierPayment, SupplierPayment.id == SupplierPaymentAllocation.payment_id)
                   .where(SupplierPayment.paid_on > as_of))
-    return and_(dated, or_(SupplierBill.status == "open",
-                           and_(SupplierBill.status == "paid", SupplierBill.id.in_(paid_later))))
+    return and_(SupplierBill.bill_date <= as_of, or_(SupplierBill.status == "open",
+                                                    and_(SupplierBill.status == "paid", SupplierBill.id.in_(paid_later))))
 
 
 def bill_open_balance(as_of: date | None = None) -> ColumnElement[Decimal]:

@@ -114,9 +114,11 @@ class _OpenInvoice:
 # The statements are built once; each call only binds the customer (and a date). Building a select costs
 # more client time than running these indexed queries.
 _CUSTOMER = bindparam("customer_id")
+_AS_OF = bindparam("as_of", type_=Date())
+# Open on the day of the check: payments dated later (post-dated ones) do not reduce it yet.
 OPEN_INVOICES = (select(Invoice.number, Invoice.due_date, Invoice.currency, Invoice.fx_rate,
-                        rules.open_balance().label("balance"))
-                 .where(Invoice.customer_id == _CUSTOMER, Invoice.status == "open"))
+                        rules.open_balance(_AS_OF).label("balance"))
+                 .where(Invoice.customer_id == _CUSTOMER, rules.open_invoice_candidates(_AS_OF)))
 UNINVOICED_ORDERS = (
     select(SalesOrder.currency, func.count(), func.sum(SalesOrder.net_amount), func.sum(SalesOrder.net_amount_base))
     .where(SalesOrder.customer_id == _CUSTOMER, rules.uninvoiced_exposure(SalesOrder.status, SalesOrder.id))
@@ -131,9 +133,9 @@ SETTLED_INVOICES = (select(Invoice.due_date, _SETTLED_ON)
                     .having(_SETTLED_ON >= bindparam("since", type_=Date())))
 
 
-def _open_invoices(session: Session, customer: Customer, convert: CustomerCurrency) -> list[_OpenInvoice]:
+def _open_invoices(session: Session, customer: Customer, convert: CustomerCurrency, today: date) -> list[_OpenInvoice]:
     result = []
-    for row in session.execute(OPEN_INVOICES, {"customer_id": customer.id}):
+    for row in session.execute(OPEN_INVOICES, {"customer_id": customer.id, "as_of": today}):
         balance = row.balance
         if balance > 0:
             converted = round_money(convert.convert(balance, row.currency, row.fx_rate), convert.target)
@@ -177,7 +179,7 @@ def credit_snapshot(session: Session, customer: Customer, today: date) -> Credit
     """The customer's credit position as of `today`: a handful of indexed aggregate queries, no writes."""
     currency = customer.currency
     convert = rules.CustomerCurrency(rules.rates(session), currency, today)
-    invoices = _open_invoices(session, customer, convert)
+    invoices = _open_invoices(session, customer, convert, today)
     orders_value, order_count = _uninvoiced_orders(session, customer, convert)
 
     def money(value: Decimal) -> Decimal:

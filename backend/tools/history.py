@@ -118,6 +118,8 @@ class _Period:
     """The filter period as date bounds (documents) and UTC instant bounds (interactions, tickets)."""
 
     def __init__(self, ctx: ToolContext, start: date | None, end: date | None):
+        # A history is what has happened: records dated after today (post-dated, scheduled) are not in it yet.
+        end = ctx.today if end is None or end > ctx.today else end
         try:
             zone = ZoneInfo(ctx.company.timezone)
         except Exception:

@@ -127,7 +127,7 @@ def invoice_status(ctx: ToolContext, params: InvoiceStatusInput) -> InvoiceStatu
     if invoice is None:
         raise _not_found(ctx, params.invoice)
     customer, order_number, balance, past_due = session.execute(
-        select(Customer, SalesOrder.number, rules.open_balance().label("balance"),
+        select(Customer, SalesOrder.number, rules.open_balance(ctx.today).label("balance"),
                rules.is_overdue(Invoice.due_date, ctx.today).label("past_due"))
         .select_from(Invoice).join(Customer, Customer.id == Invoice.customer_id)
         .outerjoin(SalesOrder, SalesOrder.id == Invoice.order_id).where(Invoice.id == invoice.id)).one()
@@ -139,20 +139,22 @@ def invoice_status(ctx: ToolContext, params: InvoiceStatusInput) -> InvoiceStatu
                 for paid_on, amount, method, reference in session.execute(
                     select(Payment.paid_on, PaymentAllocation.amount, Payment.method, Payment.reference)
                     .join(Payment, Payment.id == PaymentAllocation.payment_id)
-                    .where(PaymentAllocation.invoice_id == invoice.id)
+                    .where(PaymentAllocation.invoice_id == invoice.id, Payment.paid_on <= ctx.today)
                     .order_by(Payment.paid_on, Payment.id, PaymentAllocation.id))]
     # Void invoices are no receivable (rules.open_invoice_candidates), whatever was applied to them.
     open_balance = ZERO if invoice.status == "void" else balance
     base = ctx.base_currency
     open_base = open_balance if invoice.currency == base else round_money(open_balance * invoice.fx_rate, base)
     days_past_due = (ctx.today - invoice.due_date).days
-    owing = invoice.status == "open" and open_balance > 0
+    # As of today: a payment dated later (post-dated) has not reduced the balance yet, whatever the status says.
+    status = "open" if invoice.status == "paid" and open_balance > 0 else invoice.status
+    owing = status == "open" and open_balance > 0
     overdue = owing and bool(past_due)
     result = InvoiceStatusResult(
         number=invoice.number, customer_code=customer.code, customer_name=customer.name, order_number=order_number,
         issue_date=invoice.issue_date, due_date=invoice.due_date, currency=invoice.currency, amount=invoice.amount,
         paid_amount=sum((p.amount for p in payments), ZERO), open_balance=open_balance, base_currency=base,
-        fx_rate=invoice.fx_rate, open_balance_base=open_base, status=invoice.status, overdue=overdue,
+        fx_rate=invoice.fx_rate, open_balance_base=open_base, status=status, overdue=overdue,
         days_overdue=days_past_due if overdue else 0,
         aging_bucket=rules.bucket_of(days_past_due) if owing else None, payments=payments, summary="")
     result.summary = _summary(result, params.language, ctx.today, payments[-1].paid_on if payments else None)

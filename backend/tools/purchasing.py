@@ -83,7 +83,7 @@ def open_bills(ctx: ToolContext, *, as_of: date, supplier_ids: list[int] | None 
     backend.semantic.rules (open_bill_candidates, bill_open_balance, aging_bucket_sql)."""
     stmt = (select(SupplierBill, rules.bill_open_balance(as_of).label("balance"),
                    rules.aging_bucket_sql(SupplierBill.due_date, as_of).label("bucket"))
-            .where(rules.open_bill_candidates(as_of, ctx.today)).order_by(SupplierBill.due_date, SupplierBill.id))
+            .where(rules.open_bill_candidates(as_of)).order_by(SupplierBill.due_date, SupplierBill.id))
     if supplier_ids is not None:
         stmt = stmt.where(SupplierBill.supplier_id.in_(supplier_ids))
     return [(bill, balance, bucket) for bill, balance, bucket in ctx.session.execute(stmt) if balance > 0]
