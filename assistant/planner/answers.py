@@ -291,6 +291,8 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         if not people:
             return _t(lang, "No colleague matches.", "Không tìm thấy đồng nghiệp nào.")
         lines = []
+        if len(people) > 1 or (r.get("total") or 0) > 1:
+            lines.append(_t(lang, f"{r.get('total') or len(people)} colleagues:", f"{r.get('total') or len(people)} đồng nghiệp:"))
         for e in people[:20]:
             where = f", {e.get('region')}" if e.get("region") else ""
             line = f"- **{e.get('name')}** ({e.get('code')}): {_word(e.get('role'), lang)}{where}"
@@ -306,7 +308,8 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
             team = e.get("reports") or []
             if team and len(people) <= 3:
                 lines.append(_t(lang, "  Reports to them: ", "  Cấp dưới: ") + ", ".join(
-                    t.get("name") + (f" ({t['email']})" if t.get("email") else "") for t in team))
+                    t.get("name") + (f" ({', '.join(x for x in (t.get('region'), t.get('email')) if x)})"
+                                     if t.get("region") or t.get("email") else "") for t in team))
         if (r.get("total") or 0) > len(people):
             lines.append(_t(lang, f"Showing {len(people)} of {r['total']}; narrow by role or region to see the others.",
                             f"Đang hiện {len(people)} trên {r['total']}; lọc theo vai trò hoặc khu vực để xem thêm."))

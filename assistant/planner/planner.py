@@ -396,8 +396,21 @@ REPORTING = re.compile(r"\b(report|reports|reporting) to\b|\b(my|his|her|their) 
                        r"\b(manager|boss|supervisor) of\b|\bdirect reports\b|\b(who|ai) (is|la) (the )?(manager|boss|quan ly|sep)\b|"
                        r"\bquan ly (cua|truc tiep)\b|\bsep cua\b|\bcap tren\b|\bbao cao (cho|len)\b|\bteam of\b|"
                        r"\w(?:'| )?s team\b|\b(nhom|doi) cua\b")
-MY_LINE = re.compile(r"\b(do|am|should) i report to\b|\bmy (manager|boss|supervisor|line manager|team)\b|"
-                     r"\b(toi|em|minh) bao cao (cho|len) ai\b|\b(quan ly|sep|cap tren)( truc tiep)? cua (toi|em|minh)\b")
+MY_LINE = re.compile(r"\b(do|am|should) i report to\b|\bmy (manager|boss|supervisor|line manager|team|direct reports)\b|"
+                     r"\b(toi|em|minh) bao cao (cho|len) ai\b|\b(quan ly|sep|cap tren)( truc tiep)? cua (toi|em|minh)\b|"
+                     r"\b(who|ai)( (is|are|does|do))? (reports?|reporting|bao cao)( directly| truc tiep)? (to|cho) "
+                     r"(me|toi|em|minh)\b|\b(cap duoi|nhan vien) cua (toi|em|minh)\b")
+# How many colleagues there are ("how many employees do we have?", "bao nhiêu nhân viên", "headcount").
+STAFF_COUNT = re.compile(r"\bhow many (employees|staff|people (work|are employed)|colleagues|team members|(sales ?reps|salespeople|support "
+                         r"agents|accountants|managers)\b)|\bheadcount\b|\b(bao nhieu|may) (nhan vien|nguoi)\b|"
+                         r"\bso (luong )?nhan vien\b")
+# Where colleagues work: "based in Lethbridge", "who works out of Calgary", "nhân viên ở Hà Nội".
+STAFF_PLACE = re.compile(r"\b(based|located|working|work|works|sitting|sit) (in|at|out of|from) (the )?(?P<en>[\w ]+?)"
+                         r"( office| branch)?\s*\??$|\bin (the )?(?P<office>[\w ]+?) (office|branch)\b|"
+                         r"\b(nhan vien|ai|dong nghiep)\b.{0,30}\b(o|tai) (van phong |chi nhanh )?(?P<vi>[\w ]+?)\s*\??$")
+# A department by its initials: "who runs IT here?", "our IT person" (the admin role).
+IT_ASKED = re.compile(r"\b(who|whom|ai)\b.{0,30}\bIT\b|\bIT (manager|person|admin|guy|support|department|team)\b|"
+                      r"\bhead of IT\b")
 # A list of colleagues asked for, and the role its words name.
 STAFF_LIST = re.compile(r"\b(list|danh sach|who are|show me|all)( of)?( our| the| all| cac| nhung)? (sales ?reps|salespeople|sales staff|"
                         r"sales team|support agents?|support staff|support team|finance team|accountants?|managers|staff|"
@@ -416,12 +429,49 @@ COLLEAGUE_DETAIL = re.compile(r"\b(e-?mails?|email address|phone|number|contact|
                               r"job|title|chuc vu|vai tro|so dien thoai|dien thoai|lien he|khu vuc|dia chi email)\b")
 
 
-def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language: str) -> Plan | None:
+def _staff_regions(session: Session) -> dict[str, str]:
+    """The regions colleagues work in (folded -> as stored)."""
+    from backend.models import Employee
+
+    return {fold(r): r for r in session.execute(select(Employee.region).where(Employee.region.is_not(None))
+                                                .distinct()).scalars()}
+
+
+def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language: str, session: Session,
+                    memory: Memory) -> Plan | None:
     """'what's Steve Johnson's email?', 'who do I report to?', 'who reports to Nancy?': the staff directory — never a
     customer's contact or a colleague's figures."""
     folded = fold(text)
     if MY_LINE.search(folded) and link.customer is None:
         return Plan(intent="directory", tool="find_employees", args={"query": "me"}, language=language)
+    if link.customer is None and not frame.measures and not frame.period and not re.search(
+            r"\b(customers?|clients?|accounts?|khach|suppliers?|vendors?|nha cung cap|products?|san pham)\b", folded):
+        counted = STAFF_COUNT.search(folded)
+        place = STAFF_PLACE.search(folded)
+        region = None
+        if place is not None:
+            said = (place.group("en") or place.group("office") or place.group("vi") or "").strip()
+            region = _staff_regions(session).get(said)
+        asked = counted or STAFF_LIST.search(folded) or (region and re.search(r"\b(who|ai|which|employees|staff|"
+                                                                                r"colleagues|nhan vien)\b", folded))
+        if asked and (region or counted):
+            args: dict[str, Any] = {"query": None, "limit": 100}
+            role = next((r for r, words in STAFF_ROLES if re.search(words, folded)), None)
+            if role:
+                args["role"] = role
+            if region:
+                args["region"] = region
+            return Plan(intent="directory", tool="find_employees", args=args, language=language)
+        if IT_ASKED.search(text):
+            return Plan(intent="directory", tool="find_employees", args={"role": "admin"}, language=language)
+        if memory.intent == "directory" and memory.args.get("query") != "me" \
+                and (memory.args.get("query") or memory.args.get("role")) \
+                and extra.employee(text, exclude=masked) is None and (
+                    re.search(r"\b(him|her|them|they|their|his|he|she|anh ay|chi ay|nguoi do|ho)\b", folded)
+                    and (REPORTING.search(folded) or COLLEAGUE_DETAIL.search(folded)
+                         or re.search(r"\b(where|based|o dau)\b", folded))):
+            # "who reports to him?", "and where are they based?": the colleague just looked up, with their team
+            return Plan(intent="directory", tool="find_employees", args=dict(memory.args), language=language)
     covers = re.search(r"\bwho (covers|handles|looks after|is responsible for|runs|manages|works) (the )?(?P<r>[\w ]+?) "
                        r"(region|territory|area)\b|\bai (phu trach|lo|quan ly) (khu vuc|vung|mien) (?P<v>[\w ]+?)\s*\??$", folded)
     if covers and link.customer is None and not frame.measures:
@@ -1992,7 +2042,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["measures"] = list(dict.fromkeys(counted_before + money))
             return _data_again(args, language, memory)
     if intent not in WRITE_INTENTS and _registered("find_employees"):
-        directory = _directory_plan(text, frame, extra, link, masked, language)
+        directory = _directory_plan(text, frame, extra, link, masked, language, session, memory)
         if directory is not None:
             return directory
     if len(people) >= 2 and link.customer is not None and link.span and set(tokens_of(text)[link.span[0]:link.span[1]]) \

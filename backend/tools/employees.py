@@ -27,6 +27,7 @@ class ColleagueRef(ToolModel):
     code: str
     name: str
     email: str | None = None
+    region: str | None = None
 
 
 class EmployeeOut(ToolModel):
@@ -47,7 +48,8 @@ class FindEmployeesResult(ToolModel):
 
 
 def _ref(person: Employee | None) -> ColleagueRef | None:
-    return ColleagueRef(code=person.code, name=person.name, email=person.email) if person is not None else None
+    return (ColleagueRef(code=person.code, name=person.name, email=person.email, region=person.region)
+            if person is not None else None)
 
 
 def _matches(person: Employee, query: str) -> int:
