@@ -54,3 +54,57 @@ def test_my_direct_reports_and_a_department_by_its_initials(session, staff):
 def test_customers_in_a_place_are_not_colleagues(session, staff):
     plan = ask(session, staff["boss"], "which customers are based in Calgary?")
     assert not plan.tool_calls or plan.tool_calls[0]["name"] != "find_employees"
+
+
+@pytest.fixture
+def buying(session):
+    from decimal import Decimal
+
+    from tests.factories.catalog import make_product
+    from tests.factories.ledger import make_purchase_order, make_receipt, make_supplier
+
+    make_company(session)
+    buyer = make_employee(session, role="finance", name="Trâm Lê", email="tram@example.test")
+    tanmai = make_supplier(session, code="TANMAI", name="Công ty CP Giấy Tân Mai")
+    other = make_supplier(session, code="HONGHA", name="Công ty CP Văn phòng phẩm Hồng Hà")
+    a3 = make_product(session, sku="PAP-A3-80", name="Giấy A3 Double A 80gsm", category="Paper")
+    a3.supplier_id = tanmai.id
+    pen = make_product(session, sku="PEN-01", name="Bút bi xanh", category="Pens")
+    open_po = make_purchase_order(session, supplier=tanmai, lines=[(a3, 100, Decimal("50000")), (pen, 40, Decimal("2000"))])
+    open_po.number = "PO-2026-000645"
+    make_receipt(session, order=open_po, quantities=[60, 0])
+    open_po.status = "partially_received"
+    done = make_purchase_order(session, supplier=tanmai, lines=[(a3, 10, Decimal("50000"))], status="received")
+    done.number = "PO-2026-000601"
+    elsewhere = make_purchase_order(session, supplier=other, lines=[(pen, 500, Decimal("2000"))])
+    elsewhere.number = "PO-2026-000650"
+    gone = make_purchase_order(session, supplier=tanmai, lines=[(a3, 999, Decimal("50000"))], status="cancelled")
+    gone.number = "PO-2026-000602"
+    session.flush()
+    return {"buyer": buyer}
+
+
+def test_what_is_still_to_come_on_an_order(session, buying):
+    ask(session, buying["buyer"], "what's on PO-2026-000645?", conversation="po")
+    rest = ask(session, buying["buyer"], "how much of it is still to come?", conversation="po")
+    assert rest.tool_calls[0]["args"]["measures"] == ["units_ordered", "units_on_order"]
+    assert "units still to come: 40" in rest.answer and "Total — units ordered: 140; units still to come: 80" in rest.answer
+
+
+def test_a_suppliers_orders_not_arrived_and_a_products_usual_supplier(session, buying):
+    waiting = ask(session, buying["buyer"], "what have we ordered from Tân Mai that hasn't arrived yet?")
+    assert "PO-2026-000645" in waiting.answer
+    assert not {"PO-2026-000601", "PO-2026-000650", "PO-2026-000602"} & set(waiting.answer.split())
+    ask(session, buying["buyer"], "which supplier do we normally buy A3 paper from?", conversation="a3")
+    coming = ask(session, buying["buyer"], "do we have anything on order with them right now?", conversation="a3")
+    assert coming.tool_calls[0]["args"]["filters"][0]["values"] == ["Công ty CP Giấy Tân Mai"]
+    assert "PO-2026-000645" in coming.answer and "PO-2026-000650" not in coming.answer
+
+
+def test_what_we_bought_is_the_buying_side(session, buying):
+    most = ask(session, buying["buyer"], "what product did we buy the most units of this year?")
+    assert most.tool_calls[0]["args"]["measures"][0] == "units_ordered"
+    assert "Bút bi xanh" in most.answer and "540" in most.answer       # 40 + 500; the cancelled 999 do not count
+    counted = ask(session, buying["buyer"], "Năm 2026 mình đặt Tân Mai bao nhiêu đơn mua hàng?")
+    assert counted.tool_calls[0]["args"]["filters"][0]["values"] == ["Công ty CP Giấy Tân Mai"]
+    assert ": 2." in counted.answer                                     # the cancelled one is no order

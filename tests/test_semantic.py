@@ -469,6 +469,28 @@ def test_a_purchase_orders_expected_delivery(session, world, finance):
         total(ctx_for(session, world["anh"]), "po_expected_date")
 
 
+def test_units_still_to_come_and_cancelled_orders(finance):
+    """Units on order: ordered minus received on orders not yet received in full; a cancelled order is no order."""
+    from sqlalchemy import select
+
+    from backend.models import PurchaseOrder, PurchaseOrderLine
+
+    session = finance.session
+    order = session.execute(select(PurchaseOrder)).scalar_one()
+    line = session.execute(select(PurchaseOrderLine).where(PurchaseOrderLine.purchase_order_id == order.id)).scalar_one()
+    line.received_quantity, order.status = 60, "partially_received"
+    session.flush()
+    on_it = [{"dimension": "purchase_order", "values": [order.number]}]
+    assert by(finance, "units_on_order", "product", filters=on_it, period="all") == {"PEN": 40}
+    order.status = "cancelled"
+    session.flush()
+    assert total(finance, "units_on_order", period="all") == 0
+    assert total(finance, "units_ordered", period="all") == 0 and total(finance, "purchase_orders", period="all") == 0
+    cancelled = [{"dimension": "po_status", "values": ["cancelled"]}]
+    assert total(finance, "purchase_orders", period="all", filters=cancelled) == 1
+    assert total(finance, "units_ordered", period="all", filters=cancelled) == 100
+
+
 def test_every_public_measure_is_tested():
     source = open(__file__, encoding="utf-8").read()
     untested = [m.name for m in public_measures() if f'"{m.name}"' not in source]

@@ -771,7 +771,7 @@ def parse(text: str, today: date) -> Frame:
 
 SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|nha phan phoi cho minh)\b")
 # A customer-side figure said of suppliers is its buying-side twin: "how much did we buy from each supplier".
-BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "payments_received": "supplier_payments_made",
+BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "units": "units_ordered", "payments_received": "supplier_payments_made",
                "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills",
                "overdue_invoices": "overdue_bills", "invoices": "supplier_bills", "earliest_due": "next_bill_due",
                "invoiced": "supplier_bill_total", "last_payment": "supplier_payments_made"}
@@ -927,6 +927,11 @@ def _units_received(frame: Frame) -> None:
             frame.measures.append("units_received")
 
 
+# The company as the buyer: "what did we buy the most units of", "how much did we buy in 2026", "mình mua vào".
+WE_BOUGHT = re.compile(r"\b(we|we ve|we have|did we|do we|have we|our company|chung ta|minh|cong ty|ben minh) "
+                       r"(have |had |da |)(buy|bought|purchase|purchased|mua vao|nhap|nhap ve|nhap hang)\b")
+
+
 def _buying_side(frame: Frame) -> None:
     payables_named = bool(set(frame.measures) & {"open_payables", "open_bills", "overdue_payables"}) and \
         re.search(r"\b(payables?|bills|phai tra)\b", frame.folded)   # "how much of our payables is overdue"
@@ -937,8 +942,9 @@ def _buying_side(frame: Frame) -> None:
         # "bills with a match exception still open?": a supplier bill's state; "open" is the bill's too
         buying_state = True
         frame.statuses = [(d, c) for d, c in frame.statuses if d in ("match_status", "bill_status")]
+    we_bought = bool(WE_BOUGHT.search(frame.folded)) and set(frame.measures) <= {"revenue", "units", "orders"}
     if "supplier" not in frame.group_by and not SUPPLIER_WORDS.search(frame.folded) and not payables_named \
-            and not buying_state:
+            and not buying_state and not we_bought:
         return
     if buying_state and frame.row == "invoice":
         frame.row = "bill"

@@ -642,6 +642,12 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
     return (best[1], best[2]) if best else None
 
 
+# Orders placed with a supplier, asked for in words: "on order with them", "what have we ordered from Tân Mai".
+ON_ORDER_WITH = re.compile(r"\b(on order (with|from)|(have|did|do) we (got )?(ordered|order) from|ordered from|"
+                           r"(dat|dat hang|dat mua) (cua|tu|voi|ben)|dang dat (cua|ben))\b")
+WHAT_ORDERED = re.compile(r"\b(what|which|anything|any|nhung gi|cai gi|nhung don nao|don nao)\b")
+
+
 def _orders_asked(args: dict[str, Any], measures: list[str], frame) -> None:
     """A supplier's purchase orders in a state ("đơn mua hàng nào của Double A chưa nhận đủ?"): those orders, listed
     when asked which, by the state named."""
@@ -650,15 +656,31 @@ def _orders_asked(args: dict[str, Any], measures: list[str], frame) -> None:
     codes = [code for dimension, code in frame.statuses if dimension == "po_status"]
     if not codes and measures == ["po_expected_date"]:
         codes = ["sent", "partially_received"]   # "Thiên Long's orders — when will they arrive?": those still to come
+    if not codes and re.search(r"\bon order\b|\bdang dat\b", frame.folded):
+        from backend.semantic.rules import ON_ORDER_STATUSES
+
+        codes = list(ON_ORDER_STATUSES)   # "anything on order with them?": drafts and orders not received in full
     if codes:
         args["filters"] = args.get("filters", []) + [{"dimension": "po_status", "values": codes}]
-    if measures == ["po_expected_date"] and frame.row == "purchase_order" or frame.listing and not frame.counting:
+    listed = frame.listing or (measures == ["purchase_orders"] and bool(WHAT_ORDERED.search(frame.folded)))
+    if measures == ["po_expected_date"] and frame.row == "purchase_order" or listed and not frame.counting:
         # ("when are the open Double A orders due to arrive?": each order with its date)
         args["measures"] = ["purchase_order_value", "po_expected_date"]
         args["group_by"] = ["purchase_order", "po_status"]
 
 
-def _supplier_plan(session: Session, text: str, frame, link: LinkResult, language: str, today: date) -> Plan | None:
+def _usual_supplier(session: Session, sku: str | None) -> tuple[str, set[str]] | None:
+    """The supplier a product is bought from, as _supplier_named gives it ("do we have anything on order with them?"
+    after a product's record)."""
+    from backend.models import Product, Supplier
+
+    name = session.execute(select(Supplier.name).join(Product, Product.supplier_id == Supplier.id)
+                           .where(Product.sku == sku)).scalar() if sku else None
+    return (name, set(re.sub(r"[^\w\s]", " ", fold(name)).split())) if name else None
+
+
+def _supplier_plan(session: Session, text: str, frame, link: LinkResult, language: str, today: date,
+                   named: tuple[str, set[str]] | None = None) -> Plan | None:
     """'what do we owe Double A?', 'mình mua của Double A bao nhiêu năm 2026': that supplier's payables or purchases."""
     from assistant.planner.frame import BUYING_SIDE
 
@@ -674,16 +696,19 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     if not measures and all(MEASURES[m].counts is not None for m in frame.measures):
         # (a figure named for itself keeps its meaning: "nhập về bao nhiêu thùng giấy Double A" is units received)
         measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
+    if not measures and (any(d == "po_status" for d, _ in frame.statuses) or ON_ORDER_WITH.search(frame.folded)):
+        measures = ["purchase_orders"]   # "what have we ordered from Tân Mai that hasn't arrived yet?": its orders
     profile = bool(SUPPLIER_PROFILE.search(frame.folded)) and not frame.period
     if not measures and not profile:
         return None
-    named = _supplier_named(session, text)
+    spoken_of = named is not None
+    named = named or _supplier_named(session, text)
     if named is None:
         return None
     supplier, words = named
     if link.customer is not None and words <= set(link.customer.core):
         return None  # the customer's own name holds the words: the customer is meant
-    if not SUPPLIER_WORDS.search(frame.folded) and not re.search(r"\b(from|tu|cua|cho|to|with)\s+" + r"\s+".join(
+    if not spoken_of and not SUPPLIER_WORDS.search(frame.folded) and not re.search(r"\b(from|tu|cua|cho|to|with)\s+" + r"\s+".join(
             map(re.escape, sorted(words, key=lambda w: fold(text).find(w)))), frame.folded):
         said = set(frame.words)
         for product in entity_index(session).products:
@@ -929,6 +954,10 @@ DOCUMENT_LINES = re.compile(r"\b(what ?s on|what is on|what was on|lines?|items?
                             r"what came in|came in|contents?|gom nhung gi|gom gi|co gi|nhung mat hang|mat hang|san pham)\b")
 DOCUMENT_BILLS = re.compile(r"\b(bills?|invoices?|invoiced|billed|hoa don)\b")
 DOCUMENT_RECEIVED = re.compile(r"\b(received|receipts?|delivered|arrived|nhap kho|da nhan|da ve)\b")
+# What of an order is still to come ("how much of it is still to come?", "PO-… còn bao nhiêu chưa về?")
+DOCUMENT_OUTSTANDING = re.compile(r"\b(still (to come|to arrive|outstanding|due|expected|coming|missing)|yet to (arrive|come|be "
+                                  r"(received|delivered))|not (yet )?(arrived|received|delivered|come in)|left to "
+                                  r"(receive|come|arrive)|outstanding|chua (ve|nhan|giao)|con thieu|con lai)\b")
 
 
 def _contact_named(session: Session, index, text: str, today: date):
@@ -1054,6 +1083,8 @@ def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan 
     args: dict[str, Any] | None = None
     if kind == "receipt":
         args = {"measures": ["units_received"], "group_by": ["product"]}
+    elif kind == "purchase_order" and DOCUMENT_OUTSTANDING.search(folded):
+        args = {"measures": ["units_ordered", "units_on_order"], "group_by": ["product"]}
     elif kind == "purchase_order" and DOCUMENT_BILLS.search(folded):
         args = {"measures": ["supplier_bill_total", "bill_due_date"], "group_by": ["bill", "bill_status", "match_status"]}
     elif kind == "purchase_order" and DOCUMENT_RECEIVED.search(folded) and DOCUMENT_LINES.search(folded):
@@ -1098,6 +1129,8 @@ def _document_plan(docs, language: str, folded: str = "") -> Plan | None:
         # "bill BILL-2026-000467 from Double A: how much and when was it due?": that document's figures
         measures = (["supplier_bill_total", "bill_due_date", "open_payables"] if doc.kind == "bill"
                     else ["purchase_order_value", "po_expected_date"])
+        if doc.kind == "purchase_order" and re.search(r"\b(units?|pieces|don vi|so luong|bao nhieu cai)\b", folded):
+            measures.append("units_ordered")   # "PO-2026-000651 bao giờ về, tổng cộng bao nhiêu đơn vị?"
         from backend.semantic.measures import MEASURES as known
 
         args = {"measures": [m for m in measures if m in known], "group_by": [doc.kind],
@@ -1675,7 +1708,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     intent = guess.intent
     slots = slot_mod.extract(text, today)
     index = entity_index(session)
-    if mentions_mod.DOCUMENT.search(text) and intent not in {"approve", "convert"}:
+    if mentions_mod.DOCUMENT.search(text) and (intent not in {"approve", "convert"} or not re.search(
+            r"\b(approve|approval|sign off|duyet|convert|turn|make|chuyen|tao)\b", fold(text))):
+        # (a document and no word of approving or converting it: "PO-2026-000651 bao giờ về?" is a question)
         docs = mentions_mod.documents(session, text)
         if docs:
             plan = _document_plan(docs, language, fold(text))
@@ -1939,19 +1974,32 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if language == "vi":
             args["language"] = "vi"
         return Plan(intent="report", tool="run_report", args=args, language=language)
-    if intent not in WRITE_INTENTS:
+    if intent not in WRITE_INTENTS or intent in ("approve", "convert") and (frame.counting or frame.amount):
+        # ("mình đặt Double A bao nhiêu đơn mua hàng?" counts orders placed: a question, not one to place)
         supplier_plan = _supplier_plan(session, text, frame, link, language, today)
+        if supplier_plan is None and link.customer is None and memory.intent == "availability" \
+                and THEIRS.search(frame.folded):
+            # "do we have anything on order with them?" after a product's record: its usual supplier
+            usual = _usual_supplier(session, memory.args.get("product"))
+            if usual is not None:
+                supplier_plan = _supplier_plan(session, text, frame, link, language, today, named=usual)
         if supplier_plan is None and link.customer is None and memory.intent == "data" and (
                 THEIRS.search(frame.folded) or AMONG_THOSE.search(frame.folded)):
             supplier_plan = _their_bills(frame, memory, language, today)
         if supplier_plan is not None:
             return supplier_plan
-    if intent not in WRITE_INTENTS and not frame.measures and SUPPLIER_WORDS.search(frame.folded) \
+    if intent not in WRITE_INTENTS and set(frame.measures) <= {"suppliers", "revenue", "purchases"} \
+            and SUPPLIER_WORDS.search(frame.folded) \
             and re.search(r"\b(who|which|ai|nao|usual|thuong xuyen|normally|usually)\b", frame.folded):
         covered = {i for hit in frame.hits for i in range(hit.start, hit.end)}
-        rest = [w for i, w in enumerate(frame.words) if i not in covered and w not in STOP and w not in SUPPLIER_CUE_WORDS]
+        rest = [w for i, w in enumerate(frame.words) if i not in covered and w not in STOP and w not in SUPPLIER_CUE_WORDS
+                and w not in ("buy", "bought", "purchase", "get", "mua", "nhap", "do", "we", "from")]
         found, _ = index.link_product(" ".join(rest)) if rest else (None, [])
-        product = found.sku if found is not None and sum(1 for w in set(rest) if w in found.tokens) >= 2 else None
+        said = {w for w in set(rest) if found is not None and w in found.tokens}
+        # two of its words, or one only it has with a figure in it ("A3 paper": Giấy A3 Double A 80gsm)
+        distinctive = len(said) == 1 and any(c.isdigit() for c in next(iter(said))) and sum(
+            1 for p in index.products if said <= set(p.tokens)) == 1
+        product = found.sku if found is not None and (len(said) >= 2 or distinctive) else None
         if product is not None:
             # "who is the usual supplier of HP 85A toner?": the product's record says
             return Plan(intent="availability", tool="product_availability", args={"product": product}, language=language)

@@ -89,13 +89,16 @@ def _cost(quantity, unit_cost):
     return type_coerce(quantity * unit_cost, Money())
 
 
+def _live_purchase_order(s):
+    """Purchase orders that count: not cancelled, unless a status filter names which ones."""
+    return true() if "po_status" in s.params.filtered else PurchaseOrder.status != "cancelled"
+
+
 def _purchase_order_fx(amount) -> MeasureSQL:
     """A purchase order amount in its own currency, converted at the order's rate; cancelled orders left out unless
     a status filter names which ones count."""
     return MeasureSQL(fx=Fx(amount=amount, currency=lambda s: PurchaseOrder.currency, rate=lambda s: PurchaseOrder.fx_rate,
-                            document=lambda s: PurchaseOrder.id,
-                            condition=lambda s: true() if "po_status" in s.params.filtered
-                            else PurchaseOrder.status != "cancelled"))
+                            document=lambda s: PurchaseOrder.id, condition=_live_purchase_order))
 
 
 def _stock_value_amount(s):
@@ -749,16 +752,18 @@ MEASURE_LIST: list[Measure] = [
        on={"purchases": MeasureSQL(fx=Fx(amount=lambda s: SupplierBillLine.line_amount,
                                          currency=lambda s: SupplierBill.currency, rate=lambda s: SupplierBill.fx_rate,
                                          document=lambda s: SupplierBill.id))}),
-    _m("purchase_orders", "purchase orders", "số đơn mua hàng", "Number of purchase orders (any status unless one is "
-       "named), by order date when a period is given.",
-       "Số đơn mua hàng (mọi trạng thái nếu không nêu), theo ngày đặt khi có kỳ.", "count", roles=FINANCE_VIEWERS,
-       on={"purchase_orders": _count()},
+    _m("purchase_orders", "purchase orders", "số đơn mua hàng", "Number of purchase orders not cancelled (a po_status "
+       "filter counts those statuses instead), by order date when a period is given.",
+       "Số đơn mua hàng không bị hủy (lọc theo trạng thái thì đếm các trạng thái đó), theo ngày đặt khi có kỳ.", "count",
+       roles=FINANCE_VIEWERS, on={"purchase_orders": _count(_live_purchase_order)},
        counts=Words("purchase orders", "đơn mua hàng", ("pos", "purchase order", "orders to suppliers", "supplier orders"),
                     ("đơn đặt hàng nhà cung cấp", "đơn mua", "đơn đặt mua"))),
     _m("po_expected_date", "expected delivery", "ngày dự kiến nhận hàng", "The day a purchase order's goods are "
        "expected (the earliest, over several).", "Ngày dự kiến nhận hàng của đơn mua hàng.", "date", roles=FINANCE_VIEWERS,
        synonyms_en=("expected date", "expected delivery date", "due to arrive", "when will it arrive", "eta",
-                    "when is it expected", "when is it due", "expected to arrive", "expected in", "when will we receive"),
+                    "when is it expected", "when is it due", "expected to arrive", "expected in", "when will we receive",
+                    "supposed to arrive", "meant to arrive", "should arrive", "arrival date", "expected arrival",
+                    "due to be delivered"),
        synonyms_vi=("dự kiến về", "ngày dự kiến về", "bao giờ về", "khi nào về"),
        on={"purchase_orders": MeasureSQL(expr=lambda s: func.min(PurchaseOrder.expected_date))}, aggregate="min"),
     _m("purchase_order_value", "purchase order value", "giá trị đơn mua hàng",
@@ -779,13 +784,26 @@ MEASURE_LIST: list[Measure] = [
                     "purchase order value excluding vat", "value excluding vat of purchase orders"),
        synonyms_vi=("giá trị đơn mua hàng chưa vat", "giá trị đơn mua hàng chưa thuế", "đơn mua hàng trước thuế"),
        on={"purchase_orders": _purchase_order_fx(lambda s: PurchaseOrder.net_amount)}, refines="purchase_order_value"),
-    _m("units_ordered", "units ordered", "số lượng đặt mua", "Units on the lines of purchase orders (any status "
-       "unless one is named), by order date when a period is given.",
-       "Số lượng trên các dòng đơn mua hàng (mọi trạng thái nếu không nêu), theo ngày đặt khi có kỳ.", "quantity",
+    _m("units_ordered", "units ordered", "số lượng đặt mua", "Units on the lines of purchase orders not cancelled "
+       "(a po_status filter takes those statuses instead), by order date when a period is given.",
+       "Số lượng trên các dòng đơn mua hàng không bị hủy (lọc theo trạng thái thì lấy các trạng thái đó), theo ngày đặt "
+       "khi có kỳ.", "quantity",
        roles=FINANCE_VIEWERS, synonyms_en=("units ordered from suppliers", "quantity ordered", "ordered from suppliers",
                                            "on the purchase order", "on the po"),
        synonyms_vi=("số lượng đặt mua", "số lượng đặt hàng nhà cung cấp", "đặt mua"),
-       on={"purchase_order_lines": MeasureSQL(expr=lambda s: func.sum(PurchaseOrderLine.quantity))}),
+       on={"purchase_order_lines": MeasureSQL(expr=lambda s: func.sum(
+           case((_live_purchase_order(s), PurchaseOrderLine.quantity), else_=0)))}),
+    _m("units_on_order", "units still to come", "số lượng chưa về", "Units ordered from suppliers and not received "
+       "yet (ordered minus received) on purchase orders in draft, sent or partly received.",
+       "Số lượng đã đặt nhà cung cấp mà chưa nhận (đặt trừ đã nhận) trên các đơn mua hàng nháp, đã gửi hoặc đã nhận "
+       "một phần.", "quantity", roles=FINANCE_VIEWERS,
+       synonyms_en=("units on order", "still to come", "still to arrive", "units not yet received",
+                    "still outstanding on the po", "yet to arrive", "yet to be delivered", "still due in",
+                    "outstanding quantity", "left to receive", "still expected"),
+       synonyms_vi=("số lượng chưa về", "số lượng còn lại chưa nhận", "số lượng chưa nhận", "còn phải nhận"),
+       on={"purchase_order_lines": MeasureSQL(expr=lambda s: func.sum(case(
+           (PurchaseOrder.status.in_(rules.ON_ORDER_STATUSES),
+            PurchaseOrderLine.quantity - PurchaseOrderLine.received_quantity), else_=0)))}),
     _m("units_received", "units received", "số lượng nhập kho", "Units received into the warehouses from purchase "
        "orders, by the day they arrived.", "Số lượng hàng nhập kho theo đơn mua hàng, theo ngày nhận.", "quantity",
        synonyms_en=("received", "receive", "goods received", "units in", "delivered to us", "receipts",

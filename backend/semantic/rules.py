@@ -124,6 +124,11 @@ def open_bill_candidates(as_of) -> ColumnElement[bool]:
                                                     and_(SupplierBill.status == "paid", SupplierBill.id.in_(paid_later))))
 
 
+# Purchase orders whose outstanding units (ordered minus received) are coming: reorder_stock does not order them
+# again, and they are the units on order.
+ON_ORDER_STATUSES = ("draft", "sent", "partially_received")
+
+
 def bill_open_balance(as_of: date | None = None) -> ColumnElement[Decimal]:
     """A supplier bill's open balance on `as_of`: its total minus the payments applied by then (None: all)."""
     return SupplierBill.total - bill_allocated_by(SupplierBill.id, as_of)

@@ -37,8 +37,7 @@ from backend.tools.schema import ToolModel
 
 ZERO = Decimal(0)
 UNNUMBERED = "(assigned on confirmation)"
-# Orders whose outstanding units are already coming: reorder_stock does not order them again.
-ON_ORDER_STATUSES = ("draft", "sent", "partially_received")
+ON_ORDER_STATUSES = rules.ON_ORDER_STATUSES
 RECEIVABLE_STATUSES = ("sent", "partially_received")
 BILLABLE_STATUSES = ("sent", "partially_received", "received", "closed")
 COST_PLACES = Decimal("0.0001")
