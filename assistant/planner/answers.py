@@ -102,6 +102,9 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
                     f". Phụ trách: {p.get('owner') or '—'}; hạn thanh toán {p.get('payment_terms_days')} ngày."))
     if p.get("address"):
         lines.append(_t(lang, f"Address: {p['address']}.", f"Địa chỉ: {p['address']}."))
+    reach = "; ".join(x for x in (p.get("phone"), p.get("email")) if x)
+    if reach:
+        lines.append(_t(lang, f"Phone and e-mail: {reach}.", f"Điện thoại và e-mail: {reach}."))
     rev = r.get("revenue") or {}
     if rev:
         cur = rev.get("currency")
@@ -447,10 +450,16 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         verdict = _enough(r, stock, (hints or {}).get("enough_in"), lang, bool((hints or {}).get("enough")))
         if verdict:
             lines.insert(0, verdict)
+        def reorder(s: dict[str, Any]) -> str:
+            level = s.get("reorder_level")
+            if s.get("below_reorder"):
+                return _t(lang, f" — below reorder level ({level})", f" — dưới mức đặt hàng lại ({level})")
+            return _t(lang, f"; reorder level {level}", f"; mức đặt hàng lại {level}") if level else ""
+
         lines.extend(_t(lang, f"- {s.get('warehouse')}: {s.get('available')} available ({s.get('quantity')} on hand, "
-                              f"{s.get('reserved')} reserved)" + (" — below reorder level" if s.get("below_reorder") else ""),
+                              f"{s.get('reserved')} reserved)" + reorder(s),
                         f"- {s.get('warehouse')}: còn {s.get('available')} ({s.get('quantity')} tồn, {s.get('reserved')} đã giữ)"
-                        + (" — dưới mức đặt hàng lại" if s.get("below_reorder") else "")) for s in stock)
+                        + reorder(s)) for s in stock)
         if r.get("unit_cost") is None and hints.get("asked_cost"):
             # "giá vốn mực in HP 85A?" asked by support: the cost is not theirs to see, said so
             from backend.roles import COST_VIEWERS

@@ -166,10 +166,11 @@ def _has(folded: str, cues: tuple[str, ...]) -> bool:
 def _top_n(folded: str) -> int | None:
     from assistant.planner.when import NUMBER_WORDS
 
-    if m := re.search(r"\btop\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:biggest|largest|best|top|highest|most|lon nhat|hang dau|"
-                      r"cao nhat|nhieu nhat)\b|\btop\s+(\w+)\b|\b(\w+)\s+(?:biggest|largest|best|highest)\b|"
-                      r"\b(?:which|what|the|name the|list the)\s+(\d{1,2}|two|three|four|five|ten)\s+(?!days?\b|weeks?\b|months?\b|"
-                      r"years?\b|quarters?\b)[a-z]", folded):
+    # (every match is tried: "our biggest customers in 2025, top 3 is fine" holds a word before "biggest" first)
+    for m in re.finditer(r"\btop\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:biggest|largest|best|top|highest|most|lon nhat|hang dau|"
+                         r"cao nhat|nhieu nhat)\b|\btop\s+(\w+)\b|\b(\w+)\s+(?:biggest|largest|best|highest)\b|"
+                         r"\b(?:which|what|the|name the|list the)\s+(\d{1,2}|two|three|four|five|ten)\s+(?!days?\b|weeks?\b|"
+                         r"months?\b|years?\b|quarters?\b)[a-z]", folded):
         for group in m.groups():
             if group and group.isdigit():
                 return int(group)
@@ -687,6 +688,16 @@ def parse(text: str, today: date) -> Frame:
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
+    if {"revenue", "stock_on_hand"} <= set(frame.measures) and WORTH.search(frame.folded) and not re.search(
+            r"\b(sales|sold|sell|selling|revenue|turnover|doanh thu|ban)\b", frame.folded) and "stock_value" in MEASURES:
+        # "the value of our Tents & Shelters stock": what the stock is worth, not sales beside a count
+        frame.measures[:] = ["stock_value"] + [m for m in frame.measures if m not in ("revenue", "stock_on_hand")]
+    if re.search(r"\b(best|top|worst)[- ]?sellers?\b", frame.folded) and not frame.group_by and frame.row is None:
+        frame.group_by.append("product")   # "our best sellers by units last month": the products
+        frame.single = False
+    if frame.measures == ["units"] and re.search(r"\b(best|top)[- ]?sell(ing|ers?)\b|\bsells? (the )?best\b", frame.folded) \
+            and not re.search(r"\b(units?|quantity|qty|volume|pieces|copies|by count)\b", frame.folded):
+        frame.measures.append("revenue")   # "our best-selling genre": ranked by units, its revenue beside them
     if superlative and len(frame.measures) > 1:
         # "the fewest units", "the most revenue": the figure right after the superlative ranks
         at = len(frame.folded[:superlative.end()].split())
@@ -1266,11 +1277,21 @@ def _add(items: list[str], value: str) -> None:
         items.append(value)
 
 
+# Customers or products ranked in words with no figure named: "our biggest customers", "top products".
+RANKED_ROWS = re.compile(r"\b(top|biggest|largest|best|most valuable|highest value|leading|khach hang lon nhat|lon nhat)\s+"
+                         r"(\w+\s+)?(customers?|clients?|accounts?|buyers?|products?|items?|sellers?)\b|"
+                         r"\b(khach hang|san pham) (lon nhat|hang dau|tot nhat)\b")
+
+
 def _implicit_measures(frame: Frame) -> None:
     """Figures asked without their name: 'top 5 customers' (by revenue), 'how many X' (the count of X)."""
     rows = frame.group_by or ([frame.row] if frame.row else [])
+    if frame.measures and frame.measures == [frame.row_count] and frame.row in ("customer", "product") \
+            and not frame.counting and not frame.conditions and RANKED_ROWS.search(frame.folded):
+        frame.measures.clear()   # "who were our biggest customers in 2025?": ranked by revenue, not counted
+        frame.single = frame.single and frame.limit is None
     if not frame.measures and not frame.conditions and rows and (frame.limit or frame.single or frame.order
-                                                                 or frame.extremes):
+                                                                 or frame.extremes or RANKED_ROWS.search(frame.folded)):
         if any(d in ("customer", "product", "owner", "segment", "category", "city", "country", "region", "month",
                      "quarter", "week", "year", "day") for d in rows):
             frame.measures.append("revenue")

@@ -26,6 +26,8 @@ RULES: dict[str, list[tuple[str, float]]] = {
                  (r"\b(phone|email|e-mail) (pls|please)\b|\bphone number\b", 1.5),
                  (r"\b(phone|email|e-mail) (number |address )?(of|for)\b", 2), (r"\bnguoi lien he\b", 3.5), (r"\blien he (voi )?ai\b", 3),
                  (r"\bdecision maker\b", 2.5), (r"\bpoint of contact\b", 3),
+                 (r"\bwho (do|does) (we|i|anyone) know (at|in|over at)\b|\bwho (are|is) (the|our) (people|person|folks?) (at|over at)\b",
+                  3.5),
                  (r"\b(his|her|their|its|the) (email|e-mail|phone|phone number|number|mobile)\b", 3.5),
                  (r"\b(so dien thoai|sdt|dia chi email|email cua|dien thoai cua)\b", 3.5),
                  (r"\bwho (handles|looks after|is in charge of|deals with|takes care of)\b", 3),

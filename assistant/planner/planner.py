@@ -275,8 +275,11 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
             args["measures"] = [count]
             return Plan(intent="data", tool="query_data", args=args, language=language,
                         hints={"today": today.isoformat()})
-    if AMONG_THOSE.search(frame.folded) and frame.statuses and not (frame.single or frame.limit or frame.order):
-        # "how many tickets are unresolved?" then "which of those are urgent?": those rows, in that state too
+    counted_those = bool(OF_THOSE_COUNT.search(frame.folded))
+    if (AMONG_THOSE.search(frame.folded) or counted_those) and frame.statuses \
+            and not (frame.single or frame.limit or frame.order):
+        # "how many tickets are unresolved?" then "which of those are urgent?" (or "how many of those were
+        # urgent?"): those rows, in that state too
         shown = memory.args["measures"]
         added = [(d, c) for d, c in frame.statuses if all(d in supported_dimensions(m) for m in shown)]
         if added:
@@ -287,7 +290,7 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
                     filters.append({"dimension": dimension, "values": [code]})
                 else:
                     current["values"] = [code]
-            if set(shown) <= {"open_tickets", "tickets_opened"} and _registered("list_tickets"):
+            if set(shown) <= {"open_tickets", "tickets_opened"} and _registered("list_tickets") and not counted_those:
                 ticket_args: dict[str, Any] = {}
                 for f in filters:
                     if f["dimension"] == "ticket_status":
@@ -304,7 +307,7 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
             from assistant.planner.frame import ROW_OF_COUNT
 
             row = next((ROW_OF_COUNT[m] for m in shown if m in ROW_OF_COUNT), None)
-            if row and not args.get("group_by") and all(row in supported_dimensions(m) for m in shown):
+            if row and not counted_those and not args.get("group_by") and all(row in supported_dimensions(m) for m in shown):
                 args["group_by"] = [row]
             return Plan(intent="data", tool="query_data", args=args, language=language,
                         hints={"today": today.isoformat()})
@@ -1257,6 +1260,10 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
                 and not by_customer \
                 and plain_filters and (not ranked or ranks_alike) \
                 and set(frame.group_by) <= REPORT_ROWS.get(old["report"], set()):  # "overdue by rep": the model's
+            if old["report"] == "restock" and call.args.get("product") and _registered("product_availability"):
+                # "the stock level of Trailbeam 350 Headlamp and its reorder level": that product, per warehouse
+                return Plan(intent="availability", tool="product_availability", args={"product": call.args["product"]},
+                            language=language)
             if call.args.get("customer") and "customer" in REPORTS[old["report"]].filters:
                 old["customer"] = call.args["customer"]   # named, or the one the conversation is about
             owner = call.args.get("owner")
