@@ -108,3 +108,69 @@ def test_what_we_bought_is_the_buying_side(session, buying):
     counted = ask(session, buying["buyer"], "Năm 2026 mình đặt Tân Mai bao nhiêu đơn mua hàng?")
     assert counted.tool_calls[0]["args"]["filters"][0]["values"] == ["Công ty CP Giấy Tân Mai"]
     assert ": 2." in counted.answer                                     # the cancelled one is no order
+
+
+@pytest.fixture
+def shop(session):
+    from datetime import date, datetime, timezone
+    from decimal import Decimal
+
+    from tests.factories.catalog import make_product
+    from tests.factories.customers import make_contact, make_customer, make_ticket
+    from tests.factories.sales import make_order
+
+    make_company(session)
+    boss = make_employee(session, role="manager", name="Kim Whitfield", email="kim@example.test")
+    rep = make_employee(session, role="sales", name="Jason Pruitt", email="jason@example.test", manager=boss)
+    tent = make_product(session, sku="TS-1001", name="Ridge Two-Person Tent", category="Tents", unit_price=Decimal("200000"),
+                        unit_cost=Decimal("120000"), stock=10, reorder_level=4)
+    lamp = make_product(session, sku="LP-1001", name="Trailbeam 350 Headlamp", category="Lighting",
+                        unit_price=Decimal("30000"), unit_cost=Decimal("19000"), stock=885, reorder_level=245)
+    big = make_customer(session, name="Lakeshore Sports Warehouse", code="LAKE", owner=rep,
+                        email="info@lakeshore.example", phone="(414) 646-2482")
+    small = make_customer(session, name="Cairn Outfitters", code="CAIRN", owner=rep)
+    make_contact(session, customer=big, name="Tyler Porter", email="tyler@lakeshore.example")
+    # 2026: LAKE 5 tents = 1,000,000; CAIRN 20 lamps = 600,000 (more units, less revenue)
+    make_order(session, customer=big, lines=[(tent, 5, None, Decimal("0"))], order_date=date(2026, 10, 3),
+               status="invoiced", salesperson=rep)
+    make_order(session, customer=small, lines=[(lamp, 20, None, Decimal("0"))], order_date=date(2026, 10, 4),
+               status="invoiced", salesperson=rep)
+    for priority in ("urgent", "urgent", "low"):
+        make_ticket(session, customer=small, priority=priority, opened_at=datetime(2026, 10, 9, 8, tzinfo=timezone.utc))
+    session.flush()
+    return {"boss": boss}
+
+
+def test_ranking_words_without_a_figure_rank_by_revenue(session, shop):
+    biggest = ask(session, shop["boss"], "who were our biggest customers in 2026?")
+    assert biggest.tool_calls[0]["args"]["measures"] == ["revenue"]
+    assert biggest.answer.index("Lakeshore") < biggest.answer.index("Cairn")
+    top = ask(session, shop["boss"], "who were our biggest customers in 2026? top 1 is fine")
+    assert "Lakeshore" in top.answer and "Cairn Outfitters" not in top.answer.split("Totals")[0]
+
+
+def test_best_sellers_are_products_and_best_selling_shows_revenue(session, shop):
+    sellers = ask(session, shop["boss"], "what were our best sellers in October? top 1")
+    assert "Ridge Two-Person Tent" in sellers.answer and "Jason Pruitt" not in sellers.answer   # products, not reps
+    by_units = ask(session, shop["boss"], "what were our best sellers by units last month? top 1", conversation="u")
+    assert by_units.tool_calls[0]["args"]["group_by"] == ["product"] and "Trailbeam 350 Headlamp" in by_units.answer
+    genre = ask(session, shop["boss"], "what's our best-selling category this year?")
+    assert genre.tool_calls[0]["args"]["measures"] == ["units", "revenue"]
+    assert "Lighting" in genre.answer and "600,000" in genre.answer
+
+
+def test_stock_value_a_products_reorder_level_and_a_customers_reach(session, shop):
+    value = ask(session, shop["boss"], "What's the value of our Tents stock?")
+    assert value.tool_calls[0]["args"]["measures"] == ["stock_value"] and "1,200,000" in value.answer   # 10 × 120,000
+    level = ask(session, shop["boss"], "What's the stock level of Trailbeam 350 Headlamp and its reorder level?")
+    assert level.tool_calls[0]["name"] == "product_availability" and "reorder level 245" in level.answer
+    who = ask(session, shop["boss"], "who do we know at lakeshore sports warehouse?")
+    assert who.tool_calls[0]["name"] == "customer_overview" and "Tyler Porter" in who.answer
+    reach = ask(session, shop["boss"], "email address for Lakeshore Sports Warehouse")
+    assert "info@lakeshore.example" in reach.answer
+
+
+def test_how_many_of_those_in_a_priority(session, shop):
+    ask(session, shop["boss"], "How many tickets were opened in October?", conversation="t")
+    urgent = ask(session, shop["boss"], "how many of those were urgent?", conversation="t")
+    assert urgent.tool_calls[0]["name"] == "query_data" and ": 2." in urgent.answer

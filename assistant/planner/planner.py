@@ -763,7 +763,8 @@ def _report_for(text: str, slots: slot_mod.Slots) -> dict[str, Any]:
         ("pipeline", r"\b(pipeline|forecast|du bao|co hoi)\b"), ("commissions", r"\b(commissions?|hoa hong)\b"),
         ("restock", r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock|nhap them|sap het)"),
         ("customer_lifetime_value", r"\b(lifetime|clv|ltv)\b"), ("open_orders", r"\b(open orders|unshipped|chua giao|not (yet )?shipped)\b"),
-        ("sales_by_product", r"\b(products?|skus?|items?|best[- ]selling|san pham|mat hang|what did (we|i) sell)\b"),
+        ("sales_by_product", r"\b(products?|skus?|items?|best[- ]selling|(best|top|worst)[- ]?sellers?|san pham|mat hang|"
+                             r"what did (we|i) sell)\b"),
         ("sales_by_salesperson", r"\b(salespeople|salesperson|sales ?reps?|reps|by rep|nhan vien|sellers?)\b"),
         ("sales_by_country", r"\b(country|countries|quoc gia|nuoc)\b"), ("sales_by_region", r"\b(regions?|vung|mien)\b"),
         ("sales_by_customer", r"\b(customers?|clients?|accounts?|khach hang|khach)\b"),
