@@ -174,3 +174,27 @@ def test_how_many_of_those_in_a_priority(session, shop):
     ask(session, shop["boss"], "How many tickets were opened in October?", conversation="t")
     urgent = ask(session, shop["boss"], "how many of those were urgent?", conversation="t")
     assert urgent.tool_calls[0]["name"] == "query_data" and ": 2." in urgent.answer
+
+
+def test_words_read_as_the_figure_meant():
+    from datetime import date
+
+    from assistant.planner.frame import parse
+
+    day = date(2026, 8, 17)
+    pipeline = parse("pipeline của tôi hiện có bao nhiêu cơ hội, tổng giá trị bao nhiêu?", day)
+    assert "open_opportunities" in pipeline.measures and "opportunities" not in pipeline.measures
+    assert parse("how many cartons of 12oz paper cups can I still sell from HCM?", day).measures == ["stock_available"]
+    assert parse("khach hang cua toi co hoa don nao qua han khong", day).row == "invoice"
+    rep = parse("nhân viên nào chốt nhiều đơn nhất năm nay?", day)
+    assert rep.measures == ["orders"] and rep.group_by == ["owner"] and rep.single
+
+
+def test_overdue_payables_asked_in_vietnamese_are_not_the_customers_report(session):
+    from assistant.planner.planner import Memory, make_plan
+
+    make_company(session)
+    finance = make_employee(session, role="finance", name="Hà Nguyễn", email="ha@example.test")
+    plan = make_plan("tong cong no phai tra nha cung cap da qua han", session=session, actor_id=finance.id,
+                     today=NOW.date(), memory=Memory())
+    assert plan.tool == "query_data" and "overdue_payables" in plan.args["measures"]

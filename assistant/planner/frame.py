@@ -692,6 +692,17 @@ def parse(text: str, today: date) -> Frame:
             r"\b(sales|sold|sell|selling|revenue|turnover|doanh thu|ban)\b", frame.folded) and "stock_value" in MEASURES:
         # "the value of our Tents & Shelters stock": what the stock is worth, not sales beside a count
         frame.measures[:] = ["stock_value"] + [m for m in frame.measures if m not in ("revenue", "stock_on_hand")]
+    if "opportunities" in frame.measures and ("pipeline_amount" in frame.measures or re.search(r"\bpipeline\b", frame.folded)) \
+            and "open_opportunities" in MEASURES and not frame.statuses:
+        # "pipeline của tôi có bao nhiêu cơ hội": the open ones, the pipeline's
+        frame.measures[frame.measures.index("opportunities")] = "open_opportunities"
+    if re.search(r"\b(hoa don|invoices?) nao\b|\bwhich invoices\b|\bany (overdue |unpaid |open )?invoices\b", frame.folded) \
+            and frame.row == "customer" and set(frame.measures) <= {"overdue_amount", "open_receivables"}:
+        frame.row = "invoice"   # "khách hàng của tôi có hóa đơn nào quá hạn không": the invoices, not the customers
+    if re.search(r"\b(nhan vien|khach hang|san pham|nha cung cap|ai)( \w+){0,2} nao\b.*\bnhat\b|\bai\b.*\bnhieu \w+ nhat\b",
+                 frame.folded) and frame.limit is None and "orders" in frame.measures and frame.group_by:
+        # "nhân viên nào chốt nhiều đơn nhất năm nay?": one of them, by the number of orders (not each order)
+        frame.single, frame.row = True, None
     if re.search(r"\b(best|top|worst)[- ]?sellers?\b", frame.folded) and not frame.group_by and frame.row is None:
         frame.group_by.append("product")   # "our best sellers by units last month": the products
         frame.single = False

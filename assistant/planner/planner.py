@@ -1160,6 +1160,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         return True   # "quý 2 tôi chốt được bao nhiêu đơn": a count of orders, not a quote to convert
     if intent in WRITE_INTENTS or intent == "help":
         return False
+    if intent == "report" and frame.measures and set(frame.measures) <= set(BUYING_MEASURES) \
+            and _statement_named(frame.folded) is None:
+        return True   # "tổng công nợ phải trả nhà cung cấp đã quá hạn": the payables figure, not the customers' report
     if frame.due_window is not None:
         return True   # "which customer invoices fall due in the next 7 days": the documents due then
     if intent in CUSTOMER_NEEDED and link.customer is None and not link.ambiguous and (
@@ -1257,8 +1260,9 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
         # "cơ hội nào sắp chốt": the deals themselves, not the report's rows (its stages)
         by_customer = by_customer or bool(frame.listing and frame.row and REPORT_ROWS.get(old["report"])
                                           and frame.row not in REPORT_ROWS[old["report"]])
+        buying = set(call.args["measures"]) <= set(BUYING_MEASURES) and old["report"] in ("ar_aging", "overdue_invoices")
         if not old["report"].startswith("sales_") and named <= wanted and not frame.compare and not frame.counting \
-                and not by_customer \
+                and not by_customer and not buying \
                 and plain_filters and (not ranked or ranks_alike) \
                 and set(frame.group_by) <= REPORT_ROWS.get(old["report"], set()):  # "overdue by rep": the model's
             if old["report"] == "restock" and call.args.get("product") and _registered("product_availability"):
