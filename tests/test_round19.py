@@ -198,3 +198,37 @@ def test_overdue_payables_asked_in_vietnamese_are_not_the_customers_report(sessi
     plan = make_plan("tong cong no phai tra nha cung cap da qua han", session=session, actor_id=finance.id,
                      today=NOW.date(), memory=Memory())
     assert plan.tool == "query_data" and "overdue_payables" in plan.args["measures"]
+
+
+@pytest.fixture
+def owing(session):
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.factories.customers import make_customer
+    from tests.factories.sales import make_invoice
+
+    make_company(session)
+    finance = make_employee(session, role="finance", name="Hà Nguyễn", email="ha@example.test")
+    rep = make_employee(session, role="sales", name="Lê Văn Hùng", email="hung@example.test")
+    shop = make_customer(session, name="Công ty TNHH Trường Phong", code="TRUONGPHONG", owner=rep)
+    make_invoice(session, customer=shop, amount=Decimal("15920517"), issue_date=date(2026, 3, 1), number="INV-2026-000101")
+    make_invoice(session, customer=shop, amount=Decimal("3899262"), issue_date=date(2026, 9, 20), number="INV-2026-000102")
+    session.flush()
+    return {"finance": finance}
+
+
+def test_the_oldest_of_the_invoices_shown_and_the_owner_of_its_customer(session, owing):
+    ask(session, owing["finance"], "is Trường Phong overdue on anything?", conversation="o")
+    oldest = ask(session, owing["finance"], "how much is still open on the oldest one?", conversation="o")
+    assert oldest.tool_calls[0]["args"]["order_by"] == "max_days_overdue"
+    assert "INV-2026-000101" in oldest.answer and "15,920,517" in oldest.answer and "3,899,262" not in oldest.answer
+    ask(session, owing["finance"], "hóa đơn quá hạn lâu nhất là cái nào?", conversation="v")
+    owner = ask(session, owing["finance"], "khách đó do ai phụ trách?", conversation="v")
+    assert owner.tool_calls[0]["name"] == "customer_overview" and "Lê Văn Hùng" in owner.answer
+
+
+def test_how_many_days_overdue_invoice_by_invoice(session, owing):
+    days = ask(session, owing["finance"], "Truong Phong no qua han bao nhieu ngay roi?")
+    assert days.tool_calls[0]["args"]["group_by"] == ["invoice"]
+    assert "INV-2026-000101" in days.answer and "234" in days.answer     # due 2026-03-31: 234 days by 2026-11-20

@@ -692,6 +692,12 @@ def parse(text: str, today: date) -> Frame:
             r"\b(sales|sold|sell|selling|revenue|turnover|doanh thu|ban)\b", frame.folded) and "stock_value" in MEASURES:
         # "the value of our Tents & Shelters stock": what the stock is worth, not sales beside a count
         frame.measures[:] = ["stock_value"] + [m for m in frame.measures if m not in ("revenue", "stock_on_hand")]
+    if frame.measures == ["overdue_amount"] and re.search(r"\b(bao nhieu ngay|may ngay|how many days|how long|how late)\b",
+                                                          frame.folded) and "max_days_overdue" in MEASURES:
+        # "Trường Phong nợ quá hạn bao nhiêu ngày rồi?": the days, invoice by invoice, with what is overdue
+        frame.measures[:] = ["max_days_overdue", "overdue_amount"]
+        if "invoice" not in frame.group_by:
+            frame.group_by.append("invoice")
     if "opportunities" in frame.measures and ("pipeline_amount" in frame.measures or re.search(r"\bpipeline\b", frame.folded)) \
             and "open_opportunities" in MEASURES and not frame.statuses:
         # "pipeline của tôi có bao nhiêu cơ hội": the open ones, the pipeline's

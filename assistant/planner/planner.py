@@ -202,6 +202,14 @@ LAST_PLACE = re.compile(r"^\s*(and |what about |how about |con )?(who|which one|
 ONE_OF_THOSE = re.compile(r"^\s*(and |so )?(which|what)( one)?( is| was|'s| s)? the (?P<w>oldest|biggest|largest|latest|newest|"
                           r"earliest|smallest|most overdue)( one)?\s*\??\s*$|^\s*(con )?(cai|hoa don|don|phieu|khoan) nao "
                           r"(?P<vw>lau|lon|cu|moi|nho) nhat\s*\??\s*$")
+# Whose account the customer just shown is ("khách đó do ai phụ trách?", "who looks after that customer?").
+OWNER_OF_THAT = re.compile(r"\b(khach (do|nay|hang do|hang nay)|that (customer|account|client)|their|them|they|it)\b.*"
+                           r"\b(ai phu trach|phu trach|owner|owns|looks after|account manager|rep|sales ?rep)\b|"
+                           r"\b(who|ai)\b.*\b(owns|looks after|handles|phu trach|quan ly)\b.*\b(that (customer|account|one)|"
+                           r"khach (do|nay)|them|it)\b")
+# The oldest of the documents just listed: "how much is still open on the oldest one?"
+OLDEST_OF_THOSE = re.compile(r"\b(the )?(oldest|earliest|most overdue|longest overdue) (one|invoice)\b|"
+                             r"\b(cai|hoa don) (cu|lau) nhat\b")
 OF_THOSE_COUNT = re.compile(r"\b(how many|bao nhieu) (of )?(them|those|these|trong (so )?(do|nay))\b|"
                             r"\btrong (so )?(do|nay) (co )?bao nhieu\b")
 IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
@@ -1761,6 +1769,18 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if contact is not None and contact.id != (link.customer.id if link.customer else None):
                 link = LinkResult(customer=contact)
 
+    shown_customers = memory.rows.get("customer") or ()
+    if not shown_customers and len(memory.rows.get("invoice") or ()) == 1:
+        from backend.models import Customer, Invoice
+
+        shown_customers = tuple(session.execute(select(Customer.code).join(Invoice, Invoice.customer_id == Customer.id)
+                                                .where(Invoice.number == memory.rows["invoice"][0])).scalars())
+    if link.customer is None and intent not in WRITE_INTENTS and len(shown_customers) == 1 \
+            and OWNER_OF_THAT.search(fold(text)) and _registered("customer_overview"):
+        # "the longest-overdue invoice?" then "khách đó do ai phụ trách?": the owner of the customer shown
+        args = {"customer": shown_customers[0], **({"language": "vi"} if language == "vi" else {})}
+        return Plan(intent="overview", tool="customer_overview", args=args, language=language,
+                    customer_code=shown_customers[0])
     if link.customer is None and not link.ambiguous and memory.rows.get("customer"):
         # "my top 3 customers" then "what's the third one's email?": that row of the last answer
         nth = _row_said(fold(text), len(memory.rows["customer"]))
@@ -1768,6 +1788,20 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         entry = index.entry(row) if row is not None else None
         if entry is not None:
             link = LinkResult(customer=entry)
+    folded_text = fold(text)
+    oldest = OLDEST_OF_THOSE.search(folded_text)
+    shown_invoices = memory.rows.get("invoice") or ()
+    if oldest and link.customer is None and intent not in WRITE_INTENTS and 1 < len(shown_invoices) <= 50 \
+            and memory.intent == "data":
+        # "is Hoàng Long overdue on anything?" then "how much is still open on the oldest one?": of the invoices
+        # shown, the one longest past due, with what is still open on it
+        args = {"measures": ["open_receivables", "max_days_overdue"], "group_by": ["invoice", "customer"],
+                "filters": [{"dimension": "invoice", "values": list(shown_invoices)}],
+                "order_by": "max_days_overdue", "order": "desc", "limit": 1}
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language,
+                    hints={"today": today.isoformat(), "single": True})
     for row, tool, arg in (("invoice", "invoice_status", "invoice"), ("order", "order_status", "order")):
         if link.customer is None and intent not in WRITE_INTENTS and len(memory.rows.get(row) or ()) == 1 \
                 and _it_said(text) and _registered(tool):
