@@ -232,3 +232,19 @@ def test_how_many_days_overdue_invoice_by_invoice(session, owing):
     days = ask(session, owing["finance"], "Truong Phong no qua han bao nhieu ngay roi?")
     assert days.tool_calls[0]["args"]["group_by"] == ["invoice"]
     assert "INV-2026-000101" in days.answer and "234" in days.answer     # due 2026-03-31: 234 days by 2026-11-20
+
+
+def test_stock_held_and_available_after_reservations(session, shop):
+    from datetime import date
+
+    from assistant.planner.frame import parse
+
+    asked = parse("PAP-A4-80 in Hanoi: how many are actually available after what's reserved for orders?", date(2026, 12, 31))
+    assert asked.measures == ["stock_available"]
+    most = ask(session, shop["boss"], "which product do we hold the most units of across both warehouses?")
+    assert most.tool_calls[0]["args"]["measures"] == ["stock_on_hand"] and "Trailbeam 350 Headlamp" in most.answer
+
+
+def test_a_suppliers_currency_and_terms_asked_in_vietnamese(session, buying):
+    terms = ask(session, buying["buyer"], "Tân Mai xuất hóa đơn cho mình bằng tiền gì, được mấy ngày thanh toán?")
+    assert terms.tool_calls[0]["name"] == "find_suppliers" and "VND" in terms.answer

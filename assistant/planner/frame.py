@@ -692,6 +692,10 @@ def parse(text: str, today: date) -> Frame:
             r"\b(sales|sold|sell|selling|revenue|turnover|doanh thu|ban)\b", frame.folded) and "stock_value" in MEASURES:
         # "the value of our Tents & Shelters stock": what the stock is worth, not sales beside a count
         frame.measures[:] = ["stock_value"] + [m for m in frame.measures if m not in ("revenue", "stock_on_hand")]
+    if {"stock_available", "stock_reserved", "stock_on_hand"} & set(frame.measures) and "orders" in frame.measures \
+            and re.search(r"\b(reserved|held|set aside|allocated|giu|da giu) (for|on|against|cho) (the )?(orders?|don( hang)?)\b",
+                          frame.folded):
+        frame.measures.remove("orders")   # "available after what's reserved for orders": the stock, not a count of orders
     if frame.measures == ["overdue_amount"] and re.search(r"\b(bao nhieu ngay|may ngay|how many days|how long|how late)\b",
                                                           frame.folded) and "max_days_overdue" in MEASURES:
         # "Trường Phong nợ quá hạn bao nhiêu ngày rồi?": the days, invoice by invoice, with what is overdue

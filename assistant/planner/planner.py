@@ -749,7 +749,8 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
 
 
 SUPPLIER_PROFILE = re.compile(r"\b(terms|payment terms|contacts?|phone|email|e-mail|currency|address|dieu khoan|"
-                              r"thoi han thanh toan|lien he|so dien thoai|tra cham|ky han)\b")
+                              r"thoi han thanh toan|lien he|so dien thoai|tra cham|ky han|(bang )?tien gi|dong tien nao|"
+                              r"(may|bao nhieu) ngay (de )?thanh toan|what currency|which currency)\b")
 DOCUMENT_WORDS = re.compile(r"\b(pdf|html|markdown|document|file|tai lieu|xuat file|ban in)\b")
 
 
@@ -1241,6 +1242,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
         countable = bool(set(frame.measures) & {"products", "active_products"})
         return bool(frame.counting and (countable or args.get("product") or args.get("filters")) or grouped
                     or frame.conditions or (named and not set(named) <= {"revenue"} and frame.measures != ["stock_on_hand"])
+                    or (bool(named) and not args.get("product") and bool(frame.single or frame.limit))   # "which product
+                    # do we hold the most units of": the products ranked by the figure
                     or (frame.listing and args.get("filters") and not args.get("product"))
                     or (frame.listing and "inactive_products" in frame.measures))   # "which SKUs are discontinued?"
     return True
