@@ -248,3 +248,20 @@ def test_stock_held_and_available_after_reservations(session, shop):
 def test_a_suppliers_currency_and_terms_asked_in_vietnamese(session, buying):
     terms = ask(session, buying["buyer"], "Tân Mai xuất hóa đơn cho mình bằng tiền gì, được mấy ngày thanh toán?")
     assert terms.tool_calls[0]["name"] == "find_suppliers" and "VND" in terms.answer
+
+
+def test_a_credit_check_says_when_the_oldest_was_due_and_what_falls_due_next(session, owing):
+    from datetime import date
+    from decimal import Decimal
+
+    from backend.models import Customer
+    from tests.factories.sales import make_invoice
+
+    from sqlalchemy import select
+
+    shop = session.execute(select(Customer).where(Customer.code == "TRUONGPHONG")).scalar_one()
+    make_invoice(session, customer=shop, amount=Decimal("1000000"), issue_date=date(2026, 11, 10), number="INV-2026-000103")
+    session.flush()
+    credit = ask(session, owing["finance"], "What does Trường Phong owe us, and when was it due?")
+    assert credit.tool_calls[0]["name"] == "check_credit"
+    assert "INV-2026-000101, due 2026-03-31" in credit.answer and "Next due: INV-2026-000103 on 2026-12-10" in credit.answer

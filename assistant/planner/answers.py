@@ -190,9 +190,18 @@ def _credit(r: dict[str, Any], lang: str) -> str:
     lines.append(_credit_line(r, lang))
     lines.append(_t(lang, f"Outstanding {_m(r.get('outstanding'), cur)} on {r.get('open_invoice_count')} open invoice(s); uninvoiced orders {_m(r.get('uninvoiced_orders'), cur)}.",
                     f"Công nợ {_m(r.get('outstanding'), cur)} trên {r.get('open_invoice_count')} hóa đơn; đơn chưa xuất hóa đơn {_m(r.get('uninvoiced_orders'), cur)}."))
+    if r.get("next_due_date"):
+        lines.append(_t(lang, f"Next due: {r['next_due_invoice']} on {r['next_due_date']}.",
+                        f"Hạn kế tiếp: {r['next_due_invoice']} ngày {r['next_due_date']}."))
     if r.get("overdue_invoice_count"):
-        lines.append(_t(lang, f"Overdue {_m(r.get('overdue_amount'), cur)} on {r.get('overdue_invoice_count')} invoice(s), oldest {r.get('oldest_overdue_days')} days ({r.get('oldest_overdue_invoice')}).",
-                        f"Quá hạn {_m(r.get('overdue_amount'), cur)} trên {r.get('overdue_invoice_count')} hóa đơn, lâu nhất {r.get('oldest_overdue_days')} ngày ({r.get('oldest_overdue_invoice')})."))
+        from datetime import date as _date, timedelta as _days
+
+        due = (_date.fromisoformat(str(r["as_of"])) - _days(days=int(r["oldest_overdue_days"]))).isoformat() \
+            if r.get("as_of") and r.get("oldest_overdue_days") is not None else None
+        lines.append(_t(lang, f"Overdue {_m(r.get('overdue_amount'), cur)} on {r.get('overdue_invoice_count')} invoice(s), oldest {r.get('oldest_overdue_days')} days ({r.get('oldest_overdue_invoice')}"
+                              + (f", due {due}" if due else "") + ").",
+                        f"Quá hạn {_m(r.get('overdue_amount'), cur)} trên {r.get('overdue_invoice_count')} hóa đơn, lâu nhất {r.get('oldest_overdue_days')} ngày ({r.get('oldest_overdue_invoice')}"
+                        + (f", hạn {due}" if due else "") + ")."))
     aging = r.get("aging") or {}
     if aging:
         labels = [("current", _t(lang, "current", "trong hạn")), ("days_1_30", "1–30"), ("days_31_60", "31–60"),

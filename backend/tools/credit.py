@@ -97,6 +97,8 @@ class CreditStatus(ToolModel):
     aging: AgingBuckets
     payment_behaviour: PaymentBehaviour
     payment_terms_days: int | None = Field(None, description="Net payment terms in days after the invoice date")
+    next_due_date: date | None = Field(None, description="The earliest due date of the open invoices not yet overdue")
+    next_due_invoice: str | None = Field(None, description="Number of that invoice")
 
     @property
     def limit(self) -> Decimal | None:
@@ -199,7 +201,10 @@ def credit_snapshot(session: Session, customer: Customer, today: date) -> Credit
     else:
         available = money(limit) - exposure
         used_pct = (exposure * 100 / limit).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    coming = min((i for i in invoices if i not in overdue), key=lambda i: (i.due_date, i.number),
+                 default=None)
     return CreditStatus(
+        next_due_date=coming.due_date if coming else None, next_due_invoice=coming.number if coming else None,
         customer_code=customer.code, customer_name=customer.name, currency=currency, as_of=today,
         limit_configured=limit is not None, credit_limit=money(limit) if limit is not None else None,
         cash_only=limit is not None and limit == 0, outstanding=outstanding, open_invoice_count=len(invoices),
