@@ -265,3 +265,14 @@ def test_a_credit_check_says_when_the_oldest_was_due_and_what_falls_due_next(ses
     credit = ask(session, owing["finance"], "What does Trường Phong owe us, and when was it due?")
     assert credit.tool_calls[0]["name"] == "check_credit"
     assert "INV-2026-000101, due 2026-03-31" in credit.answer and "Next due: INV-2026-000103 on 2026-12-10" in credit.answer
+
+
+def test_follow_ups_on_a_count_and_on_a_ranking(session, shop):
+    ask(session, shop["boss"], "how many orders has Lakeshore Sports Warehouse placed?", conversation="c")
+    total = ask(session, shop["boss"], "what's their total?", conversation="c")
+    assert "revenue" in total.tool_calls[0]["args"]["measures"] and "1,000,000" in total.answer
+    last = ask(session, shop["boss"], "when was the last one?", conversation="c")
+    assert last.tool_calls[0]["args"]["measures"] == ["last_order"] and "2026-10-03" in last.answer
+    ask(session, shop["boss"], "top 3 countries by revenue this year", conversation="r")
+    there = ask(session, shop["boss"], "what about Vietnam?", conversation="r")
+    assert there.tool_calls[0]["args"]["filters"][0]["values"] == ["Vietnam"] and "1,600,000" in there.answer

@@ -49,7 +49,7 @@ ALIASES = {"hcm": "ho chi minh city", "hcmc": "ho chi minh city", "tp hcm": "ho 
            "o uc": "australia", "tai uc": "australia", "nuoc anh": "united kingdom", "o anh": "united kingdom"}
 # One place stored under either name, whichever the company uses ("USA" in one, "United States" in another).
 SAME_PLACE = {"usa": "united states", "united states": "usa", "united states of america": "usa",
-              "united kingdom": "uk", "great britain": "united kingdom", "vietnam": "viet nam", "viet nam": "vietnam",
+              "united kingdom": "uk", "uk": "united kingdom", "great britain": "united kingdom", "britain": "united kingdom", "vietnam": "viet nam", "viet nam": "vietnam",
               "south korea": "korea", "korea": "south korea", "czech republic": "czechia", "czechia": "czech republic"}
 # Currencies by the names people give them (folded), for `Mentions.currency`.
 CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollars": "USD", "dollar": "USD",

@@ -207,6 +207,11 @@ OWNER_OF_THAT = re.compile(r"\b(khach (do|nay|hang do|hang nay)|that (customer|a
                            r"\b(ai phu trach|phu trach|owner|owns|looks after|account manager|rep|sales ?rep)\b|"
                            r"\b(who|ai)\b.*\b(owns|looks after|handles|phu trach|quan ly)\b.*\b(that (customer|account|one)|"
                            r"khach (do|nay)|them|it)\b")
+# The latest of the things just counted ("when was the last one?") and the figure that dates it.
+LAST_ONE = re.compile(r"\bwhen (was|did) (the|his|her|their|its) (last|latest|most recent)( one| order| payment)?\b|"
+                      r"\b(the )?(last|latest|most recent) one\b|\blan cuoi (la )?(khi nao|bao gio|ngay nao)\b")
+LATEST_OF = {"orders": "last_order", "revenue": "last_order", "units": "last_order", "payments_received": "last_payment",
+             "payment_count": "last_payment", "goods_receipts": "last_receipt", "units_received": "last_receipt"}
 # The oldest of the documents just listed: "how much is still open on the oldest one?"
 OLDEST_OF_THOSE = re.compile(r"\b(the )?(oldest|earliest|most overdue|longest overdue) (one|invoice)\b|"
                              r"\b(cai|hoa don) (cu|lau) nhat\b")
@@ -218,6 +223,7 @@ IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|
 ALTOGETHER = re.compile(r"\b(altogether|all together|in total|total (of|on|for) (that|those|them|these)|what ?'?s the total|"
                         r"what is the total|tong cong|tong (so )?tien|tong gia tri|tat ca (la )?bao nhieu|cong lai)\b")
 WORTH_ALL = re.compile(r"\b(how much|what) (are|is|were) (they|those|these|them|that|it) (all )?worth\b|\bcombined\b|"
+                       r"\bwhat ?(s|is|was) (his|her|their|its|the) total\b|\b(his|her|their) total\b|"
                        + ALTOGETHER.pattern)
 BREAK_DOWN = re.compile(r"\b(break (that|it|this|those|them) (down|out)|split (that|it|this) (up|out|by)|"
                         r"breakdown of (that|it|this)|broken down|chia (nho |ra )?(cai do |so do )?theo|"
@@ -1792,6 +1798,16 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if entry is not None:
             link = LinkResult(customer=entry)
     folded_text = fold(text)
+    last_one = LAST_ONE.search(folded_text)
+    if last_one and memory.intent == "data" and link.customer is None and intent not in WRITE_INTENTS:
+        from backend.semantic.measures import MEASURES as known
+
+        latest = next((LATEST_OF.get(m) for m in memory.args.get("measures", []) if LATEST_OF.get(m) in known), None)
+        if latest is not None and not memory.args.get("group_by"):
+            # "how many orders has Bjørn Hansen placed?" then "when was the last one?": the latest of those
+            args = {k: v for k, v in memory.args.items() if k not in ("period", "limit", "order", "order_by")}
+            args.update({"measures": [latest], "period": "all"})
+            return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     oldest = OLDEST_OF_THOSE.search(folded_text)
     shown_invoices = memory.rows.get("invoice") or ()
     if oldest and link.customer is None and intent not in WRITE_INTENTS and 1 < len(shown_invoices) <= 50 \
@@ -2112,6 +2128,19 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         # A rule, a time limit, who approves: the handbook answers it, whatever figure words it uses.
         return Plan(intent="docs", tool="search_docs", args={"query": text.strip()}, language=language)
     extra = mentions_mod.mentions_index(session, index.stamp)
+    if memory.intent == "report" and str(memory.args.get("report", "")).startswith("sales_by_") \
+            and link.customer is None and re.match(r"\s*(and|what about|how about|con|va|the con)\b", frame.folded) \
+            and len(frame.folded.split()) <= 6 and not frame.measures:
+        named_places = {d: v for d, v in extra.places(frame.folded).found.items() if d in ("country", "city", "region")}
+        if len(named_places) == 1:
+            # "top 3 countries by revenue in 2025" then "what about the UK?": that country's figures, that period
+            (dimension, values), = named_places.items()
+            args = {"measures": ["revenue", "orders"], "filters": [{"dimension": dimension, "values": values}]}
+            if memory.args.get("period"):
+                args["period"] = memory.args["period"]
+            if language == "vi":
+                args["language"] = "vi"
+            return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     quoted = QUOTED.findall(text)   # "the track 'The Woman King'": a title, not the employee Robert King
     masked = [(m.start(), m.end()) for q in quoted for m in re.finditer(re.escape(fold(q)), fold(text))]
     # "khách hàng ở Hà Nội": a city's words name no employee (Nguyễn Thu Hà)
