@@ -276,3 +276,13 @@ def test_follow_ups_on_a_count_and_on_a_ranking(session, shop):
     ask(session, shop["boss"], "top 3 countries by revenue this year", conversation="r")
     there = ask(session, shop["boss"], "what about Vietnam?", conversation="r")
     assert there.tool_calls[0]["args"]["filters"][0]["values"] == ["Vietnam"] and "1,600,000" in there.answer
+
+
+def test_a_segment_named_with_its_hyphen(session, shop):
+    from tests.factories.customers import make_customer
+
+    make_customer(session, name="Frontier Farm & Home", code="FRONTIER", segment="Big-box retail")
+    session.flush()
+    which = ask(session, shop["boss"], "list our big-box accounts")
+    assert {"dimension": "segment", "op": "in", "values": ["Big-box retail"]} in which.tool_calls[0]["args"]["filters"]
+    assert "Frontier Farm & Home" in which.answer and "Lakeshore" not in which.answer

@@ -299,7 +299,9 @@ class Mentions:
                     continue   # "cash collected last week": the money that came in, not the cash payments only
                 swapped = self._swapped_values().get(key) if size == 1 and len(key) >= 5 else None
                 meant = aliases.get(key) or key
-                for candidate in (key, aliases.get(key), same.get(meant), plural, swapped):
+                # ("big-box accounts": the segment "Big-box retail", its hyphen written or not)
+                unhyphened = key.replace("-", "") if "-" in key else None
+                for candidate in (key, aliases.get(key), same.get(meant), plural, swapped, unhyphened):
                     if not candidate:
                         continue
                     hit = next(((d, v[candidate]) for d, v in keyed.items() if candidate in v), None)
