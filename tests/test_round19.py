@@ -286,3 +286,19 @@ def test_a_segment_named_with_its_hyphen(session, shop):
     which = ask(session, shop["boss"], "list our big-box accounts")
     assert {"dimension": "segment", "op": "in", "values": ["Big-box retail"]} in which.tool_calls[0]["args"]["filters"]
     assert "Frontier Farm & Home" in which.answer and "Lakeshore" not in which.answer
+
+
+def test_receivables_in_one_currency(session, owing):
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.factories.customers import make_customer
+    from tests.factories.sales import make_invoice
+
+    abroad = make_customer(session, name="Maple Outfitters", code="MAPLE", currency="USD")
+    invoice = make_invoice(session, customer=abroad, amount=Decimal("100.00"), issue_date=date(2026, 11, 1))
+    invoice.fx_rate = Decimal("25000")
+    session.flush()
+    usd = ask(session, owing["finance"], "how much do we have outstanding in US dollars?")
+    assert {"dimension": "currency", "op": "in", "values": ["USD"]} in usd.tool_calls[0]["args"]["filters"]
+    assert "2,500,000" in usd.answer and "100.00 USD" in usd.answer and "15,920,517" not in usd.answer

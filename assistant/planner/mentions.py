@@ -52,7 +52,7 @@ SAME_PLACE = {"usa": "united states", "united states": "usa", "united states of 
               "united kingdom": "uk", "uk": "united kingdom", "great britain": "united kingdom", "britain": "united kingdom", "vietnam": "viet nam", "viet nam": "vietnam",
               "south korea": "korea", "korea": "south korea", "czech republic": "czechia", "czechia": "czech republic"}
 # Currencies by the names people give them (folded), for `Mentions.currency`.
-CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "dollars": "USD", "dollar": "USD",
+CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "usa dollars": "USD", "dollars": "USD", "dollar": "USD",
                   "eur": "EUR", "euro": "EUR", "euros": "EUR", "cad": "CAD", "canadian dollars": "CAD",
                   "canadian dollar": "CAD", "vnd": "VND", "dong": "VND", "vietnamese dong": "VND", "gbp": "GBP",
                   "pounds": "GBP", "jpy": "JPY", "yen": "JPY", "sgd": "SGD", "singapore dollars": "SGD",
@@ -433,7 +433,9 @@ class Mentions:
         """A currency the documents are kept in, named as a filter ("USD deals", "billed in euros", "invoices in
         CAD"); "revenue in USD" is how to show a figure, not which documents count."""
         names = "|".join(sorted(map(re.escape, CURRENCY_WORDS), key=len, reverse=True))
-        m = re.search(rf"\b(?:billed|invoiced|paying|pay|pays|priced|denominated|quoted|kept|bills? us|invoices? us|"
+        m = re.search(rf"\b(?:outstanding|owed|owing|open|unpaid|overdue|due|receivable|receivables|payable|payables)\s+"
+                      rf"in\s+({names})\b|"
+                      rf"\b(?:billed|invoiced|paying|pay|pays|priced|denominated|quoted|kept|bills? us|invoices? us|"
                       rf"suppliers?|vendors?|pay us|paid us|paid|payments? received|received)\s+in\s+({names})\b|"
                       rf"\b(?:hoa don|xuat hoa don|thanh toan|tinh tien|bao gia|ghi hoa don|lap hoa don)\s+(?:bang|theo)\s+"
                       rf"(?:dong\s+|tien\s+)?({names})\b|"
