@@ -84,6 +84,7 @@ PINNED = {
     "chinook-19.json": "9022f7dc0e6fe19feb86dd75e6687ee66f8bbb45c8a1bcae78769b2e37e24fdc",
     "second-19.json": "86541abf09cbcc62602f096a1198c06e6cc55f3f791f4975a333c51b36b4ab75",
     "demo-19.json": "7e6917c3bbfe31f0842140c86995465178f40d53e92104cb2089b5b6e4c6cb95",
+    "erp-16.json": "b61de3138e49ef3fe95b9e9826cccd5f89c12e7387654e4b23542bd99e6dd4ce",
 }
 
 

@@ -302,3 +302,20 @@ def test_receivables_in_one_currency(session, owing):
     usd = ask(session, owing["finance"], "how much do we have outstanding in US dollars?")
     assert {"dimension": "currency", "op": "in", "values": ["USD"]} in usd.tool_calls[0]["args"]["filters"]
     assert "2,500,000" in usd.answer and "100.00 USD" in usd.answer and "15,920,517" not in usd.answer
+
+
+def test_furthest_over_the_credit_limit_is_ranked_by_how_far(session, owing):
+    from datetime import date
+    from decimal import Decimal
+
+    from tests.factories.customers import make_customer
+    from tests.factories.sales import make_invoice
+
+    far = make_customer(session, name="Sao Lợi Catering", code="SAOLOI", credit_limit=Decimal("1000000"))
+    big = make_customer(session, name="Tân Bình Clinic", code="TANBINH", credit_limit=Decimal("10000000"))
+    make_invoice(session, customer=far, amount=Decimal("5000000"), issue_date=date(2026, 11, 1))     # 4,000,000 over
+    make_invoice(session, customer=big, amount=Decimal("13000000"), issue_date=date(2026, 11, 1))    # 3,000,000 over
+    session.flush()
+    worst = ask(session, owing["finance"], "which customer is furthest over their credit limit?")
+    assert worst.tool_calls[0]["args"]["order_by"] == "available_credit"
+    assert "Sao Lợi Catering" in worst.answer and "Tân Bình Clinic" not in worst.answer

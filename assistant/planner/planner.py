@@ -1259,6 +1259,14 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
     """query_data, or the catalogue's report that holds exactly the same figures."""
     from assistant.planner.data import as_report
 
+    furthest = re.search(r"\b(furthest|farthest|most|the most|nhieu nhat)\b", frame.folded)
+    if any(c["name"] == "over_credit_limit" for c in frame.conditions) and (frame.limit or frame.single or furthest) \
+            and "available_credit" in call.args.get("measures", []) and not call.args.get("order_by"):
+        # "which two customers are furthest over their credit limit?": ranked by how far over, the least credit left
+        call.args.update({"order_by": "available_credit", "order": "asc"})
+        if not call.args.get("limit") and not re.search(r"\b(customers|accounts|clients)\b", frame.folded):
+            call.args["limit"] = 1   # ("which customer is furthest over": that one)
+
     # "…in 2017, in Canadian dollars", "in USD": the figure in the documents' own currency, which query_data gives
     in_currency = bool(call.args.get("customer")) and bool(IN_CURRENCY.search(fold(text)))
     if (intent == "report" or (intent is None and set(call.args["measures"]) <= {"revenue", "orders", "units"})) \
