@@ -16,6 +16,7 @@ from assistant.planner.intents import INTENT_TOOL, classify
 from assistant.planner.linker import LinkResult, entity_index, tokens_of
 from backend.reports.catalog import TABLES as REPORTS
 from backend.semantic.measures import MEASURES
+from backend.semantic import rules
 from backend.text import fold
 
 VI_MARKERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
@@ -674,9 +675,7 @@ def _orders_asked(args: dict[str, Any], measures: list[str], frame) -> None:
     if not codes and measures == ["po_expected_date"]:
         codes = ["sent", "partially_received"]   # "Thiên Long's orders — when will they arrive?": those still to come
     if not codes and re.search(r"\bon order\b|\bdang dat\b", frame.folded):
-        from backend.semantic.rules import ON_ORDER_STATUSES
-
-        codes = list(ON_ORDER_STATUSES)   # "anything on order with them?": drafts and orders not received in full
+        codes = list(rules.ON_ORDER_STATUSES)   # "anything on order with them?": drafts and orders not received in full
     if codes:
         args["filters"] = args.get("filters", []) + [{"dimension": "po_status", "values": codes}]
     listed = frame.listing or (measures == ["purchase_orders"] and bool(WHAT_ORDERED.search(frame.folded)))
@@ -1808,9 +1807,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     folded_text = fold(text)
     last_one = LAST_ONE.search(folded_text)
     if last_one and memory.intent == "data" and link.customer is None and intent not in WRITE_INTENTS:
-        from backend.semantic.measures import MEASURES as known
-
-        latest = next((LATEST_OF.get(m) for m in memory.args.get("measures", []) if LATEST_OF.get(m) in known), None)
+        latest = next((LATEST_OF.get(m) for m in memory.args.get("measures", []) if LATEST_OF.get(m) in MEASURES), None)
         if latest is not None and not memory.args.get("group_by"):
             # "how many orders has Bjørn Hansen placed?" then "when was the last one?": the latest of those
             args = {k: v for k, v in memory.args.items() if k not in ("period", "limit", "order", "order_by")}
