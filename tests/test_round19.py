@@ -319,3 +319,20 @@ def test_furthest_over_the_credit_limit_is_ranked_by_how_far(session, owing):
     worst = ask(session, owing["finance"], "which customer is furthest over their credit limit?")
     assert worst.tool_calls[0]["args"]["order_by"] == "available_credit"
     assert "Sao Lợi Catering" in worst.answer and "Tân Bình Clinic" not in worst.answer
+
+
+def test_the_catalogue_counted_and_a_lifetime_report_over_all_time(session, shop):
+    tracks = ask(session, shop["boss"], "how many items do we sell altogether?")
+    assert tracks.tool_calls[0]["args"]["measures"] == ["products"] and ": 2." in tracks.answer
+    lifetime = ask(session, shop["boss"], "On average, how much has each customer spent with us over their lifetime?")
+    assert lifetime.tool_calls[0]["name"] == "run_report" and lifetime.tool_calls[0]["status"] == "ok"
+    assert "Lakeshore Sports Warehouse" in lifetime.answer
+
+
+def test_all_time_is_a_snapshot_of_today():
+    from datetime import date
+
+    from backend.semantic.periods import resolve_period
+
+    resolved = resolve_period("as_of", "all", date(2026, 11, 20))
+    assert resolved.period is None and resolved.as_of == date(2026, 11, 20)

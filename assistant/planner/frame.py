@@ -713,6 +713,8 @@ def parse(text: str, today: date) -> Frame:
                  frame.folded) and frame.limit is None and "orders" in frame.measures and frame.group_by:
         # "nhân viên nào chốt nhiều đơn nhất năm nay?": one of them, by the number of orders (not each order)
         frame.single, frame.row = True, None
+    if CATALOGUE_COUNT.search(frame.folded) and set(frame.measures) <= {"units", "revenue", "products"} and not frame.period:
+        frame.measures[:] = ["products"]   # "how many tracks do we sell altogether?": the catalogue, not units sold
     if re.search(r"\b(best|top|worst)[- ]?sellers?\b", frame.folded) and not frame.group_by and frame.row is None:
         frame.group_by.append("product")   # "our best sellers by units last month": the products
         frame.single = False
@@ -1298,6 +1300,10 @@ def _add(items: list[str], value: str) -> None:
         items.append(value)
 
 
+# The size of the catalogue asked with a verb of selling: "how many tracks do we sell", "bao nhiêu mặt hàng mình bán".
+CATALOGUE_COUNT = re.compile(r"\bhow many (different )?(products|items|skus|tracks|articles|product lines) (do|does|can) "
+                             r"(we|you|the company|the store) (sell|carry|stock|offer|have|list)\b|"
+                             r"\b(bao nhieu|may) (san pham|mat hang|ma hang) (minh|chung ta|cong ty) (dang )?(ban|kinh doanh|co)\b")
 # Customers or products ranked in words with no figure named: "our biggest customers", "top products".
 RANKED_ROWS = re.compile(r"\b(top|biggest|largest|best|most valuable|highest value|leading|khach hang lon nhat|lon nhat)\s+"
                          r"(\w+\s+)?(customers?|clients?|accounts?|buyers?|products?|items?|sellers?)\b|"

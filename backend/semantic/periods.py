@@ -273,8 +273,8 @@ def resolve_period(use: PeriodUse, text: str | None, today: date, *, default: st
         return ResolvedPeriod(None, today)
     if use == "range":
         return ResolvedPeriod(parse_period(text or default or "this-year", today), today)
-    if text is None:
-        return ResolvedPeriod(None, today)
+    if text is None or (use in ("as_of", "filter") and is_all_time(text)):
+        return ResolvedPeriod(None, today)   # ("all": a snapshot over all the history, as of today; no date filter)
     period = parse_period(text, today)
     if use == "filter":
         return ResolvedPeriod(period, today)
