@@ -336,3 +336,22 @@ def test_all_time_is_a_snapshot_of_today():
 
     resolved = resolve_period("as_of", "all", date(2026, 11, 20))
     assert resolved.period is None and resolved.as_of == date(2026, 11, 20)
+
+
+def test_the_rep_with_the_most_orders(session, shop):
+    from datetime import date
+    from decimal import Decimal
+
+    from backend.models import Customer, Product
+    from sqlalchemy import select
+    from tests.factories.sales import make_order
+
+    other = make_employee(session, role="sales", name="Derek Olsen", email="derek@example.test")
+    lamp = session.execute(select(Product).where(Product.sku == "LP-1001")).scalar_one()
+    cairn = session.execute(select(Customer).where(Customer.code == "CAIRN")).scalar_one()
+    make_order(session, customer=cairn, lines=[(lamp, 100, None, Decimal("0"))], order_date=date(2026, 10, 5),
+               status="invoiced", salesperson=other)     # one big order: more revenue, fewer orders
+    session.flush()
+    most = ask(session, shop["boss"], "nhân viên nào chốt nhiều đơn nhất năm nay?")
+    assert most.tool_calls[0]["args"]["measures"] == ["orders"] and most.tool_calls[0]["args"]["group_by"] == ["owner"]
+    assert "Jason Pruitt" in most.answer and ": 2." in most.answer

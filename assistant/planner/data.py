@@ -196,7 +196,10 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     # A count asked as a list ("which deals are in negotiation", "customers in France"): list the things.
     for name in list(measures):
         row = ROW_OF_COUNT.get(name)
-        if row and (frame.listing or frame.single or frame.limit) and not frame.counting and not counted:  # "the biggest deal we lost"
+        ranks_others = frame.single and bool(frame.group_by) and row not in frame.group_by and len(measures) == 1
+        # ("nhân viên nào chốt nhiều đơn nhất": the reps ranked by their count of orders, not the orders listed)
+        if row and (frame.listing or frame.single or frame.limit) and not frame.counting and not counted \
+                and not ranks_others:  # "the biggest deal we lost"
             others = [m for m in measures if m != name]
             if row not in group_by and (not group_by or not others):
                 group_by.append(row)
