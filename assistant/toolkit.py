@@ -56,6 +56,14 @@ def run_tool(spec: ToolSpec, turn: TurnContext, arguments: dict[str, Any]) -> tu
     return status, result
 
 
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
 def _as_langchain_tool(spec: ToolSpec) -> StructuredTool:
     def invoke(runtime: ToolRuntime, **kwargs: Any) -> str:
         turn: TurnContext = runtime.context
@@ -63,7 +71,9 @@ def _as_langchain_tool(spec: ToolSpec) -> StructuredTool:
         if "language" in spec.input_model.model_fields and "language" not in arguments and turn.language == "vi":
             arguments["language"] = "vi"  # the sentences in a result are in the user's language, not the model's pick
         status, result = run_tool(spec, turn, arguments)
-        return json.dumps({"status": status, "result": result}, ensure_ascii=False, default=str)
+        # What the model reads leaves out empty fields (the turn's record keeps them): a null says nothing the
+        # field's absence does not, and a small context has no tokens for it.
+        return json.dumps({"status": status, "result": _without_nulls(result)}, ensure_ascii=False, default=str)
 
     description = spec.description
     if spec.kind == "write":

@@ -355,3 +355,10 @@ def test_the_rep_with_the_most_orders(session, shop):
     most = ask(session, shop["boss"], "nhân viên nào chốt nhiều đơn nhất năm nay?")
     assert most.tool_calls[0]["args"]["measures"] == ["orders"] and most.tool_calls[0]["args"]["group_by"] == ["owner"]
     assert "Jason Pruitt" in most.answer and ": 2." in most.answer
+
+
+def test_what_the_model_reads_of_a_result_leaves_out_empty_fields():
+    from assistant.toolkit import _without_nulls
+
+    assert _without_nulls({"a": None, "b": [{"c": None, "d": 1}, None], "e": {"f": None}}) == {"b": [{"d": 1}, None],
+                                                                                                "e": {}}

@@ -52,7 +52,7 @@ class DataFilter(ToolModel):
 class MeasureCondition(ToolModel):
     measure: MeasureName = Field(description="Measure tested on each row")
     op: Literal[">", ">=", "<", "<=", "=", "!=", "empty"] = Field(
-        description="Compare with value or other; 'empty': the row has no value for the measure (no credit limit set)")
+        description="vs value or other; 'empty': no value (no credit limit set)")
     value: Decimal | None = Field(None, max_digits=24, decimal_places=4, description="A number (money in base currency)")
     other: MeasureName | None = Field(None, description="Or another measure of the same row, e.g. credit_limit")
 
@@ -64,12 +64,12 @@ class QueryDataInput(ToolModel):
     filters: list[DataFilter] = Field(default_factory=list, max_length=10, description="Dimension filters")
     customer: Value | None = Field(None, description="Only this customer (code or name)")
     product: Value | None = Field(None, description="Only this product (SKU or name)")
-    owner: Value | None = Field(None, description="Only this salesperson / employee (code, e-mail or name; 'me': the asker)")
+    owner: Value | None = Field(None, description="Only this employee (code, e-mail, name; 'me')")
     conditions: list[MeasureCondition] = Field(default_factory=list, max_length=5, description=(
         "Keep rows meeting these, e.g. credit_exposure > credit_limit"))
     period: str | None = Field(None, max_length=60, description=(
-        "e.g. 2024, 2024-Q3, 2024-10, 2024-01-01..2024-03-31, last-month, ytd, all. Flows count records dated in it "
-        "(default this year); balances are taken at its end (default today)"))
+        "e.g. 2024, 2024-Q3, 2024-10, 2024-01-01..2024-03-31, last-month, ytd, all; flows: dated in it (default this "
+        "year); balances: at its end (default today)"))
     compare: Literal["previous_period", "same_period_last_year"] | None = Field(
         None, description="Also the earlier values and the change")
     order_by: Annotated[str, StringConstraints(max_length=40)] | None = Field(
@@ -77,7 +77,7 @@ class QueryDataInput(ToolModel):
     order: Literal["asc", "desc"] | None = None
     limit: int | None = Field(None, ge=1, le=MAX_ROWS, description="Max rows (default 50 grouped)")
     share: bool = False   # also each row's % of the whole (the tool's description says so)
-    language: Literal["en", "vi"] | None = Field(None, description="Language of labels and notes: the user's")
+    language: Literal["en", "vi"] | None = Field(None, description="The user's language")
 
 
 class MeasureInfo(ToolModel):
