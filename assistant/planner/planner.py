@@ -209,7 +209,7 @@ OWNER_OF_THAT = re.compile(r"\b(khach (do|nay|hang do|hang nay)|that (customer|a
                            r"\b(who|ai)\b.*\b(owns|looks after|handles|phu trach|quan ly)\b.*\b(that (customer|account|one)|"
                            r"khach (do|nay)|them|it)\b")
 # The latest of the things just counted ("when was the last one?") and the figure that dates it.
-LAST_ONE = re.compile(r"\bwhen (was|did) (the|his|her|their|its) (last|latest|most recent)( one| order| payment)?\b|"
+LAST_ONE = re.compile(r"\bwhen (was|did) (the|his|her|their|its) (last|latest|most recent) one\b|"
                       r"\b(the )?(last|latest|most recent) one\b|\blan cuoi (la )?(khi nao|bao gio|ngay nao)\b")
 LATEST_OF = {"orders": "last_order", "revenue": "last_order", "units": "last_order", "payments_received": "last_payment",
              "payment_count": "last_payment", "goods_receipts": "last_receipt", "units_received": "last_receipt"}
@@ -712,7 +712,9 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     if not measures and all(MEASURES[m].counts is not None for m in frame.measures):
         # (a figure named for itself keeps its meaning: "nhập về bao nhiêu thùng giấy Double A" is units received)
         measures = [m for m, cue in _BUYING_CUES if re.search(cue, frame.folded)][:1]
-    if not measures and (any(d == "po_status" for d, _ in frame.statuses) or ON_ORDER_WITH.search(frame.folded)):
+    if not measures and ((any(d == "po_status" for d, _ in frame.statuses)
+                          and re.search(r"\b(ordered|order|orders|pos?|dat|dat hang|don mua)\b", frame.folded))
+                         or ON_ORDER_WITH.search(frame.folded)):
         measures = ["purchase_orders"]   # "what have we ordered from Tân Mai that hasn't arrived yet?": its orders
     profile = bool(SUPPLIER_PROFILE.search(frame.folded)) and not frame.period
     if not measures and not profile:

@@ -175,7 +175,7 @@ MEASURE_LIST: list[Measure] = [
        "đổi sang đồng tiền hạch toán theo tỷ giá ngày đặt hàng.", "money",
        synonyms_en=("sales", "turnover", "revenues", "takings", "income from sales", "sales figures", "sell", "sold",
                     "selling", "spent", "spend", "bought", "buy", "brought in", "bring in", "sales volume", "worth", "value of",
-                    "add up to", "adds up to", "added up to", "have we made", "did we make", "we made", "made from"),
+                    "add up to", "adds up to", "added up to", "have we made", "made from"),
        synonyms_vi=("doanh số", "bán được", "doanh thu bán hàng", "tiền hàng", "bán", "mua", "giá trị", "doanh số khách hàng", "doanh thu khách hàng"),
        on={"orders": MeasureSQL(expr=lambda s: func.sum(_revenue_order(s))),
            "order_lines": MeasureSQL(expr=lambda s: func.sum(_revenue_line(s)))}),

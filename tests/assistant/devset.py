@@ -107,7 +107,8 @@ REPORTS = [
 ]
 # Figures no fixed report holds, through query_data (the semantic model): measures x dimensions x filters x periods.
 DATA = [
-    ("best-selling products this year", {"measures": ["units"], "group_by": ["product"], "period": "this-year"}),
+    # (ranked by units, with their revenue beside them)
+    ("best-selling products this year", {"measures": ["units", "revenue"], "group_by": ["product"], "period": "this-year"}),
     ("which customers are in Hanoi?", {"group_by": ["customer"], "filters": [{"dimension": "city", "values": ["Hanoi"]}]}),
     ("có khách hàng nào ở Đà Nẵng không?", {"group_by": ["customer"], "filters": [{"dimension": "city", "values": ["Da Nang"]}]}),
     ("what is the status of my quotes?", {"measures": ["quotes"], "group_by": ["quote_status"], "owner": "me"}),
