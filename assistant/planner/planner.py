@@ -203,11 +203,6 @@ LAST_PLACE = re.compile(r"^\s*(and |what about |how about |con )?(who|which one|
 ONE_OF_THOSE = re.compile(r"^\s*(and |so )?(which|what)( one)?( is| was|'s| s)? the (?P<w>oldest|biggest|largest|latest|newest|"
                           r"earliest|smallest|most overdue)( one)?\s*\??\s*$|^\s*(con )?(cai|hoa don|don|phieu|khoan) nao "
                           r"(?P<vw>lau|lon|cu|moi|nho) nhat\s*\??\s*$")
-# Whose account the customer just shown is ("khách đó do ai phụ trách?", "who looks after that customer?").
-OWNER_OF_THAT = re.compile(r"\b(khach (do|nay|hang do|hang nay)|that (customer|account|client)|their|them|they|it)\b.*"
-                           r"\b(ai phu trach|phu trach|owner|owns|looks after|account manager|rep|sales ?rep)\b|"
-                           r"\b(who|ai)\b.*\b(owns|looks after|handles|phu trach|quan ly)\b.*\b(that (customer|account|one)|"
-                           r"khach (do|nay)|them|it)\b")
 # The latest of the things just counted ("when was the last one?") and the figure that dates it.
 LAST_ONE = re.compile(r"\bwhen (was|did) (the|his|her|their|its) (last|latest|most recent) one\b|"
                       r"\b(the )?(last|latest|most recent) one\b|\blan cuoi (la )?(khi nao|bao gio|ngay nao)\b")
@@ -1794,7 +1789,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         shown_customers = tuple(session.execute(select(Customer.code).join(Invoice, Invoice.customer_id == Customer.id)
                                                 .where(Invoice.number == memory.rows["invoice"][0])).scalars())
     if link.customer is None and intent not in WRITE_INTENTS and len(shown_customers) == 1 \
-            and OWNER_OF_THAT.search(fold(text)) and _registered("customer_overview"):
+            and OWNER_ASKED.search(fold(text)) and SPOKEN_OF.search(fold(text)) and _registered("customer_overview"):
         # "the longest-overdue invoice?" then "khách đó do ai phụ trách?": the owner of the customer shown
         args = {"customer": shown_customers[0], **({"language": "vi"} if language == "vi" else {})}
         return Plan(intent="overview", tool="customer_overview", args=args, language=language,
