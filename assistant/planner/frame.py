@@ -881,6 +881,12 @@ def _how_much_ordered(frame: Frame) -> None:
     if not frame.measures and frame.amount and re.search(r"\bhow much (has|have|did|do|does)\b.{0,60}\b(ordered|order|purchased|"
                                                           r"purchase)\b", frame.folded):
         frame.measures.append("revenue")
+    elif not frame.measures and re.search(r"\b(what(s| is|'s) )?the total (for|of|from|on)\b|\btotal spend\b", frame.folded):
+        frame.measures.append("revenue")   # "what's the total for Richard Cunningham in 2022?": what they bought
+    if frame.period is None and frame.measures and re.search(
+            r"\b(has|have)\b.{0,40}\b(placed|bought|ordered|spent|purchased)\b.{0,30}\b(with us|from us|ever|altogether|"
+            r"in total|all time)\b", frame.folded):
+        frame.period = "all"   # "how many orders has Google placed with us?": ever, not this year
 
 
 WHO_THE_MOST = re.compile(r"^\s*who (has |have |had )?(?P<verb>booked|sold|closed|won|made|took|logged|handled|placed|ordered|"
@@ -891,6 +897,9 @@ def _who_the_most(frame: Frame) -> None:
     """'who booked the most orders, not counting cancelled ones?': the people ranked by how many, the top one —
     colleagues for what staff do, customers for what buyers do."""
     m = WHO_THE_MOST.search(frame.folded)
+    if m and not frame.measures and not frame.group_by and m.group("verb") in (
+            "booked", "sold", "made", "brought in", "spent", "bought", "purchased", "ordered"):
+        frame.measures.append("revenue")   # "who booked the most in 2023?": the money, by the people
     if not m or frame.group_by or not frame.measures:
         return
     buyer = m.group("verb") in ("placed", "ordered", "bought", "spent", "purchased", "raised", "opened")

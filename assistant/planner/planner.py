@@ -414,7 +414,7 @@ MY_LINE = re.compile(r"\b(do|am|should) i report to\b|\bmy (manager|boss|supervi
                      r"\b(who|ai)( (is|are|does|do))? (reports?|reporting|bao cao)( directly| truc tiep)? (to|cho) "
                      r"(me|toi|em|minh)\b|\b(cap duoi|nhan vien) cua (toi|em|minh)\b")
 # How many colleagues there are ("how many employees do we have?", "bao nhiêu nhân viên", "headcount").
-STAFF_COUNT = re.compile(r"\bhow many (employees|staff|people (work|are employed)|colleagues|team members|(sales ?reps|salespeople|support "
+STAFF_COUNT = re.compile(r"\bhow many (employees|staff|(people|ppl|persons) (work|are employed|do we (have|employ))|colleagues|team members|(sales ?reps|salespeople|support "
                          r"agents|accountants|managers)\b)|\bheadcount\b|\b(bao nhieu|may) (nhan vien|nguoi)\b|"
                          r"\bso (luong )?nhan vien\b")
 # Where colleagues work: "based in Lethbridge", "who works out of Calgary", "nhân viên ở Hà Nội".
@@ -424,6 +424,9 @@ STAFF_PLACE = re.compile(r"\b(based|located|working|work|works|sitting|sit) (in|
 # A department by its initials: "who runs IT here?", "our IT person" (the admin role).
 IT_ASKED = re.compile(r"\b(who|whom|ai)\b.{0,30}\bIT\b|\bIT (manager|person|admin|guy|support|department|team)\b|"
                       r"\bhead of IT\b")
+# A colleague by their job rather than their name: "our finance person", "the support guy", "người bên kế toán".
+ROLE_PERSON = re.compile(r"\b(our|the|my|a) (finance|accounting|accounts|support|sales) (person|guy|lady|people|contact|lead|"
+                         r"team member|colleague)\b|\b(nguoi|chi|anh|ban) (ben |o |phong |bo phan )?(ke toan|tai chinh|ho tro)\b")
 # A list of colleagues asked for, and the role its words name.
 STAFF_LIST = re.compile(r"\b(list|danh sach|who are|show me|all)( of)?( our| the| all| cac| nhung)? (sales ?reps|salespeople|sales staff|"
                         r"sales team|support agents?|support staff|support team|finance team|accountants?|managers|staff|"
@@ -439,7 +442,7 @@ STAFF_ROLES = (("sales", r"sales|kinh doanh|ban hang"), ("support", r"support|ho
                ("finance", r"finance|accountant|accounting|ke toan|tai chinh"), ("manager", r"\bmanagers\b"))
 # What the directory holds about a colleague: how to reach them, their role and region.
 COLLEAGUE_DETAIL = re.compile(r"\b(e-?mails?|email address|phone|number|contact|contact details|reach|region|role|position|"
-                              r"job|title|chuc vu|vai tro|so dien thoai|dien thoai|lien he|khu vuc|dia chi email)\b")
+                              r"job|title|do (here|for us|for a living)|what does \w+( \w+)? do|lam (gi|viec gi)|chuc vu|vai tro|so dien thoai|dien thoai|lien he|khu vuc|dia chi email)\b")
 
 
 def _staff_regions(session: Session) -> dict[str, str]:
@@ -477,6 +480,12 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
             return Plan(intent="directory", tool="find_employees", args=args, language=language)
         if IT_ASKED.search(text):
             return Plan(intent="directory", tool="find_employees", args={"role": "admin"}, language=language)
+        person = ROLE_PERSON.search(folded)
+        if person:
+            # "what's the email for our finance person?": the colleagues of that role
+            role = next((r for r, words in STAFF_ROLES if re.search(words, person.group(0))), None)
+            if role:
+                return Plan(intent="directory", tool="find_employees", args={"role": role}, language=language)
         if memory.intent == "directory" and memory.args.get("query") != "me" \
                 and (memory.args.get("query") or memory.args.get("role")) \
                 and extra.employee(text, exclude=masked) is None and (
@@ -485,7 +494,7 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
                          or re.search(r"\b(where|based|o dau)\b", folded))):
             # "who reports to him?", "and where are they based?": the colleague just looked up, with their team
             return Plan(intent="directory", tool="find_employees", args=dict(memory.args), language=language)
-    covers = re.search(r"\bwho (covers|handles|looks after|is responsible for|runs|manages|works) (the )?(?P<r>[\w ]+?) "
+    covers = re.search(r"\bwho (covers|handles|looks after|is responsible for|runs|manages|works) (the |teh |our )?(?P<r>[\w ]+?) "
                        r"(region|territory|area)\b|\bai (phu trach|lo|quan ly) (khu vuc|vung|mien) (?P<v>[\w ]+?)\s*\??$", folded)
     if covers and link.customer is None and not frame.measures:
         # "who covers the Northeast region?": the colleagues of that region
