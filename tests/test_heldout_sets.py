@@ -86,6 +86,7 @@ PINNED = {
     "demo-19.json": "7e6917c3bbfe31f0842140c86995465178f40d53e92104cb2089b5b6e4c6cb95",
     "erp-16.json": "b61de3138e49ef3fe95b9e9826cccd5f89c12e7387654e4b23542bd99e6dd4ce",
     "second-20.json": "f29b617b4b0b33059a3d59453302f5ae69c2b658d0dcfe4904199d4feca45498",
+    "chinook-20.json": "c96cdeeb12ef88a1fec280dab3dfbb91ce030799557203eb8a4ce1a5c8759d24",
 }
 
 
