@@ -131,6 +131,9 @@ def test_ledger_payables_and_purchases(finance):
     assert today.totals == {"open_payables": D("1400000"), "overdue_payables": D("300000"), "open_bills": 2}
     assert q(finance, measures=["open_payables"], period="2026-10-20").totals == {"open_payables": D("1540000")}
     assert by(finance, "open_payables", "aging_bucket") == {"current": D("1100000"), "days_1_30": D("300000")}
+    # the oldest overdue bill is the pens' (due 11-14): that many days late on the day, and only Bút Co's
+    late = (finance.today - date(2026, 11, 14)).days
+    assert by(finance, "max_days_bill_overdue", "supplier") == {"PENCO": late, "SVC": None}
     # Purchases are goods bills only (the service bill is not one); paid to suppliers in October 140,000.
     october = q(finance, measures=["purchases", "supplier_payments_made"], period="2026-10")
     assert october.totals == {"purchases": D("400000"), "supplier_payments_made": D("140000")}
@@ -429,6 +432,14 @@ def test_a_purchase_orders_lines_bills_and_receipts(finance):
     assert total(finance, "units_ordered", period="2026-09") == 0   # ordered on 10-08
     bill = session.execute(select(SupplierBill).where(SupplierBill.purchase_order_id == order.id)).scalar_one()
     assert by(finance, "supplier_bill_total", "bill", filters=on_it, period="all") == {bill.number: D("440000")}
+    # all 100 received were billed; a bill for 60 of them only would leave 40 waiting for their bill
+    assert by(finance, "units_not_billed", "purchase_order", period="all") == {order.number: 0}
+    line = order.lines[0]
+    line.billed_quantity = 60
+    session.flush()
+    assert by(finance, "units_not_billed", "purchase_order", period="all") == {order.number: 40}
+    line.billed_quantity = 100
+    session.flush()
     receipt = session.execute(select(GoodsReceipt)).scalar_one()
     assert by(finance, "units_received", "product", period="all",
               filters=[{"dimension": "receipt", "values": [receipt.number.lower()]}]) == {"PEN": 100}

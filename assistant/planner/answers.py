@@ -465,9 +465,13 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                 return _t(lang, f" — below reorder level ({level})", f" — dưới mức đặt hàng lại ({level})")
             return _t(lang, f"; reorder level {level}", f"; mức đặt hàng lại {level}") if level else ""
 
-        lines.extend(_t(lang, f"- {s.get('warehouse')}: {s.get('available')} available ({s.get('quantity')} on hand, "
+        def where(s: dict[str, Any]) -> str:   # "HAN (Long Biên warehouse, Hanoi)": the code, and which one it is
+            name = s.get("warehouse_name")
+            return f"{s.get('warehouse')} ({name})" if name and name != s.get("warehouse") else str(s.get("warehouse"))
+
+        lines.extend(_t(lang, f"- {where(s)}: {s.get('available')} available ({s.get('quantity')} on hand, "
                               f"{s.get('reserved')} reserved)" + reorder(s),
-                        f"- {s.get('warehouse')}: còn {s.get('available')} ({s.get('quantity')} tồn, {s.get('reserved')} đã giữ)"
+                        f"- {where(s)}: còn {s.get('available')} ({s.get('quantity')} tồn, {s.get('reserved')} đã giữ)"
                         + reorder(s)) for s in stock)
         if r.get("unit_cost") is None and hints.get("asked_cost"):
             # "giá vốn mực in HP 85A?" asked by support: the cost is not theirs to see, said so

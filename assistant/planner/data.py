@@ -32,6 +32,8 @@ COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue"), "ove
                  "overdue_bills": ("overdue_payables",), "inactive_products": ("inactive_products", "stock_on_hand"),
                  "customers_buying": ("revenue", "units"), "uninvoiced_order_count": ("uninvoiced_orders",),
                  "new_customers_acquired": ("new_customers_acquired",)}
+# Quantities still waiting (to arrive, to be billed): listed per order or product, the ones with nothing left drop out.
+STILL_OUTSTANDING = ("units_not_billed", "units_on_order")
 # A count listed as rows keeps only the rows it counts: those where this measure is positive.
 POSITIVE_FOR = {"overdue_invoices": "overdue_amount", "inactive_products": "inactive_products"}
 # The amount of the things a count counts, for a threshold on them ("POs over 100 million": their value).
@@ -252,6 +254,11 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             r"\b(kem|va) (nguoi|nhan vien) phu trach\b", frame.folded):
         group_by.append("owner")   # "our customers in Brazil with their support rep": who looks after each
     group_by = [d for d in group_by if _allowed(measures, d)]
+    for name in measures:
+        if name in STILL_OUTSTANDING and set(group_by) & {"purchase_order", "product", "supplier"} and not any(
+                c.get("measure") == name for c in conditions):
+            # "which POs are waiting for the supplier's bill": only the orders with something still waiting
+            conditions.append({"measure": name, "op": ">", "value": "0"})
     if len(group_by) == 1 and group_by[0] in ROW_WITH and ROW_WITH[group_by[0]] not in group_by \
             and _allowed(measures, ROW_WITH[group_by[0]]) and not customer:
         group_by.append(ROW_WITH[group_by[0]])

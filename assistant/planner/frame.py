@@ -755,6 +755,10 @@ def parse(text: str, today: date) -> Frame:
     _narrowest(frame)
     _buying_side(frame)
     _units_received(frame)
+    _ordered_value(frame)
+    _receipt_slips(frame)
+    _units_on_order(frame)
+    _received_not_billed(frame)
     _unit_word(frame)
     _who_bought(frame)
     _documents_in_a_state(frame)
@@ -764,6 +768,7 @@ def parse(text: str, today: date) -> Frame:
     _who_the_most(frame)
     _deals_with_worth(frame)
     _document_and_whose(frame)
+    _whose_is_it(frame)
     _suppliers_delivered(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
@@ -808,7 +813,8 @@ SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|nha phan p
 BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "units": "units_ordered", "payments_received": "supplier_payments_made",
                "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills",
                "overdue_invoices": "overdue_bills", "invoices": "supplier_bills", "earliest_due": "next_bill_due",
-               "invoiced": "supplier_bill_total", "last_payment": "supplier_payments_made"}
+               "invoiced": "supplier_bill_total", "last_payment": "supplier_payments_made", "orders_shipped": "goods_receipts",
+               "max_days_overdue": "max_days_bill_overdue"}
 
 
 _SUPPLIER_FIGURES = {"open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
@@ -817,9 +823,12 @@ _SUPPLIER_FIGURES = {"open_payables", "overdue_payables", "purchases", "supplier
 
 def _which_supplier(frame: Frame) -> None:
     """'mình đang nợ nhà cung cấp nào nhiều nhất?': the suppliers are the rows (the figure's phrase held the word)."""
-    if _SUPPLIER_FIGURES & set(frame.measures) and "supplier" not in frame.group_by and \
+    if _SUPPLIER_FIGURES & set(frame.measures) and "supplier" not in frame.group_by and (
             re.search(r"\b(which suppliers?|which vendors?|(?<!hoa don )(?<!don mua hang )nha cung cap nao|ncc nao|"
-                      r"nha cung cap nhieu nhat)\b(?! bills?| invoices?| orders?)", frame.folded):
+                      r"nha cung cap nhieu nhat)\b(?! bills?| invoices?| orders?)", frame.folded) or
+            re.search(r"\bwho (did|do|have|had|has|does) (we|the company) (buy|bought|purchase|purchased|order|ordered|source|"
+                      r"sourced|spend|spent)\b.{0,40}\b(from|with)\b|\b(mua|nhap|dat hang) (cua|tu|o|ben) (ai|ben nao)\b",
+                      frame.folded)):
         frame.group_by.append("supplier")
 
 
@@ -921,6 +930,20 @@ def _deals_with_worth(frame: Frame) -> None:
         frame.measures.append("pipeline_amount")
 
 
+WHOSE = re.compile(r"\b(whose (is|are) (it|that|this|they|those)|who (is|are) (it|that|they|those)( from| for)?|who owes (it|that)|"
+                   r"(cua|la cua) (ai|khach nao|ben nao|nha cung cap nao)|ai (no|dang no))\b")
+
+
+def _whose_is_it(frame: Frame) -> None:
+    """'anything in the 91+ days bucket? whose is it?': the amount by whom it is owed (or owed to)."""
+    if frame.group_by or not frame.measures or frame.row or not WHOSE.search(frame.folded):
+        return
+    whose = "supplier" if set(frame.measures) & set(BUYING_SIDE.values()) else "customer"
+    if all(whose in supported_dimensions(m) for m in frame.measures):
+        frame.group_by.append(whose)
+        frame.single = False
+
+
 def _document_and_whose(frame: Frame) -> None:
     """'Which PO was cancelled this year and from which supplier?': the documents, each with its supplier — 'which
     supplier' asks whose they are, not a list of suppliers."""
@@ -968,6 +991,84 @@ def _units_received(frame: Frame) -> None:
         frame.measures.remove("payments_received")   # ("received" is the goods', not money's)
         if "units_received" not in frame.measures and re.search(r"\b(units?|pieces|so luong|bao nhieu cai)\b", frame.folded):
             frame.measures.append("units_received")
+
+
+def _receipt_slips(frame: Frame) -> None:
+    """'tháng 6 mình nhập kho bao nhiêu phiếu?': a 'phiếu' of goods coming in is a goods receipt, not a support
+    ticket — counted, not the units it brought."""
+    tickets = [m for m in frame.measures if m in ("tickets_opened", "open_tickets")]
+    if not tickets or "goods_receipts" not in MEASURES or not re.search(r"\bphieu\b", frame.folded) \
+            or re.search(r"\b(ho tro|khieu nai|tickets?|support|yeu cau)\b", frame.folded):
+        return
+    if not ({"units_received", "goods_receipts"} & set(frame.measures)
+            or re.search(r"\b(nhap kho|nhap hang|giao hang|nhan hang)\b", frame.folded)):
+        return
+    for name in tickets:
+        frame.measures.remove(name)
+    if "units_received" in frame.measures and not re.search(r"\b(so luong|bao nhieu (cai|thung|hop|don vi))\b", frame.folded):
+        frame.measures.remove("units_received")
+    if "goods_receipts" not in frame.measures:
+        frame.measures.insert(0, "goods_receipts")
+    frame.counting = True
+
+
+def _received_not_billed(frame: Frame) -> None:
+    """'which POs have been received but we haven't got the supplier's bill yet?': the units waiting for a bill,
+    by order — 'received' is the goods', not a payment."""
+    if "units_not_billed" not in frame.measures:
+        return
+    frame.measures[:] = ["units_not_billed"]
+    frame.counting = False
+    if frame.row == "purchase_order" or re.search(r"\b(which|what|list|nao|nhung)\b", frame.folded):
+        frame.group_by[:] = ["purchase_order"]
+        frame.row = frame.row_count = None
+
+
+UNITS_ASKED = re.compile(r"\b(how many|bao nhieu|may)\s+(thung|hop|cai|chiec|ram|goi|cuon|bo|loc|tap|boxes|box|cases|units|"
+                         r"pieces|packs|reams|cartons|pcs|rolls|sets)\b")
+WHEN_DUE = re.compile(r"\b(when|due in|due|expected|eta|arrive|arriving|khi nao|bao gio|ngay nao|du kien|hen)\b")
+
+
+def _units_on_order(frame: Frame) -> None:
+    """'how many boxes of A3 Double A are on order and when are they due in?', 'vở B5 mình đang đặt thêm bao nhiêu
+    lốc mà chưa về?': the units still to come on open purchase orders (each order with its expected date when
+    'when' is asked) — not how many orders."""
+    open_po = {c for d, c in frame.statuses if d == "po_status"} & {"sent", "partially_received", "draft"}
+    if not open_po or "units_on_order" not in MEASURES:
+        return
+    frame.statuses = [(d, c) for d, c in frame.statuses if d != "po_status" or frame.row != "product"]
+    if frame.row == "product" and set(frame.measures) <= {"products", "stock_on_hand", "units"}:
+        # "which products are still on order?": the products with units still to come, how many each
+        frame.measures[:] = ["units_on_order"]
+        frame.group_by[:] = ["product"]
+        frame.row = frame.row_count = None
+    if not UNITS_ASKED.search(frame.folded) \
+            or not set(frame.measures) <= {"units", "units_ordered", "purchase_orders", "orders", "units_received",
+                                           "units_on_order"}:
+        return
+    frame.measures[:] = ["units_on_order"]
+    frame.statuses = [(d, c) for d, c in frame.statuses if d != "po_status"]
+    frame.counting = False
+    if WHEN_DUE.search(frame.folded) and "po_expected_date" in MEASURES:
+        frame.measures.append("po_expected_date")
+        frame.group_by[:] = ["purchase_order"]
+
+
+MONEY_ASKED = re.compile(r"\b(bao nhieu tien|tong tien|tong gia tri|gia tri|tri gia|how much money|worth|value|"
+                         r"how much (did|do|have) we (spend|spent|order|ordered)|spend|spent|het bao nhieu)\b")
+BEFORE_VAT = re.compile(r"\b(chua (co )?(vat|thue)|truoc (vat|thue)|before (vat|tax)|excl(uding)? (vat|tax)|ex vat|net of vat|"
+                        r"khong (tinh |gom )?(vat|thue))\b")
+
+
+def _ordered_value(frame: Frame) -> None:
+    """'tháng 6 mình đặt mua tổng cộng bao nhiêu tiền (chưa VAT)?': what the purchase orders are worth — before VAT
+    when that is said — not how many units they hold."""
+    if "units_ordered" in frame.measures and MONEY_ASKED.search(frame.folded) and \
+            not re.search(r"\b(units?|pieces|cai|thung|hop|chiec|so luong)\b", frame.folded):
+        value = "purchase_order_net" if BEFORE_VAT.search(frame.folded) else "purchase_order_value"
+        if value in MEASURES and value not in frame.measures:
+            frame.measures[frame.measures.index("units_ordered")] = value
+            frame.counting = False
 
 
 # The company as the buyer: "what did we buy the most units of", "how much did we buy in 2026", "mình mua vào".
@@ -1021,18 +1122,30 @@ def _invoices_overdue(frame: Frame) -> None:
         frame.conditions[:] = []
 
 
-OLDEST_DOCUMENT = re.compile(r"\b(oldest|earliest|longest)( overdue| unpaid| outstanding| open| late)* (invoice|bill)s?\b|"
-                             r"\b(hoa don|hd) (qua han|chua thanh toan|no)( \w+)? (lau nhat|cu nhat)\b")
+OLDEST_DOCUMENT = re.compile(r"\b(oldest|earliest|longest)( overdue| unpaid| outstanding| open| late)*(?: supplier| vendor)? (invoice|bill)s?\b|"
+                             r"\b(hoa don|hd)(?: nha cung cap| ncc| mua hang)? (qua han|chua thanh toan|chua tra|no)( \w+)? "
+                             r"(lau nhat|cu nhat)\b")
 
 
 def _oldest_document(frame: Frame) -> None:
     """'which customer has the oldest overdue invoice?': that invoice (and whose it is), with what is still open on
     it — not the customer's figure alone."""
-    if "max_days_overdue" in frame.measures and frame.row == "customer" and not frame.group_by \
-            and (m := OLDEST_DOCUMENT.search(frame.folded)) and m.group(3) != "bill":
+    m = OLDEST_DOCUMENT.search(frame.folded)
+    if m is None or frame.group_by:
+        return
+    bill = m.group(3) == "bill" or bool(re.search(r"\b(nha cung cap|ncc|mua hang)\b", m.group(0)))
+    if "max_days_overdue" in frame.measures and frame.row == "customer" and not bill:
         frame.row, frame.row_count = "invoice", "invoices"
         if "open_receivables" not in frame.measures:
             frame.measures.append("open_receivables")
+    elif bill and "max_days_bill_overdue" in MEASURES and (
+            {"max_days_overdue", "max_days_bill_overdue"} & set(frame.measures)
+            or ({"overdue_payables", "overdue_bills"} & set(frame.measures) and re.search(r"\b(overdue|qua han)\b", m.group(0)))):
+        # (an unpaid bill asked without its lateness is the one due first: the bills' own reading, in data.py)
+        # "what's our oldest unpaid supplier bill and how late is it?": that bill, what is owed on it, how late
+        frame.measures[:] = ["max_days_bill_overdue", "open_payables"]
+        frame.row, frame.row_count = "bill", "open_bills"
+        frame.single, frame.order = True, "desc"   # (the oldest is the one most days late)
 
 
 def _how_many_and_how_much(frame: Frame) -> None:
@@ -1223,6 +1336,9 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     if grouped and before in ("cac", "nhung") and "tong" in words[:hit.start]:
         grouped = False   # "tổng doanh thu của các khách hàng ở Hà Nội": one total over them ("các" only makes a plural)
     picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()
+    if not picked and any(d.target in DOCUMENT_COUNTS for d in hit.of("dimension")) and (
+            after in ("numbers", "nos", "la") or (words[hit.end - 1] == "number" and re.search(r"\bnumbers\b", (frame.text or "").lower()))):
+        picked = True   # "số phiếu nhập là gì", "and the receipt numbers?": the documents themselves, listed
     conditions = hit.of("condition")
     if conditions:
         frame.conditions.append({"name": conditions[0].target, "number": hit.number})

@@ -82,6 +82,8 @@ RULES: dict[str, list[tuple[str, float]]] = {
                      (r"\b(unit cost|cost price|purchase cost|gia von|gia nhap)\b", 3),
                      # "kho Hà Nội còn bao nhiêu vở B5", "còn bao nhiêu có thể bán ở mỗi kho"
                      (r"\bcon bao nhieu\b.*\bkho\b|\bkho\b.*\bcon bao nhieu\b", 3.5), (r"\bco the ban\b", 2),
+                     # "mực HP 85A kho nào đang còn nhiều hơn?", "which warehouse has more of it"
+                     (r"\bkho nao\b.*\b(con|co)\b|\b(which|what) warehouse (has|have|holds?)\b", 3),
                      (r"\bdo we have (any )?\w+.*\bin (hanoi|ha noi|hcm|saigon|ho chi minh|stock)\b", 2)],
     "report": [(r"\breport\b", 2), (r"\brevenue\b", 3), (r"\bsales\b", 2), (r"\bdoanh (thu|so)\b", 3.5), (r"\btop \d+\b", 2.5),
                (r"\btop (customers|products|clients|salespeople|reps)\b", 3), (r"\bbest[- ]selling\b", 3),

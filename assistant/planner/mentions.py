@@ -149,6 +149,16 @@ class Mentions:
         # the methods we pay suppliers by count too ("supplier payments made by card")
         self.values["payment_method"].update({fold(v): v for v in session.execute(
             select(SupplierPayment.method).where(SupplierPayment.method.is_not(None)).distinct()).scalars() if v})
+        # and by their Vietnamese names ("bằng thẻ", "qua chuyển khoản"; "thẻ" alone folds to the English "the")
+        from backend.words import VIETNAMESE
+
+        methods = self.values["payment_method"]
+        for stored in set(methods.values()):
+            vietnamese = VIETNAMESE.get(stored.lower())
+            if vietnamese:
+                said = fold(vietnamese)
+                for phrase in (f"bang {said}", f"qua {said}", *([said] if len(said.split()) >= 2 else [])):
+                    methods.setdefault(phrase, stored)
         self.warehouses = [(code, fold(code), fold(name)) for code, name in session.execute(
             select(Warehouse.code, Warehouse.name))]
         self.currencies = set(session.execute(select(Customer.currency).distinct()).scalars()) | set(

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.planner import frame as frame_mod
 from assistant.planner import slots as slot_mod
 from assistant.planner.intents import INTENT_TOOL, classify
 from assistant.planner.linker import LinkResult, entity_index, tokens_of
@@ -56,6 +57,24 @@ OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so d
 # "how many orders is that?", "what's that in units?": another figure of what the last answer covered (its period too)
 THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s*$|\b(what|how much|how many) (is|was) that in\b|"
                          r"\b(la|duoc) bao nhieu (don|hoa don|khach)?\s*(vay|do)\s*\??\s*$")
+# The things an amount is owed or expected on: "how many bills is that?" after what is overdue counts the overdue ones.
+AMOUNT_COUNTED = {"overdue_payables": "overdue_bills", "open_payables": "open_bills", "open_receivables": "open_invoices",
+                  "overdue_amount": "overdue_invoices", "pipeline_amount": "open_opportunities"}
+
+
+def _count_of_that(frame, shown) -> None:
+    """'how much of that is overdue?' then 'how many bills is that?': the count of the things the last amount was
+    on (the overdue bills), not of every bill ever."""
+    from assistant.planner.frame import BUYING_SIDE, ROW_OF_COUNT
+
+    twin = next((AMOUNT_COUNTED[m] for m in shown if m in AMOUNT_COUNTED), None)
+    for i, name in enumerate(frame.measures):
+        # ("bills" read as invoices: the supplier's, when the amount was on the buying side)
+        row = ROW_OF_COUNT.get(BUYING_SIDE.get(name, name) if twin in BUYING_MEASURES else name)
+        if row and twin and ROW_OF_COUNT.get(twin) == row and twin in MEASURES:
+            frame.measures[i] = twin
+
+
 MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b")
 # Facts whose salesperson is the one assigned to the row (a ticket's assignee), not the customer's owner.
 ASSIGNED_FACTS = {"tickets", "open_tickets", "resolutions", "interactions"}
@@ -131,13 +150,14 @@ _LEGAL_WORDS = {"cong", "ty", "tnhh", "cp", "co", "ltd", "pte", "jsc", "inc", "l
 BUYING_MEASURES = ("open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
                    "overdue_bills", "supplier_bills", "next_bill_due", "units_received", "goods_receipts", "last_receipt",
                    "purchase_orders", "purchase_order_value", "purchase_order_net", "supplier_bill_total", "po_expected_date",
-                   "units_ordered")
+                   "units_ordered", "units_on_order")
 _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no|dang no)\b"),
                 ("purchases", r"\b(purchase[sd]?|bought|buy|mua|nhap|bill(?:ed)? us|invoiced? us)\b"),
                 ("supplier_bill_total", r"\b(tinh tien|tinh phi|charged us|charge us|billed us)\b"),
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien|da tra|tra cho|(minh|chung ta|cong ty) "
                                            r"(da )?tra)\b"),
-                ("supplier_bill_total", r"\b(billed by|invoiced by|been billed|been invoiced)\b")]
+                ("supplier_bill_total", r"\b(billed by|invoiced by|been billed|been invoiced)\b"),
+                ("goods_receipts", r"\b(deliveries|delivered|delivery|giao hang|shipped us|sent us)\b")]
 
 
 SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|supplies|supplied)\b")
@@ -735,13 +755,21 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
         said = set(frame.words)
         for product in entity_index(session).products:
             tokens = set(product.tokens)
-            if words <= tokens and len((tokens - words) & said) >= 2:
-                return None   # "units of Giấy A4 Double A 80gsm": the product called so, not the supplier
+            extra = (tokens - words) & said
+            if words <= tokens and (len(extra) >= 2 or (extra and frame_mod.UNITS_ASKED.search(frame.folded))):
+                # "units of Giấy A4 Double A 80gsm", "how many boxes of A3 Double A": the product called so, not
+                # the supplier
+                return None
     if profile and _registered("find_suppliers"):
         # "what are Brother Singapore's payment terms?", "who's our contact at Double A": the supplier's record
         return Plan(intent="find_supplier", tool="find_suppliers", args={"query": supplier, "limit": 1}, language=language)
     measures = _bills_listed(measures, frame)
     args: dict[str, Any] = {"measures": measures, "filters": [{"dimension": "supplier", "values": [supplier]}]}
+    from backend.semantic.engine import supported_dimensions
+
+    documents = [d for d in frame.group_by if d in ("receipt", "purchase_order", "bill")]
+    if documents and all(d in supported_dimensions(m) for m in measures for d in documents):
+        args["group_by"] = documents   # "how many deliveries this week, and the receipt numbers?": each one
     if measures == ["supplier_payments_made"] and LATEST.search(frame.folded) and not frame.period:
         # "lần cuối mình trả tiền cho Double A là khi nào, bao nhiêu?": the latest day paid, and how much
         args.update({"group_by": ["day"], "order_by": "day", "order": "desc", "limit": 1, "period": "all"})
@@ -1694,7 +1722,17 @@ def _next_due(plan: Plan, folded: str) -> None:
             return
 
 
+# A remark after the question that only says why it is asked: "… còn bao nhiêu thùng? khách cần 50 thùng",
+# "… in stock? the customer needs 40" — the question is before it.
+CONTEXT_TAIL = re.compile(r"^\s*(?:(?:vi|because|since|as|do|boi vi)\s+)?(?:(?:the|a|our|my|con|ben)\s+)?"
+                          r"(?:khach( hang)?|customer|client|they|he|she|anh ay|chi ay|ho)( \w+)? "
+                          r"(?:can|muon|hoi|dang can|can gap|needs?|wants?|is asking for|asked for|asks for|ordered|dat)\b")
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
+    question, mark, tail = text.rpartition("?")
+    if mark and tail.strip() and CONTEXT_TAIL.search(fold(tail)):
+        text = question + mark
     plan = _make_plan(text, session=session, actor_id=actor_id, today=today, memory=memory)
     if plan.tool == "product_availability" and COST_ASKED.search(fold(text)):
         plan.hints["asked_cost"] = True   # said so when the asker's role may not see costs
@@ -2376,6 +2414,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         customer = link.customer.code if link.customer else None
         that_figure = bool(THAT_FIGURE.search(frame.folded)) and memory.intent in ("data", "report") and not frame.period
         of_that = bool(OF_THAT.search(frame.folded)) or that_figure
+        if that_figure:
+            _count_of_that(frame, memory.args.get("measures", ()))
         if customer is None and memory.customer_code and (of_that or SPOKEN_OF.search(frame.folded)):
             customer = memory.customer_code  # "and what deals are open with them?", "how much of that is overdue?"
         if customer is None and memory.customer_code and memory.intent in ("credit", "overview", "history", "contacts") \

@@ -27,7 +27,7 @@ _YEAR = r"(?:19|20)\d\d"
 _NUM = r"\d{1,4}|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 1), key=len, reverse=True))
 ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetime|"
                       r"since (?:the )?(?:beginning|start|we started)(?! of (?:19|20)\d\d)|"
-                      r"all years|every year|tu truoc (?:den|toi) nay|tu truoc gio|tu khi bat dau|tat ca cac nam|"
+                      r"all years|every year|tu truoc (?:den|toi) (?:nay|gio)|tu truoc gio|tu khi bat dau|tat ca cac nam|"
                       r"toan bo thoi gian|tu dau den gio|moi thoi gian)\b")
 COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?|"
                            r"(?<=more|less|ower|gher|tter|orse) (?:in|during|this|in this|last|in last) \w+(?: \w+){0,2} "

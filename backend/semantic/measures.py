@@ -287,7 +287,7 @@ MEASURE_LIST: list[Measure] = [
        "Orders (not cancelled) with a shipping date in the period, by shipping date.",
        "Số đơn (không bị hủy) có ngày giao trong kỳ, theo ngày giao.", "count",
        synonyms_en=("deliveries", "shipments", "dispatched", "delivered", "ship", "shipped", "deliver"),
-       synonyms_vi=("giao hàng", "đơn đã giao", "đã giao", "giao được"),
+       synonyms_vi=("giao hàng", "đơn đã giao", "đã giao", "giao được", "giao đi", "xuất đi", "xuất kho giao", "đã xuất kho"),
        on={"shipments": MeasureSQL(expr=lambda s: func.count())},
        counts=Words("deliveries", "đơn đã giao", ('shipments', 'delivered orders', 'shipped orders'), ('đơn giao', 'lần giao hàng')), refines="orders"),
     _m("uninvoiced_orders", "orders not yet invoiced", "đơn chưa xuất hóa đơn",
@@ -628,7 +628,9 @@ MEASURE_LIST: list[Measure] = [
        "Debits less credits on the bank accounts up to the day (cash on hand excluded).",
        "Số dư Nợ trừ Có của tài khoản tiền gửi ngân hàng đến ngày đó (không gồm tiền mặt tại quỹ).", "money",
        roles=FINANCE_VIEWERS,
-       synonyms_en=("bank balance", "money in the bank", "cash in the bank", "bank account balance", "at the bank",
+       synonyms_en=("bank balance", "money in the bank", "cash in the bank", "bank account balance", "at the bank", "balance in our bank account",
+                    "balance in the bank account", "balance on our bank account", "balance of our bank account",
+                    "balance in our bank accounts", "balance in the bank",
                     "between bank"),
        synonyms_vi=("số dư ngân hàng", "số dư tài khoản ngân hàng", "tiền trong ngân hàng", "tài khoản ngân hàng"),
        on={"ledger_balances": _ledger(lambda s: Account.role == "bank")}),
@@ -734,6 +736,16 @@ MEASURE_LIST: list[Measure] = [
        on={"payables": _count(lambda s: rules.is_overdue(s.source.c.due_date, s.params.as_of))},
        counts=Words("overdue supplier bills", "hóa đơn nhà cung cấp quá hạn", ("overdue vendor bills",), ()),
        refines="open_bills", counts_of="overdue_payables"),
+    _m("earliest_bill_overdue", "earliest due date of an overdue bill", "hạn sớm nhất của hóa đơn NCC quá hạn",
+       "Due date of the oldest overdue supplier bill.", "Hạn thanh toán của hóa đơn nhà cung cấp quá hạn lâu nhất.", "days",
+       roles=FINANCE_VIEWERS,
+       on={"payables": MeasureSQL(expr=lambda s: func.min(case(
+           (rules.is_overdue(s.source.c.due_date, s.params.as_of), s.source.c.due_date))))},
+       aggregate="min", hidden=True),
+    _m("max_days_bill_overdue", "days overdue (oldest bill)", "số ngày quá hạn (hóa đơn NCC lâu nhất)",
+       "Days past due of the oldest overdue supplier bill on the day; empty when none is overdue.",
+       "Số ngày quá hạn của hóa đơn nhà cung cấp quá hạn lâu nhất tại ngày đó; trống khi không có.", "days",
+       roles=FINANCE_VIEWERS, needs=("earliest_bill_overdue",), derive=_days_past("earliest_bill_overdue")),
     _m("next_bill_due", "next due date", "hạn trả sắp tới",
        "The earliest due date still ahead (on or after the day) among the open supplier bills; empty for a bill already "
        "overdue.", "Hạn thanh toán sớm nhất chưa tới (từ ngày đó) của các hóa đơn nhà cung cấp còn phải trả.", "date",
@@ -768,7 +780,9 @@ MEASURE_LIST: list[Measure] = [
                     "supposed to arrive", "meant to arrive", "should arrive", "arrival date", "expected arrival",
                     "due to be delivered"),
        synonyms_vi=("dự kiến về", "ngày dự kiến về", "bao giờ về", "khi nào về"),
-       on={"purchase_orders": MeasureSQL(expr=lambda s: func.min(PurchaseOrder.expected_date))}, aggregate="min"),
+       on={"purchase_orders": MeasureSQL(expr=lambda s: func.min(PurchaseOrder.expected_date)),
+           # (per line too: when the A3 paper on an order is due, asked of one product)
+           "purchase_order_lines": MeasureSQL(expr=lambda s: func.min(PurchaseOrder.expected_date))}, aggregate="min"),
     _m("purchase_order_value", "purchase order value", "giá trị đơn mua hàng",
        "Totals (with VAT) of purchase orders not cancelled (a po_status filter takes those statuses instead), in "
        "the base currency at each order's FX rate.",
@@ -807,6 +821,19 @@ MEASURE_LIST: list[Measure] = [
        on={"purchase_order_lines": MeasureSQL(expr=lambda s: func.sum(case(
            (PurchaseOrder.status.in_(rules.ON_ORDER_STATUSES),
             PurchaseOrderLine.quantity - PurchaseOrderLine.received_quantity), else_=0)))}),
+    _m("units_not_billed", "units received not yet billed", "số lượng đã nhận chưa có hóa đơn",
+       "Units received on purchase orders (not cancelled) that the supplier has not billed yet: received minus billed.",
+       "Số lượng đã nhận trên các đơn mua hàng (không bị hủy) mà nhà cung cấp chưa xuất hóa đơn: đã nhận trừ đã lập "
+       "hóa đơn.", "quantity", roles=FINANCE_VIEWERS,
+       synonyms_en=("received but not billed", "received not billed", "received but not invoiced", "not billed yet",
+                    "not yet billed", "got the supplier s bill", "got the suppliers bill", "got the bill", "no bill yet",
+                    "waiting for the bill", "waiting for the supplier s bill", "awaiting the bill", "unbilled receipts",
+                    "received but unbilled"),
+       synonyms_vi=("đã nhận chưa có hóa đơn", "chưa có hóa đơn nhà cung cấp", "chưa nhận hóa đơn nhà cung cấp",
+                    "chưa có hóa đơn ncc", "chưa nhận được hóa đơn", "nhận hàng chưa có hóa đơn"),
+       on={"purchase_order_lines": MeasureSQL(expr=lambda s: func.sum(case(
+           (PurchaseOrder.status != "cancelled",
+            PurchaseOrderLine.received_quantity - PurchaseOrderLine.billed_quantity), else_=0)))}),
     _m("units_received", "units received", "số lượng nhập kho", "Units received into the warehouses from purchase "
        "orders, by the day they arrived.", "Số lượng hàng nhập kho theo đơn mua hàng, theo ngày nhận.", "quantity",
        synonyms_en=("received", "receive", "goods received", "units in", "delivered to us", "receipts",

@@ -1,0 +1,148 @@
+"""Readings added while studying generation 19's ERP set (erp-16) on the demo company: ledger accounts named by
+what their balance is, the supplier bought from the most, what purchase orders are worth, goods-receipt slips and
+numbers, the count behind an amount just shown, the oldest unpaid supplier bill and whose an amount is."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from assistant.agent import Assistant
+from tests.conftest import DEMO_TODAY
+
+NOW = datetime.combine(DEMO_TODAY, time(18, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def ask(session, message, conversation=None, email="ha@songhong.vn"):
+    from backend.models import Employee
+
+    actor = session.execute(select(Employee).where(Employee.email == email)).scalar_one()
+    return Assistant().ask(session, actor, message, channel="test", conversation_id=conversation, now=NOW)
+
+
+def _call(turn):
+    assert turn.tool_calls, turn.answer
+    return turn.tool_calls[0]["args"]
+
+
+def _accounts(args):
+    return [v for f in args.get("filters", []) if f["dimension"] == "account" for v in f["values"]]
+
+
+def test_ledger_accounts_named_by_what_their_balance_is(demo):
+    bank = _call(ask(demo, "what's the balance in our bank account?"))
+    assert bank["measures"] == ["bank_balance"]
+    vat_owed = _call(ask(demo, "how much do we still owe in VAT to the tax office, i.e. VAT payable balance?"))
+    assert vat_owed["measures"] == ["account_balance"] and _accounts(vat_owed) == ["VAT output (payable)"]
+    vat_input = _call(ask(demo, "số dư thuế GTGT đầu vào được khấu trừ trên sổ cái là bao nhiêu?"))
+    assert vat_input["measures"] == ["account_balance"] and _accounts(vat_input) == ["VAT input (deductible)"]
+    lost = _call(ask(demo, "how much have we lost on exchange rates this yr?"))
+    assert lost["measures"] == ["account_activity"] and _accounts(lost) == ["Foreign exchange losses"]
+    assert lost["period"] == "this-year"
+    # the VAT of a period is still the VAT measures'
+    assert _call(ask(demo, "thuế GTGT đầu ra tháng 6"))["measures"] == ["output_vat"]
+
+
+def test_the_supplier_we_bought_the_most_from(demo):
+    from backend.models import Supplier, SupplierBill
+
+    turn = ask(demo, "who did we buy the most from in 2025?")
+    args = _call(turn)
+    assert args["group_by"] == ["supplier"] and args["measures"] == ["purchases"] and args["period"] == "2025"
+    totals: dict[str, object] = {}
+    for bill in demo.execute(select(SupplierBill).where(
+            SupplierBill.status != "void", SupplierBill.purchase_order_id.is_not(None),
+            SupplierBill.bill_date.between(date(2025, 1, 1), date(2025, 12, 31)))).scalars():
+        totals[bill.supplier_id] = totals.get(bill.supplier_id, 0) + bill.net_amount * bill.fx_rate
+    top = demo.get(Supplier, max(totals, key=totals.get)).name
+    assert top in turn.answer and turn.answer.count("\n- ") == 0, turn.answer
+
+
+def test_what_purchase_orders_are_worth_and_receipt_slips(demo):
+    from backend.models import GoodsReceipt
+
+    worth = _call(ask(demo, "tháng 6 mình đặt mua tổng cộng bao nhiêu tiền (chưa VAT)?"))
+    assert worth["measures"] == ["purchase_order_net"] and worth["period"] == "2026-06"
+    assert _call(ask(demo, "tháng 6 mình đặt mua tổng cộng bao nhiêu tiền?"))["measures"] == ["purchase_order_value"]
+    slips = ask(demo, "tháng 6 mình nhập kho bao nhiêu phiếu?")
+    assert _call(slips)["measures"] == ["goods_receipts"]
+    june = demo.execute(select(func.count(GoodsReceipt.id)).where(
+        GoodsReceipt.received_on.between(date(2026, 6, 1), date(2026, 6, 30)))).scalar_one()
+    assert f": {june}" in slips.answer
+    # a ticket is still a ticket
+    assert _call(ask(demo, "tháng 6 có bao nhiêu phiếu hỗ trợ mới?", email="bao@songhong.vn"))["measures"] == \
+        ["tickets_opened"]
+
+
+def test_a_suppliers_deliveries_with_their_receipt_numbers(demo):
+    from backend.models import GoodsReceipt, PurchaseOrder, Supplier
+
+    supplier = demo.execute(select(Supplier).where(Supplier.code == "XANHVIET")).scalar_one()
+    numbers = demo.execute(select(GoodsReceipt.number).join(PurchaseOrder).where(
+        PurchaseOrder.supplier_id == supplier.id, GoodsReceipt.received_on.between(date(2026, 11, 1), DEMO_TODAY))
+    ).scalars().all()
+    assert numbers   # the demo's supplier delivers every month
+    for question in ("tháng này Xanh Việt giao hàng mấy lần, số phiếu nhập là gì?",
+                     "how many deliveries did Xanh Viet make this month and what are the receipt numbers?"):
+        turn = ask(demo, question, email="bao@songhong.vn")
+        args = _call(turn)
+        assert args["measures"] == ["goods_receipts"] and args["group_by"] == ["receipt"]
+        assert all(n in turn.answer for n in numbers), turn.answer
+
+
+def test_how_many_bills_is_that_counts_the_ones_the_amount_was_on(demo):
+    ask(demo, "how much do we owe suppliers in total right now?", conversation="ap")
+    ask(demo, "and how much of that is overdue?", conversation="ap")
+    count = ask(demo, "how many bills is that?", conversation="ap")
+    assert _call(count)["measures"] == ["overdue_bills"]
+
+
+def test_the_oldest_unpaid_supplier_bill_and_whose_an_amount_is(demo):
+    from backend.models import Customer, Invoice, SupplierBill
+
+    oldest = demo.execute(select(SupplierBill).where(SupplierBill.status == "open", SupplierBill.due_date < DEMO_TODAY)
+                          .order_by(SupplierBill.due_date, SupplierBill.id).limit(1)).scalar_one()
+    for question in ("what's our oldest unpaid supplier bill and how late is it?",
+                     "hóa đơn nhà cung cấp quá hạn lâu nhất là hóa đơn nào?"):
+        turn = ask(demo, question)
+        assert _call(turn)["measures"] == ["max_days_bill_overdue", "open_payables"]
+        assert oldest.number in turn.answer and f"{(DEMO_TODAY - oldest.due_date).days}" in turn.answer
+    whose = ask(demo, "anything in the 91+ days bucket? whose is it?")
+    assert _call(whose)["group_by"] == ["customer"]
+    late = demo.execute(select(Customer.name).join(Invoice, Invoice.customer_id == Customer.id).where(
+        Invoice.status == "open", Invoice.due_date < DEMO_TODAY - timedelta(days=90))).scalars().all()
+    assert late and all(name in whose.answer for name in late), whose.answer
+
+
+def test_purchase_orders_waiting_for_a_bill_and_units_still_on_order(demo):
+    from backend.models import PurchaseOrder, PurchaseOrderLine
+
+    waiting = ask(demo, "which POs have been received but we haven't got the supplier's bill yet?")
+    args = _call(waiting)
+    assert args["measures"] == ["units_not_billed"] and args["group_by"][0] == "purchase_order"
+    numbers = set(demo.execute(select(PurchaseOrder.number).join(PurchaseOrderLine).where(
+        PurchaseOrder.status != "cancelled",
+        PurchaseOrderLine.received_quantity > PurchaseOrderLine.billed_quantity)).scalars())
+    assert numbers and all(n in waiting.answer for n in numbers)
+    assert f"({len(numbers)} in all)" in waiting.answer
+    coming = _call(ask(demo, "how many boxes of A3 Double A are on order and when are they due in?"))
+    assert coming["measures"] == ["units_on_order", "po_expected_date"] and coming["group_by"][0] == "purchase_order"
+    assert coming.get("product") == "PAP-A3-80" and not any(f["dimension"] == "supplier" for f in coming["filters"])
+    products = _call(ask(demo, "which products are still on order?"))
+    assert products["measures"] == ["units_on_order"] and products["group_by"] == ["product"]
+
+
+def test_a_remark_after_the_question_a_method_in_vietnamese_and_goods_sent_out(demo):
+    from backend.models import SupplierPayment
+
+    stock = ask(demo, "ly giấy 16oz hai lớp ở kho Thủ Đức còn bao nhiêu thùng? khách cần 50 thùng", email="huong@songhong.vn")
+    assert stock.tool_calls[0]["name"] == "product_availability" and _call(stock)["product"] == "FS-CUP-P16"
+    assert "HCM (Thủ Đức warehouse, Ho Chi Minh City)" in stock.answer
+    card = ask(demo, "thanh toán cho NCC bằng thẻ có bao nhiêu lần từ trước tới giờ?", email="nam@songhong.vn")
+    args = _call(card)
+    assert args["period"] == "all" and {"dimension": "payment_method", "op": "in", "values": ["card"]} in args["filters"]
+    by_card = demo.execute(select(func.count(SupplierPayment.id)).where(SupplierPayment.method == "card")).scalar_one()
+    assert f": {by_card}" in card.answer
+    assert _call(ask(demo, "hom qua kho giao di bao nhieu don hang?", email="nam@songhong.vn"))["measures"] == \
+        ["orders_shipped"]
