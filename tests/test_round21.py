@@ -146,3 +146,21 @@ def test_a_remark_after_the_question_a_method_in_vietnamese_and_goods_sent_out(d
     assert f": {by_card}" in card.answer
     assert _call(ask(demo, "hom qua kho giao di bao nhieu don hang?", email="nam@songhong.vn"))["measures"] == \
         ["orders_shipped"]
+
+
+def test_two_part_questions_tickets_listed_a_quarter_then_a_verb_and_credit_left(demo):
+    both = _call(ask(demo, "How many boxes of Giấy A4 Double A 80gsm did we sell in Q3 and for how much?",
+                     email="bao@songhong.vn"))
+    assert both["measures"] == ["units", "revenue"] and both["period"] == "2026-Q3"
+    listed = ask(demo, "which high priority tickets are still open", email="bao@songhong.vn")
+    assert listed.tool_calls[0]["name"] == "list_tickets" and _call(listed)["priority"] == "high"
+    per_priority = ask(demo, "open tickets by priority", email="bao@songhong.vn")
+    assert per_priority.tool_calls[0]["name"] == "query_data" and _call(per_priority)["group_by"] == ["ticket_priority"]
+    won = _call(ask(demo, "quý 3 thắng được bao nhiêu deal, tổng giá trị bao nhiêu?", email="bao@songhong.vn"))
+    assert won["period"] == "2026-Q3" and {"dimension": "stage", "op": "in", "values": ["closed_won"]} in won["filters"]
+    ask(demo, "what's Hoang Long Trading's outstanding balance?", conversation="hl")
+    ask(demo, "which of their invoices are overdue?", conversation="hl")
+    left = ask(demo, "how much credit do they have left?", conversation="hl")
+    assert left.tool_calls[0]["name"] == "check_credit" and _call(left)["customer"] == "HOANGLONG"
+    owner = ask(demo, "who's the account owner?", conversation="hl")
+    assert owner.tool_calls[0]["name"] == "customer_overview" and _call(owner)["customer"] == "HOANGLONG"

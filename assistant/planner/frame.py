@@ -147,7 +147,10 @@ def _normalise_units(words: list[str]) -> list[str]:
         named_month = words[i + 1:i + 2] == ["thang"] and i + 2 < len(words) and words[i + 2].isdigit() \
             and not word.isdigit()
         calendar_year = word.isdigit() and 1900 <= int(word) <= 2100   # "2017 year to date" is no 2017 years
-        if number is not None and not half and not named_month and not calendar_year and i + 1 < len(words) \
+        # ("quý 3 thắng được …": the 3 names the quarter; the next word is no unit of time)
+        named_period = i > 0 and words[i - 1] in ("quy", "quarter", "q", "thang", "month", "tuan", "week", "nam", "year")
+        if number is not None and not half and not named_month and not calendar_year and not named_period \
+                and i + 1 < len(words) \
                 and words[i + 1] in WEEKS | MONTHS_UNIT | YEARS_UNIT:
             factor = 7 if words[i + 1] in WEEKS else 365 if words[i + 1] in YEARS_UNIT else 30
             days = number * factor if factor != 30 or number % 12 else number // 12 * 365   # 12 months: a year
@@ -1107,7 +1110,8 @@ BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bh
                         r".{0,40}\b(bao nhieu tien|tong (tien|gia tri|bao nhieu|cong bao nhieu|so tien))\b|"
                         r"\bso luong va (tong )?(gia tri|so tien)\b|"
                         r"\bhow many\b.{0,60}\b(and )?(what ?'?s|what is|what was) the (total|total value|total amount|value|amount)\b|"
-                        r"\bhow many\b.{0,60}\band (for )?how much\b")
+                        r"\bhow many\b.{0,60}\band (for )?how much\b|"
+                        r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|this) (come|add up|amount) to\b")
 COUNT_TWIN = {"payments_received": "payment_count", "supplier_payments_made": "supplier_payment_count"}
 
 
@@ -1152,6 +1156,11 @@ def _how_many_and_how_much(frame: Frame) -> None:
     """'cash payments received this year: how many and how much?': the count beside the amount."""
     if not BOTH_ASKED.search(frame.folded):
         return
+    if not frame.measures and frame.weak_revenue:
+        # "what did Patrick Gray buy last month? how many tracks and what did it come to": the units and the money
+        frame.measures[:] = ["units", "revenue"]
+        frame.weak_revenue = False
+        return
     for name in list(frame.measures):
         if MEASURES[name].unit != "money":
             continue
@@ -1164,7 +1173,8 @@ def _how_many_and_how_much(frame: Frame) -> None:
         # tổng bao nhiêu?": the amount beside the count
         from assistant.planner.data import VALUE_OF_COUNT
 
-        values = VALUE_OF_COUNT | {count: money for money, count in COUNT_TWIN.items()}
+        values = VALUE_OF_COUNT | {count: money for money, count in COUNT_TWIN.items()} | {
+            "units": "revenue", "units_ordered": "purchase_order_value"}   # "how many boxes … and for how much"
         for name in list(frame.measures):
             money = values.get(name)
             if money and money in MEASURES and money not in frame.measures:

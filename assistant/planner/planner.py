@@ -57,6 +57,23 @@ OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so d
 # "how many orders is that?", "what's that in units?": another figure of what the last answer covered (its period too)
 THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s*$|\b(what|how much|how many) (is|was) that in\b|"
                          r"\b(la|duoc) bao nhieu (don|hoa don|khach)?\s*(vay|do)\s*\??\s*$")
+def _tickets_listed(frame, customer: str | None, language: str) -> Plan | None:
+    """'which high priority tickets are still open', 'list the urgent tickets that are open': the tickets themselves
+    (numbers, subjects, customers), not a count of them by priority."""
+    if frame.measures != ["open_tickets"] or not frame.listing or frame.counting or frame.single or frame.limit \
+            or not set(frame.group_by) <= {"ticket_priority", "ticket_status"} or not _registered("list_tickets") \
+            or re.search(r"\b(how many|bao nhieu|may|number of|so luong)\b", frame.folded) \
+            or any(not any(d == g for d, _ in frame.statuses) for g in frame.group_by):
+        return None   # ("open tickets by priority": counted per priority)
+    args: dict[str, Any] = {"status": "unresolved"}
+    priorities = [c for d, c in frame.statuses if d == "ticket_priority"]
+    if len(priorities) == 1:
+        args["priority"] = priorities[0]
+    if customer:
+        args["customer"] = customer
+    return Plan(intent="tickets", tool="list_tickets", args=args, language=language)
+
+
 # The things an amount is owed or expected on: "how many bills is that?" after what is overdue counts the overdue ones.
 AMOUNT_COUNTED = {"overdue_payables": "overdue_bills", "open_payables": "open_bills", "open_receivables": "open_invoices",
                   "overdue_amount": "overdue_invoices", "pipeline_amount": "open_opportunities"}
@@ -1050,6 +1067,8 @@ CONTACT_FUNCTION = re.compile(r"\b(who|whom|ai)\b.{0,25}\b(handles?|does|manages
 LOCATION_ASKED = re.compile(r"\bwhere (is|are|s|was) (he|she|they|it|\w+( \w+){0,3}) (located|based|from)\b|"
                             r"\bwhere (is|s) (he|she|they|it)\b|\b(located|based) (in|at)? ?\??$|\bwhat (city|country|address)\b|"
                             r"\b(address|o dau|dia chi|tru so)\b")
+CREDIT_LEFT = re.compile(r"\b(credit|han muc|tin dung)\b.{0,40}\b(left|remaining|available|headroom|room|con lai|con)\b|"
+                         r"\b(available|remaining) credit\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
                          r"sales ?(rep|person)|salesperson|account rep|phu trach|quan ly|cham soc|ban hang cho)\b|"
                          r"\b(account owner|nhan vien phu trach|nguoi phu trach)\b")
@@ -1977,10 +1996,17 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             return Plan(intent="overview", tool="customer_overview", args=args, language=language,
                         customer_code=link.customer.code)
         if link.customer is None and memory.customer_code and OWNER_ASKED.search(fold(text)) \
-                and SPOKEN_OF.search(fold(text)):
+                and (SPOKEN_OF.search(fold(text)) or re.search(r"\bthe (account owner|account manager|owner|account rep|"
+                                                               r"sales ?rep|salesperson)\b", fold(text))):
             # "tình hình Hoàng Long?" then "ai phụ trách khách này?", "who is their account manager?": that account's owner
             args = {"customer": memory.customer_code, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="overview", tool="customer_overview", args=args, language=language,
+                        customer_code=memory.customer_code)
+        if link.customer is None and memory.customer_code and intent == "credit" and CREDIT_LEFT.search(fold(text)) \
+                and _registered("check_credit"):
+            # "which of their invoices are overdue?" then "how much credit do they have left?": their credit check
+            args = {"customer": memory.customer_code}
+            return Plan(intent="credit", tool="check_credit", args=args, language=language,
                         customer_code=memory.customer_code)
 
     if link.customer is None and not link.ambiguous and mentions_mod.PHONE.search(text):
@@ -2450,6 +2476,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                              # ("ngoài Việt Nam"; "ngoài" before a status is no exclusion: "nước ngoài đã hủy")
                              if any(re.search(rf"\b({LEAVE_OUT}|ngoai)\s+{re.escape(w)}\b", frame.folded)
                                     for w in sorted(places.said.get(v) or {fold(v)})[:1]))
+        listed = _tickets_listed(frame, customer, language)
+        if listed is not None:
+            return listed
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
                               left_out=left_out,
