@@ -164,3 +164,44 @@ def test_two_part_questions_tickets_listed_a_quarter_then_a_verb_and_credit_left
     assert left.tool_calls[0]["name"] == "check_credit" and _call(left)["customer"] == "HOANGLONG"
     owner = ask(demo, "who's the account owner?", conversation="hl")
     assert owner.tool_calls[0]["name"] == "customer_overview" and _call(owner)["customer"] == "HOANGLONG"
+
+
+def test_two_periods_side_by_side_a_country_left_out_and_revenue_minus_cost():
+    from assistant.planner.frame import parse
+
+    today = date(2017, 6, 30)
+    both = parse("revenue from the Touring Kayak 12ft in 2015 and 2016", today)
+    assert (both.period, both.group_by) == ("2015..2016", ["year"])
+    quarters = parse("Q1 và Q2 năm 2016 doanh thu bao nhiêu", today)
+    assert (quarters.period, quarters.group_by) == ("2016-Q1..2016-Q2", ["quarter"])
+    compared = parse("revenue 2016 vs 2015", today)
+    assert (compared.period, compared.compare, compared.group_by) == ("2016", "previous_period", [])
+    assert parse("what was our gross profit in 2016 (revenue minus cost of goods)?", today).measures == ["order_margin"]
+    assert parse("how many support tickets came in during 2016?", today).measures == ["tickets_opened"]
+
+
+def test_follow_ups_on_a_comparison_a_ranking_and_a_count_of_deals(demo):
+    from backend.models import Opportunity
+
+    ask(demo, "how did sales in October compare to September?", conversation="cmp", email="bao@songhong.vn")
+    growth = ask(demo, "so what's that as a % growth?", conversation="cmp", email="bao@songhong.vn")
+    assert _call(growth).get("compare") == "previous_period" and "%" in growth.answer
+    ask(demo, "best performing product category this year?", conversation="rank", email="bao@songhong.vn")
+    weakest = _call(ask(demo, "and the weakest one?", conversation="rank", email="bao@songhong.vn"))
+    assert weakest["order"] == "asc" and weakest["group_by"] == ["category"]
+    ask(demo, "how many deals did we win in 2025?", conversation="won", email="bao@songhong.vn")
+    biggest = ask(demo, "what was the biggest one?", conversation="won", email="bao@songhong.vn")
+    args = _call(biggest)
+    assert args["group_by"][0] == "opportunity" and args["limit"] == 1
+    from backend.models import FxRate
+
+    def rate(currency):   # the day's rate (deal values are in the base currency at the day's FX rate)
+        if currency == "VND":
+            return 1
+        return demo.execute(select(FxRate.rate).where(FxRate.currency == currency, FxRate.rate_date <= DEMO_TODAY)
+                            .order_by(FxRate.rate_date.desc()).limit(1)).scalar_one()
+
+    won = demo.execute(select(Opportunity).where(Opportunity.stage == "closed_won",
+                                                Opportunity.close_date.between(date(2025, 1, 1), date(2025, 12, 31))))
+    top = max(won.scalars(), key=lambda o: o.amount * rate(o.currency))
+    assert top.name in biggest.answer

@@ -90,6 +90,9 @@ def test_margin_is_revenue_less_cost_of_lines_with_a_cost(finance):
     # confirmed. 1,975,000 - 1,250,000 = 725,000, 36.7 % of 1,975,000.
     assert result.totals == {"gross_margin": D("725000"), "gross_margin_pct": D("36.7"), "cost_of_sales": D("1460000"),
                              "cogs": D("1250000")}
+    # "revenue minus cost" by order date: every order of 2026 not cancelled, less the cost its lines record
+    on_orders = q(finance, measures=["order_margin", "revenue", "cost_of_sales"], period="2026").totals
+    assert on_orders["order_margin"] == on_orders["revenue"] - D("1460000") and on_orders["revenue"] > D("1460000")
     by_rep = by(finance, "gross_margin", "owner", period="2026")
     assert by_rep == {"MAI": D("575000"), "HUNG": D("150000")}
     assert by(finance, "gross_margin", "product", period="2026") == {"PAPER": D("450000"), "PEN": D("275000")}

@@ -643,6 +643,8 @@ def parse(text: str, today: date) -> Frame:
     period_text = _without_account_codes(text, words)
     when = when_mod.read(period_text, today)
     frame.period, frame.compare = when.period, when.compare
+    if when.each:
+        frame.group_by.append(when.each)   # "in 2015 and 2016": each year on its own row
     # (a count cue inside a period is none: "jan to may" is the month, not "mấy")
     unperiod = "".join(" " if any(a <= i < b for a, b in when.spans) else ch for i, ch in enumerate(period_text))
     frame.counting = _has(frame.folded, tuple(c for c in COUNT_CUES if c != "may")) or (
@@ -762,6 +764,9 @@ def parse(text: str, today: date) -> Frame:
     _receipt_slips(frame)
     _units_on_order(frame)
     _received_not_billed(frame)
+    if "order_margin" in frame.measures:
+        # "gross profit in 2016 (revenue minus cost of goods)": that one figure, what it is made of said with it
+        frame.measures[:] = ["order_margin"]
     _unit_word(frame)
     _who_bought(frame)
     _documents_in_a_state(frame)
@@ -989,6 +994,10 @@ def _units_received(frame: Frame) -> None:
     """'how many goods receipts came in today and how many units in total?': the units received, not sold."""
     if "goods_receipts" in frame.measures and "units" in frame.measures and "units_received" in MEASURES:
         frame.measures[frame.measures.index("units")] = "units_received"
+    if "payments_received" in frame.measures and {"tickets_opened", "open_tickets", "tickets_closed", "orders",
+                                                  "interactions"} & set(frame.measures) \
+            and not re.search(r"\b(payments?|paid|pay|cash|money|thanh toan|tien|tra)\b", frame.folded):
+        frame.measures.remove("payments_received")   # "tickets that came in during 2016": the tickets' arrival
     if "goods_receipts" in frame.measures and "payments_received" in frame.measures \
             and not re.search(r"\b(payments?|paid|thanh toan)\b", frame.folded):
         frame.measures.remove("payments_received")   # ("received" is the goods', not money's)

@@ -16,6 +16,7 @@ from assistant.planner import slots as slot_mod
 from assistant.planner.intents import INTENT_TOOL, classify
 from assistant.planner.linker import LinkResult, entity_index, tokens_of
 from backend.reports.catalog import TABLES as REPORTS
+from backend.reports.sales import DIMENSIONS as SALES_BY
 from backend.semantic.measures import MEASURES
 from backend.semantic import rules
 from backend.text import fold
@@ -235,8 +236,8 @@ AMONG_THOSE = re.compile(r"\b(which|who|what) (one )?(of|among) (them|those|thes
 # "which is the oldest one?", "what's the biggest?", "cái nào lâu nhất?": one of the things just counted
 # "and who was last?", "and the bottom one?", "còn ai thấp nhất?": the same ranking, from its other end
 LAST_PLACE = re.compile(r"^\s*(and |what about |how about |con )?(who|which one|which|what|the|ai)?\s*(was|is|came|finished|s)?\s*"
-                        r"(last|bottom|the bottom|dead last|the worst|worst|the lowest|lowest|thap nhat|cuoi cung|cuoi bang|"
-                        r"kem nhat)( one| place)?\s*\??\s*$")
+                        r"(last|bottom|the bottom|dead last|the worst|worst|the lowest|lowest|the weakest|weakest|the least|"
+                        r"thap nhat|cuoi cung|cuoi bang|kem nhat|yeu nhat|it nhat)( one| place| performer| performing)?\s*\??\s*$")
 ONE_OF_THOSE = re.compile(r"^\s*(and |so )?(which|what)( one)?( is| was|'s| s)? the (?P<w>oldest|biggest|largest|latest|newest|"
                           r"earliest|smallest|most overdue)( one)?\s*\??\s*$|^\s*(con )?(cai|hoa don|don|phieu|khoan) nao "
                           r"(?P<vw>lau|lon|cu|moi|nho) nhat\s*\??\s*$")
@@ -272,11 +273,16 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
     args = {k: v for k, v in memory.args.items() if k not in ("limit", "order", "order_by")}
     one = ONE_OF_THOSE.search(frame.folded)
     shown = memory.args["measures"]
-    if one and len(shown) == 1 and MEASURES[shown[0]].counts_of and not memory.args.get("group_by"):
+    from assistant.planner.data import VALUE_OF_COUNT
+
+    # (what a count's things are worth: "how many deals did we win in 2016?" then "what was the biggest one?")
+    counted = (MEASURES[shown[0]].counts_of or (VALUE_OF_COUNT.get(shown[0]) if one and one.group("w") in (
+        "biggest", "largest", "smallest") else None)) if len(shown) == 1 else None
+    if one and counted and not memory.args.get("group_by"):
         from assistant.planner.frame import ROW_OF_COUNT
 
         # "how many supplier bills are overdue?" then "which is the oldest one?": that one of the things counted
-        row, amount = ROW_OF_COUNT.get(shown[0]), MEASURES[shown[0]].counts_of
+        row, amount = ROW_OF_COUNT.get(shown[0]), counted
         word = one.group("w") or one.group("vw") or ""
         if row and row in supported_dimensions(amount):
             oldest = word in ("oldest", "earliest", "most overdue", "lau", "cu")
@@ -937,8 +943,8 @@ WRITE_INTENTS = {"quote", "new_ticket", "log", "approve", "convert", "write_repo
 REPORT_CONDITIONS = {"ar_aging": {"owes_money", "has_overdue"}, "overdue_invoices": {"owes_money", "has_overdue"},
                      "restock": {"below_reorder_level"}}
 # What each non-sales report's rows are: a grouping outside these is the model's to answer ("overdue by rep").
-SALES_REPORT_ROWS = {"sales_by_product": "product", "sales_by_customer": "customer", "sales_by_salesperson": "owner",
-                     "sales_by_country": "country", "sales_by_region": "region"}
+# The rows of each "sales by X" report, as query_data's dimension (its salesperson is the data's owner).
+SALES_REPORT_ROWS = {d.report: ("owner" if name == "salesperson" else name) for name, d in SALES_BY.items()}
 REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, "overdue_invoices": {"invoice", "customer"},
                "customer_open_invoices": {"invoice"}, "open_orders": {"order", "customer"},
                "restock": {"product", "warehouse"}, "commissions": {"owner"}, "customer_lifetime_value": {"customer"},
@@ -1067,6 +1073,8 @@ CONTACT_FUNCTION = re.compile(r"\b(who|whom|ai)\b.{0,25}\b(handles?|does|manages
 LOCATION_ASKED = re.compile(r"\bwhere (is|are|s|was) (he|she|they|it|\w+( \w+){0,3}) (located|based|from)\b|"
                             r"\bwhere (is|s) (he|she|they|it)\b|\b(located|based) (in|at)? ?\??$|\bwhat (city|country|address)\b|"
                             r"\b(address|o dau|dia chi|tru so)\b")
+GROWTH_ASKED = re.compile(r"\b(percent|per cent|percentage|pct|growth rate|as a growth|grew by|growth|ty le tang|"
+                          r"tang (bao nhieu )?phan tram|phan tram|bao nhieu %)\b")
 CREDIT_LEFT = re.compile(r"\b(credit|han muc|tin dung)\b.{0,40}\b(left|remaining|available|headroom|room|con lai|con)\b|"
                          r"\b(available|remaining) credit\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
@@ -1173,6 +1181,8 @@ def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan 
 # The last time anyone was in touch with a customer ("when did we last talk to …", "lần cuối liên hệ với họ").
 LAST_CONTACT = re.compile(r"\bwhen did (we|i|you|anyone|someone) last (contact|talk|speak|call|meet|email|e-mail|hear from|reach)\b|"
                           r"\b(last|latest|most recent) (contact|call|conversation|meeting|interaction) with\b|"
+                          r"\b(when was )?the last time (we|i|you|anyone|someone|somebody|anybody) (contacted|talked|spoke|"
+                          r"called|met|emailed|e-mailed|heard from|reached|visited)\b|"
                           r"\blan cuoi (minh |toi |em |chung ta |ben minh )?(lien he|lien lac|goi|gap|noi chuyen|trao doi)\b")
 THEIRS_OR_IT = re.compile(r"\b(them|they|their|him|her|it|ho|ben do|ben nay|khach nay|khach do)\b")
 # A ticket asked about by the document it concerns ("the ticket about order BO-17-2053", "phiếu hỗ trợ về đơn SO-…").
@@ -2474,7 +2484,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
 
         left_out = frozenset(v for values in found.values() for v in values
                              # ("ngoài Việt Nam"; "ngoài" before a status is no exclusion: "nước ngoài đã hủy")
-                             if any(re.search(rf"\b({LEAVE_OUT}|ngoai)\s+{re.escape(w)}\b", frame.folded)
+                             if any(re.search(rf"\b({LEAVE_OUT}|ngoai)\s+(the\s+)?{re.escape(w)}\b", frame.folded)
                                     for w in sorted(places.said.get(v) or {fold(v)})[:1]))
         listed = _tickets_listed(frame, customer, language)
         if listed is not None:
@@ -2615,6 +2625,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if language == "vi" and plan.tool in LANGUAGE_TOOLS:
                 plan.args["language"] = "vi"
             return plan
+    if memory.intent == "data" and memory.args.get("compare") and not frame.measures and not frame.period \
+            and link.customer is None and person is None and intent not in WRITE_INTENTS \
+            and (GROWTH_ASKED.search(fold(text)) or "%" in text):
+        # "how did 2016 sales compare to 2015?" then "so what's that as a % growth?": the same comparison, whose
+        # answer gives the change in per cent
+        return _data_again(dict(memory.args), language, memory)
     if memory.intent == "data" and memory.args.get("measures") and frame.compare and not frame.measures \
             and not frame.period and link.customer is None and person is None and intent not in WRITE_INTENTS:
         # "doanh số của tôi quý 2" then "so với cùng kỳ năm ngoái thì sao?": the same figure, compared

@@ -62,6 +62,7 @@ class When:
     compare: str | None = None          # previous_period | same_period_last_year
     spans: list[tuple[int, int]] | None = None
     all_time: bool = False
+    each: str | None = None             # "in 2015 and 2016": the span of both, each year on its own row
 
 
 def _year_of(word: str, today: date) -> int | None:
@@ -479,6 +480,10 @@ def read(text: str, today: date) -> When:
         if relation:
             when.period, when.compare = pair[1], relation
             return when
+    both = _both(text, found) if pair and len(found) == 2 and not compares else None
+    if both is not None:
+        when.period, when.each = both
+        return when
     if not found:
         when.period = "all" if all_time else None
         if wants_last_year:
@@ -510,6 +515,25 @@ def read(text: str, today: date) -> When:
                                                          r"\b(thang|quy|tuan|nam) truoc\b", text) and len(found) == 1:
         when.compare = "previous_period"
     return when
+
+
+GRAINS = (("year", r"\d{4}"), ("quarter", r"\d{4}-Q[1-4]"), ("month", r"\d{4}-\d{2}"))
+
+
+def _both(text: str, found: list[Mention]) -> tuple[str, str] | None:
+    """'revenue in 2015 and 2016', 'Q1 và Q2 2016': two periods of one grain named side by side — their span, a row
+    for each — not the first alone."""
+    first, second = sorted(found, key=lambda m: m.start)
+    if not re.fullmatch(r"\s*(and|&|va|,|or|hoac|cung)\s*", text[first.end:second.start]):
+        return None
+    a, b = first.period, second.period
+    if second.explicit_year and not first.explicit_year and re.fullmatch(r"\d{4}-(Q[1-4]|\d{2})", a):
+        a = b[:4] + a[4:]   # "Q1 và Q2 năm 2016": the year said once is both's
+    for grain, form in GRAINS:
+        if re.fullmatch(form, a) and re.fullmatch(form, b) and a != b:
+            low, high = sorted((a, b))
+            return f"{low}..{high}", grain
+    return None
 
 
 def relation_between(first: str | None, second: str | None, today: date) -> str | None:

@@ -257,6 +257,17 @@ MEASURE_LIST: list[Measure] = [
        on={"order_lines": MeasureSQL(fx=Fx(amount=lambda s: _cost(SalesOrderLine.quantity, SalesOrderLine.unit_cost),
                                            currency=lambda s: s.join("product").currency,
                                            rate_date=lambda s: SalesOrder.order_date, condition=_COSTED))}),
+    _m("order_margin", "gross profit on orders", "lãi gộp theo đơn hàng",
+       "Revenue minus the cost recorded on the order lines (cost of sales), both by order date: the margin asked as "
+       "\"revenue minus cost\", and the one a company whose ledger holds no cost of goods sold has.",
+       "Doanh thu trừ giá vốn ghi trên các dòng đơn hàng (giá vốn theo đơn hàng), cùng theo ngày đặt hàng.", "money",
+       roles=COST_VIEWERS,
+       synonyms_en=("revenue minus cost of goods", "revenue minus cost of goods sold", "revenue minus cost",
+                    "revenue minus costs", "revenue minus cost of sales", "revenue less cost of goods", "revenue less cost",
+                    "sales minus cost", "sales minus cost of goods", "sales less cost of goods", "order margin",
+                    "margin on orders"),
+       synonyms_vi=("doanh thu trừ giá vốn", "doanh thu trừ đi giá vốn", "doanh số trừ giá vốn"),
+       needs=("revenue", "cost_of_sales"), derive=_difference("revenue", "cost_of_sales")),
     _m("cogs", "cost of goods sold", "giá vốn hàng bán",
        "The ledger's cost of goods sold: debits less credits on the cost of goods sold account, posted at "
        "moving-average cost when goods are delivered, by delivery date (purchase price variance not included).",
