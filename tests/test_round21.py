@@ -205,3 +205,24 @@ def test_follow_ups_on_a_comparison_a_ranking_and_a_count_of_deals(demo):
                                                 Opportunity.close_date.between(date(2025, 1, 1), date(2025, 12, 31))))
     top = max(won.scalars(), key=lambda o: o.amount * rate(o.currency))
     assert top.name in biggest.answer
+
+
+def test_customers_not_buying_this_year_the_top_ones_period_an_orders_invoice_and_the_biggest_order(demo):
+    from backend.models import Invoice, SalesOrder
+
+    idle = _call(ask(demo, "which of my customers haven't bought anything this year?", email="mai@songhong.vn"))
+    assert idle["period"] == "all" and idle["owner"] == "me"
+    assert {"measure": "days_since_last_order", "op": ">", "value": str((DEMO_TODAY - date(2026, 1, 1)).days)} in [
+        {k: c.get(k) for k in ("measure", "op", "value")} for c in idle["conditions"]]
+    ask(demo, "top 5 customers by revenue in 2025", conversation="top", email="bao@songhong.vn")
+    top = ask(demo, "how much did the top one spend?", conversation="top", email="bao@songhong.vn")
+    assert _call(top).get("period") == "2025"
+    order = demo.execute(select(SalesOrder).join(Invoice, Invoice.order_id == SalesOrder.id)
+                         .where(Invoice.status != "void").order_by(SalesOrder.id).limit(1)).scalar_one()
+    invoice = demo.execute(select(Invoice).where(Invoice.order_id == order.id, Invoice.status != "void")).scalars().all()
+    ask(demo, f"what's on order {order.number}?", conversation="so", email="bao@songhong.vn")
+    due = ask(demo, "when is the invoice for it due?", conversation="so", email="bao@songhong.vn")
+    if len(invoice) == 1:
+        assert due.tool_calls[0]["name"] == "invoice_status" and invoice[0].due_date.isoformat() in due.answer
+    biggest = _call(ask(demo, "which customer had the single biggest order in 2025?", email="bao@songhong.vn"))
+    assert biggest["group_by"][:2] == ["order", "customer"] and biggest["limit"] == 1

@@ -43,7 +43,7 @@ def _memory(messages: list[BaseMessage]) -> Memory:
             result = body.get("result") or {}
             code = (result.get("customer") or {}).get("code") if isinstance(result.get("customer"), dict) else result.get("customer_code")
             rows = result.get("rows") if isinstance(result.get("rows"), list) else []
-            memory.rows = _rows_shown(memory, rows) or _order_of_ticket(result)
+            memory.rows = _rows_shown(memory, rows) or _order_of_ticket(result) or _one_order(result)
             if not code and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("customer_name"):
                 code = rows[0].get("customer")  # query_data's one customer ("our top customer in Germany")
             if code:
@@ -53,6 +53,18 @@ def _memory(messages: list[BaseMessage]) -> Memory:
 
 # An order a ticket's subject names ("Giao hàng trễ đơn SO-2026-000766", "Wrong item shipped on BO-17-0976").
 _ORDER_NAMED = re.compile(r"(?i)\b(?:order|on|đơn|đơn hàng|don|don hang)\s+([A-Za-z]{1,5}-(?:\d{2,4}-)?\d{2,8})\b")
+
+
+def _one_order(result: dict[str, Any]) -> dict[str, list[str]]:
+    """One order shown: 'it' is that order next, and 'the invoice for it' its one live invoice."""
+    orders = result.get("orders") if isinstance(result.get("orders"), list) else []
+    if len(orders) != 1 or not isinstance(orders[0], dict) or not orders[0].get("number"):
+        return {}
+    shown = {"order": [str(orders[0]["number"])]}
+    invoices = [i for i in orders[0].get("invoices") or [] if isinstance(i, dict) and i.get("status") != "void"]
+    if len(invoices) == 1 and invoices[0].get("number"):
+        shown["order_invoice"] = [str(invoices[0]["number"])]
+    return shown
 
 
 def _order_of_ticket(result: dict[str, Any]) -> dict[str, list[str]]:

@@ -269,6 +269,10 @@ NOT_ORDERED_SINCE = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not
                                r"(ordered|bought|purchased|placed an order|placed any orders?|orders?|dat hang|mua hang|mua)"
                                r"(\s+(anything|any|gi|nua|lai))?(\s+from us)?\s+(since|tu|ke tu|(?:in|within|during|over|for) "
                                r"the (?:last|past)|trong \d+ (?:ngay|days) (?:qua|vua qua|gan day))\b")
+# "which of my customers haven't bought anything this year?": none since the period to date began
+NOT_ORDERED_THIS = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not|not|no|never|chua|khong)\s+"
+                              r"(ordered|bought|purchased|placed an order|placed any orders?|dat hang|mua hang|mua)"
+                              r"(\s+(anything|any|gi|nua|lai))?(\s+(from us|yet))?\s+(so far )?(this|nam nay|quy nay|thang nay)\b")
 
 
 def _plain_readings(frame: Frame) -> None:
@@ -368,7 +372,10 @@ def _next_due(frame: Frame) -> None:
 def _not_ordered_since(frame: Frame) -> None:
     """'which of my customers hasn't ordered anything since June 2026': those whose last order is before the day
     the period starts — the days since it, counted to today; the orders are read over all time."""
-    if not frame.period or frame.conditions or not NOT_ORDERED_SINCE.search(frame.folded) or frame.today is None:
+    to_date = frame.period in ("this-year", "this-quarter", "this-month", "ytd", "qtd", "mtd") \
+        and bool(NOT_ORDERED_THIS.search(frame.folded))
+    if not frame.period or frame.conditions or not (NOT_ORDERED_SINCE.search(frame.folded) or to_date) \
+            or frame.today is None:
         return
     from backend.semantic.periods import parse_period
 
@@ -777,6 +784,7 @@ def parse(text: str, today: date) -> Frame:
     _deals_with_worth(frame)
     _document_and_whose(frame)
     _whose_is_it(frame)
+    _biggest_document(frame)
     _suppliers_delivered(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
@@ -936,6 +944,20 @@ def _deals_with_worth(frame: Frame) -> None:
     if frame.measures == ["expected_close"] and frame.listing and not frame.counting \
             and not any(d == "stage" and c in ("closed_won", "closed_lost") for d, c in frame.statuses):
         frame.measures.append("pipeline_amount")
+
+
+BIGGEST_DOCUMENT = re.compile(r"\b(?:single )?(?:biggest|largest|smallest|highest|priciest)(?: single)? "
+                              r"(?P<doc>order|invoice|purchase)\b")
+
+
+def _biggest_document(frame: Frame) -> None:
+    """'which customer had the single biggest order in 2023?': that order (and whose it is), not the customer who
+    bought the most in all."""
+    m = BIGGEST_DOCUMENT.search(frame.folded)
+    if m and frame.row == "customer" and frame.single and not frame.group_by and frame.measures == ["revenue"]:
+        frame.row, frame.row_count = ("invoice", "invoices") if m.group("doc") == "invoice" else ("order", "orders")
+        if frame.row == "invoice":
+            frame.measures[:] = ["invoiced"]
 
 
 WHOSE = re.compile(r"\b(whose (is|are) (it|that|this|they|those)|who (is|are) (it|that|they|those)( from| for)?|who owes (it|that)|"

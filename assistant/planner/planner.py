@@ -1829,7 +1829,11 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             and (memory.args.get("invoice") or memory.args.get("order")) and not re.search(
                 r"\b(customers?|khach hang)\s+(\w+\s+){0,2}(owe|buy|bought|revenue|doanh thu)", fold(text)):
         # "which customer is it for?", "has it been paid?" after one invoice or order: that document again (its
-        # answer says whose it is, what is paid and what is open)
+        # answer says whose it is, what is paid and what is open) — or, asked of an order, its invoice
+        invoice = (memory.rows.get("order_invoice") or [None])[0] if memory.intent == "order_status" else None
+        if invoice and re.search(r"\b(invoice|invoiced|hoa don)\b", fold(text)) and _registered("invoice_status"):
+            args = {"invoice": invoice, **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="invoice_status", tool="invoice_status", args=args, language=language)
         return Plan(intent=memory.intent, tool=memory.intent, args=dict(memory.args), language=language)
     elif memory.intent == "data" and intent not in WRITE_INTENTS and _it_said(text):
         # "what's on PO-2026-000583?" after its status: the document the conversation is about
@@ -1870,6 +1874,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         args = {"customer": shown_customers[0], **({"language": "vi"} if language == "vi" else {})}
         return Plan(intent="overview", tool="customer_overview", args=args, language=language,
                     customer_code=shown_customers[0])
+    row_period = None
     if link.customer is None and not link.ambiguous and memory.rows.get("customer"):
         # "my top 3 customers" then "what's the third one's email?": that row of the last answer
         nth = _row_said(fold(text), len(memory.rows["customer"]))
@@ -1877,6 +1882,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         entry = index.entry(row) if row is not None else None
         if entry is not None:
             link = LinkResult(customer=entry)
+            row_period = memory.args.get("period")
     folded_text = fold(text)
     last_one = LAST_ONE.search(folded_text)
     if last_one and memory.intent == "data" and link.customer is None and intent not in WRITE_INTENTS:
@@ -2028,6 +2034,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
 
     follow_up = bool(FOLLOW_UP.search(fold(text))) or len(tokens_of(text)) <= 4
     frame = frame_mod.parse(text, today)
+    if row_period and row_period != "all" and not frame.period and frame.is_data:
+        frame.period = row_period   # "top 5 customers in 2024" then "how much did the top one spend?": in 2024
     if frame.mine and link.customer is not None and link.span:
         # "của Minh Phát": the customer's name, not "của mình" (ours)
         said = " ".join(tokens_of(_without_periods(text, today))[link.span[0]:link.span[1]])
