@@ -226,3 +226,49 @@ def test_customers_not_buying_this_year_the_top_ones_period_an_orders_invoice_an
         assert due.tool_calls[0]["name"] == "invoice_status" and invoice[0].due_date.isoformat() in due.answer
     biggest = _call(ask(demo, "which customer had the single biggest order in 2025?", email="bao@songhong.vn"))
     assert biggest["group_by"][:2] == ["order", "customer"] and biggest["limit"] == 1
+
+
+def test_erp_17_readings_payments_periods_aging_bills_and_comparisons(demo):
+    card = _call(ask(demo, "How much did we pay by card in 2026?"))
+    assert card["measures"] == ["supplier_payments_made"]
+    assert {"dimension": "payment_method", "op": "in", "values": ["card"]} in card["filters"]
+    paid = _call(ask(demo, "Supplier payments Q3 2026 compared with Q2 2026?"))
+    assert paid["measures"] == ["supplier_payments_made"] and paid["compare"] == "previous_period"
+    collected = _call(ask(demo, "tiền thu từ khách hàng quý 3 năm nay so với quý 3 năm ngoái"))
+    assert collected["measures"] == ["payments_received"] and collected["compare"] == "same_period_last_year"
+    assert _call(ask(demo, "thuế GTGT đầu ra quí 3/2026 là bao nhiêu?"))["period"] == "2026-Q3"
+    aging = _call(ask(demo, "AP aging please — how much is 1-30, 31-60, 61-90 and over 90 days past due?"))
+    assert aging["measures"] == ["open_payables"] and aging["group_by"] == ["aging_bucket"]
+    ads = _call(ask(demo, "Google Ads bills this year — how many and how much?"))
+    assert ads["measures"] == ["supplier_bills", "supplier_bill_total"]
+    assert _call(ask(demo, "How much sales revenue did the ledger book in 2025?"))["measures"] == ["ledger_revenue"]
+    ask(demo, "What was revenue in Q3 2026?", conversation="q3", email="bao@songhong.vn")
+    again = _call(ask(demo, "compare with Q3 2025", conversation="q3", email="bao@songhong.vn"))
+    assert (again["period"], again["compare"]) == ("2026-Q3", "same_period_last_year")
+    ask(demo, "What do we owe Double A right now?", conversation="da")
+    nxt = _call(ask(demo, "and when is the next one due?", conversation="da"))
+    assert nxt["measures"] == ["next_bill_due"] and nxt["filters"][0]["dimension"] == "supplier"
+
+
+def test_erp_17_readings_purchase_orders_receipts_and_late_customers(demo):
+    from backend.models import Employee, GoodsReceipt, PurchaseOrder
+
+    approved = demo.execute(select(PurchaseOrder).where(PurchaseOrder.approved_by_id.is_not(None))
+                            .order_by(PurchaseOrder.id.desc()).limit(1)).scalar_one()
+    who = ask(demo, f"who approved {approved.number}?")
+    assert demo.get(Employee, approved.approved_by_id).name in who.answer
+    po = demo.execute(select(PurchaseOrder).where(PurchaseOrder.status == "partially_received")
+                      .order_by(PurchaseOrder.id.desc()).limit(1)).scalar_one()
+    came = _call(ask(demo, f"{po.number} đã nhận được bao nhiêu?", conversation="po"))
+    assert came["measures"] == ["units_received"]
+    rest = _call(ask(demo, "còn thiếu bao nhiêu?", conversation="po"))
+    assert "units_on_order" in rest["measures"] and rest["filters"][0]["values"] == [po.number]
+    both = _call(ask(demo, f"{po.number}: ordered vs received, line by line?"))
+    assert both["measures"] == ["units_ordered", "units_received"] and both["group_by"] == ["product"]
+    receipt = demo.execute(select(GoodsReceipt).order_by(GoodsReceipt.id.desc()).limit(1)).scalar_one()
+    whose = ask(demo, f"phiếu nhập {receipt.number} là của đơn mua nào, nhà cung cấp nào?")
+    assert _call(whose)["group_by"] == ["purchase_order", "supplier"]
+    assert demo.get(PurchaseOrder, receipt.purchase_order_id).number in whose.answer
+    late = _call(ask(demo, "Is Hoàng Long Trading late paying anything?"))
+    assert late["measures"][0] == "overdue_amount" and late["group_by"] == ["invoice"]
+    assert _call(ask(demo, "Saigon Foods' open invoices?"))["group_by"] == ["invoice"]

@@ -367,6 +367,7 @@ GROUPINGS = [
     # one purchase order (100 pens at 4,000 + 10 % VAT; the factory leaves it "sent"); the two bills, both still open
     ("purchase_order", "purchase_order_value", None, [D("440000")]),
     ("po_status", "purchase_orders", None, {"sent": 1}),
+    ("approver", "purchase_orders", None, {None: 1}),   # nobody approved it (below the approval threshold)
     ("bill", "supplier_bill_total", None, [D("440000"), D("1100000")]),
     ("receipt", "units_received", "2026", [100]),   # the pens' one receipt
     ("bill_status", "supplier_bills", "2026", {"open": 2}),

@@ -530,6 +530,8 @@ def _bucket_list(frame: Frame) -> None:
     buckets = [c for d, c in frame.statuses if d == "aging_bucket"]
     if len(buckets) < 2:
         return
+    if "aging_bucket" not in frame.group_by and not frame.row:
+        frame.group_by.append("aging_bucket")   # ("AP aging please — 1-30, 31-60, …": each bucket on its row)
     for condition in list(frame.conditions):
         if condition["name"] == "overdue_more_than" and condition["number"] == 90:
             frame.conditions.remove(condition)
@@ -765,12 +767,15 @@ def parse(text: str, today: date) -> Frame:
     _marketing_side(frame)
     _ticket_flow(frame)
     _narrowest(frame)
+    _payments_as_money(frame)
     _buying_side(frame)
     _units_received(frame)
     _ordered_value(frame)
     _receipt_slips(frame)
     _units_on_order(frame)
     _received_not_billed(frame)
+    if {"ledger_revenue", "revenue"} <= set(frame.measures):
+        frame.measures.remove("revenue")   # "how much sales revenue did the ledger book": the ledger's, one figure
     if "order_margin" in frame.measures:
         # "gross profit in 2016 (revenue minus cost of goods)": that one figure, what it is made of said with it
         frame.measures[:] = ["order_margin"]
@@ -830,7 +835,7 @@ BUYING_SIDE = {"revenue": "purchases", "orders": "purchases", "units": "units_or
                "open_receivables": "open_payables", "overdue_amount": "overdue_payables", "open_invoices": "open_bills",
                "overdue_invoices": "overdue_bills", "invoices": "supplier_bills", "earliest_due": "next_bill_due",
                "invoiced": "supplier_bill_total", "last_payment": "supplier_payments_made", "orders_shipped": "goods_receipts",
-               "max_days_overdue": "max_days_bill_overdue"}
+               "max_days_overdue": "max_days_bill_overdue", "invoice_due_date": "next_bill_due"}
 
 
 _SUPPLIER_FIGURES = {"open_payables", "overdue_payables", "purchases", "supplier_payments_made", "open_bills",
@@ -1105,6 +1110,29 @@ def _ordered_value(frame: Frame) -> None:
             frame.counting = False
 
 
+def _payments_as_money(frame: Frame) -> None:
+    """'Supplier payments Q3 2026 compared with Q2 2026?', 'how much did we spend … payments, I mean': payments
+    named, and no count asked, are the money paid — not how many payments."""
+    counts = {count: money for money, count in COUNT_TWIN.items()}
+    if frame.counting or COUNT_SAID.search(frame.folded):
+        return
+    for i, name in enumerate(frame.measures):
+        money = counts.get(name)
+        if money and money in MEASURES and (frame.compare or frame.amount) and money not in frame.measures:
+            frame.measures[i] = money
+            frame.loose_counts[:] = [c for c in frame.loose_counts if c != name]
+            frame.nouns[:] = [c for c in frame.nouns if c != name]
+            if re.search(r"\bpayments?,? i mean\b|\bi mean( the)? payments?\b", frame.folded):
+                frame.measures[:] = [money]   # ("… with suppliers in total — payments, I mean": only that)
+                frame.row = frame.row_count = None
+            return
+
+
+# "how much did we pay by card?": what the company paid, to its suppliers
+WE_PAID = re.compile(r"\b(did we|we|have we|do we|our company|minh|chung ta|cong ty|ben minh) (pay|paid|da tra|tra|"
+                     r"thanh toan|chi)\b(?! (for|cho) (the )?(order|don))")
+
+
 # The company as the buyer: "what did we buy the most units of", "how much did we buy in 2026", "mình mua vào".
 WE_BOUGHT = re.compile(r"\b(we|we ve|we have|did we|do we|have we|our company|chung ta|minh|cong ty|ben minh) "
                        r"(have |had |da |)(buy|bought|purchase|purchased|mua vao|nhap|nhap ve|nhap hang)\b")
@@ -1120,7 +1148,9 @@ def _buying_side(frame: Frame) -> None:
         # "bills with a match exception still open?": a supplier bill's state; "open" is the bill's too
         buying_state = True
         frame.statuses = [(d, c) for d, c in frame.statuses if d in ("match_status", "bill_status")]
-    we_bought = bool(WE_BOUGHT.search(frame.folded)) and set(frame.measures) <= {"revenue", "units", "orders"}
+    we_bought = bool(WE_BOUGHT.search(frame.folded)) and set(frame.measures) <= {"revenue", "units", "orders"} or \
+        bool(WE_PAID.search(frame.folded)) and bool(frame.measures) and set(frame.measures) <= {"payments_received",
+                                                                                              "payment_count"}
     if "supplier" not in frame.group_by and not SUPPLIER_WORDS.search(frame.folded) and not payables_named \
             and not buying_state and not we_bought:
         return

@@ -438,7 +438,12 @@ def _bills_asked(args: dict[str, Any], measures: list[str], frame) -> None:
         return
     if frame.counting:
         if frame.amount and re.search(r"\b(how much|for how much|bao nhieu tien|tong tien)\b", frame.folded):
-            args["measures"] = measures + [m for m in ("open_payables",) if m not in measures]
+            # "Google Ads bills this year — how many and how much?": what they came to over the period; what is
+            # still owed on them when no period is asked
+            flow = bills == ["supplier_bills"] and frame.period and not re.search(
+                r"\b(owe|owed|open|unpaid|outstanding|con no|chua tra|phai tra)\b", frame.folded)
+            amount = "supplier_bill_total" if flow else "open_payables"
+            args["measures"] = measures + [m for m in (amount,) if m not in measures]
         return
     shown = list(COUNT_FIGURES.get(bills[0], ("open_payables",)))
     args["measures"] = list(dict.fromkeys(shown + [m for m in measures if m not in bills]))
@@ -1028,7 +1033,16 @@ def _it_said(text: str) -> bool:
 DOCUMENT_LINES = re.compile(r"\b(what ?s on|what is on|what was on|lines?|items?|products?|skus?|what did we order|"
                             r"what came in|came in|contents?|gom nhung gi|gom gi|co gi|nhung mat hang|mat hang|san pham)\b")
 DOCUMENT_BILLS = re.compile(r"\b(bills?|invoices?|invoiced|billed|hoa don)\b")
-DOCUMENT_RECEIVED = re.compile(r"\b(received|receipts?|delivered|arrived|nhap kho|da nhan|da ve)\b")
+DOCUMENT_RECEIVED = re.compile(r"\b(received|receipts?|delivered|arrived|nhap kho|da nhan|da ve|nhan duoc|da nhap)\b")
+# How much of it came in, asked as an amount ("PO-2026-000619 đã nhận được bao nhiêu?", "how much of it has arrived")
+QUANTITY_ASKED = re.compile(r"\b(how many|how much|bao nhieu|may)\b")
+APPROVER_ASKED = re.compile(r"\b(who|whom)\b.{0,20}\b(approved?|signed off|authori[sz]ed)\b|\bapprov(er|ed by)\b|"
+                            r"\b(ai|nguoi nao) (da )?(duyet|phe duyet|ky duyet)\b|\bnguoi (phe )?duyet\b")
+RECEIPT_WHOSE = re.compile(r"\b(don mua( hang)? nao|(which|what) (po|purchase order|supplier|vendor)|nha cung cap nao|ncc nao|"
+                           r"from whom|who (sent|delivered|shipped) it|cua ai|tu ai)\b")
+# Each line's order beside what came ("PO-2026-000602: ordered vs received, line by line?")
+DOCUMENT_BOTH = re.compile(r"\bordered (vs|versus|against|and|compared (to|with)) (what was |what s )?received\b|"
+                           r"\breceived (vs|versus|against) ordered\b|\bline by line\b|\b(dat|dat hang) (va|so voi) (da )?nhan\b")
 # What of an order is still to come ("how much of it is still to come?", "PO-… còn bao nhiêu chưa về?")
 DOCUMENT_OUTSTANDING = re.compile(r"\b(still (to come|to arrive|outstanding|due|expected|coming|missing)|yet to (arrive|come|be "
                                   r"(received|delivered))|not (yet )?(arrived|received|delivered|come in)|left to "
@@ -1064,7 +1078,11 @@ DEAL_WHERE = re.compile(r"\b(where s|wheres|where is|where are we|where do we st
                         r"tinh hinh|den dau|the nao roi|giai doan|stage)\b")
 ANYTHING_OWED = re.compile(r"\b(anything|any invoices?|any money|any bills?|co gi|gi khong|khoan nao|hoa don nao)\b")
 OWES_ANYTHING = re.compile(r"\b(owes?|owing) (us )?(anything|any money|money)\b|\b(con )?no (minh |cong ty |chung ta )?(gi|tien) khong\b|"
-                           r"\bany (unpaid|open|outstanding) invoices\b|\bhoa don nao chua (thanh toan|tra)\b")
+                           r"\bany (unpaid|open|outstanding) invoices\b|\bhoa don nao chua (thanh toan|tra)\b|"
+                           r"\b(open|unpaid|outstanding) invoices\s*$|\bhoa don (dang mo|chua thanh toan|chua tra)\s*$")
+# "is Trường Mầm non An Phát late paying anything?": its overdue invoices, each with how late
+LATE_ANYTHING = re.compile(r"\blate (paying|with|on) (anything|any|something|payments?|invoices?)\b|\bbehind on (payments?|paying)\b|"
+                           r"\boverdue on (anything|any)\b|\b(tre|cham) (han )?(thanh toan|tra tien)\b")
 # "who handles accounting at Saigon Foods": a person there doing that job, not our account's owner
 CONTACT_FUNCTION = re.compile(r"\b(who|whom|ai)\b.{0,25}\b(handles?|does|manages?|runs?|is in charge of|in charge of|lo|lam|"
                               r"phu trach)\s+(the )?(accounting|accounts payable|purchasing|buying|procurement|payments?|"
@@ -1075,6 +1093,8 @@ LOCATION_ASKED = re.compile(r"\bwhere (is|are|s|was) (he|she|they|it|\w+( \w+){0
                             r"\b(address|o dau|dia chi|tru so)\b")
 GROWTH_ASKED = re.compile(r"\b(percent|per cent|percentage|pct|growth rate|as a growth|grew by|growth|ty le tang|"
                           r"tang (bao nhieu )?phan tram|phan tram|bao nhieu %)\b")
+# "and when is the next one due?" after a supplier's payables: the next of those things (theirs)
+THE_NEXT = re.compile(r"\b(the next one|next one|the next|the one after|cai tiep theo|khoan tiep theo|lan toi)\b")
 CREDIT_LEFT = re.compile(r"\b(credit|han muc|tin dung)\b.{0,40}\b(left|remaining|available|headroom|room|con lai|con)\b|"
                          r"\b(available|remaining) credit\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
@@ -1160,13 +1180,22 @@ def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan 
     """'what's on PO-2026-000583?', 'PO-2026-000587 đã có hóa đơn nào?', 'what came in on GR-2026-000595': the
     lines, bills or receipts of one purchasing document."""
     args: dict[str, Any] | None = None
-    if kind == "receipt":
+    if kind == "receipt" and RECEIPT_WHOSE.search(folded):
+        # "phiếu nhập GR-2026-000600 là của đơn mua nào, nhà cung cấp nào?": its order and supplier
+        args = {"measures": ["units_received"], "group_by": ["purchase_order", "supplier"]}
+    elif kind == "receipt":
         args = {"measures": ["units_received"], "group_by": ["product"]}
     elif kind == "purchase_order" and DOCUMENT_OUTSTANDING.search(folded):
         args = {"measures": ["units_ordered", "units_on_order"], "group_by": ["product"]}
     elif kind == "purchase_order" and DOCUMENT_BILLS.search(folded):
         args = {"measures": ["supplier_bill_total", "bill_due_date"], "group_by": ["bill", "bill_status", "match_status"]}
-    elif kind == "purchase_order" and DOCUMENT_RECEIVED.search(folded) and DOCUMENT_LINES.search(folded):
+    elif kind == "purchase_order" and APPROVER_ASKED.search(folded):
+        # "who approved PO-2026-000339?": the order with the one who approved it
+        args = {"measures": ["purchase_order_value"], "group_by": ["purchase_order", "approver", "po_status"]}
+    elif kind == "purchase_order" and DOCUMENT_BOTH.search(folded):
+        args = {"measures": ["units_ordered", "units_received"], "group_by": ["product"]}
+    elif kind == "purchase_order" and DOCUMENT_RECEIVED.search(folded) and (
+            DOCUMENT_LINES.search(folded) or QUANTITY_ASKED.search(folded)):
         args = {"measures": ["units_received"], "group_by": ["product"]}
     elif kind == "purchase_order" and DOCUMENT_LINES.search(folded):
         args = {"measures": ["units_ordered"], "group_by": ["product"]}
@@ -1835,8 +1864,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = {"invoice": invoice, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="invoice_status", tool="invoice_status", args=args, language=language)
         return Plan(intent=memory.intent, tool=memory.intent, args=dict(memory.args), language=language)
-    elif memory.intent == "data" and intent not in WRITE_INTENTS and _it_said(text):
-        # "what's on PO-2026-000583?" after its status: the document the conversation is about
+    elif memory.intent == "data" and intent not in WRITE_INTENTS and (
+            _it_said(text) or (DOCUMENT_OUTSTANDING.search(fold(text)) and len(tokens_of(text)) <= 6)):
+        # "what's on PO-2026-000583?" after its status: the document the conversation is about ("còn thiếu bao
+        # nhiêu?" after what came in on it: what is still to come on it)
         named = [f for f in memory.args.get("filters", []) if f["dimension"] in ("purchase_order", "receipt")
                  and len(f["values"]) == 1]
         if named:
@@ -1986,6 +2017,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         plan = _contact_role_plan(session, index, text, link, memory, language)
         if plan is not None:
             return plan
+        if link.customer is not None and LATE_ANYTHING.search(fold(text)):
+            args = {"measures": ["overdue_amount", "max_days_overdue"], "group_by": ["invoice"],
+                    "customer": link.customer.code,
+                    "conditions": [{"measure": "overdue_amount", "op": ">", "value": "0", "other": None}],
+                    **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="data", tool="query_data", args=args, language=language,
+                        customer_code=link.customer.code, hints={"today": today.isoformat(), "yes_no": True})
         if link.customer is not None and OWES_ANYTHING.search(fold(text)):
             # "does Manoj Pareek owe us anything?": the open invoices, what is still owed on each and when it is due
             args = {"measures": ["open_receivables", "invoice_due_date"], "group_by": ["invoice"],
@@ -2116,8 +2154,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     language=language)
     buckets = [c for d, c in frame.statuses if d == "aging_bucket"]
     if statement == "ap_aging" and buckets and intent not in WRITE_INTENTS:
-        # "AP aging: what's in the 61-90 days bucket?": the bills in that bucket
-        args = {"measures": ["open_payables"], "group_by": ["bill", "supplier"],
+        # "AP aging: what's in the 61-90 days bucket?": the bills in that bucket; several buckets named ("1-30,
+        # 31-60, 61-90 and over 90"): what is in each
+        rows = ["aging_bucket"] if len(buckets) >= 2 else ["bill", "supplier"]
+        args = {"measures": ["open_payables"], "group_by": rows,
                 "filters": [{"dimension": "aging_bucket", "values": buckets}]}
         if language == "vi":
             args["language"] = "vi"
@@ -2466,7 +2506,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 and frame.row in ("invoice", "order") and not MY_CUSTOMERS.search(frame.folded) \
                 and not re.search(r"\b(all|every|any customer|tat ca|toan bo|cong ty|company|khach nao)\b", frame.folded):
             customer = memory.customer_code  # "Hoàng Long còn nợ bao nhiêu?" then "có hóa đơn nào quá hạn không?": theirs
-        if of_that and memory.intent == "data" and set(memory.args.get("measures", ())) & set(BUYING_MEASURES):
+        buying_follow_up = follow_up and link.customer is None and memory.intent == "data" \
+            and bool(set(memory.args.get("measures", ())) & set(BUYING_MEASURES)) and THE_NEXT.search(frame.folded)
+        if (of_that or buying_follow_up) and memory.intent == "data" \
+                and set(memory.args.get("measures", ())) & set(BUYING_MEASURES):
             from assistant.planner.frame import BUYING_SIDE
 
             # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
@@ -2510,7 +2553,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                         and f["dimension"] not in have and data_mod._allowed(call.args["measures"], f["dimension"]):
                     call.args["filters"] = call.args.get("filters", []) + [f]
                     call.args.setdefault("period", "all")
-        if call is not None and of_that and memory.intent == "data":
+        if call is not None and (of_that or buying_follow_up) and memory.intent == "data":
             # "... of that": within what the last figure covered (its supplier, customer, rep, place)
             have = {f["dimension"] for f in call.args.get("filters", [])}
             carried = [f for f in memory.args.get("filters", []) if f["dimension"] not in have]
@@ -2647,11 +2690,19 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             and (intent in (None, "report", "overview", "history", "credit")
                  or (intent not in blocking and _bare_follow_up(text, today, frame, link, person, extra))):
         return _data_follow_up(text, frame, memory, link, language, session, index)
-    if follow_up and memory.intent == "report" and frame.compare and not frame.is_data and intent not in blocking \
+    compared_with = bool(re.match(r"\s*(and )?(compare(d)?|so sanh|so voi|vs|versus|against)\b", frame.folded)) \
+        and bool(frame.period)   # "compare with Q3 2025" after a sales report
+    if follow_up and memory.intent == "report" and (frame.compare or compared_with) and not frame.is_data \
+            and intent not in blocking \
             and memory.args.get("report", "").startswith("sales_") and link.customer is None:
         # "so với cùng kỳ năm ngoái thì sao?" after a sales report: the same sales, compared
-        args = {"measures": ["revenue", "orders"], "period": frame.period or memory.args.get("period") or "this-year",
-                "compare": frame.compare}
+        from assistant.planner.when import relation_between
+
+        shown = memory.args.get("period")
+        related = relation_between(shown, frame.period, today) if frame.period and shown else None
+        # ("revenue in Q3 2026" then "compare with Q3 2025": Q3 2026 against the same quarter a year before)
+        args = {"measures": ["revenue", "orders"], "period": shown if related else (frame.period or shown or "this-year"),
+                "compare": related or frame.compare}
         for report_key, data_key in (("customer", "customer"), ("salesperson", "owner")):
             if memory.args.get(report_key):
                 args[data_key] = memory.args[report_key]

@@ -410,6 +410,7 @@ def _year(m, today):
 
 def mentions(text: str, today: date) -> list[Mention]:
     """Every period the (folded) text names, left to right, without overlaps (the longest wins)."""
+    text = re.sub(r"\bqui(?=\s*[1-4]\b)", "quy", text)   # "quí 3" (a common spelling): the quarter; same length
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
 

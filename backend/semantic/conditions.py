@@ -84,7 +84,9 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "no credit limit assigned", "don't have a credit limit", "dont have a credit limit",
                "don't have a credit limit set", "dont have a credit limit set", "doesn't have a credit limit",
                "have no credit limit", "has no credit limit", "credit limit not set", "missing a credit limit"),
-              ("không có hạn mức tín dụng", "chưa đặt hạn mức", "chưa có hạn mức", "không có hạn mức")),
+              ("không có hạn mức tín dụng", "chưa đặt hạn mức", "chưa có hạn mức", "không có hạn mức",
+               "chưa được cài hạn mức", "chưa cài hạn mức", "chưa được đặt hạn mức", "chưa được cấp hạn mức",
+               "chưa thiết lập hạn mức")),
         "credit_limit", "empty", show=("credit_limit",)),
     NamedCondition(
         "cash_only",

@@ -349,7 +349,8 @@ MEASURE_LIST: list[Measure] = [
                     "cash received", "money in", "came in", "come in", "brought in cash"),
        synonyms_vi=("thu tiền", "tiền thu được", "đã thu", "thu được", "thanh toán", "đã trả", "trả", "tiền về",
                     "khách đã thanh toán", "khách thanh toán", "khách hàng đã thanh toán", "khách đã trả",
-                    "số tiền khách trả", "tiền khách trả", "tiền thu về", "thu về", "tiền đã về"),
+                    "số tiền khách trả", "tiền khách trả", "tiền thu về", "thu về", "tiền đã về", "tiền thu từ khách hàng", "tiền thu từ khách", "thu từ khách hàng",
+                    "tiền khách hàng trả"),
        on={"payments": MeasureSQL(fx=Fx(amount=lambda s: Payment.amount, currency=lambda s: Payment.currency,
                                         rate_date=lambda s: Payment.paid_on, document=lambda s: Payment.id))}),
     _m("payment_count", "payments", "số lần thanh toán", "Number of customer payments dated in the period.",
@@ -609,7 +610,8 @@ MEASURE_LIST: list[Measure] = [
        "of VAT, by invoice date.",
        "Phát sinh Có trừ Nợ của các tài khoản doanh thu (không gồm lãi tỷ giá), ghi khi xuất hóa đơn, trước VAT, "
        "theo ngày hóa đơn.", "money", roles=FINANCE_VIEWERS,
-       synonyms_en=("ledger revenue", "revenue on the books", "booked revenue", "revenue in the p&l", "revenue in the books", "sales revenue in the books", "sales revenue on the books"),
+       synonyms_en=("ledger revenue", "revenue on the books", "booked revenue", "revenue in the p&l", "revenue in the books", "sales revenue in the books", "sales revenue on the books", "revenue did the ledger book", "revenue the ledger booked", "ledger book", "booked on the ledger",
+                    "sales revenue on the ledger", "revenue booked on the ledger"),
        synonyms_vi=("doanh thu trên sổ cái", "doanh thu sổ sách", "doanh thu bán hàng trên sổ cái", "doanh thu theo sổ cái"),
        on={"journal": _ledger(lambda s: (Account.kind == "revenue")
                               & (Account.role.is_(None) | (Account.role != "fx_gain")), credit=True)}),
