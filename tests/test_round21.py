@@ -272,3 +272,29 @@ def test_erp_17_readings_purchase_orders_receipts_and_late_customers(demo):
     late = _call(ask(demo, "Is Hoàng Long Trading late paying anything?"))
     assert late["measures"][0] == "overdue_amount" and late["group_by"] == ["invoice"]
     assert _call(ask(demo, "Saigon Foods' open invoices?"))["group_by"] == ["invoice"]
+
+
+def test_erp_17_readings_stock_orders_out_and_discontinued(demo):
+    from backend.models import Product, StockLevel, Warehouse
+
+    out = _call(ask(demo, "Do we already have purchase orders out for Giấy A3 Double A 80gsm?"))
+    assert out["measures"] == ["units_on_order", "po_expected_date"] and out["product"] == "PAP-A3-80"
+    free = _call(ask(demo, "how many Thùng carton 5 lớp 50x40x30cm are free to sell in HCM, not reserved?",
+                     email="anh@songhong.vn"))
+    assert free.get("product") == "PKG-BOX-L5" and "stock_reserved" not in free.get("measures", [])
+    far = _call(ask(demo, "How far below its reorder level is the A3 Double A paper in HCM?", email="bao@songhong.vn"))
+    assert "stock_shortfall" in far["measures"] and far["product"] == "PAP-A3-80"
+    assert not any(f["dimension"] == "category" for f in far["filters"])
+    below = _call(ask(demo, "is the HP 85A toner below its reorder point in HCM?", email="bao@songhong.vn"))
+    assert "stock_on_hand" in below["measures"] and below["product"] == "TON-HP-85A"
+    gone = ask(demo, "which discontinued products do we still have stock of?", email="nam@songhong.vn")
+    held = demo.execute(select(Product.name).join(StockLevel, StockLevel.product_id == Product.id)
+                        .where(Product.active.is_(False)).group_by(Product.id)
+                        .having(func.sum(StockLevel.quantity) > 0)).scalars().all()
+    assert held and all(name in gone.answer for name in held) and f"({len(held)} in all)" in gone.answer
+    ask(demo, "How many boxes of Giấy A4 Double A 80gsm do we have in the Hanoi warehouse?", conversation="a4",
+        email="hung@songhong.vn")
+    level = ask(demo, "what's the reorder level for it there?", conversation="a4", email="hung@songhong.vn")
+    hanoi = demo.execute(select(StockLevel.reorder_level).join(Warehouse).join(Product).where(
+        Product.sku == "PAP-A4-80", Warehouse.code == "HAN")).scalar_one()
+    assert level.tool_calls[0]["name"] == "product_availability" and f"reorder level {hanoi}" in level.answer

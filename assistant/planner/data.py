@@ -195,6 +195,14 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             measures.append(status_measure)
     if not measures:
         return None
+    if frame.row_count in POSITIVE_FOR and frame.row_count not in measures and measures and frame.listing:
+        # "which discontinued products do we still have stock of?": those products only, each with the figure
+        # (and with some of it, when the figure is what they still hold)
+        conditions.append({"measure": POSITIVE_FOR[frame.row_count], "op": ">", "value": "0"})
+        for name in measures:
+            if name in ("stock_on_hand", "stock_available"):
+                conditions.append({"measure": name, "op": ">", "value": "0"})
+        group_by = group_by or [ROW_OF_COUNT[frame.row_count]]
     # A count asked as a list ("which deals are in negotiation", "customers in France"): list the things.
     for name in list(measures):
         row = ROW_OF_COUNT.get(name)
@@ -305,6 +313,10 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     if bucket_filter:
         for bucket in bucket_filter:
             _filter(filters, "aging_bucket", bucket)
+    # "how far below its reorder level is the A3 paper in HCM?": that product's row (if it meets the test), not
+    # every product's that does
+    one_product_tested = bool(product and group_by == ["product"] and conditions
+                              and not (frame.limit or frame.single or frame.extremes))
     args: dict[str, Any] = {"measures": measures}
     if group_by:
         args["group_by"] = group_by
@@ -312,7 +324,7 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         args["filters"] = filters
     if customer and _allowed(measures, "customer") and "customer" not in group_by:
         args["customer"] = customer
-    if product and _allowed(measures, "product") and "product" not in group_by:
+    if product and _allowed(measures, "product") and ("product" not in group_by or one_product_tested):
         args["product"] = product
     if owner and _allowed(measures, "owner") and "owner" not in group_by:
         args["owner"] = owner

@@ -770,10 +770,19 @@ def parse(text: str, today: date) -> Frame:
     _payments_as_money(frame)
     _buying_side(frame)
     _units_received(frame)
+    _free_to_sell(frame)
     _ordered_value(frame)
     _receipt_slips(frame)
     _units_on_order(frame)
     _received_not_billed(frame)
+    if any(c["name"] == "below_reorder_level" for c in frame.conditions):
+        # "how far below its reorder level is …": by how much (the units short); "is … below its reorder point?":
+        # what is there beside the level
+        if re.search(r"\b(how far|how much|how many units|by how much|thieu bao nhieu|duoi bao nhieu|con thieu)\b",
+                     frame.folded) and "stock_shortfall" in MEASURES:
+            _add(frame.measures, "stock_shortfall")
+        elif re.match(r"\s*(is|are|does|do)\b", frame.folded) or re.search(r"\bco (dang )?(duoi|thap hon)\b", frame.folded):
+            _add(frame.measures, "stock_on_hand")
     if {"ledger_revenue", "revenue"} <= set(frame.measures):
         frame.measures.remove("revenue")   # "how much sales revenue did the ledger book": the ledger's, one figure
     if "order_margin" in frame.measures:
@@ -999,6 +1008,13 @@ def _suppliers_delivered(frame: Frame) -> None:
     """'which suppliers delivered to the Thủ Đức warehouse today?': goods received from them, not our shipments."""
     if frame.row == "supplier" and "orders_shipped" in frame.measures and "goods_receipts" in MEASURES:
         frame.measures[frame.measures.index("orders_shipped")] = "goods_receipts"
+
+
+def _free_to_sell(frame: Frame) -> None:
+    """'how many … are free to sell in HCM, not reserved?': the units available, not those reserved."""
+    if "stock_available" in frame.measures and "stock_reserved" in frame.measures and re.search(
+            r"\b(not|un|chua|khong)[ -]?(reserved|held|allocated|giu|dat giu)\b", frame.folded):
+        frame.measures.remove("stock_reserved")
 
 
 def _available_defined(frame: Frame) -> None:

@@ -1095,6 +1095,8 @@ GROWTH_ASKED = re.compile(r"\b(percent|per cent|percentage|pct|growth rate|as a 
                           r"tang (bao nhieu )?phan tram|phan tram|bao nhieu %)\b")
 # "and when is the next one due?" after a supplier's payables: the next of those things (theirs)
 THE_NEXT = re.compile(r"\b(the next one|next one|the next|the one after|cai tiep theo|khoan tiep theo|lan toi)\b")
+STOCK_DETAIL = re.compile(r"\b(reorder|level|stock|on hand|available|reserved|warehouse|kho|ton|muc dat hang|"
+                          r"con bao nhieu|how many|left)\b")
 CREDIT_LEFT = re.compile(r"\b(credit|han muc|tin dung)\b.{0,40}\b(left|remaining|available|headroom|room|con lai|con)\b|"
                          r"\b(available|remaining) credit\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
@@ -1342,7 +1344,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
                     or (bool(named) and not args.get("product") and bool(frame.single or frame.limit))   # "which product
                     # do we hold the most units of": the products ranked by the figure
                     or (frame.listing and args.get("filters") and not args.get("product"))
-                    or (frame.listing and "inactive_products" in frame.measures))   # "which SKUs are discontinued?"
+                    or (frame.listing and "inactive_products" in frame.measures)   # "which SKUs are discontinued?"
+                    or (frame.listing and frame.row_count == "inactive_products"))   # "… discontinued ones in stock"
     return True
 
 
@@ -1864,6 +1867,11 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = {"invoice": invoice, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="invoice_status", tool="invoice_status", args=args, language=language)
         return Plan(intent=memory.intent, tool=memory.intent, args=dict(memory.args), language=language)
+    elif memory.intent == "availability" and intent not in WRITE_INTENTS and memory.args.get("product") \
+            and _it_said(text) and STOCK_DETAIL.search(fold(text)) and _registered("product_availability"):
+        # "how many boxes of A4 in HCM?" then "what's the reorder level for it there?": that product's stock record,
+        # which gives each warehouse's level
+        return Plan(intent="availability", tool="product_availability", args=dict(memory.args), language=language)
     elif memory.intent == "data" and intent not in WRITE_INTENTS and (
             _it_said(text) or (DOCUMENT_OUTSTANDING.search(fold(text)) and len(tokens_of(text)) <= 6)):
         # "what's on PO-2026-000583?" after its status: the document the conversation is about ("còn thiếu bao
@@ -2515,9 +2523,19 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
             frame.measures[:] = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures))
         product = _product_in(frame, index, link, person, places) if frame.is_data else None
-        if product is not None and places.lead_spans and "category" in found:
+        if product is not None and frame.row == "purchase_order" and not frame.group_by \
+                and set(frame.measures) <= {"purchase_orders", "purchase_order_value", "units_ordered"} \
+                and not frame.period and not frame.counting:
+            # "do we already have purchase orders out for Giấy A3 Double A?": the open orders with it still to come
+            frame.measures[:] = ["units_on_order", "po_expected_date"]
+            frame.group_by[:] = ["purchase_order"]
+            frame.row = frame.row_count = None
+            frame.statuses[:] = [(d, c) for d, c in frame.statuses if d != "po_status"]
+        entry = index.product_by_sku.get(product.lower()) if product is not None else None
+        if product is not None and "category" in found and (places.lead_spans or (
+                entry is not None and found["category"] == [getattr(entry, "category", None)])):
             # "doanh thu giấy A4 Double A 80gsm": the product, whose name starts with the words that also call its
-            # category ("giấy A4": Paper)
+            # category ("giấy A4": Paper); "the A3 Double A paper": the product, of its own category
             found = {d: v for d, v in found.items() if d != "category"}
         if product is not None and language == "vi" and memory.args.get("language") != "vi":
             # "how many units of Giấy A4 Double A did we receive": the product's accents are not the asker's language

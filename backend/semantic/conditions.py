@@ -132,6 +132,7 @@ CONDITIONS: tuple[NamedCondition, ...] = (
         Words("below reorder level", "dưới mức đặt hàng lại",
               ("below the reorder level", "below their reorder level", "under reorder level", "below reorder point",
                "below its reorder level", "under its reorder level", "under the reorder level",
+               "below its reorder point", "below the reorder point", "below their reorder point", "under its reorder point",
                "need restocking", "needs restocking", "need reordering", "running low", "low stock", "below minimum stock",
                "restock list", "reorder list", "to restock", "to reorder"),
               ("dưới mức tồn kho tối thiểu", "dưới mức tồn tối thiểu", "sắp hết hàng", "cần nhập thêm", "dưới mức đặt lại",
