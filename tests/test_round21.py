@@ -298,3 +298,18 @@ def test_erp_17_readings_stock_orders_out_and_discontinued(demo):
     hanoi = demo.execute(select(StockLevel.reorder_level).join(Warehouse).join(Product).where(
         Product.sku == "PAP-A4-80", Warehouse.code == "HAN")).scalar_one()
     assert level.tool_calls[0]["name"] == "product_availability" and f"reorder level {hanoi}" in level.answer
+
+
+def test_erp_17_readings_what_we_ordered_from_a_supplier_their_overdue_bills_and_when_an_order_is_needed(demo):
+    from backend.models import SalesOrder
+
+    units = _call(ask(demo, "how many units did we order from Double A in 2025?"))
+    assert units["measures"] == ["units_ordered"] and units["filters"][0]["dimension"] == "supplier"
+    placed = _call(ask(demo, "how many orders did we place with Double A in 2025?"))
+    assert placed["measures"] == ["purchase_orders"] and placed["filters"][0]["dimension"] == "supplier"
+    bills = _call(ask(demo, "cong no Hong Ha bao nhieu, co cai nao qua han khong"))
+    assert bills["group_by"] == ["bill"] and bills["measures"][:2] == ["open_payables", "overdue_payables"]
+    waiting = demo.execute(select(SalesOrder).where(SalesOrder.status == "confirmed",
+                                                    SalesOrder.required_date.is_not(None)).limit(1)).scalar_one()
+    needed = ask(demo, f"don {waiting.number} bao nhieu tien, khi nao can giao?", email="bao@songhong.vn")
+    assert needed.tool_calls[0]["name"] == "order_status" and waiting.required_date.isoformat() in needed.answer

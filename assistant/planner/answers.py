@@ -388,7 +388,10 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                                             if i.get("status") == "open" else "") for i in invoices)
             out.append(f"- {o.get('number')} ({o.get('order_date')}) {o.get('customer_name')}: {_word(o.get('status'), lang)}, "
                        f"{_m(o.get('net_amount'), o.get('currency'))}"
-                       + (_t(lang, f", shipped {o.get('shipped_date')}", f", giao ngày {o.get('shipped_date')}") if o.get("shipped_date") else "")
+                       + (_t(lang, f", shipped {o.get('shipped_date')}", f", giao ngày {o.get('shipped_date')}") if o.get("shipped_date")
+                          # not shipped yet: when the customer needs it
+                          else _t(lang, f", needed by {o.get('required_date')}", f", cần giao trước {o.get('required_date')}")
+                          if o.get("required_date") and o.get("status") not in ("cancelled",) else "")
                        + billed + f", {_word(o.get('payment_state'), lang)}")
             if len(orders) == 1 and o.get("lines"):
                 # one order asked about: what it holds, and how many units in all

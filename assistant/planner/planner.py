@@ -175,7 +175,9 @@ _BUYING_CUES = [("open_payables", r"\b(owe|owed|owing|no|phai tra|balance|con no
                 ("supplier_payments_made", r"\b(paid|pay|payments?|thanh toan|tra tien|da tra|tra cho|(minh|chung ta|cong ty) "
                                            r"(da )?tra)\b"),
                 ("supplier_bill_total", r"\b(billed by|invoiced by|been billed|been invoiced)\b"),
-                ("goods_receipts", r"\b(deliveries|delivered|delivery|giao hang|shipped us|sent us)\b")]
+                ("goods_receipts", r"\b(deliveries|delivered|delivery|giao hang|shipped us|sent us)\b"),
+                ("purchase_orders", r"\b(order(ed)? from|did we order|we ordered|have we ordered|(did we|we|have we) "
+                                    r"place(d)? (with|at)|place(d)? with|dat (hang )?(cua|tu|ben))\b")]
 
 
 SUPPLIER_WORDS = re.compile(r"\b(suppliers?|vendors?|nha cung cap|ncc|supplies|supplied)\b")
@@ -758,7 +760,8 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     # a figure of selling ("giấy Double A bán được bao nhiêu") has a buying-side twin only when the words are about
     # buying, or a document of ours has one ("Tân Mai có hóa đơn nào quá hạn không": their bills)
     documents = {"overdue_invoices", "open_invoices", "invoices", "earliest_due", "overdue_amount", "open_receivables"}
-    measures = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures
+    twin = dict(BUYING_SIDE, orders="purchase_orders") if frame.counting else BUYING_SIDE   # ("how many orders …")
+    measures = list(dict.fromkeys(twin.get(m, m) for m in frame.measures
                                   if m in BUYING_MEASURES or ((cued or (m in documents and link.customer is None))
                                                               and BUYING_SIDE.get(m) in BUYING_MEASURES)))
     if not measures and all(MEASURES[m].counts is not None for m in frame.measures):
@@ -802,6 +805,11 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
         # "lần cuối mình trả tiền cho Double A là khi nào, bao nhiêu?": the latest day paid, and how much
         args.update({"group_by": ["day"], "order_by": "day", "order": "desc", "limit": 1, "period": "all"})
     _bills_asked(args, measures, frame)
+    if set(measures) == {"open_payables", "overdue_payables"} and BILLS_LISTED.search(frame.folded):
+        # "công nợ Hồng Hà bao nhiêu, có cái nào quá hạn không": the open bills, each with what is overdue on it
+        # and when it is due (the totals say how much in all)
+        args.update(measures=["open_payables", "overdue_payables", "bill_due_date"], group_by=["bill"],
+                    conditions=[{"measure": "open_payables", "op": ">", "value": "0"}])
     _orders_asked(args, measures, frame)
     _bills_due(args, frame)
     if frame.period:
