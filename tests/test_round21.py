@@ -263,6 +263,8 @@ def test_erp_17_readings_purchase_orders_receipts_and_late_customers(demo):
     assert came["measures"] == ["units_received"]
     rest = _call(ask(demo, "còn thiếu bao nhiêu?", conversation="po"))
     assert "units_on_order" in rest["measures"] and rest["filters"][0]["values"] == [po.number]
+    worth = _call(ask(demo, f"{po.number} tổng tiền bao nhiêu, đã nhận được bao nhiêu hộp rồi?"))
+    assert worth["measures"] == ["purchase_order_value", "units_received"] and not worth.get("group_by")
     both = _call(ask(demo, f"{po.number}: ordered vs received, line by line?"))
     assert both["measures"] == ["units_ordered", "units_received"] and both["group_by"] == ["product"]
     receipt = demo.execute(select(GoodsReceipt).order_by(GoodsReceipt.id.desc()).limit(1)).scalar_one()

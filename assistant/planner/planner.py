@@ -1048,6 +1048,8 @@ APPROVER_ASKED = re.compile(r"\b(who|whom)\b.{0,20}\b(approved?|signed off|autho
                             r"\b(ai|nguoi nao) (da )?(duyet|phe duyet|ky duyet)\b|\bnguoi (phe )?duyet\b")
 RECEIPT_WHOSE = re.compile(r"\b(don mua( hang)? nao|(which|what) (po|purchase order|supplier|vendor)|nha cung cap nao|ncc nao|"
                            r"from whom|who (sent|delivered|shipped) it|cua ai|tu ai)\b")
+DOCUMENT_WORTH = re.compile(r"\b(tong tien|gia tri|tri gia|bao nhieu tien|how much is it|how much was it|worth|value|total|"
+                            r"bao nhieu do)\b")
 # Each line's order beside what came ("PO-2026-000602: ordered vs received, line by line?")
 DOCUMENT_BOTH = re.compile(r"\bordered (vs|versus|against|and|compared (to|with)) (what was |what s )?received\b|"
                            r"\breceived (vs|versus|against) ordered\b|\bline by line\b|\b(dat|dat hang) (va|so voi) (da )?nhan\b")
@@ -1204,6 +1206,9 @@ def _document_parts(kind: str, number: str, folded: str, language: str) -> Plan 
         args = {"measures": ["purchase_order_value"], "group_by": ["purchase_order", "approver", "po_status"]}
     elif kind == "purchase_order" and DOCUMENT_BOTH.search(folded):
         args = {"measures": ["units_ordered", "units_received"], "group_by": ["product"]}
+    elif kind == "purchase_order" and DOCUMENT_RECEIVED.search(folded) and DOCUMENT_WORTH.search(folded):
+        # "PO-2026-000330 tổng tiền bao nhiêu, đã nhận được bao nhiêu hộp rồi?": what it is worth, what came in
+        args = {"measures": ["purchase_order_value", "units_received"]}
     elif kind == "purchase_order" and DOCUMENT_RECEIVED.search(folded) and (
             DOCUMENT_LINES.search(folded) or QUANTITY_ASKED.search(folded)):
         args = {"measures": ["units_received"], "group_by": ["product"]}
