@@ -378,6 +378,15 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         if not orders:
             return _t(lang, "No orders found.", "Không tìm thấy đơn hàng.")
         out = []
+        if (hints or {}).get("shipped_asked") and len(orders) == 1:
+            # "has it shipped yet?": the answer first, then the order
+            o = orders[0]
+            if o.get("shipped_date"):
+                out.append(_t(lang, f"Yes — shipped on {o['shipped_date']}.", f"Rồi — đã giao ngày {o['shipped_date']}."))
+            elif o.get("status") == "cancelled":
+                out.append(_t(lang, "No — the order was cancelled.", "Không — đơn đã bị hủy."))
+            else:
+                out.append(_t(lang, "Not yet — it has not shipped.", "Chưa — đơn chưa được giao."))
         for o in orders[:5]:
             invoices = [i for i in (o.get("invoices") or []) if i.get("status") != "void"]
             billed = ""

@@ -797,6 +797,7 @@ def parse(text: str, today: date) -> Frame:
     _who_the_most(frame)
     _deals_with_worth(frame)
     _document_and_whose(frame)
+    _customers_who_ordered(frame)
     _whose_is_it(frame)
     _biggest_document(frame)
     _suppliers_delivered(frame)
@@ -835,6 +836,7 @@ def parse(text: str, today: date) -> Frame:
             dims = hit.of("dimension")
             if dims and dims[0].target not in frame.group_by:
                 frame.group_by.append(dims[0].target)
+    _most_of_a_thing(frame)
     return frame
 
 
@@ -864,6 +866,16 @@ def _which_supplier(frame: Frame) -> None:
 
 WHO_BOUGHT = re.compile(r"\b(who|which customers?|what customers?|which clients?|ai|khach (hang )?nao) (has |have |had |did |da )?"
                         r"(bought|buy|purchased|ordered|mua|dat mua|da mua)\b")
+
+
+def _customers_who_ordered(frame: Frame) -> None:
+    """'how many of my customers have ordered this year', 'how many german customers have actually ordered so far':
+    the customers who bought, not every customer on the books."""
+    if frame.counting and "customers" in frame.measures and "customers_buying" in MEASURES and re.search(
+            r"\b(have|has|had|did)( actually| really| already)? (ordered|bought|purchased|placed (an )?orders?)\b|"
+            r"\b(da|co) (mua|dat hang|dat mua)\b", frame.folded):
+        frame.measures[frame.measures.index("customers")] = "customers_buying"
+        frame.loose_counts[:] = [c for c in frame.loose_counts if c != "customers"]
 
 
 def _who_bought(frame: Frame) -> None:
@@ -926,6 +938,15 @@ def _how_much_ordered(frame: Frame) -> None:
             r"\b(has|have)\b.{0,40}\b(placed|bought|ordered|spent|purchased)\b.{0,30}\b(with us|from us|ever|altogether|"
             r"in total|all time)\b", frame.folded):
         frame.period = "all"   # "how many orders has Google placed with us?": ever, not this year
+
+
+def _most_of_a_thing(frame: Frame) -> None:
+    """'who bought the most Touring Kayak 12ft this year': the most of that thing, in units (with what it came to)."""
+    thing = re.search(r"\b(bought|ordered|purchased) the most (?!(this|last|in|during|from|over|overall|ever|money|revenue|"
+                      r"with|of us|from us|so far|since|by|units|orders|times)\b)[a-z0-9]", frame.folded)
+    if thing and re.match(r"\s*(who|which customers?|which clients?)\b", frame.folded) and frame.measures == ["revenue"] \
+            and frame.group_by in ([], ["customer"]):
+        frame.measures[:] = ["units", "revenue"]
 
 
 WHO_THE_MOST = re.compile(r"^\s*who (has |have |had )?(?P<verb>booked|sold|closed|won|made|took|logged|handled|placed|ordered|"
@@ -1188,7 +1209,8 @@ BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bh
                         r"\bso luong va (tong )?(gia tri|so tien)\b|"
                         r"\bhow many\b.{0,60}\b(and )?(what ?'?s|what is|what was) the (total|total value|total amount|value|amount)\b|"
                         r"\bhow many\b.{0,60}\band (for )?how much\b|"
-                        r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|this) (come|add up|amount) to\b")
+                        r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|this) (come|add up|amount) to\b|"
+                        r"\b(count|number) and (total|amount|value|sum)\b|\b(total|amount) and (count|number)\b")
 COUNT_TWIN = {"payments_received": "payment_count", "supplier_payments_made": "supplier_payment_count"}
 
 
@@ -1197,6 +1219,12 @@ OWED_HOW_MUCH = re.compile(r"\bhow much (do|does|did) .{0,40}\bowe\b|\b(con )?no
 
 def _invoices_overdue(frame: Frame) -> None:
     """'có bao nhiêu hóa đơn đang quá hạn?': the overdue invoices counted (not the customers that have one)."""
+    if frame.counting and "invoices" in frame.measures and [c["name"] for c in frame.conditions] == ["overdue_more_than"] \
+            and frame.row in (None, "invoice") and not frame.group_by and "overdue_invoices" in MEASURES:
+        # "how many invoices are more than 90 days past due, and how much is that": those invoices, and what is
+        # overdue on them
+        frame.measures[:] = ["overdue_invoices"] + (["overdue_amount"] if frame.amount else [])
+        return
     if frame.counting and "invoices" in frame.measures and [c["name"] for c in frame.conditions] == ["has_overdue"] \
             and frame.row in (None, "invoice") and not frame.group_by:
         frame.measures[frame.measures.index("invoices")] = "overdue_invoices"

@@ -998,7 +998,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"without (?:a |an |the )?(?:manager|director|approval|"
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
-PERFORMANCE = re.compile(r"\bhow (did|is|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
+PERFORMANCE = re.compile(r"\bhow (did|is|s|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
                          r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|"
                          r"\bwhat did (i|we|he|she|they) do\b|\b(results?|performance|numbers?)\b|\bket qua\b|"
                          r"\bthanh tich\b|\blam an\b")
@@ -1107,6 +1107,9 @@ GROWTH_ASKED = re.compile(r"\b(percent|per cent|percentage|pct|growth rate|as a 
 THE_NEXT = re.compile(r"\b(the next one|next one|the next|the one after|cai tiep theo|khoan tiep theo|lan toi)\b")
 STOCK_DETAIL = re.compile(r"\b(reorder|level|stock|on hand|available|reserved|warehouse|kho|ton|muc dat hang|"
                           r"con bao nhieu|how many|left)\b")
+SHIPPED_ASKED = re.compile(r"\b(has|have|did|is|was) (it|that|this|the order|that order|this order|[a-z]{2,3}-\d{2}-\d+|"
+                           r"[a-z]{2,3}-\d{4}-\d+)? ?(been )?(shipped|gone out|left|dispatched|delivered|sent)\b|"
+                           r"\b(giao|gui|xuat kho) (chua|roi chua)\b|\bda (giao|gui) chua\b")
 CREDIT_LEFT = re.compile(r"\b(credit|han muc|tin dung)\b.{0,40}\b(left|remaining|available|headroom|room|con lai|con)\b|"
                          r"\b(available|remaining) credit\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
@@ -1808,6 +1811,14 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     if mark and tail.strip() and CONTEXT_TAIL.search(fold(tail)):
         text = question + mark
     plan = _make_plan(text, session=session, actor_id=actor_id, today=today, memory=memory)
+    if plan.tool == "query_data" and plan.args.get("compare") == "same_period_last_year" and re.search(
+            r"\b(same time|same point|same period|this time|cung ky|cung thoi diem|so far|to date|tu dau nam)\b", fold(text)):
+        # "and same time last year?": this year so far against last year up to the same day, not all of last year
+        to_date = {"this-year": "ytd", str(today.year): "ytd", "this-quarter": "qtd", "this-month": "mtd"}
+        if plan.args.get("period") in to_date:
+            plan.args["period"] = to_date[plan.args["period"]]
+    if plan.tool == "order_status" and SHIPPED_ASKED.search(fold(text)):
+        plan.hints["shipped_asked"] = True   # "has it shipped yet?", "đơn đó giao chưa?": yes or not yet, first
     if plan.tool == "product_availability" and COST_ASKED.search(fold(text)):
         plan.hints["asked_cost"] = True   # said so when the asker's role may not see costs
     grouping = set(plan.args.get("group_by") or ())
@@ -2499,6 +2510,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                      and not _said_not(frame.folded, places.said.get(v))]
                  for d, values in places.found.items()}
         owner = person.code if person else ("me" if frame.mine else None)
+        shown_owner = memory.args.get("owner") or memory.args.get("salesperson")
+        if owner is None and shown_owner and shown_owner != "me" and link.customer is None \
+                and re.search(r"\b(her|his|their)\b", frame.folded) and memory.intent in ("data", "report"):
+            owner = shown_owner   # "how's Megan doing this year?" then "what's her biggest account?": Megan's
         team = MY_TEAM.search(frame.folded)
         if owner == "me" and team:
             # "how many customers does each of my reps look after?": rep by rep, not the asker's own

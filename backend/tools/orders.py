@@ -9,7 +9,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, ValidationFailed
-from backend.models import Customer, Invoice, PaymentAllocation, Product, Quote, SalesOrder, SalesOrderLine
+from backend.models import Customer, Invoice, Payment, PaymentAllocation, Product, Quote, SalesOrder, SalesOrderLine
 from backend.tools.context import ToolContext
 from backend.tools.lookup import find_by_number, resolve_customer
 from backend.tools.registry import register
@@ -97,13 +97,17 @@ def orders_out(ctx: ToolContext, orders: list[SalesOrder], customers: dict[int, 
         lines.setdefault(line.order_id, []).append(OrderLineOut(
             line_no=line.line_no, sku=sku, name=name, quantity=line.quantity, unit_price=line.unit_price,
             discount_pct=line.discount_pct, line_amount=line.line_amount))
-    invoices = session.execute(select(Invoice).where(Invoice.order_id.in_(ids))
+    # As of today: an invoice issued later, a payment made later, a shipment dated later have not happened yet
+    # (imported books can run past the day asked about).
+    today = ctx.today
+    invoices = session.execute(select(Invoice).where(Invoice.order_id.in_(ids), Invoice.issue_date <= today)
                                .order_by(Invoice.issue_date, Invoice.id)).scalars().all()
     paid: dict[int, Decimal] = {}
     if invoices:
         paid = dict(session.execute(
             select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount))
-            .where(PaymentAllocation.invoice_id.in_([i.id for i in invoices]))
+            .join(Payment, Payment.id == PaymentAllocation.payment_id)
+            .where(PaymentAllocation.invoice_id.in_([i.id for i in invoices]), Payment.paid_on <= today)
             .group_by(PaymentAllocation.invoice_id)).all())
     quote_ids = {o.quote_id for o in orders if o.quote_id is not None}
     quote_numbers = dict(session.execute(select(Quote.id, Quote.number).where(Quote.id.in_(quote_ids))).all()) if quote_ids else {}
@@ -120,9 +124,14 @@ def orders_out(ctx: ToolContext, orders: list[SalesOrder], customers: dict[int, 
         customer = customers[order.customer_id]
         order_invoices = by_order.get(order.id, [])
         live = [i for i in order_invoices if i.status != "void"]
+        status, shipped = order.status, order.shipped_date
+        if shipped is not None and shipped > today:
+            status, shipped = ("confirmed" if status in ("shipped", "invoiced") else status), None
+        elif status == "invoiced" and not live:
+            status = "shipped"   # (invoiced after the day)
         out.append(OrderOut(
-            number=order.number, status=order.status, customer_code=customer.code, customer_name=customer.name,
-            order_date=order.order_date, required_date=order.required_date, shipped_date=order.shipped_date,
+            number=order.number, status=status, customer_code=customer.code, customer_name=customer.name,
+            order_date=order.order_date, required_date=order.required_date, shipped_date=shipped,
             quote_number=quote_numbers.get(order.quote_id), currency=order.currency, lines=lines.get(order.id, []),
             net_amount=order.net_amount, invoices=order_invoices,
             invoiced_amount=sum((i.amount for i in live), Decimal(0)),
@@ -150,9 +159,9 @@ def order_status(ctx: ToolContext, params: OrderStatusInput) -> OrderStatusResul
         customer = customer or session.get(Customer, order.customer_id)
         return OrderStatusResult(customer_code=customer.code, customer_name=customer.name, total_orders=1,
                                  orders=orders_out(ctx, [order], {customer.id: customer}))
-    total = session.execute(select(func.count()).select_from(SalesOrder)
-                            .where(SalesOrder.customer_id == customer.id)).scalar_one()
-    orders = session.execute(select(SalesOrder).where(SalesOrder.customer_id == customer.id)
+    placed = (SalesOrder.customer_id == customer.id, SalesOrder.order_date <= ctx.today)   # (not yet placed: none)
+    total = session.execute(select(func.count()).select_from(SalesOrder).where(*placed)).scalar_one()
+    orders = session.execute(select(SalesOrder).where(*placed)
                              .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(params.limit)).scalars().all()
     return OrderStatusResult(customer_code=customer.code, customer_name=customer.name, total_orders=total,
                              orders=orders_out(ctx, list(orders), {customer.id: customer}))
