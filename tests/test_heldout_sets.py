@@ -88,6 +88,7 @@ PINNED = {
     "second-20.json": "f29b617b4b0b33059a3d59453302f5ae69c2b658d0dcfe4904199d4feca45498",
     "chinook-20.json": "c96cdeeb12ef88a1fec280dab3dfbb91ce030799557203eb8a4ce1a5c8759d24",
     "erp-17.json": "67b71180be999006e44a887c2c9d1d8c7a3a53b00769a3b7213eb6ae7199c0b6",
+    "erp-18.json": "194a8cc209f7e2f27b6f9e4c2dbd4cd338a9161f56f7cf9a9ded2b31c5d1e08c",
 }
 
 
