@@ -330,3 +330,19 @@ def test_second_20_readings_in_the_frame():
     assert late.measures == ["overdue_invoices", "overdue_amount"]
     assert parse("payments from Trailway Outdoor Stores this year - count and total", today).measures == [
         "payment_count", "payments_received"]
+
+
+def test_chinook_20_readings_reps_ranked_a_colleagues_email_and_the_oldest_of_a_report(demo):
+    from backend.models import Invoice
+
+    reps = _call(ask(demo, "which of the reps had the most sales in 2025?", email="bao@songhong.vn"))
+    assert reps.get("group_by") == ["owner"] or reps.get("report") == "sales_by_salesperson"
+    email = ask(demo, "what's Trần Thị Mai's email address?", email="bao@songhong.vn")
+    assert email.tool_calls[0]["name"] == "find_employees" and "mai@songhong.vn" in email.answer
+    ask(demo, "list the overdue invoices", conversation="od", email="ha@songhong.vn")
+    oldest = ask(demo, "which one is the oldest?", conversation="od", email="ha@songhong.vn")
+    due = demo.execute(select(Invoice).where(Invoice.status == "open", Invoice.due_date < DEMO_TODAY)
+                       .order_by(Invoice.due_date, Invoice.id).limit(1)).scalar_one()
+    assert _call(oldest)["order_by"] == "max_days_overdue" and due.number in oldest.answer
+    rep = ask(demo, "who's the rep on that account?", conversation="od", email="ha@songhong.vn")
+    assert rep.tool_calls[0]["name"] == "customer_overview"

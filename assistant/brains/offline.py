@@ -86,10 +86,14 @@ def _rows_shown(memory: Memory, rows: list[Any]) -> dict[str, list[str]]:
         if shown and all(r.get(shown) is not None for r in rows):
             return {shown: [str(r[shown]) for r in rows]}
         return {}
+    shown: dict[str, list[str]] = {}
+    if all(r.get("number") for r in rows) and str(memory.args.get("report", "")).endswith("invoices"):
+        shown["invoice"] = [str(r["number"]) for r in rows]   # an invoice report's rows ("which one is the oldest?")
     for key, dimension in (("customer_code", "customer"), ("sku", "product")):
         if all(r.get(key) for r in rows):
-            return {dimension: [str(r[key]) for r in rows]}
-    return {}
+            shown[dimension] = [str(r[key]) for r in rows]
+            break
+    return shown
 
 
 class OfflinePlanner(BaseChatModel):

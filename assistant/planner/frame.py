@@ -1450,7 +1450,8 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
             and bool(re.search(rf"\b{words[hit.end - 1].rstrip('s')}s\b", (frame.text or "").lower())))
     if grouped and before in ("cac", "nhung") and "tong" in words[:hit.start]:
         grouped = False   # "tổng doanh thu của các khách hàng ở Hà Nội": one total over them ("các" only makes a plural)
-    picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit()
+    picked = before in PICK_BEFORE or before2 in PICK_BEFORE or after in PICK_AFTER or before.isdigit() \
+        or words[max(0, hit.start - 3):hit.start] in (["which", "of", "the"], ["who", "of", "the"], ["which", "of", "our"])
     if not picked and any(d.target in DOCUMENT_COUNTS for d in hit.of("dimension")) and (
             after in ("numbers", "nos", "la") or (words[hit.end - 1] == "number" and re.search(r"\bnumbers\b", (frame.text or "").lower()))):
         picked = True   # "số phiếu nhập là gì", "and the receipt numbers?": the documents themselves, listed

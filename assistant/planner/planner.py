@@ -250,6 +250,7 @@ LATEST_OF = {"orders": "last_order", "revenue": "last_order", "units": "last_ord
              "payment_count": "last_payment", "goods_receipts": "last_receipt", "units_received": "last_receipt"}
 # The oldest of the documents just listed: "how much is still open on the oldest one?"
 OLDEST_OF_THOSE = re.compile(r"\b(the )?(oldest|earliest|most overdue|longest overdue) (one|invoice)\b|"
+                             r"\b(which|what) (one|invoice) (is|was) (the )?(oldest|earliest|most overdue)\b|"
                              r"\b(cai|hoa don) (cu|lau) nhat\b")
 OF_THOSE_COUNT = re.compile(r"\b(how many|bao nhieu) (of )?(them|those|these|trong (so )?(do|nay))\b|"
                             r"\btrong (so )?(do|nay) (co )?bao nhieu\b")
@@ -1114,7 +1115,9 @@ CREDIT_LEFT = re.compile(r"\b(credit|han muc|tin dung)\b.{0,40}\b(left|remaining
                          r"\b(available|remaining) credit\b")
 OWNER_ASKED = re.compile(r"\b(who|whose|ai)\b.{0,30}\b(owns?|handles?|manages?|looks? after|responsible|account (manager|owner)|"
                          r"sales ?(rep|person)|salesperson|account rep|phu trach|quan ly|cham soc|ban hang cho)\b|"
-                         r"\b(account owner|nhan vien phu trach|nguoi phu trach)\b")
+                         r"\b(account owner|nhan vien phu trach|nguoi phu trach)\b|"
+                         r"\b(who|whose|ai)\b.{0,20}\b(rep|salesperson|account manager) (on|for) (that|this|the|their|its) "
+                         r"(account|customer|client)\b")
 JOB_WORDS = re.compile(r"\b(accountants?|accounting|director|ceo|cfo|buyers?|purchaser|purchasing|procurement|"
                        r"office manager|store manager|general manager|ke toan|giam doc|truong phong|thu mua|mua hang)\b")
 _TITLE_FILLER = {"of", "the", "and", "&", "-", "phong", "truong", "head", "manager", "director", "giam", "doc", "chief"}
@@ -1924,6 +1927,14 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             contact = _contact_named(session, index, text, today)
             if contact is not None and contact.id != (link.customer.id if link.customer else None):
                 link = LinkResult(customer=contact)
+        if link.customer is not None and link.span and link.span[1] - link.span[0] < len(link.customer.core):
+            # "whats Steve Johnson's email address": a colleague's full name beats a customer named by one of its
+            # words (the customer Steve Murray)
+            colleague = mentions_mod.mentions_index(session, index.stamp).employee(text)
+            said = set(tokens_of(text)[link.span[0]:link.span[1]])
+            if colleague is not None and said <= set(fold(colleague.name).split()) and re.search(
+                    rf"\b{re.escape(fold(colleague.name))}\b", fold(text)):
+                link = LinkResult()
 
     shown_customers = memory.rows.get("customer") or ()
     if not shown_customers and len(memory.rows.get("invoice") or ()) == 1:
@@ -1958,7 +1969,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     oldest = OLDEST_OF_THOSE.search(folded_text)
     shown_invoices = memory.rows.get("invoice") or ()
     if oldest and link.customer is None and intent not in WRITE_INTENTS and 1 < len(shown_invoices) <= 50 \
-            and memory.intent == "data":
+            and memory.intent in ("data", "report"):
         # "is Hoàng Long overdue on anything?" then "how much is still open on the oldest one?": of the invoices
         # shown, the one longest past due, with what is still open on it
         args = {"measures": ["open_receivables", "max_days_overdue"], "group_by": ["invoice", "customer"],
