@@ -1,6 +1,8 @@
-"""Readings added while studying generation 19's ERP set (erp-16) on the demo company: ledger accounts named by
-what their balance is, the supplier bought from the most, what purchase orders are worth, goods-receipt slips and
-numbers, the count behind an amount just shown, the oldest unpaid supplier bill and whose an amount is."""
+"""Readings added while studying generation 19 (`erp-16` above all), `erp-17`, `second-20` and `chinook-20`, mostly
+on the demo company: ledger accounts named by their balance, the supplier bought from the most, what purchase orders
+are worth, receipt slips and numbers, the count behind an amount just shown, the oldest unpaid supplier bill, whose an
+amount is, purchase orders waiting for a bill or still to come, two-part questions, follow-ups on a comparison, a
+ranking and a count, stock against its reorder level, and who approved a purchase order."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
