@@ -1,5 +1,6 @@
-"""A customer's orders as of the day asked about: an order placed later is not there yet; one booked as shipped on
-a later day has not shipped (imported books can run past today)."""
+"""Orders and tickets as of the day asked about: an order placed later is not there yet, one booked as shipped on a
+later day has not shipped; a ticket opened later is not there, one closed later is still open (imported books can run
+past today)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -31,3 +32,28 @@ def test_an_order_as_of_today_and_has_it_shipped(session, now):
     assert "SO-T-PLACED" in last.answer and "SO-T-LATER" not in last.answer
     shipped = Assistant().ask(session, boss, "has it shipped yet?", channel="test", conversation_id="nw", now=now)
     assert shipped.answer.startswith("Not yet")
+
+
+def test_tickets_as_of_now_and_the_last_one(session, now):
+    from datetime import timedelta
+
+    from tests.factories.customers import make_customer, make_ticket
+    from tests.factories.org import make_company, make_employee
+
+    make_company(session)
+    agent = make_employee(session, role="support", name="Rae Dunn", email="rae@example.test")
+    shop = make_customer(session, name="Coastal Outdoor Outlet", code="COASTAL")
+    make_ticket(session, customer=shop, number="CS-OPEN", opened_at=now - timedelta(days=5))
+    later = make_ticket(session, customer=shop, number="CS-CLOSED-LATER", opened_at=now - timedelta(days=3),
+                        status="closed")
+    later.closed_at = now + timedelta(days=2)           # closed on a day still to come: open today
+    make_ticket(session, customer=shop, number="CS-NOT-YET", opened_at=now + timedelta(days=10))
+    done = make_ticket(session, customer=shop, number="CS-DONE", opened_at=now - timedelta(days=9), status="closed")
+    done.closed_at = now - timedelta(days=8)
+    session.flush()
+    still = Assistant().ask(session, agent, "which tickets are still open right now?", channel="test", now=now)
+    assert "CS-OPEN" in still.answer and "CS-CLOSED-LATER" in still.answer
+    assert "CS-NOT-YET" not in still.answer and "CS-DONE" not in still.answer
+    last = Assistant().ask(session, agent, "last ticket from Coastal Outdoor Outlet?", channel="test", now=now)
+    assert last.tool_calls[0]["args"]["status"] == "any" and "CS-CLOSED-LATER" in last.answer
+    assert "CS-NOT-YET" not in last.answer

@@ -332,6 +332,7 @@ def test_second_20_readings_in_the_frame():
     assert late.measures == ["overdue_invoices", "overdue_amount"]
     assert parse("payments from Trailway Outdoor Stores this year - count and total", today).measures == [
         "payment_count", "payments_received"]
+    assert parse("sales in my region between june 1 and august 31", today).period == "2016-06-01..2016-08-31"
 
 
 def test_chinook_20_readings_reps_ranked_a_colleagues_email_and_the_oldest_of_a_report(demo):

@@ -1820,6 +1820,10 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         to_date = {"this-year": "ytd", str(today.year): "ytd", "this-quarter": "qtd", "this-month": "mtd"}
         if plan.args.get("period") in to_date:
             plan.args["period"] = to_date[plan.args["period"]]
+    if plan.tool == "list_tickets" and not plan.args.get("ticket") and re.search(
+            r"\b(last|latest|most recent|newest) (support )?(ticket|case|complaint)\b|\b(ticket|phieu( ho tro)?) (gan nhat|moi nhat)\b",
+            fold(text)) and not re.search(r"\b(open|unresolved|pending|closed|dang mo|chua dong)\b", fold(text)):
+        plan.args.update(status="any", limit=1)   # "last ticket from Coastal Outdoor Outlet?": the newest, whatever its state
     if plan.tool == "order_status" and SHIPPED_ASKED.search(fold(text)):
         plan.hints["shipped_asked"] = True   # "has it shipped yet?", "đơn đó giao chưa?": yes or not yet, first
     if plan.tool == "product_availability" and COST_ASKED.search(fold(text)):
@@ -2096,6 +2100,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 and (SPOKEN_OF.search(fold(text)) or re.search(r"\bthe (account owner|account manager|owner|account rep|"
                                                                r"sales ?rep|salesperson)\b", fold(text))):
             # "tình hình Hoàng Long?" then "ai phụ trách khách này?", "who is their account manager?": that account's owner
+            args = {"customer": memory.customer_code, **({"language": "vi"} if language == "vi" else {})}
+            return Plan(intent="overview", tool="customer_overview", args=args, language=language,
+                        customer_code=memory.customer_code)
+        if link.customer is None and memory.customer_code and SPOKEN_OF.search(fold(text)) and re.search(
+                r"\b(payment terms|terms|dieu khoan( thanh toan)?|thoi han thanh toan|ky han)\b", fold(text)) \
+                and not SUPPLIER_WORDS.search(fold(text)) and _registered("customer_overview") \
+                and not any(f.get("dimension") == "supplier" for f in memory.args.get("filters", [])) \
+                and memory.intent not in ("find_supplier",):
+            # "… Tamarack Sporting Goods" then "what are their payment terms": the account's record says
             args = {"customer": memory.customer_code, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="overview", tool="customer_overview", args=args, language=language,
                         customer_code=memory.customer_code)

@@ -221,6 +221,18 @@ def _day_range(m, today):
 
 _PATTERNS.insert(0, _PATTERNS.pop())
 
+_MONTH_DAY = r"(?P<{m}>" + _MONTH + r")\s+(?P<{d}>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
+
+
+@_pattern(r"\b(?:from|between)\s+" + _MONTH_DAY.format(d="d1", m="m1") + r"\s+(?:to|and|until|through|-|–)\s+"
+          + _MONTH_DAY.format(d="d2", m="m2") + r"(?:\s*,?\s*(?P<y>" + _YEAR + r"))?\b")
+def _month_day_range(m, today):
+    """'between june 1 and august 31': those days, as 'from 1 June to 31 August' reads."""
+    return _day_range(m, today)
+
+
+_PATTERNS.insert(0, _PATTERNS.pop())
+
 
 @_pattern(r"\b(?:before|truoc)\s+(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
 def _before_year(m, today):

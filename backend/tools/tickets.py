@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import Field
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from backend.errors import NotFound, ValidationFailed
 from backend.models import Customer, Employee, Interaction, Ticket
@@ -85,10 +85,13 @@ def _employee(ctx: ToolContext, reference: str) -> Employee:
 
 
 def ticket_out(ctx: ToolContext, ticket: Ticket, customer: Customer, assignee: Employee | None) -> TicketOut:
-    return TicketOut(number=ticket.number, customer_code=customer.code, customer_name=customer.name, status=ticket.status,
+    # As of now: a ticket closed later is still open (imported books can run past the day asked about).
+    closed_at = ticket.closed_at if ticket.closed_at is None or ticket.closed_at <= ctx.now else None
+    status = "open" if ticket.status == "closed" and closed_at is None and ticket.closed_at is not None else ticket.status
+    return TicketOut(number=ticket.number, customer_code=customer.code, customer_name=customer.name, status=status,
                      priority=ticket.priority, subject=ticket.subject, description=ticket.description,
-                     opened_at=ticket.opened_at, closed_at=ticket.closed_at, opened_on=local_date(ctx, ticket.opened_at),
-                     closed_on=local_date(ctx, ticket.closed_at) if ticket.closed_at else None,
+                     opened_at=ticket.opened_at, closed_at=closed_at, opened_on=local_date(ctx, ticket.opened_at),
+                     closed_on=local_date(ctx, closed_at) if closed_at else None,
                      assignee=assignee.name if assignee else None)
 
 
@@ -111,8 +114,15 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
         customer = customer or ctx.session.get(Customer, ticket.customer_id)
         assignee = ctx.session.get(Employee, ticket.assignee_id) if ticket.assignee_id else None
         return ListTicketsResult(customer_code=customer.code, total=1, tickets=[ticket_out(ctx, ticket, customer, assignee)])
+    # As of now: tickets opened later are not there yet, and one closed later is still unresolved.
+    conditions.append(Ticket.opened_at <= ctx.now)
+    closed_later = and_(Ticket.status == "closed", Ticket.closed_at > ctx.now)
     if params.status == "unresolved":
-        conditions.append(Ticket.status.in_(("open", "pending")))
+        conditions.append(or_(Ticket.status.in_(("open", "pending")), closed_later))
+    elif params.status == "open":
+        conditions.append(or_(Ticket.status == "open", closed_later))
+    elif params.status == "closed":
+        conditions += [Ticket.status == "closed", or_(Ticket.closed_at.is_(None), Ticket.closed_at <= ctx.now)]
     elif params.status != "any":
         conditions.append(Ticket.status == params.status)
     if params.priority:
