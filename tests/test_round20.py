@@ -55,3 +55,9 @@ def test_a_customers_total_for_a_year_and_orders_placed_ever(session, shop):
     assert call["name"] == "query_data" and call["args"].get("period") == "all"
     this_year = ask(session, shop["boss"], "how many orders did Cairn Outfitters place?")
     assert this_year.tool_calls[0]["args"].get("period") != "all"
+
+
+def test_which_rep_covers_a_region_named_without_the_word(session, staff):
+    covers = ask(session, staff["boss"], "which rep covers Lethbridge?")
+    assert covers.tool_calls[0]["name"] == "find_employees" and covers.tool_calls[0]["args"].get("region") == "lethbridge"
+    assert "Laura Callahan" in covers.answer and "Jane Peacock" not in covers.answer

@@ -547,6 +547,13 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
             return Plan(intent="directory", tool="find_employees", args=dict(memory.args), language=language)
     covers = re.search(r"\bwho (covers|handles|looks after|is responsible for|runs|manages|works) (the |teh |our )?(?P<r>[\w ]+?) "
                        r"(region|territory|area)\b|\bai (phu trach|lo|quan ly) (khu vuc|vung|mien) (?P<v>[\w ]+?)\s*\??$", folded)
+    named_region = re.search(r"\b(who|which (reps?|salesperson|salespeople|person|colleague|one)) (covers|handles|looks after|"
+                             r"is responsible for|runs|manages|works in|works)( in)? (the |teh |our )?(?P<r>[\w ]+?)\s*\??$", folded)
+    if covers is None and named_region and link.customer is None and not frame.measures \
+            and named_region.group("r").strip() in (extra.values.get("region") or {}):
+        # "which rep covers the Northeast?": a stored region named without the word for one
+        return Plan(intent="directory", tool="find_employees", args={"region": named_region.group("r").strip()},
+                    language=language)
     if covers and link.customer is None and not frame.measures:
         # "who covers the Northeast region?": the colleagues of that region
         region = (covers.group("r") or covers.group("v") or "").strip()
