@@ -349,3 +349,19 @@ def test_chinook_20_readings_reps_ranked_a_colleagues_email_and_the_oldest_of_a_
     assert _call(oldest)["order_by"] == "max_days_overdue" and due.number in oldest.answer
     rep = ask(demo, "who's the rep on that account?", conversation="od", email="ha@songhong.vn")
     assert rep.tool_calls[0]["name"] == "customer_overview"
+
+
+def test_the_last_sale_and_how_much_came_from_a_segment(demo):
+    from backend.models import Customer, SalesOrder
+
+    last = ask(demo, "when was the last sale?", email="bao@songhong.vn")
+    args = _call(last)
+    assert args["measures"] == ["last_order"] and args["group_by"] == ["customer"] and args["limit"] == 1
+    newest = demo.execute(select(SalesOrder.order_date).where(SalesOrder.status != "cancelled",
+                                                              SalesOrder.order_date <= DEMO_TODAY)
+                          .order_by(SalesOrder.order_date.desc()).limit(1)).scalar_one()
+    assert newest.isoformat() in last.answer
+    segments = demo.execute(select(Customer.segment).distinct().limit(2)).scalars().all()
+    came = _call(ask(demo, f"last year, how much came from {segments[0]} customers and how much from {segments[1]}?",
+                     email="bao@songhong.vn"))
+    assert came["measures"] == ["revenue"] and came["period"] == "last-year"

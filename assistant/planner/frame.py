@@ -934,6 +934,9 @@ def _how_much_ordered(frame: Frame) -> None:
         frame.measures.append("revenue")
     elif not frame.measures and re.search(r"\b(what(s| is|'s) )?the total (for|of|from|on)\b|\btotal spend\b", frame.folded):
         frame.measures.append("revenue")   # "what's the total for Richard Cunningham in 2022?": what they bought
+    elif not frame.measures and re.search(r"\bhow much (came|comes|come|did we get|do we get|did we make|do we make) "
+                                          r"(in )?from\b", frame.folded):
+        frame.measures.append("revenue")   # "how much came from business customers and how much from consumers?"
     if frame.period is None and frame.measures and re.search(
             r"\b(has|have)\b.{0,40}\b(placed|bought|ordered|spent|purchased)\b.{0,30}\b(with us|from us|ever|altogether|"
             r"in total|all time)\b", frame.folded):

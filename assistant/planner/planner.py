@@ -1338,6 +1338,8 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
             return True   # "the largest single order in 2025 and who placed it", "which of my orders haven't shipped"
         if explicit and (frame.single or frame.limit) and args.get("group_by"):
             return True   # "what did Hoàng Long buy the most of this year?": its products, ranked
+        if no_customer and named == ["last_order"]:
+            return True   # "when was the last sale?": the company's latest order, whoever placed it
         return invoice_rows or (explicit and (frame.amount or frame.counting or grouped or bool(frame.compare)
                                               or (no_customer and bool(named) and (frame.mine or frame.row == "customer"))))
     if intent == "tickets":
@@ -2614,6 +2616,11 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                              # ("ngoài Việt Nam"; "ngoài" before a status is no exclusion: "nước ngoài đã hủy")
                              if any(re.search(rf"\b({LEAVE_OUT}|ngoai)\s+(the\s+)?{re.escape(w)}\b", frame.folded)
                                     for w in sorted(places.said.get(v) or {fold(v)})[:1]))
+        if frame.measures == ["last_order"] and customer is None and not frame.group_by and not frame.period \
+                and person is None and not places.found:
+            # "when was the last sale?": the latest order day, and whose it was
+            frame.group_by[:] = ["customer"]
+            frame.order_by, frame.order, frame.limit, frame.period = "last_order", "desc", 1, "all"
         listed = _tickets_listed(frame, customer, language)
         if listed is not None:
             return listed

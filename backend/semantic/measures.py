@@ -220,7 +220,7 @@ MEASURE_LIST: list[Measure] = [
     _m("last_order", "last order", "đơn gần nhất", "Date of the latest order (not cancelled) in the period.",
        "Ngày đặt của đơn gần nhất (không bị hủy) trong kỳ.", "date",
        synonyms_en=("last ordered", "latest order", "last bought", "last purchase", "latest purchase", "most recent order",
-                    "last order date", "last bought from us"),
+                    "last order date", "last bought from us", "last sale", "latest sale", "most recent sale"),
        synonyms_vi=("lần mua cuối", "đơn cuối", "mua gần nhất", "lần mua gần nhất", "đặt hàng lần cuối", "đơn gần nhất"),
        all_time=True,
        on={"orders": MeasureSQL(expr=lambda s: func.max(SalesOrder.order_date)),
