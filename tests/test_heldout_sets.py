@@ -89,6 +89,8 @@ PINNED = {
     "chinook-20.json": "c96cdeeb12ef88a1fec280dab3dfbb91ce030799557203eb8a4ce1a5c8759d24",
     "erp-17.json": "67b71180be999006e44a887c2c9d1d8c7a3a53b00769a3b7213eb6ae7199c0b6",
     "erp-18.json": "194a8cc209f7e2f27b6f9e4c2dbd4cd338a9161f56f7cf9a9ded2b31c5d1e08c",
+    "chinook-21.json": "099294a27d61a0e7d7d9339a94743f58a9b599f8e2242afa313d1bf9efda3e33",
+    "second-21.json": "a727af2f0c3c01ecb3c914f96f9c0d4026babbe4d49592830f9e5a84b377c665",
 }
 
 
