@@ -2073,7 +2073,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         plan = _contact_role_plan(session, index, text, link, memory, language)
         if plan is not None:
             return plan
-        if link.customer is not None and LATE_ANYTHING.search(fold(text)):
+        if link.customer is not None and LATE_ANYTHING.search(fold(text)) \
+                and not re.search(r"\b(how much|how many|bao nhieu)\b", fold(text)):   # ("how much is X behind": the sum)
             args = {"measures": ["overdue_amount", "max_days_overdue"], "group_by": ["invoice"],
                     "customer": link.customer.code,
                     "conditions": [{"measure": "overdue_amount", "op": ">", "value": "0", "other": None}],
