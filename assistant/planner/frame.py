@@ -504,10 +504,14 @@ def _customers_overdue(frame: Frame) -> None:
         frame.conditions.append({"name": "has_overdue", "number": None})
 
 
+# How many of a unit of goods: "bao nhiêu thùng", "how many boxes".
+UNITS_ASKED = re.compile(r"\b(how many|bao nhieu|may)\s+(thung|hop|cai|chiec|ram|goi|cuon|bo|loc|tap|boxes|box|cases|units|"
+                         r"pieces|packs|reams|cartons|pcs|rolls|sets)\b")
+
+
 def _units_asked(frame: Frame) -> None:
     """'tháng 10 bán được bao nhiêu thùng giấy': how many boxes, not the money."""
-    if "revenue" in frame.measures and re.search(r"\b(bao nhieu|how many|may)\s+(thung|hop|cai|chiec|ram|goi|cuon|bo|"
-                                                 r"boxes|cases|units|pieces|packs|reams|cartons|pcs)\b", frame.folded):
+    if "revenue" in frame.measures and UNITS_ASKED.search(frame.folded):
         frame.measures[frame.measures.index("revenue")] = "units"
 
 
@@ -775,19 +779,8 @@ def parse(text: str, today: date) -> Frame:
     _receipt_slips(frame)
     _units_on_order(frame)
     _received_not_billed(frame)
-    if any(c["name"] == "below_reorder_level" for c in frame.conditions):
-        # "how far below its reorder level is …": by how much (the units short); "is … below its reorder point?":
-        # what is there beside the level
-        if re.search(r"\b(how far|how much|how many units|by how much|thieu bao nhieu|duoi bao nhieu|con thieu)\b",
-                     frame.folded) and "stock_shortfall" in MEASURES:
-            _add(frame.measures, "stock_shortfall")
-        elif re.match(r"\s*(is|are|does|do)\b", frame.folded) or re.search(r"\bco (dang )?(duoi|thap hon)\b", frame.folded):
-            _add(frame.measures, "stock_on_hand")
-    if {"ledger_revenue", "revenue"} <= set(frame.measures):
-        frame.measures.remove("revenue")   # "how much sales revenue did the ledger book": the ledger's, one figure
-    if "order_margin" in frame.measures:
-        # "gross profit in 2016 (revenue minus cost of goods)": that one figure, what it is made of said with it
-        frame.measures[:] = ["order_margin"]
+    _below_reorder_figures(frame)
+    _figure_said_whole(frame)
     _unit_word(frame)
     _who_bought(frame)
     _documents_in_a_state(frame)
@@ -1091,6 +1084,27 @@ def _receipt_slips(frame: Frame) -> None:
     frame.counting = True
 
 
+def _below_reorder_figures(frame: Frame) -> None:
+    """'how far below its reorder level is …': by how much (the units short); 'is … below its reorder point?': what
+    is there beside the level."""
+    if not any(c["name"] == "below_reorder_level" for c in frame.conditions):
+        return
+    if re.search(r"\b(how far|how much|how many units|by how much|thieu bao nhieu|duoi bao nhieu|con thieu)\b",
+                 frame.folded) and "stock_shortfall" in MEASURES:
+        _add(frame.measures, "stock_shortfall")
+    elif re.match(r"\s*(is|are|does|do)\b", frame.folded) or re.search(r"\bco (dang )?(duoi|thap hon)\b", frame.folded):
+        _add(frame.measures, "stock_on_hand")
+
+
+def _figure_said_whole(frame: Frame) -> None:
+    """A figure whose own name holds the words of others: "how much sales revenue did the ledger book" is the
+    ledger's revenue; "gross profit (revenue minus cost of goods)" is the order margin — one figure each."""
+    if {"ledger_revenue", "revenue"} <= set(frame.measures):
+        frame.measures.remove("revenue")
+    if "order_margin" in frame.measures:
+        frame.measures[:] = ["order_margin"]
+
+
 def _received_not_billed(frame: Frame) -> None:
     """'which POs have been received but we haven't got the supplier's bill yet?': the units waiting for a bill,
     by order — 'received' is the goods', not a payment."""
@@ -1103,8 +1117,6 @@ def _received_not_billed(frame: Frame) -> None:
         frame.row = frame.row_count = None
 
 
-UNITS_ASKED = re.compile(r"\b(how many|bao nhieu|may)\s+(thung|hop|cai|chiec|ram|goi|cuon|bo|loc|tap|boxes|box|cases|units|"
-                         r"pieces|packs|reams|cartons|pcs|rolls|sets)\b")
 WHEN_DUE = re.compile(r"\b(when|due in|due|expected|eta|arrive|arriving|khi nao|bao gio|ngay nao|du kien|hen)\b")
 
 
@@ -1115,12 +1127,13 @@ def _units_on_order(frame: Frame) -> None:
     open_po = {c for d, c in frame.statuses if d == "po_status"} & {"sent", "partially_received", "draft"}
     if not open_po or "units_on_order" not in MEASURES:
         return
-    frame.statuses = [(d, c) for d, c in frame.statuses if d != "po_status" or frame.row != "product"]
     if frame.row == "product" and set(frame.measures) <= {"products", "stock_on_hand", "units"}:
-        # "which products are still on order?": the products with units still to come, how many each
+        # "which products are still on order?": the products with units still to come, how many each (the
+        # figure counts open orders only: the status is in it)
         frame.measures[:] = ["units_on_order"]
         frame.group_by[:] = ["product"]
         frame.row = frame.row_count = None
+        frame.statuses = [(d, c) for d, c in frame.statuses if d != "po_status"]
     if not UNITS_ASKED.search(frame.folded) \
             or not set(frame.measures) <= {"units", "units_ordered", "purchase_orders", "orders", "units_received",
                                            "units_on_order"}:
@@ -1153,11 +1166,10 @@ def _ordered_value(frame: Frame) -> None:
 def _payments_as_money(frame: Frame) -> None:
     """'Supplier payments Q3 2026 compared with Q2 2026?', 'how much did we spend … payments, I mean': payments
     named, and no count asked, are the money paid — not how many payments."""
-    counts = {count: money for money, count in COUNT_TWIN.items()}
     if frame.counting or COUNT_SAID.search(frame.folded):
         return
     for i, name in enumerate(frame.measures):
-        money = counts.get(name)
+        money = MONEY_OF_COUNT.get(name)
         if money and money in MEASURES and (frame.compare or frame.amount) and money not in frame.measures:
             frame.measures[i] = money
             frame.loose_counts[:] = [c for c in frame.loose_counts if c != name]
@@ -1215,6 +1227,7 @@ BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bh
                         r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|this) (come|add up|amount) to\b|"
                         r"\b(count|number) and (total|amount|value|sum)\b|\b(total|amount) and (count|number)\b")
 COUNT_TWIN = {"payments_received": "payment_count", "supplier_payments_made": "supplier_payment_count"}
+MONEY_OF_COUNT = {count: money for money, count in COUNT_TWIN.items()}
 
 
 OWED_HOW_MUCH = re.compile(r"\bhow much (do|does|did) .{0,40}\bowe\b|\b(con )?no (minh |chung ta |cong ty )?bao nhieu\b")
@@ -1281,7 +1294,7 @@ def _how_many_and_how_much(frame: Frame) -> None:
         # tổng bao nhiêu?": the amount beside the count
         from assistant.planner.data import VALUE_OF_COUNT
 
-        values = VALUE_OF_COUNT | {count: money for money, count in COUNT_TWIN.items()} | {
+        values = VALUE_OF_COUNT | MONEY_OF_COUNT | {
             "units": "revenue", "units_ordered": "purchase_order_value"}   # "how many boxes … and for how much"
         for name in list(frame.measures):
             money = values.get(name)

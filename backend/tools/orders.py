@@ -127,8 +127,8 @@ def orders_out(ctx: ToolContext, orders: list[SalesOrder], customers: dict[int, 
         status, shipped = order.status, order.shipped_date
         if shipped is not None and shipped > today:
             status, shipped = ("confirmed" if status in ("shipped", "invoiced") else status), None
-        elif status == "invoiced" and not live:
-            status = "shipped"   # (invoiced after the day)
+        elif status == "invoiced" and not order_invoices:
+            status = "shipped"   # (invoiced after the day: no invoice of it is dated by then, void or not)
         out.append(OrderOut(
             number=order.number, status=status, customer_code=customer.code, customer_name=customer.name,
             order_date=order.order_date, required_date=order.required_date, shipped_date=shipped,
