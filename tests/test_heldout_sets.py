@@ -92,6 +92,7 @@ PINNED = {
     "chinook-21.json": "099294a27d61a0e7d7d9339a94743f58a9b599f8e2242afa313d1bf9efda3e33",
     "demo-20.json": "4c82b361c873a37a65e83d33c573178cf47f0e118684163534803be48b8cc5f5",
     "second-21.json": "a727af2f0c3c01ecb3c914f96f9c0d4026babbe4d49592830f9e5a84b377c665",
+    "chinook-22.json": "996cb85fa1e019cd7d3ee7fb19043cd88f70b03a52cbcc05d4b4aa833faf6d2a",
 }
 
 
