@@ -94,6 +94,7 @@ PINNED = {
     "second-21.json": "a727af2f0c3c01ecb3c914f96f9c0d4026babbe4d49592830f9e5a84b377c665",
     "chinook-22.json": "996cb85fa1e019cd7d3ee7fb19043cd88f70b03a52cbcc05d4b4aa833faf6d2a",
     "second-22.json": "e84cf2641fa06447cccdb77aaa82b998e86ca139c79225a0027dbc67bc29fe1f",
+    "demo-21.json": "76004b6825192c47804ca69430b762514fc4496b4ffdf74017d7a6fc225377d6",
 }
 
 
