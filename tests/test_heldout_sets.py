@@ -95,6 +95,7 @@ PINNED = {
     "chinook-22.json": "996cb85fa1e019cd7d3ee7fb19043cd88f70b03a52cbcc05d4b4aa833faf6d2a",
     "second-22.json": "e84cf2641fa06447cccdb77aaa82b998e86ca139c79225a0027dbc67bc29fe1f",
     "demo-21.json": "76004b6825192c47804ca69430b762514fc4496b4ffdf74017d7a6fc225377d6",
+    "erp-19.json": "903dc1a7dcc2e47272f64e31a3c9c9c9d49f643af972f9452ff38fad9259ffb5",
 }
 
 
