@@ -62,6 +62,10 @@ class DataCall:
     understood: list[str] = field(default_factory=list)
 
 
+# "total purchases by JetBrains", "tổng cộng Minh Phát đã mua": one customer's or product's whole history
+TOTAL_OF_ONE = re.compile(r"\b(total|in all|altogether|all together|tong cong|tong so)\b")
+
+
 def _allowed(measures: list[str], dimension: str) -> bool:
     return all(dimension in supported_dimensions(m) for m in measures)
 
@@ -344,6 +348,9 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             period = f"{span.start.isoformat()}..{frame.today.isoformat()}"
     if period is None and frame.now and any(not _is_balance(m) for m in measures):
         period = "all"            # "orders waiting to ship right now": every one, whatever its date
+    if period is None and (customer or product) and not group_by and TOTAL_OF_ONE.search(frame.folded) \
+            and not any(_is_balance(m) for m in measures):
+        period = "all"            # "total purchases by JetBrains": everything they bought, not this year's
     if period is None and group_by[:1] == ["year"] and not any(_is_balance(m) for m in measures):
         period = "all"            # "Redwood's revenue by year": every year there is, not this one alone
     if period is None and "ticket_status" in group_by and measures == ["tickets_opened"]:

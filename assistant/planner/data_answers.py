@@ -162,7 +162,7 @@ def _in_period(period: dict[str, Any], lang: str) -> str:
         return f"on {label}"
     if m := _ISO_RANGE.match(label):
         return f"from {m[1]} to {m[2]}"
-    if label.startswith(("Today", "Yesterday", "Year to date", "Month to date", "Quarter to date")):
+    if label.startswith(("Today", "Yesterday", "Year to date", "Month to date", "Quarter to date", "Up to ", "Since ")):
         return label[:1].lower() + label[1:]
     if label.startswith(("Last ", "Week ")):
         return ("in the " if label.startswith("Last ") else "in ") + label[:1].lower() + label[1:]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from assistant.planner import when as when_mod
@@ -24,6 +24,7 @@ PICK_BEFORE = {"which", "what", "top", "best", "worst", "biggest", "largest", "s
                "best-selling", "top-selling", "worst-selling",
                "lowest", "most", "least", "all", "our", "danh", "sach", "strongest", "weakest", "busiest", "quietest"}
 PICK_AFTER = {"nao"}
+WHOLE_WORDS = {"full", "calendar", "complete", "completed", "whole", "entire", "single"}
 COUNT_CUES = ("how many", "number of", "count of", "count the", "bao nhieu", "co may", "may", "tong so")
 # ("số lượng" is a quantity — units — not a count of things)
 AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "what was", "what is", "what's", "whats", "money",
@@ -641,6 +642,28 @@ def _without_account_codes(text: str, words: list[str]) -> str:
     return " ".join(w for w in words if w.strip("()") not in codes) if codes else folded
 
 
+# "open" said as what someone did ("how many tickets did Summit open in 2015?"), not as a state ("do they have open
+# tickets", "how many do they have open")
+OPEN_AS_VERB = re.compile(r"\b(did|do|does|will)\b(?:\s+\w+){1,6}?\s+(?<!have )(?<!has )(?<!had )(?<!still )(?<!are )"
+                          r"(?<!is )(?<!remain )open\b(?!\s+(tickets?|cases?|issues?|invoices?|orders?|deals?|bills?|pos?))")
+WHOLE_PERIODS = re.compile(r"\b(full|complete|completed|whole|entire) (calendar )?(?P<unit>year|quarter|month)s?\b")
+
+
+def _whole_periods_only(frame: Frame) -> None:
+    """'which full calendar year has been our best?': the years that have ended, not this one so far."""
+    m = WHOLE_PERIODS.search(frame.folded)
+    if m is None or frame.period is not None or m["unit"] not in frame.group_by or frame.today is None:
+        return
+    today = frame.today
+    if m["unit"] == "year":
+        start = date(today.year, 1, 1)
+    elif m["unit"] == "quarter":
+        start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    else:
+        start = today.replace(day=1)
+    frame.period = f"..{(start - timedelta(days=1)).isoformat()}"
+
+
 def parse(text: str, today: date) -> Frame:
     # "my US customers": the country written in capitals, not the word "us"
     text = re.sub(r"(?<![A-Za-z.])US(?![A-Za-z])", "USA", text)
@@ -706,6 +729,7 @@ def parse(text: str, today: date) -> Frame:
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
+    _whole_periods_only(frame)
     if {"revenue", "stock_on_hand"} <= set(frame.measures) and WORTH.search(frame.folded) and not re.search(
             r"\b(sales|sold|sell|selling|revenue|turnover|doanh thu|ban)\b", frame.folded) and "stock_value" in MEASURES:
         # "the value of our Tents & Shelters stock": what the stock is worth, not sales beside a count
@@ -858,7 +882,9 @@ def _which_supplier(frame: Frame) -> None:
 
 
 WHO_BOUGHT = re.compile(r"\b(who|which customers?|what customers?|which clients?|ai|khach (hang )?nao) (has |have |had |did |da )?"
-                        r"(bought|buy|purchased|ordered|mua|dat mua|da mua)\b")
+                        r"(bought|buy|purchased|ordered|mua|dat mua|da mua)\b|"
+                        r"\b(did|has|have) (anyone|anybody|any customers?|any clients?) (bought|buy|purchased?|ordered|order)\b|"
+                        r"\bco (ai|khach nao) (mua|dat hang|dat mua)\b")
 
 
 def _customers_who_ordered(frame: Frame) -> None:
@@ -1225,6 +1251,8 @@ BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bh
                         r"\bhow many\b.{0,60}\b(and )?(what ?'?s|what is|what was) the (total|total value|total amount|value|amount)\b|"
                         r"\bhow many\b.{0,60}\band (for )?how much\b|"
                         r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|this) (come|add up|amount) to\b|"
+                        r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|these|this) (all )?total\b|"
+                        r"\bbao nhieu\b.{0,60}\b(tren|trong|o|voi|cua) bao nhieu (hoa don|don|khoan|phieu|lan)\b|"
                         r"\b(count|number) and (total|amount|value|sum)\b|\b(total|amount) and (count|number)\b")
 COUNT_TWIN = {"payments_received": "payment_count", "supplier_payments_made": "supplier_payment_count"}
 MONEY_OF_COUNT = {count: money for money, count in COUNT_TWIN.items()}
@@ -1386,6 +1414,10 @@ def _narrowest(frame: Frame) -> None:
         # "mình còn nợ APP Việt Nam bao nhiêu, bao nhiêu đã quá hạn?": two figures asked, what is owed and the overdue
         frame.measures.insert(0, "open_receivables")
         frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
+    if OPEN_AS_VERB.search(frame.folded) and ("ticket_status", "open") in frame.statuses:
+        # "how many tickets did Summit open in 2015?": tickets they opened then, not the ones open now
+        frame.statuses[:] = [s for s in frame.statuses if s != ("ticket_status", "open")]
+        frame.measures[:] = ["tickets_opened" if m == "open_tickets" else m for m in frame.measures]
     if "tickets_opened" in frame.measures and any(d == "ticket_status" and c in ("open", "pending")
                                                   for d, c in frame.statuses):
         frame.measures[frame.measures.index("tickets_opened")] = "open_tickets"
@@ -1455,8 +1487,11 @@ def _period_words(words: list[str], today: date) -> set[int]:
 
 def _read_hit(frame: Frame, hit: Hit) -> None:
     words = frame.words
-    before = words[hit.start - 1] if hit.start > 0 else ""
-    before2 = words[hit.start - 2] if hit.start > 1 else ""
+    start = hit.start
+    while start > 0 and words[start - 1] in WHOLE_WORDS:
+        start -= 1   # "which full calendar year": the year, picked
+    before = words[start - 1] if start > 0 else ""
+    before2 = words[start - 2] if start > 1 else ""
     after = words[hit.end] if hit.end < len(words) else ""
     grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
         words[hit.start] in GROUP_BEFORE or (before2, before) == ("xep", "hang") or \

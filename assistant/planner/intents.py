@@ -89,7 +89,7 @@ RULES: dict[str, list[tuple[str, float]]] = {
                (r"\btop (customers|products|clients|salespeople|reps)\b", 3), (r"\bbest[- ]selling\b", 3),
                (r"\b(aging|ageing)\b", 3.5), (r"\btuoi no\b", 4), (r"\boverdue invoices\b", 3), (r"\bwho (is|are) overdue\b", 3.5), (r"\bqua han\b", 3),
                (r"\bpipeline\b", 3.5), (r"\bforecast\b", 3), (r"\bcommissions?\b", 3.5), (r"\bhoa hong\b", 4),
-               (r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock)\b", 4), (r"\bnhap them\b", 4), (r"\bsap het hang\b", 4),
+               (r"\b(restock|restocking|reorder|re-order|running low|low stock|out of stock)\b", 4), (r"\bnhap them\b", 4), (r"\bsap het hang\b", 4), (r"\b(can|phai) dat them\b", 4),
                (r"\blifetime value\b", 4), (r"\bclv\b", 3), (r"\bopen orders\b", 4.5), (r"\bunshipped\b", 3.5), (r"\bchua giao\b", 3),
                (r"\bby (month|quarter|week|day|year|product|customer|salesperson|rep|country|region)\b", 2.5),
                (r"\b(how much|how many) .* (sell|sold|revenue)\b", 2), (r"\bban duoc\b", 3), (r"\bthang truoc\b|\bquy truoc\b", 0.5),

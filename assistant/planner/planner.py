@@ -1533,6 +1533,9 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
         if frame.period and COMPARE_WORDS.search(frame.folded) and not frame.compare else None
     if against:
         args["compare"] = against   # "so với quý 3 thì sao?" after Q4: Q4 again, compared with Q3
+    elif frame.period and args.get("period") and COMPARE_WORDS.search(frame.folded) and not frame.compare \
+            and frame.period != args["period"]:
+        args["compare"] = frame.period   # "how does that compare with August 2024?": that period as named
     elif frame.period:
         args["period"] = frame.period
         args.pop("compare", None)
@@ -2422,10 +2425,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if frame.weak_revenue and link.customer is not None and not frame.measures and (frame.single or frame.limit) \
             and re.search(r"\b(the most|most of|nhieu nhat)\b", frame.folded):
         frame.measures.append("revenue")   # "what did Hoàng Long buy the most of this year?": its products, ranked
-    spoken_of = link.customer is not None or (memory.customer_code and SPOKEN_OF.search(frame.folded))
+    spoken_of = link.customer is not None or (memory.customer_code and SPOKEN_OF.search(frame.folded)) \
+        or bool(re.search(r"\b(with|from|at) us\b", frame.folded)) \
+        or bool({"country", "city", "region", "segment"} & set(extra.places(frame.folded).found))
     if frame.weak_revenue and spoken_of and not frame.measures and {"spend", "spent", "spending"} \
             & set(frame.words):
-        frame.measures.append("revenue")   # "fynn zimmerman lifetime spend?": what the customer spent with us
+        # "fynn zimmerman lifetime spend?", "what did Germany spend with us in 2022?": what they spent with us
+        frame.measures.append("revenue")
     if frame.weak_revenue and link.customer is None and (frame.mine or frame.row == "customer") and not frame.counting \
             and all(MEASURES[m].counts is not None for m in frame.measures):
         frame.measures[:] = ["revenue"]  # "what did my customers buy in 2023": their purchases together
@@ -2775,8 +2781,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             and (intent in (None, "report", "overview", "history", "credit")
                  or (intent not in blocking and _bare_follow_up(text, today, frame, link, person, extra))):
         return _data_follow_up(text, frame, memory, link, language, session, index)
-    compared_with = bool(re.match(r"\s*(and )?(compare(d)?|so sanh|so voi|vs|versus|against)\b", frame.folded)) \
-        and bool(frame.period)   # "compare with Q3 2025" after a sales report
+    compared_with = bool(re.match(r"\s*(and )?(compare(d)?|so sanh|so voi|vs|versus|against)\b", frame.folded)
+                         or re.search(r"\bhow (does|do|did|is|was) (that|this|it) compare", frame.folded)) \
+        and bool(frame.period)   # "compare with Q3 2025", "how does that compare to February?" after a sales report
     if follow_up and memory.intent == "report" and (frame.compare or compared_with) and not frame.is_data \
             and intent not in blocking \
             and memory.args.get("report", "").startswith("sales_") and link.customer is None:
@@ -2786,8 +2793,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         shown = memory.args.get("period")
         related = relation_between(shown, frame.period, today) if frame.period and shown else None
         # ("revenue in Q3 2026" then "compare with Q3 2025": Q3 2026 against the same quarter a year before)
-        args = {"measures": ["revenue", "orders"], "period": shown if related else (frame.period or shown or "this-year"),
-                "compare": related or frame.compare}
+        if related or (shown and frame.period and not frame.compare):
+            # ("revenue last month" then "how does that compare to February?": last month, against February)
+            args = {"measures": ["revenue", "orders"], "period": shown, "compare": related or frame.period}
+        else:
+            args = {"measures": ["revenue", "orders"], "period": frame.period or shown or "this-year",
+                    "compare": frame.compare}
         for report_key, data_key in (("customer", "customer"), ("salesperson", "owner")):
             if memory.args.get(report_key):
                 args[data_key] = memory.args[report_key]

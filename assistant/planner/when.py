@@ -28,7 +28,11 @@ _NUM = r"\d{1,4}|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 1), ke
 ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetime|"
                       r"since (?:the )?(?:beginning|start|we started)(?! of (?:19|20)\d\d)|"
                       r"all years|every year|tu truoc (?:den|toi) (?:nay|gio)|tu truoc gio|tu khi bat dau|tat ca cac nam|"
-                      r"toan bo thoi gian|tu dau den gio|moi thoi gian)\b")
+                      r"toan bo thoi gian|tu dau den gio|moi thoi gian|"
+                      r"(?:from|since) (?:the )?(?:very )?(?:first|beginning|start)(?: (?:sale|order|invoice|day))?|"
+                      r"(?:up )?(?:to|until|till|through) (?:today|now|this day)|so far ever)\b")
+# "up to today", "until now": where an all-time figure ends, not the day asked about
+UP_TO_NOW = re.compile(r"\b(?:up )?(?:to|until|till|through) (?:today|now|this day)\b")
 COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?|"
                            r"(?<=more|less|ower|gher|tter|orse) (?:in|during|this|in this|last|in last) \w+(?: \w+){0,2} "
                            r"than(?= (?:in |during )?\w)|"
@@ -274,11 +278,19 @@ def _two_months(m, today):
 
 
 @_pattern(r"\b(?:(?:q|quarter|quy)\s*(?P<q>[1-4])|(?P<o>first|second|third|fourth|1st|2nd|3rd|4th) quarter)"
-          r"(?:\s*(?:of|in|/|,|-|nam)?\s*(?P<y>" + _YEAR_WORDS + r"))?\b")
+          r"(?:\s*(?:of|in|/|,|-|nam)?\s*(?P<y>" + _YEAR_WORDS + r")|(?:\s+|\s*[/-]\s*|\s*')(?P<yy>\d\d)(?![\d.,%]))?\b")
 def _quarter(m, today):
     quarter = int(m["q"]) if m["q"] else ORDINALS[m["o"]]
-    year = _year_of(m["y"], today) if m["y"] else None
+    year = _year_of(m["y"], today) if m["y"] else _short_year(m["yy"], today)
     return _quarter_year(quarter, year, today)
+
+
+def _short_year(digits: str | None, today: date) -> int | None:
+    """'Q1 16', "Q3 '15", 'Q2/17': a year of the company's century, not one after next year."""
+    if digits is None:
+        return None
+    year = today.year // 100 * 100 + int(digits)
+    return year if today.year - 50 < year <= today.year + 1 else None
 
 
 @_pattern(r"\b(?P<y>" + _YEAR + r")\s*-?\s*q(?P<q>[1-4])\b")
@@ -473,11 +485,22 @@ def _as_period(form: str, today: date) -> Period:
 def read(text: str, today: date) -> When:
     """The period and comparison a (folded) request asks for."""
     found = mentions(text, today)
-    spans = [(m.start, m.end) for m in found]
+    ends = [m.span() for m in UP_TO_NOW.finditer(text)]
+    found = [m for m in found if not any(a <= m.start and m.end <= b for a, b in ends)]
+    for i, m in enumerate(found):
+        if re.search(r"\b(from|since)\s+$", text[:m.start]) and any(re.fullmatch(r"\s*", text[m.end:a]) for a, _ in ends):
+            # "from January up to today": from that month's first day to today
+            found[i] = Mention(m.start, m.end, f"{_as_period(m.period, today).start.isoformat()}..{today.isoformat()}",
+                               m.explicit_year)
+    spans = [(m.start, m.end) for m in found] + ends
     all_time = bool(ALL_TIME.search(text))
     compares = bool(COMPARE_WORDS.search(text))
     wants_last_year = bool(LAST_YEAR_COMPARE.search(text))
     wants_previous = bool(PREVIOUS_COMPARE.search(text))
+    shifted = _same_period_in(text, found, today)
+    if shifted is not None:
+        # "revenue year to date vs the same period in 2015": the same dates of that year
+        return When(period=shifted[0], compare=shifted[1], spans=spans, all_time=all_time)
     if wants_last_year:
         # "vs last year" names last year as a comparison, not as the period; so does "the same period last year"
         phrases = [m.span() for m in LAST_YEAR_COMPARE.finditer(text)]
@@ -520,6 +543,9 @@ def read(text: str, today: date) -> When:
             swapped = _relation(found[1].period, first.period, today)
             if swapped:
                 when.period, when.compare = found[1].period, swapped
+        if when.compare is None and _compared_with(text, first, found[1]):
+            # "this month so far vs August last year", "2016 vs 2014": the other period as named
+            when.compare = found[1].period
     if when.compare is None and wants_last_year:
         when.compare = "same_period_last_year"
     elif when.compare is None and (wants_previous or (compares and len(found) >= 2)):
@@ -528,6 +554,39 @@ def read(text: str, today: date) -> When:
                                                          r"\b(thang|quy|tuan|nam) truoc\b", text) and len(found) == 1:
         when.compare = "previous_period"
     return when
+
+
+# "the same period in 2015", "the same months of 2014", "cùng kỳ năm 2015": the dates of the period asked, that year
+SAME_PERIOD_IN = re.compile(r"\b(?:the )?same (?:period|time|dates|days|months?|quarter|weeks?|stretch) "
+                            r"(?:in|of|during|from|back in) (?P<y>" + _YEAR + r")\b|\bcung ky(?: nam)? (?P<v>" + _YEAR + r")\b")
+
+
+def _same_period_in(text: str, found: list[Mention], today: date) -> tuple[str, str] | None:
+    """(period, compare) for 'X vs the same period in <year>', or None."""
+    phrase = SAME_PERIOD_IN.search(text)
+    if phrase is None:
+        return None
+    year = int(phrase["y"] or phrase["v"])
+    asked = next((m for m in found if not phrase.start() <= m.start < phrase.end() and m.period != "last-year"), None)
+    if asked is None:
+        return None
+    span = _as_period(asked.period, today)
+    back = span.end.year - year
+    if back <= 0 or span.start.year != span.end.year:
+        return None
+    if back == 1:
+        return asked.period, "same_period_last_year"
+    end = min(span.end, today)
+    start = span.start.replace(year=year)
+    end = end.replace(year=year, day=28) if (end.month, end.day) == (2, 29) else end.replace(year=year)
+    return asked.period, f"{start.isoformat()}..{end.isoformat()}"
+
+
+def _compared_with(text: str, first: Mention, second: Mention) -> bool:
+    """Whether a comparison word stands between two periods ('2016 vs 2014', 'March compared with June')."""
+    between = text[first.end:second.start]
+    return bool(COMPARE_WORDS.search(between)) or bool(re.search(r"\b(than|to|and|with|voi|va)\b", between)) and \
+        bool(COMPARE_WORDS.search(text))
 
 
 GRAINS = (("year", r"\d{4}"), ("quarter", r"\d{4}-Q[1-4]"), ("month", r"\d{4}-\d{2}"))

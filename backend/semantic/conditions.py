@@ -136,7 +136,8 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "need restocking", "needs restocking", "need reordering", "running low", "low stock", "below minimum stock",
                "restock list", "reorder list", "to restock", "to reorder"),
               ("dưới mức tồn kho tối thiểu", "dưới mức tồn tối thiểu", "sắp hết hàng", "cần nhập thêm", "dưới mức đặt lại",
-               "sắp hết", "gần hết", "gần hết hàng", "sắp cạn")),
+               "sắp hết", "gần hết", "gần hết hàng", "sắp cạn", "cần đặt thêm", "cần đặt thêm hàng", "cần nhập thêm hàng",
+               "cần đặt hàng lại", "phải đặt thêm")),
         "stock_available", "<", other="reorder_level", show=("stock_available", "reorder_level"),
         row=("product", "warehouse")),  # a reorder level is a warehouse's
     NamedCondition(

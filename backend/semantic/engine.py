@@ -209,8 +209,9 @@ def check(query: Query, role: str) -> None:
         elif (t.value is None) == (t.other is None):
             raise ValidationFailed(f"The condition on {t.measure} needs either a value or another measure.",
                                    hint="e.g. {\"measure\": \"max_days_overdue\", \"op\": \">\", \"value\": 60}")
-    if query.compare is not None and query.compare not in COMPARISONS:
-        raise ValidationFailed(f"Unknown comparison '{query.compare}'.", hint="Use " + " or ".join(COMPARISONS) + ".")
+    if query.compare is not None and query.compare not in COMPARISONS and not _is_period(query.compare):
+        raise ValidationFailed(f"Unknown comparison '{query.compare}'.",
+                               hint="Use " + " or ".join(COMPARISONS) + ", or a period to compare with (e.g. 2024-08).")
     if query.order_by is not None:
         known = set(query.measures) | {t.measure for t in query.thresholds} | set(query.group_by)
         if query.order_by not in known:
@@ -869,12 +870,27 @@ def _statements_for(fact: Fact, atoms: list[str], scope: Scope, dates: _Dates, q
     return [_plain_statement(fact, scope, dates, query, atoms, filtered)]
 
 
+def _is_period(form: str) -> bool:
+    """Whether `form` names a period of its own ("2024-08", "2015-Q1"): what a comparison may be with, besides the
+    period before and the same one a year earlier."""
+    try:
+        parse_period(form, date.today())
+    except ValidationFailed:
+        return False
+    return not is_all_time(form)
+
+
 def _comparison(dates: _Dates, how: str, scope: Scope) -> _Dates:
     if dates.period is None:
         anchor = Period(start=dates.as_of, end=dates.as_of, label=dates.as_of.isoformat())
     else:
         anchor = dates.period
-    other = previous(anchor) if how == "previous_period" else same_last_year(anchor)
+    if how == "previous_period":
+        other = previous(anchor)
+    elif how == "same_period_last_year":
+        other = same_last_year(anchor)
+    else:   # a period named ("this month so far vs August last year"): that one, as given
+        other = parse_period(how, scope.today)
     if dates.period is None:
         return _Dates(None, other.end, other)
     return _Dates(other, min(other.end, scope.today), other)

@@ -70,8 +70,9 @@ class QueryDataInput(ToolModel):
     period: str | None = Field(None, max_length=60, description=(
         "e.g. 2024, 2024-Q3, 2024-10, 2024-01-01..2024-03-31, last-month, ytd, all; flows: dated in it (default this "
         "year); balances: at its end (default today)"))
-    compare: Literal["previous_period", "same_period_last_year"] | None = Field(
-        None, description="Also the earlier values and the change")
+    compare: Annotated[str, StringConstraints(max_length=60)] | None = Field(
+        None, description="Also the values of another period and the change: previous_period, "
+                          "same_period_last_year, or a period as for `period` (e.g. 2024-08)")
     order_by: Annotated[str, StringConstraints(max_length=40)] | None = Field(
         None, description="A measure (largest first unless order is asc) or a grouping dimension")
     order: Literal["asc", "desc"] | None = None
