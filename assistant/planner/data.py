@@ -154,7 +154,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             if shown not in measures:
                 measures.append(shown)
         rows = [condition.row] if isinstance(condition.row, str) else list(condition.row)
-        if not group_by or (group_by == [frame.row] == rows[:1] and not frame.group_by):
+        if not group_by or (group_by == [frame.row] == rows[:1] and not frame.group_by) or (
+                group_by == rows[:1] and frame.row in (None, rows[0]) and len(rows) > 1):
             # a stock level is a product in a warehouse; one warehouse named: its rows, not a column of it
             rows = rows if frame.row in (None, rows[0]) else [frame.row]
             group_by = [d for d in rows if len(places.get(d, [])) != 1]

@@ -646,6 +646,18 @@ def _without_account_codes(text: str, words: list[str]) -> str:
 # tickets", "how many do they have open")
 OPEN_AS_VERB = re.compile(r"\b(did|do|does|will)\b(?:\s+\w+){1,6}?\s+(?<!have )(?<!has )(?<!had )(?<!still )(?<!are )"
                           r"(?<!is )(?<!remain )open\b(?!\s+(tickets?|cases?|issues?|invoices?|orders?|deals?|bills?|pos?))")
+# "VAT in and VAT out", "VAT in/out": the input and the output VAT (not "VAT in March")
+VAT_IN_OUT = re.compile(r"\bvat (?P<a>in|out)\b\s*(and|&|/|,|vs|versus|or)\s*(vat )?(?P<b>in|out)\b")
+
+
+def _vat_in_and_out(frame: Frame) -> None:
+    m = VAT_IN_OUT.search(frame.folded)
+    if m is None or m["a"] == m["b"] or not {"input_vat", "output_vat"} <= set(MEASURES):
+        return
+    named = {"in": "input_vat", "out": "output_vat"}
+    frame.measures[:] = [named[m["a"]], named[m["b"]]] + [x for x in frame.measures if x not in named.values()]
+
+
 WHOLE_PERIODS = re.compile(r"\b(full|complete|completed|whole|entire) (calendar )?(?P<unit>year|quarter|month)s?\b")
 
 
@@ -730,6 +742,7 @@ def parse(text: str, today: date) -> Frame:
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
     _whole_periods_only(frame)
+    _vat_in_and_out(frame)
     if {"revenue", "stock_on_hand"} <= set(frame.measures) and WORTH.search(frame.folded) and not re.search(
             r"\b(sales|sold|sell|selling|revenue|turnover|doanh thu|ban)\b", frame.folded) and "stock_value" in MEASURES:
         # "the value of our Tents & Shelters stock": what the stock is worth, not sales beside a count
@@ -1213,7 +1226,8 @@ WE_PAID = re.compile(r"\b(did we|we|have we|do we|our company|minh|chung ta|cong
 
 # The company as the buyer: "what did we buy the most units of", "how much did we buy in 2026", "mình mua vào".
 WE_BOUGHT = re.compile(r"\b(we|we ve|we have|did we|do we|have we|our company|chung ta|minh|cong ty|ben minh) "
-                       r"(have |had |da |)(buy|bought|purchase|purchased|mua vao|nhap|nhap ve|nhap hang)\b")
+                       r"(have |had |da |)(buy|bought|purchase|purchased|mua vao|nhap|nhap ve|nhap hang|order|ordered)\b"
+                       r"(?! (for|cho) )")
 
 
 def _buying_side(frame: Frame) -> None:
@@ -1494,7 +1508,7 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     before2 = words[start - 2] if start > 1 else ""
     after = words[hit.end] if hit.end < len(words) else ""
     grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
-        words[hit.start] in GROUP_BEFORE or (before2, before) == ("xep", "hang") or \
+        words[hit.start] in GROUP_BEFORE or (before2, before) in (("xep", "hang"), ("ca", "hai"), ("ca", "2")) or \
         before2 in ("each", "every", "tung") or \
         bool({after, words[hit.end - 1]} & {"breakdown", "split"}) or (   # "aging buckets", not "the 91+ bucket"
             words[hit.end - 1] in ("bucket", "band", "bracket", "buckets", "bands", "brackets")

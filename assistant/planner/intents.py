@@ -62,7 +62,7 @@ RULES: dict[str, list[tuple[str, float]]] = {
                    (r"\b(what|which|how many|how much|list|show|any|oldest|newest|latest|all|our|the)\b(\s+[\w-]+){0,2}"
                     r"\s+open (tickets?|cases?)\b", -6)],
     "log": [(r"\blog (a |an )?(call|meeting|email|note|chat|visit)\b", 5), (r"\b(record|note) (that|a call|a meeting)\b", 4),
-            (r"\badd (a )?note\b", 4.5), (r"\bghi (lai|nhan|chu)\b", 4), (r"\bjust (called|met|spoke|talked|emailed)\b", 4),
+            (r"\badd (a )?note\b", 4.5), (r"\bghi (lai|nhan|chu)\b", 4), (r"\bghi nhan (duoc )?bao nhieu\b", -4), (r"\bjust (called|met|spoke|talked|emailed)\b", 4),
             (r"\b(i|we) (called|met|spoke with|talked to|emailed|visited)\b", 3), (r"\bvua (goi|gap|gui)\b", 4),
             (r"\b(haven'? ?t|have not|hasn'? ?t|not|didn'? ?t|never)\b(\s+\w+){0,2}\s+(talked|called|spoke|spoken|contacted|met|visited|emailed)\b", -5)],
     "find_customer": [(r"\b(find|search|look ?up|lookup)\b", 2), (r"\bcustomer with (email|e-mail|phone)\b", 4),

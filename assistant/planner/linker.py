@@ -148,6 +148,16 @@ class EntityIndex:
                                                 Product.category))]
         self.product_by_sku = {p.sku.lower(): p for p in self.products}
 
+    def named_by_model(self, words: list[str], product: ProductEntry) -> bool:
+        """Whether words name `product` by its model ('HP 85A', 'QL-800'): one of them is a model code (letters and
+        digits, three or more), and no other product's name holds all of those words."""
+        said = {w for w in words if w in product.tokens}
+        if not any(len(w) >= 3 and any(c.isdigit() for c in w) and any(c.isalpha() for c in w) for w in said):
+            return False
+        if len(said) < 2 and not any(len(w) >= 5 for w in said):
+            return False
+        return sum(1 for other in self.products if said <= set(other.tokens)) == 1
+
     def entry(self, row: int) -> CustomerEntry:
         return CustomerEntry(self._ids[row], self._codes[row], self._names[row], self._owners[row], self._cores[row])
 

@@ -76,6 +76,12 @@ CASH_AS_MONEY = {"collected", "collection", "collections", "received", "receipts
                  "position", "balance", "on", "we", "did", "have", "has"}
 
 
+# Accounts that come in pairs, one for each side ("exchange gains and losses").
+PAIRED_ACCOUNTS = (("fx_gain", "fx_loss"),)
+GAINS_AND_LOSSES = re.compile(r"\b(gains? (and|or|&|/) loss(es)?|loss(es)? (and|or|&|/) gains?|lai lo|lai va lo|lo lai|"
+                              r"lai hay lo|lai hoac lo)\b")
+
+
 @dataclass
 class EmployeeRef:
     id: int
@@ -169,8 +175,11 @@ class Mentions:
         self.account_codes: dict[str, str] = {}
         self.account_phrases: list[tuple[str, str]] = []   # (folded phrase, stored name), longest first
         self.account_kinds: dict[str, str] = {}
+        self.account_roles: dict[str, str] = {}
         for code, name, kind, role in session.execute(select(Account.code, Account.name, Account.kind, Account.role)):
             self.account_codes[code] = name
+            if role:
+                self.account_roles[role] = name
             self.account_kinds[name] = kind
             if role in ACCOUNT_WORDS:
                 words = ACCOUNT_WORDS[role]
@@ -425,6 +434,13 @@ class Mentions:
             if phrase and re.search(rf"\b{re.escape(phrase)}\b", taken):
                 found.append((name, set(phrase.split())))
                 taken = re.sub(rf"\b{re.escape(phrase)}\b", " ", taken)
+        if GAINS_AND_LOSSES.search(folded):
+            # "fx gains and losses", "lãi lỗ chênh lệch tỷ giá": both sides of the pair, each on its own
+            names = {name for name, _ in found}
+            for pair in PAIRED_ACCOUNTS:
+                held = [self.account_roles[r] for r in pair if r in self.account_roles]
+                if len(held) == 2 and names & set(held):
+                    found += [(name, set()) for name in held if name not in names]
         ledger = LEDGER_CUES.search(folded)
         for match in re.finditer(r"\b\d{3,5}\b", folded):
             code = match.group(0)

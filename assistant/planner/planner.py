@@ -152,7 +152,7 @@ LANGUAGE_TOOLS = {"customer_overview", "check_credit", "customer_history", "run_
 STATEMENTS = [
     ("trial_balance", r"\b(trial balance|(bang )?can doi (so )?phat sinh|can doi tai khoan|(bang )?can doi thu)\b"),
     ("balance_sheet", r"\b(balance sheet|(bang )?can doi ke toan|tinh hinh tai chinh)\b"),
-    ("profit_and_loss", r"\b(p ?& ?l|p l|pnl|p and l|profit (and|&) loss|income statement|lai lo|"
+    ("profit_and_loss", r"\b(p ?& ?l|p l|pnl|p and l|profit (and|&) loss|income statement|lai lo(?! (do )?(chenh lech|ty gia))|"
                         r"ket qua (hoat dong )?kinh doanh)\b"),
     ("cash_flow", r"\b(cash ?flows?|luu chuyen tien( te)?|dong tien)\b"),
     ("ap_aging", r"\b(ap|a/p|payables?) (aging|ageing)\b|\baged payables\b|\btuoi no (phai tra|nha cung cap)\b"),
@@ -383,7 +383,11 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
         wanted = list(frame.group_by)
         if any(d == "aging_bucket" for d, _ in frame.statuses) and "aging_bucket" not in wanted:
             wanted.append("aging_bucket")   # "by aging bucket: current, 1-30, 31-60, 61-90, 91+"
-        wanted = [d for d in wanted if all(d in supported_dimensions(m) for m in memory.args["measures"])]
+        if "aging_bucket" in wanted:
+            # "overdue payables" then "break it down by aging bucket": the aging is of all that is open, current too
+            wider = [WIDER_FOR_AGING.get(m, m) for m in args["measures"]]
+            args["measures"] = [m for i, m in enumerate(wider) if m not in wider[:i]]
+        wanted = [d for d in wanted if all(d in supported_dimensions(m) for m in args["measures"])]
         if wanted:
             args["group_by"] = wanted
             return Plan(intent="data", tool="query_data", args=args, language=language,
@@ -1490,7 +1494,8 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
         # (a one-word name said whole, "the track Roxanne", names it too when it is no everyday word)
         whole = re.sub(r"[^\w\s]", " ", fold(product.name)).split()
         alone = len(whole) == 1 and len(whole[0]) >= 5 and whole[0] in run and whole[0] not in _common_words()
-        return product.sku if matched >= 2 or product.sku.lower() in run or alone else None
+        code = index.named_by_model(run, product)   # "HP 85A": its model number
+        return product.sku if matched >= 2 or product.sku.lower() in run or alone or code else None
 
     found = named(words)
     if found is None and len(words) > 2:
@@ -1520,6 +1525,11 @@ def _city_as_warehouse(found: dict[str, list[str]], measures: list[str], extra, 
     if len(inside) != 1:
         return found
     return {**{d: v for d, v in found.items() if d != "city"}, "warehouse": inside}
+
+
+# An overdue figure broken down by aging bucket is the open one's aging (the current bucket is not overdue).
+WIDER_FOR_AGING = {"overdue_amount": "open_receivables", "overdue_payables": "open_payables",
+                   "overdue_invoices": "open_invoices", "overdue_bills": "open_bills"}
 
 
 def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language: str, session: Session, index) -> Plan:
@@ -1677,6 +1687,8 @@ def _account_figure(frame, extra) -> None:
     frame.conditions[:] = []
     frame.row = None
     frame.statuses[:] = []
+    if len({name for name, _ in named}) >= 2 and "account" not in frame.group_by:
+        frame.group_by.append("account")   # "lãi lỗ chênh lệch tỷ giá": each account's figure, beside the total
 
 
 CAMPAIGN_COST = re.compile(r"\b(cost|costs|spend|spent|spending|budget|chi phi|ton|het bao nhieu|bao nhieu tien)\b")

@@ -735,7 +735,7 @@ MEASURE_LIST: list[Measure] = [
        synonyms_en=("unpaid supplier bills", "bills still unpaid"), synonyms_vi=("hóa đơn nhà cung cấp chưa trả",),
        on={"payables": _count()},
        counts=Words("unpaid supplier bills", "hóa đơn nhà cung cấp chưa trả",
-                    ("supplier bills", "bills unpaid", "unpaid vendor bills"),
+                    ("bills unpaid", "unpaid vendor bills", "supplier bills open", "open supplier bills"),
                     ("hóa đơn nhà cung cấp chưa thanh toán", "hóa đơn mua vào chưa thanh toán",
                      "hóa đơn nhà cung cấp còn nợ", "hóa đơn ncc chưa thanh toán", "hóa đơn ncc chưa trả",
                      "hóa đơn mua hàng chưa thanh toán", "hóa đơn mua hàng chưa trả")),
