@@ -442,6 +442,13 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                 # a last order asked about: what was on it
                 lines.append(f"  - {line.get('quantity')} × {line.get('product') or line.get('name')} ({line.get('sku')}) = "
                              f"{_m(line.get('line_amount'), e.get('currency'))}")
+        before = r.get("latest_before")
+        if not entries and before:
+            amount = f" {_m(before.get('amount'), before.get('currency'))}" if before.get("amount") is not None else ""
+            lines.append(_t(lang, f"Nothing from {r.get('date_from')} to {r.get('date_to')}; the latest before that: "
+                                  f"{before.get('date')} {before.get('reference') or ''}{amount}.",
+                            f"Không có gì từ {r.get('date_from')} đến {r.get('date_to')}; gần nhất trước đó: "
+                            f"{before.get('date')} {before.get('reference') or ''}{amount}."))
         total = r.get("total_entries") or 0
         if entries and total > len(entries):
             lines.append(_t(lang, f"Showing the newest {len(entries)} of {total}; ask for the next page or a period to see the others.",

@@ -278,7 +278,11 @@ class _Figures:
     def value(self, row: dict[str, Any], name: str) -> str:
         if row.get(name) is None and any(m["name"] == name and m.get("empty_means_never") for m in self.measures):
             return say(self.lang, "never", "chưa bao giờ")  # never contacted: longer than any number of days
-        return _value(row.get(name), self.unit(name), self.lang, self.currency)
+        text = _value(row.get(name), self.unit(name), self.lang, self.currency)
+        if row.get(f"{name}_native") is not None and row.get(f"{name}_currency"):
+            # a USD deal's value: in USD too, as its document says
+            text += f" ({_value(row[f'{name}_native'], 'money', self.lang, row[f'{name}_currency'])})"
+        return text
 
     def with_change(self, row: dict[str, Any], name: str, *, previous_when: str = "") -> str:
         """'5,545,848,061 VND (vs 11,061,583,691 VND in Q3 2026; change -5,515,735,630 VND, -49.9%)'."""

@@ -278,6 +278,9 @@ NOT_ORDERED_THIS = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not|
 
 def _plain_readings(frame: Frame) -> None:
     """Figures whose words say more than one thing, read the way people mean them."""
+    if re.search(r"\b(phai )?tra truoc\b|\b(pay|paid|payment) (up front|upfront|in advance)\b|\bprepay", frame.folded):
+        # "khách mới có phải trả trước không?": paying in advance (a policy), not what we owe suppliers
+        frame.measures[:] = [m for m in frame.measures if m not in ("open_payables", "purchases", "overdue_payables")]
     counts_to_money = {"payment_count": "payments_received", "supplier_payment_count": "supplier_payments_made"}
     if frame.group_by and not frame.counting and len(frame.measures) == 1 and frame.measures[0] in counts_to_money:
         frame.measures[:] = [counts_to_money[frame.measures[0]]]   # "payments by payment method": the amounts
@@ -302,7 +305,9 @@ def _plain_readings(frame: Frame) -> None:
     if re.search(r"\bwho (do|does|did) (we|i|the company) owe\b|(?<!hoa don )\b(nha cung cap|ncc) nao (minh |chung ta |cong ty )?"
                  r"(dang |con )?no\b", frame.folded) and not re.search(r"\b(invoices?|bills?|hoa don)\b", frame.folded):
         # "who do we owe the most money to?", "nhà cung cấp nào mình đang nợ nhiều nhất": the suppliers, by what we owe
-        frame.measures[:] = ["open_payables"]
+        # ("… nợ quá hạn nhiều nhất": by what is overdue)
+        overdue = bool(re.search(r"\b(overdue|past due|late|qua han|tre han)\b", frame.folded))
+        frame.measures[:] = ["overdue_payables" if overdue else "open_payables"]
         frame.row, frame.row_count = "supplier", None
         frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
     if not frame.measures and frame.amount and ("invoice_status", "paid") in frame.statuses \

@@ -60,7 +60,9 @@ RULES: dict[str, list[tuple[str, float]]] = {
                    (r"\btao (phieu|ticket|yeu cau)\b", 5), (r"\bmo (phieu|ticket)\b", 5),
                    # "what's the oldest open ticket?", "how many open tickets": open tickets asked about, not opened
                    (r"\b(what|which|how many|how much|list|show|any|oldest|newest|latest|all|our|the)\b(\s+[\w-]+){0,2}"
-                    r"\s+open (tickets?|cases?)\b", -6)],
+                    r"\s+open (tickets?|cases?)\b", -6),
+                   # "is there an open ticket for X?", "does X have an open case?": asked about, not opened
+                   (r"^\s*(is|are|does|do|has|have)\b.{0,60}\b(an|any) open (tickets?|cases?)\b", -6)],
     "log": [(r"\blog (a |an )?(call|meeting|email|note|chat|visit)\b", 5), (r"\b(record|note) (that|a call|a meeting)\b", 4),
             (r"\badd (a )?note\b", 4.5), (r"\bghi (lai|nhan|chu)\b", 4), (r"\bghi nhan (duoc )?bao nhieu\b", -4), (r"\bjust (called|met|spoke|talked|emailed)\b", 4),
             (r"\b(i|we) (called|met|spoke with|talked to|emailed|visited)\b", 3), (r"\bvua (goi|gap|gui)\b", 4),
@@ -77,6 +79,8 @@ RULES: dict[str, list[tuple[str, float]]] = {
     "availability": [(r"\b(in stock|stock level|stock of|availability|available)\b", 3), (r"\bton kho\b", 4), (r"\bcon hang\b", 4),
                      (r"\bhow many .* (left|in stock|do we have)\b", 3.5), (r"\bcan we (ship|deliver|supply)\b", 2.5),
                      (r"\bwarehouse\b", 1.5), (r"\bkho\b", 1.5), (r"\bstok\b", 3),
+                     # "còn máy hủy … ở kho HCM không?": still any left in that warehouse
+                     (r"^\s*(con|van con)\b.{0,80}\b(o|tai|trong) kho\b", 3),
                      (r"\b(are we|are they|is it|we re|we are) (out of|running low on|low on|sold out of)\b", 3.5),
                      (r"\b(run out of|ran out of|sold out|out of stock|het hang|con hang khong)\b", 3),
                      (r"\b(unit cost|cost price|purchase cost|gia von|gia nhap)\b", 3),

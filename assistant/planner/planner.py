@@ -999,6 +999,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"may gio|trong bao lau|ai duyet|ai phe duyet|duoc phep|co duoc|quy dinh|chinh sach|quy trinh|nguong|"
                     r"the nao la|valid|validity|maximum|minimum|at most|at least|before it (has|needs) to be|needs? approval|"
                     r"incoterms?|warranty|toi da|toi thieu|khong can|xin duyet|phai duyet|khi nao thi|bi khoa|ban dau|"
+                    r"(?:phai )?tra truoc|thanh toan truoc|dat coc|pay (?:up ?front|in advance)|prepay(?:ment)?s?|"
                     r"bao hanh|hieu luc|max|min|cut[ -]?off|deadline|han chot|escalated?|escalation|"
                     r"can (?:i|we|finance|sales|support|a rep|the rep|a manager) (?:take|accept|write off|waive|refund|allow|"
                     r"agree|approve|grant|give|offer)|write (?:it )?off|write-?offs?|changed? (?:their|his|her|my|your) minds?|"
@@ -1752,7 +1753,9 @@ def _busiest(session: Session, link: LinkResult):
 
 
 # "do we have enough for 60?", "còn đủ hàng không": stock checked against a quantity
-ENOUGH = re.compile(r"\b(enough|sufficient|du hang|co du|du de|du so luong|du cho|du khong|du \d+)\b")
+ENOUGH = re.compile(r"\b(enough|sufficient|du hang|co du|du de|du so luong|du cho|du khong|du \d+|"
+                    r"(do|does|have|has|did) (we|they|you|it|the \w+ warehouse) (have|got|hold|carry|stock) \d+|"
+                    r"are there \d+|is there \d+)\b")
 NEXT_DUE = re.compile(r"\b(next|tiep theo|ke tiep|sap toi|soonest|upcoming)\b")
 # The next due date asked for with the amount: the document due then, not the whole balance beside the date.
 DUE_PAIRS = {"next_bill_due": ("open_payables", "bill"), "invoice_due_date": ("open_receivables", "invoice")}

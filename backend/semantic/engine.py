@@ -658,6 +658,22 @@ def _run(scope: Scope, query: Query) -> Result:
                   notes=notes, defaults=defaults, totals_by_currency=by_currency, comparison_whole=comparison_whole)
 
 
+def _native_amounts(group: _Group, query: Query, base: str) -> dict[str, Any]:
+    """A row whose documents are all in one other currency (a deal in USD): each money figure in that currency too,
+    as <measure>_native and <measure>_currency."""
+    out: dict[str, Any] = {}
+    for name in query.measures:
+        measure = MEASURES[name]
+        if measure.unit != "money" or measure.derived or measure.aggregate != "sum":
+            continue
+        sums = group.native.get(name, {})
+        if len(sums) == 1:
+            currency, amount = next(iter(sums.items()))
+            if currency != base:
+                out[f"{name}_native"], out[f"{name}_currency"] = round_money(amount, currency), currency
+    return out
+
+
 def _by_currency(kept: list[_Group], query: Query, base: str) -> dict[str, dict[str, Decimal]]:
     """Each money measure that is summed straight from documents, per document currency, over the rows kept —
     only when some of it is in another currency than the base."""
@@ -797,6 +813,7 @@ def _compute(scope: Scope, query: Query, chosen: dict[str, list[str]], dates: _D
             continue
         row = _dimension_values(key, group, query)
         row.update(values)
+        row.update(_native_amounts(group, query, scope.base_currency))
         rows.append(row)
         kept.append(group)
     totals = _totals(scope, query, chosen, dates, book, names, kept, params)

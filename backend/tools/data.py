@@ -101,7 +101,8 @@ class QueryDataResult(ToolModel):
     columns: list[Column]
     rows: list[dict[str, str | int | Decimal | None]] = Field(description=(
         "One row per group: each dimension's key (and <dimension>_name beside codes), each measure; with compare, "
-        "<measure>_previous, <measure>_change and <measure>_change_pct; with share, <measure>_share (%)"))
+        "<measure>_previous, <measure>_change and <measure>_change_pct; with share, <measure>_share (%); a row whose "
+        "documents are all in one other currency also has <measure>_native in <measure>_currency"))
     totals: dict[str, str | int | Decimal | None] = Field(description=(
         "Each measure over all rows, not only those shown; with share, <measure>_whole (the whole the shares are "
         "of), <measure>_share (all rows' share) and, when rows were cut, <measure>_shown and <measure>_shown_share"))

@@ -108,6 +108,8 @@ class CustomerHistoryResult(ToolModel):
     counts: dict[str, int] = Field(description="Entries matching the filter per kind (the selected kinds only)")
     totals: HistoryTotals
     entries: list[HistoryEntry] = Field(description="This page of the timeline, newest first")
+    latest_before: HistoryEntry | None = Field(default=None, description=(
+        "When the period holds nothing: the newest entry of the selected kinds before it (when did they last pay)"))
     withheld: list[HistoryKind] = Field(
         default_factory=list,
         description="Kinds left out because the caller may not see them (a sales rep sees a colleague's customer's "
@@ -328,8 +330,16 @@ def customer_history(ctx: ToolContext, params: CustomerHistoryInput) -> Customer
     _attach_details(ctx, page, params.include_lines, params.language)
     counts, totals = _counts_and_totals(ctx, customer, kinds, period, sold_by)
     total = sum(counts.values())
+    latest_before = None
+    if total == 0 and params.date_from is not None:
+        # "has Hoàng Long paid anything this month?" — no; and the answer says when it last did
+        before = _Period(ctx, None, params.date_from - timedelta(days=1))
+        older = sorted((item for kind in kinds
+                        for item in _newest(ctx, customer.id, kind, before, 1, params.live_orders_only, sold_by)),
+                       key=lambda item: item[0], reverse=True)[:1]
+        latest_before = next((_entry(ctx, kind, row, ctx.today, params.language) for _, kind, row in older), None)
     return CustomerHistoryResult(
         customer_code=customer.code, customer_name=customer.name, kinds=kinds, date_from=params.date_from,
         date_to=params.date_to, page=params.page, page_size=params.page_size, total_entries=total,
         total_pages=math.ceil(total / params.page_size), has_more=depth < total, counts=counts, totals=totals,
-        entries=[entry for entry, _ in page], withheld=withheld)
+        entries=[entry for entry, _ in page], withheld=withheld, latest_before=latest_before)
