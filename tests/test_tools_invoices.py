@@ -261,6 +261,11 @@ def test_the_planners_answer_reads_the_invoice_not_its_fields(mai):
     r = invoke("invoice_status", mai, {"invoice": "INV-2026-001263"}).model_dump(mode="json")
     answer = compose_answer({"tool": "invoice_status", "args": {}, "language": "en"}, [{"status": "ok", "result": r}])
     assert answer.splitlines()[0] == r["summary"]
-    assert "Order: SO-2026-000777." in answer
+    assert "Order: SO-2026-000777 — 1 line(s), 3000 unit(s)." in answer   # what was sold, counted
     assert "- paid 5,000.00 USD on 2026-10-30 (wire)" in answer and "- paid 2,000.50 USD on 2026-11-18" in answer
     assert "{" not in answer and "open_balance" not in answer
+    # asked what is on it: the lines themselves
+    listed = compose_answer({"tool": "invoice_status", "args": {}, "language": "en", "hints": {"lines": True}},
+                            [{"status": "ok", "result": r}])
+    line = r["lines"][0]
+    assert f"  - {line['quantity']} × {line['name']} ({line['sku']}) = " in listed

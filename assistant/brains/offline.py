@@ -28,6 +28,8 @@ def _memory(messages: list[BaseMessage]) -> Memory:
             if plan:
                 memory.intent = plan.get("intent") or memory.intent
                 memory.args = plan.get("args") or memory.args
+                if (plan.get("args") or {}).get("period"):
+                    memory.period = plan["args"]["period"]
                 memory.hints = plan.get("hints") or {}
                 if plan.get("customer_code"):
                     memory.customer_code = plan["customer_code"]

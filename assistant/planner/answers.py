@@ -535,8 +535,19 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
             paid = r["status"] == "paid"
             lines.insert(0, _t(lang, "Yes — it is paid in full." if paid else "No — it is not fully paid yet.",
                                "Có — đã thanh toán đủ." if paid else "Chưa — hóa đơn chưa được thanh toán đủ."))
+        sold = r.get("lines") or []
         if r.get("order_number"):
-            lines.append(_t(lang, f"Order: {r['order_number']}.", f"Đơn hàng: {r['order_number']}."))
+            count = ""
+            if sold:
+                units = sum(int(line.get("quantity") or 0) for line in sold)
+                count = _t(lang, f" — {len(sold)} line(s), {units} unit(s)", f" — {len(sold)} dòng, {units} đơn vị")
+            lines.append(_t(lang, f"Order: {r['order_number']}{count}.", f"Đơn hàng: {r['order_number']}{count}."))
+        if (hints or {}).get("lines"):
+            for line in sold[:20]:
+                lines.append(f"  - {line.get('quantity')} × {line.get('name')} ({line.get('sku')}) = "
+                             f"{_m(line.get('line_amount'), r.get('currency'))}")
+            if len(sold) > 20:
+                lines.append(_t(lang, f"  … and {len(sold) - 20} more line(s).", f"  … và {len(sold) - 20} dòng khác."))
         for p in (r.get("payments") or [])[:5]:
             lines.append(_t(lang, "- paid ", "- đã trả ") + f"{_m(p.get('amount'), r.get('currency'))} "
                          + _t(lang, "on ", "ngày ") + f"{p.get('paid_on')}" + (f" ({p['method']})" if p.get("method") else ""))

@@ -237,6 +237,8 @@ def _dimension_text(row: dict[str, Any], dimension: str, lang: str) -> str:
         return word(code, lang)
     if dimension == "payment_method":
         return word(code, lang) if lang == "vi" else code
+    if name and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(name)):
+        return f"{code} ({name})"   # a document with its date: "SO-2021-000082 (2021-12-18)"
     if name and str(name) != code:
         return f"{name} ({code})"
     return code

@@ -278,6 +278,15 @@ NOT_ORDERED_THIS = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not|
 
 def _plain_readings(frame: Frame) -> None:
     """Figures whose words say more than one thing, read the way people mean them."""
+    if "purchases" in frame.measures and re.search(r"\b(customers?|clients?|buyers?)\b(?!\s+(of|from)\b)", frame.folded) \
+            and not SUPPLIER_WORDS.search(frame.folded) and "revenue" in MEASURES:
+        # "which customers made purchases in France": what they bought from us, not what we bought
+        frame.measures[:] = list(dict.fromkeys("revenue" if m == "purchases" else m for m in frame.measures))
+    if re.search(r"\b(biggest|largest|smallest|highest|priciest|most expensive) (single )?(purchase|sale|transaction)\b",
+                 frame.folded) and set(frame.measures) <= {"revenue", "purchases"}:
+        # "her biggest purchase ever": her largest order, not the product she spent most on
+        frame.measures[:] = ["revenue"]
+        frame.row, frame.row_count = "order", None
     if re.search(r"\b(phai )?tra truoc\b|\b(pay|paid|payment) (up front|upfront|in advance)\b|\bprepay", frame.folded):
         # "khách mới có phải trả trước không?": paying in advance (a policy), not what we owe suppliers
         frame.measures[:] = [m for m in frame.measures if m not in ("open_payables", "purchases", "overdue_payables")]
@@ -1329,11 +1338,13 @@ def _how_many_and_how_much(frame: Frame) -> None:
         frame.measures[:] = ["units", "revenue"]
         frame.weak_revenue = False
         return
+    units_sold = bool(re.search(r"\bhow many\b[^?.]{0,40}\b(sell|sold|ban duoc|ban)\b|\bbao nhieu (cai|chiec|san pham)\b",
+                                frame.folded))
     for name in list(frame.measures):
         if MEASURES[name].unit != "money":
             continue
-        twin = COUNT_TWIN.get(name) or next((m.name for m in MEASURES.values() if m.counts_of == name and not m.hidden
-                                             and not m.refines), None)
+        twin = "units" if name == "revenue" and units_sold else COUNT_TWIN.get(name) or next(
+            (m.name for m in MEASURES.values() if m.counts_of == name and not m.hidden and not m.refines), None)
         if twin and twin not in frame.measures:
             frame.measures.insert(frame.measures.index(name), twin)
     if not any(MEASURES[m].unit == "money" for m in frame.measures):

@@ -101,7 +101,7 @@ STILL_SOLD = re.compile(r"\b(still (sold|sell|selling|available|active|in the ca
 # "Hoàng Long's last 5 orders", "5 đơn hàng gần nhất": how many of the latest
 LAST_N = re.compile(r"\b(?:last|latest|recent|gan nhat|cuoi) (\d{1,2})\b|\b(\d{1,2}) (?:last|latest|most recent)\b"
                     r"|\b(\d{1,2}) (?:\w+ ){0,2}(?:gan nhat|gan day|moi nhat)\b")
-LATEST = re.compile(r"\b(last|latest|most recent|gan nhat|lan cuoi|moi nhat|gan day nhat)\b")
+LATEST = re.compile(r"\b(last|latest|most recent|most recently|gan nhat|lan cuoi|moi nhat|gan day nhat)\b")
 SHIPPING = re.compile(r"\b(ship|shipped|ships|deliver|delivered|dispatched|arrive|arrived|giao hang|da giao|duoc giao|giao luc|giao ngay)\b")
 CUSTOMER_NEEDED = {"overview", "contacts", "credit", "quote", "history", "new_ticket", "log"}
 
@@ -142,6 +142,7 @@ class Memory:
     args: dict[str, Any] = field(default_factory=dict)
     hints: dict[str, Any] = field(default_factory=dict)
     rows: dict[str, list[str]] = field(default_factory=dict)   # the last answer's rows (dimension -> their keys)
+    period: str | None = None   # the last period the conversation named ("… in 2023", then "that year")
 
 
 # Tools whose results carry sentences (titles, notes, reasons, watch-outs): they take the asker's language.
@@ -1836,11 +1837,18 @@ CONTEXT_TAIL = re.compile(r"^\s*(?:(?:vi|because|since|as|do|boi vi)\s+)?(?:(?:t
                           r"(?:can|muon|hoi|dang can|can gap|needs?|wants?|is asking for|asked for|asks for|ordered|dat)\b")
 
 
+# What a document holds, asked for ("what's on invoice …", "which items were on it", "hóa đơn … gồm những gì")
+WHAT_ON = re.compile(r"\b(what s on|what is on|what was on|whats on|what s in|what is in|what was in|items?|lines?|contents|"
+                     r"what did (they|he|she|it) (buy|get)|gom (nhung )?(gi|mat hang nao)|co (nhung )?(gi|mat hang nao))\b")
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
     question, mark, tail = text.rpartition("?")
     if mark and tail.strip() and CONTEXT_TAIL.search(fold(tail)):
         text = question + mark
     plan = _make_plan(text, session=session, actor_id=actor_id, today=today, memory=memory)
+    if plan.tool == "invoice_status" and WHAT_ON.search(fold(text)):
+        plan.hints = {**(plan.hints or {}), "lines": True}   # "what's on invoice INV-2024-000299?": its lines
     if plan.tool == "query_data" and plan.args.get("compare") == "same_period_last_year" and re.search(
             r"\b(same time|same point|same period|this time|cung ky|cung thoi diem|so far|to date|tu dau nam)\b", fold(text)):
         # "and same time last year?": this year so far against last year up to the same day, not all of last year
@@ -2169,9 +2177,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if intent not in WRITE_INTENTS:
         _account_figure(frame, mentions_mod.mentions_index(session, index.stamp))
         _campaign_figure(frame, mentions_mod.mentions_index(session, index.stamp))
-    if not frame.period and SAME_PERIOD.search(frame.folded) and not frame.compare \
-            and memory.args.get("period") not in (None, "all"):
-        frame.period = memory.args["period"]   # "and cost of goods sold for the same quarter?"
+    earlier = memory.args.get("period") or memory.period
+    if not frame.period and SAME_PERIOD.search(frame.folded) and not frame.compare and earlier not in (None, "all"):
+        frame.period = earlier   # "and cost of goods sold for the same quarter?", "how many invoices that year?"
         follow_up = True
     if BEFORE_THAT.search(frame.folded) and memory.args.get("period") not in (None, "all"):
         from assistant.planner.when import previous_form
@@ -2698,7 +2706,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             call.args["group_by"] = ["invoice"]
             call.args["conditions"] = [{"measure": call.args["measures"][0], "op": ">", "value": "0", "other": None}]
         last_buy = customer and LATEST.search(frame.folded) and set(frame.measures) <= {"last_order", "revenue", "orders"} \
-            and (intent == "history" or "last_order" in frame.measures or frame.row == "order") and not frame.period \
+            and (intent == "history" or "last_order" in frame.measures or frame.row == "order"
+                 or re.search(r"\b(buy|bought|purchase|purchased|order|ordered|mua)\b", frame.folded)) and not frame.period \
             and not frame.group_by \
             and not LAST_N.search(frame.folded)
         if call is not None and last_buy:

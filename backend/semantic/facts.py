@@ -5,7 +5,7 @@ applies come from backend.semantic.rules.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, true
+from sqlalchemy import String, cast, func, select, true
 from sqlalchemy.orm import aliased
 
 from backend.models import (Account, Customer, Employee, Interaction, Invoice, JournalEntry, JournalLine, Opportunity,
@@ -83,9 +83,14 @@ def _order_columns(extra: dict | None = None) -> dict:
     return columns | (extra or {})
 
 
+# An order by its number, shown with the day it was placed ("SO-2021-000082 (2021-12-18)")
+_ORDER_DIMENSION = DimensionSQL(key=lambda s: SalesOrder.number, label=lambda s: cast(SalesOrder.order_date, String),
+                                filter=lambda s: SalesOrder.number)
+
+
 def _order_dimensions() -> dict[str, DimensionSQL]:
     return {**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: SalesOrder.salesperson_id),
-            "order": DimensionSQL(key=lambda s: SalesOrder.number, filter=lambda s: SalesOrder.number),
+            "order": _ORDER_DIMENSION,
             "order_status": DimensionSQL(key=lambda s: SalesOrder.status),
             "currency": DimensionSQL(key=lambda s: SalesOrder.currency)}
 
@@ -137,7 +142,7 @@ UNINVOICED = Fact(
     dimensions={**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: s.join("customer").owner_id),
                 "currency": DimensionSQL(key=lambda s: s.join("customer").currency),
                 "order_status": DimensionSQL(key=lambda s: SalesOrder.status),   # shipped or only confirmed
-                "order": DimensionSQL(key=lambda s: SalesOrder.number, filter=lambda s: SalesOrder.number)},
+                "order": _ORDER_DIMENSION},
     period_role="snapshot", conditions=lambda s: [rules.uninvoiced_exposure(SalesOrder.status, SalesOrder.id)],
     rep_column=lambda s: s.join("customer").owner_id, rep_scope=_CUSTOMER_REP, history=False)
 

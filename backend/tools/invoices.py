@@ -15,7 +15,9 @@ from backend.models import (
     Invoice,
     Payment,
     PaymentAllocation,
+    Product,
     SalesOrder,
+    SalesOrderLine,
     Ticket,
 )
 from backend.money import format_money, round_money
@@ -48,6 +50,14 @@ class AppliedPayment(ToolModel):
     reference: str | None = None
 
 
+class InvoicedLine(ToolModel):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal = Field(description="In the invoice currency")
+    line_amount: Decimal = Field(description="Net of discount, before VAT, in the invoice currency")
+
+
 class InvoiceStatusResult(ToolModel):
     number: str
     customer_code: str
@@ -67,6 +77,8 @@ class InvoiceStatusResult(ToolModel):
     days_overdue: int = Field(description="Days past the due date while a balance is open; 0 otherwise")
     aging_bucket: AgingBucket | None = Field(None, description="Aging of the open balance; None when nothing is open")
     payments: list[AppliedPayment] = Field(description="Payments applied, oldest first")
+    lines: list[InvoicedLine] = Field(default_factory=list, description=(
+        "What was sold: the lines of the order invoiced (empty for an invoice of no order)"))
     summary: str = Field(description="One sentence on where the invoice stands, in the language asked for")
 
 
@@ -141,6 +153,12 @@ def invoice_status(ctx: ToolContext, params: InvoiceStatusInput) -> InvoiceStatu
                     .join(Payment, Payment.id == PaymentAllocation.payment_id)
                     .where(PaymentAllocation.invoice_id == invoice.id, Payment.paid_on <= ctx.today)
                     .order_by(Payment.paid_on, Payment.id, PaymentAllocation.id))]
+    lines = [InvoicedLine(sku=sku, name=name, quantity=quantity, unit_price=price, line_amount=amount)
+             for sku, name, quantity, price, amount in session.execute(
+                 select(Product.sku, Product.name, SalesOrderLine.quantity, SalesOrderLine.unit_price,
+                        SalesOrderLine.line_amount).join(Product, Product.id == SalesOrderLine.product_id)
+                 .where(SalesOrderLine.order_id == invoice.order_id).order_by(SalesOrderLine.line_no))] \
+        if invoice.order_id is not None else []
     # Void invoices are no receivable (rules.open_invoice_candidates), whatever was applied to them.
     open_balance = ZERO if invoice.status == "void" else balance
     base = ctx.base_currency
@@ -156,6 +174,6 @@ def invoice_status(ctx: ToolContext, params: InvoiceStatusInput) -> InvoiceStatu
         paid_amount=sum((p.amount for p in payments), ZERO), open_balance=open_balance, base_currency=base,
         fx_rate=invoice.fx_rate, open_balance_base=open_base, status=status, overdue=overdue,
         days_overdue=days_past_due if overdue else 0,
-        aging_bucket=rules.bucket_of(days_past_due) if owing else None, payments=payments, summary="")
+        aging_bucket=rules.bucket_of(days_past_due) if owing else None, payments=payments, lines=lines, summary="")
     result.summary = _summary(result, params.language, ctx.today, payments[-1].paid_on if payments else None)
     return result
