@@ -267,8 +267,9 @@ _VI_ACRONYMS = {"cac": "cac"}
 
 
 NOT_ORDERED_SINCE = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not|not|no|never|chua|khong)\s+"
-                               r"(ordered|bought|purchased|placed an order|placed any orders?|orders?|dat hang|mua hang|mua)"
-                               r"(\s+(anything|any|gi|nua|lai))?(\s+from us)?\s+(since|tu|ke tu|(?:in|within|during|over|for) "
+                               r"(ordered|bought|purchased|placed an order|placed any orders?|placed a single order|"
+                               r"made a (?:single )?purchase|orders?|dat hang|mua hang|mua)"
+                               r"(\s+(anything|any|gi|nua|lai))?(\s+from us)?\s+(since|between|tu|ke tu|(?:in|within|during|over|for) "
                                r"the (?:last|past)|trong \d+ (?:ngay|days) (?:qua|vua qua|gan day))\b")
 # "which of my customers haven't bought anything this year?": none since the period to date began
 NOT_ORDERED_THIS = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not|not|no|never|chua|khong)\s+"

@@ -486,9 +486,14 @@ def read(text: str, today: date) -> When:
     """The period and comparison a (folded) request asks for."""
     found = mentions(text, today)
     ends = [m.span() for m in UP_TO_NOW.finditer(text)]
+    for m in found:
+        # "between January 1st and today": today ends the range the first day starts
+        tail = re.match(r"\s*(?:and|-)\s+(?:today|now)\b", text[m.end:])
+        if tail and re.search(r"\b(between|from|since)\s+$", text[:m.start]):
+            ends.append((m.end + tail.start(), m.end + tail.end()))
     found = [m for m in found if not any(a <= m.start and m.end <= b for a, b in ends)]
     for i, m in enumerate(found):
-        if re.search(r"\b(from|since)\s+$", text[:m.start]) and any(re.fullmatch(r"\s*", text[m.end:a]) for a, _ in ends):
+        if re.search(r"\b(from|since|between)\s+$", text[:m.start]) and any(re.fullmatch(r"\s*", text[m.end:a]) for a, _ in ends):
             # "from January up to today": from that month's first day to today
             found[i] = Mention(m.start, m.end, f"{_as_period(m.period, today).start.isoformat()}..{today.isoformat()}",
                                m.explicit_year)
