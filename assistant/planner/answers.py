@@ -295,7 +295,8 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                       "Bạn muốn chọn khách hàng nào?" if r.get("ambiguous") else "Khách hàng tìm thấy:")
         def line(c: dict[str, Any]) -> str:
             who = _t(lang, f"{c['contact']} at ", f"{c['contact']}, ") if c.get("contact") else ""
-            return f"- {who}{c.get('name')} ({c.get('code')})" + (f", {c.get('city')}" if c.get("city") else "")
+            place = ", ".join(str(c[k]) for k in ("city", "country") if c.get(k))
+            return f"- {who}{c.get('name')} ({c.get('code')})" + (f", {place}" if place else "")
 
         return head + "\n" + "\n".join(line(c) for c in cands[:8])
     if tool == "find_employees":

@@ -505,6 +505,9 @@ def _most_of(frame: Frame) -> None:
         target = counts[0].target if counts else None
         if target and target not in frame.measures and target == frame.row_count and frame.measures == ["revenue"]:
             frame.measures[:] = [target]   # "which rep has the most open deals": how many, not what they sold
+        if target and not frame.measures and target in MEASURES:
+            frame.measures[:] = [target]   # "which genre has the most tracks?": the tracks counted per genre
+            frame.row = frame.row if frame.row in frame.group_by else None
         if target and target in frame.measures:
             frame.counting = True
             frame.single = frame.limit is None
@@ -1579,6 +1582,13 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
         # Things named but not counted ("best-selling products", "my deals in negotiation", "customers above
         # their limit"): they are the rows of the answer.
         row = ROW_OF_COUNT.get(counts[0].target) or (dimensions[0].target if dimensions else None)
+        if row and frame.row and frame.row != row and after not in PICK_AFTER and re.search(
+                r"\b(have|has|had|with|having|co|dang co|con)\b", " ".join(words[max(0, hit.start - 3):hit.start])):
+            # "which of Margaret's customers have open invoices (and for how much)?": the customers are the rows,
+            # the invoices what they must have — counted, or what they come to
+            money = MEASURES[counts[0].target].counts_of
+            _add(frame.measures, money if money and frame.amount else counts[0].target)
+            return
         # "how much did our customers in Germany buy": one amount over them, not a list of them
         frame.listing = frame.listing or not frame.amount
         if row:

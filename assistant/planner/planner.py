@@ -1397,8 +1397,10 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
 
     # "…in 2017, in Canadian dollars", "in USD": the figure in the documents' own currency, which query_data gives
     in_currency = bool(call.args.get("customer")) and bool(IN_CURRENCY.search(fold(text)))
+    # "did Microsoft buy anything in 2025 so far?": yes or no for one customer, not a month-by-month table
+    yes_no_of_one = bool(call.args.get("customer")) and bool(YES_NO.search(frame.folded)) and not frame.group_by
     if (intent == "report" or (intent is None and set(call.args["measures"]) <= {"revenue", "orders", "units"})) \
-            and not in_currency:
+            and not in_currency and not yes_no_of_one:
         old = _report_for(text, slots)
         if frame.period and "period" in old:
             old["period"] = frame.period   # the period grammar reads more than the slot (a month ahead for deals)
@@ -2455,6 +2457,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             & set(frame.words):
         # "fynn zimmerman lifetime spend?", "what did Germany spend with us in 2022?": what they spent with us
         frame.measures.append("revenue")
+    if frame.weak_revenue and link.customer is not None and frame.period and not frame.measures \
+            and re.search(r"\b(anything|something|at all|gi|chua)\b", frame.folded) and intent not in blocking:
+        frame.measures.append("revenue")   # "did Microsoft buy anything from us in 2025 so far?": what it bought then
     if frame.weak_revenue and link.customer is None and (frame.mine or frame.row == "customer") and not frame.counting \
             and all(MEASURES[m].counts is not None for m in frame.measures):
         frame.measures[:] = ["revenue"]  # "what did my customers buy in 2023": their purchases together

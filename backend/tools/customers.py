@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from pydantic import Field
+from sqlalchemy import select
 
+from backend.models import Customer
 from backend.tools.context import ToolContext
 from backend.tools.lookup import match_customers
 from backend.tools.registry import register
@@ -19,6 +21,7 @@ class CustomerCandidate(ToolModel):
     code: str = Field(description="Customer code; use it to refer to this customer unambiguously")
     name: str
     city: str | None = None
+    country: str | None = None
     score: float = Field(description="Match score 0-100; 100 is an exact code, e-mail or phone match")
     matched_on: str = Field(description="What matched: code, email, email domain, phone or name")
     contact: str | None = Field(None, description="The contact person whose e-mail or phone matched, if it was a contact's")
@@ -34,7 +37,9 @@ class FindCustomersResult(ToolModel):
 def find_customers(ctx: ToolContext, params: FindCustomersInput) -> FindCustomersResult:
     """Find customers by name, code, e-mail, phone or city; fuzzy and accent-insensitive, best match first."""
     matches = match_customers(ctx.session, params.query, limit=params.limit)
-    candidates = [CustomerCandidate(code=m.code, name=m.name, city=m.city, score=m.score, matched_on=m.matched_on,
-                                    contact=m.contact) for m in matches]
+    countries = dict(ctx.session.execute(select(Customer.id, Customer.country)
+                                         .where(Customer.id.in_([m.id for m in matches]))).all()) if matches else {}
+    candidates = [CustomerCandidate(code=m.code, name=m.name, city=m.city, country=countries.get(m.id), score=m.score,
+                                    matched_on=m.matched_on, contact=m.contact) for m in matches]
     ambiguous = len(candidates) > 1 and candidates[0].score < 100 and candidates[0].score - candidates[1].score < 8
     return FindCustomersResult(query=params.query, candidates=candidates, ambiguous=ambiguous)
