@@ -96,6 +96,7 @@ PINNED = {
     "second-22.json": "e84cf2641fa06447cccdb77aaa82b998e86ca139c79225a0027dbc67bc29fe1f",
     "demo-21.json": "76004b6825192c47804ca69430b762514fc4496b4ffdf74017d7a6fc225377d6",
     "erp-19.json": "903dc1a7dcc2e47272f64e31a3c9c9c9d49f643af972f9452ff38fad9259ffb5",
+    "chinook-23.json": "44aff828d0d24a23ceb39a1d53bae27ca3d9628362f44c0e59ed92a23af81543",
 }
 
 
