@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.planner import when as when_mod
 from assistant.planner.lexicon import Hit, lexicon, token_marks, tokens
+from backend.semantic.dimensions import DIMENSIONS
 from backend.semantic.engine import supported_dimensions
 from backend.semantic.measures import MEASURES
 from backend.text import fold
@@ -241,7 +242,7 @@ def _company_buys(frame: Frame) -> None:
             frame.measures[frame.measures.index("purchases")] = "revenue"
 
 
-ANY_ONE = re.compile(r"\b(?:any|a|one) (?:single |one )?(customers?|clients?|accounts?|products?|tracks?|reps?|salespeople|"
+ANY_ONE = re.compile(r"(?<!\bwith )(?<!\bfrom )(?<!\bto )(?<!\bof )(?<!\bfor )\b(?:any|a|one) (?:single |one )?(customers?|clients?|accounts?|products?|tracks?|reps?|salespeople|"
                      r"salesperson|suppliers?)\b")
 
 
@@ -676,6 +677,21 @@ def _vat_in_and_out(frame: Frame) -> None:
     frame.measures[:] = [named[m["a"]], named[m["b"]]] + [x for x in frame.measures if x not in named.values()]
 
 
+# A figure said of one document ("the biggest overdue bill", "our largest unpaid invoice"): the document is the row.
+DOCUMENT_NOUNS = {"bill": "bill", "invoice": "invoice", "order": "order", "deal": "opportunity", "po": "purchase_order"}
+
+
+def _one_document_ranked(frame: Frame) -> None:
+    if not frame.single or frame.group_by:
+        return
+    for hit in frame.hits:
+        last = frame.words[hit.end - 1]
+        if last in DOCUMENT_NOUNS and hit.of("measure") and any(t.target in frame.measures for t in hit.of("measure")) \
+                and DOCUMENT_NOUNS[last] in DIMENSIONS:
+            frame.row, frame.row_count = DOCUMENT_NOUNS[last], None
+            return
+
+
 WHOLE_PERIODS = re.compile(r"\b(full|complete|completed|whole|entire) (calendar )?(?P<unit>year|quarter|month)s?\b")
 
 
@@ -759,6 +775,7 @@ def parse(text: str, today: date) -> Frame:
             MEASURES[m].unit == "days" for m in frame.measures):
         frame.counting = False   # "how many days overdue is it": the days figure, not a count of things
     _implicit_measures(frame)
+    _one_document_ranked(frame)
     _whole_periods_only(frame)
     _vat_in_and_out(frame)
     if {"revenue", "stock_on_hand"} <= set(frame.measures) and WORTH.search(frame.folded) and not re.search(
@@ -1205,7 +1222,7 @@ def _units_on_order(frame: Frame) -> None:
 
 MONEY_ASKED = re.compile(r"\b(bao nhieu tien|tong tien|tong gia tri|gia tri|tri gia|how much money|worth|value|"
                          r"how much (did|do|have) we (spend|spent|order|ordered)|spend|spent|het bao nhieu)\b")
-BEFORE_VAT = re.compile(r"\b(chua (co )?(vat|thue)|truoc (vat|thue)|before (vat|tax)|excl(uding)? (vat|tax)|ex vat|net of vat|"
+BEFORE_VAT = re.compile(r"\b(chua (co |tinh |gom )?(vat|thue)|truoc (vat|thue)|before (vat|tax)|excl(uding)? (vat|tax)|ex vat|net of vat|"
                         r"khong (tinh |gom )?(vat|thue))\b")
 
 
@@ -1280,7 +1297,8 @@ COUNT_SAID = re.compile(r"\b(how many|number of|count of|so luong|bao nhieu (co 
 BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bhow many\b|\bbao nhieu (khoan|lan|don|hoa don|cai)\b"
                         r".{0,40}\b(bao nhieu tien|tong (tien|gia tri|bao nhieu|cong bao nhieu|so tien))\b|"
                         r"\bso luong va (tong )?(gia tri|so tien)\b|"
-                        r"\bhow many\b.{0,60}\b(and )?(what ?'?s|what is|what was) the (total|total value|total amount|value|amount)\b|"
+                        r"\bhow many\b.{0,60}\b(and )?(what ?'?s|what is|what was|what were) (the|their|its) (total|total value|"
+                        r"total amount|value|amount|worth)\b|"
                         r"\bhow many\b.{0,60}\band (for )?how much\b|"
                         r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|this) (come|add up|amount) to\b|"
                         r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|these|this) (all )?total\b|"
@@ -1337,11 +1355,21 @@ def _how_many_and_how_much(frame: Frame) -> None:
     """'cash payments received this year: how many and how much?': the count beside the amount."""
     if not BOTH_ASKED.search(frame.folded):
         return
+    if "revenue" in frame.measures and not re.search(r"\b(revenue|sales|sold|sell|doanh thu|doanh so|ban)\b", frame.folded):
+        # "bao nhiêu đơn mua hàng, tổng giá trị bao nhiêu?": the worth of the things counted, not sales
+        from assistant.planner.data import VALUE_OF_COUNT
+
+        worth = next((VALUE_OF_COUNT[m] for m in frame.measures if VALUE_OF_COUNT.get(m) not in (None, "revenue")), None)
+        if worth in MEASURES:
+            frame.measures[:] = list(dict.fromkeys(worth if m == "revenue" else m for m in frame.measures))
     if not frame.measures and frame.weak_revenue:
         # "what did Patrick Gray buy last month? how many tracks and what did it come to": the units and the money
         frame.measures[:] = ["units", "revenue"]
         frame.weak_revenue = False
         return
+    if "units_received" in frame.measures and {"supplier_bills", "open_bills", "goods_receipts"} & set(frame.measures) \
+            and not re.search(r"\b(units|boxes|pieces|qty|quantity|so luong)\b", frame.folded):
+        frame.measures.remove("units_received")   # "how many supplier bills did we receive": the bills, not goods
     units_sold = bool(re.search(r"\bhow many\b[^?.]{0,40}\b(sell|sold|ban duoc|ban)\b|\bbao nhieu (cai|chiec|san pham)\b",
                                 frame.folded))
     for name in list(frame.measures):

@@ -1543,6 +1543,11 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
     from assistant.planner.when import COMPARE_WORDS, relation_between
 
     args = dict(memory.args)
+    from assistant.planner.frame import BEFORE_VAT
+
+    if BEFORE_VAT.search(frame.folded) and "purchase_order_value" in args.get("measures", []):
+        # "còn chưa tính VAT thì bao nhiêu?": the same orders' value before VAT
+        args["measures"] = ["purchase_order_net" if m == "purchase_order_value" else m for m in args["measures"]]
     against = relation_between(args.get("period"), frame.period, frame.today) \
         if frame.period and COMPARE_WORDS.search(frame.folded) and not frame.compare else None
     if against:
