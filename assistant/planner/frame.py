@@ -284,6 +284,10 @@ def _plain_readings(frame: Frame) -> None:
             and not SUPPLIER_WORDS.search(frame.folded) and "revenue" in MEASURES:
         # "which customers made purchases in France": what they bought from us, not what we bought
         frame.measures[:] = list(dict.fromkeys("revenue" if m == "purchases" else m for m in frame.measures))
+    if "inactive_products" in frame.measures and len(frame.measures) > 1 and frame.row == "product" and not frame.counting:
+        # "mặt hàng nào đã ngừng kinh doanh mà vẫn còn tồn kho?": the discontinued ones are the rows, with their stock
+        frame.measures.remove("inactive_products")
+        frame.row_count = "inactive_products"
     if re.search(r"\b(biggest|largest|smallest|highest|priciest|most expensive) (single )?(purchase|sale|transaction)\b",
                  frame.folded) and set(frame.measures) <= {"revenue", "purchases"}:
         # "her biggest purchase ever": her largest order, not the product she spent most on
@@ -526,7 +530,7 @@ def _customers_overdue(frame: Frame) -> None:
 
 # How many of a unit of goods: "bao nhiêu thùng", "how many boxes".
 UNITS_ASKED = re.compile(r"\b(how many|bao nhieu|may)\s+(thung|hop|cai|chiec|ram|goi|cuon|bo|loc|tap|boxes|box|cases|units|"
-                         r"pieces|packs|reams|cartons|pcs|rolls|sets)\b")
+                         r"pieces|packs|reams|cartons|pcs|rolls|sets|bundles|packets|bags|bottles|pallets)\b")
 
 
 def _units_asked(frame: Frame) -> None:
@@ -783,9 +787,10 @@ def parse(text: str, today: date) -> Frame:
         # "the value of our Tents & Shelters stock": what the stock is worth, not sales beside a count
         frame.measures[:] = ["stock_value"] + [m for m in frame.measures if m not in ("revenue", "stock_on_hand")]
     if {"stock_available", "stock_reserved", "stock_on_hand"} & set(frame.measures) and "orders" in frame.measures \
-            and re.search(r"\b(reserved|held|set aside|allocated|giu|da giu) (for|on|against|cho) (the )?(orders?|don( hang)?)\b",
-                          frame.folded):
-        frame.measures.remove("orders")   # "available after what's reserved for orders": the stock, not a count of orders
+            and re.search(r"\b(reserved|held|set aside|allocated|giu|da giu) (for|on|against|cho) (the )?(customer |customers )?"
+                          r"(orders?|don( hang)?)\b", frame.folded):
+        # "available after what's reserved for (customer) orders": the stock, not a count of orders or customers
+        frame.measures[:] = [m for m in frame.measures if m not in ("orders", "customers")]
     if frame.measures == ["overdue_amount"] and re.search(r"\b(bao nhieu ngay|may ngay|how many days|how long|how late)\b",
                                                           frame.folded) and "max_days_overdue" in MEASURES:
         # "Trường Phong nợ quá hạn bao nhiêu ngày rồi?": the days, invoice by invoice, with what is overdue

@@ -578,7 +578,7 @@ MEASURE_LIST: list[Measure] = [
     _m("stock_available", "available", "có thể bán", "Units on hand minus units reserved for orders, today.",
        "Số lượng tồn trừ số đã giữ cho đơn hàng, hôm nay.", "quantity",
        synonyms_en=("available stock", "free stock", "unreserved", "available to sell", "net of reserved",
-                    "can i still sell", "can we still sell", "left to sell", "still have to sell", "free to sell", "not reserved", "free to ship"),
+                    "can i still sell", "can we still sell", "can i sell", "can we sell", "could i sell", "left to sell", "still have to sell", "free to sell", "not reserved", "free to ship"),
        synonyms_vi=("hàng có sẵn", "còn bán được", "khả dụng", "còn khả dụng", "tồn khả dụng", "có thể bán được"),
        on={"stock": _sum(lambda s: StockLevel.quantity - StockLevel.reserved)}),
     _m("stock_reserved", "reserved", "đã giữ cho đơn", "Units reserved for orders, today.",
