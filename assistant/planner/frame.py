@@ -500,10 +500,24 @@ def _acronyms(frame: Frame) -> None:
             frame.measures.remove(_VI_ACRONYMS[said[0]])
 
 
+# Things a colleague holds ("who has the most open deals?": the reps, by how many)
+HELD_BY_REPS = {"opportunities", "open_opportunities", "customers", "quotes", "interactions"}
+
+
+def _who_has_the_most(frame: Frame) -> None:
+    if frame.group_by or not re.search(r"^\s*who (has|have|had|holds|owns|is holding|looks after) the (most|fewest|least)\b",
+                                       frame.folded):
+        return
+    if frame.row_count in HELD_BY_REPS or set(frame.measures) & HELD_BY_REPS:
+        frame.group_by.append("owner")
+        frame.row = None
+
+
 def _most_of(frame: Frame) -> None:
     """'which rep looks after the most customers?': the reps ranked by how many customers, the top one."""
-    m = re.search(r"\b(?:the )?(most|fewest|least|nhieu nhat|it nhat) (\w+(?: \w+){0,2})", frame.folded)
-    if not m or not frame.group_by or frame.counting:
+    m = re.search(r"\b(?:the )?(most|fewest|least|nhieu nhat|it nhat) (\w+(?: \w+){0,2})", frame.folded) or \
+        re.search(r"\b(nhieu|it) (\w+(?: \w+)?) nhat\b", frame.folded)   # "nhiều ticket nhất": the most tickets
+    if not m or not (frame.group_by or frame.row) or frame.counting:
         return
     for hit in lexicon().find(m.group(2).split()):
         counts = hit.of("count")
@@ -516,7 +530,7 @@ def _most_of(frame: Frame) -> None:
         if target and target in frame.measures:
             frame.counting = True
             frame.single = frame.limit is None
-            if m.group(1) in ("fewest", "least", "it nhat"):
+            if m.group(1) in ("fewest", "least", "it nhat", "it"):
                 frame.order = "asc"
             return
 
@@ -842,6 +856,7 @@ def parse(text: str, today: date) -> Frame:
     _bucket_list(frame)
     _bucket_figure(frame)
     _any_one(frame)
+    _who_has_the_most(frame)
     _most_of(frame)
     _company_buys(frame)
     _possessor(frame)
@@ -1342,7 +1357,8 @@ def _oldest_document(frame: Frame) -> None:
     if m is None or frame.group_by:
         return
     bill = m.group(3) == "bill" or bool(re.search(r"\b(nha cung cap|ncc|mua hang)\b", m.group(0)))
-    if "max_days_overdue" in frame.measures and frame.row == "customer" and not bill:
+    if "max_days_overdue" in frame.measures and frame.row in ("customer", "invoice") and not bill:
+        # ("what's our oldest overdue invoice?": that one, how late, and what is still open on it)
         frame.row, frame.row_count = "invoice", "invoices"
         if "open_receivables" not in frame.measures:
             frame.measures.append("open_receivables")

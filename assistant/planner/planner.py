@@ -1001,6 +1001,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"the nao la|valid|validity|maximum|minimum|at most|at least|before it (has|needs) to be|needs? approval|"
                     r"incoterms?|warranty|toi da|toi thieu|khong can|xin duyet|phai duyet|khi nao thi|bi khoa|ban dau|"
                     r"(?:phai )?tra truoc|thanh toan truoc|dat coc|pay (?:up ?front|in advance)|prepay(?:ment)?s?|"
+                    r"(?:opening|initial|first) (?:credit )?limit|han muc (?:ban dau|khoi diem|dau tien)|"
                     r"bao hanh|hieu luc|max|min|cut[ -]?off|deadline|han chot|escalated?|escalation|"
                     r"can (?:i|we|finance|sales|support|a rep|the rep|a manager) (?:take|accept|write off|waive|refund|allow|"
                     r"agree|approve|grant|give|offer)|write (?:it )?off|write-?offs?|changed? (?:their|his|her|my|your) minds?|"
@@ -1735,7 +1736,7 @@ YES_NO_TOPICS = (
     ("overdue", re.compile(r"\b(late|overdue|past due|behind|qua han|tre han|tre)\b")),
     ("owes", re.compile(r"\b(owe|owes|owing|unpaid|outstanding|open invoices?|no|con no|chua tra|chua thanh toan)\b")),
 )
-PAID_ASKED = re.compile(r"\b(has|have|is|was|did) (it|this|that|the invoice|this invoice|that invoice|\w+( \w+){0,3}) (been )?"
+PAID_ASKED = re.compile(r"\b(has|have|is|was|did) (it|this|that|the invoice|this invoice|that invoice|[\w-]+( [\w-]+){0,3}) (been )?"
                         r"(paid|settled|pay)\b|\b(da )?(thanh toan|tra) (chua|het chua)\b|\bpaid (yet|in full)\?")
 COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
                         r"bien loi nhuan|what do we pay for (it|them|one|each|the|a|an)|what we pay for (it|them|the)|"

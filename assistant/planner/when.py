@@ -298,7 +298,7 @@ def _year_quarter(m, today):
     return f"{m['y']}-Q{m['q']}"
 
 
-@_pattern(r"\bthang\s*(?P<mo>\d{1,2})(?:\s*(?:/|-)?\s*(?:nam\s+)?(?P<y>" + _YEAR_WORDS + r"))?\b")
+@_pattern(r"\bth(?:ang|ag|nag)\s*(?P<mo>\d{1,2})(?:\s*(?:/|-)?\s*(?:nam\s+)?(?P<y>" + _YEAR_WORDS + r"))?\b")
 def _thang(m, today):
     month = int(m["mo"])
     if not 1 <= month <= 12:
