@@ -45,7 +45,10 @@ VIETNAMESE.update({code: vietnamese.lower() if code == "current" else vietnamese
 # Either open state of a purchase order, said in one breath ("still open (sent but not fully received)").
 _NOT_ALL_IN = ("sent but not fully received", "sent and not fully received", "sent but not yet fully received",
                "sent but not all received", "da gui nhung chua nhan du", "da gui ma chua nhan du", "dang ve",
-               "dang tren duong ve", "sap ve", "on the way", "in transit")
+               "dang tren duong ve", "sap ve", "on the way", "in transit", "haven t been fully received",
+               "hasn t been fully received", "have not been fully received", "has not been fully received",
+               "not been fully received", "haven t been received", "hasn t been received", "not been received yet",
+               "haven t fully arrived", "hasn t fully arrived", "not fully arrived")
 _WAITING_FOR_GOODS = ("waiting for goods", "waiting for the goods", "waiting for delivery", "still to arrive",
                       "waiting on goods", "waiting on the goods", "waiting on goods for", "still waiting on",
                       "waiting on delivery",

@@ -656,8 +656,10 @@ def _amount_thresholds(folded: str, priced: set[str] = frozenset()) -> list[tupl
 def _named_state_wins(frame: Frame) -> None:
     """'purchase orders sent and waiting for delivery': a state named by itself (sent) narrows a phrase that fits
     several states of the same thing (waiting for delivery: sent or partly received)."""
+    def said_as_verb(h: Hit) -> bool:   # "POs we have sent that …": what was done, not the state "sent"
+        return h.start >= 1 and frame.words[h.start - 1] in ("we", "i", "they", "have", "has", "had", "da")
     by_hit = [[tuple(t.target.split("=", 1)) for t in h.terms if t.kind == "status" and "=" in t.target]
-              for h in frame.hits]
+              for h in frame.hits if not said_as_verb(h)]
     for states in by_hit:
         if len(states) < 2 or len({d for d, _ in states}) != 1:
             continue

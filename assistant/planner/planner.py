@@ -464,7 +464,7 @@ def _bills_asked(args: dict[str, Any], measures: list[str], frame) -> None:
 REPORTING = re.compile(r"\b(report|reports|reporting) to\b|\b(my|his|her|their) (manager|boss|supervisor|line manager|team)\b|"
                        r"\b(manager|boss|supervisor) of\b|\bdirect reports\b|\b(who|ai) (is|la) (the )?(manager|boss|quan ly|sep)\b|"
                        r"\bquan ly (cua|truc tiep)\b|\bsep cua\b|\bcap tren\b|\bbao cao (cho|len)\b|\bteam of\b|"
-                       r"\w(?:'| )?s team\b|\b(nhom|doi) cua\b")
+                       r"\w(?:'| )?s team\b|\b(nhom|doi) cua\b|\w(?:'| )?s (manager|boss|supervisor|line manager)\b")
 MY_LINE = re.compile(r"\b(do|am|should) i report to\b|\bmy (manager|boss|supervisor|line manager|team|direct reports)\b|"
                      r"\b(toi|em|minh) bao cao (cho|len) ai\b|\b(quan ly|sep|cap tren)( truc tiep)? cua (toi|em|minh)\b|"
                      r"\b(who|ai)( (is|are|does|do))? (reports?|reporting|bao cao)( directly| truc tiep)? (to|cho) "
@@ -493,7 +493,9 @@ STAFF_LIST = re.compile(r"\b(list|danh sach|who are|show me|all)( of)?( our| the
 TEAM_ASKED = re.compile(r"\b(who|ai)\b.{0,25}\b(on|in|trong|o|phu trach|thuoc|lead|leads|runs) (the |our |cac |)"
                         r"((nhom|bo phan|phong|team|department|dept) (sales|support|finance|accounting|kinh doanh|ban hang|"
                         r"ho tro( khach hang)?|cham soc khach hang|ke toan|tai chinh)|(sales|support|finance|accounting) "
-                        r"(team|department|dept)|(sales|support|finance|accounting)\s*\??$)")
+                        r"(team|department|dept)|(sales|support|finance|accounting)\s*\??$)|"
+                        r"\b(nhom|bo phan|phong|team|doi|doi ngu) (sales|support|finance|kinh doanh|ban hang|ho tro|"
+                        r"cham soc khach hang|ke toan|tai chinh) (gom|co|la) (nhung )?(ai|nguoi nao)\b")
 STAFF_ROLES = (("sales", r"sales|kinh doanh|ban hang"), ("support", r"support|ho tro|cham soc"),
                ("finance", r"finance|accountant|accounting|ke toan|tai chinh"), ("manager", r"\bmanagers\b"))
 # What the directory holds about a colleague: how to reach them, their role and region.
