@@ -479,6 +479,13 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         verdict = _enough(r, stock, (hints or {}).get("enough_in"), lang, bool((hints or {}).get("enough")))
         if verdict:
             lines.insert(0, verdict)
+        elif (hints or {}).get("reorder_asked") and stock:
+            # "is it below the reorder level anywhere?": the tool's own flag, warehouse by warehouse
+            below = [str(s.get("warehouse")) for s in stock if s.get("below_reorder")]
+            lines.insert(0, _t(lang, f"Yes — below its reorder level in {', '.join(below)}." if below else
+                               "No — not below its reorder level in any warehouse.",
+                               f"Có — dưới mức đặt hàng lại ở {', '.join(below)}." if below else
+                               "Không — không kho nào dưới mức đặt hàng lại."))
         def reorder(s: dict[str, Any]) -> str:
             level = s.get("reorder_level")
             if s.get("below_reorder"):

@@ -49,6 +49,7 @@ MY_TEAM = re.compile(r"\b(each of )?my (sales )?(reps|team|salespeople|sellers|p
                      r"\b(nhan vien|doi|nhom) cua (toi|em|minh)\b")
 # The customer the conversation is about, named by a pronoun ("them", "he", "khách này").
 SPOKEN_OF = re.compile(r"\b(them|they|their|theirs|he|she|him|his|her|hers|that customer|this customer|this account|"
+                       r"the customer|the customer s|the client|the client s|"
                        r"that account|ho|khach nay|khach do|khach hang nay|khach hang do|ben nay|ben do|cong ty nay|"
                        r"cong ty do)\b")
 # A ranking asked in words ("which customers opened the most tickets").
@@ -1767,8 +1768,12 @@ def _busiest(session: Session, link: LinkResult):
 ENOUGH = re.compile(r"\b(enough|sufficient|du hang|co du|du de|du so luong|du cho|du khong|du \d+|"
                     r"(do|does|have|has|did) (we|they|you|it|the \w+ warehouse) (have|got|hold|carry|stock) \d+|"
                     r"are there \d+|is there \d+)\b")
-NEXT_DUE = re.compile(r"\b(next|tiep theo|ke tiep|sap toi|soonest|upcoming)\b")
+NEXT_DUE = re.compile(r"\b(next|tiep theo|ke tiep|sap toi|soonest|upcoming|due first|falls? due first|first to fall due|"
+                      r"den han (truoc|som nhat|dau tien))\b")
+DUE_FIRST = re.compile(r"\b(due first|falls? due first|first to fall due|den han (truoc|som nhat|dau tien))\b")
 # The next due date asked for with the amount: the document due then, not the whole balance beside the date.
+# The due date of each open document, whatever it is (past or ahead), beside what is open on it.
+DUE_FIRST_OF = {"open_payables": ("bill_due_date", "bill"), "open_receivables": ("invoice_due_date", "invoice")}
 DUE_PAIRS = {"next_bill_due": ("open_payables", "bill"), "invoice_due_date": ("open_receivables", "invoice")}
 
 
@@ -1829,6 +1834,14 @@ def _next_due(plan: Plan, folded: str) -> None:
         plan.args.pop("group_by", None)   # the earliest due date still ahead
         return
     if plan.args.get("group_by"):
+        rows = set(plan.args["group_by"])
+        for amount, (due, row) in DUE_FIRST_OF.items():
+            if DUE_FIRST.search(folded) and amount in measures and due not in measures and row in rows:
+                # "which of those bills is due first?": those still open, by due date, the first (overdue or not)
+                plan.args["measures"] = [amount, due]
+                plan.args["conditions"] = [c for c in plan.args.get("conditions") or [] if c.get("measure") != amount] + [
+                    {"measure": amount, "op": ">", "value": "0"}]
+                plan.args.update(order_by=due, order="asc", limit=1)
         return
     for due, (amount, row) in DUE_PAIRS.items():
         if due in measures and (amount in measures or re.search(r"\b(how much|bao nhieu|amount|so tien)\b", folded)):
@@ -1857,6 +1870,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     if mark and tail.strip() and CONTEXT_TAIL.search(fold(tail)):
         text = question + mark
     plan = _make_plan(text, session=session, actor_id=actor_id, today=today, memory=memory)
+    if plan.tool == "product_availability" and YES_NO.search(fold(text)) and re.search(
+            r"\b(reorder|re-order|muc dat hang lai|dat hang lai|ton toi thieu)\b", fold(text)):
+        plan.hints = {**(plan.hints or {}), "reorder_asked": True}   # "is it below the reorder level anywhere?"
     if plan.tool == "invoice_status" and WHAT_ON.search(fold(text)):
         plan.hints = {**(plan.hints or {}), "lines": True}   # "what's on invoice INV-2024-000299?": its lines
     if plan.tool == "query_data" and plan.args.get("compare") == "same_period_last_year" and re.search(
@@ -2821,7 +2837,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             and not frame.period and link.customer is None and person is None and intent not in WRITE_INTENTS:
         # "doanh số của tôi quý 2" then "so với cùng kỳ năm ngoái thì sao?": the same figure, compared
         return _data_follow_up(text, frame, memory, link, language, session, index)
-    if follow_up and memory.intent == "data" and memory.args.get("measures") and not frame.is_data \
+    last_contact = intent == "history" and LATEST.search(frame.folded) and re.search(HISTORY_KINDS["interactions"], frame.folded)
+    if follow_up and memory.intent == "data" and memory.args.get("measures") and not frame.is_data and not last_contact \
             and (intent in (None, "report", "overview", "history", "credit")
                  or (intent not in blocking and _bare_follow_up(text, today, frame, link, person, extra))):
         return _data_follow_up(text, frame, memory, link, language, session, index)
@@ -3013,6 +3030,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         args["kind"] = kind
         summary = re.split(r":\s*", text, maxsplit=1)
         args["summary"] = summary[1].strip() if len(summary) > 1 and len(summary[1].strip()) >= 3 else text.strip()
+    elif intent == "find_customer" and not slots.email and link.customer is None and memory.customer_code \
+            and SPOKEN_OF.search(fold(text)) and re.search(r"\b(phone|number|e-?mail|contact|address|so dien thoai|sdt|dia chi)\b",
+                                                           fold(text)):
+        # "what's the customer's phone number?" after a ticket of theirs: that customer's contacts, not a search
+        plan.intent, plan.tool = "contacts", "customer_overview"
+        args["customer"] = memory.customer_code
+        plan.customer_code = memory.customer_code
+        if language == "vi":
+            args["language"] = "vi"
     elif intent == "find_customer":
         query = slots.email
         if not query:
