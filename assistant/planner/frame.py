@@ -284,6 +284,10 @@ def _plain_readings(frame: Frame) -> None:
             and not SUPPLIER_WORDS.search(frame.folded) and "revenue" in MEASURES:
         # "which customers made purchases in France": what they bought from us, not what we bought
         frame.measures[:] = list(dict.fromkeys("revenue" if m == "purchases" else m for m in frame.measures))
+    if frame.weak_revenue and frame.measures == ["orders"] and re.search(r"\bwhat did (we|you|they|i|he|she) (sell|buy)\b",
+                                                                          frame.folded):
+        frame.measures.insert(0, "revenue")   # "what did we sell last week, and how many orders was that?"
+        frame.weak_revenue = False
     if "inactive_products" in frame.measures and len(frame.measures) > 1 and frame.row == "product" and not frame.counting:
         # "mặt hàng nào đã ngừng kinh doanh mà vẫn còn tồn kho?": the discontinued ones are the rows, with their stock
         frame.measures.remove("inactive_products")
@@ -505,6 +509,14 @@ HELD_BY_REPS = {"opportunities", "open_opportunities", "customers", "quotes", "i
 
 
 def _who_has_the_most(frame: Frame) -> None:
+    if re.search(r"^\s*who\b( on| in| of)?( the| my| our)?( team| reps| sales team)?\s*(sold|sells|closed|brought in|"
+                 r"booked)\b.{0,30}\b(most|least|fewest)\b", frame.folded) and "owner" not in frame.group_by:
+        # "who on the team sold the most that month?": the reps, by what they sold ("that month" is the period)
+        frame.group_by[:] = [d for d in frame.group_by if d not in ("day", "week", "month", "quarter", "year")] + ["owner"]
+        frame.row = None
+        if not frame.measures:
+            frame.measures.append("revenue")
+        return
     if frame.group_by or not re.search(r"^\s*who (has|have|had|holds|owns|is holding|looks after) the (most|fewest|least)\b",
                                        frame.folded):
         return

@@ -86,7 +86,7 @@ def _count_of_that(frame, shown) -> None:
     on (the overdue bills), not of every bill ever."""
     from assistant.planner.frame import BUYING_SIDE, ROW_OF_COUNT
 
-    twin = next((AMOUNT_COUNTED[m] for m in shown if m in AMOUNT_COUNTED), None)
+    twin = next((AMOUNT_COUNTED[m] for m in shown if m in AMOUNT_COUNTED), None)   # (the first amount asked)
     for i, name in enumerate(frame.measures):
         # ("bills" read as invoices: the supplier's, when the amount was on the buying side)
         row = ROW_OF_COUNT.get(BUYING_SIDE.get(name, name) if twin in BUYING_MEASURES else name)
@@ -396,9 +396,10 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
                         hints={"today": today.isoformat()})
     if frame.counting and IN_TOTAL.search(frame.folded) and len(frame.measures) == 1:
         asked = frame.measures[0]
-        shown = set(memory.args["measures"])
-        # the narrower count whose things the last figure was about ("overdue" -> the overdue invoices)
-        count = next((m.name for m in MEASURES.values() if m.counts_of in shown and
+        shown = list(memory.args["measures"])
+        # the narrower count whose things the last figure was about ("overdue" -> the overdue invoices; of two
+        # figures shown, the first asked: "overdue receivables" showed what is open beside it)
+        count = next((m.name for figure in shown for m in MEASURES.values() if m.counts_of == figure and
                       (m.name == asked or _refines(m.name, asked))), None)
         if count is None:
             return None
@@ -2467,6 +2468,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 len(w) >= 3 and w not in STOP for w in (set(product.tokens) & set(frame.words)) - said):
             counted = None   # "giá may tinh Casio fx-580VN X": the product's words (máy tính), not "mấy tỉnh"
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
+    if performance and re.search(r"\bhow am i doing\b|\b(toi|em) (dang )?(lam an|lam viec) the nao\b", frame.folded):
+        frame.mine = True   # "how am I doing this year?": the asker's own sales
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)
                         or "owner" in frame.group_by):
         frame.measures.append("revenue")   # ("how did each rep do last year": their sales, rep by rep)
