@@ -46,6 +46,9 @@ def _memory(messages: list[BaseMessage]) -> Memory:
             code = (result.get("customer") or {}).get("code") if isinstance(result.get("customer"), dict) else result.get("customer_code")
             rows = result.get("rows") if isinstance(result.get("rows"), list) else []
             memory.rows = _rows_shown(memory, rows) or _order_of_ticket(result) or _one_order(result)
+            found = result.get("candidates") if isinstance(result.get("candidates"), list) else []
+            if not code and len(found) == 1 and isinstance(found[0], dict) and found[0].get("code"):
+                code = found[0]["code"]   # "find customer Bjørn Hansen" then "who's his rep?": the one found
             if not code and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("customer_name"):
                 code = rows[0].get("customer")  # query_data's one customer ("our top customer in Germany")
             if code:

@@ -296,7 +296,9 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         def line(c: dict[str, Any]) -> str:
             who = _t(lang, f"{c['contact']} at ", f"{c['contact']}, ") if c.get("contact") else ""
             place = ", ".join(str(c[k]) for k in ("city", "country") if c.get(k))
-            return f"- {who}{c.get('name')} ({c.get('code')})" + (f", {place}" if place else "")
+            reach = "; ".join(str(c[k]) for k in ("phone", "email") if c.get(k)) if len(cands) <= 3 else ""
+            return f"- {who}{c.get('name')} ({c.get('code')})" + (f", {place}" if place else "") + \
+                (f" — {reach}" if reach else "")
 
         return head + "\n" + "\n".join(line(c) for c in cands[:8])
     if tool == "find_employees":

@@ -63,7 +63,8 @@ class DataCall:
 
 
 # "total purchases by JetBrains", "tổng cộng Minh Phát đã mua": one customer's or product's whole history
-TOTAL_OF_ONE = re.compile(r"\b(total|in all|altogether|all together|tong cong|tong so)\b")
+TOTAL_OF_ONE = re.compile(r"\b(total|in all|altogether|all together|tong cong|tong so)\b|"
+                          r"\bhow many \w+( \w+)? (has|have) \w+( \w+){0,3} (had|placed|made|bought|ordered)\b")
 
 
 def _allowed(measures: list[str], dimension: str) -> bool:

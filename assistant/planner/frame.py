@@ -1593,6 +1593,7 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
         words[hit.start] in GROUP_BEFORE or (before2, before) in (("xep", "hang"), ("ca", "hai"), ("ca", "2")) or \
         before2 in ("each", "every", "tung") or \
+        words[max(0, start - 3):start][:2] in (["each", "of"], ["every", "one"], ["all", "of"]) or \
         bool({after, words[hit.end - 1]} & {"breakdown", "split"}) or (   # "aging buckets", not "the 91+ bucket"
             words[hit.end - 1] in ("bucket", "band", "bracket", "buckets", "bands", "brackets")
             and bool(re.search(rf"\b{words[hit.end - 1].rstrip('s')}s\b", (frame.text or "").lower())))

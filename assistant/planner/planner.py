@@ -57,6 +57,8 @@ RANKED = re.compile(r"\b(most|fewest|least|nhieu nhat|it nhat)\b")
 # "how much of that is overdue?", "trong đó bao nhiêu quá hạn": a part of the figure just shown.
 OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so do)\b")
 # "how many orders is that?", "what's that in units?": another figure of what the last answer covered (its period too)
+# A figure that belongs to a rep, said of a given name ("Steve's sales this month", "Mai's commission")
+REP_FIGURE = re.compile(r"\b\w+ s (sales|revenue|commission|quota|target|numbers|figures|pipeline|deals|results)\b")
 THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s*$|\b(what|how much|how many) (is|was) that in\b|"
                          r"\b(la|duoc) bao nhieu (don|hoa don|khach)?\s*(vay|do)\s*\??\s*$")
 def _tickets_listed(frame, customer: str | None, language: str) -> Plan | None:
@@ -1017,7 +1019,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"without (?:a |an |the )?(?:manager|director|approval|"
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
-PERFORMANCE = re.compile(r"\bhow (did|is|s|are|was|were|has|have) \w+( \w+)? (do|doing|done|perform|performing|go|going|"
+PERFORMANCE = re.compile(r"\bhow (did|is|s|are|was|were|has|have) \w+( \w+){0,3} (do|doing|done|perform|performing|go|going|"
                          r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|"
                          r"\bwhat did (i|we|he|she|they) do\b|\b(results?|performance|numbers?)\b|\bket qua\b|"
                          r"\bthanh tich\b|\blam an\b")
@@ -2444,7 +2446,11 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     if person is not None and link.customer is not None and link.span and \
             set(tokens_of(text)[link.span[0]:link.span[1]]) <= set(fold(person.name).split()) and \
-            (re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)) or PERFORMANCE.search(fold(text))):
+            (re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)) or PERFORMANCE.search(fold(text))
+             or REP_FIGURE.search(fold(text))
+             or (follow_up and (memory.args.get("salesperson") or memory.args.get("owner") not in (None, "me"))
+                 and len(tokens_of(text)) <= 4)):
+        # ("Steve's sales this month": a rep's figure; "how did Jane do?" then "and Steve?": the next rep)
         # ("how did Steve do in 2025?": a colleague's results, not the customer Steve Murray)
         link = LinkResult()   # "and Steve Johnson's?": the colleague named in full, not the customer Steve Murray
     if person is not None and link.customer is not None and \
@@ -3034,8 +3040,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         summary = re.split(r":\s*", text, maxsplit=1)
         args["summary"] = summary[1].strip() if len(summary) > 1 and len(summary[1].strip()) >= 3 else text.strip()
     elif intent == "find_customer" and not slots.email and link.customer is None and memory.customer_code \
-            and SPOKEN_OF.search(fold(text)) and re.search(r"\b(phone|number|e-?mail|contact|address|so dien thoai|sdt|dia chi)\b",
-                                                           fold(text)):
+            and SPOKEN_OF.search(fold(text)) and re.search(r"\b(phone|number|e-?mail|contact|address|so dien thoai|sdt|dia chi|"
+                                                           r"rep|owner|account manager|looks after|phu trach)\b", fold(text)):
         # "what's the customer's phone number?" after a ticket of theirs: that customer's contacts, not a search
         plan.intent, plan.tool = "contacts", "customer_overview"
         args["customer"] = memory.customer_code

@@ -22,6 +22,8 @@ class CustomerCandidate(ToolModel):
     name: str
     city: str | None = None
     country: str | None = None
+    email: str | None = None
+    phone: str | None = None
     score: float = Field(description="Match score 0-100; 100 is an exact code, e-mail or phone match")
     matched_on: str = Field(description="What matched: code, email, email domain, phone or name")
     contact: str | None = Field(None, description="The contact person whose e-mail or phone matched, if it was a contact's")
@@ -37,9 +39,11 @@ class FindCustomersResult(ToolModel):
 def find_customers(ctx: ToolContext, params: FindCustomersInput) -> FindCustomersResult:
     """Find customers by name, code, e-mail, phone or city; fuzzy and accent-insensitive, best match first."""
     matches = match_customers(ctx.session, params.query, limit=params.limit)
-    countries = dict(ctx.session.execute(select(Customer.id, Customer.country)
-                                         .where(Customer.id.in_([m.id for m in matches]))).all()) if matches else {}
-    candidates = [CustomerCandidate(code=m.code, name=m.name, city=m.city, country=countries.get(m.id), score=m.score,
+    details = {row.id: row for row in ctx.session.execute(
+        select(Customer.id, Customer.country, Customer.email, Customer.phone)
+        .where(Customer.id.in_([m.id for m in matches])))} if matches else {}
+    candidates = [CustomerCandidate(code=m.code, name=m.name, city=m.city, country=details[m.id].country,
+                                    email=details[m.id].email, phone=details[m.id].phone, score=m.score,
                                     matched_on=m.matched_on, contact=m.contact) for m in matches]
     ambiguous = len(candidates) > 1 and candidates[0].score < 100 and candidates[0].score - candidates[1].score < 8
     return FindCustomersResult(query=params.query, candidates=candidates, ambiguous=ambiguous)
