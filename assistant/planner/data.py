@@ -76,6 +76,8 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
           left_out: frozenset[str] = frozenset()) -> DataCall | None:
     """The query for a data frame, with the entities the planner linked; None when it is no data question."""
     lex = lexicon()
+    if frame.accounts:
+        places = {**places, "account": list(dict.fromkeys([*places.get("account", []), *frame.accounts]))}
     measures = list(frame.measures)
     if "revenue" in measures and frame.row and not _allowed(["revenue"], frame.row):
         # "the total value of open opportunities": what the things themselves are worth, not sales over them

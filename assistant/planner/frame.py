@@ -106,6 +106,7 @@ class Frame:
     excluded: list[tuple[str, str]] = field(default_factory=list)  # statuses left out ("excluding cancelled ones")
     loose_counts: list[str] = field(default_factory=list)  # counts read from a noun no count cue stood before
     share: bool = False           # "what share of revenue ...": the part of the whole the rows make
+    accounts: list[str] = field(default_factory=list)   # ledger accounts meant without their words being said
 
     @property
     def is_data(self) -> bool:

@@ -60,6 +60,7 @@ OF_THAT = re.compile(r"\b(of (that|it|this|those|these|them)|trong (so )?do|so d
 # A figure that belongs to a rep, said of a given name ("Steve's sales this month", "Mai's commission")
 REP_FIGURE = re.compile(r"\b\w+ s (sales|revenue|commission|quota|target|numbers|figures|pipeline|deals|results)\b")
 THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s*$|\b(what|how much|how many) (is|was) that in\b|"
+                         r"\btuong ung (voi )?(bao nhieu|may)\b|"
                          r"\b(la|duoc) bao nhieu (don|hoa don|khach)?\s*(vay|do)\s*\??\s*$")
 def _tickets_listed(frame, customer: str | None, language: str) -> Plan | None:
     """'which high priority tickets are still open', 'list the urgent tickets that are open': the tickets themselves
@@ -80,7 +81,8 @@ def _tickets_listed(frame, customer: str | None, language: str) -> Plan | None:
 
 # The things an amount is owed or expected on: "how many bills is that?" after what is overdue counts the overdue ones.
 AMOUNT_COUNTED = {"overdue_payables": "overdue_bills", "open_payables": "open_bills", "open_receivables": "open_invoices",
-                  "overdue_amount": "overdue_invoices", "pipeline_amount": "open_opportunities"}
+                  "overdue_amount": "overdue_invoices", "pipeline_amount": "open_opportunities",
+                  "supplier_payments_made": "supplier_payment_count", "payments_received": "payment_count"}
 
 
 def _count_of_that(frame, shown) -> None:
@@ -92,8 +94,9 @@ def _count_of_that(frame, shown) -> None:
     for i, name in enumerate(frame.measures):
         # ("bills" read as invoices: the supplier's, when the amount was on the buying side)
         row = ROW_OF_COUNT.get(BUYING_SIDE.get(name, name) if twin in BUYING_MEASURES else name)
-        if row and twin and ROW_OF_COUNT.get(twin) == row and twin in MEASURES:
-            frame.measures[i] = twin
+        if twin and twin in MEASURES and ((row and ROW_OF_COUNT.get(twin) == row)
+                                          or {name, twin} == {"payment_count", "supplier_payment_count"}):
+            frame.measures[i] = twin   # ("tương ứng với bao nhiêu lần thanh toán?" after what we paid: our payments)
 
 
 MY_CUSTOMERS = re.compile(r"\b(my|our) (customers?|accounts?|clients?)\b|\bkhach (hang )?cua (em|toi|minh)\b")
@@ -1684,15 +1687,25 @@ ACCOUNT_ACTIVITY_CUES = re.compile(r"\b(posted|movement|movements|activity|phat 
                                    r"tu dau nam|trong ky|during|for the (month|quarter|year))\b")
 
 
-def _account_figure(frame, extra) -> None:
+# The ledger account a figure is read from, by the account's role (what its balance is, asked after a balance).
+ACCOUNT_OF_MEASURE = {"input_vat": "vat_input", "output_vat": "vat_output"}
+
+
+def _account_figure(frame, extra, balance_before: bool = False) -> None:
     """A ledger account named ("account 1300", "purchase price variance", "lãi chênh lệch tỷ giá"): that account's
     figure — its balance on the day for a balance-sheet account or when a balance is asked, else what was posted
     to it in the period — whatever other figure its words resembled ("lãi" is not gross margin here)."""
     named = extra.accounts(frame.folded)
+    if not named and balance_before:
+        # "số dư thuế GTGT phải nộp" then "còn thuế GTGT đầu vào?": the balance of the account that figure is posted to
+        named = [(extra.account_roles[ACCOUNT_OF_MEASURE[m]], set()) for m in frame.measures
+                 if ACCOUNT_OF_MEASURE.get(m) in extra.account_roles]
+        frame.accounts[:] = [name for name, _ in named]
     if not named:
         return
     kinds = {extra.account_kinds.get(name) for name, _ in named}
-    balance = bool(ACCOUNT_BALANCE_CUES.search(frame.folded)) and not ACCOUNT_ACTIVITY_CUES.search(frame.folded)
+    balance = (bool(ACCOUNT_BALANCE_CUES.search(frame.folded)) or (balance_before and not frame.period)) \
+        and not ACCOUNT_ACTIVITY_CUES.search(frame.folded)   # ("còn thuế GTGT đầu vào?" after a balance: its balance)
     sheet = kinds <= {"asset", "liability", "equity"}
     if not balance and sheet and not ACCOUNT_ACTIVITY_CUES.search(frame.folded):
         balance = True
@@ -2207,7 +2220,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         # "Hoàng Long Trading's purchases this year": what the customer bought from us, not what we bought
         frame.measures[:] = list(dict.fromkeys("revenue" if m == "purchases" else m for m in frame.measures))
     if intent not in WRITE_INTENTS:
-        _account_figure(frame, mentions_mod.mentions_index(session, index.stamp))
+        _account_figure(frame, mentions_mod.mentions_index(session, index.stamp),
+                        balance_before=follow_up and memory.intent == "data"
+                        and memory.args.get("measures") == ["account_balance"])
         _campaign_figure(frame, mentions_mod.mentions_index(session, index.stamp))
     earlier = memory.args.get("period") or memory.period
     if not frame.period and SAME_PERIOD.search(frame.folded) and not frame.compare and earlier not in (None, "all"):
@@ -2644,6 +2659,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         of_that = bool(OF_THAT.search(frame.folded)) or that_figure
         if that_figure:
             _count_of_that(frame, memory.args.get("measures", ()))
+        if of_that and not frame.period and memory.intent == "data" and memory.args.get("period"):
+            frame.period = memory.args["period"]   # "how much of that came in as cash?": of last month's, then
         if customer is None and memory.customer_code and (of_that or SPOKEN_OF.search(frame.folded)):
             customer = memory.customer_code  # "and what deals are open with them?", "how much of that is overdue?"
         if customer is None and memory.customer_code and memory.intent in ("credit", "overview", "history", "contacts") \

@@ -41,7 +41,8 @@ COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|ag
                            r"greater) than(?= (?:in |during )?(?:last|the previous|previous|the same|the month before|"
                            r"the year before|(?:19|20)\d\d|q[1-4]|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|"
                            r"sep\w*|oct\w*|nov\w*|dec\w*)\b))\b")
-LAST_YEAR_COMPARE = re.compile(r"\b(same (?:period|time|month|quarter|week) (?:last|a) year|(?:the )?same (?:period|month|quarter) "
+LAST_YEAR_COMPARE = re.compile(r"\b(cung (?:thang|quy|tuan|ky|thoi diem) (?:nay )?(?:nam ngoai|nam truoc|nam roi)|"
+                               r"same (?:period|time|month|quarter|week) (?:last|a) year|(?:the )?same (?:period|month|quarter) "
                                r"(?:of|in) (?:last|the previous) year|year[- ]over[- ]year|yoy|cung ky(?: nam (?:ngoai|truoc))?|"
                                r"vs\.? last year|versus last year|compared (?:with|to) last year|so voi nam (?:ngoai|truoc)|"
                                r"(?:the )?same (?:period|month|quarter|week) (?:the|a) year (?:before|earlier)|"

@@ -94,7 +94,8 @@ CONDITIONS: tuple[NamedCondition, ...] = (
               ("cash-only", "credit limit of zero", "zero credit limit", "credit limit of 0", "limit of zero",
                "prepay only", "pay in advance"),
               ("hạn mức tín dụng bằng 0", "hạn mức bằng 0", "hạn mức bằng không", "chỉ mua tiền mặt", "mua tiền mặt",
-               "trả tiền trước")),
+               "trả tiền trước", "chỉ được mua trả tiền mặt", "mua trả tiền mặt", "chỉ trả tiền mặt", "chỉ được mua tiền mặt",
+               "chỉ thanh toán tiền mặt")),
         "credit_limit", "=", value=Decimal(0), show=("credit_limit",)),
     NamedCondition(
         "overdue_more_than",
