@@ -1514,7 +1514,9 @@ def _narrowest(frame: Frame) -> None:
         frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
     if OPEN_AS_VERB.search(frame.folded) and ("ticket_status", "open") in frame.statuses:
         # "how many tickets did Summit open in 2015?": tickets they opened then, not the ones open now
-        frame.statuses[:] = [s for s in frame.statuses if s != ("ticket_status", "open")]
+        said = {tuple(t.target.split("=", 1)) for h in frame.hits if frame.words[h.start:h.end] == ["open"]
+                for t in h.of("status")}
+        frame.statuses[:] = [s for s in frame.statuses if s not in said]
         frame.measures[:] = ["tickets_opened" if m == "open_tickets" else m for m in frame.measures]
     if "tickets_opened" in frame.measures and any(d == "ticket_status" and c in ("open", "pending")
                                                   for d, c in frame.statuses):

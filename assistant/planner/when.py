@@ -487,17 +487,24 @@ def read(text: str, today: date) -> When:
     """The period and comparison a (folded) request asks for."""
     found = mentions(text, today)
     ends = [m.span() for m in UP_TO_NOW.finditer(text)]
+    first_days: dict[int, int] = {}
     for m in found:
-        # "between January 1st and today": today ends the range the first day starts
-        tail = re.match(r"\s*(?:and|-)\s+(?:today|now)\b", text[m.end:])
+        # "between January 1st and today": today ends the range the first day (or the day said) starts
+        tail = re.match(r"\s*(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+)?(?:and|-)\s+(?:today|now)\b", text[m.end:])
         if tail and re.search(r"\b(between|from|since)\s+$", text[:m.start]):
-            ends.append((m.end + tail.start(), m.end + tail.end()))
+            ends.append((m.end + (tail.start("d") if tail["d"] else tail.start()), m.end + tail.end()))
+            if tail["d"] and re.fullmatch(r"\d{4}-\d{2}", m.period):
+                first_days[m.start] = int(tail["d"])
     found = [m for m in found if not any(a <= m.start and m.end <= b for a, b in ends)]
     for i, m in enumerate(found):
         if re.search(r"\b(from|since|between)\s+$", text[:m.start]) and any(re.fullmatch(r"\s*", text[m.end:a]) for a, _ in ends):
             # "from January up to today": from that month's first day to today
-            found[i] = Mention(m.start, m.end, f"{_as_period(m.period, today).start.isoformat()}..{today.isoformat()}",
-                               m.explicit_year)
+            start = _as_period(m.period, today).start
+            try:
+                start = start.replace(day=first_days.get(m.start, 1))
+            except ValueError:
+                pass   # (no 31st in that month: its first day)
+            found[i] = Mention(m.start, m.end, f"{start.isoformat()}..{today.isoformat()}", m.explicit_year)
     spans = [(m.start, m.end) for m in found] + ends
     all_time = bool(ALL_TIME.search(text))
     compares = bool(COMPARE_WORDS.search(text))
