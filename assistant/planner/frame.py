@@ -542,7 +542,10 @@ def _most_of(frame: Frame) -> None:
             frame.row = frame.row if frame.row in frame.group_by else None
         if target and target in frame.measures:
             frame.counting = True
-            frame.single = frame.limit is None
+            # ("which customers raised the most tickets": those at the top, not one)
+            frame.single = frame.limit is None and not re.search(
+                r"\b(which|what) (customers|clients|accounts|products|reps|salespeople|suppliers|categories|genres)\b",
+                frame.folded)
             if m.group(1) in ("fewest", "least", "it nhat", "it"):
                 frame.order = "asc"
             return
@@ -719,7 +722,10 @@ def _one_document_ranked(frame: Frame) -> None:
         return
     for hit in frame.hits:
         last = frame.words[hit.end - 1]
-        if last in DOCUMENT_NOUNS and hit.of("measure") and any(t.target in frame.measures for t in hit.of("measure")) \
+        ranked = set(frame.words[max(0, hit.start - 2):hit.start]) & {
+            "biggest", "largest", "smallest", "highest", "lowest", "oldest", "newest", "latest", "earliest", "priciest"}
+        if last in DOCUMENT_NOUNS and ranked and hit.of("measure") and any(t.target in frame.measures
+                                                                          for t in hit.of("measure")) \
                 and DOCUMENT_NOUNS[last] in DIMENSIONS:
             frame.row, frame.row_count = DOCUMENT_NOUNS[last], None
             return

@@ -1408,7 +1408,8 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
     # "…in 2017, in Canadian dollars", "in USD": the figure in the documents' own currency, which query_data gives
     in_currency = bool(call.args.get("customer")) and bool(IN_CURRENCY.search(fold(text)))
     # "did Microsoft buy anything in 2025 so far?": yes or no for one customer, not a month-by-month table
-    yes_no_of_one = bool(call.args.get("customer")) and bool(YES_NO.search(frame.folded)) and not frame.group_by
+    yes_no_of_one = bool(call.args.get("customer")) and bool(YES_NO.search(frame.folded)) and not frame.group_by \
+        and set(call.args["measures"]) <= {"revenue", "orders", "units"}
     if (intent == "report" or (intent is None and set(call.args["measures"]) <= {"revenue", "orders", "units"})) \
             and not in_currency and not yes_no_of_one:
         old = _report_for(text, slots)
