@@ -54,6 +54,16 @@ def test_all_time_up_to_today_and_ranges_ending_today():
     assert read("what did we sell today", day).period == "today"
 
 
+def test_english_around_a_vietnamese_name_is_english():
+    from assistant.planner.planner import language_of
+
+    assert language_of("who is Trâm's manager?") == "en"
+    assert language_of("what is the phone number of Trịnh Văn Khải?") == "en"
+    assert language_of("Hoàng Long còn nợ bao nhiêu?") == "vi"
+    assert language_of("Tồn kho HP 85A?") == "vi"
+    assert language_of("doanh thu tháng này") == "vi"
+
+
 def test_short_years_and_a_dropped_letter():
     day = date(2016, 4, 15)
     assert read("q3 15 revenue", day).period == "2015-Q3"

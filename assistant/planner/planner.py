@@ -118,6 +118,11 @@ ENGLISH_WORDS = {"and", "what", "about", "how", "the", "of", "for", "in", "is", 
 
 def language_of(text: str) -> str:
     if VI_MARKERS.search(text):
+        # "who is Trâm's manager?", "what's Hùng's email?": English around a Vietnamese name (a capitalised word)
+        rest = " ".join(w for w in text.split() if not w[:1].isupper())
+        words = set(fold(rest).split())
+        if not VI_MARKERS.search(rest) and len(words & ENGLISH_WORDS) >= 2 and not words & VI_WORDS:
+            return "en"
         return "vi"
     words = set(fold(text).split())
     return "vi" if len(words & VI_WORDS) >= 2 else "en"
