@@ -4,30 +4,15 @@ two-digit quarter years, full calendar years, a figure said of one document, the
 a history that says what came before an empty period, an invoice's lines, and rows in a document's own currency."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from assistant.agent import Assistant
 from assistant.planner.frame import parse
 from assistant.planner.when import read
 from tests.conftest import DEMO_TODAY
-
-NOW = datetime.combine(DEMO_TODAY, time(18, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-
-
-def ask(session, message, conversation=None, email="ha@songhong.vn"):
-    from backend.models import Employee
-
-    actor = session.execute(select(Employee).where(Employee.email == email)).scalar_one()
-    return Assistant().ask(session, actor, message, channel="test", conversation_id=conversation, now=NOW)
-
-
-def _call(turn):
-    assert turn.tool_calls, turn.answer
-    return turn.tool_calls[0]["args"]
+from tests.test_round21 import NOW, _call, ask
 
 
 # --- periods (no database) ------------------------------------------------------------------------------------------

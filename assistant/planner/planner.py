@@ -1790,12 +1790,13 @@ def _busiest(session: Session, link: LinkResult):
 ENOUGH = re.compile(r"\b(enough|sufficient|du hang|co du|du de|du so luong|du cho|du khong|du \d+|"
                     r"(do|does|have|has|did) (we|they|you|it|the \w+ warehouse) (have|got|hold|carry|stock) \d+|"
                     r"are there \d+|is there \d+)\b")
-NEXT_DUE = re.compile(r"\b(next|tiep theo|ke tiep|sap toi|soonest|upcoming|due first|falls? due first|first to fall due|"
-                      r"den han (truoc|som nhat|dau tien))\b")
-DUE_FIRST = re.compile(r"\b(due first|falls? due first|first to fall due|den han (truoc|som nhat|dau tien))\b")
-# The next due date asked for with the amount: the document due then, not the whole balance beside the date.
+# "which of those bills is due first?": the first of the documents by due date, overdue or not
+_DUE_FIRST_WORDS = r"due first|falls? due first|first to fall due|den han (?:truoc|som nhat|dau tien)"
+DUE_FIRST = re.compile(rf"\b({_DUE_FIRST_WORDS})\b")
+NEXT_DUE = re.compile(rf"\b(next|tiep theo|ke tiep|sap toi|soonest|upcoming|{_DUE_FIRST_WORDS})\b")
 # The due date of each open document, whatever it is (past or ahead), beside what is open on it.
 DUE_FIRST_OF = {"open_payables": ("bill_due_date", "bill"), "open_receivables": ("invoice_due_date", "invoice")}
+# The next due date asked for with the amount: the document due then, not the whole balance beside the date.
 DUE_PAIRS = {"next_bill_due": ("open_payables", "bill"), "invoice_due_date": ("open_receivables", "invoice")}
 
 
