@@ -102,6 +102,7 @@ PINNED = {
     "erp-20.json": "44b214a9927963008bf012d0b11ebbc12483978107935bde737630fde5581f86",
     "chinook-24.json": "21589f14cff1f55077c9efd5e880ec0ab56789ad58f8be3d9a5d8dd4c82c72e5",
     "second-24.json": "40ca9099784a9d1c6a861d2dcaa6749d0cf04abb8da381ad9cb17616d4946632",
+    "demo-23.json": "bbbdab8e16bb57d03dcc5879252beb2cc224355e38e538445af85b59c50c4e0d",
 }
 
 
