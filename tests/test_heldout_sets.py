@@ -103,6 +103,7 @@ PINNED = {
     "chinook-24.json": "21589f14cff1f55077c9efd5e880ec0ab56789ad58f8be3d9a5d8dd4c82c72e5",
     "second-24.json": "40ca9099784a9d1c6a861d2dcaa6749d0cf04abb8da381ad9cb17616d4946632",
     "demo-23.json": "bbbdab8e16bb57d03dcc5879252beb2cc224355e38e538445af85b59c50c4e0d",
+    "erp-21.json": "b900aca552a90e6608fb957f6460c079b2d8f26487595304683e2e2512510e55",
 }
 
 
