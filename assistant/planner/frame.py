@@ -32,8 +32,8 @@ AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "wh
                "what s",  # "what's": folding splits off the "s"
                "tong cong", "figure", "figures", "amount")
 DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
-ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap", "cheapest", "re"}
-SUPERLATIVE = re.compile(r"\b(the )?(most|least|fewest|best|worst|biggest|largest|smallest|highest|lowest|strongest|weakest|(?<!on )(?<!on-)top|"
+ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap", "cheapest", "re", "bottom", "dead"}
+SUPERLATIVE = re.compile(r"\b(the )?(most|least|fewest|best|worst|bottom|dead last|biggest|largest|smallest|highest|lowest|strongest|weakest|(?<!on )(?<!on-)top|"
                          r"oldest|newest|latest|earliest|cheapest|priciest|dearest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
                          r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat|re nhat|dat nhat)\b")
 EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|lowest and highest|strongest and weakest|"
@@ -173,7 +173,7 @@ def _top_n(folded: str) -> int | None:
     from assistant.planner.when import NUMBER_WORDS
 
     # (every match is tried: "our biggest customers in 2025, top 3 is fine" holds a word before "biggest" first)
-    for m in re.finditer(r"\btop\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:biggest|largest|best|top|highest|most|lon nhat|hang dau|"
+    for m in re.finditer(r"\b(?:top|bottom)\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:biggest|largest|best|top|highest|most|lon nhat|hang dau|"
                          r"cao nhat|nhieu nhat)\b|\btop\s+(\w+)\b|\b(\w+)\s+(?:biggest|largest|best|highest)\b|"
                          r"\b(?:which|what|the|name the|list the)\s+(\d{1,2}|two|three|four|five|ten)\s+(?!days?\b|weeks?\b|"
                          r"months?\b|years?\b|quarters?\b)[a-z]", folded):
@@ -193,7 +193,8 @@ def _top_n(folded: str) -> int | None:
 CLOSING = re.compile(r"\b(closed?|closing|resolved?|resolving|solved|da dong|dong|da xu ly xong|xu ly xong|da giai quyet|"
                      r"giai quyet xong)\b")
 # Words that leave something out: a status ("not counting cancelled ones") or a place ("outside Vietnam").
-LEAVE_OUT = (r"excluding|exclude|not counting|not including|except|except for|other than|without|leaving out|minus|"
+LEAVE_OUT = (r"excluding|exclude|excludes|excl|ignoring|ignore|not counting|not including|except|except for|other than|"
+             r"without|leaving out|leave out|leave off|minus|"
              r"outside|outside of|not in|khong tinh|khong ke|tru|ngoai tru|bo qua|loai tru|khong bao gom")
 EXCLUDING = re.compile(r"\b(" + LEAVE_OUT + r")( the| any| cac| nhung)?( don| hoa don| phieu)?$")
 UNRESOLVED = re.compile(r"\b(unresolved|still open|not (yet )?(closed|resolved)|outstanding|chua xu ly( xong)?|chua dong|"
@@ -314,6 +315,15 @@ def _plain_readings(frame: Frame) -> None:
         frame.row, frame.row_count = "customer", None
         frame.measures[:] = ["overdue_amount" if m in ("overdue_invoices", "overdue_amount") else "open_receivables"
                              for m in frame.measures][:1] or ["open_receivables"]
+        frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
+    elif re.search(r"\b(who|which (customers?|clients?|accounts?))\s+(owes|owe|is owing)\b", frame.folded) \
+            and (frame.single or frame.limit or frame.order) and set(frame.measures) <= {
+                "customers", "overdue_invoices", "overdue_amount", "open_invoices", "open_receivables"}:
+        # "which customer owes us the most in overdue invoices?": the customers ranked by what they owe (on those)
+        overdue = "overdue_invoices" in frame.measures or "overdue_amount" in frame.measures or bool(
+            re.search(r"\b(overdue|past due|late|qua han|tre han)\b", frame.folded))
+        frame.row, frame.row_count = "customer", None
+        frame.measures[:] = ["overdue_amount" if overdue else "open_receivables"]
         frame.conditions[:] = [c for c in frame.conditions if c["name"] != "owes_money"]
     if "po_expected_date" in frame.measures and not frame.group_by and frame.row in (None, "order") \
             and re.search(r"\b(orders|pos|purchase orders|don mua hang|cac don)\b", frame.folded):
@@ -737,7 +747,7 @@ WHOLE_PERIODS = re.compile(r"\b(full|complete|completed|whole|entire) (calendar 
 def _whole_periods_only(frame: Frame) -> None:
     """'which full calendar year has been our best?': the years that have ended, not this one so far."""
     m = WHOLE_PERIODS.search(frame.folded)
-    if m is None or frame.period is not None or m["unit"] not in frame.group_by or frame.today is None:
+    if m is None or frame.period not in (None, "all") or m["unit"] not in frame.group_by or frame.today is None:
         return
     today = frame.today
     if m["unit"] == "year":
@@ -752,6 +762,9 @@ def _whole_periods_only(frame: Frame) -> None:
 def parse(text: str, today: date) -> Frame:
     # "my US customers": the country written in capitals, not the word "us"
     text = re.sub(r"(?<![A-Za-z.])US(?![A-Za-z])", "USA", text)
+    # "my #1 customer", "our number one product": the top one
+    text = re.sub(r"(?:#|\bno\.?\s*|\bnumber\s+)(?:1|one)\b(?!\s*(?:day|week|month|year|quarter)s?\b)", "top", text,
+                  flags=re.IGNORECASE)
     lex = lexicon()
     said = lex.correct(tokens(text))
     words = _normalise_units(said)
@@ -1335,7 +1348,8 @@ WORTH = re.compile(r"\b(worth|value|valued|tri gia|gia tri)\b")
 COUNT_SAID = re.compile(r"\b(how many|number of|count of|so luong|bao nhieu (co hoi|deal|don|hoa don|khach|phieu|cai))\b")
 
 
-BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bhow many\b|\bbao nhieu (khoan|lan|don|hoa don|cai)\b"
+BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bhow many\b|"
+                        r"\bbao nhieu (khoan|lan|don|hoa don|cai|deal|deals|co hoi|phieu|don hang|don mua hang)\b"
                         r".{0,40}\b(bao nhieu tien|tong (tien|gia tri|bao nhieu|cong bao nhieu|so tien))\b|"
                         r"\bso luong va (tong )?(gia tri|so tien)\b|"
                         r"\bhow many\b.{0,60}\b(and )?(what ?'?s|what is|what was|what were) (the|their|its) (total|total value|"
@@ -1344,7 +1358,10 @@ BOTH_ASKED = re.compile(r"\bhow many\b.{0,40}\bhow much\b|\bhow much\b.{0,40}\bh
                         r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|this) (come|add up|amount) to\b|"
                         r"\bhow many\b.{0,60}\b(and )?what (did|does|do) (it|that|they|those|these|this) (all )?total\b|"
                         r"\bbao nhieu\b.{0,60}\b(tren|trong|o|voi|cua) bao nhieu (hoa don|don|khoan|phieu|lan)\b|"
-                        r"\b(count|number) and (total|amount|value|sum)\b|\b(total|amount) and (count|number)\b")
+                        r"\b(count|number) and (total|amount|value|sum)\b|\b(total|amount) and (count|number)\b|"
+                        # "thu được bao nhiêu, mấy lần?", "what do we owe Digiworld, and on how many bills?"
+                        r"\bbao nhieu\W{0,3}(va )?(may|bao nhieu) lan\b|\b(owe|owes|owed|outstanding)\b.{0,50}\bhow many\b|"
+                        r"\bhow many\b.{0,60}\band (what|how much) (do|does|did) (we|they|he|she|it) owe\b")
 COUNT_TWIN = {"payments_received": "payment_count", "supplier_payments_made": "supplier_payment_count"}
 MONEY_OF_COUNT = {count: money for money, count in COUNT_TWIN.items()}
 

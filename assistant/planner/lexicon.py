@@ -53,7 +53,8 @@ REAL_WORDS = {"supplies", "supplied", "supply", "sellers", "ordered", "payment",
               "packing", "parking", "billing", "selling", "waiting"}
 # Shorthand people type for time words ("last yr", "this qtr", "prev month"); not "mo", which is "mở" (open).
 SHORTHAND = {"yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters", "mth": "month", "mths": "months",
-             "wk": "week", "wks": "weeks", "prev": "previous", "yday": "yesterday"}
+             "wk": "week", "wks": "weeks", "prev": "previous", "yday": "yesterday", "rev": "revenue", "revs": "revenue",
+             "acct": "account", "accts": "accounts", "cust": "customer", "custs": "customers", "amt": "amount"}
 # Short words typed with two letters swapped, too short for the fuzzy match (the intents' reading and the lexicon's).
 SHORT_TYPOS = {"waht": "what", "whta": "what", "wat": "what", "hwo": "how", "hw": "how", "wich": "which",
                "whcih": "which", "teh": "the", "hte": "the", "adn": "and", "fro": "for", "mcuh": "much", "muhc": "much",

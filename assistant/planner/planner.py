@@ -263,6 +263,8 @@ LATEST_OF = {"orders": "last_order", "revenue": "last_order", "units": "last_ord
 # The oldest of the documents just listed: "how much is still open on the oldest one?"
 OLDEST_OF_THOSE = re.compile(r"\b(the )?(oldest|earliest|most overdue|longest overdue) (one|invoice)\b|"
                              r"\b(which|what) (one|invoice) (is|was) (the )?(oldest|earliest|most overdue)\b|"
+                             r"\b(which|what) (one )?of (those|them|these|the invoices) (is|was|'s) (the )?(oldest|earliest|"
+                             r"most overdue|longest overdue)\b|"
                              r"\b(cai|hoa don) (cu|lau) nhat\b")
 OF_THOSE_COUNT = re.compile(r"\b(how many|bao nhieu) (of )?(them|those|these|trong (so )?(do|nay))\b|"
                             r"\btrong (so )?(do|nay) (co )?bao nhieu\b")
@@ -473,7 +475,7 @@ def _bills_asked(args: dict[str, Any], measures: list[str], frame) -> None:
 
 
 # Asking whom someone reports to, or who reports to them: the staff directory's reporting lines.
-REPORTING = re.compile(r"\b(report|reports|reporting) to\b|\b(my|his|her|their) (manager|boss|supervisor|line manager|team)\b|"
+REPORTING = re.compile(r"\b(report|reports|reporting) (directly |straight )?to\b|\bworks? (for|under)\b|\b(my|his|her|their) (manager|boss|supervisor|line manager|team)\b|"
                        r"\b(manager|boss|supervisor) of\b|\bdirect reports\b|\b(who|ai) (is|la) (the )?(manager|boss|quan ly|sep)\b|"
                        r"\bquan ly (cua|truc tiep)\b|\bsep cua\b|\bcap tren\b|\bbao cao (cho|len)\b|\bteam of\b|"
                        r"\w(?:'| )?s team\b|\b(nhom|doi) cua\b|\w(?:'| )?s (manager|boss|supervisor|line manager)\b")
@@ -512,6 +514,7 @@ STAFF_ROLES = (("sales", r"sales|kinh doanh|ban hang"), ("support", r"support|ho
                ("finance", r"finance|accountant|accounting|ke toan|tai chinh"), ("manager", r"\bmanagers\b"))
 # What the directory holds about a colleague: how to reach them, their role and region.
 COLLEAGUE_DETAIL = re.compile(r"\b(e-?mails?|email address|phone|number|contact|contact details|reach|region|role|position|"
+                              r"based|located|office|where (is|does|do)|lam o dau|o dau|"
                               r"job|title|do (here|for us|for a living)|what does \w+( \w+)? do|lam (gi|viec gi)|chuc vu|vai tro|so dien thoai|dien thoai|lien he|khu vuc|dia chi email)\b")
 
 
@@ -724,7 +727,8 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
 
         from assistant.planner.linker import COMMON_WORDS
 
-        words = folded.split()
+        # (not through the words of a period: "Đức Phong năm ngoái" is no "Phương Nam")
+        words = " ".join(re.sub(r"[^\w\s]", " ", _without_periods(text, date.today())).split()).split()
         near = {}
         for name, phrases, parts, whole in suppliers:
             for phrase in phrases + [p for p in parts if shared[p] == 1]:
@@ -1757,7 +1761,7 @@ YES_NO = re.compile(r"^\s*(is|are|does|do|did|has|have|was|were|any)\b(?!.*\b(ho
 # What a yes/no question about one customer's account asks, first match wins: over the limit, late, owing at all.
 YES_NO_TOPICS = (
     ("on_hold", re.compile(r"\b(on (credit )?hold|held|bi giu tin dung|giu tin dung|bi khoa)\b")),
-    ("over_limit", re.compile(r"\b(over|above|exceed\w*|past|beyond|vuot|qua)\b.*\b(limit|han muc)\b|\bover limit\b")),
+    ("over_limit", re.compile(r"\b(over|above|exceed\w*|past|beyond|vuot|qua)\b.*\b(limit|limt|lmit|limits|han muc)\b|\bover (limit|limt)\b")),
     ("overdue", re.compile(r"\b(late|overdue|past due|behind|qua han|tre han|tre)\b")),
     ("owes", re.compile(r"\b(owe|owes|owing|unpaid|outstanding|open invoices?|no|con no|chua tra|chua thanh toan)\b")),
 )
@@ -2124,6 +2128,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         rest = " ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in name_words)
         if not (memory.args.get("language") == "vi" and len(tokens_of(rest)) <= 3):
             language = language_of(rest)
+    if intent == "docs" and link.customer is not None and not POLICY.search(fold(text)) and re.search(
+            r"\b(reach|contact|get hold of|get in touch with|call|email|e-mail|phone|lien he|lien lac)\b", fold(text)):
+        intent = "contacts"   # "how do I reach Ladislav Kovács?": the customer's phone and e-mail, not a how-to
     if intent not in WRITE_INTENTS and link.customer is None and not link.ambiguous and memory.customer_code \
             and ON_THAT_ORDER.search(fold(text)) and _registered("customer_history"):
         # "when did Frank Ralston last buy something?" then "what was on that order?": that order, line by line
@@ -2235,6 +2242,21 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if not frame.period and SAME_PERIOD.search(frame.folded) and not frame.compare and earlier not in (None, "all"):
         frame.period = earlier   # "and cost of goods sold for the same quarter?", "how many invoices that year?"
         follow_up = True
+    whole = re.search(r"\b(?:the |that )?(?:full|whole|entire|complete) (year|quarter)\b|\b(ca|tron) (nam|quy)\b",
+                      frame.folded)
+    if whole and not frame.period and earlier not in (None, "all") and intent not in WRITE_INTENTS:
+        # "what did I sell in Q4 last year?" then "and for the full year?": the whole year (quarter) the last
+        # period fell in
+        from assistant.planner.when import parse_period
+
+        try:
+            start = parse_period(earlier, today).start
+        except ValueError:
+            start = None
+        if start is not None:
+            frame.period = str(start.year) if (whole.group(1) or whole.group(3)) in ("year", "nam") \
+                else f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+            follow_up = True
     if BEFORE_THAT.search(frame.folded) and memory.args.get("period") not in (None, "all"):
         from assistant.planner.when import previous_form
 
@@ -2453,7 +2475,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if len(people) >= 2 and link.customer is not None and link.span and set(tokens_of(text)[link.span[0]:link.span[1]]) \
             <= {w for p in people for w in fold(p.name).split()}:
         link = LinkResult()   # "Jane vs Steve in 2025": the colleagues, not the customer Steve Murray
-    if len(people) >= 2 and re.search(r"\b(vs\.?|versus|compared?|compare|against|and|or|so voi|va|hay)\b", frame.folded) \
+    if len(people) >= 2 and re.search(r"\b(vs\.?|versus|compared?|compare|against|and|or|so voi|so sanh|voi|va|hay)\b",
+                                      frame.folded) \
             and link.customer is None:
         # "how did Hùng do last quarter compared with Mai?": their figures side by side
         from backend.semantic.engine import supported_dimensions
@@ -2479,6 +2502,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             set(fold(person.name).split()[-1:]) & set(link.customer.core) and \
             not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
         person = None   # "aging for Kỹ thuật Nam Phong": the customer's own words, not a colleague called Phong
+    if person is not None and link.customer is not None and link.span and \
+            not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)) and \
+            set(fold(person.name).split()) & set(tokens_of(text)) <= set(tokens_of(text)[link.span[0]:link.span[1]]):
+        person = None   # "what's Steve Murray's phone number?": the customer's first name, not the colleague Steve Johnson
     if person is not None and link.customer is None and not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
         # "the track The Woman King": a product's whole name, not the colleague Robert King
         plain = " " + " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split()) + " "
@@ -3080,6 +3107,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             place = re.search(r"(?:\bin|\bfrom|\bở|\btại|\bo|\btai)\s+([A-ZĐÀ-Ỹ][\w\s]*?)\s*(?:không|khong)?\s*[?.!]*$", text)
             query = (place.group(1) if place and not m else m.group(1) if m else
                      link.customer.name if link.customer else text).strip().rstrip("?.!")
+            # "look up Frank Harris for me please": the name, not the courtesy around it
+            query = re.sub(r"(?i)(?:[\s,]+(?:for me|for us|please|pls|plz|thanks|thank you|thx|quickly|real quick))+$", "",
+                           query).strip() or query
         args["query"] = query
     elif intent in {"products", "availability"}:
         if intent == "products" and "warehouse" in extra.places(frame.folded).found:

@@ -27,6 +27,9 @@ _YEAR = r"(?:19|20)\d\d"
 _NUM = r"\d{1,4}|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 1), key=len, reverse=True))
 ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetime|"
                       r"since (?:the )?(?:beginning|start|we started)(?! of (?:19|20)\d\d)|"
+                      # "total sales so far", "best customers to date": up to now, from the first record (a period
+                      # named beside them — "so far this year", "year to date" — is read first and wins)
+                      r"so far|to date|since (?:the |our )?(?:store|shop|company|business|we) (?:started|opened|began)|"
                       r"all years|every year|tu truoc (?:den|toi) (?:nay|gio)|tu truoc gio|tu khi bat dau|tat ca cac nam|"
                       r"toan bo thoi gian|tu dau den gio|moi thoi gian|"
                       r"(?:from|since) (?:the )?(?:very )?(?:first|beginning|start)(?: (?:sale|order|invoice|day))?|"

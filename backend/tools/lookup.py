@@ -120,7 +120,24 @@ def match_customers(session: Session, query: str, limit: int = 10) -> list[Match
                                          .where(or_(*prefixes)).limit(2000)).all()
     ranked = sorted((Match(r.id, r.code, r.name, round(_score(folded, r.search_key), 1), "name", r.city) for r in candidates),
                     key=lambda m: (-m.score, m.name))
-    return [m for m in ranked if m.score >= MIN_SCORE][:limit]
+    found = [m for m in ranked if m.score >= MIN_SCORE]
+    # "look up Frank Harris": a person's whole name on a contact is their customer ("Google Inc."), first
+    people = _by_contact_name(session, tokens, limit) if len(tokens) >= 2 else []
+    taken = {m.id for m in people}
+    return (people + [m for m in found if m.id not in taken])[:limit]
+
+
+def _by_contact_name(session: Session, tokens: list[str], limit: int) -> list[Match]:
+    """The customers with a contact whose name holds every one of `tokens` as a whole word."""
+    rows = session.execute(select(Customer, Contact.name, Contact.search_key)
+                           .join(Contact, Contact.customer_id == Customer.id)
+                           .where(*[_containing(Contact.search_key, t) for t in tokens]).limit(limit * 4)).all()
+    matches: dict[int, Match] = {}
+    for customer, person, key in rows:
+        if set(tokens) <= set(fold(person).split()):
+            matches.setdefault(customer.id, Match(customer.id, customer.code, customer.name, 100.0, "contact",
+                                                  customer.city, record=customer, contact=person))
+    return list(matches.values())[:limit]
 
 
 def resolve_customer(session: Session, reference: str) -> Customer:
