@@ -369,6 +369,10 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                        f"; mở ngày {t['opened_on']}" + (f", đóng ngày {t['closed_on']}" if t.get("closed_on") else ""))
                     if len(shown) <= 3 and t.get("opened_on") else "")
                  for t in shown]
+        if len(shown) == 1 and shown[0].get("description"):
+            # one ticket looked up: what it says (the customer's words, quoted as data)
+            said = " ".join(str(shown[0]["description"]).split())
+            lines.append(_t(lang, "  Description: ", "  Mô tả: ") + f"“{said[:400]}{'…' if len(said) > 400 else ''}”")
         if total > len(shown):
             oldest = bool(r.get("oldest_first"))
             lines.append(_t(lang, f"Showing {len(shown)} of {total}, {'oldest' if oldest else 'newest'} first: narrow by "
@@ -393,7 +397,17 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
         for o in orders[:5]:
             invoices = [i for i in (o.get("invoices") or []) if i.get("status") != "void"]
             billed = ""
-            if invoices:
+            if invoices and len(orders) == 1:
+                # one order asked about: its invoice in full (the amount billed, VAT included, and when it is due)
+                billed = _t(lang, ", invoice ", ", hóa đơn ") + ", ".join(
+                    f"{i.get('number')} " + _t(
+                        lang, f"({_m(i.get('amount'), i.get('currency'))} incl. VAT, issued {i.get('issue_date')}, due "
+                              f"{i.get('due_date')}" + (f", {_m(i.get('open_balance'), i.get('currency'))} open"
+                                                        if i.get("status") == "open" else "") + ")",
+                        f"({_m(i.get('amount'), i.get('currency'))} gồm VAT, lập ngày {i.get('issue_date')}, hạn "
+                        f"{i.get('due_date')}" + (f", còn nợ {_m(i.get('open_balance'), i.get('currency'))}"
+                                                  if i.get("status") == "open" else "") + ")") for i in invoices)
+            elif invoices:
                 billed = _t(lang, ", invoice ", ", hóa đơn ") + ", ".join(
                     f"{i.get('number')}" + (_t(lang, f" ({_m(i.get('open_balance'), i.get('currency'))} open, due {i.get('due_date')})",
                                                f" (còn nợ {_m(i.get('open_balance'), i.get('currency'))}, hạn {i.get('due_date')})")
@@ -405,6 +419,8 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                           else _t(lang, f", needed by {o.get('required_date')}", f", cần giao trước {o.get('required_date')}")
                           if o.get("required_date") and o.get("status") not in ("cancelled",) else "")
                        + billed + f", {_word(o.get('payment_state'), lang)}")
+            if len(orders) == 1 and o.get("salesperson"):
+                out.append(_t(lang, f"  Salesperson: {o['salesperson']}.", f"  Nhân viên bán hàng: {o['salesperson']}."))
             if len(orders) == 1 and o.get("lines"):
                 # one order asked about: what it holds, and how many units in all
                 units = sum(int(line.get("quantity") or 0) for line in o["lines"])

@@ -1757,7 +1757,7 @@ def _campaign_figure(frame, extra) -> None:
 
 # A question answered yes or no ("is X overdue on anything?", "does Y have an unpaid invoice?", "có ... không?").
 YES_NO = re.compile(r"^\s*(is|are|does|do|did|has|have|was|were|any)\b(?!.*\b(how|which|what|who|when|where)\b)|"
-                    r"^\s*(co|co phai)\b.*\b(khong|chua)\s*\??\s*$|\b(co|da)\b.*\b(khong|chua)\s*\??\s*$")
+                    r"^\s*(co|co phai)\b.*\b(khong|chua|ko|k|hok|hong)\s*\??\s*$|\b(co|da)\b.*\b(khong|chua|ko|k|hok|hong)\s*\??\s*$")
 # What a yes/no question about one customer's account asks, first match wins: over the limit, late, owing at all.
 YES_NO_TOPICS = (
     ("on_hold", re.compile(r"\b(on (credit )?hold|held|bi giu tin dung|giu tin dung|bi khoa)\b")),
@@ -1989,6 +1989,19 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args = {"invoice": invoice, **({"language": "vi"} if language == "vi" else {})}
             return Plan(intent="invoice_status", tool="invoice_status", args=args, language=language)
         return Plan(intent=memory.intent, tool=memory.intent, args=dict(memory.args), language=language)
+    elif memory.intent == "tickets" and memory.args.get("ticket") and intent not in WRITE_INTENTS \
+            and re.search(r"\b(which|what) (order|invoice)\b|\b(don hang|hoa don|don) nao\b", fold(text)) \
+            and _registered("order_status"):
+        # "what's TCK-2026-000035 about?" then "which order is it about?": the document its description names
+        from backend.models import Ticket
+
+        said = session.execute(select(Ticket.description).where(Ticket.number == memory.args["ticket"])).scalar()
+        named = [d for d in mentions_mod.documents(session, said or "") if d.kind in ("order", "invoice")]
+        if named:
+            tool, arg = ("order_status", "order") if named[0].kind == "order" else ("invoice_status", "invoice")
+            args = {arg: named[0].number, **({"language": "vi"} if language == "vi" and tool == "invoice_status" else {})}
+            if _registered(tool) and _accepts(tool, args):
+                return Plan(intent=tool, tool=tool, args=args, language=language)
     elif memory.intent == "availability" and intent not in WRITE_INTENTS and memory.args.get("product") \
             and _it_said(text) and STOCK_DETAIL.search(fold(text)) and _registered("product_availability"):
         # "how many boxes of A4 in HCM?" then "what's the reorder level for it there?": that product's stock record,
@@ -2697,6 +2710,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             frame.period = memory.args["period"]   # "how much of that came in as cash?": of last month's, then
         if customer is None and memory.customer_code and (of_that or SPOKEN_OF.search(frame.folded)):
             customer = memory.customer_code  # "and what deals are open with them?", "how much of that is overdue?"
+        if customer is None and memory.customer_code and memory.intent == "data" and memory.args.get("customer") \
+                and frame.measures and set(frame.measures) <= set(memory.args.get("measures") or ()) \
+                and re.match(r"\s*(and|what about|how about|con|the con|va)\b", frame.folded) and not frame.group_by:
+            # "Hoàng Long đã trả bao nhiêu năm 2025?" then "còn tháng 12 năm ngoái thì trả bao nhiêu?": the same figure
+            # of the same customer, for the other period (the figure said again changes nothing)
+            customer = memory.customer_code
         if customer is None and memory.customer_code and memory.intent in ("credit", "overview", "history", "contacts") \
                 and frame.row in ("invoice", "order") and not MY_CUSTOMERS.search(frame.folded) \
                 and not re.search(r"\b(all|every|any customer|tat ca|toan bo|cong ty|company|khach nao)\b", frame.folded):

@@ -9,7 +9,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from backend.errors import NotFound, ValidationFailed
-from backend.models import Customer, Invoice, Payment, PaymentAllocation, Product, Quote, SalesOrder, SalesOrderLine
+from backend.models import Customer, Employee, Invoice, Payment, PaymentAllocation, Product, Quote, SalesOrder, SalesOrderLine
 from backend.tools.context import ToolContext
 from backend.tools.lookup import find_by_number, resolve_customer
 from backend.tools.registry import register
@@ -49,6 +49,7 @@ class OrderOut(ToolModel):
     required_date: date | None = None
     shipped_date: date | None = None
     quote_number: str | None = Field(None, description="The quote this order came from, if any")
+    salesperson: str | None = Field(None, description="The colleague the order is credited to")
     currency: str
     lines: list[OrderLineOut]
     net_amount: Decimal = Field(description="Sum of net line amounts, before tax")
@@ -111,6 +112,9 @@ def orders_out(ctx: ToolContext, orders: list[SalesOrder], customers: dict[int, 
             .group_by(PaymentAllocation.invoice_id)).all())
     quote_ids = {o.quote_id for o in orders if o.quote_id is not None}
     quote_numbers = dict(session.execute(select(Quote.id, Quote.number).where(Quote.id.in_(quote_ids))).all()) if quote_ids else {}
+    people = {o.salesperson_id for o in orders if o.salesperson_id is not None}
+    salespeople = dict(session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(people))).all()) \
+        if people else {}
     by_order: dict[int, list[InvoiceOut]] = {}
     for inv in invoices:
         paid_amount = paid.get(inv.id) or Decimal(0)
@@ -132,7 +136,8 @@ def orders_out(ctx: ToolContext, orders: list[SalesOrder], customers: dict[int, 
         out.append(OrderOut(
             number=order.number, status=status, customer_code=customer.code, customer_name=customer.name,
             order_date=order.order_date, required_date=order.required_date, shipped_date=shipped,
-            quote_number=quote_numbers.get(order.quote_id), currency=order.currency, lines=lines.get(order.id, []),
+            quote_number=quote_numbers.get(order.quote_id), salesperson=salespeople.get(order.salesperson_id),
+            currency=order.currency, lines=lines.get(order.id, []),
             net_amount=order.net_amount, invoices=order_invoices,
             invoiced_amount=sum((i.amount for i in live), Decimal(0)),
             paid_amount=sum((i.paid_amount for i in live), Decimal(0)),
