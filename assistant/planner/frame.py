@@ -310,6 +310,52 @@ def _plain_readings(frame: Frame) -> None:
                                                                                     frame.folded):
         frame.measures.remove("units")   # "total units reserved in Hanoi": the stock figure counts units already
         frame.row = None if frame.row == "order" else frame.row   # ("reserved for orders": whose they are)
+    if frame.measures and re.search(r"\bwhen (is|are|s|was|will)\b.{0,40}\bdue\b|\bnext\b.{0,30}\bdue\b|"
+                                    r"\b(bao gio|khi nao|ngay nao)\b.{0,30}\b(den han|toi han)\b", frame.folded):
+        # "when is their next invoice due?": the due date, not how many invoices there are
+        if set(frame.measures) <= {"invoices", "open_invoices", "invoiced"}:
+            frame.measures[:] = ["invoice_due_date"]
+        elif set(frame.measures) <= {"supplier_bills", "open_bills", "supplier_bill_total"}:
+            frame.measures[:] = ["next_bill_due"]
+    if "goods_received_not_billed" in frame.measures and (frame.row == "purchase_order" or "purchase_order" in
+                                                          frame.group_by) and (frame.listing or frame.row):
+        # "which purchase orders have been received but not billed yet?": the orders, by the units not billed on them
+        frame.measures[:] = ["units_not_billed" if m == "goods_received_not_billed" else m for m in frame.measures]
+        frame.group_by[:] = ["purchase_order"] + [d for d in frame.group_by if d not in ("purchase_order", "supplier")]
+        frame.row = None
+    with_vat = re.search(r"\b(incl\w*|with|gross of|plus|gom|bao gom|tinh ca|co) (the )?(vat|tax|thue)\b|\bgross\b",
+                         frame.folded)
+    before_vat = re.search(r"\b(before|excl\w*|without|net of|truoc|chua (gom|co|tinh)) (the )?(vat|tax|thue)\b",
+                           frame.folded)
+    if "supplier_bills" in frame.measures or ("purchases" in frame.measures and frame.row == "bill"):
+        # "how many supplier bills in May, and what do they add up to including VAT?": the bills' totals with VAT;
+        # "supplier bills from Tân Mai in Q1, before VAT?": their net amounts
+        if with_vat:
+            frame.measures[:] = list(dict.fromkeys("supplier_bill_total" if m == "purchases" else m
+                                                   for m in frame.measures))
+            if "supplier_bill_total" not in frame.measures:
+                frame.measures.append("supplier_bill_total")
+        elif before_vat and "purchases" not in frame.measures:
+            frame.measures.append("purchases")
+        if (with_vat or before_vat) and not frame.counting:
+            frame.measures[:] = [m for m in frame.measures if m != "supplier_bills"] or frame.measures
+    said_pct = "%" in (frame.text or "") or bool(re.search(r"\b(percent|percentage|pct|phan tram|ty le|ti le)\b",
+                                                           frame.folded))
+    if frame.measures == ["gross_margin_pct"] and not said_pct:
+        # "biên lợi nhuận gộp tháng 4 là bao nhiêu?": the margin in money, and what it is of the revenue
+        frame.measures[:] = ["gross_margin", "gross_margin_pct"]
+    elif said_pct and "gross_margin" in frame.measures and "gross_margin_pct" not in frame.measures:
+        frame.measures[:] = ["gross_margin_pct" if m == "gross_margin" else m for m in frame.measures]   # "gross margin %"
+    if "cash_on_hand" in frame.measures and re.search(r"\b(thu|nhan|thu duoc|nhan duoc)\b.{0,20}\b(tu|cua|tu phia) "
+                                                      r"(khach|khach hang)\b|\bkhach (hang )?(tra|thanh toan)\b",
+                                                      frame.folded):
+        # "tiền mặt thu từ khách quý 1": the customers' cash payments in the quarter, not the till's balance
+        frame.measures[:] = list(dict.fromkeys("payments_received" if m == "cash_on_hand" else m for m in frame.measures))
+    if frame.measures and set(frame.measures) <= stock - {"stock_on_hand", "stock_available"} and re.search(
+            r"\bcon (lai )?(bao nhieu|may)\b|\bhow many\b.{0,40}\b(left|in stock|on hand)\b|\b(stock|on hand) (level|count)\b",
+            frame.folded):
+        # "kho Thủ Đức còn bao nhiêu hộp? Mức đặt hàng lại là bao nhiêu?": what is there, beside the other figure
+        frame.measures.insert(0, "stock_on_hand")
     if re.search(r"\bwho (owes|owe|is owing)\b|\bai (dang )?no\b", frame.folded) and frame.row == "invoice":
         # "who owes us the most in overdue invoices?": the customers, by what they owe on them
         frame.row, frame.row_count = "customer", None
@@ -1502,6 +1548,12 @@ def _worth(frame: Frame) -> None:
     if "revenue" in frame.measures and frame.row == "opportunity":
         frame.measures[frame.measures.index("revenue")] = "opportunity_amount" if decided else "pipeline_amount"
         frame.row = None if not frame.listing else frame.row
+    if "revenue" in frame.measures and frame.row == "purchase_order" and not re.search(
+            r"\b(revenue|sales|sold|doanh thu|doanh so)\b", frame.folded):
+        # "what are our open purchase orders with Hồng Hà worth before VAT?": the orders' own worth
+        net = bool(re.search(r"\b(before|excl\w*|excluding|without|net of|truoc|chua (gom|co|tinh)) (vat|tax|thue)\b|"
+                             r"\bnet\b", frame.folded))
+        frame.measures[frame.measures.index("revenue")] = "purchase_order_net" if net else "purchase_order_value"
     if "revenue" in frame.measures and any(MEASURES[c].counts_of not in (None, "revenue") and MEASURES[c].counts_of
                                            in frame.measures for c in frame.measures):
         frame.measures.remove("revenue")   # "orders shipped but not invoiced — what are they worth": their own worth

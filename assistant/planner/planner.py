@@ -754,6 +754,19 @@ WHAT_ORDERED = re.compile(r"\b(what|which|anything|any|nhung gi|cai gi|nhung don
 def _orders_asked(args: dict[str, Any], measures: list[str], frame) -> None:
     """A supplier's purchase orders in a state ("đơn mua hàng nào của Double A chưa nhận đủ?"): those orders, listed
     when asked which, by the state named."""
+    if "po_expected_date" in measures and "units_received" in measures and any(
+            d == "po_status" for d, _ in frame.statuses):
+        # "các đơn mua hàng chưa nhận đủ hàng, bao giờ hàng về?": "nhận đủ" says which orders; when they come is asked
+        measures = ["po_expected_date"]
+        args["measures"] = measures
+    if measures in (["purchase_order_value"], ["purchase_order_net"]):
+        # "what are our open purchase orders with Hồng Hà worth before VAT?": those orders' worth, each one listed
+        codes = [code for dimension, code in frame.statuses if dimension == "po_status"]
+        if codes:
+            args["filters"] = args.get("filters", []) + [{"dimension": "po_status", "values": codes}]
+            if frame.listing and not frame.counting:
+                args["group_by"] = ["purchase_order", "po_status"]
+        return
     if measures not in (["purchase_orders"], ["po_expected_date"]):
         return
     codes = [code for dimension, code in frame.statuses if dimension == "po_status"]
@@ -1947,6 +1960,9 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     if plan.tool in ("invoice_status", "customer_history") and PAID_ASKED.search(fold(text)) and (
             plan.tool == "invoice_status" or (plan.args.get("kinds") == ["invoices"] and plan.args.get("page_size") == 1)):
         plan.hints["yes_no"] = "paid"   # "has it been paid?", "has Puja paid her last invoice?": yes or no first
+    elif plan.tool == "customer_history" and plan.args.get("kinds") == ["payments"] and PAID_ASKED.search(fold(text)) \
+            and (YES_NO.search(fold(text)) or re.match(r"\s*(has|have|did|does|do)\b", fold(text))):
+        plan.hints["yes_no"] = "paid_any"   # "has Seoul Office Mart paid anything this year?": yes or no first
     _next_due(plan, fold(text))
     _category_of_the_product(plan, session)
     if plan.tool == "query_data" and "last_order" in (plan.args.get("measures") or []) and not plan.args.get("period"):
@@ -1969,6 +1985,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         language = "vi"  # "còn Minh Phát?" after a Vietnamese question: names only, so the conversation's language
     guess = classify(text)
     intent = guess.intent
+    if intent == "approve" and APPROVER_ASKED.search(fold(text)):
+        intent = None   # "who approved it?": a question about a document, not a request to approve one
     slots = slot_mod.extract(text, today)
     index = entity_index(session)
     if mentions_mod.DOCUMENT.search(text) and (intent not in {"approve", "convert"} or not re.search(
@@ -1979,7 +1997,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             plan = _document_plan(docs, language, fold(text))
             if plan is not None:
                 return plan
-    elif memory.intent in ("invoice_status", "order_status") and intent not in WRITE_INTENTS and _it_said(text) \
+    elif memory.intent in ("invoice_status", "order_status") and intent not in WRITE_INTENTS and (
+            _it_said(text) or (memory.intent == "invoice_status" and len(tokens_of(text)) <= 7 and re.search(
+                r"^\s*(and |con |the )?(the customer|khach|khach hang)\b.{0,20}\b(paid|pay|tra|thanh toan)\b", fold(text)))) \
             and (memory.args.get("invoice") or memory.args.get("order")) and not re.search(
                 r"\b(customers?|khach hang)\s+(\w+\s+){0,2}(owe|buy|bought|revenue|doanh thu)", fold(text)):
         # "which customer is it for?", "has it been paid?" after one invoice or order: that document again (its
@@ -2729,9 +2749,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
             frame.measures[:] = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures))
         product = _product_in(frame, index, link, person, places) if frame.is_data else None
-        if product is not None and frame.row == "purchase_order" and not frame.group_by \
-                and set(frame.measures) <= {"purchase_orders", "purchase_order_value", "units_ordered"} \
-                and not frame.period and not frame.counting:
+        po_asked = frame.row == "purchase_order" or bool(re.search(
+            r"\b(purchase orders?|pos|don mua hang|dat mua)\b", frame.folded))
+        if product is not None and po_asked and not frame.group_by \
+                and set(frame.measures) <= {"purchase_orders", "purchase_order_value", "units_ordered", "units",
+                                            "po_expected_date", "units_on_order"} \
+                and not frame.period and (not frame.counting or "units" in frame.measures):
             # "do we already have purchase orders out for Giấy A3 Double A?": the open orders with it still to come
             frame.measures[:] = ["units_on_order", "po_expected_date"]
             frame.group_by[:] = ["purchase_order"]

@@ -269,7 +269,10 @@ def _half(m, today):
 @_pattern(r"\b(?P<a>" + _MONTH + r")\s+(?:and|&|va|\+)\s+(?P<b>" + _MONTH + r")(?:\s+(?:of\s+)?(?P<y>" + _YEAR_WORDS + r"))?\b|"
           r"\bthang\s*(?P<c>\d{1,2})\s+(?:va|and|\+)\s+(?:thang\s*)?(?P<d>\d{1,2})(?:\s+(?:nam\s+)?(?P<z>" + _YEAR_WORDS + r"))?\b")
 def _two_months(m, today):
-    """'August and September', 'tháng 8 và tháng 9 năm nay': two months running, one period from the first to the last."""
+    """'August and September', 'tháng 8 và tháng 9 năm nay': two months running, one period from the first to the last
+    (asked to compare — "so sánh tháng 4 và tháng 5" — they are two periods, one against the other)."""
+    if COMPARE_WORDS.search(m.string):
+        return None
     if m["a"]:
         a, b, year_word = MONTHS[m["a"]], MONTHS[m["b"]], m["y"]
     else:

@@ -795,8 +795,10 @@ MEASURE_LIST: list[Measure] = [
        synonyms_en=("expected date", "expected delivery date", "due to arrive", "when will it arrive", "eta",
                     "when is it expected", "when is it due", "expected to arrive", "expected in", "when will we receive",
                     "supposed to arrive", "meant to arrive", "should arrive", "arrival date", "expected arrival",
-                    "due to be delivered"),
-       synonyms_vi=("dự kiến về", "ngày dự kiến về", "bao giờ về", "khi nào về"),
+                    "due to be delivered", "when are they expected", "when will they arrive", "when do they arrive",
+                    "when are they due to arrive", "when is it coming", "when are they coming"),
+       synonyms_vi=("dự kiến về", "ngày dự kiến về", "bao giờ về", "khi nào về", "bao giờ hàng về", "khi nào hàng về",
+                    "hàng về khi nào", "bao giờ hàng mới về", "khi nào nhận được hàng", "bao giờ nhận được hàng"),
        on={"purchase_orders": MeasureSQL(expr=lambda s: func.min(PurchaseOrder.expected_date)),
            # (per line too: when the A3 paper on an order is due, asked of one product)
            "purchase_order_lines": MeasureSQL(expr=lambda s: func.min(PurchaseOrder.expected_date))}, aggregate="min"),
