@@ -968,6 +968,13 @@ def parse(text: str, today: date) -> Frame:
     _suppliers_delivered(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
+    if frame.period is None and frame.listing and re.search(
+            r"\b(who|which|what|any|customers?|clients?|accounts?)\b.{0,30}\b(have|has|ve) (ever |already )?"
+            r"(bought|ordered|purchased)\b", frame.folded):
+        frame.period = "all"   # "which customers have bought Starburst?": anyone, up to now — not this year alone
+    if not frame.measures and re.search(r"\bhow much (money )?(did|does|do|has|have|will|would)\b.{1,50}\b(make|made|earn|"
+                                        r"earned|bring in|brought in|generate|generated)\b", frame.folded):
+        frame.measures.append("revenue")   # "how much did Jazz make in 2021?": what it sold for
     _open_deals(frame)
     _worth(frame)
     _how_many_and_how_much(frame)
@@ -1668,6 +1675,9 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
     before = words[start - 1] if start > 0 else ""
     before2 = words[start - 2] if start > 1 else ""
     after = words[hit.end] if hit.end < len(words) else ""
+    if before in ("that", "this", "same", "last", "next", "previous", "prior") and hit.terms and all(
+            t.kind == "dimension" and DIMENSIONS[t.target].kind == "time" for t in hit.terms):
+        return   # "which Brazilian customer spent the most that year?": a period spoken of, not a row per year
     grouped = before in GROUP_BEFORE or (before2 in GROUP_BEFORE and before in {"the", "a", "each", "our", "all"}) or \
         words[hit.start] in GROUP_BEFORE or (before2, before) in (("xep", "hang"), ("ca", "hai"), ("ca", "2")) or \
         before2 in ("each", "every", "tung") or \
@@ -1684,7 +1694,9 @@ def _read_hit(frame: Frame, hit: Hit) -> None:
         picked = True   # "số phiếu nhập là gì", "and the receipt numbers?": the documents themselves, listed
     conditions = hit.of("condition")
     if conditions:
-        frame.conditions.append({"name": conditions[0].target, "number": hit.number})
+        # the phrase said in full wins ("cost more than 1.5" is over 1.5, not "cost 1.5")
+        chosen = max(conditions, key=lambda t: len(t.phrase))
+        frame.conditions.append({"name": chosen.target, "number": hit.number})
         return
     measures = [t for t in hit.of("measure")]
     counts = hit.of("count")

@@ -28,7 +28,8 @@ CONDITIONS: tuple[NamedCondition, ...] = (
     NamedCondition(
         "priced_at", Words("priced at {n}", "có giá {n}",
                            ("cost {n}", "costs {n}", "costing {n}", "that cost {n}", "sell for {n}", "selling for {n}",
-                            "sold at {n}", "at a price of {n}", "with a price of {n}", "price is {n}"),
+                            "sold at {n}", "sell at {n}", "sells at {n}", "selling at {n}", "sells for {n}", "sold for {n}",
+                            "go for {n}", "goes for {n}", "at a price of {n}", "with a price of {n}", "price is {n}"),
                            ("giá bán {n}", "giá là {n}", "bán giá {n}")),
         "list_price", "=", show=("list_price",), row="product"),
     NamedCondition(
@@ -40,6 +41,7 @@ CONDITIONS: tuple[NamedCondition, ...] = (
     NamedCondition(
         "priced_over", Words("priced over {n}", "giá trên {n}",
                              ("priced above {n}", "more expensive than {n}", "costing more than {n}", "cost more than {n}",
+                              "costs more than {n}", "sell for more than {n}", "sells for more than {n}",
                               "price over {n}", "price above {n}", "priced more than {n}"),
                              ("đắt hơn {n}", "giá cao hơn {n}", "giá bán trên {n}")),
         "list_price", ">", show=("list_price",), row="product"),
