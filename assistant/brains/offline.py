@@ -51,6 +51,10 @@ def _memory(messages: list[BaseMessage]) -> Memory:
                 code = found[0]["code"]   # "find customer Bjørn Hansen" then "who's his rep?": the one found
             if not code and len(rows) == 1 and isinstance(rows[0], dict) and rows[0].get("customer_name"):
                 code = rows[0].get("customer")  # query_data's one customer ("our top customer in Germany")
+            if not code and rows and memory.intent == "report" and memory.hints.get("single") \
+                    and isinstance(rows[0], dict) and rows[0].get("customer_code"):
+                code = rows[0]["customer_code"]   # "who owes us the most?" (ranked): the first row is the one
+
             if code:
                 memory.customer_code = code
     return memory

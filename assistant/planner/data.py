@@ -157,6 +157,9 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             if shown not in measures:
                 measures.append(shown)
         rows = [condition.row] if isinstance(condition.row, str) else list(condition.row)
+        if condition.name == "overdue_more_than" and frame.row is None and not customer and not re.search(
+                r"\b(who|customers?|clients?|accounts?|khach|ai)\b", frame.folded):
+            rows = ["invoice", "customer"]   # "anything more than 90 days past due?": the invoices that are
         if not group_by or (group_by == [frame.row] == rows[:1] and not frame.group_by) or (
                 group_by == rows[:1] and frame.row in (None, rows[0]) and len(rows) > 1):
             # a stock level is a product in a warehouse; one warehouse named: its rows, not a column of it
@@ -325,6 +328,11 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     # every product's that does
     one_product_tested = bool(product and group_by == ["product"] and conditions
                               and not (frame.limit or frame.single or frame.extremes))
+    if customer and measures == ["max_days_overdue"] and not group_by and not conditions and not frame.single:
+        # "what does Hidden Valley owe?" then "how late are they?": each overdue invoice of theirs and how late it is
+        measures = ["overdue_amount", "max_days_overdue"]
+        group_by = ["invoice"]
+        conditions = [{"measure": "overdue_amount", "op": ">", "value": "0"}]
     args: dict[str, Any] = {"measures": measures}
     if group_by:
         args["group_by"] = group_by

@@ -1462,7 +1462,9 @@ def _data_plan(text: str, frame, call, intent: str | None, slots, link: LinkResu
             owner = call.args.get("owner")
             if owner and owner != "me" and "salesperson" in REPORTS[old["report"]].filters:
                 old["salesperson"] = owner   # "weighted pipeline for Hùng": his
-            return Plan(intent="report", tool="run_report", args=old, language=language)
+            # ("who owes us the most?": the report ranked, its first row the one asked about — "their" next)
+            return Plan(intent="report", tool="run_report", args=old, language=language,
+                        hints={"single": True} if frame.single and ranks_alike else {})
         report = as_report(call, frame)
         if report is not None:
             if report["report"] == "sales_over_time" and "group_by" not in report:
@@ -2107,6 +2109,18 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language,
                     hints={"today": today.isoformat(), "single": True})
+    owed_of = [m for m in memory.args.get("measures") or [] if m in ("overdue_amount", "open_receivables")]
+    if oldest and link.customer is None and intent not in WRITE_INTENTS and memory.intent == "data" \
+            and memory.args.get("customer") and owed_of and not memory.args.get("group_by"):
+        # "how much is Coastal behind?" then "what's the oldest one?": of that customer's invoices still owed (late,
+        # when lateness was asked), the one longest past due
+        args = {"measures": [owed_of[0], "max_days_overdue", "invoice_due_date"], "group_by": ["invoice"],
+                "customer": memory.args["customer"], "conditions": [{"measure": owed_of[0], "op": ">", "value": "0"}],
+                "order_by": "max_days_overdue", "order": "desc", "limit": 1}
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language, customer_code=memory.args["customer"],
+                    hints={"today": today.isoformat(), "single": True})
     for row, tool, arg in (("invoice", "invoice_status", "invoice"), ("order", "order_status", "order")):
         if link.customer is None and intent not in WRITE_INTENTS and len(memory.rows.get(row) or ()) == 1 \
                 and _it_said(text) and _registered(tool):
@@ -2335,6 +2349,19 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 args["language"] = "vi"
             return Plan(intent="data", tool="query_data", args=args, language=language,
                         hints={"today": today.isoformat(), "single": True})
+    one = ONE_OF_THOSE.search(frame.folded)
+    if memory.intent == "report" and one and intent not in WRITE_INTENTS and 1 < len(memory.rows.get("invoice") or ()) <= 50:
+        # "my overdue invoices?" then "which one is the biggest?": of the invoices listed, the one most owed on
+        # (or longest past due, asked for the oldest)
+        word = one.group("w") or one.group("vw") or ""
+        by = "max_days_overdue" if word in ("oldest", "earliest", "most overdue", "lau", "cu") else "open_receivables"
+        args = {"measures": ["open_receivables", "max_days_overdue"], "group_by": ["invoice", "customer"],
+                "filters": [{"dimension": "invoice", "values": list(memory.rows["invoice"])}], "order_by": by,
+                "order": "asc" if word in ("smallest", "nho") else "desc", "limit": 1}
+        if language == "vi":
+            args["language"] = "vi"
+        return Plan(intent="data", tool="query_data", args=args, language=language,
+                    hints={"today": today.isoformat(), "single": True})
     if memory.intent == "report" and memory.rows and intent not in WRITE_INTENTS and AMONG_THOSE.search(frame.folded):
         # "top 5 customers by revenue" (a report) then "which of them owes us the most?": among those rows
         row = next(iter(memory.rows))

@@ -377,7 +377,7 @@ MEASURE_LIST: list[Measure] = [
     _m("overdue_amount", "overdue", "nợ quá hạn",
        "Open balance of invoices past their due date on the day, in the base currency.",
        "Số dư còn nợ của các hóa đơn đã quá hạn tại ngày đó, theo đồng tiền hạch toán.", "money",
-       synonyms_en=("overdue amount", "past due", "late payments", "overdue balance", "behind on payments", "behind on",
+       synonyms_en=("overdue amount", "past due", "late payments", "overdue balance", "behind on payments", "behind on", "behind",
                     "in arrears", "arrears", "late on payments", "of it is late", "of that is late", "of it late"),
        synonyms_vi=("quá hạn", "trễ hạn", "quá hạn thanh toán", "trễ hạn thanh toán", "chậm trả", "nợ chậm trả"),
        on={"receivables": MeasureSQL(fx=Fx(amount=lambda s: s.source.c.balance, currency=lambda s: s.source.c.currency,
