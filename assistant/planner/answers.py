@@ -297,8 +297,10 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
             who = _t(lang, f"{c['contact']} at ", f"{c['contact']}, ") if c.get("contact") else ""
             place = ", ".join(str(c[k]) for k in ("city", "country") if c.get(k))
             reach = "; ".join(str(c[k]) for k in ("phone", "email") if c.get(k)) if len(cands) <= 3 else ""
+            owner = _t(lang, f"; account owner {c['owner']}", f"; phụ trách: {c['owner']}") \
+                if c.get("owner") and len(cands) <= 3 else ""
             return f"- {who}{c.get('name')} ({c.get('code')})" + (f", {place}" if place else "") + \
-                (f" — {reach}" if reach else "")
+                (f" — {reach}" if reach else "") + owner
 
         return head + "\n" + "\n".join(line(c) for c in cands[:8])
     if tool == "find_employees":

@@ -849,7 +849,7 @@ def parse(text: str, today: date) -> Frame:
         frame.limit = {"second": 2, "2nd": 2, "nhi": 2, "hai": 2, "third": 3, "3rd": 3, "ba": 3, "fourth": 4, "4th": 4,
                        "tu": 4, "fifth": 5, "5th": 5, "nam": 5}[word]
         frame.single = False
-    frame.listing = bool(re.search(r"\b(list|which|who|what are|show me|danh sach|nhung|cac|nao|ai)\b", frame.folded))
+    frame.listing = bool(re.search(r"\b(list(?! prices?\b)|which|who|what are|show me|danh sach|nhung|cac|nao|ai)\b", frame.folded))
     if frame.listing and re.search(r"\b(tong|tong cong|total|in total|altogether)\b", frame.folded) and not re.search(
             r"\b(list|which|who|what are|show me|danh sach|nao|ai|liet ke)\b", frame.folded):
         frame.listing = False   # "tổng giá trị ... của các cơ hội đang mở": one total ("các" only makes it plural)

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import marshal
 import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -302,6 +303,8 @@ class EntityIndex:
 
     def link_product(self, phrase: str) -> tuple[ProductEntry | None, list[ProductEntry]]:
         """Best product for a phrase like 'A4 paper' or 'PAP-A4-80'; (None, candidates) when unsure."""
+        # "touring kayak 12 ft", "cooler 65 qt": a size written apart is the product's "12ft", "65qt"
+        phrase = re.sub(r"(?i)\b(\d+(?:\.\d+)?)\s+(ft|oz|qt|ml|mm|cm|kg|lb|lbs|gsm)\b", r"\1\2", phrase)
         words = [w for w in tokens_of(phrase) if w not in {"of", "the", "a", "an", "cai", "hop", "boxes", "box", "reams", "ream", "units", "pcs", "x"}]
         if not words:
             return None, []

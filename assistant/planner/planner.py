@@ -1784,7 +1784,8 @@ PAID_ASKED = re.compile(r"\b(has|have|is|was|did) (it|this|that|the invoice|this
                         r"(paid|settled|pay)\b|\b(da )?(thanh toan|tra) (chua|het chua)\b|\bpaid (yet|in full)\?")
 COST_ASKED = re.compile(r"\b(unit cost|cost price|purchase cost|what does it cost us|our cost|margin|gia von|gia nhap|"
                         r"bien loi nhuan|what do we pay for (it|them|one|each|the|a|an)|what we pay for (it|them|the)|"
-                        r"how much do we pay for (it|them|one|each|the|a|an)|purchase price|buying price|buy price|mua vao gia)\b")
+                        r"how much do we pay for (it|them|one|each|the|a|an)|purchase price|buying price|buy price|mua vao gia|"
+                        r"prices? and (the |our |its |unit )?cost|cost and (the |its |list |sell(ing)? )?price)\b")
 
 
 def _busiest(session: Session, link: LinkResult):
@@ -1989,6 +1990,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     intent = guess.intent
     if intent == "approve" and APPROVER_ASKED.search(fold(text)):
         intent = None   # "who approved it?": a question about a document, not a request to approve one
+    if intent == "reorder" and re.search(r"\breorder (level|point|threshold)s?\b|\bmuc dat hang lai\b", fold(text)) \
+            and not re.search(r"\b(draft|create|raise|make|place|tao|lap)\b", fold(text)):
+        intent = None   # "reorder level on the Trailbeam 350?": the level asked about, not stock to reorder
     slots = slot_mod.extract(text, today)
     index = entity_index(session)
     if mentions_mod.DOCUMENT.search(text) and (intent not in {"approve", "convert"} or not re.search(

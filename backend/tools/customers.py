@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import Field
 from sqlalchemy import select
 
-from backend.models import Customer
+from backend.models import Customer, Employee
 from backend.tools.context import ToolContext
 from backend.tools.lookup import match_customers
 from backend.tools.registry import register
@@ -27,6 +27,7 @@ class CustomerCandidate(ToolModel):
     score: float = Field(description="Match score 0-100; 100 is an exact code, e-mail or phone match")
     matched_on: str = Field(description="What matched: code, email, email domain, phone or name")
     contact: str | None = Field(None, description="The contact person whose e-mail or phone matched, if it was a contact's")
+    owner: str | None = Field(None, description="The sales rep who owns the account")
 
 
 class FindCustomersResult(ToolModel):
@@ -40,10 +41,12 @@ def find_customers(ctx: ToolContext, params: FindCustomersInput) -> FindCustomer
     """Find customers by name, code, e-mail, phone or city; fuzzy and accent-insensitive, best match first."""
     matches = match_customers(ctx.session, params.query, limit=params.limit)
     details = {row.id: row for row in ctx.session.execute(
-        select(Customer.id, Customer.country, Customer.email, Customer.phone)
+        select(Customer.id, Customer.country, Customer.email, Customer.phone, Employee.name.label("owner"))
+        .outerjoin(Employee, Employee.id == Customer.owner_id)
         .where(Customer.id.in_([m.id for m in matches])))} if matches else {}
     candidates = [CustomerCandidate(code=m.code, name=m.name, city=m.city, country=details[m.id].country,
                                     email=details[m.id].email, phone=details[m.id].phone, score=m.score,
-                                    matched_on=m.matched_on, contact=m.contact) for m in matches]
+                                    matched_on=m.matched_on, contact=m.contact, owner=details[m.id].owner)
+                  for m in matches]
     ambiguous = len(candidates) > 1 and candidates[0].score < 100 and candidates[0].score - candidates[1].score < 8
     return FindCustomersResult(query=params.query, candidates=candidates, ambiguous=ambiguous)
