@@ -456,6 +456,9 @@ def _not_ordered_since(frame: Frame) -> None:
     the period starts — the days since it, counted to today; the orders are read over all time."""
     to_date = frame.period in ("this-year", "this-quarter", "this-month", "ytd", "qtd", "mtd") \
         and bool(NOT_ORDERED_THIS.search(frame.folded))
+    if to_date or NOT_ORDERED_SINCE.search(frame.folded):
+        # (a period running to today: the last order's date says it, read over all time — not a sum of nothing)
+        frame.conditions[:] = [c for c in frame.conditions if c["name"] != "bought_nothing"]
     if not frame.period or frame.conditions or not (NOT_ORDERED_SINCE.search(frame.folded) or to_date) \
             or frame.today is None:
         return
@@ -808,6 +811,9 @@ def _whole_periods_only(frame: Frame) -> None:
 def parse(text: str, today: date) -> Frame:
     # "my US customers": the country written in capitals, not the word "us"
     text = re.sub(r"(?<![A-Za-z.])US(?![A-Za-z])", "USA", text)
+    # "how many diff customers actually bought": "different", and the adverb says nothing of what is counted
+    text = re.sub(r"(?i)\bdiff(?= (?:customers|clients|accounts|products|items|skus|people)\b)", "different", text)
+    text = re.sub(r"(?i)\s+\b(?:actually|really)\b(?= (?:bought|ordered|purchased|paid|sold|spent|placed|made)\b)", "", text)
     # "my #1 customer", "our number one product": the top one
     text = re.sub(r"(?:#|\bno\.?\s*|\bnumber\s+)(?:1|one)\b(?!\s*(?:day|week|month|year|quarter)s?\b)", "top", text,
                   flags=re.IGNORECASE)
@@ -968,6 +974,11 @@ def parse(text: str, today: date) -> Frame:
     _suppliers_delivered(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
+    if not frame.measures and re.search(r"\bhow( s| is| are| was| were| did| has| have)\b.{0,40}\b(doing|going|performing|"
+                                        r"tracking|trending)\b", frame.folded) and re.search(
+            r"\b(region|regions|territory|area|segment|segments|city|cities|country|countries|category|categories|"
+            r"market|markets|province|khu vuc|vung|mien|nganh hang|phan khuc)\b", frame.folded):
+        frame.measures.append("revenue")   # "how's the west region doing ytd compared to the south?": its sales
     if frame.period is None and frame.listing and re.search(
             r"\b(who|which|what|any|customers?|clients?|accounts?)\b.{0,30}\b(have|has|ve) (ever |already )?"
             r"(bought|ordered|purchased)\b", frame.folded):

@@ -3188,6 +3188,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if intent == "products" and "warehouse" in extra.places(frame.folded).found:
             plan.intent, plan.tool, intent = "availability", "product_availability", "availability"   # "... in HAN?"
         phrase = re.sub(r"(?i)\b(do we have|in stock|stock|availability|available|how many|left|price of|price for|how much is|how much are|"
+                        r"how much does|how much do|does|cost|costs|the track|track|the song|song|the item|item|"
                         r"products?|find|search|show|me|the|any|ton kho|tồn kho|con hang|còn hàng|con|còn|khong|không|gia|giá|"
                         r"bao nhieu|bao nhiêu|tim|tìm|san pham|sản phẩm|co|có|is|are|what|of|for|we|there)\b", " ", text)
         # "in HCM", "at the Hanoi warehouse", "ở kho HAN": where, not what.

@@ -318,7 +318,12 @@ def _month_name(m, today):
     word, year_word = m["mo"], m["y"]
     if word == "may" and not year_word and not re.match(r"(in|for|of|during|last)\s", m.group(0)):
         return None  # "may" is usually the verb
-    if word in ("mar", "dec", "jun", "jan") and not year_word and not re.match(r"(in|for|of|during|last)\s", m.group(0)):
+    # ("their jan invoices", "since dec": a month all the same, by the words beside it)
+    beside = re.match(r"\s+(invoices?|orders?|sales|revenue|payments?|bills?|numbers|figures|tickets?|deliveries)\b",
+                      m.string[m.end():]) or re.search(r"\b(their|our|my|his|her|the|this|since|from|until|till|before|"
+                                                     r"after|through)\s+$", m.string[:m.start()])
+    if word in ("mar", "dec", "jun", "jan") and not year_word and not re.match(r"(in|for|of|during|last)\s", m.group(0)) \
+            and not beside:
         return None  # short forms alone are too often other words
     return _month_year(MONTHS[word], _year_of(year_word, today) if year_word else None, today)
 

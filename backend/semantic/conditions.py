@@ -121,6 +121,20 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "chưa mua trong {n} ngày", "{n} ngày chưa mua")),
         "days_since_last_order", ">", show=("last_order", "days_since_last_order")),
     NamedCondition(
+        # customers (or countries, cities, segments) with nothing bought in the period asked about ("which countries
+        # didn't buy anything from us in 2022?"); the count of customers lists every row, the ones with no sales too
+        "bought_nothing",
+        Words("didn't buy anything", "không mua gì",
+              ("did not buy anything", "haven't bought anything", "hasn't bought anything", "have not bought anything",
+               "didn't order anything", "did not order anything", "haven't ordered anything", "hasn't ordered anything",
+               "haven't placed any order", "hasn't placed any order", "haven't placed any orders",
+               "didn't place any order", "didn't place any orders", "have not placed any order", "placed no orders",
+               "no orders at all", "bought nothing", "ordered nothing", "with no sales", "had no sales",
+               "didn't buy", "haven't bought", "hasn't bought", "haven't ordered", "hasn't ordered", "didn't order"),
+              ("không mua hàng", "chưa mua gì", "không đặt hàng", "chưa đặt hàng", "không có đơn", "chưa có đơn",
+               "không mua", "không có doanh số")),
+        "revenue", "=", value=Decimal(0), show=("customers", "revenue")),
+    NamedCondition(
         # an open deal whose expected close date has gone by ("deals past their expected close date")
         "past_close_date",
         Words("past their expected close date", "đã quá ngày dự kiến chốt",
