@@ -3179,7 +3179,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # "customers in Da Nang", "khách hàng nào ở Đà Nẵng": the place is what to search for.
             place = re.search(r"(?:\bin|\bfrom|\bở|\btại|\bo|\btai)\s+([A-ZĐÀ-Ỹ][\w\s]*?)\s*(?:không|khong)?\s*[?.!]*$", text)
             query = (place.group(1) if place and not m else m.group(1) if m else
-                     link.customer.name if link.customer else text).strip().rstrip("?.!")
+                     link.customer.code if link.customer else text).strip().rstrip("?.!")
             # "look up Frank Harris for me please": the name, not the courtesy around it
             query = re.sub(r"(?i)(?:[\s,]+(?:for me|for us|please|pls|plz|thanks|thank you|thx|quickly|real quick))+$", "",
                            query).strip() or query
