@@ -2568,7 +2568,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         person = None   # "aging for Kỹ thuật Nam Phong": the customer's own words, not a colleague called Phong
     if person is not None and link.customer is not None and link.span and \
             not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)) and \
-            set(fold(person.name).split()) & set(tokens_of(text)) <= set(tokens_of(text)[link.span[0]:link.span[1]]):
+            set(fold(person.name).split()) & set(tokens_of(text)) <= set(tokens_of(text)[link.span[0]:link.span[1]]) and \
+            set(tokens_of(text)[link.span[0]:link.span[1]]) - set(fold(person.name).split()):
         person = None   # "what's Steve Murray's phone number?": the customer's first name, not the colleague Steve Johnson
     if person is not None and link.customer is None and not re.search(rf"\b{re.escape(fold(person.name))}\b", fold(text)):
         # "the track The Woman King": a product's whole name, not the colleague Robert King
