@@ -356,9 +356,16 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
     if tool == "list_tickets":
         tickets = r.get("tickets", [])
         if not tickets:
+            # say what was looked for: "No open or pending tickets for Summit Sports Superstores."
+            state = {"unresolved": ("open or pending ", "đang mở hoặc đang chờ "), "open": ("open ", "đang mở "),
+                     "pending": ("pending ", "đang chờ "), "closed": ("closed ", "đã đóng ")}.get(str(r.get("status")),
+                                                                                               ("", ""))
+            whose = r.get("customer_name")
+            text = _t(lang, f"No {state[0]}tickets" + (f" for {whose}" if whose else "") + ".",
+                      f"Không có phiếu hỗ trợ {state[1]}nào" + (f" của {whose}" if whose else "") + ".")
             if (hints or {}).get("yes_no") == "tickets":
-                return _t(lang, "No — no tickets match.", "Không — không có phiếu hỗ trợ nào.")
-            return _t(lang, "No tickets match.", "Không có phiếu hỗ trợ nào.")
+                return _t(lang, "No — ", "Không — ") + text[0].lower() + text[1:]
+            return text
         total = r.get("total") or len(tickets)
         shown = tickets[:20]
         head = _t(lang, f"{total} ticket(s):", f"{total} phiếu hỗ trợ:")

@@ -109,7 +109,11 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         # "what % of orders were cancelled": the orders counted, the cancelled ones a part of them all
         measures = [counted]
     group_by = list(frame.group_by)
-    if frame.row and not group_by and not counted and (frame.listing or frame.limit or frame.single or frame.order):
+    # ("tỷ lệ chốt deal năm nay": one rate over the deals, not a rate per deal)
+    one_rate = all(MEASURES[m].unit == "percent" for m in measures) and not (frame.limit or frame.single or frame.order) \
+        and not re.search(r"\b(which|list|each|per|every|tung|moi|nao|danh sach)\b", frame.folded)
+    if frame.row and not group_by and not counted and not one_rate and (
+            frame.listing or frame.limit or frame.single or frame.order):
         group_by.append(frame.row)
     conditions: list[dict[str, Any]] = []
     bucket_filter: tuple[str, ...] | None = None

@@ -48,6 +48,8 @@ SHARE = re.compile(r"\b(what|which) (share|portion|proportion|fraction|part|perc
                    r"\b(ty trong|ti trong|ty le phan tram|phan tram doanh (thu|so)|chiem bao nhieu|chiem may)\b|"
                    r"\bbao nhieu (phan tram|percent)\b")
 MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid i\b|\bhave i\b|\bi (sold|sell|won|closed|made)\b|"
+                  r"\b(do|does) i (have|own|handle|look after)\b|\bi (have|ve got|got|own|handle|look after)\b|"
+                  r"\bassigned to me\b|\bon my plate\b|"
                   r"\b(toi|em) (ban|ban duoc|da ban|chot)\b|"
                   r"(?<!chung )(?<!bon )(?<!cong ty )(?<!tuan )(?<!thang )(?<!quy )(?<!nam )(?<!sap )(?<!ngay )(?<!lan )"
                   r"\b(toi|em) (co|dang co|da co) bao nhieu\b|"   # "em có bao nhiêu đơn" (not "tuần tới có bao nhiêu")
@@ -303,7 +305,9 @@ def _plain_readings(frame: Frame) -> None:
         # "khách mới có phải trả trước không?": paying in advance (a policy), not what we owe suppliers
         frame.measures[:] = [m for m in frame.measures if m not in ("open_payables", "purchases", "overdue_payables")]
     counts_to_money = {"payment_count": "payments_received", "supplier_payment_count": "supplier_payments_made"}
-    if frame.group_by and not frame.counting and len(frame.measures) == 1 and frame.measures[0] in counts_to_money:
+    if (frame.group_by or not re.search(r"\b(how many|number of|count|times|bao nhieu lan|may lan|so lan|so khoan|"
+                                        r"bao nhieu khoan|may khoan)\b", frame.folded)) \
+            and not frame.counting and len(frame.measures) == 1 and frame.measures[0] in counts_to_money:
         frame.measures[:] = [counts_to_money[frame.measures[0]]]   # "payments by payment method": the amounts
     stock = {"stock_reserved", "stock_available", "stock_on_hand", "reorder_level", "stock_shortfall"}
     if "units" in frame.measures and set(frame.measures) & stock and not re.search(r"\b(sold|sell|sales|ban|ban duoc)\b",
@@ -811,6 +815,8 @@ def _whole_periods_only(frame: Frame) -> None:
 def parse(text: str, today: date) -> Frame:
     # "my US customers": the country written in capitals, not the word "us"
     text = re.sub(r"(?<![A-Za-z.])US(?![A-Za-z])", "USA", text)
+    # "who hasnt ordered in 90 days", "didnt pay": the apostrophe left out
+    text = re.sub(r"(?i)\b(has|have|had|did|does|do|is|are|was|were|could|should|would)nt\b", r"\1n't", text)
     # "how many diff customers actually bought": "different", and the adverb says nothing of what is counted
     text = re.sub(r"(?i)\bdiff(?= (?:customers|clients|accounts|products|items|skus|people)\b)", "different", text)
     text = re.sub(r"(?i)\s+\b(?:actually|really)\b(?= (?:bought|ordered|purchased|paid|sold|spent|placed|made)\b)", "", text)
@@ -974,6 +980,12 @@ def parse(text: str, today: date) -> Frame:
     _suppliers_delivered(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
+    if frame.measures and not frame.group_by and re.match(
+            r"\s*who( s| is)? (has|had|have|got|closed|sold|made|logged|handled|owns|brought in|won|lost)\b.{0,12}?\b(the )?"
+            r"(most|fewest|least|biggest|highest|lowest)\b", frame.folded) and frame.row in (None, "owner"):
+        # "who has the most open tickets?", "who sold the most last month?": one colleague, ranked
+        frame.group_by.append("owner")
+        frame.single = frame.limit is None
     if not frame.measures and re.search(r"\bhow( s| is| are| was| were| did| has| have)\b.{0,40}\b(doing|going|performing|"
                                         r"tracking|trending)\b", frame.folded) and re.search(
             r"\b(region|regions|territory|area|segment|segments|city|cities|country|countries|category|categories|"

@@ -52,9 +52,12 @@ REAL_WORDS = {"supplies", "supplied", "supply", "sellers", "ordered", "payment",
               "stocks", "tickets", "services", "service", "orders", "margins", "writing", "printing", "shipping",
               "packing", "parking", "billing", "selling", "waiting"}
 # Shorthand people type for time words ("last yr", "this qtr", "prev month"); not "mo", which is "mở" (open).
-SHORTHAND = {"yr": "year", "yrs": "years", "qtr": "quarter", "qtrs": "quarters", "mth": "month", "mths": "months",
+SHORTHAND = {"yrs": "years", "qtr": "quarter", "qtrs": "quarters", "mth": "month", "mths": "months",
              "wk": "week", "wks": "weeks", "prev": "previous", "yday": "yesterday", "rev": "revenue", "revs": "revenue",
-             "acct": "account", "accts": "accounts", "cust": "customer", "custs": "customers", "amt": "amount"}
+             "acct": "account", "accts": "accounts", "cust": "customer", "custs": "customers", "amt": "amount",
+             "bal": "balance", "tix": "tickets", "tkts": "tickets", "tkt": "ticket", "invs": "invoices",
+             "prods": "products", "prod": "product", "pmt": "payment", "pmts": "payments", "pymt": "payment",
+             "pymts": "payments", "mgr": "manager", "qty": "quantity", "yr": "year"}
 # Short words typed with two letters swapped, too short for the fuzzy match (the intents' reading and the lexicon's).
 SHORT_TYPOS = {"waht": "what", "whta": "what", "wat": "what", "hwo": "how", "hw": "how", "wich": "which",
                "whcih": "which", "teh": "the", "hte": "the", "adn": "and", "fro": "for", "mcuh": "much", "muhc": "much",

@@ -78,7 +78,11 @@ def _folded_name(name: str, key: str | None) -> str:
 # payment, "Thành Khang" a customer): alone, they never name a customer.
 COMMON_WORDS = {"thanh", "khong", "thang", "nhieu", "doanh", "truoc", "trong", "ngoai", "thuong", "chung", "nhung",
                 "nguoi", "khach", "thoi", "hang", "phong", "quang", "thai", "trang", "tinh", "giao", "chot", "tien",
-                "thang", "nam", "quy", "tuan", "ngay", "trung"}
+                "thang", "nam", "quy", "tuan", "ngay", "trung",
+                # English words a question uses for itself ("sales by state", "total revenue", "the west region"):
+                # the first word of a name alone ("State College Outdoor Supply") names no one
+                "state", "states", "total", "united", "national", "general", "first", "city", "county", "north",
+                "south", "east", "west", "central", "today", "daily", "weekly", "monthly", "annual", "order", "orders"}
 
 # Everyday two-word Vietnamese phrases whose words are also names ("trạng thái": status; "Thái Mai": a customer).
 COMMON_PAIRS = {"trang thai", "tinh trang", "khong tinh", "giao hang", "thanh toan", "tien mat", "chot don", "giao dich",

@@ -354,8 +354,9 @@ class Mentions:
                     del out.found[dimension]
         if "warehouse" not in out.found:
             # "the Hanoi warehouse", "kho Thủ Đức": a word of one warehouse's name beside the word for it
+            # (overlapping: "tồn kho kho Hà Nội" holds "kho kho" before "kho Hà Nội")
             said = re.findall(r"\b(\w+(?:\s\w+)?)\s+(?:warehouse|depot)\b", folded) + re.findall(
-                r"\bkho\s+(\w+(?:\s\w+)?)", folded)
+                r"\bkho\s+(?=(\w+(?:\s\w+)?))", folded)
             for phrase in said:
                 for tail in (phrase, phrase.split()[-1]) if " " in phrase else (phrase,):
                     key = tail.replace(" ", "")

@@ -493,7 +493,7 @@ STAFF_PLACE = re.compile(r"\b(based|located|working|work|works|sitting|sit) (in|
                          r"\b(nhan vien|ai|dong nghiep)\b.{0,30}\b(o|tai) (van phong |chi nhanh )?(?P<vi>[\w ]+?)\s*\??$")
 # A department by its initials: "who runs IT here?", "our IT person" (the admin role).
 IT_ASKED = re.compile(r"\b(who|whom|ai)\b.{0,30}\bIT\b|\bIT (manager|person|admin|guy|support|department|team)\b|"
-                      r"\bhead of IT\b")
+                      r"\bhead of IT\b|(?i:\bwho( is|'s| s|s)? (the|our) (system )?(admin|administrator|sysadmin)s?\b)")
 # A colleague by their job rather than their name: "our finance person", "the support guy", "người bên kế toán".
 ROLE_PERSON = re.compile(r"\b(our|the|my|a) (finance|accounting|accounts|support|sales) (person|guy|lady|people|contact|lead|"
                          r"team member|colleague)\b|\b(nguoi|chi|anh|ban) (ben |o |phong |bo phan )?(ke toan|tai chinh|ho tro)\b")
@@ -1988,6 +1988,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         language = "vi"  # "còn Minh Phát?" after a Vietnamese question: names only, so the conversation's language
     guess = classify(text)
     intent = guess.intent
+    if intent in ("history", None, "overview") and re.search(
+            r"\bthong tin lien (he|lac)\b|\bcontact (details|info|information)\b|\bcach lien (he|lac)\b", fold(text)):
+        intent = "contacts"   # "thông tin liên hệ của Hoàng Long": the people and how to reach them, not the calls
     if intent == "approve" and APPROVER_ASKED.search(fold(text)):
         intent = None   # "who approved it?": a question about a document, not a request to approve one
     if intent == "reorder" and re.search(r"\breorder (level|point|threshold)s?\b|\bmuc dat hang lai\b", fold(text)) \
@@ -2444,6 +2447,10 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                                                 or re.search(r"\b(bao nhieu|how many|how much)\b", frame.folded)) \
             and not re.search(r"\b(quotes?|quotation|bao gia)\b", frame.folded):
         intent = None   # "bao nhiêu hộp giấy A4 được nhập kho tháng 10?": a quantity asked about, not a quote to draft
+    if intent == "quote" and set(frame.measures) & {"quotes", "quotes_won", "quotes_decided", "quote_win_rate"} and (
+            frame.counting or frame.period or QUESTION.search(frame.folded)
+            or re.search(r"\b(rate|ratio|ty le|how many|bao nhieu)\b", frame.folded)):
+        intent = None   # "how many quotes did we send this month?", "quote win rate this year": figures of quotes
     if intent == "quote" and re.match(r"\s*(gia|price|prices|pricing|what s the price|what is the price|how much (is|are|for))\b",
                                       frame.folded) and not re.search(r"\b(bao gia|quotes?|quotation|lap|tao|make|draft)\b",
                                                                       frame.folded):
@@ -2823,6 +2830,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             frame.order_by, frame.order, frame.limit, frame.period = "last_order", "desc", 1, "all"
         listed = _tickets_listed(frame, customer, language)
         if listed is not None:
+            if owner:
+                listed.args["assignee"] = owner   # "my open tickets": the ones assigned to the asker
             return listed
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
@@ -3105,6 +3114,16 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["order"] = slots.documents["SO"]
         else:
             args["customer"] = customer_ref
+            if not customer_ref and frame.period:
+                # "orders today", "đơn hàng tuần này": the orders of that period, each with its customer
+                data_args: dict[str, Any] = {"measures": ["revenue"], "group_by": ["order", "customer"],
+                                             "period": frame.period}
+                if frame.mine:
+                    data_args["owner"] = "me"
+                if language == "vi":
+                    data_args["language"] = "vi"
+                return Plan(intent="data", tool="query_data", args=data_args, language=language,
+                            hints={"today": today.isoformat()})
             if not customer_ref:
                 plan.question = "Đơn hàng số mấy, hoặc của khách nào?" if language == "vi" else "Which order number, or which customer?"
     elif intent == "tickets":
@@ -3205,6 +3224,21 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             named = set(fold(link.customer.name).split()) | set(link.customer.core)
             phrase = " ".join(w for w in phrase.split() if fold(w) not in named | {"cho", "for", "to", "la", "là"})
         product, candidates = index.link_product(phrase) if phrase else (None, [])
+        where = extra.places(frame.folded)
+        warehouses = where.found.get("warehouse") or []
+        place_words = {w for said_words in where.said.values() for w in said_words}
+        rest = [w for w in tokens_of(phrase) if w not in {"kho", "warehouse", "depot", "o", "tai", "in", "at", "the"}
+                and w not in place_words
+                and not any(w in set(fold(name).split()) | {fold(code)} for code, _, name in
+                            mentions_mod.mentions_index(session, index.stamp).warehouses)]
+        if product is None and len(warehouses) == 1 and not rest and not quoted:
+            # "tồn kho kho Hà Nội", "what's in stock at HCM?": that warehouse's stock, product by product
+            stock_args: dict[str, Any] = {"measures": ["stock_on_hand", "stock_available"], "group_by": ["product"],
+                                          "filters": [{"dimension": "warehouse", "values": warehouses}]}
+            if language == "vi":
+                stock_args["language"] = "vi"
+            return Plan(intent="data", tool="query_data", args=stock_args, language=language,
+                        hints={"today": today.isoformat()})
         said = tokens_of(text)
         for_customer = link.customer is not None and link.span is not None and link.span[0] > 0 and \
             said[link.span[0] - 1] in ("for", "cho", "to") and \

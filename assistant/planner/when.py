@@ -544,6 +544,16 @@ def read(text: str, today: date) -> When:
     if both is not None:
         when.period, when.each = both
         return when
+    over = re.search(r"\b(mom(?! (?:and|n|&)\b)|month (?:over|on) month|m/m|qoq|quarter (?:over|on) quarter|q/q|"
+                     r"week (?:over|on) week|w/w)\b", text)
+    if over and not wants_last_year:
+        # "revenue mom", "QoQ growth": this month (quarter, week) against the one before — or the period named
+        unit = "month" if over.group(1).startswith(("m", "month")) else "quarter" if over.group(1).startswith("q") \
+            else "week"
+        if not found:
+            when.period, when.compare = f"this-{unit}", "previous_period"
+            return when
+        wants_previous = True
     if not found:
         when.period = "all" if all_time else None
         if wants_last_year:

@@ -130,6 +130,7 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "haven't placed any order", "hasn't placed any order", "haven't placed any orders",
                "didn't place any order", "didn't place any orders", "have not placed any order", "placed no orders",
                "no orders at all", "bought nothing", "ordered nothing", "with no sales", "had no sales",
+               "with no orders", "without orders", "without any orders", "with no purchases", "no purchases",
                "didn't buy", "haven't bought", "hasn't bought", "haven't ordered", "hasn't ordered", "didn't order"),
               ("không mua hàng", "chưa mua gì", "không đặt hàng", "chưa đặt hàng", "không có đơn", "chưa có đơn",
                "không mua", "không có doanh số")),

@@ -73,6 +73,8 @@ class ListTicketsInput(ToolModel):
 
 class ListTicketsResult(ToolModel):
     customer_code: str | None = None
+    customer_name: str | None = None
+    status: str | None = Field(None, description="The status filter applied ('unresolved' is open or pending)")
     total: int = Field(description="How many tickets match the filter (may exceed the rows returned)")
     tickets: list[TicketOut]
     oldest_first: bool = Field(False, description="The tickets are listed longest-waiting first")
@@ -149,7 +151,8 @@ def list_tickets(ctx: ToolContext, params: ListTicketsInput) -> ListTicketsResul
         .outerjoin(Employee, Employee.id == Ticket.assignee_id).where(*conditions)
         .order_by(*((Ticket.opened_at.asc(), Ticket.id.asc()) if params.oldest_first else
                     (Ticket.opened_at.desc(), Ticket.id.desc()))).limit(params.limit)).all()
-    return ListTicketsResult(customer_code=customer.code if customer else None, total=total,
+    return ListTicketsResult(customer_code=customer.code if customer else None,
+                             customer_name=customer.name if customer else None, status=params.status, total=total,
                              tickets=[ticket_out(ctx, t, c, e) for t, c, e in rows], oldest_first=params.oldest_first)
 
 
