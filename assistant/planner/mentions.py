@@ -59,6 +59,12 @@ CURRENCY_WORDS = {"usd": "USD", "us dollars": "USD", "us dollar": "USD", "usa do
                   "thb": "THB", "baht": "THB", "aud": "AUD", "australian dollars": "AUD"}
 # Words too common to be a person's name on their own, whatever the staff list says.
 NOT_NAMES = {"mai", "an", "my", "long", "van", "thi", "duc", "minh", "bao"}
+# English given names that are everyday words too ("will", "mark", "frank"): a name only when written as one.
+EVERYDAY_NAMES = {"will", "mark", "bill", "frank", "grace", "rose", "june", "april", "august", "jack", "sue", "pat",
+                  "art", "ray", "gene", "joy", "hope", "faith", "dawn", "rich", "sunny", "penny", "chase", "hunter",
+                  "price", "king", "long", "young", "white", "black", "brown", "green", "miles", "lane", "dale",
+                  "glen", "drew", "max", "rob", "sandy", "summer", "robin", "amber", "crystal", "ruby", "pearl",
+                  "victor", "august", "major", "earl", "guy", "don", "nick", "chuck", "sam"}
 # Vietnamese pronouns that are also given names ("của anh" is "yours", Anh is a colleague): a name only as "Anh's".
 PRONOUNS = {"anh", "chi", "em", "toi", "minh", "ban", "ong", "ba", "co", "chu", "bac"}
 # Words of campaign names that say nothing of which campaign ("khách hàng", "chương trình", "văn phòng phẩm").
@@ -214,10 +220,18 @@ class Mentions:
             for given in dict.fromkeys([words[-1]] + ([words[0]] if western else [])):
                 if len(given) < 2:
                     continue
-                if self._named_as(person, given, text, folded, exclude):
+                if self._named_as(person, given, text, folded, exclude) or (
+                        western and given == words[0] and len(given) >= 4 and given not in EVERYDAY_NAMES
+                        and given not in NOT_NAMES and self._said_lower(given, folded, exclude)):
                     found.append(person)
                     break
         return list({p.id: p for p in found}.values())
+
+    @staticmethod
+    def _said_lower(given: str, folded: str, exclude) -> bool:
+        """A western given name typed in lower case ("who does jane report to?"), where it is no everyday word."""
+        return any(not any(a <= m.start() < b for a, b in exclude)
+                   for m in re.finditer(rf"(?<![\w@.]){re.escape(given)}(?![\w@])", folded))
 
     @staticmethod
     def _named_as(person: EmployeeRef, given: str, text: str, folded: str, exclude) -> bool:

@@ -488,8 +488,8 @@ STAFF_COUNT = re.compile(r"\bhow many (employees|staff|(people|ppl|persons) (wor
                          r"agents|accountants|managers)\b)|\bheadcount\b|\b(bao nhieu|may) (nhan vien|nguoi)\b|"
                          r"\bso (luong )?nhan vien\b")
 # Where colleagues work: "based in Lethbridge", "who works out of Calgary", "nhân viên ở Hà Nội".
-STAFF_PLACE = re.compile(r"\b(based|located|working|work|works|sitting|sit) (in|at|out of|from) (the )?(?P<en>[\w ]+?)"
-                         r"( office| branch)?\s*\??$|\bin (the )?(?P<office>[\w ]+?) (office|branch)\b|"
+STAFF_PLACE = re.compile(r"\b(based|located|working|work|works|sitting|sit|employees|staff|colleagues|people|reps) (in|at|out of|from) "
+                         r"(the )?(?P<en>[\w ]+?)( office| branch)?\s*\??$|\bin (the )?(?P<office>[\w ]+?) (office|branch)\b|"
                          r"\b(nhan vien|ai|dong nghiep)\b.{0,30}\b(o|tai) (van phong |chi nhanh )?(?P<vi>[\w ]+?)\s*\??$")
 # A department by its initials: "who runs IT here?", "our IT person" (the admin role).
 IT_ASKED = re.compile(r"\b(who|whom|ai)\b.{0,30}\bIT\b|\bIT (manager|person|admin|guy|support|department|team)\b|"

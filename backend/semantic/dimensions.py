@@ -33,7 +33,7 @@ DIMENSION_LIST: list[Dimension] = [
                     "support agent", "sales support agent", "sales support agents", "sales team", "sales force",
                     "salesforce"),
        synonyms_vi=("nhân viên", "người phụ trách", "nhân viên kinh doanh", "đội kinh doanh", "đội sales")),
-    _d("product", "product", "sản phẩm", "entity", synonyms_en=("item", "sku", "article"), synonyms_vi=("mặt hàng", "hàng")),
+    _d("product", "product", "sản phẩm", "entity", synonyms_en=("item", "sku", "article", "track", "song"), synonyms_vi=("mặt hàng", "hàng")),
     _d("category", "category", "nhóm hàng", "category",
        synonyms_en=("categories", "product group", "product groups", "product category", "product line", "genre",
                     "genres"),
