@@ -140,3 +140,19 @@ def test_one_word_that_is_merely_close_is_not_a_mention(session):
     assert index.link_customer("giấy A4 Double A còn hàng không?") == LinkResult()
     assert index.link_customer("what's new with Hoàng?").customer.code == "HLT"  # the word itself still counts
     assert index.link_customer("brief on Hoang Lon Trading").customer.code == "HLT"  # and typos within a name
+
+
+def test_a_common_word_names_no_customer(session):
+    from assistant.planner.linker import entity_index
+    from tests.factories.customers import make_customer
+    from tests.factories.org import make_company
+
+    make_company(session)
+    make_customer(session, name="State College Outdoor Supply", code="STATECOL")
+    make_customer(session, name="West Marine Pro", code="WESTMARINE")
+    session.flush()
+    index = entity_index(session)
+    assert index.link_customer("sales by state this year").customer is None
+    assert index.link_customer("how is the west region doing").customer is None
+    assert index.link_customer("what did State College Outdoor buy").customer.code == "STATECOL"
+    assert index.link_customer("west marine's balance").customer.code == "WESTMARINE"

@@ -223,3 +223,48 @@ def test_rows_that_bought_nothing_in_a_period(demo):
         func.strftime("%Y", SalesOrder.order_date) == str(last_year) if demo.bind.dialect.name == "sqlite"
         else func.extract("year", SalesOrder.order_date) == last_year, SalesOrder.status != "cancelled")).scalars())
     assert not any(f"- {city} —" in turn.answer for city in bought if city)
+
+
+# --- everyday words found by probing the three companies ------------------------------------------------------------
+
+def test_everyday_shorthand_and_periods_over_periods():
+    day = date(2026, 2, 11)
+    assert parse("pmts received last month", day).measures == ["payments_received"]
+    assert parse("whats the bal for hoang long", day).measures == ["open_receivables"]
+    assert parse("how many open tix", day).measures == ["open_tickets"]
+    mom = read("mom revenue growth", day)
+    assert (mom.period, mom.compare) == ("this-month", "previous_period")
+    assert (read("revenue qoq", day).period, read("revenue qoq", day).compare) == ("this-quarter", "previous_period")
+    assert read("tell me about mom and pop stores", day).compare is None
+    assert [c["name"] for c in parse("who hasnt ordered in 90 days", day).conditions] == ["not_ordered"]
+    busiest = parse("who has the most open tickets", day)
+    assert busiest.group_by == ["owner"] and busiest.single
+    assert parse("payments to suppliers last month", day).measures == ["supplier_payments_made"]
+    assert parse("how many payments to suppliers last month", day).measures == ["supplier_payment_count"]
+    assert parse("best selling track ever", day).group_by == ["product"]
+
+
+def test_questions_found_by_probing_the_demo_company(demo):
+    from backend.models import Customer, Ticket
+
+    today = ask(demo, "orders today", email="bao@songhong.vn")
+    assert _call(today)["group_by"] == ["order", "customer"] and _call(today)["period"] == "today"
+    admin = ask(demo, "who is the admin", email="bao@songhong.vn")
+    assert admin.tool_calls[0]["name"] == "find_employees" and _call(admin).get("role") == "admin"
+    mine = ask(demo, "my open tickets", email="anh@songhong.vn")
+    assert mine.tool_calls[0]["name"] == "list_tickets" and _call(mine).get("assignee") == "me"
+    contacts = ask(demo, "thông tin liên hệ của Hoàng Long", email="anh@songhong.vn")
+    assert contacts.tool_calls[0]["name"] == "customer_overview"
+    stock = _call(ask(demo, "tồn kho kho Hà Nội", email="nam@songhong.vn"))
+    assert stock["group_by"] == ["product"] and {"dimension": "warehouse", "op": "in", "values": ["HAN"]} in stock["filters"]
+    rate = _call(ask(demo, "tỷ lệ chốt deal năm nay", email="bao@songhong.vn"))
+    assert rate["measures"] == ["win_rate"] and not rate.get("group_by")
+    quotes = ask(demo, "how many quotes did we send this month", email="bao@songhong.vn")
+    assert quotes.tool_calls and quotes.tool_calls[0]["name"] == "query_data"
+    western = _call(ask(demo, "how is david doing this year", email="bao@songhong.vn"))
+    assert western.get("owner") == "E007"
+    quiet = demo.execute(select(Customer).where(~Customer.id.in_(select(Ticket.customer_id)))
+                         .order_by(Customer.id).limit(1)).scalar_one()
+    none = ask(demo, f"open tickets for {quiet.code}", email="anh@songhong.vn")
+    assert none.tool_calls[0]["name"] == "list_tickets"
+    assert none.answer == f"No open or pending tickets for {quiet.name}."
