@@ -69,7 +69,7 @@ SYNONYMS = {
     "shipped": ("delivered", "dispatched", "sent out", "da giao hang"),
     "draft": ("drafts", "waiting for approval", "awaiting approval", "not yet approved", "cho phe duyet", "cho duyet",
               "dang cho duyet", "dang cho phe duyet", "waiting for my approval", "awaiting my approval",
-              "need my approval", "needs my approval", "need approval", "needs approval", "cho toi duyet"), "confirmed": ("waiting to ship", "not yet shipped", "to ship", "chua giao", "not shipped yet", "not shipped",
+              "need my approval", "needs my approval", "need approval", "needs approval", "cho toi duyet"), "confirmed": ("open", "waiting to ship", "not yet shipped", "to ship", "chua giao", "not shipped yet", "not shipped",
                                        "haven't shipped", "haven t shipped", "hasn't shipped", "hasn t shipped",
                                        "not been shipped", "havent shipped",
                                        "unshipped", "yet to ship", "chua giao hang"),

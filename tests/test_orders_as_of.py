@@ -57,3 +57,33 @@ def test_tickets_as_of_now_and_the_last_one(session, now):
     last = Assistant().ask(session, agent, "last ticket from Coastal Outdoor Outlet?", channel="test", now=now)
     assert last.tool_calls[0]["args"]["status"] == "any" and "CS-CLOSED-LATER" in last.answer
     assert "CS-NOT-YET" not in last.answer
+
+
+def test_query_data_reads_an_order_s_status_as_it_stood_on_the_day(session, now, settings):
+    from datetime import timedelta
+
+    from backend.tools.context import ToolContext
+    from backend.tools.registry import invoke
+    from tests.factories.catalog import make_product
+    from tests.factories.customers import make_customer
+    from tests.factories.org import make_company, make_employee
+    from tests.factories.sales import make_order
+
+    make_company(session)
+    boss = make_employee(session, role="manager", name="Kay Whitfield", email="kay@example.test")
+    tent = make_product(session, sku="TENT-2", name="Dome tent", category="Tents")
+    buyer = make_customer(session, name="Alpine Box Co.", code="ALPINEBOX")
+    today = now.date()
+    later = make_order(session, customer=buyer, lines=[(tent, 1, None, Decimal(0))], order_date=today - timedelta(days=2),
+                       status="shipped", number="SO-S-LATER")
+    later.shipped_date = today + timedelta(days=4)     # the books say shipped, on a day still to come
+    gone = make_order(session, customer=buyer, lines=[(tent, 1, None, Decimal(0))], order_date=today - timedelta(days=9),
+                      status="shipped", number="SO-S-GONE")
+    gone.shipped_date = today - timedelta(days=7)
+    session.flush()
+    ctx = ToolContext(session=session, actor=boss, channel="test", now=now, settings=settings)
+    waiting = invoke("query_data", ctx, {"measures": ["orders"], "group_by": ["order"], "period": "all",
+                                         "filters": [{"dimension": "order_status", "values": ["confirmed"]}]})
+    assert [r["order"] for r in waiting.rows] == ["SO-S-LATER"]
+    by_status = invoke("query_data", ctx, {"measures": ["orders"], "group_by": ["order_status"], "period": "all"})
+    assert {r["order_status"]: r["orders"] for r in by_status.rows} == {"confirmed": 1, "shipped": 1}

@@ -268,3 +268,14 @@ def test_questions_found_by_probing_the_demo_company(demo):
     none = ask(demo, f"open tickets for {quiet.code}", email="anh@songhong.vn")
     assert none.tool_calls[0]["name"] == "list_tickets"
     assert none.answer == f"No open or pending tickets for {quiet.name}."
+
+
+def test_a_ledger_figure_by_account_and_products_that_sold_nothing(demo):
+    day = date(2026, 6, 5)
+    assert parse("operating expenses by account this year", day).group_by == ["account"]
+    assert parse("revenue by account this year", day).group_by == ["customer"]
+    assert ("order_status", "confirmed") in parse("how many open orders do we have", day).statuses
+    unsold = _call(ask(demo, "which products didn't sell this year", email="nam@songhong.vn"))
+    assert unsold["group_by"] == ["product"] and "products" in unsold["measures"]
+    assert {"measure": "revenue", "op": "=", "value": "0"} in [
+        {k: c.get(k) for k in ("measure", "op", "value")} for c in unsold["conditions"]]

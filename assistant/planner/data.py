@@ -335,8 +335,11 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
     if any(c["name"] == "bought_nothing" for c in frame.conditions):
         # "which countries didn't buy anything in 2022?", "my customers with no order in 2022 or 2023": every row
         # (the count of customers brings the ones that bought nothing), over the whole span — not year by year
-        group_by = [d for d in group_by if DIMENSIONS[d].kind != "time"] or ["customer"]
-        measures = [m for m in measures if m not in ("customers", "revenue")] + ["revenue", "customers"]
+        group_by = [d for d in group_by if DIMENSIONS[d].kind != "time"] or [frame.row if frame.row in (
+            "product", "category") else "customer"]
+        # (the catalogue brings the products that sold nothing, as the customers do the customers)
+        every = "products" if set(group_by) & {"product", "category"} else "customers"
+        measures = [m for m in measures if m not in ("customers", "products", "revenue")] + ["revenue", every]
     if customer and measures == ["max_days_overdue"] and not group_by and not conditions and not frame.single:
         # "what does Hidden Valley owe?" then "how late are they?": each overdue invoice of theirs and how late it is
         measures = ["overdue_amount", "max_days_overdue"]

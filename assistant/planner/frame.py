@@ -797,6 +797,29 @@ def _one_document_ranked(frame: Frame) -> None:
 WHOLE_PERIODS = re.compile(r"\b(full|complete|completed|whole|entire) (calendar )?(?P<unit>year|quarter|month)s?\b")
 
 
+def _groupings_the_figures_have(frame: Frame) -> None:
+    """'operating expenses by account': a word that names two dimensions (a customer's account, a ledger account)
+    groups by the one the figures asked can be split by."""
+    if not frame.measures:
+        return
+    ledger = all(set(MEASURES[m].facts) <= {"journal", "ledger_balances"} for m in frame.measures)
+    for i, dimension in enumerate(list(frame.group_by)):
+        said_account = ledger and dimension == "customer" and any(
+            "customer" in [t.target for t in h.of("dimension")] and "account" in [t.target for t in h.of("dimension")]
+            for h in frame.hits)
+        if all(dimension in supported_dimensions(m) for m in frame.measures) and not said_account:
+            continue
+        for hit in frame.hits:
+            targets = [t.target for t in hit.of("dimension")]
+            if dimension not in targets:
+                continue
+            other = next((t for t in targets if t != dimension and t not in frame.group_by
+                          and all(t in supported_dimensions(m) for m in frame.measures)), None)
+            if other:
+                frame.group_by[i] = other
+                break
+
+
 def _whole_periods_only(frame: Frame) -> None:
     """'which full calendar year has been our best?': the years that have ended, not this one so far."""
     m = WHOLE_PERIODS.search(frame.folded)
@@ -980,6 +1003,7 @@ def parse(text: str, today: date) -> Frame:
     _suppliers_delivered(frame)
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
+    _groupings_the_figures_have(frame)
     if frame.measures and not frame.group_by and re.match(
             r"\s*who( s| is)? (has|had|have|got|closed|sold|made|logged|handled|owns|brought in|won|lost)\b.{0,12}?\b(the )?"
             r"(most|fewest|least|biggest|highest|lowest)\b", frame.folded) and frame.row in (None, "owner"):

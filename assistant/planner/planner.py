@@ -1994,7 +1994,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if intent == "approve" and APPROVER_ASKED.search(fold(text)):
         intent = None   # "who approved it?": a question about a document, not a request to approve one
     if intent == "reorder" and re.search(r"\breorder (level|point|threshold)s?\b|\bmuc dat hang lai\b", fold(text)) \
-            and not re.search(r"\b(draft|create|raise|make|place|tao|lap)\b|^\s*(please |pls |hay )?(reorder|restock|dat hang lai)\b",
+            and not re.search(r"\b(draft|create|raise|make|place|tao|lap)\b|^\s*(please |pls |hay )?(reorder|restock|dat hang lai)\b(?! (levels?|points?|thresholds?)\b)",
                               fold(text)):
         intent = None   # "reorder level on the Trailbeam 350?": the level asked about, not stock to reorder
     slots = slot_mod.extract(text, today)

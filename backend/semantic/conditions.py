@@ -131,9 +131,10 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "didn't place any order", "didn't place any orders", "have not placed any order", "placed no orders",
                "no orders at all", "bought nothing", "ordered nothing", "with no sales", "had no sales",
                "with no orders", "without orders", "without any orders", "with no purchases", "no purchases",
+               "didn't sell", "did not sell", "haven't sold", "hasn't sold", "not sold", "never sold", "no sales",
                "didn't buy", "haven't bought", "hasn't bought", "haven't ordered", "hasn't ordered", "didn't order"),
               ("không mua hàng", "chưa mua gì", "không đặt hàng", "chưa đặt hàng", "không có đơn", "chưa có đơn",
-               "không mua", "không có doanh số")),
+               "không mua", "không có doanh số", "không bán được", "chưa bán được")),
         "revenue", "=", value=Decimal(0), show=("customers", "revenue")),
     NamedCondition(
         # an open deal whose expected close date has gone by ("deals past their expected close date")

@@ -91,7 +91,9 @@ _ORDER_DIMENSION = DimensionSQL(key=lambda s: SalesOrder.number, label=lambda s:
 def _order_dimensions() -> dict[str, DimensionSQL]:
     return {**_customer_dimensions(_joined_customer), **_owner_dimensions(lambda s: SalesOrder.salesperson_id),
             "order": _ORDER_DIMENSION,
-            "order_status": DimensionSQL(key=lambda s: SalesOrder.status),
+            # (as it stood on the as-of day: "orders not shipped yet" on a day before they shipped)
+            "order_status": DimensionSQL(key=lambda s: rules.order_status_on(
+                SalesOrder.status, SalesOrder.shipped_date, SalesOrder.id, s.params.as_of)),
             "currency": DimensionSQL(key=lambda s: SalesOrder.currency)}
 
 
