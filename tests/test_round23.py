@@ -279,3 +279,12 @@ def test_a_ledger_figure_by_account_and_products_that_sold_nothing(demo):
     assert unsold["group_by"] == ["product"] and "products" in unsold["measures"]
     assert {"measure": "revenue", "op": "=", "value": "0"} in [
         {k: c.get(k) for k in ("measure", "op", "value")} for c in unsold["conditions"]]
+
+
+def test_an_average_deal_and_documents_over_an_amount(demo):
+    day = date(2026, 6, 5)
+    assert parse("whats the avg deal size", day).measures == ["average_deal_size"]
+    won = _call(ask(demo, "average deal size of deals we won last year", email="bao@songhong.vn"))
+    assert won["measures"] == ["average_deal_size"] and not won.get("group_by")
+    big = _call(ask(demo, "how many orders over 50 million this year", email="bao@songhong.vn"))
+    assert big["group_by"][:1] == ["order"] and big["conditions"][0]["op"] == ">"

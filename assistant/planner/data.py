@@ -110,7 +110,10 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         measures = [counted]
     group_by = list(frame.group_by)
     # ("tỷ lệ chốt deal năm nay": one rate over the deals, not a rate per deal)
-    one_rate = all(MEASURES[m].unit == "percent" for m in measures) and not (frame.limit or frame.single or frame.order) \
+    # ("average deal size of deals we won": one average over the deals, not each deal's own)
+    averaged = {"average_order_value": "order", "average_deal_size": "opportunity"}
+    one_rate = all(MEASURES[m].unit == "percent" or averaged.get(m) == frame.row for m in measures) \
+        and not (frame.limit or frame.single or frame.order) \
         and not re.search(r"\b(which|list|each|per|every|tung|moi|nao|danh sach)\b", frame.folded)
     if frame.row and not group_by and not counted and not one_rate and (
             frame.listing or frame.limit or frame.single or frame.order):
@@ -173,12 +176,17 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         # "open POs over 100 million", "customers who bought more than 500 million last year": the rows whose
         # amount passes, each with it
         money = next((m for m in measures if MEASURES[m].unit == "money"), None)
+        counted_row = None
         if money is None:
             counted = next((m for m in measures if m in VALUE_OF_COUNT or MEASURES[m].counts is not None), None)
             money = VALUE_OF_COUNT.get(counted or "") or (MEASURES[counted].counts_of if counted else None)
             if money is not None:
                 measures = [money if m == counted else m for m in measures]
-        row = frame.row or ROW_OF_VALUE.get(money or "")
+                # "how many orders over 10k this year": the orders that pass, not the customers
+                from assistant.planner.frame import ROW_OF_COUNT
+
+                counted_row = ROW_OF_COUNT.get(counted or "")
+        row = frame.row or counted_row or ROW_OF_VALUE.get(money or "")
         if money is not None and row and _allowed([money], row):
             for op, amount in frame.thresholds:
                 conditions.append({"measure": money, "op": op, "value": str(amount)})
