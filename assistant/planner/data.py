@@ -183,8 +183,6 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
             if money is not None:
                 measures = [money if m == counted else m for m in measures]
                 # "how many orders over 10k this year": the orders that pass, not the customers
-                from assistant.planner.frame import ROW_OF_COUNT
-
                 counted_row = ROW_OF_COUNT.get(counted or "")
         row = frame.row or counted_row or ROW_OF_VALUE.get(money or "")
         if money is not None and row and _allowed([money], row):
