@@ -288,3 +288,15 @@ def test_an_average_deal_and_documents_over_an_amount(demo):
     assert won["measures"] == ["average_deal_size"] and not won.get("group_by")
     big = _call(ask(demo, "how many orders over 50 million this year", email="bao@songhong.vn"))
     assert big["group_by"][:1] == ["order"] and big["conditions"][0]["op"] == ">"
+
+
+def test_units_sold_who_bought_the_most_and_the_most_valuable():
+    day = date(2023, 3, 15)
+    assert parse("how many tracks did we sell last year", day).measures == ["units"]
+    assert parse("how many items did we sell last month", day).measures == ["units"]
+    assert parse("how many customers do we have", day).measures == ["customers"]
+    most = parse("who bought the most tracks ever", day)
+    assert (most.group_by, most.measures, most.single) == (["customer"], ["units"], True)
+    assert parse("who spent the most last year", day).group_by == ["customer"]
+    assert parse("who is my most valuable customer", day).measures == ["revenue"]
+    assert parse("which rep has the most customers", day).measures == ["customers"]

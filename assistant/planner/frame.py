@@ -1004,6 +1004,22 @@ def parse(text: str, today: date) -> Frame:
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _groupings_the_figures_have(frame)
+    if frame.counting and set(frame.measures) <= {"products", "revenue"} and re.search(
+            r"\bhow many\b.{0,40}\b(did|do|have|has|will) (we|i|you|they|he|she) (sell|sold|ship|shipped)\b|"
+            r"\bhow many\b.{0,40}\b(sold|were sold|got sold)\b", frame.folded):
+        frame.measures[:] = ["units"]   # "how many tracks did we sell last year?": the units, not the catalogue's count
+    if re.match(r"\s*who (bought|purchased|ordered|spent)\b.{0,15}?\b(the )?(most|least|fewest)\b", frame.folded) \
+            and (not frame.group_by or frame.group_by == ["product"]):
+        # "who bought the most tracks ever?": the customer, ranked by what they bought
+        frame.group_by[:] = ["customer"]
+        frame.single = frame.limit is None
+        if re.search(r"\b(tracks?|items?|units?|products?|pieces?|boxes|songs?|skus?)\b", frame.folded):
+            frame.measures[:] = ["units"]
+    if (frame.single or frame.limit) and not frame.group_by and frame.row in ("customer", "product") \
+            and frame.measures == [{"customer": "customers", "product": "products"}[frame.row]]:
+        # "who is my most valuable customer?", "our best product": ranked by what they bought or sold for
+        frame.measures[:] = ["revenue"]
+        frame.counting = False
     if frame.measures and not frame.group_by and re.match(
             r"\s*who( s| is)? (has|had|have|got|closed|sold|made|logged|handled|owns|brought in|won|lost)\b.{0,12}?\b(the )?"
             r"(most|fewest|least|biggest|highest|lowest)\b", frame.folded) and frame.row in (None, "owner"):
