@@ -32,10 +32,12 @@ AMOUNT_CUES = ("how much", "total", "sum", "bao nhieu", "tong", "what were", "wh
                "what s",  # "what's": folding splits off the "s"
                "tong cong", "figure", "figures", "amount")
 DESC_WORDS = {"most", "top", "best", "biggest", "largest", "highest", "greatest", "strongest", "nhieu", "cao", "lon"}
-ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap", "cheapest", "re", "bottom", "dead"}
+ASC_WORDS = {"least", "worst", "smallest", "lowest", "weakest", "fewest", "it", "thap", "cheapest", "re", "bottom", "dead",
+             "cham", "slowest"}
 SUPERLATIVE = re.compile(r"\b(the )?(most|least|fewest|best|worst|bottom|dead last|biggest|largest|smallest|highest|lowest|strongest|weakest|(?<!on )(?<!on-)top|"
                          r"oldest|newest|latest|earliest|cheapest|priciest|dearest)\b|\b(nhieu nhat|it nhat|lon nhat|cao nhat|thap nhat|nho nhat|"
-                         r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat|re nhat|dat nhat)\b")
+                         r"tot nhat|te nhat|cu nhat|lau nhat|nhieu tien nhat|ban chay nhat|chay nhat|re nhat|dat nhat|"
+                         r"cham nhat|slowest)\b")
 EXTREMES = re.compile(r"\b(best and worst|worst and best|highest and lowest|lowest and highest|strongest and weakest|"
                       r"cheapest and (?:the )?most expensive|most expensive and (?:the )?cheapest|min and max|"
                       r"thap nhat va cao nhat|re nhat va dat nhat|dat nhat va re nhat|cao nhat va thap nhat|"

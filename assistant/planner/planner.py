@@ -2789,6 +2789,16 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
             frame.measures[:] = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures))
         product = _product_in(frame, index, link, person, places) if frame.is_data else None
+        if product is not None and frame.measures == ["suppliers"] and not frame.counting and not frame.group_by \
+                and _registered("product_availability"):
+            # "nhà cung cấp của giấy A4 Double A", "who supplies the Trailbeam 350?": the product's record, which
+            # names its usual supplier (in the asker's language, whatever the product's name is written in)
+            entry = index.product_by_sku.get(product.lower())
+            names = (set(entry.tokens) | set(fold(entry.name).split())) if entry else set()
+            language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in names)) \
+                or language
+            return Plan(intent="availability", tool="product_availability", args={"product": product},
+                        language=language)
         po_asked = frame.row == "purchase_order" or bool(re.search(
             r"\b(purchase orders?|pos|don mua hang|dat mua)\b", frame.folded))
         if product is not None and po_asked and not frame.group_by \
