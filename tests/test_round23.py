@@ -300,3 +300,13 @@ def test_units_sold_who_bought_the_most_and_the_most_valuable():
     assert parse("who spent the most last year", day).group_by == ["customer"]
     assert parse("who is my most valuable customer", day).measures == ["revenue"]
     assert parse("which rep has the most customers", day).measures == ["customers"]
+
+
+def test_collections_by_method_the_slowest_sellers_and_a_product_s_supplier(demo):
+    day = date(2026, 6, 5)
+    by_method = parse("tien thu thang truoc theo hinh thuc thanh toan", day)
+    assert (by_method.measures, by_method.group_by) == (["payments_received"], ["payment_method"])
+    slowest = parse("san pham nao ban cham nhat nam nay", day)
+    assert (slowest.measures, slowest.order, slowest.single) == (["units"], "asc", True)
+    supplier = ask(demo, "who supplies Giấy A4 Double A 80gsm", email="nam@songhong.vn")
+    assert supplier.tool_calls[0]["name"] == "product_availability" and "Double A (Vietnam)" in supplier.answer
