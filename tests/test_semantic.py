@@ -289,6 +289,8 @@ def test_pipeline_win_rate_and_quotes(finance):
     assert total(finance, "win_rate", period="2026-10") == D("50.0")
     # Every deal's amount, whatever its stage: 10,000,000 + 26,000,000 + 5,000,000 + 1,000,000.
     assert total(finance, "opportunity_amount") == D("42000000")
+    # ... over the four deals: 42,000,000 / 4
+    assert total(finance, "average_deal_size") == D("10500000")
     assert total(finance, "expected_close", filters=[{"dimension": "opportunity", "values": ["lion office pens"]}]) \
         == "2027-01-31"
     # Quotes of 2026: converted, rejected, open, expired -> won 1 of 3 decided.

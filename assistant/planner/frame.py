@@ -1006,10 +1006,13 @@ def parse(text: str, today: date) -> Frame:
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _groupings_the_figures_have(frame)
-    if frame.counting and set(frame.measures) <= {"products", "revenue"} and re.search(
-            r"\bhow many\b.{0,40}\b(did|do|have|has|will) (we|i|you|they|he|she) (sell|sold|ship|shipped)\b|"
-            r"\bhow many\b.{0,40}\b(sold|were sold|got sold)\b", frame.folded):
-        frame.measures[:] = ["units"]   # "how many tracks did we sell last year?": the units, not the catalogue's count
+    if frame.counting and set(frame.measures) <= {"products", "revenue"} and (re.search(
+            r"\bhow many\b.{0,40}\b(did|have|has|will) (we|i|you|they|he|she) (sell|sold|ship|shipped)\b|"
+            r"\bhow many\b.{0,40}\b(sold|were sold|got sold)\b", frame.folded) or (frame.period and frame.period != "all" and re.search(
+            r"\bhow many\b.{0,40}\b(do|does) (we|i|you|they|he|she) (sell|ship)\b", frame.folded))):
+        # "how many tracks did we sell last year?": the units, not the catalogue's count ("how many items do we sell?"
+        # is the catalogue)
+        frame.measures[:] = ["units"]
     if re.match(r"\s*who (bought|purchased|ordered|spent)\b.{0,15}?\b(the )?(most|least|fewest)\b", frame.folded) \
             and (not frame.group_by or frame.group_by == ["product"]):
         # "who bought the most tracks ever?": the customer, ranked by what they bought
