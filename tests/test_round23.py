@@ -310,3 +310,17 @@ def test_collections_by_method_the_slowest_sellers_and_a_product_s_supplier(demo
     assert (slowest.measures, slowest.order, slowest.single) == (["units"], "asc", True)
     supplier = ask(demo, "who supplies Giấy A4 Double A 80gsm", email="nam@songhong.vn")
     assert supplier.tool_calls[0]["name"] == "product_availability" and "Double A (Vietnam)" in supplier.answer
+
+
+def test_a_rep_s_open_tickets_and_an_empty_report_of_one_day(demo):
+    from backend.models import Customer, Invoice
+
+    rep = ask(demo, "my open tickets", email="mai@songhong.vn")
+    assert rep.tool_calls[0]["name"] == "list_tickets" and _call(rep).get("customer_owner") == "me"
+    agent = ask(demo, "my open tickets", email="anh@songhong.vn")
+    assert _call(agent).get("assignee") == "me"
+    clean = demo.execute(select(Customer).where(~Customer.id.in_(select(Invoice.customer_id)))
+                         .order_by(Customer.id).limit(1)).scalar_one()
+    report = ask(demo, f"hoa don qua han cua {clean.code}", email="ha@songhong.vn")
+    assert report.tool_calls[0]["name"] == "run_report"
+    assert "Không có gì tính đến ngày đó." in report.answer and "Không có dữ liệu cho kỳ này" not in report.answer

@@ -250,6 +250,9 @@ def _table(r: dict[str, Any], lang: str, limit: int = 15) -> str:
         period.get("start") == period.get("end") and str(period.get("end")) in heading)
     title = f"**{heading}**" + ("" if named else f" — {label}")
     if not rows:
+        if period.get("start") and period.get("start") == period.get("end"):
+            # a report of one day's state ("overdue invoices as of …" for a customer who owes nothing late)
+            return title + "\n" + _t(lang, "Nothing to list on that day.", "Không có gì tính đến ngày đó.")
         return title + "\n" + _t(lang, "No data for this period.", "Không có dữ liệu cho kỳ này.")
 
     def cell(col: dict[str, Any], value: Any) -> str:

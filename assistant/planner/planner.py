@@ -2842,7 +2842,11 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         listed = _tickets_listed(frame, customer, language)
         if listed is not None:
             if owner:
-                listed.args["assignee"] = owner   # "my open tickets": the ones assigned to the asker
+                # "my open tickets": the ones assigned to the asker — a sales rep's are their customers' tickets
+                from backend.models import Employee
+
+                asker = session.get(Employee, actor_id) if actor_id is not None and owner == "me" else None
+                listed.args["customer_owner" if asker is not None and asker.role == "sales" else "assignee"] = owner
             return listed
         call = data_mod.build(frame, language=language, customer=customer,
                               product=product, owner=owner, opportunity=deal[1] if deal else None,
