@@ -51,10 +51,10 @@ def uninvoiced_exposure(status: ColumnElement, order_id: ColumnElement) -> Colum
 def order_status_on(status: ColumnElement, shipped_date: ColumnElement, order_id: ColumnElement,
                     day: date) -> ColumnElement[str]:
     """An order's status as it stood on `day`: not shipped yet when its shipping date is later (imported books run past
-    the day asked about), not invoiced yet when none of its invoices is dated by then. The order_status tool reads
-    its orders the same way (backend/tools/orders.py)."""
+    the day asked about), not invoiced yet when none of its invoices (void or not) is dated by then. `query_data` groups and
+    filters orders by it, and the order_status tool shows each order's status with it."""
     invoiced_by_then = exists().where(and_(Invoice.order_id == order_id, Invoice.issue_date <= day))
-    return case((and_(status.in_(("shipped", "invoiced")), or_(shipped_date.is_(None), shipped_date > day)), "confirmed"),
+    return case((and_(status.in_(("shipped", "invoiced")), shipped_date > day), "confirmed"),
                 (and_(status == "invoiced", ~invoiced_by_then), "shipped"), else_=status)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from backend.errors import NotFound, ValidationFailed
 from backend.models import Customer, Employee, Invoice, Payment, PaymentAllocation, Product, Quote, SalesOrder, SalesOrderLine
+from backend.semantic import rules
 from backend.tools.context import ToolContext
 from backend.tools.lookup import find_by_number, resolve_customer
 from backend.tools.registry import register
@@ -123,16 +124,16 @@ def orders_out(ctx: ToolContext, orders: list[SalesOrder], customers: dict[int, 
             number=inv.number, issue_date=inv.issue_date, due_date=inv.due_date, amount=inv.amount, currency=inv.currency,
             status=inv.status, paid_amount=paid_amount, open_balance=balance,
             overdue=inv.status == "open" and balance > 0 and inv.due_date < ctx.today))
+    # each order's status as it stood on the day (one rule: backend/semantic/rules.py)
+    stood = dict(session.execute(select(SalesOrder.id, rules.order_status_on(
+        SalesOrder.status, SalesOrder.shipped_date, SalesOrder.id, today)).where(SalesOrder.id.in_(ids))).all())
     out = []
     for order in orders:
         customer = customers[order.customer_id]
         order_invoices = by_order.get(order.id, [])
         live = [i for i in order_invoices if i.status != "void"]
-        status, shipped = order.status, order.shipped_date
-        if shipped is not None and shipped > today:
-            status, shipped = ("confirmed" if status in ("shipped", "invoiced") else status), None
-        elif status == "invoiced" and not order_invoices:
-            status = "shipped"   # (invoiced after the day: no invoice of it is dated by then, void or not)
+        status = stood.get(order.id, order.status)
+        shipped = order.shipped_date if order.shipped_date is not None and order.shipped_date <= today else None
         out.append(OrderOut(
             number=order.number, status=status, customer_code=customer.code, customer_name=customer.name,
             order_date=order.order_date, required_date=order.required_date, shipped_date=shipped,
