@@ -109,10 +109,11 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         # "what % of orders were cancelled": the orders counted, the cancelled ones a part of them all
         measures = [counted]
     group_by = list(frame.group_by)
-    # ("tỷ lệ chốt deal năm nay": one rate over the deals, not a rate per deal)
-    # ("average deal size of deals we won": one average over the deals, not each deal's own)
-    averaged = {"average_order_value": "order", "average_deal_size": "opportunity"}
-    one_rate = all(MEASURES[m].unit == "percent" or averaged.get(m) == frame.row for m in measures) \
+    # ("tỷ lệ chốt deal năm nay": one rate over the deals, not a rate per deal; "average deal size of deals we won":
+    # one average over the deals — an amount divided by the count of those rows — not each deal's own)
+    one_rate = all(MEASURES[m].unit == "percent" or (len(MEASURES[m].needs) == 2 and MEASURES[m].unit == "money"
+                                                     and ROW_OF_COUNT.get(MEASURES[m].needs[1]) == frame.row)
+                   for m in measures) \
         and not (frame.limit or frame.single or frame.order) \
         and not re.search(r"\b(which|list|each|per|every|tung|moi|nao|danh sach)\b", frame.folded)
     if frame.row and not group_by and not counted and not one_rate and (

@@ -284,6 +284,12 @@ NOT_ORDERED_THIS = re.compile(r"\b(hasn t|haven t|hasnt|havent|has not|have not|
                               r"(\s+(anything|any|gi|nua|lai))?(\s+(from us|yet))?\s+(so far )?(this|nam nay|quy nay|thang nay)\b")
 
 
+# An amount said with or without its VAT ("including VAT", "trước thuế").
+WITH_VAT = re.compile(r"\b(incl\w*|with|gross of|plus|gom|bao gom|tinh ca|co) (the )?(vat|tax|thue)\b|\bgross\b")
+BEFORE_VAT = re.compile(r"\b(chua (co |tinh |gom )?(vat|thue)|truoc (vat|thue)|before (the )?(vat|tax)|excl(uding)? (the )?"
+                        r"(vat|tax)|ex vat|net of (vat|tax)|without (the )?(vat|tax)|khong (tinh |gom )?(vat|thue))\b")
+
+
 def _plain_readings(frame: Frame) -> None:
     """Figures whose words say more than one thing, read the way people mean them."""
     if "purchases" in frame.measures and re.search(r"\b(customers?|clients?|buyers?)\b(?!\s+(of|from)\b)", frame.folded) \
@@ -329,10 +335,8 @@ def _plain_readings(frame: Frame) -> None:
         frame.measures[:] = ["units_not_billed" if m == "goods_received_not_billed" else m for m in frame.measures]
         frame.group_by[:] = ["purchase_order"] + [d for d in frame.group_by if d not in ("purchase_order", "supplier")]
         frame.row = None
-    with_vat = re.search(r"\b(incl\w*|with|gross of|plus|gom|bao gom|tinh ca|co) (the )?(vat|tax|thue)\b|\bgross\b",
-                         frame.folded)
-    before_vat = re.search(r"\b(before|excl\w*|without|net of|truoc|chua (gom|co|tinh)) (the )?(vat|tax|thue)\b",
-                           frame.folded)
+    with_vat = WITH_VAT.search(frame.folded)
+    before_vat = BEFORE_VAT.search(frame.folded)
     if "supplier_bills" in frame.measures or ("purchases" in frame.measures and frame.row == "bill"):
         # "how many supplier bills in May, and what do they add up to including VAT?": the bills' totals with VAT;
         # "supplier bills from Tân Mai in Q1, before VAT?": their net amounts
@@ -822,6 +826,48 @@ def _groupings_the_figures_have(frame: Frame) -> None:
                 break
 
 
+def _who_and_how_many(frame: Frame) -> None:
+    """Questions whose figure or rows are said in other words: units sold, who bought or has the most, the most
+    valuable customer, how a region is doing, who has bought a product, what a category made."""
+    if frame.counting and set(frame.measures) <= {"products", "revenue"} and (re.search(
+            r"\bhow many\b.{0,40}\b(did|have|has|will) (we|i|you|they|he|she) (sell|sold|ship|shipped)\b|"
+            r"\bhow many\b.{0,40}\b(sold|were sold|got sold)\b", frame.folded) or (frame.period and frame.period != "all" and re.search(
+            r"\bhow many\b.{0,40}\b(do|does) (we|i|you|they|he|she) (sell|ship)\b", frame.folded))):
+        # "how many tracks did we sell last year?": the units, not the catalogue's count ("how many items do we sell?"
+        # is the catalogue)
+        frame.measures[:] = ["units"]
+    if re.match(r"\s*who (bought|purchased|ordered|spent)\b.{0,15}?\b(the )?(most|least|fewest)\b", frame.folded) \
+            and (not frame.group_by or frame.group_by == ["product"]):
+        # "who bought the most tracks ever?": the customer, ranked by what they bought
+        frame.group_by[:] = ["customer"]
+        frame.single = frame.limit is None
+        if re.search(r"\b(tracks?|items?|units?|products?|pieces?|boxes|songs?|skus?)\b", frame.folded):
+            frame.measures[:] = ["units"]
+    if (frame.single or frame.limit) and not frame.group_by and frame.row in ("customer", "product") \
+            and frame.measures == [{"customer": "customers", "product": "products"}[frame.row]]:
+        # "who is my most valuable customer?", "our best product": ranked by what they bought or sold for
+        frame.measures[:] = ["revenue"]
+        frame.counting = False
+    if frame.measures and not frame.group_by and re.match(
+            r"\s*who( s| is)? (has|had|have|got|closed|sold|made|logged|handled|owns|brought in|won|lost)\b.{0,12}?\b(the )?"
+            r"(most|fewest|least|biggest|highest|lowest)\b", frame.folded) and frame.row in (None, "owner"):
+        # "who has the most open tickets?", "who sold the most last month?": one colleague, ranked
+        frame.group_by.append("owner")
+        frame.single = frame.limit is None
+    if not frame.measures and re.search(r"\bhow( s| is| are| was| were| did| has| have)\b.{0,40}\b(doing|going|performing|"
+                                        r"tracking|trending)\b", frame.folded) and re.search(
+            r"\b(region|regions|territory|area|segment|segments|city|cities|country|countries|category|categories|"
+            r"market|markets|province|khu vuc|vung|mien|nganh hang|phan khuc)\b", frame.folded):
+        frame.measures.append("revenue")   # "how's the west region doing ytd compared to the south?": its sales
+    if frame.period is None and frame.listing and re.search(
+            r"\b(who|which|what|any|customers?|clients?|accounts?)\b.{0,30}\b(have|has|ve) (ever |already )?"
+            r"(bought|ordered|purchased)\b", frame.folded):
+        frame.period = "all"   # "which customers have bought Starburst?": anyone, up to now — not this year alone
+    if not frame.measures and re.search(r"\bhow much (money )?(did|does|do|has|have|will|would)\b.{1,50}\b(make|made|earn|"
+                                        r"earned|bring in|brought in|generate|generated)\b", frame.folded):
+        frame.measures.append("revenue")   # "how much did Jazz make in 2021?": what it sold for
+
+
 def _whole_periods_only(frame: Frame) -> None:
     """'which full calendar year has been our best?': the years that have ended, not this one so far."""
     m = WHOLE_PERIODS.search(frame.folded)
@@ -1006,43 +1052,7 @@ def parse(text: str, today: date) -> Frame:
     _which_thing(frame)
     _narrowest(frame)   # the buying side's own counts ("how many supplier bills are overdue")
     _groupings_the_figures_have(frame)
-    if frame.counting and set(frame.measures) <= {"products", "revenue"} and (re.search(
-            r"\bhow many\b.{0,40}\b(did|have|has|will) (we|i|you|they|he|she) (sell|sold|ship|shipped)\b|"
-            r"\bhow many\b.{0,40}\b(sold|were sold|got sold)\b", frame.folded) or (frame.period and frame.period != "all" and re.search(
-            r"\bhow many\b.{0,40}\b(do|does) (we|i|you|they|he|she) (sell|ship)\b", frame.folded))):
-        # "how many tracks did we sell last year?": the units, not the catalogue's count ("how many items do we sell?"
-        # is the catalogue)
-        frame.measures[:] = ["units"]
-    if re.match(r"\s*who (bought|purchased|ordered|spent)\b.{0,15}?\b(the )?(most|least|fewest)\b", frame.folded) \
-            and (not frame.group_by or frame.group_by == ["product"]):
-        # "who bought the most tracks ever?": the customer, ranked by what they bought
-        frame.group_by[:] = ["customer"]
-        frame.single = frame.limit is None
-        if re.search(r"\b(tracks?|items?|units?|products?|pieces?|boxes|songs?|skus?)\b", frame.folded):
-            frame.measures[:] = ["units"]
-    if (frame.single or frame.limit) and not frame.group_by and frame.row in ("customer", "product") \
-            and frame.measures == [{"customer": "customers", "product": "products"}[frame.row]]:
-        # "who is my most valuable customer?", "our best product": ranked by what they bought or sold for
-        frame.measures[:] = ["revenue"]
-        frame.counting = False
-    if frame.measures and not frame.group_by and re.match(
-            r"\s*who( s| is)? (has|had|have|got|closed|sold|made|logged|handled|owns|brought in|won|lost)\b.{0,12}?\b(the )?"
-            r"(most|fewest|least|biggest|highest|lowest)\b", frame.folded) and frame.row in (None, "owner"):
-        # "who has the most open tickets?", "who sold the most last month?": one colleague, ranked
-        frame.group_by.append("owner")
-        frame.single = frame.limit is None
-    if not frame.measures and re.search(r"\bhow( s| is| are| was| were| did| has| have)\b.{0,40}\b(doing|going|performing|"
-                                        r"tracking|trending)\b", frame.folded) and re.search(
-            r"\b(region|regions|territory|area|segment|segments|city|cities|country|countries|category|categories|"
-            r"market|markets|province|khu vuc|vung|mien|nganh hang|phan khuc)\b", frame.folded):
-        frame.measures.append("revenue")   # "how's the west region doing ytd compared to the south?": its sales
-    if frame.period is None and frame.listing and re.search(
-            r"\b(who|which|what|any|customers?|clients?|accounts?)\b.{0,30}\b(have|has|ve) (ever |already )?"
-            r"(bought|ordered|purchased)\b", frame.folded):
-        frame.period = "all"   # "which customers have bought Starburst?": anyone, up to now — not this year alone
-    if not frame.measures and re.search(r"\bhow much (money )?(did|does|do|has|have|will|would)\b.{1,50}\b(make|made|earn|"
-                                        r"earned|bring in|brought in|generate|generated)\b", frame.folded):
-        frame.measures.append("revenue")   # "how much did Jazz make in 2021?": what it sold for
+    _who_and_how_many(frame)
     _open_deals(frame)
     _worth(frame)
     _how_many_and_how_much(frame)
@@ -1397,8 +1407,6 @@ def _units_on_order(frame: Frame) -> None:
 
 MONEY_ASKED = re.compile(r"\b(bao nhieu tien|tong tien|tong gia tri|gia tri|tri gia|how much money|worth|value|"
                          r"how much (did|do|have) we (spend|spent|order|ordered)|spend|spent|het bao nhieu)\b")
-BEFORE_VAT = re.compile(r"\b(chua (co |tinh |gom )?(vat|thue)|truoc (vat|thue)|before (vat|tax)|excl(uding)? (vat|tax)|ex vat|net of vat|"
-                        r"khong (tinh |gom )?(vat|thue))\b")
 
 
 def _ordered_value(frame: Frame) -> None:
@@ -1626,8 +1634,7 @@ def _worth(frame: Frame) -> None:
     if "revenue" in frame.measures and frame.row == "purchase_order" and not re.search(
             r"\b(revenue|sales|sold|doanh thu|doanh so)\b", frame.folded):
         # "what are our open purchase orders with Hồng Hà worth before VAT?": the orders' own worth
-        net = bool(re.search(r"\b(before|excl\w*|excluding|without|net of|truoc|chua (gom|co|tinh)) (vat|tax|thue)\b|"
-                             r"\bnet\b", frame.folded))
+        net = bool(BEFORE_VAT.search(frame.folded) or re.search(r"\bnet\b", frame.folded))
         frame.measures[frame.measures.index("revenue")] = "purchase_order_net" if net else "purchase_order_value"
     if "revenue" in frame.measures and any(MEASURES[c].counts_of not in (None, "revenue") and MEASURES[c].counts_of
                                            in frame.measures for c in frame.measures):

@@ -690,7 +690,7 @@ PLACE_BRACKETS = {"vietnam", "viet nam", "singapore", "hong kong", "china", "tha
                   "hcm", "ha noi", "hanoi", "saigon", "sai gon"}
 
 
-def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
+def _supplier_named(session: Session, text: str, today: date) -> tuple[str, set[str]] | None:
     """The supplier a question names (its name, and the words that named it): by code, by the words in brackets
     ("Digiworld"), by its name without the legal form ("Double A", "Thiên Long") or by that name's first word when no
     other supplier's name starts with it ("Google"); the longest match wins."""
@@ -728,7 +728,7 @@ def _supplier_named(session: Session, text: str) -> tuple[str, set[str]] | None:
         from assistant.planner.linker import COMMON_WORDS
 
         # (not through the words of a period: "Đức Phong năm ngoái" is no "Phương Nam")
-        words = " ".join(re.sub(r"[^\w\s]", " ", _without_periods(text, date.today())).split()).split()
+        words = " ".join(re.sub(r"[^\w\s]", " ", _without_periods(text, today)).split()).split()
         near = {}
         for name, phrases, parts, whole in suppliers:
             for phrase in phrases + [p for p in parts if shared[p] == 1]:
@@ -819,7 +819,7 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     if not measures and not profile:
         return None
     spoken_of = named is not None
-    named = named or _supplier_named(session, text)
+    named = named or _supplier_named(session, text, today)
     if named is None:
         return None
     supplier, words = named
@@ -861,7 +861,7 @@ def _supplier_plan(session: Session, text: str, frame, link: LinkResult, languag
     if language == "vi":
         # "how much did we purchase from Thiên Long": the supplier's accents say nothing of the asker's language
         named = words | set(re.sub(r"[^\w\s]", " ", fold(supplier)).split())   # all of the supplier's name
-        language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in named))
+        language = _language_beside(text, named)
     if language == "vi":
         args["language"] = "vi"
     return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
@@ -1689,6 +1689,12 @@ def _bare_follow_up(text: str, today: date, frame, link: LinkResult, person, ext
                    r"so voi|so sanh voi|compared (?:with|to)|vs|versus|against|"
                    r"before that|the one before|truoc do|truoc nua|do|nua)\b", " ", words)
     return not re.sub(r"[^\w]+", "", words)
+
+
+def _language_beside(text: str, names: set[str]) -> str:
+    """The asker's language from the words around a name (a product's, a supplier's, a deal's accents say nothing of
+    it): "list price of the blue Thiên Long pens?" is English."""
+    return language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"()") not in names))
 
 
 def _without_periods(text: str, today: date) -> str:
@@ -2678,7 +2684,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if language == "vi" and memory.args.get("language") != "vi":
                 # "customer wants 60 boxes of Bút lông bảng trắng …": the product's accents are not the asker's
                 names = set(entry.tokens) | set(fold(entry.name).split())
-                language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"()") not in names))
+                language = _language_beside(text, names)
             return Plan(intent="availability", tool="product_availability", args=args, language=language,
                         customer_code=args.get("customer"), hints=hints)
     if counted is None and frame.counting and not frame.measures and not frame.conditions and not frame.row \
@@ -2722,7 +2728,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             if language == "vi":
                 # "where are we with the Hợp đồng giấy A4 năm 2027 deal?": the deal's name is not the asker's language
                 deal_words = set(fold(deal[1]).split()) | (set(link.customer.core) if link.customer else set())
-                language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in deal_words))
+                language = _language_beside(text, deal_words)
             if language == "vi":
                 args["language"] = "vi"
             return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
@@ -2795,8 +2801,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # names its usual supplier (in the asker's language, whatever the product's name is written in)
             entry = index.product_by_sku.get(product.lower())
             names = (set(entry.tokens) | set(fold(entry.name).split())) if entry else set()
-            language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in names)) \
-                or language
+            language = _language_beside(text, names) or language
             return Plan(intent="availability", tool="product_availability", args={"product": product},
                         language=language)
         po_asked = frame.row == "purchase_order" or bool(re.search(
@@ -3244,8 +3249,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         place_words = {w for said_words in where.said.values() for w in said_words}
         rest = [w for w in tokens_of(phrase) if w not in {"kho", "warehouse", "depot", "o", "tai", "in", "at", "the"}
                 and w not in place_words
-                and not any(w in set(fold(name).split()) | {fold(code)} for code, _, name in
-                            mentions_mod.mentions_index(session, index.stamp).warehouses)]
+                and not any(w in set(fold(name).split()) | {fold(code)} for code, _, name in extra.warehouses)]
         if product is None and len(warehouses) == 1 and not rest and not quoted:
             # "tồn kho kho Hà Nội", "what's in stock at HCM?": that warehouse's stock, product by product
             stock_args: dict[str, Any] = {"measures": ["stock_on_hand", "stock_available"], "group_by": ["product"],
@@ -3261,7 +3265,7 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if product is not None and language == "vi" and not memory.args.get("language") == "vi":
             # "list price of the blue Thiên Long ballpoint pens?": the product's accents are not the asker's language
             names = set(product.tokens) | set(fold(product.name).split())
-            plan.language = language = language_of(" ".join(w for w in text.split() if fold(w).strip("?.,!:;'\"") not in names))
+            plan.language = language = _language_beside(text, names)
         if intent == "products" and product is not None and for_customer:
             # "giá giấy A4 Double A cho Minh Phát": that customer's price, from their price list
             plan.intent, plan.tool, intent = "availability", "product_availability", "availability"

@@ -121,8 +121,9 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "chưa mua trong {n} ngày", "{n} ngày chưa mua")),
         "days_since_last_order", ">", show=("last_order", "days_since_last_order")),
     NamedCondition(
-        # customers (or countries, cities, segments) with nothing bought in the period asked about ("which countries
-        # didn't buy anything from us in 2022?"); the count of customers lists every row, the ones with no sales too
+        # customers (or countries, cities, products) with nothing bought in the period asked about ("which countries
+        # didn't buy anything from us in 2022?"); the planner adds the count of customers (or products) that lists
+        # every row, the ones with no sales too
         "bought_nothing",
         Words("didn't buy anything", "không mua gì",
               ("did not buy anything", "haven't bought anything", "hasn't bought anything", "have not bought anything",
@@ -135,7 +136,7 @@ CONDITIONS: tuple[NamedCondition, ...] = (
                "didn't buy", "haven't bought", "hasn't bought", "haven't ordered", "hasn't ordered", "didn't order"),
               ("không mua hàng", "chưa mua gì", "không đặt hàng", "chưa đặt hàng", "không có đơn", "chưa có đơn",
                "không mua", "không có doanh số", "không bán được", "chưa bán được")),
-        "revenue", "=", value=Decimal(0), show=("customers", "revenue")),
+        "revenue", "=", value=Decimal(0), show=("revenue",)),
     NamedCondition(
         # an open deal whose expected close date has gone by ("deals past their expected close date")
         "past_close_date",
