@@ -28,8 +28,12 @@ def _memory(messages: list[BaseMessage]) -> Memory:
             if plan:
                 memory.intent = plan.get("intent") or memory.intent
                 memory.args = plan.get("args") or memory.args
-                if (plan.get("args") or {}).get("period"):
-                    memory.period = plan["args"]["period"]
+                said = plan.get("args") or {}
+                if said.get("period"):
+                    memory.period = said["period"]
+                elif said.get("date_from") and said.get("date_to"):
+                    # a customer's history over dates ("what did Summit buy in 2015"): those dates are "that" next
+                    memory.period = f"{said['date_from']}..{said['date_to']}"
                 memory.hints = plan.get("hints") or {}
                 if plan.get("customer_code"):
                     memory.customer_code = plan["customer_code"]

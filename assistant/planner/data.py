@@ -352,6 +352,14 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         measures = ["overdue_amount", "max_days_overdue"]
         group_by = ["invoice"]
         conditions = [{"measure": "overdue_amount", "op": ">", "value": "0"}]
+    aged = any(c["name"] == "overdue_more_than" for c in frame.conditions)
+    if measures == ["overdue_amount"] and not group_by and not conditions and not frame.counting and not frame.compare \
+            and (customer or aged) and not product and not owner and "invoice_due_date" in MEASURES:
+        # "how much is overdue for Paddle Direct", "what's over 90 days overdue?": the invoices that make the amount,
+        # each with its due date and how late it is (and the total)
+        measures = ["overdue_amount", "max_days_overdue", "invoice_due_date"]
+        group_by = ["invoice"] if customer else ["invoice", "customer"]
+        conditions = [{"measure": "overdue_amount", "op": ">", "value": "0"}]
     args: dict[str, Any] = {"measures": measures}
     if group_by:
         args["group_by"] = group_by

@@ -883,6 +883,17 @@ def _whole_periods_only(frame: Frame) -> None:
     frame.period = f"..{(start - timedelta(days=1)).isoformat()}"
 
 
+# "which products …", "what items …" said before a superlative: several rows are asked for, not the one.
+PLURAL_ROWS_ASKED = re.compile(r"\b(which|what) (products|items|customers|clients|accounts|reps|salespeople|suppliers|"
+                               r"vendors|categories|cities|countries|genres|artists|albums|tracks|san pham nao)\b")
+
+
+def _counted_by(hit, words: list[str]) -> bool:
+    """'tính theo số lượng' typed without its accents ("tinh theo so luong"): "counted by", not a province (tỉnh)."""
+    return hit.end - hit.start == 1 and words[hit.start] == "tinh" and words[hit.start + 1:hit.start + 2] == ["theo"] \
+        and all(t.kind == "dimension" for t in hit.terms)
+
+
 def parse(text: str, today: date) -> Frame:
     # "my US customers": the country written in capitals, not the word "us"
     text = re.sub(r"(?<![A-Za-z.])US(?![A-Za-z])", "USA", text)
@@ -901,7 +912,7 @@ def parse(text: str, today: date) -> Frame:
     if len(words) == len(said) == len(marks):
         # a unit turned into days ("ba tháng" -> "90 ngay") keeps no accents of its own to check
         marks = [() if w != s else m for w, s, m in zip(words, said, marks)]
-    hits = lex.find(words, marks)
+    hits = [h for h in lex.find(words, marks) if not _counted_by(h, words)]
     frame = Frame(text=text, folded=" ".join(words), words=words, hits=hits, today=today)
     period_text = _without_account_codes(text, words)
     when = when_mod.read(period_text, today)
@@ -921,8 +932,9 @@ def parse(text: str, today: date) -> Frame:
     if superlative:
         word = (superlative.group(2) or superlative.group(3) or "").split()[0]
         frame.order = "asc" if word in ASC_WORDS or word in ("oldest", "earliest", "cu") else None
-        if frame.limit is None and not frame.extremes and not _plural_after(words, superlative):
-            frame.single = True
+        if frame.limit is None and not frame.extremes and not _plural_after(words, superlative) \
+                and not PLURAL_ROWS_ASKED.search(frame.folded[:superlative.start()]):
+            frame.single = True   # ("which products did Summit buy the most of": several, the first few)
     ordinal = re.search(r"\b(second|2nd|third|3rd|fourth|4th|fifth|5th)\s+(best|biggest|largest|highest|most|top|"
                         r"strongest|busiest|worst|lowest|smallest)\b|\b(lon|cao|nhieu|tot) (thu|hang) (nhi|hai|ba|tu|nam)\b",
                         frame.folded)
@@ -1581,6 +1593,7 @@ def _how_many_and_how_much(frame: Frame) -> None:
                 break
 
 
+BOUGHT_TIMES = re.compile(r"\b(bought|buy|ordered|order|purchased|purchase|placed|mua|dat hang)\b")
 TIMES_ASKED = re.compile(r"\b(how many times|how often|number of times|bao nhieu lan|may lan|so lan)\b")
 
 
@@ -1588,6 +1601,11 @@ def _how_many_times(frame: Frame) -> None:
     """'how many times did we pay suppliers last month', 'thanh toán cho nhà cung cấp bao nhiêu lần': the number of
     payments, not their amount (nor how many suppliers there are)."""
     if not TIMES_ASKED.search(frame.folded) or BOTH_ASKED.search(frame.folded):
+        return
+    if set(frame.measures) <= {"revenue", "units"} and BOUGHT_TIMES.search(frame.folded):
+        # "how many times has Joakim Johansson bought from us": how many orders, not what they came to
+        frame.measures[:] = ["orders"]
+        frame.counting = True
         return
     for name in list(frame.measures):
         twin = COUNT_TWIN.get(name) or next((m.name for m in MEASURES.values() if m.counts_of == name and not m.hidden

@@ -271,7 +271,8 @@ OF_THOSE_COUNT = re.compile(r"\b(how many|bao nhieu) (of )?(them|those|these|tro
 IN_TOTAL = re.compile(r"\b(is that|are those|was that|of those|of them|in total|altogether|tat ca|tong cong|trong do)\b")
 
 
-ALTOGETHER = re.compile(r"\b(altogether|all together|in total|total (of|on|for) (that|those|them|these)|what ?'?s the total|"
+ALTOGETHER = re.compile(r"\b(altogether|all together|in total|total (?:value |amount |worth )?(of|on|for) (that|those|them|these)|"
+                        r"(?:value|worth) of (?:all )?(?:those|these|them)|what ?'?s the total|"
                         r"what is the total|tong cong|tong (so )?tien|tong gia tri|tat ca (la )?bao nhieu|cong lai)\b")
 WORTH_ALL = re.compile(r"\b(how much|what) (are|is|were) (they|those|these|them|that|it) (all )?worth\b|\bcombined\b|"
                        r"\bwhat ?(s|is|was) (his|her|their|its|the) total\b|\b(his|her|their) total\b|"
@@ -381,8 +382,11 @@ def _about_those(frame, memory: Memory, language: str, today: date) -> Plan | No
                 args["group_by"] = [row]
             return Plan(intent="data", tool="query_data", args=args, language=language,
                         hints={"today": today.isoformat()})
+    rows_of = set(memory.args.get("group_by") or ()) | {f["dimension"] for f in memory.args.get("filters") or ()}
+    # ("which deals did we win in 2015?" then "total value of those": the deals' value — "value" is no revenue there)
+    said_value = frame.measures == ["revenue"] and not rows_of <= set(supported_dimensions("revenue"))
     if ALTOGETHER.search(frame.folded) and (frame.amount or not frame.counting) and memory.args.get("group_by") \
-            and (not frame.measures or set(frame.measures) <= set(memory.args["measures"])):
+            and (not frame.measures or said_value or set(frame.measures) <= set(memory.args["measures"])):
         # "which invoices are overdue?" then "how much is that altogether?": the same figure, its filters and period,
         # as one total
         kept = [c for c in memory.args.get("conditions", [])
@@ -2325,7 +2329,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         follow_up = True
     if (follow_up or re.match(r"^\s*so,? (what|how)\b", text, re.IGNORECASE)) and re.search(
             r"^\s*(and|what about|how about|con|va|the con|so (what|how))\b|\b(thi sao|the nao)\s*\??\s*$", frame.folded) \
-            and frame.measures and not frame.period and link.customer is None and intent not in WRITE_INTENTS \
+            and (frame.measures or frame.statuses) and not frame.period and link.customer is None \
+            and intent not in WRITE_INTENTS \
             and memory.intent in ("data", "report") and memory.args.get("period") not in (None, "all") \
             and set(frame.measures) != set(memory.args.get("measures") or ()):
         # "top 3 sản phẩm theo doanh thu tháng 10" then "còn theo số lượng bán ra thì sao? top 3": another figure
@@ -2768,12 +2773,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # not the ones assigned to them
             owner = None
         customer = link.customer.code if link.customer else None
-        that_figure = bool(THAT_FIGURE.search(frame.folded)) and memory.intent in ("data", "report") and not frame.period
+        that_figure = bool(THAT_FIGURE.search(frame.folded)) and memory.intent in ("data", "report", "history") \
+            and not frame.period
         of_that = bool(OF_THAT.search(frame.folded)) or that_figure
         if that_figure:
             _count_of_that(frame, memory.args.get("measures", ()))
         if of_that and not frame.period and memory.intent == "data" and memory.args.get("period"):
             frame.period = memory.args["period"]   # "how much of that came in as cash?": of last month's, then
+        if of_that and not frame.period and memory.intent == "history" and memory.period:
+            frame.period = memory.period   # "what did Summit buy in 2015?" then "how many orders was that?": in 2015
         if customer is None and memory.customer_code and (of_that or SPOKEN_OF.search(frame.folded)):
             customer = memory.customer_code  # "and what deals are open with them?", "how much of that is overdue?"
         if customer is None and memory.customer_code and memory.intent == "data" and memory.args.get("customer") \

@@ -33,7 +33,14 @@ ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|in total|lifetim
                       r"all years|every year|tu truoc (?:den|toi) (?:nay|gio)|tu truoc gio|tu khi bat dau|tat ca cac nam|"
                       r"toan bo thoi gian|tu dau den gio|moi thoi gian|"
                       r"(?:from|since) (?:the )?(?:very )?(?:first|beginning|start)(?: (?:sale|order|invoice|day))?|"
-                      r"(?:up )?(?:to|until|till|through) (?:today|now|this day)|so far ever)\b")
+                      r"(?:up )?(?:to|until|till|through) (?:today|now|this day)|so far ever|"
+                      # "since we launched it", "how many copies of Meditação have we sold", "who bought Holiday",
+                      # "how many times has Joakim bought from us": everything up to now (a period said beside wins)
+                      r"since (?:we )?(?:launched|introduced|added|listed|started (?:selling|stocking|carrying))"
+                      r"(?: (?:it|them|this|that|the \w+))?|"
+                      r"how many (?:copies|units|pieces|boxes)? ?(?:of (?:\S+ ){1,8})?have we (?:ever )?sold|"
+                      r"^\s*who (?:has |have |ever )?(?:bought|purchased)(?= \w)(?! (?:the )?most| more| less| from us (?:the )?most)|"
+                      r"how many times (?:has|have|did) (?:\S+ ){1,6}(?:bought|ordered|purchased))\b")
 # "up to today", "until now": where an all-time figure ends, not the day asked about
 UP_TO_NOW = re.compile(r"\b(?:up )?(?:to|until|till|through) (?:today|now|this day)\b")
 COMPARE_WORDS = re.compile(r"\b(vs\.?|versus|compared? (?:with|to)|comparison|against|so voi|so sanh(?: voi)?|"
