@@ -112,6 +112,8 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
         change_txt = f" ({'+' if change and Decimal(str(change)) >= 0 else ''}{change}%)" if change is not None else ""
         ever = (_t(lang, f"; all time {_m(rev['all_time'], cur)}", f"; từ trước đến nay {_m(rev['all_time'], cur)}")
                 if rev.get("all_time") is not None else "")
+        if rev.get("first_order"):
+            ever += _t(lang, f" (first order {str(rev['first_order'])[:10]})", f" (đơn đầu tiên {str(rev['first_order'])[:10]})")
         lines.append(_t(lang, f"Revenue YTD {_m(rev.get('year_to_date'), cur)} vs {_m(rev.get('same_period_last_year'), cur)} same period last year{change_txt}; last year {_m(rev.get('last_year'), cur)}{ever}.",
                         f"Doanh thu từ đầu năm {_m(rev.get('year_to_date'), cur)} so với {_m(rev.get('same_period_last_year'), cur)} cùng kỳ năm trước{change_txt}; cả năm trước {_m(rev.get('last_year'), cur)}{ever}."))
     inv = r.get("invoices") or {}
@@ -156,6 +158,11 @@ def _overview(r: dict[str, Any], lang: str, contacts_only: bool) -> str:
     if contacts:
         c = contacts[0]
         lines.append(_t(lang, "Main contact: ", "Liên hệ chính: ") + ", ".join(x for x in (c.get("name"), c.get("title"), c.get("email"), c.get("phone")) if x))
+        others = [f"{o.get('name')}" + (f" ({o.get('title')})" if o.get("title") else "") for o in contacts[1:5]]
+        more = (r.get("contact_count") or len(contacts)) - 1 - len(others)
+        if others:
+            lines.append(_t(lang, "Other contacts: ", "Liên hệ khác: ") + "; ".join(others)
+                         + (_t(lang, f" and {more} more", f" và {more} người khác") if more > 0 else ""))
     watch = r.get("watch_outs") or []
     if watch:
         lines.append(_t(lang, "Watch out:", "Lưu ý:"))

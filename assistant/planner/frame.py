@@ -888,6 +888,9 @@ PLURAL_ROWS_ASKED = re.compile(r"\b(which|what) (products|items|customers|client
                                r"vendors|categories|cities|countries|genres|artists|albums|tracks|san pham nao)\b")
 
 
+TOTAL_SAID = re.compile(r"\b(total|totals|tong|tong cong|value|worth|gia tri)\b")
+
+
 def _counted_by(hit, words: list[str]) -> bool:
     """'tính theo số lượng' typed without its accents ("tinh theo so luong"): "counted by", not a province (tỉnh)."""
     return hit.end - hit.start == 1 and words[hit.start] == "tinh" and words[hit.start + 1:hit.start + 2] == ["theo"] \
@@ -1893,6 +1896,18 @@ RANKED_ROWS = re.compile(r"\b(top|biggest|largest|best|most valuable|highest val
 def _implicit_measures(frame: Frame) -> None:
     """Figures asked without their name: 'top 5 customers' (by revenue), 'how many X' (the count of X)."""
     rows = frame.group_by or ([frame.row] if frame.row else [])
+    from assistant.planner.data import VALUE_OF_COUNT
+
+    money = (MEASURES[frame.row_count].counts_of or VALUE_OF_COUNT.get(frame.row_count)) \
+        if frame.row_count in MEASURES and frame.row_count not in ("customers", "customers_buying", "quotes") else None
+    if not frame.measures and not frame.conditions and not frame.group_by and not frame.statuses and frame.amount \
+            and money in MEASURES and not frame.counting and TOTAL_SAID.search(frame.folded) \
+            and not (frame.limit or frame.single or frame.order or frame.extremes or RANKED_ROWS.search(frame.folded)) \
+            and not re.search(r"\b(list|which|show me|what are|liet ke|danh sach|nao)\b", frame.folded):
+        # "orders so far this week + total $": how many, and what they come to
+        frame.measures[:] = [frame.row_count, money]
+        frame.row, frame.row_count = None, None
+        return
     if frame.measures and frame.measures == [frame.row_count] and frame.row in ("customer", "product") \
             and not frame.counting and not frame.conditions and RANKED_ROWS.search(frame.folded):
         frame.measures.clear()   # "who were our biggest customers in 2025?": ranked by revenue, not counted

@@ -64,7 +64,8 @@ class LinkResult:
 
 def _core_of_folded(folded: str) -> list[str]:
     tokens = [t.strip(".,") for t in folded.split()]
-    core = [t for t in tokens if t and t not in GENERIC]
+    # ("hoffman's bait & tackle" folds to "hoffman s …": the possessive's s is no word of the name)
+    core = [t for t in tokens if t and t not in GENERIC and t != "s"]
     return core or tokens
 
 
@@ -102,6 +103,8 @@ GLOSSARY = {
 
 def _product_tokens(key: str, sku: str) -> set[str]:
     tokens = set(tokens_of(key.replace("|", " ")))
+    # "3-Person" is also said "3 person": its parts are words of the name too (the figure tells 3 from 2-Person)
+    tokens.update(part for token in list(tokens) if "-" in token for part in token.split("-") if part)
     tokens.update(part for part in sku.lower().split("-") if part)
     return tokens
 
@@ -297,6 +300,17 @@ class EntityIndex:
                     best, span = score, (i, i + length)
         return best, span
 
+    def inside_a_product_name(self, tokens: list[str], span: tuple[int, int]) -> bool:
+        """Whether the one word a customer was linked by sits among words of one product's name ("the inflatable
+        paddle board" is no mention of Paddle Direct)."""
+        if span[1] - span[0] != 1:
+            return False
+        i = span[0]
+        word = tokens[i]
+        beside = [tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens) and len(tokens[j]) >= 3
+                  and tokens[j] not in ("the", "and", "for", "with", "from")]
+        return any(word in p.tokens and any(b in p.tokens for b in beside) for p in self.products)
+
     def link_contact_email(self, session: Session, email: str) -> CustomerEntry | None:
         """The customer of the contact with this e-mail address (any case), looked up in the database when a
         message carries an address rather than kept in memory for every contact."""
@@ -345,7 +359,7 @@ class EntityIndex:
 Names = tuple[list[int], list[str], list[str], list[int | None], list[list[str]], dict[str, list[int]]]
 # Bump the number when what `_read_names` produces changes; the words left out of names are part of it, so a
 # new GENERIC word makes older files unusable by itself.
-NAMES_FORMAT = (1, " ".join(sorted(GENERIC)))
+NAMES_FORMAT = (2, " ".join(sorted(GENERIC)))
 
 
 def _read_names(session: Session) -> Names:

@@ -1918,6 +1918,31 @@ WHAT_ON = re.compile(r"\b(what s on|what is on|what was on|whats on|what s in|wh
                      r"what did (they|he|she|it) (buy|get)|gom (nhung )?(gi|mat hang nao)|co (nhung )?(gi|mat hang nao))\b")
 
 
+SAME_POINT = re.compile(r"\b(same (point|time|day|date|stage)|this time|cung ky|cung thoi diem|thoi diem nay)\b.{0,25}"
+                        r"\b(last year|a year (ago|earlier|before)|the year before|nam ngoai|nam truoc)\b")
+
+
+def _same_point_last_year(plan: Plan, folded: str, memory: Memory, today: date) -> None:
+    """'how much have we sold so far this year?' then 'and same point last year?': last year up to the same day,
+    not all of last year."""
+    from backend.semantic.periods import parse_period, same_last_year
+
+    if plan.args.get("period") not in ("last-year", str(today.year - 1)) or not SAME_POINT.search(folded) \
+            or not memory.period or plan.args.get("compare"):
+        return
+    try:
+        before = parse_period(memory.period, today)
+    except ValueError:
+        return
+    if before.start <= today <= before.end or before.end == today:
+        if memory.period in ("this-year", str(today.year)):
+            before = parse_period("ytd", today)   # ("so far this year" said as "this year")
+        elif before.end > today:
+            return
+        earlier = same_last_year(before)
+        plan.args["period"] = f"{earlier.start.isoformat()}..{earlier.end.isoformat()}"
+
+
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
     question, mark, tail = text.rpartition("?")
     if mark and tail.strip() and CONTEXT_TAIL.search(fold(tail)):
@@ -1978,6 +2003,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         plan.hints["yes_no"] = "paid_any"   # "has Seoul Office Mart paid anything this year?": yes or no first
     _next_due(plan, fold(text))
     _category_of_the_product(plan, session)
+    _same_point_last_year(plan, fold(text), memory, today)
     if plan.tool == "query_data" and "last_order" in (plan.args.get("measures") or []) and not plan.args.get("period"):
         plan.args["period"] = "all"   # "how much do they owe and when did they last order?": ever, not this year
     named = entity_index(session).link_customer(_without_periods(text, today), asker_id=actor_id)
@@ -2021,7 +2047,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             _it_said(text) or (memory.intent == "invoice_status" and len(tokens_of(text)) <= 7 and re.search(
                 r"^\s*(and |con |the )?(the customer|khach|khach hang)\b.{0,20}\b(paid|pay|tra|thanh toan)\b", fold(text)))) \
             and (memory.args.get("invoice") or memory.args.get("order")) and not re.search(
-                r"\b(customers?|khach hang)\s+(\w+\s+){0,2}(owe|buy|bought|revenue|doanh thu)", fold(text)):
+                r"\b(customers?|khach hang)\s+(\w+\s+){0,2}(owe|buy|bought|revenue|doanh thu)|"
+                r"\b(tickets?|complaints?|phieu( ho tro)?|khieu nai)\b", fold(text)):
         # "which customer is it for?", "has it been paid?" after one invoice or order: that document again (its
         # answer says whose it is, what is paid and what is open) — or, asked of an order, its invoice
         invoice = (memory.rows.get("order_invoice") or [None])[0] if memory.intent == "order_status" else None
@@ -2084,6 +2111,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     rf"\b{re.escape(fold(colleague.name))}\b", fold(text)):
                 link = LinkResult()
 
+    if link.customer is not None and link.span and len(link.customer.core) > 1 \
+            and index.inside_a_product_name(tokens_of(_without_periods(text, today)), link.span):
+        link = LinkResult()   # "how much have we sold of the inflatable paddle board": a product, not Paddle Direct
     shown_customers = memory.rows.get("customer") or ()
     if not shown_customers and len(memory.rows.get("invoice") or ()) == 1:
         from backend.models import Customer, Invoice
@@ -2139,6 +2169,20 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language, customer_code=memory.args["customer"],
                     hints={"today": today.isoformat(), "single": True})
+    ticket_words = re.search(r"\b(tickets?|complaints?|cases?|phieu|khieu nai)\b", folded_text)
+    if memory.intent == "tickets" and memory.args.get("ticket") and link.customer is None and intent not in WRITE_INTENTS \
+            and _it_said(text) and not re.search(r"\b(order|invoice|don|hoa don)\b", folded_text) \
+            and _registered("list_tickets"):
+        # "whats CS-1117 about" then "is it still open? what priority": that ticket again (its status and priority),
+        # not the order its subject names
+        return Plan(intent="tickets", tool="list_tickets", args=dict(memory.args), language=language)
+    if memory.intent == "order_status" and len(memory.rows.get("order") or ()) == 1 and ticket_words \
+            and link.customer is None and intent not in WRITE_INTENTS and _it_said(text) and _registered("list_tickets"):
+        # "what's on BO-16-0633" then "was there a ticket about it": the tickets that name that order, whatever
+        # their state
+        args = {"about": memory.rows["order"][0], "status": "any"}
+        if _accepts("list_tickets", args):
+            return Plan(intent="tickets", tool="list_tickets", args=args, language=language)
     for row, tool, arg in (("invoice", "invoice_status", "invoice"), ("order", "order_status", "order")):
         if link.customer is None and intent not in WRITE_INTENTS and len(memory.rows.get(row) or ()) == 1 \
                 and _it_said(text) and _registered(tool):
@@ -2803,6 +2847,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             # "what do we owe suppliers?" then "how much of that is overdue?": the same side of the books
             frame.measures[:] = list(dict.fromkeys(BUYING_SIDE.get(m, m) for m in frame.measures))
         product = _product_in(frame, index, link, person, places) if frame.is_data else None
+        if product is None and of_that and frame.is_data and memory.intent == "data" and memory.args.get("product") \
+                and link.customer is None:
+            product = memory.args["product"]   # "how much have we sold of the paddle board?" then "how many units is that?"
         if product is not None and frame.measures == ["suppliers"] and not frame.counting and not frame.group_by \
                 and _registered("product_availability"):
             # "nhà cung cấp của giấy A4 Double A", "who supplies the Trailbeam 350?": the product's record, which

@@ -138,8 +138,8 @@ def _months_between(a: int, b: int, year: int | None, today: date) -> str:
     return f"{first}..{end_year}-{b:02d}"
 
 
-@_pattern(r"\b(?:(?:from|between|tu)\s+(?P<a>" + _MONTH + r")\s+(?:to|and|until|through|-|den|toi)\s+(?P<b>" + _MONTH + r")"
-          r"|(?P<c>" + _MONTH + r")\s*(?:to|through|until|-|–)\s*(?P<d>" + _MONTH + r"))"
+@_pattern(r"\b(?:(?:from|between|tu)\s+(?P<a>" + _MONTH + r")\s+(?:to|and|until|through|thru|-|den|toi)\s+(?P<b>" + _MONTH + r")"
+          r"|(?P<c>" + _MONTH + r")\s*(?:to|through|thru|thru|until|-|–)\s*(?P<d>" + _MONTH + r"))"
           r"(?:\s+(?:of\s+)?(?P<y>" + _YEAR + r"))?\b")
 def _month_range(m, today):
     # "from March to May", "jan to may 2026", "jan-may" (not "compare March to May": two months)
@@ -149,7 +149,7 @@ def _month_range(m, today):
     return _months_between(MONTHS[first], MONTHS[last], int(m["y"]) if m["y"] else None, today)
 
 
-@_pattern(r"\b(?:from|between|tu|giua)\s+(?:nam\s+)?(?P<a>" + _YEAR + r")\s+(?:to|and|until|through|-|den|toi|va)\s+(?:nam\s+)?(?P<b>" + _YEAR + r")\b")
+@_pattern(r"\b(?:from|between|tu|giua)\s+(?:nam\s+)?(?P<a>" + _YEAR + r")\s+(?:to|and|until|through|thru|-|den|toi|va)\s+(?:nam\s+)?(?P<b>" + _YEAR + r")\b")
 def _year_range(m, today):
     return f"{m['a']}..{m['b']}"
 
@@ -180,7 +180,7 @@ def _since_thang(m, today):
 
 
 @_pattern(r"\b(?:from|since|tu|ke tu)\s+(?:thang\s*(?P<n>\d{1,2})|(?P<mo>" + _MONTH + r"))(?:\s*(?:/|,)?\s*(?P<y>" + _YEAR +
-          r"))?\s+(?:to|until|till|through|den|toi)\s+(?:now|today|date|the present|nay|hom nay|bay gio|hien tai)\b")
+          r"))?\s+(?:to|until|till|through|thru|den|toi)\s+(?:now|today|date|the present|nay|hom nay|bay gio|hien tai)\b")
 def _month_to_now(m, today):
     """'từ tháng 1 đến nay', 'from January to date': from the first of that month to today."""
     month = int(m["n"]) if m["n"] else MONTHS[m["mo"]]
@@ -201,7 +201,7 @@ def _since_month(m, today):
 
 @_pattern(r"\b(?:since|from|ke tu|tu)\s+(?:(?:ngay|the)\s+)?(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>" + _MONTH +
           r")|(?P<m2>" + _MONTH + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?|(?P<d3>\d{1,2})\s*(?:/|-|thang)\s*(?P<m3>\d{1,2}))"
-          r"(?:\s*(?:,|/|-|nam)?\s*(?P<y>" + _YEAR + r"))?\b(?!\s*(?:to|until|through|till|-|–|den|toi)\b)")
+          r"(?:\s*(?:,|/|-|nam)?\s*(?P<y>" + _YEAR + r"))?\b(?!\s*(?:to|until|through|thru|till|-|–|den|toi)\b)")
 def _since_day(m, today):
     """'since 1 July 2026', 'since September 1st', 'từ ngày 1/9': from that day to today."""
     day = int(m["d1"] or m["d2"] or m["d3"])
@@ -221,7 +221,7 @@ _PATTERNS.insert(0, _PATTERNS.pop())  # before the month forms it contains
 _DAY_MONTH = r"(?P<{d}>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<{m}>" + _MONTH + r")"
 
 
-@_pattern(r"\b(?:from|between|tu)\s+(?:ngay\s+)?" + _DAY_MONTH.format(d="d1", m="m1") + r"\s+(?:to|and|until|through|-|–|den|toi)\s+"
+@_pattern(r"\b(?:from|between|tu)\s+(?:ngay\s+)?" + _DAY_MONTH.format(d="d1", m="m1") + r"\s+(?:to|and|until|through|thru|-|–|den|toi)\s+"
           r"(?:ngay\s+)?" + _DAY_MONTH.format(d="d2", m="m2") + r"(?:\s*,?\s*(?P<y>" + _YEAR + r"))?\b")
 def _day_range(m, today):
     """'from 1 March to 15 April (2026)': those days, in the year given or the latest that fits."""
@@ -236,10 +236,24 @@ def _day_range(m, today):
 
 _PATTERNS.insert(0, _PATTERNS.pop())
 
+@_pattern(r"\b(?:(?:from|since|tu)\s+)?(?:ngay\s+)?" + _DAY_MONTH.format(d="d", m="mo") + r"(?:\s*,?\s*(?P<y>" + _YEAR +
+          r"))?\s+(?:to|until|till|til|through|thru|den|toi)\s+(?:now|today|date|the present|nay|hom nay|bay gio)\b")
+def _day_to_now(m, today):
+    """'revenue 1st jan 2022 til today': from that day to today."""
+    year = int(m["y"]) if m["y"] else int(_month_year(MONTHS[m["mo"]], None, today)[:4])
+    try:
+        start = date(year, MONTHS[m["mo"]], int(m["d"]))
+    except ValueError:
+        return None
+    return f"{start.isoformat()}..{today.isoformat()}" if start <= today else None
+
+
+_PATTERNS.insert(0, _PATTERNS.pop())
+
 _MONTH_DAY = r"(?P<{m}>" + _MONTH + r")\s+(?P<{d}>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
 
 
-@_pattern(r"\b(?:from|between)\s+" + _MONTH_DAY.format(d="d1", m="m1") + r"\s+(?:to|and|until|through|-|–)\s+"
+@_pattern(r"\b(?:from|between)\s+" + _MONTH_DAY.format(d="d1", m="m1") + r"\s+(?:to|and|until|through|thru|-|–)\s+"
           + _MONTH_DAY.format(d="d2", m="m2") + r"(?:\s*,?\s*(?P<y>" + _YEAR + r"))?\b")
 def _month_day_range(m, today):
     """'between june 1 and august 31': those days, as 'from 1 June to 31 August' reads."""
@@ -254,7 +268,7 @@ def _before_year(m, today):
     return f"..{int(m['y']) - 1}-12-31"
 
 
-@_pattern(r"\b(?:until|up to|through|till|den het)\s+(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
+@_pattern(r"\b(?:until|up to|through|thru|till|den het)\s+(?:nam\s+)?(?P<y>" + _YEAR + r")\b")
 def _until_year(m, today):
     return f"..{m['y']}-12-31"
 

@@ -37,13 +37,14 @@ MAX_ITEMS = 10
 # an aggregate) and filtered by customer_id through an index.
 _CUSTOMER = bindparam("customer_id")
 _TODAY = bindparam("today", type_=Date())
+_NOW = bindparam("now", type_=Interaction.__table__.c.occurred_at.type)   # (the brief is as of now: nothing later)
 _TOTAL = func.count().over().label("row_count")
 _STAFF, _PERSON = aliased(Employee), aliased(Contact)
 CONTACTS = (select(Contact.name, Contact.title, Contact.email, Contact.phone, _TOTAL)
             .where(Contact.customer_id == _CUSTOMER).order_by(Contact.id).limit(MAX_ITEMS))
 RECENT_ORDERS = (select(SalesOrder.number, SalesOrder.order_date, SalesOrder.status, SalesOrder.net_amount,
                         SalesOrder.currency, _TOTAL)
-                 .where(SalesOrder.customer_id == _CUSTOMER)
+                 .where(SalesOrder.customer_id == _CUSTOMER, SalesOrder.order_date <= _TODAY)
                  .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()).limit(LAST_ORDERS))
 OPEN_QUOTES = (select(Quote.number, Quote.status, Quote.issue_date, Quote.valid_until, Quote.total, Quote.currency,
                       _TOTAL)
@@ -53,7 +54,8 @@ OPEN_QUOTES = (select(Quote.number, Quote.status, Quote.issue_date, Quote.valid_
                .limit(MAX_ITEMS))
 OPEN_TICKETS = (select(Ticket.number, Ticket.status, Ticket.priority, Ticket.subject, Ticket.opened_at, _TOTAL,
                        func.sum(case((Ticket.priority.in_(("urgent", "high")), 1), else_=0)).over().label("urgent"))
-                .where(Ticket.customer_id == _CUSTOMER, Ticket.status.in_(("open", "pending")))
+                .where(Ticket.customer_id == _CUSTOMER,
+                       rules.ticket_open_at(Ticket.status, Ticket.opened_at, Ticket.closed_at, _NOW))
                 .order_by(case(PRIORITY_RANK, value=Ticket.priority, else_=9), Ticket.opened_at.desc(),
                           Ticket.id.desc())
                 .limit(MAX_ITEMS))
@@ -61,7 +63,7 @@ RECENT_INTERACTIONS = (select(Interaction.occurred_at, Interaction.kind, Interac
                               _STAFF.name.label("employee"), _PERSON.name.label("contact"))
                        .outerjoin(_STAFF, _STAFF.id == Interaction.employee_id)
                        .outerjoin(_PERSON, _PERSON.id == Interaction.contact_id)
-                       .where(Interaction.customer_id == _CUSTOMER)
+                       .where(Interaction.customer_id == _CUSTOMER, Interaction.occurred_at <= _NOW)
                        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(LAST_INTERACTIONS))
 OPEN_OPPORTUNITIES = (select(Opportunity.name, Opportunity.stage, Opportunity.amount, Opportunity.currency,
                              Opportunity.probability, Opportunity.close_date, Employee.name.label("owner"), _TOTAL)
@@ -76,7 +78,7 @@ REVENUE = (select(func.sum(case((_ORDER_DATE >= bindparam("start", type_=Date())
                                       _ORDER_DATE <= bindparam("last_same_day", type_=Date())), _REVENUE), else_=0)),
                   func.sum(case((and_(_ORDER_DATE >= _LAST_START,
                                       _ORDER_DATE <= bindparam("last_end", type_=Date())), _REVENUE), else_=0)),
-                  func.sum(_REVENUE))
+                  func.sum(_REVENUE), func.min(_ORDER_DATE))
            .where(SalesOrder.customer_id == _CUSTOMER, rules.counts_as_revenue(SalesOrder.status),
                   _ORDER_DATE <= _TODAY))
 
@@ -134,6 +136,7 @@ class RevenueSummary(ToolModel):
     same_period_last_year: Decimal = Field(description="1 January to the same day last year")
     last_year: Decimal = Field(description="The whole of last year")
     all_time: Decimal = Field(description="Every order up to today")
+    first_order: date | None = Field(None, description="The date of the customer's first order (a customer since then)")
     change_pct: Decimal | None = Field(
         description="Year to date vs the same period last year, percent; None when last year's period is 0")
     period_from: date
@@ -220,14 +223,14 @@ def local_date(ctx: ToolContext, moment: datetime) -> date:
 def _revenue(ctx: ToolContext, customer: Customer, today: date) -> RevenueSummary:
     start = date(today.year, 1, 1)
     last_start, last_same_day = date(today.year - 1, 1, 1), one_year_before(today)
-    ytd, prior, full, ever = ctx.session.execute(REVENUE, {
+    ytd, prior, full, ever, first = ctx.session.execute(REVENUE, {
         "customer_id": customer.id, "start": start, "today": today, "last_start": last_start,
         "last_same_day": last_same_day, "last_end": date(today.year - 1, 12, 31)}).one()
     base = ctx.base_currency
     ytd, prior, full, ever = (round_money(v or Decimal(0), base) for v in (ytd, prior, full, ever))
     change = ((ytd - prior) * 100 / prior).quantize(Decimal("0.1")) if prior > 0 else None
     return RevenueSummary(currency=base, year_to_date=ytd, same_period_last_year=prior, last_year=full, all_time=ever,
-                          change_pct=change, period_from=start, period_to=today, comparison_from=last_start,
+                          change_pct=change, first_order=first, period_from=start, period_to=today, comparison_from=last_start,
                           comparison_to=last_same_day)
 
 
@@ -300,10 +303,10 @@ def customer_overview(ctx: ToolContext, params: CustomerOverviewInput) -> Custom
     accounts = may_see_accounts_of(ctx.role, ctx.actor.id, customer.owner_id)
     # A colleague's customer: only the orders credited to the caller (as customer_history and query_data)
     order_rows = session.execute(RECENT_ORDERS if accounts else RECENT_ORDERS.where(SalesOrder.salesperson_id == ctx.actor.id),
-                                 by_customer).all()
+                                 by_customer | {"today": today}).all()
     quote_rows = session.execute(OPEN_QUOTES, by_customer | {"today": today}).all()
-    ticket_rows = session.execute(OPEN_TICKETS, by_customer).all()
-    interaction_rows = session.execute(RECENT_INTERACTIONS, by_customer).all()
+    ticket_rows = session.execute(OPEN_TICKETS, by_customer | {"now": ctx.now}).all()
+    interaction_rows = session.execute(RECENT_INTERACTIONS, by_customer | {"now": ctx.now}).all()
     opportunity_rows = session.execute(OPEN_OPPORTUNITIES, by_customer).all()
 
     credit = credit_snapshot(session, customer, today)
