@@ -249,7 +249,9 @@ def test_erp_17_readings_payments_periods_aging_bills_and_comparisons(demo):
     assert (again["period"], again["compare"]) == ("2026-Q3", "same_period_last_year")
     ask(demo, "What do we owe Double A right now?", conversation="da")
     nxt = _call(ask(demo, "and when is the next one due?", conversation="da"))
-    assert nxt["measures"] == ["next_bill_due"] and nxt["filters"][0]["dimension"] == "supplier"
+    # the bill due soonest, with what is open on it (its number shows which one)
+    assert nxt["measures"] == ["open_payables", "next_bill_due"] and nxt["filters"][0]["dimension"] == "supplier"
+    assert (nxt["order_by"], nxt["order"], nxt["limit"]) == ("next_bill_due", "asc", 1)
 
 
 def test_erp_17_readings_purchase_orders_receipts_and_late_customers(demo):

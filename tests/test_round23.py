@@ -188,7 +188,8 @@ def test_one_order_shows_its_salesperson_and_its_invoice_in_full(demo):
 def test_who_owes_the_most_then_their_next_due_date(demo):
     ask(demo, "which customer owes us the most?", conversation="owe")
     due = _call(ask(demo, "when is their next invoice due?", conversation="owe"))
-    assert due["measures"] == ["invoice_due_date"] and due.get("customer")
+    assert due["measures"] == ["open_receivables", "invoice_due_date"] and due.get("customer")
+    assert (due["group_by"], due["order"], due["limit"]) == (["invoice"], "asc", 1)
     report = ask(demo, "Who owes us the most?", conversation="owe-report")
     assert report.tool_calls[0]["name"] == "run_report"
     after = _call(ask(demo, "when is their next invoice due?", conversation="owe-report"))

@@ -251,9 +251,12 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
                 if figure and figure != name and _allowed([figure], row):
                     measures = [figure]
             frame.row = row
-    if group_by == ["opportunity"] and not any(d == "stage" for d, _ in frame.statuses) and any(
-            w in frame.words for w in ("status", "statuses", "trang", "stage", "stages", "giai")):
-        group_by.append("stage")   # "Trường Phát deal status?": each deal with its stage
+    if group_by == ["opportunity"] and not any(d == "stage" for d, _ in frame.statuses) and (any(
+            w in frame.words for w in ("status", "statuses", "trang", "stage", "stages", "giai", "happened", "happen",
+                                       "progress", "update", "going", "outcome")) or re.search(
+            r"\b(where (is|are|does|do) \w+|how did \w+|(the nao|sao) roi)\b", frame.folded)):
+        # "Trường Phát deal status?", "what happened with the Iron Range deal?": each deal with its stage
+        group_by.append("stage")
     if not group_by and any(w in frame.words for w in ("status", "statuses", "trang", "stage", "stages")):
         # "the status of my quotes": the things by their status
         for name in measures:

@@ -48,6 +48,7 @@ RULES: dict[str, list[tuple[str, float]]] = {
     "history": [(r"\bhistory\b", 3), (r"\blich su\b", 3.5), (r"\b(past|previous|recent|last \d+) (orders|invoices|payments)\b", 2.5),
                 (r"\b(orders|invoices|payments|interactions) (of|from|for|by)\b", 2), (r"\bwhat did .* (buy|order|pay)\b", 3),
                 (r"\bwhen did .* (last )?(pay|order|buy)\b", 3), (r"\b(when|last time) did (we|i) (last )?(talk|speak|call|meet|email)\b", 4),
+                (r"\blast time (we|i|anyone|someone) (talked|spoke|called|met|emailed|visited|contacted|heard)\b", 4),
                 (r"\blan cuoi (lien he|goi|gap|noi chuyen)\b", 5),
                 (r"\blan cuoi\b.{0,30}\b(tuong tac|lien he|lien lac|goi dien|gap|trao doi)\b", 5), (r"\bdon hang cua\b", 2.5), (r"\bhoa don cua\b", 2.5),
                 (r"\bthanh toan cua\b", 2.5), (r"\bpayments?\b", 1), (r"\binvoices\b", 1), (r"\borders\b", 0.5)],
@@ -67,7 +68,9 @@ RULES: dict[str, list[tuple[str, float]]] = {
     "log": [(r"\blog (a |an )?(call|meeting|email|note|chat|visit)\b", 5), (r"\b(record|note) (that|a call|a meeting)\b", 4),
             (r"\badd (a )?note\b", 4.5), (r"\bghi (lai|nhan|chu)\b", 4), (r"\bghi nhan (duoc )?bao nhieu\b", -4), (r"\bjust (called|met|spoke|talked|emailed)\b", 4),
             (r"\b(i|we) (called|met|spoke with|talked to|emailed|visited)\b", 3), (r"\bvua (goi|gap|gui)\b", 4),
-            (r"\b(haven'? ?t|have not|hasn'? ?t|not|didn'? ?t|never)\b(\s+\w+){0,2}\s+(talked|called|spoke|spoken|contacted|met|visited|emailed)\b", -5)],
+            (r"\b(haven'? ?t|have not|hasn'? ?t|not|didn'? ?t|never)\b(\s+\w+){0,2}\s+(talked|called|spoke|spoken|contacted|met|visited|emailed)\b", -5),
+            # "last time we talked to Vạn Khang?": asked about, not a call to log
+            (r"\b(last|first|latest) time (we|i|you|anyone|somebody|someone)\b", -5)],
     "find_customer": [(r"\b(find|search|look ?up|lookup)\b", 2), (r"\bcustomer with (email|e-mail|phone)\b", 4),
                       (r"\bwhich customer\b", 2.5), (r"\btim (kiem )?khach\b", 4), (r"\bkhach hang nao\b", 3),
                       (r"\bcustomers? (in|from|named|called)\b", 2.5), (r"\bcustomers? (are |is )?(based )?(in|from)\b", 3),

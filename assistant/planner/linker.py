@@ -352,6 +352,9 @@ class EntityIndex:
         tied = [p for s, p in scored if abs(s - top_score) < 1e-9]
         if len(tied) == 1:
             return tied[0], []
+        if len({(fold(p.name), p.category) for p in tied}) == 1:
+            # two catalogue entries of one name and one category (a track on two albums): the same thing to ask about
+            return tied[0], []
         return None, tied[:6]
 
 

@@ -252,7 +252,11 @@ class Mentions:
             if given in PRONOUNS and not english_possessive:
                 continue
             spelt = bool(raw) and bool(word_marks(raw)) and word_marks(raw) == word_marks(_name_word(person.name, given))
-            if given in NOT_NAMES and not (possessive or (capitalised and m.start() > 0) or (capitalised and spelt)):
+            # "Mai co bao nhieu deal dang mo": a capitalised name that starts the question, before its verb
+            subject = capitalised and bool(re.match(r" (co|da|ban|chot|dang|duoc|has|have|had|sold|closed|did)\b",
+                                                    folded[m.end():]))
+            if given in NOT_NAMES and not (possessive or subject or (capitalised and m.start() > 0)
+                                           or (capitalised and spelt)):
                 continue   # ("Bảo bán được bao nhiêu" names Bảo by its accents; "Bao nhiêu" names no one)
             if capitalised or possessive:
                 return True
@@ -260,7 +264,7 @@ class Mentions:
 
     # --- opportunities ----------------------------------------------------------------------------------------
 
-    def opportunity(self, text: str, customer_id: int | None = None) -> tuple[int, str] | None:
+    def opportunity(self, text: str, customer_id: int | None = None, every: bool = False):
         """A deal whose distinctive name words are in the request (two or more, most of them); only that
         customer's deals when a customer is named ("the annual supplies deal with Trường Phát")."""
         words = set(fold(text).replace("'s", "").split())
@@ -290,8 +294,13 @@ class Mentions:
         best.sort(reverse=True)
         tied = [b for b in best if abs(b[0] - best[0][0]) < 1e-9]
         if len({fold(name) for _, _, name in tied}) > 1:
-            return None
-        return best[0][1], best[0][2]   # deals of one name: the tool asks which of them
+            return None if not every else [name for _, _, name in tied]
+        return [best[0][2]] if every else (best[0][1], best[0][2])   # deals of one name: the tool asks which of them
+
+    def opportunities_named(self, text: str, customer_id: int | None = None) -> list[str]:
+        """The names of the deals `opportunity` would pick, all of them when several fit as well ("the container of
+        A4 paper deal": the 2025 one and the 2026 one)."""
+        return self.opportunity(text, customer_id, every=True) or []
 
     # --- stored values ----------------------------------------------------------------------------------------
 

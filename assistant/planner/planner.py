@@ -62,6 +62,31 @@ REP_FIGURE = re.compile(r"\b\w+ s (sales|revenue|commission|quota|target|numbers
 THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s*$|\b(what|how much|how many) (is|was) that in\b|"
                          r"\btuong ung (voi )?(bao nhieu|may)\b|"
                          r"\b(la|duoc) bao nhieu (don|hoa don|khach)?\s*(vay|do)\s*\??\s*$")
+SALES_PLACES = ("category", "country", "city", "segment", "region")
+SOLD_WORDS = re.compile(r"\b(sell|sold|selling|sales|ban|ban duoc|doanh so|doanh thu)\b")
+
+
+def _sales_of_places(frame, found: dict[str, list[str]], memory: Memory) -> None:
+    """'USA vs Canada this year', 'how much classical this year then', 'how much of that was TV Shows': places,
+    segments or categories said with an amount, a period or a comparison and no figure are what they sold."""
+    from assistant.planner.when import COMPARE_WORDS
+
+    said = {d: v for d, v in found.items() if v and d in SALES_PLACES}
+    if frame.measures or frame.conditions or frame.statuses or not said or frame.counting or frame.row:
+        return
+    compared = bool(COMPARE_WORDS.search(frame.folded))
+    if not (frame.amount or compared or SOLD_WORDS.search(frame.folded)
+            or (frame.period and len(frame.words) <= 6)):
+        return
+    frame.measures.append("revenue")
+    if not frame.period and memory.intent in ("data", "report") and memory.args.get("period") \
+            and OF_THAT.search(frame.folded):
+        frame.period = memory.args["period"]   # "sales by genre this year" then "how much of that was TV Shows"
+    several = [d for d, v in said.items() if len(v) >= 2]
+    if several and compared and not frame.group_by:
+        frame.group_by.append(several[0])   # "USA vs Canada": each on its row
+
+
 def _tickets_listed(frame, customer: str | None, language: str) -> Plan | None:
     """'which high priority tickets are still open', 'list the urgent tickets that are open': the tickets themselves
     (numbers, subjects, customers), not a count of them by priority."""
@@ -1603,6 +1628,8 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
         args["period"] = previous_form(args["period"], frame.today)  # "and the month before that?"
     if frame.compare:
         args["compare"] = frame.compare
+    if frame.limit and args.get("group_by") and args.get("limit"):
+        args["limit"] = frame.limit   # "top 2 customers all time" then "and who were the top 4 in 2021?"
     if link.customer is not None:
         args["customer"] = link.customer.code
     person = mentions_mod.mentions_index(session, index.stamp).employee(text)
@@ -1883,8 +1910,18 @@ def _next_due(plan: Plan, folded: str) -> None:
         return
     measures = plan.args.get("measures") or []
     if measures in (["next_bill_due"], ["invoice_due_date"]) and set(plan.args.get("group_by") or ()) <= {
-            "bill", "invoice", "supplier", "customer"} and not re.search(r"\b(how much|bao nhieu|amount|so tien)\b", folded):
-        plan.args.pop("group_by", None)   # the earliest due date still ahead
+            "bill", "invoice", "supplier", "customer"}:
+        # "when's the next invoice due?", "hóa đơn nhà cung cấp nào đến hạn tiếp theo?": the open document due soonest
+        # (its number, whose it is, its date and what is open on it)
+        amount, row = DUE_PAIRS[measures[0]]
+        party = "supplier" if row == "bill" else "customer"
+        plan.args["measures"] = [amount, measures[0]]
+        plan.args["group_by"] = [row] + ([party] if not plan.args.get(party) and not any(
+            f.get("dimension") == party for f in plan.args.get("filters") or []) else [])
+        plan.args["conditions"] = list(plan.args.get("conditions") or []) + [
+            {"measure": measures[0], "op": ">=", "value": "0"}]
+        plan.args.update(order_by=measures[0], order="asc", limit=1)
+        plan.hints["single"] = True
         return
     if plan.args.get("group_by"):
         rows = set(plan.args["group_by"])
@@ -1916,6 +1953,30 @@ CONTEXT_TAIL = re.compile(r"^\s*(?:(?:vi|because|since|as|do|boi vi)\s+)?(?:(?:t
 # What a document holds, asked for ("what's on invoice …", "which items were on it", "hóa đơn … gồm những gì")
 WHAT_ON = re.compile(r"\b(what s on|what is on|what was on|whats on|what s in|what is in|what was in|items?|lines?|contents|"
                      r"what did (they|he|she|it) (buy|get)|gom (nhung )?(gi|mat hang nao)|co (nhung )?(gi|mat hang nao))\b")
+
+
+LISTED = re.compile(r"\b(which|what are|list|show me|nao|liet ke|danh sach|nhung)\b")
+
+
+def _bills_behind(plan: Plan, folded: str) -> None:
+    """'what do we owe Brother International', 'hoá đơn nhà cung cấp nào đang quá hạn': the supplier bills behind the
+    amount, each with its due date (and the total), not the amount alone."""
+    args = plan.args
+    measures = args.get("measures") or []
+    if plan.tool == "query_data" and measures[:1] in (["overdue_payables"], ["overdue_amount"]) \
+            and set(args.get("group_by") or ()) & {"bill", "invoice"} and not args.get("conditions"):
+        # "which supplier bills are overdue": the bills with something overdue, not every bill at nothing
+        args["conditions"] = [{"measure": measures[0], "op": ">", "value": "0"}]
+        return
+    if plan.tool != "query_data" or measures not in (["open_payables"], ["overdue_payables"]) or args.get("group_by") \
+            or args.get("conditions") or args.get("compare") or args.get("period") or "bill_due_date" not in MEASURES:
+        return
+    supplier = any(f.get("dimension") == "supplier" for f in args.get("filters") or [])
+    if not (supplier or (measures == ["overdue_payables"] and LISTED.search(folded))):
+        return
+    args["measures"] = [measures[0], "bill_due_date"]
+    args["group_by"] = ["bill"] if supplier else ["bill", "supplier"]
+    args["conditions"] = [{"measure": measures[0], "op": ">", "value": "0"}]
 
 
 SAME_POINT = re.compile(r"\b(same (point|time|day|date|stage)|this time|cung ky|cung thoi diem|thoi diem nay)\b.{0,25}"
@@ -2004,6 +2065,7 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     _next_due(plan, fold(text))
     _category_of_the_product(plan, session)
     _same_point_last_year(plan, fold(text), memory, today)
+    _bills_behind(plan, fold(text))
     if plan.tool == "query_data" and "last_order" in (plan.args.get("measures") or []) and not plan.args.get("period"):
         plan.args["period"] = "all"   # "how much do they owe and when did they last order?": ever, not this year
     named = entity_index(session).link_customer(_without_periods(text, today), asker_id=actor_id)
@@ -2210,6 +2272,18 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language, customer_code=memory.customer_code,
                     hints={"today": today.isoformat()})
+    if intent not in WRITE_INTENTS and DEAL_DETAIL.search(fold(text)) and mentions_mod.OPPORTUNITY_CUES.search(fold(text)):
+        # "who owns the big sky tent reset deal from last fall": that deal's record (its owner, stage and close date)
+        extra = mentions_mod.mentions_index(session, index.stamp)
+        deals = extra.opportunities_named(text, link.customer.id if link.customer else None) \
+            or (extra.opportunities_named(text) if link.customer is not None else [])
+        if deals and len(deals) <= 10:
+            # (several deals of those words, "the container of A4 paper deal" of 2025 and of 2026: each of them)
+            args = {"measures": ["opportunity_amount", "expected_close"], "group_by": ["opportunity", "stage", "owner"],
+                    "filters": [{"dimension": "opportunity", "values": list(dict.fromkeys(deals))}]}
+            if language == "vi":
+                args["language"] = "vi"
+            return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     # "kế toán trưởng Hoàng Long", "trưởng phòng mua hàng bên Minh Phát": a job title's words name no customer ("Kế toán
     # Việt Long", "Trường Phong"); the titles are read only for a question about a person (one query a process, cached)
     title_words = {w for words in _titles(session, index.stamp).values() if len(words) >= 2
@@ -2755,6 +2829,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language,
                     hints={"today": today.isoformat(), "count_of": said})
+    if not (frame.is_data or frame.statuses or deal_words) and intent not in WRITE_INTENTS and link.customer is None:
+        _sales_of_places(frame, mentions_mod.mentions_index(session, index.stamp).places(frame.folded).found, memory)
     if (frame.is_data or frame.statuses or deal_words) and intent not in blocking:
         if person is not None and link.customer is not None and link.span and link.span[1] - link.span[0] == 1 and \
                 tokens_of(text)[link.span[0]] == fold(person.name).split()[-1]:

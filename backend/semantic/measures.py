@@ -556,7 +556,7 @@ MEASURE_LIST: list[Measure] = [
     _m("products", "products", "số sản phẩm", "Number of products in the catalogue (active or not).",
        "Số sản phẩm trong danh mục (kể cả ngừng kinh doanh).", "count", synonyms_en=("catalogue size", "number of products"),
        synonyms_vi=("số mặt hàng",), on={"catalogue": _count()},
-       counts=Words("products", "sản phẩm", ("product", "items", "item", "skus", "sku", "articles"), ("mặt hàng", "món"))),
+       counts=Words("products", "sản phẩm", ("product", "items", "item", "skus", "sku", "articles", "tracks", "songs"), ("mặt hàng", "món"))),
     _m("price_total", "list prices, summed", "tổng giá niêm yết", "The products' list prices added up, in the base "
        "currency at today's FX rate.", "Tổng giá niêm yết của các sản phẩm, quy đổi theo tỷ giá hôm nay.", "money",
        on={"catalogue": MeasureSQL(fx=Fx(amount=lambda s: Product.unit_price, currency=lambda s: Product.currency))},

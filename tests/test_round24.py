@@ -1,0 +1,169 @@
+"""Readings added while studying generation 23 (`chinook-24`, `second-24`, `demo-23`, `erp-21`): what is overdue
+listed by invoice, a supplier's open bills, the next document due, all-time readings of "who bought", "have we
+sold" and "since we launched it", units said as "most ordered" and "did we move", follow-ups that keep the
+ticket, the order, the customer's dates and the product, a deal found by its own words, places and categories
+said with no figure, and a brief that shows nothing dated after now."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import func, select
+
+from assistant.planner.frame import parse
+from assistant.planner.when import read
+from tests.conftest import DEMO_TODAY
+from tests.test_round21 import _call, ask
+
+
+# --- frames and periods (no database) -------------------------------------------------------------------------------
+
+def test_periods_said_with_thru_and_til_today():
+    assert read("camps & schools revenue march thru may", date(2016, 6, 14)).period == "2016-03..2016-05"
+    assert read("revenue 1st jan 2022 til today", date(2022, 9, 7)).period == "2022-01-01..2022-09-07"
+    assert read("sales from 3 march to now", date(2022, 9, 7)).period == "2022-03-03..2022-09-07"
+
+
+def test_who_bought_and_have_we_sold_run_over_all_time_unless_a_period_is_said():
+    day = date(2022, 9, 7)
+    assert read("who bought Holiday", day).period == "all"
+    assert read("how many copies of Meditação have we sold", day).period == "all"
+    assert read("how much have we sold of the inflatable paddle board since we launched it", day).period == "all"
+    assert read("who bought the most last month", day).period == "last-month"
+    assert read("who bought the most", day).period is None   # a ranking: this year, the default
+    times = parse("how many times has Joakim Johansson bought from us", day)
+    assert (times.measures, times.period) == (["orders"], "all")
+
+
+def test_units_said_in_other_words_and_several_rows_ranked():
+    day = date(2016, 6, 14)
+    assert parse("whats austin ski & sport's most ordered item", day).measures == ["units"]
+    assert parse("how many squeze water filters did we move in 2015", day).measures == ["units"]
+    several = parse("which products did summit sports buy the most of last year", day)
+    assert "units" in several.measures and not several.single
+    assert parse("which customer bought the most last year", day).single
+    by_quantity = parse("3 san pham toi ban nhieu nhat quy 1 tinh theo so luong", date(2026, 4, 22))
+    assert "city" not in by_quantity.group_by and by_quantity.limit == 3
+    assert parse("doanh thu theo tinh nam nay", date(2026, 4, 22)).group_by == ["city"]
+
+
+def test_a_count_and_its_total_asked_together():
+    day = date(2016, 6, 14)
+    assert parse("orders so far this week + total $", day).measures == ["orders", "revenue"]
+    assert parse("invoices last month and total", day).measures == ["invoices", "invoiced"]
+    assert parse("total value of open orders", day).measures == ["revenue"]   # one amount, not a count
+
+
+# --- on the demo company ----------------------------------------------------------------------------------------------
+
+def _overdue_by_customer(session):
+    """Invoices past due with something still open, as of the demo's today (the README's definition)."""
+    from backend.models import Customer, Invoice, Payment, PaymentAllocation
+
+    paid = (select(func.coalesce(func.sum(PaymentAllocation.amount), 0)).join(Payment, Payment.id == PaymentAllocation.payment_id)
+            .where(PaymentAllocation.invoice_id == Invoice.id, Payment.paid_on <= DEMO_TODAY).scalar_subquery())
+    rows = session.execute(select(Customer.name, Invoice.number).join(Customer, Customer.id == Invoice.customer_id)
+                           .where(Invoice.status != "void", Invoice.issue_date <= DEMO_TODAY,
+                                  Invoice.due_date < DEMO_TODAY, Invoice.amount > paid)).all()
+    out: dict[str, set[str]] = {}
+    for name, number in rows:
+        out.setdefault(name, set()).add(number)
+    return out
+
+
+def test_what_is_overdue_for_one_customer_is_listed_by_invoice(demo):
+    overdue = _overdue_by_customer(demo)
+    name, numbers = min(((n, s) for n, s in overdue.items() if 1 <= len(s) <= 5), key=lambda item: item[0])
+    turn = ask(demo, f"how much is overdue for {name}?", email="ha@songhong.vn")
+    call = _call(turn)
+    assert call["group_by"] == ["invoice"] and "invoice_due_date" in call["measures"]
+    assert all(number in turn.answer for number in numbers)
+
+
+def test_a_supplier_s_open_bills_and_the_next_document_due(demo):
+    owed = _call(ask(demo, "what do we owe Double A?", email="ha@songhong.vn"))
+    assert owed["measures"] == ["open_payables", "bill_due_date"] and owed["group_by"] == ["bill"]
+    late = _call(ask(demo, "which supplier bills are overdue?", email="ha@songhong.vn"))
+    assert {"measure": "overdue_payables", "op": ">", "value": "0", "other": None} in late["conditions"]
+    nxt = _call(ask(demo, "when's the next invoice due?", email="ha@songhong.vn"))
+    assert nxt["group_by"] == ["invoice", "customer"] and (nxt["order"], nxt["limit"]) == ("asc", 1)
+
+
+def test_a_ticket_and_an_order_followed_up(demo):
+    from backend.models import Ticket
+    from assistant.planner.mentions import documents
+
+    ticket = next(t for t in demo.execute(select(Ticket).where(Ticket.subject.like("%SO-%")).order_by(Ticket.id)).scalars()
+                  if [d for d in documents(demo, t.subject) if d.kind == "order"])
+    order = next(d.number for d in documents(demo, ticket.subject) if d.kind == "order")
+    ask(demo, f"what's {ticket.number} about?", conversation="t24", email="anh@songhong.vn")
+    again = ask(demo, "is it still open? what priority", conversation="t24", email="anh@songhong.vn")
+    assert again.tool_calls[0]["name"] == "list_tickets" and _call(again)["ticket"] == ticket.number
+    assert ticket.priority in again.answer or ticket.priority.replace("_", " ") in again.answer
+    ask(demo, f"what's on order {order}?", conversation="o24", email="anh@songhong.vn")
+    about = ask(demo, "was there a ticket about it", conversation="o24", email="anh@songhong.vn")
+    assert _call(about) == {"about": order, "status": "any", "limit": 20, "oldest_first": False} \
+        or _call(about).get("about") == order
+    assert ticket.number in about.answer
+
+
+def test_the_last_time_we_talked_is_a_question_not_a_call_to_log(demo):
+    turn = ask(demo, "last time we talked to Minh Phát?", email="mai@songhong.vn")
+    assert turn.tool_calls[0]["name"] == "customer_history" and _call(turn)["kinds"] == ["interactions"]
+
+
+def test_a_customer_s_history_then_how_many_orders_that_was(demo):
+    from backend.models import Customer, SalesOrder
+
+    year = DEMO_TODAY.year - 1
+    ask(demo, f"what did Hoàng Long buy from us in {year}", conversation="h24", email="mai@songhong.vn")
+    count = _call(ask(demo, "how many orders was that", conversation="h24", email="mai@songhong.vn"))
+    assert count["customer"] == "HOANGLONG" and count["period"] == f"{year}-01-01..{year}-12-31"
+    expected = demo.scalar(select(func.count()).select_from(SalesOrder).join(Customer, Customer.id == SalesOrder.customer_id)
+                           .where(Customer.code == "HOANGLONG", SalesOrder.status != "cancelled",
+                                  SalesOrder.order_date.between(date(year, 1, 1), date(year, 12, 31))))
+    again = ask(demo, "how many orders was that", conversation="h24", email="mai@songhong.vn")
+    assert f": {expected}." in again.answer
+
+
+def test_a_deal_found_by_its_own_words_and_a_rep_named_first(demo):
+    from backend.models import Employee, Opportunity
+
+    deals = demo.execute(select(Opportunity.name, Opportunity.stage, Employee.name)
+                         .join(Employee, Employee.id == Opportunity.owner_id)
+                         .where(Opportunity.name.like("Container of A4 paper%"))).all()
+    turn = ask(demo, "who owns the container of A4 paper deal?", email="bao@songhong.vn")
+    # every deal of those words (one a year), each with its stage and owner
+    assert set(_call(turn)["filters"][0]["values"]) == {name for name, _, _ in deals}
+    assert all(owner in turn.answer and stage.replace("_", " ") in turn.answer for _, stage, owner in deals)
+    mai = demo.scalar(select(Employee.code).where(Employee.email == "mai@songhong.vn"))
+    open_deals = _call(ask(demo, "Mai co bao nhieu deal dang mo, tong gia tri bao nhieu?", email="bao@songhong.vn"))
+    assert open_deals["owner"] == mai and open_deals["measures"] == ["open_opportunities", "pipeline_amount"]
+
+
+def test_places_said_with_no_figure_are_what_they_sold(demo):
+    both = _call(ask(demo, "Hà Nội vs Hải Phòng this year", email="bao@songhong.vn"))
+    assert both["measures"] == ["revenue"] and both["group_by"] == ["city"]
+    ask(demo, "sales by category this year", conversation="p24", email="bao@songhong.vn")
+    part = _call(ask(demo, "how much of that was Paper", conversation="p24", email="bao@songhong.vn"))
+    assert part["measures"] == ["revenue"] and part["period"] == "this-year"
+    assert part["filters"][0]["dimension"] == "category"
+
+
+def test_the_brief_shows_the_first_order_the_other_contacts_and_nothing_after_now(demo):
+    from assistant.agent import Assistant
+    from backend.models import Contact, Customer, Employee, SalesOrder
+
+    first = demo.scalar(select(func.min(SalesOrder.order_date)).join(Customer, Customer.id == SalesOrder.customer_id)
+                        .where(Customer.code == "HOANGLONG", SalesOrder.status != "cancelled"))
+    names = demo.execute(select(Contact.name).join(Customer, Customer.id == Contact.customer_id)
+                         .where(Customer.code == "HOANGLONG").order_by(Contact.id)).scalars().all()
+    turn = ask(demo, "tell me about Hoàng Long Trading", email="mai@songhong.vn")
+    assert f"first order {first.isoformat()}" in turn.answer and all(n in turn.answer for n in names[:5])
+    # asked as of an earlier day, the brief shows no order placed after it
+    cut = date(DEMO_TODAY.year, 3, 1)
+    later = demo.execute(select(SalesOrder.number).join(Customer, Customer.id == SalesOrder.customer_id)
+                         .where(Customer.code == "HOANGLONG", SalesOrder.order_date > cut)).scalars().all()
+    actor = demo.execute(select(Employee).where(Employee.email == "mai@songhong.vn")).scalar_one()
+    earlier = Assistant().ask(demo, actor, "tell me about Hoàng Long Trading", channel="test",
+                              now=datetime(cut.year, cut.month, cut.day, 10, tzinfo=timezone.utc))
+    assert later and not any(number in earlier.answer for number in later)
