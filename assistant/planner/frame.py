@@ -54,7 +54,8 @@ MINE = re.compile(r"\b(my|mine|cua toi|cua em|cua anh|cua chi|cua minh)\b|\bdid 
                   r"\bassigned to me\b|\bon my plate\b|"
                   r"\b(toi|em) (ban|ban duoc|da ban|chot)\b|"
                   r"(?<!chung )(?<!bon )(?<!cong ty )(?<!tuan )(?<!thang )(?<!quy )(?<!nam )(?<!sap )(?<!ngay )(?<!lan )"
-                  r"\b(toi|em) (co|dang co|da co) bao nhieu\b|"   # "em có bao nhiêu đơn" (not "tuần tới có bao nhiêu")
+                  # "em có bao nhiêu đơn" (not "tuần tới có bao nhiêu"), "tôi đã gọi điện cho khách bao nhiêu cuộc"
+                  r"\b(toi|em) (?:(co|dang co|da co) bao nhieu|(?:da )?(?:goi|gap|lien he|lien lac|gui|tham))\b|"
                   r"\b(khach|khach hang|doanh so|doanh thu) (cua )?(toi|em)\b")
 # Words that say "revenue" only with an amount ("how much did they buy"), not alone ("what did they buy").
 WEAK_REVENUE = {"sell", "sold", "selling", "spent", "spend", "bought", "buy", "ban", "mua", "brought"}

@@ -303,6 +303,7 @@ WORTH_ALL = re.compile(r"\b(how much|what) (are|is|were) (they|those|these|them|
                        r"\bwhat ?(s|is|was) (his|her|their|its|the) total\b|\b(his|her|their) total\b|"
                        + ALTOGETHER.pattern)
 BREAK_DOWN = re.compile(r"\b(break (that|it|this|those|them) (down|out)|split (that|it|this) (up|out|by)|"
+                        r"^\s*(?:and |now |ok )?(?:split|broken out|break ?down|broke down) by|"
                         r"breakdown of (that|it|this)|broken down|chia (nho |ra )?(cai do |so do )?theo|"
                         r"phan (bo|tich) (so do |cai do )?theo|tach (ra )?theo)\b")
 
@@ -1621,7 +1622,8 @@ def _data_follow_up(text: str, frame, memory: Memory, link: LinkResult, language
         args["compare"] = frame.period   # "how does that compare with August 2024?": that period as named
     elif frame.period:
         args["period"] = frame.period
-        args.pop("compare", None)
+        if not re.search(r"\b(the same|same for|same thing|tuong tu|cung vay)\b", frame.folded):
+            args.pop("compare", None)   # ("revenue Q3 vs Q3 last year" then "and the same for Q2?": compared again)
     elif re.search(r"\b(before that|the one before|previous one|truoc do)\b", frame.folded) and args.get("period"):
         from assistant.planner.when import previous_form
 
@@ -2425,6 +2427,16 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
     if not frame.period and SAME_PERIOD.search(frame.folded) and not frame.compare and earlier not in (None, "all"):
         frame.period = earlier   # "and cost of goods sold for the same quarter?", "how many invoices that year?"
         follow_up = True
+    if frame.period and earlier not in (None, "all") and re.fullmatch(r"\d{4}-(Q[1-4]|\d\d)", frame.period) \
+            and re.search(r"\b(?:of|in|for) (?:that|the same) year\b|\b(?:cua )?nam (?:do|ay)\b", frame.folded):
+        # "revenue by quarter for 2025" then "which customer contributed the most in Q4 of that year?": Q4 2025
+        from assistant.planner.when import parse_period
+
+        try:
+            frame.period = f"{parse_period(earlier, today).start.year}{frame.period[4:]}"
+            follow_up = True
+        except ValueError:
+            pass
     whole = re.search(r"\b(?:the |that )?(?:full|whole|entire|complete) (year|quarter)\b|\b(ca|tron) (nam|quy)\b",
                       frame.folded)
     if whole and not frame.period and earlier not in (None, "all") and intent not in WRITE_INTENTS:
@@ -2508,6 +2520,14 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         plan = _about_those(frame, among, language, today)
         if plan is not None:
             return plan
+    if memory.intent == "data" and set(memory.args.get("measures") or ()) & {"stock_on_hand", "stock_available"} \
+            and intent not in WRITE_INTENTS and _it_said(text) and set(frame.measures) <= {"revenue", "stock_value"} \
+            and re.search(r"\b(worth|value|valued|on the books|book value|gia tri|tri gia)\b", frame.folded) \
+            and "stock_value" in MEASURES and link.customer is None:
+        # "stock of Giấy A4 Double A by warehouse" then "what's it worth on the books?": those units at cost
+        args = {k: v for k, v in memory.args.items() if k not in ("measures", "limit", "order", "order_by", "conditions")}
+        args["measures"] = ["stock_value"]
+        return _data_again(args, language, memory)
     if memory.intent == "data" and memory.args.get("measures") and intent not in WRITE_INTENTS:
         plan = _about_those(frame, memory, language, today)
         if plan is not None:
@@ -2527,6 +2547,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if language == "vi":
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
+    if statement == "inventory_valuation" and intent not in WRITE_INTENTS and "stock_value" in MEASURES:
+        named = {d: v for d, v in mentions_mod.mentions_index(session, index.stamp).places(frame.folded).found.items()
+                 if d in ("category", "warehouse") and v}
+        if named:
+            # "giá trị tồn kho theo nhóm hàng Paper": the stock value of that group (or warehouse), not every product's
+            args = {"measures": ["stock_value"], "filters": [{"dimension": d, "values": v} for d, v in named.items()]}
+            if language == "vi":
+                args["language"] = "vi"
+            return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     if statement and intent not in WRITE_INTENTS:
         # "P&L for Q3", "bảng cân đối kế toán": the statement itself, every line of it, from the ledger
         args: dict[str, Any] = {"report": statement}

@@ -419,7 +419,7 @@ MEASURE_LIST: list[Measure] = [
        "Days past due of the oldest overdue invoice on the day; empty when nothing is overdue.",
        "Số ngày quá hạn của hóa đơn quá hạn lâu nhất tại ngày đó; trống khi không có gì quá hạn.", "days",
        synonyms_en=("days overdue", "days past due", "oldest overdue", "how late", "by how many days", "how many days overdue", "how many days late"), synonyms_vi=("số ngày quá hạn", "quá hạn bao lâu", "lâu nhất bao nhiêu ngày", "quá hạn lâu nhất",
-                    "trễ bao nhiêu ngày", "bao nhiêu ngày quá hạn"),
+                    "trễ bao nhiêu ngày", "bao nhiêu ngày quá hạn", "quá hạn bao nhiêu ngày", "quá hạn mấy ngày"),
        needs=("earliest_due",), derive=_days_past("earliest_due")),
     # --- credit --------------------------------------------------------------------------------------------------
     _m("credit_limit", "credit limit", "hạn mức tín dụng",
@@ -551,7 +551,7 @@ MEASURE_LIST: list[Measure] = [
        "Cuộc gọi, email, cuộc họp, tin nhắn và ghi chú trong kỳ.", "count",
        synonyms_en=("contacts made", "calls", "touchpoints", "activities"), synonyms_vi=("liên hệ", "cuộc gọi", "hoạt động"),
        on={"interactions": _count()},
-       counts=Words("interactions", "lần liên hệ", ('calls', 'meetings', 'contacts', 'touchpoints'), ('cuộc gọi', 'cuộc họp', 'liên hệ'))),
+       counts=Words("interactions", "lần liên hệ", ('calls', 'meetings', 'contacts', 'touchpoints'), ('cuộc gọi', 'cuộc họp', 'liên hệ', 'cuộc'))),
     # --- catalogue ---------------------------------------------------------------------------------------------
     _m("products", "products", "số sản phẩm", "Number of products in the catalogue (active or not).",
        "Số sản phẩm trong danh mục (kể cả ngừng kinh doanh).", "count", synonyms_en=("catalogue size", "number of products"),
@@ -593,7 +593,8 @@ MEASURE_LIST: list[Measure] = [
        "Số lượng tồn trừ số đã giữ cho đơn hàng, hôm nay.", "quantity",
        synonyms_en=("available stock", "free stock", "unreserved", "available to sell", "net of reserved",
                     "can i still sell", "can we still sell", "can i sell", "can we sell", "could i sell", "left to sell", "still have to sell", "free to sell", "not reserved", "free to ship"),
-       synonyms_vi=("hàng có sẵn", "còn bán được", "khả dụng", "còn khả dụng", "tồn khả dụng", "có thể bán được"),
+       synonyms_vi=("hàng có sẵn", "còn bán được", "khả dụng", "còn khả dụng", "tồn khả dụng", "có thể bán được",
+                    "còn sẵn", "sẵn để bán", "có sẵn để bán", "để bán"),
        on={"stock": _sum(lambda s: StockLevel.quantity - StockLevel.reserved)}),
     _m("stock_reserved", "reserved", "đã giữ cho đơn", "Units reserved for orders, today.",
        "Số lượng đã giữ cho đơn hàng, hôm nay.", "quantity",
