@@ -167,3 +167,59 @@ def test_the_brief_shows_the_first_order_the_other_contacts_and_nothing_after_no
     earlier = Assistant().ask(demo, actor, "tell me about Hoàng Long Trading", channel="test",
                               now=datetime(cut.year, cut.month, cut.day, 10, tzinfo=timezone.utc))
     assert later and not any(number in earlier.answer for number in later)
+
+
+def test_more_readings_of_generation_23():
+    day = date(2026, 4, 22)
+    assert parse("kho HCM còn sẵn bao nhiêu hộp bút bi Thiên Long xanh để bán?", day).measures == ["stock_available"]
+    calls = parse("tuần trước tôi đã gọi điện cho khách bao nhiêu cuộc?", day)
+    assert calls.measures == ["interactions"] and calls.mine and ("interaction_kind", "call") in calls.statuses
+    assert not parse("tuần tới gặp khách nào", day).mine
+    both = parse("how many customers in france and what did they spend last year", day)
+    assert both.measures == ["customers", "revenue"]
+    assert parse("hóa đơn chưa thanh toán lâu nhất đã quá hạn bao nhiêu ngày?", day).measures[0] == "max_days_overdue"
+    assert read("and how many payments was that in total?", day).period is None   # "that in total": no all time
+    assert read("how many payments in total", day).period == "all"
+
+
+def test_follow_ups_that_keep_the_period_the_comparison_and_the_year(demo):
+    year = DEMO_TODAY.year
+    ask(demo, "how much did we collect from customers last month?", conversation="c24", email="ha@songhong.vn")
+    split = _call(ask(demo, "split by payment method pls", conversation="c24", email="ha@songhong.vn"))
+    assert split["group_by"] == ["payment_method"] and split["period"] == "last-month"
+    count = _call(ask(demo, "and how many payments was that in total?", conversation="c24", email="ha@songhong.vn"))
+    assert count["measures"] == ["payment_count"] and count["period"] == "last-month"
+    ask(demo, f"revenue Q3 {year} vs Q3 {year - 1}?", conversation="q24", email="bao@songhong.vn")
+    again = _call(ask(demo, "and the same for Q2?", conversation="q24", email="bao@songhong.vn"))
+    assert (again["period"], again["compare"]) == (f"{year}-Q2", "same_period_last_year")
+    ask(demo, f"revenue by quarter for {year - 1}", conversation="y24", email="bao@songhong.vn")
+    q4 = _call(ask(demo, "which customer contributed the most in Q4 of that year?", conversation="y24", email="bao@songhong.vn"))
+    assert q4["period"] == f"{year - 1}-Q4" and q4["group_by"] == ["customer"]
+
+
+def test_stock_value_of_a_category_and_of_the_product_just_asked(demo):
+    paper = _call(ask(demo, "giá trị tồn kho theo nhóm hàng Paper là bao nhiêu", email="ha@songhong.vn"))
+    assert paper["measures"] == ["stock_value"] and paper["filters"][0]["values"] == ["Paper"]
+    ask(demo, "stock of Giấy A4 Double A 80gsm by warehouse", conversation="s24", email="bao@songhong.vn")
+    worth = _call(ask(demo, "what's it worth on the books?", conversation="s24", email="bao@songhong.vn"))
+    assert worth["measures"] == ["stock_value"] and worth["product"] == "PAP-A4-80"
+
+
+def test_bought_anything_shows_the_orders_and_an_open_invoice_its_due_date(demo):
+    from backend.models import Customer, Invoice
+
+    turn = ask(demo, "has Hoàng Long bought anything this year?", email="mai@songhong.vn")
+    assert turn.tool_calls[0]["name"] == "customer_history" and _call(turn)["kinds"] == ["orders"]
+    assert turn.answer.startswith(("Yes", "No"))
+    due = demo.execute(select(Invoice.due_date).join(Customer, Customer.id == Invoice.customer_id)
+                       .where(Customer.code == "HOANGLONG", Invoice.status == "open").order_by(Invoice.due_date)).scalars().first()
+    shown = ask(demo, "does Hoàng Long have an open invoice?", email="mai@songhong.vn")
+    assert "invoice_due_date" in _call(shown)["measures"] and due.isoformat() in shown.answer
+
+
+def test_when_was_that_after_one_invoice_is_that_invoice(demo):
+    first = ask(demo, "biggest single invoice this year?", conversation="w24", email="ha@songhong.vn")
+    number = first.answer.split(",")[0].split()[-1]
+    when = ask(demo, "when was that", conversation="w24", email="ha@songhong.vn")
+    assert _call(when) == {"invoice": number} or _call(when).get("invoice") == number
+    assert "issued" in when.answer

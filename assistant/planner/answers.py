@@ -466,8 +466,9 @@ def _generic(tool: str, r: dict[str, Any], lang: str, hints: dict[str, Any] | No
                                f"No — {entries[0].get('reference')} still has {_m(entries[0].get('open_balance'), entries[0].get('currency'))} open.",
                                f"Có — {entries[0].get('reference')} đã thanh toán đủ." if paid else
                                f"Chưa — {entries[0].get('reference')} còn nợ {_m(entries[0].get('open_balance'), entries[0].get('currency'))}."))
-        elif (hints or {}).get("yes_no") == "paid_any":
-            # "has Seoul Office Mart paid anything this year?": whether any payment is in the period, then which
+        elif (hints or {}).get("yes_no") in ("paid_any", "orders"):
+            # "has Seoul Office Mart paid anything this year?", "has Diego bought anything this year?": whether any
+            # payment (order) is in the period, then which
             lines[0] = _t(lang, "Yes — " if entries else "No — ", "Có — " if entries else "Chưa — ") + lines[0]
         if r.get("withheld"):
             left = ", ".join(_word(k, lang) for k in r["withheld"])

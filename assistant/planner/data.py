@@ -26,7 +26,7 @@ STATUS_OF_COUNT = {"quotes": "quote_status", "orders": "order_status", "invoices
 ROW_FIGURE = {"opportunity": "opportunity_amount", "invoice": "invoiced", "product": "stock_on_hand", "order": "revenue",
               "purchase_order": "purchase_order_value", "bill": "supplier_bill_total"}
 # What a row of a narrower count shows ("unpaid invoices": what each still owes; "open deals": the open amount).
-COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue"), "overdue_invoices": ("overdue_amount",
+COUNT_FIGURES = {"open_invoices": ("open_receivables", "max_days_overdue", "invoice_due_date"), "overdue_invoices": ("overdue_amount",
                                                                                                "max_days_overdue"),
                  "open_opportunities": ("pipeline_amount",), "open_bills": ("open_payables", "next_bill_due"),
                  "overdue_bills": ("overdue_payables",), "inactive_products": ("inactive_products", "stock_on_hand"),

@@ -1103,6 +1103,11 @@ def parse(text: str, today: date) -> Frame:
             if dims and dims[0].target not in frame.group_by:
                 frame.group_by.append(dims[0].target)
     _most_of_a_thing(frame)
+    if frame.counting and frame.measures in (["customers"], ["customers_buying"]) and re.search(
+            r"\band (what|how much) (did|do|have|has) (they|those|them|these) (spent|spend|buy|bought|order|ordered)\b",
+            frame.folded):
+        # "how many customers in France and what did they spend last year": the count, and their revenue
+        frame.measures.append("revenue")
     return frame
 
 

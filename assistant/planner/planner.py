@@ -2247,9 +2247,11 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         args = {"about": memory.rows["order"][0], "status": "any"}
         if _accepts("list_tickets", args):
             return Plan(intent="tickets", tool="list_tickets", args=args, language=language)
+    # "biggest single invoice this year?" then "when was that": that document, which carries its date
+    when_that = re.search(r"^\s*(when|what (day|date))\b.{0,15}\b(that|this|it)\b", folded_text)
     for row, tool, arg in (("invoice", "invoice_status", "invoice"), ("order", "order_status", "order")):
         if link.customer is None and intent not in WRITE_INTENTS and len(memory.rows.get(row) or ()) == 1 \
-                and _it_said(text) and _registered(tool):
+                and (_it_said(text) or when_that) and _registered(tool):
             # "the oldest overdue invoice?" then "how much is still open on it?": that document's record
             args = {arg: memory.rows[row][0], **({"language": "vi"} if language == "vi" and tool == "invoice_status" else {})}
             if _accepts(tool, args):
@@ -3103,6 +3105,15 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                                            frame.folded) else "payments"   # "has she paid her last invoice?": that invoice
             plan = _history_of(customer, kind, 1 if LATEST.search(frame.folded) else 10, frame, language)
             if plan is not None:
+                return plan
+        if call is not None and customer and call.args["measures"] == ["revenue"] and not call.args.get("group_by") \
+                and intent not in blocking and not frame.compare and re.match(r"\s*(has|have|did|does)\b", frame.folded) \
+                and re.search(r"\b(anything|any orders?|at all)\b", frame.folded) \
+                and re.search(r"\b(bought|buy|ordered|order|purchased|purchase)\b", frame.folded):
+            # "has Diego Gutierrez bought anything this year?": the orders themselves, dated, with their amounts
+            plan = _history_of(customer, "orders", 10, frame, language)
+            if plan is not None:
+                plan.hints["yes_no"] = "orders"
                 return plan
         if call is not None and customer and call.args["measures"] == ["interactions"] and not frame.counting \
                 and not call.args.get("group_by") and not call.args.get("conditions") and not frame.compare \
