@@ -1103,6 +1103,13 @@ def parse(text: str, today: date) -> Frame:
             if dims and dims[0].target not in frame.group_by:
                 frame.group_by.append(dims[0].target)
     _most_of_a_thing(frame)
+    if frame.order == "asc" and frame.measures[:1] == ["max_days_overdue"] and re.search(
+            r"\b(slow|slowest|cham|cham nhat)\b", frame.folded):
+        frame.order = None   # "khách hàng nào trả chậm nhất?": the one latest in paying, most days overdue
+    if frame.due_window is not None and not frame.measures and not frame.conditions and not frame.row \
+            and re.search(r"\b(due|den han|toi han)\b", frame.folded):
+        # "how much is due next week?": what customers owe us then (the invoices falling due); bills when said
+        frame.measures.append("open_receivables")
     if frame.counting and frame.measures in (["customers"], ["customers_buying"]) and re.search(
             r"\band (what|how much) (did|do|have|has) (they|those|them|these) (spent|spend|buy|bought|order|ordered)\b",
             frame.folded):

@@ -88,6 +88,11 @@ GAINS_AND_LOSSES = re.compile(r"\b(gains? (and|or|&|/) loss(es)?|loss(es)? (and|
                               r"lai hay lo|lai hoac lo)\b")
 
 
+# Words too general to call a category by on their own ("Home & Garden" is not called "home").
+COMMON_PARTS = {"home", "office", "other", "more", "misc", "general", "care", "supplies", "accessories", "parts", "tools",
+                "food", "service", "services", "water", "outdoor", "outdoors"}
+
+
 @dataclass
 class EmployeeRef:
     id: int
@@ -148,6 +153,15 @@ class Mentions:
                 if count >= 3 and count >= 0.4 * sizes[category] and lead not in self.values["category"]:
                     self.values["category"][lead] = category
                     self.category_leads.add(lead.replace(" ", ""))
+        # A category of two things is called by either ("tents" for Tents & Shelters, "fantasy" for Sci Fi & Fantasy)
+        # when that part names nothing else
+        categories = self.values["category"]
+        taken = {v for values in self.values.values() for v in values}
+        for stored in list(categories.values()):
+            parts = [fold(p).strip() for p in re.split(r"\s*(?:&|\+|\band\b)\s*", stored) if p.strip()]
+            for part in parts if len(parts) >= 2 else []:
+                if len(part.replace(" ", "")) >= 4 and part not in taken and part not in COMMON_PARTS:
+                    categories.setdefault(part, stored)
         # A segment by its words without their punctuation ("big box retail"), or by its leading words when the
         # last one only says what kind of buyer it is ("big box accounts": Big-box retail).
         segments = self.values.get("segment", {})

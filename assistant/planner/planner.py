@@ -2007,6 +2007,8 @@ def _same_point_last_year(plan: Plan, folded: str, memory: Memory, today: date) 
 
 
 def make_plan(text: str, *, session: Session, actor_id: int | None, today: date, memory: Memory) -> Plan:
+    from assistant.planner import data as data_mod
+
     question, mark, tail = text.rpartition("?")
     if mark and tail.strip() and CONTEXT_TAIL.search(fold(tail)):
         text = question + mark
@@ -2016,12 +2018,14 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
         plan.hints = {**(plan.hints or {}), "reorder_asked": True}   # "is it below the reorder level anywhere?"
     if plan.tool == "invoice_status" and WHAT_ON.search(fold(text)):
         plan.hints = {**(plan.hints or {}), "lines": True}   # "what's on invoice INV-2024-000299?": its lines
-    if plan.tool == "query_data" and plan.args.get("compare") == "same_period_last_year" and re.search(
-            r"\b(same time|same point|same period|this time|cung ky|cung thoi diem|so far|to date|tu dau nam)\b", fold(text)):
-        # "and same time last year?": this year so far against last year up to the same day, not all of last year
-        to_date = {"this-year": "ytd", str(today.year): "ytd", "this-quarter": "qtd", "this-month": "mtd"}
-        if plan.args.get("period") in to_date:
-            plan.args["period"] = to_date[plan.args["period"]]
+    if plan.tool == "query_data" and plan.args.get("compare") == "same_period_last_year" and (re.search(
+            r"\b(same time|same point|same period|this time|cung ky|cung thoi diem|so far|to date|tu dau nam)\b", fold(text))
+            or plan.args.get("period") in (None, "this-year", str(today.year))):
+        # "and same time last year?", "how are we doing vs last year?": this year so far against last year up to the
+        # same day, not a part of this year against all of last year
+        to_date = {"this-year": "ytd", str(today.year): "ytd", "this-quarter": "qtd", "this-month": "mtd", None: "ytd"}
+        if plan.args.get("period") in to_date and not any(data_mod._is_balance(m) for m in plan.args.get("measures") or ()):
+            plan.args["period"] = to_date[plan.args.get("period")]
     if plan.tool == "list_tickets" and not plan.args.get("ticket") and re.search(
             r"\b(last|latest|most recent|newest) (support )?(ticket|case|complaint)\b|\b(ticket|phieu( ho tro)?) (gan nhat|moi nhat)\b",
             fold(text)) and not re.search(r"\b(open|unresolved|pending|closed|dang mo|chua dong)\b", fold(text)):

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, null, or_, select, tuple_
+from sqlalchemy import Date, case, func, null, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from backend.errors import BusinessRuleViolation, PermissionDenied, ValidationFailed
@@ -1014,7 +1014,9 @@ def _spans(scope: Scope, query: Query, facts: list[Fact], dates: _Dates) -> dict
         star = Star(fact, _params(scope, dates, fact, filtered))
         column = fact.time(star)
         conditions = _where(star, scope, query.filters, with_period=False)
-        stmt = select(func.min(column), func.max(column)).select_from(star.from_clause).where(*conditions)
+        # (the records up to now: nothing is dated after the day asked about)
+        up_to_now = column <= (scope.today if type(getattr(column, "type", None)) is Date else scope.now)
+        stmt = select(func.min(column), func.max(column)).select_from(star.from_clause).where(*conditions, up_to_now)
         first, last = scope.session.connection().execute(stmt).one()
         if first is None:
             spans[fact.name] = None
