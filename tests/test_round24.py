@@ -223,3 +223,39 @@ def test_when_was_that_after_one_invoice_is_that_invoice(demo):
     when = ask(demo, "when was that", conversation="w24", email="ha@songhong.vn")
     assert _call(when) == {"invoice": number} or _call(when).get("invoice") == number
     assert "issued" in when.answer
+
+
+def test_readings_found_by_probing_the_three_companies(demo):
+    day = DEMO_TODAY
+    assert parse("how much is due next week?", day).measures == ["open_receivables"]
+    assert parse("which products have we stopped selling?", day).measures[0] == "inactive_products"
+    assert parse("which of my customers have gone quiet?", day).measures == ["days_since_last_order"]
+    assert parse("khách nào của em lâu rồi chưa mua hàng?", day).measures == ["days_since_last_order"]
+    slow = parse("khách hàng nào trả chậm nhất?", day)
+    assert slow.measures == ["max_days_overdue"] and slow.order is None and slow.single
+    versus = _call(ask(demo, "how are we doing vs last year?", email="bao@songhong.vn"))
+    assert (versus["period"], versus["compare"]) == ("ytd", "same_period_last_year")
+    due = _call(ask(demo, "how much is due next week?", email="ha@songhong.vn"))
+    assert due["measures"] == ["open_receivables", "invoice_due_date"] and "invoice" in due["group_by"]
+
+
+def test_a_category_of_two_things_is_called_by_either(demo):
+    from assistant.planner import mentions
+    from assistant.planner.linker import entity_index
+    from backend.text import fold
+
+    index = mentions.mentions_index(demo, entity_index(demo).stamp)
+    assert index.places(fold("toner sales last month")).found.get("category") == ["Toner & ink"]
+    assert "ink" not in index.values["category"]   # (a part too short to name it alone)
+
+
+def test_an_empty_answer_gives_the_span_of_the_data_up_to_the_day_asked(demo):
+    from assistant.agent import Assistant
+    from backend.models import Employee
+
+    actor = demo.execute(select(Employee).where(Employee.email == "bao@songhong.vn")).scalar_one()
+    asked = date(DEMO_TODAY.year, 6, 15)
+    turn = Assistant().ask(demo, actor, f"revenue in {DEMO_TODAY.year - 5}", channel="test",
+                           now=datetime(asked.year, asked.month, asked.day, 9, tzinfo=timezone.utc))
+    spans = [w for w in turn.answer.split() if w[:4].isdigit() and len(w) >= 10]
+    assert spans and all(w[:10] <= asked.isoformat() for w in spans), turn.answer
