@@ -259,3 +259,24 @@ def test_an_empty_answer_gives_the_span_of_the_data_up_to_the_day_asked(demo):
                            now=datetime(asked.year, asked.month, asked.day, 9, tzinfo=timezone.utc))
     spans = [w for w in turn.answer.split() if w[:4].isdigit() and len(w) >= 10]
     assert spans and all(w[:10] <= asked.isoformat() for w in spans), turn.answer
+
+
+def test_a_phrase_several_products_share_names_them_all(demo):
+    from backend.models import Product
+
+    a4 = {sku for sku, name in demo.execute(select(Product.sku, Product.name)) if "A4" in name and "Giấy" in name}
+    stock = _call(ask(demo, "tồn kho giấy A4 ở kho Hà Nội", email="bao@songhong.vn"))
+    named = next(f["values"] for f in stock["filters"] if f["dimension"] == "product")
+    assert set(named) == a4 and stock["group_by"] == ["product"]
+    one = _call(ask(demo, "doanh thu giấy A4 Double A 80gsm tháng trước", email="bao@songhong.vn"))
+    assert one["product"] == "PAP-A4-80"   # the one product said in full
+    paper = _call(ask(demo, "paper revenue last month", email="bao@songhong.vn"))
+    assert paper["filters"] == [{"dimension": "category", "values": ["Paper"]}] or paper["filters"][0]["values"] == ["Paper"]
+
+
+def test_debtors_ranked_and_the_value_of_a_named_figure():
+    day = DEMO_TODAY
+    top = parse("top 5 debtors", day)
+    assert (top.measures, top.group_by, top.limit) == (["open_receivables"], ["customer"], 5)
+    assert parse("what is the value of goods received but not billed?", day).measures == ["goods_received_not_billed"]
+    assert parse("total value of orders this month", day).measures == ["revenue"]

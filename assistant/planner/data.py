@@ -37,6 +37,8 @@ STILL_OUTSTANDING = ("units_not_billed", "units_on_order")
 # A count listed as rows keeps only the rows it counts: those where this measure is positive.
 POSITIVE_FOR = {"overdue_invoices": "overdue_amount", "inactive_products": "inactive_products"}
 # The amount of the things a count counts, for a threshold on them ("POs over 100 million": their value).
+# A state things are still in ("orders waiting to ship", "POs not yet received"): of any date, not this year's.
+WAITING = re.compile(r"\b(waiting|awaiting|pending|not yet|yet to|still (open|to|waiting|pending)|outstanding|chua|dang cho)\b")
 VALUE_OF_COUNT = {"customers_buying": "revenue", "customers": "revenue", "orders": "revenue",
                   "purchase_orders": "purchase_order_value", "invoices": "invoiced", "open_invoices": "open_receivables",
                   "overdue_invoices": "overdue_amount", "opportunities": "opportunity_amount",
@@ -388,8 +390,9 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         span = parse_period(period, frame.today)
         if span.start <= frame.today <= span.end:   # "Q4 so far vs Q4 2016 to the same day"
             period = f"{span.start.isoformat()}..{frame.today.isoformat()}"
-    if period is None and frame.now and any(not _is_balance(m) for m in measures):
-        period = "all"            # "orders waiting to ship right now": every one, whatever its date
+    if period is None and (frame.now or (frame.statuses and WAITING.search(frame.folded))) \
+            and any(not _is_balance(m) for m in measures):
+        period = "all"            # "orders waiting to ship (right now)": every one, whatever its date
     if period is None and (customer or product) and not group_by and TOTAL_OF_ONE.search(frame.folded) \
             and not any(_is_balance(m) for m in measures):
         period = "all"            # "total purchases by JetBrains": everything they bought, not this year's

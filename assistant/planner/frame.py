@@ -1103,6 +1103,16 @@ def parse(text: str, today: date) -> Frame:
             if dims and dims[0].target not in frame.group_by:
                 frame.group_by.append(dims[0].target)
     _most_of_a_thing(frame)
+    said_revenue = [t.phrase for h in frame.hits for t in h.terms if t.kind == "measure" and t.target == "revenue"]
+    if "revenue" in frame.measures and said_revenue and all(p[:1] in (("value",), ("worth",), ("amount",), ("total",))
+                                                            and len(p) <= 2 for p in said_revenue) \
+            and any(m != "revenue" and MEASURES[m].unit == "money" for m in frame.measures):
+        # "what is the value of goods received but not billed?": the value is that figure, not sales beside it
+        frame.measures.remove("revenue")
+    if (frame.limit or frame.single) and not frame.group_by and not frame.row and any(
+            t.kind == "dimension" and t.target == "customer" for h in frame.hits for t in h.terms) \
+            and frame.measures and all("customer" in supported_dimensions(m) for m in frame.measures):
+        frame.group_by.append("customer")   # "top 5 debtors": the customers who owe the most
     if frame.order == "asc" and frame.measures[:1] == ["max_days_overdue"] and re.search(
             r"\b(slow|slowest|cham|cham nhat)\b", frame.folded):
         frame.order = None   # "khách hàng nào trả chậm nhất?": the one latest in paying, most days overdue
@@ -1909,6 +1919,12 @@ RANKED_ROWS = re.compile(r"\b(top|biggest|largest|best|most valuable|highest val
 def _implicit_measures(frame: Frame) -> None:
     """Figures asked without their name: 'top 5 customers' (by revenue), 'how many X' (the count of X)."""
     rows = frame.group_by or ([frame.row] if frame.row else [])
+    if not frame.measures and not frame.conditions and frame.row == "opportunity" and frame.row_count in MEASURES \
+            and re.search(r"\b(status|statuses|stage|stages|trang thai|giai doan)\b", frame.folded):
+        # "what's the status of my deals?": the deals, each with its stage
+        frame.measures.append(frame.row_count)
+        frame.listing = True
+        return
     from assistant.planner.data import VALUE_OF_COUNT
 
     money = (MEASURES[frame.row_count].counts_of or VALUE_OF_COUNT.get(frame.row_count)) \

@@ -55,7 +55,9 @@ RULES: dict[str, list[tuple[str, float]]] = {
     "order_status": [(r"\b(order|don hang)\b.*\bstatus\b|\bstatus of\b", 2.5), (r"\bwhere is (my |our |the )?order\b", 3.5),
                      (r"\bso-\d{4}-\d+", 4), (r"\bwhere is\b.*\border\b", 3), (r"\bhas .* (shipped|been shipped|been delivered)\b", 3), (r"\btrang thai don\b", 4),
                      (r"\bda giao chua\b", 3), (r"\blatest orders?\b", 2), (r"\blast orders?\b", 1.5), (r"\bshipped\b", 1),
-                     (r"\bstatus of (my |our |the )?(quotes|quotations)\b", -3)],
+                     (r"\bstatus of (my |our |the )?(quotes|quotations)\b", -3),
+                     # "what's the status of my deals?": the deals' stages, not an order
+                     (r"\bstatus of (my |our |the )?(deals?|opportunit\w*|pipeline)\b", -3)],
     "tickets": [(r"\btickets?\b", 3), (r"\bcomplaints?\b", 2), (r"\bsupport (cases?|requests?|issues?)\b", 3), (r"\bkhieu nai\b", 2.5),
                 (r"\bphieu ho tro\b", 3.5), (r"\b(open|unresolved|pending) (issues|cases)\b", 2.5), (r"\byeu cau ho tro\b", 3)],
     "new_ticket": [(r"\b(open|create|raise|file|log|new|make)\b(\s+[\w-]+){0,3}\s+(ticket|case)\b", 5),

@@ -597,6 +597,10 @@ def _directory_plan(text: str, frame, extra, link: LinkResult, masked, language:
                          or re.search(r"\b(where|based|o dau)\b", folded))):
             # "who reports to him?", "and where are they based?": the colleague just looked up, with their team
             return Plan(intent="directory", tool="find_employees", args=dict(memory.args), language=language)
+    if re.match(r"\s*(who(?: is| s)?|ai la) (the |our |)(manager|boss|general manager|gm|sales manager|quan ly|sep|giam doc)"
+                r"( here| of the company| o day| cong ty)?\s*\??\s*$", folded) and link.customer is None:
+        # "who is the manager?": the colleagues of that role
+        return Plan(intent="directory", tool="find_employees", args={"role": "manager"}, language=language)
     covers = re.search(r"\bwho (covers|handles|looks after|is responsible for|runs|manages|works) (the |teh |our )?(?P<r>[\w ]+?) "
                        r"(region|territory|area)\b|\bai (phu trach|lo|quan ly) (khu vuc|vung|mien) (?P<v>[\w ]+?)\s*\??$", folded)
     named_region = re.search(r"\b(who|which (reps?|salesperson|salespeople|person|colleague|one)) (covers|handles|looks after|"
@@ -1578,6 +1582,61 @@ def _product_in(frame, index, link: LinkResult, person, places) -> str | None:
         # "the track Roxanne": a one-word name among other words
         found = next((sku for sku in (named([w]) for w in words if len(w) >= 5) if sku), None)
     return found
+
+
+def _products_named(frame, index, link: LinkResult, person, places) -> list[str]:
+    """The products a phrase names together when it fits several alike ("tồn kho giấy A4 ở kho Hà Nội": every A4
+    paper; "ridgeback tents": both Ridgeback tents): two or more of the words left over, all in each product's name
+    and next to each other in the question, shared by two to twelve products."""
+    covered = set()
+    for hit in frame.hits:
+        covered.update(range(hit.start, hit.end))
+    # (a category called by its products' leading words, "giấy A4" for Paper, is a family of products: narrower)
+    lead_words = {frame.words[i] for a, b in places.lead_spans for i in range(a, b) if i < len(frame.words)}
+    category_words = {w for v in places.found.get("category", []) for said in places.said.get(v) or [fold(v)]
+                      for w in said.split()} - lead_words
+    for start, end in places.spans:
+        if (start, end) not in places.lead_spans and not set(frame.words[start:end]) <= category_words:
+            covered.update(range(start, end))   # (a category's words may start a narrower phrase)
+    skip = set(link.customer.core) if link.customer else set()
+    skip |= set(fold(person.name).split()) if person else set()
+    period_words = set(_without_periods(frame.text, frame.today).split()) if frame.today is not None else None
+    runs, run = [], []
+    for i, w in enumerate(frame.words):
+        usable = i not in covered and w not in STOP and w not in skip and not re.fullmatch(r"(19|20)\d\d|q[1-4]", w) \
+            and (period_words is None or w in period_words) and (len(w) >= 2)
+        if usable:
+            run.append(w)
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    words_of = getattr(index, "_product_words", None)
+    if words_of is None:
+        # each name word (and its singular) -> the products that have it, built once per index
+        words_of = {}
+        for p in index.products:
+            for t in p.tokens:
+                for form in {t, t.rstrip("s")}:
+                    words_of.setdefault(form, set()).add(p.sku)
+        index._product_words = words_of
+    best: list[str] = []
+    for run in runs:
+        for size in range(min(len(run), 4), 1, -1):
+            for start in range(len(run) - size + 1):
+                said = run[start:start + size]
+                if not any(len(w) >= 3 and not w.isdigit() for w in said) or set(said) & _common_words() \
+                        or set(said) <= category_words:
+                    continue
+                having = set.intersection(*[words_of.get(w, set()) | words_of.get(w.rstrip("s"), set()) for w in said])
+                if 2 <= len(having) <= 12 and len(having) < len(index.products) // 2:
+                    best = sorted(having)
+                    break
+            if best:
+                break
+    return best
 
 
 def _city_as_warehouse(found: dict[str, list[str]], measures: list[str], extra, places, words: list[str]) -> dict:
@@ -2961,6 +3020,13 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if product is None and of_that and frame.is_data and memory.intent == "data" and memory.args.get("product") \
                 and link.customer is None:
             product = memory.args["product"]   # "how much have we sold of the paddle board?" then "how many units is that?"
+        if product is None and frame.is_data and "product" not in found:
+            alike = _products_named(frame, index, link, person, places)
+            if alike:
+                found["product"] = alike   # "tồn kho giấy A4 ở kho Hà Nội": each A4 paper, not every product
+                found.pop("category", None)   # ("ridgeback tents": those tents, not every tent)
+                if not frame.group_by and not frame.counting:
+                    frame.group_by.append("product")
         if product is not None and frame.measures == ["suppliers"] and not frame.counting and not frame.group_by \
                 and _registered("product_availability"):
             # "nhà cung cấp của giấy A4 Double A", "who supplies the Trailbeam 350?": the product's record, which

@@ -17,7 +17,7 @@ def _d(name: str, en: str, vi: str, kind, *, synonyms_en=(), synonyms_vi=(), val
 
 
 DIMENSION_LIST: list[Dimension] = [
-    _d("customer", "customer", "khách hàng", "entity", synonyms_en=("client", "account"),
+    _d("customer", "customer", "khách hàng", "entity", synonyms_en=("client", "account", "debtor"),
        synonyms_vi=()),
     _d("segment", "segment", "phân khúc", "category",
        synonyms_en=("customer segment", "customer segments", "segments", "customer type", "type of customer",
