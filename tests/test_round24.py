@@ -280,3 +280,13 @@ def test_debtors_ranked_and_the_value_of_a_named_figure():
     assert (top.measures, top.group_by, top.limit) == (["open_receivables"], ["customer"], 5)
     assert parse("what is the value of goods received but not billed?", day).measures == ["goods_received_not_billed"]
     assert parse("total value of orders this month", day).measures == ["revenue"]
+
+
+def test_my_deals_status_the_manager_and_orders_waiting(demo):
+    deals = _call(ask(demo, "what's the status of my deals?", email="mai@songhong.vn"))
+    assert "stage" in deals["group_by"] and deals.get("owner") == "me"
+    boss = ask(demo, "who is the manager?", email="nam@songhong.vn")
+    assert boss.tool_calls[0]["name"] == "find_employees" and _call(boss)["role"] == "manager"
+    assert "Võ Quốc Bảo" in boss.answer
+    waiting = _call(ask(demo, "how many orders are waiting to ship?", email="bao@songhong.vn"))
+    assert waiting["period"] == "all"
