@@ -290,3 +290,21 @@ def test_my_deals_status_the_manager_and_orders_waiting(demo):
     assert "Võ Quốc Bảo" in boss.answer
     waiting = _call(ask(demo, "how many orders are waiting to ship?", email="bao@songhong.vn"))
     assert waiting["period"] == "all"
+
+
+def test_support_asking_for_sales_gets_the_figures_query_data_lets_it_see(demo):
+    from backend.models import SalesOrder
+
+    year = DEMO_TODAY.year - 1
+    turn = ask(demo, f"how much did we sell in {year}?", email="anh@songhong.vn")   # support: no reports
+    assert turn.tool_calls and turn.tool_calls[0]["name"] == "query_data"
+    total = demo.scalar(select(func.sum(SalesOrder.net_amount_base)).where(
+        SalesOrder.status != "cancelled", SalesOrder.order_date.between(date(year, 1, 1), date(year, 12, 31))))
+    assert f"{round(total):,}" in turn.answer
+    cost = ask(demo, f"gross margin in {year}", email="anh@songhong.vn")   # costs and margins stay hidden
+    assert "permission" in cost.answer and "VND" not in cost.answer
+
+
+def test_by_revenue_said_beside_the_most_of_ranks_by_revenue():
+    frame = parse("what did Saigon Foods buy the most of last year, by revenue?", DEMO_TODAY)
+    assert "units" not in frame.measures and "revenue" in frame.measures

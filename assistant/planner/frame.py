@@ -1103,6 +1103,9 @@ def parse(text: str, today: date) -> Frame:
             if dims and dims[0].target not in frame.group_by:
                 frame.group_by.append(dims[0].target)
     _most_of_a_thing(frame)
+    if "units" in frame.measures and "revenue" in frame.measures and re.search(
+            r"\b(by|in terms of|ranked by|theo) (revenue|value|sales|doanh thu|doanh so|gia tri)\b", frame.folded):
+        frame.measures.remove("units")   # "what did Saigon Foods buy the most of last year, by revenue?"
     said_revenue = [t.phrase for h in frame.hits for t in h.terms if t.kind == "measure" and t.target == "revenue"]
     if "revenue" in frame.measures and said_revenue and all(p[:1] in (("value",), ("worth",), ("amount",), ("total",))
                                                             and len(p) <= 2 for p in said_revenue) \

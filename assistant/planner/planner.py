@@ -1036,6 +1036,32 @@ REPORT_CONDITIONS = {"ar_aging": {"owes_money", "has_overdue"}, "overdue_invoice
 # What each non-sales report's rows are: a grouping outside these is the model's to answer ("overdue by rep").
 # The rows of each "sales by X" report, as query_data's dimension (its salesperson is the data's owner).
 SALES_REPORT_ROWS = {d.report: ("owner" if name == "salesperson" else name) for name, d in SALES_BY.items()}
+def sales_report_as_query(plan: Plan) -> Plan | None:
+    """A sales report asked by a role that may not run reports but may query the figures (support sees revenue):
+    the same revenue over the same rows, period and filters, through query_data."""
+    args = plan.args or {}
+    report = args.get("report")
+    if plan.tool != "run_report" or (report not in SALES_REPORT_ROWS and report != "sales_over_time"):
+        return None
+    query: dict[str, Any] = {"measures": ["revenue", "orders"]}
+    rows = [SALES_REPORT_ROWS[report]] if report in SALES_REPORT_ROWS else (
+        [args["group_by"]] if isinstance(args.get("group_by"), str) else list(args.get("group_by") or []))
+    if rows:
+        query["group_by"] = rows
+    if args.get("period"):
+        query["period"] = args["period"]
+    if args.get("customer"):
+        query["customer"] = args["customer"]
+    if args.get("salesperson"):
+        query["owner"] = args["salesperson"]
+    if args.get("top_n"):
+        query["limit"] = args["top_n"]
+    if plan.language == "vi":
+        query["language"] = "vi"
+    return Plan(intent="data", tool="query_data", args=query, language=plan.language, customer_code=plan.customer_code,
+                hints=dict(plan.hints or {}))
+
+
 REPORT_ROWS = {"pipeline": {"stage"}, "ar_aging": {"customer", "aging_bucket"}, "overdue_invoices": {"invoice", "customer"},
                "customer_open_invoices": {"invoice"}, "open_orders": {"order", "customer"},
                "restock": {"product", "warehouse"}, "commissions": {"owner"}, "customer_lifetime_value": {"customer"},
@@ -3020,7 +3046,9 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
         if product is None and of_that and frame.is_data and memory.intent == "data" and memory.args.get("product") \
                 and link.customer is None:
             product = memory.args["product"]   # "how much have we sold of the paddle board?" then "how many units is that?"
-        if product is None and frame.is_data and "product" not in found:
+        if product is None and frame.is_data and "product" not in found and intent != "products" \
+                and (intent != "availability" or any(d != "category" for d in found)):
+            # (a search for products, or a stock check of a phrase alone, is the product tools' to answer)
             alike = _products_named(frame, index, link, person, places)
             if alike:
                 found["product"] = alike   # "tồn kho giấy A4 ở kho Hà Nội": each A4 paper, not every product
@@ -3205,12 +3233,20 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["measures"] = money_before
             args.pop("limit", None)
             return _data_again(args, language, memory)
-        if call is not None and follow_up and memory.intent == "data" and not memory.args.get("group_by") \
+        by_document = set(memory.args.get("group_by") or ()) - {frame.row} <= {"invoice", "bill"}
+        if call is not None and follow_up and memory.intent == "data" and by_document \
                 and memory.args.get("measures") and frame.row and not frame.period and link.customer is None \
-                and THOSE_ROWS.search(frame.folded) and _all_supported([frame.row], memory.args["measures"]):
+                and THOSE_ROWS.search(frame.folded) and _all_supported([frame.row], memory.args["measures"][:1]):
             # "how much is more than 90 days overdue?" then "who are those customers?": the same figure, by customer
+            # (from the invoices it was listed by: their amount, summed per customer)
             args = dict(memory.args)
+            args["measures"] = [m for m in memory.args["measures"]
+                                if MEASURES[m].unit == "money" and _all_supported([frame.row], [m])][:1] \
+                or memory.args["measures"][:1]
             args["group_by"] = [frame.row]
+            args["conditions"] = [c for c in args.get("conditions") or [] if c.get("measure") in args["measures"]]
+            if not args["conditions"]:
+                args.pop("conditions")
             return _data_again(args, language, memory)
         if call is not None and follow_up and memory.intent == "data" and memory.args.get("group_by") \
                 and not frame.group_by and not frame.period and link.customer is None and frame.measures \

@@ -165,7 +165,7 @@ DATA = [
     # entities other than customers and products
     ("Hùng's open deals", {"measures": ["pipeline_amount"], "group_by": ["opportunity", "customer"], "owner": "E002"}),
     ("how much did Phúc sell last month?", {"report": "sales_over_time", "salesperson": "E008", "period": "last-month"}),
-    ("what stage is the paper cups for new outlets 2027 deal in?", {"group_by": ["opportunity", "stage"], "filters": [
+    ("what stage is the paper cups for new outlets 2027 deal in?", {"group_by": ["opportunity", "stage", "owner"], "filters": [
         {"dimension": "opportunity", "values": ["Paper cups for new outlets 2027"]}]}),
     ("which deals are in the proposal stage?", {"group_by": ["opportunity", "customer"], "filters": [
         {"dimension": "stage", "values": ["proposal"]}]}),
@@ -310,7 +310,7 @@ ERP = [
     ("what do we owe suppliers this month?", "query_data", {"measures": ["open_payables"]}),
     ("công nợ phải trả", "query_data", {"measures": ["open_payables"]}),
     ("total accounts payable", "query_data", {"measures": ["open_payables"]}),
-    ("how much do we owe Double A?", "query_data", {"measures": ["open_payables"]}),
+    ("how much do we owe Double A?", "query_data", {"measures": ["open_payables", "bill_due_date"], "group_by": ["bill"]}),   # the open bills and their due dates
     ("overdue bills to suppliers", "query_data", {"measures": ["overdue_payables"]}),
     ("P&L for Q3", "run_report", {"report": "profit_and_loss", "period": "2026-Q3"}),
     ("lãi lỗ quý 3", "run_report", {"report": "profit_and_loss", "period": "2026-Q3"}),
@@ -336,12 +336,12 @@ ERP = [
     ("CAC by channel this year", "query_data", {"measures": ["cac"], "group_by": ["campaign_channel"]}),
     # a supplier named by its short name, its code or the words in brackets
     ("how much do we still owe Tân Mai?", "query_data",
-     {"measures": ["open_payables"], "filters": [{"dimension": "supplier", "values": ["Công ty CP Giấy Tân Mai"]}]}),
+     {"measures": ["open_payables", "bill_due_date"], "group_by": ["bill"], "filters": [{"dimension": "supplier", "values": ["Công ty CP Giấy Tân Mai"]}]}),
     ("what did we buy from Brother last year?", "query_data",
      {"measures": ["purchases"], "period": "last-year",
       "filters": [{"dimension": "supplier", "values": ["Brother International Singapore Pte Ltd"]}]}),
     ("mình còn nợ Hồng Hà bao nhiêu?", "query_data",
-     {"measures": ["open_payables"],
+     {"measures": ["open_payables", "bill_due_date"], "group_by": ["bill"],
       "filters": [{"dimension": "supplier", "values": ["Công ty CP Văn phòng phẩm Hồng Hà"]}]}),
     ("payments to Zalo Ads this year", "query_data",
      {"measures": ["supplier_payments_made"], "period": "this-year",
@@ -433,14 +433,15 @@ def cases() -> list[dict]:
     for request, tool, args in ERP:
         add(request, tool, args, **{"as": HA if "cac" not in args.get("measures", []) else BAO})
     # "... of that": the same side of the books, and the same customer or supplier
-    for request, tool, args in [("what do we owe Double A?", "query_data", {"measures": ["open_payables"]}),
+    for request, tool, args in [("what do we owe Double A?", "query_data", {"measures": ["open_payables", "bill_due_date"], "group_by": ["bill"]}),
                                 ("how much of that is overdue?", "query_data",
-                                 {"measures": ["overdue_payables"],
+                                 {"measures": ["overdue_payables", "bill_due_date"], "group_by": ["bill"],
                                   "filters": [{"dimension": "supplier", "values": ["Double A (Vietnam) Co., Ltd."]}]})]:
         add(request, tool, args, **{"as": HA, "chain": "of-that-supplier"})
     for request, tool, args in [("what does Hoàng Long owe us right now?", CREDIT, {"customer": "HOANGLONG"}),
                                 ("and how much of that is overdue?", "query_data",
-                                 {"measures": ["overdue_amount"], "customer": "HOANGLONG"})]:
+                                 {"measures": ["overdue_amount", "max_days_overdue", "invoice_due_date"],
+                                  "group_by": ["invoice"], "customer": "HOANGLONG"})]:
         add(request, tool, args, chain="of-that-customer")
     for number, chain in enumerate(CHAINS):
         for request, tool, args in chain:
@@ -584,10 +585,11 @@ def cases() -> list[dict]:
         {"measures": ["payment_count"], "period": "2026-09"}, **{"as": HA})
     # "của Minh Phát" is the customer's name, not "của mình"; "how much is that altogether" totals the rows shown
     for request, tool, args in [("hóa đơn nào của Minh Phát chưa thanh toán?", "query_data",
-                                 {"measures": ["open_receivables", "max_days_overdue"], "group_by": ["invoice"],
-                                  "customer": "MINHPHAT"}),
+                                 {"measures": ["open_receivables", "max_days_overdue", "invoice_due_date"],
+                                  "group_by": ["invoice"], "customer": "MINHPHAT"}),
                                 ("tổng cộng là bao nhiêu tiền?", "query_data",
-                                 {"measures": ["open_receivables", "max_days_overdue"], "customer": "MINHPHAT"})]:
+                                 {"measures": ["open_receivables", "max_days_overdue", "invoice_due_date"],
+                                  "customer": "MINHPHAT"})]:
         add(request, tool, args, chain="altogether", **{"as": HA})
     for request, tool, args in [("how much has Saigon Foods bought this year?", "query_data",
                                  {"measures": ["revenue"], "customer": "SAIGONFOODS"}),
@@ -600,8 +602,9 @@ def cases() -> list[dict]:
     add("which open deals have slipped past their expected close date?", "query_data",
         {"measures": ["expected_close", "opportunity_amount"], "group_by": ["opportunity", "customer"],
          "conditions": [{"measure": "days_past_close", "op": ">", "value": "0"}]}, **{"as": BAO})
-    add("how much is Minh Phát Stationery behind on payments?", "query_data",
-        {"measures": ["overdue_amount"], "customer": "MINHPHAT"}, **{"as": HA})
+    add("how much is Minh Phát Stationery behind on payments?", "query_data",   # the overdue invoices, and their total
+        {"measures": ["overdue_amount", "max_days_overdue", "invoice_due_date"], "group_by": ["invoice"],
+         "customer": "MINHPHAT"}, **{"as": HA})
     add("Hoàng Long Trading's oldest unpaid invoice: when was it due?", "query_data",
         {"measures": ["invoice_due_date"], "group_by": ["invoice"], "customer": "HOANGLONG"}, **{"as": HA})
     add("what's the status of Saigon Foods' latest order?", "order_status", {"customer": "SAIGONFOODS", "limit": 1},
@@ -628,7 +631,7 @@ def cases() -> list[dict]:
     # apostrophes are no quotes ("what's Mai's ..."), "billed in EUR" says which invoices, "waht" is "what"
     add("what's Mai's open pipeline worth?", REPORT, {"report": "pipeline", "salesperson": "E001"}, **{"as": BAO})
     add("open invoices billed in USD", "query_data",
-        {"measures": ["open_receivables", "max_days_overdue"], "group_by": ["invoice", "customer"],
+        {"measures": ["open_receivables", "max_days_overdue", "invoice_due_date"], "group_by": ["invoice", "customer"],
          "filters": [{"dimension": "currency", "values": ["USD"]}]}, **{"as": HA})
     add("waht did Minh Phát Stationery buy last month", "customer_history",
         {"customer": "MINHPHAT", "date_from": "2026-10-01", "date_to": "2026-10-31"})
@@ -811,8 +814,8 @@ def cases() -> list[dict]:
     add("which category had the second best revenue last year?", REPORT,
         {"report": "sales_by_category", "period": "last-year", "top_n": 2}, **{"as": BAO})
     # what a customer bought most; a job asked after the customer was named; a customer's address
-    add("what did Hoàng Long buy the most of this year?", "query_data",
-        {"measures": ["revenue"], "group_by": ["product"], "customer": "HOANGLONG", "limit": 1})
+    add("what did Hoàng Long buy the most of this year?", "query_data",   # the most of: units
+        {"measures": ["units"], "group_by": ["product"], "customer": "HOANGLONG", "limit": 1})
     add("who's the contact at Saigon Foods?", OVERVIEW, {"customer": "SAIGONFOODS"}, chain="job-after")
     add("what's the chief accountant's email?", OVERVIEW, {"customer": "SAIGONFOODS"}, chain="job-after")
     add("dia chi cong ty Dai Tin o dau vay", OVERVIEW, {"customer": "DAITIN", "language": "vi"}, **{"as": BAO})
@@ -890,7 +893,9 @@ def cases() -> list[dict]:
          "filters": [{"dimension": "interaction_kind", "values": ["meeting"]}]}, **{"as": BAO})
     # follow-ups: the rows behind the last figure, another ranking of the same rows, another product, a count over
     # the period a report covered
-    add("how much is more than 90 days overdue?", "query_data", {"measures": ["overdue_amount"]}, chain="those-rows",
+    add("how much is more than 90 days overdue?", "query_data",   # the invoices behind the amount
+        {"measures": ["overdue_amount", "max_days_overdue", "invoice_due_date"], "group_by": ["invoice", "customer"]},
+        chain="those-rows",
         **{"as": HA})
     add("who are those customers?", "query_data", {"measures": ["overdue_amount"], "group_by": ["customer"]},
         chain="those-rows", **{"as": HA})
@@ -915,7 +920,7 @@ def cases() -> list[dict]:
         {"conditions": [{"measure": "days_since_last_order", "op": ">", "value": "365"}]}, **{"as": BAO})
     # a supplier's name a letter off; purchase orders "not delivered in full"
     add("what do we owe Shenzen Kingdom in dollars?", "query_data",
-        {"measures": ["open_payables"],
+        {"measures": ["open_payables", "bill_due_date"], "group_by": ["bill"],
          "filters": [{"dimension": "supplier", "values": ["Shenzhen Kingdom Office Equipment Co., Ltd."]}]}, **{"as": HA})
     add("which Double A purchase orders haven't been delivered in full yet?", "query_data",
         {"measures": ["purchase_order_value", "po_expected_date"], "group_by": ["purchase_order", "po_status"]},
@@ -1000,15 +1005,18 @@ def cases() -> list[dict]:
     add("how much is still open across all my customers?", "query_data", {"measures": ["open_receivables"], "owner": "me"})
     add("Hoàng Long - how much do they owe and when did they last order?", "query_data",
         {"measures": ["open_receivables", "last_order"], "customer": "HOANGLONG", "period": "all"})
-    # a customer's deals asked about: its brief (with the open deals), not its orders or its credit
-    add("whats the status of my deal with Hoàng Long?", OVERVIEW, {"customer": "HOANGLONG"})
+    # a customer's deals asked about: the deals with their stage (or its brief, with the open deals), not its orders
+    add("whats the status of my deal with Hoàng Long?", "query_data",
+        {"measures": ["opportunity_amount"], "group_by": ["opportunity", "stage"], "customer": "HOANGLONG"})
     add("any open deals with Saigon Foods?", OVERVIEW, {"customer": "SAIGONFOODS"})
     # a product's category asked (its record), a colleague's results by first name
     add("what category is the Casio fx-580VN X in, and what does it cost?", "product_availability",
         {"product": "EL-CALC-580"}, **{"as": BAO})
-    # a product's own words calling another category; the next due date alone; "mua hàng năm 2026" is no "yearly"
+    # a product's own words calling another category; the bill due next (its number, its date and what is open on it);
+    # "mua hàng năm 2026" is no "yearly"
     add("what's the price of the 12oz paper cups?", "query_data", {"measures": ["list_price"], "product": "FS-CUP-P12"})
-    add("hoa don nha cung cap tiep theo den han ngay nao", "query_data", {"measures": ["next_bill_due"]}, **{"as": HA})
+    add("hoa don nha cung cap tiep theo den han ngay nao", "query_data",
+        {"measures": ["open_payables", "next_bill_due"], "limit": 1}, **{"as": HA})
     add("top 3 nhà cung cấp theo giá trị mua hàng năm 2025", "query_data",
         {"measures": ["purchases"], "group_by": ["supplier"], "period": "2025", "limit": 3}, **{"as": HA})
     # who owes the most in overdue invoices (customers), a supplier's open orders and when they arrive, receipts
