@@ -308,3 +308,14 @@ def test_support_asking_for_sales_gets_the_figures_query_data_lets_it_see(demo):
 def test_by_revenue_said_beside_the_most_of_ranks_by_revenue():
     frame = parse("what did Saigon Foods buy the most of last year, by revenue?", DEMO_TODAY)
     assert "units" not in frame.measures and "revenue" in frame.measures
+
+
+def test_how_am_i_tracking_team_performance_and_a_customer_s_next_invoice(demo):
+    mine = _call(ask(demo, "how am I tracking this month?", email="mai@songhong.vn"))
+    assert mine["measures"] == ["revenue"] and mine["owner"] == "me" and mine["period"] == "this-month"
+    team = ask(demo, "team performance this quarter", email="bao@songhong.vn")
+    assert team.tool_calls and (_call(team).get("report") == "sales_by_salesperson"
+                                or _call(team).get("group_by") == ["owner"])
+    nxt = _call(ask(demo, "when is Saigon Foods' next invoice due?", email="mai@songhong.vn"))
+    assert nxt["customer"] == "SAIGONFOODS" and nxt["measures"] == ["open_receivables", "invoice_due_date"]
+    assert (nxt["order"], nxt["limit"]) == ("asc", 1)

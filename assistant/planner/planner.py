@@ -1105,7 +1105,7 @@ POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|re
                     r"sign ?off)|how many digits|may (?:chu )?so|bao nhieu chu so|duoc (?:han|huong|giam|phep|tra cham))\b")
 # "How did Hùng do", "how are we doing this month": a salesperson's or the company's sales.
 PERFORMANCE = re.compile(r"\bhow (did|is|s|are|was|were|has|have) \w+( \w+){0,3} (do|doing|done|perform|performing|go|going|"
-                         r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) doing\b|"
+                         r"get on|getting on|tracking|trending|pacing)\b|\bhow (am|are) (i|we) (doing|tracking|trending|pacing|going)\b|"
                          r"\bwhat did (i|we|he|she|they) do\b|\b(results?|performance|numbers?)\b|\bket qua\b|"
                          r"\bthanh tich\b|\blam an\b")
 # Grammar words left out when the rest of a request is read as a product name.
@@ -2153,6 +2153,13 @@ def make_plan(text: str, *, session: Session, actor_id: int | None, today: date,
     elif plan.tool == "customer_history" and plan.args.get("kinds") == ["payments"] and PAID_ASKED.search(fold(text)) \
             and (YES_NO.search(fold(text)) or re.match(r"\s*(has|have|did|does|do)\b", fold(text))):
         plan.hints["yes_no"] = "paid_any"   # "has Seoul Office Mart paid anything this year?": yes or no first
+    if plan.tool == "customer_history" and plan.args.get("customer") and NEXT_DUE.search(fold(text)) \
+            and re.search(r"\b(due|den han|toi han)\b", fold(text)) and re.search(r"\b(invoices?|hoa don)\b", fold(text)):
+        # "when is Saigon Foods' next invoice due?": that customer's open invoice due soonest, not its history
+        plan = Plan(intent="data", tool="query_data", language=plan.language, customer_code=plan.args["customer"],
+                    args={"measures": ["invoice_due_date"], "customer": plan.args["customer"],
+                          **({"language": "vi"} if plan.language == "vi" else {})},
+                    hints={"today": today.isoformat()})
     _next_due(plan, fold(text))
     _category_of_the_product(plan, session)
     _same_point_last_year(plan, fold(text), memory, today)
@@ -2845,8 +2852,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                 len(w) >= 3 and w not in STOP for w in (set(product.tokens) & set(frame.words)) - said):
             counted = None   # "giá may tinh Casio fx-580VN X": the product's words (máy tính), not "mấy tỉnh"
     performance = bool(PERFORMANCE.search(frame.folded)) and not frame.measures and not frame.conditions
-    if performance and re.search(r"\bhow am i doing\b|\b(toi|em) (dang )?(lam an|lam viec) the nao\b", frame.folded):
+    if performance and re.search(r"\bhow am i (doing|tracking|trending|pacing|going)\b|"
+                                 r"\b(toi|em) (dang )?(lam an|lam viec) the nao\b", frame.folded):
         frame.mine = True   # "how am I doing this year?": the asker's own sales
+    if performance and re.search(r"\b(team|the reps|each rep|salespeople|doi ngu|nhom kinh doanh)\b", frame.folded) \
+            and not frame.group_by and person is None:
+        frame.group_by.append("owner")   # "team performance this quarter": each rep's sales
     if performance and (person is not None or frame.mine or re.search(r"\b(we|chung ta|cong ty)\b", frame.folded)
                         or "owner" in frame.group_by):
         frame.measures.append("revenue")   # ("how did each rep do last year": their sales, rep by rep)
