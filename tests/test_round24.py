@@ -319,3 +319,10 @@ def test_how_am_i_tracking_team_performance_and_a_customer_s_next_invoice(demo):
     nxt = _call(ask(demo, "when is Saigon Foods' next invoice due?", email="mai@songhong.vn"))
     assert nxt["customer"] == "SAIGONFOODS" and nxt["measures"] == ["open_receivables", "invoice_due_date"]
     assert (nxt["order"], nxt["limit"]) == ("asc", 1)
+
+
+def test_does_anyone_from_a_city_buy_from_us(demo):
+    turn = ask(demo, "does anyone from Hải Phòng buy from us?", email="bao@songhong.vn")
+    call = _call(turn)
+    assert call["measures"] == ["revenue"] and call["filters"][0]["dimension"] == "city"
+    assert turn.answer.startswith(("Yes", "No"))

@@ -63,7 +63,7 @@ THAT_FIGURE = re.compile(r"\b(is|was|are|were|make) (that|this|it|those)\s*\??\s
                          r"\btuong ung (voi )?(bao nhieu|may)\b|"
                          r"\b(la|duoc) bao nhieu (don|hoa don|khach)?\s*(vay|do)\s*\??\s*$")
 SALES_PLACES = ("category", "country", "city", "segment", "region")
-SOLD_WORDS = re.compile(r"\b(sell|sold|selling|sales|ban|ban duoc|doanh so|doanh thu)\b")
+SOLD_WORDS = re.compile(r"\b(sell|sold|selling|sales|buy|buys|bought|buying|purchase|purchased|spend|spent|ban|ban duoc|mua|doanh so|doanh thu)\b")
 
 
 def _sales_of_places(frame, found: dict[str, list[str]], memory: Memory) -> None:
@@ -2960,7 +2960,8 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
             args["language"] = "vi"
         return Plan(intent="data", tool="query_data", args=args, language=language,
                     hints={"today": today.isoformat(), "count_of": said})
-    if not (frame.is_data or frame.statuses or deal_words) and intent not in WRITE_INTENTS and link.customer is None:
+    if not (frame.is_data or frame.statuses) and intent not in WRITE_INTENTS and link.customer is None \
+            and not re.search(r"\b(deals?|opportunit\w*|pipeline|co hoi)\b", frame.folded):
         _sales_of_places(frame, mentions_mod.mentions_index(session, index.stamp).places(frame.folded).found, memory)
     if (frame.is_data or frame.statuses or deal_words) and intent not in blocking:
         if person is not None and link.customer is not None and link.span and link.span[1] - link.span[0] == 1 and \
@@ -3001,6 +3002,12 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                      and not (places.said.get(v) and places.said[v] <= customer_words)
                      and not _said_not(frame.folded, places.said.get(v))]
                  for d, values in places.found.items()}
+        if language == "vi" and places.said and memory.args.get("language") != "vi":
+            # "does anyone from Hải Phòng buy from us?": a place's accents say nothing of the asker's language
+            said_words = {w for values in places.said.values() for phrase in values for w in phrase.split()}
+            if set(tokens_of(text)) & (ENGLISH_WORDS | {"from", "does", "do", "did", "us", "we", "our", "any", "anyone",
+                                                       "sales", "revenue", "customers", "to", "at"}):
+                language = _language_beside(text, said_words) or language
         owner = person.code if person else ("me" if frame.mine else None)
         shown_owner = memory.args.get("owner") or memory.args.get("salesperson")
         if owner is None and shown_owner and shown_owner != "me" and link.customer is None \
