@@ -326,3 +326,24 @@ def test_does_anyone_from_a_city_buy_from_us(demo):
     call = _call(turn)
     assert call["measures"] == ["revenue"] and call["filters"][0]["dimension"] == "city"
     assert turn.answer.startswith(("Yes", "No"))
+
+
+def test_who_owes_the_most_in_vietnamese_and_the_best_margin_rate():
+    owes = parse("khách hàng nào đang nợ nhiều nhất", DEMO_TODAY)
+    assert owes.measures == ["open_receivables"] and owes.single
+    rate = parse("sản phẩm nào có biên lợi nhuận cao nhất?", DEMO_TODAY)
+    assert rate.measures[0] == "gross_margin_pct" and rate.single
+    assert parse("biên lợi nhuận gộp tháng 4 là bao nhiêu?", DEMO_TODAY).measures == ["gross_margin", "gross_margin_pct"]
+
+
+def test_ar_over_60_is_the_aging_and_late_payers_are_the_overdue_ones():
+    aged = parse("AR over 60", DEMO_TODAY)
+    assert aged.conditions == [{"name": "overdue_more_than", "number": 60}]
+    assert parse("receivables over 5000", DEMO_TODAY).conditions == []   # an amount, not days
+    assert parse("who's late paying?", DEMO_TODAY).measures == ["overdue_amount"]
+
+
+def test_who_is_overdue_lists_only_those_with_something_overdue(demo):
+    call = _call(ask(demo, "who's late paying?", email="ha@songhong.vn"))
+    assert call["group_by"] == ["customer"]
+    assert {"measure": "overdue_amount", "op": ">", "value": "0", "other": None} in call["conditions"]

@@ -353,8 +353,10 @@ def _plain_readings(frame: Frame) -> None:
     said_pct = "%" in (frame.text or "") or bool(re.search(r"\b(percent|percentage|pct|phan tram|ty le|ti le)\b",
                                                            frame.folded))
     if frame.measures == ["gross_margin_pct"] and not said_pct:
-        # "biên lợi nhuận gộp tháng 4 là bao nhiêu?": the margin in money, and what it is of the revenue
-        frame.measures[:] = ["gross_margin", "gross_margin_pct"]
+        # "biên lợi nhuận gộp tháng 4 là bao nhiêu?": the margin in money, and what it is of the revenue (ranked, as
+        # "sản phẩm nào có biên lợi nhuận cao nhất?": by the rate)
+        ranked = frame.single or frame.limit or frame.order
+        frame.measures[:] = ["gross_margin_pct", "gross_margin"] if ranked else ["gross_margin", "gross_margin_pct"]
     elif said_pct and "gross_margin" in frame.measures and "gross_margin_pct" not in frame.measures:
         frame.measures[:] = ["gross_margin_pct" if m == "gross_margin" else m for m in frame.measures]   # "gross margin %"
     if "cash_on_hand" in frame.measures and re.search(r"\b(thu|nhan|thu duoc|nhan duoc)\b.{0,20}\b(tu|cua|tu phia) "
@@ -1103,6 +1105,12 @@ def parse(text: str, today: date) -> Frame:
             if dims and dims[0].target not in frame.group_by:
                 frame.group_by.append(dims[0].target)
     _most_of_a_thing(frame)
+    aged = re.search(r"\b(ar|a/r|receivables?|overdue|past due|cong no)\s+(?:over|above|older than|past|>|tren|qua)\s*"
+                     r"(30|60|90|120)\b(?!\s*(k|m|million|thousand|trieu|nghin|usd|vnd|dollars?|\$|%))", frame.folded)
+    if aged and not frame.conditions and not frame.thresholds \
+            and set(frame.measures) <= {"open_receivables", "overdue_amount", "open_invoices", "overdue_invoices"}:
+        # "AR over 60": what is more than 60 days past due (the aging shorthand), not an amount over 60
+        frame.conditions.append({"name": "overdue_more_than", "number": int(aged.group(2))})
     if "units" in frame.measures and "revenue" in frame.measures and re.search(
             r"\b(by|in terms of|ranked by|theo) (revenue|value|sales|doanh thu|doanh so|gia tri)\b", frame.folded):
         frame.measures.remove("units")   # "what did Saigon Foods buy the most of last year, by revenue?"
@@ -1922,6 +1930,13 @@ RANKED_ROWS = re.compile(r"\b(top|biggest|largest|best|most valuable|highest val
 def _implicit_measures(frame: Frame) -> None:
     """Figures asked without their name: 'top 5 customers' (by revenue), 'how many X' (the count of X)."""
     rows = frame.group_by or ([frame.row] if frame.row else [])
+    tested = [lexicon().conditions[c["name"]].measure for c in frame.conditions
+              if c["name"] in lexicon().conditions and lexicon().conditions[c["name"]].other is None]
+    if not frame.measures and tested and rows and (frame.single or frame.limit) and not frame.counting \
+            and tested[0] in MEASURES and all(d in supported_dimensions(tested[0]) for d in rows):
+        # "khách hàng nào đang nợ nhiều nhất": ranked by what the condition tests (what they owe), not by sales
+        frame.measures.append(tested[0])
+        return
     if not frame.measures and not frame.conditions and frame.row == "opportunity" and frame.row_count in MEASURES \
             and re.search(r"\b(status|statuses|stage|stages|trang thai|giai doan)\b", frame.folded):
         # "what's the status of my deals?": the deals, each with its stage

@@ -2051,8 +2051,10 @@ def _bills_behind(plan: Plan, folded: str) -> None:
     args = plan.args
     measures = args.get("measures") or []
     if plan.tool == "query_data" and measures[:1] in (["overdue_payables"], ["overdue_amount"]) \
-            and set(args.get("group_by") or ()) & {"bill", "invoice"} and not args.get("conditions"):
-        # "which supplier bills are overdue": the bills with something overdue, not every bill at nothing
+            and set(args.get("group_by") or ()) & {"bill", "invoice", "customer", "supplier"} \
+            and not args.get("conditions") and not args.get("share"):
+        # "which supplier bills are overdue", "who's late paying?": the ones with something overdue, not every one at
+        # nothing
         args["conditions"] = [{"measure": measures[0], "op": ">", "value": "0"}]
         return
     if plan.tool != "query_data" or measures not in (["open_payables"], ["overdue_payables"]) or args.get("group_by") \
