@@ -53,6 +53,30 @@ class _Corpus:
     metadatas: list[dict[str, Any]]
     keywords: KeywordIndex
     row_of: dict[str, int]
+    sections: dict[tuple[str, str], str] | None = None   # (source, section) -> the section's whole text, built once
+
+    def section_text(self, row: int) -> str:
+        """The whole section a passage is part of, its passages in order and their overlaps said once: a quote
+        is taken from all of it ("Above 500,000,000 VND … Manager" is in the passage after "Up to …")."""
+        if self.sections is None:
+            parts: dict[tuple[str, str], list[tuple[int, str]]] = {}
+            for text, metadata in zip(self.texts, self.metadatas):
+                key = (metadata["source"], metadata["section"])
+                parts.setdefault(key, []).append((int(metadata.get("chunk") or 0), text))
+            self.sections = {}
+            for key, chunks in parts.items():
+                seen: set[str] = set()
+                sentences: list[str] = []
+                for _, text in sorted(chunks):
+                    for sentence in split_sentences(text) or [text]:
+                        if sentence.startswith("…") and len(chunks) > 1:
+                            continue   # (the cut end of the passage before, carried over)
+                        if sentence not in seen:
+                            seen.add(sentence)
+                            sentences.append(sentence)
+                self.sections[key] = " ".join(sentences)
+        metadata = self.metadatas[row]
+        return self.sections.get((metadata["source"], metadata["section"])) or self.texts[row]
 
 
 _corpora: OrderedDict[tuple[str, str, str], _Corpus] = OrderedDict()
@@ -163,7 +187,7 @@ def _fuse(corpus: _Corpus, rankings: list[list[str]], query: str, role: str, k: 
         if section in seen_sections:
             continue
         seen_sections.add(section)
-        text = corpus.texts[row]
+        text = corpus.section_text(row)
         passages.append(Passage(source=metadata["source"], title=metadata.get("title", ""), section=metadata["section"],
                                 language=metadata.get("language", ""), quote=quote(text, query, corpus.keywords),
                                 score=round(fused[chunk_id] / best_possible, 3)))
