@@ -347,3 +347,12 @@ def test_who_is_overdue_lists_only_those_with_something_overdue(demo):
     call = _call(ask(demo, "who's late paying?", email="ha@songhong.vn"))
     assert call["group_by"] == ["customer"]
     assert {"measure": "overdue_amount", "op": ">", "value": "0", "other": None} in call["conditions"]
+
+
+def test_rules_asked_in_figure_words_go_to_the_handbook(demo):
+    for question in ("what's the cash payment limit per transaction?", "what's the commission rate?",
+                     "hoa hồng của nhân viên kinh doanh là bao nhiêu phần trăm?",
+                     "what do I do if a customer received the wrong item?"):
+        assert _call(ask(demo, question, email="ha@songhong.vn")) == {"query": question} or \
+            ask(demo, question, email="ha@songhong.vn").tool_calls[0]["name"] == "search_docs"
+    assert ask(demo, "commissions last month", email="ha@songhong.vn").tool_calls[0]["name"] == "run_report"

@@ -1075,6 +1075,11 @@ RULE_THRESHOLD = re.compile(r"\b(at what (?:overdue )?(?:age|point|stage|level|a
 RULE_ASKED = re.compile(r"\bthe most (cash|money|discount|credit) .{0,30}\b(can|may)\b|\b(is|are) (we|i|reps?|sales reps?|"
                         r"support|finance) allowed to\b|\bwho (has|needs|must) to approve\b")
 POLICY = re.compile(r"\b(how long|how soon|how fast|how quickly|response time|respond within|resolution target|"
+                    # "what's the cash payment limit per transaction?", "what's the commission rate?", "what do I do if
+                    # a customer received the wrong item?": the rule, not a figure
+                    r"limit per|per transaction|commission rate|rate of commission|ty le hoa hong|phan tram hoa hong|"
+                    r"hoa hong .{0,40}phan tram|what (?:do|should) (?:i|we) do (?:if|when|about)|what to do (?:if|when)|"
+                    r"(?:phai|nen) lam gi|lam gi khi|"
                     r"starting (?:credit|limit)|free delivery|free shipping|mien phi giao|business days|working days|"
                     r"delivery (?:is )?free|trong bao nhieu ngay|can (?:a|the) customers? pay|net \d+|"
                     r"payment terms? options?|margin floor|payment terms? (?:for|of|on) (?:key|new|export|government|"
