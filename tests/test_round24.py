@@ -356,3 +356,12 @@ def test_rules_asked_in_figure_words_go_to_the_handbook(demo):
         assert _call(ask(demo, question, email="ha@songhong.vn")) == {"query": question} or \
             ask(demo, question, email="ha@songhong.vn").tool_calls[0]["name"] == "search_docs"
     assert ask(demo, "commissions last month", email="ha@songhong.vn").tool_calls[0]["name"] == "run_report"
+
+
+def test_two_customers_compared_and_customers_that_grew(demo):
+    both = _call(ask(demo, "Saigon Foods compared with Hoàng Long last year, revenue", email="bao@songhong.vn"))
+    assert both["group_by"] == ["customer"] and set(both["filters"][0]["values"]) == {"SAIGONFOODS", "HOANGLONG"}
+    assert both["period"] == "last-year"
+    grew = _call(ask(demo, "which of my customers grew the most vs last year?", email="hung@songhong.vn"))
+    assert grew["measures"] == ["revenue"] and grew["group_by"] == ["customer"]
+    assert (grew["period"], grew["compare"]) == ("ytd", "same_period_last_year")

@@ -1930,10 +1930,19 @@ RANKED_ROWS = re.compile(r"\b(top|biggest|largest|best|most valuable|highest val
 def _implicit_measures(frame: Frame) -> None:
     """Figures asked without their name: 'top 5 customers' (by revenue), 'how many X' (the count of X)."""
     rows = frame.group_by or ([frame.row] if frame.row else [])
+    grows = ROW_OF_COUNT.get(frame.measures[0]) if len(frame.measures) == 1 else None
+    if grows in ("customer", "product") and not frame.counting and not frame.conditions and re.search(r"\b(grew|grow|grown|growing|growth|increased?|declined?|dropped|"
+                                                  r"fell|shrank|tang truong|tang manh|giam manh)\b", frame.folded):
+        # "which of my customers grew the most vs last year?": their sales compared, not a count of customers
+        frame.measures[:] = ["revenue"]
+        frame.row = frame.row or grows
+        if not frame.group_by:
+            frame.group_by.append(grows)
     tested = [lexicon().conditions[c["name"]].measure for c in frame.conditions
               if c["name"] in lexicon().conditions and lexicon().conditions[c["name"]].other is None]
     if not frame.measures and tested and rows and (frame.single or frame.limit) and not frame.counting \
-            and tested[0] in MEASURES and all(d in supported_dimensions(tested[0]) for d in rows):
+            and tested[0] in MEASURES and all(d in supported_dimensions(tested[0]) for d in rows) \
+            and not re.search(r"\b(overdue|past due|late|qua han|invoices?|bills?|hoa don)\b", frame.folded):
         # "khách hàng nào đang nợ nhiều nhất": ranked by what the condition tests (what they owe), not by sales
         frame.measures.append(tested[0])
         return

@@ -66,6 +66,12 @@ SALES_PLACES = ("category", "country", "city", "segment", "region")
 SOLD_WORDS = re.compile(r"\b(sell|sold|selling|sales|buy|buys|bought|buying|purchase|purchased|spend|spent|ban|ban duoc|mua|doanh so|doanh thu)\b")
 
 
+def _supported(measure: str) -> set[str]:
+    from backend.semantic.engine import supported_dimensions
+
+    return set(supported_dimensions(measure))
+
+
 def _sales_of_places(frame, found: dict[str, list[str]], memory: Memory) -> None:
     """'USA vs Canada this year', 'how much classical this year then', 'how much of that was TV Shows': places,
     segments or categories said with an amount, a period or a comparison and no figure are what they sold."""
@@ -2278,6 +2284,25 @@ def _make_plan(text: str, *, session: Session, actor_id: int | None, today: date
                     rf"\b{re.escape(fold(colleague.name))}\b", fold(text)):
                 link = LinkResult()
 
+    sides = re.split(r"\s+(?:vs\.?|versus|so voi|so với|compared (?:with|to)|against)\s+", text, maxsplit=1, flags=re.IGNORECASE)
+    if len(sides) == 2 and intent not in WRITE_INTENTS and (link.customer is not None or link.ambiguous or link.span):
+        first = index.link_customer(_without_periods(sides[0], today), asker_id=actor_id)
+        second = index.link_customer(_without_periods(sides[1], today), asker_id=actor_id)
+        first, second = (LinkResult(customer=_busiest(session, side)) if side.ambiguous and _busiest(session, side)
+                         else side for side in (first, second))
+        if first.customer is not None and second.customer is not None and first.customer.code != second.customer.code:
+            # "Hoàng Long vs Minh Phát this year": the two customers' sales side by side
+            from assistant.planner.frame import parse as parse_frame
+
+            said = parse_frame(text, today)
+            measures = [m for m in said.measures if m in MEASURES and "customer" in _supported(m)] or ["revenue"]
+            args = {"measures": measures, "group_by": ["customer"],
+                    "filters": [{"dimension": "customer", "values": [first.customer.code, second.customer.code]}]}
+            if said.period:
+                args["period"] = said.period
+            if language == "vi":
+                args["language"] = "vi"
+            return Plan(intent="data", tool="query_data", args=args, language=language, hints={"today": today.isoformat()})
     if link.customer is not None and link.span and len(link.customer.core) > 1 \
             and index.inside_a_product_name(tokens_of(_without_periods(text, today)), link.span):
         link = LinkResult()   # "how much have we sold of the inflatable paddle board": a product, not Paddle Direct
