@@ -365,3 +365,12 @@ def test_two_customers_compared_and_customers_that_grew(demo):
     grew = _call(ask(demo, "which of my customers grew the most vs last year?", email="hung@songhong.vn"))
     assert grew["measures"] == ["revenue"] and grew["group_by"] == ["customer"]
     assert (grew["period"], grew["compare"]) == ("ytd", "same_period_last_year")
+
+
+def test_an_account_by_its_own_name_on_the_ledger_and_the_vat_we_owe(demo):
+    ar = _call(ask(demo, "what's the balance of accounts receivable on the ledger?", email="ha@songhong.vn"))
+    assert ar["measures"] == ["account_balance"] and ar["filters"][0]["values"] == ["Accounts receivable"]
+    vat = _call(ask(demo, "how much VAT do we owe this month?", email="ha@songhong.vn"))
+    assert vat["measures"] == ["account_balance"] and vat["filters"][0]["values"] == ["VAT output (payable)"]
+    owed = _call(ask(demo, "what do we owe suppliers?", email="ha@songhong.vn"))
+    assert owed["measures"][0] == "open_payables"

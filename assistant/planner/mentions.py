@@ -480,6 +480,13 @@ class Mentions:
                 if len(held) == 2 and names & set(held):
                     found += [(name, set()) for name in held if name not in names]
         ledger = LEDGER_CUES.search(folded)
+        if ledger and not found:
+            # "the balance of accounts receivable on the ledger": an account called by its own name, on the ledger
+            for name in sorted(set(self.account_codes.values()), key=len, reverse=True):
+                plain = _stem(re.sub(r"\s*\(.*?\)", "", fold(name))).strip()
+                if len(plain) >= 5 and re.search(rf"\b{re.escape(plain)}\b", taken):
+                    found.append((name, set(plain.split())))
+                    taken = re.sub(rf"\b{re.escape(plain)}\b", " ", taken)
         for match in re.finditer(r"\b\d{3,5}\b", folded):
             code = match.group(0)
             if code not in self.account_codes:

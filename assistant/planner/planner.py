@@ -1856,6 +1856,12 @@ def _account_figure(frame, extra, balance_before: bool = False) -> None:
     figure — its balance on the day for a balance-sheet account or when a balance is asked, else what was posted
     to it in the period — whatever other figure its words resembled ("lãi" is not gross margin here)."""
     named = extra.accounts(frame.folded)
+    if not named and "vat_output" in extra.account_roles and re.search(r"\b(vat|gtgt)\b", frame.folded) \
+            and re.search(r"\b(owe|owed|owing|payable|to pay|pay to|still due|phai nop|con phai nop|con no)\b", frame.folded) \
+            and not re.search(r"\b(input|dau vao|deductible|khau tru)\b", frame.folded):
+        # "how much VAT do we owe this month?": the balance of the VAT payable account, not what we owe suppliers
+        named = [(extra.account_roles["vat_output"], set())]
+        frame.accounts[:] = [named[0][0]]
     if not named and balance_before:
         # "số dư thuế GTGT phải nộp" then "còn thuế GTGT đầu vào?": the balance of the account that figure is posted to
         named = [(extra.account_roles[ACCOUNT_OF_MEASURE[m]], set()) for m in frame.measures
