@@ -483,6 +483,8 @@ class Mentions:
         if ledger and not found:
             # "the balance of accounts receivable on the ledger": an account called by its own name, on the ledger
             for name in sorted(set(self.account_codes.values()), key=len, reverse=True):
+                if self.account_kinds.get(name) not in ("asset", "liability", "equity"):
+                    continue   # (income and expenses have their own figures: "cost of goods sold on the ledger")
                 plain = _stem(re.sub(r"\s*\(.*?\)", "", fold(name))).strip()
                 if len(plain) >= 5 and re.search(rf"\b{re.escape(plain)}\b", taken):
                     found.append((name, set(plain.split())))
