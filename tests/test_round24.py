@@ -374,3 +374,13 @@ def test_an_account_by_its_own_name_on_the_ledger_and_the_vat_we_owe(demo):
     assert vat["measures"] == ["account_balance"] and vat["filters"][0]["values"] == ["VAT output (payable)"]
     owed = _call(ask(demo, "what do we owe suppliers?", email="ha@songhong.vn"))
     assert owed["measures"][0] == "open_payables"
+
+
+def test_what_are_our_segments_lists_them_and_never_is_all_time(demo):
+    from backend.models import Customer
+
+    turn = ask(demo, "what are our segments?", email="bao@songhong.vn")
+    assert _call(turn)["group_by"] == ["segment"]
+    segments = {s for s in demo.execute(select(Customer.segment).distinct()).scalars() if s}
+    assert all(s in turn.answer for s in segments)
+    assert read("which products have never been sold?", DEMO_TODAY).period == "all"

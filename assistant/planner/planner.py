@@ -236,7 +236,11 @@ def _dimension_counted(frame) -> tuple[str, str, str] | None:
     """'how many genres do we sell': a dimension named after a count cue, with no figure or thing to count."""
     from backend.semantic.engine import supported_dimensions
 
-    if not frame.counting or frame.conditions or frame.group_by:
+    # ("what are our genres?", "list the segments": the values themselves, each with its count)
+    listed = not frame.counting and not frame.measures and not frame.period and bool(re.match(
+        r"\s*(what are|list|show me|show|which are)( all)?( of)?( our| the| all| all the| all our| my)?\s+\w+s\s*\??\s*$",
+        frame.folded))
+    if not (frame.counting or listed) or frame.conditions or (frame.group_by and not (listed and len(frame.group_by) == 1)):
         return None
     # "how many different countries are our export customers in": the things the values are counted over may be
     # named after the dimension, never before it

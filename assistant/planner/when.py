@@ -25,7 +25,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d\d"
 _NUM = r"\d{1,4}|" + "|".join(sorted((w for w in NUMBER_WORDS if len(w) > 1), key=len, reverse=True))
-ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|overall|(?<!that )(?<!those )(?<!them )(?<!this )(?<!it )in total|lifetime|"
+ALL_TIME = re.compile(r"\b(all[- ]time|of all time|ever|never|overall|(?<!that )(?<!those )(?<!them )(?<!this )(?<!it )in total|lifetime|"
                       r"since (?:the )?(?:beginning|start|we started)(?! of (?:19|20)\d\d)|"
                       # "total sales so far", "best customers to date": up to now, from the first record (a period
                       # named beside them — "so far this year", "year to date" — is read first and wins)
