@@ -384,3 +384,8 @@ def test_what_are_our_segments_lists_them_and_never_is_all_time(demo):
     segments = {s for s in demo.execute(select(Customer.segment).distinct()).scalars() if s}
     assert all(s in turn.answer for s in segments)
     assert read("which products have never been sold?", DEMO_TODAY).period == "all"
+
+
+def test_new_customers_in_a_quarter_is_a_figure(demo):
+    call = _call(ask(demo, "new customers in Q1", email="bao@songhong.vn"))
+    assert call["measures"] == ["new_customers"] and call["period"] == f"{DEMO_TODAY.year}-Q1"
