@@ -1430,8 +1430,9 @@ def _prefers_data(intent: str | None, frame, call, link: LinkResult, memory: Mem
     grouped = bool(frame.group_by)
     if intent == "docs" and frame.listing and frame.row and frame.statuses:
         return True   # "đơn mua hàng nào đang chờ nhận hàng": the things in that state, not a passage
-    if intent == "docs" and frame.measures and frame.period and frame.period != "all" and not POLICY.search(frame.folded):
-        return True   # "new customers in Q1": a figure over a period, not a passage
+    if intent in ("docs", "find_customer") and frame.measures and frame.period and frame.period != "all" \
+            and not POLICY.search(frame.folded):
+        return True   # "new customers in Q1": a figure over a period, not a passage nor customers found "in Q1"
     if intent == "docs":
         # "how much do customers owe us that's past due?": an amount of a named money figure is the data's
         owed = frame.amount and any(MEASURES[m].unit == "money" for m in named)
