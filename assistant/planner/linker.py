@@ -303,7 +303,7 @@ class EntityIndex:
     def inside_a_product_name(self, tokens: list[str], span: tuple[int, int]) -> bool:
         """Whether the one word a customer was linked by sits among words of one product's name ("the inflatable
         paddle board" is no mention of Paddle Direct)."""
-        if span[1] - span[0] != 1:
+        if span[1] - span[0] != 1 or span[0] >= len(tokens):
             return False
         i = span[0]
         word = tokens[i]

@@ -278,7 +278,8 @@ class Mentions:
 
     # --- opportunities ----------------------------------------------------------------------------------------
 
-    def opportunity(self, text: str, customer_id: int | None = None, every: bool = False):
+    def opportunity(self, text: str, customer_id: int | None = None,
+                    every: bool = False) -> tuple[int, str] | list[str] | None:
         """A deal whose distinctive name words are in the request (two or more, most of them); only that
         customer's deals when a customer is named ("the annual supplies deal with Trường Phát")."""
         words = set(fold(text).replace("'s", "").split())
