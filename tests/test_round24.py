@@ -389,3 +389,12 @@ def test_what_are_our_segments_lists_them_and_never_is_all_time(demo):
 def test_new_customers_in_a_quarter_is_a_figure(demo):
     call = _call(ask(demo, "new customers in Q1", email="bao@songhong.vn"))
     assert call["measures"] == ["new_customers"] and call["period"] == f"{DEMO_TODAY.year}-Q1"
+
+
+def test_nothing_overdue_for_a_customer_says_none(demo):
+    overdue = _overdue_by_customer(demo)
+    from backend.models import Customer
+
+    clean = next(name for name in demo.execute(select(Customer.name).order_by(Customer.id)).scalars() if name not in overdue)
+    turn = ask(demo, f"how much is overdue for {clean}?", email="ha@songhong.vn")
+    assert "none" in turn.answer and "nothing to show" not in turn.answer

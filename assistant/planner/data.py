@@ -357,6 +357,7 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         measures = ["overdue_amount", "max_days_overdue"]
         group_by = ["invoice"]
         conditions = [{"measure": "overdue_amount", "op": ">", "value": "0"}]
+    owed_rows = False
     aged = any(c["name"] == "overdue_more_than" for c in frame.conditions)
     if measures == ["overdue_amount"] and not group_by and not conditions and not frame.counting and not frame.compare \
             and (customer or aged) and not product and not owner and "invoice_due_date" in MEASURES:
@@ -365,6 +366,7 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         measures = ["overdue_amount", "max_days_overdue", "invoice_due_date"]
         group_by = ["invoice"] if customer else ["invoice", "customer"]
         conditions = [{"measure": "overdue_amount", "op": ">", "value": "0"}]
+        owed_rows = True
     args: dict[str, Any] = {"measures": measures}
     if group_by:
         args["group_by"] = group_by
@@ -404,7 +406,7 @@ def build(frame: Frame, *, language: str, customer: str | None, product: str | N
         args["period"] = period
     if frame.compare:
         args["compare"] = frame.compare
-    hints: dict[str, Any] = {}
+    hints: dict[str, Any] = {"owed_rows": True} if owed_rows else {}
     conditions = [c for i, c in enumerate(conditions) if c not in conditions[:i]]   # one phrase said twice
     if conditions:
         args["conditions"] = conditions

@@ -505,6 +505,9 @@ def _grouped(figures: _Figures, result: dict[str, Any], when: _When, lang: str, 
     lead = _lead(figures, result, when, lang)
     if not rows:
         nothing = say(lang, ": no rows match.", ": không có dòng nào khớp.")
+        if hints.get("owed_rows"):
+            # "how much is overdue for Hoàng Long Packaging?" when nothing is: none owed, said as such
+            nothing = say(lang, ": none — nothing is owed on any document.", ": không có — không chứng từ nào còn nợ.")
         return _finish([lead + nothing], result, lang, skip_first_note=False)
     if hints.get("single"):
         return _single_row(figures, result, when, lang)
@@ -569,7 +572,12 @@ def answer_query_data(result: dict, *, language: str, hints: dict | None = None)
     balances = hints.get("balances")
     figures = _Figures(result, lang)
     when = _When(result, lang, set(balances) if balances is not None else None)
-    if result.get("empty"):
+    if result.get("empty") and hints.get("owed_rows"):
+        # "how much is overdue for Minh Phát?" when nothing is: none owed, said as such (not "nothing to show")
+        text = _finish([_lead(figures, result, when, lang) + say(lang, ": none — nothing is owed on any document.",
+                                                                 ": không có — không chứng từ nào còn nợ.")],
+                       result, lang, skip_first_note=True)
+    elif result.get("empty"):
         text = _empty(figures, result, when, lang)
     elif not result.get("group_by"):
         text = _single_figures(figures, result, when, lang)

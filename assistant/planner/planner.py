@@ -2090,6 +2090,7 @@ def _bills_behind(plan: Plan, folded: str) -> None:
     args["measures"] = [measures[0], "bill_due_date"]
     args["group_by"] = ["bill"] if supplier else ["bill", "supplier"]
     args["conditions"] = [{"measure": measures[0], "op": ">", "value": "0"}]
+    plan.hints = {**(plan.hints or {}), "owed_rows": True}
 
 
 SAME_POINT = re.compile(r"\b(same (point|time|day|date|stage)|this time|cung ky|cung thoi diem|thoi diem nay)\b.{0,25}"
